@@ -1,0 +1,1 @@
+"""Madad: documentation, assistance, relief fund and public information for a relief organisation."""

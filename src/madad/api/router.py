@@ -1,0 +1,24 @@
+"""The JSON API at /api/v1: each app contributes a router; this module mounts them."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from madad.api import errors
+from madad.api.auth import BearerToken
+
+api = NinjaAPI(
+    title="Madad API",
+    version="1",
+    description="Documentation, assistance and relief data, filtered by the caller's access.",
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+errors.install(api)
+
+from madad.accounts.api import router as auth_router  # noqa: E402
+from madad.people.api import router as people_router  # noqa: E402
+
+api.add_router("/auth", auth_router)
+api.add_router("/persons", people_router)

@@ -1,0 +1,33 @@
+"""Navigation by role: a menu shows only what the signed-in user's role may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from madad.accounts.roles import Capability
+from madad.core import access
+
+# (capability needed or None for every signed-in user, URL name, label)
+_MENU = [
+    (None, "home", _("Home")),
+    (Capability.PERSON_VIEW, "people:list", _("People")),
+    (Capability.AUDIT_VIEW, "core:audit", _("Audit trail")),
+    (Capability.USERS_MANAGE, "accounts:users", _("Users")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    items = []
+    for capability, url_name, label in _MENU:
+        if capability is None or access.can(user, capability):
+            url = reverse(url_name)
+            active = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"url": url, "label": label, "active": active})
+    return {"menu": items}

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from madad.accounts.demo import demo_email, load_users
+from madad.accounts.models import User
+from madad.accounts.roles import Role
+from madad.people.demo import load_persons
+
+
+class Command(BaseCommand):
+    help = ("Load the synthetic, clearly fictitious demo organisation, its users (one per role, "
+            "<role>@demo.madad) and its records. Only in demo mode (MADAD_MODE=demo).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "The demo data can only be loaded in demo mode: set MADAD_MODE=demo. "
+                "Production never has demo users."
+            )
+        password = os.environ.get("MADAD_DEMO_PASSWORD", "").strip() or \
+            secrets.token_urlsafe(12)
+        relief, _partner = load_users(password=password)
+        documenter = User.objects.get(email=demo_email(Role.DOCUMENTER))
+        created = load_persons(organisation=relief, created_by=documenter)
+        self.stdout.write(f"Demo data ready ({created} new persons).")
+        self.stdout.write("")
+        self.stdout.write("Sign in at http://127.0.0.1:8000 with any of:")
+        for role in Role.values:
+            self.stdout.write(f"  {demo_email(role):28} password: {password}")
+        if not settings.REQUIRE_MFA:
+            self.stdout.write("Two-factor sign-in is optional in demo mode.")

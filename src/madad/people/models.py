@@ -1,0 +1,57 @@
+"""People: one record per human, whatever their roles. Identity fields are encrypted."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from madad.core.fields import EncryptedTextField
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="persons",
+        verbose_name=_("organisation"),
+    )
+    given_name = EncryptedTextField(_("given name"), blank=True)
+    family_name = EncryptedTextField(_("family name"), blank=True)
+    full_name_ur = EncryptedTextField(_("full name in Urdu script"), blank=True)
+    father_name = EncryptedTextField(_("father's name"), blank=True)
+    aliases = EncryptedTextField(_("aliases"), blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = EncryptedTextField(_("date of birth"), blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    cnic = EncryptedTextField(_("CNIC"), blank=True)
+    cnic_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address = EncryptedTextField(_("address"), blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    mother_tongue = EncryptedTextField(_("mother tongue"), blank=True)
+    deceased = models.BooleanField(_("deceased"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age__isnull=True) | models.Q(age__lte=130),
+                name="person_age_plausible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Never a name: str() ends up in logs and error reports.
+        return f"Person #{self.pk}"

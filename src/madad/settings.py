@@ -1,0 +1,365 @@
+"""Madad's one settings module, configured from the environment.
+
+Three modes, chosen with MADAD_MODE:
+
+- ``development`` (the default): explicit, insecure-but-harmless defaults so that a fresh
+  clone runs; secrets are generated once into ``var/dev-secrets.json``.
+- ``demo``: development plus the synthetic demo organisation (``madad demo``); two-factor
+  sign-in is optional unless MADAD_REQUIRE_MFA says otherwise.
+- ``production``: every secret must come from the environment; a missing one stops start-up
+  with a message naming it. The demo data cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("MADAD_VAR_DIR", PROJECT_DIR / "var"))
+
+MODES = ("development", "demo", "production")
+MODE = os.environ.get("MADAD_MODE", "development").strip().lower()
+if MODE not in MODES:
+    raise ImproperlyConfigured(f"MADAD_MODE must be one of {', '.join(MODES)}; got {MODE!r}.")
+PRODUCTION = MODE == "production"
+DEMO_MODE = MODE == "demo"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false; got {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+
+
+def _development_secrets() -> dict[str, str]:
+    """Secrets for development and demo, generated once and kept under var/."""
+    path = VAR_DIR / "dev-secrets.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        pass
+    from cryptography.fernet import Fernet
+
+    values = {
+        "MADAD_SECRET_KEY": secrets.token_urlsafe(50),
+        "MADAD_FIELD_KEYS": Fernet.generate_key().decode(),
+        "MADAD_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+    }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(values))
+    os.chmod(tmp, 0o600)
+    try:
+        os.link(tmp, path)  # first writer wins when several processes start at once
+    except FileExistsError:
+        pass
+    tmp.unlink(missing_ok=True)
+    return json.loads(path.read_text())
+
+
+def required(name: str) -> str:
+    """A setting production cannot run without; development falls back to var/dev-secrets.json."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Production mode (MADAD_MODE=production) needs it; "
+            "see README.md, 'Configuration'."
+        )
+    return _development_secrets()[name]
+
+
+SECRET_KEY = required("MADAD_SECRET_KEY")
+# Field encryption: comma-separated Fernet keys, newest first. Older keys still decrypt until
+# `madad keys rotate` has re-encrypted everything with the first one.
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in required("MADAD_FIELD_KEYS").split(",") if k.strip()]
+# Keyed blind index (HMAC-SHA256) for exact lookup of national ID and phone numbers.
+BLIND_INDEX_KEY = required("MADAD_BLIND_INDEX_KEY")
+
+DEBUG = env_bool("MADAD_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("MADAD_DEBUG cannot be true in production: debug pages leak data.")
+
+_hosts = os.environ.get("MADAD_ALLOWED_HOSTS", "").strip()
+if PRODUCTION and not _hosts:
+    raise ImproperlyConfigured(
+        "MADAD_ALLOWED_HOSTS is not set. Production mode needs the host names Madad answers to, "
+        "comma-separated (for example madad.example.org)."
+    )
+ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()] or [
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+    "testserver",
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("MADAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+# Two-factor sign-in is required for every staff user. Only demo mode may turn it off.
+REQUIRE_MFA = env_bool("MADAD_REQUIRE_MFA", not DEMO_MODE)
+if not REQUIRE_MFA and not DEMO_MODE:
+    raise ImproperlyConfigured(
+        "MADAD_REQUIRE_MFA=false is only allowed in demo mode (MADAD_MODE=demo)."
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
+    "madad.core",
+    "madad.accounts",
+    "madad.people",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "madad.accounts.middleware.RequireTwoFactorMiddleware",
+    "madad.core.middleware.NoStoreForSignedInMiddleware",
+]
+
+ROOT_URLCONF = "madad.urls"
+WSGI_APPLICATION = "madad.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "madad.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite by default: WAL, IMMEDIATE transactions and a 20 s busy timeout, so that concurrent
+# writers queue instead of failing with "database is locked" (MEASURED.md). DATABASE_URL
+# selects PostgreSQL for production.
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("MADAD_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("MADAD_SQLITE_PATH", str(VAR_DIR / "madad.sqlite3")),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+    if not DATABASES["default"]["NAME"].startswith(":"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# The database cache is shared by every app server and worker, so rate limits hold across
+# processes without another service to run. MADAD_REDIS_URL may replace it.
+if os.environ.get("MADAD_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["MADAD_REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "madad_cache",
+        }
+    }
+
+# --- Accounts and sign-in -------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["madad.accounts.backends.LockoutAwareBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Failed sign-ins in a row before an account is locked, and for how long.
+LOCKOUT_ATTEMPTS = env_int("MADAD_LOCKOUT_ATTEMPTS", 6)
+LOCKOUT_MINUTES = env_int("MADAD_LOCKOUT_MINUTES", 30)
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "madad.accounts.adapter.MadadAccountAdapter"
+ACCOUNT_FORMS = {"login": "madad.accounts.forms.SignInForm"}
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Madad's own lockout (above) counts failures per account; this only damps floods per address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "login": "60/m/ip"}
+MFA_ADAPTER = "madad.accounts.adapter.MadadMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MADAD_TOTP_ISSUER", "Madad")
+
+# An idle session ends after an hour; every request renews it.
+SESSION_COOKIE_AGE = env_int("MADAD_SESSION_IDLE_SECONDS", 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# API bearer tokens.
+API_TOKEN_HOURS = env_int("MADAD_API_TOKEN_HOURS", 12)
+
+# --- Security headers -----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("MADAD_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("MADAD_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Every asset is served by Madad itself: the policy allows nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Languages ------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("MADAD_TIME_ZONE", "Asia/Karachi")
+
+# --- Static and uploaded files --------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "files"  # never served directly: evidence leaves only through views
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- Background tasks -----------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Logging: never personal data -----------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "madad.core.logging.RedactSensitive"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("MADAD_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # request logs carry POST bodies in some error paths; keep them at warnings
+        "django.request": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+ADMINS: list[tuple[str, str]] = []

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from madad.api.router import api
+from madad.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("audit/", include("madad.core.urls")),
+    path("users/", include("madad.accounts.urls")),
+    path("people/", include("madad.people.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "madad.core.views.not_found"
+handler500 = "madad.core.views.server_error"
