@@ -143,7 +143,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "madad.core",
     "madad.accounts",
+    "madad.places",
     "madad.people",
+    "madad.incidents",
+    "madad.testimonies",
+    "madad.evidence",
 ]
 
 MIDDLEWARE = [
@@ -237,7 +241,7 @@ else:
 
 # --- Accounts and sign-in -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["madad.accounts.backends.LockoutAwareBackend"]
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -29,25 +29,45 @@ class Capability:
     PERSON_IDENTITY_VIEW = "person.identity.view"
     PERSON_EDIT = "person.edit"
     PERSON_EXPORT = "person.export"
+    PLACE_EDIT = "place.edit"
+    INCIDENT_VIEW = "incident.view"
+    INCIDENT_EDIT = "incident.edit"
+    INCIDENT_VERIFY = "incident.verify"
+    INCIDENT_EXPORT = "incident.export"  # the authorised internal export
+    PERPETRATOR_VIEW = "perpetrator.view"
+    SOURCE_VIEW = "source.view"
+    TESTIMONY_VIEW = "testimony.view"
+    TESTIMONY_EDIT = "testimony.edit"
+    CONSENT_RECORD = "consent.record"
+    EVIDENCE_VIEW = "evidence.view"
+    EVIDENCE_UPLOAD = "evidence.upload"
 
 
-_STAFF_READ = {Capability.PERSON_VIEW}
+_C = Capability
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset({Capability.USERS_MANAGE, Capability.AUDIT_VIEW}),
-    Role.COORDINATOR: frozenset(
-        _STAFF_READ
-        | {Capability.PERSON_IDENTITY_VIEW, Capability.PERSON_EDIT, Capability.PERSON_EXPORT}
-    ),
-    Role.DOCUMENTER: frozenset(
-        _STAFF_READ | {Capability.PERSON_IDENTITY_VIEW, Capability.PERSON_EDIT}
-    ),
-    Role.VERIFIER: frozenset(_STAFF_READ | {Capability.PERSON_IDENTITY_VIEW}),
-    Role.CASEWORKER: frozenset(
-        _STAFF_READ | {Capability.PERSON_IDENTITY_VIEW, Capability.PERSON_EDIT}
-    ),
+    Role.ADMINISTRATOR: frozenset({_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT}),
+    Role.COORDINATOR: frozenset({
+        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PERSON_EXPORT,
+        _C.INCIDENT_VIEW, _C.INCIDENT_EXPORT, _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW,
+        _C.TESTIMONY_VIEW, _C.CONSENT_RECORD, _C.EVIDENCE_VIEW,
+    }),
+    Role.DOCUMENTER: frozenset({
+        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PLACE_EDIT,
+        _C.INCIDENT_VIEW, _C.INCIDENT_EDIT, _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW,
+        _C.TESTIMONY_VIEW, _C.TESTIMONY_EDIT, _C.CONSENT_RECORD,
+        _C.EVIDENCE_VIEW, _C.EVIDENCE_UPLOAD,
+    }),
+    Role.VERIFIER: frozenset({
+        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.INCIDENT_VIEW, _C.INCIDENT_VERIFY,
+        _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW, _C.TESTIMONY_VIEW, _C.EVIDENCE_VIEW,
+    }),
+    Role.CASEWORKER: frozenset({
+        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.INCIDENT_VIEW,
+        _C.TESTIMONY_VIEW, _C.TESTIMONY_EDIT, _C.CONSENT_RECORD,
+    }),
     Role.FINANCE: frozenset(),
-    Role.AUDITOR: frozenset({Capability.AUDIT_VIEW, Capability.AUDIT_EXPORT}),
+    Role.AUDITOR: frozenset({_C.AUDIT_VIEW, _C.AUDIT_EXPORT}),
     Role.PARTNER: frozenset(),
 }
 

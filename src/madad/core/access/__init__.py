@@ -5,22 +5,27 @@ which records a user may list and read, which of their fields, what they may cha
 they may export. Records the user may not see do not exist for them: they answer 404, and the
 attempt is audited.
 
-Rules are kept per model in ``_RULES`` below, keyed by the model's label. A model without rules
+Rules are kept per model, one module per domain beside this file (accounts, people,
+places, incidents, testimonies, evidence), keyed by the model's label. A model without rules
 is visible to nobody: forgetting to write a rule fails closed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from madad.accounts.roles import Capability, capabilities_of
+from madad.core.access import accounts as _accounts
+from madad.core.access import evidence as _evidence
+from madad.core.access import incidents as _incidents
+from madad.core.access import people as _people
+from madad.core.access import places as _places
+from madad.core.access import testimonies as _testimonies
+from madad.core.access.base import Rules, can, is_staff_user
 from madad.core.audit import audit_record
 from madad.core.fields import sensitive_field_names
 
@@ -29,99 +34,14 @@ if TYPE_CHECKING:
 
     from madad.accounts.models import User
 
+__all__ = ["can", "can_change", "can_export", "get_visible_or_404", "readable_fields", "reveal",
+           "visible_to"]
+
 M = TypeVar("M", bound=models.Model)
 
-
-def _is_staff_user(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can(user: User | AnonymousUser | None, capability: str) -> bool:
-    """Whether the user's role carries the capability (see accounts.roles)."""
-    if not _is_staff_user(user):
-        return False
-    return capability in capabilities_of(user.role)  # type: ignore[union-attr]
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What one model allows. Subclasses override the parts that differ."""
-
-    # fields anybody who may read the record may see
-    public_fields: frozenset[str] = field(default_factory=frozenset)
-    # sensitive fields, each with the capability needed to see it
-    restricted_fields: dict[str, str] = field(default_factory=dict)
-
-    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.none()
-
-    def can_change(self, user: User, obj: Any) -> bool:
-        return False
-
-
-class _UserRules(Rules):
-    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if can(user, Capability.USERS_MANAGE):
-            return queryset.filter(organisation_id=user.organisation_id)
-        return queryset.filter(pk=user.pk)
-
-    def can_change(self, user: User, obj: Any) -> bool:
-        return can(user, Capability.USERS_MANAGE) and obj.organisation_id == user.organisation_id
-
-
-class _OrganisationRules(Rules):
-    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(pk=user.organisation_id)
-
-
-class _AuditRules(Rules):
-    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if can(user, Capability.AUDIT_VIEW):
-            return queryset.filter(organisation_id=user.organisation_id)
-        return queryset.none()
-
-
-PERSON_IDENTITY_FIELDS = (
-    "given_name",
-    "family_name",
-    "full_name_ur",
-    "father_name",
-    "aliases",
-    "date_of_birth",
-    "cnic",
-    "phone",
-    "address",
-    "mother_tongue",
-)
-
-
-class _PersonRules(Rules):
-    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if can(user, Capability.PERSON_VIEW) and not user.organisation.is_partner:
-            return queryset.filter(organisation_id=user.organisation_id)
-        return queryset.none()
-
-    def can_change(self, user: User, obj: Any) -> bool:
-        return can(user, Capability.PERSON_EDIT) and obj.organisation_id == user.organisation_id
-
-
-_RULES: dict[str, Rules] = {
-    "accounts.user": _UserRules(public_fields=frozenset({"id", "email", "full_name", "role"})),
-    "accounts.organisation": _OrganisationRules(
-        public_fields=frozenset({"id", "name", "name_ur", "kind"})
-    ),
-    "core.auditevent": _AuditRules(
-        public_fields=frozenset(
-            {"id", "at", "actor_label", "action", "object_type", "object_id", "fields", "ip",
-             "prev_hash", "hash"}
-        )
-    ),
-    "people.person": _PersonRules(
-        public_fields=frozenset({"id", "sex", "age", "deceased", "occupation", "created_at"}),
-        restricted_fields={name: Capability.PERSON_IDENTITY_VIEW
-                           for name in PERSON_IDENTITY_FIELDS},
-    ),
-}
+_RULES: dict[str, Rules] = {}
+for _domain in (_accounts, _people, _places, _incidents, _testimonies, _evidence):
+    _RULES.update(_domain.RULES)
 
 
 def _rules_for(model: type[models.Model]) -> Rules:
@@ -131,7 +51,7 @@ def _rules_for(model: type[models.Model]) -> Rules:
 def visible_to(user: User | AnonymousUser | None, model: type[M]) -> QuerySet[M]:
     """The records of `model` the user may list and read."""
     queryset = model._default_manager.all()
-    if not _is_staff_user(user):
+    if not is_staff_user(user):
         return queryset.none()
     return _rules_for(model).visible(user, queryset)  # type: ignore[arg-type]
 
@@ -158,7 +78,7 @@ def get_visible_or_404(
         audit_record(
             action="access.denied",
             request=request,
-            actor=user if _is_staff_user(user) else None,  # type: ignore[arg-type]
+            actor=user if is_staff_user(user) else None,  # type: ignore[arg-type]
             object_type=model._meta.label_lower,
             object_id=str(lookup.get("pk", lookup.get("id", ""))),
         )
@@ -167,7 +87,7 @@ def get_visible_or_404(
 
 def readable_fields(user: User | AnonymousUser | None, model: type[models.Model]) -> frozenset[str]:
     """The fields of a record of `model` that the user may see (given they may see the record)."""
-    if not _is_staff_user(user):
+    if not is_staff_user(user):
         return frozenset()
     rules = _rules_for(model)
     allowed = {name for name, capability in rules.restricted_fields.items() if can(user, capability)}
@@ -175,7 +95,7 @@ def readable_fields(user: User | AnonymousUser | None, model: type[models.Model]
 
 
 def can_change(user: User | AnonymousUser | None, obj: models.Model) -> bool:
-    if not _is_staff_user(user):
+    if not is_staff_user(user):
         return False
     return _rules_for(type(obj)).can_change(user, obj)  # type: ignore[arg-type]
 
@@ -210,7 +130,3 @@ def reveal(
             fields=read_sensitive,
         )
     return {name: getattr(obj, name) for name in names}
-
-
-def model_for(label: str) -> type[models.Model]:
-    return apps.get_model(label)

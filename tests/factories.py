@@ -1,0 +1,49 @@
+"""Test data from factories, never static fixtures."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+import factory
+from allauth.mfa.models import Authenticator
+
+from madad.accounts.models import Organisation, User
+from madad.accounts.roles import Role
+from madad.core import crypto
+
+PASSWORD = "correct horse battery staple"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Test Organisation {n}")
+    kind = Organisation.Kind.RELIEF
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@test.madad")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.DOCUMENTER
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+def enrol_totp(user: User) -> str:
+    """Gives the user a TOTP authenticator and returns its base32 secret."""
+    secret = base64.b32encode(secrets.token_bytes(20)).decode()
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": crypto.encrypt(secret)}
+    )
+    return secret
