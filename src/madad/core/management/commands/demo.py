@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import User
 from madad.accounts.roles import Role
-from madad.people.demo import load_persons
+from madad.core.demo import DemoContext, load_all
 
 
 class Command(BaseCommand):
@@ -25,10 +25,12 @@ class Command(BaseCommand):
             )
         password = os.environ.get("MADAD_DEMO_PASSWORD", "").strip() or \
             secrets.token_urlsafe(12)
-        relief, _partner = load_users(password=password)
-        documenter = User.objects.get(email=demo_email(Role.DOCUMENTER))
-        created = load_persons(organisation=relief, created_by=documenter)
-        self.stdout.write(f"Demo data ready ({created} new persons).")
+        relief, partner = load_users(password=password)
+        users = {role: User.objects.get(email=demo_email(role)) for role in Role.values}
+        context = DemoContext(relief=relief, partner=partner, users=users)
+        load_all(context)
+        added = ", ".join(context.report) or "nothing new"
+        self.stdout.write(f"Demo data ready (added: {added}).")
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000 with any of:")
         for role in Role.values:

@@ -1,0 +1,33 @@
+"""Synthetic demo data, loaded by `madad demo` in demo mode only.
+
+Each app that has demo data provides `demo.load(context)`, listed in LOADERS in the order they
+depend on each other. Every loader is idempotent: running `madad demo` twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from madad.accounts.models import Organisation, User
+
+LOADERS = [
+    "madad.places.demo",
+    "madad.people.demo",
+]
+
+
+@dataclass
+class DemoContext:
+    relief: Organisation
+    partner: Organisation
+    users: dict[str, User]  # by role
+    rng: random.Random = field(default_factory=lambda: random.Random(2008))
+    report: list[str] = field(default_factory=list)
+
+
+def load_all(context: DemoContext) -> None:
+    for path in LOADERS:
+        module = import_module(path)
+        module.load(context)
