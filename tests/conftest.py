@@ -84,3 +84,59 @@ def signed_in(client: Any) -> Callable[[User], Any]:
 
 def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright ------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) on the live server; screenshots go to
+    test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_sign_in(browser_page: Any) -> Callable[..., Any]:
+    """Signs a user in through the real sign-in form, answering the two-factor step."""
+    from tests.factories import PASSWORD, current_totp_code
+
+    def sign_in(user: User, totp_secret: str | None = None) -> Any:
+        page = browser_page
+        page.goto("/accounts/login/")
+        page.fill("input[name=login]", user.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form button[type=submit]")
+        if totp_secret:
+            page.wait_for_selector("input[name=code]")
+            page.fill("input[name=code]", current_totp_code(totp_secret))
+            page.click("form button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/" not in url)
+        return page
+
+    return sign_in

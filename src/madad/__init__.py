@@ -1,1 +1,1 @@
-"""Madad: documentation, assistance, relief fund and public information for a relief organisation."""
+"""Madad: documentation, assistance, relief fund and public information."""

@@ -12,6 +12,7 @@ Three modes, chosen with MADAD_MODE:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -70,13 +71,11 @@ def _development_secrets() -> dict[str, str]:
         "MADAD_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
     }
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(values))
     os.chmod(tmp, 0o600)
-    try:
-        os.link(tmp, path)  # first writer wins when several processes start at once
-    except FileExistsError:
-        pass
+    with contextlib.suppress(FileExistsError):
+        os.link(tmp, path)  # the first of several processes starting at once wins
     tmp.unlink(missing_ok=True)
     return json.loads(path.read_text())
 

@@ -12,6 +12,7 @@ is visible to nobody: forgetting to write a rule fails closed.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -70,10 +71,8 @@ def get_visible_or_404(
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         pass
     exists = False
-    try:
+    with contextlib.suppress(ValueError, TypeError):
         exists = model._default_manager.filter(**lookup).exists()
-    except (ValueError, TypeError):
-        pass
     if exists:
         audit_record(
             action="access.denied",

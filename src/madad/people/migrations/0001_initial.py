@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import madad.core.fields
 from django.db import migrations, models
+
+import madad.core.fields
 
 
 class Migration(migrations.Migration):
