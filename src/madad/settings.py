@@ -344,6 +344,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise warns (an error under the tests) when STATIC_ROOT is missing; development
+    # serves from the finders and only needs the directory to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,290 @@
+"""Incidents after the HURIDOCS Events Standard Formats: the event (Incident), what happened to
+each victim (Act), who is alleged to have done it (Involvement), and where the information came
+from (Source)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from madad.core.fields import EncryptedTextField
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+    TOWN = "town", _("Town")
+    DISTRICT = "district", _("District")
+
+
+class IncidentType(models.Model):
+    """A controlled, editable vocabulary (seeded by a data migration)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_ur = models.CharField(_("name in Urdu"), max_length=120)
+    active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("incident type")
+        verbose_name_plural = _("incident types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        UNDER_REVIEW = "under_review", _("Under review")
+        VERIFIED = "verified", _("Verified")
+        DISPUTED = "disputed", _("Disputed")
+        REJECTED = "rejected", _("Rejected")
+
+    class Confidentiality(models.TextChoices):
+        INTERNAL = "internal", _("Internal")
+        RESTRICTED = "restricted", _("Restricted")
+        CONFIDENTIAL = "confidential", _("Confidential")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="incidents",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    start_precision = models.CharField(
+        _("start date precision"), max_length=5, choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end date precision"), max_length=5, choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, related_name="incidents",
+        verbose_name=_("place"),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    location_precision = models.CharField(
+        _("location precision"), max_length=15, choices=LocationPrecision.choices,
+        default=LocationPrecision.NEIGHBOURHOOD,
+    )
+    types = models.ManyToManyField(IncidentType, related_name="incidents",
+                                   verbose_name=_("types"))
+    description = EncryptedTextField(_("description (restricted)"), blank=True)
+    public_summary = models.TextField(_("public summary"), blank=True)
+    confidentiality = models.CharField(
+        _("confidentiality"), max_length=15, choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+    )
+    status = models.CharField(
+        _("verification status"), max_length=15, choices=Status.choices, default=Status.REPORTED,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    updated_at = models.DateTimeField(_("last edited"), default=timezone.now)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            models.Index(fields=["organisation", "start_date"]),
+            models.Index(fields=["place", "start_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="incident_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (models.Q(latitude__gte=-90, latitude__lte=90)
+                   & models.Q(longitude__gte=-180, longitude__lte=180)),
+                name="incident_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident #{self.pk}"
+
+
+class IncidentRelation(models.Model):
+    class Kind(models.TextChoices):
+        SAME_EVENT = "same_event", _("Same event")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        RELATED = "related", _("Related")
+
+    from_incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
+                                      related_name="relations_from")
+    to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
+                                    related_name="relations_to")
+    kind = models.CharField(_("relation"), max_length=15, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_incident", "to_incident"],
+                                    name="incident_relation_once"),
+            models.CheckConstraint(condition=~models.Q(from_incident=models.F("to_incident")),
+                                   name="incident_relation_not_to_itself"),
+        ]
+
+
+class Act(models.Model):
+    """What happened to one victim in one incident."""
+
+    class Type(models.TextChoices):
+        KILLED = "killed", _("Killed")
+        INJURED = "injured", _("Injured")
+        ABDUCTED = "abducted", _("Abducted")
+        EXTORTED = "extorted", _("Extorted")
+        THREATENED = "threatened", _("Threatened")
+        DISPLACED = "displaced", _("Displaced")
+        PROPERTY_DESTROYED = "property_destroyed", _("Property destroyed")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="acts")
+    victim = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="acts",
+                               verbose_name=_("victim"))
+    act_type = models.CharField(_("what happened"), max_length=20, choices=Type.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=200, blank=True)
+    consequences = EncryptedTextField(_("consequences"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("act")
+        verbose_name_plural = _("acts")
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "victim", "act_type"],
+                                    name="act_once_per_victim_and_type"),
+        ]
+
+
+class Involvement(models.Model):
+    """An *alleged* perpetrator of an act: a person, or a described group. Restricted."""
+
+    class Degree(models.TextChoices):
+        ORDERED = "ordered", _("Ordered")
+        CARRIED_OUT = "carried_out", _("Carried out")
+        ASSISTED = "assisted", _("Assisted")
+        PRESENT = "present", _("Present")
+
+    class Allegation(models.TextChoices):
+        ALLEGED = "alleged", _("Alleged")
+        CORROBORATED = "corroborated", _("Corroborated")
+        ADJUDICATED = "adjudicated", _("Adjudicated")
+
+    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="involvements")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="involvements", verbose_name=_("person"))
+    described_group = EncryptedTextField(_("described group"), blank=True)
+    degree = models.CharField(_("degree"), max_length=15, choices=Degree.choices)
+    allegation_status = models.CharField(_("allegation status"), max_length=15,
+                                         choices=Allegation.choices, default=Allegation.ALLEGED)
+
+    class Meta:
+        verbose_name = _("alleged perpetrator")
+        verbose_name_plural = _("alleged perpetrators")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | ~models.Q(described_group=""),
+                name="involvement_names_someone",
+            ),
+        ]
+
+
+class Source(models.Model):
+    """Where information about an incident came from, graded with the Admiralty code."""
+
+    class Kind(models.TextChoices):
+        WITNESS = "witness", _("Witness")
+        FAMILY = "family", _("Family member")
+        POLICE_FIR = "police_fir", _("Police FIR")
+        HOSPITAL = "hospital", _("Hospital or post-mortem record")
+        NEWS = "news", _("News report")
+        PARTNER = "partner", _("Partner organisation")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+
+    class Reliability(models.TextChoices):
+        A = "A", _("A — completely reliable")
+        B = "B", _("B — usually reliable")
+        C = "C", _("C — fairly reliable")
+        D = "D", _("D — not usually reliable")
+        E = "E", _("E — unreliable")
+        F = "F", _("F — reliability cannot be judged")
+
+    class Credibility(models.IntegerChoices):
+        CONFIRMED = 1, _("1 — confirmed by other sources")
+        PROBABLE = 2, _("2 — probably true")
+        POSSIBLE = 3, _("3 — possibly true")
+        DOUBTFUL = 4, _("4 — doubtful")
+        IMPROBABLE = 5, _("5 — improbable")
+        UNKNOWN = 6, _("6 — truth cannot be judged")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="sources_given", verbose_name=_("person"))
+    name = EncryptedTextField(_("name of the source"), blank=True)
+    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices)
+    credibility = models.PositiveSmallIntegerField(_("credibility"),
+                                                   choices=Credibility.choices)
+    fir_number = models.CharField(_("FIR number"), max_length=50, blank=True)
+    police_station = models.CharField(_("police station"), max_length=120, blank=True)
+    url = models.URLField(_("link"), blank=True)
+    outlet = models.CharField(_("outlet"), max_length=120, blank=True)
+    received_on = models.DateField(_("received"), null=True, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(credibility__gte=1, credibility__lte=6),
+                                   name="source_credibility_1_to_6"),
+            models.CheckConstraint(condition=models.Q(reliability__in=list("ABCDEF")),
+                                   name="source_reliability_a_to_f"),
+        ]
+
+
+class VerificationStep(models.Model):
+    """One step of an incident's verification history."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
+                                 related_name="verification_steps")
+    from_status = models.CharField(max_length=15, choices=Incident.Status.choices)
+    to_status = models.CharField(max_length=15, choices=Incident.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
