@@ -24,7 +24,13 @@ class DemoContext:
     partner: Organisation
     users: dict[str, User]  # by role
     rng: random.Random = field(default_factory=lambda: random.Random(2008))
+    # 1.0 is the full demo; tests load a small fraction of it (loaders multiply their counts)
+    scale: float = 1.0
     report: list[str] = field(default_factory=list)
+
+
+def scaled(context: DemoContext, count: int) -> int:
+    return max(1, round(count * context.scale))
 
 
 def load_all(context: DemoContext) -> None:
