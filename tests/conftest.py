@@ -101,12 +101,20 @@ ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
+    import os
+
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an asyncio loop running in the test thread; Django then
+    # refuses database calls there, although they are ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -131,11 +139,12 @@ def browser_sign_in(browser_page: Any) -> Callable[..., Any]:
         page.goto("/accounts/login/")
         page.fill("input[name=login]", user.email)
         page.fill("input[name=password]", PASSWORD)
-        page.click("form button[type=submit]")
+        # "main": the header's language switch is a form with a submit button too
+        page.click("main form button[type=submit]")
         if totp_secret:
             page.wait_for_selector("input[name=code]")
             page.fill("input[name=code]", current_totp_code(totp_secret))
-            page.click("form button[type=submit]")
+            page.click("main form button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/" not in url)
         return page
 

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from static files, not a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -155,6 +156,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "madad.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -267,7 +269,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "madad.accounts.adapter.MadadAccountAdapter"
-ACCOUNT_FORMS = {"login": "madad.accounts.forms.SignInForm"}
+# Madad's own labels and messages on allauth's forms (allauth ships no Urdu).
+ACCOUNT_FORMS = {
+    "login": "madad.accounts.forms.SignInForm",
+    "change_password": "madad.accounts.forms.PasswordChangeForm",
+    "reauthenticate": "madad.accounts.forms.PasswordReauthenticateForm",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -275,6 +282,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "login": "60/m/ip"}
 MFA_ADAPTER = "madad.accounts.adapter.MadadMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "madad.accounts.forms.TwoFactorAuthenticateForm",
+    "reauthenticate": "madad.accounts.forms.TwoFactorReauthenticateForm",
+    "activate_totp": "madad.accounts.forms.TotpActivateForm",
+}
 MFA_TOTP_ISSUER = os.environ.get("MADAD_TOTP_ISSUER", "Madad")
 
 # An idle session ends after an hour; every request renews it.
@@ -286,6 +298,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # API bearer tokens.
 API_TOKEN_HOURS = env_int("MADAD_API_TOKEN_HOURS", 12)
+# Lists in the API page with bounded limit/offset (madad.api.pagination).
+NINJA_PAGINATION_CLASS = "madad.api.pagination.Pagination"
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -333,6 +347,11 @@ TIME_ZONE = os.environ.get("MADAD_TIME_ZONE", "Asia/Karachi")
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "files"  # never served directly: evidence leaves only through views
+# The largest evidence file accepted, in megabytes (MiB).
+MADAD_EVIDENCE_MAX_MB = env_int("MADAD_EVIDENCE_MAX_MB", 25)
+# Stored files readable by Madad's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

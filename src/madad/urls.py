@@ -8,10 +8,14 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("madad.accounts.allauth_urls")),
     path("audit/", include("madad.core.urls")),
     path("users/", include("madad.accounts.urls")),
     path("people/", include("madad.people.urls")),
+    path("places/", include("madad.places.urls")),
+    path("incidents/", include("madad.incidents.urls")),
+    path("testimonies/", include("madad.testimonies.urls")),
+    path("evidence/", include("madad.evidence.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -34,6 +34,8 @@ class Capability:
     INCIDENT_EDIT = "incident.edit"
     INCIDENT_VERIFY = "incident.verify"
     INCIDENT_EXPORT = "incident.export"  # the authorised internal export
+    # the restricted narrative: an incident's description and each act's consequences
+    INCIDENT_DESCRIPTION_VIEW = "incident.description.view"
     PERPETRATOR_VIEW = "perpetrator.view"
     SOURCE_VIEW = "source.view"
     TESTIMONY_VIEW = "testimony.view"
@@ -41,6 +43,8 @@ class Capability:
     CONSENT_RECORD = "consent.record"
     EVIDENCE_VIEW = "evidence.view"
     EVIDENCE_UPLOAD = "evidence.upload"
+    # a copy of an evidence file that leaves the organisation, metadata stripped
+    EVIDENCE_EXPORT = "evidence.export"
 
 
 _C = Capability
@@ -49,18 +53,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset({_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT}),
     Role.COORDINATOR: frozenset({
         _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PERSON_EXPORT,
-        _C.INCIDENT_VIEW, _C.INCIDENT_EXPORT, _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW,
-        _C.TESTIMONY_VIEW, _C.CONSENT_RECORD, _C.EVIDENCE_VIEW,
+        _C.INCIDENT_VIEW, _C.INCIDENT_DESCRIPTION_VIEW, _C.INCIDENT_EXPORT, _C.PERPETRATOR_VIEW,
+        _C.SOURCE_VIEW, _C.TESTIMONY_VIEW, _C.CONSENT_RECORD, _C.EVIDENCE_VIEW,
+        _C.EVIDENCE_EXPORT,
     }),
     Role.DOCUMENTER: frozenset({
         _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PLACE_EDIT,
-        _C.INCIDENT_VIEW, _C.INCIDENT_EDIT, _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW,
+        _C.INCIDENT_VIEW, _C.INCIDENT_DESCRIPTION_VIEW, _C.INCIDENT_EDIT, _C.PERPETRATOR_VIEW,
+        _C.SOURCE_VIEW,
         _C.TESTIMONY_VIEW, _C.TESTIMONY_EDIT, _C.CONSENT_RECORD,
-        _C.EVIDENCE_VIEW, _C.EVIDENCE_UPLOAD,
+        _C.EVIDENCE_VIEW, _C.EVIDENCE_UPLOAD, _C.EVIDENCE_EXPORT,
     }),
     Role.VERIFIER: frozenset({
-        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.INCIDENT_VIEW, _C.INCIDENT_VERIFY,
-        _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW, _C.TESTIMONY_VIEW, _C.EVIDENCE_VIEW,
+        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.INCIDENT_VIEW, _C.INCIDENT_DESCRIPTION_VIEW,
+        _C.INCIDENT_VERIFY, _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW, _C.TESTIMONY_VIEW, _C.EVIDENCE_VIEW,
     }),
     Role.CASEWORKER: frozenset({
         _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.INCIDENT_VIEW,

@@ -14,6 +14,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from madad.accounts import services
 from madad.accounts.models import ApiToken, User
@@ -39,9 +40,10 @@ class IssuedToken:
 
 def token_issue(*, email: str, password: str, totp_code: str | None,
                 request: HttpRequest | None) -> IssuedToken:
-    """Checks the credentials the same way the sign-in page does (lockout included)."""
-    from django.utils.translation import gettext as _
-
+    """Checks the credentials the same way the sign-in page does: a locked account is refused
+    before its password is tried, and every wrong password or two-factor code counts towards
+    the lockout and is audited. Only the token's SHA-256 digest is stored; the raw token is
+    returned once, here."""
     email = email.strip().lower()
     candidate = User.objects.filter(email=email).first()
     if candidate is not None and candidate.is_locked():
@@ -69,6 +71,7 @@ def token_issue(*, email: str, password: str, totp_code: str | None,
 
 
 def token_user(raw: str) -> tuple[User, ApiToken] | None:
+    """The active user and live (unexpired, unrevoked) token a raw bearer token stands for."""
     token = (
         ApiToken.objects.select_related("user", "user__organisation")
         .filter(digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -80,6 +83,7 @@ def token_user(raw: str) -> tuple[User, ApiToken] | None:
 
 
 def token_revoke(*, token: ApiToken, revoked_by: User, request: HttpRequest | None) -> None:
+    """Ends the token at once; revoking a revoked token changes nothing but is still audited."""
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()

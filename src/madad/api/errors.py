@@ -1,17 +1,28 @@
 """One error shape for every API error:
 
     {"error": {"code": "...", "message": "...", "fields": {"field": ["message", ...]}}}
+
+Errors raised inside an endpoint are shaped by the handlers installed here; errors Django
+answers before an endpoint runs (unknown route, wrong method) are shaped by
+`madad.api.middleware.ApiErrorShapeMiddleware`.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+logger = logging.getLogger("madad.api")
 
 
 class ApiError(Exception):
@@ -21,8 +32,144 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
 
 
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+# What an error with only a status says: used for errors raised by django-ninja itself and for
+# those the middleware reshapes.
+STATUS_ERRORS: dict[int, tuple[str, Any]] = {
+    400: ("bad_request", gettext_lazy("The request could not be understood.")),
+    401: ("unauthenticated", gettext_lazy("A valid bearer token is required.")),
+    403: ("forbidden", gettext_lazy("You may not do this.")),
+    404: ("not_found", gettext_lazy("Not found.")),
+    405: ("method_not_allowed", gettext_lazy("This method is not allowed here.")),
+    413: ("too_large", gettext_lazy("The request is too large.")),
+    415: ("unsupported_media_type", gettext_lazy("Send the request body as application/json.")),
+    429: ("throttled", gettext_lazy("Too many requests. Wait a little and try again.")),
+    500: ("server_error", gettext_lazy("Something went wrong on our side. It has been logged.")),
+}
+
+
+def status_error(status: int) -> tuple[str, str]:
+    code, message = STATUS_ERRORS.get(
+        status, ("server_error" if status >= 500 else "error",
+                 STATUS_ERRORS[500][1] if status >= 500 else STATUS_ERRORS[400][1])
+    )
+    return code, str(message)
+
+
+# --- Request bodies -------------------------------------------------------------------------
+class _BadBody(Exception):
+    """Raised by the parser; django-ninja wraps it in HttpError(400) with this as the cause."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/")
+                                           and media.endswith("+json"))
+
+
+def _unstorable_text(data: Any) -> str | None:
+    """The path of the first string that no database can store: one holding a NUL character
+    (PostgreSQL refuses it) or a lone surrogate (not encodable as UTF-8)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{path}.{key}" if path else str(key)
+                if _bad_text(key):
+                    return path or "__all__"
+                stack.append((name, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{i}" if path else str(i), item)
+                         for i, item in enumerate(value))
+        elif isinstance(value, str) and _bad_text(value):
+            return path or "__all__"
+    return None
+
+
+def _bad_text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class JsonBodyParser(Parser):
+    """Reads JSON bodies only, and refuses text a database could not store."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if not _is_json(request.content_type or ""):
+            code, message = status_error(415)
+            raise _BadBody(ApiError(415, code, message))
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError
+            raise _BadBody(ApiError(400, "malformed_json",
+                                    _("The request body is not valid JSON."))) from None
+        where = _unstorable_text(data)
+        if where is not None:
+            raise _BadBody(ApiError(422, "invalid", _("The request has errors."), {
+                where: [_("Text may not contain NUL characters or unpaired surrogates.")]}))
+        return data
+
+
+# --- Validation messages --------------------------------------------------------------------
+# pydantic's messages are English only; the common ones are said again here, translatably.
+_VALIDATION_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("This field is required."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_unicode": gettext_lazy("Enter text."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "finite_number": gettext_lazy("Enter a whole number."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "string_too_long": gettext_lazy("Enter at most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("Enter at least %(min_length)s characters."),
+    "greater_than_equal": gettext_lazy("Enter a number of at least %(ge)s."),
+    "less_than_equal": gettext_lazy("Enter a number of at most %(le)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "string_pattern_mismatch": gettext_lazy("Enter a valid value."),
+    "model_attributes_type": gettext_lazy("Send a JSON object."),
+    "model_type": gettext_lazy("Send a JSON object."),
+    "dict_type": gettext_lazy("Send a JSON object."),
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    template = _VALIDATION_MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return str(err.get("msg") or _("Invalid value."))
+    context = err.get("ctx") or {}
+    try:
+        return str(template) % {key: str(value) for key, value in context.items()}
+    except (KeyError, ValueError, TypeError):
+        return str(err.get("msg") or _("Invalid value."))
 
 
 def _field_name(loc: list[Any]) -> str:
@@ -33,7 +180,10 @@ def _field_name(loc: list[Any]) -> str:
 
 def install(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, status: int, body: dict) -> HttpResponse:
-        return api.create_response(request, body, status=status)
+        response = api.create_response(request, body, status=status)
+        if status == 401:
+            response["WWW-Authenticate"] = "Bearer"
+        return response
 
     @api.exception_handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
@@ -43,9 +193,7 @@ def install(api: NinjaAPI) -> None:
     def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
-            fields.setdefault(_field_name(list(err.get("loc", []))), []).append(
-                str(err.get("msg", _("Invalid value.")))
-            )
+            fields.setdefault(_field_name(list(err.get("loc", []))), []).append(_message(err))
         return respond(request, 422, error_body("invalid", _("The request has errors."), fields))
 
     @api.exception_handler(DjangoValidationError)
@@ -56,13 +204,31 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return respond(request, 401, error_body(
-            "unauthenticated", _("A valid bearer token is required.")))
+        code, message = status_error(401)
+        return respond(request, 401, error_body(code, message))
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, 404, error_body("not_found", _("Not found.")))
+        code, message = status_error(404)
+        return respond(request, 404, error_body(code, message))
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return respond(request, exc.status_code, error_body("error", str(exc)))
+        if isinstance(exc.__cause__, _BadBody):
+            return _api_error(request, exc.__cause__.error)
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # django-ninja could not read the body at all
+            return respond(request, 400, error_body(
+                "malformed_json", _("The request body is not valid JSON.")))
+        code, message = status_error(exc.status_code)
+        return respond(request, exc.status_code, error_body(code, message))
+
+    @api.exception_handler(Exception)
+    def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged with its traceback (logs never carry personal data: see core.logging); the
+        # client learns nothing of the cause.
+        logger.error("Unhandled error answering %s %s", request.method, request.path,
+                     exc_info=exc)
+        got_request_exception.send(sender=None, request=request)
+        code, message = status_error(500)
+        return respond(request, 500, error_body(code, message))

@@ -10,8 +10,13 @@ from madad.api.auth import BearerToken
 api = NinjaAPI(
     title="Madad API",
     version="1",
-    description="Documentation, assistance and relief data, filtered by the caller's access.",
+    description=(
+        "Documentation, assistance and relief data, filtered by the caller's access. "
+        "Get a bearer token from POST /api/v1/auth/token. Every error has one shape: "
+        '{"error": {"code": "...", "message": "...", "fields": {"name": ["..."]}}}.'
+    ),
     auth=BearerToken(),
+    parser=errors.JsonBodyParser(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -19,6 +24,14 @@ errors.install(api)
 
 from madad.accounts.api import router as auth_router  # noqa: E402
 from madad.people.api import router as people_router  # noqa: E402
+from madad.places.api import router as places_router  # noqa: E402
+from madad.incidents.api import router as incidents_router  # noqa: E402
+from madad.testimonies.api import router as testimonies_router  # noqa: E402
+from madad.evidence.api import router as evidence_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/persons", people_router)
+api.add_router("/places", places_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/testimonies", testimonies_router)
+api.add_router("/evidence", evidence_router)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 import re
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from madad.core.models import AuditEvent
 
@@ -30,13 +32,26 @@ _FIELD = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address in the form the database stores it, or None.
+
+    The hash is computed before the row is saved, so the value must already be canonical: the
+    database would otherwise store "2001:db8::1" for "2001:DB8::1" and the chain would look
+    tampered with. A value that is no address at all (a forged header) is not recorded.
+    """
     if request is None:
         return None
+    raw = request.META.get("REMOTE_ADDR") or ""
     if getattr(settings, "BEHIND_PROXY", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            raw = forwarded.split(",")[-1]
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        return None
+    if address.version == 4:
+        return str(address)
+    return clean_ipv6_address(str(address).split("%")[0])
 
 
 def _digest(event: AuditEvent) -> str:

@@ -14,7 +14,9 @@ from madad.core import access
 # (capability needed or None for every signed-in user, URL name, label)
 _MENU = [
     (None, "home", _("Home")),
+    (Capability.INCIDENT_VIEW, "incidents:list", _("Incidents")),
     (Capability.PERSON_VIEW, "people:list", _("People")),
+    (None, "places:list", _("Places")),
     (Capability.AUDIT_VIEW, "core:audit", _("Audit trail")),
     (Capability.USERS_MANAGE, "accounts:users", _("Users")),
 ]

@@ -50,22 +50,35 @@ def decrypt(stored: str) -> str:
     if not stored.startswith(PREFIX):
         raise DecryptionError("value is not a Madad ciphertext")
     try:
-        return cipher().decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
-    except InvalidToken:
+        return cipher().decrypt(_token(stored)).decode("utf-8")
+    except (InvalidToken, UnicodeError):
+        # a tampered value may no longer be ASCII, or its plaintext no longer UTF-8: the same
+        # refusal as a wrong key, never a stray UnicodeError
         raise DecryptionError("no configured key decrypts this value") from None
+
+
+def _token(stored: str) -> bytes:
+    return stored[len(PREFIX) :].encode("ascii")
 
 
 def reencrypt(stored: str) -> str:
     """The same plaintext under the current first key (a no-op in meaning)."""
-    return PREFIX + cipher().rotate(stored[len(PREFIX) :].encode("ascii")).decode("ascii")
+    if not stored.startswith(PREFIX):
+        raise DecryptionError("value is not a Madad ciphertext")
+    try:
+        return PREFIX + cipher().rotate(_token(stored)).decode("ascii")
+    except (InvalidToken, UnicodeError):
+        raise DecryptionError("no configured key decrypts this value") from None
 
 
 def is_current(stored: str) -> bool:
     """True when the first (current) key alone decrypts the value."""
-    first = Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode())
+    if not stored.startswith(PREFIX):
+        return False
+    first = _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS[:1]))
     try:
-        first.decrypt(stored[len(PREFIX) :].encode("ascii"))
-    except InvalidToken:
+        first.decrypt(_token(stored))
+    except (InvalidToken, UnicodeError):
         return False
     return True
 

@@ -15,6 +15,7 @@ from madad.accounts.models import Organisation, User
 LOADERS = [
     "madad.places.demo",
     "madad.people.demo",
+    "madad.incidents.demo",
 ]
 
 

@@ -4,9 +4,13 @@ from (Source)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
@@ -16,6 +20,26 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month")
     YEAR = "year", _("Year")
+
+
+def partial_date(value: dt.date | None, precision: str) -> dt.date | None:
+    """The date as stored for its precision: the first of the month, or 1 January."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+def format_partial_date(value: dt.date | None, precision: str) -> str:
+    """"14 March 2011", "March 2011" or "2011", in the current language."""
+    if value is None:
+        return ""
+    fmt = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "YEAR_MONTH_FORMAT"}.get(
+        precision, "DATE_FORMAT")
+    return date_format(value, fmt)
 
 
 class LocationPrecision(models.TextChoices):
@@ -40,6 +64,15 @@ class IncidentType(models.Model):
         verbose_name_plural = _("incident types")
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the current request."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("ur") and self.name_ur:
+            return self.name_ur
         return self.name
 
 
@@ -133,7 +166,15 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Never the title or description: str() ends up in logs and error reports.
         return f"Incident #{self.pk}"
+
+    @property
+    def when(self) -> str:
+        start = format_partial_date(self.start_date, self.start_precision)
+        if self.end_date and self.end_date != self.start_date:
+            return f"{start} \N{EN DASH} {format_partial_date(self.end_date, self.end_precision)}"
+        return start
 
 
 class IncidentRelation(models.Model):
@@ -147,14 +188,22 @@ class IncidentRelation(models.Model):
     to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
                                     related_name="relations_to")
     kind = models.CharField(_("relation"), max_length=15, choices=Kind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("related by"))
+    created_at = models.DateTimeField(_("related"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("related incident")
+        verbose_name_plural = _("related incidents")
         constraints = [
             models.UniqueConstraint(fields=["from_incident", "to_incident"],
                                     name="incident_relation_once"),
             models.CheckConstraint(condition=~models.Q(from_incident=models.F("to_incident")),
                                    name="incident_relation_not_to_itself"),
         ]
+
+    def __str__(self) -> str:
+        return f"Incident relation #{self.pk}"
 
 
 class Act(models.Model):
@@ -185,6 +234,9 @@ class Act(models.Model):
             models.UniqueConstraint(fields=["incident", "victim", "act_type"],
                                     name="act_once_per_victim_and_type"),
         ]
+
+    def __str__(self) -> str:
+        return f"Act #{self.pk}"
 
 
 class Involvement(models.Model):
@@ -218,6 +270,9 @@ class Involvement(models.Model):
                 name="involvement_names_someone",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Alleged perpetrator #{self.pk}"
 
 
 class Source(models.Model):
@@ -253,9 +308,11 @@ class Source(models.Model):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="sources_given", verbose_name=_("person"))
     name = EncryptedTextField(_("name of the source"), blank=True)
-    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices)
-    credibility = models.PositiveSmallIntegerField(_("credibility"),
-                                                   choices=Credibility.choices)
+    # Both empty until somebody grades the source; an incident is verified only on graded ones.
+    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices,
+                                   blank=True)
+    credibility = models.PositiveSmallIntegerField(_("credibility"), choices=Credibility.choices,
+                                                   null=True, blank=True)
     fir_number = models.CharField(_("FIR number"), max_length=50, blank=True)
     police_station = models.CharField(_("police station"), max_length=120, blank=True)
     url = models.URLField(_("link"), blank=True)
@@ -268,23 +325,85 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [
-            models.CheckConstraint(condition=models.Q(credibility__gte=1, credibility__lte=6),
+            models.CheckConstraint(condition=models.Q(credibility__isnull=True)
+                                   | models.Q(credibility__gte=1, credibility__lte=6),
                                    name="source_credibility_1_to_6"),
-            models.CheckConstraint(condition=models.Q(reliability__in=list("ABCDEF")),
+            models.CheckConstraint(condition=models.Q(reliability__in=[*"ABCDEF", ""]),
                                    name="source_reliability_a_to_f"),
+            models.CheckConstraint(
+                condition=models.Q(reliability="", credibility__isnull=True)
+                | (~models.Q(reliability="") & models.Q(credibility__isnull=False)),
+                name="source_graded_on_both_scales_or_not_at_all",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"Source #{self.pk}"
+
+    @property
+    def graded(self) -> bool:
+        return bool(self.reliability) and self.credibility is not None
+
+    @property
+    def grading(self) -> str:
+        """The Admiralty code, e.g. "B2", or "" when not graded."""
+        return f"{self.reliability}{self.credibility}" if self.graded else ""
 
 
 class VerificationStep(models.Model):
-    """One step of an incident's verification history."""
+    """One step of an incident's verification history. Steps are only ever added."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        VERIFIED = "verified", _("Verified")
+        DISPUTED = "disputed", _("Disputed")
+        REJECTED = "rejected", _("Rejected")
+        REOPENED = "reopened", _("Sent back for review by an edit")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
                                  related_name="verification_steps")
-    from_status = models.CharField(max_length=15, choices=Incident.Status.choices)
-    to_status = models.CharField(max_length=15, choices=Incident.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("step"), max_length=15, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=15, choices=Incident.Status.choices)
+    to_status = models.CharField(_("to"), max_length=15, choices=Incident.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("by"))
     reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("verification step")
+        verbose_name_plural = _("verification steps")
+
+    def __str__(self) -> str:
+        return f"Verification step #{self.pk}"
+
+
+class Confidence(models.TextChoices):
+    """What an incident's graded sources, taken together, let us say about it."""
+
+    NONE = "none", _("No graded source yet")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+_STRONG_RELIABILITY, _FAIR_RELIABILITY = frozenset("AB"), frozenset("ABC")
+
+
+def overall_confidence(sources: Iterable[Source]) -> Confidence:
+    """High: one source both reliable (A or B) and credible (1 or 2), or two at least fairly
+    so (A to C and 1 to 3). Medium: one fairly reliable and credible source. Low: only weaker
+    ones."""
+    graded = [s for s in sources if s.graded]
+    if not graded:
+        return Confidence.NONE
+    fair = [s for s in graded if s.reliability in _FAIR_RELIABILITY
+            and s.credibility is not None and s.credibility <= 3]
+    strong = [s for s in fair if s.reliability in _STRONG_RELIABILITY
+              and s.credibility is not None and s.credibility <= 2]
+    if strong or len(fair) >= 2:
+        return Confidence.HIGH
+    if fair:
+        return Confidence.MEDIUM
+    return Confidence.LOW

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import Field
 
 from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
+from madad.api.pagination import Pagination
 from madad.core import access
 from madad.people import services
 from madad.people.identity import format_cnic, format_phone
@@ -54,7 +55,7 @@ def _person_out(request: HttpRequest, person: Person) -> dict[str, Any]:
 
 
 @router.get("", response=list[PersonSummary], summary="Persons you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_persons(request: HttpRequest) -> Any:
     return person_list(user=request.user)
 
@@ -66,7 +67,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 
 @router.post("", response={201: dict}, summary="Record a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     if not access.can(request.user, Capability.PERSON_EDIT):
         raise ApiError(403, "forbidden", "Your role cannot record persons.")
     try:
@@ -78,4 +79,4 @@ def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[st
     except ValidationError as exc:
         raise ApiError(422, "invalid", "The request has errors.",
                        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
-    return 201, _person_out(request, person)
+    return Status(201, _person_out(request, person))

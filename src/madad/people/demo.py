@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from madad.accounts.roles import Role
-from madad.core.demo import DemoContext
+from madad.core.demo import DemoContext, scaled
 from madad.people.demo_names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, OCCUPATIONS
 from madad.people.models import Person, Sex
 from madad.people.services import person_create
@@ -38,7 +38,8 @@ def load(context: DemoContext) -> None:
     if Person.objects.filter(organisation=context.relief).exists():
         return
     documenter = context.users[Role.DOCUMENTER]
-    for n in range(DEMO_PERSONS):
+    count = scaled(context, DEMO_PERSONS)
+    for n in range(count):
         person_create(organisation=context.relief, created_by=documenter,
                       **demo_person_data(context.rng, n))
-    context.report.append(f"{DEMO_PERSONS} persons")
+    context.report.append(f"{count} persons")

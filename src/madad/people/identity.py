@@ -15,6 +15,13 @@ def _digits(value: str) -> str:
     return _NON_DIGITS.sub("", value.translate(_EASTERN_DIGITS))
 
 
+def looks_like_a_number(value: str) -> bool:
+    """True for what someone types as a CNIC or phone number (digits, in either script, with
+    dashes, spaces, dots, brackets or a leading +), false for anything with letters."""
+    digits = _digits(value or "")
+    return digits.isdigit() and digits.isascii() and len(digits) >= 7
+
+
 def normalise_cnic(value: str) -> str:
     """13 digits, whatever dashes, spaces or Urdu digits were typed; ValidationError otherwise."""
     digits = _digits(value or "")

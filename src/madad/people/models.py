@@ -55,3 +55,33 @@ class Person(models.Model):
     def __str__(self) -> str:
         # Never a name: str() ends up in logs and error reports.
         return f"Person #{self.pk}"
+
+
+class PersonNameKey(models.Model):
+    """One blind-indexed token of a person's names, for search without decrypting anyone.
+
+    `key` is blind_index(token, purpose=...) of a token from people.names.name_keys, taken
+    from the given and family name, the Urdu-script name and each alias ("name"), or from the
+    father's name ("father_name"). Rebuilt by person_create and person_update, and for
+    everybody by `madad people reindex` when the normalisation changes.
+    """
+
+    class Purpose(models.TextChoices):
+        NAME = "name", _("name")
+        FATHER_NAME = "father_name", _("father's name")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys",
+                               verbose_name=_("person"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    key = models.CharField(_("key"), max_length=64)
+
+    class Meta:
+        verbose_name = _("name key")
+        verbose_name_plural = _("name keys")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="person_name_key_once"),
+        ]
+        indexes = [models.Index(fields=["key", "person"], name="person_name_key_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} key of person #{self.person_id}"

@@ -24,6 +24,10 @@ class Place(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
     # A stable code for loading and open data, e.g. "khi", "khi.central", "khi.central.nazimabad"
     code = models.SlugField(_("code"), max_length=120, unique=True)
+    # Both names folded for search, with their consonant skeletons (places.search); rebuilt
+    # whenever a name changes and by `madad places reindex`.
+    search_text = models.TextField(blank=True, default="", editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +49,15 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def ancestors(self) -> list[Place]:
+        """The places above this one, nearest first (its town, district, city)."""
+        found: list[Place] = []
+        place = self.parent
+        while place is not None and len(found) < 8:
+            found.append(place)
+            place = place.parent
+        return found
 
     def ancestor(self, level: str) -> Place | None:
         """This place or the nearest place above it at `level` (e.g. its district)."""

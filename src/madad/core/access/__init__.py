@@ -16,10 +16,12 @@ import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from madad.accounts.roles import Capability
 from madad.core.access import accounts as _accounts
 from madad.core.access import evidence as _evidence
 from madad.core.access import incidents as _incidents
@@ -68,10 +70,10 @@ def get_visible_or_404(
     belongs to somebody else. A refusal of an existing record is audited."""
     try:
         return visible_to(user, model).get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):  # type: ignore[attr-defined]
         pass
     exists = False
-    with contextlib.suppress(ValueError, TypeError):
+    with contextlib.suppress(ValueError, TypeError, ValidationError):
         exists = model._default_manager.filter(**lookup).exists()
     if exists:
         audit_record(
@@ -89,7 +91,8 @@ def readable_fields(user: User | AnonymousUser | None, model: type[models.Model]
     if not is_staff_user(user):
         return frozenset()
     rules = _rules_for(model)
-    allowed = {name for name, capability in rules.restricted_fields.items() if can(user, capability)}
+    allowed = {name for name, capability in rules.restricted_fields.items()
+               if can(user, capability)}
     return rules.public_fields | allowed
 
 
@@ -99,9 +102,19 @@ def can_change(user: User | AnonymousUser | None, obj: models.Model) -> bool:
     return _rules_for(type(obj)).can_change(user, obj)  # type: ignore[arg-type]
 
 
+# Exports are named by what they contain. A name not listed here is refused (fails closed);
+# deriving the capability from the name turned "testimonies" into "testimonie.export".
+_EXPORTS: dict[str, str] = {
+    "audit": Capability.AUDIT_EXPORT,
+    "persons": Capability.PERSON_EXPORT,
+    "incidents": Capability.INCIDENT_EXPORT,
+}
+
+
 def can_export(user: User | AnonymousUser | None, what: str) -> bool:
-    """Exports are named by what they contain: "audit", "persons"."""
-    return can(user, f"{what.rstrip('s')}.export")
+    """Exports are named by what they contain: "audit", "persons", "incidents"."""
+    capability = _EXPORTS.get(what)
+    return capability is not None and can(user, capability)
 
 
 def reveal(
@@ -110,19 +123,26 @@ def reveal(
     *,
     request: HttpRequest | None = None,
     wanted: Iterable[str] | None = None,
+    action: str | None = None,
 ) -> dict[str, Any]:
-    """The values of the record's fields this user may see, auditing any sensitive ones read.
+    """The values of the record's fields this user may see, auditing any sensitive ones read
+    (as `action`, by default "<model>.identity.viewed").
 
     This is the only way a view, API endpoint or export reads sensitive values for display.
+    A record the user may not see answers Http404 (and the attempt is audited), even when the
+    caller forgot to fetch it through get_visible_or_404: capabilities alone say nothing about
+    another organisation's records.
     """
     model = type(obj)
+    if obj.pk is None or not visible_to(user, model).filter(pk=obj.pk).exists():
+        get_visible_or_404(user, model, request=request, pk=obj.pk)
     allowed = readable_fields(user, model)
     names = [n for n in (wanted if wanted is not None else sorted(allowed)) if n in allowed]
     sensitive = set(sensitive_field_names(model)) | set(_rules_for(model).restricted_fields)
     read_sensitive = [n for n in names if n in sensitive]
     if read_sensitive:
         audit_record(
-            action=f"{model._meta.model_name}.identity.viewed",
+            action=action or f"{model._meta.model_name}.identity.viewed",
             request=request,
             actor=user,
             obj=obj,

@@ -31,7 +31,9 @@ class PersonRules(Rules):
         return queryset.none()
 
     def can_change(self, user: User, obj: Any) -> bool:
-        return can(user, Capability.PERSON_EDIT) and obj.organisation_id == user.organisation_id
+        # the same organisation test as visible(): nobody changes what they may not see
+        return (can(user, Capability.PERSON_EDIT) and in_relief_org(user)
+                and obj.organisation_id == user.organisation_id)
 
 
 RULES: dict[str, Rules] = {

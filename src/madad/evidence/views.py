@@ -1,0 +1,165 @@
+"""Staff pages for evidence files: the files of an incident, upload, a file's record, its
+download, an export copy and its custody log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from madad.accounts.roles import Capability
+from madad.core import access
+from madad.evidence import selectors, services
+from madad.evidence.forms import EvidenceUploadForm
+from madad.evidence.models import EvidenceFile
+from madad.incidents.models import Incident
+from madad.testimonies.models import Testimony
+from madad.testimonies.selectors import testimony_list
+
+
+def _incident_for_evidence(request: HttpRequest, incident_id: int,
+                           capability: str = Capability.EVIDENCE_VIEW) -> Incident:
+    incident = access.get_visible_or_404(request.user, Incident, request=request, pk=incident_id)
+    if not access.can(request.user, capability):
+        raise Http404
+    return incident
+
+
+def _evidence_for_user(request: HttpRequest, evidence_id: int) -> EvidenceFile:
+    return access.get_visible_or_404(request.user, EvidenceFile, request=request,
+                                     pk=evidence_id)
+
+
+def _upload_form(request: HttpRequest, incident: Incident,
+                 data: object = None, files: object = None) -> EvidenceUploadForm:
+    initial = {}
+    wanted = request.GET.get("testimony", "")
+    if wanted.isdigit():
+        initial["testimony"] = int(wanted)
+    return EvidenceUploadForm(data, files, initial=initial,  # type: ignore[arg-type]
+                              testimonies=testimony_list(user=request.user, incident=incident))
+
+
+def _page_context(request: HttpRequest, incident: Incident,
+                  form: EvidenceUploadForm | None) -> dict[str, object]:
+    files = selectors.evidence_list(user=request.user, incident=incident)
+    return {
+        "incident": incident,
+        "page": Paginator(files, 50).get_page(request.GET.get("page")),
+        "form": form,
+        "max_mb": services.max_bytes() // (1024 * 1024),
+    }
+
+
+@login_required
+def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for_evidence(request, incident_id)
+    form = _upload_form(request, incident) if access.can(
+        request.user, Capability.EVIDENCE_UPLOAD) else None
+    return render(request, "evidence/incident_evidence.html",
+                  _page_context(request, incident, form))
+
+
+@login_required
+def evidence_upload(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for_evidence(request, incident_id, Capability.EVIDENCE_UPLOAD)
+    if request.method != "POST":
+        return render(request, "evidence/incident_evidence.html",
+                      _page_context(request, incident, _upload_form(request, incident)))
+    form = _upload_form(request, incident, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = services.evidence_upload(
+                incident=incident, uploaded_by=request.user,  # type: ignore[arg-type]
+                file=form.cleaned_data["file"], testimony=form.cleaned_data["testimony"],
+                description=form.cleaned_data["description"], request=request,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The file was stored and its SHA-256 recorded."))
+            target = request.POST.get("next", "")
+            if target and url_has_allowed_host_and_scheme(
+                    target, allowed_hosts={request.get_host()},
+                    require_https=request.is_secure()):
+                return redirect(target)
+            return redirect("evidence:detail", evidence.pk)
+    return render(request, "evidence/incident_evidence.html",
+                  _page_context(request, incident, form), status=400)
+
+
+@login_required
+def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = _evidence_for_user(request, evidence_id)
+    shown = access.reveal(request.user, evidence, request=request,  # type: ignore[arg-type]
+                          wanted=["original_name", "description"],
+                          action="evidence.details.viewed")
+    services.evidence_record_viewed(evidence=evidence, user=request.user,  # type: ignore[arg-type]
+                                    request=request)
+    return render(request, "evidence/evidence_detail.html", {
+        "evidence": evidence,
+        "shown": shown,
+        "type_label": selectors.type_label(evidence),
+        "can_export": access.can(request.user, Capability.EVIDENCE_EXPORT)
+        and selectors.exportable(evidence),
+        "export_refused": not selectors.exportable(evidence),
+        "testimony_visible": evidence.testimony_id is not None and access.visible_to(
+            request.user, Testimony).filter(pk=evidence.testimony_id).exists(),
+    })
+
+
+def _refused(request: HttpRequest, evidence: EvidenceFile, message: str,
+             status: int) -> HttpResponse:
+    return render(request, "evidence/refused.html", {"evidence": evidence, "message": message},
+                  status=status)
+
+
+def _attachment(download: services.Download) -> FileResponse:
+    response = FileResponse(download.file, as_attachment=True, filename=download.filename,
+                            content_type=download.content_type)
+    response["X-Content-SHA256"] = download.sha256
+    return response
+
+
+@require_POST
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = _evidence_for_user(request, evidence_id)
+    try:
+        download = services.evidence_open_for_download(
+            evidence=evidence, user=request.user, request=request)  # type: ignore[arg-type]
+    except services.EvidenceIntegrityError as exc:
+        return _refused(request, evidence, str(exc), status=409)
+    return _attachment(download)
+
+
+@require_POST
+@login_required
+def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = _evidence_for_user(request, evidence_id)
+    if not access.can(request.user, Capability.EVIDENCE_EXPORT):
+        raise Http404
+    try:
+        download = services.evidence_export_copy(
+            evidence=evidence, user=request.user, request=request)  # type: ignore[arg-type]
+    except services.EvidenceIntegrityError as exc:
+        return _refused(request, evidence, str(exc), status=409)
+    except services.EvidenceNotExportable as exc:
+        return _refused(request, evidence, str(exc), status=422)
+    return _attachment(download)
+
+
+@login_required
+def evidence_custody(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = _evidence_for_user(request, evidence_id)
+    page = Paginator(selectors.custody_log(user=request.user, evidence=evidence), 100).get_page(
+        request.GET.get("page"))
+    return render(request, "evidence/custody_log.html", {"evidence": evidence, "page": page})

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from madad.testimonies.models import ConsentDecision, ConsentPurpose, Language
+from madad.testimonies.selectors import consent_recipients
+from madad.testimonies.services import TRANSCRIPT_MAX_CHARS
+
+
+class TestimonyForm(forms.Form):
+    incident = forms.IntegerField(
+        label=_("Incident number"), required=False, min_value=1,
+        help_text=_("The number of the incident the statement is about, if it is about one."),
+    )
+    date = forms.DateField(label=_("Date given"), widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    transcript = forms.CharField(
+        label=_("Transcript"), max_length=TRANSCRIPT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Kept encrypted. Every reading of it is recorded."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices)
+    recipient = forms.ModelChoiceField(
+        label=_("Human-rights organisation"), queryset=consent_recipients(), required=False,
+        empty_label=_("— only for sharing with a human-rights organisation —"),
+    )
+    date = forms.DateField(label=_("Date of the decision"),
+                           widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        self.fields["recipient"].queryset = consent_recipients()  # type: ignore[attr-defined]

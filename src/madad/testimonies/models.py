@@ -1,0 +1,125 @@
+"""Testimonies, and the consent under which a person's statements and records may be used.
+
+Consent is kept as a history: each decision (given, withdrawn) is a new row, never an edit, so
+that what was allowed on any day can be answered later. The database refuses updates of
+consent rows (see migration 0002).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from madad.core.fields import EncryptedTextField
+
+
+class Language(models.TextChoices):
+    URDU = "ur", _("Urdu")
+    ENGLISH = "en", _("English")
+    SINDHI = "sd", _("Sindhi")
+    PASHTO = "ps", _("Pashto")
+    PUNJABI = "pa", _("Punjabi")
+    BALOCHI = "bal", _("Balochi")
+    OTHER = "other", _("Other")
+
+
+class Testimony(models.Model):
+    """A statement by one person, optionally about one incident."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="testimonies",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="testimonies",
+        verbose_name=_("given by"),
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="testimonies", verbose_name=_("incident"),
+    )
+    date = models.DateField(_("date given"))
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    transcript = EncryptedTextField(_("transcript"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("testimony")
+        verbose_name_plural = _("testimonies")
+        indexes = [models.Index(fields=["organisation", "date"])]
+
+    def __str__(self) -> str:
+        # Never the transcript or a name: str() ends up in logs and error reports.
+        return f"Testimony #{self.pk}"
+
+
+class ConsentPurpose(models.TextChoices):
+    CASE_MANAGEMENT = "case_management", _("Case management")
+    REFERRAL = "referral", _("Referral to a partner")
+    HUMAN_RIGHTS_SHARING = "human_rights_sharing", _("Sharing with a human-rights organisation")
+    ANONYMISED_PUBLICATION = "anonymised_publication", _("Anonymised publication")
+    DELEGATION_VIEWING = "delegation_viewing", _("Viewing by a visiting delegation")
+
+
+# Purposes whose consent names the one organisation it allows; consent for one does not cover
+# another.
+PURPOSES_WITH_RECIPIENT = frozenset({ConsentPurpose.HUMAN_RIGHTS_SHARING})
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("Given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentRecord(models.Model):
+    """One decision of a person about one purpose: for all their records (testimony empty), or
+    for one testimony. Append-only: the latest decision for a purpose is the one in force."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="consent_records",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="consent_records",
+        verbose_name=_("person"),
+    )
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="consent_records", verbose_name=_("testimony"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    recipient = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("recipient organisation"),
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=ConsentDecision.choices)
+    date = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-recorded_at", "-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [models.Index(fields=["person", "purpose", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(purpose="human_rights_sharing")
+                           & models.Q(recipient__isnull=False))
+                | (~models.Q(purpose="human_rights_sharing") & models.Q(recipient__isnull=True)),
+                name="consent_recipient_only_and_always_for_human_rights_sharing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent record #{self.pk}"

@@ -1,0 +1,215 @@
+"""The users page, asked of three people: an administrator (the owner of their organisation's
+accounts), a colleague with another role, and an administrator of another organisation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from madad.accounts.models import User
+from madad.accounts.roles import Role
+from madad.core.models import AuditEvent
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "river lantern quietly 4711"
+
+
+@pytest.fixture
+def admin(make_user, relief_org) -> User:
+    return make_user(Role.ADMINISTRATOR, organisation=relief_org)
+
+
+@pytest.fixture
+def colleague(make_user, relief_org) -> User:
+    return make_user(Role.CASEWORKER, organisation=relief_org)
+
+
+@pytest.fixture
+def outsider(make_user, other_relief_org) -> User:
+    return make_user(Role.ADMINISTRATOR, organisation=other_relief_org)
+
+
+@pytest.fixture
+def locked(make_user, relief_org) -> User:
+    return make_user(Role.DOCUMENTER, organisation=relief_org, failed_signins=6,
+                     locked_until=timezone.now() + timedelta(minutes=30))
+
+
+def _new_user(**changes: str) -> dict[str, str]:
+    return {"full_name": "Nadia Qureshi", "email": "nadia@test.madad", "role": Role.VERIFIER,
+            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **changes}
+
+
+# --- the list -------------------------------------------------------------------------------
+
+def test_an_administrator_sees_their_organisations_users(signed_in, admin, colleague,
+                                                         outsider) -> None:
+    response = signed_in(admin).get("/users/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert colleague.email in html and admin.email in html
+    assert outsider.email not in html
+
+
+def test_a_colleague_with_another_role_gets_404(signed_in, colleague) -> None:
+    assert signed_in(colleague).get("/users/").status_code == 404
+
+
+def test_the_list_needs_a_signed_in_user(client) -> None:
+    response = client.get("/users/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_list_shows_who_is_locked_and_who_has_two_factor(signed_in, admin, locked,
+                                                             make_user) -> None:
+    make_user(Role.DOCUMENTER, totp=False, email="no2fa@test.madad")
+    html = signed_in(admin).get("/users/").content.decode()
+    assert f"/users/{locked.pk}/unlock/" in html
+    assert "Locked" in html
+    assert "Not set up" in html
+
+
+# --- adding a user --------------------------------------------------------------------------
+
+def test_an_administrator_adds_a_user_to_their_organisation(signed_in, admin) -> None:
+    response = signed_in(admin).post("/users/new/", _new_user())
+    assert response.status_code == 302
+    user = User.objects.get(email="nadia@test.madad")
+    assert user.organisation == admin.organisation
+    assert user.role == Role.VERIFIER
+    assert user.check_password(NEW_PASSWORD)
+    event = AuditEvent.objects.get(action="user.created")
+    assert event.actor_id == admin.pk
+    assert NEW_PASSWORD not in str(AuditEvent.objects.filter(pk=event.pk).values().get())
+
+
+def test_the_form_offers_the_organisations_roles_only(signed_in, admin) -> None:
+    form = signed_in(admin).get("/users/new/").context["form"]
+    roles = {value for value, _label in form.fields["role"].choices}
+    assert Role.PARTNER not in roles
+    assert Role.ADMINISTRATOR in roles
+
+
+def test_a_relief_organisation_user_cannot_get_the_partner_role(signed_in, admin) -> None:
+    response = signed_in(admin).post("/users/new/", _new_user(role=Role.PARTNER))
+    assert response.status_code == 200
+    assert response.context["form"].errors["role"]
+    assert not User.objects.filter(email="nadia@test.madad").exists()
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"email": "not-an-address"}, "email"),
+    ({"full_name": ""}, "full_name"),
+    ({"password2": "something else entirely"}, "password2"),
+    ({"password1": "short", "password2": "short"}, "password1"),
+    ({"password1": "nadia@test.madad", "password2": "nadia@test.madad"}, "password1"),
+    ({"role": "superuser"}, "role"),
+])
+def test_bad_input_is_refused_at_its_field_and_nothing_is_written(signed_in, admin, changes,
+                                                                  field) -> None:
+    response = signed_in(admin).post("/users/new/", _new_user(**changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'class="field has-errors"' in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_an_address_already_in_use_is_refused(signed_in, admin, outsider) -> None:
+    response = signed_in(admin).post("/users/new/", _new_user(email=outsider.email.upper()))
+    assert response.status_code == 200
+    assert "There is already a user with this email address." in response.content.decode()
+
+
+def test_a_colleague_with_another_role_cannot_add_users(signed_in, colleague) -> None:
+    client = signed_in(colleague)
+    assert client.get("/users/new/").status_code == 404
+    assert client.post("/users/new/", _new_user()).status_code == 404
+    assert not User.objects.filter(email="nadia@test.madad").exists()
+
+
+def test_the_new_user_signs_in_with_the_first_password(signed_in, admin, client_factory,
+                                                       settings) -> None:
+    settings.REQUIRE_MFA = True
+    signed_in(admin).post("/users/new/", _new_user())
+    browser = client_factory()
+    response = browser.post("/accounts/login/", {"login": "nadia@test.madad",
+                                                 "password": NEW_PASSWORD})
+    assert browser.get(response["Location"])["Location"] == "/accounts/2fa/totp/activate/"
+
+
+# --- unlock, deactivate, reactivate -------------------------------------------------------
+
+def test_an_administrator_unlocks_a_user(signed_in, admin, locked) -> None:
+    response = signed_in(admin).post(f"/users/{locked.pk}/unlock/")
+    assert response.status_code == 302
+    locked.refresh_from_db()
+    assert not locked.is_locked() and locked.failed_signins == 0
+    assert AuditEvent.objects.filter(action="user.unlocked", actor=admin).exists()
+
+
+def test_a_colleague_cannot_unlock_anyone(signed_in, colleague, locked) -> None:
+    assert signed_in(colleague).post(f"/users/{locked.pk}/unlock/").status_code == 404
+    locked.refresh_from_db()
+    assert locked.is_locked()
+
+
+def test_an_outsider_cannot_unlock_and_the_attempt_is_audited(signed_in, outsider,
+                                                              locked) -> None:
+    assert signed_in(outsider).post(f"/users/{locked.pk}/unlock/").status_code == 404
+    locked.refresh_from_db()
+    assert locked.is_locked()
+    assert AuditEvent.objects.filter(action="access.denied", actor=outsider,
+                                     object_id=str(locked.pk)).exists()
+
+
+def test_unlocking_needs_a_post(signed_in, admin, locked) -> None:
+    assert signed_in(admin).get(f"/users/{locked.pk}/unlock/").status_code == 405
+
+
+def test_an_administrator_deactivates_a_user_who_then_cannot_work(
+    signed_in, admin, colleague, client_factory
+) -> None:
+    browser = client_factory()
+    browser.force_login(colleague)
+    assert browser.get("/").status_code == 200
+    response = signed_in(admin).post(f"/users/{colleague.pk}/deactivate/")
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert not colleague.is_active
+    assert browser.get("/").status_code == 302  # the open session no longer works
+    assert AuditEvent.objects.filter(action="user.deactivated", actor=admin).exists()
+
+
+def test_an_administrator_cannot_deactivate_themselves(signed_in, admin) -> None:
+    client = signed_in(admin)
+    response = client.post(f"/users/{admin.pk}/deactivate/", follow=True)
+    assert "You cannot deactivate your own account." in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.is_active
+
+
+def test_an_administrator_reactivates_a_user(signed_in, admin, colleague) -> None:
+    User.objects.filter(pk=colleague.pk).update(is_active=False)
+    assert signed_in(admin).post(f"/users/{colleague.pk}/reactivate/").status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.is_active
+    assert colleague.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("action", ["deactivate", "reactivate"])
+def test_colleagues_and_outsiders_cannot_change_accounts(signed_in, colleague, outsider,
+                                                         make_user, action) -> None:
+    target = make_user(Role.DOCUMENTER, is_active=action == "deactivate")
+    for person in (colleague, outsider):
+        assert signed_in(person).post(f"/users/{target.pk}/{action}/").status_code == 404
+    target.refresh_from_db()
+    assert target.is_active == (action == "deactivate")
+
+
+def test_an_unknown_user_answers_404(signed_in, admin) -> None:
+    assert signed_in(admin).post("/users/999999/unlock/").status_code == 404

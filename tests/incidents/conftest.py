@@ -1,0 +1,72 @@
+"""Fixtures for incidents: a gazetteer, the people who work on incidents, and a recorded one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from madad.accounts.models import Organisation, User
+from madad.accounts.roles import Role
+from madad.incidents.models import Incident
+from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
+from tests.factories import PASSWORD, current_totp_code
+from tests.incidents.factories import gazetteer, record_incident
+
+
+@pytest.fixture
+def places(db: None) -> SimpleNamespace:
+    return gazetteer()
+
+
+@pytest.fixture
+def documenter(make_user: Callable[..., User]) -> User:
+    return make_user(Role.DOCUMENTER)
+
+
+@pytest.fixture
+def verifier(make_user: Callable[..., User]) -> User:
+    return make_user(Role.VERIFIER)
+
+
+@pytest.fixture
+def caseworker(make_user: Callable[..., User]) -> User:
+    return make_user(Role.CASEWORKER)
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User]) -> User:
+    return make_user(Role.COORDINATOR)
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
+    """A documenter of another relief organisation."""
+    return make_user(Role.DOCUMENTER, organisation=other_relief_org)
+
+
+@pytest.fixture
+def partner_user(make_user: Callable[..., User], partner_org: Organisation) -> User:
+    return make_user(Role.PARTNER, organisation=partner_org)
+
+
+@pytest.fixture
+def incident(documenter: User, places: SimpleNamespace) -> Incident:
+    return record_incident(by=documenter, place=places.orchard)
+
+
+@pytest.fixture
+def bearer(client: Any) -> Callable[[User], dict[str, str]]:
+    """Headers with a bearer token issued to the user as a client gets one."""
+
+    def issue(user: User) -> dict[str, str]:
+        response = client.post(TOKEN_URL, {
+            "email": user.email, "password": PASSWORD,
+            "totp": current_totp_code(totp_secret_of(user)),
+        }, content_type="application/json")
+        assert response.status_code == 200, response.content
+        return bearer_headers(response.json()["token"])
+
+    return issue

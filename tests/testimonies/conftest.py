@@ -1,0 +1,33 @@
+"""Testimony tests: files (attachments) in a temporary directory, never in var/files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from madad.accounts.models import Organisation, User
+from madad.accounts.roles import Role
+from madad.incidents.models import Incident
+from tests.api.conftest import bearer  # noqa: F401  (the API tests' fixture)
+from tests.evidence.factories import make_incident
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    root = tmp_path / "files"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+@pytest.fixture
+def documenter(make_user: Callable[..., User]) -> User:
+    return make_user(Role.DOCUMENTER)
+
+
+@pytest.fixture
+def incident(relief_org: Organisation, documenter: User) -> Incident:
+    return make_incident(organisation=relief_org, user=documenter)

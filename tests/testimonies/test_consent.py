@@ -1,0 +1,205 @@
+"""Consent: given, withdrawn, for whom; consent_covers answers from the latest decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from madad.accounts.models import Organisation, User
+from madad.core.models import AuditEvent
+from madad.people.models import Person
+from madad.testimonies.models import ConsentPurpose, ConsentRecord
+from madad.testimonies.services import consent_covers, consent_give, consent_withdraw
+from tests.evidence.factories import make_person, make_testimony
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+CASE = ConsentPurpose.CASE_MANAGEMENT
+SHARING = ConsentPurpose.HUMAN_RIGHTS_SHARING
+D1, D2, D3 = dt.date(2013, 1, 10), dt.date(2013, 2, 10), dt.date(2013, 3, 10)
+
+
+@pytest.fixture
+def person(relief_org: Organisation) -> Person:
+    return make_person(organisation=relief_org)
+
+
+@pytest.fixture
+def rights_x() -> Organisation:
+    return OrganisationFactory(name="Rights Watch X", kind=Organisation.Kind.HUMAN_RIGHTS)
+
+
+@pytest.fixture
+def rights_y() -> Organisation:
+    return OrganisationFactory(name="Rights Forum Y", kind=Organisation.Kind.HUMAN_RIGHTS)
+
+
+def test_nothing_is_covered_before_any_consent(person: Person) -> None:
+    assert not any(consent_covers(person=person, purpose=p) for p in ConsentPurpose.values)
+
+
+def test_given_consent_covers_its_purpose_only(person: Person, documenter: User) -> None:
+    consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    assert consent_covers(person=person, purpose=CASE)
+    assert not consent_covers(person=person, purpose=ConsentPurpose.REFERRAL)
+
+
+def test_withdrawn_consent_stops_covering(person: Person, documenter: User) -> None:
+    consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    consent_withdraw(person=person, purpose=CASE, date=D2, recorded_by=documenter)
+    assert not consent_covers(person=person, purpose=CASE)
+    assert consent_covers(person=person, purpose=CASE, on=D1)  # what held on the day
+
+
+def test_a_withdrawal_is_a_new_row_and_the_history_is_kept(
+    person: Person, documenter: User
+) -> None:
+    given = consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    withdrawn = consent_withdraw(person=person, purpose=CASE, date=D2, recorded_by=documenter)
+    assert withdrawn.pk != given.pk
+    given.refresh_from_db()
+    assert given.decision == "given"
+    assert [r.decision for r in ConsentRecord.objects.order_by("id")] == ["given", "withdrawn"]
+    assert [e.action for e in AuditEvent.objects.filter(action__startswith="consent.")
+            .order_by("id")] == ["consent.given", "consent.withdrawn"]
+
+
+def test_the_database_refuses_to_rewrite_a_consent_decision(
+    person: Person, documenter: User
+) -> None:
+    given = consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ConsentRecord.objects.filter(pk=given.pk).update(decision="withdrawn")
+
+
+def test_consent_given_again_after_a_withdrawal_covers_again(
+    person: Person, documenter: User
+) -> None:
+    consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    consent_withdraw(person=person, purpose=CASE, date=D2, recorded_by=documenter)
+    consent_give(person=person, purpose=CASE, date=D3, recorded_by=documenter)
+    assert consent_covers(person=person, purpose=CASE)
+    assert not consent_covers(person=person, purpose=CASE, on=D2)
+
+
+def test_consent_for_organisation_x_does_not_cover_organisation_y(
+    person: Person, documenter: User, rights_x: Organisation, rights_y: Organisation
+) -> None:
+    consent_give(person=person, purpose=SHARING, recipient=rights_x, date=D1,
+                 recorded_by=documenter)
+    assert consent_covers(person=person, purpose=SHARING, recipient=rights_x)
+    assert not consent_covers(person=person, purpose=SHARING, recipient=rights_y)
+    assert not consent_covers(person=person, purpose=SHARING)  # no recipient, no cover
+
+
+def test_withdrawing_from_x_leaves_y_covered(
+    person: Person, documenter: User, rights_x: Organisation, rights_y: Organisation
+) -> None:
+    for org in (rights_x, rights_y):
+        consent_give(person=person, purpose=SHARING, recipient=org, date=D1,
+                     recorded_by=documenter)
+    consent_withdraw(person=person, purpose=SHARING, recipient=rights_x, date=D2,
+                     recorded_by=documenter)
+    assert not consent_covers(person=person, purpose=SHARING, recipient=rights_x)
+    assert consent_covers(person=person, purpose=SHARING, recipient=rights_y)
+
+
+def test_sharing_needs_a_named_human_rights_organisation(
+    person: Person, documenter: User, partner_org: Organisation
+) -> None:
+    with pytest.raises(ValidationError) as missing:
+        consent_give(person=person, purpose=SHARING, date=D1, recorded_by=documenter)
+    assert "recipient" in missing.value.message_dict
+    with pytest.raises(ValidationError, match="Choose a human-rights organisation"):
+        consent_give(person=person, purpose=SHARING, recipient=partner_org, date=D1,
+                     recorded_by=documenter)
+    assert not ConsentRecord.objects.exists()
+
+
+def test_other_purposes_name_no_recipient(
+    person: Person, documenter: User, rights_x: Organisation
+) -> None:
+    with pytest.raises(ValidationError, match="names a recipient"):
+        consent_give(person=person, purpose=CASE, recipient=rights_x, date=D1,
+                     recorded_by=documenter)
+    assert not ConsentRecord.objects.exists()
+
+
+def test_the_database_refuses_sharing_consent_without_a_recipient(
+    person: Person, documenter: User
+) -> None:
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ConsentRecord.objects.create(organisation=person.organisation, person=person,
+                                     purpose=SHARING, decision="given", date=D1,
+                                     recorded_by=documenter)
+
+
+def test_nothing_to_withdraw_is_refused(person: Person, documenter: User) -> None:
+    with pytest.raises(ValidationError, match="no consent in force"):
+        consent_withdraw(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    assert not ConsentRecord.objects.exists()
+
+
+def test_a_decision_dated_in_the_future_is_refused(person: Person, documenter: User) -> None:
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        consent_give(person=person, purpose=CASE, date=dt.date.today() + dt.timedelta(days=2),
+                     recorded_by=documenter)
+
+
+def test_a_person_of_another_organisation_is_refused(
+    other_relief_org: Organisation, documenter: User
+) -> None:
+    theirs = make_person(organisation=other_relief_org)
+    with pytest.raises(ValidationError, match="not one of your organisation"):
+        consent_give(person=theirs, purpose=CASE, date=D1, recorded_by=documenter)
+
+
+def test_a_persons_consent_covers_each_of_their_testimonies(
+    person: Person, documenter: User
+) -> None:
+    testimony = make_testimony(person=person, user=documenter)
+    consent_give(person=person, purpose=ConsentPurpose.ANONYMISED_PUBLICATION, date=D1,
+                 recorded_by=documenter)
+    assert consent_covers(testimony=testimony, purpose=ConsentPurpose.ANONYMISED_PUBLICATION)
+
+
+def test_withdrawing_for_one_testimony_leaves_the_others_covered(
+    person: Person, documenter: User
+) -> None:
+    first, second = (make_testimony(person=person, user=documenter) for _ in range(2))
+    consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    consent_withdraw(testimony=first, purpose=CASE, date=D2, recorded_by=documenter)
+    assert not consent_covers(testimony=first, purpose=CASE)
+    assert consent_covers(testimony=second, purpose=CASE)
+    assert consent_covers(person=person, purpose=CASE)
+
+
+def test_withdrawing_everything_ends_consent_given_for_one_testimony(
+    person: Person, documenter: User, rights_x: Organisation
+) -> None:
+    testimony = make_testimony(person=person, user=documenter)
+    consent_give(testimony=testimony, purpose=SHARING, recipient=rights_x, date=D1,
+                 recorded_by=documenter)
+    assert consent_covers(testimony=testimony, purpose=SHARING, recipient=rights_x)
+    assert not consent_covers(person=person, purpose=SHARING, recipient=rights_x)
+    consent_give(person=person, purpose=SHARING, recipient=rights_x, date=D1,
+                 recorded_by=documenter)
+    consent_withdraw(person=person, purpose=SHARING, recipient=rights_x, date=D2,
+                     recorded_by=documenter)
+    assert not consent_covers(testimony=testimony, purpose=SHARING, recipient=rights_x)
+
+
+def test_an_unknown_purpose_covers_nothing(person: Person, documenter: User) -> None:
+    consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    assert not consent_covers(person=person, purpose="anything")
+
+
+def test_naming_both_or_neither_a_person_and_a_testimony_is_a_programming_error(
+    person: Person,
+) -> None:
+    with pytest.raises(TypeError):
+        consent_covers(purpose=CASE)
