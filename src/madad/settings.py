@@ -148,6 +148,11 @@ INSTALLED_APPS = [
     "madad.incidents",
     "madad.testimonies",
     "madad.evidence",
+    "madad.households",
+    "madad.cases",
+    "madad.assistance",
+    "madad.referrals",
+    "madad.claims",
 ]
 
 MIDDLEWARE = [

@@ -4,8 +4,10 @@ one shape. A small, dependency-free cousin of schemathesis, driven by hypothesis
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -101,3 +103,47 @@ def test_random_person_records_never_fail(client: Any, documenter_headers: dict[
 def test_random_list_queries_never_fail(client: Any, documenter_headers: dict[str, str],
                                         query: dict[str, str]) -> None:
     _check(client.get(PERSONS_URL, query, headers=documenter_headers))
+
+
+# --- every operation in the OpenAPI document -----------------------------------------------------
+def _operations() -> list[tuple[str, str, list[str], list[str]]]:
+    """(method, path, body field names, query parameter names) of every operation the API
+    documents."""
+    from madad.api.router import api
+
+    spec = api.get_openapi_schema()
+    schemas = spec.get("components", {}).get("schemas", {})
+    found = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            schema = content.get("application/json", {}).get("schema", {})
+            if "$ref" in schema:
+                schema = schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+            query = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+            found.append((method, path, sorted(schema.get("properties", {})), query))
+    return sorted(found)
+
+
+_ids = st.integers(min_value=0, max_value=5) | st.integers(min_value=-1, max_value=2**70)
+
+
+@FUZZ
+@given(data=st.data())
+def test_random_calls_to_any_documented_operation_never_fail(
+    client: Any, documenter_headers: dict[str, str], data: st.DataObject
+) -> None:
+    method, path, fields, params = data.draw(st.sampled_from(_operations()), label="operation")
+    url = re.sub(r"{[^}]+}", lambda _m: str(data.draw(_ids, label="id")), path)
+    names = st.sampled_from(params) | st.text(max_size=10) if params else st.text(max_size=10)
+    query = data.draw(st.dictionaries(names, _ids.map(str) | st.text(max_size=20), max_size=3),
+                      label="query")
+    if method in ("get", "delete"):
+        response = getattr(client, method)(url, query, headers=documenter_headers)
+    else:
+        body = data.draw(_bodies(dict.fromkeys(fields, _text)) if fields else _json,
+                         label="body")
+        response = getattr(client, method)(f"{url}?{urlencode(query)}", json.dumps(body),
+                                           content_type="application/json",
+                                           headers=documenter_headers)
+    _check(response)

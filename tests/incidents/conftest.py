@@ -59,14 +59,19 @@ def incident(documenter: User, places: SimpleNamespace) -> Incident:
 
 @pytest.fixture
 def bearer(client: Any) -> Callable[[User], dict[str, str]]:
-    """Headers with a bearer token issued to the user as a client gets one."""
+    """Headers with a bearer token issued to the user as a client gets one (once per user: a
+    two-factor code is accepted only once)."""
+    issued: dict[int, dict[str, str]] = {}
 
     def issue(user: User) -> dict[str, str]:
+        if user.pk in issued:
+            return issued[user.pk]
         response = client.post(TOKEN_URL, {
             "email": user.email, "password": PASSWORD,
             "totp": current_totp_code(totp_secret_of(user)),
         }, content_type="application/json")
         assert response.status_code == 200, response.content
-        return bearer_headers(response.json()["token"])
+        issued[user.pk] = bearer_headers(response.json()["token"])
+        return issued[user.pk]
 
     return issue

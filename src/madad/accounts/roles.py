@@ -45,17 +45,37 @@ class Capability:
     EVIDENCE_UPLOAD = "evidence.upload"
     # a copy of an evidence file that leaves the organisation, metadata stripped
     EVIDENCE_EXPORT = "evidence.export"
+    # families and assistance
+    HOUSEHOLD_VIEW = "household.view"
+    HOUSEHOLD_EDIT = "household.edit"
+    CASE_VIEW_ALL = "case.view_all"  # every case of the organisation
+    CASE_VIEW_ASSIGNED = "case.view_assigned"  # the cases assigned to the user (or team)
+    CASE_EDIT = "case.edit"
+    CASE_APPROVE = "case.approve"  # agree plans, close cases, approve over-limit assistance
+    ASSISTANCE_REQUEST = "assistance.request"
+    ASSISTANCE_APPROVE = "assistance.approve"
+    ASSISTANCE_LIMITS = "assistance.limits"
+    DISBURSEMENT_VIEW = "disbursement.view"  # method and reference of a disbursement
+    DISBURSEMENT_RECORD = "disbursement.record"
+    REFERRAL_SEND = "referral.send"
+    REFERRAL_RESPOND = "referral.respond"  # partner users, for referrals sent to them
+    CLAIM_VIEW = "claim.view"
+    CLAIM_EDIT = "claim.edit"
 
 
 _C = Capability
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset({_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT}),
+    Role.ADMINISTRATOR: frozenset({_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT,
+                                   _C.ASSISTANCE_LIMITS}),
     Role.COORDINATOR: frozenset({
         _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PERSON_EXPORT,
         _C.INCIDENT_VIEW, _C.INCIDENT_DESCRIPTION_VIEW, _C.INCIDENT_EXPORT, _C.PERPETRATOR_VIEW,
         _C.SOURCE_VIEW, _C.TESTIMONY_VIEW, _C.CONSENT_RECORD, _C.EVIDENCE_VIEW,
         _C.EVIDENCE_EXPORT,
+        _C.HOUSEHOLD_VIEW, _C.HOUSEHOLD_EDIT, _C.CASE_VIEW_ALL, _C.CASE_EDIT, _C.CASE_APPROVE,
+        _C.ASSISTANCE_REQUEST, _C.ASSISTANCE_APPROVE, _C.REFERRAL_SEND, _C.CLAIM_VIEW,
+        _C.CLAIM_EDIT,
     }),
     Role.DOCUMENTER: frozenset({
         _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PLACE_EDIT,
@@ -71,10 +91,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset({
         _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.INCIDENT_VIEW,
         _C.TESTIMONY_VIEW, _C.TESTIMONY_EDIT, _C.CONSENT_RECORD,
+        _C.HOUSEHOLD_VIEW, _C.HOUSEHOLD_EDIT, _C.CASE_VIEW_ASSIGNED, _C.CASE_EDIT,
+        _C.ASSISTANCE_REQUEST, _C.ASSISTANCE_APPROVE, _C.DISBURSEMENT_VIEW, _C.REFERRAL_SEND,
+        _C.CLAIM_VIEW, _C.CLAIM_EDIT,
     }),
-    Role.FINANCE: frozenset(),
+    Role.FINANCE: frozenset({_C.DISBURSEMENT_VIEW, _C.DISBURSEMENT_RECORD}),
     Role.AUDITOR: frozenset({_C.AUDIT_VIEW, _C.AUDIT_EXPORT}),
-    Role.PARTNER: frozenset(),
+    Role.PARTNER: frozenset({_C.REFERRAL_RESPOND}),
 }
 
 

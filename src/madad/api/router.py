@@ -31,7 +31,7 @@ from madad.evidence.api import router as evidence_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/persons", people_router)
-api.add_router("/places", places_router)
+# TMP api.add_router("/places", places_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/testimonies", testimonies_router)
 api.add_router("/evidence", evidence_router)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from madad.accounts.roles import Capability
@@ -312,7 +312,7 @@ def get_incident(request: HttpRequest, incident_id: int) -> dict[str, Any]:
 
 
 @router.post("", response={201: dict}, summary="Record an incident, with acts and sources")
-def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, dict[str, Any]]:
+def create_incident(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
     _user(request)
     if not may_record_incidents(request.user):
         raise _forbidden(_("Your role cannot record incidents."))
@@ -324,7 +324,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, dic
         created_by=request.user,  # type: ignore[arg-type]
         place=_place(payload.place_id), types=_types(payload.types),
         acts=acts, sources=sources, **data)
-    return 201, incident_out(request, incident)
+    return Status(201, incident_out(request, incident))
 
 
 @router.patch("/{int:incident_id}", summary="Change an incident (send the version you read)")
@@ -360,23 +360,23 @@ def update_incident(request: HttpRequest, incident_id: int,
 @router.post("/{int:incident_id}/acts", response={201: dict},
              summary="Record what happened to one victim")
 def add_act(request: HttpRequest, incident_id: int, payload: ActIn
-            ) -> tuple[int, dict[str, Any]]:
+            ) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
     act = services.act_add(incident=incident, added_by=request.user,  # type: ignore[arg-type]
                            **_act_data(request, None, payload))
     shown = access.reveal(request.user, act, request=request,  # type: ignore[arg-type]
                           wanted=["consequences"], action="incident.act.consequences.viewed")
-    return 201, _act_out(act, shown, [] if access.can(
-        request.user, Capability.PERPETRATOR_VIEW) else None)
+    perpetrators = [] if access.can(request.user, Capability.PERPETRATOR_VIEW) else None
+    return Status(201, _act_out(act, shown, perpetrators))
 
 
 @router.post("/{int:incident_id}/sources", response={201: dict}, summary="Record a source")
 def add_source(request: HttpRequest, incident_id: int, payload: SourceIn
-               ) -> tuple[int, dict[str, Any]]:
+               ) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
     source = services.source_add(incident=incident, added_by=request.user,  # type: ignore[arg-type]
                                  **_source_data(request, None, payload))
-    return 201, _source_out(_shown_source(request, source))
+    return Status(201, _source_out(_shown_source(request, source)))
 
 
 @router.post("/{int:incident_id}/sources/{int:source_id}/grading",
@@ -408,7 +408,7 @@ def list_involvements(request: HttpRequest, incident_id: int, act_id: int
 @router.post("/{int:incident_id}/acts/{int:act_id}/involvements", response={201: dict},
              summary="Record an alleged perpetrator (perpetrator.view only)")
 def add_involvement(request: HttpRequest, incident_id: int, act_id: int,
-                    payload: InvolvementIn) -> tuple[int, dict[str, Any]]:
+                    payload: InvolvementIn) -> Status[dict[str, Any]]:
     act = _perpetrator_act(request, incident_id, act_id)
     if not access.can_change(request.user, act.incident):
         raise _forbidden(_("Your role cannot change incidents."))
@@ -417,13 +417,13 @@ def add_involvement(request: HttpRequest, incident_id: int, act_id: int,
         person=_person(request, payload.person_id, "person_id"),
         described_group=payload.described_group, degree=payload.degree.value,
         allegation_status=payload.allegation_status.value)
-    return 201, _involvement_out(_shown_involvement(request, involvement))
+    return Status(201, _involvement_out(_shown_involvement(request, involvement)))
 
 
 @router.post("/{int:incident_id}/relations", response={201: dict},
              summary="Relate this incident to another")
 def relate(request: HttpRequest, incident_id: int, payload: RelationIn
-           ) -> tuple[int, dict[str, Any]]:
+           ) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
     other = access.visible_to(request.user, Incident).filter(pk=payload.other_id).first()
     if other is None:
@@ -432,7 +432,7 @@ def relate(request: HttpRequest, incident_id: int, payload: RelationIn
     relation = services.incident_relate(incident=incident, other=other,
                                         kind=payload.kind.value,
                                         related_by=request.user)  # type: ignore[arg-type]
-    return 201, {"id": other.pk, "kind": relation.kind}
+    return Status(201, {"id": other.pk, "kind": relation.kind})
 
 
 @router.post("/{int:incident_id}/submit", summary="Submit for review (reported → under review)")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.accounts.models import User
 from madad.core import access
+from madad.incidents import validation
 from madad.incidents.labels import place_label
 from madad.incidents.models import (
     Act,
@@ -37,6 +38,14 @@ class PlaceChoiceField(forms.ModelChoiceField):
 class TypeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: IncidentType) -> str:  # type: ignore[override]
         return obj.label
+
+
+def add_rule_errors(form: forms.Form, errors: validation.Errors) -> None:
+    """The services' own checks, run on the form too, so that every problem shows at once."""
+    for name, messages in errors.items():
+        if name in form.fields and name not in form.errors:
+            for message in messages:
+                form.add_error(name, message)
 
 
 def places() -> Any:
@@ -88,6 +97,12 @@ class IncidentForm(forms.Form):
         self.fields["types"].queryset = types.distinct().order_by(  # type: ignore[attr-defined]
             "position", "name")
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        checked = {k: v for k, v in data.items() if k not in self.errors and k != "version"}
+        add_rule_errors(self, validation.incident_fields(checked, partial=True)[1])
+        return data
+
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
@@ -135,6 +150,7 @@ class ActForm(forms.Form):
         elif not named:
             self.add_error("given_name", _("Give the victim's name, or the record number of "
                                            "a person already recorded."))
+        add_rule_errors(self, validation.act_fields(data)[1])
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -169,6 +185,11 @@ class SourceForm(forms.Form):
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        add_rule_errors(self, validation.source_fields(data)[1])
+        return data
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

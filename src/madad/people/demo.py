@@ -9,7 +9,7 @@ from madad.accounts.roles import Role
 from madad.core.demo import DemoContext, scaled
 from madad.people.demo_names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, OCCUPATIONS
 from madad.people.models import Person, Sex
-from madad.people.services import person_create
+from madad.people.services import people_reindex, person_create
 
 DEMO_PERSONS = 200
 
@@ -24,6 +24,8 @@ def demo_person_data(rng: random.Random, n: int) -> dict[str, object]:
         "family_name": family,
         "full_name_ur": f"{given_ur} {family_ur}",
         "father_name": f"{father} {family}",
+        # a second spelling, as another source would write it
+        "aliases": f"Mohd. {family}" if given == "Muhammad" and rng.random() < 0.5 else "",
         "sex": Sex.FEMALE if female else Sex.MALE,
         "age": rng.randint(8, 75),
         "cnic": f"99999{rng.randint(0, 9999999):07d}{n % 10}",
@@ -36,6 +38,9 @@ def demo_person_data(rng: random.Random, n: int) -> dict[str, object]:
 
 def load(context: DemoContext) -> None:
     if Person.objects.filter(organisation=context.relief).exists():
+        # persons from before name search existed get their keys; nothing else changes
+        if Person.objects.filter(organisation=context.relief, name_keys__isnull=True).exists():
+            context.report.append(f"name keys for {people_reindex()} persons")
         return
     documenter = context.users[Role.DOCUMENTER]
     count = scaled(context, DEMO_PERSONS)

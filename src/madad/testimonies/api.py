@@ -166,8 +166,8 @@ def record_testimony(request: HttpRequest, payload: TestimonyIn) -> Status[dict[
 @paginate(LimitOffsetPagination)
 def list_consent(request: HttpRequest, person: RecordId | None = None,
                  testimony: RecordId | None = None) -> Any:
-    _may_read_consent(request)
     subject, scoped = _subject(request, person, testimony)
+    _may_read_consent(request)
     return selectors.consent_history(user=request.user, person=subject, testimony=scoped)
 
 
@@ -175,8 +175,8 @@ def list_consent(request: HttpRequest, person: RecordId | None = None,
 def consent_covers(request: HttpRequest, purpose: ConsentPurpose,
                    person: RecordId | None = None, testimony: RecordId | None = None,
                    recipient: RecordId | None = None) -> dict[str, Any]:
-    _may_read_consent(request)
     subject, scoped = _subject(request, person, testimony)
+    _may_read_consent(request)
     organisation = Organisation.objects.filter(pk=recipient).first() if recipient else None
     covered = services.consent_covers(
         person=None if scoped else subject, testimony=scoped, purpose=purpose,
@@ -187,9 +187,10 @@ def consent_covers(request: HttpRequest, purpose: ConsentPurpose,
 @router.post("/consent", response={201: ConsentOut},
              summary="Record a consent decision (given or withdrawn)")
 def record_consent(request: HttpRequest, payload: ConsentIn) -> Status[ConsentRecord]:
+    # first the record (404 for those who may not see it), then the capability (403)
+    person, testimony = _subject(request, payload.person, payload.testimony)
     if not access.can(request.user, Capability.CONSENT_RECORD):
         raise ApiError(403, "forbidden", _("Your role cannot record consent."))
-    person, testimony = _subject(request, payload.person, payload.testimony)
     recipient = None
     if payload.recipient is not None:
         recipient = selectors.consent_recipients().filter(pk=payload.recipient).first()

@@ -23,10 +23,15 @@ from django.http import Http404, HttpRequest
 
 from madad.accounts.roles import Capability
 from madad.core.access import accounts as _accounts
+from madad.core.access import assistance as _assistance
+from madad.core.access import cases as _cases
+from madad.core.access import claims as _claims
 from madad.core.access import evidence as _evidence
+from madad.core.access import households as _households
 from madad.core.access import incidents as _incidents
 from madad.core.access import people as _people
 from madad.core.access import places as _places
+from madad.core.access import referrals as _referrals
 from madad.core.access import testimonies as _testimonies
 from madad.core.access.base import Rules, can, is_staff_user
 from madad.core.audit import audit_record
@@ -43,7 +48,8 @@ __all__ = ["can", "can_change", "can_export", "get_visible_or_404", "readable_fi
 M = TypeVar("M", bound=models.Model)
 
 _RULES: dict[str, Rules] = {}
-for _domain in (_accounts, _people, _places, _incidents, _testimonies, _evidence):
+for _domain in (_accounts, _people, _places, _incidents, _testimonies, _evidence, _households,
+                _cases, _assistance, _referrals, _claims):
     _RULES.update(_domain.RULES)
 
 

@@ -156,8 +156,10 @@ def incident_edit_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not access.can_change(request.user, incident):
         raise Http404
     data, adding = _with_added_row(request)
-    initial = _initial(request, incident) if data is None else None
-    form = IncidentForm(data, initial=initial, incident=incident)
+    # On a save the stored values are only compared with the posted ones (to change only
+    # what was changed), not shown: no audited read then.
+    form = IncidentForm(data, initial=_initial(request, incident, shown=data is None),
+                        incident=incident)
     acts = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
     sources = SourceFormSet(data, prefix="sources")
     if data is None:
@@ -185,9 +187,16 @@ def incident_edit_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     })
 
 
-def _initial(request: HttpRequest, incident: Incident) -> dict[str, Any]:
-    shown = access.reveal(request.user, incident, request=request,  # type: ignore[arg-type]
-                          wanted=["description"], action="incident.description.viewed")
+def _initial(request: HttpRequest, incident: Incident, *, shown: bool) -> dict[str, Any]:
+    if shown:
+        description = access.reveal(
+            request.user, incident, request=request,  # type: ignore[arg-type]
+            wanted=["description"], action="incident.description.viewed",
+        ).get("description", "")
+    elif "description" in access.readable_fields(request.user, Incident):
+        description = incident.description
+    else:
+        description = ""
     return {
         "title": incident.title, "start_date": incident.start_date,
         "start_precision": incident.start_precision, "end_date": incident.end_date,
@@ -195,7 +204,7 @@ def _initial(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "location_precision": incident.location_precision, "latitude": incident.latitude,
         "longitude": incident.longitude, "types": list(incident.types.all()),
         "public_summary": incident.public_summary,
-        "description": shown.get("description", ""),
+        "description": description,
         "confidentiality": incident.confidentiality, "version": incident.version,
     }
 

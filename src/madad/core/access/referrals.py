@@ -1,0 +1,7 @@
+"""Who may see referrals records, and which of their fields."""
+
+from __future__ import annotations
+
+from madad.core.access.base import Rules
+
+RULES: dict[str, Rules] = {}

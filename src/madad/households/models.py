@@ -1,0 +1,88 @@
+"""Households: the families Madad helps, their members and what hit them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from madad.core.fields import EncryptedTextField
+
+
+class Household(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                     related_name="households", verbose_name=_("organisation"))
+    head = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="headed_households",
+                             verbose_name=_("head of household"))
+    address = EncryptedTextField(_("address"), blank=True)
+    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="households", verbose_name=_("area"))
+    monthly_income_before = models.DecimalField(
+        _("monthly income before (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    monthly_income_after = models.DecimalField(
+        _("monthly income after (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    affected_by = models.ManyToManyField("incidents.Act", blank=True,
+                                         related_name="households",
+                                         verbose_name=_("acts that affected the household"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(monthly_income_before__isnull=True)
+                           | models.Q(monthly_income_before__gte=0))
+                & (models.Q(monthly_income_after__isnull=True)
+                   | models.Q(monthly_income_after__gte=0)),
+                name="household_income_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Household #{self.pk}"
+
+
+class Member(models.Model):
+    class Relation(models.TextChoices):
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        SON = "son", _("Son")
+        DAUGHTER = "daughter", _("Daughter")
+        FATHER = "father", _("Father")
+        MOTHER = "mother", _("Mother")
+        BROTHER = "brother", _("Brother")
+        SISTER = "sister", _("Sister")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        OTHER = "other", _("Other relative")
+
+    class Schooling(models.TextChoices):
+        NOT_APPLICABLE = "n/a", _("Not applicable")
+        IN_SCHOOL = "in_school", _("In school")
+        OUT_OF_SCHOOL = "out_of_school", _("Out of school")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="household_memberships", verbose_name=_("person"))
+    relation = models.CharField(_("relation to the head"), max_length=12,
+                                choices=Relation.choices)
+    dependant = models.BooleanField(_("dependant"), default=False)
+    schooling = models.CharField(_("schooling"), max_length=14, choices=Schooling.choices,
+                                 default=Schooling.NOT_APPLICABLE)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "person"],
+                                    name="member_once_per_household"),
+        ]
