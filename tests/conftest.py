@@ -23,6 +23,13 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _files_in_a_temporary_directory(settings: Any, tmp_path_factory: pytest.TempPathFactory
+                                    ) -> None:
+    # Evidence files (uploads, the demo's) never land in the real var/files during tests.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("files"))
+
+
+@pytest.fixture(autouse=True)
 def _lift_audit_guard_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests end with a flush of every table, which the append-only audit
     triggers rightly refuse; lift them for that flush only and put them back next test."""

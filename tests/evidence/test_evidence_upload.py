@@ -138,7 +138,7 @@ def test_an_empty_file_is_refused(incident: Incident, documenter: User) -> None:
     (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00", "audio/mp4"),
     (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00", "video/mp4"),
     (b"OggS\x00\x02" + b"\x00" * 22 + b"\x01\x1e\x01vorbis", "audio/ogg"),
-    ("بیان: میں نے دو آدمی دیکھے۔\n".encode(), "text/plain"),
+    ("بیان: میں نے دو آدمی دیکھے\n".encode(), "text/plain"),
 ])
 def test_each_type_on_the_list_is_recognised_by_its_content(
     incident: Incident, documenter: User, content: bytes, content_type: str

@@ -15,13 +15,12 @@ from madad.accounts.roles import Role
 from madad.core import access
 from madad.core.models import AuditEvent
 from madad.incidents.models import Incident
-from madad.testimonies import models
-from madad.testimonies import services
+from madad.testimonies import models, services
 from tests.evidence.factories import make_incident, make_person, make_testimony
 
 pytestmark = pytest.mark.django_db
 
-TRANSCRIPT = "دو آدمی موٹر سائیکل پر آئے اور دکان پر فائرنگ کی۔"
+TRANSCRIPT = "دو آدمی موٹر سائیکل پر آئے اور دکان پر فائرنگ کی"
 
 
 def test_a_testimony_is_recorded_and_audited(

@@ -23,15 +23,15 @@ api = NinjaAPI(
 errors.install(api)
 
 from madad.accounts.api import router as auth_router  # noqa: E402
+from madad.evidence.api import router as evidence_router  # noqa: E402
+from madad.incidents.api import router as incidents_router  # noqa: E402
 from madad.people.api import router as people_router  # noqa: E402
 from madad.places.api import router as places_router  # noqa: E402
-from madad.incidents.api import router as incidents_router  # noqa: E402
 from madad.testimonies.api import router as testimonies_router  # noqa: E402
-from madad.evidence.api import router as evidence_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/persons", people_router)
-# TMP api.add_router("/places", places_router)
+api.add_router("/places", places_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/testimonies", testimonies_router)
 api.add_router("/evidence", evidence_router)

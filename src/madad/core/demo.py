@@ -16,6 +16,8 @@ LOADERS = [
     "madad.places.demo",
     "madad.people.demo",
     "madad.incidents.demo",
+    "madad.testimonies.demo",
+    "madad.evidence.demo",
 ]
 
 

@@ -106,7 +106,7 @@ def _inspect(upload: File) -> _Inspected:
                   "it as a PDF.")]})
     if file_type in (files.JPEG, files.PNG):
         try:
-            files.check_image(upload)  # type: ignore[arg-type]
+            files.check_image(upload)
         except files.ImageRefused as exc:
             raise ValidationError({"file": [str(exc.args[0])]}) from None
     upload.seek(0)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ def _upload_form(request: HttpRequest, incident: Incident,
     wanted = request.GET.get("testimony", "")
     if wanted.isdigit():
         initial["testimony"] = int(wanted)
-    return EvidenceUploadForm(data, files, initial=initial,  # type: ignore[arg-type]
+    return EvidenceUploadForm(data, files, initial=initial,
                               testimonies=testimony_list(user=request.user, incident=incident))
 
 
@@ -131,7 +131,7 @@ def _attachment(download: services.Download) -> FileResponse:
 
 @require_POST
 @login_required
-def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     evidence = _evidence_for_user(request, evidence_id)
     try:
         download = services.evidence_open_for_download(
@@ -143,7 +143,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     evidence = _evidence_for_user(request, evidence_id)
     if not access.can(request.user, Capability.EVIDENCE_EXPORT):
         raise Http404

@@ -6,12 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import Field
 
 from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
-from madad.api.pagination import Pagination
+from madad.api.pagination import paginated
 from madad.core import access
 from madad.people import services
 from madad.people.identity import format_cnic, format_phone
@@ -82,14 +81,14 @@ def _invalid(exc: ValidationError) -> ApiError:
 
 
 @router.get("", response=list[PersonSummary], summary="Persons you may see")
-@paginate(Pagination)
+@paginated
 def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     return person_list(user=request.user, filters=filters.dict())
 
 
 @router.post("/search", response=list[PersonSummary],
              summary="Find persons by name (either script, any spelling), CNIC or phone")
-@paginate(Pagination)
+@paginated
 def search_persons(request: HttpRequest, payload: PersonSearchIn) -> Any:
     """A POST, so that names and numbers never appear in a URL or an access log."""
     found, search = person_search(user=request.user, query=payload.q,

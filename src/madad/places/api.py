@@ -7,10 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 from pydantic import Field
 
-from madad.api.pagination import Pagination
+from madad.api.pagination import paginated
 from madad.core import access
 from madad.places.models import Place
 from madad.places.selectors import place_list
@@ -36,7 +35,7 @@ class PlaceFilters(Schema):
 
 
 @router.get("", response=list[PlaceOut], summary="Places, optionally searched by name")
-@paginate(Pagination)
+@paginated
 def list_places(request: HttpRequest, filters: Query[PlaceFilters]) -> Any:
     places = place_list(user=request.user, query=filters.q, level=filters.level or "")
     if filters.parent is not None:
