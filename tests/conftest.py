@@ -13,6 +13,7 @@ from django.db import connections
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core import audit_guard
+from madad.fund import ledger_guard
 from tests.factories import OrganisationFactory, UserFactory, enrol_totp
 
 
@@ -23,8 +24,9 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _files_in_a_temporary_directory(settings: Any, tmp_path_factory: pytest.TempPathFactory
-                                    ) -> None:
+def _files_in_a_temporary_directory(
+    settings: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     # Evidence files (uploads, the demo's) never land in the real var/files during tests.
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("files"))
 
@@ -39,6 +41,7 @@ def _lift_audit_guard_before_flush(request: pytest.FixtureRequest) -> Iterator[N
     if transactional:
         for alias in connections:
             audit_guard.remove(connections[alias])
+            ledger_guard.remove(connections[alias])  # the fund's append-only ledger, alike
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +50,7 @@ def _restore_audit_guard(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("transactional_db")
         for alias in connections:
             audit_guard.install(connections[alias])
+            ledger_guard.install(connections[alias])
 
 
 @pytest.fixture

@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves Swagger UI from static files, not a CDN
+    "leaflet",  # serves Leaflet for the public map from static files, not a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -153,6 +154,8 @@ INSTALLED_APPS = [
     "madad.assistance",
     "madad.referrals",
     "madad.claims",
+    "madad.public",
+    "madad.fund",
 ]
 
 MIDDLEWARE = [
@@ -340,6 +343,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Public site (madad.public) -------------------------------------------------------------
+# A public count of victims by sex or age group below this shows as "fewer than N".
+MADAD_PUBLIC_MIN_COUNT = env_int("MADAD_PUBLIC_MIN_COUNT", 5)
+if MADAD_PUBLIC_MIN_COUNT < 2:
+    raise ImproperlyConfigured("MADAD_PUBLIC_MIN_COUNT must be at least 2.")
+# How long public figures, map points and pages may be kept (server cache and browsers).
+MADAD_PUBLIC_CACHE_SECONDS = env_int("MADAD_PUBLIC_CACHE_SECONDS", 300)
+# Requests per minute one address may make to the public site (an export counts as ten).
+MADAD_PUBLIC_RATE_LIMIT = env_int("MADAD_PUBLIC_RATE_LIMIT", 120)
+# Map tiles, e.g. https://tiles.example.org/{z}/{x}/{y}.png (an operator's own tile server).
+# Empty: no tiles; the map still shows districts, towns and their counts.
+MADAD_MAP_TILE_URL = os.environ.get("MADAD_MAP_TILE_URL", "").strip()
+MADAD_MAP_TILE_ATTRIBUTION = os.environ.get("MADAD_MAP_TILE_ATTRIBUTION", "").strip()
+if MADAD_MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MADAD_MAP_TILE_URL.replace("{s}", "a"))
+    if _tiles.scheme not in ("https", "http") or not _tiles.netloc:
+        raise ImproperlyConfigured("MADAD_MAP_TILE_URL must be an http(s) address with "
+                                   "{z}, {x} and {y} in it.")
+    # the one other origin the policy then allows, for images only
+    _origin = f"{_tiles.scheme}://{MADAD_MAP_TILE_URL.split('/')[2].replace('{s}', '*')}"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_origin)
+
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
@@ -372,6 +399,28 @@ if not PRODUCTION:
     # WhiteNoise warns (an error under the tests) when STATIC_ROOT is missing; development
     # serves from the finders and only needs the directory to exist.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# --- Cases ----------------------------------------------------------------------------------
+# Which cases a caseworker sees: "own" (assigned to them) or "team" (assigned to anybody in one
+# of their case teams, see madad.cases.models.Team). Coordinators see every case either way.
+CASE_VISIBILITY = os.environ.get("MADAD_CASE_VISIBILITY", "own").strip().lower() or "own"
+if CASE_VISIBILITY not in ("own", "team"):
+    raise ImproperlyConfigured(
+        f"MADAD_CASE_VISIBILITY must be 'own' or 'team'; got {CASE_VISIBILITY!r}.")
+# Cases with no recorded contact for this many days are shown to coordinators.
+CASE_NO_CONTACT_DAYS = env_int("MADAD_CASE_NO_CONTACT_DAYS", 30)
+
+# --- Relief fund ----------------------------------------------------------------------------
+# The currency the books are kept in and assistance is paid in (assistance amounts are in it).
+MADAD_FUND_CURRENCY = os.environ.get("MADAD_FUND_CURRENCY", "PKR").strip().upper() or "PKR"
+# The public account shows only months that ended at least this many days ago.
+MADAD_FUND_PUBLIC_DELAY_DAYS = env_int("MADAD_FUND_PUBLIC_DELAY_DAYS", 60)
+# ... and a monthly total of assistance only if it adds up at least this many payments, so that
+# no single family's payment can be read from it.
+MADAD_FUND_PUBLIC_MIN_PAYMENTS = env_int("MADAD_FUND_PUBLIC_MIN_PAYMENTS", 5)
+# A donation without an entered rate takes the stored rate of its day or of up to this many
+# days before.
+MADAD_FUND_RATE_MAX_AGE_DAYS = env_int("MADAD_FUND_RATE_MAX_AGE_DAYS", 7)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

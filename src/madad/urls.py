@@ -16,6 +16,8 @@ urlpatterns = [
     path("incidents/", include("madad.incidents.urls")),
     path("testimonies/", include("madad.testimonies.urls")),
     path("evidence/", include("madad.evidence.urls")),
+    path("public/", include("madad.public.urls")),
+    path("publications/", include("madad.public.staff_urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -3,6 +3,7 @@ one shape. A small, dependency-free cousin of schemathesis, driven by hypothesis
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -108,6 +109,7 @@ def test_random_list_queries_never_fail(client: Any, documenter_headers: dict[st
 
 
 # --- every operation in the OpenAPI document -----------------------------------------------------
+@functools.cache
 def _operations() -> list[tuple[str, str, list[str], list[str]]]:
     """(method, path, body field names, query parameter names) of every operation the API
     documents."""

@@ -184,7 +184,7 @@ def test_the_custody_log_lists_the_files_history(
     client: Any, bearer: Bearer, documenter: User, evidence: EvidenceFile
 ) -> None:
     headers = bearer(documenter)
-    client.get(f"{URL}/{evidence.pk}/download", headers=headers).close()
+    b"".join(client.get(f"{URL}/{evidence.pk}/download", headers=headers).streaming_content)
     body = client.get(f"{URL}/{evidence.pk}/custody", headers=headers).json()
     assert [item["action"] for item in body["items"]] == ["downloaded", "uploaded"]
     assert all(item["by"] == documenter.pk for item in body["items"])
@@ -204,3 +204,13 @@ def test_others_find_nothing(
         response = getattr(client, method)(f"{URL}/{evidence.pk}{path}", headers=headers)
         assert_error_shape(response, 404, "not_found")
     assert CustodyEntry.objects.filter(evidence=evidence).count() == 1  # only "uploaded"
+
+
+def test_numbers_too_large_for_the_database_are_a_404_or_a_422(
+    client: Any, bearer: Bearer, documenter: User
+) -> None:
+    headers = bearer(documenter)
+    huge = 10**30
+    assert_error_shape(client.get(f"{URL}/{huge}", headers=headers), 404, "not_found")
+    assert_error_shape(client.get(URL, {"incident": huge}, headers=headers), 422, "invalid")
+    assert_error_shape(client.get(URL, {"offset": huge}, headers=headers), 422, "invalid")

@@ -180,3 +180,17 @@ def test_a_file_can_be_attached_to_a_testimony_of_its_incident(
     evidence = evidence_upload(incident=incident, testimony=testimony, uploaded_by=documenter,
                                file=upload(jpeg_bytes()))
     assert list(testimony.attachments.all()) == [evidence]
+
+
+def test_a_failure_after_the_file_was_stored_removes_it_again(
+    incident: Incident, documenter: User, media_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr("madad.evidence.services.audit_record", broken)
+    with pytest.raises(RuntimeError):
+        evidence_upload(incident=incident, uploaded_by=documenter, file=upload(jpeg_bytes()))
+    assert not EvidenceFile.objects.exists()
+    assert not CustodyEntry.objects.exists()
+    assert stored_files(media_root) == []

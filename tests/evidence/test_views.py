@@ -3,6 +3,7 @@ with other roles, and outsiders (another relief organisation, a partner)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 from PIL import Image
 
 from madad.accounts.models import Organisation, User
@@ -19,7 +21,15 @@ from madad.core.models import AuditEvent
 from madad.evidence.models import CustodyEntry, EvidenceFile
 from madad.evidence.services import evidence_upload
 from madad.incidents.models import Incident
-from tests.evidence.factories import GPS_IFD, PDF_BYTES, jpeg_bytes, stored_files, upload
+from tests.evidence.factories import (
+    GPS_IFD,
+    PDF_BYTES,
+    jpeg_bytes,
+    make_person,
+    make_testimony,
+    stored_files,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +54,6 @@ def partner(make_user: Callable[..., User], partner_org: Organisation) -> User:
 
 
 def _url(name: str, *args: int) -> str:
-    from django.urls import reverse
-
     return reverse(f"evidence:{name}", args=args)
 
 
@@ -216,7 +224,7 @@ def test_a_verifier_may_download(
 ) -> None:
     response = signed_in(make_user(Role.VERIFIER)).post(_url("download", evidence.pk))
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content) == jpeg_bytes()
 
 
 def test_a_download_is_not_a_link_anyone_can_prefetch(
@@ -283,7 +291,7 @@ def test_the_custody_log_shows_who_did_what(
     evidence: EvidenceFile,
 ) -> None:
     verifier = make_user(Role.VERIFIER, full_name="Verifier Person")
-    signed_in(verifier).post(_url("download", evidence.pk)).close()
+    b"".join(signed_in(verifier).post(_url("download", evidence.pk)).streaming_content)
     response = signed_in(documenter).get(_url("custody", evidence.pk))
     assert response.status_code == 200
     body = response.content.decode()
@@ -298,3 +306,51 @@ def test_others_get_404_for_the_custody_log(
     user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider,
             "partner": partner}[who]
     assert signed_in(user).get(_url("custody", evidence.pk)).status_code == 404
+
+
+# --- numbers and sizes that must not break anything ----------------------------------------
+def test_a_number_too_large_for_the_database_is_a_404_not_an_error(
+    signed_in: SignedIn, documenter: User
+) -> None:
+    client = signed_in(documenter)
+    huge = 10**30
+    assert client.get(f"/evidence/{huge}/").status_code == 404
+    assert client.get(f"/evidence/incident/{huge}/").status_code == 404
+
+
+def test_an_unknown_or_huge_testimony_in_the_upload_form_is_a_form_error(
+    signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
+) -> None:
+    for value in (str(10**30), "999999"):
+        response = signed_in(documenter).post(_url("upload", incident.pk), {
+            "file": upload(jpeg_bytes()), "testimony": value})
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+    assert stored_files(media_root) == []
+
+
+def test_a_file_larger_than_memory_uploads_is_streamed_and_hashed(
+    signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
+) -> None:
+    # past FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the upload to a temporary file
+    content = b"A long typed statement.\n" * 200_000
+    response = signed_in(documenter).post(_url("upload", incident.pk), {
+        "file": upload(content, "long.txt")})
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert evidence.size == len(content)
+    assert (media_root / evidence.storage_name).read_bytes() == content
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_the_incidents_own_page_shows_its_files_and_testimonies(
+    signed_in: SignedIn, documenter: User, incident: Incident, evidence: EvidenceFile,
+    relief_org: Organisation,
+) -> None:
+    testimony = make_testimony(person=make_person(organisation=relief_org), user=documenter,
+                               incident=incident)
+    response = signed_in(documenter).get(reverse("incidents:detail", args=[incident.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"File {evidence.pk}" in body and f"Testimony {testimony.pk}" in body
+    assert _url("upload", incident.pk) in body

@@ -225,3 +225,13 @@ def test_outsiders_find_no_consent(
                            content_type="application/json", headers=headers)
     assert_error_shape(response, 404, "not_found")
     assert not ConsentRecord.objects.exists()
+
+
+def test_numbers_too_large_for_the_database_are_a_404_or_a_422(
+    client: Any, bearer: Bearer, documenter: User
+) -> None:
+    headers = bearer(documenter)
+    huge = 10**30
+    assert_error_shape(client.get(f"{URL}/{huge}", headers=headers), 404, "not_found")
+    assert_error_shape(client.get(f"{URL}/consent", {"person": huge}, headers=headers), 422,
+                       "invalid")

@@ -291,3 +291,20 @@ def test_others_cannot_record_consent(
     assert client.post(reverse("testimonies:testimony_consent", args=[testimony.pk]),
                        data).status_code == 404
     assert not ConsentRecord.objects.exists()
+
+
+def test_numbers_too_large_for_the_database_are_refused_politely(
+    signed_in: SignedIn, documenter: User, person: Person
+) -> None:
+    client = signed_in(documenter)
+    huge = 10**30
+    assert client.get(f"/testimonies/{huge}/").status_code == 404
+    assert client.get(f"/testimonies/person/{huge}/").status_code == 404
+    response = client.post(reverse("testimonies:record", args=[person.pk]),
+                           {**_form(), "incident": str(huge)})
+    assert response.status_code == 400
+    response = client.post(reverse("testimonies:person_consent", args=[person.pk]), {
+        "purpose": "human_rights_sharing", "decision": "given", "recipient": str(huge),
+        "date": "2013-01-10"})
+    assert response.status_code == 400
+    assert not ConsentRecord.objects.exists()

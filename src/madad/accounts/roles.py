@@ -61,6 +61,18 @@ class Capability:
     REFERRAL_RESPOND = "referral.respond"  # partner users, for referrals sent to them
     CLAIM_VIEW = "claim.view"
     CLAIM_EDIT = "claim.edit"
+    # the public site (madad.public): fact sheets and claim checks, written by one person and
+    # published only by another
+    PUBLICATION_VIEW = "publication.view"
+    FACTSHEET_WRITE = "factsheet.write"
+    FACTSHEET_APPROVE = "factsheet.approve"
+    CLAIMCHECK_WRITE = "claimcheck.write"
+    CLAIMCHECK_PUBLISH = "claimcheck.publish"
+    # the relief fund (madad.fund): finance officers change it; auditors and coordinators read
+    FUND_VIEW = "fund.view"
+    FUND_EDIT = "fund.edit"
+    FUND_REPORT = "fund.report"  # reports and their CSV exports
+    FUND_DONOR_VIEW = "fund.donor.view"  # donors' names and contacts
 
 
 _C = Capability
@@ -99,6 +111,28 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset({_C.AUDIT_VIEW, _C.AUDIT_EXPORT}),
     Role.PARTNER: frozenset({_C.REFERRAL_RESPOND}),
 }
+
+# Public texts: documenters draft them, verifiers (who check facts) publish them, coordinators
+# do both, never for their own text (madad.public.services).
+_PUBLICATION: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({_C.PUBLICATION_VIEW, _C.FACTSHEET_WRITE, _C.FACTSHEET_APPROVE,
+                                 _C.CLAIMCHECK_WRITE, _C.CLAIMCHECK_PUBLISH}),
+    Role.DOCUMENTER: frozenset({_C.PUBLICATION_VIEW, _C.FACTSHEET_WRITE, _C.CLAIMCHECK_WRITE}),
+    Role.VERIFIER: frozenset({_C.PUBLICATION_VIEW, _C.FACTSHEET_APPROVE, _C.CLAIMCHECK_PUBLISH}),
+}
+for _role, _extra in _PUBLICATION.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _extra
+
+
+# The relief fund: finance officers keep the books; auditors check them (donors included, to
+# verify receipts); coordinators read the figures but not who gave.
+_FUND: dict[str, frozenset[str]] = {
+    Role.FINANCE: frozenset({_C.FUND_VIEW, _C.FUND_EDIT, _C.FUND_REPORT, _C.FUND_DONOR_VIEW}),
+    Role.AUDITOR: frozenset({_C.FUND_VIEW, _C.FUND_REPORT, _C.FUND_DONOR_VIEW}),
+    Role.COORDINATOR: frozenset({_C.FUND_VIEW, _C.FUND_REPORT}),
+}
+for _role, _extra in _FUND.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _extra
 
 
 def capabilities_of(role: str) -> frozenset[str]:

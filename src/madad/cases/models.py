@@ -1,4 +1,15 @@
-"""Cases: one household's episode of help, from opening to closing."""
+"""Cases: one household's episode of help, from opening to closing.
+
+The status follows open → assessed → plan agreed → assisting → follow-up → closed
+(`madad.cases.workflow` holds the table and its reasons). Agreeing the plan and closing need a
+coordinator's approval: the caseworker asks (ApprovalRequest), a coordinator who is not the
+requester decides, and an approval performs the transition.
+
+Reopening a closed case starts a new *episode* of the same case: `episode` goes up, the status
+goes back to open, and the plan must be assessed and agreed again (approvals, assessments and
+status changes carry the episode they belong to, so the history of earlier episodes is kept
+but never counts for the current one). A household has at most one case that is not closed.
+"""
 
 from __future__ import annotations
 
@@ -35,10 +46,16 @@ class Case(models.Model):
                             default=Risk.MEDIUM)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.OPEN, db_index=True)
+    episode = models.PositiveSmallIntegerField(_("episode"), default=1)
+    plan = EncryptedTextField(_("plan of assistance"), blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("opened by"))
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -52,26 +69,45 @@ class Case(models.Model):
                 condition=models.Q(status="closed", closed_at__isnull=False)
                 | (~models.Q(status="closed") & models.Q(closed_at__isnull=True)),
                 name="case_closed_has_closing_time",
-            )
+            ),
+            models.UniqueConstraint(fields=["household"], condition=~models.Q(status="closed"),
+                                    name="one_active_case_per_household"),
+            models.CheckConstraint(condition=models.Q(episode__gte=1),
+                                   name="case_episode_from_one"),
         ]
 
     def __str__(self) -> str:
         return f"Case #{self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
 
 class StatusChange(models.Model):
     """The case's history: every transition, who made it, who approved it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=12, choices=Case.Status.choices)
-    to_status = models.CharField(max_length=12, choices=Case.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    episode = models.PositiveSmallIntegerField(_("episode"), default=1)
+    # blank for the opening of the case
+    from_status = models.CharField(_("from"), max_length=12, choices=Case.Status.choices,
+                                   blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Case.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("by"))
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("approved by"))
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"Status change #{self.pk} of case #{self.case_id}"
 
 
 class ApprovalRequest(models.Model):
@@ -85,38 +121,68 @@ class ApprovalRequest(models.Model):
         PENDING = "pending", _("Waiting")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approval_requests")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    episode = models.PositiveSmallIntegerField(_("episode"), default=1)
+    kind = models.CharField(_("what is asked"), max_length=12, choices=Kind.choices)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
-    decision = models.CharField(max_length=10, choices=Decision.choices,
+                                     related_name="+", verbose_name=_("asked by"))
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    note = models.TextField(_("note to the coordinator"), blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
                                 default=Decision.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"],
                                     condition=models.Q(decision="pending"),
                                     name="one_pending_approval_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(decision="pending", decided_at__isnull=True)
+                | (~models.Q(decision="pending") & models.Q(decided_at__isnull=False)),
+                name="approval_decided_has_time",
+            ),
+            # the four-eyes rule, in the database too: an approval by its requester cannot be
+            # stored (a withdrawal is the requester's own decision, so it is exempt)
+            models.CheckConstraint(
+                condition=~models.Q(decision="approved")
+                | ~models.Q(decided_by=models.F("requested_by")),
+                name="approval_not_by_requester",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"Approval request #{self.pk} of case #{self.case_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING
 
 
 class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     text = EncryptedTextField(_("note"))
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
-    written_at = models.DateTimeField(default=timezone.now)
+                                   related_name="+", verbose_name=_("written by"))
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
     is_contact = models.BooleanField(_("records a contact with the family"), default=False)
 
     class Meta:
         ordering = ["-written_at", "-id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self) -> str:
+        return f"Note #{self.pk} of case #{self.case_id}"
 
 
 class Task(models.Model):
@@ -124,11 +190,30 @@ class Task(models.Model):
     title = models.CharField(_("task"), max_length=200)
     due_on = models.DateField(_("due"))
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="case_tasks")
+                                    related_name="case_tasks", verbose_name=_("assigned to"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("done by"))
 
     class Meta:
         ordering = ["due_on", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["assigned_to", "done_at", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done_at__isnull=True, done_by__isnull=True)
+                | models.Q(done_at__isnull=False, done_by__isnull=False),
+                name="task_done_by_somebody",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Task #{self.pk} of case #{self.case_id}"
 
 
 class Need(models.TextChoices):
@@ -154,22 +239,60 @@ class Assessment(models.Model):
     """A needs assessment; reassessments add new rows, so the history is kept."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    assessed_at = models.DateTimeField(default=timezone.now)
+                                    related_name="+", verbose_name=_("assessed by"))
+    assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
     summary = EncryptedTextField(_("summary"), blank=True)
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
+        verbose_name = _("needs assessment")
+        verbose_name_plural = _("needs assessments")
+
+    def __str__(self) -> str:
+        return f"Assessment #{self.pk} of case #{self.case_id}"
 
 
 class AssessedNeed(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="needs")
-    need = models.CharField(max_length=12, choices=Need.choices)
-    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    need = models.CharField(_("need"), max_length=12, choices=Need.choices)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
 
     class Meta:
+        ordering = ["id"]
+        verbose_name = _("assessed need")
+        verbose_name_plural = _("assessed needs")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "need"], name="need_once_per_assessment"),
             models.CheckConstraint(condition=models.Q(severity__lte=4), name="severity_0_to_4"),
         ]
+
+    def __str__(self) -> str:
+        return f"Need #{self.pk} of assessment #{self.assessment_id}"
+
+
+class Team(models.Model):
+    """Caseworkers who cover each other's cases.
+
+    With MADAD_CASE_VISIBILITY=team a caseworker sees the cases of every member of the teams
+    they belong to (their own included); with `own` (the default) teams change nothing.
+    A caseworker in no team sees their own cases only.
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
+                                     related_name="case_teams", verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=100)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                     related_name="case_teams", verbose_name=_("members"))
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Team #{self.pk}"

@@ -17,6 +17,7 @@ _MENU = [
     (Capability.INCIDENT_VIEW, "incidents:list", _("Incidents")),
     (Capability.PERSON_VIEW, "people:list", _("People")),
     (None, "places:list", _("Places")),
+    (Capability.PUBLICATION_VIEW, "publications:list", _("Public texts")),
     (Capability.AUDIT_VIEW, "core:audit", _("Audit trail")),
     (Capability.USERS_MANAGE, "accounts:users", _("Users")),
 ]

@@ -1,23 +1,28 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from madad.accounts.roles import Capability
 from madad.core import access
 from madad.core.audit import audit_record
 from madad.core.forms import AuditFilterForm
 from madad.core.selectors import audit_event_list
+from madad.core.tasks import audit_chain_verify_latest, audit_chain_verify_request
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff start here; anybody else lands on the public site."""
+    if not request.user.is_authenticated:
+        return redirect("public:dashboard")
     return render(request, "core/home.html")
 
 
@@ -39,7 +44,57 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
     template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
     return render(request, template, {"form": form, "page": page,
-                                      "can_export": access.can_export(request.user, "audit")})
+                                      "can_export": access.can_export(request.user, "audit"),
+                                      "chain": _chain_status(request.user)})
+
+
+# The reasons madad.core.audit.audit_verify gives, said translatably.
+_CHAIN_REASONS = {
+    "its link to the previous event is broken (a row was removed)": gettext_lazy(
+        "its link to the previous event is broken (a row was removed)"),
+    "its contents no longer match its hash": gettext_lazy(
+        "its contents no longer match its hash"),
+}
+
+
+def _chain_status(user: Any) -> dict[str, Any]:
+    """The latest check of the audit chain requested from the user's organisation."""
+    run = audit_chain_verify_latest(organisation_id=user.organisation_id)
+    if run is None:
+        return {"state": "never"}
+    status = {"READY": "queued", "RUNNING": "running", "FAILED": "failed"}.get(run.status)
+    if status is not None:
+        return {"state": status, "run": run}
+    result = run.return_value or {}
+    reason = result.get("reason") or ""
+    return {"state": "broken" if result.get("first_broken_id") else "intact", "run": run,
+            "checked": result.get("checked", 0), "first_broken_id": result.get("first_broken_id"),
+            "reason": _CHAIN_REASONS.get(reason, reason)}
+
+
+@login_required
+@require_POST
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Queues a check of the whole audit chain; the audit page shows how it went."""
+    if not access.can(request.user, Capability.AUDIT_VIEW):
+        raise Http404
+    with transaction.atomic():
+        audit_chain_verify_request(requested_by=request.user)  # type: ignore[arg-type]
+    if request.htmx:
+        return _render_chain_status(request)
+    return redirect("core:audit")
+
+
+@login_required
+@require_GET
+def audit_verify_status(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, Capability.AUDIT_VIEW):
+        raise Http404
+    return _render_chain_status(request)
+
+
+def _render_chain_status(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/_audit_chain.html", {"chain": _chain_status(request.user)})
 
 
 class _Echo:

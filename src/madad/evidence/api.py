@@ -11,11 +11,11 @@ from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
+from madad.api.pagination import paginated
 from madad.core import access
 from madad.evidence import selectors, services
 from madad.evidence.models import EvidenceFile
@@ -74,7 +74,7 @@ def _attachment(download: services.Download) -> FileResponse:
 
 
 @router.get("", response=list[EvidenceSummary], summary="Evidence files you may see")
-@paginate(LimitOffsetPagination)
+@paginated
 def list_evidence(request: HttpRequest, incident: RecordId | None = None,
                   testimony: RecordId | None = None) -> Any:
     found = selectors.evidence_list(user=request.user)
@@ -155,7 +155,7 @@ def export_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
 
 @router.get("/{int:evidence_id}/custody", response=list[CustodyOut],
             summary="The file's chain of custody, newest first")
-@paginate(LimitOffsetPagination)
+@paginated
 def custody(request: HttpRequest, evidence_id: int) -> Any:
     evidence = _evidence(request, evidence_id)
     return selectors.custody_log(user=request.user, evidence=evidence)

@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from madad.testimonies.forms import RecordChoiceField
 from madad.testimonies.models import Testimony
 
 
-class _TestimonyChoice(forms.ModelChoiceField):
+class _TestimonyChoice(RecordChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         # the record number and date, never a name
         return str(_("Testimony %(id)s of %(date)s") % {

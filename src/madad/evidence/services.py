@@ -216,8 +216,8 @@ def _verified_copy(evidence: EvidenceFile, user: User,
         _custody(evidence, CustodyEntry.Action.INTEGRITY_FAILED, user, digest, request,
                  "evidence.integrity.failed")
         raise EvidenceIntegrityError(
-            _("This file has changed since it was uploaded (or is missing): its SHA-256 no "
-              "longer matches the one taken at upload. It was not served. The refusal has "
+            _("This file has changed since it was uploaded (or is missing): its fingerprint "
+              "no longer matches the one taken at upload. It was not served. The refusal has "
               "been recorded; tell your coordinator."))
     copy.seek(0)
     return copy, digest

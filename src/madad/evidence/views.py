@@ -85,7 +85,7 @@ def evidence_upload(request: HttpRequest, incident_id: int) -> HttpResponse:
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, _("The file was stored and its SHA-256 recorded."))
+            messages.success(request, _("The file was stored and its fingerprint recorded."))
             target = request.POST.get("next", "")
             if target and url_has_allowed_host_and_scheme(
                     target, allowed_hosts={request.get_host()},

@@ -1,4 +1,10 @@
-"""Households: the families Madad helps, their members and what hit them."""
+"""Households: the families Madad helps, their members and what hit them.
+
+A household belongs to the relief organisation that registered it. Its members are persons
+(people.Person), each with a relation to the head of household; exactly one member at most
+is the head, and `Household.head` always names that member's person (the services keep the
+two together). The address is encrypted and read only through the access policy (audited).
+"""
 
 from __future__ import annotations
 
@@ -30,7 +36,8 @@ class Household(models.Model):
                                          verbose_name=_("acts that affected the household"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -77,6 +84,7 @@ class Member(models.Model):
     dependant = models.BooleanField(_("dependant"), default=False)
     schooling = models.CharField(_("schooling"), max_length=14, choices=Schooling.choices,
                                  default=Schooling.NOT_APPLICABLE)
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -85,4 +93,9 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["household", "person"],
                                     name="member_once_per_household"),
+            models.UniqueConstraint(fields=["household"], condition=models.Q(relation="head"),
+                                    name="one_head_per_household"),
         ]
+
+    def __str__(self) -> str:
+        return f"Member #{self.pk} of household #{self.household_id}"

@@ -9,13 +9,14 @@ client read; if the incident changed since, the answer is 409 and nothing is wri
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from madad.accounts.models import User
 from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
 from madad.core import access
@@ -147,10 +148,11 @@ class IncidentFilters(Schema):
 
 
 # --- access helpers -------------------------------------------------------------------------
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> User:
+    """The caller, if incidents exist for them at all; 404 otherwise (partners)."""
     if not may_see_incidents(request.user):
         raise ApiError(404, "not_found", _("Not found."))
-    return request.user
+    return cast(User, request.user)
 
 
 def _forbidden(message: str) -> ApiError:
@@ -350,7 +352,7 @@ def update_incident(request: HttpRequest, incident_id: int,
                 raise ApiError(422, "invalid", _("The request has errors."),
                                {name: [_("This field is required.")]})
     try:
-        incident = services.incident_update(incident=incident, updated_by=request.user,
+        incident = services.incident_update(incident=incident, updated_by=_user(request),
                                             expected_version=version, **changes)
     except services.StaleEdit as exc:
         raise _stale(exc) from None
@@ -366,7 +368,8 @@ def add_act(request: HttpRequest, incident_id: int, payload: ActIn
                            **_act_data(request, None, payload))
     shown = access.reveal(request.user, act, request=request,  # type: ignore[arg-type]
                           wanted=["consequences"], action="incident.act.consequences.viewed")
-    perpetrators = [] if access.can(request.user, Capability.PERPETRATOR_VIEW) else None
+    perpetrators: list[dict[str, Any]] | None = (
+        [] if access.can(request.user, Capability.PERPETRATOR_VIEW) else None)
     return Status(201, _act_out(act, shown, perpetrators))
 
 
@@ -468,14 +471,14 @@ def _step(request: HttpRequest, incident: Incident, action: str, payload: StepIn
           ) -> dict[str, Any]:
     try:
         if action == "submit":
-            verification.incident_submit(incident=incident, submitted_by=request.user,  # type: ignore[arg-type]
+            verification.incident_submit(incident=incident, submitted_by=_user(request),
                                          expected_version=payload.version)
         else:
             step = {"verify": verification.incident_verify,
                     "dispute": verification.incident_dispute,
                     "reject": verification.incident_reject}[action]
-            step(incident=incident, verifier=request.user,  # type: ignore[operator]
-                 reason=payload.reason, expected_version=payload.version)
+            step(incident=incident, verifier=_user(request), reason=payload.reason,
+                 expected_version=payload.version)
     except services.StaleEdit as exc:
         raise _stale(exc) from None
     except verification.VerificationRefused as exc:

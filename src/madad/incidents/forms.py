@@ -27,16 +27,17 @@ from madad.people.models import Person, Sex
 from madad.places.models import Place
 
 _DATE = {"type": "date"}
-_BLANK = [("", "—")]
+_AUTO = {"dir": "auto"}  # user text may be Urdu or English whatever the page's language
+_BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Place) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Place) -> str:
         return place_label(obj)
 
 
 class TypeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: IncidentType) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: IncidentType) -> str:
         return obj.label
 
 
@@ -54,7 +55,7 @@ def places() -> Any:
 
 
 class IncidentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(_AUTO))
     start_date = forms.DateField(label=_("Date (or start date)"), widget=forms.DateInput(
         attrs=_DATE))
     start_precision = forms.ChoiceField(label=_("Known to the"), choices=DatePrecision.choices,
@@ -76,11 +77,11 @@ class IncidentForm(forms.Form):
                             widget=forms.CheckboxSelectMultiple)
     public_summary = forms.CharField(
         label=_("Public summary"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **_AUTO}),
         help_text=_("No names, no addresses: this text may be published once verified."))
     description = forms.CharField(
         label=_("Description (restricted)"), required=False, max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, **_AUTO}),
         help_text=_("What happened, in full. Encrypted; every reading is recorded."))
     confidentiality = forms.ChoiceField(label=_("Confidentiality"),
                                         choices=Incident.Confidentiality.choices,
@@ -125,9 +126,11 @@ class ActForm(forms.Form):
     deceased = forms.BooleanField(label=_("Deceased"), required=False)
     act_type = forms.ChoiceField(label=_("What happened"), choices=_BLANK + Act.Type.choices)
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs=_DATE))
-    method = forms.CharField(label=_("Method"), required=False, max_length=200)
+    method = forms.CharField(label=_("Method"), required=False, max_length=200,
+                             widget=forms.TextInput(_AUTO))
     consequences = forms.CharField(label=_("Consequences (restricted)"), required=False,
-                                   max_length=10000, widget=forms.Textarea(attrs={"rows": 2}))
+                                   max_length=10000,
+                                   widget=forms.Textarea(attrs={"rows": 2, **_AUTO}))
 
     _PERSON_FIELDS = ("given_name", "family_name", "full_name_ur", "sex", "age", "deceased")
 
@@ -166,7 +169,7 @@ class ActForm(forms.Form):
 class SourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of source"), choices=_BLANK + Source.Kind.choices)
     name = forms.CharField(label=_("Name of the source (restricted)"), required=False,
-                           max_length=300)
+                           max_length=300, widget=forms.TextInput(_AUTO))
     reliability = forms.ChoiceField(label=_("Reliability"), required=False,
                                     choices=[("", _("Not graded yet")),
                                              *Source.Reliability.choices])
@@ -181,7 +184,7 @@ class SourceForm(forms.Form):
     received_on = forms.DateField(label=_("Received"), required=False,
                                   widget=forms.DateInput(attrs=_DATE))
     notes = forms.CharField(label=_("Notes (restricted)"), required=False, max_length=10000,
-                            widget=forms.Textarea(attrs={"rows": 2}))
+                            widget=forms.Textarea(attrs={"rows": 2, **_AUTO}))
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,6 +215,7 @@ class InvolvementForm(forms.Form):
                                    min_value=1)
     described_group = forms.CharField(
         label=_("Or a description"), required=False, max_length=500,
+        widget=forms.TextInput(_AUTO),
         help_text=_("Describe, do not label: for example \"two unidentified men on a "
                     "motorcycle\"."))
     degree = forms.ChoiceField(label=_("Involvement"), choices=Involvement.Degree.choices)
@@ -266,9 +270,9 @@ class VerificationForm(forms.Form):
 
 
 class IncidentFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search"}),
-                        help_text=_("Words in the title or public summary."))
+    q = forms.CharField(label=_("Search titles and summaries"), required=False,
+                        max_length=200, widget=forms.TextInput(attrs={"type": "search",
+                                                                      **_AUTO}))
     date_from = forms.DateField(label=_("From"), required=False,
                                 widget=forms.DateInput(attrs=_DATE))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs=_DATE))

@@ -37,8 +37,8 @@ def format_partial_date(value: dt.date | None, precision: str) -> str:
     """"14 March 2011", "March 2011" or "2011", in the current language."""
     if value is None:
         return ""
-    fmt = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "YEAR_MONTH_FORMAT"}.get(
-        precision, "DATE_FORMAT")
+    formats: dict[str, str] = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "YEAR_MONTH_FORMAT"}
+    fmt = formats.get(precision, "DATE_FORMAT")
     return date_format(value, fmt)
 
 

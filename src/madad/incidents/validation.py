@@ -188,12 +188,11 @@ def source_fields(data: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
 def grading_fields(data: dict[str, Any], errors: Errors, *, required: bool = False
                    ) -> dict[str, Any]:
     reliability = (data.get("reliability") or "").strip().upper()
-    credibility = data.get("credibility")
-    if credibility in ("", None):
-        credibility = None
-    else:
+    raw = data.get("credibility")
+    credibility: int | None = None
+    if raw not in ("", None):
         try:
-            credibility = int(credibility)
+            credibility = int(raw)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             credibility = 0  # reported below as out of range
     if reliability and reliability not in Source.Reliability.values:

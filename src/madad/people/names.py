@@ -224,14 +224,17 @@ def _roman_word(word: str) -> list[str]:
 
 
 def _after_abd(tail: str) -> str:
-    """The name after "abd" in one word: "ulaziz" → "aziz", "urrahman" → "rrahman",
-    "rehman" → "rehman"."""
+    """The name after "abd" in one word: "ulaziz" → "aziz", "urrahman" → "rahman",
+    "ushshakoor" → "shakoor", "rehman" → "rehman"."""
     for article in _ABD_WITH_ARTICLE:
         if tail.startswith(article) and len(tail) - len(article) >= 3:
             return tail[len(article):]
     for link in _ABD_LINKS:
         rest = tail[len(link):]
         if tail.startswith(link) and len(rest) >= 3 and rest[0] not in "aeiou":
+            for size in (2, 1):  # the assimilated article: "rr" of "urrahman", "shsh"
+                if rest[:size] == rest[size:2 * size]:
+                    return rest[size:]
             return rest
     return tail
 

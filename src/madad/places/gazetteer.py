@@ -51,6 +51,7 @@ class PlaceRow:
 class RowError:
     line: int
     reason: str
+    code: str = ""  # the code on the bad line, when it has one
 
     def __str__(self) -> str:
         return _("line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
@@ -133,7 +134,8 @@ def read_gazetteer(stream: TextIO) -> tuple[list[PlaceRow], list[RowError]]:
             row, reasons = _row(line, raw)
             if row is not None:
                 rows.append(row)
-            errors.extend(RowError(line, reason) for reason in reasons)
+            code = (raw.get("code") or "").strip() if isinstance(raw.get("code"), str) else ""
+            errors.extend(RowError(line, reason, code) for reason in reasons)
     except (csv.Error, UnicodeDecodeError) as exc:
         errors.append(RowError(reader.line_num, _("the file is not readable CSV (%(error)s)")
                                % {"error": exc}))
@@ -142,9 +144,12 @@ def read_gazetteer(stream: TextIO) -> tuple[list[PlaceRow], list[RowError]]:
     return rows, errors
 
 
-def check_gazetteer(rows: list[PlaceRow], existing: Mapping[str, str]) -> list[RowError]:
+def check_gazetteer(rows: list[PlaceRow], existing: Mapping[str, str],
+                    bad_codes: Iterable[str] = ()) -> list[RowError]:
     """Errors between rows: duplicate codes, parents missing or not one level up, and places
-    already loaded at another level. `existing` maps the codes already stored to their level."""
+    already loaded at another level. `existing` maps the codes already stored to their level;
+    `bad_codes` are on lines already refused, so a child of one is not reported again."""
+    bad = set(bad_codes)
     errors: list[RowError] = []
     first_line: dict[str, int] = {}
     in_file: dict[str, str] = {}
@@ -175,6 +180,8 @@ def check_gazetteer(rows: list[PlaceRow], existing: Mapping[str, str]) -> list[R
             errors.append(RowError(row.line, _("a place cannot be its own parent")))
             continue
         parent_level = in_file.get(row.parent_code, existing.get(row.parent_code))
+        if parent_level is None and row.parent_code in bad:
+            continue
         if parent_level is None:
             errors.append(RowError(row.line, _("the parent %(parent)s is neither in the file "
                                                "nor loaded") % {"parent": row.parent_code}))
@@ -224,6 +231,13 @@ def write_gazetteer(place_model: Any, rows: Iterable[PlaceRow]) -> LoadReport:
         place_model.objects.filter(pk=place.pk).update(version=place.version + 1, **values)
         updated += 1
     return LoadReport(created=created, updated=updated, unchanged=unchanged)
+
+
+def check_all(rows: list[PlaceRow], errors: list[RowError],
+              existing: Mapping[str, str]) -> list[RowError]:
+    """The errors of `read_gazetteer` and of `check_gazetteer` together, by line."""
+    between = check_gazetteer(rows, existing, bad_codes=(e.code for e in errors if e.code))
+    return sorted([*errors, *between], key=lambda e: e.line)
 
 
 def read_file(path: Path | str) -> tuple[list[PlaceRow], list[RowError]]:

@@ -15,7 +15,7 @@ from madad.core.audit import audit_record
 from madad.places.gazetteer import (
     GazetteerInvalid,
     LoadReport,
-    check_gazetteer,
+    check_all,
     read_file,
     read_gazetteer,
     write_gazetteer,
@@ -39,11 +39,9 @@ def places_load(*, source: Path | str | TextIO, loaded_by: User | None = None,
         rows, errors = read_file(source)
     else:
         rows, errors = read_gazetteer(source)
-    if errors:
-        raise GazetteerInvalid(errors)
     with transaction.atomic():
         existing = dict(Place.objects.values_list("code", "level"))
-        errors = check_gazetteer(rows, existing)
+        errors = check_all(rows, errors, existing)
         if errors:
             raise GazetteerInvalid(errors)
         report = write_gazetteer(Place, rows)

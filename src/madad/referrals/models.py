@@ -1,11 +1,24 @@
-"""Referrals of a case to a partner organisation, under consent."""
+"""Referrals of a case to a partner organisation, under consent.
+
+A referral carries its own copy of what it shares with the partner: the service asked for, a
+summary written for the partner, the person's given name and, only if the caseworker ticked it,
+their phone number. The partner reads these fields and nothing else of the case, the household
+or the person (see core.access.referrals). The copy is taken when the referral is sent, so a
+later change to the person's record is not shared by accident.
+
+Sharing lasts only while the person's consent to referral is in force: after a withdrawal the
+partner no longer finds the referral (404) and no new referral can be sent.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from madad.core.fields import EncryptedTextField
 
 
 class Referral(models.Model):
@@ -16,22 +29,57 @@ class Referral(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                     related_name="referrals_sent",
+                                     verbose_name=_("referred by"))
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals",
+                             verbose_name=_("case"))
     partner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
                                 related_name="referrals_received", verbose_name=_("partner"))
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
                                related_name="referrals", verbose_name=_("person referred"))
     service = models.CharField(_("service"), max_length=200)
-    shared_summary = models.TextField(_("what the partner is told"), blank=True)
+    shared_summary = EncryptedTextField(_("what the partner is told"), blank=True)
+    shared_given_name = EncryptedTextField(_("given name shared"), blank=True)
+    shared_phone = EncryptedTextField(_("phone number shared"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.SENT)
+                              default=Status.SENT, db_index=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
-    responded_at = models.DateTimeField(null=True, blank=True)
+                                related_name="+", verbose_name=_("sent by"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("answered by"))
+    responded_at = models.DateTimeField(_("last answer"), null=True, blank=True)
     response_note = models.TextField(_("partner's note"), blank=True)
+    # when the case's caseworker (or the sender) last read the partner's answer
+    response_seen_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        indexes = [models.Index(fields=["partner", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(partner=models.F("organisation")),
+                name="referral_to_another_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["sent", "withdrawn"]) | Q(responded_at__isnull=False),
+                name="referral_answer_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
+                name="referral_withdrawal_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SENT, self.Status.ACCEPTED)

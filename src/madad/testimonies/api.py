@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from madad.accounts.models import Organisation
 from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
+from madad.api.pagination import paginated
 from madad.core import access
 from madad.incidents.models import Incident
 from madad.people.models import Person
@@ -108,7 +108,7 @@ def _may_read_consent(request: HttpRequest) -> None:
 
 
 @router.get("", response=list[TestimonySummary], summary="Testimonies you may see")
-@paginate(LimitOffsetPagination)
+@paginated
 def list_testimonies(request: HttpRequest, person: RecordId | None = None,
                      incident: RecordId | None = None) -> Any:
     testimonies = selectors.testimony_list(user=request.user)
@@ -163,7 +163,7 @@ def record_testimony(request: HttpRequest, payload: TestimonyIn) -> Status[dict[
 
 @router.get("/consent", response=list[ConsentOut],
             summary="Consent decisions that apply to a person or a testimony, newest first")
-@paginate(LimitOffsetPagination)
+@paginated
 def list_consent(request: HttpRequest, person: RecordId | None = None,
                  testimony: RecordId | None = None) -> Any:
     subject, scoped = _subject(request, person, testimony)

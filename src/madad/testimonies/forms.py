@@ -10,10 +10,23 @@ from madad.testimonies.models import ConsentDecision, ConsentPurpose, Language
 from madad.testimonies.selectors import consent_recipients
 from madad.testimonies.services import TRANSCRIPT_MAX_CHARS
 
+RECORD_ID_MAX = 2**63 - 1  # the largest number a database key can hold
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """A choice of record whose submitted number may be anything: one too large for the
+    database (SQLite raises OverflowError on it) is an invalid choice, not a server error."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().isdigit() and int(value) > RECORD_ID_MAX:
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return super().to_python(value)
+
 
 class TestimonyForm(forms.Form):
     incident = forms.IntegerField(
-        label=_("Incident number"), required=False, min_value=1,
+        label=_("Incident number"), required=False, min_value=1, max_value=RECORD_ID_MAX,
         help_text=_("The number of the incident the statement is about, if it is about one."),
     )
     date = forms.DateField(label=_("Date given"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -32,7 +45,7 @@ class TestimonyForm(forms.Form):
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices)
-    recipient = forms.ModelChoiceField(
+    recipient = RecordChoiceField(
         label=_("Human-rights organisation"), queryset=consent_recipients(), required=False,
         empty_label=_("— only for sharing with a human-rights organisation —"),
     )

@@ -27,10 +27,12 @@ from madad.core.access import assistance as _assistance
 from madad.core.access import cases as _cases
 from madad.core.access import claims as _claims
 from madad.core.access import evidence as _evidence
+from madad.core.access import fund as _fund
 from madad.core.access import households as _households
 from madad.core.access import incidents as _incidents
 from madad.core.access import people as _people
 from madad.core.access import places as _places
+from madad.core.access import public as _public
 from madad.core.access import referrals as _referrals
 from madad.core.access import testimonies as _testimonies
 from madad.core.access.base import Rules, can, is_staff_user
@@ -51,6 +53,10 @@ _RULES: dict[str, Rules] = {}
 for _domain in (_accounts, _people, _places, _incidents, _testimonies, _evidence, _households,
                 _cases, _assistance, _referrals, _claims):
     _RULES.update(_domain.RULES)
+# Fact sheets and claim checks; what the public itself may read is access.public.
+_RULES.update(_public.RULES)
+# The relief fund.
+_RULES.update(_fund.RULES)
 
 
 def _rules_for(model: type[models.Model]) -> Rules:
@@ -76,10 +82,12 @@ def get_visible_or_404(
     belongs to somebody else. A refusal of an existing record is audited."""
     try:
         return visible_to(user, model).get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):  # type: ignore[attr-defined]
+    # OverflowError: a number beyond 64 bits from a URL, which the database cannot compare
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError,  # type: ignore[attr-defined]
+            ValidationError):
         pass
     exists = False
-    with contextlib.suppress(ValueError, TypeError, ValidationError):
+    with contextlib.suppress(ValueError, TypeError, OverflowError, ValidationError):
         exists = model._default_manager.filter(**lookup).exists()
     if exists:
         audit_record(
@@ -114,6 +122,7 @@ _EXPORTS: dict[str, str] = {
     "audit": Capability.AUDIT_EXPORT,
     "persons": Capability.PERSON_EXPORT,
     "incidents": Capability.INCIDENT_EXPORT,
+    "fund": Capability.FUND_REPORT,
 }
 
 
@@ -142,7 +151,7 @@ def reveal(
     model = type(obj)
     if obj.pk is None or not visible_to(user, model).filter(pk=obj.pk).exists():
         get_visible_or_404(user, model, request=request, pk=obj.pk)
-    allowed = readable_fields(user, model)
+    allowed = _rules_for(model).fields_of(user, obj, readable_fields(user, model))
     names = [n for n in (wanted if wanted is not None else sorted(allowed)) if n in allowed]
     sensitive = set(sensitive_field_names(model)) | set(_rules_for(model).restricted_fields)
     read_sensitive = [n for n in names if n in sensitive]

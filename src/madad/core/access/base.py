@@ -44,3 +44,8 @@ class Rules:
 
     def can_change(self, user: User, obj: Any) -> bool:
         return False
+
+    def fields_of(self, user: User, obj: Any, fields: frozenset[str]) -> frozenset[str]:
+        """The fields of this one record the user may read, given the ones their role may read
+        (`fields`). Rules where it depends on the record (the case's own caseworker) narrow it."""
+        return fields

@@ -1,7 +1,102 @@
-"""Who may see referrals records, and which of their fields."""
+"""Who may see referrals, which of their fields, and who may act on them.
+
+- Staff of the referring organisation see the referrals of the cases they can see (see
+  core.access.cases), with every field.
+- Partner users (``referral.respond``, in a partner organisation) see only the referrals sent
+  to their own organisation, and only while the person's consent to referral is in force and
+  the referral has not been withdrawn: after a withdrawal of consent the referral answers 404
+  to them, as everything else in Madad always does.
+- What a partner reads is what the referral itself shares: the service, the summary written
+  for the partner, the person's given name and, only when the caseworker chose to share it, a
+  phone number; who referred and when, and the state of the referral. Never the case, the
+  household, the person's record, their family name, CNIC, address or incident. The shared
+  name and phone are encrypted and every read of them through ``access.reveal`` is audited.
+- Sending needs ``referral.send`` on a case the user can see, and consent (the service asks
+  ``testimonies.services.consent_covers``); answering needs ``referral.respond``.
+"""
 
 from __future__ import annotations
 
-from madad.core.access.base import Rules
+from typing import Any
 
-RULES: dict[str, Rules] = {}
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from madad.accounts.models import User
+from madad.accounts.roles import Capability
+from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.core.access.cases import case_visibility
+
+# Fields that only the referring organisation's staff read.
+SENDER_ONLY_FIELDS = frozenset({"case", "person", "sent_by", "response_seen_at"})
+
+
+def may_send_referrals(user: Any) -> bool:
+    return is_staff_user(user) and in_relief_org(user) and can(user, Capability.REFERRAL_SEND)
+
+
+def is_partner_user(user: Any) -> bool:
+    return (is_staff_user(user) and not in_relief_org(user)
+            and can(user, Capability.REFERRAL_RESPOND))
+
+
+def with_consent_in_force(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The referrals whose person's consent to referral is in force today.
+
+    The same rule as testimonies.services.consent_covers (the latest decision made on or before
+    today about all of the person's records wins; for a purpose that names its recipient, only
+    decisions about this partner count), written as a subquery so that a list filters in the
+    database. tests/referrals/test_access.py checks that both agree.
+    """
+    from madad.testimonies.models import (
+        PURPOSES_WITH_RECIPIENT,
+        ConsentDecision,
+        ConsentPurpose,
+        ConsentRecord,
+    )
+
+    decisions = ConsentRecord.objects.filter(
+        person_id=OuterRef("person_id"), purpose=ConsentPurpose.REFERRAL,
+        testimony__isnull=True, date__lte=timezone.localdate(),
+    )
+    if ConsentPurpose.REFERRAL in PURPOSES_WITH_RECIPIENT:
+        decisions = decisions.filter(recipient_id=OuterRef("partner_id"))
+    latest = decisions.order_by("-date", "-recorded_at", "-id").values("decision")[:1]
+    return queryset.alias(consent_in_force=Subquery(latest)).filter(
+        consent_in_force=ConsentDecision.GIVEN)
+
+
+class ReferralRules(Rules):
+    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if is_partner_user(user):
+            return with_consent_in_force(
+                queryset.filter(partner_id=user.organisation_id).exclude(status="withdrawn"))
+        if not (is_staff_user(user) and in_relief_org(user)):
+            return queryset.none()
+        condition = case_visibility(user, prefix="case__")
+        return queryset.none() if condition is None else queryset.filter(condition)
+
+    def can_change(self, user: User, obj: Any) -> bool:
+        if obj.organisation_id != user.organisation_id or not may_send_referrals(user):
+            return False
+        return self.visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def may_respond_to(user: Any, referral: Any) -> bool:
+    """A partner user answering a referral sent to their organisation that they can see."""
+    if not is_partner_user(user) or referral.partner_id != user.organisation_id:
+        return False
+    return ReferralRules().visible(user, type(referral)._default_manager.filter(
+        pk=referral.pk)).exists()
+
+
+RULES: dict[str, Rules] = {
+    "referrals.referral": ReferralRules(
+        public_fields=frozenset({
+            "id", "organisation", "partner", "service", "shared_summary", "shared_given_name",
+            "shared_phone", "status", "sent_at", "responded_by", "responded_at",
+            "response_note", "withdrawn_at", "version",
+        }),
+        restricted_fields={name: Capability.REFERRAL_SEND for name in SENDER_ONLY_FIELDS},
+    ),
+}

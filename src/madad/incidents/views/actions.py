@@ -4,6 +4,8 @@ or a redirect to it."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from madad.accounts.models import User
 from madad.accounts.roles import Capability
 from madad.core import access
 from madad.incidents import selectors, services, verification
@@ -51,16 +54,16 @@ def verification_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not allowed:
         raise Http404
     version, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
+    user = cast(User, request.user)
     try:
         if action == "submit":
-            verification.incident_submit(incident=incident, submitted_by=request.user,
+            verification.incident_submit(incident=incident, submitted_by=user,
                                          expected_version=version)
         else:
             step = {"verify": verification.incident_verify,
                     "dispute": verification.incident_dispute,
                     "reject": verification.incident_reject}[action]
-            step(incident=incident, verifier=request.user, reason=reason,
-                 expected_version=version)
+            step(incident=incident, verifier=user, reason=reason, expected_version=version)
     except services.StaleEdit as stale:
         _error(request, stale.message)
     except verification.VerificationRefused as refused:

@@ -22,7 +22,7 @@ class _Echo:
 
 @login_required
 @require_GET
-def incident_export_view(request: HttpRequest) -> HttpResponse:
+def incident_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if not (may_see_incidents(request.user) and access.can_export(request.user, "incidents")):
         raise Http404
     form = IncidentFilterForm(request.GET or None)

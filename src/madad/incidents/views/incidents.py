@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from madad.accounts.models import User
 from madad.accounts.roles import Capability
 from madad.core import access
 from madad.core.access.incidents import may_record_incidents, may_see_incidents
@@ -66,7 +67,7 @@ def incident_list_view(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = selectors.incident_list(user=request.user, filters=filters)
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "incidents/_incident_rows.html" if request.htmx else \
+    template = "incidents/_incident_rows.html" if getattr(request, "htmx", False) else \
         "incidents/incident_list.html"
     return render(request, template, {
         "form": form, "page": page,
@@ -89,7 +90,7 @@ def involvement_form(request: HttpRequest, incident: Incident, view: selectors.I
     if not (access.can_change(request.user, incident) and view.may_see_perpetrators
             and view.acts):
         return None
-    return InvolvementForm(data, user=request.user, incident=incident,
+    return InvolvementForm(data, user=cast(User, request.user), incident=incident,
                            act_labels={a.act.pk: _act_label(a, view.names) for a in view.acts},
                            initial={"version": incident.version}, auto_id="id_perp_%s")
 
@@ -129,8 +130,8 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     data, adding = _with_added_row(request)
     form = IncidentForm(data)
-    acts = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
-    sources = SourceFormSet(data, prefix="sources")
+    acts: Any = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
+    sources: Any = SourceFormSet(data, prefix="sources")
     if data is not None and not adding and _all_valid(form, acts, sources):
         try:
             incident = services.incident_create(
@@ -160,8 +161,8 @@ def incident_edit_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     # what was changed), not shown: no audited read then.
     form = IncidentForm(data, initial=_initial(request, incident, shown=data is None),
                         incident=incident)
-    acts = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
-    sources = SourceFormSet(data, prefix="sources")
+    acts: Any = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
+    sources: Any = SourceFormSet(data, prefix="sources")
     if data is None:
         acts.extra = sources.extra = 0
     if data is not None and not adding and _all_valid(form, acts, sources):
@@ -219,7 +220,7 @@ def form_row_view(request: HttpRequest, kind: str) -> HttpResponse:
         index = max(0, min(int(request.GET.get(f"{kind}-TOTAL_FORMS", "0")), 49))
     except ValueError:
         index = 0
-    formset = _ROWS[kind](prefix=kind, form_kwargs={"user": request.user})
+    formset: Any = _ROWS[kind](prefix=kind, form_kwargs={"user": request.user})
     row = formset._construct_form(index, **formset.get_form_kwargs(index))
     return render(request, f"incidents/_{kind[:-1]}_row.html",
                   {"row": row, "index": index, "kind": kind, "total": index + 1, "oob": True})

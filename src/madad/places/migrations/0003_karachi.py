@@ -12,14 +12,14 @@ def load_karachi(apps, schema_editor):
     from madad.places.gazetteer import (
         KARACHI,
         GazetteerInvalid,
-        check_gazetteer,
+        check_all,
         read_file,
         write_gazetteer,
     )
 
     Place = apps.get_model("places", "Place")
     rows, errors = read_file(KARACHI)
-    errors = errors or check_gazetteer(rows, dict(Place.objects.values_list("code", "level")))
+    errors = check_all(rows, errors, dict(Place.objects.values_list("code", "level")))
     if errors:
         raise GazetteerInvalid(errors)
     write_gazetteer(Place, rows)

@@ -1,0 +1,52 @@
+"""Every write to cases and their parts. One function per use case, each atomic: on bad input
+it raises ValidationError (messages by field name) and writes nothing; an action the case's
+state or the four-eyes rule does not allow raises CaseRefused (with a stable code and a message
+that says what to do instead); an edit based on an older version of the case is refused with
+CaseRefused("stale").
+
+Access (who may call) is the views' and API's question, asked of madad.core.access. What these
+functions guarantee whoever calls them:
+
+- the status moves only along madad.cases.workflow's table; agreeing the plan and closing only
+  by an approval, decided by a coordinator who did not ask for it;
+- closed ⇔ a closing time; a plan agreed in this episode before assisting and follow-up;
+- at most one waiting approval per kind, none on a closed case;
+- one case that is not closed per household; reopening starts the next episode.
+"""
+
+from madad.cases.errors import CaseRefused
+from madad.cases.services.approvals import approval_decide, approval_request, approval_withdraw
+from madad.cases.services.cases import (
+    case_assign,
+    case_open,
+    case_reopen,
+    case_transition,
+    case_update,
+)
+from madad.cases.services.records import (
+    assessment_record,
+    needs_of,
+    note_add,
+    task_add,
+    task_done,
+)
+from madad.cases.services.teams import team_create, team_members_set
+
+__all__ = [
+    "CaseRefused",
+    "approval_decide",
+    "approval_request",
+    "approval_withdraw",
+    "assessment_record",
+    "case_assign",
+    "case_open",
+    "case_reopen",
+    "case_transition",
+    "case_update",
+    "needs_of",
+    "note_add",
+    "task_add",
+    "task_done",
+    "team_create",
+    "team_members_set",
+]

@@ -1,0 +1,169 @@
+"""Forms of the public site (filters) and of the staff pages for public texts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from madad.incidents.models import Act
+from madad.public.models import ClaimCheck, FactSheet, Rating, Status
+from madad.public.selectors import PublicFilters
+from madad.public.selectors.incidents import type_table
+from madad.public.selectors.places import Gazetteer
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class _OneOrMany(forms.Select):
+    """A single select whose value may also come several times in a link (type=a&type=b)."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+
+class PublicFilterForm(forms.Form):
+    """Filters of the dashboard, map and incident list. Invalid values are reported and
+    ignored: a public page never fails on a hand-edited link."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    type = forms.MultipleChoiceField(label=_("Type of incident"), required=False,
+                                     widget=_OneOrMany)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    town = forms.ChoiceField(label=_("Town"), required=False)
+    place = forms.CharField(required=False, max_length=120, widget=forms.HiddenInput)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2100,
+                              widget=forms.HiddenInput)
+    act = forms.ChoiceField(label=_("What happened to a victim"), required=False)
+
+    def __init__(self, data: Any = None, *, gazetteer: Gazetteer, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.gazetteer = gazetteer
+        self.fields["type"].choices = [("", _("All types"))] + [
+            (t.code, t.label) for t in type_table().values()]
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (p.code, p.label) for p in gazetteer.districts]
+        self.fields["town"].choices = [("", _("All towns"))] + [
+            (p.code, p.label) for p in gazetteer.towns]
+        self.fields["act"].choices = [("", _("Anything"))] + list(Act.Type.choices)
+
+    def clean_type(self) -> list[str]:
+        return [t for t in self.cleaned_data.get("type") or [] if t]
+
+    def clean_place(self) -> str:
+        code = self.cleaned_data.get("place") or ""
+        if code and code not in self.gazetteer.by_code:
+            raise ValidationError(_("There is no such place."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+    def filters(self) -> PublicFilters:
+        """The valid filters (invalid ones are left out and shown as errors)."""
+        if self.data:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if self.errors.get("date_to") and "date_to" in data:
+            data = {**data, "date_to": None}
+        return PublicFilters(
+            date_from=data.get("date_from"), date_to=data.get("date_to"),
+            year=data.get("year"), types=tuple(data.get("type") or ()),
+            district=data.get("district") or "", town=data.get("town") or "",
+            place=data.get("place") or "", act=data.get("act") or "",
+        )
+
+
+# --- Staff ----------------------------------------------------------------------------------
+def parse_incident_numbers(text: str) -> list[int]:
+    """"12, 45 and 311" → [12, 45, 311]."""
+    numbers = re.findall(r"\d+", text or "")
+    if (text or "").strip() and not numbers:
+        raise ValidationError(_("Write the incident numbers, separated by commas."))
+    return sorted({int(n) for n in numbers})
+
+
+class _TextForm(forms.ModelForm):
+    incident_numbers = forms.CharField(
+        label=_("Verified incidents behind it"), required=False,
+        help_text=_("Numbers of public incidents, separated by commas."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            ids = self.instance.incidents.values_list("id", flat=True)
+            self.initial["incident_numbers"] = ", ".join(str(i) for i in sorted(ids))
+            self.initial["version"] = self.instance.version
+
+    def clean_incident_numbers(self) -> list[int]:
+        return parse_incident_numbers(self.cleaned_data.get("incident_numbers", ""))
+
+
+class FactSheetForm(_TextForm):
+    class Meta:
+        model = FactSheet
+        fields = ["title_en", "title_ur", "summary_en", "summary_ur", "body_en", "body_ur"]
+        widgets = {
+            "title_ur": forms.TextInput(attrs={"dir": "rtl", "lang": "ur"}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+            "summary_ur": forms.Textarea(attrs={"rows": 3, "dir": "rtl", "lang": "ur"}),
+            "body_en": forms.Textarea(attrs={"rows": 14}),
+            "body_ur": forms.Textarea(attrs={"rows": 14, "dir": "rtl", "lang": "ur"}),
+        }
+        help_texts = {
+            "body_en": _("Blank lines between paragraphs; “## ” starts a heading, “- ” a list "
+                         "item. Live figures: {{count:incidents type=targeted-killing "
+                         "year=2012}} or {{count:victims act=killed district=khi.central}}."),
+        }
+
+
+class ClaimCheckForm(_TextForm):
+    factsheets = forms.ModelMultipleChoiceField(
+        label=_("Fact sheets that support the rating"), required=False,
+        queryset=FactSheet.objects.none(), widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ClaimCheck
+        fields = ["claim_en", "claim_ur", "claimant", "claim_date", "claim_url", "rating",
+                  "explanation_en", "explanation_ur"]
+        widgets = {
+            "claim_en": forms.Textarea(attrs={"rows": 3}),
+            "claim_ur": forms.Textarea(attrs={"rows": 3, "dir": "rtl", "lang": "ur"}),
+            "claim_date": DateInput,
+            "rating": forms.Select(choices=[("", "---------"), *Rating.choices]),
+            "explanation_en": forms.Textarea(attrs={"rows": 10}),
+            "explanation_ur": forms.Textarea(attrs={"rows": 10, "dir": "rtl", "lang": "ur"}),
+        }
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["factsheets"].queryset = FactSheet.objects.filter(
+            organisation=organisation, status=Status.PUBLISHED).order_by("title_en")
+        self.fields["factsheets"].label_from_instance = lambda s: s.title_en
+        if self.instance.pk and not self.is_bound:
+            self.initial["factsheets"] = list(self.instance.factsheets.values_list("id",
+                                                                                   flat=True))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("What needs to change"), widget=forms.Textarea(
+        attrs={"rows": 3}), max_length=2000)

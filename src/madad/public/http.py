@@ -1,0 +1,70 @@
+"""What every public view shares: a rate limit per address against scraping floods, and cache
+headers that let browsers and proxies keep pages for anonymous visitors — never for signed-in
+staff (core.middleware.NoStoreForSignedInMiddleware marks theirs no-store)."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from madad.core.audit import client_ip
+from madad.public.selectors.figures import cache_seconds
+
+View = Callable[..., HttpResponse]
+WINDOW_SECONDS = 60
+
+
+def over_limit(request: HttpRequest, cost: int) -> bool:
+    """Counts this request against its address's budget for the current minute."""
+    limit = int(getattr(settings, "MADAD_PUBLIC_RATE_LIMIT", 120))
+    if limit <= 0:
+        return False
+    window = int(time.time() // WINDOW_SECONDS)
+    key = f"public:rate:{client_ip(request) or 'unknown'}:{window}"
+    if cache.add(key, cost, WINDOW_SECONDS + 5):
+        used = cost
+    else:
+        try:
+            used = cache.incr(key, cost)
+        except ValueError:  # expired between add and incr
+            cache.set(key, cost, WINDOW_SECONDS + 5)
+            used = cost
+    return used > limit
+
+
+def too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "public/429.html", status=429)
+    response["Retry-After"] = str(WINDOW_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def public_view(cost: int = 1) -> Callable[[View], View]:
+    """Marks a view as part of the public site: rate-limited, and cacheable when the visitor
+    is not signed in. Cost: how much of the per-minute budget one request uses."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if over_limit(request, cost):
+                return too_many(request)
+            response = view(request, *args, **kwargs)
+            # language comes from the cookie, and staff get no-store: the cache must tell apart
+            patch_vary_headers(response, ["Cookie", "Accept-Language"])
+            anonymous = not getattr(request, "user", None) or \
+                not request.user.is_authenticated
+            if response.status_code == 200 and anonymous and cache_seconds():
+                patch_cache_control(response, public=True, max_age=cache_seconds())
+            return response
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,231 @@
+"""Every write about referrals: send (under consent), answer (the partner), withdraw, and
+note that an answer was read.
+
+Guarantees:
+- A referral is sent only if the person's recorded consent covers referral — asked of
+  ``testimonies.services.consent_covers`` with this partner as the recipient — on the day it is
+  sent. Without it ReferralRefused (code "no_consent") and nothing is written. After a
+  withdrawal of consent no referral can be sent, and the partner no longer sees the earlier
+  ones (core.access.referrals).
+- The referral copies only what it shares: the person's given name and, if the caseworker
+  ticks it, their phone number; never the family name, CNIC or address.
+- Status moves: sent → accepted → completed, sent or accepted → declined (the partner), sent or
+  accepted → withdrawn (the referring organisation). Each is a conditional UPDATE on the
+  version: an answer to a referral that changed meanwhile raises ReferralConflict.
+- Every write runs in one transaction with its audit event (``case.referral.*``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madad.accounts.models import Organisation, User
+from madad.cases.models import Case
+from madad.core import access
+from madad.core.access.referrals import may_respond_to, may_send_referrals
+from madad.core.audit import audit_record
+from madad.households.models import Member
+from madad.people.models import Person
+from madad.referrals.models import Referral
+from madad.testimonies.models import ConsentPurpose
+from madad.testimonies.services import consent_covers
+
+R = Referral.Status
+SERVICE_MAX = 200
+SUMMARY_MAX = 4000
+NOTE_MAX = 2000
+
+
+class ReferralError(Exception):
+    code = "forbidden"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ReferralRefused(ReferralError):
+    """This user may not do this (role, organisation)."""
+
+
+class ConsentMissing(ReferralRefused):
+    """The person's consent does not cover referral to this partner (any more)."""
+
+    code = "no_consent"
+
+
+class ReferralConflict(ReferralError):
+    """The referral changed since the caller read it; nothing was written."""
+
+    code = "conflict"
+
+
+# What each answer does: decision → (statuses it may come from, status it leads to).
+ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "accept": ((R.SENT,), R.ACCEPTED),
+    "decline": ((R.SENT, R.ACCEPTED), R.DECLINED),
+    "complete": ((R.ACCEPTED,), R.COMPLETED),
+}
+
+
+def referral_partners() -> QuerySet[Organisation]:
+    """Organisations a case may be referred to. This is the directory of partner
+    organisations, not anybody's records: every member of staff may list it."""
+    return Organisation.objects.exclude(kind=Organisation.Kind.RELIEF).order_by("name")
+
+
+def household_persons(case: Case) -> QuerySet[Person]:
+    """The persons a case's referral may be about: the household's members and its head."""
+    household = case.household
+    members = Member.objects.filter(household=household).values("person_id")
+    return Person.objects.filter(Q(pk__in=members) | Q(pk=household.head_id or 0))
+
+
+def _text(value: Any, field: str, limit: int, errors: dict[str, list[str]],
+          required: str | None = None) -> str:
+    if value is not None and not isinstance(value, str):
+        errors[field] = [_("Enter text.")]
+        return ""
+    text = (value or "").strip()
+    if "\x00" in text:
+        errors[field] = [_("The text contains a character that cannot be stored.")]
+    elif len(text) > limit:
+        errors[field] = [_("Enter at most %(max)s characters.") % {"max": limit}]
+    elif required and not text:
+        errors[field] = [required]
+    return text
+
+
+def referral_send(
+    *,
+    case: Case,
+    person: Person,
+    partner: Organisation,
+    service: str,
+    sent_by: User,
+    shared_summary: str = "",
+    share_phone: bool = False,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Refers one member of a case's household to a partner organisation for a service.
+    Refused (ConsentMissing) unless the person's consent covers referral to that partner."""
+    if not may_send_referrals(sent_by) or not access.visible_to(sent_by, Case).filter(
+            pk=case.pk).exists():
+        raise ReferralRefused(_("Your role cannot send referrals for this case."))
+    errors: dict[str, list[str]] = {}
+    if case.status == Case.Status.CLOSED:
+        errors["case"] = [_("The case is closed. Reopen it before referring the family.")]
+    if partner.kind == Organisation.Kind.RELIEF or partner.pk == sent_by.organisation_id:
+        errors["partner"] = [_("Choose one of the partner organisations.")]
+    if not household_persons(case).filter(pk=person.pk).exists():
+        errors["person"] = [_("Choose a member of this case's household.")]
+    text_service = _text(service, "service", SERVICE_MAX, errors,
+                         required=_("Say which service the partner is asked for."))
+    summary = _text(shared_summary, "shared_summary", SUMMARY_MAX, errors)
+    if errors:
+        raise ValidationError(errors)
+    if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner):
+        raise ConsentMissing(_(
+            "This person's consent does not cover a referral to a partner organisation, so "
+            "nothing was sent. Record their consent (purpose: referral to a partner) first."))
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            organisation_id=sent_by.organisation_id, case=case, partner=partner, person=person,
+            service=text_service, shared_summary=summary, shared_given_name=person.given_name,
+            shared_phone=person.phone if share_phone else "", sent_by=sent_by,
+        )
+        shared = ["service", "shared_given_name"]
+        if summary:
+            shared.append("shared_summary")
+        if referral.shared_phone:
+            shared.append("shared_phone")
+        audit_record(action="case.referral.sent", request=request, actor=sent_by,
+                     obj=referral, fields=shared)
+    return referral
+
+
+def _transition(referral: Referral, *, expected_version: int | None, from_statuses: tuple[str, ...],
+                **changes: Any) -> None:
+    version = referral.version if expected_version is None else expected_version
+    updated = Referral.objects.filter(pk=referral.pk, version=version,
+                                      status__in=from_statuses).update(
+        version=F("version") + 1, **changes)
+    if updated != 1:
+        raise ReferralConflict(_("This referral was changed meanwhile (answered or "
+                                 "withdrawn). Nothing was changed; reload the page."))
+    referral.refresh_from_db()
+
+
+def referral_respond(
+    *,
+    referral: Referral,
+    responded_by: User,
+    decision: str,
+    note: str = "",
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """A partner user accepts, declines or completes a referral sent to their organisation
+    (while the person's consent is in force: otherwise they cannot see it at all)."""
+    if not may_respond_to(responded_by, referral):
+        raise ReferralRefused(_("Only the partner organisation the referral was sent to "
+                                "answers it."))
+    errors: dict[str, list[str]] = {}
+    if decision not in ANSWERS:
+        errors["decision"] = [_("Choose accept, decline or complete.")]
+    text = _text(note, "note", NOTE_MAX, errors)
+    if errors:
+        raise ValidationError(errors)
+    from_statuses, to_status = ANSWERS[decision]
+    if referral.status not in from_statuses:
+        raise ReferralConflict(_("A referral that is “%(status)s” cannot be answered that "
+                                 "way.") % {"status": referral.get_status_display()})
+    with transaction.atomic():
+        _transition(referral, expected_version=expected_version, from_statuses=from_statuses,
+                    status=to_status, responded_by=responded_by, responded_at=timezone.now(),
+                    response_note=text or referral.response_note)
+        audit_record(action=f"case.referral.{to_status}", request=request, actor=responded_by,
+                     obj=referral, fields=["status", "response_note"] if text else ["status"])
+    return referral
+
+
+def referral_withdraw(
+    *,
+    referral: Referral,
+    withdrawn_by: User,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """The referring organisation withdraws a referral that is still open; the partner no
+    longer sees it."""
+    if not access.can_change(withdrawn_by, referral):
+        raise ReferralRefused(_("Your role cannot withdraw this referral."))
+    if not referral.is_open:
+        raise ReferralConflict(_("Only a referral that is sent or accepted can be withdrawn."))
+    with transaction.atomic():
+        _transition(referral, expected_version=expected_version,
+                    from_statuses=(R.SENT, R.ACCEPTED), status=R.WITHDRAWN,
+                    withdrawn_at=timezone.now())
+        audit_record(action="case.referral.withdrawn", request=request, actor=withdrawn_by,
+                     obj=referral, fields=["status"])
+    return referral
+
+
+def referral_mark_seen(*, referral: Referral, user: User) -> None:
+    """Notes that the case's caseworker (or the sender) read the partner's latest answer, so
+    that it leaves their day's list of new answers. Nobody else's reading counts."""
+    if referral.responded_at is None:
+        return
+    if user.pk not in (referral.case.caseworker_id, referral.sent_by_id):
+        return
+    if referral.response_seen_at is not None and referral.response_seen_at >= \
+            referral.responded_at:
+        return
+    Referral.objects.filter(pk=referral.pk).update(response_seen_at=timezone.now())

@@ -1,0 +1,1 @@
+from tests.assistance.fixtures import *  # noqa: F403
