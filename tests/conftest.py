@@ -33,24 +33,22 @@ def _files_in_a_temporary_directory(
 
 @pytest.fixture(autouse=True)
 def _lift_audit_guard_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Transactional tests end with a flush of every table, which the append-only audit
-    triggers rightly refuse; lift them for that flush only and put them back next test."""
+    """Transactional tests end with a flush of every table, which the append-only audit (and
+    fund ledger) triggers rightly refuse; lift them for that flush only and put them back next
+    test. The database is requested here first so that this teardown runs before its flush
+    (a test naming `transactional_db` as an argument would otherwise flush first)."""
     transactional = "transactional_db" in request.fixturenames or "live_server" in \
         request.fixturenames
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        for alias in connections:
+            audit_guard.install(connections[alias])
+            ledger_guard.install(connections[alias])
     yield
     if transactional:
         for alias in connections:
             audit_guard.remove(connections[alias])
             ledger_guard.remove(connections[alias])  # the fund's append-only ledger, alike
-
-
-@pytest.fixture(autouse=True)
-def _restore_audit_guard(request: pytest.FixtureRequest) -> None:
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        request.getfixturevalue("transactional_db")
-        for alias in connections:
-            audit_guard.install(connections[alias])
-            ledger_guard.install(connections[alias])
 
 
 @pytest.fixture

@@ -68,11 +68,13 @@ def _sqlite_env(path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.django_db
-def test_on_sqlite_one_approval_wins_and_the_other_is_a_clear_conflict(tmp_path: Path) -> None:
+def test_on_sqlite_one_approval_wins_and_the_other_is_a_clear_conflict(
+        transactional_db: None, tmp_path: Path) -> None:
     path = tmp_path / "madad.sqlite3"
     if connection.vendor == "sqlite":
-        # a copy of the migrated (still empty) test database saves migrating a new one
+        # A copy of the migrated (still empty) test database saves migrating a new one. Outside
+        # any transaction (transactional_db): the in-memory test database is in shared-cache
+        # mode, where a backup waits for the test's own open transaction forever.
         connection.ensure_connection()
         copy = sqlite3.connect(path)
         connection.connection.backup(copy)

@@ -87,6 +87,15 @@ class CaseMachine(RuleBasedStateMachine):
         if moved:
             assert (before, to_status) in workflow.DIRECT
 
+    @rule(actor=st.sampled_from(ACTORS), order=st.permutations(S.values))
+    def try_every_move(self, actor: str, order: list[str]) -> None:
+        """Every move from wherever the case is, one after the other: the refused ones must
+        change nothing, and after each one made the invariants must still hold."""
+        for to_status in order:
+            if self._attempt(lambda to=to_status: services.case_transition(
+                    case=self.case, to_status=to, by=self.people[actor])):
+                self.assert_invariants()
+
     @rule(actor=st.sampled_from(ACTORS),
           kind=st.sampled_from(ApprovalRequest.Kind.values))
     def ask_for_an_approval(self, actor: str, kind: str) -> None:
@@ -156,6 +165,12 @@ class CaseMachine(RuleBasedStateMachine):
         assert self._attempt(step), "the usual next step was refused"
 
     # --- invariants -------------------------------------------------------------------------
+    def assert_invariants(self) -> None:
+        for name in dir(type(self)):
+            method = getattr(type(self), name)
+            if getattr(method, "hypothesis_stateful_invariant", None) is not None:
+                getattr(self, name)()
+
     @invariant()
     def closed_exactly_when_there_is_a_closing_time(self) -> None:
         case = Case.objects.get(pk=self.case.pk)
@@ -236,14 +251,15 @@ def test_no_sequence_of_actions_reaches_an_invalid_state(db: None,
     original = CaseMachine.teardown
 
     def teardown(self: CaseMachine) -> None:
-        reached.update(StatusChange.objects.filter(case=self.case)
-                       .values_list("to_status", flat=True))
+        if hasattr(self, "case"):
+            reached.update(StatusChange.objects.filter(case=self.case)
+                           .values_list("to_status", flat=True))
         original(self)
 
     CaseMachine.teardown = teardown  # type: ignore[method-assign]
     try:
         run_state_machine_as_test(CaseMachine, settings=settings(
-            max_examples=40, stateful_step_count=30, deadline=None, database=None,
+            max_examples=30, stateful_step_count=25, deadline=None, database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     finally:
         CaseMachine.teardown = original  # type: ignore[method-assign]

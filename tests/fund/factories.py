@@ -4,6 +4,7 @@ assistance): the fund pays what the cases app approved, however it got there."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -23,7 +24,9 @@ DAY = dt.date(2025, 1, 15)
 
 
 def staff(organisation: Organisation, role: str) -> User:
-    return UserFactory(role=role, organisation=organisation)
+    # unique across processes too (the concurrency tests set up in one process after another)
+    return UserFactory(role=role, organisation=organisation,
+                       email=f"{role}-{uuid.uuid4().hex[:12]}@test.madad")
 
 
 def approved_assistance(organisation: Organisation, *, amount: Decimal | str | None = "1000",

@@ -59,8 +59,8 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
 @router.delete("/token", response={204: None, 401: ErrorOut},
                summary="Revoke the token used for this call")
 def revoke_token(request: HttpRequest) -> Status[None]:
-    token_revoke(token=request.api_token, revoked_by=request.user,  # type: ignore[attr-defined]
-                 request=request)
+    token_revoke(token=request.api_token,  # type: ignore[attr-defined]
+                 revoked_by=request.user, request=request)  # type: ignore[arg-type]
     return Status(204, None)
 
 

@@ -18,6 +18,7 @@ LOADERS = [
     "madad.incidents.demo",
     "madad.testimonies.demo",
     "madad.evidence.demo",
+    "madad.public.demo",
 ]
 
 

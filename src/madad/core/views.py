@@ -80,7 +80,7 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
         raise Http404
     with transaction.atomic():
         audit_chain_verify_request(requested_by=request.user)  # type: ignore[arg-type]
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return _render_chain_status(request)
     return redirect("core:audit")
 

@@ -57,7 +57,8 @@ def new_version(*, incident: Incident, by: User, expected_version: int | None = 
     review; returns whether it did."""
     current = (Incident.objects.select_for_update().filter(pk=incident.pk)
                .values("version", "status").first())
-    if current is None:
+    if current is None or (expected_version is not None
+                           and current["version"] != expected_version):
         raise StaleEdit
     now = timezone.now()
     values = dict(values or {}, version=current["version"] + 1)
@@ -66,7 +67,7 @@ def new_version(*, incident: Incident, by: User, expected_version: int | None = 
         values.update(updated_by=by, updated_at=now)
     if reopened:
         values.update(status=Incident.Status.UNDER_REVIEW, verified_at=None)
-    if not Incident.objects.filter(pk=incident.pk).update(**values):
+    if not Incident.objects.filter(pk=incident.pk, version=current["version"]).update(**values):
         raise StaleEdit
     if reopened:
         VerificationStep.objects.create(

@@ -42,7 +42,7 @@ class PersonSearch:
     usable: bool
 
 
-def _having_all(keys: set[str]) -> QuerySet[PersonNameKey]:
+def _having_all(keys: set[str]) -> QuerySet[Any]:
     return (PersonNameKey.objects.filter(key__in=keys).values("person_id")
             .annotate(found=Count("key", distinct=True)).filter(found=len(keys))
             .values("person_id"))

@@ -72,7 +72,7 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
         persons = list(found.order_by("-created_at", "-id")[:SEARCH_LIMIT + 1])
         context.update(results=_rows(request, persons[:SEARCH_LIMIT]), usable=search.usable,
                        more=len(persons) > SEARCH_LIMIT)
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return render(request, "people/_person_results.html", context)
     return render(request, "people/person_list.html", {**_list_context(request, form),
                                                        **context})

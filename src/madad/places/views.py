@@ -33,7 +33,8 @@ def place_list_view(request: HttpRequest) -> HttpResponse:
     places = place_list(user=request.user, query=filters.get("q", ""),
                         level=filters.get("level", ""))
     page = Paginator(places, 50).get_page(request.GET.get("page"))
-    template = "places/_place_rows.html" if request.htmx else "places/place_list.html"
+    template = ("places/_place_rows.html" if request.htmx  # type: ignore[attr-defined]
+                else "places/place_list.html")
     return render(request, template, {"form": form, "page": page})
 
 

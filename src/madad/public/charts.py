@@ -14,6 +14,7 @@ from madad.core.access.public import PublicCount
 from madad.public.selectors.figures import CountRow, Row
 
 MONTH_CHART_WIDTH, MONTH_CHART_HEIGHT = 720, 160
+TOP_MARGIN = 24  # room for the label of the highest value
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,21 @@ class MonthChart:
     columns: list[Column]
     ticks: list[Tick]
     top: int
+    rtl: bool = False
     width: int = MONTH_CHART_WIDTH
     height: int = MONTH_CHART_HEIGHT
 
     @property
     def view_box(self) -> str:
-        return f"0 0 {self.width} {self.height + 22}"
+        return f"0 0 {self.width} {TOP_MARGIN + self.height + 24}"
+
+    @property
+    def baseline(self) -> int:
+        return TOP_MARGIN + self.height
+
+    @property
+    def top_line(self) -> int:
+        return TOP_MARGIN
 
 
 def month_chart(series: list[tuple[dt.date, int, int]], *, which: int, rtl: bool
@@ -98,13 +108,15 @@ def month_chart(series: list[tuple[dt.date, int, int]], *, which: int, rtl: bool
         slot = (n - 1 - i) if rtl else i
         x = round(slot * step, 2)
         height = round(MONTH_CHART_HEIGHT * value / top, 2)
-        columns.append(Column(x=x, y=round(MONTH_CHART_HEIGHT - height, 2),
+        columns.append(Column(x=x, y=round(TOP_MARGIN + MONTH_CHART_HEIGHT - height, 2),
                               width=round(max(step - gap, 0.5), 2), height=height, value=value,
                               month=month))
         if month.month == 1 or i == 0:
-            ticks.append(Tick(x=round(x + step / 2, 2), label=date_format(month, "Y")))
+            # kept clear of the edges, where a label would be cut off
+            centre = min(max(x + step / 2, 20), MONTH_CHART_WIDTH - 20)
+            ticks.append(Tick(x=round(centre, 2), label=date_format(month, "Y")))
     # at most about twelve year labels, so they never run into each other
     if len(ticks) > 12:
         every = -(-len(ticks) // 12)
         ticks = ticks[::every]
-    return MonthChart(columns=columns, ticks=ticks, top=top)
+    return MonthChart(columns=columns, ticks=ticks, top=top, rtl=rtl)

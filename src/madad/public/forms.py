@@ -26,8 +26,6 @@ class DateInput(forms.DateInput):
 class _OneOrMany(forms.Select):
     """A single select whose value may also come several times in a link (type=a&type=b)."""
 
-    allow_multiple_selected = True
-
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         getter = getattr(data, "getlist", None)
         return getter(name) if getter else data.get(name)
@@ -136,6 +134,8 @@ class FactSheetForm(_TextForm):
 
 
 class ClaimCheckForm(_TextForm):
+    claim_url = forms.URLField(label=_("link to the claim"), required=False, assume_scheme="https",
+                               max_length=200)
     factsheets = forms.ModelMultipleChoiceField(
         label=_("Fact sheets that support the rating"), required=False,
         queryset=FactSheet.objects.none(), widget=forms.CheckboxSelectMultiple,

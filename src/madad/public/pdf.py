@@ -33,8 +33,8 @@ def factsheet_pdf(*, factsheet: FactSheet, context: dict[str, Any]) -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.urls import URLFetcher
 
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         html = render_to_string("public/factsheet_print.html", {**context, "for_pdf": True})
         fetcher = URLFetcher(allowed_protocols=["data"])
         document = HTML(string=html, base_url="about:blank", url_fetcher=fetcher)

@@ -69,10 +69,12 @@ def consent_states(*, user: Any, person: Person,
     states = []
     for purpose in ConsentPurpose:
         if purpose in PURPOSES_WITH_RECIPIENT:
-            for org_id, org in sorted(recipients.items(), key=lambda item: item[1].name):
-                if (purpose.value, org_id) in latest:
-                    states.append(ConsentState(purpose.value, str(purpose.label), org,
-                                               latest[(purpose.value, org_id)]))
+            named = [ConsentState(purpose.value, str(purpose.label), org,
+                                  latest[(purpose.value, org_id)])
+                     for org_id, org in sorted(recipients.items(), key=lambda i: i[1].name)
+                     if (purpose.value, org_id) in latest]
+            # with no decision yet, one line says so
+            states.extend(named or [ConsentState(purpose.value, str(purpose.label), None, None)])
             continue
         states.append(ConsentState(purpose.value, str(purpose.label), None,
                                    latest.get((purpose.value, None))))

@@ -40,6 +40,10 @@ class PublicPlace:
             return self.name_ur
         return self.name
 
+    @property
+    def level_label(self) -> str:
+        return str(dict(Place.Level.choices).get(self.level, self.level))
+
 
 class Gazetteer:
     """Every place, with the generalisation rules of access.public applied in memory."""

@@ -3,7 +3,9 @@ the fund's public account; and the language switch. Anyone may open them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from importlib import import_module
 from typing import Any
 
@@ -78,7 +80,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
             f"?{request.GET.urlencode()}" if request.GET else ""),
         "tile_url": settings.MADAD_MAP_TILE_URL,
         "tile_attribution": settings.MADAD_MAP_TILE_ATTRIBUTION,
-        "districts": dashboard_figures(selector).by_district,
+        "districts_bars": charts.bars(dashboard_figures(selector).by_district,
+                                      _list_link(request, "district")),
     })
 
 
@@ -125,7 +128,20 @@ def fund_account() -> Any:
     except ImportError:
         return None
     provider = getattr(selectors, "public_account", None)
-    return provider() if callable(provider) else None
+    if not callable(provider):
+        return None
+    account = dict(provider())
+    months = []
+    for month in account.get("months", []):
+        try:
+            when = dt.date.fromisoformat(f"{month['month']}-01")
+        except (KeyError, TypeError, ValueError):
+            continue
+        months.append({**month, "date": when})
+    account["months"] = sorted(months, key=lambda m: m["date"], reverse=True)
+    account["total_in"] = sum((m.get("total_in", 0) for m in months), Decimal(0))
+    account["total_out"] = sum((m.get("total_out", 0) for m in months), Decimal(0))
+    return account
 
 
 @require_GET

@@ -1,0 +1,56 @@
+"""Fixtures of the public site: a small gazetteer, the staff who write and approve public
+texts, and a cache emptied before every test (public figures are cached)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from madad.accounts.models import Organisation, User
+from madad.accounts.roles import Role
+from tests.incidents.factories import gazetteer
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(db: None) -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def places(db: None) -> SimpleNamespace:
+    return gazetteer()
+
+
+@pytest.fixture
+def documenter(make_user: Callable[..., User]) -> User:
+    return make_user(Role.DOCUMENTER)
+
+
+@pytest.fixture
+def verifier(make_user: Callable[..., User]) -> User:
+    return make_user(Role.VERIFIER)
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User]) -> User:
+    return make_user(Role.COORDINATOR)
+
+
+@pytest.fixture
+def caseworker(make_user: Callable[..., User]) -> User:
+    return make_user(Role.CASEWORKER)
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
+    """A coordinator of another relief organisation."""
+    return make_user(Role.COORDINATOR, organisation=other_relief_org)
+
+
+@pytest.fixture
+def anonymous(client: Any) -> Any:
+    return client
