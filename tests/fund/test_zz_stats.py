@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from madad.accounts.models import Organisation, User
 from madad.fund import services
 from madad.fund.errors import FundRefused
+from madad.fund.ledger import money_balance
 from madad.fund.models import JournalEntry, JournalLine
 from madad.fund.selectors import trial_balance
 from tests.fund.factories import approved_assistance, give
@@ -33,9 +34,11 @@ rates = st.decimals(min_value=Decimal("150"), max_value=Decimal("400"), places=4
 donate = st.tuples(st.just("donate"), st.sampled_from(["usd", "pkr", "cash"]),
                    st.sampled_from(["general", "education"]), cents,
                    st.integers(min_value=0, max_value=99), rates)
+# a share of what the source account holds (so that most conversions can happen), or, at
+# zero, more than it holds
 convert = st.tuples(st.just("convert"), st.sampled_from(["general", "education"]),
                     st.sampled_from([("usd", "pkr"), ("pkr", "usd"), ("usd", "cash")]),
-                    cents, rates)
+                    st.integers(min_value=0, max_value=100), rates)
 pay = st.tuples(st.just("pay"), st.integers(min_value=0, max_value=5),
                 st.sampled_from(["general", "education"]), st.sampled_from(["pkr", "cash"]))
 reverse = st.tuples(st.just("reverse"), st.integers(min_value=0, max_value=50))
@@ -52,13 +55,14 @@ def _apply(op: tuple[Any, ...], finance: User, books: SimpleNamespace,
         give(finance, account=account, earmark=getattr(books, earmark), amount=str(amount),
              fee=str(fee), rate=str(rate) if account.currency != "PKR" else None)
     elif kind == "convert":
-        _kind, earmark, (source, target), amount, rate = op
-        source, target = getattr(books, source), getattr(books, target)
-        if source.currency == "PKR" and target.currency != "PKR":
+        _kind, earmark, (source, target), percent, rate = op
+        source, target, earmark = getattr(books, source), getattr(books, target), \
+            getattr(books, earmark)
+        if source.currency == "PKR":
             rate = (1 / rate).quantize(Decimal("0.0000000001"))
-        elif source.currency == target.currency:
-            return
-        services.conversion_record(recorded_by=finance, earmark=getattr(books, earmark),
+        held, _value = money_balance(source, earmark)
+        amount = (held * percent / 100).quantize(Decimal("0.01")) if percent else held + 1
+        services.conversion_record(recorded_by=finance, earmark=earmark,
                                    from_account=source, to_account=target, amount=str(amount),
                                    rate=str(rate), date="2025-02-01")
     elif kind == "pay":
