@@ -296,6 +296,10 @@ MFA_FORMS = {
     "activate_totp": "madad.accounts.forms.TotpActivateForm",
 }
 MFA_TOTP_ISSUER = os.environ.get("MADAD_TOTP_ISSUER", "Madad")
+# A code is also accepted in the 30 s step before or after its own (RFC 6238's one step of
+# drift): a code typed as the step ends, or read from a phone whose clock is a little off, still
+# works. Each code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
 
 # An idle session ends after an hour; every request renews it.
 SESSION_COOKIE_AGE = env_int("MADAD_SESSION_IDLE_SECONDS", 3600)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -95,6 +96,25 @@ def test_a_two_factor_code_cannot_be_used_twice(
     assert _ask_for_token(client, user, totp=code).status_code == 200
     assert_error_shape(_ask_for_token(client, user, totp=code), 401, "invalid_totp")
     assert ApiToken.objects.count() == 1
+
+
+def _code_steps_ago(user: User, steps: int) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(totp_secret_of(user), int(time.time()) // 30 - steps))
+
+
+def test_a_code_from_the_step_before_still_works(
+    client: Any, make_user: Callable[..., User]
+) -> None:
+    user = make_user()
+    assert _ask_for_token(client, user, totp=_code_steps_ago(user, 1)).status_code == 200
+
+
+def test_a_code_two_steps_old_is_refused(client: Any, make_user: Callable[..., User]) -> None:
+    user = make_user()
+    assert_error_shape(_ask_for_token(client, user, totp=_code_steps_ago(user, 2)), 401,
+                       "invalid_totp")
 
 
 def test_a_token_is_refused_for_a_wrong_password(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case as DbCase
 
 from madad.assistance.models import Assistance, Kind, Limit
 from madad.cases.models import Case
@@ -28,9 +29,12 @@ def assistance_list(*, user: Any, case: Case | None = None,
 
 
 def _with_limit(items: QuerySet[Assistance]) -> QuerySet[Assistance]:
+    """Each item with its kind's limit and whether it is over it (see _within_limit)."""
     limit = Limit.objects.filter(organisation_id=OuterRef("case__organisation_id"),
                                  kind=OuterRef("kind")).values("max_amount")[:1]
-    return items.annotate(kind_limit=Subquery(limit))
+    return items.annotate(kind_limit=Subquery(limit)).annotate(over_limit=DbCase(
+        When(_within_limit(), then=Value(False)), default=Value(True),
+        output_field=BooleanField()))
 
 
 def _within_limit() -> Q:

@@ -295,7 +295,7 @@ def assistance_cancel(
     """Cancels an item not yet disbursed, with a reason. The requester may cancel their own
     request; otherwise it takes somebody who may approve assistance."""
     if not _may_see(cancelled_by, assistance) or not (
-        assistance.requested_by_id == cancelled_by.pk and may_request_assistance(cancelled_by)
+        (assistance.requested_by_id == cancelled_by.pk and may_request_assistance(cancelled_by))
         or may_approve_assistance(cancelled_by)
     ):
         raise AssistanceRefused(_("Your role cannot cancel this assistance."))

@@ -210,11 +210,15 @@ def _sources(rng: random.Random, incident: Incident) -> list[Source]:
     found = []
     for i in range(rng.choices([1, 2, 3], [45, 40, 15])[0]):
         kind = rng.choice(SOURCE_KINDS)
-        graded = (verified and i == 0) or rng.random() < 0.85
+        # a verifier relies on at least one fairly reliable, credible source
+        sound = verified and i == 0
+        graded = sound or rng.random() < 0.85
         source = Source(
             incident=incident, kind=kind,
-            reliability=rng.choices("ABCDEF", [5, 35, 35, 12, 5, 8])[0] if graded else "",
-            credibility=rng.choices([1, 2, 3, 4, 5, 6], [10, 35, 35, 10, 3, 7])[0]
+            reliability=(rng.choice("ABC") if sound else
+                         rng.choices("ABCDEF", [5, 35, 35, 12, 5, 8])[0]) if graded else "",
+            credibility=(rng.choice([1, 2, 3]) if sound else
+                         rng.choices([1, 2, 3, 4, 5, 6], [10, 35, 35, 10, 3, 7])[0])
             if graded else None,
             received_on=incident.start_date + dt.timedelta(days=rng.randint(0, 20)),
             name=_SOURCE_NAMES.get(kind, ""),

@@ -18,7 +18,9 @@ from django.utils.translation import get_language
 from madad.public.models import FactSheet
 from madad.public.selectors.figures import cached
 
-logger = logging.getLogger(__name__)
+# WeasyPrint reports every rendering step (even while it is first imported); only errors matter
+for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 def _stylesheet() -> str:
@@ -33,8 +35,6 @@ def factsheet_pdf(*, factsheet: FactSheet, context: dict[str, Any]) -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.urls import URLFetcher
 
-        for name in ("weasyprint", "weasyprint.progress", "fontTools"):
-            logging.getLogger(name).setLevel(logging.ERROR)
         html = render_to_string("public/factsheet_print.html", {**context, "for_pdf": True})
         fetcher = URLFetcher(allowed_protocols=["data"])
         document = HTML(string=html, base_url="about:blank", url_fetcher=fetcher)

@@ -1,0 +1,301 @@
+"""Staff pages for assistance: a case's assistance (also a panel on the case page), one item,
+its actions (request, approve, cancel, disburse, confirm receipt), the approvals waiting for
+the user, finance's queue of items to pay out, and the limits per kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from madad.assistance import selectors, services
+from madad.assistance.forms import (
+    AssistanceRequestForm,
+    CancelForm,
+    DisburseForm,
+    LimitForm,
+    VersionForm,
+)
+from madad.assistance.models import Assistance, Kind
+from madad.cases.models import Case
+from madad.core import access
+from madad.core.access.assistance import (
+    DISBURSEMENT_FIELDS,
+    may_approve_assistance,
+    may_edit_limits,
+    may_record_disbursements,
+    may_request_assistance,
+    may_see_case_of,
+    may_see_disbursement,
+)
+
+S = Assistance.Status
+
+
+# --- access helpers (the first line of every view) ------------------------------------------
+def _case_for_user(request: HttpRequest, case_id: int) -> Case:
+    return access.get_visible_or_404(request.user, Case, request=request, pk=case_id)
+
+
+def _assistance_for_user(request: HttpRequest, assistance_id: int) -> Assistance:
+    return access.get_visible_or_404(request.user, Assistance, request=request,
+                                      pk=assistance_id)
+
+
+def case_page_url(case: Case | int, anchor: str = "") -> str:
+    """The case's own page (the cases app's), or this app's page of the case's assistance
+    while there is none."""
+    pk = case if isinstance(case, int) else case.pk
+    try:
+        url = reverse("cases:detail", args=[pk])
+    except NoReverseMatch:
+        url = reverse("assistance:case", args=[pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+# --- the panel on a case page ---------------------------------------------------------------
+def case_panel(user: Any, case: Case, form: AssistanceRequestForm | None = None
+               ) -> dict[str, Any]:
+    """What the assistance panel of a case page shows this user: the items, what they may do
+    to each, and a request form while the case's plan is agreed."""
+    rows = []
+    for item in selectors.assistance_list(user=user, case=case):
+        refusal = services.approval_refusal(assistance=item, approver=user) \
+            if item.status == S.REQUESTED and may_approve_assistance(user) else None
+        rows.append({
+            "item": item,
+            "may_approve": item.status == S.REQUESTED and may_approve_assistance(user)
+            and refusal is None,
+            "approve_refusal": refusal,
+            "may_confirm": item.status == S.DISBURSED and may_request_assistance(user)
+            and item.disbursed_by_id != user.pk,
+        })
+    may_request = may_request_assistance(user)
+    requestable = case.status in services.REQUESTABLE_CASE_STATUSES
+    return {
+        "case": case,
+        "rows": rows,
+        "totals": selectors.case_totals(user=user, case=case),
+        "may_request": may_request,
+        "requestable": requestable,
+        "form": (form or AssistanceRequestForm()) if may_request and requestable else None,
+    }
+
+
+@login_required
+def case_assistance(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_user(request, case_id)
+    return render(request, "assistance/case_assistance.html",
+                  {"case": case, "panel": case_panel(request.user, case)})
+
+
+@require_POST
+@login_required
+def assistance_request(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_user(request, case_id)
+    if not may_request_assistance(request.user):
+        raise Http404
+    form = AssistanceRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.assistance_request(
+                case=case, requested_by=request.user,  # type: ignore[arg-type]
+                kind=form.cleaned_data["kind"], amount=form.cleaned_data["amount"],
+                in_kind=form.cleaned_data["in_kind"], purpose=form.cleaned_data["purpose"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except services.AssistanceRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Assistance %(id)s was requested. Somebody else must "
+                                        "approve it.") % {"id": item.pk})
+            return redirect(case_page_url(case, "assistance"))
+    return render(request, "assistance/case_assistance.html",
+                  {"case": case, "panel": case_panel(request.user, case, form)}, status=400)
+
+
+# --- one item -------------------------------------------------------------------------------
+@login_required
+def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
+    item = _assistance_for_user(request, assistance_id)
+    user = request.user
+    details: dict[str, Any] = {}
+    if item.status in (S.DISBURSED, S.RECEIPT_CONFIRMED) and may_see_disbursement(user, item):
+        details = access.reveal(user, item, request=request,  # type: ignore[arg-type]
+                                wanted=sorted(DISBURSEMENT_FIELDS),
+                                action="assistance.disbursement.viewed")
+    sees_case = may_see_case_of(user, item)
+    refusal = services.approval_refusal(assistance=item, approver=user)  # type: ignore[arg-type]
+    may_cancel = item.status in (S.REQUESTED, S.APPROVED) and sees_case and (
+        may_approve_assistance(user)
+        or (item.requested_by_id == user.pk and may_request_assistance(user)))
+    return render(request, "assistance/assistance_detail.html", {
+        "item": item,
+        "sees_case": sees_case,
+        "case_url": case_page_url(item.case_id, "assistance") if sees_case else None,
+        "details": details,
+        "method_label": dict(Assistance._meta.get_field("disbursement_method").choices).get(
+            details.get("disbursement_method", ""), ""),
+        "may_approve": item.status == S.REQUESTED and refusal is None,
+        "approve_refusal": refusal if item.status == S.REQUESTED and may_approve_assistance(
+            user) else None,
+        "may_cancel": may_cancel,
+        "cancel_form": CancelForm(initial={"version": item.version}) if may_cancel else None,
+        "disburse_form": DisburseForm(initial={"version": item.version})
+        if item.status == S.APPROVED and may_record_disbursements(user) else None,
+        "may_confirm": item.status == S.DISBURSED and sees_case
+        and may_request_assistance(user) and item.disbursed_by_id != user.pk,
+    })
+
+
+def _act(request: HttpRequest, item: Assistance, form: Any, action: Any, done: str,
+         back: str) -> HttpResponse:
+    """Runs one action on an item from a posted form; a refusal or a conflict is a message on
+    the page the user came from, bad input a message naming the field."""
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or _("The form has errors."))
+        return redirect(back)
+    try:
+        action(expected_version=form.cleaned_data["version"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(str(m) for m in exc.messages))
+    except services.AssistanceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _back(request: HttpRequest, item: Assistance) -> str:
+    """Back to the case page when the action came from it, else to the item."""
+    if request.POST.get("back") == "case" and may_see_case_of(request.user, item):
+        return case_page_url(item.case_id, "assistance")
+    if request.POST.get("back") == "approvals":
+        return reverse("assistance:approvals")
+    return reverse("assistance:detail", args=[item.pk])
+
+
+@require_POST
+@login_required
+def assistance_approve(request: HttpRequest, assistance_id: int) -> HttpResponse:
+    item = _assistance_for_user(request, assistance_id)
+    if not may_approve_assistance(request.user):
+        raise Http404
+    return _act(request, item, VersionForm(request.POST), lambda expected_version:
+                services.assistance_approve(assistance=item, approver=request.user,
+                                            expected_version=expected_version,
+                                            request=request),
+                _("Assistance %(id)s was approved.") % {"id": item.pk}, _back(request, item))
+
+
+@require_POST
+@login_required
+def assistance_cancel(request: HttpRequest, assistance_id: int) -> HttpResponse:
+    item = _assistance_for_user(request, assistance_id)
+    form = CancelForm(request.POST)
+    return _act(request, item, form, lambda expected_version:
+                services.assistance_cancel(assistance=item, cancelled_by=request.user,
+                                           reason=form.cleaned_data["reason"],
+                                           expected_version=expected_version, request=request),
+                _("Assistance %(id)s was cancelled.") % {"id": item.pk}, _back(request, item))
+
+
+@require_POST
+@login_required
+def assistance_disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
+    item = _assistance_for_user(request, assistance_id)
+    if not may_record_disbursements(request.user):
+        raise Http404
+    form = DisburseForm(request.POST)
+    return _act(request, item, form, lambda expected_version:
+                services.assistance_disburse(assistance=item, disbursed_by=request.user,
+                                             method=form.cleaned_data["method"],
+                                             reference=form.cleaned_data["reference"],
+                                             expected_version=expected_version,
+                                             request=request),
+                _("The disbursement of assistance %(id)s was recorded.") % {"id": item.pk},
+                reverse("assistance:detail", args=[item.pk]))
+
+
+@require_POST
+@login_required
+def assistance_confirm_receipt(request: HttpRequest, assistance_id: int) -> HttpResponse:
+    item = _assistance_for_user(request, assistance_id)
+    if not may_see_case_of(request.user, item):
+        raise Http404
+    return _act(request, item, VersionForm(request.POST), lambda expected_version:
+                services.assistance_confirm_receipt(assistance=item, confirmed_by=request.user,
+                                                    expected_version=expected_version,
+                                                    request=request),
+                _("The family's receipt of assistance %(id)s was recorded.") % {"id": item.pk},
+                _back(request, item))
+
+
+# --- queues ---------------------------------------------------------------------------------
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    if not may_approve_assistance(request.user):
+        raise Http404
+    page = Paginator(selectors.awaiting_approval(user=request.user), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "assistance/approvals.html", {"page": page})
+
+
+@login_required
+def disbursements(request: HttpRequest) -> HttpResponse:
+    if not may_record_disbursements(request.user):
+        raise Http404
+    page = Paginator(selectors.to_disburse(user=request.user), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "assistance/disbursements.html", {"page": page})
+
+
+# --- limits ---------------------------------------------------------------------------------
+@login_required
+def limits(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may_edit_limits(user):
+        raise Http404
+    forms: dict[str, LimitForm] = {}
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in Kind.values:
+            raise Http404
+        form = LimitForm(request.POST, prefix=kind)
+        if form.is_valid():
+            try:
+                services.limit_set(organisation=user.organisation,  # type: ignore[union-attr]
+                                   kind=kind, max_amount=form.cleaned_data["max_amount"],
+                                   set_by=user, request=request)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The limit for “%(kind)s” was saved.") % {
+                    "kind": Kind(kind).label})
+                return redirect("assistance:limits")
+        forms[kind] = form
+        status = 400
+    rows = []
+    for kind, limit in selectors.limits_by_kind(user=user).items():
+        initial = {"max_amount": limit.max_amount if limit else ""}
+        rows.append({"kind": kind, "label": Kind(kind).label, "limit": limit,
+                     "form": forms.get(kind) or LimitForm(initial=initial, prefix=kind)})
+    return render(request, "assistance/limits.html", {"rows": rows}, status=status)

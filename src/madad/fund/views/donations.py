@@ -1,0 +1,213 @@
+"""Donations and donors: recording money in, and the receipts donors get."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from madad.accounts.roles import Capability
+from madad.core import access
+from madad.fund import selectors, services
+from madad.fund.currencies import fund_currency
+from madad.fund.errors import FundRefused
+from madad.fund.forms import DonationFilterForm, DonationForm, DonorForm
+from madad.fund.models import Donation, Donor
+from madad.fund.views._common import (
+    apply_errors,
+    context_flags,
+    require,
+    require_edit,
+    require_view,
+)
+
+DONOR_VIEWED = "fund.donor.viewed"
+
+
+def _donor_names(request: HttpRequest, donors: list[Donor]) -> dict[int, str]:
+    """Names of these donors for a user who may see them, each read audited."""
+    if not access.can(request.user, Capability.FUND_DONOR_VIEW):
+        return {}
+    user: Any = request.user
+    return {donor.pk: access.reveal(user, donor, request=request, wanted=["name"],
+                                    action=DONOR_VIEWED)["name"] for donor in donors}
+
+
+@login_required
+@require_GET
+def donation_list(request: HttpRequest) -> HttpResponse:
+    require_view(request)
+    form = DonationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.donation_list(user=request.user,  # type: ignore[arg-type]
+                                             filters=filters), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "fund/donation_list.html", {
+        **context_flags(request), "page": page, "form": form})
+
+
+def _donor_for(request: HttpRequest, donor_id: Any) -> Donor:
+    return access.get_visible_or_404(request.user, Donor, request=request, pk=donor_id)
+
+
+@login_required
+def donation_create(request: HttpRequest) -> HttpResponse:
+    """A donation from a recorded donor (?donor=ID), a new donor, or nobody named."""
+    require_edit(request)
+    user: Any = request.user
+    donor = _donor_for(request, request.GET["donor"]) if request.GET.get("donor") else None
+    kwargs = {"earmarks": selectors.earmark_list(user=user),
+              "accounts": selectors.money_account_list(user=user),
+              "with_new_donor": donor is None}
+    status = 200
+    if request.method == "POST":
+        form = DonationForm(request.POST, **kwargs)  # type: ignore[arg-type]
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    if donor is None and data.get("donor_name"):
+                        donor = services.donor_record(
+                            recorded_by=user, name=data["donor_name"],
+                            kind=data.get("donor_kind") or Donor.Kind.PERSON,
+                            contact=data.get("donor_contact", ""),
+                            named_in_public=data.get("donor_named_in_public", False))
+                    donation = services.donation_record(
+                        recorded_by=user, amount=data["amount"], currency=data["currency"],
+                        received_on=data["received_on"], channel=data["channel"],
+                        earmark=data["earmark"], account=data["account"], donor=donor,
+                        fee=data["fee"] if data["fee"] is not None else 0,
+                        rate=data["rate"], rate_source=data["rate_source"])
+            except ValidationError as exc:
+                apply_errors(form, exc, {"name": "donor_name", "contact": "donor_contact"})
+            except FundRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("The donation is recorded with receipt number "
+                                            "%(number)s.") % {"number": donation.receipt_number})
+                return redirect("fund:donation", donation_id=donation.pk)
+        status = 422
+    else:
+        form = DonationForm(**kwargs)  # type: ignore[arg-type]
+    return render(request, "fund/donation_form.html", {
+        "form": form, "donor": donor, "donor_name": _donor_names(request, [donor]).get(
+            donor.pk) if donor else None}, status=status)
+
+
+def _donation_for(request: HttpRequest, donation_id: int) -> Donation:
+    donation = access.get_visible_or_404(request.user, Donation, request=request,
+                                         pk=donation_id)
+    return Donation.objects.select_related("earmark", "account", "donor", "entry",
+                                           "organisation").get(pk=donation.pk)
+
+
+@login_required
+@require_GET
+def donation_detail(request: HttpRequest, donation_id: int) -> HttpResponse:
+    require_view(request)
+    donation = _donation_for(request, donation_id)
+    names = _donor_names(request, [donation.donor] if donation.donor else [])
+    return render(request, "fund/donation_detail.html", {
+        **context_flags(request), "donation": donation,
+        "donor_name": names.get(donation.donor_id) if donation.donor_id else None,
+        "reversal": getattr(donation.entry, "reversed_by", None) if hasattr(
+            donation.entry, "reversed_by") else None,
+        "fund_currency": fund_currency()})
+
+
+RECEIPT_LANGUAGES = ("en", "ur")
+
+
+@login_required
+@require_GET
+def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> HttpResponse:
+    """The donor's receipt, to print, in English or Urdu. It names the donor, so it is for
+    those who may see donors, and every print is audited."""
+    require(request, Capability.FUND_DONOR_VIEW)
+    if language not in RECEIPT_LANGUAGES:
+        raise Http404
+    donation = _donation_for(request, donation_id)
+    names = _donor_names(request, [donation.donor] if donation.donor else [])
+    with translation.override(language):
+        response = render(request, "fund/receipt.html", {
+            "donation": donation, "donor_name": names.get(donation.donor_id),
+            "organisation": donation.organisation, "language": language,
+            "reversed": hasattr(donation.entry, "reversed_by"),
+            "fund_currency": fund_currency()})
+    response["Content-Language"] = language
+    return response
+
+
+@login_required
+@require_GET
+def donor_list(request: HttpRequest) -> HttpResponse:
+    require(request, Capability.FUND_DONOR_VIEW)
+    page = Paginator(selectors.donor_list(user=request.user), 50).get_page(  # type: ignore[arg-type]
+        request.GET.get("page"))
+    names = _donor_names(request, list(page))
+    return render(request, "fund/donor_list.html", {
+        **context_flags(request), "page": page,
+        "rows": [(donor, names.get(donor.pk, "")) for donor in page]})
+
+
+@login_required
+def donor_create(request: HttpRequest) -> HttpResponse:
+    require_edit(request)
+    status = 200
+    if request.method == "POST":
+        form = DonorForm(request.POST)
+        if form.is_valid():
+            try:
+                donor = services.donor_record(recorded_by=request.user,  # type: ignore[arg-type]
+                                              **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The donor is recorded."))
+                return redirect("fund:donor", donor_id=donor.pk)
+        status = 422
+    else:
+        form = DonorForm()
+    return render(request, "fund/donor_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def donor_detail(request: HttpRequest, donor_id: int) -> HttpResponse:
+    require(request, Capability.FUND_DONOR_VIEW)
+    donor = _donor_for(request, donor_id)
+    shown = access.reveal(request.user, donor, request=request,  # type: ignore[arg-type]
+                          action=DONOR_VIEWED)
+    return render(request, "fund/donor_detail.html", {
+        **context_flags(request), "donor": donor, "shown": shown,
+        "donations": donor.donations.select_related("earmark").order_by("-received_on")})
+
+
+@login_required
+@require_POST
+def donor_naming(request: HttpRequest, donor_id: int) -> HttpResponse:
+    """Records the donor's choice to be named in public, or to stay anonymous."""
+    require_edit(request)
+    donor = _donor_for(request, donor_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.donor_naming_set(donor=donor, changed_by=request.user,  # type: ignore[arg-type]
+                                  named_in_public=request.POST.get("named_in_public") == "1",
+                                  expected_version=version)
+    except FundRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The donor's choice is saved."))
+    return redirect("fund:donor", donor_id=donor.pk)

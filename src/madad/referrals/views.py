@@ -1,0 +1,178 @@
+"""Pages for referrals: a case's referrals (also a panel on the case page) and sending one;
+the list of referrals (for a partner user: those sent to their organisation); one referral,
+the partner's answer and a withdrawal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from madad.assistance.views import case_page_url
+from madad.cases.models import Case
+from madad.core import access
+from madad.core.access.referrals import is_partner_user, may_respond_to, may_send_referrals
+from madad.referrals import selectors, services
+from madad.referrals.forms import ReferralRespondForm, ReferralSendForm
+from madad.referrals.models import Referral
+from madad.testimonies.models import ConsentPurpose
+from madad.testimonies.services import consent_covers
+
+# What a partner reads of a referral (see core.access.referrals); reading it is audited.
+SHARED_FIELDS = ["service", "shared_summary", "shared_given_name", "shared_phone"]
+
+
+def _case_for_user(request: HttpRequest, case_id: int) -> Case:
+    return access.get_visible_or_404(request.user, Case, request=request, pk=case_id)
+
+
+def _referral_for_user(request: HttpRequest, referral_id: int) -> Referral:
+    return access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
+
+
+def _send_form(case: Case, data: Any = None) -> ReferralSendForm:
+    return ReferralSendForm(data, persons=services.household_persons(case),
+                            partners=services.referral_partners(),
+                            household_id=case.household_id)
+
+
+def case_panel(user: Any, case: Case, form: ReferralSendForm | None = None,
+               refusal: str = "") -> dict[str, Any]:
+    """What the referrals panel of a case page shows: the referrals, whose consent to
+    referral is in force, and a form to send one."""
+    may_send = may_send_referrals(user) and case.status != Case.Status.CLOSED
+    persons = list(services.household_persons(case).order_by("pk"))
+    return {
+        "case": case,
+        "referrals": selectors.referral_list(user=user, case=case),
+        "consent": [{"person": person, "covered": consent_covers(
+            purpose=ConsentPurpose.REFERRAL, person=person)} for person in persons],
+        "form": (form or _send_form(case)) if may_send else None,
+        "refusal": refusal,
+    }
+
+
+@login_required
+def case_referrals(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_user(request, case_id)
+    return render(request, "referrals/case_referrals.html",
+                  {"case": case, "panel": case_panel(request.user, case)})
+
+
+@require_POST
+@login_required
+def referral_send(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_user(request, case_id)
+    if not may_send_referrals(request.user):
+        raise Http404
+    form = _send_form(case, request.POST)
+    refusal = ""
+    if form.is_valid():
+        try:
+            referral = services.referral_send(
+                case=case, person=form.cleaned_data["person"],
+                partner=form.cleaned_data["partner"], service=form.cleaned_data["service"],
+                shared_summary=form.cleaned_data["shared_summary"],
+                share_phone=form.cleaned_data["share_phone"],
+                sent_by=request.user, request=request,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except services.ReferralError as exc:
+            refusal = exc.message
+        else:
+            messages.success(request, _("Referral %(id)s was sent to %(partner)s.") % {
+                "id": referral.pk, "partner": referral.partner.name})
+            return redirect(case_page_url(case, "referrals"))
+    return render(request, "referrals/case_referrals.html", {
+        "case": case, "panel": case_panel(request.user, case, form, refusal)}, status=400)
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    partner = is_partner_user(user)
+    if not partner and not may_send_referrals(user):
+        raise Http404
+    referrals = selectors.partner_inbox(user=user) if partner else \
+        selectors.referral_list(user=user)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    return render(request, "referrals/referral_list.html", {"page": page, "partner": partner})
+
+
+def _respond_form(referral: Referral, data: Any = None) -> ReferralRespondForm | None:
+    decisions = [d for d, (froms, _to) in services.ANSWERS.items() if referral.status in froms]
+    if not decisions:
+        return None
+    return ReferralRespondForm(data, decisions=decisions,
+                               initial={"version": referral.version})
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _referral_for_user(request, referral_id)
+    user = request.user
+    shared = access.reveal(user, referral, request=request,  # type: ignore[arg-type]
+                           wanted=SHARED_FIELDS, action="referral.shared.viewed")
+    partner = is_partner_user(user)
+    if not partner:
+        services.referral_mark_seen(referral=referral, user=user)  # type: ignore[arg-type]
+    return render(request, "referrals/referral_detail.html", {
+        "referral": referral,
+        "shared": shared,
+        "partner": partner,
+        "case_url": None if partner else case_page_url(referral.case_id, "referrals"),
+        "respond_form": _respond_form(referral) if may_respond_to(user, referral) else None,
+        "may_withdraw": not partner and referral.is_open and access.can_change(user, referral),
+    })
+
+
+@require_POST
+@login_required
+def referral_respond(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _referral_for_user(request, referral_id)
+    if not may_respond_to(request.user, referral):
+        raise Http404
+    form = _respond_form(referral, request.POST)
+    if form is None or not form.is_valid():
+        messages.error(request, _("Choose one of the answers offered."))
+        return redirect("referrals:detail", referral.pk)
+    try:
+        services.referral_respond(
+            referral=referral, responded_by=request.user,  # type: ignore[arg-type]
+            decision=form.cleaned_data["decision"], note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"], request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(str(m) for m in exc.messages))
+    except services.ReferralError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your answer was sent to the referring organisation."))
+    return redirect("referrals:detail", referral.pk)
+
+
+@require_POST
+@login_required
+def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _referral_for_user(request, referral_id)
+    if is_partner_user(request.user):
+        raise Http404
+    try:
+        services.referral_withdraw(referral=referral,
+                                   withdrawn_by=request.user,  # type: ignore[arg-type]
+                                   request=request)
+    except services.ReferralError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Referral %(id)s was withdrawn; the partner no longer "
+                                    "sees it.") % {"id": referral.pk})
+    return redirect("referrals:detail", referral.pk)

@@ -1,0 +1,195 @@
+"""Fact sheets: written in English and Urdu, figures live from the public selector, published
+only by a second person, printable and downloadable as PDF."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from madad.accounts.models import User
+from madad.core.models import AuditEvent
+from madad.public import services
+from madad.public.models import FactSheet, Status
+from tests.public.factories import incident
+
+pytestmark = pytest.mark.django_db
+
+BODY_EN = "Verified killings: {{count:incidents type=targeted-killing}}.\n\n- Women: " \
+    "{{count:victims sex=female}}"
+BODY_UR = "تصدیق شدہ ٹارگٹ کلنگ: {{count:incidents type=targeted-killing}}۔"
+
+
+def write(by: User, **values: Any) -> FactSheet:
+    data = {"title_en": "Killings", "title_ur": "ٹارگٹ کلنگ", "body_en": BODY_EN,
+            "body_ur": BODY_UR}
+    data.update(values)
+    return services.factsheet_write(by=by, organisation=by.organisation, values=data)
+
+
+def publish(sheet: FactSheet, writer: User, approver: User) -> FactSheet:
+    services.factsheet_submit(factsheet=sheet, by=writer)
+    return services.factsheet_approve(factsheet=sheet, approver=approver)
+
+
+def test_a_figure_placeholder_that_does_not_parse_is_refused_with_a_clear_message(
+        documenter: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        write(documenter, body_en="{{count:incidents type=no-such-type}}")
+    assert "unknown incident type “no-such-type”" in str(refused.value.message_dict["body_en"])
+    with pytest.raises(ValidationError):
+        write(documenter, body_ur="{{count:incidents sex=female}}")
+    with pytest.raises(ValidationError):
+        write(documenter, body_en="{{count:people}}")
+    with pytest.raises(ValidationError):
+        write(documenter, body_en="an unclosed {{count:incidents")
+    assert not FactSheet.objects.exists()
+
+
+def test_both_languages_are_needed_before_a_fact_sheet_can_be_submitted(
+        documenter: User) -> None:
+    sheet = write(documenter, body_ur="")
+    with pytest.raises(ValidationError, match="Both languages"):
+        services.factsheet_submit(factsheet=sheet, by=documenter)
+    sheet.refresh_from_db()
+    assert sheet.status == Status.DRAFT
+
+
+def test_a_second_person_approves_publication(documenter: User, verifier: User) -> None:
+    sheet = publish(write(documenter), documenter, verifier)
+    assert sheet.status == Status.PUBLISHED and sheet.approved_by == verifier
+    actions = list(AuditEvent.objects.filter(object_type="public.factsheet").order_by("id")
+                   .values_list("action", flat=True))
+    assert actions == ["factsheet.created", "factsheet.submitted", "factsheet.published"]
+
+
+def test_the_author_may_not_approve_their_own_fact_sheet(coordinator: User) -> None:
+    sheet = write(coordinator)
+    services.factsheet_submit(factsheet=sheet, by=coordinator)
+    with pytest.raises(ValidationError, match="second person"):
+        services.factsheet_approve(factsheet=sheet, approver=coordinator)
+    sheet.refresh_from_db()
+    assert sheet.status == Status.SUBMITTED
+
+
+def test_the_last_editor_may_not_approve_it_either(documenter: User, coordinator: User,
+                                                   verifier: User) -> None:
+    sheet = write(documenter)
+    sheet = services.factsheet_write(by=coordinator, organisation=coordinator.organisation,
+                                     factsheet=sheet, values={"title_en": "Killings, edited"})
+    services.factsheet_submit(factsheet=sheet, by=documenter)
+    with pytest.raises(ValidationError, match="second person"):
+        services.factsheet_approve(factsheet=sheet, approver=coordinator)
+    assert services.factsheet_approve(factsheet=sheet, approver=verifier).is_published
+
+
+def test_the_database_refuses_self_approval_too(documenter: User) -> None:
+    sheet = write(documenter)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FactSheet.objects.filter(pk=sheet.pk).update(approved_by=documenter)
+
+
+def test_someone_without_the_approve_capability_may_not_publish(
+        documenter: User, caseworker: User, make_user: Any) -> None:
+    sheet = write(documenter)
+    services.factsheet_submit(factsheet=sheet, by=documenter)
+    another_writer = make_user("documenter")
+    for user in (caseworker, another_writer):
+        with pytest.raises(ValidationError):
+            services.factsheet_approve(factsheet=sheet, approver=user)
+
+
+def test_a_published_fact_sheet_is_withdrawn_before_it_is_edited(
+        documenter: User, verifier: User) -> None:
+    sheet = publish(write(documenter), documenter, verifier)
+    with pytest.raises(ValidationError, match="withdrawn first"):
+        services.factsheet_write(by=documenter, organisation=documenter.organisation,
+                                 factsheet=sheet, values={"title_en": "Changed"})
+    services.factsheet_withdraw(factsheet=sheet, by=verifier)
+    edited = services.factsheet_write(by=documenter, organisation=documenter.organisation,
+                                      factsheet=sheet, values={"title_en": "Changed"})
+    assert edited.status == Status.DRAFT and edited.approved_by is None
+
+
+def test_a_stale_edit_is_refused(documenter: User) -> None:
+    sheet = write(documenter)
+    services.factsheet_write(by=documenter, organisation=documenter.organisation,
+                             factsheet=sheet, values={"title_en": "First"},
+                             expected_version=sheet.version)
+    with pytest.raises(services.StaleEdit):
+        services.factsheet_write(by=documenter, organisation=documenter.organisation,
+                                 factsheet=sheet, values={"title_en": "Second"},
+                                 expected_version=sheet.version)
+
+
+def test_only_public_incidents_may_be_linked(documenter: User, places: SimpleNamespace
+                                             ) -> None:
+    hidden = incident(documenter, places.orchard, status="under_review")
+    with pytest.raises(ValidationError, match=str(hidden.pk)):
+        services.factsheet_write(by=documenter, organisation=documenter.organisation,
+                                 values={"title_en": "X"}, incident_ids=[hidden.pk])
+
+
+def test_the_public_page_shows_the_live_figure_and_links_to_the_incidents_behind_it(
+        client: Any, documenter: User, verifier: User, places: SimpleNamespace) -> None:
+    shown = incident(documenter, places.orchard)
+    incident(documenter, places.harbour)
+    sheet = publish(services.factsheet_write(
+        by=documenter, organisation=documenter.organisation, incident_ids=[shown.pk],
+        values={"title_en": "Killings", "title_ur": "ٹارگٹ کلنگ", "body_en": BODY_EN,
+                "body_ur": BODY_UR}), documenter, verifier)
+    page = client.get(f"/public/factsheets/{sheet.slug}/").content.decode()
+    figure = re.search(r'<a class="figure" href="([^"]+)" data-figure="count:incidents '
+                       r'type=targeted-killing">(\d+)</a>', page)
+    assert figure is not None and figure[2] == "2"
+    assert figure[1] == "/public/incidents/?type=targeted-killing"
+    assert 'data-figure="count:victims sex=female">0</a>' in page  # zero singles nobody out
+    assert f"/public/incidents/{shown.pk}/" in page
+    incident(documenter, places.harbour)
+    from django.core.cache import cache
+
+    cache.clear()
+    again = client.get(f"/public/factsheets/{sheet.slug}/").content.decode()
+    assert 'type=targeted-killing">3</a>' in again
+
+
+def test_a_draft_or_withdrawn_fact_sheet_is_not_public(client: Any, documenter: User,
+                                                       verifier: User) -> None:
+    draft = write(documenter)
+    assert client.get(f"/public/factsheets/{draft.slug}/").status_code == 404
+    published = publish(write(documenter, title_en="Other"), documenter, verifier)
+    assert client.get(f"/public/factsheets/{published.slug}/").status_code == 200
+    services.factsheet_withdraw(factsheet=published, by=verifier)
+    assert client.get(f"/public/factsheets/{published.slug}/").status_code == 404
+
+
+def test_the_printable_page_and_the_pdf_in_urdu(client: Any, documenter: User, verifier: User,
+                                                places: SimpleNamespace) -> None:
+    incident(documenter, places.orchard)
+    sheet = publish(write(documenter), documenter, verifier)
+    printable = client.get(f"/public/factsheets/{sheet.slug}/?print=1").content.decode()
+    assert "<h1>Killings</h1>" in printable and "public/print.css" in printable
+    client.get("/public/language/?language=ur")
+    response = client.get(f"/public/factsheets/{sheet.slug}.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"] == f'attachment; filename="{sheet.slug}-ur.pdf"'
+    assert any(b"Nastaliq-Urdu" in s or b"Naskh-Arabic" in s
+               for s in _streams(response.content)), "no Urdu font in the PDF"
+
+
+def _streams(pdf: bytes) -> list[bytes]:
+    """The PDF's streams, inflated (font names sit in compressed object streams)."""
+    found = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            found.append(zlib.decompress(match[1]))
+        except zlib.error:
+            found.append(match[1])
+    return found
