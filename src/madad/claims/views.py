@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,6 @@ from madad.claims.forms import ClaimDocumentForm, ClaimFileForm, ClaimStatusForm
 from madad.claims.models import Claim
 from madad.core import access
 from madad.core.access.claims import may_edit_claims, may_see_claims
-from madad.evidence.models import EvidenceFile
 from madad.evidence.services import EvidenceIntegrityError, max_bytes
 from madad.incidents.models import Incident
 
@@ -49,7 +49,7 @@ def case_panel(user: Any, case: Case, form: ClaimFileForm | None = None) -> dict
     return {
         "case": case,
         "claims": selectors.claim_list(user=user, case=case).order_by("-filed_on", "-id"),
-        "today": __import__("django.utils.timezone", fromlist=["localdate"]).localdate(),
+        "today": timezone.localdate(),
         "form": (form or ClaimFileForm()) if may_file else None,
     }
 
@@ -244,5 +244,3 @@ def claim_document_download(request: HttpRequest, claim_id: int,
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
-
-__all__ = ["EvidenceFile"]

@@ -119,8 +119,7 @@ def donation_detail(request: HttpRequest, donation_id: int) -> HttpResponse:
     return render(request, "fund/donation_detail.html", {
         **context_flags(request), "donation": donation,
         "donor_name": names.get(donation.donor_id) if donation.donor_id else None,
-        "reversal": getattr(donation.entry, "reversed_by", None) if hasattr(
-            donation.entry, "reversed_by") else None,
+        "reversal": getattr(donation.entry, "reversed_by", None),
         "fund_currency": fund_currency()})
 
 
@@ -141,7 +140,7 @@ def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> H
         response = render(request, "fund/receipt.html", {
             "donation": donation, "donor_name": names.get(donation.donor_id),
             "organisation": donation.organisation, "language": language,
-            "reversed": hasattr(donation.entry, "reversed_by"),
+            "reversed": getattr(donation.entry, "reversed_by", None) is not None,
             "fund_currency": fund_currency()})
     response["Content-Language"] = language
     return response

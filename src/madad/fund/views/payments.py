@@ -1,0 +1,75 @@
+"""Paying approved assistance from the fund."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from madad.assistance.models import Assistance
+from madad.fund import selectors, services
+from madad.fund.currencies import fund_currency
+from madad.fund.errors import FundRefused
+from madad.fund.forms import DisbursementForm
+from madad.fund.views._common import apply_errors, context_flags, require_edit, require_view
+
+
+@login_required
+@require_GET
+def disbursement_list(request: HttpRequest) -> HttpResponse:
+    """Approved assistance waiting to be paid (for finance officers), and the payments made."""
+    require_view(request)
+    user: Any = request.user
+    return render(request, "fund/disbursement_list.html", {
+        **context_flags(request),
+        "to_pay": selectors.assistance_to_pay(user=user),
+        "paid": selectors.disbursement_list(user=user)[:100],
+        "fund_currency": fund_currency()})
+
+
+@login_required
+def disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
+    require_edit(request)
+    user: Any = request.user
+    item = selectors.assistance_to_pay(user=user).filter(pk=assistance_id).first()
+    if item is None:
+        # not approved, not this organisation's, or no such item: nothing to pay here
+        if not Assistance.objects.filter(pk=assistance_id,
+                                         case__organisation_id=user.organisation_id).exists():
+            raise Http404
+    kwargs = {"earmarks": selectors.earmark_list(user=user),
+              "accounts": selectors.money_account_list(user=user),
+              "currency": fund_currency()}
+    status = 200
+    form = DisbursementForm(**kwargs)  # type: ignore[arg-type]
+    if request.method == "POST":
+        form = DisbursementForm(request.POST, **kwargs)  # type: ignore[arg-type]
+        if form.is_valid():
+            target = item or Assistance.objects.select_related("case").get(pk=assistance_id)
+            try:
+                services.disbursement_make(made_by=user, assistance=target,
+                                           **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                status = 422
+            except FundRefused as refused:
+                form.add_error(None, refused.message)
+                status = 409 if refused.is_conflict else 422
+            else:
+                messages.success(request, _("The assistance is paid and marked disbursed."))
+                return redirect("fund:disbursements")
+        else:
+            status = 422
+    elif item is None:
+        status = 409
+    return render(request, "fund/disburse.html", {
+        "item": item, "assistance_id": assistance_id, "form": form,
+        "fund_currency": fund_currency(),
+        "earmark_balances": [(e, selectors.unspent(earmark=e))
+                             for e in selectors.earmark_list(user=user)]}, status=status)
