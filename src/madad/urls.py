@@ -21,6 +21,7 @@ urlpatterns = [
     path("assistance/", include("madad.assistance.urls")),
     path("referrals/", include("madad.referrals.urls")),
     path("claims/", include("madad.claims.urls")),
+    path("fund/", include("madad.fund.urls")),
     path("public/", include("madad.public.urls")),
     path("publications/", include("madad.public.staff_urls")),
     path("api/v1/", api.urls),

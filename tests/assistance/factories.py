@@ -16,8 +16,10 @@ from madad.accounts.models import Organisation, User
 from madad.assistance.models import Assistance, Limit
 from madad.cases.models import Case
 from madad.households.models import Household, Member
+from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.people.services import person_create
+from madad.places.models import Place
 from madad.testimonies.models import ConsentPurpose
 from madad.testimonies.services import consent_give, consent_withdraw
 
@@ -70,3 +72,16 @@ def withdraw_referral_consent(person: Person, recorded_by: User,
                               on: dt.date | None = None) -> None:
     consent_withdraw(purpose=ConsentPurpose.REFERRAL, person=person, recorded_by=recorded_by,
                      date=on or timezone.localdate())
+
+
+def make_incident(organisation: Organisation, user: User, **values: Any) -> Incident:
+    place, _ = Place.objects.get_or_create(
+        code="test-assistance-city",
+        defaults={"name": "Test City", "level": Place.Level.CITY, "latitude": "24.86000",
+                  "longitude": "67.01000"})
+    data = {"title": "Shop set on fire (test)", "start_date": dt.date(2024, 3, 2), **values}
+    return Incident.objects.create(organisation=organisation, place=place, created_by=user,
+                                   updated_by=user, **data)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

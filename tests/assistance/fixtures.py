@@ -66,3 +66,25 @@ def limits(relief_org: Organisation) -> dict[str, Any]:
     """Limits for every kind used in these tests: 25,000 for a cash grant."""
     return {"cash_grant": set_limit(relief_org, "cash_grant", "25000.00"),
             "food": set_limit(relief_org, "food", "10000.00")}
+
+
+@pytest.fixture
+def bearer(client: Any) -> Callable[[User], dict[str, str]]:
+    """Headers with a bearer token issued to the user as a client gets one (once per user: a
+    two-factor code is accepted only once)."""
+    from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
+    from tests.factories import PASSWORD, current_totp_code
+
+    issued: dict[int, dict[str, str]] = {}
+
+    def issue(user: User) -> dict[str, str]:
+        if user.pk not in issued:
+            response = client.post(TOKEN_URL, {
+                "email": user.email, "password": PASSWORD,
+                "totp": current_totp_code(totp_secret_of(user)),
+            }, content_type="application/json")
+            assert response.status_code == 200, response.content
+            issued[user.pk] = bearer_headers(response.json()["token"])
+        return issued[user.pk]
+
+    return issue

@@ -17,6 +17,7 @@ from madad.assistance.services import (
     assistance_cancel,
     assistance_confirm_receipt,
     assistance_disburse,
+    assistance_hand_over,
     assistance_request,
 )
 from madad.cases.models import Case
@@ -139,6 +140,20 @@ def test_only_finance_records_a_disbursement(caseworker: User, coordinator: User
         with pytest.raises(AssistanceRefused):
             assistance_disburse(assistance=item, disbursed_by=user, method="cash",
                                 reference="V-1")
+
+
+def test_help_in_kind_is_handed_over_but_money_goes_through_the_fund(
+        caseworker: User, coordinator: User, finance: User, case: Case, limits: dict) -> None:
+    money = _approved(case, caseworker, coordinator)
+    with pytest.raises(AssistanceRefused, match="pay it from the fund"):
+        assistance_hand_over(assistance=money, handed_over_by=finance, method="cash",
+                             reference="V-3")
+    rations = assistance_approve(assistance=make_assistance(
+        case=case, requested_by=caseworker, amount=None, kind="food", in_kind="Rations"),
+        approver=coordinator)
+    assistance_hand_over(assistance=rations, handed_over_by=finance, method="goods_delivered",
+                         reference="DN-4")
+    assert (money.status, rations.status) == ("approved", "disbursed")
 
 
 def test_a_requested_item_cannot_be_disbursed(caseworker: User, finance: User,

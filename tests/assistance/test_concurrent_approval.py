@@ -27,7 +27,7 @@ ITEMS = 6
 
 
 def _run(env: dict[str, str], *args: object) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our own script, our own arguments
         [sys.executable, "-m", "tests.assistance.concurrent_approve", *map(str, args)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

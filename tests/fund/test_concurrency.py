@@ -88,7 +88,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
     env = {**os.environ, "MADAD_SQLITE_PATH": str(path)}
     env.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "-m", "madad.manage", "migrate", "-v0"],  # noqa: S603
+    done = subprocess.run([sys.executable, "-m", "madad.manage", "migrate", "-v0"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
                           check=False)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Urdu text ends its sentences with the Urdu full stop
 """Claim checks: a circulating claim, its rating and explanation in English and Urdu, the
 verified incidents and fact sheets behind it, and schema.org ClaimReview JSON-LD on its page."""
 

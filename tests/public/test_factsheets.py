@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Urdu text ends its sentences with the Urdu full stop
 """Fact sheets: written in English and Urdu, figures live from the public selector, published
 only by a second person, printable and downloadable as PDF."""
 

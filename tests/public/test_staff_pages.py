@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Urdu text ends its sentences with the Urdu full stop
 """Staff pages for public texts, asked by three people: the writer (a documenter), a colleague
 with another role (a verifier who approves, a caseworker who may not see them), and an
 outsider from another organisation."""

@@ -23,10 +23,17 @@ api = NinjaAPI(
 errors.install(api)
 
 from madad.accounts.api import router as auth_router  # noqa: E402
+from madad.assistance.api import router as assistance_router  # noqa: E402
+from madad.cases.api import assessments_router  # noqa: E402
+from madad.cases.api import router as cases_router  # noqa: E402
+from madad.claims.api import router as claims_router  # noqa: E402
 from madad.evidence.api import router as evidence_router  # noqa: E402
+from madad.fund.api import router as fund_router  # noqa: E402
+from madad.households.api import router as households_router  # noqa: E402
 from madad.incidents.api import router as incidents_router  # noqa: E402
 from madad.people.api import router as people_router  # noqa: E402
 from madad.places.api import router as places_router  # noqa: E402
+from madad.referrals.api import router as referrals_router  # noqa: E402
 from madad.testimonies.api import router as testimonies_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
@@ -35,3 +42,10 @@ api.add_router("/places", places_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/testimonies", testimonies_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/households", households_router)
+api.add_router("/cases", cases_router)
+api.add_router("/assessments", assessments_router)
+api.add_router("/assistance", assistance_router)
+api.add_router("/referrals", referrals_router)
+api.add_router("/claims", claims_router)
+api.add_router("/fund", fund_router)

@@ -3,7 +3,9 @@
 Amounts are strings with two decimal places ("15000.50"), in Pakistani rupees: never floats.
 Every action takes the `version` the client read; if the item changed since, the answer is
 409 ("conflict") and nothing is written. The two-person rule, the limits and roles answer 403
-with a sentence saying why. Items the caller may not see answer 404. The disbursement details
+with a sentence saying why. Items the caller may not see answer 404. Money is paid out through
+/fund/disbursements (with its ledger entry); here only help in kind without an amount is
+recorded as handed over. The disbursement details
 (method, reference) and the purpose appear only in one item's answer, only for those allowed,
 and reading them is audited.
 """
@@ -25,11 +27,14 @@ from madad.assistance import selectors, services
 from madad.assistance.models import Assistance, DisbursementMethod, Kind
 from madad.cases.models import Case
 from madad.core import access
-from madad.core.access.assistance import may_edit_limits
+from madad.core.access.assistance import (
+    may_approve_assistance,
+    may_edit_limits,
+    may_request_assistance,
+)
 
 router = Router(tags=["assistance"])
 
-RecordId = int
 VERSION = Field(default=None, ge=1, le=2_000_000_000,
                 description="The version you read; omit to act on the current one")
 
@@ -136,18 +141,12 @@ def list_approvals(request: HttpRequest) -> Any:
 
 @router.get("/limits", response=list[LimitOut], summary="The limit per kind (PKR)")
 def list_limits(request: HttpRequest) -> list[dict[str, Any]]:
-    limits = selectors.limits_by_kind(user=request.user)
-    if not any(limits.values()) and not access.visible_to(request.user, Assistance).exists() \
-            and not may_edit_limits(request.user):
-        from madad.core.access.assistance import (
-            may_approve_assistance,
-            may_request_assistance,
-        )
-
-        if not (may_request_assistance(request.user) or may_approve_assistance(request.user)):
-            raise Http404
+    user = request.user
+    if not (may_request_assistance(user) or may_approve_assistance(user)
+            or may_edit_limits(user)):
+        raise Http404
     return [{"kind": kind, "max_amount": limit.max_amount if limit else None}
-            for kind, limit in limits.items()]
+            for kind, limit in selectors.limits_by_kind(user=user).items()]
 
 
 @router.put("/limits/{kind}", response=LimitOut,
@@ -198,12 +197,13 @@ def cancel(request: HttpRequest, assistance_id: int, payload: CancelIn) -> dict[
     return _out(request, item)
 
 
-@router.post("/{int:assistance_id}/disburse", response=dict,
-             summary="Record the disbursement (finance)")
-def disburse(request: HttpRequest, assistance_id: int, payload: DisburseIn) -> dict[str, Any]:
+@router.post("/{int:assistance_id}/hand-over", response=dict,
+             summary="Record the hand-over of help in kind without an amount (finance); "
+                     "money is paid through /fund/disbursements")
+def hand_over(request: HttpRequest, assistance_id: int, payload: DisburseIn) -> dict[str, Any]:
     item = _item(request, assistance_id)
-    _call(lambda: services.assistance_disburse(
-        assistance=item, disbursed_by=request.user,  # type: ignore[arg-type]
+    _call(lambda: services.assistance_hand_over(
+        assistance=item, handed_over_by=request.user,  # type: ignore[arg-type]
         method=payload.method, reference=payload.reference,
         expected_version=payload.version, request=request))
     return _out(request, item)

@@ -42,7 +42,7 @@ class DisburseForm(VersionForm):
     reference = forms.CharField(label=_("Reference"), max_length=REFERENCE_MAX,
                                 widget=forms.TextInput(attrs={"autocomplete": "off",
                                                               "dir": "ltr"}),
-                                help_text=_("Transaction, cheque or voucher number. Kept "
+                                help_text=_("Delivery note, receipt or voucher number. Kept "
                                             "encrypted."))
 
 

@@ -55,9 +55,11 @@ def awaiting_approval(*, user: Any) -> QuerySet[Assistance]:
                         ).order_by("requested_at", "id")
 
 
-def to_disburse(*, user: Any) -> QuerySet[Assistance]:
-    """Approved items waiting to be paid out, oldest approval first (finance's queue)."""
-    return assistance_list(user=user, status=S.APPROVED).order_by("approved_at", "id")
+def to_hand_over(*, user: Any) -> QuerySet[Assistance]:
+    """Approved help in kind without an amount, waiting to be handed over, oldest approval
+    first. (Items with an amount wait in the fund's list of assistance to pay.)"""
+    return assistance_list(user=user, status=S.APPROVED).filter(
+        amount__isnull=True).order_by("approved_at", "id")
 
 
 def limits_by_kind(*, user: Any) -> dict[str, Limit | None]:

@@ -10,6 +10,9 @@ Guarantees, for every service here:
 - The approver is never the requester (AssistanceRefused here, and a CheckConstraint in the
   database). An amount over the kind's limit, or of a kind with no limit set, needs an approver
   whose role carries ``case.approve`` (a coordinator).
+- Money leaves only through the fund (fund.services.disbursement_make calls
+  assistance_disburse beside its ledger entry); help in kind without an amount is recorded as
+  handed over with assistance_hand_over.
 - Assistance is requested only on a case whose plan was agreed: ``plan_agreed`` or
   ``assisting``. A case in follow-up goes back to assisting first (a caseworker's direct move),
   so that new help is always a visible decision on the case; an open or assessed case has no
@@ -268,7 +271,7 @@ def assistance_approve(
     """Approves a requested item. Of two approvals at the same moment exactly one succeeds;
     the other raises AssistanceConflict and writes nothing. `expected_version` is the version
     the approver saw (defaults to the one in `assistance`)."""
-    if not _may_see(approver, assistance):
+    if not may_approve_assistance(approver) or not _may_see(approver, assistance):
         raise AssistanceRefused(_("Your role cannot approve assistance."))
     _refuse_unless_status(assistance, S.REQUESTED)
     reason = approval_refusal(assistance=assistance, approver=approver)
@@ -349,6 +352,28 @@ def assistance_disburse(
                      obj=assistance,
                      fields=["status", "disbursement_method", "disbursement_reference"])
     return assistance
+
+
+def assistance_hand_over(
+    *,
+    assistance: Assistance,
+    handed_over_by: User,
+    method: str,
+    reference: str,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Assistance:
+    """Records the hand-over of help in kind that has no amount (a ration pack, a school
+    uniform): the staff pages and the API record disbursements this way. An item with an
+    amount is money, and money is paid from the fund (fund.services.disbursement_make, which
+    calls assistance_disburse in the same transaction as its ledger entry), so that the ledger
+    always accounts for it; here it is refused."""
+    if assistance.amount is not None:
+        raise AssistanceRefused(_("This assistance is money: pay it from the fund (Fund → "
+                                  "Disbursements), so that the ledger records it."))
+    return assistance_disburse(assistance=assistance, disbursed_by=handed_over_by,
+                               method=method, reference=reference,
+                               expected_version=expected_version, request=request)
 
 
 def assistance_confirm_receipt(

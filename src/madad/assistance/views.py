@@ -157,11 +157,25 @@ def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
             user) else None,
         "may_cancel": may_cancel,
         "cancel_form": CancelForm(initial={"version": item.version}) if may_cancel else None,
-        "disburse_form": DisburseForm(initial={"version": item.version})
-        if item.status == S.APPROVED and may_record_disbursements(user) else None,
+        "disburse_form": DisburseForm(initial={"version": item.version,
+                                               "method": "goods_delivered"})
+        if item.status == S.APPROVED and may_record_disbursements(user)
+        and item.amount is None else None,
+        "pay_url": _fund_payment_url(item)
+        if item.status == S.APPROVED and may_record_disbursements(user)
+        and item.amount is not None else None,
         "may_confirm": item.status == S.DISBURSED and sees_case
         and may_request_assistance(user) and item.disbursed_by_id != user.pk,
     })
+
+
+def _fund_payment_url(item: Assistance) -> str | None:
+    """Where finance pays an item with an amount: the fund's page, so that the ledger
+    records the money leaving."""
+    try:
+        return reverse("fund:disburse", args=[item.pk])
+    except NoReverseMatch:
+        return None
 
 
 def _act(request: HttpRequest, item: Assistance, form: Any, action: Any, done: str,
@@ -219,18 +233,18 @@ def assistance_cancel(request: HttpRequest, assistance_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assistance_disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
+def assistance_hand_over(request: HttpRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     if not may_record_disbursements(request.user):
         raise Http404
     form = DisburseForm(request.POST)
     return _act(request, item, form, lambda expected_version:
-                services.assistance_disburse(assistance=item, disbursed_by=request.user,
-                                             method=form.cleaned_data["method"],
-                                             reference=form.cleaned_data["reference"],
-                                             expected_version=expected_version,
-                                             request=request),
-                _("The disbursement of assistance %(id)s was recorded.") % {"id": item.pk},
+                services.assistance_hand_over(assistance=item, handed_over_by=request.user,
+                                              method=form.cleaned_data["method"],
+                                              reference=form.cleaned_data["reference"],
+                                              expected_version=expected_version,
+                                              request=request),
+                _("The hand-over of assistance %(id)s was recorded.") % {"id": item.pk},
                 reverse("assistance:detail", args=[item.pk]))
 
 
@@ -262,9 +276,14 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def disbursements(request: HttpRequest) -> HttpResponse:
     if not may_record_disbursements(request.user):
         raise Http404
-    page = Paginator(selectors.to_disburse(user=request.user), 50).get_page(
+    page = Paginator(selectors.to_hand_over(user=request.user), 50).get_page(
         request.GET.get("page"))
-    return render(request, "assistance/disbursements.html", {"page": page})
+    try:
+        fund_url = reverse("fund:disbursements")
+    except NoReverseMatch:
+        fund_url = None
+    return render(request, "assistance/disbursements.html",
+                  {"page": page, "fund_url": fund_url})
 
 
 # --- limits ---------------------------------------------------------------------------------

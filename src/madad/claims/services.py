@@ -171,7 +171,7 @@ def claim_update_status(
     status: str,
     note: str = "",
     amount_awarded: Any = None,
-    next_action_on: dt.date | None | Any = _KEEP,
+    next_action_on: dt.date | Any | None = _KEEP,
     next_action: str | Any = _KEEP,
     expected_version: int | None = None,
     request: HttpRequest | None = None,
@@ -208,8 +208,7 @@ def claim_update_status(
         ClaimStatusChange.objects.create(claim=claim, from_status=previous, status=status,
                                          by=changed_by, note=text)
         audit_record(action="case.claim.status_changed", request=request, actor=changed_by,
-                     obj=claim, fields=sorted(name for name in changes if name != "status")
-                     + ["status"])
+                     obj=claim, fields=sorted(changes))
     return claim
 
 

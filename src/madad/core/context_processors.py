@@ -19,10 +19,16 @@ _MENU = [
     (Capability.HOUSEHOLD_VIEW, "households:list", _("Households")),
     (Capability.CASE_EDIT, "cases:list", _("Cases")),
     (Capability.CASE_EDIT, "cases:my_day", _("My day")),
+    (Capability.ASSISTANCE_APPROVE, "assistance:approvals", _("Approvals")),
+    (Capability.CLAIM_VIEW, "claims:list", _("Claims")),
+    (Capability.DISBURSEMENT_RECORD, "assistance:disbursements", _("Help in kind")),
+    (Capability.REFERRAL_RESPOND, "referrals:list", _("Referrals")),
+    (Capability.FUND_VIEW, "fund:overview", _("Fund")),
     (None, "places:list", _("Places")),
     (Capability.PUBLICATION_VIEW, "publications:list", _("Public texts")),
     (Capability.AUDIT_VIEW, "core:audit", _("Audit trail")),
     (Capability.USERS_MANAGE, "accounts:users", _("Users")),
+    (Capability.ASSISTANCE_LIMITS, "assistance:limits", _("Assistance limits")),
 ]
 
 

@@ -18,7 +18,10 @@ LOADERS = [
     "madad.incidents.demo",
     "madad.testimonies.demo",
     "madad.evidence.demo",
+    "madad.households.demo",
+    "madad.cases.demo",
     "madad.public.demo",
+    "madad.fund.demo",
 ]
 
 

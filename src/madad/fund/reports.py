@@ -30,6 +30,8 @@ class Table:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     totals: list[Any] | None = None
+    # columns holding names people typed (accounts, earmarks), shown as they are
+    user_data: frozenset[int] = frozenset()
 
 
 def _fund(total: int | None) -> Decimal:
@@ -49,7 +51,8 @@ def balances_table(organisation: Organisation, date_from: dt.date | None = None,
                    date_to: dt.date | None = None) -> Table:
     """Balances now, by account, currency and earmark (the period does not apply)."""
     table = Table([_("Account"), _("Currency"), _("Earmark"), _("Amount"),
-                   _("Carrying value (%(currency)s)") % {"currency": fund_currency()}])
+                   _("Carrying value (%(currency)s)") % {"currency": fund_currency()}],
+                  user_data=frozenset({0, 2}))
     total_value = ZERO
     for balance in balances(organisation=organisation):
         table.rows.append([balance.account.label, balance.account.currency,
@@ -149,7 +152,8 @@ def donations_by_channel_table(organisation: Organisation, date_from: dt.date | 
 def trial_balance_table(organisation: Organisation, date_from: dt.date | None = None,
                         date_to: dt.date | None = None) -> Table:
     """Debits and credits of every account in the fund currency, all time."""
-    table = Table([_("Account"), _("Debits"), _("Credits"), _("Balance")])
+    table = Table([_("Account"), _("Debits"), _("Credits"), _("Balance")],
+                  user_data=frozenset({0}))
     debits = credits = ZERO
     for row in trial_balance(organisation=organisation):
         table.rows.append([row["account"].label, row["debit"], row["credit"],

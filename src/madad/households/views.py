@@ -145,7 +145,7 @@ def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse
         form = HouseholdEditForm(request.POST, acts=candidates)
         if form.is_valid():
             # acts linked already that this user cannot see stay linked
-            hidden = set(household.affected_by.all()) - set(candidates)
+            hidden = household.affected_by.exclude(pk__in=candidates.order_by().values("pk"))
             try:
                 services.household_update(
                     household=household, updated_by=request.user,  # type: ignore[arg-type]

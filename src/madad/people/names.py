@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002 -- Urdu letters are the subject of this module
+# ruff: noqa: RUF001, RUF002, RUF003 -- Urdu letters are the subject of this module
 """Name normalisation, shared by person search and record linkage.
 
 The same person reaches Madad spelt many ways in two scripts: "Muhammad Ali", "Mohd. Ali",
@@ -28,14 +28,17 @@ Choices, and why:
 
 - **Dropped** as honorifics or titles, never part of who someone is: Mr, Mrs, Ms, Miss, Dr,
   Prof, Engr, Haji/Alhaj, Hafiz, Qari, Maulana, Maulvi, Mufti, Allama, Janab, Sahib/Sahab,
-  Mohtaram/Mohtarma, Begum, Bibi, Marhoom/Marhooma ("the late"), Ustad, and military ranks;
-  connectors bin, binte, ibn, walad, s/o, d/o, w/o; single letters (initials, the izafat "e"
-  of "Noor-e-Alam"). The same words in Urdu script are dropped too.
+  Mohtaram/Mohtarma, Begum, Bibi, Mst/Mussammat (as in FIRs), Khatoon, Marhoom/Marhooma
+  ("the late"), Ustad, and military ranks; connectors bin, binte, ibn, walad, s/o, d/o, w/o
+  and urf (a nickname follows); single letters (initials, the izafat "e" of "Noor-e-Alam").
+  The same words in Urdu script are dropped too. "Ch." is Chaudhry; Syeda is Syed.
 - **Kept**, because they are also family names or given names: Sheikh, Mian, Malik, Mirza,
   Khan, Chaudhry, Syed, Shaheed (a title for the killed, but also the given name Shahid).
 - **Known names** whose spellings a skeleton cannot join, or would join with another name,
   have a token of their own: Muhammad (else it would be Mahmood's m-h-m-d), Syed, Chaudhry,
   Qurat; so do the parts "abd", "ullah" and "uddin".
+- **Romanised "zh"** is z + h, as in Azhar (اظہر) and Nuzhat (نزہت), not the rare ژ; and a
+  medial گہ is the "gh" of Nighat (نگہت).
 - **Not merged**: p/b, j/z, f/ph; Hasan and Husain do share a skeleton (h-s-n), as do Naveed
   and Nadia, and Shahid and Shaheed, because the skeleton cannot see the vowels Urdu does not
   write. Search narrows by requiring every typed token; linkage scores the full names after.
@@ -126,10 +129,13 @@ _KNOWN_NAMES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     SYED: (frozenset({
         "syed", "sayed", "sayyed", "sayyid", "saiyid", "saiyed", "sayid", "syyed", "seyyed",
         "sayad", "syd",
-    }), frozenset({"سید", "سیّد"})),
+        # the feminine form (Syeda) is the same lineage title
+        "syeda", "sayeda", "sayyeda", "sayyida", "saiyida", "seyyeda",
+    }), frozenset({"سید", "سیّد", "سیدہ"})),
     "chaudhry": (frozenset({
         "chaudhry", "chaudhary", "chaudhri", "chaudhari", "choudhry", "choudhary", "chowdhury",
         "chowdhry", "chaudry", "chaudri", "choudri", "chaudary", "chodhry",
+        "ch",  # "Ch." is only ever Chaudhry
     }), frozenset({"چوہدری", "چودھری", "چودہری", "چوھدری"})),
     "qurat": (frozenset({"qurat", "qurrat", "qurrah", "qurra"}),
               frozenset({"قرۃ", "قرة", "قرت", "قرہ"})),
@@ -140,11 +146,13 @@ _HONORIFICS_ROMAN = frozenset({
     "haji", "hajji", "alhaj", "alhajj", "haj", "hafiz", "hafiza", "qari", "maulana", "molana",
     "moulana", "maulvi", "molvi", "moulvi", "mufti", "allama", "janab", "jnab", "sahib",
     "sahab", "saheb", "sb", "sahiba", "mohtaram", "mohtarma", "muhtaram", "muhtarma",
-    "begum", "begam", "bibi", "marhoom", "marhum", "marhooma", "marhuma", "late", "ustad",
+    "begum", "begam", "bibi", "mst", "mussammat", "musammat", "mussamat", "mosammat",
+    "khatoon", "khatun", "marhoom", "marhum", "marhooma", "marhuma", "late", "ustad",
     "ustaad", "capt", "captain", "col", "colonel", "maj", "major", "gen", "general", "brig",
     "brigadier", "lt", "sgt", "retd", "rtd", "adv", "advocate",
 })
-_CONNECTORS_ROMAN = frozenset({"bin", "binte", "bint", "binti", "ibn", "walad", "wald"})
+# "urf" introduces a nickname ("Muhammad Ali urf Billa"): both names stay, the word goes
+_CONNECTORS_ROMAN = frozenset({"bin", "binte", "bint", "binti", "ibn", "walad", "wald", "urf"})
 # "al-" and its assimilated forms, and the "-ud-" of "Nizam-ud-din", written as words
 _ARTICLES_ROMAN = frozenset({
     "al", "ul", "el", "ur", "ar", "er", "us", "as", "es", "uz", "az", "ez", "ud", "ad", "ed",
@@ -166,9 +174,10 @@ _HONORIFICS_URDU = frozenset(normalise_urdu(w) for w in (
     "جناب", "محترم", "محترمہ", "مسٹر", "مسز", "ڈاکٹر", "پروفیسر", "انجینئر", "حاجی", "الحاج",
     "حافظ", "حافظہ", "قاری", "مولانا", "مولوی", "مفتی", "علامہ", "صاحب", "صاحبہ", "بیگم",
     "بی", "بیبی", "مرحوم", "مرحومہ", "استاد", "کیپٹن", "کرنل", "میجر", "جنرل", "بریگیڈیئر",
-    "ایڈووکیٹ",
+    "ایڈووکیٹ", "مسماۃ", "مسمات", "خاتون",
 ))
-_CONNECTORS_URDU = frozenset(normalise_urdu(w) for w in ("بن", "بنت", "ولد", "زوجہ", "دختر"))
+_CONNECTORS_URDU = frozenset(normalise_urdu(w) for w in ("بن", "بنت", "ولد", "زوجہ", "دختر",
+                                                         "عرف"))
 _ARTICLE_URDU = "ال"
 _ALLAH_URDU = normalise_urdu("اللہ")
 _UDDIN_URDU = normalise_urdu("الدین")
@@ -345,6 +354,10 @@ def _urdu_skeleton(word: str) -> str:
                 continue
             if symbols[-1] == "c":
                 continue
+        if ch == "ہ" and 0 < i < len(word) - 1 and word[i - 1] == "گ":
+            # "نگہت" is romanised "Nighat": گ before a medial ہ is the "gh" of the Roman side
+            symbols[-1] = "G"
+            continue
         sound = _URDU_SOUNDS.get(ch)
         if sound:
             symbols.append(sound)
@@ -354,7 +367,7 @@ def _urdu_skeleton(word: str) -> str:
 
 
 _ROMAN_DIGRAPHS = (("chh", "c"), ("sh", "x"), ("kh", "K"), ("gh", "G"), ("ch", "c"),
-                   ("zh", "z"), ("ck", "k"))
+                   ("ck", "k"))
 _ROMAN_SOUNDS = {"q": "k", "c": "k", "x": "ks"}
 
 

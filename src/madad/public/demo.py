@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Urdu text ends its sentences with the Urdu full stop
 """Demo fact sheets and claim checks, built on the demo's verified incidents. Written by the
 demo documenter and published by the demo verifier (a second person), through the services,
 so they are audited like any other. Ratings are decided from the data as loaded, so a claim

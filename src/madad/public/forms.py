@@ -55,7 +55,7 @@ class PublicFilterForm(forms.Form):
             (p.code, p.label) for p in gazetteer.districts]
         self.fields["town"].choices = [("", _("All towns"))] + [
             (p.code, p.label) for p in gazetteer.towns]
-        self.fields["act"].choices = [("", _("Anything"))] + list(Act.Type.choices)
+        self.fields["act"].choices = [("", _("Anything")), *Act.Type.choices]
 
     def clean_type(self) -> list[str]:
         return [t for t in self.cleaned_data.get("type") or [] if t]

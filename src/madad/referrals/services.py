@@ -32,6 +32,7 @@ from madad.core import access
 from madad.core.access.referrals import may_respond_to, may_send_referrals
 from madad.core.audit import audit_record
 from madad.households.models import Member
+from madad.people.identity import format_phone
 from madad.people.models import Person
 from madad.referrals.models import Referral
 from madad.testimonies.models import ConsentPurpose
@@ -139,7 +140,8 @@ def referral_send(
         referral = Referral.objects.create(
             organisation_id=sent_by.organisation_id, case=case, partner=partner, person=person,
             service=text_service, shared_summary=summary, shared_given_name=person.given_name,
-            shared_phone=person.phone if share_phone else "", sent_by=sent_by,
+            shared_phone=format_phone(person.phone) if share_phone and person.phone else "",
+            sent_by=sent_by,
         )
         shared = ["service", "shared_given_name"]
         if summary:

@@ -20,10 +20,10 @@ _KIND = dict(ApprovalRequest.Kind.choices)
 
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
-    """`names|get_item:person_id`: a dictionary's value, or an empty dictionary."""
+    """`names|get_item:person_id`: a dictionary's value, or None."""
     if not hasattr(mapping, "get"):
-        return {}
-    return mapping.get(key, {})
+        return None
+    return mapping.get(key)
 
 
 @register.filter
@@ -43,7 +43,7 @@ def need_label(need: str) -> str:
 
 @register.filter
 def severity_label(severity: int | None) -> str:
-    return str(_SEVERITY.get(severity, "—")) if severity is not None else "—"
+    return str(_SEVERITY.get(severity, "—")) if isinstance(severity, int) else "—"
 
 
 @register.filter

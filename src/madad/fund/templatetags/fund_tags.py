@@ -24,8 +24,9 @@ def rate(value: Decimal | None) -> str:
 
 
 @register.filter
-def cell(value: Any, currency: str = "") -> str:
-    """A report cell: amounts with their places, anything else as it is."""
+def cell(value: Any) -> str:
+    """A report cell: amounts (already rounded to their currency) with thousands separated,
+    anything else as it is."""
     if isinstance(value, Decimal):
-        return format_amount(value, currency or "PKR")
+        return f"{value:,}"
     return "" if value is None else str(value)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from madad.accounts.roles import Capability
 from madad.core import access
 from madad.core.access.base import in_relief_org
+from madad.fund.currencies import fund_currency
 
 
 def require(request: HttpRequest, capability: str) -> None:
@@ -42,8 +43,9 @@ def apply_errors(form: forms.Form, error: ValidationError, rename: dict[str, str
         form.add_error(name if name in form.fields else None, messages)
 
 
-def context_flags(request: HttpRequest) -> dict[str, bool]:
+def context_flags(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     return {"can_edit": access.can(user, Capability.FUND_EDIT),
             "can_report": access.can(user, Capability.FUND_REPORT),
-            "can_see_donors": access.can(user, Capability.FUND_DONOR_VIEW)}
+            "can_see_donors": access.can(user, Capability.FUND_DONOR_VIEW),
+            "fund_currency": fund_currency()}

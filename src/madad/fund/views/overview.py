@@ -70,7 +70,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     audit_record(action="fund.report.viewed", request=request, object_type="fund.report",
                  object_id=name, fields=[])
     return render(request, "fund/report.html", {
-        "report": report, "name": name, "form": form, "table": table,
+        **context_flags(request), "report": report, "name": name, "form": form, "table": table,
         "query": request.GET.urlencode(),
     })
 

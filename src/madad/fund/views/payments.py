@@ -38,11 +38,10 @@ def disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
     require_edit(request)
     user: Any = request.user
     item = selectors.assistance_to_pay(user=user).filter(pk=assistance_id).first()
-    if item is None:
-        # not approved, not this organisation's, or no such item: nothing to pay here
-        if not Assistance.objects.filter(pk=assistance_id,
-                                         case__organisation_id=user.organisation_id).exists():
-            raise Http404
+    # not approved (the service says why on paying), or not this organisation's: nothing here
+    if item is None and not Assistance.objects.filter(
+            pk=assistance_id, case__organisation_id=user.organisation_id).exists():
+        raise Http404
     kwargs = {"earmarks": selectors.earmark_list(user=user),
               "accounts": selectors.money_account_list(user=user),
               "currency": fund_currency()}

@@ -19,8 +19,8 @@ from madad.public.selectors.incidents import (
 )
 
 __all__ = ["PublicFilters", "PublicIncident", "PublicIncidents", "claimcheck_for_public",
-           "factsheet_for_public", "incidents_behind", "published_claimchecks",
-           "published_factsheets", "public_incidents"]
+           "factsheet_for_public", "incidents_behind", "public_incidents",
+           "published_claimchecks", "published_factsheets", "texts_citing"]
 
 
 def published_factsheets() -> QuerySet[FactSheet]:

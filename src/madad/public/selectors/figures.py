@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -133,33 +133,32 @@ def dashboard_figures(selector: PublicIncidents) -> Figures:
 
 def _dashboard(selector: PublicIncidents) -> Figures:
     gazetteer = selector.gazetteer
-    grouped = (selector.queryset().order_by()
-               .annotate(month=TruncMonth("start_date"))
-               .values("month", "start_precision", "place_id", "location_precision")
-               .annotate(n=Count("id"),
-                         v=Sum(Coalesce(_victims_per_incident(selector, "id"), 0))))
-    months: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    districts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    towns: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    victims = Sum(Coalesce(_victims_per_incident(selector, "id"), 0))
+    incidents = selector.queryset().order_by()
     figures = Figures()
-    for row in grouped:
+    months: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    # grouped by day, not by a truncated month: SQLite would call a Python function per row
+    for row in incidents.values("start_date", "start_precision").annotate(n=Count("id"),
+                                                                         v=victims):
         n, v = row["n"], row["v"] or 0
         figures.incidents += n
         figures.victims += v
         if row["start_precision"] == "year":
             figures.month_unknown += n
         else:
-            month = row["month"]
-            month = month.date() if isinstance(month, dt.datetime) else month
+            month = row["start_date"].replace(day=1)
             months[month][0] += n
             months[month][1] += v
+    districts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    towns: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in incidents.values("place_id", "location_precision").annotate(n=Count("id"),
+                                                                           v=victims):
         place = gazetteer.generalise(row["place_id"], row["location_precision"])
-        district = gazetteer.ancestor(place, "district")
-        town = gazetteer.ancestor(place, "town")
-        for bucket, area in ((districts, district), (towns, town)):
+        for bucket, level in ((districts, "district"), (towns, "town")):
+            area = gazetteer.ancestor(place, level)
             totals = bucket[area.id if area else 0]
-            totals[0] += n
-            totals[1] += v
+            totals[0] += row["n"]
+            totals[1] += row["v"] or 0
     figures.by_month = _month_series(months)
     figures.by_district = _place_rows(districts, gazetteer.by_id,
                                       _("Not known at district level"))

@@ -1,0 +1,1 @@
+"""The public portal's benchmark (see portal.py)."""

@@ -1,0 +1,117 @@
+"""Blocking: the pairs worth comparing, without comparing all n² of them.
+
+Each record gets keys; records sharing a key form a block, and pairs within a block are
+candidates. The keys are chosen for recall across scripts and spellings (people.names puts
+both scripts into one space of consonant skeletons) while keeping blocks small:
+
+- the CNIC, whole, and in three parts of which any two agree when one digit is wrong
+  (region + serial start, region + serial end, serial start + end);
+- the phone number;
+- the whole set of name tokens; each pair of name tokens (so a dropped, added or misspelt word
+  still leaves a pair); each strong name token with each strong token of the father's name
+  (siblings and typos in one's own name); each strong name token with the birth year (in two
+  overlapping two-year windows) and the district.
+
+A block larger than `cap` is not compared all-to-all: its records are sorted by birth year and
+each is compared with its `window` neighbours only (a sorted neighbourhood), which keeps common
+names ("Muhammad Ali") from exploding the count while still pairing people of the same age.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import combinations
+
+import numpy as np
+
+from madad.linkage.matching.features import Features, all_tokens, strong_tokens
+
+CAP = 40
+WINDOW = 6
+
+
+def record_keys(features: Features, i: int) -> Iterator[tuple[object, ...]]:
+    """The blocking keys of record i (hashable tuples)."""
+    cnic = features.cnic_text[i]
+    if cnic:
+        yield ("c", cnic)
+        yield ("c1", cnic[:5], cnic[5:9])
+        yield ("c2", cnic[:5], cnic[9:])
+        yield ("c3", cnic[5:9], cnic[9:])
+    phone = int(features.phone[i])
+    if phone >= 0:
+        yield ("p", phone)
+    forms = features.names[i]
+    tokens = sorted(all_tokens(forms))
+    if tokens:
+        yield ("n", *tokens)
+    for a, b in combinations(tokens, 2):
+        yield ("nn", a, b)
+    strong = sorted(strong_tokens(forms))
+    father = sorted(strong_tokens(features.fathers[i]))
+    for a in strong:
+        for b in father:
+            yield ("nf", a, b)
+    year = int(features.birth_year[i])
+    district = int(features.district[i])
+    if year >= 0:
+        for a in strong:
+            yield ("ny", a, year // 2, district)
+            yield ("ny", a, (year + 1) // 2 + 100000, district)
+
+
+def key_arrays(features: Features, start: int = 0, stop: int | None = None) -> tuple[
+        np.ndarray, np.ndarray]:
+    """(key hash, record index) for every key of records start..stop."""
+    stop = features.n if stop is None else stop
+    hashes: list[int] = []
+    owners: list[int] = []
+    for i in range(start, stop):
+        for key in record_keys(features, i):
+            hashes.append(hash(key))
+            owners.append(i)
+    return np.array(hashes, dtype=np.int64), np.array(owners, dtype=np.int64)
+
+
+def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray, *,
+                    cap: int = CAP, window: int = WINDOW) -> np.ndarray:
+    """Distinct candidate pairs (i < j) as one int64 array of i * 2**32 + j."""
+    if len(hashes) == 0:
+        return np.zeros(0, dtype=np.int64)
+    secondary = order_by[owners]
+    order = np.lexsort((owners, secondary, hashes))
+    keys, recs = hashes[order], owners[order]
+    boundaries = np.flatnonzero(np.diff(keys)) + 1
+    starts = np.concatenate(([0], boundaries))
+    sizes = np.diff(np.concatenate((starts, [len(keys)])))
+    size_of = np.repeat(sizes, sizes)
+    found: list[np.ndarray] = []
+    positions = np.flatnonzero(size_of > 1)
+    limit = min(max(cap, window + 1), int(sizes.max()))
+    for step in range(1, limit):
+        positions = positions[positions + step < len(keys)]
+        if len(positions) == 0:
+            break
+        same = keys[positions + step] == keys[positions]
+        small = size_of[positions] <= cap
+        use = same & (small | (step <= window))
+        if use.any():
+            a, b = recs[positions[use]], recs[positions[use] + step]
+            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            keep = lo != hi
+            found.append((lo[keep] << 32) | hi[keep])
+        # a position stays while its block can still pair it further on
+        positions = positions[same & (small | (step < window))]
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(found))
+
+
+def candidate_pairs(features: Features, *, cap: int = CAP,
+                    window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs (i, j), i < j, of the records."""
+    hashes, owners = key_arrays(features)
+    order_by = features.birth_year.astype(np.int64)
+    order_by = np.where(order_by < 0, 10_000, order_by)
+    codes = pairs_from_keys(hashes, owners, order_by, cap=cap, window=window)
+    return (codes >> 32).astype(np.int64), (codes & 0xFFFFFFFF).astype(np.int64)

@@ -1,0 +1,142 @@
+"""Linking a whole set of records, and scoring one record against a few candidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from madad.linkage.matching import blocking, compare, model
+from madad.linkage.matching.features import Features, prepare
+
+RANDOM_PAIRS = 200_000
+CHUNK = 200_000
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class LinkResult:
+    left: np.ndarray  # record positions, left < right
+    right: np.ndarray
+    probability: np.ndarray
+    weight: np.ndarray  # total match weight, bits (prior included)
+    levels: np.ndarray  # (pairs, comparisons)
+    params: model.Parameters
+    candidates: int = 0
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def above(self, threshold: float) -> np.ndarray:
+        return np.flatnonzero(self.probability >= threshold)
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def _similarities_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    features, left, right = _SHARED["features"], _SHARED["left"], _SHARED["right"]
+    lo, hi = bounds
+    return (compare.name_levels(features, left[lo:hi], right[lo:hi], "name"),
+            compare.name_levels(features, left[lo:hi], right[lo:hi], "father"))
+
+
+def _similarities(features: Features, left: np.ndarray, right: np.ndarray, workers: int,
+                  progress: Progress | None, span: tuple[float, float]) -> tuple[
+                      np.ndarray, np.ndarray]:
+    n = len(left)
+    bounds = [(lo, min(n, lo + CHUNK)) for lo in range(0, n, CHUNK)]
+    names = np.empty(n, dtype=np.int8)
+    fathers = np.empty(n, dtype=np.int8)
+    _SHARED.update(features=features, left=left, right=right)
+    try:
+        if workers > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                results = pool.imap(_similarities_chunk, bounds)
+                for k, ((lo, hi), (a, b)) in enumerate(zip(bounds, results, strict=True)):
+                    names[lo:hi], fathers[lo:hi] = a, b
+                    if progress:
+                        progress("compare", span[0] + (span[1] - span[0]) * (k + 1) / len(bounds))
+        else:
+            for k, (lo, hi) in enumerate(bounds):
+                names[lo:hi], fathers[lo:hi] = _similarities_chunk((lo, hi))
+                if progress:
+                    progress("compare", span[0] + (span[1] - span[0]) * (k + 1) / len(bounds))
+    finally:
+        _SHARED.clear()
+    return names, fathers
+
+
+def _random_pairs(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, n, size=size)
+    right = rng.integers(0, n, size=size)
+    keep = left != right
+    return left[keep], right[keep]
+
+
+def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 0.5,
+         params: model.Parameters | None = None, train: bool = True,
+         workers: int | None = None, today: dt.date | None = None,
+         progress: Progress | None = None, seed: int = 1) -> LinkResult:
+    """Scores every candidate pair of the records and keeps those at or above `threshold`.
+
+    With `train`, u is estimated from random pairs and m and λ by EM, starting from `params`
+    (or defaults); without it, `params` are used as they are.
+    """
+    workers = workers or min(2, os.cpu_count() or 1)
+    features = records if isinstance(records, Features) else prepare(records, today=today)
+    if progress:
+        progress("prepare", 0.1)
+    left, right = blocking.candidate_pairs(features)
+    if progress:
+        progress("block", 0.2)
+    sims = _similarities(features, left, right, workers, progress, (0.2, 0.8))
+    levels = compare.levels(features, left, right, sims)
+    params = params or model.Parameters()
+    if train and features.n > 1:
+        rl, rr = _random_pairs(features.n, min(RANDOM_PAIRS, features.n * (features.n - 1)),
+                               seed)
+        random_levels = compare.levels(features, rl, rr)
+        params = model.Parameters(m=params.m, u=model.estimate_u(random_levels),
+                                  prior=params.prior)
+        if len(levels):
+            params = model.expectation_maximisation(levels, params, fixed_u=False)
+    if progress:
+        progress("score", 0.9)
+    weights = model.match_weights(levels, params, name_tf=np.maximum(
+        features.name_tf[left], features.name_tf[right]) if len(left) else None,
+        father_tf=np.maximum(features.father_tf[left], features.father_tf[right])
+        if len(left) else None)
+    total = weights.sum(axis=1)
+    prob = model.probability(total, params)
+    keep = np.flatnonzero(prob >= threshold)
+    prior_weight = float(np.log2(params.prior / (1 - params.prior)))
+    return LinkResult(left=left[keep], right=right[keep], probability=prob[keep],
+                      weight=total[keep] + prior_weight, levels=levels[keep], params=params,
+                      candidates=len(left), stats={"records": features.n})
+
+
+def score_against(record: Mapping[str, Any], candidates: Sequence[Mapping[str, Any]],
+                  params: model.Parameters, *, name_tf: Callable[[str], float] | None = None,
+                  today: dt.date | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(probability, levels, per-comparison weights) of `record` against each candidate,
+    with trained parameters. `name_tf` gives a name key's frequency (0 if unknown)."""
+    if not candidates:
+        empty = np.zeros(0)
+        return empty, np.zeros((0, len(compare.NAMES)), dtype=np.int8), empty
+    features = prepare([record, *candidates], today=today)
+    right = np.arange(1, features.n, dtype=np.int64)
+    left = np.zeros(len(right), dtype=np.int64)
+    levels = compare.levels(features, left, right)
+    tf = None
+    if name_tf is not None:
+        tf = np.array([max(name_tf(features.name_key[0]), name_tf(features.name_key[j]))
+                       for j in right.tolist()], dtype=np.float64)
+    weights = model.match_weights(levels, params, name_tf=tf)
+    return model.probability(weights.sum(axis=1), params), levels, weights

@@ -1,0 +1,237 @@
+"""Records → feature columns for matching.
+
+A record is a mapping with any of: given_name, family_name, full_name_ur, aliases,
+father_name, sex, date_of_birth (ISO date or date), age, age_year (the year the age was
+given; this year if absent), cnic, phone, place (a gazetteer code), town, district (names in
+either script, used when there is no place code), household (an id). Missing or empty values
+are simply unknown: they count neither for nor against a match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from madad.people.names import (
+    ABD,
+    MUHAMMAD,
+    SYED,
+    UDDIN,
+    ULLAH,
+    canonical_words,
+    normalise_urdu,
+    skeleton,
+    split_aliases,
+)
+
+# Tokens so common, or so much a title, that agreeing on them says little about identity.
+WEAK_WORDS = frozenset({MUHAMMAD, SYED, ABD, ULLAH, UDDIN})
+_URDU = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+_DIGITS = re.compile(r"\d")
+_EASTERN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Words that say what kind of place it is, not which one.
+_PLACE_NOISE = frozenset({"town", "district", "karachi", "city", "tn", "ٹاون", "ضلع", "کراچی",
+                          "شہر"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One way a name was written: its canonical words in one script, and their skeletons
+    (the key space both scripts share)."""
+
+    urdu: bool
+    words: tuple[str, ...]
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]  # of the words: weak words count a quarter
+
+
+def _form_of_text(text: str) -> NameForm | None:
+    """The text's words in canonical form. Its script is the script most of its letters are
+    in: canonical words can be script-neutral ("muhammad" for محمد), so they are not a guide."""
+    words = canonical_words(text)
+    if not words:
+        return None
+    urdu_letters = len(_URDU.findall(text))
+    urdu = urdu_letters * 2 > sum(ch.isalpha() for ch in text)
+    tokens = tuple(skeleton(w) for w in words)
+    weights = tuple(0.25 if w in WEAK_WORDS else 1.0 for w in words)
+    return NameForm(urdu, tuple(words), tokens, weights)
+
+
+@lru_cache(maxsize=1 << 20)
+def name_forms(*texts: str) -> tuple[NameForm, ...]:
+    """The forms of a name given as several texts (romanised name, Urdu name, aliases)."""
+    forms = (_form_of_text(text) for text in texts if text)
+    return tuple(form for form in forms if form is not None)
+
+
+def strong_tokens(forms: Iterable[NameForm]) -> frozenset[str]:
+    return frozenset(t for f in forms for t, w in zip(f.tokens, f.weights, strict=True)
+                     if w == 1.0 and t)
+
+
+def all_tokens(forms: Iterable[NameForm]) -> frozenset[str]:
+    return frozenset(t for f in forms for t in f.tokens if t)
+
+
+def digits(value: Any) -> str:
+    return "".join(_DIGITS.findall(str(value or "").translate(_EASTERN)))
+
+
+def cnic_digits(value: Any) -> str:
+    found = digits(value)
+    return found if len(found) == 13 else ""
+
+
+def phone_digits(value: Any) -> str:
+    """Pakistani numbers in one form (92 and ten digits); others as typed, if long enough."""
+    found = digits(value)
+    if found.startswith("0092"):
+        found = found[2:]
+    elif found.startswith("0") and len(found) == 11:
+        found = "92" + found[1:]
+    elif found.startswith("3") and len(found) == 10:
+        found = "92" + found
+    return found if 10 <= len(found) <= 15 else ""
+
+
+@lru_cache(maxsize=4096)
+def place_words(text: str) -> str:
+    """A place name as a key both scripts share: "Lyari Town", "لیاری ٹاؤن" → "lr"."""
+    words = re.findall(r"[a-z0-9]+|[\u0600-\u06FF]+", normalise_urdu(text or "").casefold())
+    keep = sorted({skeleton(w) for w in words if w not in _PLACE_NOISE and len(w) > 1} - {""})
+    return " ".join(keep)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_SEX = {"male": 1, "m": 1, "female": 2, "f": 2, "other": 3}
+
+
+@dataclass
+class Features:
+    """Column-wise features of n records; arrays are indexed by record position."""
+
+    n: int
+    names: list[tuple[NameForm, ...]]
+    fathers: list[tuple[NameForm, ...]]
+    name_key: list[str]  # the name's strong tokens, for term frequencies and blocking
+    name_tf: np.ndarray  # share of records with the same name_key
+    father_tf: np.ndarray
+    birth_year: np.ndarray  # int16, -1 unknown
+    dob: np.ndarray  # int32 days since 1970, -1 unknown
+    cnic: np.ndarray  # int64, -1 unknown
+    cnic_text: list[str]
+    phone: np.ndarray  # int64, -1 unknown
+    sex: np.ndarray  # int8, 0 unknown
+    town: np.ndarray  # int32 code, -1 unknown
+    district: np.ndarray
+    household: np.ndarray  # int64, -1 unknown
+
+
+class Codes:
+    """Small integer codes for strings (places), stable within one run."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+
+    def __call__(self, value: str) -> int:
+        if not value:
+            return -1
+        return self.codes.setdefault(value, len(self.codes))
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = None,
+            places: Codes | None = None) -> Features:
+    """Features of the records, in their order."""
+    this_year = (today or dt.date.today()).year
+    places = places or Codes()
+    names, fathers, name_key, father_key = [], [], [], []
+    birth_year, dob, cnic, cnic_text, phone, sex, town, district, household = (
+        [], [], [], [], [], [], [], [], [])
+    for record in records:
+        get = record.get
+        roman = f"{get('given_name') or ''} {get('family_name') or ''}".strip()
+        forms = name_forms(roman, get("full_name_ur") or "",
+                           *split_aliases(get("aliases") or ""))
+        names.append(forms)
+        name_key.append(" ".join(sorted(strong_tokens(forms))))
+        father = name_forms(get("father_name") or "")
+        fathers.append(father)
+        father_key.append(" ".join(sorted(strong_tokens(father))))
+        born = _date(get("date_of_birth"))
+        if born is not None:
+            dob.append((born - _EPOCH).days)
+            birth_year.append(born.year)
+        else:
+            dob.append(-1)
+            age = _int(get("age"))
+            year = _int(get("age_year")) or this_year
+            birth_year.append(year - age if age is not None and 0 <= age <= 130 else -1)
+        number = cnic_digits(get("cnic"))
+        cnic_text.append(number)
+        cnic.append(int(number) if number else -1)
+        tel = phone_digits(get("phone"))
+        phone.append(int(tel) if tel else -1)
+        sex.append(_SEX.get(str(get("sex") or "").casefold(), 0))
+        code = get("place") or ""
+        if code:
+            parts = str(code).split(".")
+            district.append(places(".".join(parts[:2])) if len(parts) >= 2 else -1)
+            town.append(places(".".join(parts[:3])) if len(parts) >= 3 else -1)
+        else:
+            town_words, district_words = (place_words(get("town") or ""),
+                                          place_words(get("district") or ""))
+            town.append(places("t:" + town_words) if town_words else -1)
+            district.append(places("d:" + district_words) if district_words else -1)
+        home = get("household")
+        household.append(hash(("household", home)) if home not in (None, "") else -1)
+    n = len(names)
+    return Features(
+        n=n, names=names, fathers=fathers, name_key=name_key,
+        name_tf=_term_frequencies(name_key), father_tf=_term_frequencies(father_key),
+        birth_year=np.array(birth_year, dtype=np.int16).reshape(n),
+        dob=np.array(dob, dtype=np.int32).reshape(n),
+        cnic=np.array(cnic, dtype=np.int64).reshape(n), cnic_text=cnic_text,
+        phone=np.array(phone, dtype=np.int64).reshape(n),
+        sex=np.array(sex, dtype=np.int8).reshape(n),
+        town=np.array(town, dtype=np.int32).reshape(n),
+        district=np.array(district, dtype=np.int32).reshape(n),
+        household=np.array(household, dtype=np.int64).reshape(n),
+    )
+
+
+def _term_frequencies(keys: list[str]) -> np.ndarray:
+    counts: dict[str, int] = {}
+    for key in keys:
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    total = max(1, sum(counts.values()))
+    return np.array([counts.get(k, 0) / total if k else 0.0 for k in keys], dtype=np.float64)
