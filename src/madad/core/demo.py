@@ -20,8 +20,12 @@ LOADERS = [
     "madad.evidence.demo",
     "madad.households.demo",
     "madad.cases.demo",
+    "madad.assistance.demo",  # before the fund's: it pays the approved assistance
+    "madad.referrals.demo",
+    "madad.claims.demo",
     "madad.public.demo",
     "madad.fund.demo",
+    "madad.assistance.demo_receipts",  # after the fund's: receipts of what it paid
 ]
 
 

@@ -74,9 +74,11 @@ def donation_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                # a new donor is recorded with the donation or, if it is refused, not at all
                 with transaction.atomic():
-                    if donor is None and data.get("donor_name"):
-                        donor = services.donor_record(
+                    giver = donor
+                    if giver is None and data.get("donor_name"):
+                        giver = services.donor_record(
                             recorded_by=user, name=data["donor_name"],
                             kind=data.get("donor_kind") or Donor.Kind.PERSON,
                             contact=data.get("donor_contact", ""),
@@ -84,7 +86,7 @@ def donation_create(request: HttpRequest) -> HttpResponse:
                     donation = services.donation_record(
                         recorded_by=user, amount=data["amount"], currency=data["currency"],
                         received_on=data["received_on"], channel=data["channel"],
-                        earmark=data["earmark"], account=data["account"], donor=donor,
+                        earmark=data["earmark"], account=data["account"], donor=giver,
                         fee=data["fee"] if data["fee"] is not None else 0,
                         rate=data["rate"], rate_source=data["rate_source"])
             except ValidationError as exc:
