@@ -4,6 +4,7 @@ and skipped with a word when there are no cases yet."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import User
@@ -18,9 +19,10 @@ from madad.claims.selectors import claims_needing_action
 from madad.core import access
 from madad.core.demo import DemoContext
 from madad.households import demo as household_demo
-from madad.people import demo as people_demo
+from madad.incidents import demo as incident_demo
 from madad.referrals import demo as referral_demo
 from madad.referrals.models import Referral
+from tests.incidents.factories import gazetteer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,9 @@ def test_without_cases_the_loaders_say_so_and_add_nothing() -> None:
 
 def test_the_demo_reaches_every_stage_once() -> None:
     context = _context(scale=0.5)
-    people_demo.load(context)
+    gazetteer()
+    incident_demo.load(DemoContext(relief=context.relief, partner=context.partner,
+                                   users=context.users, scale=0.05))
     household_demo.load(context)
     case_demo.load(context)
     _load_mine(context)
@@ -55,7 +59,7 @@ def test_the_demo_reaches_every_stage_once() -> None:
     assert statuses == set(Assistance.Status.values)
     assert Assistance.objects.filter(approved_over_limit=True).exists()
     assert Limit.objects.filter(organisation=context.relief).count() == 7
-    assert not Assistance.objects.filter(requested_by=models_f("approved_by")).exists()
+    assert not Assistance.objects.filter(requested_by=F("approved_by")).exists()
     assert set(Referral.objects.values_list("status", flat=True)) == set(
         Referral.Status.values)
     partner = context.users[Role.PARTNER]
@@ -69,9 +73,3 @@ def test_the_demo_reaches_every_stage_once() -> None:
     _load_mine(_context(scale=0.5))
     assert (Assistance.objects.count(), Referral.objects.count(),
             Claim.objects.count()) == counts
-
-
-def models_f(name: str) -> object:
-    from django.db.models import F
-
-    return F(name)

@@ -4,6 +4,9 @@ services; after every step the invariants are checked against the database."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -139,29 +142,30 @@ class CaseMachine(RuleBasedStateMachine):
         worker, boss = self.people["caseworker"], self.people["coordinator"]
         case = self.case
         pending = ApprovalRequest.objects.filter(case=case, decision=D.PENDING).first()
+        step: Callable[[], Any]
         if pending is not None:
             decider = boss if pending.requested_by_id != boss.pk else \
                 self.people["second_coordinator"]
-            step: Any = lambda: services.approval_decide(approval=pending, decided_by=decider,
-                                                        approve=True)
+            step = partial(services.approval_decide, approval=pending, decided_by=decider,
+                           approve=True)
         elif case.status == S.OPEN:
-            step = lambda: services.assessment_record(case=case, assessed_by=worker,
-                                                      needs={"financial": 2})
+            step = partial(services.assessment_record, case=case, assessed_by=worker,
+                           needs={"financial": 2})
         elif case.status == S.ASSESSED and not case.plan:
-            step = lambda: services.case_update(case=case, updated_by=worker,
-                                                expected_version=case.version, plan="PLAN")
+            step = partial(services.case_update, case=case, updated_by=worker,
+                           expected_version=case.version, plan="PLAN")
         elif case.status == S.ASSESSED:
-            step = lambda: services.approval_request(case=case, kind="agree_plan",
-                                                     requested_by=worker)
-        elif case.status == S.PLAN_AGREED:
-            step = lambda: services.case_transition(case=case, to_status=S.ASSISTING, by=worker)
-        elif case.status == S.ASSISTING:
-            step = lambda: services.case_transition(case=case, to_status=S.FOLLOW_UP, by=worker)
+            step = partial(services.approval_request, case=case, kind="agree_plan",
+                           requested_by=worker)
+        elif case.status in (S.PLAN_AGREED, S.ASSISTING):
+            step = partial(services.case_transition, case=case, by=worker,
+                           to_status=S.ASSISTING if case.status == S.PLAN_AGREED
+                           else S.FOLLOW_UP)
         elif case.status == S.FOLLOW_UP:
-            step = lambda: services.approval_request(case=case, kind="close",
-                                                     requested_by=worker)
+            step = partial(services.approval_request, case=case, kind="close",
+                           requested_by=worker)
         else:
-            step = lambda: services.case_reopen(case=case, by=worker, reason="Again.")
+            step = partial(services.case_reopen, case=case, by=worker, reason="Again.")
         assert self._attempt(step), "the usual next step was refused"
 
     # --- invariants -------------------------------------------------------------------------
@@ -224,7 +228,7 @@ class CaseMachine(RuleBasedStateMachine):
         case = Case.objects.get(pk=self.case.pk)
         changes = list(StatusChange.objects.filter(case=case).order_by("at", "id"))
         assert changes[0].from_status == "" and changes[0].to_status == S.OPEN
-        for previous, change in zip(changes, changes[1:], strict=False):
+        for previous, change in itertools.pairwise(changes):
             assert change.from_status == previous.to_status
             step = (change.from_status, change.to_status)
             if step == workflow.REOPEN:

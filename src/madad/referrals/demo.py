@@ -34,8 +34,8 @@ SERVICES = [
      "(Demo) The family's shop was burned; the landlord wants them out."),
 ]
 # what the partner does: share of referrals
-FATES = ["sent", "accepted", "completed", "declined", "accepted", "completed", "withdrawn",
-         "consent_withdrawn"]
+FATES = ["sent", "accepted", "completed", "declined", "withdrawn", "consent_withdrawn",
+         "accepted", "completed"]
 DEMO_REFERRALS = 12
 
 

@@ -26,12 +26,15 @@ import numpy as np
 
 from madad.linkage.matching.features import Features, all_tokens, strong_tokens
 
-CAP = 40
-WINDOW = 6
+CAP = 30
+WINDOW = 5
 
 
-def record_keys(features: Features, i: int) -> Iterator[tuple[object, ...]]:
-    """The blocking keys of record i (hashable tuples)."""
+def record_keys(features: Features, i: int, rarity: dict[str, int] | None = None) -> Iterator[
+        tuple[object, ...]]:
+    """The blocking keys of record i (hashable tuples). With `rarity` (how many records have
+    each token), the keys that pair a name token with something else use only the record's
+    two rarest tokens: they are the ones that keep such blocks small."""
     cnic = features.cnic_text[i]
     if cnic:
         yield ("c", cnic)
@@ -45,10 +48,16 @@ def record_keys(features: Features, i: int) -> Iterator[tuple[object, ...]]:
     tokens = sorted(all_tokens(forms))
     if tokens:
         yield ("n", *tokens)
-    for a, b in combinations(tokens, 2):
-        yield ("nn", a, b)
     strong = sorted(strong_tokens(forms))
+    if strong and len(strong) != len(tokens):
+        yield ("ns", *strong)
+    for a, b in combinations(strong, 2):
+        yield ("nn", a, b)
+    if rarity is not None and len(strong) > 2:
+        strong = sorted(strong, key=lambda t: (rarity.get(t, 0), t))[:2]
     father = sorted(strong_tokens(features.fathers[i]))
+    if rarity is not None and len(father) > 1:
+        father = sorted(father, key=lambda t: (rarity.get(t, 0), t))[:1]
     for a in strong:
         for b in father:
             yield ("nf", a, b)
@@ -60,14 +69,24 @@ def record_keys(features: Features, i: int) -> Iterator[tuple[object, ...]]:
             yield ("ny", a, (year + 1) // 2 + 100000, district)
 
 
+def token_rarity(features: Features) -> dict[str, int]:
+    """How many records have each strong name token (in any of their names)."""
+    counts: dict[str, int] = {}
+    for forms in (*features.names, *features.fathers):
+        for token in strong_tokens(forms):
+            counts[token] = counts.get(token, 0) + 1
+    return counts
+
+
 def key_arrays(features: Features, start: int = 0, stop: int | None = None) -> tuple[
         np.ndarray, np.ndarray]:
     """(key hash, record index) for every key of records start..stop."""
     stop = features.n if stop is None else stop
     hashes: list[int] = []
     owners: list[int] = []
+    rarity = token_rarity(features)
     for i in range(start, stop):
-        for key in record_keys(features, i):
+        for key in record_keys(features, i, rarity):
             hashes.append(hash(key))
             owners.append(i)
     return np.array(hashes, dtype=np.int64), np.array(owners, dtype=np.int64)

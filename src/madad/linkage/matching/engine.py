@@ -99,14 +99,8 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     sims = _similarities(features, left, right, workers, progress, (0.2, 0.8))
     levels = compare.levels(features, left, right, sims)
     params = params or model.Parameters()
-    if train and features.n > 1:
-        rl, rr = _random_pairs(features.n, min(RANDOM_PAIRS, features.n * (features.n - 1)),
-                               seed)
-        random_levels = compare.levels(features, rl, rr)
-        params = model.Parameters(m=params.m, u=model.estimate_u(random_levels),
-                                  prior=params.prior)
-        if len(levels):
-            params = model.expectation_maximisation(levels, params, fixed_u=False)
+    if train and len(levels):
+        params = model.expectation_maximisation(levels, model.seeded(levels), fixed_u=False)
     if progress:
         progress("score", 0.9)
     weights = model.match_weights(levels, params, name_tf=np.maximum(

@@ -89,6 +89,27 @@ def estimate_u(levels: np.ndarray) -> list[list[float]]:
     return u
 
 
+def seeded(levels: np.ndarray, u: list[list[float]] | None = None) -> Parameters:
+    """A starting point for EM near the right answer. Left alone, EM over blocked pairs can
+    settle on a wrong split (siblings, who share a father's name, a family name, a town and an
+    age, look like one class); starting from m measured on pairs that are almost surely
+    matches (the same CNIC; the same phone and name; the same name, father's name and birth
+    year) and u measured on all candidates (mostly non-matches) avoids that."""
+    name, father, cnic, birth, phone = (levels[:, 0], levels[:, 1], levels[:, 2], levels[:, 3],
+                                        levels[:, 6])
+    sure = (cnic == 3) | ((phone == 2) & (name >= 4)) | (
+        (name >= 4) & (father >= 4) & (birth >= 4))
+    m, start_u = [], []
+    for c, size in enumerate(SIZES):
+        for rows, out in ((levels[sure, c], m), (levels[:, c], start_u)):
+            counts = np.bincount(rows, minlength=size).astype(np.float64)[:size]
+            counts[0] = 0.0
+            counts[1:] += 1.0
+            out.append((counts / counts.sum()).tolist())
+    prior = float(min(max(sure.mean() * 1.5, 0.01), 0.5)) if len(levels) else 0.05
+    return Parameters(m=m, u=u or start_u, prior=prior)
+
+
 def _patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     radix = np.array([int(np.prod(SIZES[c + 1:])) for c in range(len(SIZES))],
                      dtype=np.int64)

@@ -21,14 +21,14 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    IntegerField,
+    Exists,
+    F,
     OuterRef,
-    Subquery,
-    Sum,
+    QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -100,13 +100,16 @@ class Figures:
     by_age: list[CountRow] = field(default_factory=list)
 
 
-def _victims_per_incident(selector: PublicIncidents, outer: str) -> Subquery:
-    acts = Act.objects.filter(incident_id=OuterRef(outer))
+def first_acts(selector: PublicIncidents) -> QuerySet[Act]:
+    """One act per victim per incident: counting these counts victims. Acts of one type are
+    already one per victim and incident (a unique constraint); otherwise an act is skipped when
+    the same victim has an earlier act in the same incident (an index lookup, not a sort)."""
+    acts = selector.acts().order_by()
     if selector.filters.act:
-        acts = acts.filter(act_type=selector.filters.act)
-    return Subquery(acts.order_by().values("incident_id")
-                    .annotate(c=Count("victim_id", distinct=True)).values("c"),
-                    output_field=IntegerField())
+        return acts
+    earlier = Act.objects.filter(incident_id=OuterRef("incident_id"),
+                                 victim_id=OuterRef("victim_id"), id__lt=OuterRef("id"))
+    return acts.filter(~Exists(earlier))
 
 
 def _age_group() -> Case:
@@ -121,50 +124,50 @@ def _age_group() -> Case:
     return Case(*whens, default=Value("unknown"), output_field=CharField())
 
 
-def _pair() -> Concat:
-    """One value per (incident, victim): a victim counted once per incident."""
-    return Concat(Cast("incident_id", CharField()), Value("-"), Cast("victim_id", CharField()),
-                  output_field=CharField())
-
-
 def dashboard_figures(selector: PublicIncidents) -> Figures:
     return cached("dashboard", selector.filters.key(), lambda: _dashboard(selector))
 
 
 def _dashboard(selector: PublicIncidents) -> Figures:
     gazetteer = selector.gazetteer
-    victims = Sum(Coalesce(_victims_per_incident(selector, "id"), 0))
     incidents = selector.queryset().order_by()
+    victims = first_acts(selector)
     figures = Figures()
     months: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
     # grouped by day, not by a truncated month: SQLite would call a Python function per row
-    for row in incidents.values("start_date", "start_precision").annotate(n=Count("id"),
-                                                                         v=victims):
-        n, v = row["n"], row["v"] or 0
-        figures.incidents += n
-        figures.victims += v
-        if row["start_precision"] == "year":
-            figures.month_unknown += n
-        else:
-            month = row["start_date"].replace(day=1)
-            months[month][0] += n
-            months[month][1] += v
+    for column, key in ((0, "n"), (1, "v")):
+        rows = incidents.values("start_date", "start_precision").annotate(n=Count("id")) \
+            if column == 0 else victims.values(
+                start_date=F("incident__start_date"),
+                start_precision=F("incident__start_precision")).annotate(v=Count("id"))
+        for row in rows:
+            if row["start_precision"] == "year":
+                if column == 0:
+                    figures.month_unknown += row[key]
+            else:
+                months[row["start_date"].replace(day=1)][column] += row[key]
     districts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     towns: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for row in incidents.values("place_id", "location_precision").annotate(n=Count("id"),
-                                                                           v=victims):
-        place = gazetteer.generalise(row["place_id"], row["location_precision"])
-        for bucket, level in ((districts, "district"), (towns, "town")):
-            area = gazetteer.ancestor(place, level)
-            totals = bucket[area.id if area else 0]
-            totals[0] += row["n"]
-            totals[1] += row["v"] or 0
+    for column, key in ((0, "n"), (1, "v")):
+        rows = incidents.values("place_id", "location_precision").annotate(n=Count("id")) \
+            if column == 0 else victims.values(
+                place_id=F("incident__place_id"),
+                location_precision=F("incident__location_precision")).annotate(v=Count("id"))
+        for row in rows:
+            place = gazetteer.generalise(row["place_id"], row["location_precision"])
+            for bucket, level in ((districts, "district"), (towns, "town")):
+                area = gazetteer.ancestor(place, level)
+                bucket[area.id if area else 0][column] += row[key]
+            if column == 0:
+                figures.incidents += row[key]
+            else:
+                figures.victims += row[key]
     figures.by_month = _month_series(months)
     figures.by_district = _place_rows(districts, gazetteer.by_id,
                                       _("Not known at district level"))
     figures.by_town = _place_rows(towns, gazetteer.by_id, _("Known only at district level"))
-    figures.by_type = _type_rows(selector)
-    _people(selector, figures)
+    figures.by_type = _type_rows(selector, victims)
+    _people(selector, figures, victims)
     return figures
 
 
@@ -192,29 +195,31 @@ def _place_rows(totals: dict[int, list[int]], places: dict[int, PublicPlace],
     return rows
 
 
-def _type_rows(selector: PublicIncidents) -> list[Row]:
-    grouped = (_TYPES_THROUGH.objects.filter(incident_id__in=selector.ids()).order_by()
-               .values("incidenttype_id")
-               .annotate(n=Count("incident_id"),
-                         v=Sum(Coalesce(_victims_per_incident(selector, "incident_id"), 0))))
+def _type_rows(selector: PublicIncidents, victims: QuerySet[Act]) -> list[Row]:
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in (_TYPES_THROUGH.objects.filter(incident_id__in=selector.ids()).order_by()
+                .values("incidenttype_id").annotate(n=Count("incident_id"))):
+        counts[row["incidenttype_id"]][0] = row["n"]
+    for row in victims.values(type_id=F("incident__types")).annotate(v=Count("id")):
+        if row["type_id"] is not None:
+            counts[row["type_id"]][1] = row["v"]
     types = selector.types
-    rows = [Row(key=types[r["incidenttype_id"]].code, label=types[r["incidenttype_id"]].label,
-                incidents=r["n"], victims=r["v"] or 0)
-            for r in grouped if r["incidenttype_id"] in types]
+    rows = [Row(key=types[t].code, label=types[t].label, incidents=n, victims=v)
+            for t, (n, v) in counts.items() if t in types and n]
     rows.sort(key=lambda r: (-r.incidents, r.label))
     return rows
 
 
-def _people(selector: PublicIncidents, figures: Figures) -> None:
+def _people(selector: PublicIncidents, figures: Figures, victims: QuerySet[Act]) -> None:
     """Victims by what happened to them, and by sex and age group (suppressed)."""
-    acts = selector.acts().order_by()
-    by_act = {r["act_type"]: r["n"] for r in acts.values("act_type").annotate(
-        n=Count(_pair(), distinct=True))}
+    # one act per victim, incident and type (a unique constraint): counting acts is exact
+    by_act = {r["act_type"]: r["n"] for r in selector.acts().order_by().values("act_type")
+              .annotate(n=Count("id"))}
     figures.by_act = [(a, str(ACT_LABELS[a]), by_act.get(a, 0)) for a in ACT_TYPES]
     sexes: dict[str, int] = dict.fromkeys(SEXES, 0)
     ages: dict[str, int] = dict.fromkeys(AGE_GROUP_CODES, 0)
-    grouped = acts.values(sex=Coalesce("victim__sex", Value("unknown")),
-                          age_group=_age_group()).annotate(n=Count(_pair(), distinct=True))
+    grouped = victims.values(sex=Coalesce("victim__sex", Value("unknown")),
+                             age_group=_age_group()).annotate(n=Count("id"))
     for row in grouped:
         sex = row["sex"] if row["sex"] in sexes else "unknown"
         sexes[sex] += row["n"]
@@ -278,12 +283,12 @@ def count_victims(selector: PublicIncidents, *, sex: str = "", age_group: str = 
                   ) -> PublicCount:
     """People harmed in the matching incidents; suppressed when narrowed by sex or age."""
     def compute() -> int:
-        acts = selector.acts().order_by()
+        acts = first_acts(selector)
         if sex:
             acts = acts.filter(victim__sex=sex)
         if age_group:
             acts = acts.annotate(age_group=_age_group()).filter(age_group=age_group)
-        return acts.aggregate(n=Count(_pair(), distinct=True))["n"] or 0
+        return acts.count()
 
     n = cached("count-victims", f"{selector.filters.key()}|{sex}|{age_group}", compute)
     if sex or age_group:

@@ -236,28 +236,37 @@ class PublicIncidents:
             rows = list(base.filter(id__gt=last)[:chunk])
             if not rows:
                 return
-            yield from self._build(rows)
+            # the chunk's ids are consecutive in order: its parts are read by range, which is
+            # much cheaper to build and run than a list of 2,000 ids
+            yield from self._build(rows, between=(rows[0]["id"], rows[-1]["id"]))
             last = rows[-1]["id"]
 
-    def _build(self, rows: list[dict[str, Any]]) -> list[PublicIncident]:
+    def _build(self, rows: list[dict[str, Any]], between: tuple[int, int] | None = None
+               ) -> list[PublicIncident]:
+        """The rows as public incidents, with their parts read in one query each. The parts of
+        other incidents that a range `between` also covers are read and then ignored."""
         ids = [r["id"] for r in rows]
+        of: dict[str, Any] = {"incident_id__gte": between[0], "incident_id__lte": between[1]} \
+            if between else {"incident_id__in": ids}
         batch = _Batch()
-        for incident_id, type_id in _TYPES_THROUGH.objects.filter(
-                incident_id__in=ids).values_list("incident_id", "incidenttype_id"):
+        for incident_id, type_id in _TYPES_THROUGH.objects.filter(**of).values_list(
+                "incident_id", "incidenttype_id"):
             if type_id in self.types:
                 batch.types[incident_id].append(type_id)
         order = {t: i for i, t in enumerate(self.types)}
-        act_rows = Act.objects.filter(incident_id__in=ids).order_by().values(
+        act_rows = Act.objects.filter(**of).order_by().values(
             *PUBLIC_ACT_COLUMNS[:2]).annotate(n=Count("id"))
         for row in act_rows:
             batch.acts[row["incident_id"]][row["act_type"]] = row["n"]
-        for row in Act.objects.filter(incident_id__in=ids).order_by().values(
+        for row in Act.objects.filter(**of).order_by().values(
                 "incident_id").annotate(n=Count(PUBLIC_ACT_COLUMNS[2], distinct=True)):
             batch.victims[row["incident_id"]] = row["n"]
-        kinds = Source.objects.filter(incident_id__in=ids).order_by().values_list(
+        kinds = Source.objects.filter(**of).order_by().values_list(
             *PUBLIC_SOURCE_COLUMNS).distinct()
         for incident_id, kind in kinds:
             batch.sources[incident_id].append(kind)
+        kind_order = {k: i for i, k in enumerate(SOURCE_LABELS)}
+        zone = timezone.get_current_timezone()
         built = []
         for r in rows:
             place = self.gazetteer.generalise(r["place_id"], r["location_precision"])
@@ -275,10 +284,9 @@ class PublicIncidents:
                 acts={a: acts[a] for a in ACT_TYPES if acts.get(a)},
                 victims=batch.victims.get(r["id"], 0),
                 source_kinds=sorted(set(batch.sources.get(r["id"], [])),
-                                    key=lambda k: list(SOURCE_LABELS).index(k)
-                                    if k in SOURCE_LABELS else 99),
+                                    key=lambda k: kind_order.get(k, 99)),
                 public_summary=r["public_summary"] or "",
-                verified_on=timezone.localdate(verified) if verified else None,
+                verified_on=verified.astimezone(zone).date() if verified else None,
             ))
         return built
 

@@ -1,0 +1,277 @@
+"""The shapes of /api/v1/fund's requests and answers (see fund.api).
+
+Money travels as strings of digits ("1500.50"), never as JSON numbers: a JSON number is read as
+a binary float, which cannot hold most decimal amounts exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import Field
+
+from madad.assistance.models import DisbursementMethod
+from madad.fund import selectors
+from madad.fund.currencies import format_amount, fund_currency, rate_text
+from madad.fund.models import (
+    Account,
+    Channel,
+    Conversion,
+    Disbursement,
+    Donation,
+    Donor,
+    ExchangeRate,
+    JournalEntry,
+)
+
+Money = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,3})?$", examples=["1500.50"],
+                             description="An amount as a string of digits")]
+Rate = Annotated[str, Field(pattern=r"^\d{1,10}(\.\d{1,10})?$", examples=["278.45"],
+                            description="A rate as a string of digits")]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+Text = Annotated[str, Field(max_length=200)]
+
+
+def plain(amount: Any, currency: str) -> str:
+    """An amount as digits, rounded to its currency: "1500.50"."""
+    return format_amount(amount, currency).replace(",", "")
+
+
+class EarmarkOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_ur: str
+    is_general: bool
+    kinds: list[str]
+
+
+class EarmarkIn(Schema):
+    name: str = Field(max_length=100)
+    name_ur: str = Field(default="", max_length=100)
+    code: str = Field(default="", max_length=40)
+    kinds: list[str] = Field(max_length=20)
+
+
+class AccountOut(Schema):
+    id: int
+    kind: str
+    name: str
+    currency: str
+
+
+class AccountIn(Schema):
+    kind: Account.Kind
+    name: str = Field(max_length=100)
+    currency: str = Field(max_length=3)
+
+
+class DonationOut(Schema):
+    id: int
+    receipt_number: str
+    received_on: dt.date
+    donor_id: int | None
+    channel: str
+    currency: str
+    amount: str
+    fee: str
+    net: str
+    earmark_id: int
+    account_id: int
+    rate: str
+    rate_date: dt.date
+    rate_source: str
+    value: str
+    entry_id: int
+    reversed: bool
+
+    @staticmethod
+    def resolve_amount(obj: Donation) -> str:
+        return plain(obj.amount, obj.currency)
+
+    @staticmethod
+    def resolve_fee(obj: Donation) -> str:
+        return plain(obj.fee, obj.currency)
+
+    @staticmethod
+    def resolve_net(obj: Donation) -> str:
+        return plain(obj.net, obj.currency)
+
+    @staticmethod
+    def resolve_rate(obj: Donation) -> str:
+        return rate_text(obj.rate)
+
+    @staticmethod
+    def resolve_value(obj: Donation) -> str:
+        return plain(obj.base_amount, fund_currency())
+
+    @staticmethod
+    def resolve_reversed(obj: Donation) -> bool:
+        return getattr(obj.entry, "reversed_by", None) is not None
+
+
+
+
+class DonorIn(Schema):
+    kind: Donor.Kind = Donor.Kind.PERSON
+    name: str = Field(max_length=200)
+    contact: str = Field(default="", max_length=500)
+    named_in_public: bool = False
+
+
+class DonationIn(Schema):
+    received_on: dt.date
+    amount: Money
+    currency: str = Field(max_length=3)
+    fee: Money = "0"
+    channel: Channel
+    earmark_id: Id
+    account_id: Id
+    donor_id: Id | None = None
+    rate: Rate | None = Field(default=None, description="Rupees for one unit; omit to use the "
+                                                        "stored rate of the day")
+    rate_source: str = Field(default="", max_length=100)
+
+
+class DonationFilters(Schema):
+    channel: Channel | None = None
+    currency: str | None = Field(default=None, max_length=3)
+    earmark: Id | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class RateOut(Schema):
+    id: int
+    currency: str
+    date: dt.date
+    rate: str
+    source: str
+
+    @staticmethod
+    def resolve_rate(obj: ExchangeRate) -> str:
+        return rate_text(obj.rate)
+
+
+class RateIn(Schema):
+    currency: str = Field(max_length=3)
+    date: dt.date
+    rate: Rate
+    source: Text
+
+
+class ConversionIn(Schema):
+    date: dt.date
+    earmark_id: Id
+    from_account_id: Id
+    to_account_id: Id
+    amount: Money
+    rate: Rate
+    rate_source: str = Field(default="", max_length=100)
+
+
+class ConversionOut(Schema):
+    id: int
+    date: dt.date
+    earmark_id: int
+    from_account_id: int
+    to_account_id: int
+    amount_from: str
+    amount_to: str
+    rate: str
+    gain: str
+    entry_id: int
+
+    @staticmethod
+    def resolve_amount_from(obj: Conversion) -> str:
+        return plain(obj.amount_from, obj.from_account.currency)
+
+    @staticmethod
+    def resolve_amount_to(obj: Conversion) -> str:
+        return plain(obj.amount_to, obj.to_account.currency)
+
+    @staticmethod
+    def resolve_rate(obj: Conversion) -> str:
+        return rate_text(obj.rate)
+
+    @staticmethod
+    def resolve_gain(obj: Conversion) -> str:
+        return plain(obj.gain, fund_currency())
+
+
+class DisbursementIn(Schema):
+    assistance_id: Id
+    earmark_id: Id
+    account_id: Id
+    method: DisbursementMethod
+    reference: Text
+    paid_on: dt.date | None = None
+
+
+class DisbursementOut(Schema):
+    id: int
+    assistance_id: int
+    earmark_id: int
+    account_id: int
+    amount: str
+    paid_on: dt.date
+    entry_id: int
+    reversed: bool
+
+    @staticmethod
+    def resolve_amount(obj: Disbursement) -> str:
+        return plain(obj.amount, fund_currency())
+
+    @staticmethod
+    def resolve_reversed(obj: Disbursement) -> bool:
+        return obj.reversed_at is not None
+
+
+class LineOut(Schema):
+    account_id: int
+    account: str
+    earmark_id: int
+    currency: str
+    amount: str
+    value: str
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    date: dt.date
+    memo: str
+    reverses_id: int | None
+    reversed_by_id: int | None
+    reason: str
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_reversed_by_id(obj: JournalEntry) -> int | None:
+        reversal = getattr(obj, "reversed_by", None)
+        return reversal.pk if reversal is not None else None
+
+    @staticmethod
+    def resolve_lines(obj: JournalEntry) -> list[dict[str, Any]]:
+        return [{"account_id": line.account_id, "account": line.account.label,
+                 "earmark_id": line.earmark_id, "currency": line.currency,
+                 "amount": plain(line.amount, line.currency),
+                 "value": plain(line.base_amount, fund_currency())}
+                for line in selectors.entry_lines(obj)]
+
+
+class EntryFilters(Schema):
+    kind: JournalEntry.Kind | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class ReverseIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class PeriodIn(Schema):
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
