@@ -261,3 +261,38 @@ def test_a_partner_has_no_case_pages(case: Case, partner_user: User,
     client = signed_in(partner_user)
     assert client.get("/cases/").status_code == 404
     assert client.get(f"/cases/{case.pk}/").status_code == 404
+
+
+# --- teams ----------------------------------------------------------------------------------------
+def test_a_coordinator_keeps_the_case_teams(coordinator: User, caseworker: User,
+                                            other_caseworker: User,
+                                            signed_in: SignedIn) -> None:
+    from madad.cases.models import Team
+
+    client = signed_in(coordinator)
+    assert client.post("/cases/teams/", {"name": "North"}).status_code == 302
+    duplicate = client.post("/cases/teams/", {"name": "North"})
+    assert duplicate.status_code == 422
+    assert "A team with this name exists already." in duplicate.content.decode()
+    team = Team.objects.get()
+    response = client.post(f"/cases/teams/{team.pk}/members/",
+                           {"members": [caseworker.pk, other_caseworker.pk]})
+    assert response.status_code == 302
+    assert set(team.members.all()) == {caseworker, other_caseworker}
+    assert "Sana Caseworker" in client.get("/cases/teams/").content.decode()
+
+
+def test_only_coordinators_of_the_organisation_keep_teams(caseworker: User, outsider: User,
+                                                          coordinator: User,
+                                                          signed_in: SignedIn) -> None:
+    from madad.cases.services import team_create
+
+    team = team_create(organisation=coordinator.organisation, name="South",
+                       created_by=coordinator)
+    assert signed_in(caseworker).get("/cases/teams/").status_code == 404
+    assert signed_in(caseworker).post(f"/cases/teams/{team.pk}/members/",
+                                      {"members": [caseworker.pk]}).status_code == 404
+    response = signed_in(outsider).post(f"/cases/teams/{team.pk}/members/",
+                                        {"members": [outsider.pk]})
+    assert response.status_code == 404
+    assert not team.members.exists()

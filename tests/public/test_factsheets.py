@@ -194,3 +194,15 @@ def _streams(pdf: bytes) -> list[bytes]:
         except zlib.error:
             found.append(match[1])
     return found
+
+
+def test_a_fact_sheets_text_has_headings_lists_and_nothing_else_as_markup(
+        documenter: User) -> None:
+    from madad.public.placeholders import render_text
+
+    html = render_text("Intro <b>bold?</b>\n\n## By year\n- 2010: {{count:incidents year=2010}}"
+                       "\n- 2011\nAfter the list")
+    assert html == ('<p>Intro &lt;b&gt;bold?&lt;/b&gt;</p>\n<h2>By year</h2>\n<ul><li>2010: '
+                    '<a class="figure" href="/public/incidents/?year=2010" '
+                    'data-figure="count:incidents year=2010">0</a></li><li>2011</li></ul>\n'
+                    '<p>After the list</p>')

@@ -33,15 +33,14 @@ from madad.households.models import Household
 router = Router(tags=["cases"])
 assessments_router = Router(tags=["cases"])
 
-_ID = {"ge": 1, "le": 2**62}
-_VERSION = {"default": None, "ge": 1, "le": 2_000_000_000,
-            "description": "The version of the case you read; 409 if it changed since."}
+ID_MAX = 2**62
+VERSION_HELP = "The version of the case you read; 409 if it changed since."
 
 
 # --- input ------------------------------------------------------------------------------------
 class CaseIn(Schema):
-    household_id: int = Field(**_ID)
-    caseworker_id: int | None = Field(default=None, **_ID,
+    household_id: int = Field(ge=1, le=ID_MAX)
+    caseworker_id: int | None = Field(default=None, ge=1, le=ID_MAX,
                                       description="By default, the caller")
     risk: Case.Risk = Case.Risk.MEDIUM
     next_follow_up: dt.date | None = None
@@ -59,31 +58,31 @@ class CaseFilters(Schema):
     status: str | None = Field(default=None, pattern="^(active|open|assessed|plan_agreed|"
                                                      "assisting|follow_up|closed)$")
     risk: Case.Risk | None = None
-    caseworker_id: int | None = Field(default=None, **_ID)
-    household_id: int | None = Field(default=None, **_ID)
+    caseworker_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    household_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     overdue: bool = False
     awaiting: bool = False
 
 
 class TransitionIn(Schema):
     to_status: Case.Status
-    version: int | None = Field(**_VERSION)
+    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
 
 
 class ReopenIn(Schema):
     reason: str = Field(min_length=1, max_length=2_000)
-    version: int | None = Field(**_VERSION)
+    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
 
 
 class AssignIn(Schema):
-    caseworker_id: int = Field(**_ID)
-    version: int | None = Field(**_VERSION)
+    caseworker_id: int = Field(ge=1, le=ID_MAX)
+    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
 
 
 class ApprovalIn(Schema):
     kind: ApprovalRequest.Kind
     note: str = Field(default="", max_length=2_000)
-    version: int | None = Field(**_VERSION)
+    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
 
 
 class DecisionIn(Schema):
@@ -100,7 +99,7 @@ class NoteIn(Schema):
 class TaskIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     due_on: dt.date
-    assigned_to_id: int | None = Field(default=None, **_ID)
+    assigned_to_id: int | None = Field(default=None, ge=1, le=ID_MAX)
 
 
 class AssessmentIn(Schema):
@@ -109,7 +108,7 @@ class AssessmentIn(Schema):
 
 
 class AssessmentFilters(Schema):
-    case_id: int | None = Field(default=None, **_ID)
+    case_id: int | None = Field(default=None, ge=1, le=ID_MAX)
 
 
 class AssessmentSummary(Schema):

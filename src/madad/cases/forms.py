@@ -14,10 +14,9 @@ from madad.cases.models import ApprovalRequest, Case, Need, Severity
 
 _AUTO = {"dir": "auto"}
 _DATE = {"type": "date"}
-_VERSION = {"widget": forms.HiddenInput, "min_value": 1, "max_value": 2_000_000_000}
 
 
-def case_workers(organisation_id: int | None) -> QuerySet[User]:
+def case_workers(organisation_id: int) -> QuerySet[User]:
     """Active colleagues whose role works on cases (caseworkers and coordinators)."""
     roles = [role for role, capabilities in CAPABILITIES.items()
              if Capability.CASE_EDIT in capabilities
@@ -28,7 +27,12 @@ def case_workers(organisation_id: int | None) -> QuerySet[User]:
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} ({obj.get_role_display()})"
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.get_role_display()})"
 
 
@@ -63,7 +67,7 @@ class CaseOpenForm(forms.Form):
 
 
 class CaseEditForm(forms.Form):
-    version = forms.IntegerField(**_VERSION)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
     risk = forms.ChoiceField(label=_("Risk level"), choices=Case.Risk.choices)
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False,
                                      widget=forms.DateInput(attrs=_DATE))
@@ -80,7 +84,7 @@ class CaseEditForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(**_VERSION)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
 
 
 class TransitionForm(VersionForm):

@@ -78,7 +78,7 @@ def person_names(user: Any, persons: list[Person], request: HttpRequest | None =
 
 def head_names(user: Any, cases: Any, request: HttpRequest | None = None
                ) -> dict[int, dict[str, str]]:
-    heads = [c.household.head for c in cases if c.household.head_id]
+    heads = [c.household.head for c in cases if c.household.head is not None]
     visible = set(access.visible_to(user, Person).filter(
         pk__in=[p.pk for p in heads]).values_list("pk", flat=True))
     return person_names(user, [p for p in heads if p.pk in visible], request)

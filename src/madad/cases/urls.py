@@ -1,11 +1,13 @@
 from django.urls import path
 
-from madad.cases.views import actions, cases, day
+from madad.cases.views import actions, cases, day, teams
 
 app_name = "cases"
 urlpatterns = [
     path("", cases.case_list_view, name="list"),
     path("my-day/", day.my_day_view, name="my_day"),
+    path("teams/", teams.team_list_view, name="teams"),
+    path("teams/<int:team_id>/members/", teams.team_members_view, name="team_members"),
     path("open/<int:household_id>/", cases.case_open_view, name="open"),
     path("<int:case_id>/", cases.case_detail_view, name="detail"),
     path("<int:case_id>/edit/", cases.case_edit_view, name="edit"),

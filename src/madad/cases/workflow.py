@@ -11,7 +11,9 @@ only with an approval. Pure functions: no database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,7 +50,7 @@ class Move:
     approval: str | None = None  # the kind of approval it needs, if any
 
 
-DIRECT_LABELS = {
+DIRECT_LABELS: dict[tuple[str, str], Any] = {
     (S.OPEN, S.ASSESSED): gettext_lazy("Mark as assessed"),
     (S.PLAN_AGREED, S.ASSISTING): gettext_lazy("Start assisting"),
     (S.ASSISTING, S.FOLLOW_UP): gettext_lazy("Move to follow-up"),
@@ -77,7 +79,7 @@ def refusal(from_status: str, to_status: str) -> tuple[str, str] | None:
     return "invalid_transition", _invalid(from_status, to_status)
 
 
-_APPROVAL_NEEDED = {
+_APPROVAL_NEEDED: dict[str, Callable[[], str]] = {
     Kind.AGREE_PLAN: lambda: _("Agreeing the plan needs a coordinator's approval: ask for it."),
     Kind.CLOSE: lambda: _("Closing a case needs a coordinator's approval: ask for it."),
 }

@@ -30,7 +30,7 @@ from madad.places.models import Place
 
 router = Router(tags=["households"])
 
-_ID = {"ge": 1, "le": 2**62}
+ID_MAX = 2**62
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ class NewPersonIn(Schema):
 
 
 class MemberIn(Schema):
-    person_id: int | None = Field(default=None, **_ID)
+    person_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     new_person: NewPersonIn | None = None
     relation: Member.Relation
     dependant: bool = False
@@ -62,7 +62,7 @@ class MemberPatch(Schema):
 class HouseholdIn(Schema):
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     address: str = Field(default="", max_length=1000)
-    place_id: int | None = Field(default=None, **_ID)
+    place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     monthly_income_before: Decimal | None = Field(default=None, ge=0, max_digits=12,
                                                   decimal_places=2)
     monthly_income_after: Decimal | None = Field(default=None, ge=0, max_digits=12,
@@ -76,7 +76,7 @@ class HouseholdPatch(Schema):
     version: int = Field(ge=1, le=2_000_000_000,
                          description="The version you read; 409 if it changed since.")
     address: str | None = Field(default=None, max_length=1000)
-    place_id: int | None = Field(default=None, **_ID)
+    place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     monthly_income_before: Decimal | None = Field(default=None, ge=0, max_digits=12,
                                                   decimal_places=2)
     monthly_income_after: Decimal | None = Field(default=None, ge=0, max_digits=12,
@@ -85,7 +85,7 @@ class HouseholdPatch(Schema):
 
 
 class HouseholdFilters(Schema):
-    place_id: int | None = Field(default=None, **_ID)
+    place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     active: bool | None = Field(default=None, description="With (true) or without (false) "
                                                           "a case that is not closed")
 
@@ -162,7 +162,8 @@ def _member_data(request: HttpRequest, member: MemberIn, field: str) -> dict[str
 
 
 def household_out(request: HttpRequest, household: Household) -> dict[str, Any]:
-    view = selectors.household_detail(user=request.user, household=household, request=request)
+    view = selectors.household_detail(user=cast(User, request.user), household=household,
+                                      request=request)
     out: dict[str, Any] = {
         "id": household.pk, "head_id": household.head_id, "place_id": household.place_id,
         "monthly_income_before": household.monthly_income_before,

@@ -22,7 +22,7 @@ _MONEY = {"inputmode": "decimal", "autocomplete": "off"}
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Place) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Place) -> str:
         return place_label(obj)
 
 
@@ -60,7 +60,7 @@ class HouseholdCreateForm(HouseholdForm):
 
 
 class ActChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Act) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Act) -> str:
         return _("%(type)s · incident %(id)s, %(when)s") % {
             "type": obj.get_act_type_display(), "id": obj.incident_id,
             "when": obj.incident.when}

@@ -43,7 +43,7 @@ def household_list(*, user: Any, filters: dict[str, Any] | None = None) -> Query
 def head_names(*, user: Any, households: list[Household], request: HttpRequest | None = None
                ) -> dict[int, dict[str, str]]:
     """The heads' names by person id, for those the user may read (each read audited)."""
-    heads = [h.head for h in households if h.head_id]
+    heads = [h.head for h in households if h.head is not None]
     visible = set(access.visible_to(user, Person).filter(pk__in=[p.pk for p in heads])
                   .values_list("pk", flat=True))
     return person_names(user, [p for p in heads if p.pk in visible], request)

@@ -3,7 +3,7 @@ members. Every page asks madad.core.access; a household the user may not see ans
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from madad.accounts.models import User
 from madad.core import access
 from madad.core.access.cases import may_work_on_cases
 from madad.core.access.households import may_register_households, may_see_households
@@ -29,6 +30,11 @@ from madad.households.forms import (
 from madad.households.models import Household, Member
 
 PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (login_required let nobody else in)."""
+    return cast(User, request.user)
 
 
 def get_household_for_user(request: HttpRequest, household_id: int) -> Household:
@@ -68,7 +74,7 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.household_list(user=request.user, filters=filters),
                      PAGE_SIZE).get_page(request.GET.get("page"))
     names = selectors.head_names(user=request.user, households=list(page), request=request)
-    template = "households/_household_rows.html" if request.htmx else \
+    template = "households/_household_rows.html" if getattr(request, "htmx", False) else \
         "households/household_list.html"
     return render(request, template, {
         "form": form, "page": page, "names": names,
@@ -80,11 +86,12 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def household_detail_view(request: HttpRequest, household_id: int) -> HttpResponse:
     household = get_household_for_user(request, household_id)
-    view = selectors.household_detail(user=request.user, household=household, request=request)
+    view = selectors.household_detail(user=_user(request), household=household,
+                                      request=request)
     can_edit = access.can_change(request.user, household)
     return render(request, "households/household_detail.html", {
         "household": household, "view": view, "can_edit": can_edit,
-        "member_form": MemberForm(user=request.user, auto_id="id_member_%s") if can_edit
+        "member_form": MemberForm(user=_user(request), auto_id="id_member_%s") if can_edit
         else None,
         "can_open_case": may_work_on_cases(request.user) and not any(
             c.status != "closed" for c in view.cases),
@@ -117,7 +124,7 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if data is not None and not adding:
         if all([form.is_valid(), members.is_valid()]):
-            rows = members.changed_forms()
+            rows = members.changed_forms()  # type: ignore[attr-defined]
             try:
                 household = services.household_create(
                     organisation=request.user.organisation,  # type: ignore[union-attr]
@@ -181,7 +188,7 @@ def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse
 @require_POST
 def member_add_view(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
-    form = MemberForm(request.POST, user=request.user, auto_id="id_member_%s")
+    form = MemberForm(request.POST, user=_user(request), auto_id="id_member_%s")
     if form.is_valid():
         try:
             services.member_add(household=household, added_by=request.user,  # type: ignore[arg-type]
@@ -194,7 +201,8 @@ def member_add_view(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The member was added."))
             return redirect("households:detail", household.pk)
-    view = selectors.household_detail(user=request.user, household=household, request=request)
+    view = selectors.household_detail(user=_user(request), household=household,
+                                      request=request)
     return render(request, "households/household_detail.html", {
         "household": household, "view": view, "can_edit": True, "member_form": form,
         "member_form_open": True,

@@ -99,12 +99,13 @@ def month_chart(series: list[tuple[dt.date, int, int]], *, which: int, rtl: bool
     if not series:
         return None
     n = len(series)
-    top = max(item[which] for item in series) or 1
+    values = [item[2] if which == 2 else item[1] for item in series]
+    top = max(values) or 1
     step = MONTH_CHART_WIDTH / n
     gap = min(1.0, step * 0.2)
     columns, ticks = [], []
     for i, item in enumerate(series):
-        month, value = item[0], item[which]
+        month, value = item[0], values[i]
         slot = (n - 1 - i) if rtl else i
         x = round(slot * step, 2)
         height = round(MONTH_CHART_HEIGHT * value / top, 2)

@@ -46,6 +46,10 @@ def _coordinate(incident: PublicIncident, axis: str) -> float | None:
     return round(getattr(incident.place, axis), 5) if incident.place else None
 
 
+def _act_count(act: str) -> Callable[[PublicIncident], int]:
+    return lambda incident: incident.acts.get(act, 0)
+
+
 COLUMNS: list[ColumnSpec] = [
     ColumnSpec("id", "#event+id", _("Madad's number for the incident. It does not change."),
                lambda i: i.id),
@@ -83,7 +87,7 @@ COLUMNS: list[ColumnSpec] = [
                lambda i: ";".join(t.code for t in i.types)),
     *[ColumnSpec(act, f"#affected+{act}",
                  format_lazy(_("Victims to whom this happened: {what}."), what=label),
-                 lambda i, act=act: i.acts.get(act, 0))
+                 _act_count(act))
       for act, label in Act.Type.choices],
     ColumnSpec("victims", "#affected+total",
                _("People harmed, each counted once (one person may have been both injured "

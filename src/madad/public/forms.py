@@ -49,13 +49,16 @@ class PublicFilterForm(forms.Form):
     def __init__(self, data: Any = None, *, gazetteer: Gazetteer, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.gazetteer = gazetteer
-        self.fields["type"].choices = [("", _("All types"))] + [
-            (t.code, t.label) for t in type_table().values()]
-        self.fields["district"].choices = [("", _("All districts"))] + [
-            (p.code, p.label) for p in gazetteer.districts]
-        self.fields["town"].choices = [("", _("All towns"))] + [
-            (p.code, p.label) for p in gazetteer.towns]
-        self.fields["act"].choices = [("", _("Anything")), *Act.Type.choices]
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "type": [("", _("All types")), *[(t.code, t.label) for t in type_table().values()]],
+            "district": [("", _("All districts")),
+                         *[(p.code, p.label) for p in gazetteer.districts]],
+            "town": [("", _("All towns")), *[(p.code, p.label) for p in gazetteer.towns]],
+            "act": [("", _("Anything")), *Act.Type.choices],
+        }
+        for name, options in choices.items():
+            field: Any = self.fields[name]
+            field.choices = options
 
     def clean_type(self) -> list[str]:
         return [t for t in self.cleaned_data.get("type") or [] if t]
@@ -67,7 +70,7 @@ class PublicFilterForm(forms.Form):
         return code
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end of the period is before its start."))
@@ -156,9 +159,10 @@ class ClaimCheckForm(_TextForm):
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["factsheets"].queryset = FactSheet.objects.filter(
+        field: Any = self.fields["factsheets"]
+        field.queryset = FactSheet.objects.filter(
             organisation=organisation, status=Status.PUBLISHED).order_by("title_en")
-        self.fields["factsheets"].label_from_instance = lambda s: s.title_en
+        field.label_from_instance = lambda s: s.title_en
         if self.instance.pk and not self.is_bound:
             self.initial["factsheets"] = list(self.instance.factsheets.values_list("id",
                                                                                    flat=True))

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -19,7 +19,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from madad.core.audit import client_ip
 from madad.public.selectors.figures import cache_seconds
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 WINDOW_SECONDS = 60
 
 
@@ -54,7 +54,7 @@ def public_view(cost: int = 1) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if over_limit(request, cost):
                 return too_many(request)
             response = view(request, *args, **kwargs)
@@ -73,5 +73,5 @@ def public_view(cost: int = 1) -> Callable[[View], View]:
     return decorate
 
 
-def _gzip(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def _gzip(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     return GZipMiddleware(lambda _request: response).process_response(request, response)

@@ -162,7 +162,8 @@ def _figure_html(match: re.Match[str], gazetteer: Gazetteer) -> str:
 
 
 def _inline(line: str, gazetteer: Gazetteer) -> str:
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in PLACEHOLDER.finditer(line):
         out.append(escape(line[last:match.start()]))
         out.append(_figure_html(match, gazetteer))
@@ -174,19 +175,25 @@ def _inline(line: str, gazetteer: Gazetteer) -> str:
 def render_text(text: str, *, gazetteer: Gazetteer | None = None) -> SafeString:
     """The text as HTML: paragraphs, "## " headings, "- " lists and live figures."""
     gazetteer = gazetteer or Gazetteer.load()
-    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
     html: list[str] = []
-    for block in blocks:
-        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        if all(ln.startswith("- ") for ln in lines):
-            items = "".join(f"<li>{_inline(ln[2:], gazetteer)}</li>" for ln in lines)
-            html.append(f"<ul>{items}</ul>")
-        elif len(lines) == 1 and lines[0].startswith("## "):
-            html.append(f"<h2>{_inline(lines[0][3:], gazetteer)}</h2>")
-        else:
-            html.append("<p>" + "<br>".join(_inline(ln, gazetteer) for ln in lines) + "</p>")
+    for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
+        kind, lines = "", []  # the run of lines being gathered: "p" or "ul"
+        for line in [ln.strip() for ln in block.split("\n") if ln.strip()] + ["## "]:
+            wanted = "h2" if line.startswith("## ") else "ul" if line.startswith("- ") else "p"
+            if lines and wanted != kind:
+                if kind == "ul":
+                    html.append("<ul>" + "".join(f"<li>{_inline(ln[2:], gazetteer)}</li>"
+                                                 for ln in lines) + "</ul>")
+                else:
+                    html.append("<p>" + "<br>".join(_inline(ln, gazetteer) for ln in lines)
+                                + "</p>")
+                lines = []
+            if wanted == "h2":
+                if line[3:].strip():
+                    html.append(f"<h2>{_inline(line[3:].strip(), gazetteer)}</h2>")
+            else:
+                kind = wanted
+                lines.append(line)
     return mark_safe("\n".join(html))  # noqa: S308 - every piece above is escaped
 
 

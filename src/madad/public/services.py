@@ -63,7 +63,7 @@ def _check_public_incidents(incident_ids: Iterable[int]) -> list[int]:
 def _unique_slug(model: type[Publication], text: str, fallback: str) -> str:
     base = slugify(text)[:60].strip("-") or fallback
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while model._default_manager.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -163,7 +163,7 @@ def claimcheck_write(*, by: User, organisation: Organisation,
 
 
 def _locked(obj: P) -> P:
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
 def _submit(obj: P, by: User) -> P:
@@ -174,7 +174,8 @@ def _submit(obj: P, by: User) -> P:
         raise _refuse(_("Only a draft can be submitted."))
     missing = [f for f in _REQUIRED[type(obj)] if not str(getattr(obj, f) or "").strip()]
     if missing:
-        labels = ", ".join(str(type(obj)._meta.get_field(f).verbose_name) for f in missing)
+        labels = ", ".join(str(getattr(type(obj)._meta.get_field(f), "verbose_name", f))
+                           for f in missing)
         raise _refuse(_("Both languages are needed before it can be published. Missing: "
                         "%(fields)s.") % {"fields": labels})
     obj.status, obj.submitted_by, obj.submitted_at = Status.SUBMITTED, by, timezone.now()

@@ -63,7 +63,8 @@ def task_add(*, case: Case, added_by: User, title: str, due_on: dt.date | str | 
     with transaction.atomic():
         if lock(case)["status"] == Case.Status.CLOSED:
             raise errors.closed()
-        task = Task.objects.create(case=case, title=title, due_on=due, assigned_to=assignee,
+        task = Task.objects.create(case=case, title=title, due_on=due,  # type: ignore[misc]
+                                   assigned_to=assignee,
                                    created_by=added_by)
         audit_record(action="case.task.added", actor=added_by, obj=case, fields=["tasks"])
     return task

@@ -25,7 +25,7 @@ def lock(case: Case, expected_version: int | None = None) -> dict[str, Any]:
     if current is None or (expected_version is not None
                            and current["version"] != expected_version):
         raise errors.stale()
-    return current
+    return dict(current)
 
 
 def write(case: Case, current: dict[str, Any], values: dict[str, Any]) -> None:

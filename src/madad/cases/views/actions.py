@@ -75,8 +75,8 @@ def approval_request_view(request: HttpRequest, case_id: int) -> HttpResponse:
     form = ApprovalRequestForm(request.POST)
     if not form.is_valid():
         kind = request.POST.get("kind", "")
-        return render_detail(request, case, **({f"ask_{kind}": form}
-                                                if kind in ApprovalRequest.Kind.values else {}))
+        return render_detail(request, case, forms={f"ask_{kind}": form}
+                             if kind in ApprovalRequest.Kind.values else None)
     try:
         services.approval_request(case=case, kind=form.cleaned_data["kind"],
                                   requested_by=request.user,  # type: ignore[arg-type]
@@ -86,7 +86,7 @@ def approval_request_view(request: HttpRequest, case_id: int) -> HttpResponse:
         return _refused(request, case, refused)
     except ValidationError as exc:
         _put_errors(form, exc)
-        return render_detail(request, case, **{f"ask_{form.cleaned_data['kind']}": form})
+        return render_detail(request, case, forms={f"ask_{form.cleaned_data['kind']}": form})
     return _done(request, case, _("Your request is waiting for a coordinator."))
 
 
@@ -106,14 +106,14 @@ def approval_decide_view(request: HttpRequest, case_id: int, approval_id: int) -
     approval = _approval(case, approval_id)
     form = DecisionForm(request.POST, auto_id=f"id_decide_{approval.pk}_%s")
     if not form.is_valid():
-        return render_detail(request, case, **{f"decide_{approval.pk}": form})
+        return render_detail(request, case, forms={f"decide_{approval.pk}": form})
     approve = form.cleaned_data["decision"] == "approve"
     try:
         services.approval_decide(approval=approval, decided_by=request.user,  # type: ignore[arg-type]
                                  approve=approve, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         _put_errors(form, exc)
-        return render_detail(request, case, **{f"decide_{approval.pk}": form})
+        return render_detail(request, case, forms={f"decide_{approval.pk}": form})
     except CaseRefused as refused:
         return _refused(request, case, refused)
     return _done(request, case, _("Approved.") if approve else
@@ -140,14 +140,14 @@ def reopen_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        return render_detail(request, case, reopen=form)
+        return render_detail(request, case, forms={"reopen": form})
     try:
         services.case_reopen(case=case, by=request.user,  # type: ignore[arg-type]
                              reason=form.cleaned_data["reason"],
                              expected_version=form.cleaned_data["version"])
     except ValidationError as exc:
         _put_errors(form, exc)
-        return render_detail(request, case, reopen=form)
+        return render_detail(request, case, forms={"reopen": form})
     except CaseRefused as refused:
         return _refused(request, case, refused)
     return _done(request, case, _("The case is reopened as a new episode: assess the needs "
@@ -158,16 +158,17 @@ def reopen_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = AssignForm(request.POST, user=request.user, auto_id="id_assign_%s")  # type: ignore[arg-type]
+    form = AssignForm(request.POST, user=request.user,  # type: ignore[arg-type]
+                      auto_id="id_assign_%s")
     if not form.is_valid():
-        return render_detail(request, case, assign=form)
+        return render_detail(request, case, forms={"assign": form})
     try:
         services.case_assign(case=case, caseworker=form.cleaned_data["caseworker"],
                              assigned_by=request.user,  # type: ignore[arg-type]
                              expected_version=form.cleaned_data["version"])
     except ValidationError as exc:
         _put_errors(form, exc)
-        return render_detail(request, case, assign=form)
+        return render_detail(request, case, forms={"assign": form})
     except CaseRefused as refused:
         return _refused(request, case, refused)
     return _done(request, case, _("The case was assigned."))
@@ -179,13 +180,13 @@ def note_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return render_detail(request, case, note=form)
+        return render_detail(request, case, forms={"note": form})
     try:
         services.note_add(case=case, written_by=request.user,  # type: ignore[arg-type]
                           **form.cleaned_data)
     except ValidationError as exc:
         _put_errors(form, exc)
-        return render_detail(request, case, note=form)
+        return render_detail(request, case, forms={"note": form})
     return _done(request, case, _("The note was added."))
 
 
@@ -195,13 +196,13 @@ def task_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = TaskForm(request.POST, case=case, auto_id="id_task_%s")
     if not form.is_valid():
-        return render_detail(request, case, task=form)
+        return render_detail(request, case, forms={"task": form})
     try:
         services.task_add(case=case, added_by=request.user,  # type: ignore[arg-type]
                           **form.cleaned_data)
     except ValidationError as exc:
         _put_errors(form, exc)
-        return render_detail(request, case, task=form)
+        return render_detail(request, case, forms={"task": form})
     except CaseRefused as refused:
         return _refused(request, case, refused)
     return _done(request, case, _("The task was added."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from madad.accounts.models import User
 from madad.accounts.roles import Capability
 from madad.cases import selectors, services, workflow
 from madad.cases.errors import CaseRefused
@@ -47,15 +48,16 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.case_list(user=request.user, filters=filters),
                      PAGE_SIZE).get_page(request.GET.get("page"))
     names = selectors.head_names(request.user, list(page), request)
-    template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
+    template = "cases/_case_rows.html" if getattr(request, "htmx", False) else \
+        "cases/case_list.html"
     return render(request, template, {"form": form, "page": page, "names": names,
                                       "today": timezone.localdate()})
 
 
 def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     """Everything the case page shows; `forms` replaces a form that came back with errors."""
-    user = request.user
-    view = selectors.case_detail(user=user, case=case, request=request)  # type: ignore[arg-type]
+    user = cast(User, request.user)
+    view = selectors.case_detail(user=user, case=case, request=request)
     can_edit = access.can_change(user, case)
     active = not case.is_closed
     approver = may_approve_cases(user)
@@ -80,7 +82,9 @@ def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         "case": case, "case_view": view, "household": case.household,
         "names": selectors.head_names(user, [case], request),
         "can_edit_case": can_edit,
-        "moves": workflow.direct_moves(case.status) if can_edit else [],
+        # an open case is marked assessed by recording its assessment, not by a button
+        "moves": [m for m in workflow.direct_moves(case.status)
+                  if m.to_status != Case.Status.ASSESSED] if can_edit else [],
         "asks": asks, "pending": pending,
         "reopen_form": forms.get("reopen") or ReopenForm(initial={"version": case.version})
         if can_edit and not active else None,
@@ -102,11 +106,13 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", detail_context(request, case))
 
 
-def render_detail(request: HttpRequest, case: Case, status: int = 422,
-                  **forms: Any) -> HttpResponse:
+def render_detail(request: HttpRequest, case: Case, *, status: int = 422,
+                  forms: dict[str, Any] | None = None) -> HttpResponse:
+    """The case page again, with a form that came back with errors (`forms`: by the name
+    detail_context gives it)."""
     case.refresh_from_db()
-    return render(request, "cases/case_detail.html", detail_context(request, case, **forms),
-                  status=status)
+    return render(request, "cases/case_detail.html",
+                  detail_context(request, case, **(forms or {})), status=status)
 
 
 @login_required

@@ -103,10 +103,11 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
         params = model.expectation_maximisation(levels, model.seeded(levels), fixed_u=False)
     if progress:
         progress("score", 0.9)
-    weights = model.match_weights(levels, params, name_tf=np.maximum(
-        features.name_tf[left], features.name_tf[right]) if len(left) else None,
-        father_tf=np.maximum(features.father_tf[left], features.father_tf[right])
-        if len(left) else None)
+    name_tf = np.maximum(features.name_tf[left], features.name_tf[right])
+    father_tf = np.maximum(features.father_tf[left], features.father_tf[right])
+    if train:
+        params.tf_mean = model.exact_tf(levels, name_tf, father_tf)
+    weights = model.match_weights(levels, params, name_tf=name_tf, father_tf=father_tf)
     total = weights.sum(axis=1)
     prob = model.probability(total, params)
     keep = np.flatnonzero(prob >= threshold)

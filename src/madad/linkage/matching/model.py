@@ -12,7 +12,10 @@ Parameters are estimated from the data alone, with no labels:
   a level never seen by chance (two CNICs that agree) keeps a finite weight;
 - m and λ by expectation maximisation over the candidate pairs, u held fixed (as splink does);
 - at scoring time an exact name agreement is weighed by how common that name is (term
-  frequency: agreeing on "Muhammad Ali" says less than agreeing on a rare name).
+  frequency: agreeing on "Muhammad Ali" says less than agreeing on a rare name). Because u
+  was estimated over candidate pairs, not random ones, the adjustment is relative: the
+  weight moves by log2(mean frequency of exact agreements / this name's frequency), within
+  ±TF_LIMIT bits.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from madad.linkage.matching.compare import NAMES, SIZES
 
 NAME_EXACT = SIZES[0] - 1
 FATHER_EXACT = SIZES[1] - 1
+TF_LIMIT = 6.0
 
 
 def _initial_m() -> list[list[float]]:
@@ -47,10 +51,13 @@ class Parameters:
     prior: float = 0.05  # λ: the share of matches among candidate pairs
     iterations: int = 0
     converged: bool = False
+    # the mean term frequency of exactly agreeing names (and fathers' names) among candidates
+    tf_mean: list[float] = field(default_factory=lambda: [0.0, 0.0])
 
     def to_dict(self) -> dict[str, Any]:
         return {"comparisons": list(NAMES), "m": self.m, "u": self.u, "prior": self.prior,
-                "iterations": self.iterations, "converged": self.converged}
+                "iterations": self.iterations, "converged": self.converged,
+                "tf_mean": self.tf_mean}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Parameters:
@@ -58,7 +65,8 @@ class Parameters:
             return cls()  # trained on other comparisons: start again from the defaults
         return cls(m=data["m"], u=data["u"], prior=data["prior"],
                    iterations=data.get("iterations", 0),
-                   converged=data.get("converged", False))
+                   converged=data.get("converged", False),
+                   tf_mean=list(data.get("tf_mean", [0.0, 0.0])))
 
     def weight_tables(self) -> list[np.ndarray]:
         """log2(m/u) per comparison and level; 0 for level 0."""
@@ -173,6 +181,20 @@ def expectation_maximisation(levels: np.ndarray, params: Parameters, *,
                       prior=prior, iterations=iteration, converged=converged)
 
 
+def exact_tf(levels: np.ndarray, name_tf: np.ndarray | None,
+             father_tf: np.ndarray | None) -> list[float]:
+    """The mean term frequency of exact name (and father's name) agreements: the reference
+    the adjustment in match_weights is relative to."""
+    means = []
+    for c, exact, tf in ((0, NAME_EXACT, name_tf), (1, FATHER_EXACT, father_tf)):
+        if tf is None:
+            means.append(0.0)
+            continue
+        hit = (levels[:, c] == exact) & (tf > 0)
+        means.append(float(tf[hit].mean()) if hit.any() else 0.0)
+    return means
+
+
 def match_weights(levels: np.ndarray, params: Parameters, *,
                   name_tf: np.ndarray | None = None,
                   father_tf: np.ndarray | None = None) -> np.ndarray:
@@ -182,12 +204,13 @@ def match_weights(levels: np.ndarray, params: Parameters, *,
     for c, table in enumerate(tables):
         weights[:, c] = table[levels[:, c]]
     for c, exact, tf in ((0, NAME_EXACT, name_tf), (1, FATHER_EXACT, father_tf)):
-        if tf is None:
+        mean = params.tf_mean[c] if c < len(params.tf_mean) else 0.0
+        if tf is None or mean <= 0:
             continue
         hit = (levels[:, c] == exact) & (tf > 0)
         if hit.any():
-            m = max(params.m[c][exact], 1e-6)
-            weights[hit, c] = np.log2(m / np.maximum(tf[hit], 1e-7))
+            shift = np.clip(np.log2(mean / tf[hit]), -TF_LIMIT, TF_LIMIT)
+            weights[hit, c] += shift
     return weights
 
 

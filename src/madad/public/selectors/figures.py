@@ -40,7 +40,7 @@ from madad.public.selectors.places import PublicPlace
 
 T = TypeVar("T")
 
-AGE_GROUPS: list[tuple[str, str, int | None, int | None]] = [
+AGE_GROUPS: list[tuple[str, Any, int | None, int | None]] = [
     ("0-17", _("Under 18"), 0, 17),
     ("18-29", _("18 to 29"), 18, 29),
     ("30-44", _("30 to 44"), 30, 44),

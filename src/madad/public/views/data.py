@@ -25,7 +25,7 @@ def data_dictionary(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @public_view(cost=10)
-def data_file(request: HttpRequest, fmt: str) -> HttpResponse:
+def data_file(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     """Every public incident, in one of the open formats (filters are not applied: these
     addresses always name the whole set)."""
     if fmt not in exports.FORMATS:

@@ -126,7 +126,7 @@ def text_detail(request: HttpRequest, kind_slug: str, text_id: int) -> HttpRespo
     user = request.user
     own = user.pk in (text.created_by_id, text.updated_by_id)
     may_approve = access.can(user, kind.approve)
-    body = {"en": {}, "ur": {}}
+    body: dict[str, dict[str, Any]] = {"en": {}, "ur": {}}
     for language in ("en", "ur"):
         for name in (("summary", "body") if kind.model is FactSheet else ("explanation",)):
             value = getattr(text, f"{name}_{language}")

@@ -62,7 +62,14 @@
         title: point.name + ": " + numbers.format(point.n) + " " + label,
         alt: point.name + ": " + numbers.format(point.n) + " " + label
       });
-      marker.bindPopup(popup(point, level));
+      if (level === "place") {
+        marker.bindPopup(popup(point, level));
+      } else {
+        // a cluster opens up as clusters do: a click (or Enter) zooms in on it
+        marker.on("click", function () {
+          map.setView([point.lat, point.lon], level === "district" ? 12 : 14);
+        });
+      }
       group.addLayer(marker);
     });
     return group;
