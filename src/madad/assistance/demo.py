@@ -56,7 +56,7 @@ FATES = [("requested", 22), ("approved", 40), ("cancelled", 8), ("over_limit", 1
 DEMO_ITEMS = 40
 
 
-def _amount(rng: random.Random, kind: str, over_limit: bool) -> Decimal:
+def _amount(rng: random.Random, kind: Kind, over_limit: bool) -> Decimal:
     low, high = AMOUNTS[kind]
     if over_limit:
         low = int(LIMITS[kind]) + 500

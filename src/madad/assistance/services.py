@@ -184,7 +184,7 @@ def _transition(assistance: Assistance, *, expected_version: int | None, from_st
 
 
 def _conflict_message(current: str | None) -> str:
-    messages = {
+    messages: dict[str, str] = {
         S.APPROVED: _("Somebody else approved this assistance a moment ago. Nothing was "
                       "changed; reload the page to see it."),
         S.CANCELLED: _("This assistance was cancelled meanwhile. Nothing was changed."),

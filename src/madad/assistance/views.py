@@ -24,7 +24,7 @@ from madad.assistance.forms import (
     LimitForm,
     VersionForm,
 )
-from madad.assistance.models import Assistance, Kind
+from madad.assistance.models import Assistance, DisbursementMethod, Kind
 from madad.cases.models import Case
 from madad.core import access
 from madad.core.access.assistance import (
@@ -150,7 +150,7 @@ def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
         "sees_case": sees_case,
         "case_url": case_page_url(item.case_id, "assistance") if sees_case else None,
         "details": details,
-        "method_label": dict(Assistance._meta.get_field("disbursement_method").choices).get(
+        "method_label": dict(DisbursementMethod.choices).get(
             details.get("disbursement_method", ""), ""),
         "may_approve": item.status == S.REQUESTED and refusal is None,
         "approve_refusal": refusal if item.status == S.REQUESTED and may_approve_assistance(
@@ -213,7 +213,7 @@ def assistance_approve(request: HttpRequest, assistance_id: int) -> HttpResponse
     if not may_approve_assistance(request.user):
         raise Http404
     return _act(request, item, VersionForm(request.POST), lambda expected_version:
-                services.assistance_approve(assistance=item, approver=request.user,
+                services.assistance_approve(assistance=item, approver=request.user,  # type: ignore[arg-type]
                                             expected_version=expected_version,
                                             request=request),
                 _("Assistance %(id)s was approved.") % {"id": item.pk}, _back(request, item))
@@ -225,7 +225,7 @@ def assistance_cancel(request: HttpRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     form = CancelForm(request.POST)
     return _act(request, item, form, lambda expected_version:
-                services.assistance_cancel(assistance=item, cancelled_by=request.user,
+                services.assistance_cancel(assistance=item, cancelled_by=request.user,  # type: ignore[arg-type]
                                            reason=form.cleaned_data["reason"],
                                            expected_version=expected_version, request=request),
                 _("Assistance %(id)s was cancelled.") % {"id": item.pk}, _back(request, item))
@@ -239,7 +239,7 @@ def assistance_hand_over(request: HttpRequest, assistance_id: int) -> HttpRespon
         raise Http404
     form = DisburseForm(request.POST)
     return _act(request, item, form, lambda expected_version:
-                services.assistance_hand_over(assistance=item, handed_over_by=request.user,
+                services.assistance_hand_over(assistance=item, handed_over_by=request.user,  # type: ignore[arg-type]
                                               method=form.cleaned_data["method"],
                                               reference=form.cleaned_data["reference"],
                                               expected_version=expected_version,
@@ -255,7 +255,7 @@ def assistance_confirm_receipt(request: HttpRequest, assistance_id: int) -> Http
     if not may_see_case_of(request.user, item):
         raise Http404
     return _act(request, item, VersionForm(request.POST), lambda expected_version:
-                services.assistance_confirm_receipt(assistance=item, confirmed_by=request.user,
+                services.assistance_confirm_receipt(assistance=item, confirmed_by=request.user,  # type: ignore[arg-type]
                                                     expected_version=expected_version,
                                                     request=request),
                 _("The family's receipt of assistance %(id)s was recorded.") % {"id": item.pk},

@@ -140,7 +140,8 @@ def claim_file(
     with transaction.atomic():
         claim = Claim.objects.create(
             case=case, incident=incident, scheme=scheme_text, authority=authority_text,
-            authority_reference=reference, filed_on=filed_on, amount_claimed=amount,
+            authority_reference=reference, filed_on=filed_on,
+            amount_claimed=amount,  # type: ignore[misc]  # checked above: not None
             next_action_on=next_action_on, next_action=action, created_by=filed_by,
         )
         ClaimStatusChange.objects.create(claim=claim, from_status="", status=C.FILED,
@@ -248,7 +249,7 @@ def claim_attach_document(
     """Stores a document (checked, hashed, in custody like all evidence) as an evidence file
     of the claim's incident, and links it to the claim."""
     _check_editor(uploaded_by, claim.case)
-    if claim.incident_id is None:
+    if claim.incident is None:
         raise ValidationError({"file": [_(
             "Name the incident this claim is for first: its documents are kept as evidence of "
             "that incident.")]})

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,7 +225,7 @@ def claim_document_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @login_required
 def claim_document_download(request: HttpRequest, claim_id: int,
-                            evidence_id: int) -> HttpResponse:
+                            evidence_id: int) -> HttpResponseBase:
     claim = _claim_for_user(request, claim_id)
     evidence = claim.documents.filter(pk=evidence_id).first()
     if evidence is None:

@@ -45,7 +45,7 @@ class ReferralSendForm(forms.Form):
 
     def __init__(self, *args: Any, persons: QuerySet[Person] | None = None,
                  partners: QuerySet[Organisation] | None = None,
-                 household_id: int | None = None, **kwargs: Any) -> None:
+                 household_id: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if persons is not None:
             field = self.fields["person"]

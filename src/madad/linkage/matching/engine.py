@@ -100,13 +100,14 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     levels = compare.levels(features, left, right, sims)
     params = params or model.Parameters()
     if train and len(levels):
-        params = model.expectation_maximisation(levels, model.seeded(levels), fixed_u=False)
+        rl, rr = _random_pairs(features.n, RANDOM_PAIRS, seed)
+        random_levels = compare.levels(features, rl, rr)
+        params = model.train(levels, random_levels,
+                             total_pairs=features.n * (features.n - 1) / 2)
     if progress:
         progress("score", 0.9)
     name_tf = np.maximum(features.name_tf[left], features.name_tf[right])
     father_tf = np.maximum(features.father_tf[left], features.father_tf[right])
-    if train:
-        params.tf_mean = model.exact_tf(levels, name_tf, father_tf)
     weights = model.match_weights(levels, params, name_tf=name_tf, father_tf=father_tf)
     total = weights.sum(axis=1)
     prob = model.probability(total, params)

@@ -133,8 +133,10 @@ def _patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def expectation_maximisation(levels: np.ndarray, params: Parameters, *,
                              max_iterations: int = 100, tolerance: float = 1e-5,
-                             fixed_u: bool = True) -> Parameters:
-    """m (and u unless fixed) and λ by EM over the candidate pairs' level patterns."""
+                             fixed_u: bool = True,
+                             fixed_m: frozenset[int] = frozenset()) -> Parameters:
+    """m (but not for the comparisons in `fixed_m`; and u unless fixed) and λ by EM over the
+    level patterns of the pairs given."""
     patterns, counts = _patterns(levels)
     m = [np.array(row, dtype=np.float64) for row in params.m]
     u = [np.array(row, dtype=np.float64) for row in params.u]
@@ -158,14 +160,15 @@ def expectation_maximisation(levels: np.ndarray, params: Parameters, *,
         change = abs(new_prior - prior)
         for c, size in enumerate(SIZES):
             lv = patterns[:, c]
-            sums = np.bincount(lv, weights=weighted, minlength=size)
-            sums[0] = 0.0
-            if sums.sum() > 0:
-                new = np.maximum(sums / sums.sum(), 1e-6)
-                new[0] = 0.0
-                new /= new.sum()
-                change = max(change, float(np.abs(new - m[c]).max()))
-                m[c] = new
+            if c not in fixed_m:
+                sums = np.bincount(lv, weights=weighted, minlength=size)
+                sums[0] = 0.0
+                if sums.sum() > 0:
+                    new = np.maximum(sums / sums.sum(), 1e-6)
+                    new[0] = 0.0
+                    new /= new.sum()
+                    change = max(change, float(np.abs(new - m[c]).max()))
+                    m[c] = new
             if not fixed_u:
                 sums = np.bincount(lv, weights=(1 - resp) * counts, minlength=size)
                 sums[0] = 0.0
@@ -178,7 +181,60 @@ def expectation_maximisation(levels: np.ndarray, params: Parameters, *,
             converged = True
             break
     return Parameters(m=[row.tolist() for row in m], u=[row.tolist() for row in u],
-                      prior=prior, iterations=iteration, converged=converged)
+                      prior=prior, iterations=iteration, converged=converged,
+                      tf_mean=list(params.tf_mean))
+
+
+# The training sessions: pairs blocked on one field, where matches are common, estimate m for
+# every other field (u fixed from random pairs, so that what the block forces to agree does
+# not pass for evidence); as splink trains.
+NAME, FATHER, CNIC, BIRTH = 0, 1, 2, 3
+SESSIONS: tuple[tuple[int, int], ...] = ((CNIC, 3), (BIRTH, 5), (NAME, NAME_EXACT))
+
+
+def train(levels: np.ndarray, random_levels: np.ndarray, *, total_pairs: float,
+          recall: float = 0.95) -> Parameters:
+    """Parameters from candidate pairs and random pairs (see the module's docstring)."""
+    u = estimate_u(random_levels)
+    start = seeded(levels, u)
+    m = [list(row) for row in start.m]
+    done: set[int] = set()
+    for column, level in SESSIONS:
+        subset = levels[levels[:, column] == level]
+        if len(subset) < 50:
+            continue
+        session = expectation_maximisation(
+            subset, Parameters(m=m, u=u, prior=0.5), fixed_m=frozenset({column}))
+        for c in range(len(SIZES)):
+            if c != column and c not in done:
+                m[c] = session.m[c]
+        done |= {c for c in range(len(SIZES)) if c != column}
+    params = Parameters(m=m, u=u, prior=start.prior)
+    params.prior = _prior(levels, params, total_pairs=total_pairs, recall=recall)
+    params.tf_mean = [u[NAME][NAME_EXACT], u[FATHER][FATHER_EXACT]]
+    params.converged = True
+    return params
+
+
+def _prior(levels: np.ndarray, params: Parameters, *, total_pairs: float,
+           recall: float) -> float:
+    """λ, the probability that two records drawn at random are of one person: the expected
+    number of matches among the candidates (found as a fixed point), over the blocking's
+    recall, over all pairs."""
+    patterns, counts = _patterns(levels)
+    tables = params.weight_tables()
+    weight = np.zeros(len(patterns))
+    for c, table in enumerate(tables):
+        weight += table[patterns[:, c]]
+    prior = 1e-6
+    for _ in range(50):
+        odds = prior / (1 - prior) * np.exp2(weight)
+        expected = float((counts * odds / (1 + odds)).sum()) / recall
+        new = min(max(expected / max(total_pairs, 1.0), 1e-12), 0.5)
+        if abs(new - prior) <= 1e-3 * prior:
+            return new
+        prior = new
+    return prior
 
 
 def exact_tf(levels: np.ndarray, name_tf: np.ndarray | None,
