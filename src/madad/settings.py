@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "madad.claims",
     "madad.public",
     "madad.fund",
+    "madad.linkage",
 ]
 
 MIDDLEWARE = [

@@ -117,3 +117,16 @@ def test_the_list_shows_a_coordinator_the_claims_due(signed_in: Any, coordinator
                                                      claim: Claim) -> None:
     page = signed_in(coordinator).get(reverse("claims:list") + "?due=1").content.decode()
     assert reverse("claims:detail", args=[claim.pk]) in page
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_caseworker", "partner_user", "finance"])
+def test_others_cannot_download_a_claims_document(request: pytest.FixtureRequest,
+                                                  signed_in: Any, caseworker: User,
+                                                  claim: Claim, who: str) -> None:
+    from madad.claims.services import claim_attach_document
+
+    document = claim_attach_document(claim=claim, uploaded_by=caseworker,
+                                     file=SimpleUploadedFile("a.pdf", PDF))
+    url = reverse("claims:document", args=[claim.pk, document.pk])
+    assert signed_in(request.getfixturevalue(who)).get(url).status_code == 404
+    assert not document.custody.filter(action="downloaded").exists()

@@ -81,7 +81,15 @@ def ledger(organisation_id: int) -> dict[str, object]:
     money = lines.filter(account__kind__in=Account.MONEY_KINDS)
     per_entry = (lines.values("entry").annotate(total=exact_sum("base_amount"))
                  .exclude(total=0).count())
+    from django.db import connection
+
+    journal_mode = ""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal_mode = cursor.fetchone()[0]
     return {
+        "journal_mode": journal_mode,
         "total": str(thousandths(lines.aggregate(t=exact_sum("base_amount"))["t"])),
         "unbalanced_entries": per_entry,
         "money": str(thousandths(money.aggregate(t=exact_sum("amount"))["t"])),

@@ -58,7 +58,7 @@ def _race(env: dict[str, str], folder: Path, ids: dict[str, Any],
     return outcomes
 
 
-def _check_no_double_spend(env: dict[str, str], tmp_path: Path) -> None:
+def _check_no_double_spend(env: dict[str, str], tmp_path: Path) -> dict[str, Any]:
     # the general fund holds 5,000 PKR; eight approved items of 1,000 each compete for it
     ids = _run(env, "setup", str(WORKERS), "1000", "5000")
     outcomes = _race(env, tmp_path / "different-items", ids, ids["assistance"])
@@ -80,6 +80,7 @@ def _check_no_double_spend(env: dict[str, str], tmp_path: Path) -> None:
     books = _run(env, "ledger", str(ids["organisation"]))
     assert Decimal(books["money"]) == Decimal(49000)
     assert books["paid_items"] == ids["assistance"]
+    return books
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,8 @@ def test_eight_processes_never_spend_the_same_money_twice_on_sqlite(
     shutil.copy(migrated_sqlite, path)
     env = {**os.environ, "MADAD_SQLITE_PATH": str(path)}
     env.pop("DATABASE_URL", None)
-    _check_no_double_spend(env, tmp_path)
+    books = _check_no_double_spend(env, tmp_path)
+    assert books["journal_mode"] == "wal"  # as in production
 
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL"),

@@ -25,7 +25,7 @@ def _lines(donation: Donation) -> dict[str, tuple[Decimal, Decimal]]:
             for line in JournalLine.objects.filter(entry=donation.entry).select_related("account")}
 
 
-def test_a_dollar_donation_posts_the_net_to_the_bank_the_fee_to_administration_and_the_whole_to_income(
+def test_a_dollar_donation_posts_its_net_to_the_bank_its_fee_to_administration_and_all_to_income(
     finance: User, books: SimpleNamespace
 ) -> None:
     donation = give(finance, account=books.usd, earmark=books.education, amount="100.00",

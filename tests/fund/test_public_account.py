@@ -112,7 +112,7 @@ def test_a_month_with_too_few_payments_is_carried_into_the_next(
 ) -> None:
     early, later = _months_ago(5), _months_ago(4)
     _pay(finance, funded, relief_org, "4444.44", "cash_grant", early)
-    for n in range(4):
+    for _ in range(4):
         _pay(finance, funded, relief_org, "1000", "cash_grant", later)
     account = public_account(delay_days=60, min_payments=5)
     assert _month(account, early)["out"] == []

@@ -148,6 +148,8 @@ def test_the_printable_receipt_comes_in_english_and_urdu(
     assert f'lang="{language}" dir="{"rtl" if language == "ur" else "ltr"}"' in html
     assert kept.donation.receipt_number in html and "Farah Baig" in html
     assert "200.00 USD" in html
+    printed = AuditEvent.objects.get(action="fund.receipt.printed")
+    assert (printed.actor, printed.object_id) == (finance, str(kept.donation.pk))
 
 
 def test_there_is_no_receipt_in_another_language(kept: SimpleNamespace, signed_in: SignIn,

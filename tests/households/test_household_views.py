@@ -211,3 +211,24 @@ def test_a_partner_has_no_household_pages(partner_user: User, household: Househo
     client = signed_in(partner_user)
     assert client.get("/households/").status_code == 404
     assert client.get(f"/households/{household.pk}/").status_code == 404
+
+
+def test_a_role_that_may_not_read_the_address_neither_sees_nor_erases_it(
+        caseworker: User, household: Household, signed_in: SignedIn,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from madad.accounts import roles
+
+    monkeypatch.setitem(roles.CAPABILITIES, roles.Role.CASEWORKER,
+                        roles.CAPABILITIES[roles.Role.CASEWORKER]
+                        - {roles.Capability.PERSON_IDENTITY_VIEW})
+    client = signed_in(caseworker)
+    assert "HOUSE-ADDRESS" not in client.get(f"/households/{household.pk}/").content.decode()
+    page = client.get(f"/households/{household.pk}/edit/").content.decode()
+    assert "HOUSE-ADDRESS" not in page and 'name="address"' not in page
+    response = client.post(f"/households/{household.pk}/edit/", {
+        "version": household.version, "place": "", "monthly_income_before": "1",
+        "monthly_income_after": "1", "address": ""})
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.address == "HOUSE-ADDRESS 12"
+    assert not AuditEvent.objects.filter(action="household.address.viewed").exists()

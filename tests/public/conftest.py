@@ -3,12 +3,13 @@ texts, and a cache emptied before every test (public figures are cached)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -18,6 +19,13 @@ from tests.incidents.factories import gazetteer
 @pytest.fixture(autouse=True)
 def _empty_cache(db: None) -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """A request in Urdu leaves Urdu active in the test's thread; each test starts in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -73,6 +73,8 @@ class Capability:
     FUND_EDIT = "fund.edit"
     FUND_REPORT = "fund.report"  # reports and their CSV exports
     FUND_DONOR_VIEW = "fund.donor.view"  # donors' names and contacts
+    # record linkage (madad.linkage): the review queue of possible duplicates, merges, undo
+    LINKAGE_REVIEW = "linkage.review"
 
 
 _C = Capability
@@ -133,6 +135,11 @@ _FUND: dict[str, frozenset[str]] = {
 }
 for _role, _extra in _FUND.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | _extra
+
+
+# Record linkage: documenters and verifiers review possible duplicates and merge them.
+for _role in (Role.DOCUMENTER, Role.VERIFIER):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {_C.LINKAGE_REVIEW}
 
 
 def capabilities_of(role: str) -> frozenset[str]:

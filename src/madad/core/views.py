@@ -20,8 +20,14 @@ from madad.core.tasks import audit_chain_verify_latest, audit_chain_verify_reque
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Staff start here; anybody else lands on the public site."""
+    """Staff start here; anybody else lands on the public site, except somebody halfway
+    through signing in (password given, two-factor code not yet), who goes back to sign-in."""
     if not request.user.is_authenticated:
+        from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
+        from django.contrib.auth.views import redirect_to_login
+
+        if request.session.get(LOGIN_SESSION_KEY):
+            return redirect_to_login(request.get_full_path())
         return redirect("public:dashboard")
     return render(request, "core/home.html")
 

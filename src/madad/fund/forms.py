@@ -13,19 +13,18 @@ from madad.assistance.models import DisbursementMethod
 from madad.assistance.models import Kind as AssistanceKind
 from madad.fund.currencies import currency_choices
 from madad.fund.models import Account, Channel, Donor, Earmark, JournalEntry
-from madad.fund.reports import REPORTS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT = {"max_digits": 18, "decimal_places": 3, "min_value": 0}
 
 
 class EarmarkChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Earmark) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Earmark) -> str:
         return obj.label
 
 
 class AccountChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Account) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Account) -> str:
         return f"{obj.label} ({obj.currency})"
 
 
@@ -48,7 +47,7 @@ class DonationForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DATE,
                                   initial=timezone.localdate)
     amount = forms.DecimalField(label=_("Amount given"), **AMOUNT)  # type: ignore[arg-type]
-    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="USD")
     fee = forms.DecimalField(label=_("Fees deducted"), required=False,
                              help_text=_("Bank or transfer charges taken from the amount."),
                              **AMOUNT)  # type: ignore[arg-type]
@@ -166,6 +165,3 @@ class DonationFilterForm(PeriodForm):
 class EntryFilterForm(PeriodForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("Any")), *JournalEntry.Kind.choices])
-
-
-REPORT_NAMES = tuple(REPORTS)

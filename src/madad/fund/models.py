@@ -12,6 +12,8 @@ Money is never a float: Decimal columns with an ISO 4217 code beside them (fund.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -26,7 +28,7 @@ AMOUNT = {"max_digits": 18, "decimal_places": 3}
 RATE = {"max_digits": 20, "decimal_places": 10}
 
 
-def _amount(label: str, **extra: object) -> models.DecimalField:
+def _amount(label: Any, **extra: object) -> models.DecimalField:
     return models.DecimalField(label, **AMOUNT, **extra)  # type: ignore[arg-type]
 
 

@@ -109,6 +109,9 @@ class DonationOut(Schema):
 
     @staticmethod
     def resolve_reversed(obj: Donation) -> bool:
+        counted = getattr(obj, "reversed", None)  # annotated by selectors.donation_list
+        if counted is not None:
+            return bool(counted)
         return getattr(obj.entry, "reversed_by", None) is not None
 
 

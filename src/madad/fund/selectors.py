@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
+from madad.accounts.roles import Capability
 from madad.assistance.models import Assistance
 from madad.assistance.models import Kind as AssistanceKind
 from madad.core import access
@@ -98,7 +99,7 @@ def entry_lines(entry: JournalEntry) -> QuerySet[JournalLine]:
 def assistance_to_pay(*, user: User) -> QuerySet[Assistance]:
     """Approved items with an amount, waiting for the fund to pay them, oldest approval first
     (only the fields finance needs: kind, amount, case number; never the family)."""
-    if not access.can(user, "fund.edit"):
+    if not access.can(user, Capability.FUND_EDIT):
         return Assistance.objects.none()
     return (access.visible_to(user, Assistance)
             .filter(status=Assistance.Status.APPROVED, amount__isnull=False,

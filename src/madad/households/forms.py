@@ -50,7 +50,8 @@ class HouseholdForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in
-                ("address", "place", "monthly_income_before", "monthly_income_after")}
+                ("address", "place", "monthly_income_before", "monthly_income_after")
+                if name in self.fields}
 
 
 class HouseholdCreateForm(HouseholdForm):

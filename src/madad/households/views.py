@@ -148,8 +148,11 @@ def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse
     household = _changeable(request, household_id)
     candidates = selectors.candidate_acts(user=request.user, household=household)  # type: ignore[arg-type]
     status = 200
+    may_read_address = "address" in access.readable_fields(request.user, Household)
     if request.method == "POST":
         form = HouseholdEditForm(request.POST, acts=candidates)
+        if not may_read_address:
+            del form.fields["address"]  # not offered, so never blanked
         if form.is_valid():
             # acts linked already that this user cannot see stay linked
             hidden = household.affected_by.exclude(pk__in=candidates.order_by().values("pk"))
@@ -171,13 +174,14 @@ def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse
             status = 422
     else:
         shown = access.reveal(request.user, household, request=request,  # type: ignore[arg-type]
-                              wanted=["address"], action="household.address.viewed")
+                              wanted=["address"], action="household.address.viewed") \
+            if may_read_address else {}
         form = HouseholdEditForm(acts=candidates, initial={
             "address": shown.get("address", ""), "place": household.place_id,
             "monthly_income_before": household.monthly_income_before,
             "monthly_income_after": household.monthly_income_after,
             "acts": list(household.affected_by.all()), "version": household.version})
-        if "address" not in access.readable_fields(request.user, Household):
+        if not may_read_address:
             del form.fields["address"]
     return render(request, "households/household_edit.html",
                   {"form": form, "household": household}, status=status)

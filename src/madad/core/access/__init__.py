@@ -30,6 +30,7 @@ from madad.core.access import evidence as _evidence
 from madad.core.access import fund as _fund
 from madad.core.access import households as _households
 from madad.core.access import incidents as _incidents
+from madad.core.access import linkage as _linkage
 from madad.core.access import people as _people
 from madad.core.access import places as _places
 from madad.core.access import public as _public
@@ -57,6 +58,8 @@ for _domain in (_accounts, _people, _places, _incidents, _testimonies, _evidence
 _RULES.update(_public.RULES)
 # The relief fund.
 _RULES.update(_fund.RULES)
+# Record linkage: the duplicate queue, merges and runs.
+_RULES.update(_linkage.RULES)
 
 
 def _rules_for(model: type[models.Model]) -> Rules:

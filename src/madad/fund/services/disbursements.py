@@ -82,25 +82,28 @@ def disbursement_make(*, made_by: User, assistance: Assistance, earmark: Earmark
             refusal = _refusal(item, earmark)
             if refusal is not None:
                 raise refusal
+            amount = item.amount
+            if amount is None:  # _refusal refused it already; this says so to the type checker
+                raise FundRefused("no_amount", "")
             held, _value = ledger.money_balance(account, earmark)
-            if held < item.amount:  # type: ignore[operator]  # _refusal checked the amount
+            if held < amount:
                 raise FundRefused("insufficient_funds", _(
                     "%(account)s holds %(held)s %(currency)s of the %(earmark)s money; this "
                     "assistance needs %(amount)s. Nothing was paid.") % {
                     "account": account.label, "held": format_amount(held, account.currency),
                     "currency": account.currency, "earmark": earmark.name,
-                    "amount": format_amount(item.amount, account.currency)})
+                    "amount": format_amount(amount, account.currency)})
             expense = ledger.system_account(organisation, Account.Kind.ASSISTANCE,
                                             assistance_kind=item.kind)
             currency = account.currency
             entry = ledger.post(
                 organisation=organisation, kind=JournalEntry.Kind.DISBURSEMENT, date=paid_on,
                 posted_by=made_by, memo=f"Assistance #{item.pk}",
-                lines=[ledger.Line(expense, earmark, currency, item.amount, item.amount),
-                       ledger.Line(account, earmark, currency, -item.amount, -item.amount)])
+                lines=[ledger.Line(expense, earmark, currency, amount, amount),
+                       ledger.Line(account, earmark, currency, -amount, -amount)])
             disbursement = Disbursement.objects.create(
                 organisation=organisation, assistance=item, account=account, earmark=earmark,
-                amount=item.amount, paid_on=paid_on, entry=entry, made_by=made_by)
+                amount=amount, paid_on=paid_on, entry=entry, made_by=made_by)
             assistance_disburse(assistance=item, disbursed_by=made_by, method=method,
                                 reference=reference, expected_version=item.version)
             audit_record(action="fund.disbursement.made", actor=made_by, obj=disbursement,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from madad.accounts.roles import Capability
 from madad.core import access
+from madad.core.audit import audit_record
 from madad.fund import selectors, services
 from madad.fund.currencies import fund_currency
 from madad.fund.errors import FundRefused
@@ -87,7 +88,7 @@ def donation_create(request: HttpRequest) -> HttpResponse:
                         recorded_by=user, amount=data["amount"], currency=data["currency"],
                         received_on=data["received_on"], channel=data["channel"],
                         earmark=data["earmark"], account=data["account"], donor=giver,
-                        fee=data["fee"] if data["fee"] is not None else 0,
+                        fee=data["fee"] if data["fee"] is not None else "0",
                         rate=data["rate"], rate_source=data["rate_source"])
             except ValidationError as exc:
                 apply_errors(form, exc, {"name": "donor_name", "contact": "donor_contact"})
@@ -138,9 +139,12 @@ def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> H
         raise Http404
     donation = _donation_for(request, donation_id)
     names = _donor_names(request, [donation.donor] if donation.donor else [])
+    audit_record(action="fund.receipt.printed", request=request, obj=donation,
+                 fields=["receipt_number"])
     with translation.override(language):
         response = render(request, "fund/receipt.html", {
-            "donation": donation, "donor_name": names.get(donation.donor_id),
+            "donation": donation,
+            "donor_name": names.get(donation.donor_id) if donation.donor_id else None,
             "organisation": donation.organisation, "language": language,
             "reversed": getattr(donation.entry, "reversed_by", None) is not None,
             "fund_currency": fund_currency()})

@@ -62,7 +62,7 @@ def record_keys(features: Features, i: int, rarity: dict[str, int] | None = None
         for b in father:
             yield ("nf", a, b)
     year = int(features.birth_year[i])
-    district = int(features.district[i])
+    district = features.district_key[i]
     if year >= 0:
         for a in strong:
             yield ("ny", a, year // 2, district)
@@ -78,18 +78,26 @@ def token_rarity(features: Features) -> dict[str, int]:
     return counts
 
 
-def key_arrays(features: Features, start: int = 0, stop: int | None = None) -> tuple[
-        np.ndarray, np.ndarray]:
-    """(key hash, record index) for every key of records start..stop."""
+def key_arrays(features: Features, start: int = 0, stop: int | None = None, *,
+               chunk: int = 50_000) -> tuple[np.ndarray, np.ndarray]:
+    """(key hash, record index) for every key of records start..stop, built a chunk of
+    records at a time so that no list of millions of Python ints is ever held."""
     stop = features.n if stop is None else stop
-    hashes: list[int] = []
-    owners: list[int] = []
     rarity = token_rarity(features)
-    for i in range(start, stop):
-        for key in record_keys(features, i, rarity):
-            hashes.append(hash(key))
-            owners.append(i)
-    return np.array(hashes, dtype=np.int64), np.array(owners, dtype=np.int64)
+    hash_parts: list[np.ndarray] = []
+    owner_parts: list[np.ndarray] = []
+    for lo in range(start, stop, chunk):
+        hashes: list[int] = []
+        owners: list[int] = []
+        for i in range(lo, min(stop, lo + chunk)):
+            for key in record_keys(features, i, rarity):
+                hashes.append(hash(key))
+                owners.append(i)
+        hash_parts.append(np.array(hashes, dtype=np.int64))
+        owner_parts.append(np.array(owners, dtype=np.int64))
+    if not hash_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(hash_parts), np.concatenate(owner_parts)
 
 
 def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray, *,

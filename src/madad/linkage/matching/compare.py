@@ -39,46 +39,45 @@ MATCHED = 0.8  # a word with a partner at least this alike (Jaro-Winkler) is mat
 SOUND_ALIKE = 0.95  # two words with one consonant skeleton ("Munir", "Muneer")
 
 
-def _word_similarity(a: str, sa: str, b: str, sb: str) -> float:
-    sim = _jw(a, b)
-    if sa == sb and sa and sim < SOUND_ALIKE:
-        return SOUND_ALIKE
-    return sim
-
-
 def _forms_level(f: NameForm, g: NameForm, cross_script: bool) -> int:
     """5 the same words; 4 every strong word has a close partner (spelling variants);
     3 the words of one side are all in the other (a name with words added or left out);
     2 some strong words agree, but each side has one the other lacks (siblings, or heavy
     typos); 1 no strong word in common."""
-    if not cross_script and sorted(f.words) == sorted(g.words):
-        return 5
-    a, sa = (f.tokens, f.tokens) if cross_script else (f.words, f.tokens)
-    b, sb = (g.tokens, g.tokens) if cross_script else (g.words, g.tokens)
-    if cross_script and sorted(a) == sorted(b):
-        return 5
-    matched_a = unmatched_a = matched_b = unmatched_b = 0
+    if cross_script:
+        if f.sorted_tokens == g.sorted_tokens:
+            return 5
+        a, b = f.tokens, g.tokens
+    else:
+        if f.sorted_words == g.sorted_words:
+            return 5
+        a, b = f.words, g.words
+    ta, tb = f.tokens, g.tokens
+    jw = _jw
     best_b = [0.0] * len(b)
-    for x, wx, kx in zip(a, f.weights, sa, strict=True):
+    matched = unmatched_a = unmatched_b = 0
+    for x, kx, strong in zip(a, ta, f.strong, strict=True):
         best = 0.0
-        for k, (y, ky) in enumerate(zip(b, sb, strict=True)):
-            sim = 1.0 if kx == ky and cross_script else _word_similarity(x, kx, y, ky)
+        for k, y in enumerate(b):
+            sim = jw(x, y)
+            if kx == tb[k]:
+                sim = 1.0 if cross_script else max(sim, SOUND_ALIKE)
             if sim > best:
                 best = sim
             if sim > best_b[k]:
                 best_b[k] = sim
-        if wx == 1.0:
+        if strong:
             if best >= MATCHED:
-                matched_a += 1
+                matched += 1
             else:
                 unmatched_a += 1
-    for wy, best in zip(g.weights, best_b, strict=True):
-        if wy == 1.0:
+    for strong, best in zip(g.strong, best_b, strict=True):
+        if strong:
             if best >= MATCHED:
-                matched_b += 1
+                matched += 1
             else:
                 unmatched_b += 1
-    if not (matched_a or matched_b):
+    if not matched:
         return 1 if (unmatched_a or unmatched_b) else 3
     if unmatched_a == 0 and unmatched_b == 0:
         return 4
@@ -92,6 +91,8 @@ def name_level(x: tuple[NameForm, ...], y: tuple[NameForm, ...]) -> int:
     records share when they share one, on consonant skeletons across scripts otherwise."""
     if not x or not y:
         return 0
+    if x is y:
+        return 5
     shared = {f.urdu for f in x} & {f.urdu for f in y}
     best = 0
     for f in x:

@@ -27,6 +27,7 @@ class LinkResult:
     probability: np.ndarray
     weight: np.ndarray  # total match weight, bits (prior included)
     levels: np.ndarray  # (pairs, comparisons)
+    weights: np.ndarray  # (pairs, comparisons): each comparison's weight, bits
     params: model.Parameters
     candidates: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
@@ -114,7 +115,8 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     keep = np.flatnonzero(prob >= threshold)
     prior_weight = float(np.log2(params.prior / (1 - params.prior)))
     return LinkResult(left=left[keep], right=right[keep], probability=prob[keep],
-                      weight=total[keep] + prior_weight, levels=levels[keep], params=params,
+                      weight=total[keep] + prior_weight, levels=levels[keep],
+                      weights=weights[keep], params=params,
                       candidates=len(left), stats={"records": features.n})
 
 

@@ -49,26 +49,60 @@ class NameForm:
     words: tuple[str, ...]
     tokens: tuple[str, ...]
     weights: tuple[float, ...]  # of the words: weak words count a quarter
+    sorted_words: tuple[str, ...] = ()
+    sorted_tokens: tuple[str, ...] = ()
+    strong: tuple[bool, ...] = ()
 
 
-def _form_of_text(text: str) -> NameForm | None:
-    """The text's words in canonical form. Its script is the script most of its letters are
-    in: canonical words can be script-neutral ("muhammad" for محمد), so they are not a guide."""
-    words = canonical_words(text)
-    if not words:
-        return None
-    urdu_letters = len(_URDU.findall(text))
-    urdu = urdu_letters * 2 > sum(ch.isalpha() for ch in text)
-    tokens = tuple(skeleton(w) for w in words)
-    weights = tuple(0.25 if w in WEAK_WORDS else 1.0 for w in words)
-    return NameForm(urdu, tuple(words), tokens, weights)
+@lru_cache(maxsize=1 << 18)
+def _skeleton(word: str) -> str:
+    return skeleton(word)
 
 
 @lru_cache(maxsize=1 << 20)
-def name_forms(*texts: str) -> tuple[NameForm, ...]:
-    """The forms of a name given as several texts (romanised name, Urdu name, aliases)."""
-    forms = (_form_of_text(text) for text in texts if text)
-    return tuple(form for form in forms if form is not None)
+def _words(text: str) -> tuple[tuple[str, ...], bool]:
+    """A text's canonical words, and whether it is in Urdu script: the script most of its
+    letters are in (canonical words can be script-neutral: "muhammad" for محمد)."""
+    urdu_letters = len(_URDU.findall(text))
+    return tuple(canonical_words(text)), urdu_letters * 2 > sum(ch.isalpha() for ch in text)
+
+
+def _form(words: tuple[str, ...], urdu: bool) -> NameForm:
+    tokens = tuple(_skeleton(w) for w in words)
+    weights = tuple(0.25 if w in WEAK_WORDS else 1.0 for w in words)
+    return NameForm(urdu, words, tokens, weights, tuple(sorted(words)), tuple(sorted(tokens)),
+                    tuple(w not in WEAK_WORDS for w in words))
+
+
+_INTERNED: dict[tuple[NameForm, ...], tuple[NameForm, ...]] = {}
+
+
+def name_forms(*texts: str, joined: int = 0) -> tuple[NameForm, ...]:
+    """The forms of a name given as several texts (romanised name, Urdu name, aliases), one
+    form per text; the first `joined` texts are parts of one name (given and family name).
+    Equal results are one object, so that comparing a name with itself is a quick `is`."""
+    forms: list[NameForm] = []
+    parts: list[str] = []
+    script = False
+    for k, text in enumerate(texts):
+        if not text:
+            continue
+        words, urdu = _words(text)
+        if k < joined:
+            parts.extend(words)
+            script = urdu
+            continue
+        if words:
+            forms.append(_form(words, urdu))
+    if parts:
+        forms.insert(0, _form(tuple(parts), script))
+    key = tuple(forms)
+    found = _INTERNED.get(key)
+    if found is None:
+        if len(_INTERNED) > 1 << 21:
+            _INTERNED.clear()
+        found = _INTERNED[key] = key
+    return found
 
 
 def strong_tokens(forms: Iterable[NameForm]) -> frozenset[str]:
@@ -151,6 +185,7 @@ class Features:
     town: np.ndarray  # int32 code, -1 unknown
     district: np.ndarray
     household: np.ndarray  # int64, -1 unknown
+    district_key: list[str]  # the district as text (a gazetteer code or its words), for keys
 
 
 class Codes:
@@ -176,11 +211,12 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
     names, fathers, name_key, father_key = [], [], [], []
     birth_year, dob, cnic, cnic_text, phone, sex, town, district, household = (
         [], [], [], [], [], [], [], [], [])
+    district_key: list[str] = []
     for record in records:
         get = record.get
-        roman = f"{get('given_name') or ''} {get('family_name') or ''}".strip()
-        forms = name_forms(roman, get("full_name_ur") or "",
-                           *split_aliases(get("aliases") or ""))
+        forms = name_forms(get("given_name") or "", get("family_name") or "",
+                           get("full_name_ur") or "", *split_aliases(get("aliases") or ""),
+                           joined=2)
         names.append(forms)
         name_key.append(" ".join(sorted(strong_tokens(forms))))
         father = name_forms(get("father_name") or "")
@@ -204,13 +240,15 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
         code = get("place") or ""
         if code:
             parts = str(code).split(".")
-            district.append(places(".".join(parts[:2])) if len(parts) >= 2 else -1)
+            area = ".".join(parts[:2]) if len(parts) >= 2 else ""
             town.append(places(".".join(parts[:3])) if len(parts) >= 3 else -1)
         else:
             town_words, district_words = (place_words(get("town") or ""),
                                           place_words(get("district") or ""))
+            area = "d:" + district_words if district_words else ""
             town.append(places("t:" + town_words) if town_words else -1)
-            district.append(places("d:" + district_words) if district_words else -1)
+        district.append(places(area))
+        district_key.append(area)
         home = get("household")
         household.append(hash(("household", home)) if home not in (None, "") else -1)
     n = len(names)
@@ -225,6 +263,7 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
         town=np.array(town, dtype=np.int32).reshape(n),
         district=np.array(district, dtype=np.int32).reshape(n),
         household=np.array(household, dtype=np.int64).reshape(n),
+        district_key=district_key,
     )
 
 

@@ -1,6 +1,7 @@
 """Figures of the public incidents: the dashboard's breakdowns, the map's points and single
-counts for fact sheets. All are aggregated in the database over the one public selector and
-kept in the cache for MADAD_PUBLIC_CACHE_SECONDS (the public site may lag that far behind).
+counts for fact sheets. All are read through the one public selector (whitelisted columns
+only), added up here, and kept in the cache for MADAD_PUBLIC_CACHE_SECONDS (the public site
+may lag that far behind).
 
 "Victims" are people harmed, each counted once per incident: two acts against one person in
 one incident (injured and abducted) are one victim; one person harmed in two incidents is two.
@@ -17,22 +18,11 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from madad.core.access.public import PublicCount, suppress
+from madad.core.access.public import PUBLIC_VICTIM_ATTRIBUTES, PublicCount, suppress
 from madad.incidents.models import Act, Incident
 from madad.people.models import Sex
 from madad.public.selectors.incidents import ACT_LABELS, ACT_TYPES, PublicIncidents
@@ -100,28 +90,13 @@ class Figures:
     by_age: list[CountRow] = field(default_factory=list)
 
 
-def first_acts(selector: PublicIncidents) -> QuerySet[Act]:
-    """One act per victim per incident: counting these counts victims. Acts of one type are
-    already one per victim and incident (a unique constraint); otherwise an act is skipped when
-    the same victim has an earlier act in the same incident (an index lookup, not a sort)."""
-    acts = selector.acts().order_by()
-    if selector.filters.act:
-        return acts
-    earlier = Act.objects.filter(incident_id=OuterRef("incident_id"),
-                                 victim_id=OuterRef("victim_id"), id__lt=OuterRef("id"))
-    return acts.filter(~Exists(earlier))
-
-
-def _age_group() -> Case:
-    whens = [When(victim__age__isnull=True, then=Value("unknown"))]
+def age_group(age: int | None) -> str:
+    if age is None:
+        return "unknown"
     for code, _label, low, high in AGE_GROUPS:
-        if low is None:
-            continue
-        condition: dict[str, int] = {"victim__age__gte": low}
-        if high is not None:
-            condition["victim__age__lte"] = high
-        whens.append(When(**condition, then=Value(code)))
-    return Case(*whens, default=Value("unknown"), output_field=CharField())
+        if low is not None and age >= low and (high is None or age <= high):
+            return code
+    return "unknown"
 
 
 def dashboard_figures(selector: PublicIncidents) -> Figures:
@@ -129,45 +104,44 @@ def dashboard_figures(selector: PublicIncidents) -> Figures:
 
 
 def _dashboard(selector: PublicIncidents) -> Figures:
+    """Reads each kind of row once (incidents, their types, their victims) and adds them up
+    here: one definition of a victim for every breakdown, and no correlated subqueries."""
     gazetteer = selector.gazetteer
-    incidents = selector.queryset().order_by()
-    victims = first_acts(selector)
+    acts = selector.acts().order_by()
+    victims: dict[int, int] = dict(acts.values_list("incident_id").annotate(
+        v=Count("victim_id", distinct=True)).values_list("incident_id", "v"))
     figures = Figures()
     months: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    # grouped by day, not by a truncated month: SQLite would call a Python function per row
-    for column, key in ((0, "n"), (1, "v")):
-        rows = incidents.values("start_date", "start_precision").annotate(n=Count("id")) \
-            if column == 0 else victims.values(
-                start_date=F("incident__start_date"),
-                start_precision=F("incident__start_precision")).annotate(v=Count("id"))
-        for row in rows:
-            if row["start_precision"] == "year":
-                if column == 0:
-                    figures.month_unknown += row[key]
-            else:
-                months[row["start_date"].replace(day=1)][column] += row[key]
     districts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     towns: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for column, key in ((0, "n"), (1, "v")):
-        rows = incidents.values("place_id", "location_precision").annotate(n=Count("id")) \
-            if column == 0 else victims.values(
-                place_id=F("incident__place_id"),
-                location_precision=F("incident__location_precision")).annotate(v=Count("id"))
-        for row in rows:
-            place = gazetteer.generalise(row["place_id"], row["location_precision"])
-            for bucket, level in ((districts, "district"), (towns, "town")):
-                area = gazetteer.ancestor(place, level)
-                bucket[area.id if area else 0][column] += row[key]
-            if column == 0:
-                figures.incidents += row[key]
-            else:
-                figures.victims += row[key]
+    areas: dict[tuple[int, str], tuple[int, int]] = {}
+    for incident_id, start, precision, place_id, location_precision in (
+            selector.queryset().order_by().values_list(
+                "id", "start_date", "start_precision", "place_id", "location_precision")):
+        v = victims.get(incident_id, 0)
+        figures.incidents += 1
+        figures.victims += v
+        if precision == "year":
+            figures.month_unknown += 1
+        else:
+            month = months[start.replace(day=1)]
+            month[0] += 1
+            month[1] += v
+        key = (place_id, location_precision)
+        if key not in areas:
+            place = gazetteer.generalise(place_id, location_precision)
+            district, town = gazetteer.ancestor(place, "district"), gazetteer.ancestor(place,
+                                                                                       "town")
+            areas[key] = (district.id if district else 0, town.id if town else 0)
+        for bucket, area in zip((districts, towns), areas[key], strict=True):
+            bucket[area][0] += 1
+            bucket[area][1] += v
     figures.by_month = _month_series(months)
     figures.by_district = _place_rows(districts, gazetteer.by_id,
                                       _("Not known at district level"))
     figures.by_town = _place_rows(towns, gazetteer.by_id, _("Known only at district level"))
     figures.by_type = _type_rows(selector, victims)
-    _people(selector, figures, victims)
+    _people(selector, figures)
     return figures
 
 
@@ -195,35 +169,42 @@ def _place_rows(totals: dict[int, list[int]], places: dict[int, PublicPlace],
     return rows
 
 
-def _type_rows(selector: PublicIncidents, victims: QuerySet[Act]) -> list[Row]:
+def _type_rows(selector: PublicIncidents, victims: dict[int, int]) -> list[Row]:
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for row in (_TYPES_THROUGH.objects.filter(incident_id__in=selector.ids()).order_by()
-                .values("incidenttype_id").annotate(n=Count("incident_id"))):
-        counts[row["incidenttype_id"]][0] = row["n"]
-    for row in victims.values(type_id=F("incident__types")).annotate(v=Count("id")):
-        if row["type_id"] is not None:
-            counts[row["type_id"]][1] = row["v"]
+    for incident_id, type_id in _TYPES_THROUGH.objects.filter(
+            incident_id__in=selector.ids()).values_list("incident_id", "incidenttype_id"):
+        counts[type_id][0] += 1
+        counts[type_id][1] += victims.get(incident_id, 0)
     types = selector.types
     rows = [Row(key=types[t].code, label=types[t].label, incidents=n, victims=v)
-            for t, (n, v) in counts.items() if t in types and n]
+            for t, (n, v) in counts.items() if t in types]
     rows.sort(key=lambda r: (-r.incidents, r.label))
     return rows
 
 
-def _people(selector: PublicIncidents, figures: Figures, victims: QuerySet[Act]) -> None:
-    """Victims by what happened to them, and by sex and age group (suppressed)."""
-    # one act per victim, incident and type (a unique constraint): counting acts is exact
-    by_act = {r["act_type"]: r["n"] for r in selector.acts().order_by().values("act_type")
-              .annotate(n=Count("id"))}
-    figures.by_act = [(a, str(ACT_LABELS[a]), by_act.get(a, 0)) for a in ACT_TYPES]
+def _victims_by_person(acts: QuerySet[Act]) -> tuple[dict[str, int], dict[str, int]]:
+    """Victims (each once per incident) by sex and by age group, before suppression."""
     sexes: dict[str, int] = dict.fromkeys(SEXES, 0)
     ages: dict[str, int] = dict.fromkeys(AGE_GROUP_CODES, 0)
-    grouped = victims.values(sex=Coalesce("victim__sex", Value("unknown")),
-                             age_group=_age_group()).annotate(n=Count("id"))
-    for row in grouped:
-        sex = row["sex"] if row["sex"] in sexes else "unknown"
-        sexes[sex] += row["n"]
-        ages[row["age_group"]] += row["n"]
+    seen: set[tuple[int, int]] = set()
+    for incident_id, victim_id, sex, age in acts.values_list(
+            "incident_id", "victim_id", *(f"victim__{a}" for a in PUBLIC_VICTIM_ATTRIBUTES)):
+        if (incident_id, victim_id) in seen:
+            continue
+        seen.add((incident_id, victim_id))
+        sexes[sex if sex in sexes else "unknown"] += 1
+        ages[age_group(age)] += 1
+    return sexes, ages
+
+
+def _people(selector: PublicIncidents, figures: Figures) -> None:
+    """Victims by what happened to them, and by sex and age group (suppressed)."""
+    acts = selector.acts().order_by()
+    # one act per victim, incident and type (a unique constraint): counting acts is exact
+    by_act = dict(acts.values_list("act_type").annotate(n=Count("id"))
+                  .values_list("act_type", "n"))
+    figures.by_act = [(a, str(ACT_LABELS[a]), by_act.get(a, 0)) for a in ACT_TYPES]
+    sexes, ages = _victims_by_person(acts)
     sex_labels = dict(Sex.choices)
     figures.by_sex = [CountRow(key=k, label=str(sex_labels[k]), count=c)
                       for k, c in suppress(sexes).items()]
@@ -281,16 +262,16 @@ def count_incidents(selector: PublicIncidents) -> int:
 
 def count_victims(selector: PublicIncidents, *, sex: str = "", age_group: str = ""
                   ) -> PublicCount:
+    age_group_code = age_group
     """People harmed in the matching incidents; suppressed when narrowed by sex or age."""
     def compute() -> int:
-        acts = first_acts(selector)
-        if sex:
-            acts = acts.filter(victim__sex=sex)
-        if age_group:
-            acts = acts.annotate(age_group=_age_group()).filter(age_group=age_group)
-        return acts.count()
+        acts = selector.acts().order_by()
+        if not (sex or age_group_code):
+            return len(set(acts.values_list("incident_id", "victim_id")))
+        sexes, ages = _victims_by_person(acts.filter(victim__sex=sex) if sex else acts)
+        return ages[age_group_code] if age_group_code else sum(sexes.values())
 
-    n = cached("count-victims", f"{selector.filters.key()}|{sex}|{age_group}", compute)
-    if sex or age_group:
+    n = cached("count-victims", f"{selector.filters.key()}|{sex}|{age_group_code}", compute)
+    if sex or age_group_code:
         return suppress({"n": n})["n"]
     return PublicCount(value=n)
