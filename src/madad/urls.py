@@ -24,6 +24,7 @@ urlpatterns = [
     path("fund/", include("madad.fund.urls")),
     path("public/", include("madad.public.urls")),
     path("publications/", include("madad.public.staff_urls")),
+    path("duplicates/", include("madad.linkage.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -31,6 +31,7 @@ from madad.evidence.api import router as evidence_router  # noqa: E402
 from madad.fund.api import router as fund_router  # noqa: E402
 from madad.households.api import router as households_router  # noqa: E402
 from madad.incidents.api import router as incidents_router  # noqa: E402
+from madad.linkage.api import router as linkage_router  # noqa: E402
 from madad.people.api import router as people_router  # noqa: E402
 from madad.places.api import router as places_router  # noqa: E402
 from madad.referrals.api import router as referrals_router  # noqa: E402
@@ -42,6 +43,7 @@ api.add_router("/places", places_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/testimonies", testimonies_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/linkage", linkage_router)
 api.add_router("/households", households_router)
 api.add_router("/cases", cases_router)
 api.add_router("/assessments", assessments_router)

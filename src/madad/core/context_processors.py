@@ -16,6 +16,7 @@ _MENU = [
     (None, "home", _("Home")),
     (Capability.INCIDENT_VIEW, "incidents:list", _("Incidents")),
     (Capability.PERSON_VIEW, "people:list", _("People")),
+    (Capability.LINKAGE_REVIEW, "linkage:queue", _("Duplicates")),
     (Capability.HOUSEHOLD_VIEW, "households:list", _("Households")),
     (Capability.CASE_EDIT, "cases:list", _("Cases")),
     (Capability.CASE_EDIT, "cases:my_day", _("My day")),

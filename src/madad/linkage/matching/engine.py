@@ -39,38 +39,51 @@ class LinkResult:
 _SHARED: dict[str, Any] = {}
 
 
-def _similarities_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    features, left, right = _SHARED["features"], _SHARED["left"], _SHARED["right"]
+def _levels_chunk(bounds: tuple[int, int]) -> np.ndarray:
+    pool, first, second = _SHARED["pool"], _SHARED["first"], _SHARED["second"]
     lo, hi = bounds
-    return (compare.name_levels(features, left[lo:hi], right[lo:hi], "name"),
-            compare.name_levels(features, left[lo:hi], right[lo:hi], "father"))
+    out = np.empty(hi - lo, dtype=np.int8)
+    level = compare.name_level
+    for k, (i, j) in enumerate(zip(first[lo:hi].tolist(), second[lo:hi].tolist(),
+                                   strict=True)):
+        out[k] = level(pool[i], pool[j])
+    return out
 
 
-def _similarities(features: Features, left: np.ndarray, right: np.ndarray, workers: int,
-                  progress: Progress | None, span: tuple[float, float]) -> tuple[
-                      np.ndarray, np.ndarray]:
-    n = len(left)
+def _name_levels(features: Features, left: np.ndarray, right: np.ndarray, workers: int,
+                 progress: Progress | None, span: tuple[float, float]) -> tuple[
+                     np.ndarray, np.ndarray]:
+    """The name and father's-name levels of the pairs, each distinct pair of names compared
+    once (common names recur), in `workers` processes."""
+    jobs = []
+    for ids in (features.name_id, features.father_id):
+        a, b = ids[left].astype(np.int64), ids[right].astype(np.int64)
+        codes = (np.minimum(a, b) << 32) | np.maximum(a, b)
+        unique, inverse = np.unique(codes, return_inverse=True)
+        jobs.append((unique, inverse))
+    first = np.concatenate([u >> 32 for u, _ in jobs])
+    second = np.concatenate([u & 0xFFFFFFFF for u, _ in jobs])
+    n = len(first)
     bounds = [(lo, min(n, lo + CHUNK)) for lo in range(0, n, CHUNK)]
-    names = np.empty(n, dtype=np.int8)
-    fathers = np.empty(n, dtype=np.int8)
-    _SHARED.update(features=features, left=left, right=right)
+    levels = np.empty(n, dtype=np.int8)
+    _SHARED.update(pool=features.pool, first=first, second=second)
     try:
         if workers > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
-                results = pool.imap(_similarities_chunk, bounds)
-                for k, ((lo, hi), (a, b)) in enumerate(zip(bounds, results, strict=True)):
-                    names[lo:hi], fathers[lo:hi] = a, b
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.imap(_levels_chunk, bounds)
+                for k, ((lo, hi), out) in enumerate(zip(bounds, results, strict=True)):
+                    levels[lo:hi] = out
                     if progress:
                         progress("compare", span[0] + (span[1] - span[0]) * (k + 1) / len(bounds))
         else:
             for k, (lo, hi) in enumerate(bounds):
-                names[lo:hi], fathers[lo:hi] = _similarities_chunk((lo, hi))
+                levels[lo:hi] = _levels_chunk((lo, hi))
                 if progress:
                     progress("compare", span[0] + (span[1] - span[0]) * (k + 1) / len(bounds))
     finally:
         _SHARED.clear()
-    return names, fathers
+    split = len(jobs[0][0])
+    return levels[:split][jobs[0][1]], levels[split:][jobs[1][1]]
 
 
 def _random_pairs(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -97,7 +110,7 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     left, right = blocking.candidate_pairs(features)
     if progress:
         progress("block", 0.2)
-    sims = _similarities(features, left, right, workers, progress, (0.2, 0.8))
+    sims = _name_levels(features, left, right, workers, progress, (0.2, 0.8))
     levels = compare.levels(features, left, right, sims)
     params = params or model.Parameters()
     if train and len(levels):

@@ -173,6 +173,9 @@ class Features:
     n: int
     names: list[tuple[NameForm, ...]]
     fathers: list[tuple[NameForm, ...]]
+    pool: list[tuple[NameForm, ...]]  # every distinct name, once; name_id/father_id index it
+    name_id: np.ndarray  # int32
+    father_id: np.ndarray
     name_key: list[str]  # the name's strong tokens, for term frequencies and blocking
     name_tf: np.ndarray  # share of records with the same name_key
     father_tf: np.ndarray
@@ -209,6 +212,7 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
     this_year = (today or dt.date.today()).year
     places = places or Codes()
     names, fathers, name_key, father_key = [], [], [], []
+    pool_ids: dict[int, int] = {}  # names are interned: one object per distinct name
     birth_year, dob, cnic, cnic_text, phone, sex, town, district, household = (
         [], [], [], [], [], [], [], [], [])
     district_key: list[str] = []
@@ -252,8 +256,16 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
         home = get("household")
         household.append(hash(("household", home)) if home not in (None, "") else -1)
     n = len(names)
+    name_id, father_id = ([pool_ids.setdefault(id(forms), len(pool_ids)) for forms in column]
+                          for column in (names, fathers))
+    pool = [None] * len(pool_ids)  # type: ignore[list-item]
+    for column in (names, fathers):
+        for forms in column:
+            pool[pool_ids[id(forms)]] = forms
     return Features(
-        n=n, names=names, fathers=fathers, name_key=name_key,
+        n=n, names=names, fathers=fathers, name_key=name_key, pool=pool,
+        name_id=np.array(name_id, dtype=np.int32).reshape(n),
+        father_id=np.array(father_id, dtype=np.int32).reshape(n),
         name_tf=_term_frequencies(name_key), father_tf=_term_frequencies(father_key),
         birth_year=np.array(birth_year, dtype=np.int16).reshape(n),
         dob=np.array(dob, dtype=np.int32).reshape(n),
