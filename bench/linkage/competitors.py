@@ -1,7 +1,8 @@
 """splink (DuckDB) and recordlinkage on the same records as Madad's matcher.
 
 Both get the records with the cleaning any user of them would do (lower case, punctuation
-gone, CNIC and phone as digits, a birth year from the date of birth or the age) and a sensible
+gone, CNIC and phone as digits, a birth year from the date of birth or the age, towns and
+districts looked up in the gazetteer as Madad's matcher gets them) and a sensible
 model for this data: Jaro-Winkler name levels, CNIC within one edit, birth year near, exact
 phone, sex, town and district, and blocking rules of the same kinds as Madad's. What they do
 not get is Madad's name normalisation (people.names): the romanised variants, honorifics and
@@ -34,9 +35,14 @@ def _digits(value: str) -> str | None:
     return found or None
 
 
-def frame(records: Sequence[dict[str, str]]) -> Any:
+def frame(records: Sequence[dict[str, str]], gazetteer: dict[str, str] | None = None) -> Any:
+    """The records as a DataFrame, cleaned; towns and districts looked up in the same gazetteer
+    Madad's matcher gets (in either script), as codes."""
     import pandas as pd
 
+    from madad.linkage.matching.features import _gazetteer_code
+
+    gazetteer = gazetteer or {}
     rows = []
     for i, r in enumerate(records):
         dob = r.get("date_of_birth") or None
@@ -48,28 +54,34 @@ def frame(records: Sequence[dict[str, str]]) -> Any:
         phone = _digits(r.get("phone", ""))
         if phone and phone.startswith("92"):
             phone = "0" + phone[2:]
+        town = _gazetteer_code(gazetteer, r.get("town", "")) or _text(r.get("town", ""))
+        district = _gazetteer_code(gazetteer, r.get("district", "")) or _text(
+            r.get("district", ""))
+        if town and district and not town.startswith(district + "."):
+            town = None  # a town code names its district: "khi.south.lyari"
+        if town and not district and "." in town:
+            district = ".".join(town.split(".")[:2])
         rows.append({"unique_id": i, "given_name": _text(r.get("given_name", "")),
                      "family_name": _text(r.get("family_name", "")),
                      "full_name_ur": _text(r.get("full_name_ur", "")),
                      "father_name": _text(r.get("father_name", "")),
                      "dob": dob, "birth_year": year,
                      "cnic": _digits(r.get("cnic", "")), "phone": phone,
-                     "sex": r.get("sex") or None, "town": _text(r.get("town", "")),
-                     "district": _text(r.get("district", ""))})
+                     "sex": r.get("sex") or None, "town": town, "district": district})
     df = pd.DataFrame(rows)
     df["birth_year"] = df["birth_year"].astype("Int64")
     return df
 
 
-def run_splink(records: Sequence[dict[str, str]], *, threshold: float = 0.5) -> tuple[
-        np.ndarray, np.ndarray]:
+def run_splink(records: Sequence[dict[str, str]], *, threshold: float = 0.5,
+               gazetteer: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Trained as splink's documentation recommends: the prior from deterministic rules, u by
     random sampling, m by EM over two blocking rules; predicted at `threshold`."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     logging.getLogger("splink").setLevel(logging.WARNING)
-    df = frame(records)
+    df = frame(records, gazetteer)
     db_api = DuckDBAPI()
     data = db_api.register(df)
     settings = SettingsCreator(
@@ -131,15 +143,15 @@ def _birth_year_comparison() -> Any:
     )
 
 
-def run_recordlinkage(records: Sequence[dict[str, str]], *, threshold: float = 0.5) -> tuple[
-        np.ndarray, np.ndarray]:
+def run_recordlinkage(records: Sequence[dict[str, str]], *, threshold: float = 0.5,
+                      gazetteer: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """recordlinkage's unsupervised ECM classifier on its comparison vectors, with blocking
     on the same kinds of keys (its Index unions several blocks)."""
     import pandas as pd
     import recordlinkage
 
     logging.getLogger("recordlinkage").setLevel(logging.ERROR)
-    df = frame(records).set_index("unique_id")
+    df = frame(records, gazetteer).set_index("unique_id")
     df["cnic_a"] = df["cnic"].str[:9]
     df["cnic_b"] = df["cnic"].str[5:13]
     candidates = None

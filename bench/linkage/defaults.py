@@ -1,4 +1,4 @@
-"""Writes src/madad/linkage/default_parameters.json: the model trained on 100,000 synthetic
+"""Writes src/madad/linkage/matching/default_parameters.json: the model trained on 100,000 synthetic
 records, which the duplicate check uses until an organisation's first batch run has trained
 its own. Run it again after changing the comparisons: `python -m bench.linkage.defaults`."""
 
@@ -11,7 +11,7 @@ from bench.linkage.generate import generate
 from madad.linkage.matching import link
 from madad.linkage.matching.features import prepare
 
-TARGET = Path(__file__).resolve().parents[2] / "src/madad/linkage/default_parameters.json"
+TARGET = Path(__file__).resolve().parents[2] / "src/madad/linkage/matching/default_parameters.json"
 
 
 def main(n: int = 100_000) -> None:

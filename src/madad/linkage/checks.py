@@ -9,10 +9,7 @@ decrypted, in memory, and scored with the organisation's latest trained model.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,7 +21,7 @@ from madad.linkage import incidents as incident_matching
 from madad.linkage import keys
 from madad.linkage.evidence import evidence_of
 from madad.linkage.matching import score_against
-from madad.linkage.matching.model import Parameters
+from madad.linkage.matching.model import Parameters, default_parameters
 from madad.linkage.models import LinkageRun, PersonMatchKey
 from madad.linkage.records import records_of
 from madad.people.identity import normalise_cnic, normalise_phone
@@ -35,16 +32,6 @@ from madad.people.names import name_keys
 PER_KEY = 50  # candidates read per key: a very common key cannot flood the check
 MAX_CANDIDATES = 60
 DEFAULT_THRESHOLD = 0.5
-_DEFAULTS = Path(__file__).with_name("default_parameters.json")
-
-
-@lru_cache(maxsize=1)
-def default_parameters() -> Parameters:
-    """Parameters trained on the synthetic benchmark data (bench/linkage), used until the
-    organisation's first batch run has trained its own."""
-    return Parameters.from_dict(json.loads(_DEFAULTS.read_text(encoding="utf-8")))
-
-
 def current_parameters(organisation_id: int) -> tuple[Parameters, float]:
     """The organisation's latest trained model and review threshold."""
     run = (LinkageRun.objects.filter(organisation_id=organisation_id,

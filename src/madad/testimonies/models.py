@@ -3,6 +3,9 @@
 Consent is kept as a history: each decision (given, withdrawn) is a new row, never an edit, so
 that what was allowed on any day can be answered later. The database refuses updates of
 consent rows (see migration 0002).
+
+Sharing with a human-rights organisation and referral to a partner name their recipient: consent
+for one organisation never covers another.
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ class ConsentPurpose(models.TextChoices):
 
 # Purposes whose consent names the one organisation it allows; consent for one does not cover
 # another.
-PURPOSES_WITH_RECIPIENT = frozenset({ConsentPurpose.HUMAN_RIGHTS_SHARING})
+PURPOSES_WITH_RECIPIENT = frozenset({ConsentPurpose.HUMAN_RIGHTS_SHARING,
+                                     ConsentPurpose.REFERRAL})
 
 
 class ConsentDecision(models.TextChoices):
@@ -113,11 +117,16 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("consent records")
         indexes = [models.Index(fields=["person", "purpose", "date"])]
         constraints = [
+            # Referral consent recorded before it named its partner (migration 0003) has no
+            # recipient and covers no partner; rows are never updated, so those stay. New ones
+            # without a recipient are refused by a database trigger (migration 0003) and by
+            # services.consent_give.
             models.CheckConstraint(
-                condition=(models.Q(purpose="human_rights_sharing")
-                           & models.Q(recipient__isnull=False))
-                | (~models.Q(purpose="human_rights_sharing") & models.Q(recipient__isnull=True)),
-                name="consent_recipient_only_and_always_for_human_rights_sharing",
+                condition=models.Q(purpose="human_rights_sharing", recipient__isnull=False)
+                | models.Q(purpose="referral")
+                | (~models.Q(purpose__in=["human_rights_sharing", "referral"])
+                   & models.Q(recipient__isnull=True)),
+                name="consent_recipient_only_for_sharing_and_referral",
             ),
         ]
 

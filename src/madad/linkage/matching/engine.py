@@ -120,8 +120,11 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
                              total_pairs=features.n * (features.n - 1) / 2)
     if progress:
         progress("score", 0.9)
-    name_tf = np.maximum(features.name_tf[left], features.name_tf[right])
-    father_tf = np.maximum(features.father_tf[left], features.father_tf[right])
+    # Term frequencies only with parameters trained on these very records: frequencies in
+    # another (or a tiny) population are not comparable with the ones the model learnt.
+    name_tf = np.maximum(features.name_tf[left], features.name_tf[right]) if train else None
+    father_tf = (np.maximum(features.father_tf[left], features.father_tf[right]) if train
+                 else None)
     weights = model.match_weights(levels, params, name_tf=name_tf, father_tf=father_tf)
     total = weights.sum(axis=1)
     prob = model.probability(total, params)

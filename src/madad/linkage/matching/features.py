@@ -135,12 +135,32 @@ def phone_digits(value: Any) -> str:
     return found if 10 <= len(found) <= 15 else ""
 
 
+def _place_folded(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+|[\u0600-\u06FF]+", normalise_urdu(text or "").casefold())
+    return [w for w in words if w not in _PLACE_NOISE and len(w) > 1]
+
+
 @lru_cache(maxsize=4096)
 def place_words(text: str) -> str:
     """A place name as a key both scripts share: "Lyari Town", "لیاری ٹاؤن" → "lr"."""
-    words = re.findall(r"[a-z0-9]+|[\u0600-\u06FF]+", normalise_urdu(text or "").casefold())
-    keep = sorted({skeleton(w) for w in words if w not in _PLACE_NOISE and len(w) > 1} - {""})
-    return " ".join(keep)
+    return " ".join(sorted({skeleton(w) for w in _place_folded(text)} - {""}))
+
+
+@lru_cache(maxsize=4096)
+def _place_lookup_keys(text: str) -> tuple[str, ...]:
+    """The keys a gazetteer is searched with: the folded words first (exact), then their
+    skeletons (so that "SITE" stays apart from "South" when the words are known)."""
+    folded = " ".join(sorted(set(_place_folded(text))))
+    shape = place_words(text)
+    return tuple(k for k in (f"f:{folded}" if folded else "", f"s:{shape}" if shape else "")
+                 if k)
+
+
+def _gazetteer_code(gazetteer: Mapping[str, str], text: str) -> str:
+    for key in _place_lookup_keys(text):
+        if key in gazetteer:
+            return gazetteer[key]
+    return ""
 
 
 def _date(value: Any) -> dt.date | None:
@@ -207,8 +227,11 @@ _EPOCH = dt.date(1970, 1, 1)
 
 
 def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = None,
-            places: Codes | None = None) -> Features:
-    """Features of the records, in their order."""
+            places: Codes | None = None,
+            gazetteer: Mapping[str, str] | None = None) -> Features:
+    """Features of the records, in their order. `gazetteer` maps place names (as
+    `place_words` gives them, in either script) to gazetteer codes, for records that name
+    their town and district instead of giving a code."""
     this_year = (today or dt.date.today()).year
     places = places or Codes()
     names, fathers, name_key, father_key = [], [], [], []
@@ -242,6 +265,9 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
         phone.append(int(tel) if tel else -1)
         sex.append(_SEX.get(str(get("sex") or "").casefold(), 0))
         code = get("place") or ""
+        if not code and gazetteer:
+            code = (_gazetteer_code(gazetteer, get("town") or "")
+                    or _gazetteer_code(gazetteer, get("district") or ""))
         if code:
             parts = str(code).split(".")
             area = ".".join(parts[:2]) if len(parts) >= 2 else ""
@@ -286,3 +312,14 @@ def _term_frequencies(keys: list[str]) -> np.ndarray:
             counts[key] = counts.get(key, 0) + 1
     total = max(1, sum(counts.values()))
     return np.array([counts.get(k, 0) / total if k else 0.0 for k in keys], dtype=np.float64)
+
+
+def gazetteer_names(rows: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """A `gazetteer` for prepare() from gazetteer rows (code, name, name_ur): both names of
+    every place, the larger place winning when two share a name."""
+    found: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: r["code"].count(".")):
+        for name in (row.get("name", ""), row.get("name_ur", "")):
+            for key in _place_lookup_keys(name):
+                found.setdefault(key, row["code"])
+    return found

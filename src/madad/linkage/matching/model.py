@@ -20,8 +20,11 @@ Parameters are estimated from the data alone, with no labels:
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -282,3 +285,13 @@ def describe(params: Parameters) -> list[dict[str, Any]]:
         {"level": level, "m": params.m[c][level], "u": params.u[c][level],
          "weight": float(tables[c][level])} for level in range(1, SIZES[c])]}
         for c, name in enumerate(NAMES)]
+
+
+DEFAULTS = Path(__file__).with_name("default_parameters.json")
+
+
+@lru_cache(maxsize=1)
+def default_parameters() -> Parameters:
+    """Parameters trained on the synthetic benchmark data (bench/linkage/defaults.py), for
+    scoring before an organisation's own data has trained any."""
+    return Parameters.from_dict(json.loads(DEFAULTS.read_text(encoding="utf-8")))
