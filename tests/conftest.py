@@ -31,24 +31,34 @@ def _files_in_a_temporary_directory(
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("files"))
 
 
+_GUARDS = (audit_guard, ledger_guard)  # append-only tables: the audit trail, the fund ledger
+
+
 @pytest.fixture(autouse=True)
-def _lift_audit_guard_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Transactional tests end with a flush of every table, which the append-only audit (and
-    fund ledger) triggers rightly refuse; lift them for that flush only and put them back next
-    test. The database is requested here first so that this teardown runs before its flush
-    (a test naming `transactional_db` as an argument would otherwise flush first)."""
-    transactional = "transactional_db" in request.fixturenames or "live_server" in \
-        request.fixturenames
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        for alias in connections:
-            audit_guard.install(connections[alias])
-            ledger_guard.install(connections[alias])
+def _append_only_guards(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every database test runs with the append-only triggers in place.
+
+    A transactional test ends with a flush of every table, which those triggers rightly
+    refuse: they are lifted for that flush (this teardown runs before the flush because the
+    database fixture is requested here first) and put back by the next test. In an ordinary
+    test they are (re)installed inside its transaction, which rolls back with it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = "transactional_db" in names or "live_server" in names or bool(
+        marker and marker.kwargs.get("transaction"))
+    if not (transactional or marker is not None or "db" in names):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    for alias in connections:
+        for guard in _GUARDS:
+            guard.install(connections[alias])
     yield
     if transactional:
         for alias in connections:
-            audit_guard.remove(connections[alias])
-            ledger_guard.remove(connections[alias])  # the fund's append-only ledger, alike
+            for guard in _GUARDS:
+                guard.remove(connections[alias])
 
 
 @pytest.fixture

@@ -31,9 +31,12 @@ def _production() -> dict[str, str]:
 
 
 def _env(var_dir: Path, settings: dict[str, str]) -> dict[str, str]:
-    """This process's environment without any Madad setting or database URL, plus these."""
+    """This process's environment without any Madad setting or database URL, plus these.
+    (DJANGO_ALLOW_ASYNC_UNSAFE is set while browser tests run in this process; a deployment
+    never has it.)"""
+    dropped = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MADAD_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+           if not k.startswith("MADAD_") and k not in dropped}
     env["MADAD_VAR_DIR"] = str(var_dir)
     env.update(settings)
     return env

@@ -51,7 +51,7 @@ def test_an_idle_session_has_ended(client_signed_in) -> None:
     Session.objects.filter(pk=_stored_session(client_signed_in).pk).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
-    response = client_signed_in.get("/")
+    response = client_signed_in.get("/people/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 

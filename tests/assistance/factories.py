@@ -62,16 +62,17 @@ def set_limit(organisation: Organisation, kind: str, amount: str) -> Limit:
                                           defaults={"max_amount": Decimal(amount)})[0]
 
 
-def give_referral_consent(person: Person, recorded_by: User,
+def give_referral_consent(person: Person, recorded_by: User, partner: Organisation,
                           on: dt.date | None = None) -> None:
-    consent_give(purpose=ConsentPurpose.REFERRAL, person=person, recorded_by=recorded_by,
-                 date=on or timezone.localdate())
+    """The person consents to referral to `partner` (and to no other)."""
+    consent_give(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner,
+                 recorded_by=recorded_by, date=on or timezone.localdate())
 
 
-def withdraw_referral_consent(person: Person, recorded_by: User,
+def withdraw_referral_consent(person: Person, recorded_by: User, partner: Organisation,
                               on: dt.date | None = None) -> None:
-    consent_withdraw(purpose=ConsentPurpose.REFERRAL, person=person, recorded_by=recorded_by,
-                     date=on or timezone.localdate())
+    consent_withdraw(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner,
+                     recorded_by=recorded_by, date=on or timezone.localdate())
 
 
 def make_incident(organisation: Organisation, user: User, **values: Any) -> Incident:

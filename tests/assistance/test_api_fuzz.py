@@ -62,7 +62,7 @@ def world(caseworker: User, coordinator: User, finance: User, administrator: Use
     make_assistance(case=case, requested_by=caseworker)
     make_assistance(case=case, requested_by=coordinator, amount=None, kind="food",
                     in_kind="Rations")
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral_send(case=case, person=case.household.head, partner=partner_org,
                   service="Counselling", sent_by=caseworker)
     from django.utils import timezone

@@ -138,7 +138,7 @@ def test_a_partner_reads_its_referral_and_a_caseworker_a_claim(
     partner = make_user(Role.PARTNER, organisation=partner_org, totp=False,
                         full_name="Rabia Lawyer")
     case = make_case(caseworker=caseworker, status="assisting")
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral = referral_send(case=case, person=case.household.head, partner=partner_org,
                              service="Legal representation at the hearings",
                              shared_summary="Threatened after filing the FIR.",

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def referral(caseworker: User, case: Case, partner_org: Organisation) -> Referral:
-    give_referral_consent(case.household.head, caseworker,
+    give_referral_consent(case.household.head, caseworker, partner_org,
                           on=timezone.localdate() - dt.timedelta(days=2))
     return referral_send(case=case, person=case.household.head, partner=partner_org,
                          service="Trauma counselling", shared_summary="Lost her husband",
@@ -43,7 +43,7 @@ def other_referral(caseworker: User, make_user: Any) -> Referral:
     """A referral of another case to another partner."""
     clinic = Organisation.objects.create(name="City clinic (test)", kind="hospital")
     case = make_case(caseworker=caseworker)
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, clinic)
     return referral_send(case=case, person=case.household.head, partner=clinic,
                          service="Physiotherapy", sent_by=caseworker)
 
@@ -81,7 +81,7 @@ def test_after_consent_is_withdrawn_the_partner_no_longer_sees_the_referral(
     url = reverse("referrals:detail", args=[referral.pk])
     assert client.get(url).status_code == 200
     assert url in client.get(reverse("referrals:list")).content.decode()
-    withdraw_referral_consent(referral.person, caseworker)
+    withdraw_referral_consent(referral.person, caseworker, referral.partner)
     assert client.get(url).status_code == 404
     listed = client.get(reverse("referrals:list")).content.decode()
     assert url not in listed
@@ -95,10 +95,10 @@ def test_after_consent_is_withdrawn_the_partner_no_longer_sees_the_referral(
 
 def test_consent_given_again_restores_the_sharing(caseworker: User, partner_user: User,
                                                   referral: Referral) -> None:
-    withdraw_referral_consent(referral.person, caseworker,
+    withdraw_referral_consent(referral.person, caseworker, referral.partner,
                               on=timezone.localdate() - dt.timedelta(days=1))
     assert not access.visible_to(partner_user, Referral).exists()
-    give_referral_consent(referral.person, caseworker)
+    give_referral_consent(referral.person, caseworker, referral.partner)
     assert access.visible_to(partner_user, Referral).exists()
 
 
@@ -118,18 +118,21 @@ def test_a_withdrawn_referral_is_gone_for_the_partner(caseworker: User, partner_
     [("given", 5), ("withdrawn", 3), ("given", 0)],
     [("given", -1)],  # decided for tomorrow: not yet in force
     [("withdrawn", 2), ("given", 2)],  # same day: the later record wins
+    [("given", 3, "other")],  # consent names another partner
+    [("given", 3), ("withdrawn", 1, "other")],  # withdrawn for another partner only
 ])
 def test_the_list_filter_agrees_with_consent_covers(caseworker: User, case: Case,
                                                     partner_org: Organisation,
-                                                    history: list[tuple[str, int]]) -> None:
+                                                    history: list[tuple[Any, ...]]) -> None:
     person = case.household.head
+    other = Organisation.objects.create(name="Another partner (test)", kind="ngo")
     referral = Referral.objects.create(
         organisation=case.organisation, case=case, partner=partner_org, person=person,
         service="Shelter", sent_by=caseworker)
-    for decision, days_ago in history:
+    for decision, days_ago, *whom in history:
         ConsentRecord.objects.create(
             organisation=case.organisation, person=person, purpose="referral",
-            decision=decision, date=timezone.localdate() - dt.timedelta(days=days_ago),
-            recorded_by=caseworker)
+            recipient=other if whom else partner_org, decision=decision,
+            date=timezone.localdate() - dt.timedelta(days=days_ago), recorded_by=caseworker)
     in_list = with_consent_in_force(Referral.objects.filter(pk=referral.pk)).exists()
     assert in_list == consent_covers(purpose="referral", person=person, recipient=partner_org)

@@ -41,7 +41,7 @@ def test_without_consent_the_referral_is_refused(client: Any, bearer: Bearer,
 def test_the_partner_reads_and_answers_only_its_referral(
         client: Any, bearer: Bearer, caseworker: User, partner_user: User, case: Case,
         partner_org: Organisation) -> None:
-    give_referral_consent(case.household.head, caseworker,
+    give_referral_consent(case.household.head, caseworker, partner_org,
                           on=timezone.localdate() - dt.timedelta(days=1))
     sent = _post(client, URL, bearer(caseworker), _body(case, partner_org))
     assert sent.status_code == 201, sent.content
@@ -61,7 +61,7 @@ def test_the_partner_reads_and_answers_only_its_referral(
     assert_error_shape(_post(client, f"{URL}/{referral_id}/respond", bearer(partner_user),
                              {"decision": "accept"}), 409, "conflict")
 
-    withdraw_referral_consent(case.household.head, caseworker)
+    withdraw_referral_consent(case.household.head, caseworker, partner_org)
     assert_error_shape(client.get(f"{URL}/{referral_id}", headers=bearer(partner_user)), 404)
     assert client.get(URL, headers=bearer(partner_user)).json()["items"] == []
     assert_error_shape(_post(client, URL, bearer(caseworker), _body(case, partner_org)), 403,
@@ -72,7 +72,7 @@ def test_the_partner_reads_and_answers_only_its_referral(
 def test_staff_without_the_case_get_404(request: pytest.FixtureRequest, client: Any,
                                         bearer: Bearer, caseworker: User, case: Case,
                                         partner_org: Organisation, who: str) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     headers = bearer(request.getfixturevalue(who))
     assert_error_shape(_post(client, URL, headers, _body(case, partner_org)), 404)
     assert client.get(URL, headers=headers).json()["items"] == []
@@ -81,7 +81,7 @@ def test_staff_without_the_case_get_404(request: pytest.FixtureRequest, client: 
 def test_a_bad_decision_is_a_field_error(client: Any, bearer: Bearer, caseworker: User,
                                          partner_user: User, case: Case,
                                          partner_org: Organisation) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral_id = _post(client, URL, bearer(caseworker), _body(case, partner_org)).json()["id"]
     response = _post(client, f"{URL}/{referral_id}/respond", bearer(partner_user),
                      {"decision": "maybe"})

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from madad.accounts.models import Organisation, User
+from madad.accounts.roles import Role
 from madad.cases.models import Case
 from madad.core.models import AuditEvent
 from madad.referrals.models import Referral
@@ -50,15 +54,15 @@ def test_consent_given_for_a_later_date_does_not_cover_today(
     from madad.testimonies.models import ConsentRecord
 
     ConsentRecord.objects.create(organisation=case.organisation, person=case.household.head,
-                                 purpose="referral", decision="given", date=tomorrow,
-                                 recorded_by=caseworker)
+                                 purpose="referral", recipient=partner_org,
+                                 decision="given", date=tomorrow, recorded_by=caseworker)
     with pytest.raises(ConsentMissing):
         _send(case, caseworker, partner_org)
 
 
 def test_with_consent_the_referral_is_sent_with_only_what_it_shares(
         caseworker: User, case: Case, partner_org: Organisation) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral = _send(case, caseworker, partner_org, shared_summary="Needs a lawyer for the FIR")
     assert (referral.status, referral.partner, referral.organisation) == (
         "sent", partner_org, caseworker.organisation)
@@ -73,26 +77,66 @@ def test_with_consent_the_referral_is_sent_with_only_what_it_shares(
 
 def test_the_phone_number_is_shared_only_when_ticked(caseworker: User, case: Case,
                                                     partner_org: Organisation) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     assert _send(case, caseworker, partner_org, share_phone=True).shared_phone == "0399-1234567"
 
 
 def test_after_consent_is_withdrawn_no_new_referral_can_be_sent(
         caseworker: User, case: Case, partner_org: Organisation) -> None:
     person = case.household.head
-    give_referral_consent(person, caseworker, on=timezone.localdate() - dt.timedelta(days=3))
+    give_referral_consent(person, caseworker, partner_org,
+                          on=timezone.localdate() - dt.timedelta(days=3))
     _send(case, caseworker, partner_org)
-    withdraw_referral_consent(person, caseworker)
+    withdraw_referral_consent(person, caseworker, partner_org)
     with pytest.raises(ConsentMissing):
         _send(case, caseworker, partner_org)
     assert Referral.objects.count() == 1
+
+
+@pytest.fixture
+def clinic() -> Organisation:
+    return Organisation.objects.create(name="City clinic (test)", kind="hospital")
+
+
+def test_a_referral_is_refused_when_consent_names_another_partner(
+        caseworker: User, case: Case, partner_org: Organisation, clinic: Organisation) -> None:
+    give_referral_consent(case.household.head, caseworker, clinic)
+    with pytest.raises(ConsentMissing, match="consent does not cover"):
+        _send(case, caseworker, partner_org)
+    assert not Referral.objects.exists()
+    assert _send(case, caseworker, clinic).partner == clinic
+
+
+def test_withdrawing_consent_for_one_partner_stops_referrals_to_it_but_not_to_another(
+        caseworker: User, case: Case, partner_org: Organisation, clinic: Organisation,
+        partner_user: User, make_user: Callable[..., User], signed_in: Any) -> None:
+    person = case.household.head
+    for partner in (partner_org, clinic):
+        give_referral_consent(person, caseworker, partner,
+                              on=timezone.localdate() - dt.timedelta(days=3))
+    to_lawyers, to_clinic = _send(case, caseworker, partner_org), _send(case, caseworker, clinic)
+    clinic_user = make_user(Role.PARTNER, organisation=clinic)
+
+    withdraw_referral_consent(person, caseworker, partner_org)
+
+    with pytest.raises(ConsentMissing):
+        _send(case, caseworker, partner_org)
+    assert _send(case, caseworker, clinic).partner == clinic
+    client = signed_in(partner_user)
+    assert client.get(reverse("referrals:detail", args=[to_lawyers.pk])).status_code == 404
+    assert client.post(reverse("referrals:respond", args=[to_lawyers.pk]),
+                       {"decision": "accept", "version": 1}).status_code == 404
+    client = signed_in(clinic_user)
+    assert client.get(reverse("referrals:detail", args=[to_clinic.pk])).status_code == 200
+    referral_respond(referral=to_clinic, responded_by=clinic_user, decision="accept")
+    assert Referral.objects.get(pk=to_lawyers.pk).status == "sent"
 
 
 def test_only_a_member_of_the_households_case_is_referred(
         caseworker: User, case: Case, partner_org: Organisation, relief_org: Organisation
 ) -> None:
     stranger = make_person(relief_org, given_name="Other")
-    give_referral_consent(stranger, caseworker)
+    give_referral_consent(stranger, caseworker, partner_org)
     with pytest.raises(ValidationError) as refused:
         referral_send(case=case, person=stranger, partner=partner_org, service="Shelter",
                       sent_by=caseworker)
@@ -103,7 +147,7 @@ def test_only_a_member_of_the_households_case_is_referred(
                                          ("shared_summary", "nul\x00")])
 def test_bad_input_is_refused_by_field(caseworker: User, case: Case, partner_org: Organisation,
                                        field: str, value: str) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     data = {"service": "Counselling", "shared_summary": "", field: value}
     with pytest.raises(ValidationError) as refused:
         referral_send(case=case, person=case.household.head, partner=partner_org,
@@ -112,8 +156,9 @@ def test_bad_input_is_refused_by_field(caseworker: User, case: Case, partner_org
 
 
 def test_a_case_is_not_referred_to_a_relief_organisation(
-        caseworker: User, case: Case, other_relief_org: Organisation) -> None:
-    give_referral_consent(case.household.head, caseworker)
+        caseworker: User, case: Case, partner_org: Organisation,
+        other_relief_org: Organisation) -> None:
+    give_referral_consent(case.household.head, caseworker, partner_org)
     with pytest.raises(ValidationError) as refused:
         _send(case, caseworker, other_relief_org)
     assert "partner" in refused.value.message_dict
@@ -121,7 +166,7 @@ def test_a_case_is_not_referred_to_a_relief_organisation(
 
 def test_a_closed_case_is_not_referred(caseworker: User, partner_org: Organisation) -> None:
     case = make_case(caseworker=caseworker, status=Case.Status.CLOSED)
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     with pytest.raises(ValidationError):
         _send(case, caseworker, partner_org)
 
@@ -130,7 +175,7 @@ def test_a_closed_case_is_not_referred(caseworker: User, partner_org: Organisati
 def test_only_those_who_see_the_case_refer_it(request: pytest.FixtureRequest, caseworker: User,
                                               case: Case, partner_org: Organisation,
                                               who: str) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     with pytest.raises(ReferralRefused):
         _send(case, request.getfixturevalue(who), partner_org)
 
@@ -138,7 +183,7 @@ def test_only_those_who_see_the_case_refer_it(request: pytest.FixtureRequest, ca
 def test_the_partner_accepts_then_completes(caseworker: User, case: Case,
                                             partner_org: Organisation,
                                             partner_user: User) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral = _send(case, caseworker, partner_org)
     referral_respond(referral=referral, responded_by=partner_user, decision="accept",
                      note="A lawyer will call on Monday")
@@ -154,7 +199,7 @@ def test_the_partner_accepts_then_completes(caseworker: User, case: Case,
 
 def test_the_partner_may_decline(caseworker: User, case: Case, partner_org: Organisation,
                                  partner_user: User) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral = _send(case, caseworker, partner_org)
     referral_respond(referral=referral, responded_by=partner_user, decision="decline",
                      note="No capacity this month")
@@ -166,7 +211,7 @@ def test_the_partner_may_decline(caseworker: User, case: Case, partner_org: Orga
 def test_another_partner_and_staff_cannot_answer(caseworker: User, case: Case,
                                                  partner_org: Organisation,
                                                  make_user: object) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral = _send(case, caseworker, partner_org)
     other_partner = Organisation.objects.create(name="Another clinic", kind="hospital")
     stranger = make_user("partner", organisation=other_partner)  # type: ignore[operator]
@@ -178,7 +223,7 @@ def test_another_partner_and_staff_cannot_answer(caseworker: User, case: Case,
 
 def test_the_referring_caseworker_withdraws_an_open_referral(
         caseworker: User, case: Case, partner_org: Organisation, partner_user: User) -> None:
-    give_referral_consent(case.household.head, caseworker)
+    give_referral_consent(case.household.head, caseworker, partner_org)
     referral = _send(case, caseworker, partner_org)
     referral_withdraw(referral=referral, withdrawn_by=caseworker)
     assert referral.status == "withdrawn"

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def consented(case: Case, caseworker: User) -> Case:
-    give_referral_consent(case.household.head, caseworker,
+def consented(case: Case, caseworker: User, partner_org: Organisation) -> Case:
+    give_referral_consent(case.household.head, caseworker, partner_org,
                           on=timezone.localdate() - dt.timedelta(days=1))
     return case
 
@@ -46,6 +46,8 @@ def test_the_caseworker_sends_a_referral_from_the_case(signed_in: Any, caseworke
     page = client.get(reverse("referrals:case", args=[consented.pk])).content.decode()
     assert "Refer to a partner" in page
     assert "Nasreen" not in page  # the choice lists numbers and relations, not names
+    # the consent list names the partner the head of household consented to
+    assert f'<span translate="no">{partner_org.name}</span>' in page
     response = client.post(reverse("referrals:send", args=[consented.pk]),
                            _send_data(consented, partner_org, share_phone="on"))
     assert response.status_code == 302

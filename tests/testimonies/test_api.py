@@ -159,7 +159,8 @@ def test_consent_for_a_testimony_through_the_api(
 
 @pytest.mark.parametrize(("payload", "field"), [
     ({"purpose": "human_rights_sharing", "decision": "given"}, "recipient"),
-    ({"purpose": "referral", "decision": "withdrawn"}, "purpose"),
+    ({"purpose": "referral", "decision": "given"}, "recipient"),
+    ({"purpose": "case_management", "decision": "withdrawn"}, "purpose"),
     ({"purpose": "referral", "decision": "maybe"}, "decision"),
     ({"purpose": "fundraising", "decision": "given"}, "purpose"),
 ])
@@ -186,6 +187,38 @@ def test_a_recipient_that_is_no_human_rights_organisation_is_refused(
     assert "recipient" in error["fields"]
 
 
+def test_consent_to_referral_names_its_partner_through_the_api(
+    client: Any, bearer: Bearer, documenter: User, person: Person, partner_org: Organisation,
+    rights_org: Organisation,
+) -> None:
+    headers = bearer(documenter)
+    given = client.post(f"{URL}/consent", {
+        "person": person.pk, "purpose": "referral", "decision": "given",
+        "recipient": partner_org.pk, "date": "2013-01-10"},
+        content_type="application/json", headers=headers)
+    assert given.status_code == 201, given.content
+    assert given.json()["recipient"] == partner_org.pk
+    for org, covered in ((partner_org, True), (rights_org, False)):
+        assert client.get(f"{URL}/consent/covers", {
+            "person": person.pk, "purpose": "referral", "recipient": org.pk},
+            headers=headers).json() == {"covered": covered}
+    assert client.get(f"{URL}/consent/covers", {"person": person.pk, "purpose": "referral"},
+                      headers=headers).json() == {"covered": False}
+
+
+def test_a_relief_organisation_is_no_recipient_of_consent_to_referral(
+    client: Any, bearer: Bearer, documenter: User, person: Person,
+    other_relief_org: Organisation,
+) -> None:
+    response = client.post(f"{URL}/consent", {
+        "person": person.pk, "purpose": "referral", "decision": "given",
+        "recipient": other_relief_org.pk, "date": "2013-01-10"},
+        content_type="application/json", headers=bearer(documenter))
+    error = assert_error_shape(response, 422, "invalid")
+    assert error["fields"] == {"recipient": ["Choose one of the partner organisations."]}
+    assert not ConsentRecord.objects.exists()
+
+
 def test_naming_neither_a_person_nor_a_testimony_is_a_422(
     client: Any, bearer: Bearer, documenter: User
 ) -> None:
@@ -199,12 +232,13 @@ def test_a_verifier_reads_consent_but_cannot_record_it(
     client: Any, bearer: Bearer, make_user: Callable[..., User], documenter: User,
     person: Person,
 ) -> None:
-    consent_give(person=person, purpose="referral", date=dt.date(2013, 1, 1),
+    consent_give(person=person, purpose="case_management", date=dt.date(2013, 1, 1),
                  recorded_by=documenter)
     headers = bearer(make_user(Role.VERIFIER))
     assert client.get(f"{URL}/consent", {"person": person.pk},
                       headers=headers).json()["count"] == 1
-    response = client.post(f"{URL}/consent", {"person": person.pk, "purpose": "referral",
+    response = client.post(f"{URL}/consent", {"person": person.pk,
+                                              "purpose": "case_management",
                                               "decision": "withdrawn", "date": "2013-02-01"},
                            content_type="application/json", headers=headers)
     assert_error_shape(response, 403, "forbidden")

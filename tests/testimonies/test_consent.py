@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
 from madad.people.models import Person
 from madad.testimonies.models import ConsentPurpose, ConsentRecord
-from madad.testimonies.services import consent_covers, consent_give, consent_withdraw
+from madad.testimonies.services import (
+    consent_covers,
+    consent_give,
+    consent_recipients_covered,
+    consent_withdraw,
+)
 from tests.evidence.factories import make_person, make_testimony
 from tests.factories import OrganisationFactory
 
@@ -20,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 CASE = ConsentPurpose.CASE_MANAGEMENT
 SHARING = ConsentPurpose.HUMAN_RIGHTS_SHARING
+REFERRAL = ConsentPurpose.REFERRAL
 D1, D2, D3 = dt.date(2013, 1, 10), dt.date(2013, 2, 10), dt.date(2013, 3, 10)
 
 
@@ -136,6 +144,100 @@ def test_the_database_refuses_sharing_consent_without_a_recipient(
         ConsentRecord.objects.create(organisation=person.organisation, person=person,
                                      purpose=SHARING, decision="given", date=D1,
                                      recorded_by=documenter)
+
+
+@pytest.mark.parametrize("kind", ["ngo", "legal_aid", "hospital", "human_rights"])
+def test_consent_to_referral_names_a_partner_of_any_kind(
+    person: Person, documenter: User, kind: str
+) -> None:
+    partner = OrganisationFactory(kind=kind)
+    consent_give(person=person, purpose=REFERRAL, recipient=partner, date=D1,
+                 recorded_by=documenter)
+    assert consent_covers(person=person, purpose=REFERRAL, recipient=partner)
+    assert ConsentRecord.objects.get().recipient == partner
+
+
+def test_consent_to_referral_without_a_partner_or_to_a_relief_organisation_is_refused(
+    person: Person, documenter: User, relief_org: Organisation,
+    other_relief_org: Organisation,
+) -> None:
+    with pytest.raises(ValidationError, match="Name the partner organisation"):
+        consent_give(person=person, purpose=REFERRAL, date=D1, recorded_by=documenter)
+    for relief in (relief_org, other_relief_org):
+        with pytest.raises(ValidationError, match="Choose one of the partner organisations"):
+            consent_give(person=person, purpose=REFERRAL, recipient=relief, date=D1,
+                         recorded_by=documenter)
+    assert not ConsentRecord.objects.exists()
+
+
+def test_consent_to_referral_to_partner_x_does_not_cover_partner_y(
+    person: Person, documenter: User, partner_org: Organisation, rights_x: Organisation
+) -> None:
+    consent_give(person=person, purpose=REFERRAL, recipient=partner_org, date=D1,
+                 recorded_by=documenter)
+    assert consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
+    assert not consent_covers(person=person, purpose=REFERRAL, recipient=rights_x)
+    assert not consent_covers(person=person, purpose=REFERRAL)  # no partner, no cover
+    # consent to referral is not consent to share the testimonies, nor the other way round
+    assert not consent_covers(person=person, purpose=SHARING, recipient=rights_x)
+
+
+def test_withdrawing_referral_to_one_partner_leaves_the_other_covered(
+    person: Person, documenter: User, partner_org: Organisation, rights_x: Organisation
+) -> None:
+    for org in (partner_org, rights_x):
+        consent_give(person=person, purpose=REFERRAL, recipient=org, date=D1,
+                     recorded_by=documenter)
+    assert consent_recipients_covered(purpose=REFERRAL, person=person) == sorted(
+        [partner_org, rights_x], key=lambda o: o.name)
+    consent_withdraw(person=person, purpose=REFERRAL, recipient=partner_org, date=D2,
+                     recorded_by=documenter)
+    assert not consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
+    assert consent_covers(person=person, purpose=REFERRAL, recipient=rights_x)
+    assert consent_recipients_covered(purpose=REFERRAL, person=person) == [rights_x]
+    assert consent_recipients_covered(purpose=REFERRAL, person=person, on=D1) == sorted(
+        [partner_org, rights_x], key=lambda o: o.name)
+    with pytest.raises(ValidationError, match="no consent in force"):
+        consent_withdraw(person=person, purpose=REFERRAL, recipient=partner_org, date=D3,
+                         recorded_by=documenter)
+
+
+def test_the_database_refuses_referral_consent_without_a_partner(
+    person: Person, documenter: User
+) -> None:
+    with pytest.raises(DatabaseError, match="names its partner"), transaction.atomic():
+        ConsentRecord.objects.create(organisation=person.organisation, person=person,
+                                     purpose=REFERRAL, decision="given", date=D1,
+                                     recorded_by=documenter)
+
+
+def _legacy_referral_consent(person: Person, recorded_by: User) -> ConsentRecord:
+    """A referral consent as recorded before it named its partner (migration 0003): the
+    trigger refusing those is set aside for the insert, inside the test's transaction."""
+    migration = import_module("madad.testimonies.migrations.0003_referral_consent_names_partner")
+    editor = SimpleNamespace(connection=connection)
+    migration.remove(None, editor)
+    record = ConsentRecord.objects.create(organisation=person.organisation, person=person,
+                                          purpose=REFERRAL, decision="given", date=D1,
+                                          recorded_by=recorded_by)
+    migration.install(None, editor)
+    return record
+
+
+def test_old_referral_consent_naming_no_partner_covers_none(
+    person: Person, documenter: User, partner_org: Organisation
+) -> None:
+    _legacy_referral_consent(person, documenter)
+    assert not consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
+    assert not consent_covers(person=person, purpose=REFERRAL)
+    assert consent_recipients_covered(purpose=REFERRAL, person=person) == []
+    with pytest.raises(ValidationError, match="no consent in force"):
+        consent_withdraw(person=person, purpose=REFERRAL, recipient=partner_org, date=D2,
+                         recorded_by=documenter)
+    # recorded again, naming the partner, it covers that partner
+    consent_give(person=person, purpose=REFERRAL, recipient=partner_org, date=D2,
+                 recorded_by=documenter)
+    assert consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
 
 
 def test_nothing_to_withdraw_is_refused(person: Person, documenter: User) -> None:

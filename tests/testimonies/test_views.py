@@ -242,16 +242,53 @@ def test_a_caseworker_records_consent_to_share_with_a_named_organisation(
 def test_the_panel_withdraws_consent_in_force(
     signed_in: SignedIn, documenter: User, person: Person
 ) -> None:
-    consent_give(person=person, purpose="referral", date=dt.date(2013, 1, 10),
+    consent_give(person=person, purpose="case_management", date=dt.date(2013, 1, 10),
                  recorded_by=documenter)
     client = signed_in(documenter)
     page = client.get(reverse("testimonies:person", args=[person.pk])).content.decode()
     assert "Withdraw today" in page
     response = client.post(reverse("testimonies:person_consent", args=[person.pk]), {
-        "purpose": "referral", "decision": "withdrawn", "date": dt.date.today().isoformat()})
+        "purpose": "case_management", "decision": "withdrawn",
+        "date": dt.date.today().isoformat()})
     assert response.status_code == 302
-    assert not consent_covers(person=person, purpose="referral")
+    assert not consent_covers(person=person, purpose="case_management")
     assert ConsentRecord.objects.count() == 2
+
+
+def test_the_panel_records_consent_to_referral_to_the_partner_chosen(
+    signed_in: SignedIn, documenter: User, person: Person, partner_org: Organisation,
+    rights_org: Organisation, other_relief_org: Organisation,
+) -> None:
+    client = signed_in(documenter)
+    url = reverse("testimonies:person_consent", args=[person.pk])
+    page = client.get(reverse("testimonies:person", args=[person.pk])).content.decode()
+    # any partner may be chosen, a relief organisation never
+    assert f'<option value="{partner_org.pk}">' in page
+    assert f'<option value="{rights_org.pk}">' in page
+    assert f'<option value="{other_relief_org.pk}">' not in page
+    assert client.post(url, {"purpose": "referral", "decision": "given",
+                             "recipient": partner_org.pk,
+                             "date": "2013-01-10"}).status_code == 302
+    assert consent_covers(person=person, purpose="referral", recipient=partner_org)
+    assert not consent_covers(person=person, purpose="referral", recipient=rights_org)
+    page = client.get(reverse("testimonies:person", args=[person.pk])).content.decode()
+    assert f'name="recipient" value="{partner_org.pk}"' in page  # its own "Withdraw today"
+    response = client.post(url, {"purpose": "referral", "decision": "withdrawn",
+                                 "recipient": partner_org.pk,
+                                 "date": dt.date.today().isoformat()})
+    assert response.status_code == 302
+    assert not consent_covers(person=person, purpose="referral", recipient=partner_org)
+
+
+def test_consent_to_referral_without_its_partner_is_refused_with_a_reason(
+    signed_in: SignedIn, documenter: User, person: Person
+) -> None:
+    response = signed_in(documenter).post(
+        reverse("testimonies:person_consent", args=[person.pk]),
+        {"purpose": "referral", "decision": "given", "date": "2013-01-10"})
+    assert response.status_code == 400
+    assert "Name the partner organisation" in response.content.decode()
+    assert not ConsentRecord.objects.exists()
 
 
 def test_consent_without_its_recipient_is_refused_with_a_reason(

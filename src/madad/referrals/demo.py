@@ -1,11 +1,11 @@
 """Synthetic demo referrals to the demo partner organisation, under recorded consent.
 
-For some of the demo cases that are not closed, the head of household consents to referral
-(a consent record, weeks ago) and the demo caseworker refers them to the demo partner for a
-service; the demo partner user answers some (accepted, completed, declined), one referral is
-withdrawn, and in one household the person later withdraws consent, so that the partner no
-longer sees that referral. One head of household never consented: nothing is sent for them.
-Runs after the cases loader; idempotent.
+For some of the demo cases that are not closed, the head of household consents to referral to
+the demo partner (a consent record naming it, weeks ago) and the demo caseworker refers them to
+the demo partner for a service; the demo partner user answers some (accepted, completed,
+declined), one referral is withdrawn, and in one household the person later withdraws consent
+to referral to the demo partner, so that the partner no longer sees that referral. One head of
+household never consented: nothing is sent for them. Runs after the cases loader; idempotent.
 """
 
 from __future__ import annotations
@@ -61,13 +61,20 @@ def load(context: DemoContext) -> None:
             days_ago = rng.randint(3, 40)
             if person is None:  # the query asked for a head; for the type checker
                 continue
-            if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person):
-                consent_give(purpose=ConsentPurpose.REFERRAL, person=person,
+            partner = context.partner
+            if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person,
+                                  recipient=partner):
+                consent_give(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner,
                              recorded_by=worker,
                              date=today - dt.timedelta(days=days_ago + rng.randint(1, 20)))
+            if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person,
+                                  recipient=partner):
+                # a withdrawal recorded by the testimonies' demo is later than that consent
+                consent_give(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner,
+                             recorded_by=worker, date=today)
             service, summary = SERVICES[n % len(SERVICES)]
             referral = services.referral_send(
-                case=case, person=person, partner=context.partner, service=service,
+                case=case, person=person, partner=partner, service=service,
                 shared_summary=summary, share_phone=rng.random() < 0.5, sent_by=worker)
             fate = FATES[n % len(FATES)]
             if fate in ("accepted", "completed", "declined"):
@@ -85,7 +92,7 @@ def load(context: DemoContext) -> None:
                 services.referral_withdraw(referral=referral, withdrawn_by=worker)
             if fate == "consent_withdrawn":
                 consent_withdraw(purpose=ConsentPurpose.REFERRAL, person=person,
-                                 recorded_by=worker, date=today)
+                                 recipient=partner, recorded_by=worker, date=today)
             Referral.objects.filter(pk=referral.pk).update(
                 sent_at=timezone.now() - dt.timedelta(days=days_ago),
                 responded_at=None if referral.responded_at is None else

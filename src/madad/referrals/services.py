@@ -2,11 +2,13 @@
 note that an answer was read.
 
 Guarantees:
-- A referral is sent only if the person's recorded consent covers referral — asked of
-  ``testimonies.services.consent_covers`` with this partner as the recipient — on the day it is
-  sent. Without it ReferralRefused (code "no_consent") and nothing is written. After a
-  withdrawal of consent no referral can be sent, and the partner no longer sees the earlier
-  ones (core.access.referrals).
+- A referral is sent only if the person's recorded consent covers referral to this very
+  partner — asked of ``testimonies.services.consent_covers`` with the partner as the
+  recipient — on the day it is sent: consent to referral names its partner, and consent for
+  one partner does not cover another. Without it ReferralRefused (code "no_consent") and
+  nothing is written. After a withdrawal of consent for a partner no referral can be sent to
+  it, and it no longer sees the earlier ones (core.access.referrals); other partners the
+  person consented to are not affected.
 - The referral copies only what it shares: the person's given name and, if the caseworker
   ticks it, their phone number; never the family name, CNIC or address.
 - Status moves: sent → accepted → completed, sent or accepted → declined (the partner), sent or
@@ -134,8 +136,8 @@ def referral_send(
         raise ValidationError(errors)
     if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner):
         raise ConsentMissing(_(
-            "This person's consent does not cover a referral to a partner organisation, so "
-            "nothing was sent. Record their consent (purpose: referral to a partner) first."))
+            "This person's consent does not cover a referral to this partner organisation, so "
+            "nothing was sent. Record their consent to referral naming this partner first."))
     with transaction.atomic():
         referral = Referral.objects.create(
             organisation_id=sent_by.organisation_id, case=case, partner=partner, person=person,

@@ -23,7 +23,7 @@ from madad.referrals import selectors, services
 from madad.referrals.forms import ReferralRespondForm, ReferralSendForm
 from madad.referrals.models import Referral
 from madad.testimonies.models import ConsentPurpose
-from madad.testimonies.services import consent_covers
+from madad.testimonies.services import consent_recipients_covered
 
 # What a partner reads of a referral (see core.access.referrals); reading it is audited.
 SHARED_FIELDS = ["service", "shared_summary", "shared_given_name", "shared_phone"]
@@ -45,14 +45,14 @@ def _send_form(case: Case, data: Any = None) -> ReferralSendForm:
 
 def case_panel(user: Any, case: Case, form: ReferralSendForm | None = None,
                refusal: str = "") -> dict[str, Any]:
-    """What the referrals panel of a case page shows: the referrals, whose consent to
-    referral is in force, and a form to send one."""
+    """What the referrals panel of a case page shows: the referrals, which partners each
+    person's consent to referral covers, and a form to send one."""
     may_send = may_send_referrals(user) and case.status != Case.Status.CLOSED
     persons = list(services.household_persons(case).order_by("pk"))
     return {
         "case": case,
         "referrals": selectors.referral_list(user=user, case=case),
-        "consent": [{"person": person, "covered": consent_covers(
+        "consent": [{"person": person, "partners": consent_recipients_covered(
             purpose=ConsentPurpose.REFERRAL, person=person)} for person in persons],
         "form": (form or _send_form(case)) if may_send else None,
         "refusal": refusal,

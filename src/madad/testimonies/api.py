@@ -57,7 +57,11 @@ class ConsentIn(Schema):
     testimony: RecordId | None = None
     purpose: ConsentPurpose
     decision: ConsentDecision
-    recipient: RecordId | None = None
+    recipient: RecordId | None = Field(
+        default=None,
+        description="The organisation the consent names: required for human_rights_sharing "
+                    "(a human-rights organisation) and for referral (a partner organisation "
+                    "of any kind); absent for the other purposes.")
     date: dt.date
 
 
@@ -71,6 +75,17 @@ class ConsentOut(Schema):
     date: dt.date
     recorded_by: int = Field(validation_alias="recorded_by_id")
     recorded_at: dt.datetime
+
+
+def _recipient_refused(purpose: str) -> ApiError:
+    if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
+        message = _("Choose a human-rights organisation.")
+    elif purpose == ConsentPurpose.REFERRAL:
+        message = _("Choose one of the partner organisations.")
+    else:
+        message = _("Only consent to share with a human-rights organisation or to refer to a "
+                    "partner names a recipient.")
+    return _not_visible("recipient", message)
 
 
 def _invalid(exc: ValidationError) -> ApiError:
@@ -193,9 +208,10 @@ def record_consent(request: HttpRequest, payload: ConsentIn) -> Status[ConsentRe
         raise ApiError(403, "forbidden", _("Your role cannot record consent."))
     recipient = None
     if payload.recipient is not None:
-        recipient = selectors.consent_recipients().filter(pk=payload.recipient).first()
+        recipient = selectors.consent_recipients(purpose=payload.purpose).filter(
+            pk=payload.recipient).first()
         if recipient is None:
-            raise _not_visible("recipient", _("Choose a human-rights organisation."))
+            raise _recipient_refused(payload.purpose)
     decide = (services.consent_give if payload.decision == ConsentDecision.GIVEN
               else services.consent_withdraw)
     try:

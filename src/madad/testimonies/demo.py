@@ -1,6 +1,6 @@
 """Synthetic demo testimonies and consent decisions. Fictitious by construction: every
 transcript says it is a demo, names nobody and no party or group; the human-rights
-organisations are demo organisations.
+organisations are demo organisations. Consent to referral names the demo partner.
 
 Runs after the incidents loader: testimonies are given by the victims of demo incidents. With
 no incidents yet, they are given by demo persons about no incident.
@@ -98,11 +98,13 @@ def _consent(context: DemoContext, person: Person, testimony: Testimony, given: 
             (ConsentPurpose.DELEGATION_VIEWING, 0.15)]
     for purpose, share in plan:
         if rng.random() < share:
-            consent_give(person=person, purpose=purpose, date=given, recorded_by=recorder)
+            partner = context.partner if purpose == ConsentPurpose.REFERRAL else None
+            consent_give(person=person, purpose=purpose, recipient=partner, date=given,
+                         recorded_by=recorder)
             recorded += 1
             if rng.random() < 0.1:
-                consent_withdraw(person=person, purpose=purpose, date=later,
-                                 recorded_by=recorder)
+                consent_withdraw(person=person, purpose=purpose, recipient=partner,
+                                 date=later, recorded_by=recorder)
                 recorded += 1
     if rng.random() < 0.3:
         recipient = rng.choice(rights)

@@ -42,12 +42,20 @@ class TestimonyForm(forms.Form):
         self.fields["date"].initial = timezone.localdate
 
 
+class _RecipientChoice(RecordChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # the kind tells a referral partner from a human-rights organisation
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices)
-    recipient = RecordChoiceField(
-        label=_("Human-rights organisation"), queryset=consent_recipients(), required=False,
-        empty_label=_("— only for sharing with a human-rights organisation —"),
+    recipient = _RecipientChoice(
+        label=_("Organisation"), queryset=consent_recipients(), required=False,
+        empty_label=_("— only for sharing with a human-rights organisation or a referral —"),
+        help_text=_("Consent to share or to refer covers only the organisation named here: a "
+                    "human-rights organisation for sharing, any partner for a referral."),
     )
     date = forms.DateField(label=_("Date of the decision"),
                            widget=forms.DateInput(attrs={"type": "date"}))

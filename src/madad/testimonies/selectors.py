@@ -81,7 +81,14 @@ def consent_states(*, user: Any, person: Person,
     return states
 
 
-def consent_recipients() -> QuerySet[Organisation]:
-    """Organisations a person may consent to share with. This is the directory of partner
-    organisations, not anybody's records: every member of staff may list it."""
-    return Organisation.objects.filter(kind=Organisation.Kind.HUMAN_RIGHTS).order_by("name")
+def consent_recipients(*, purpose: str | None = None) -> QuerySet[Organisation]:
+    """Organisations a consent may name: human-rights organisations for sharing with one, any
+    partner organisation (never a relief organisation) for referral; without a purpose, all
+    of these. This is the directory of partner organisations, not anybody's records: every
+    member of staff may list it."""
+    organisations = Organisation.objects.exclude(kind=Organisation.Kind.RELIEF)
+    if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
+        organisations = organisations.filter(kind=Organisation.Kind.HUMAN_RIGHTS)
+    elif purpose is not None and purpose not in PURPOSES_WITH_RECIPIENT:
+        organisations = organisations.none()
+    return organisations.order_by("name")

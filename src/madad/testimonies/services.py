@@ -108,11 +108,15 @@ def consent_covers(
     on: dt.date | None = None,
 ) -> bool:
     """True only if the latest decision for this purpose (and, for sharing with a human-rights
-    organisation, for this very recipient) made on or before `on` (default: today) is "given".
+    organisation or referral to a partner, for this very recipient) made on or before `on`
+    (default: today) is "given".
 
     For a testimony, decisions about that testimony and about all of the person's records both
     count, the latest winning: withdrawing everything ends the sharing of every testimony.
-    Purposes without a named recipient ignore `recipient`. Unknown purposes cover nothing.
+    Consent for one recipient never covers another, and a purpose that names its recipient
+    asked without one is not covered; old referral consent that named no partner (before
+    migration 0003) therefore covers none. Purposes without a named recipient ignore
+    `recipient`. Unknown purposes cover nothing.
     """
     subject, scoped = _subject(person, testimony)
     if purpose not in ConsentPurpose.values:
@@ -124,6 +128,46 @@ def consent_covers(
     return latest is not None and latest.decision == ConsentDecision.GIVEN
 
 
+def consent_recipients_covered(
+    *,
+    purpose: str,
+    person: Person,
+    on: dt.date | None = None,
+) -> list[Organisation]:
+    """The organisations that the person's consent for all their records covers for `purpose`
+    on `on` (default: today), by name: for each recipient, the same answer as consent_covers.
+    Empty for a purpose that names no recipient."""
+    if purpose not in PURPOSES_WITH_RECIPIENT:
+        return []
+    records = ConsentRecord.objects.filter(
+        person=person, purpose=purpose, testimony__isnull=True, recipient__isnull=False,
+        date__lte=on or timezone.localdate(),
+    ).select_related("recipient").order_by("-date", "-recorded_at", "-id")
+    latest: dict[int, ConsentRecord] = {}
+    for record in records:
+        latest.setdefault(record.recipient_id, record)  # type: ignore[arg-type]
+    return sorted((r.recipient for r in latest.values()  # type: ignore[misc]
+                   if r.decision == ConsentDecision.GIVEN), key=lambda o: o.name)
+
+
+def _check_recipient(purpose: str, recipient: Organisation | None,
+                     errors: dict[str, list[str]]) -> None:
+    if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
+        if recipient is None:
+            errors["recipient"] = [_("Name the human-rights organisation this consent is for.")]
+        elif recipient.kind != Organisation.Kind.HUMAN_RIGHTS:
+            errors["recipient"] = [_("Choose a human-rights organisation.")]
+    elif purpose == ConsentPurpose.REFERRAL:
+        if recipient is None:
+            errors["recipient"] = [_("Name the partner organisation this consent to referral "
+                                     "is for.")]
+        elif not recipient.is_partner:
+            errors["recipient"] = [_("Choose one of the partner organisations.")]
+    elif recipient is not None:
+        errors["recipient"] = [_("Only consent to share with a human-rights organisation or to "
+                                 "refer to a partner names a recipient.")]
+
+
 def _validate_consent(*, subject: Person, recorded_by: User, purpose: str,
                       recipient: Organisation | None, date: dt.date) -> None:
     errors: dict[str, list[str]] = {}
@@ -131,14 +175,8 @@ def _validate_consent(*, subject: Person, recorded_by: User, purpose: str,
         errors["person"] = [_("This person is not one of your organisation's records.")]
     if purpose not in ConsentPurpose.values:
         errors["purpose"] = [_("Choose one of the listed purposes.")]
-    elif purpose in PURPOSES_WITH_RECIPIENT:
-        if recipient is None:
-            errors["recipient"] = [_("Name the human-rights organisation this consent is for.")]
-        elif recipient.kind != Organisation.Kind.HUMAN_RIGHTS:
-            errors["recipient"] = [_("Choose a human-rights organisation.")]
-    elif recipient is not None:
-        errors["recipient"] = [_("Only consent to share with a human-rights organisation "
-                                 "names a recipient.")]
+    else:
+        _check_recipient(purpose, recipient, errors)
     _check_date(date, "date", errors)
     if errors:
         raise ValidationError(errors)
@@ -182,7 +220,9 @@ def consent_give(
     request: HttpRequest | None = None,
 ) -> ConsentRecord:
     """Records that the person gave consent for `purpose`, for all their records or for one
-    testimony. A new row: earlier decisions stay in the history."""
+    testimony. Sharing with a human-rights organisation and referral name the organisation
+    (`recipient`: a human-rights organisation, or any partner organisation for a referral);
+    other purposes name none. A new row: earlier decisions stay in the history."""
     return _consent_record(decision=ConsentDecision.GIVEN, person=person, testimony=testimony,
                            purpose=purpose, recipient=recipient, date=date,
                            recorded_by=recorded_by, request=request)
@@ -198,8 +238,9 @@ def consent_withdraw(
     recipient: Organisation | None = None,
     request: HttpRequest | None = None,
 ) -> ConsentRecord:
-    """Records that the person withdrew consent for `purpose`; from `date` on, consent_covers
-    answers False. Refused (ValidationError) when no consent is in force to withdraw."""
+    """Records that the person withdrew consent for `purpose` (for a purpose that names its
+    recipient: for that organisation only); from `date` on, consent_covers answers False.
+    Refused (ValidationError) when no consent is in force to withdraw."""
     return _consent_record(decision=ConsentDecision.WITHDRAWN, person=person,
                            testimony=testimony, purpose=purpose, recipient=recipient, date=date,
                            recorded_by=recorded_by, request=request)

@@ -3,9 +3,10 @@
 - Staff of the referring organisation see the referrals of the cases they can see (see
   core.access.cases), with every field.
 - Partner users (``referral.respond``, in a partner organisation) see only the referrals sent
-  to their own organisation, and only while the person's consent to referral is in force and
-  the referral has not been withdrawn: after a withdrawal of consent the referral answers 404
-  to them, as everything else in Madad always does.
+  to their own organisation, and only while the person's consent to referral to that
+  organisation is in force and the referral has not been withdrawn: after a withdrawal of
+  consent for that partner the referral answers 404 to them, as everything else in Madad
+  always does. Consent for another partner changes nothing for them.
 - What a partner reads is what the referral itself shares: the service, the summary written
   for the partner, the person's given name and, only when the caseworker chose to share it, a
   phone number; who referred and when, and the state of the referral. Never the case, the
@@ -41,26 +42,22 @@ def is_partner_user(user: Any) -> bool:
 
 
 def with_consent_in_force(queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """The referrals whose person's consent to referral is in force today.
+    """The referrals whose person's consent to referral to the referral's partner is in force
+    today.
 
     The same rule as testimonies.services.consent_covers (the latest decision made on or before
-    today about all of the person's records wins; for a purpose that names its recipient, only
-    decisions about this partner count), written as a subquery so that a list filters in the
-    database. tests/referrals/test_access.py checks that both agree.
+    today about all of the person's records wins; consent to referral names its partner, so
+    only decisions about this partner count, and old ones naming none count for no partner),
+    written as a subquery so that a list filters in the database.
+    tests/referrals/test_access.py checks that both agree.
     """
-    from madad.testimonies.models import (
-        PURPOSES_WITH_RECIPIENT,
-        ConsentDecision,
-        ConsentPurpose,
-        ConsentRecord,
-    )
+    from madad.testimonies.models import ConsentDecision, ConsentPurpose, ConsentRecord
 
     decisions = ConsentRecord.objects.filter(
         person_id=OuterRef("person_id"), purpose=ConsentPurpose.REFERRAL,
-        testimony__isnull=True, date__lte=timezone.localdate(),
+        recipient_id=OuterRef("partner_id"), testimony__isnull=True,
+        date__lte=timezone.localdate(),
     )
-    if ConsentPurpose.REFERRAL in PURPOSES_WITH_RECIPIENT:
-        decisions = decisions.filter(recipient_id=OuterRef("partner_id"))
     latest = decisions.order_by("-date", "-recorded_at", "-id").values("decision")[:1]
     return queryset.alias(consent_in_force=Subquery(latest)).filter(
         consent_in_force=ConsentDecision.GIVEN)
