@@ -25,7 +25,7 @@ CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "ur" / "LC_MESSAGES" / "django.po"
 
 # Latin-script words allowed inside Urdu text: acronyms Urdu writing keeps as they are.
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]+")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr"}
 _SKIP = {"script", "style", "code", "pre", "kbd", "samp", "svg", "option", "textarea"}

@@ -179,3 +179,15 @@ def test_map_points_are_plain_json_with_names_in_the_visitors_language(
 def test_the_fund_page_says_when_nothing_is_published_yet(client: Any) -> None:
     page = client.get("/public/fund/").content.decode()
     assert "The relief fund" in page
+
+
+def test_the_map_uses_the_configured_tile_server_and_none_by_default(
+        client: Any, settings: Any) -> None:
+    assert 'data-tiles=""' in client.get("/public/map/").content.decode()
+    settings.MADAD_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    from django.core.cache import cache
+
+    cache.clear()
+    page = client.get("/public/map/").content.decode()
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in page
+    assert "/static/leaflet/leaflet.js" in page  # served by Madad, never a CDN

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import csv
+import itertools
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,9 @@ from madad.accounts.roles import Capability
 from madad.core import access
 from madad.core.audit import audit_record
 from madad.core.forms import AuditFilterForm
+from madad.core.models import AuditEvent
 from madad.core.selectors import audit_event_list
+from madad.core.spreadsheet import csv_lines
 from madad.core.tasks import audit_chain_verify_latest, audit_chain_verify_request
 
 
@@ -48,7 +50,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_event_list(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )
-    template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
+    template = "core/_audit_rows.html" if getattr(request, "htmx", False) else \
+        "core/audit_list.html"
     return render(request, template, {"form": form, "page": page,
                                       "can_export": access.can_export(request.user, "audit"),
                                       "chain": _chain_status(request.user)})
@@ -103,31 +106,27 @@ def _render_chain_status(request: HttpRequest) -> HttpResponse:
     return render(request, "core/_audit_chain.html", {"chain": _chain_status(request.user)})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if not access.can_export(request.user, "audit"):
         raise Http404
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if request.GET and not form.is_valid():
+        # Never export more than was asked for: show the filter errors instead.
+        return render(request, "core/audit_list.html", {
+            "form": form, "can_export": True,
+            "page": Paginator(AuditEvent.objects.none(), 50).get_page(1),
+            "chain": _chain_status(request.user)}, status=400)
+    filters = form.cleaned_data if request.GET else {}
     events = audit_event_list(user=request.user, filters=filters)
     audit_record(action="audit.exported", request=request, object_type="core.auditevent")
-    writer = csv.writer(_Echo())
     header = ["id", "at", "actor", "action", "object_type", "object_id", "fields", "ip",
               "prev_hash", "hash"]
-
-    def rows():  # type: ignore[no-untyped-def]
-        yield writer.writerow(header)
-        for e in events.iterator(chunk_size=2000):
-            yield writer.writerow([e.pk, e.at.isoformat(), e.actor_label, e.action,
-                                   e.object_type, e.object_id, " ".join(e.fields), e.ip or "",
-                                   e.prev_hash, e.hash])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = ([e.pk, e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
+             " ".join(e.fields), e.ip or "", e.prev_hash, e.hash]
+            for e in events.iterator(chunk_size=2000))
+    response = StreamingHttpResponse(csv_lines(itertools.chain([header], rows)),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="madad-audit.csv"'
     return response
 

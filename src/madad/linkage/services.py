@@ -127,7 +127,8 @@ def _persons_run(run: LinkageRun, workers: int | None) -> dict[str, Any]:
         return {"records": len(records), "candidates": 0, "pairs_found": 0}
     # the worker processes compute only; no database connection may cross into them
     connections.close_all()
-    result = link(records, threshold=run.threshold, workers=workers,
+    params, _threshold = current_parameters(run.organisation_id)
+    result = link(records, threshold=run.threshold, workers=workers, params=params,
                   progress=lambda stage, f: report(stage, f * 0.8))
     existing = {(a, b): (pk, status) for pk, a, b, status in PersonPair.objects.filter(
         organisation_id=run.organisation_id).values_list("id", "person_a_id", "person_b_id",
@@ -256,7 +257,7 @@ def persons_dedup(*, organisation: Organisation, threshold: float | None = None,
     """(record id, record id, probability) for every candidate pair of the organisation's
     persons at or above the review threshold, most probable first. A person without an
     imported record id is named "person:<id>". Nothing is written."""
-    _params, default = current_parameters(organisation.pk)
+    params, default = current_parameters(organisation.pk)
     threshold = threshold if threshold is not None else default
     records = list(organisation_records(organisation.pk))
     if len(records) < 2:
@@ -266,7 +267,7 @@ def persons_dedup(*, organisation: Organisation, threshold: float | None = None,
             organisation=organisation).order_by("id").values_list("person_id", "record_id"):
         names.setdefault(person_id, record_id)
     connections.close_all()
-    result = link(records, threshold=threshold, workers=workers)
+    result = link(records, threshold=threshold, workers=workers, params=params)
     rows = []
     for k in np.argsort(-result.probability, kind="stable").tolist():
         a, b = records[result.left[k]]["id"], records[result.right[k]]["id"]

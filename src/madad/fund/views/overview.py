@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,12 +13,11 @@ from django.views.decorators.http import require_GET
 from madad.accounts.roles import Capability
 from madad.core import access
 from madad.core.audit import audit_record
+from madad.core.spreadsheet import safe_cell
 from madad.fund import reports, selectors
 from madad.fund.currencies import fund_currency
 from madad.fund.forms import PeriodForm
 from madad.fund.views._common import context_flags, require, require_view
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @login_required
@@ -75,15 +73,6 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     })
 
 
-def _cell(value: Any) -> str:
-    """Text a spreadsheet shows as text (a leading formula character is neutralised);
-    amounts stay numbers."""
-    if isinstance(value, Decimal | int):
-        return str(value)
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
 @login_required
 @require_GET
 def report_csv(request: HttpRequest, name: str) -> HttpResponse:
@@ -95,11 +84,11 @@ def report_csv(request: HttpRequest, name: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="madad-fund-{name}.csv"'
     writer = csv.writer(response)
-    writer.writerow([_cell(c) for c in table.columns])
+    writer.writerow([safe_cell(c) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     if table.totals:
-        writer.writerow([_cell(v) for v in table.totals])
+        writer.writerow([safe_cell(v) for v in table.totals])
     audit_record(action="fund.report.exported", request=request, object_type="fund.report",
                  object_id=name, fields=[])
     return response

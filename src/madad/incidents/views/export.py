@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 
 from django.contrib.auth.decorators import login_required
@@ -11,13 +10,9 @@ from django.views.decorators.http import require_GET
 
 from madad.core import access
 from madad.core.access.incidents import may_see_incidents
+from madad.core.spreadsheet import csv_lines
 from madad.incidents.exports import incident_export_rows
 from madad.incidents.forms import IncidentFilterForm
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @login_required
@@ -27,11 +22,9 @@ def incident_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpRe
         raise Http404
     form = IncidentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    writer = csv.writer(_Echo())
     rows = incident_export_rows(user=request.user, filters=filters, request=request)
     header = next(rows)  # audits the export before anything is sent
-    response = StreamingHttpResponse(
-        (writer.writerow(r) for r in itertools.chain([header], rows)),
+    response = StreamingHttpResponse(csv_lines(itertools.chain([header], rows)),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="madad-incidents.csv"'
     return response

@@ -16,6 +16,7 @@ from madad.linkage.matching.features import Features, prepare
 
 RANDOM_PAIRS = 200_000
 CHUNK = 200_000
+MIN_TRAIN_RECORDS = 2_000
 
 Progress = Callable[[str, float], None]
 
@@ -100,8 +101,9 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
          progress: Progress | None = None, seed: int = 1) -> LinkResult:
     """Scores every candidate pair of the records and keeps those at or above `threshold`.
 
-    With `train`, u is estimated from random pairs and m and λ by EM, starting from `params`
-    (or defaults); without it, `params` are used as they are.
+    With `train` (and at least MIN_TRAIN_RECORDS records), u is estimated from random pairs
+    and m and λ by EM; otherwise `params` (by default those trained on the synthetic benchmark
+    data) are used as they are.
     """
     workers = workers or min(2, os.cpu_count() or 1)
     features = records if isinstance(records, Features) else prepare(records, today=today)
@@ -112,7 +114,9 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
         progress("block", 0.2)
     sims = _name_levels(features, left, right, workers, progress, (0.2, 0.8))
     levels = compare.levels(features, left, right, sims)
-    params = params or model.Parameters()
+    params = params or model.default_parameters()
+    # too few records to estimate anything from: score with the parameters given
+    train = train and features.n >= MIN_TRAIN_RECORDS
     if train and len(levels):
         rl, rr = _random_pairs(features.n, RANDOM_PAIRS, seed)
         random_levels = compare.levels(features, rl, rr)
