@@ -177,7 +177,7 @@ def render_text(text: str, *, gazetteer: Gazetteer | None = None) -> SafeString:
     gazetteer = gazetteer or Gazetteer.load()
     html: list[str] = []
     for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
-        kind, lines = "", []  # the run of lines being gathered: "p" or "ul"
+        kind, lines = "", list[str]()  # the run of lines being gathered: "p" or "ul"
         for line in [ln.strip() for ln in block.split("\n") if ln.strip()] + ["## "]:
             wanted = "h2" if line.startswith("## ") else "ul" if line.startswith("- ") else "p"
             if lines and wanted != kind:

@@ -144,10 +144,12 @@ def consent_recipients_covered(
         date__lte=on or timezone.localdate(),
     ).select_related("recipient").order_by("-date", "-recorded_at", "-id")
     latest: dict[int, ConsentRecord] = {}
-    for record in records:
-        latest.setdefault(record.recipient_id, record)  # type: ignore[arg-type]
-    return sorted((r.recipient for r in latest.values()  # type: ignore[misc]
-                   if r.decision == ConsentDecision.GIVEN), key=lambda o: o.name)
+    for record in records:  # newest first: the first seen for a recipient is in force
+        if record.recipient_id is not None:
+            latest.setdefault(record.recipient_id, record)
+    covered = [record.recipient for record in latest.values()
+               if record.decision == ConsentDecision.GIVEN and record.recipient is not None]
+    return sorted(covered, key=lambda organisation: organisation.name)
 
 
 def _check_recipient(purpose: str, recipient: Organisation | None,
