@@ -168,3 +168,33 @@ def browser_sign_in(browser_page: Any) -> Callable[..., Any]:
         return page
 
     return sign_in
+
+
+def _reseed_reference_data() -> None:
+    """Data migrations seed reference data — incident types, Karachi's gazetteer — that a
+    transactional test's closing flush removes; put it back for the tests that follow."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from madad.incidents.models import IncidentType
+    from madad.places.models import Place
+
+    if not IncidentType.objects.exists():
+        import_module("madad.incidents.migrations.0002_incident_types").seed(apps, None)
+    if not Place.objects.exists():
+        import_module("madad.places.migrations.0003_karachi").load_karachi(apps, None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    # trylast: runs after pytest has torn down every fixture of `item`, the flush included.
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in names or "live_server" in names or bool(
+        marker and marker.kwargs.get("transaction"))
+    if transactional and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _reseed_reference_data()

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- Urdu letters are test data here
+
 """/api/v1/linkage, asked by the owner, a colleague who does not review, and an outsider."""
 
 from __future__ import annotations

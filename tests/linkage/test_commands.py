@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- Urdu letters are test data here
+
 """`madad import persons FILE.csv` and `madad dedup persons --out pairs.csv`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- Urdu letters are test data here
+
 """The matcher on plain records: name levels across scripts, blocking, the trained model."""
 
 from __future__ import annotations

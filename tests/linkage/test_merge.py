@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- Urdu letters are test data here
+
 """Merging two records of one person keeps everything of both; undo restores both exactly."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- Urdu letters are the subject of these tests
+
 """Name normalisation as record linkage needs it: honorifics of official records, romanised
 variants, and the two scripts meeting in one key space (people.names)."""
 

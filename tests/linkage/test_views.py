@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- Urdu letters are test data here
+
 """The duplicates pages, asked by the owner (a documenter), a colleague who reviews too (a
 verifier), a colleague whose role does not review (a caseworker) and an outsider."""
 

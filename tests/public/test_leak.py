@@ -192,10 +192,6 @@ def test_every_fact_sheet_pdf_is_served(filled: dict[str, Any]) -> None:
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "madad.incidents.demo writes the alleged perpetrator into targeted killings' public "
-    "summaries (\"... shot near X by two unidentified men on a motorcycle\"); the public site "
-    "publishes a summary as reviewed. Fix the demo's summary text, then drop this mark."))
 def test_the_demos_alleged_perpetrators_are_not_public_either(filled: dict[str, Any]) -> None:
     secrets = {k: v for k, v in _secrets().items() if v.startswith("alleged perpetrator")}
     assert _leaks(_crawl(Client()), secrets) == []

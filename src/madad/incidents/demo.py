@@ -43,7 +43,7 @@ FIRST, LAST = dt.date(2008, 1, 1), dt.date(2014, 12, 31)
 # type code: (weight, act types, method, summary of what happened)
 TYPES: dict[str, tuple[int, list[str], str, str]] = {
     "targeted-killing": (34, ["killed", "killed", "injured"], "shot",
-                         "A {occupation} was shot near {place} by {perpetrator}."),
+                         "A {occupation} was shot near {place}."),
     "extortion-demand": (20, ["extorted", "threatened"], "demand by phone and in person",
                          "A {occupation} in {place} received repeated demands for money."),
     "kidnapping-for-ransom": (9, ["abducted"], "taken from a vehicle",
@@ -150,8 +150,9 @@ def _incidents(context: DemoContext, count: int, places: list[Place],
     for p in planned:
         occupation = rng.choice(["shopkeeper", "driver", "trader", "teacher", "labourer"])
         perpetrator = rng.choice(PERPETRATORS)
+        # A public summary never names or describes an alleged perpetrator.
         summary = TYPES[p.type_codes[0]][3].format(
-            occupation=occupation, place=p.incident.place.name, perpetrator=perpetrator)
+            occupation=occupation, place=p.incident.place.name)
         p.incident.public_summary = summary
         p.incident.description = (
             f"(Demo) {summary} According to the family, the victim had received threats in "

@@ -101,8 +101,9 @@ def match_candidates(*, organisation_id: int, data: dict[str, Any],
         "date_of_birth", "age", "cnic", "phone")}
     if record.get("sex") == "unknown":
         record["sex"] = ""
-    if record.get("date_of_birth") and not isinstance(record["date_of_birth"], str):
-        record["date_of_birth"] = record["date_of_birth"].isoformat()
+    born = record.get("date_of_birth")
+    if born is not None and not isinstance(born, str):
+        record["date_of_birth"] = born.isoformat()
     ids = _candidate_ids(organisation_id, record, exclude_person_id)
     if not ids:
         return []
@@ -137,7 +138,7 @@ def incident_candidates(*, organisation_id: int, data: dict[str, Any],
     nearby = (Incident.objects.filter(organisation_id=organisation_id,
                                       start_date__gte=start - dt.timedelta(days=window + 366),
                                       start_date__lte=start + dt.timedelta(days=window))
-              .exclude(pk=exclude_incident_id).select_related("place")
+              .exclude(pk=exclude_incident_id or 0).select_related("place")
               .prefetch_related("types", "acts"))
     if data.get("start_precision", "day") == "day":
         nearby = nearby.filter(start_date__gte=start - dt.timedelta(days=window)) | nearby.filter(

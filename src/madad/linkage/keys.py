@@ -32,8 +32,8 @@ def record_match_keys(record: Mapping[str, Any]) -> set[str]:
 def match_keys_rebuild(*, organisation_id: int, records: Iterable[Mapping[str, Any]]) -> int:
     """Replaces the stored keys of these persons' records (each with its "id"); returns the
     number of keys written."""
-    rows = []
-    ids = []
+    rows: list[PersonMatchKey] = []
+    ids: list[int] = []
     for record in records:
         ids.append(record["id"])
         rows.extend(PersonMatchKey(organisation_id=organisation_id, person_id=record["id"],

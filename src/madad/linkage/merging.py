@@ -65,13 +65,15 @@ def person_relations() -> list[Relation]:
     found: list[Relation] = []
     for rel in Person._meta.related_objects:
         if rel.many_to_many:
-            through = rel.through  # type: ignore[union-attr]
+            through: Any = getattr(rel, "through", None)
+            if through is None:
+                continue
             auto = through._meta.auto_created
             for field in through._meta.fields:
                 if field.is_relation and field.related_model is Person:
                     found.append(Relation(through, field.name, dispensable=bool(auto)))
         else:
-            model = rel.related_model
+            model: Any = rel.related_model
             if model._meta.label_lower in DERIVED or model._meta.proxy:
                 continue
             found.append(Relation(model, rel.field.name, dispensable=False))
@@ -189,7 +191,9 @@ def persons_merge(*, kept: Person, merged: Person, merged_by: User,
                 % {"what": ", ".join(sorted(set(conflicts)))})
         others = PersonPair.objects.filter(
             models.Q(person_a_id=merged.pk) | models.Q(person_b_id=merged.pk),
-            status=Decision.PENDING).exclude(pk=pair.pk if pair else None)
+            status=Decision.PENDING)
+        if pair is not None:
+            others = others.exclude(pk=pair.pk)
         snapshot["superseded"] = list(others.values_list("pk", flat=True))
         others.update(status=Decision.SUPERSEDED)
         merged_pk = merged.pk

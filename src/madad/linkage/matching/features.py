@@ -284,7 +284,7 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
     n = len(names)
     name_id, father_id = ([pool_ids.setdefault(id(forms), len(pool_ids)) for forms in column]
                           for column in (names, fathers))
-    pool = [None] * len(pool_ids)  # type: ignore[list-item]
+    pool: list[tuple[NameForm, ...]] = [()] * len(pool_ids)
     for column in (names, fathers):
         for forms in column:
             pool[pool_ids[id(forms)]] = forms

@@ -110,7 +110,8 @@ def seeded(levels: np.ndarray, u: list[list[float]] | None = None) -> Parameters
                                         levels[:, 6])
     sure = (cnic == 3) | ((phone == 2) & (name >= 4)) | (
         (name >= 4) & (father >= 4) & (birth >= 4))
-    m, start_u = [], []
+    m: list[list[float]] = []
+    start_u: list[list[float]] = []
     for c, size in enumerate(SIZES):
         for rows, out in ((levels[sure, c], m), (levels[:, c], start_u)):
             counts = np.bincount(rows, minlength=size).astype(np.float64)[:size]
