@@ -131,8 +131,7 @@ class FactSheetForm(_TextForm):
         }
         help_texts = {
             "body_en": _("Blank lines between paragraphs; “## ” starts a heading, “- ” a list "
-                         "item. Live figures: {{count:incidents type=targeted-killing "
-                         "year=2012}} or {{count:victims act=killed district=khi.central}}."),
+                         "item. Live figures are written as shown under the form."),
         }
 
 
