@@ -231,3 +231,12 @@ def test_the_check_shows_nothing_of_ours_to_others(
 
 def test_the_check_accepts_only_a_post(signed_in: SignedIn, documenter: User) -> None:
     assert signed_in(documenter).get(reverse("linkage:check_person")).status_code == 405
+
+
+def test_the_person_and_incident_forms_carry_the_duplicate_check(
+    signed_in: SignedIn, documenter: User,
+) -> None:
+    client = signed_in(documenter)
+    assert reverse("linkage:check_person") in client.get("/people/new/").content.decode()
+    assert reverse("linkage:check_incident") in client.get(
+        reverse("incidents:create")).content.decode()

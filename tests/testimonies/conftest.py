@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.incidents.models import Incident
+from madad.people.models import Person
+from madad.testimonies.models import ConsentPurpose, ConsentRecord
 from tests.api.conftest import bearer  # noqa: F401  (the API tests' fixture)
 from tests.evidence.factories import make_incident
 
@@ -31,3 +37,17 @@ def documenter(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def incident(relief_org: Organisation, documenter: User) -> Incident:
     return make_incident(organisation=relief_org, user=documenter)
+
+
+def legacy_referral_consent(person: Person, recorded_by: User, date: dt.date) -> ConsentRecord:
+    """A consent to referral as recorded before it named its partner (testimonies migration
+    0003), which the database now refuses: its trigger is set aside for this one insert, inside
+    the test's transaction."""
+    migration = import_module("madad.testimonies.migrations.0003_referral_consent_names_partner")
+    editor = SimpleNamespace(connection=connection)
+    migration.remove(None, editor)
+    record = ConsentRecord.objects.create(
+        organisation=person.organisation, person=person, purpose=ConsentPurpose.REFERRAL,
+        decision="given", date=date, recorded_by=recorded_by)
+    migration.install(None, editor)
+    return record

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
@@ -22,6 +20,7 @@ from madad.testimonies.services import (
 )
 from tests.evidence.factories import make_person, make_testimony
 from tests.factories import OrganisationFactory
+from tests.testimonies.conftest import legacy_referral_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -211,23 +210,10 @@ def test_the_database_refuses_referral_consent_without_a_partner(
                                      recorded_by=documenter)
 
 
-def _legacy_referral_consent(person: Person, recorded_by: User) -> ConsentRecord:
-    """A referral consent as recorded before it named its partner (migration 0003): the
-    trigger refusing those is set aside for the insert, inside the test's transaction."""
-    migration = import_module("madad.testimonies.migrations.0003_referral_consent_names_partner")
-    editor = SimpleNamespace(connection=connection)
-    migration.remove(None, editor)
-    record = ConsentRecord.objects.create(organisation=person.organisation, person=person,
-                                          purpose=REFERRAL, decision="given", date=D1,
-                                          recorded_by=recorded_by)
-    migration.install(None, editor)
-    return record
-
-
 def test_old_referral_consent_naming_no_partner_covers_none(
     person: Person, documenter: User, partner_org: Organisation
 ) -> None:
-    _legacy_referral_consent(person, documenter)
+    legacy_referral_consent(person, documenter, D1)
     assert not consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
     assert not consent_covers(person=person, purpose=REFERRAL)
     assert consent_recipients_covered(purpose=REFERRAL, person=person) == []

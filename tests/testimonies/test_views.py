@@ -22,6 +22,7 @@ from madad.testimonies.models import ConsentRecord
 from madad.testimonies.services import consent_covers, consent_give
 from tests.evidence.factories import make_incident, make_person, make_testimony
 from tests.factories import OrganisationFactory
+from tests.testimonies.conftest import legacy_referral_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -278,6 +279,16 @@ def test_the_panel_records_consent_to_referral_to_the_partner_chosen(
                                  "date": dt.date.today().isoformat()})
     assert response.status_code == 302
     assert not consent_covers(person=person, purpose="referral", recipient=partner_org)
+
+
+def test_old_consent_to_referral_naming_no_partner_is_shown_as_covering_none(
+    signed_in: SignedIn, documenter: User, person: Person
+) -> None:
+    legacy_referral_consent(person, documenter, dt.date(2013, 1, 10))
+    page = signed_in(documenter).get(
+        reverse("testimonies:person", args=[person.pk])).content.decode()
+    assert "(names no partner, so covers none)" in page
+    assert "Withdraw today" not in page  # nothing in force to withdraw
 
 
 def test_consent_to_referral_without_its_partner_is_refused_with_a_reason(

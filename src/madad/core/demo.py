@@ -26,6 +26,7 @@ LOADERS = [
     "madad.public.demo",
     "madad.fund.demo",
     "madad.assistance.demo_receipts",  # after the fund's: receipts of what it paid
+    "madad.linkage.demo",  # last: a run of the matcher over everybody
 ]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from madad.incidents.models import Act
@@ -161,7 +162,8 @@ class ClaimCheckForm(_TextForm):
         field: Any = self.fields["factsheets"]
         field.queryset = FactSheet.objects.filter(
             organisation=organisation, status=Status.PUBLISHED).order_by("title_en")
-        field.label_from_instance = lambda s: s.title_en
+        # the title in the language of the page (both are required to publish)
+        field.label_from_instance = lambda s: s.title_ur if get_language() == "ur" else s.title_en
         if self.instance.pk and not self.is_bound:
             self.initial["factsheets"] = list(self.instance.factsheets.values_list("id",
                                                                                    flat=True))
