@@ -38,6 +38,7 @@ lint: setup
 	$(MADAD) makemigrations --check --dry-run
 
 bench: setup
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(BIN)/python -m bench
 
 messages: setup

@@ -44,6 +44,14 @@ __all__ = ["MergeRefused", "incident_pair_decide", "linkage_run_execute",
 RUN_STALE_AFTER = dt.timedelta(hours=6)
 
 
+def _before_forking() -> None:
+    """Worker processes compute only, but a forked child holds copies of the parent's database
+    connections: close them first (they reopen on next use). Not inside a transaction, which
+    closing would end; the matcher forks only for large sets, which no transaction holds."""
+    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        connections.close_all()
+
+
 class DecisionRefused(Exception):
     """The decision cannot be taken as asked; nothing was changed."""
 
@@ -125,8 +133,7 @@ def _persons_run(run: LinkageRun, workers: int | None) -> dict[str, Any]:
     ids = np.array([r["id"] for r in records], dtype=np.int64)
     if len(records) < 2:
         return {"records": len(records), "candidates": 0, "pairs_found": 0}
-    # the worker processes compute only; no database connection may cross into them
-    connections.close_all()
+    _before_forking()
     params, _threshold = current_parameters(run.organisation_id)
     result = link(records, threshold=run.threshold, workers=workers, params=params,
                   progress=lambda stage, f: report(stage, f * 0.8))
@@ -266,7 +273,7 @@ def persons_dedup(*, organisation: Organisation, threshold: float | None = None,
     for person_id, record_id in PersonRecordId.objects.filter(
             organisation=organisation).order_by("id").values_list("person_id", "record_id"):
         names.setdefault(person_id, record_id)
-    connections.close_all()
+    _before_forking()
     result = link(records, threshold=threshold, workers=workers, params=params)
     rows = []
     for k in np.argsort(-result.probability, kind="stable").tolist():

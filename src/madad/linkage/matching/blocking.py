@@ -94,9 +94,9 @@ def key_arrays(features: Features, start: int = 0, stop: int | None = None, *,
                 hashes.append(hash(key))
                 owners.append(i)
         hash_parts.append(np.array(hashes, dtype=np.int64))
-        owner_parts.append(np.array(owners, dtype=np.int64))
+        owner_parts.append(np.array(owners, dtype=np.int32))
     if not hash_parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     return np.concatenate(hash_parts), np.concatenate(owner_parts)
 
 
@@ -107,7 +107,9 @@ def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray
         return np.zeros(0, dtype=np.int64)
     secondary = order_by[owners]
     order = np.lexsort((owners, secondary, hashes))
-    keys, recs = hashes[order], owners[order]
+    del secondary
+    keys, recs = hashes[order], owners[order].astype(np.int64)
+    del order
     boundaries = np.flatnonzero(np.diff(keys)) + 1
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(keys)])))
@@ -138,7 +140,7 @@ def candidate_pairs(features: Features, *, cap: int = CAP,
                     window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs (i, j), i < j, of the records."""
     hashes, owners = key_arrays(features)
-    order_by = features.birth_year.astype(np.int64)
-    order_by = np.where(order_by < 0, 10_000, order_by)
+    order_by = features.birth_year.astype(np.int16)
+    order_by = np.where(order_by < 0, 10_000, order_by).astype(np.int16)
     codes = pairs_from_keys(hashes, owners, order_by, cap=cap, window=window)
     return (codes >> 32).astype(np.int64), (codes & 0xFFFFFFFF).astype(np.int64)

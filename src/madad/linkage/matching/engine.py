@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +17,7 @@ from madad.linkage.matching.features import Features, prepare
 
 RANDOM_PAIRS = 200_000
 CHUNK = 200_000
+SCORE_CHUNK = 2_000_000
 MIN_TRAIN_RECORDS = 2_000
 
 Progress = Callable[[str, float], None]
@@ -37,18 +39,23 @@ class LinkResult:
         return np.flatnonzero(self.probability >= threshold)
 
 
-_SHARED: dict[str, Any] = {}
-
-
-def _levels_chunk(bounds: tuple[int, int]) -> np.ndarray:
-    pool, first, second = _SHARED["pool"], _SHARED["first"], _SHARED["second"]
-    lo, hi = bounds
-    out = np.empty(hi - lo, dtype=np.int8)
+def _levels_chunk(job: tuple[list[Any], np.ndarray, np.ndarray]) -> np.ndarray:
+    """Name levels of one chunk of distinct name pairs. The chunk carries the names it needs
+    (pickled to the worker), so that workers never touch the parent's objects: touching them
+    would copy their memory pages into every worker."""
+    names, first, second = job
+    out = np.empty(len(first), dtype=np.int8)
     level = compare.name_level
-    for k, (i, j) in enumerate(zip(first[lo:hi].tolist(), second[lo:hi].tolist(),
-                                   strict=True)):
-        out[k] = level(pool[i], pool[j])
+    for k, (i, j) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
+        out[k] = level(names[i], names[j])
     return out
+
+
+def _jobs(pool: list[Any], first: np.ndarray, second: np.ndarray) -> Any:
+    for lo in range(0, len(first), CHUNK):
+        a, b = first[lo:lo + CHUNK], second[lo:lo + CHUNK]
+        ids, local = np.unique(np.concatenate([a, b]), return_inverse=True)
+        yield [pool[i] for i in ids.tolist()], local[:len(a)], local[len(a):]
 
 
 def _name_levels(features: Features, left: np.ndarray, right: np.ndarray, workers: int,
@@ -56,35 +63,39 @@ def _name_levels(features: Features, left: np.ndarray, right: np.ndarray, worker
                      np.ndarray, np.ndarray]:
     """The name and father's-name levels of the pairs, each distinct pair of names compared
     once (common names recur), in `workers` processes."""
-    jobs = []
-    for ids in (features.name_id, features.father_id):
-        a, b = ids[left].astype(np.int64), ids[right].astype(np.int64)
-        codes = (np.minimum(a, b) << 32) | np.maximum(a, b)
+    out = []
+    halves = ((span[0], (span[0] + span[1]) / 2), ((span[0] + span[1]) / 2, span[1]))
+    for ids, (begin, end) in zip((features.name_id, features.father_id), halves, strict=True):
+        a, b = ids[left], ids[right]
+        codes = (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b).astype(np.int64)
+        del a, b
         unique, inverse = np.unique(codes, return_inverse=True)
-        jobs.append((unique, inverse))
-    first = np.concatenate([u >> 32 for u, _ in jobs])
-    second = np.concatenate([u & 0xFFFFFFFF for u, _ in jobs])
-    n = len(first)
-    bounds = [(lo, min(n, lo + CHUNK)) for lo in range(0, n, CHUNK)]
-    levels = np.empty(n, dtype=np.int8)
-    _SHARED.update(pool=features.pool, first=first, second=second)
-    try:
-        if workers > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.imap(_levels_chunk, bounds)
-                for k, ((lo, hi), out) in enumerate(zip(bounds, results, strict=True)):
-                    levels[lo:hi] = out
-                    if progress:
-                        progress("compare", span[0] + (span[1] - span[0]) * (k + 1) / len(bounds))
+        del codes
+        first, second = (unique >> 32).astype(np.int32), (unique & 0xFFFFFFFF).astype(np.int32)
+        del unique
+        levels = np.empty(len(first), dtype=np.int8)
+        chunks = max(1, -(-len(first) // CHUNK))
+        if workers > 1 and chunks > 1 and "fork" in multiprocessing.get_all_start_methods():
+            gc.freeze()  # the workers' garbage collector leaves the parent's objects alone
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as processes:
+                    results = processes.imap(_levels_chunk,
+                                             _jobs(features.pool, first, second))
+                    for k, chunk in enumerate(results):
+                        levels[k * CHUNK:k * CHUNK + len(chunk)] = chunk
+                        if progress:
+                            progress("compare", begin + (end - begin) * (k + 1) / chunks)
+            finally:
+                gc.unfreeze()
         else:
-            for k, (lo, hi) in enumerate(bounds):
-                levels[lo:hi] = _levels_chunk((lo, hi))
+            for k, job in enumerate(_jobs(features.pool, first, second)):
+                chunk = _levels_chunk(job)
+                levels[k * CHUNK:k * CHUNK + len(chunk)] = chunk
                 if progress:
-                    progress("compare", span[0] + (span[1] - span[0]) * (k + 1) / len(bounds))
-    finally:
-        _SHARED.clear()
-    split = len(jobs[0][0])
-    return levels[:split][jobs[0][1]], levels[split:][jobs[1][1]]
+                    progress("compare", begin + (end - begin) * (k + 1) / chunks)
+        out.append(levels[inverse.reshape(-1)])
+        del inverse, levels
+    return out[0], out[1]
 
 
 def _random_pairs(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -112,8 +123,13 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     left, right = blocking.candidate_pairs(features)
     if progress:
         progress("block", 0.2)
-    sims = _name_levels(features, left, right, workers, progress, (0.2, 0.8))
-    levels = compare.levels(features, left, right, sims)
+    names, fathers = _name_levels(features, left, right, workers, progress, (0.2, 0.8))
+    levels = np.empty((len(left), len(compare.NAMES)), dtype=np.int8)
+    for lo in range(0, len(left), SCORE_CHUNK):
+        hi = lo + SCORE_CHUNK
+        levels[lo:hi] = compare.levels(features, left[lo:hi], right[lo:hi],
+                                       (names[lo:hi], fathers[lo:hi]))
+    del names, fathers
     params = params or model.default_parameters()
     # too few records to estimate anything from: score with the parameters given
     train = train and features.n >= MIN_TRAIN_RECORDS
@@ -126,18 +142,31 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
         progress("score", 0.9)
     # Term frequencies only with parameters trained on these very records: frequencies in
     # another (or a tiny) population are not comparable with the ones the model learnt.
-    name_tf = np.maximum(features.name_tf[left], features.name_tf[right]) if train else None
-    father_tf = (np.maximum(features.father_tf[left], features.father_tf[right]) if train
-                 else None)
-    weights = model.match_weights(levels, params, name_tf=name_tf, father_tf=father_tf)
-    total = weights.sum(axis=1)
-    prob = model.probability(total, params)
-    keep = np.flatnonzero(prob >= threshold)
+    # Scored a chunk at a time: a float per comparison per pair would not fit at 1M records.
+    kept: list[np.ndarray] = []
+    totals: list[np.ndarray] = []
+    for lo in range(0, len(left), SCORE_CHUNK):
+        a, b = left[lo:lo + SCORE_CHUNK], right[lo:lo + SCORE_CHUNK]
+        weights = model.match_weights(
+            levels[lo:lo + SCORE_CHUNK], params,
+            name_tf=np.maximum(features.name_tf[a], features.name_tf[b]) if train else None,
+            father_tf=np.maximum(features.father_tf[a], features.father_tf[b]) if train
+            else None)
+        total = weights.sum(axis=1)
+        hit = np.flatnonzero(model.probability(total, params) >= threshold)
+        kept.append(hit + lo)
+        totals.append(total[hit])
+    keep = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+    total = np.concatenate(totals) if totals else np.zeros(0)
+    a, b = left[keep], right[keep]
+    weights = model.match_weights(
+        levels[keep], params,
+        name_tf=np.maximum(features.name_tf[a], features.name_tf[b]) if train else None,
+        father_tf=np.maximum(features.father_tf[a], features.father_tf[b]) if train else None)
     prior_weight = float(np.log2(params.prior / (1 - params.prior)))
-    return LinkResult(left=left[keep], right=right[keep], probability=prob[keep],
-                      weight=total[keep] + prior_weight, levels=levels[keep],
-                      weights=weights[keep], params=params,
-                      candidates=len(left), stats={"records": features.n})
+    return LinkResult(left=a, right=b, probability=model.probability(total, params),
+                      weight=total + prior_weight, levels=levels[keep], weights=weights,
+                      params=params, candidates=len(left), stats={"records": features.n})
 
 
 def score_against(record: Mapping[str, Any], candidates: Sequence[Mapping[str, Any]],

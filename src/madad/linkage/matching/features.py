@@ -224,6 +224,7 @@ class Codes:
 
 
 _EPOCH = dt.date(1970, 1, 1)
+LARGE = 100_000
 
 
 def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = None,
@@ -282,6 +283,9 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
         home = get("household")
         household.append(hash(("household", home)) if home not in (None, "") else -1)
     n = len(names)
+    if n > LARGE:  # the caches hold every text seen; a large set is prepared once
+        _words.cache_clear()
+        _INTERNED.clear()
     name_id, father_id = ([pool_ids.setdefault(id(forms), len(pool_ids)) for forms in column]
                           for column in (names, fathers))
     pool: list[tuple[NameForm, ...]] = [()] * len(pool_ids)

@@ -125,7 +125,9 @@ def seeded(levels: np.ndarray, u: list[list[float]] | None = None) -> Parameters
 def _patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     radix = np.array([int(np.prod(SIZES[c + 1:])) for c in range(len(SIZES))],
                      dtype=np.int64)
-    codes = levels.astype(np.int64) @ radix
+    codes = np.zeros(len(levels), dtype=np.int64)
+    for c in range(len(SIZES)):  # column by column: no (pairs x comparisons) int64 matrix
+        codes += levels[:, c].astype(np.int64) * radix[c]
     unique, counts = np.unique(codes, return_counts=True)
     decoded = np.zeros((len(unique), len(SIZES)), dtype=np.int64)
     rest = unique.copy()
