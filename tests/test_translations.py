@@ -136,7 +136,8 @@ def _same_site_links(html: str, base: str) -> Iterator[str]:
             yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-_NOT_PAGES = ("/api/", "/static/", "/accounts/logout", "/i18n/", "/healthz")
+# not pages: the API, files, and links that switch the language or sign out
+_NOT_PAGES = ("/api/", "/static/", "/accounts/logout", "/i18n/", "/healthz", "/public/language/")
 
 
 def _crawl(client: Any, start: str, limit: int = 80, per_route: int = 2) -> dict[str, str]:
