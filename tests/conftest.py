@@ -198,3 +198,21 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
         with item.config.stash[blocking_manager_key].unblock():
             _reseed_reference_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_postgresql_sessions(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Dropping the PostgreSQL test database fails while any session still uses it: a worker
+    process or thread a test started may not have closed its connection yet. End those
+    sessions (never this one) before the database is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
