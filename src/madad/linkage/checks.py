@@ -9,11 +9,12 @@ decrypted, in memory, and scored with the organisation's latest trained model.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from madad.core.crypto import blind_index
 from madad.incidents.models import Incident
@@ -132,17 +133,14 @@ def incident_candidates(*, organisation_id: int, data: dict[str, Any],
     place = data.get("place")
     if start is None or place is None:
         return []
-    window = incident_matching.WINDOW_DAYS
-    import datetime as dt
-
-    nearby = (Incident.objects.filter(organisation_id=organisation_id,
-                                      start_date__gte=start - dt.timedelta(days=window + 366),
-                                      start_date__lte=start + dt.timedelta(days=window))
+    window = dt.timedelta(days=incident_matching.WINDOW_DAYS)
+    # a day-precise report near this date, or a month- or year-precise one that may contain it
+    near = Q(start_date__gte=start - window) | Q(start_precision__in=["month", "year"],
+                                                 start_date__gte=start - dt.timedelta(days=366))
+    nearby = (Incident.objects.filter(near, organisation_id=organisation_id,
+                                      start_date__lte=start + window)
               .exclude(pk=exclude_incident_id or 0).select_related("place")
               .prefetch_related("types", "acts"))
-    if data.get("start_precision", "day") == "day":
-        nearby = nearby.filter(start_date__gte=start - dt.timedelta(days=window)) | nearby.filter(
-            start_precision__in=["month", "year"])
     new = {"id": None, "start": start, "end": data.get("end_date"),
            "precision": data.get("start_precision") or "day", "place": place.code,
            "point": (float(place.latitude), float(place.longitude)),

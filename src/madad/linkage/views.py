@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -128,11 +129,7 @@ def incident_pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             except services.DecisionRefused as refusal:
                 form.add_error(None, str(refusal))
                 status = 409
-            except Exception as error:  # the incidents' own checks (ValidationError)
-                from django.core.exceptions import ValidationError
-
-                if not isinstance(error, ValidationError):
-                    raise
+            except ValidationError as error:  # the incidents' own checks
                 form.add_error(None, " ".join(error.messages))
                 status = 409
             else:

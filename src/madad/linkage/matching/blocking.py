@@ -28,6 +28,7 @@ from madad.linkage.matching.features import Features, all_tokens, strong_tokens
 
 CAP = 30
 WINDOW = 5
+COMPACT_AT = 10_000_000
 
 
 def record_keys(features: Features, i: int, rarity: dict[str, int] | None = None) -> Iterator[
@@ -108,13 +109,14 @@ def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray
     secondary = order_by[owners]
     order = np.lexsort((owners, secondary, hashes))
     del secondary
-    keys, recs = hashes[order], owners[order].astype(np.int64)
-    del order
+    keys, recs = hashes[order], owners[order]
+    del order, hashes, owners
     boundaries = np.flatnonzero(np.diff(keys)) + 1
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(keys)])))
     size_of = np.repeat(sizes, sizes)
     found: list[np.ndarray] = []
+    held = 0
     positions = np.flatnonzero(size_of > 1)
     limit = min(max(cap, window + 1), int(sizes.max()))
     for step in range(1, limit):
@@ -126,9 +128,13 @@ def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray
         use = same & (small | (step <= window))
         if use.any():
             a, b = recs[positions[use]], recs[positions[use] + step]
-            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
             keep = lo != hi
             found.append((lo[keep] << 32) | hi[keep])
+            held += int(keep.sum())
+            if held > COMPACT_AT:  # the same pair comes from many keys: fold duplicates
+                found = [np.unique(np.concatenate(found))]
+                held = len(found[0])
         # a position stays while its block can still pair it further on
         positions = positions[same & (small | (step < window))]
     if not found:
@@ -139,8 +145,7 @@ def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray
 def candidate_pairs(features: Features, *, cap: int = CAP,
                     window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs (i, j), i < j, of the records."""
-    hashes, owners = key_arrays(features)
-    order_by = features.birth_year.astype(np.int16)
-    order_by = np.where(order_by < 0, 10_000, order_by).astype(np.int16)
-    codes = pairs_from_keys(hashes, owners, order_by, cap=cap, window=window)
-    return (codes >> 32).astype(np.int64), (codes & 0xFFFFFFFF).astype(np.int64)
+    order_by = np.where(features.birth_year < 0, 10_000, features.birth_year).astype(np.int16)
+    # the key arrays are handed over, not kept here: pairs_from_keys frees them once sorted
+    codes = pairs_from_keys(*key_arrays(features), order_by, cap=cap, window=window)
+    return (codes >> 32).astype(np.int32), (codes & 0xFFFFFFFF).astype(np.int32)

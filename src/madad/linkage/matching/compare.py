@@ -2,7 +2,7 @@
 
 Level 0 always means "unknown on one side": it counts neither for nor against. Higher levels
 mean closer agreement. The names are compared word by word (Jaro-Winkler on the canonical
-words, each word against its best partner, weak words such as Muhammad counting a quarter):
+words, each word against its best partner; weak words such as Muhammad do not count):
 in the script both records share when they share one, and on the consonant skeletons across
 scripts when they do not. Words of one skeleton count as spelling variants (Munir, Muneer);
 so do Hasan and Hussain, which the skeleton cannot tell apart: the other fields must.
