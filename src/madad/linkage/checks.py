@@ -22,6 +22,7 @@ from madad.linkage import incidents as incident_matching
 from madad.linkage import keys
 from madad.linkage.evidence import evidence_of
 from madad.linkage.matching import score_against
+from madad.linkage.matching.features import forget_names
 from madad.linkage.matching.model import Parameters, default_parameters
 from madad.linkage.models import LinkageRun, PersonMatchKey
 from madad.linkage.records import records_of
@@ -110,7 +111,10 @@ def match_candidates(*, organisation_id: int, data: dict[str, Any],
         return []
     persons = list(Person.objects.filter(pk__in=ids))
     params, threshold = current_parameters(organisation_id)
-    probability, levels, weights = score_against(record, records_of(persons), params)
+    try:
+        probability, levels, weights = score_against(record, records_of(persons), params)
+    finally:
+        forget_names()
     found = [PersonCandidate(person, float(p), evidence_of(lv.tolist(), w.tolist()))
              for person, p, lv, w in zip(persons, probability, levels, weights, strict=True)
              if p >= threshold]

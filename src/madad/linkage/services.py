@@ -24,6 +24,7 @@ from madad.linkage import keys
 from madad.linkage.checks import DEFAULT_THRESHOLD, current_parameters
 from madad.linkage.evidence import evidence_of
 from madad.linkage.matching import link
+from madad.linkage.matching.features import forget_names
 from madad.linkage.merging import MergeRefused, merge_undo, persons_merge
 from madad.linkage.models import (
     Decision,
@@ -135,8 +136,11 @@ def _persons_run(run: LinkageRun, workers: int | None) -> dict[str, Any]:
         return {"records": len(records), "candidates": 0, "pairs_found": 0}
     _before_forking()
     params, _threshold = current_parameters(run.organisation_id)
-    result = link(records, threshold=run.threshold, workers=workers, params=params,
-                  progress=lambda stage, f: report(stage, f * 0.8))
+    try:
+        result = link(records, threshold=run.threshold, workers=workers, params=params,
+                      progress=lambda stage, f: report(stage, f * 0.8))
+    finally:
+        forget_names()
     existing = {(a, b): (pk, status) for pk, a, b, status in PersonPair.objects.filter(
         organisation_id=run.organisation_id).values_list("id", "person_a_id", "person_b_id",
                                                          "status")}
@@ -274,7 +278,10 @@ def persons_dedup(*, organisation: Organisation, threshold: float | None = None,
             organisation=organisation).order_by("id").values_list("person_id", "record_id"):
         names.setdefault(person_id, record_id)
     _before_forking()
-    result = link(records, threshold=threshold, workers=workers, params=params)
+    try:
+        result = link(records, threshold=threshold, workers=workers, params=params)
+    finally:
+        forget_names()
     rows = []
     for k in np.argsort(-result.probability, kind="stable").tolist():
         a, b = records[result.left[k]]["id"], records[result.right[k]]["id"]
