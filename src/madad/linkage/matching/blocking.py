@@ -113,11 +113,12 @@ def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray
     del order, hashes, owners
     boundaries = np.flatnonzero(np.diff(keys)) + 1
     starts = np.concatenate(([0], boundaries))
-    sizes = np.diff(np.concatenate((starts, [len(keys)])))
+    sizes = np.diff(np.concatenate((starts, [len(keys)]))).astype(np.int32)
+    del boundaries, starts
     size_of = np.repeat(sizes, sizes)
     found: list[np.ndarray] = []
-    held = 0
-    positions = np.flatnonzero(size_of > 1)
+    held = folded = 0
+    positions = np.flatnonzero(size_of > 1).astype(np.int32)
     limit = min(max(cap, window + 1), int(sizes.max()))
     for step in range(1, limit):
         positions = positions[positions + step < len(keys)]
@@ -132,14 +133,29 @@ def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray
             keep = lo != hi
             found.append((lo[keep] << 32) | hi[keep])
             held += int(keep.sum())
-            if held > COMPACT_AT:  # the same pair comes from many keys: fold duplicates
-                found = [np.unique(np.concatenate(found))]
-                held = len(found[0])
+            if held > max(COMPACT_AT, 2 * folded):  # one pair, many keys: fold duplicates
+                found = [_distinct(found)]
+                held = folded = len(found[0])
         # a position stays while its block can still pair it further on
         positions = positions[same & (small | (step < window))]
+    del keys, recs, size_of, positions
     if not found:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(found))
+    return _distinct(found)
+
+
+def _distinct(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct values of the parts, sorted; the parts list is emptied on the way (sorting
+    in place: np.unique would hold two more copies of tens of millions of pairs)."""
+    values = np.concatenate(parts)
+    parts.clear()
+    values.sort()
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def candidate_pairs(features: Features, *, cap: int = CAP,
