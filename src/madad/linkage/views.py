@@ -26,6 +26,7 @@ from madad.people.forms import PersonForm
 from madad.people.models import Person
 
 NAMES = ("given_name", "family_name", "full_name_ur")
+DUPLICATES_CHECKED = "duplicates_checked"  # posted once the user has looked at the duplicates
 COMPARED = ("given_name", "family_name", "full_name_ur", "aliases", "father_name",
             "date_of_birth", "cnic", "phone", "address")
 
@@ -199,18 +200,37 @@ def check_person(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = PersonForm(request.POST)
     form.is_valid()
-    data = dict(getattr(form, "cleaned_data", {}))
     exclude = None
     if request.POST.get("person_id", "").isdigit():
         exclude = int(request.POST["person_id"])
+    rows = person_check_rows(request, dict(getattr(form, "cleaned_data", {})), exclude)
+    return render(request, "linkage/_person_check.html", {"rows": rows})
+
+
+def person_check_rows(request: HttpRequest, data: dict[str, Any],
+                      exclude: int | None = None) -> list[dict[str, Any]]:
+    """The possible duplicates of the person described by `data` (the person form's cleaned
+    fields), as the check shows them: candidate, names (audited reads) and the evidence."""
     found = checks.match_candidates(
         organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
         data=data, exclude_person_id=exclude)
     names = _names(request, [c.person for c in found])
-    rows = [{"candidate": c, "names": names.get(c.person.pk),
+    return [{"candidate": c, "names": names.get(c.person.pk),
              "lines": [ln for ln in lines(c.evidence) if ln.direction != "neutral"]}
             for c in found]
-    return render(request, "linkage/_person_check.html", {"rows": rows})
+
+
+def incident_check_data(post: Any) -> dict[str, Any]:
+    """What the incident duplicate check reads from a posted incident form: dates, place,
+    types and the existing persons named as victims; fields that do not validate are left
+    out."""
+    form = IncidentCheckForm(post)
+    form.is_valid()
+    data = dict(getattr(form, "cleaned_data", {}))
+    data["victims"] = {int(value) for key, value in post.items()
+                       if key.startswith("acts-") and key.endswith("-victim_id")
+                       and value.isdigit()}
+    return data
 
 
 @login_required
@@ -218,9 +238,7 @@ def check_person(request: HttpRequest) -> HttpResponse:
 def check_incident(request: HttpRequest) -> HttpResponse:
     if not may_record_incidents(request.user):
         raise Http404
-    form = IncidentCheckForm(request.POST)
-    form.is_valid()
-    data = dict(getattr(form, "cleaned_data", {}))
+    data = incident_check_data(request.POST)
     exclude = request.POST.get("incident_id", "")
     found = checks.incident_candidates(
         organisation_id=request.user.organisation_id,  # type: ignore[union-attr]

@@ -35,6 +35,12 @@ def _storable(value: str) -> bool:
     return True
 
 
+def person_validate(data: dict[str, Any]) -> None:
+    """Raises the ValidationError person_create would raise for `data`, saving nothing (the
+    form checks for duplicates only once the values are known to be valid)."""
+    _clean(data)
+
+
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - {*_TEXT_FIELDS, "sex", "age", "date_of_birth", "cnic", "phone",
                            "deceased"}

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from madad.accounts.roles import Capability
 from madad.core import access
+from madad.linkage.views import DUPLICATES_CHECKED, person_check_rows
 from madad.people import services
 from madad.people.forms import PersonEditForm, PersonFilterForm, PersonForm, PersonSearchForm
 from madad.people.identity import format_cnic, format_phone
@@ -109,6 +110,17 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PersonForm(request.POST)
+        duplicates: list[dict[str, Any]] = []
+        if form.is_valid() and request.POST.get(DUPLICATES_CHECKED) != "1":
+            try:
+                services.person_validate(form.person_data())
+            except ValidationError:
+                pass  # person_create below names the errors
+            else:
+                duplicates = person_check_rows(request, form.person_data())
+        if duplicates:  # shown before saving; saved once the user says it is someone else
+            return render(request, "people/person_form.html", {
+                "form": form, "person": None, "duplicates": duplicates}, status=409)
         if form.is_valid():
             try:
                 person = services.person_create(

@@ -33,6 +33,8 @@ from madad.incidents.forms import (
 )
 from madad.incidents.models import Incident
 from madad.incidents.validation import messages_of
+from madad.linkage import checks
+from madad.linkage.views import DUPLICATES_CHECKED, incident_check_data
 
 PAGE_SIZE = 25
 # Sections other apps add to an incident's page, shown once their template exists.
@@ -132,7 +134,14 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
     form = IncidentForm(data)
     acts: Any = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
     sources: Any = SourceFormSet(data, prefix="sources")
-    if data is not None and not adding and _all_valid(form, acts, sources):
+    ready = data is not None and not adding and _all_valid(form, acts, sources)
+    duplicates = []
+    if ready and request.POST.get(DUPLICATES_CHECKED) != "1":
+        # shown before saving; saved once the user says it is another event
+        duplicates = checks.incident_candidates(
+            organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
+            data=incident_check_data(request.POST))
+    if ready and not duplicates:
         try:
             incident = services.incident_create(
                 organisation=request.user.organisation,  # type: ignore[union-attr]
@@ -148,7 +157,8 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("incidents:detail", incident.pk)
     return render(request, "incidents/incident_form.html", {
         "form": form, "acts": acts, "sources": sources, "quiet": adding, "incident": None,
-    })
+        "duplicates": duplicates,
+    }, status=409 if duplicates else 200)
 
 
 @login_required

@@ -1,0 +1,122 @@
+"""The duplicate check on saving: a new person or incident that may already be recorded is
+shown with its possible duplicates, and saved only once the user says it is another one.
+Without script as well: the server checks, not only the form's live check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from madad.accounts.models import User
+from madad.incidents.models import Incident
+from madad.people.models import Person
+from tests.incidents.factories import incident_type, record_incident
+from tests.incidents.test_incident_form import _data as incident_form_data
+
+pytestmark = pytest.mark.django_db
+
+SignedIn = Callable[[User], Any]
+PERSON_URL = "/people/new/"
+INCIDENT_URL = "/incidents/new/"
+ALI_IN_URDU = {"full_name_ur": "محمد علی خان", "father_name": "محمد اسلم خان", "sex": "male",
+               "cnic": "42101-1234567-1"}
+
+
+def test_a_possible_duplicate_person_is_shown_and_nothing_is_saved(
+    signed_in: SignedIn, documenter: User, ali_roman: Person,
+) -> None:
+    response = signed_in(documenter).post(PERSON_URL, ALI_IN_URDU)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f"Possible duplicate of person #{ali_roman.pk}" in html
+    assert 'name="duplicates_checked"' in html
+    assert Person.objects.count() == 1
+    # the entered values are still in the form, for the user to correct or confirm
+    assert "محمد علی خان" in html
+
+
+def test_saved_once_the_user_says_it_is_someone_else(
+    signed_in: SignedIn, documenter: User, ali_roman: Person,
+) -> None:
+    response = signed_in(documenter).post(PERSON_URL, {**ALI_IN_URDU, "duplicates_checked": "1"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+
+
+def test_somebody_new_is_saved_at_once(signed_in: SignedIn, documenter: User,
+                                       ali_roman: Person) -> None:
+    response = signed_in(documenter).post(PERSON_URL, {"given_name": "Zainab",
+                                                       "family_name": "Latif", "sex": "female"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+
+
+def test_an_invalid_form_is_refused_before_any_check(signed_in: SignedIn, documenter: User,
+                                                     ali_roman: Person) -> None:
+    response = signed_in(documenter).post(PERSON_URL, {**ALI_IN_URDU, "cnic": "12"})
+    assert response.status_code == 422
+    assert "Possible duplicate" not in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_another_organisations_persons_are_never_offered(
+    signed_in: SignedIn, outsider: User, ali_roman: Person,
+) -> None:
+    response = signed_in(outsider).post(PERSON_URL, {"given_name": "Mohd. Ali",
+                                                     "family_name": "Khan", "sex": "male",
+                                                     "cnic": "42101-1234567-1"})
+    assert response.status_code == 302
+    assert Person.objects.filter(organisation=outsider.organisation).count() == 1
+
+
+def test_a_possible_duplicate_incident_is_shown_and_nothing_is_saved(
+    signed_in: SignedIn, documenter: User, places: SimpleNamespace,
+) -> None:
+    reported = record_incident(by=documenter, place=places.orchard,
+                               start_date=dt.date(2012, 5, 6))
+    data = incident_form_data(places, start_date="2012-05-07")
+    client = signed_in(documenter)
+    response = client.post(INCIDENT_URL, data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f"Possible duplicate of incident #{reported.pk}" in html
+    assert Incident.objects.count() == 1
+
+    response = client.post(INCIDENT_URL, {**data, "duplicates_checked": "1"})
+    assert response.status_code == 302
+    assert Incident.objects.count() == 2
+
+
+def test_an_incident_elsewhere_and_later_is_saved_at_once(
+    signed_in: SignedIn, documenter: User, places: SimpleNamespace,
+) -> None:
+    record_incident(by=documenter, place=places.orchard, start_date=dt.date(2012, 5, 6))
+    data = incident_form_data(places, start_date="2013-09-20", place=places.harbour.pk,
+                              types=[incident_type("extortion-demand").pk])
+    response = signed_in(documenter).post(INCIDENT_URL, data)
+    assert response.status_code == 302
+    assert Incident.objects.count() == 2
+
+
+def test_another_organisations_incidents_are_never_offered(
+    signed_in: SignedIn, documenter: User, outsider: User, places: SimpleNamespace,
+) -> None:
+    record_incident(by=documenter, place=places.orchard, start_date=dt.date(2012, 5, 6))
+    response = signed_in(outsider).post(INCIDENT_URL,
+                                        incident_form_data(places, start_date="2012-05-06"))
+    assert response.status_code == 302
+    assert Incident.objects.filter(organisation=outsider.organisation).count() == 1
+
+
+def test_the_question_is_asked_in_urdu_too(
+    signed_in: SignedIn, documenter: User, ali_roman: Person, settings: Any,
+) -> None:
+    client = signed_in(documenter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+    html = client.post(PERSON_URL, ALI_IN_URDU).content.decode()
+    assert "ممکنہ دہرا ریکارڈ" in html
+    assert "میں نے ممکنہ دہرے ریکارڈ دیکھ لیے ہیں: یہ کوئی اور شخص ہے۔" in html
