@@ -193,7 +193,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     marker = item.get_closest_marker("django_db")
     transactional = "transactional_db" in names or "live_server" in names or bool(
         marker and marker.kwargs.get("transaction"))
-    if transactional and nextitem is not None:
+    # a test skipped before its fixtures ran (a PostgreSQL test on SQLite) flushed nothing,
+    # and may come before any test has created the test database
+    ran = bool(getattr(item, "funcargs", None))
+    if transactional and ran and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

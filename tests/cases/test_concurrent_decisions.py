@@ -100,7 +100,7 @@ from madad.cases.models import ApprovalRequest, Case, StatusChange
 from madad.households.services import household_create
 from madad.people.services import person_create
 
-for app in ("core", "cases"):
+for app in ("core", "cases", "households", "linkage"):
     call_command("migrate", app, interactive=False, verbosity=0)
 organisation = organisation_create(name="Race", kind="relief")
 def user(n, role):

@@ -31,9 +31,9 @@ from madad.people.models import Person
 from madad.people.services import person_create
 
 WRITERS, TRANSACTIONS = int(sys.argv[1]), int(sys.argv[2])
-# the audit trail, persons and what they depend on: all the writers need (the whole schema
-# takes several times as long to build on a file database)
-for app in ("core", "people"):
+# the audit trail, persons, the keys saving a person updates, and what they depend on: all
+# the writers need (the whole schema takes several times as long to build on a file database)
+for app in ("core", "people", "households", "linkage"):
     call_command("migrate", app, interactive=False, verbosity=0)
 organisation = organisation_create(name="Concurrency test", kind="relief")
 connections.close_all()  # each writer opens its own connection

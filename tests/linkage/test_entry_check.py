@@ -119,4 +119,34 @@ def test_the_question_is_asked_in_urdu_too(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
     html = client.post(PERSON_URL, ALI_IN_URDU).content.decode()
     assert "ممکنہ دہرا ریکارڈ" in html
-    assert "میں نے ممکنہ دہرے ریکارڈ دیکھ لیے ہیں: یہ کوئی اور شخص ہے۔" in html
+    assert "میں نے ممکنہ دہرے ریکارڈ دیکھ لیے ہیں: یہ کوئی اور شخص ہے" in html
+
+
+def test_a_person_saved_today_is_found_across_scripts_at_once(
+    signed_in: SignedIn, documenter: User,
+) -> None:
+    """No batch run in between: saving a person stores the keys the check looks up, so the
+    same man typed in the other script, without any number, is found."""
+    client = signed_in(documenter)
+    assert client.post(PERSON_URL, {"given_name": "Mohd. Ali", "family_name": "Khan",
+                                    "father_name": "Muhammad Aslam Khan", "sex": "male",
+                                    "date_of_birth": "1985-05-01"}).status_code == 302
+    response = client.post(PERSON_URL, {"full_name_ur": "محمد علی خان",
+                                        "father_name": "محمد اسلم خان", "sex": "male",
+                                        "date_of_birth": "1985-05-01"})
+    assert response.status_code == 409
+    first = Person.objects.get()
+    assert f"Possible duplicate of person #{first.pk}" in response.content.decode()
+
+
+def test_a_changed_name_moves_the_keys(signed_in: SignedIn, documenter: User,
+                                       ali_roman: Person) -> None:
+    from madad.linkage.models import PersonMatchKey
+    from madad.people.services import person_update
+
+    before = set(PersonMatchKey.objects.filter(person=ali_roman).values_list("key", flat=True))
+    assert before
+    person_update(person=ali_roman, updated_by=documenter, expected_version=ali_roman.version,
+                  given_name="Imran", family_name="Siddiqui")
+    after = set(PersonMatchKey.objects.filter(person=ali_roman).values_list("key", flat=True))
+    assert after and after != before

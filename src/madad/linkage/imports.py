@@ -113,7 +113,7 @@ def persons_import(*, organisation: Organisation, file: IO[str] | Iterable[str],
     existing = set(PersonRecordId.objects.filter(organisation=organisation)
                    .values_list("record_id", flat=True))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), keys.deferred():
             for row in reader:
                 line = reader.line_num
                 if None in row:

@@ -10,7 +10,9 @@ for a person whose names or numbers changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +23,7 @@ from madad.linkage.matching.features import prepare
 from madad.linkage.models import PersonMatchKey
 
 PURPOSE = "linkage"
+_deferred: ContextVar[bool] = ContextVar("match_keys_deferred", default=False)
 
 
 def record_match_keys(record: Mapping[str, Any]) -> set[str]:
@@ -43,3 +46,25 @@ def match_keys_rebuild(*, organisation_id: int, records: Iterable[Mapping[str, A
             PersonMatchKey.objects.filter(person_id__in=ids[start:start + 500]).delete()
         PersonMatchKey.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within it, saving a person does not rebuild their keys: the caller (a bulk import)
+    rebuilds them for the whole batch itself."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def person_saved(sender: Any, *, person: Any, **kwargs: Any) -> None:
+    """Receiver of people.signals.person_saved: the person's keys follow their names and
+    numbers at once, so that the next entry check finds them without waiting for a batch
+    run."""
+    if _deferred.get():
+        return
+    from madad.linkage.records import records_of
+
+    match_keys_rebuild(organisation_id=person.organisation_id, records=records_of([person]))

@@ -16,6 +16,7 @@ from madad.core.crypto import blind_index
 from madad.people.identity import normalise_cnic, normalise_phone
 from madad.people.models import Person, PersonNameKey, Sex
 from madad.people.name_index import person_name_keys
+from madad.people.signals import person_saved
 
 _TEXT_FIELDS = ("given_name", "family_name", "full_name_ur", "father_name", "aliases",
                 "address", "occupation", "mother_tongue")
@@ -128,6 +129,7 @@ def person_create(*, organisation: Organisation, created_by: User | None, **data
     with transaction.atomic():
         person = Person.objects.create(organisation=organisation, **cleaned)
         _name_keys_rebuild(person)
+        person_saved.send(sender=Person, person=person)
         audit_record(action="person.created", actor=created_by, organisation=organisation,
                      obj=person, fields=[k for k in cleaned if not k.endswith("_index")])
     return person
@@ -159,6 +161,7 @@ def person_update(*, person: Person, updated_by: User, expected_version: int,
             current.refresh_from_db()
             if any(name in changed for name in NAME_FIELDS):
                 _name_keys_rebuild(current)
+            person_saved.send(sender=Person, person=current)
             audit_record(action="person.updated", actor=updated_by, obj=current,
                          fields=[k for k in changed if not k.endswith("_index")])
     person.refresh_from_db()
