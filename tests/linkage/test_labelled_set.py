@@ -39,3 +39,26 @@ def test_the_matcher_keeps_its_f1_on_the_labelled_set() -> None:
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= F1_FLOOR, (precision, recall, f1)
     assert precision >= 0.9
+
+
+def test_forked_workers_find_exactly_what_one_process_finds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The names compared in several forked processes (small chunks here, so that there are
+    many) give the very same pairs and probabilities as in one."""
+    from madad.linkage.matching import engine
+
+    records, _truth = _records()
+    one = link(prepare(records), params=default_parameters(), train=False, workers=1)
+    monkeypatch.setattr(engine, "CHUNK", 97)
+    contexts: list[str] = []
+    get_context = engine.multiprocessing.get_context
+
+    def spy(method: str):  # type: ignore[no-untyped-def]
+        contexts.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(engine.multiprocessing, "get_context", spy)
+    two = link(prepare(records), params=default_parameters(), train=False, workers=2)
+    assert contexts == ["fork", "fork"]  # names, then fathers' names: in forked workers
+    assert one.candidates == two.candidates
+    assert one.left.tolist() == two.left.tolist() and one.right.tolist() == two.right.tolist()
+    assert one.probability.tolist() == two.probability.tolist()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,9 @@ from madad.linkage.matching import blocking, compare, model
 from madad.linkage.matching.features import Features, prepare
 
 RANDOM_PAIRS = 200_000
-CHUNK = 200_000
+CHUNK = 100_000
+# Up to this many records, names are compared in one forked process per core (_fork_workers).
+FORK_UP_TO = 300_000
 SCORE_CHUNK = 2_000_000
 MIN_TRAIN_RECORDS = 2_000
 
@@ -38,35 +41,45 @@ class LinkResult:
         return np.flatnonzero(self.probability >= threshold)
 
 
-def _levels_chunk(job: tuple[list[Any], np.ndarray, np.ndarray]) -> np.ndarray:
-    """Name levels of one chunk of distinct name pairs. The chunk carries the names it needs
-    (pickled to the worker), so that workers never touch the parent's objects: touching them
-    would copy their memory pages into every worker."""
-    names, first, second = job
-    out = np.empty(len(first), dtype=np.int8)
+# What forked workers compare: set in the parent just before the fork, so that the workers
+# read it from the memory they share with the parent instead of receiving it pickled.
+_SHARED: tuple[list[Any], np.ndarray, np.ndarray] | None = None
+
+
+def _levels_range(bounds: tuple[int, int]) -> np.ndarray:
+    """Name levels of the distinct name pairs lo..hi of _SHARED (in a forked worker, or here)."""
+    if _SHARED is None:
+        raise RuntimeError("_levels_range runs only inside _name_levels")
+    pool, first, second = _SHARED
+    lo, hi = bounds
+    out = np.empty(hi - lo, dtype=np.int8)
     level = compare.name_level
-    for k, (i, j) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
-        out[k] = level(names[i], names[j])
+    for k, (i, j) in enumerate(zip(first[lo:hi].tolist(), second[lo:hi].tolist(),
+                                   strict=True)):
+        out[k] = level(pool[i], pool[j])
     return out
 
 
-def _jobs(pool: list[Any], first: np.ndarray, second: np.ndarray) -> Any:
-    for lo in range(0, len(first), CHUNK):
-        a, b = first[lo:lo + CHUNK], second[lo:lo + CHUNK]
-        ids, local = np.unique(np.concatenate([a, b]), return_inverse=True)
-        yield [pool[i] for i in ids.tolist()], local[:len(a)], local[len(a):]
+def _fork_workers(features: Features, workers: int) -> int:
+    """How many processes compare names: `workers`, but one where there is no fork (each
+    worker would need the names pickled) or where the records are so many that the workers'
+    copies of the name objects they touch would break the memory bound. A forked worker shares
+    the parent's memory until it writes to it, and reading a Python object writes its
+    reference count: each worker ends up with private copies of the pages it read."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return workers if features.n <= FORK_UP_TO else 1
 
 
 def _name_levels(features: Features, left: np.ndarray, right: np.ndarray, workers: int,
                  progress: Progress | None, span: tuple[float, float]) -> tuple[
                      np.ndarray, np.ndarray]:
     """The name and father's-name levels of the pairs, each distinct pair of names compared
-    once (common names recur), in `workers` processes. One by default: measured on two cores,
-    shipping the names to worker processes cost more than the second core saved (16 s against
-    11 s at 100k records), and letting forked workers read the parent's objects copies them
-    into each worker (their reference counts change), which broke the memory bound at 1M."""
+    once (common names recur), in `workers` forked processes where that pays (_fork_workers)."""
+    global _SHARED
     out = []
     halves = ((span[0], (span[0] + span[1]) / 2), ((span[0] + span[1]) / 2, span[1]))
+    workers = _fork_workers(features, workers)
     for ids, (begin, end) in zip((features.name_id, features.father_id), halves, strict=True):
         a, b = ids[left], ids[right]
         codes = (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b).astype(np.int64)
@@ -76,27 +89,29 @@ def _name_levels(features: Features, left: np.ndarray, right: np.ndarray, worker
         first, second = (unique >> 32).astype(np.int32), (unique & 0xFFFFFFFF).astype(np.int32)
         del unique
         levels = np.empty(len(first), dtype=np.int8)
-        chunks = max(1, -(-len(first) // CHUNK))
-        if workers > 1 and chunks > 1 and "fork" in multiprocessing.get_all_start_methods():
-            gc.freeze()  # the workers' garbage collector leaves the parent's objects alone
-            try:
-                with multiprocessing.get_context("fork").Pool(workers) as processes:
-                    results = processes.imap(_levels_chunk,
-                                             _jobs(features.pool, first, second))
-                    for k, chunk in enumerate(results):
-                        levels[k * CHUNK:k * CHUNK + len(chunk)] = chunk
-                        if progress:
-                            progress("compare", begin + (end - begin) * (k + 1) / chunks)
-            finally:
-                gc.unfreeze()
-        else:
-            for k, job in enumerate(_jobs(features.pool, first, second)):
-                chunk = _levels_chunk(job)
-                levels[k * CHUNK:k * CHUNK + len(chunk)] = chunk
-                if progress:
-                    progress("compare", begin + (end - begin) * (k + 1) / chunks)
+        bounds = [(lo, min(lo + CHUNK, len(first))) for lo in range(0, len(first), CHUNK)]
+        _SHARED = (features.pool, first, second)
+        try:
+            if workers > 1 and len(bounds) > 1:
+                gc.freeze()  # the workers' garbage collector leaves the parent's objects alone
+                try:
+                    with multiprocessing.get_context("fork").Pool(workers) as processes:
+                        done = processes.imap(_levels_range, bounds)
+                        for k, ((lo, hi), chunk) in enumerate(zip(bounds, done, strict=True)):
+                            levels[lo:hi] = chunk
+                            if progress:
+                                progress("compare", begin + (end - begin) * (k + 1) / len(bounds))
+                finally:
+                    gc.unfreeze()
+            else:
+                for k, (lo, hi) in enumerate(bounds):
+                    levels[lo:hi] = _levels_range((lo, hi))
+                    if progress:
+                        progress("compare", begin + (end - begin) * (k + 1) / len(bounds))
+        finally:
+            _SHARED = None
         out.append(levels[inverse.reshape(-1)])
-        del inverse, levels
+        del inverse, levels, first, second
     return out[0], out[1]
 
 
@@ -116,9 +131,10 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
 
     With `train` (and at least MIN_TRAIN_RECORDS records), u is estimated from random pairs
     and m and λ by EM; otherwise `params` (by default those trained on the synthetic benchmark
-    data) are used as they are.
+    data) are used as they are. Names are compared in `workers` processes (by default one
+    per core) where that pays: see _fork_workers.
     """
-    workers = workers or 1
+    workers = workers or os.cpu_count() or 1
     features = records if isinstance(records, Features) else prepare(records, today=today)
     if progress:
         progress("prepare", 0.1)
@@ -137,7 +153,8 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     train = train and features.n >= MIN_TRAIN_RECORDS
     if train and len(levels):
         rl, rr = _random_pairs(features.n, RANDOM_PAIRS, seed)
-        random_levels = compare.levels(features, rl, rr)
+        random_levels = compare.levels(features, rl, rr,
+                                       _name_levels(features, rl, rr, workers, None, (0, 0)))
         params = model.train(levels, random_levels,
                              total_pairs=features.n * (features.n - 1) / 2)
     if progress:
