@@ -1,9 +1,10 @@
-"""The duplicate check at entry with many persons stored: `python -m bench.linkage.entry N`.
+"""The duplicate check at entry with many persons stored: `python -m bench.linkage.entry N [DB]`.
 
 Stores N - 200 synthetic persons in a temporary SQLite database the way Madad stores them
 (identity fields encrypted, blind-indexed CNIC, phone and name keys, the linkage match keys),
 by the fast bulk path rather than one service call each; then times
-madad.linkage.checks.match_candidates for the 200 records left out (after 20 warm-up checks),
+madad.linkage.checks.match_candidates for the 200 records left out, spread over the data
+(after 20 warm-up checks),
 as the person form calls it. Prints one JSON line.
 """
 
@@ -96,36 +97,54 @@ def _store(rows: list[dict[str, str]]) -> int:
     return organisation.pk
 
 
-def main(n: int) -> dict[str, float]:
+def main(n: int, keep: Path | None = None) -> dict[str, float]:
+    """With `keep`, the database is that file, kept afterwards and reused when it exists
+    (for profiling the check without storing a million persons again)."""
     from bench.linkage.generate import dataset
     from bench.linkage.run import DATA
 
     path = dataset(n, DATA)
     with path.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    stored, probes = rows[:-QUERIES], rows[-QUERIES:]
+    # probes spread over the file: records of one person are written next to each other, so
+    # the last rows would have their duplicates among the probes, not among the stored
+    step = len(rows) // QUERIES
+    probes = rows[::step][:QUERIES]
+    stored = [row for k, row in enumerate(rows) if k % step or k // step >= QUERIES]
     with tempfile.TemporaryDirectory() as directory:
+        database = keep or Path(directory) / "entry.sqlite3"
+        reuse = database.exists()
         started = time.perf_counter()
-        _setup(Path(directory) / "entry.sqlite3")
-        organisation_id = _store(stored)
+        _setup(database)
+        if reuse:
+            from madad.accounts.models import Organisation
+
+            organisation_id = Organisation.objects.get(name="Bench relief").pk
+        else:
+            organisation_id = _store(stored)
         setup = time.perf_counter() - started
         del rows, stored
-        from madad.linkage.checks import match_candidates
+        return _time_checks(organisation_id, probes) | {"setup_s": setup}
 
-        timings, found = [], 0
-        for k, row in enumerate(probes[:WARM_UP] + probes):
-            data = {**row, "age": int(row["age"]) if row["age"] else None}
-            begun = time.perf_counter()
-            candidates = match_candidates(organisation_id=organisation_id, data=data)
-            elapsed = (time.perf_counter() - begun) * 1000
-            if k >= WARM_UP:
-                timings.append(elapsed)
-                found += bool(candidates)
+
+def _time_checks(organisation_id: int, probes: list[dict[str, str]]) -> dict[str, float]:
+    from madad.linkage.checks import match_candidates
+
+    timings, found = [], 0
+    for k, row in enumerate(probes[:WARM_UP] + probes):
+        data = {**row, "age": int(row["age"]) if row["age"] else None}
+        begun = time.perf_counter()
+        candidates = match_candidates(organisation_id=organisation_id, data=data)
+        elapsed = (time.perf_counter() - begun) * 1000
+        if k >= WARM_UP:
+            timings.append(elapsed)
+            found += bool(candidates)
     timings.sort()
     return {"queries": len(timings), "p50_ms": statistics.median(timings),
             "p95_ms": timings[int(0.95 * (len(timings) - 1))], "max_ms": timings[-1],
-            "with_candidates": found, "setup_s": setup}
+            "with_candidates": found}
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]))), flush=True)
+    print(json.dumps(main(int(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)),
+          flush=True)
