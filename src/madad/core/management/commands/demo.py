@@ -32,7 +32,9 @@ class Command(BaseCommand):
         added = ", ".join(context.report) or "nothing new"
         self.stdout.write(f"Demo data ready (added: {added}).")
         self.stdout.write("")
-        self.stdout.write("Sign in at http://127.0.0.1:8000 with any of:")
+        # the address scripts/serve binds (make run serves right after this command)
+        bind = os.environ.get("MADAD_BIND") or "127.0.0.1:8000"
+        self.stdout.write(f"Sign in at http://{bind} with any of:")
         for role in Role.values:
             self.stdout.write(f"  {demo_email(role):28} password: {password}")
         if not settings.REQUIRE_MFA:
