@@ -150,3 +150,21 @@ def test_a_changed_name_moves_the_keys(signed_in: SignedIn, documenter: User,
                   given_name="Imran", family_name="Siddiqui")
     after = set(PersonMatchKey.objects.filter(person=ali_roman).values_list("key", flat=True))
     assert after and after != before
+
+
+def test_no_typed_name_stays_in_the_matchers_caches(
+    signed_in: SignedIn, documenter: User, ali_roman: Person,
+) -> None:
+    """The web process forgets the names it normalised, after a check that found nobody, a
+    check that found someone, and a save."""
+    from madad.linkage.matching import features
+
+    def cached() -> int:
+        return (features._words.cache_info().currsize + features._skeleton.cache_info().currsize
+                + len(features._INTERNED))
+
+    client = signed_in(documenter)
+    for data in ({"given_name": "Zainab", "family_name": "Latif", "sex": "female"},
+                 ALI_IN_URDU, {**ALI_IN_URDU, "duplicates_checked": "1"}):
+        client.post(PERSON_URL, data)
+        assert cached() == 0

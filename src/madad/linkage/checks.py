@@ -106,12 +106,13 @@ def match_candidates(*, organisation_id: int, data: dict[str, Any],
     born = record.get("date_of_birth")
     if born is not None and not isinstance(born, str):
         record["date_of_birth"] = born.isoformat()
-    ids = _candidate_ids(organisation_id, record, exclude_person_id)
-    if not ids:
-        return []
-    persons = list(Person.objects.filter(pk__in=ids))
-    params, threshold = current_parameters(organisation_id)
+    # the matcher caches the names it reads: in a web process they must not outlive the check
     try:
+        ids = _candidate_ids(organisation_id, record, exclude_person_id)
+        if not ids:
+            return []
+        persons = list(Person.objects.filter(pk__in=ids))
+        params, threshold = current_parameters(organisation_id)
         probability, levels, weights = score_against(record, records_of(persons), params)
     finally:
         forget_names()

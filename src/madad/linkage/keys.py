@@ -19,7 +19,7 @@ from django.db import transaction
 
 from madad.core.crypto import blind_index
 from madad.linkage.matching import blocking
-from madad.linkage.matching.features import prepare
+from madad.linkage.matching.features import forget_names, prepare
 from madad.linkage.models import PersonMatchKey
 
 PURPOSE = "linkage"
@@ -37,10 +37,13 @@ def match_keys_rebuild(*, organisation_id: int, records: Iterable[Mapping[str, A
     number of keys written."""
     rows: list[PersonMatchKey] = []
     ids: list[int] = []
-    for record in records:
-        ids.append(record["id"])
-        rows.extend(PersonMatchKey(organisation_id=organisation_id, person_id=record["id"],
-                                   key=key) for key in sorted(record_match_keys(record)))
+    try:
+        for record in records:
+            ids.append(record["id"])
+            rows.extend(PersonMatchKey(organisation_id=organisation_id, person_id=record["id"],
+                                       key=key) for key in sorted(record_match_keys(record)))
+    finally:
+        forget_names()  # decrypted names must not stay in a long-lived process's caches
     with transaction.atomic():
         for start in range(0, len(ids), 500):
             PersonMatchKey.objects.filter(person_id__in=ids[start:start + 500]).delete()
