@@ -90,6 +90,33 @@ def make_user(db: None, relief_org: Organisation) -> Callable[..., User]:
     return make
 
 
+# --- One user per role of the relief organisation (the owner's colleagues); an app's conftest
+# adds its own outsider and overrides these where a test needs a named user.
+@pytest.fixture
+def documenter(make_user: Callable[..., User]) -> User:
+    return make_user(Role.DOCUMENTER)
+
+
+@pytest.fixture
+def verifier(make_user: Callable[..., User]) -> User:
+    return make_user(Role.VERIFIER)
+
+
+@pytest.fixture
+def caseworker(make_user: Callable[..., User]) -> User:
+    return make_user(Role.CASEWORKER)
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User]) -> User:
+    return make_user(Role.COORDINATOR)
+
+
+@pytest.fixture
+def finance(make_user: Callable[..., User]) -> User:
+    return make_user(Role.FINANCE)
+
+
 @pytest.fixture
 def signed_in(client: Any) -> Callable[[User], Any]:
     """A test client signed in as the given user (two-factor already passed)."""

@@ -37,11 +37,6 @@ def second_coordinator(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
-    return make_user(Role.DOCUMENTER)
-
-
-@pytest.fixture
 def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
     """A coordinator of another relief organisation: sees every case of their own only."""
     return make_user(Role.COORDINATOR, organisation=other_relief_org)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Role
 from madad.incidents.models import Incident
 from tests.api.conftest import bearer  # noqa: F401  (the API tests' fixture)
 from tests.evidence.factories import make_incident
@@ -21,11 +19,6 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     root.mkdir()
     settings.MEDIA_ROOT = str(root)
     return root
-
-
-@pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
-    return make_user(Role.DOCUMENTER)
 
 
 @pytest.fixture

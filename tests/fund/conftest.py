@@ -16,23 +16,8 @@ from tests.fund.factories import books as make_books
 
 
 @pytest.fixture
-def finance(make_user: Callable[..., User]) -> User:
-    return make_user(Role.FINANCE)
-
-
-@pytest.fixture
 def auditor(make_user: Callable[..., User]) -> User:
     return make_user(Role.AUDITOR)
-
-
-@pytest.fixture
-def coordinator(make_user: Callable[..., User]) -> User:
-    return make_user(Role.COORDINATOR)
-
-
-@pytest.fixture
-def caseworker(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CASEWORKER)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from tests.cases.conftest import (  # noqa: F401
     case,
     caseworker,
     coordinator,
-    documenter,
     other_caseworker,
     outsider,
     partner_user,

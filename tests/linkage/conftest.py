@@ -19,24 +19,6 @@ from tests.incidents.factories import gazetteer
 
 
 @pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
-    """The owner of the queue: records persons and reviews possible duplicates."""
-    return make_user(Role.DOCUMENTER)
-
-
-@pytest.fixture
-def verifier(make_user: Callable[..., User]) -> User:
-    """A colleague with another role who reviews duplicates too."""
-    return make_user(Role.VERIFIER)
-
-
-@pytest.fixture
-def caseworker(make_user: Callable[..., User]) -> User:
-    """A colleague whose role records persons but does not review duplicates."""
-    return make_user(Role.CASEWORKER)
-
-
-@pytest.fixture
 def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
     """A documenter of another relief organisation."""
     return make_user(Role.DOCUMENTER, organisation=other_relief_org)

@@ -17,30 +17,6 @@ PHONE = "0300-1234567"
 
 
 @pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
-    """The owner: records persons in the relief organisation."""
-    return make_user(Role.DOCUMENTER)
-
-
-@pytest.fixture
-def caseworker(make_user: Callable[..., User]) -> User:
-    """A colleague with another role, who may see and edit persons too."""
-    return make_user(Role.CASEWORKER)
-
-
-@pytest.fixture
-def verifier(make_user: Callable[..., User]) -> User:
-    """A colleague who may see persons but not record or change them."""
-    return make_user(Role.VERIFIER)
-
-
-@pytest.fixture
-def finance(make_user: Callable[..., User]) -> User:
-    """A colleague whose role has nothing to do with persons."""
-    return make_user(Role.FINANCE)
-
-
-@pytest.fixture
 def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
     """A documenter of another relief organisation."""
     return make_user(Role.DOCUMENTER, organisation=other_relief_org)

@@ -29,18 +29,6 @@ def write_csv(tmp_path: Path) -> Callable[[str], Path]:
 
 
 @pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
-    """The owner: may edit places (place.edit)."""
-    return make_user(Role.DOCUMENTER)
-
-
-@pytest.fixture
-def caseworker(make_user: Callable[..., User]) -> User:
-    """A colleague with another role: may look places up, not change them."""
-    return make_user(Role.CASEWORKER)
-
-
-@pytest.fixture
 def partner(make_user: Callable[..., User], partner_org: Organisation) -> User:
     """An outsider: a partner organisation's user, who may still look places up."""
     return make_user(Role.PARTNER, organisation=partner_org)

@@ -34,26 +34,6 @@ def places(db: None) -> SimpleNamespace:
 
 
 @pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
-    return make_user(Role.DOCUMENTER)
-
-
-@pytest.fixture
-def verifier(make_user: Callable[..., User]) -> User:
-    return make_user(Role.VERIFIER)
-
-
-@pytest.fixture
-def coordinator(make_user: Callable[..., User]) -> User:
-    return make_user(Role.COORDINATOR)
-
-
-@pytest.fixture
-def caseworker(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CASEWORKER)
-
-
-@pytest.fixture
 def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
     """A coordinator of another relief organisation."""
     return make_user(Role.COORDINATOR, organisation=other_relief_org)

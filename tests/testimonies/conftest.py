@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +12,6 @@ import pytest
 from django.db import connection
 
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Role
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.testimonies.models import ConsentPurpose, ConsentRecord
@@ -27,11 +25,6 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     root.mkdir()
     settings.MEDIA_ROOT = str(root)
     return root
-
-
-@pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
-    return make_user(Role.DOCUMENTER)
 
 
 @pytest.fixture
