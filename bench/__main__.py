@@ -30,8 +30,11 @@ def main(argv: list[str]) -> int:
         print(f"\n=== bench.{name} ===", flush=True)
         started = time.perf_counter()
         code = subprocess.call([sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent)  # noqa: S603
-        print(f"=== bench.{name}: {'ok' if code == 0 else f'failed ({code})'} in "
-              f"{time.perf_counter() - started:.0f} s ===", flush=True)
+        print(
+            f"=== bench.{name}: {'ok' if code == 0 else f'failed ({code})'} in "
+            f"{time.perf_counter() - started:.0f} s ===",
+            flush=True,
+        )
         if code:
             failed.append(name)
     return 1 if failed else 0

@@ -45,8 +45,11 @@ def _append_only_guards(request: pytest.FixtureRequest) -> Iterator[None]:
     """
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
-    transactional = "transactional_db" in names or "live_server" in names or bool(
-        marker and marker.kwargs.get("transaction"))
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
     if not (transactional or marker is not None or "db" in names):
         yield
         return
@@ -80,8 +83,12 @@ def partner_org(db: None) -> Organisation:
 def make_user(db: None, relief_org: Organisation) -> Callable[..., User]:
     """A user with two-factor enrolled (settings require it) unless totp=False."""
 
-    def make(role: str = Role.DOCUMENTER, organisation: Organisation | None = None,
-             totp: bool = True, **extra: Any) -> User:
+    def make(
+        role: str = Role.DOCUMENTER,
+        organisation: Organisation | None = None,
+        totp: bool = True,
+        **extra: Any,
+    ) -> User:
         user = UserFactory(role=role, organisation=organisation or relief_org, **extra)
         if totp:
             enrol_totp(user)
@@ -218,8 +225,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     # trylast: runs after pytest has torn down every fixture of `item`, the flush included.
     names = getattr(item, "fixturenames", ())
     marker = item.get_closest_marker("django_db")
-    transactional = "transactional_db" in names or "live_server" in names or bool(
-        marker and marker.kwargs.get("transaction"))
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
     # a test skipped before its fixtures ran (a PostgreSQL test on SQLite) flushed nothing,
     # and may come before any test has created the test database
     ran = bool(getattr(item, "funcargs", None))

@@ -16,8 +16,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 MADAD = str(Path(sys.executable).with_name("madad"))
-REQUIRED = ["MADAD_SECRET_KEY", "MADAD_FIELD_KEYS", "MADAD_BLIND_INDEX_KEY",
-            "MADAD_ALLOWED_HOSTS"]
+REQUIRED = ["MADAD_SECRET_KEY", "MADAD_FIELD_KEYS", "MADAD_BLIND_INDEX_KEY", "MADAD_ALLOWED_HOSTS"]
 
 
 def _production() -> dict[str, str]:
@@ -35,24 +34,35 @@ def _env(var_dir: Path, settings: dict[str, str]) -> dict[str, str]:
     (DJANGO_ALLOW_ASYNC_UNSAFE is set while browser tests run in this process; a deployment
     never has it.)"""
     dropped = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MADAD_") and k not in dropped}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MADAD_") and k not in dropped}
     env["MADAD_VAR_DIR"] = str(var_dir)
     env.update(settings)
     return env
 
 
 def _madad(var_dir: Path, settings: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([MADAD, *args], env=_env(var_dir, settings),  # noqa: S603
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(  # noqa: S603
+        [MADAD, *args],
+        env=_env(var_dir, settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _python(var_dir: Path, settings: dict[str, str], code: str) -> Any:
     """Runs `code` with Django set up; it prints one JSON value, which is returned."""
     env = _env(var_dir, settings) | {"DJANGO_SETTINGS_MODULE": "madad.settings"}
     command = [sys.executable, "-c", "import django; django.setup()\n" + code]
-    done = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
-                          timeout=120, check=False)
+    done = subprocess.run(  # noqa: S603
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -83,7 +93,7 @@ def test_production_never_writes_development_secrets(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mode", ["production", "development"])
 def test_two_factor_can_only_be_switched_off_in_demo_mode(tmp_path: Path, mode: str) -> None:
-    settings = (_production() if mode == "production" else {"MADAD_MODE": mode})
+    settings = _production() if mode == "production" else {"MADAD_MODE": mode}
     done = _madad(tmp_path, settings | {"MADAD_REQUIRE_MFA": "false"}, "check")
     assert done.returncode != 0
     assert "MADAD_REQUIRE_MFA=false is only allowed in demo mode" in done.stderr
@@ -94,12 +104,15 @@ def test_demo_mode_may_switch_two_factor_off(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("MADAD_DEBUG", "true", "MADAD_DEBUG cannot be true in production"),
-    ("MADAD_MODE", "staging", "MADAD_MODE must be one of"),
-    ("MADAD_LOCKOUT_ATTEMPTS", "six", "MADAD_LOCKOUT_ATTEMPTS must be a whole number"),
-    ("MADAD_REQUIRE_MFA", "perhaps", "MADAD_REQUIRE_MFA must be true or false"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MADAD_DEBUG", "true", "MADAD_DEBUG cannot be true in production"),
+        ("MADAD_MODE", "staging", "MADAD_MODE must be one of"),
+        ("MADAD_LOCKOUT_ATTEMPTS", "six", "MADAD_LOCKOUT_ATTEMPTS must be a whole number"),
+        ("MADAD_REQUIRE_MFA", "perhaps", "MADAD_REQUIRE_MFA must be true or false"),
+    ],
+)
 def test_production_refuses_a_setting_it_cannot_read(
     tmp_path: Path, name: str, value: str, message: str
 ) -> None:
@@ -116,33 +129,50 @@ def test_production_passes_the_deployment_checks_without_a_warning(tmp_path: Pat
 
 
 def test_the_deployment_checks_would_catch_a_weak_secret_key(tmp_path: Path) -> None:
-    done = _madad(tmp_path, _production() | {"MADAD_SECRET_KEY": "short"},
-                  "check", "--deploy", "--fail-level", "WARNING")
+    done = _madad(
+        tmp_path,
+        _production() | {"MADAD_SECRET_KEY": "short"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
     assert done.returncode != 0
     assert "security.W009" in done.stderr
 
 
 def test_production_cookies_and_transport_are_secure(tmp_path: Path) -> None:
-    values = _python(tmp_path, _production(), """
+    values = _python(
+        tmp_path,
+        _production(),
+        """
 import json
 from django.conf import settings as s
 print(json.dumps({name: getattr(s, name) for name in [
     "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE",
     "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_HTTPONLY", "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "DEBUG"]}))
-""")
+""",
+    )
     assert values == {
-        "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True,
-        "LANGUAGE_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True,
-        "CSRF_COOKIE_HTTPONLY": True, "SECURE_SSL_REDIRECT": True,
-        "SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "LANGUAGE_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "DEBUG": False,
     }
 
 
 def test_production_redirects_to_https_and_sends_hsts(tmp_path: Path) -> None:
     (tmp_path / "static").mkdir()  # as collectstatic leaves it
-    answers = _python(tmp_path, _production(), """
+    answers = _python(
+        tmp_path,
+        _production(),
+        """
 import json
 from django.test import Client
 client = Client(HTTP_HOST="madad.example.org")
@@ -151,7 +181,8 @@ secure = client.get("/healthz", secure=True)
 print(json.dumps({"plain": [plain.status_code, plain.get("Location", "")],
                   "secure": [secure.status_code, secure.get("Strict-Transport-Security", ""),
                              secure.get("Content-Security-Policy", "")]}))
-""")
+""",
+    )
     assert answers["plain"] == [301, "https://madad.example.org/healthz"]
     status, hsts, csp = answers["secure"]
     assert status == 200
@@ -161,36 +192,55 @@ print(json.dumps({"plain": [plain.status_code, plain.get("Location", "")],
 
 def test_production_refuses_a_host_it_was_not_given(tmp_path: Path) -> None:
     (tmp_path / "static").mkdir()
-    status = _python(tmp_path, _production(), """
+    status = _python(
+        tmp_path,
+        _production(),
+        """
 import json
 from django.test import Client
 print(json.dumps(Client(HTTP_HOST="evil.example.com").get("/healthz", secure=True).status_code))
-""")
+""",
+    )
     assert status == 400
 
 
 # --- databases -----------------------------------------------------------------------------------
 def test_a_database_url_selects_postgresql(tmp_path: Path) -> None:
-    database = _python(tmp_path, {
-        "DATABASE_URL": "postgres://madad:s3cret@db.internal:5433/madad_prod",
-    }, """
+    database = _python(
+        tmp_path,
+        {
+            "DATABASE_URL": "postgres://madad:s3cret@db.internal:5433/madad_prod",
+        },
+        """
 import json
 from django.conf import settings as s
 d = s.DATABASES["default"]
 print(json.dumps({k: d[k] for k in ["ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT",
                                     "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"]}))
-""")
-    assert database == {"ENGINE": "django.db.backends.postgresql", "NAME": "madad_prod",
-                        "USER": "madad", "PASSWORD": "s3cret", "HOST": "db.internal",
-                        "PORT": 5433, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+""",
+    )
+    assert database == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "madad_prod",
+        "USER": "madad",
+        "PASSWORD": "s3cret",
+        "HOST": "db.internal",
+        "PORT": 5433,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
 
 
 def test_without_a_database_url_sqlite_queues_its_writers(tmp_path: Path) -> None:
-    database = _python(tmp_path, {"MADAD_SQLITE_PATH": str(tmp_path / "x.sqlite3")}, """
+    database = _python(
+        tmp_path,
+        {"MADAD_SQLITE_PATH": str(tmp_path / "x.sqlite3")},
+        """
 import json
 from django.conf import settings as s
 print(json.dumps(s.DATABASES["default"]))
-""")
+""",
+    )
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["NAME"] == str(tmp_path / "x.sqlite3")
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
@@ -200,8 +250,9 @@ print(json.dumps(s.DATABASES["default"]))
 
 # --- every response, in this process ------------------------------------------------------
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json",
-                                  "/nowhere/"])
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json", "/nowhere/"]
+)
 def test_every_response_carries_a_policy_allowing_no_other_origin(client: Any, path: str) -> None:
     policy = client.get(path)["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())

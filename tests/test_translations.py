@@ -26,8 +26,21 @@ CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "ur" / "LC_MESSAGES" / "django.po"
 # Latin-script words allowed inside Urdu text: acronyms Urdu writing keeps as they are.
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]+")
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 _SKIP = {"script", "style", "code", "pre", "kbd", "samp", "svg", "option", "textarea"}
 
 
@@ -47,8 +60,11 @@ class _VisibleLatin(HTMLParser):
         if tag in _VOID:
             return
         attributes = dict(attrs)
-        hides = tag in _SKIP or attributes.get("translate") == "no" or \
-            attributes.get("lang") not in (None, "ur")
+        hides = (
+            tag in _SKIP
+            or attributes.get("translate") == "no"
+            or attributes.get("lang") not in (None, "ur")
+        )
         self.stack.append(hides)
 
     def handle_endtag(self, tag: str) -> None:
@@ -123,8 +139,10 @@ def test_the_urdu_catalogue_has_no_untranslated_or_fuzzy_entries() -> None:
 
 
 def test_the_latin_word_finder_sees_unmarked_english_and_ignores_user_data() -> None:
-    html = ('<p>سلام <b>Welcome</b> CNIC</p><span translate="no">Fatima Ahmed</span>'
-            '<code>person.identity.viewed</code><input value="Search"><p>Save</p>')
+    html = (
+        '<p>سلام <b>Welcome</b> CNIC</p><span translate="no">Fatima Ahmed</span>'
+        '<code>person.identity.viewed</code><input value="Search"><p>Save</p>'
+    )
     assert latin_words(html) == ["Welcome", "Save"]
 
 
@@ -168,8 +186,10 @@ def _crawl(client: Any, start: str, limit: int = 80, per_route: int = 2) -> dict
 
 @pytest.fixture
 def demo_world(db: None, relief_org: Any, partner_org: Any, make_user: Any) -> dict[str, Any]:
-    users = {role: make_user(role, partner_org if role == Role.PARTNER else relief_org)
-             for role in Role.values}
+    users = {
+        role: make_user(role, partner_org if role == Role.PARTNER else relief_org)
+        for role in Role.values
+    }
     load_all(DemoContext(relief=relief_org, partner=partner_org, users=users, scale=0.02))
     return users
 
@@ -190,8 +210,9 @@ def test_no_page_a_user_reaches_shows_an_untranslated_string(
     assert recorder.missing_in_urdu() == []
 
 
-def test_the_sign_in_page_is_in_urdu(client: Any, db: None,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sign_in_page_is_in_urdu(
+    client: Any, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     recorder = _Recorder()
     recorder.install(monkeypatch)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"

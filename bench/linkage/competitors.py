@@ -55,26 +55,38 @@ def frame(records: Sequence[dict[str, str]], gazetteer: dict[str, str] | None = 
         if phone and phone.startswith("92"):
             phone = "0" + phone[2:]
         town = _gazetteer_code(gazetteer, r.get("town", "")) or _text(r.get("town", ""))
-        district = _gazetteer_code(gazetteer, r.get("district", "")) or _text(
-            r.get("district", ""))
+        district = _gazetteer_code(gazetteer, r.get("district", "")) or _text(r.get("district", ""))
         if town and district and not town.startswith(district + "."):
             town = None  # a town code names its district: "khi.south.lyari"
         if town and not district and "." in town:
             district = ".".join(town.split(".")[:2])
-        rows.append({"unique_id": i, "given_name": _text(r.get("given_name", "")),
-                     "family_name": _text(r.get("family_name", "")),
-                     "full_name_ur": _text(r.get("full_name_ur", "")),
-                     "father_name": _text(r.get("father_name", "")),
-                     "dob": dob, "birth_year": year,
-                     "cnic": _digits(r.get("cnic", "")), "phone": phone,
-                     "sex": r.get("sex") or None, "town": town, "district": district})
+        rows.append(
+            {
+                "unique_id": i,
+                "given_name": _text(r.get("given_name", "")),
+                "family_name": _text(r.get("family_name", "")),
+                "full_name_ur": _text(r.get("full_name_ur", "")),
+                "father_name": _text(r.get("father_name", "")),
+                "dob": dob,
+                "birth_year": year,
+                "cnic": _digits(r.get("cnic", "")),
+                "phone": phone,
+                "sex": r.get("sex") or None,
+                "town": town,
+                "district": district,
+            }
+        )
     df = pd.DataFrame(rows)
     df["birth_year"] = df["birth_year"].astype("Int64")
     return df
 
 
-def run_splink(records: Sequence[dict[str, str]], *, threshold: float = 0.5,
-               gazetteer: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def run_splink(
+    records: Sequence[dict[str, str]],
+    *,
+    threshold: float = 0.5,
+    gazetteer: dict[str, str] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Trained as splink's documentation recommends: the prior from deterministic rules, u by
     random sampling, m by EM over two blocking rules; predicted at `threshold`."""
     import splink.comparison_library as cl
@@ -93,7 +105,8 @@ def run_splink(records: Sequence[dict[str, str]], *, threshold: float = 0.5,
             cl.NameComparison("father_name"),
             cl.ExactMatch("dob"),
             cl.AbsoluteDifferenceAtThresholds("birth_year", [0, 2, 5])
-            if hasattr(cl, "AbsoluteDifferenceAtThresholds") else _birth_year_comparison(),
+            if hasattr(cl, "AbsoluteDifferenceAtThresholds")
+            else _birth_year_comparison(),
             cl.LevenshteinAtThresholds("cnic", [1, 2]),
             cl.ExactMatch("phone"),
             cl.ExactMatch("sex"),
@@ -116,15 +129,20 @@ def run_splink(records: Sequence[dict[str, str]], *, threshold: float = 0.5,
     )
     linker = Linker(data, settings, log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("cnic"), block_on("phone", "given_name")], recall=0.5)
+        [block_on("cnic"), block_on("phone", "given_name")], recall=0.5
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("given_name", "family_name"), max_pairs=2e6)
+        block_on("given_name", "family_name"), max_pairs=2e6
+    )
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_year", "district"), max_pairs=2e6)
+        block_on("birth_year", "district"), max_pairs=2e6
+    )
     pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
-    return (pairs["unique_id_l"].to_numpy(dtype=np.int64),
-            pairs["unique_id_r"].to_numpy(dtype=np.int64))
+    return (
+        pairs["unique_id_l"].to_numpy(dtype=np.int64),
+        pairs["unique_id_r"].to_numpy(dtype=np.int64),
+    )
 
 
 def _birth_year_comparison() -> Any:
@@ -143,8 +161,12 @@ def _birth_year_comparison() -> Any:
     )
 
 
-def run_recordlinkage(records: Sequence[dict[str, str]], *, threshold: float = 0.5,
-                      gazetteer: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def run_recordlinkage(
+    records: Sequence[dict[str, str]],
+    *,
+    threshold: float = 0.5,
+    gazetteer: dict[str, str] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """recordlinkage's unsupervised ECM classifier on its comparison vectors, with blocking
     on the same kinds of keys (its Index unions several blocks)."""
     import pandas as pd
@@ -155,9 +177,17 @@ def run_recordlinkage(records: Sequence[dict[str, str]], *, threshold: float = 0
     df["cnic_a"] = df["cnic"].str[:9]
     df["cnic_b"] = df["cnic"].str[5:13]
     candidates = None
-    for keys in (["cnic"], ["cnic_a"], ["cnic_b"], ["phone"], ["given_name", "family_name"],
-                 ["full_name_ur"], ["given_name", "birth_year"],
-                 ["family_name", "father_name"], ["given_name", "father_name"]):
+    for keys in (
+        ["cnic"],
+        ["cnic_a"],
+        ["cnic_b"],
+        ["phone"],
+        ["given_name", "family_name"],
+        ["full_name_ur"],
+        ["given_name", "birth_year"],
+        ["family_name", "father_name"],
+        ["given_name", "father_name"],
+    ):
         indexer = recordlinkage.Index()
         indexer.block(left_on=keys)
         found = indexer.index(df.dropna(subset=keys))

@@ -60,40 +60,67 @@ def _store(rows: list[dict[str, str]]) -> int:
     for row in rows:
         cnic, phone = cnic_digits(row["cnic"]), phone_digits(row["phone"])
         age = int(row["age"]) if row["age"] else None
-        values = {"organisation": organisation.pk, "given_name": row["given_name"],
-                  "family_name": row["family_name"], "full_name_ur": row["full_name_ur"],
-                  "father_name": row["father_name"], "aliases": "",
-                  "sex": row["sex"] or "unknown", "date_of_birth": row["date_of_birth"],
-                  "age": age, "cnic": cnic,
-                  "cnic_index": blind_index(cnic, purpose="cnic") if cnic else "",
-                  "phone": phone,
-                  "phone_index": blind_index(phone, purpose="phone") if phone else "",
-                  "address": "", "occupation": "", "mother_tongue": "", "deceased": False,
-                  "created_at": now, "updated_at": now, "version": 1}
-        persons.append([encrypt(values[f.name]) if getattr(f, "sensitive", False)
-                        and values[f.name] else
-                        f.get_db_prep_save(values[f.name], connection) for f in fields])
+        values = {
+            "organisation": organisation.pk,
+            "given_name": row["given_name"],
+            "family_name": row["family_name"],
+            "full_name_ur": row["full_name_ur"],
+            "father_name": row["father_name"],
+            "aliases": "",
+            "sex": row["sex"] or "unknown",
+            "date_of_birth": row["date_of_birth"],
+            "age": age,
+            "cnic": cnic,
+            "cnic_index": blind_index(cnic, purpose="cnic") if cnic else "",
+            "phone": phone,
+            "phone_index": blind_index(phone, purpose="phone") if phone else "",
+            "address": "",
+            "occupation": "",
+            "mother_tongue": "",
+            "deceased": False,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        persons.append(
+            [
+                encrypt(values[f.name])
+                if getattr(f, "sensitive", False) and values[f.name]
+                else f.get_db_prep_save(values[f.name], connection)
+                for f in fields
+            ]
+        )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                           persons)
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            persons,
+        )
     ids = list(Person.objects.order_by("id").values_list("id", flat=True))
     features = prepare(rows)
     name_keys, match_keys = [], []
     for i, (person_id, row) in enumerate(zip(ids, rows, strict=True)):
         for purpose, key in person_name_keys(
-                given_name=row["given_name"], family_name=row["family_name"],
-                full_name_ur=row["full_name_ur"], father_name=row["father_name"]):
+            given_name=row["given_name"],
+            family_name=row["family_name"],
+            full_name_ur=row["full_name_ur"],
+            father_name=row["father_name"],
+        ):
             name_keys.append((person_id, purpose, key))
-        for key in {blind_index(repr(k), purpose=PURPOSE)
-                    for k in blocking.record_keys(features, i)}:
+        for key in {
+            blind_index(repr(k), purpose=PURPOSE) for k in blocking.record_keys(features, i)
+        }:
             match_keys.append((organisation.pk, person_id, key))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {PersonNameKey._meta.db_table} (person_id, purpose, key) "  # noqa: S608
-            "VALUES (%s, %s, %s)", name_keys)
+            "VALUES (%s, %s, %s)",
+            name_keys,
+        )
         cursor.executemany(
             f"INSERT INTO {PersonMatchKey._meta.db_table} "  # noqa: S608
-            "(organisation_id, person_id, key) VALUES (%s, %s, %s)", match_keys)
+            "(organisation_id, person_id, key) VALUES (%s, %s, %s)",
+            match_keys,
+        )
     return organisation.pk
 
 
@@ -140,11 +167,17 @@ def _time_checks(organisation_id: int, probes: list[dict[str, str]]) -> dict[str
             timings.append(elapsed)
             found += bool(candidates)
     timings.sort()
-    return {"queries": len(timings), "p50_ms": statistics.median(timings),
-            "p95_ms": timings[int(0.95 * (len(timings) - 1))], "max_ms": timings[-1],
-            "with_candidates": found}
+    return {
+        "queries": len(timings),
+        "p50_ms": statistics.median(timings),
+        "p95_ms": timings[int(0.95 * (len(timings) - 1))],
+        "max_ms": timings[-1],
+        "with_candidates": found,
+    }
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)),
-          flush=True)
+    print(
+        json.dumps(main(int(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)),
+        flush=True,
+    )

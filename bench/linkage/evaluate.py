@@ -26,5 +26,10 @@ def scores(left: np.ndarray, right: np.ndarray, truth: np.ndarray) -> dict[str, 
     precision = correct / predicted if predicted else 0.0
     recall = correct / total_true if total_true else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "predicted": predicted,
-            "true_pairs": total_true}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "predicted": predicted,
+        "true_pairs": total_true,
+    }

@@ -40,9 +40,22 @@ from bench.linkage.pk_names import (
     Name,
 )
 
-COLUMNS = ["record_id", "given_name", "family_name", "full_name_ur", "father_name", "sex",
-           "date_of_birth", "age", "cnic", "phone", "address", "town", "district",
-           "recorded_year"]
+COLUMNS = [
+    "record_id",
+    "given_name",
+    "family_name",
+    "full_name_ur",
+    "father_name",
+    "sex",
+    "date_of_birth",
+    "age",
+    "cnic",
+    "phone",
+    "address",
+    "town",
+    "district",
+    "recorded_year",
+]
 GAZETTEER = Path(__file__).resolve().parents[2] / "src/madad/places/data/karachi.csv"
 _ARABIC_FORMS = str.maketrans({"ی": "ي", "ک": "ك", "ہ": "ه"})
 _ZW = ("\u200c", "\u200d", "\u200b")
@@ -90,20 +103,20 @@ def _typo(rng: random.Random, word: str) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.random()
     if kind < 0.3:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind < 0.5:
         return word[:i] + word[i] + word[i:]
     if kind < 0.75:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     letter = rng.choice(_LETTERS)
-    return word[:i] + (letter.upper() if word[i].isupper() else letter) + word[i + 1:]
+    return word[:i] + (letter.upper() if word[i].isupper() else letter) + word[i + 1 :]
 
 
 def _urdu_typo(rng: random.Random, word: str) -> str:
     if len(word) < 4:
         return word
     i = rng.randrange(1, len(word) - 1)
-    return word[:i] + word[i + 1:]
+    return word[:i] + word[i + 1 :]
 
 
 def _urdu_dress(rng: random.Random, text: str) -> str:
@@ -157,13 +170,25 @@ class Generator:
             phones = [f"03{rng.randrange(0, 50):02d}{rng.randrange(0, 10**7):07d}"]
             if rng.random() < 0.15:
                 phones.append(shared_phone)
-            people.append(Person(first_entity + k, sex, given, muhammad, family, father_given,
-                                 father_muhammad, born, cnic, phones, town))
+            people.append(
+                Person(
+                    first_entity + k,
+                    sex,
+                    given,
+                    muhammad,
+                    family,
+                    father_given,
+                    father_muhammad,
+                    born,
+                    cnic,
+                    phones,
+                    town,
+                )
+            )
         return people
 
     # --- reports --------------------------------------------------------------------------
-    def _roman_given(self, person_given: list[Name], muhammad: bool, sex: str,
-                     typo: bool) -> str:
+    def _roman_given(self, person_given: list[Name], muhammad: bool, sex: str, typo: bool) -> str:
         rng = self.rng
         words = [_weighted(rng, name[0]) for name in person_given]
         if typo:
@@ -181,8 +206,9 @@ class Generator:
             text = text.lower()
         return text
 
-    def _urdu_full(self, given: list[Name], muhammad: bool, family: Name | None, sex: str,
-                   typo: bool) -> str:
+    def _urdu_full(
+        self, given: list[Name], muhammad: bool, family: Name | None, sex: str, typo: bool
+    ) -> str:
         rng = self.rng
         words = [name[1] for name in given]
         if typo:
@@ -193,8 +219,9 @@ class Generator:
         if family is not None:
             words.append(family[1])
         if rng.random() < 0.06:
-            words.insert(0, rng.choice(MALE_HONORIFICS_UR if sex == "male"
-                                       else FEMALE_HONORIFICS_UR))
+            words.insert(
+                0, rng.choice(MALE_HONORIFICS_UR if sex == "male" else FEMALE_HONORIFICS_UR)
+            )
         return _urdu_dress(rng, " ".join(words))
 
     def report(self, person: Person, record_id: str) -> dict[str, str]:
@@ -206,8 +233,9 @@ class Generator:
         given_name = family_name = full_name_ur = ""
         with_family = rng.random() < 0.9
         if roman:
-            given_name = self._roman_given(person.given, person.muhammad, person.sex,
-                                           typo and rng.random() < 0.6)
+            given_name = self._roman_given(
+                person.given, person.muhammad, person.sex, typo and rng.random() < 0.6
+            )
             if with_family:
                 family_name = _weighted(rng, person.family[0])
                 if typo and rng.random() < 0.4:
@@ -215,20 +243,29 @@ class Generator:
             if rng.random() < 0.04 and family_name:  # word order: family name first
                 given_name, family_name = family_name, given_name
         if urdu:
-            full_name_ur = self._urdu_full(person.given, person.muhammad,
-                                           person.family if with_family else None, person.sex,
-                                           typo and rng.random() < 0.4)
+            full_name_ur = self._urdu_full(
+                person.given,
+                person.muhammad,
+                person.family if with_family else None,
+                person.sex,
+                typo and rng.random() < 0.4,
+            )
         father_name = ""
         if rng.random() < 0.75:
             if roman and (not urdu or rng.random() < 0.7):
-                father_name = self._roman_given(person.father_given, person.father_muhammad,
-                                                "male", rng.random() < 0.08)
+                father_name = self._roman_given(
+                    person.father_given, person.father_muhammad, "male", rng.random() < 0.08
+                )
                 if rng.random() < 0.5:
                     father_name += " " + _weighted(rng, person.family[0])
             else:
-                father_name = self._urdu_full(person.father_given, person.father_muhammad,
-                                              person.family if rng.random() < 0.5 else None,
-                                              "male", rng.random() < 0.05)
+                father_name = self._urdu_full(
+                    person.father_given,
+                    person.father_muhammad,
+                    person.family if rng.random() < 0.5 else None,
+                    "male",
+                    rng.random() < 0.05,
+                )
         sex = person.sex
         r = rng.random()
         if r < 0.1:
@@ -252,10 +289,10 @@ class Generator:
             r = rng.random()
             if r < 0.05:
                 i = rng.randrange(13)
-                cnic = cnic[:i] + str((int(cnic[i]) + rng.randrange(1, 10)) % 10) + cnic[i + 1:]
+                cnic = cnic[:i] + str((int(cnic[i]) + rng.randrange(1, 10)) % 10) + cnic[i + 1 :]
             elif r < 0.07:
                 i = rng.randrange(12)
-                cnic = cnic[:i] + cnic[i + 1] + cnic[i] + cnic[i + 2:]
+                cnic = cnic[:i] + cnic[i + 1] + cnic[i] + cnic[i + 2 :]
             r = rng.random()
             if r < 0.6:
                 cnic = f"{cnic[:5]}-{cnic[5:12]}-{cnic[12]}"
@@ -275,16 +312,30 @@ class Generator:
             place = rng.choice(self.towns)  # moved, or reported where the incident happened
         in_urdu = urdu and not roman
         if r < 0.6:
-            town = place[1] if in_urdu else (place[0] if rng.random() < 0.6
-                                              else place[0].removesuffix(" Town"))
+            town = (
+                place[1]
+                if in_urdu
+                else (place[0] if rng.random() < 0.6 else place[0].removesuffix(" Town"))
+            )
             district = place[3] if in_urdu else place[2]
         elif r < 0.75:
             district = place[3] if in_urdu else place[2]
-        return {"record_id": record_id, "given_name": given_name, "family_name": family_name,
-                "full_name_ur": full_name_ur, "father_name": father_name, "sex": sex,
-                "date_of_birth": date_of_birth, "age": age, "cnic": cnic, "phone": phone,
-                "address": "", "town": town, "district": district,
-                "recorded_year": str(year)}
+        return {
+            "record_id": record_id,
+            "given_name": given_name,
+            "family_name": family_name,
+            "full_name_ur": full_name_ur,
+            "father_name": father_name,
+            "sex": sex,
+            "date_of_birth": date_of_birth,
+            "age": age,
+            "cnic": cnic,
+            "phone": phone,
+            "address": "",
+            "town": town,
+            "district": district,
+            "recorded_year": str(year),
+        }
 
 
 def generate(n: int, seed: int = 7) -> Iterator[tuple[dict[str, str], int]]:
@@ -310,8 +361,10 @@ def write(n: int, path: Path, seed: int = 7) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     truth_path = Path(f"{path}.truth")
-    with tmp.open("w", newline="", encoding="utf-8") as out, \
-            truth_path.open("w", encoding="utf-8") as truth:
+    with (
+        tmp.open("w", newline="", encoding="utf-8") as out,
+        truth_path.open("w", encoding="utf-8") as truth,
+    ):
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
         for record, entity in generate(n, seed):

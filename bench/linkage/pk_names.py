@@ -1,4 +1,3 @@
-
 """Pakistani names for the synthetic benchmark: romanised spellings (the first is the most
 common) and the Urdu-script spelling. Given names and family names only: no sect, caste, tribe
 or party is modelled. Some pairs are distinct names that look alike (Hamid / Hameed,

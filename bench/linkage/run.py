@@ -33,11 +33,21 @@ TIMEOUT_S = 3600
 
 
 def _measure(args: list[str], timeout: float = TIMEOUT_S) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env,  # noqa: S603
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     with PeakSampler(process.pid) as sampler:
         try:
             out, err = process.communicate(timeout=timeout)
@@ -72,28 +82,41 @@ def _machine() -> str:
 def _row(size: int, tool: str, r: dict[str, object]) -> str:
     if "error" in r:
         return f"| {size:>9,} | {tool:<13} | {r['error']} |"
-    return (f"| {size:>9,} | {tool:<13} | {r['precision']:.3f} | {r['recall']:.3f} | "
-            f"{r['f1']:.3f} | {r['wall_s']:8.1f} | {r['cpu_s']:8.1f} | {r['peak_mib']:8.0f} |")
+    return (
+        f"| {size:>9,} | {tool:<13} | {r['precision']:.3f} | {r['recall']:.3f} | "
+        f"{r['f1']:.3f} | {r['wall_s']:8.1f} | {r['cpu_s']:8.1f} | {r['peak_mib']:8.0f} |"
+    )
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.linkage")
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
-    parser.add_argument("--without-competitors", action="store_true",
-                        help="run Madad's matcher only, not splink and recordlinkage")
-    parser.add_argument("--entry-persons", type=int, default=1_000_000,
-                        help="persons stored for the entry-time check (0: skip it)")
+    parser.add_argument(
+        "--without-competitors",
+        action="store_true",
+        help="run Madad's matcher only, not splink and recordlinkage",
+    )
+    parser.add_argument(
+        "--entry-persons",
+        type=int,
+        default=1_000_000,
+        help="persons stored for the entry-time check (0: skip it)",
+    )
     options = parser.parse_args(argv)
     sizes = [int(s) for s in options.sizes.split(",") if s]
     print(f"Machine: {_machine()}", flush=True)
-    lines = ["| records | matcher | precision | recall | F1 | wall s | CPU s | peak MiB |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| records | matcher | precision | recall | F1 | wall s | CPU s | peak MiB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     results: dict[str, object] = {}
     for size in sizes:
         started = time.perf_counter()
         path = dataset(size, DATA)
-        print(f"{size:,} records: data ready in {time.perf_counter() - started:.0f} s "
-              f"({path.name})", flush=True)
+        print(
+            f"{size:,} records: data ready in {time.perf_counter() - started:.0f} s ({path.name})",
+            flush=True,
+        )
         tools = ["madad"]
         if not options.without_competitors:
             tools += ["splink", "recordlinkage"]
@@ -112,10 +135,12 @@ def main(argv: list[str]) -> int:
         if "error" in entry:  # type: ignore[operator]
             print(f"\nEntry-time duplicate check: {entry['error']}")  # type: ignore[index]
         else:
-            print(f"\nEntry-time duplicate check with {options.entry_persons:,} persons stored "
-                  f"(SQLite, {entry['queries']} checks): p50 {entry['p50_ms']:.1f} ms, "  # type: ignore[index]
-                  f"p95 {entry['p95_ms']:.1f} ms, max {entry['max_ms']:.1f} ms; "  # type: ignore[index]
-                  f"set-up {entry['setup_s']:.0f} s")  # type: ignore[index]
+            print(
+                f"\nEntry-time duplicate check with {options.entry_persons:,} persons stored "
+                f"(SQLite, {entry['queries']} checks): p50 {entry['p50_ms']:.1f} ms, "  # type: ignore[index]
+                f"p95 {entry['p95_ms']:.1f} ms, max {entry['max_ms']:.1f} ms; "  # type: ignore[index]
+                f"set-up {entry['setup_s']:.0f} s"
+            )  # type: ignore[index]
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -23,14 +23,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-TYPE_WEIGHTS = {"targeted-killing": 34, "extortion-demand": 20, "kidnapping-for-ransom": 9,
-                "indiscriminate-firing": 10, "threat-or-intimidation": 8, "arson": 5,
-                "bomb-or-grenade-attack": 4, "enforced-disappearance": 3,
-                "property-seizure": 5, "other": 2}
-ACT_TYPES = ["killed", "injured", "abducted", "extorted", "threatened", "displaced",
-             "property_destroyed"]
-SOURCE_KINDS = ["witness", "family", "police_fir", "hospital", "news", "partner",
-                "social_media"]
+TYPE_WEIGHTS = {
+    "targeted-killing": 34,
+    "extortion-demand": 20,
+    "kidnapping-for-ransom": 9,
+    "indiscriminate-firing": 10,
+    "threat-or-intimidation": 8,
+    "arson": 5,
+    "bomb-or-grenade-attack": 4,
+    "enforced-disappearance": 3,
+    "property-seizure": 5,
+    "other": 2,
+}
+ACT_TYPES = [
+    "killed",
+    "injured",
+    "abducted",
+    "extorted",
+    "threatened",
+    "displaced",
+    "property_destroyed",
+]
+SOURCE_KINDS = ["witness", "family", "police_fir", "hospital", "news", "partner", "social_media"]
 
 
 def _setup(database: Path) -> None:
@@ -58,9 +72,13 @@ def _generate(n: int, seed: int = 2008) -> dict[str, Any]:
     rng = random.Random(seed)
     started = time.perf_counter()
     organisation = Organisation.objects.create(name="Bench relief", kind="relief")
-    user = User.objects.create_user(email="bench@bench.madad", password=None,
-                                    full_name="Bench", organisation=organisation,
-                                    role="documenter")
+    user = User.objects.create_user(
+        email="bench@bench.madad",
+        password=None,
+        full_name="Bench",
+        organisation=organisation,
+        role="documenter",
+    )
     places = list(Place.objects.filter(level__in=["neighbourhood", "town"]))
     types = {t.code: t.pk for t in IncidentType.objects.all()}
     codes = [c for c in TYPE_WEIGHTS if c in types]
@@ -74,37 +92,66 @@ def _generate(n: int, seed: int = 2008) -> dict[str, Any]:
             start = first + dt.timedelta(days=rng.randrange(span + 1))
             start = start.replace(day=1) if precision != "day" else start
             start = start.replace(month=1) if precision == "year" else start
-            incidents.append(Incident(
-                organisation=organisation, title="bench", start_date=start,
-                start_precision=precision, place=rng.choice(places),
-                location_precision=rng.choices(["neighbourhood", "exact", "town", "district"],
-                                               [70, 10, 15, 5])[0],
-                public_summary="A shopkeeper was shot near his shop in the evening.",
-                status="verified", confidentiality="internal", created_by=user,
-                updated_by=user, verified_at=now))
+            incidents.append(
+                Incident(
+                    organisation=organisation,
+                    title="bench",
+                    start_date=start,
+                    start_precision=precision,
+                    place=rng.choice(places),
+                    location_precision=rng.choices(
+                        ["neighbourhood", "exact", "town", "district"], [70, 10, 15, 5]
+                    )[0],
+                    public_summary="A shopkeeper was shot near his shop in the evening.",
+                    status="verified",
+                    confidentiality="internal",
+                    created_by=user,
+                    updated_by=user,
+                    verified_at=now,
+                )
+            )
         Incident.objects.bulk_create(incidents, batch_size=5000)
         through = Incident.types.through
-        through.objects.bulk_create([
-            through(incident_id=i.pk, incidenttype_id=types[code]) for i in incidents
-            for code in {rng.choices(codes, weights)[0] for _ in range(rng.choice([1, 1, 1, 2]))}
-        ], batch_size=5000)
+        through.objects.bulk_create(
+            [
+                through(incident_id=i.pk, incidenttype_id=types[code])
+                for i in incidents
+                for code in {
+                    rng.choices(codes, weights)[0] for _ in range(rng.choice([1, 1, 1, 2]))
+                }
+            ],
+            batch_size=5000,
+        )
         victims = [rng.choices([1, 2, 3], [78, 17, 5])[0] for _ in incidents]
-        persons = Person.objects.bulk_create([
-            Person(organisation=organisation, sex=rng.choices(["male", "female", "unknown"],
-                                                              [70, 27, 3])[0],
-                   age=rng.choice([None, *range(5, 80)])) for _ in range(sum(victims))
-        ], batch_size=5000)
+        persons = Person.objects.bulk_create(
+            [
+                Person(
+                    organisation=organisation,
+                    sex=rng.choices(["male", "female", "unknown"], [70, 27, 3])[0],
+                    age=rng.choice([None, *range(5, 80)]),
+                )
+                for _ in range(sum(victims))
+            ],
+            batch_size=5000,
+        )
         people = iter(persons)
-        Act.objects.bulk_create([
-            Act(incident=i, victim=next(people), act_type=rng.choice(ACT_TYPES))
-            for i, count in zip(incidents, victims, strict=True) for _ in range(count)
-        ], batch_size=5000)
-        Source.objects.bulk_create([
-            Source(incident=i, kind=rng.choice(SOURCE_KINDS), reliability="B", credibility=2)
-            for i in incidents for _ in range(rng.choice([1, 1, 2]))
-        ], batch_size=5000)
-    return {"incidents": n, "victims": sum(victims),
-            "seconds": time.perf_counter() - started}
+        Act.objects.bulk_create(
+            [
+                Act(incident=i, victim=next(people), act_type=rng.choice(ACT_TYPES))
+                for i, count in zip(incidents, victims, strict=True)
+                for _ in range(count)
+            ],
+            batch_size=5000,
+        )
+        Source.objects.bulk_create(
+            [
+                Source(incident=i, kind=rng.choice(SOURCE_KINDS), reliability="B", credibility=2)
+                for i in incidents
+                for _ in range(rng.choice([1, 1, 2]))
+            ],
+            batch_size=5000,
+        )
+    return {"incidents": n, "victims": sum(victims), "seconds": time.perf_counter() - started}
 
 
 def _times(runs: int, call: Callable[[], Any]) -> list[float]:
@@ -140,28 +187,60 @@ def _measure(runs: int) -> list[tuple[str, list[float], str]]:
             response = client.get(url, headers={"accept-encoding": "gzip"})
             assert response.status_code == 200, (url, response.status_code)
             return response
+
         return get
 
     with override_settings(MADAD_PUBLIC_CACHE_SECONDS=0):
-        rows.append(("dashboard queries, all incidents", _times(
-            runs, lambda: dashboard_figures(public_incidents())), "ms"))
-        filtered = PublicFilters(types=("targeted-killing",), district="khi.central",
-                                 date_from=dt.date(2010, 1, 1), date_to=dt.date(2012, 12, 31))
-        rows.append(("dashboard queries, type+district+dates", _times(
-            runs, lambda: dashboard_figures(public_incidents(filters=filtered))), "ms"))
-        rows.append(("map points queries", _times(
-            runs, lambda: map_points(public_incidents())), "ms"))
+        rows.append(
+            (
+                "dashboard queries, all incidents",
+                _times(runs, lambda: dashboard_figures(public_incidents())),
+                "ms",
+            )
+        )
+        filtered = PublicFilters(
+            types=("targeted-killing",),
+            district="khi.central",
+            date_from=dt.date(2010, 1, 1),
+            date_to=dt.date(2012, 12, 31),
+        )
+        rows.append(
+            (
+                "dashboard queries, type+district+dates",
+                _times(runs, lambda: dashboard_figures(public_incidents(filters=filtered))),
+                "ms",
+            )
+        )
+        rows.append(
+            ("map points queries", _times(runs, lambda: map_points(public_incidents())), "ms")
+        )
         rows.append(("GET /public/ (no cache)", _times(runs, page("/public/")), "ms"))
-        rows.append(("GET /public/map/points.json (no cache)",
-                     _times(runs, page("/public/map/points.json")), "ms"))
-        rows.append(("GET /public/incidents/ page 1", _times(runs, page("/public/incidents/")),
-                     "ms"))
-        rows.append(("GET /public/incidents/ page 2000",
-                     _times(runs, page("/public/incidents/?page=2000")), "ms"))
+        rows.append(
+            (
+                "GET /public/map/points.json (no cache)",
+                _times(runs, page("/public/map/points.json")),
+                "ms",
+            )
+        )
+        rows.append(
+            ("GET /public/incidents/ page 1", _times(runs, page("/public/incidents/")), "ms")
+        )
+        rows.append(
+            (
+                "GET /public/incidents/ page 2000",
+                _times(runs, page("/public/incidents/?page=2000")),
+                "ms",
+            )
+        )
     cache.clear()
     rows.append(("GET /public/ (cached)", _times(runs, page("/public/")), "ms"))
-    rows.append(("GET /public/map/points.json (cached)",
-                 _times(runs, page("/public/map/points.json")), "ms"))
+    rows.append(
+        (
+            "GET /public/map/points.json (cached)",
+            _times(runs, page("/public/map/points.json")),
+            "ms",
+        )
+    )
     raw = client.get("/public/map/points.json").content
     rows.append(("map payload, JSON", [len(raw) / 1024], "KiB"))
     rows.append(("map payload, gzip", [len(gzip.compress(raw)) / 1024], "KiB"))
@@ -170,14 +249,21 @@ def _measure(runs: int) -> list[tuple[str, list[float], str]]:
     started = time.perf_counter()
     response = client.get("/public/data/incidents.csv")
     size = sum(len(chunk) for chunk in response.streaming_content)
-    rows.append(("open data CSV, all incidents", [(time.perf_counter() - started) * 1000],
-                 f"ms ({size / 1048576:.1f} MiB)"))
+    rows.append(
+        (
+            "open data CSV, all incidents",
+            [(time.perf_counter() - started) * 1000],
+            f"ms ({size / 1048576:.1f} MiB)",
+        )
+    )
     return rows
 
 
 def _print(rows: list[tuple[str, list[float], str]], generated: dict[str, Any]) -> None:
-    print(f"{generated['incidents']:,} verified incidents, {generated['victims']:,} victims, "
-          f"generated in {generated['seconds']:.0f} s (SQLite)")
+    print(
+        f"{generated['incidents']:,} verified incidents, {generated['victims']:,} victims, "
+        f"generated in {generated['seconds']:.0f} s (SQLite)"
+    )
     width = max(len(name) for name, *_rest in rows)
     print(f"{'measure'.ljust(width)}  {'p50':>9}  {'p95':>9}  {'runs':>4}  unit")
     print(f"{'-' * width}  {'-' * 9}  {'-' * 9}  {'-' * 4}  ----")

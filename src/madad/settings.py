@@ -366,8 +366,9 @@ if MADAD_MAP_TILE_URL:
 
     _tiles = _urlsplit(MADAD_MAP_TILE_URL.replace("{s}", "a"))
     if _tiles.scheme not in ("https", "http") or not _tiles.netloc:
-        raise ImproperlyConfigured("MADAD_MAP_TILE_URL must be an http(s) address with "
-                                   "{z}, {x} and {y} in it.")
+        raise ImproperlyConfigured(
+            "MADAD_MAP_TILE_URL must be an http(s) address with {z}, {x} and {y} in it."
+        )
     # the one other origin the policy then allows, for images only
     _origin = f"{_tiles.scheme}://{MADAD_MAP_TILE_URL.split('/')[2].replace('{s}', '*')}"
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_origin)
@@ -411,7 +412,8 @@ if not PRODUCTION:
 CASE_VISIBILITY = os.environ.get("MADAD_CASE_VISIBILITY", "own").strip().lower() or "own"
 if CASE_VISIBILITY not in ("own", "team"):
     raise ImproperlyConfigured(
-        f"MADAD_CASE_VISIBILITY must be 'own' or 'team'; got {CASE_VISIBILITY!r}.")
+        f"MADAD_CASE_VISIBILITY must be 'own' or 'team'; got {CASE_VISIBILITY!r}."
+    )
 # Cases with no recorded contact for this many days are shown to coordinators.
 CASE_NO_CONTACT_DAYS = env_int("MADAD_CASE_NO_CONTACT_DAYS", 30)
 

@@ -24,7 +24,8 @@ def post_code(client: Any, code: str) -> Any:
 def actions_about(user: User) -> list[str]:
     return list(
         AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk))
-        .order_by("id").values_list("action", flat=True)
+        .order_by("id")
+        .values_list("action", flat=True)
     )
 
 

@@ -29,14 +29,33 @@ def run(*args: str) -> str:
 
 @pytest.fixture
 def trust(db) -> Organisation:
-    run("organisations", "create", "--name", "Hope Trust", "--kind", "relief",
-        "--name-ur", "ہوپ ٹرسٹ")
+    run(
+        "organisations",
+        "create",
+        "--name",
+        "Hope Trust",
+        "--kind",
+        "relief",
+        "--name-ur",
+        "ہوپ ٹرسٹ",
+    )
     return Organisation.objects.get(name="Hope Trust")
 
 
 def _create_admin(*extra: str) -> str:
-    return run("users", "create", "--email", "Admin@Hope.example", "--name", "First Admin",
-               "--role", "administrator", "--organisation", "hope trust", *extra)
+    return run(
+        "users",
+        "create",
+        "--email",
+        "Admin@Hope.example",
+        "--name",
+        "First Admin",
+        "--role",
+        "administrator",
+        "--organisation",
+        "hope trust",
+        *extra,
+    )
 
 
 def test_it_creates_an_organisation(trust) -> None:
@@ -102,22 +121,43 @@ def test_it_refuses_a_weak_password(trust, monkeypatch) -> None:
 def test_it_names_a_missing_organisation(trust, monkeypatch) -> None:
     monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
     with pytest.raises(CommandError, match=r"no organisation called 'Nowhere'.*Hope Trust"):
-        run("users", "create", "--email", "a@b.example", "--name", "A", "--role",
-            "administrator", "--organisation", "Nowhere")
+        run(
+            "users",
+            "create",
+            "--email",
+            "a@b.example",
+            "--name",
+            "A",
+            "--role",
+            "administrator",
+            "--organisation",
+            "Nowhere",
+        )
 
 
 def test_it_refuses_the_partner_role_in_the_relief_organisation(trust, monkeypatch) -> None:
     monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
     with pytest.raises(CommandError, match="role: Partner organisations"):
-        run("users", "create", "--email", "a@b.example", "--name", "A", "--role", "partner",
-            "--organisation", "Hope Trust")
+        run(
+            "users",
+            "create",
+            "--email",
+            "a@b.example",
+            "--name",
+            "A",
+            "--role",
+            "partner",
+            "--organisation",
+            "Hope Trust",
+        )
 
 
 def test_it_unlocks_a_user(trust, monkeypatch) -> None:
     monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
     _create_admin()
     User.objects.filter(email="admin@hope.example").update(
-        failed_signins=6, locked_until=timezone.now() + timedelta(minutes=30))
+        failed_signins=6, locked_until=timezone.now() + timedelta(minutes=30)
+    )
     assert "can sign in again" in run("users", "unlock", "ADMIN@hope.example")
     admin = User.objects.get(email="admin@hope.example")
     assert not admin.is_locked() and admin.failed_signins == 0

@@ -100,8 +100,9 @@ def test_a_field_error_is_shown_at_the_field_and_tied_to_it(client) -> None:
     response = client.post("/accounts/login/", {"login": "", "password": ""})
     html = response.content.decode()
     assert html.count('class="field has-errors"') == 2
-    assert '<ul class="errorlist field-error" id="id_login_error"><li>This field is required.' \
-        in html
+    assert (
+        '<ul class="errorlist field-error" id="id_login_error"><li>This field is required.' in html
+    )
     assert 'aria-invalid="true" aria-describedby="id_login_error"' in html
 
 
@@ -157,8 +158,9 @@ def test_the_recovery_codes_pages(client, enrolled) -> None:
     shown = client.get("/accounts/2fa/recovery-codes/")
     _assert_madad_page(shown, "Recovery codes")
     assert all(code in shown.content.decode() for code in codes)
-    _assert_madad_page(client.get("/accounts/2fa/recovery-codes/generate/"),
-                       "Make new recovery codes")
+    _assert_madad_page(
+        client.get("/accounts/2fa/recovery-codes/generate/"), "Make new recovery codes"
+    )
 
 
 def test_making_new_recovery_codes_replaces_the_old_ones(
@@ -171,8 +173,10 @@ def test_making_new_recovery_codes_replaces_the_old_ones(
         response = client.post("/accounts/2fa/recovery-codes/generate/")
     html = client.get(response["Location"]).content.decode()
     assert not any(code in html for code in old)
-    assert len(RecoveryCodes(user.authenticator_set.get(type="recovery_codes"))
-               .get_unused_codes()) == 10
+    assert (
+        len(RecoveryCodes(user.authenticator_set.get(type="recovery_codes")).get_unused_codes())
+        == 10
+    )
     assert "auth.recovery_codes.generated" in actions_about(user)
 
 

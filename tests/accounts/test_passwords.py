@@ -18,21 +18,29 @@ NEW = "a much longer passphrase 2024"
 
 def test_passwords_are_hashed_with_argon2_by_default(settings, relief_org) -> None:
     settings.PASSWORD_HASHERS = madad_settings.PASSWORD_HASHERS
-    user = services.user_create(email="hash@test.madad", full_name="Hash Test",
-                                organisation=relief_org, role=Role.DOCUMENTER, password=NEW)
+    user = services.user_create(
+        email="hash@test.madad",
+        full_name="Hash Test",
+        organisation=relief_org,
+        role=Role.DOCUMENTER,
+        password=NEW,
+    )
     user.refresh_from_db()
     assert user.password.startswith("argon2")
     assert user.check_password(NEW)
 
 
-def test_a_user_changes_their_password(signed_in, make_user,
-                                       django_capture_on_commit_callbacks) -> None:
+def test_a_user_changes_their_password(
+    signed_in, make_user, django_capture_on_commit_callbacks
+) -> None:
     cache.clear()
     user = make_user(Role.CASEWORKER)
     client = signed_in(user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/password/change/", {
-            "oldpassword": PASSWORD, "password1": NEW, "password2": NEW})
+        response = client.post(
+            "/accounts/password/change/",
+            {"oldpassword": PASSWORD, "password1": NEW, "password2": NEW},
+        )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(NEW)
@@ -40,14 +48,26 @@ def test_a_user_changes_their_password(signed_in, make_user,
     assert client.get("/").status_code == 200  # still signed in
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"oldpassword": "not it", "password1": NEW, "password2": NEW},
-     "oldpassword", "Type your current password."),
-    ({"oldpassword": PASSWORD, "password1": NEW, "password2": NEW + "x"},
-     "password2", "The two new passwords are not the same."),
-    ({"oldpassword": PASSWORD, "password1": "short", "password2": "short"},
-     "password1", "This password is too short."),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"oldpassword": "not it", "password1": NEW, "password2": NEW},
+            "oldpassword",
+            "Type your current password.",
+        ),
+        (
+            {"oldpassword": PASSWORD, "password1": NEW, "password2": NEW + "x"},
+            "password2",
+            "The two new passwords are not the same.",
+        ),
+        (
+            {"oldpassword": PASSWORD, "password1": "short", "password2": "short"},
+            "password1",
+            "This password is too short.",
+        ),
+    ],
+)
 def test_a_bad_password_change_is_refused_with_a_clear_reason(
     signed_in, make_user, data, field, message
 ) -> None:

@@ -39,9 +39,7 @@ def test_a_signed_in_session_lasts_an_hour_from_the_last_request(client_signed_i
 
 def test_each_request_renews_the_hour(client_signed_in) -> None:
     session = _stored_session(client_signed_in)
-    Session.objects.filter(pk=session.pk).update(
-        expire_date=timezone.now() + timedelta(minutes=5)
-    )
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=5))
     assert client_signed_in.get("/").status_code == 200
     left = _stored_session(client_signed_in).expire_date - timezone.now()
     assert left > timedelta(minutes=59)

@@ -233,13 +233,24 @@ def test_signing_in_shows_no_allauth_message(client, documenter) -> None:
 
 def test_signup_is_closed(client) -> None:
     assert client.get("/accounts/signup/").status_code == 404
-    assert client.post("/accounts/signup/", {"email": "new@test.madad",
-                                             "password1": PASSWORD}).status_code == 404
+    assert (
+        client.post(
+            "/accounts/signup/", {"email": "new@test.madad", "password1": PASSWORD}
+        ).status_code
+        == 404
+    )
     assert not User.objects.filter(email="new@test.madad").exists()
 
 
-@pytest.mark.parametrize("path", ["/accounts/password/reset/", "/accounts/email/",
-                                  "/accounts/login/code/", "/accounts/3rdparty/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/password/reset/",
+        "/accounts/email/",
+        "/accounts/login/code/",
+        "/accounts/3rdparty/",
+    ],
+)
 def test_pages_that_would_need_email_or_self_service_do_not_exist(client, path) -> None:
     assert client.get(path).status_code == 404
 

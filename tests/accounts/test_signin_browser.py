@@ -37,9 +37,7 @@ def test_a_user_signs_in_with_a_code_and_reads_madad_in_urdu(
     page.screenshot(path=ARTIFACTS / "signin-ur.png", full_page=True)
 
 
-def test_the_sign_in_and_code_pages_read_right_to_left_in_urdu(
-    browser_page, make_user
-) -> None:
+def test_the_sign_in_and_code_pages_read_right_to_left_in_urdu(browser_page, make_user) -> None:
     from tests.factories import PASSWORD
 
     user = make_user(Role.DOCUMENTER, totp=False)
@@ -73,8 +71,12 @@ def test_the_qr_code_shows_under_the_content_security_policy(
     user = make_user(Role.CASEWORKER, totp=False)
     page = browser_page
     blocked: list[str] = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)

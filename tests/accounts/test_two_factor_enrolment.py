@@ -32,8 +32,7 @@ def test_a_user_without_two_factor_is_sent_to_set_it_up(client, make_user, setti
     assert client.get("/users/")["Location"] == ENROL
 
 
-def test_the_enrolment_page_shows_a_qr_code_the_policy_allows(client, make_user,
-                                                               settings) -> None:
+def test_the_enrolment_page_shows_a_qr_code_the_policy_allows(client, make_user, settings) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
     post_password(client, user)
@@ -47,8 +46,9 @@ def test_the_enrolment_page_shows_a_qr_code_the_policy_allows(client, make_user,
     assert page.context["form"].secret in html
 
 
-def test_a_valid_code_turns_two_factor_on(client, make_user, settings,
-                                          django_capture_on_commit_callbacks) -> None:
+def test_a_valid_code_turns_two_factor_on(
+    client, make_user, settings, django_capture_on_commit_callbacks
+) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
     post_password(client, user)
@@ -58,8 +58,7 @@ def test_a_valid_code_turns_two_factor_on(client, make_user, settings,
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/recovery-codes/"
     assert has_totp(user)
-    assert Authenticator.objects.filter(user=user,
-                                        type=Authenticator.Type.RECOVERY_CODES).exists()
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
     assert "auth.two_factor.enabled" in actions_about(user)
     assert client.get("/").status_code == 200
 

@@ -16,8 +16,14 @@ PASSWORD = "river lantern quietly 4711"
 
 
 def _create(organisation: Organisation, **changes) -> User:
-    values = {"email": "Amina@Test.Madad ", "full_name": " Amina Baloch ", "role": Role.CASEWORKER,
-              "password": PASSWORD, "organisation": organisation, **changes}
+    values = {
+        "email": "Amina@Test.Madad ",
+        "full_name": " Amina Baloch ",
+        "role": Role.CASEWORKER,
+        "password": PASSWORD,
+        "organisation": organisation,
+        **changes,
+    }
     return services.user_create(**values)
 
 

@@ -35,19 +35,31 @@ def outsider(make_user, other_relief_org) -> User:
 
 @pytest.fixture
 def locked(make_user, relief_org) -> User:
-    return make_user(Role.DOCUMENTER, organisation=relief_org, failed_signins=6,
-                     locked_until=timezone.now() + timedelta(minutes=30))
+    return make_user(
+        Role.DOCUMENTER,
+        organisation=relief_org,
+        failed_signins=6,
+        locked_until=timezone.now() + timedelta(minutes=30),
+    )
 
 
 def _new_user(**changes: str) -> dict[str, str]:
-    return {"full_name": "Nadia Qureshi", "email": "nadia@test.madad", "role": Role.VERIFIER,
-            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **changes}
+    return {
+        "full_name": "Nadia Qureshi",
+        "email": "nadia@test.madad",
+        "role": Role.VERIFIER,
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        **changes,
+    }
 
 
 # --- the list -------------------------------------------------------------------------------
 
-def test_an_administrator_sees_their_organisations_users(signed_in, admin, colleague,
-                                                         outsider) -> None:
+
+def test_an_administrator_sees_their_organisations_users(
+    signed_in, admin, colleague, outsider
+) -> None:
     response = signed_in(admin).get("/users/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -65,8 +77,9 @@ def test_the_list_needs_a_signed_in_user(client) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_list_shows_who_is_locked_and_who_has_two_factor(signed_in, admin, locked,
-                                                             make_user) -> None:
+def test_the_list_shows_who_is_locked_and_who_has_two_factor(
+    signed_in, admin, locked, make_user
+) -> None:
     make_user(Role.DOCUMENTER, totp=False, email="no2fa@test.madad")
     html = signed_in(admin).get("/users/").content.decode()
     assert f"/users/{locked.pk}/unlock/" in html
@@ -75,6 +88,7 @@ def test_the_list_shows_who_is_locked_and_who_has_two_factor(signed_in, admin, l
 
 
 # --- adding a user --------------------------------------------------------------------------
+
 
 def test_an_administrator_adds_a_user_to_their_organisation(signed_in, admin) -> None:
     response = signed_in(admin).post("/users/new/", _new_user())
@@ -102,16 +116,20 @@ def test_a_relief_organisation_user_cannot_get_the_partner_role(signed_in, admin
     assert not User.objects.filter(email="nadia@test.madad").exists()
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"email": "not-an-address"}, "email"),
-    ({"full_name": ""}, "full_name"),
-    ({"password2": "something else entirely"}, "password2"),
-    ({"password1": "short", "password2": "short"}, "password1"),
-    ({"password1": "nadia@test.madad", "password2": "nadia@test.madad"}, "password1"),
-    ({"role": "superuser"}, "role"),
-])
-def test_bad_input_is_refused_at_its_field_and_nothing_is_written(signed_in, admin, changes,
-                                                                  field) -> None:
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"full_name": ""}, "full_name"),
+        ({"password2": "something else entirely"}, "password2"),
+        ({"password1": "short", "password2": "short"}, "password1"),
+        ({"password1": "nadia@test.madad", "password2": "nadia@test.madad"}, "password1"),
+        ({"role": "superuser"}, "role"),
+    ],
+)
+def test_bad_input_is_refused_at_its_field_and_nothing_is_written(
+    signed_in, admin, changes, field
+) -> None:
     response = signed_in(admin).post("/users/new/", _new_user(**changes))
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -132,17 +150,20 @@ def test_a_colleague_with_another_role_cannot_add_users(signed_in, colleague) ->
     assert not User.objects.filter(email="nadia@test.madad").exists()
 
 
-def test_the_new_user_signs_in_with_the_first_password(signed_in, admin, client_factory,
-                                                       settings) -> None:
+def test_the_new_user_signs_in_with_the_first_password(
+    signed_in, admin, client_factory, settings
+) -> None:
     settings.REQUIRE_MFA = True
     signed_in(admin).post("/users/new/", _new_user())
     browser = client_factory()
-    response = browser.post("/accounts/login/", {"login": "nadia@test.madad",
-                                                 "password": NEW_PASSWORD})
+    response = browser.post(
+        "/accounts/login/", {"login": "nadia@test.madad", "password": NEW_PASSWORD}
+    )
     assert browser.get(response["Location"])["Location"] == "/accounts/2fa/totp/activate/"
 
 
 # --- unlock, deactivate, reactivate -------------------------------------------------------
+
 
 def test_an_administrator_unlocks_a_user(signed_in, admin, locked) -> None:
     response = signed_in(admin).post(f"/users/{locked.pk}/unlock/")
@@ -158,13 +179,13 @@ def test_a_colleague_cannot_unlock_anyone(signed_in, colleague, locked) -> None:
     assert locked.is_locked()
 
 
-def test_an_outsider_cannot_unlock_and_the_attempt_is_audited(signed_in, outsider,
-                                                              locked) -> None:
+def test_an_outsider_cannot_unlock_and_the_attempt_is_audited(signed_in, outsider, locked) -> None:
     assert signed_in(outsider).post(f"/users/{locked.pk}/unlock/").status_code == 404
     locked.refresh_from_db()
     assert locked.is_locked()
-    assert AuditEvent.objects.filter(action="access.denied", actor=outsider,
-                                     object_id=str(locked.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="access.denied", actor=outsider, object_id=str(locked.pk)
+    ).exists()
 
 
 def test_unlocking_needs_a_post(signed_in, admin, locked) -> None:
@@ -202,8 +223,9 @@ def test_an_administrator_reactivates_a_user(signed_in, admin, colleague) -> Non
 
 
 @pytest.mark.parametrize("action", ["deactivate", "reactivate"])
-def test_colleagues_and_outsiders_cannot_change_accounts(signed_in, colleague, outsider,
-                                                         make_user, action) -> None:
+def test_colleagues_and_outsiders_cannot_change_accounts(
+    signed_in, colleague, outsider, make_user, action
+) -> None:
     target = make_user(Role.DOCUMENTER, is_active=action == "deactivate")
     for person in (colleague, outsider):
         assert signed_in(person).post(f"/users/{target.pk}/{action}/").status_code == 404

@@ -18,10 +18,15 @@ def bearer(client: Any) -> Callable[[User], dict[str, str]]:
     POST /api/v1/auth/token as a client would get it."""
 
     def issue(user: User) -> dict[str, str]:
-        response = client.post(TOKEN_URL, {
-            "email": user.email, "password": PASSWORD,
-            "totp": current_totp_code(totp_secret_of(user)),
-        }, content_type="application/json")
+        response = client.post(
+            TOKEN_URL,
+            {
+                "email": user.email,
+                "password": PASSWORD,
+                "totp": current_totp_code(totp_secret_of(user)),
+            },
+            content_type="application/json",
+        )
         assert response.status_code == 200, response.content
         return bearer_headers(response.json()["token"])
 

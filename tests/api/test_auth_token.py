@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 ME_URL = "/api/v1/auth/me"
 
 
-def _ask_for_token(client: Any, user: User, *, password: str = PASSWORD,
-                   totp: str | None = "current") -> Any:
+def _ask_for_token(
+    client: Any, user: User, *, password: str = PASSWORD, totp: str | None = "current"
+) -> Any:
     body: dict[str, Any] = {"email": user.email, "password": password}
     if totp == "current":
         body["totp"] = current_totp_code(totp_secret_of(user))
@@ -64,8 +65,12 @@ def test_the_token_answers_as_its_user(
     user = make_user(Role.CASEWORKER)
     response = client.get(ME_URL, headers=bearer(user))
     assert response.status_code == 200
-    assert response.json() == {"email": user.email, "full_name": user.full_name,
-                               "role": "caseworker", "organisation": user.organisation.name}
+    assert response.json() == {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": "caseworker",
+        "organisation": user.organisation.name,
+    }
 
 
 def test_a_token_is_refused_without_the_two_factor_code(
@@ -113,17 +118,24 @@ def test_a_code_from_the_step_before_still_works(
 
 def test_a_code_two_steps_old_is_refused(client: Any, make_user: Callable[..., User]) -> None:
     user = make_user()
-    assert_error_shape(_ask_for_token(client, user, totp=_code_steps_ago(user, 2)), 401,
-                       "invalid_totp")
+    assert_error_shape(
+        _ask_for_token(client, user, totp=_code_steps_ago(user, 2)), 401, "invalid_totp"
+    )
 
 
 def test_a_token_is_refused_for_a_wrong_password(
     client: Any, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
-    response = client.post(TOKEN_URL, {"email": user.email, "password": "not the password",
-                                       "totp": current_totp_code(totp_secret_of(user))},
-                           content_type="application/json")
+    response = client.post(
+        TOKEN_URL,
+        {
+            "email": user.email,
+            "password": "not the password",
+            "totp": current_totp_code(totp_secret_of(user)),
+        },
+        content_type="application/json",
+    )
     error = assert_error_shape(response, 401, "invalid_credentials")
     assert error["fields"] == {}
     assert response["WWW-Authenticate"] == "Bearer"
@@ -134,8 +146,11 @@ def test_a_token_is_refused_for_a_wrong_password(
 
 
 def test_an_unknown_address_gets_the_answer_a_wrong_password_gets(client: Any) -> None:
-    response = client.post(TOKEN_URL, {"email": "nobody@test.madad", "password": "whatever"},
-                           content_type="application/json")
+    response = client.post(
+        TOKEN_URL,
+        {"email": "nobody@test.madad", "password": "whatever"},
+        content_type="application/json",
+    )
     assert_error_shape(response, 401, "invalid_credentials")
     assert _actions() == ["auth.signin.failed"]
 
@@ -166,9 +181,7 @@ def test_wrong_two_factor_codes_count_towards_the_lockout(
     assert_error_shape(_ask_for_token(client, user), 423, "locked")
 
 
-def test_a_token_resets_the_count_of_failures(
-    client: Any, make_user: Callable[..., User]
-) -> None:
+def test_a_token_resets_the_count_of_failures(client: Any, make_user: Callable[..., User]) -> None:
     user = make_user()
     for _attempt in range(5):
         _ask_for_token(client, user, password="wrong password")
@@ -186,16 +199,15 @@ def test_a_user_without_two_factor_gets_no_token_while_it_is_required(
 
 
 def test_a_malformed_address_is_a_field_error_and_writes_nothing(client: Any) -> None:
-    response = client.post(TOKEN_URL, {"email": "not an address", "password": "x"},
-                           content_type="application/json")
+    response = client.post(
+        TOKEN_URL, {"email": "not an address", "password": "x"}, content_type="application/json"
+    )
     error = assert_error_shape(response, 422, "invalid")
     assert list(error["fields"]) == ["email"]
     assert not AuditEvent.objects.exists()
 
 
-def test_only_the_digest_of_a_token_is_stored(
-    client: Any, make_user: Callable[..., User]
-) -> None:
+def test_only_the_digest_of_a_token_is_stored(client: Any, make_user: Callable[..., User]) -> None:
     raw = _ask_for_token(client, make_user()).json()["token"]
     stored = ApiToken.objects.get()
     assert stored.digest != raw
@@ -245,9 +257,17 @@ def test_a_deactivated_users_token_is_refused(
     assert_error_shape(client.get(ME_URL, headers=headers), 401)
 
 
-@pytest.mark.parametrize("authorization", [
-    "", "Bearer", "Bearer ", "Bearer mdd_made_up", "Basic dXNlcjpwYXNz", "Bearer ☃☃☃",
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer mdd_made_up",
+        "Basic dXNlcjpwYXNz",
+        "Bearer ☃☃☃",
+    ],
+)
 def test_a_missing_or_made_up_token_is_refused(client: Any, authorization: str) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     assert_error_shape(client.get(ME_URL, headers=headers), 401, "unauthenticated")
@@ -258,4 +278,3 @@ def test_a_session_is_not_a_token(
 ) -> None:
     client = signed_in(make_user())
     assert_error_shape(client.get(ME_URL), 401, "unauthenticated")
-

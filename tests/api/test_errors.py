@@ -17,9 +17,18 @@ from tests.api.helpers import PERSONS_URL, TOKEN_URL, assert_error_shape
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("body", [
-    "{not json", "{\"email\": ", "\"unterminated", "[1, 2", "nul", "\x00", "{'single': 1}",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        '{"email": ',
+        '"unterminated',
+        "[1, 2",
+        "nul",
+        "\x00",
+        "{'single': 1}",
+    ],
+)
 def test_a_malformed_json_body_is_a_bad_request(client: Any, body: str) -> None:
     response = client.post(TOKEN_URL, body, content_type="application/json")
     assert_error_shape(response, 400, "malformed_json")
@@ -31,9 +40,15 @@ def test_a_body_that_is_not_utf8_is_a_bad_request(client: Any) -> None:
     assert_error_shape(response, 400, "malformed_json")
 
 
-@pytest.mark.parametrize("content_type", [
-    "text/plain", "application/x-www-form-urlencoded", "application/xml", "",
-])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+        "",
+    ],
+)
 def test_a_body_in_another_format_is_refused(client: Any, content_type: str) -> None:
     body = json.dumps({"email": "a@test.madad", "password": "x"})
     response = client.post(TOKEN_URL, body, content_type=content_type)
@@ -47,14 +62,17 @@ def test_json_with_a_charset_is_accepted(client: Any) -> None:
     assert_error_shape(response, 401, "invalid_credentials")
 
 
-@pytest.mark.parametrize(("body", "fields"), [
-    ({}, {"email", "password"}),
-    ({"email": 5, "password": None}, {"email", "password"}),
-    ({"email": "a@test.madad", "password": "x", "totp": 123456}, {"totp"}),
-    ({"email": "a" * 300 + "@test.madad", "password": "x"}, {"email"}),
-    ([1, 2], {"email", "password"}),
-    ("just a string", {"email", "password"}),
-])
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({}, {"email", "password"}),
+        ({"email": 5, "password": None}, {"email", "password"}),
+        ({"email": "a@test.madad", "password": "x", "totp": 123456}, {"totp"}),
+        ({"email": "a" * 300 + "@test.madad", "password": "x"}, {"email"}),
+        ([1, 2], {"email", "password"}),
+        ("just a string", {"email", "password"}),
+    ],
+)
 def test_wrong_types_are_named_by_field(client: Any, body: Any, fields: set[str]) -> None:
     response = client.post(TOKEN_URL, json.dumps(body), content_type="application/json")
     error = assert_error_shape(response, 422, "invalid")
@@ -68,8 +86,9 @@ def test_an_empty_body_is_a_field_error(client: Any) -> None:
 
 
 def test_field_messages_are_translated(client: Any) -> None:
-    response = client.post(TOKEN_URL, "{}", content_type="application/json",
-                           headers={"Accept-Language": "ur"})
+    response = client.post(
+        TOKEN_URL, "{}", content_type="application/json", headers={"Accept-Language": "ur"}
+    )
     error = assert_error_shape(response, 422)
     assert error["fields"]["email"] != ["This field is required."]
     assert error["fields"]["email"] != ["Field required"]
@@ -78,14 +97,23 @@ def test_field_messages_are_translated(client: Any) -> None:
 @pytest.mark.parametrize("text", ["nul\u0000", "\ud800 alone"])
 def test_text_no_database_can_store_is_a_field_error(client: Any, text: str) -> None:
     body = json.dumps({"email": "a@test.madad", "password": text})  # escapes \u0000 and \ud800
-    error = assert_error_shape(client.post(TOKEN_URL, body, content_type="application/json"),
-                               422, "invalid")
+    error = assert_error_shape(
+        client.post(TOKEN_URL, body, content_type="application/json"), 422, "invalid"
+    )
     assert list(error["fields"]) == ["password"]
     assert not AuditEvent.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nowhere", "/api/v1/", "/api/v1/auth/",
-                                  "/api/v2/persons", "/api/v1/persons/1/secrets"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nowhere",
+        "/api/v1/",
+        "/api/v1/auth/",
+        "/api/v2/persons",
+        "/api/v1/persons/1/secrets",
+    ],
+)
 def test_an_unknown_route_is_not_found_in_the_shape(client: Any, path: str) -> None:
     assert_error_shape(client.get(path), 404, "not_found")
 
@@ -96,9 +124,15 @@ def test_an_unknown_route_outside_the_api_is_still_a_page(client: Any) -> None:
     assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("put", TOKEN_URL), ("get", TOKEN_URL), ("patch", PERSONS_URL), ("delete", PERSONS_URL),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", TOKEN_URL),
+        ("get", TOKEN_URL),
+        ("patch", PERSONS_URL),
+        ("delete", PERSONS_URL),
+    ],
+)
 def test_a_method_a_route_does_not_take_is_refused_in_the_shape(
     client: Any, method: str, path: str
 ) -> None:
@@ -116,8 +150,9 @@ def test_an_unexpected_error_is_a_500_in_the_shape_that_tells_nothing(
     monkeypatch.setattr("madad.accounts.api.token_issue", broken)
     client = Client(raise_request_exception=False)
     with caplog.at_level(logging.ERROR, logger="madad.api"):
-        response = client.post(TOKEN_URL, {"email": "a@test.madad", "password": "x"},
-                               content_type="application/json")
+        response = client.post(
+            TOKEN_URL, {"email": "a@test.madad", "password": "x"}, content_type="application/json"
+        )
     assert_error_shape(response, 500, "server_error")
     assert b"internal detail" not in response.content
     assert b"RuntimeError" not in response.content

@@ -20,9 +20,12 @@ from tests.api.helpers import PERSONS_URL, TOKEN_URL, assert_error_shape
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=300, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Any character, and often the awkward ones: NUL and lone surrogates (which json.dumps escapes
 # as \u0000 and \ud800), right-to-left marks, Urdu digits.
@@ -53,58 +56,93 @@ def _check(response: Any) -> None:
 
 def _post(client: Any, url: str, body: Any, headers: dict[str, str] | None = None) -> Any:
     # NaN and infinities go out as Python writes them (NaN, Infinity), which is not JSON either
-    return client.post(url, json.dumps(body), content_type="application/json",
-                       headers=headers or {})
+    return client.post(
+        url, json.dumps(body), content_type="application/json", headers=headers or {}
+    )
 
 
 @FUZZ
-@given(body=_bodies({
-    "email": st.builds("{}@{}".format, _text, _text),
-    "password": _text,
-    "totp": st.from_regex(r"\A[0-9]{6}\Z") | _text,
-}))
+@given(
+    body=_bodies(
+        {
+            "email": st.builds("{}@{}".format, _text, _text),
+            "password": _text,
+            "totp": st.from_regex(r"\A[0-9]{6}\Z") | _text,
+        }
+    )
+)
 def test_random_token_requests_never_fail(client: Any, body: Any) -> None:
     _check(_post(client, TOKEN_URL, body))
 
 
 @FUZZ
-@given(raw=st.binary(max_size=200),
-       content_type=st.sampled_from(["application/json", "text/plain", "application/ld+json",
-                                     "application/x-www-form-urlencoded",
-                                     "multipart/form-data; boundary=x"]))
+@given(
+    raw=st.binary(max_size=200),
+    content_type=st.sampled_from(
+        [
+            "application/json",
+            "text/plain",
+            "application/ld+json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+        ]
+    ),
+)
 def test_random_bytes_never_fail(client: Any, raw: bytes, content_type: str) -> None:
     _check(client.post(TOKEN_URL, raw, content_type=content_type))
 
 
 @pytest.fixture
-def documenter_headers(make_user: Callable[..., User],
-                       bearer: Callable[[User], dict[str, str]]) -> dict[str, str]:
+def documenter_headers(
+    make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+) -> dict[str, str]:
     return bearer(make_user(Role.DOCUMENTER))
 
 
 @FUZZ
-@given(body=_bodies({
-    **dict.fromkeys(["given_name", "family_name", "full_name_ur", "father_name", "address",
-                     "occupation", "mother_tongue"], _text),
-    "sex": st.sampled_from(["female", "male", "other", "unknown"]) | _text,
-    "age": st.integers(min_value=-5, max_value=200),
-    "date_of_birth": st.dates().map(str) | _text,
-    "cnic": st.from_regex(r"\A[0-9]{5}-?[0-9]{7}-?[0-9]\Z") | _text,
-    "phone": st.from_regex(r"\A(\+92|0)3[0-9]{9}\Z") | _text,
-    "deceased": st.booleans(),
-}))
-def test_random_person_records_never_fail(client: Any, documenter_headers: dict[str, str],
-                                          body: Any) -> None:
+@given(
+    body=_bodies(
+        {
+            **dict.fromkeys(
+                [
+                    "given_name",
+                    "family_name",
+                    "full_name_ur",
+                    "father_name",
+                    "address",
+                    "occupation",
+                    "mother_tongue",
+                ],
+                _text,
+            ),
+            "sex": st.sampled_from(["female", "male", "other", "unknown"]) | _text,
+            "age": st.integers(min_value=-5, max_value=200),
+            "date_of_birth": st.dates().map(str) | _text,
+            "cnic": st.from_regex(r"\A[0-9]{5}-?[0-9]{7}-?[0-9]\Z") | _text,
+            "phone": st.from_regex(r"\A(\+92|0)3[0-9]{9}\Z") | _text,
+            "deceased": st.booleans(),
+        }
+    )
+)
+def test_random_person_records_never_fail(
+    client: Any, documenter_headers: dict[str, str], body: Any
+) -> None:
     response = _post(client, PERSONS_URL, body, documenter_headers)
     _check(response)
     assert response.status_code in (201, 400, 422), response.content
 
 
 @FUZZ
-@given(query=st.dictionaries(st.sampled_from(["limit", "offset"]) | st.text(max_size=20),
-                             st.text(max_size=30), max_size=3))
-def test_random_list_queries_never_fail(client: Any, documenter_headers: dict[str, str],
-                                        query: dict[str, str]) -> None:
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["limit", "offset"]) | st.text(max_size=20),
+        st.text(max_size=30),
+        max_size=3,
+    )
+)
+def test_random_list_queries_never_fail(
+    client: Any, documenter_headers: dict[str, str], query: dict[str, str]
+) -> None:
     _check(client.get(PERSONS_URL, query, headers=documenter_headers))
 
 
@@ -133,11 +171,19 @@ _ids = st.integers(min_value=0, max_value=5) | st.integers(min_value=-1, max_val
 
 
 @pytest.fixture
-def headers_by_role(make_user: Callable[..., User],
-                    bearer: Callable[[User], dict[str, str]]) -> dict[str, dict[str, str]]:
+def headers_by_role(
+    make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+) -> dict[str, dict[str, str]]:
     """A token for each staff role of the relief organisation."""
-    roles = [Role.DOCUMENTER, Role.VERIFIER, Role.CASEWORKER, Role.COORDINATOR, Role.FINANCE,
-             Role.AUDITOR, Role.ADMINISTRATOR]
+    roles = [
+        Role.DOCUMENTER,
+        Role.VERIFIER,
+        Role.CASEWORKER,
+        Role.COORDINATOR,
+        Role.FINANCE,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    ]
     return {role: bearer(make_user(role)) for role in roles}
 
 
@@ -151,13 +197,17 @@ def test_random_calls_to_any_documented_operation_never_fail(
     method, path, fields, params = data.draw(st.sampled_from(_operations()), label="operation")
     url = re.sub(r"{[^}]+}", lambda _m: str(data.draw(_ids, label="id")), path)
     names = st.sampled_from(params) | st.text(max_size=10) if params else st.text(max_size=10)
-    query = data.draw(st.dictionaries(names, _ids.map(str) | st.text(max_size=20), max_size=3),
-                      label="query")
+    query = data.draw(
+        st.dictionaries(names, _ids.map(str) | st.text(max_size=20), max_size=3), label="query"
+    )
     if method in ("get", "delete"):
         response = getattr(client, method)(url, query, headers=headers)
     else:
-        body = data.draw(_bodies(dict.fromkeys(fields, _text)) if fields else _json,
-                         label="body")
-        response = getattr(client, method)(f"{url}?{urlencode(query)}", json.dumps(body),
-                                           content_type="application/json", headers=headers)
+        body = data.draw(_bodies(dict.fromkeys(fields, _text)) if fields else _json, label="body")
+        response = getattr(client, method)(
+            f"{url}?{urlencode(query)}",
+            json.dumps(body),
+            content_type="application/json",
+            headers=headers,
+        )
     _check(response)

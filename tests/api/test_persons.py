@@ -21,8 +21,15 @@ Bearer = Callable[[User], dict[str, str]]
 
 @pytest.fixture
 def person(relief_org: Organisation) -> Person:
-    return person_create(organisation=relief_org, created_by=None, given_name="Ayesha",
-                         family_name="Khan", cnic="42101-1234567-1", sex="female", age=34)
+    return person_create(
+        organisation=relief_org,
+        created_by=None,
+        given_name="Ayesha",
+        family_name="Khan",
+        cnic="42101-1234567-1",
+        sex="female",
+        age=34,
+    )
 
 
 def _detail(person: Person) -> str:
@@ -65,10 +72,12 @@ def test_listing_persons_reads_no_identity_fields(
 def test_a_documenter_records_a_person(
     client: Any, make_user: Callable[..., User], bearer: Bearer, relief_org: Organisation
 ) -> None:
-    response = client.post(PERSONS_URL, {"given_name": "Bilal", "cnic": "4210112345671",
-                                         "age": 40, "sex": "male"},
-                           content_type="application/json",
-                           headers=bearer(make_user(Role.DOCUMENTER)))
+    response = client.post(
+        PERSONS_URL,
+        {"given_name": "Bilal", "cnic": "4210112345671", "age": 40, "sex": "male"},
+        content_type="application/json",
+        headers=bearer(make_user(Role.DOCUMENTER)),
+    )
     assert response.status_code == 201, response.content
     created = Person.objects.get()
     assert created.organisation == relief_org
@@ -82,34 +91,44 @@ def test_a_bad_cnic_is_a_field_error_and_writes_nothing(
 ) -> None:
     headers = bearer(make_user(Role.DOCUMENTER))
     before = AuditEvent.objects.count()
-    response = client.post(PERSONS_URL, {"given_name": "Bilal", "cnic": "12345"},
-                           content_type="application/json", headers=headers)
+    response = client.post(
+        PERSONS_URL,
+        {"given_name": "Bilal", "cnic": "12345"},
+        content_type="application/json",
+        headers=headers,
+    )
     error = assert_error_shape(response, 422, "invalid")
     assert list(error["fields"]) == ["cnic"]
     assert not Person.objects.exists()
     assert AuditEvent.objects.count() == before
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"age": "forty"}, "age"),
-    ({"age": 131}, "age"),
-    ({"age": -1}, "age"),
-    ({"sex": "sometimes"}, "sex"),
-    ({"deceased": "perhaps"}, "deceased"),
-    ({"given_name": 7}, "given_name"),
-    ({"given_name": "x" * 201}, "given_name"),
-    ({"date_of_birth": "31/12/1990"}, "date_of_birth"),
-    ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
-    ({"phone": "call me"}, "phone"),
-    ({"given_name": "nul\u0000byte"}, "given_name"),
-    ({"address": "lone \ud800 surrogate"}, "address"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"age": "forty"}, "age"),
+        ({"age": 131}, "age"),
+        ({"age": -1}, "age"),
+        ({"sex": "sometimes"}, "sex"),
+        ({"deceased": "perhaps"}, "deceased"),
+        ({"given_name": 7}, "given_name"),
+        ({"given_name": "x" * 201}, "given_name"),
+        ({"date_of_birth": "31/12/1990"}, "date_of_birth"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"phone": "call me"}, "phone"),
+        ({"given_name": "nul\u0000byte"}, "given_name"),
+        ({"address": "lone \ud800 surrogate"}, "address"),
+    ],
+)
 def test_a_wrong_value_is_named_by_its_field(
-    client: Any, make_user: Callable[..., User], bearer: Bearer,
-    body: dict[str, Any], field: str
+    client: Any, make_user: Callable[..., User], bearer: Bearer, body: dict[str, Any], field: str
 ) -> None:
-    response = client.post(PERSONS_URL, body, content_type="application/json",
-                           headers=bearer(make_user(Role.DOCUMENTER)))
+    response = client.post(
+        PERSONS_URL,
+        body,
+        content_type="application/json",
+        headers=bearer(make_user(Role.DOCUMENTER)),
+    )
     error = assert_error_shape(response, 422, "invalid")
     assert field in error["fields"]
     assert not Person.objects.exists()
@@ -136,16 +155,22 @@ def test_a_finance_officer_cannot_read_a_person(
 def test_a_finance_officer_cannot_record_a_person(
     client: Any, make_user: Callable[..., User], bearer: Bearer
 ) -> None:
-    response = client.post(PERSONS_URL, {"given_name": "Bilal"},
-                           content_type="application/json",
-                           headers=bearer(make_user(Role.FINANCE)))
+    response = client.post(
+        PERSONS_URL,
+        {"given_name": "Bilal"},
+        content_type="application/json",
+        headers=bearer(make_user(Role.FINANCE)),
+    )
     assert_error_shape(response, 403, "forbidden")
     assert not Person.objects.exists()
 
 
 # --- outsiders ---------------------------------------------------------------------------------
 def test_another_relief_organisation_neither_lists_nor_reads_the_person(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person,
+    client: Any,
+    make_user: Callable[..., User],
+    bearer: Bearer,
+    person: Person,
     other_relief_org: Organisation,
 ) -> None:
     headers = bearer(make_user(Role.DOCUMENTER, other_relief_org))
@@ -155,7 +180,10 @@ def test_another_relief_organisation_neither_lists_nor_reads_the_person(
 
 
 def test_a_partner_cannot_read_the_person(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person,
+    client: Any,
+    make_user: Callable[..., User],
+    bearer: Bearer,
+    person: Person,
     partner_org: Organisation,
 ) -> None:
     headers = bearer(make_user(Role.PARTNER, partner_org))
@@ -184,10 +212,17 @@ def test_nobody_without_a_token_lists_persons(client: Any, person: Person) -> No
     assert_error_shape(client.get(_detail(person)), 401, "unauthenticated")
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("offset=99999999999999999999", "offset"), ("limit=99999999999999999999", "limit"),
-    ("offset=-1", "offset"), ("limit=0", "limit"), ("limit=501", "limit"), ("limit=ten", "limit"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("offset=99999999999999999999", "offset"),
+        ("limit=99999999999999999999", "limit"),
+        ("offset=-1", "offset"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=ten", "limit"),
+    ],
+)
 def test_a_page_out_of_bounds_is_a_field_error(
     client: Any, make_user: Callable[..., User], bearer: Bearer, query: str, field: str
 ) -> None:
@@ -201,7 +236,8 @@ def test_a_page_is_bounded_by_limit_and_offset(
 ) -> None:
     for n in range(3):
         person_create(organisation=relief_org, created_by=None, given_name=f"P{n}")
-    response = client.get(f"{PERSONS_URL}?limit=2&offset=2",
-                          headers=bearer(make_user(Role.DOCUMENTER)))
+    response = client.get(
+        f"{PERSONS_URL}?limit=2&offset=2", headers=bearer(make_user(Role.DOCUMENTER))
+    )
     assert response.json()["count"] == 3
     assert len(response.json()["items"]) == 1

@@ -40,15 +40,20 @@ def setup(count: int, migrate: bool) -> dict:
     organisation = Organisation.objects.create(name="Concurrency Relief", kind="relief")
 
     def user(role: str, n: int) -> User:
-        return User.objects.create_user(email=f"{role}{n}@concurrency.test", full_name=role,
-                                        organisation=organisation, role=role)
+        return User.objects.create_user(
+            email=f"{role}{n}@concurrency.test",
+            full_name=role,
+            organisation=organisation,
+            role=role,
+        )
 
     caseworker = user(Role.CASEWORKER, 1)
     approvers = [user(Role.COORDINATOR, 1), user(Role.COORDINATOR, 2)]
     Limit.objects.create(organisation=organisation, kind="cash_grant", max_amount=50000)
     case = make_case(caseworker=caseworker)
-    items = [make_assistance(case=case, requested_by=caseworker, amount="1000").pk
-             for _ in range(count)]
+    items = [
+        make_assistance(case=case, requested_by=caseworker, amount="1000").pk for _ in range(count)
+    ]
     return {"items": items, "approvers": [a.pk for a in approvers]}
 
 
@@ -82,8 +87,11 @@ def main(argv: list[str]) -> None:
     if argv[0] == "setup":
         print(json.dumps(setup(int(argv[1]), migrate="migrate" in argv[2:])))
     elif argv[0] == "approve":
-        print(json.dumps(approve(int(argv[1]), Path(argv[2]), Path(argv[3]),
-                                 [int(pk) for pk in argv[4:]])))
+        print(
+            json.dumps(
+                approve(int(argv[1]), Path(argv[2]), Path(argv[3]), [int(pk) for pk in argv[4:]])
+            )
+        )
     else:
         raise SystemExit(f"unknown command {argv[0]!r}")
 

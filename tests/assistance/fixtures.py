@@ -52,8 +52,9 @@ def partner_user(make_user: Callable[..., User], partner_org: Organisation) -> U
 
 @pytest.fixture
 def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
-    return make_user(Role.COORDINATOR, organisation=other_relief_org,
-                     full_name="Outsider Coordinator")
+    return make_user(
+        Role.COORDINATOR, organisation=other_relief_org, full_name="Outsider Coordinator"
+    )
 
 
 @pytest.fixture
@@ -64,8 +65,10 @@ def case(caseworker: User) -> Case:
 @pytest.fixture
 def limits(relief_org: Organisation) -> dict[str, Any]:
     """Limits for every kind used in these tests: 25,000 for a cash grant."""
-    return {"cash_grant": set_limit(relief_org, "cash_grant", "25000.00"),
-            "food": set_limit(relief_org, "food", "10000.00")}
+    return {
+        "cash_grant": set_limit(relief_org, "cash_grant", "25000.00"),
+        "food": set_limit(relief_org, "food", "10000.00"),
+    }
 
 
 @pytest.fixture
@@ -79,10 +82,15 @@ def bearer(client: Any) -> Callable[[User], dict[str, str]]:
 
     def issue(user: User) -> dict[str, str]:
         if user.pk not in issued:
-            response = client.post(TOKEN_URL, {
-                "email": user.email, "password": PASSWORD,
-                "totp": current_totp_code(totp_secret_of(user)),
-            }, content_type="application/json")
+            response = client.post(
+                TOKEN_URL,
+                {
+                    "email": user.email,
+                    "password": PASSWORD,
+                    "totp": current_totp_code(totp_secret_of(user)),
+                },
+                content_type="application/json",
+            )
             assert response.status_code == 200, response.content
             issued[user.pk] = bearer_headers(response.json()["token"])
         return issued[user.pk]

@@ -22,8 +22,7 @@ from tests.assistance.factories import make_assistance, make_case
 pytestmark = pytest.mark.django_db
 
 
-def test_it_refuses_the_requester_as_approver(coordinator: User, case: Case,
-                                              limits: dict) -> None:
+def test_it_refuses_the_requester_as_approver(coordinator: User, case: Case, limits: dict) -> None:
     item = make_assistance(case=case, requested_by=coordinator, amount="5000")
     with pytest.raises(AssistanceRefused, match="two-person rule"):
         assistance_approve(assistance=item, approver=coordinator)
@@ -33,18 +32,24 @@ def test_it_refuses_the_requester_as_approver(coordinator: User, case: Case,
     assert not AuditEvent.objects.filter(action="case.assistance.approved").exists()
 
 
-def test_the_database_refuses_an_approval_by_the_requester(caseworker: User,
-                                                           case: Case) -> None:
+def test_the_database_refuses_an_approval_by_the_requester(caseworker: User, case: Case) -> None:
     item = make_assistance(case=case, requested_by=caseworker)
     with pytest.raises(IntegrityError), transaction.atomic():
         Assistance.objects.filter(pk=item.pk).update(
-            status="approved", approved_by=caseworker, approved_at=item.requested_at)
+            status="approved", approved_by=caseworker, approved_at=item.requested_at
+        )
 
 
 def test_a_second_person_approves_and_the_approval_is_audited(
-        caseworker: User, coordinator: User, case: Case, limits: dict) -> None:
-    item = assistance_request(case=case, requested_by=caseworker, kind="cash_grant",
-                              amount="15000.50", purpose="Rent arrears after the shop burned")
+    caseworker: User, coordinator: User, case: Case, limits: dict
+) -> None:
+    item = assistance_request(
+        case=case,
+        requested_by=caseworker,
+        kind="cash_grant",
+        amount="15000.50",
+        purpose="Rent arrears after the shop burned",
+    )
     assistance_approve(assistance=item, approver=coordinator)
     item.refresh_from_db()
     assert (item.status, item.approved_by, item.version) == ("approved", coordinator, 2)
@@ -55,14 +60,16 @@ def test_a_second_person_approves_and_the_approval_is_audited(
 
 
 def test_a_caseworker_may_approve_a_colleagues_request_within_the_limit(
-        coordinator: User, caseworker: User, case: Case, limits: dict) -> None:
+    coordinator: User, caseworker: User, case: Case, limits: dict
+) -> None:
     item = make_assistance(case=case, requested_by=coordinator, amount="25000.00")
     assistance_approve(assistance=item, approver=caseworker)
     assert item.status == "approved"
 
 
 def test_over_the_limit_a_caseworker_may_not_approve(
-        coordinator: User, caseworker: User, case: Case, limits: dict) -> None:
+    coordinator: User, caseworker: User, case: Case, limits: dict
+) -> None:
     item = make_assistance(case=case, requested_by=coordinator, amount="25000.01")
     with pytest.raises(AssistanceRefused, match="coordinator must approve"):
         assistance_approve(assistance=item, approver=caseworker)
@@ -70,8 +77,9 @@ def test_over_the_limit_a_caseworker_may_not_approve(
     assert item.status == "requested"
 
 
-def test_over_the_limit_a_coordinator_approves(caseworker: User, coordinator: User, case: Case,
-                                               limits: dict) -> None:
+def test_over_the_limit_a_coordinator_approves(
+    caseworker: User, coordinator: User, case: Case, limits: dict
+) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="90000.00")
     assistance_approve(assistance=item, approver=coordinator)
     assert item.status == "approved"
@@ -79,30 +87,38 @@ def test_over_the_limit_a_coordinator_approves(caseworker: User, coordinator: Us
 
 
 def test_a_kind_without_a_limit_needs_a_coordinator_for_any_amount(
-        coordinator: User, caseworker: User, case: Case) -> None:
-    item = make_assistance(case=case, requested_by=coordinator, amount="1.00",
-                           kind="school_fees")
+    coordinator: User, caseworker: User, case: Case
+) -> None:
+    item = make_assistance(case=case, requested_by=coordinator, amount="1.00", kind="school_fees")
     with pytest.raises(AssistanceRefused, match="coordinator"):
         assistance_approve(assistance=item, approver=caseworker)
 
 
 def test_help_in_kind_without_an_amount_is_within_every_limit(
-        coordinator: User, caseworker: User, case: Case) -> None:
-    item = make_assistance(case=case, requested_by=coordinator, amount=None, kind="food",
-                           in_kind="Monthly ration for six people")
+    coordinator: User, caseworker: User, case: Case
+) -> None:
+    item = make_assistance(
+        case=case,
+        requested_by=coordinator,
+        amount=None,
+        kind="food",
+        in_kind="Monthly ration for six people",
+    )
     assistance_approve(assistance=item, approver=caseworker)
     assert item.status == "approved"
 
 
-def test_a_finance_officer_may_not_approve(caseworker: User, finance: User, case: Case,
-                                           limits: dict) -> None:
+def test_a_finance_officer_may_not_approve(
+    caseworker: User, finance: User, case: Case, limits: dict
+) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     with pytest.raises(AssistanceRefused):
         assistance_approve(assistance=item, approver=finance)
 
 
-def test_an_outsider_may_not_approve(caseworker: User, outsider: User, case: Case,
-                                     limits: dict) -> None:
+def test_an_outsider_may_not_approve(
+    caseworker: User, outsider: User, case: Case, limits: dict
+) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     with pytest.raises(AssistanceRefused):
         assistance_approve(assistance=item, approver=outsider)
@@ -110,9 +126,9 @@ def test_an_outsider_may_not_approve(caseworker: User, outsider: User, case: Cas
     assert item.status == "requested"
 
 
-def test_approving_twice_is_a_clear_conflict(caseworker: User, coordinator: User,
-                                             second_coordinator: User, case: Case,
-                                             limits: dict) -> None:
+def test_approving_twice_is_a_clear_conflict(
+    caseworker: User, coordinator: User, second_coordinator: User, case: Case, limits: dict
+) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     stale = Assistance.objects.get(pk=item.pk)
     assistance_approve(assistance=item, approver=coordinator)
@@ -124,7 +140,8 @@ def test_approving_twice_is_a_clear_conflict(caseworker: User, coordinator: User
 
 
 def test_an_approval_of_an_item_changed_since_it_was_read_is_refused(
-        caseworker: User, coordinator: User, case: Case, limits: dict) -> None:
+    caseworker: User, coordinator: User, case: Case, limits: dict
+) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     Assistance.objects.filter(pk=item.pk).update(version=5)  # somebody edited it meanwhile
     with pytest.raises(AssistanceConflict):
@@ -132,8 +149,9 @@ def test_an_approval_of_an_item_changed_since_it_was_read_is_refused(
     assert Assistance.objects.get(pk=item.pk).status == "requested"
 
 
-def test_nothing_is_approved_on_a_closed_case(caseworker: User, coordinator: User,
-                                              limits: dict) -> None:
+def test_nothing_is_approved_on_a_closed_case(
+    caseworker: User, coordinator: User, limits: dict
+) -> None:
     case = make_case(caseworker=caseworker, status=Case.Status.ASSISTING)
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     Case.objects.filter(pk=case.pk).update(status=Case.Status.FOLLOW_UP)

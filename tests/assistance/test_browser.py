@@ -43,8 +43,8 @@ def _sign_in(page: Any, user: User) -> None:
 
 
 def test_a_case_goes_from_open_to_its_first_approved_assistance(
-        browser_page: Any, second_browser: Any, make_user: Callable[..., User],
-        relief_org: Any) -> None:
+    browser_page: Any, second_browser: Any, make_user: Callable[..., User], relief_org: Any
+) -> None:
     caseworker = make_user(Role.CASEWORKER, totp=False, full_name="Sana Caseworker")
     coordinator = make_user(Role.COORDINATOR, totp=False, full_name="Hina Coordinator")
     set_limit(relief_org, "school_fees", "30000")
@@ -93,8 +93,11 @@ def test_a_case_goes_from_open_to_its_first_approved_assistance(
     panel.locator("button[type=submit]").click()
     page.wait_for_selector("text=Somebody else must approve it.")
     item = Assistance.objects.get()
-    assert (item.status, str(item.amount), item.requested_by) == ("requested", "24000.00",
-                                                                 caseworker)
+    assert (item.status, str(item.amount), item.requested_by) == (
+        "requested",
+        "24000.00",
+        caseworker,
+    )
     panel = page.locator("#assistance")
     assert "Rs 24,000.00" in panel.inner_text()
     assert "somebody else must approve it" in panel.inner_text()
@@ -123,8 +126,12 @@ def test_a_case_goes_from_open_to_its_first_approved_assistance(
 
 
 def test_a_partner_reads_its_referral_and_a_caseworker_a_claim(
-        browser_page: Any, second_browser: Any, make_user: Callable[..., User],
-        relief_org: Any, partner_org: Any) -> None:
+    browser_page: Any,
+    second_browser: Any,
+    make_user: Callable[..., User],
+    relief_org: Any,
+    partner_org: Any,
+) -> None:
     """Screenshots of the partner's narrow view of a referral and of a claim's page."""
     import datetime as dt
 
@@ -135,21 +142,37 @@ def test_a_partner_reads_its_referral_and_a_caseworker_a_claim(
     from tests.assistance.factories import give_referral_consent, make_case
 
     caseworker = make_user(Role.CASEWORKER, totp=False, full_name="Sana Caseworker")
-    partner = make_user(Role.PARTNER, organisation=partner_org, totp=False,
-                        full_name="Rabia Lawyer")
+    partner = make_user(
+        Role.PARTNER, organisation=partner_org, totp=False, full_name="Rabia Lawyer"
+    )
     case = make_case(caseworker=caseworker, status="assisting")
     give_referral_consent(case.household.head, caseworker, partner_org)
-    referral = referral_send(case=case, person=case.household.head, partner=partner_org,
-                             service="Legal representation at the hearings",
-                             shared_summary="Threatened after filing the FIR.",
-                             share_phone=True, sent_by=caseworker)
-    claim = claim_file(case=case, filed_by=caseworker, scheme="Victims' compensation scheme",
-                       authority="Home Department", filed_on=timezone.localdate(),
-                       amount_claimed="500000", authority_reference="HD/2026/17",
-                       next_action_on=timezone.localdate() - dt.timedelta(days=1),
-                       next_action="Bring the death certificate")
-    claim_update_status(claim=claim, changed_by=caseworker, status="documents_requested",
-                        note="The office asked for the death certificate.")
+    referral = referral_send(
+        case=case,
+        person=case.household.head,
+        partner=partner_org,
+        service="Legal representation at the hearings",
+        shared_summary="Threatened after filing the FIR.",
+        share_phone=True,
+        sent_by=caseworker,
+    )
+    claim = claim_file(
+        case=case,
+        filed_by=caseworker,
+        scheme="Victims' compensation scheme",
+        authority="Home Department",
+        filed_on=timezone.localdate(),
+        amount_claimed="500000",
+        authority_reference="HD/2026/17",
+        next_action_on=timezone.localdate() - dt.timedelta(days=1),
+        next_action="Bring the death certificate",
+    )
+    claim_update_status(
+        claim=claim,
+        changed_by=caseworker,
+        status="documents_requested",
+        note="The office asked for the death certificate.",
+    )
 
     _sign_in(second_browser, partner)
     second_browser.click("header nav a[href='/referrals/']")

@@ -18,23 +18,27 @@ PAGES = ["assistance:case", "referrals:case", "claims:case"]
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("who", ["caseworker", "coordinator"])
-def test_those_who_see_the_case_see_its_page(request: pytest.FixtureRequest, signed_in: Any,
-                                             case: Case, name: str, who: str) -> None:
+def test_those_who_see_the_case_see_its_page(
+    request: pytest.FixtureRequest, signed_in: Any, case: Case, name: str, who: str
+) -> None:
     response = signed_in(request.getfixturevalue(who)).get(reverse(name, args=[case.pk]))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("name", PAGES)
-@pytest.mark.parametrize("who", ["other_caseworker", "partner_user", "outsider", "finance",
-                                 "administrator"])
-def test_everybody_else_gets_404(request: pytest.FixtureRequest, signed_in: Any, case: Case,
-                                 name: str, who: str) -> None:
+@pytest.mark.parametrize(
+    "who", ["other_caseworker", "partner_user", "outsider", "finance", "administrator"]
+)
+def test_everybody_else_gets_404(
+    request: pytest.FixtureRequest, signed_in: Any, case: Case, name: str, who: str
+) -> None:
     response = signed_in(request.getfixturevalue(who)).get(reverse(name, args=[case.pk]))
     assert response.status_code == 404
 
 
-def test_the_case_page_shows_the_three_panels_to_its_caseworker(signed_in: Any, caseworker: Any,
-                                                                case: Case) -> None:
+def test_the_case_page_shows_the_three_panels_to_its_caseworker(
+    signed_in: Any, caseworker: Any, case: Case
+) -> None:
     page = signed_in(caseworker).get(reverse("cases:detail", args=[case.pk])).content.decode()
     for anchor in ('id="assistance"', 'id="referrals"', 'id="claims"'):
         assert anchor in page
@@ -42,7 +46,8 @@ def test_the_case_page_shows_the_three_panels_to_its_caseworker(signed_in: Any, 
 
 
 def test_a_coordinator_sees_the_panels_but_finance_has_no_case_page(
-        signed_in: Any, client: Any, coordinator: Any, finance: Any, case: Case) -> None:
+    signed_in: Any, client: Any, coordinator: Any, finance: Any, case: Case
+) -> None:
     page = signed_in(coordinator).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="assistance"' in page
     client.logout()

@@ -29,16 +29,23 @@ ITEMS = 6
 def _run(env: dict[str, str], *args: object) -> subprocess.Popen[str]:
     return subprocess.Popen(  # noqa: S603 - our own script, our own arguments
         [sys.executable, "-m", "tests.assistance.concurrent_approve", *map(str, args)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
-def _race(env: dict[str, str], tmp_path: Path, items: list[int],
-          approvers: list[int]) -> list[list[dict[str, Any]]]:
+def _race(
+    env: dict[str, str], tmp_path: Path, items: list[int], approvers: list[int]
+) -> list[list[dict[str, Any]]]:
     """Starts one process per approver, lets both read the items, then releases them at once."""
     go = tmp_path / "go"
     ready = [tmp_path / f"ready-{n}" for n in range(len(approvers))]
-    processes = [_run(env, "approve", approver, ready[n], go, *items)
-                 for n, approver in enumerate(approvers)]
+    processes = [
+        _run(env, "approve", approver, ready[n], go, *items) for n, approver in enumerate(approvers)
+    ]
     deadline = time.monotonic() + 60
     while not all(path.exists() for path in ready):
         assert time.monotonic() < deadline, [p.communicate() for p in processes]
@@ -69,7 +76,8 @@ def _sqlite_env(path: Path) -> dict[str, str]:
 
 
 def test_on_sqlite_one_approval_wins_and_the_other_is_a_clear_conflict(
-        transactional_db: None, tmp_path: Path) -> None:
+    transactional_db: None, tmp_path: Path
+) -> None:
     path = tmp_path / "madad.sqlite3"
     if connection.vendor == "sqlite":
         # A copy of the migrated (still empty) test database saves migrating a new one. Outside
@@ -90,34 +98,48 @@ def test_on_sqlite_one_approval_wins_and_the_other_is_a_clear_conflict(
     _assert_one_winner_each(outputs, made["items"])
     db = sqlite3.connect(tmp_path / "madad.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    rows = db.execute("SELECT status, version, approved_by_id FROM assistance_assistance "
-                      "ORDER BY id").fetchall()
+    rows = db.execute(
+        "SELECT status, version, approved_by_id FROM assistance_assistance ORDER BY id"
+    ).fetchall()
     assert [(status, version) for status, version, _ in rows] == [("approved", 2)] * ITEMS
     assert {approver for *_, approver in rows} <= set(made["approvers"])
-    approvals = db.execute("SELECT COUNT(*) FROM madad_audit_event WHERE action = "
-                           "'case.assistance.approved'").fetchone()[0]
+    approvals = db.execute(
+        "SELECT COUNT(*) FROM madad_audit_event WHERE action = 'case.assistance.approved'"
+    ).fetchone()[0]
     assert approvals == ITEMS
     db.close()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="runs when the tests run on PostgreSQL (DATABASE_URL)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="runs when the tests run on PostgreSQL (DATABASE_URL)"
+)
 def test_on_postgresql_one_approval_wins_and_the_other_is_a_clear_conflict(
-        transactional_db: None, relief_org: Any, tmp_path: Path) -> None:
-    caseworker = User.objects.create_user(email="cw@race.test", full_name="Caseworker",
-                                          organisation=relief_org, role=Role.CASEWORKER)
-    approvers = [User.objects.create_user(email=f"co{n}@race.test", full_name="Coordinator",
-                                          organisation=relief_org, role=Role.COORDINATOR)
-                 for n in (1, 2)]
+    transactional_db: None, relief_org: Any, tmp_path: Path
+) -> None:
+    caseworker = User.objects.create_user(
+        email="cw@race.test", full_name="Caseworker", organisation=relief_org, role=Role.CASEWORKER
+    )
+    approvers = [
+        User.objects.create_user(
+            email=f"co{n}@race.test",
+            full_name="Coordinator",
+            organisation=relief_org,
+            role=Role.COORDINATOR,
+        )
+        for n in (1, 2)
+    ]
     Limit.objects.create(organisation=relief_org, kind="cash_grant", max_amount=50000)
     case = make_case(caseworker=caseworker)
-    items = [make_assistance(case=case, requested_by=caseworker, amount="1000").pk
-             for _ in range(ITEMS)]
+    items = [
+        make_assistance(case=case, requested_by=caseworker, amount="1000").pk for _ in range(ITEMS)
+    ]
     db = connection.settings_dict
     env = dict(os.environ)
     # the test database pytest-django created (test_<name>), shared with the subprocesses
-    env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
-                           f"{db['PORT'] or 5432}/{db['NAME']}")
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
 
     outputs = _race(env, tmp_path, items, [a.pk for a in approvers])
 

@@ -49,8 +49,9 @@ def test_without_cases_the_loaders_say_so_and_add_nothing() -> None:
 def test_the_demo_reaches_every_stage_once() -> None:
     context = _context(scale=0.5)
     gazetteer()
-    incident_demo.load(DemoContext(relief=context.relief, partner=context.partner,
-                                   users=context.users, scale=0.05))
+    incident_demo.load(
+        DemoContext(relief=context.relief, partner=context.partner, users=context.users, scale=0.05)
+    )
     household_demo.load(context)
     case_demo.load(context)
     _load_mine(context)
@@ -60,16 +61,15 @@ def test_the_demo_reaches_every_stage_once() -> None:
     assert Assistance.objects.filter(approved_over_limit=True).exists()
     assert Limit.objects.filter(organisation=context.relief).count() == 7
     assert not Assistance.objects.filter(requested_by=F("approved_by")).exists()
-    assert set(Referral.objects.values_list("status", flat=True)) == set(
-        Referral.Status.values)
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
     partner = context.users[Role.PARTNER]
     seen = access.visible_to(partner, Referral)
     assert 0 < seen.count() < Referral.objects.exclude(status="withdrawn").count()
     assert {"filed", "documents_requested", "approved", "paid", "rejected", "appealed"} <= set(
-        Claim.objects.values_list("status", flat=True))
+        Claim.objects.values_list("status", flat=True)
+    )
     assert Claim.objects.filter(documents__isnull=False).exists()
     assert claims_needing_action(context.users[Role.CASEWORKER]).exists()
     counts = (Assistance.objects.count(), Referral.objects.count(), Claim.objects.count())
     _load_mine(_context(scale=0.5))
-    assert (Assistance.objects.count(), Referral.objects.count(),
-            Claim.objects.count()) == counts
+    assert (Assistance.objects.count(), Referral.objects.count(), Claim.objects.count()) == counts

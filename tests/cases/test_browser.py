@@ -41,7 +41,8 @@ def _sign_in(page: Any, user: User, secret: str) -> None:
 
 
 def test_a_case_goes_from_a_new_household_to_assisting(
-        browser_page: Any, second_browser: Any, make_user: Callable[..., User]) -> None:
+    browser_page: Any, second_browser: Any, make_user: Callable[..., User]
+) -> None:
     caseworker = make_user(Role.CASEWORKER, totp=False, full_name="Sana Caseworker")
     coordinator = make_user(Role.COORDINATOR, totp=False, full_name="Hina Coordinator")
     page = browser_page

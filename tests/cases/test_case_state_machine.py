@@ -39,11 +39,20 @@ ACTORS = ("caseworker", "coordinator", "second_coordinator")
 def _state(case: Case) -> tuple[Any, ...]:
     """Everything a refused action must leave as it was."""
     case.refresh_from_db()
-    return (case.status, case.version, case.episode, case.plan, case.closed_at,
-            StatusChange.objects.filter(case=case).count(),
-            list(ApprovalRequest.objects.filter(case=case).values_list("decision", flat=True)
-                 .order_by("id")),
-            Assessment.objects.filter(case=case).count())
+    return (
+        case.status,
+        case.version,
+        case.episode,
+        case.plan,
+        case.closed_at,
+        StatusChange.objects.filter(case=case).count(),
+        list(
+            ApprovalRequest.objects.filter(case=case)
+            .values_list("decision", flat=True)
+            .order_by("id")
+        ),
+        Assessment.objects.filter(case=case).count(),
+    )
 
 
 class CaseMachine(RuleBasedStateMachine):
@@ -68,25 +77,39 @@ class CaseMachine(RuleBasedStateMachine):
         self.case.refresh_from_db()
         return True
 
-    @rule(actor=st.sampled_from(ACTORS),
-          needs=st.dictionaries(st.sampled_from(Need.values), st.integers(0, 4), max_size=3),
-          summary=st.sampled_from(["", "SUMMARY"]))
+    @rule(
+        actor=st.sampled_from(ACTORS),
+        needs=st.dictionaries(st.sampled_from(Need.values), st.integers(0, 4), max_size=3),
+        summary=st.sampled_from(["", "SUMMARY"]),
+    )
     def record_an_assessment(self, actor: str, needs: dict[str, int], summary: str) -> None:
-        self._attempt(lambda: services.assessment_record(
-            case=self.case, assessed_by=self.people[actor], needs=needs, summary=summary))
+        self._attempt(
+            lambda: services.assessment_record(
+                case=self.case, assessed_by=self.people[actor], needs=needs, summary=summary
+            )
+        )
 
-    @rule(actor=st.sampled_from(ACTORS), plan=st.sampled_from(["", "PLAN A", "PLAN B"]),
-          stale=st.booleans())
+    @rule(
+        actor=st.sampled_from(ACTORS),
+        plan=st.sampled_from(["", "PLAN A", "PLAN B"]),
+        stale=st.booleans(),
+    )
     def write_the_plan(self, actor: str, plan: str, stale: bool) -> None:
         version = self.case.version - 1 if stale else self.case.version
-        self._attempt(lambda: services.case_update(
-            case=self.case, updated_by=self.people[actor], expected_version=version, plan=plan))
+        self._attempt(
+            lambda: services.case_update(
+                case=self.case, updated_by=self.people[actor], expected_version=version, plan=plan
+            )
+        )
 
     @rule(actor=st.sampled_from(ACTORS), to_status=st.sampled_from(S.values))
     def move(self, actor: str, to_status: str) -> None:
         before = self.case.status
-        moved = self._attempt(lambda: services.case_transition(
-            case=self.case, to_status=to_status, by=self.people[actor]))
+        moved = self._attempt(
+            lambda: services.case_transition(
+                case=self.case, to_status=to_status, by=self.people[actor]
+            )
+        )
         if moved:
             assert (before, to_status) in workflow.DIRECT
 
@@ -95,26 +118,38 @@ class CaseMachine(RuleBasedStateMachine):
         """Every move from wherever the case is, one after the other: the refused ones must
         change nothing, and after each one made the invariants must still hold."""
         for to_status in order:
-            if self._attempt(lambda to=to_status: services.case_transition(
-                    case=self.case, to_status=to, by=self.people[actor])):
+            if self._attempt(
+                lambda to=to_status: services.case_transition(
+                    case=self.case, to_status=to, by=self.people[actor]
+                )
+            ):
                 self.assert_invariants()
 
-    @rule(actor=st.sampled_from(ACTORS),
-          kind=st.sampled_from(ApprovalRequest.Kind.values))
+    @rule(actor=st.sampled_from(ACTORS), kind=st.sampled_from(ApprovalRequest.Kind.values))
     def ask_for_an_approval(self, actor: str, kind: str) -> None:
-        self._attempt(lambda: services.approval_request(
-            case=self.case, kind=kind, requested_by=self.people[actor]))
+        self._attempt(
+            lambda: services.approval_request(
+                case=self.case, kind=kind, requested_by=self.people[actor]
+            )
+        )
 
-    @rule(actor=st.sampled_from(ACTORS), approve=st.booleans(),
-          reason=st.sampled_from(["", "Because."]), which=st.integers(0, 5))
+    @rule(
+        actor=st.sampled_from(ACTORS),
+        approve=st.booleans(),
+        reason=st.sampled_from(["", "Because."]),
+        which=st.integers(0, 5),
+    )
     def decide(self, actor: str, approve: bool, reason: str, which: int) -> None:
         approvals = list(ApprovalRequest.objects.filter(case=self.case).order_by("-id"))
         if not approvals:
             return
         approval = approvals[which % len(approvals)]
         before = self.case.status
-        decided = self._attempt(lambda: services.approval_decide(
-            approval=approval, decided_by=self.people[actor], approve=approve, reason=reason))
+        decided = self._attempt(
+            lambda: services.approval_decide(
+                approval=approval, decided_by=self.people[actor], approve=approve, reason=reason
+            )
+        )
         if decided:
             assert self.people[actor].pk != approval.requested_by_id
             assert self.people[actor].role == Role.COORDINATOR
@@ -127,13 +162,17 @@ class CaseMachine(RuleBasedStateMachine):
         approvals = list(ApprovalRequest.objects.filter(case=self.case).order_by("-id"))
         if approvals:
             approval = approvals[which % len(approvals)]
-            self._attempt(lambda: services.approval_withdraw(
-                approval=approval, withdrawn_by=self.people[actor]))
+            self._attempt(
+                lambda: services.approval_withdraw(
+                    approval=approval, withdrawn_by=self.people[actor]
+                )
+            )
 
     @rule(actor=st.sampled_from(ACTORS), reason=st.sampled_from(["", "Threatened again."]))
     def reopen(self, actor: str, reason: str) -> None:
-        self._attempt(lambda: services.case_reopen(case=self.case, by=self.people[actor],
-                                                   reason=reason))
+        self._attempt(
+            lambda: services.case_reopen(case=self.case, by=self.people[actor], reason=reason)
+        )
 
     @rule()
     def take_the_usual_next_step(self) -> None:
@@ -144,26 +183,37 @@ class CaseMachine(RuleBasedStateMachine):
         pending = ApprovalRequest.objects.filter(case=case, decision=D.PENDING).first()
         step: Callable[[], Any]
         if pending is not None:
-            decider = boss if pending.requested_by_id != boss.pk else \
-                self.people["second_coordinator"]
-            step = partial(services.approval_decide, approval=pending, decided_by=decider,
-                           approve=True)
+            decider = (
+                boss if pending.requested_by_id != boss.pk else self.people["second_coordinator"]
+            )
+            step = partial(
+                services.approval_decide, approval=pending, decided_by=decider, approve=True
+            )
         elif case.status == S.OPEN:
-            step = partial(services.assessment_record, case=case, assessed_by=worker,
-                           needs={"financial": 2})
+            step = partial(
+                services.assessment_record, case=case, assessed_by=worker, needs={"financial": 2}
+            )
         elif case.status == S.ASSESSED and not case.plan:
-            step = partial(services.case_update, case=case, updated_by=worker,
-                           expected_version=case.version, plan="PLAN")
+            step = partial(
+                services.case_update,
+                case=case,
+                updated_by=worker,
+                expected_version=case.version,
+                plan="PLAN",
+            )
         elif case.status == S.ASSESSED:
-            step = partial(services.approval_request, case=case, kind="agree_plan",
-                           requested_by=worker)
+            step = partial(
+                services.approval_request, case=case, kind="agree_plan", requested_by=worker
+            )
         elif case.status in (S.PLAN_AGREED, S.ASSISTING):
-            step = partial(services.case_transition, case=case, by=worker,
-                           to_status=S.ASSISTING if case.status == S.PLAN_AGREED
-                           else S.FOLLOW_UP)
+            step = partial(
+                services.case_transition,
+                case=case,
+                by=worker,
+                to_status=S.ASSISTING if case.status == S.PLAN_AGREED else S.FOLLOW_UP,
+            )
         elif case.status == S.FOLLOW_UP:
-            step = partial(services.approval_request, case=case, kind="close",
-                           requested_by=worker)
+            step = partial(services.approval_request, case=case, kind="close", requested_by=worker)
         else:
             step = partial(services.case_reopen, case=case, by=worker, reason="Again.")
         assert self._attempt(step), "the usual next step was refused"
@@ -185,8 +235,8 @@ class CaseMachine(RuleBasedStateMachine):
         case = Case.objects.get(pk=self.case.pk)
         if case.status in workflow.AFTER_PLAN:
             assert ApprovalRequest.objects.filter(
-                case=case, kind="agree_plan", decision=D.APPROVED,
-                episode=case.episode).exists()
+                case=case, kind="agree_plan", decision=D.APPROVED, episode=case.episode
+            ).exists()
             assert case.plan
 
     @invariant()
@@ -202,8 +252,9 @@ class CaseMachine(RuleBasedStateMachine):
             last = StatusChange.objects.filter(case=case).last()
             assert last is not None and last.to_status == S.CLOSED
             assert last.approved_by_id is not None and last.approved_by_id != last.by_id
-            assert ApprovalRequest.objects.filter(case=case, kind="close", decision=D.APPROVED,
-                                                  episode=case.episode).exists()
+            assert ApprovalRequest.objects.filter(
+                case=case, kind="close", decision=D.APPROVED, episode=case.episode
+            ).exists()
 
     @invariant()
     def waiting_requests_make_sense(self) -> None:
@@ -234,8 +285,11 @@ class CaseMachine(RuleBasedStateMachine):
             if step == workflow.REOPEN:
                 assert change.episode == previous.episode + 1 and change.reason
             elif change.approved_by_id is not None:
-                kinds = [k for k, (froms, to) in workflow.BY_APPROVAL.items()
-                         if to == change.to_status and change.from_status in froms]
+                kinds = [
+                    k
+                    for k, (froms, to) in workflow.BY_APPROVAL.items()
+                    if to == change.to_status and change.from_status in froms
+                ]
                 assert kinds, step
             else:
                 assert step in workflow.DIRECT, step
@@ -243,8 +297,7 @@ class CaseMachine(RuleBasedStateMachine):
         assert changes[-1].episode == case.episode
 
 
-def test_no_sequence_of_actions_reaches_an_invalid_state(db: None,
-                                                         relief_org: Any) -> None:
+def test_no_sequence_of_actions_reaches_an_invalid_state(db: None, relief_org: Any) -> None:
     people = {
         "caseworker": UserFactory(role=Role.CASEWORKER, organisation=relief_org),
         "coordinator": UserFactory(role=Role.COORDINATOR, organisation=relief_org),
@@ -256,15 +309,23 @@ def test_no_sequence_of_actions_reaches_an_invalid_state(db: None,
 
     def teardown(self: CaseMachine) -> None:
         if hasattr(self, "case"):
-            reached.update(StatusChange.objects.filter(case=self.case)
-                           .values_list("to_status", flat=True))
+            reached.update(
+                StatusChange.objects.filter(case=self.case).values_list("to_status", flat=True)
+            )
         original(self)
 
     CaseMachine.teardown = teardown  # type: ignore[method-assign]
     try:
-        run_state_machine_as_test(CaseMachine, settings=settings(
-            max_examples=30, stateful_step_count=25, deadline=None, database=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+        run_state_machine_as_test(
+            CaseMachine,
+            settings=settings(
+                max_examples=30,
+                stateful_step_count=25,
+                deadline=None,
+                database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            ),
+        )
     finally:
         CaseMachine.teardown = original  # type: ignore[method-assign]
     # the walk went everywhere: a machine that is refused everything proves nothing

@@ -54,28 +54,39 @@ def _race(calls: list[Any]) -> list[Any]:
 
 def _people() -> tuple[User, User, User]:
     organisation: Organisation = OrganisationFactory()
-    return (UserFactory(role=Role.CASEWORKER, organisation=organisation),
-            UserFactory(role=Role.COORDINATOR, organisation=organisation),
-            UserFactory(role=Role.COORDINATOR, organisation=organisation))
+    return (
+        UserFactory(role=Role.CASEWORKER, organisation=organisation),
+        UserFactory(role=Role.COORDINATOR, organisation=organisation),
+        UserFactory(role=Role.COORDINATOR, organisation=organisation),
+    )
 
 
 def _decide(approval_id: int, user: User, approve: bool) -> Any:
-    return services.approval_decide(approval=ApprovalRequest.objects.get(pk=approval_id),
-                                    decided_by=user, approve=approve,
-                                    reason="" if approve else "Not yet.")
+    return services.approval_decide(
+        approval=ApprovalRequest.objects.get(pk=approval_id),
+        decided_by=user,
+        approve=approve,
+        reason="" if approve else "Not yet.",
+    )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="threads share SQLite's in-memory test database; see the process "
-                           "test below")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads share SQLite's in-memory test database; see the process test below",
+)
 @pytest.mark.parametrize("second_approves", [True, False])
 def test_two_coordinators_deciding_at_once_on_postgresql_store_one_decision(
-        transactional_db: None, second_approves: bool) -> None:
+    transactional_db: None, second_approves: bool
+) -> None:
     caseworker, first, second = _people()
     case = open_case(caseworker=caseworker)
     approval = services.approval_request(case=case, kind="close", requested_by=caseworker)
-    outcomes = _race([lambda: _decide(approval.pk, first, True),
-                      lambda: _decide(approval.pk, second, second_approves)])
+    outcomes = _race(
+        [
+            lambda: _decide(approval.pk, first, True),
+            lambda: _decide(approval.pk, second, second_approves),
+        ]
+    )
     won = [o for o in outcomes if isinstance(o, ApprovalRequest)]
     lost = [o for o in outcomes if isinstance(o, CaseRefused)]
     assert len(won) == 1 and len(lost) == 1, outcomes
@@ -146,15 +157,30 @@ print(json.dumps({
 
 
 def test_two_processes_deciding_at_once_on_sqlite_store_one_decision(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MADAD_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env |= {"DJANGO_SETTINGS_MODULE": "madad.settings", "MADAD_MODE": "development",
-            "MADAD_VAR_DIR": str(tmp_path / "var"),
-            "MADAD_SQLITE_PATH": str(tmp_path / "madad.sqlite3")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MADAD_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "madad.settings",
+        "MADAD_MODE": "development",
+        "MADAD_VAR_DIR": str(tmp_path / "var"),
+        "MADAD_SQLITE_PATH": str(tmp_path / "madad.sqlite3"),
+    }
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600,
-        check=False)
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
-    assert outcome == {"results": ["already_decided", "approved"], "decision": "approved",
-                       "status": "closed", "closings": 1}
+    assert outcome == {
+        "results": ["already_decided", "approved"],
+        "decision": "approved",
+        "status": "closed",
+        "closings": 1,
+    }

@@ -34,8 +34,9 @@ def _load(context: DemoContext) -> None:
 def test_households_and_cases_are_built_around_demo_victims_once() -> None:
     gazetteer()
     context = _context()
-    incident_demo.load(DemoContext(relief=context.relief, partner=context.partner,
-                                   users=context.users, scale=0.05))
+    incident_demo.load(
+        DemoContext(relief=context.relief, partner=context.partner, users=context.users, scale=0.05)
+    )
     _load(context)
     households = Household.objects.filter(organisation=context.relief)
     assert households.count() == 30
@@ -43,8 +44,10 @@ def test_households_and_cases_are_built_around_demo_victims_once() -> None:
     for household in households:
         assert household.affected_by.exists(), "a household without what hit it"
         assert household.members.filter(relation="head").count() == 1
-        assert all(m.person.cnic.startswith("99999") or not m.person.cnic
-                   for m in household.members.select_related("person"))
+        assert all(
+            m.person.cnic.startswith("99999") or not m.person.cnic
+            for m in household.members.select_related("person")
+        )
     _load(_context())
     assert households.count() == 30 and Case.objects.count() == 30
 

@@ -24,7 +24,8 @@ def _follow_up(case: Case, on: dt.date) -> None:
 
 
 def test_the_day_lists_late_follow_ups_tasks_due_and_waiting_requests(
-        caseworker: User, other_caseworker: User, coordinator: User) -> None:
+    caseworker: User, other_caseworker: User, coordinator: User
+) -> None:
     late = open_case(caseworker=caseworker)
     _follow_up(late, TODAY - dt.timedelta(days=3))
     today = open_case(caseworker=caseworker)
@@ -33,19 +34,20 @@ def test_the_day_lists_late_follow_ups_tasks_due_and_waiting_requests(
     _follow_up(later, TODAY + dt.timedelta(days=3))
     somebody_elses = open_case(caseworker=other_caseworker)
     _follow_up(somebody_elses, TODAY - dt.timedelta(days=3))
-    services.task_add(case=late, added_by=caseworker, title="Call the school",
-                      due_on=TODAY - dt.timedelta(days=1))
-    services.task_add(case=late, added_by=caseworker, title="Next month",
-                      due_on=TODAY + dt.timedelta(days=30))
-    done = services.task_add(case=today, added_by=caseworker, title="Done already",
-                             due_on=TODAY)
+    services.task_add(
+        case=late, added_by=caseworker, title="Call the school", due_on=TODAY - dt.timedelta(days=1)
+    )
+    services.task_add(
+        case=late, added_by=caseworker, title="Next month", due_on=TODAY + dt.timedelta(days=30)
+    )
+    done = services.task_add(case=today, added_by=caseworker, title="Done already", due_on=TODAY)
     services.task_done(task=done, done_by=caseworker)
     asked = services.approval_request(case=later, kind="close", requested_by=caseworker)
     refused_case = case_at("assisting", caseworker=caseworker, coordinator=coordinator)
-    refused = services.approval_request(case=refused_case, kind="close",
-                                        requested_by=caseworker)
-    services.approval_decide(approval=refused, decided_by=coordinator, approve=False,
-                             reason="Not yet")
+    refused = services.approval_request(case=refused_case, kind="close", requested_by=caseworker)
+    services.approval_decide(
+        approval=refused, decided_by=coordinator, approve=False, reason="Not yet"
+    )
 
     day = selectors.my_day(user=caseworker, today=TODAY)
 
@@ -57,35 +59,43 @@ def test_the_day_lists_late_follow_ups_tasks_due_and_waiting_requests(
 
 
 def test_the_day_hooks_in_other_apps_when_they_provide_a_selector(
-        caseworker: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    caseworker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[User] = []
 
     def responses(user: User) -> list[str]:
         calls.append(user)
         return ["a response"]
 
-    monkeypatch.setattr(selectors, "_hook", lambda module, name: responses
-                        if name == "referral_responses_for" else None)
+    monkeypatch.setattr(
+        selectors,
+        "_hook",
+        lambda module, name: responses if name == "referral_responses_for" else None,
+    )
     day = selectors.my_day(user=caseworker, today=TODAY)
     assert day.extra == {"referral_responses": ["a response"]}
     assert calls == [caseworker]
 
 
 def test_the_coordinator_sees_caseloads_waiting_approvals_and_cases_without_contact(
-        caseworker: User, other_caseworker: User, coordinator: User) -> None:
+    caseworker: User, other_caseworker: User, coordinator: User
+) -> None:
     quiet = open_case(caseworker=caseworker, risk="critical")
-    Case.objects.filter(pk=quiet.pk).update(opened_at=timezone.now() - dt.timedelta(days=45),
-                                            next_follow_up=TODAY - dt.timedelta(days=1))
+    Case.objects.filter(pk=quiet.pk).update(
+        opened_at=timezone.now() - dt.timedelta(days=45),
+        next_follow_up=TODAY - dt.timedelta(days=1),
+    )
     contacted = open_case(caseworker=caseworker)
-    Case.objects.filter(pk=contacted.pk).update(
-        opened_at=timezone.now() - dt.timedelta(days=90))
+    Case.objects.filter(pk=contacted.pk).update(opened_at=timezone.now() - dt.timedelta(days=90))
     services.note_add(case=contacted, written_by=caseworker, text="Visited", is_contact=True)
     stale_contact = case_at("assisting", caseworker=other_caseworker, coordinator=coordinator)
     Case.objects.filter(pk=stale_contact.pk).update(
-        last_contact_at=timezone.now() - dt.timedelta(days=31))
+        last_contact_at=timezone.now() - dt.timedelta(days=31)
+    )
     case_at("closed", caseworker=other_caseworker, coordinator=coordinator)
-    waiting = services.approval_request(case=stale_contact, kind="close",
-                                        requested_by=other_caseworker)
+    waiting = services.approval_request(
+        case=stale_contact, kind="close", requested_by=other_caseworker
+    )
 
     overview = selectors.coordinator_overview(user=coordinator, today=TODAY)
 
@@ -104,7 +114,8 @@ def test_a_caseworker_gets_no_coordinator_view(caseworker: User) -> None:
 
 
 def test_the_day_page_for_a_caseworker_and_for_a_coordinator(
-        caseworker: User, coordinator: User, signed_in: SignedIn) -> None:
+    caseworker: User, coordinator: User, signed_in: SignedIn
+) -> None:
     late = open_case(caseworker=caseworker)
     _follow_up(late, timezone.localdate() - dt.timedelta(days=2))
     html = signed_in(caseworker).get("/cases/my-day/").content.decode()
@@ -115,7 +126,8 @@ def test_the_day_page_for_a_caseworker_and_for_a_coordinator(
 
 
 def test_an_outsider_sees_nothing_of_the_organisation_in_their_day(
-        caseworker: User, outsider: User, signed_in: SignedIn) -> None:
+    caseworker: User, outsider: User, signed_in: SignedIn
+) -> None:
     late = open_case(caseworker=caseworker)
     _follow_up(late, timezone.localdate() - dt.timedelta(days=2))
     response = signed_in(outsider).get("/cases/my-day/")

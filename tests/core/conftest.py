@@ -27,8 +27,19 @@ IDENTITY = {
 }
 # Each plaintext in every form it could be stored or shown in.
 PLAINTEXTS = [
-    "Farhan", "Qureshi", "فرحان", "قریشی", "Saleem", "Farru", "1985-03-14",
-    "4210112345671", "42101-1234567-1", "3007654321", "0300-7654321", "Street 4", "Lyari",
+    "Farhan",
+    "Qureshi",
+    "فرحان",
+    "قریشی",
+    "Saleem",
+    "Farru",
+    "1985-03-14",
+    "4210112345671",
+    "42101-1234567-1",
+    "3007654321",
+    "0300-7654321",
+    "Street 4",
+    "Lyari",
     "Balochi",
 ]
 
@@ -37,11 +48,11 @@ PLAINTEXTS = [
 def make_person(relief_org: Organisation) -> Callable[..., Person]:
     """A person created through the service, with IDENTITY unless told otherwise."""
 
-    def make(organisation: Organisation | None = None, created_by: Any = None,
-             **values: Any) -> Person:
+    def make(
+        organisation: Organisation | None = None, created_by: Any = None, **values: Any
+    ) -> Person:
         data = {**IDENTITY, "sex": "male", "age": 40, "occupation": "Shopkeeper", **values}
-        return person_create(organisation=organisation or relief_org, created_by=created_by,
-                             **data)
+        return person_create(organisation=organisation or relief_org, created_by=created_by, **data)
 
     return make
 

@@ -29,8 +29,9 @@ PERSON_PUBLIC_FIELDS = {"id", "sex", "age", "deceased", "occupation", "created_a
 
 
 @pytest.fixture
-def user_in_role(make_user: Callable[..., User], relief_org: Organisation,
-                 partner_org: Organisation) -> Callable[..., User]:
+def user_in_role(
+    make_user: Callable[..., User], relief_org: Organisation, partner_org: Organisation
+) -> Callable[..., User]:
     """A user of the relief organisation, or of the partner organisation for the partner role."""
 
     def make(role: str, **extra: Any) -> User:
@@ -46,6 +47,7 @@ def _denials() -> list[AuditEvent]:
 
 # --- can() ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", Role.values)
 def test_a_user_can_do_exactly_what_their_role_carries(
     role: str, user_in_role: Callable[..., User]
@@ -56,7 +58,7 @@ def test_a_user_can_do_exactly_what_their_role_carries(
 
 
 def test_a_documenter_may_edit_persons_but_not_read_the_audit_trail(
-    user_in_role: Callable[..., User]
+    user_in_role: Callable[..., User],
 ) -> None:
     documenter = user_in_role(Role.DOCUMENTER)
     assert access.can(documenter, Capability.PERSON_EDIT)
@@ -64,7 +66,7 @@ def test_a_documenter_may_edit_persons_but_not_read_the_audit_trail(
 
 
 def test_nobody_signed_out_or_deactivated_can_do_anything(
-    user_in_role: Callable[..., User]
+    user_in_role: Callable[..., User],
 ) -> None:
     deactivated = user_in_role(Role.AUDITOR, is_active=False)
     for user in (None, AnonymousUser(), deactivated):
@@ -79,10 +81,14 @@ def test_an_unknown_role_carries_nothing(user_in_role: Callable[..., User]) -> N
 
 # --- visible_to() ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", Role.values)
 def test_only_administrators_see_their_colleagues_and_everybody_sees_themselves(
-    role: str, user_in_role: Callable[..., User], make_user: Callable[..., User],
-    relief_org: Organisation, other_relief_org: Organisation,
+    role: str,
+    user_in_role: Callable[..., User],
+    make_user: Callable[..., User],
+    relief_org: Organisation,
+    other_relief_org: Organisation,
 ) -> None:
     user = user_in_role(role)
     colleague = make_user(Role.CASEWORKER, relief_org)
@@ -103,8 +109,11 @@ def test_everybody_sees_their_own_organisation_and_no_other(
 
 @pytest.mark.parametrize("role", Role.values)
 def test_only_auditors_and_administrators_see_the_audit_trail_of_their_organisation(
-    role: str, user_in_role: Callable[..., User], relief_org: Organisation,
-    partner_org: Organisation, other_relief_org: Organisation,
+    role: str,
+    user_in_role: Callable[..., User],
+    relief_org: Organisation,
+    partner_org: Organisation,
+    other_relief_org: Organisation,
 ) -> None:
     user = user_in_role(role)
     own = audit_record(action="test.own", organisation=user.organisation)
@@ -116,7 +125,9 @@ def test_only_auditors_and_administrators_see_the_audit_trail_of_their_organisat
 
 @pytest.mark.parametrize("role", Role.values)
 def test_only_relief_staff_who_work_with_persons_see_their_organisations_persons(
-    role: str, user_in_role: Callable[..., User], make_person: Callable[..., Person],
+    role: str,
+    user_in_role: Callable[..., User],
+    make_person: Callable[..., Person],
     other_relief_org: Organisation,
 ) -> None:
     user = user_in_role(role)
@@ -127,7 +138,8 @@ def test_only_relief_staff_who_work_with_persons_see_their_organisations_persons
 
 
 def test_a_person_reader_in_a_partner_organisation_sees_no_persons(
-    make_user: Callable[..., User], partner_org: Organisation,
+    make_user: Callable[..., User],
+    partner_org: Organisation,
     make_person: Callable[..., Person],
 ) -> None:
     make_person(organisation=partner_org)  # even persons recorded under its own name
@@ -137,7 +149,9 @@ def test_a_person_reader_in_a_partner_organisation_sees_no_persons(
 
 @pytest.mark.parametrize("model", [User, Organisation, AuditEvent, Person])
 def test_nobody_signed_out_or_deactivated_sees_any_record(
-    model: type, user_in_role: Callable[..., User], make_person: Callable[..., Person],
+    model: type,
+    user_in_role: Callable[..., User],
+    make_person: Callable[..., Person],
     relief_org: Organisation,
 ) -> None:
     deactivated = user_in_role(Role.ADMINISTRATOR, is_active=False)
@@ -161,6 +175,7 @@ def test_a_model_without_rules_is_visible_to_nobody(
 
 # --- get_visible_or_404() -------------------------------------------------------------------
 
+
 def test_a_record_of_the_users_organisation_is_returned(
     user_in_role: Callable[..., User], make_person: Callable[..., Person]
 ) -> None:
@@ -171,7 +186,8 @@ def test_a_record_of_the_users_organisation_is_returned(
 
 
 def test_another_organisations_record_answers_404_and_the_attempt_is_audited(
-    make_user: Callable[..., User], other_relief_org: Organisation,
+    make_user: Callable[..., User],
+    other_relief_org: Organisation,
     make_person: Callable[..., Person],
 ) -> None:
     person = make_person()
@@ -180,7 +196,11 @@ def test_another_organisations_record_answers_404_and_the_attempt_is_audited(
         access.get_visible_or_404(outsider, Person, pk=person.pk)
     [denial] = _denials()
     assert (denial.actor, denial.organisation, denial.object_type, denial.object_id) == (
-        outsider, other_relief_org, "people.person", str(person.pk))
+        outsider,
+        other_relief_org,
+        "people.person",
+        str(person.pk),
+    )
 
 
 def test_a_record_that_does_not_exist_answers_the_same_404_without_an_audit_event(
@@ -195,7 +215,7 @@ def test_a_record_that_does_not_exist_answers_the_same_404_without_an_audit_even
 
 
 def test_a_signed_out_visitor_gets_404_and_the_attempt_is_audited_without_an_actor(
-    make_person: Callable[..., Person]
+    make_person: Callable[..., Person],
 ) -> None:
     person = make_person()
     with pytest.raises(Http404):
@@ -206,6 +226,7 @@ def test_a_signed_out_visitor_gets_404_and_the_attempt_is_audited_without_an_act
 
 
 # --- readable_fields() ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", Role.values)
 def test_identity_fields_are_readable_only_with_the_identity_capability(
@@ -221,7 +242,7 @@ def test_identity_fields_are_readable_only_with_the_identity_capability(
 
 
 def test_nobody_signed_out_or_deactivated_may_read_any_field(
-    user_in_role: Callable[..., User]
+    user_in_role: Callable[..., User],
 ) -> None:
     deactivated = user_in_role(Role.DOCUMENTER, is_active=False)
     for user in (None, AnonymousUser(), deactivated):
@@ -234,6 +255,7 @@ def test_every_encrypted_field_of_a_person_is_a_restricted_field() -> None:
 
 
 # --- reveal() -------------------------------------------------------------------------------
+
 
 def test_reveal_gives_a_documenter_the_identity_and_audits_the_field_names(
     user_in_role: Callable[..., User], make_person: Callable[..., Person]
@@ -270,7 +292,8 @@ def test_reveal_audits_exactly_the_sensitive_fields_read(
 
 
 def test_reveal_leaves_out_fields_the_role_may_not_read_and_audits_nothing(
-    monkeypatch: pytest.MonkeyPatch, user_in_role: Callable[..., User],
+    monkeypatch: pytest.MonkeyPatch,
+    user_in_role: Callable[..., User],
     make_person: Callable[..., Person],
 ) -> None:
     # a role that may list persons but not read who they are
@@ -284,7 +307,8 @@ def test_reveal_leaves_out_fields_the_role_may_not_read_and_audits_nothing(
 
 
 def test_reveal_of_another_organisations_person_answers_404_and_reads_nothing(
-    make_user: Callable[..., User], other_relief_org: Organisation,
+    make_user: Callable[..., User],
+    other_relief_org: Organisation,
     make_person: Callable[..., Person],
 ) -> None:
     person = make_person()
@@ -298,6 +322,7 @@ def test_reveal_of_another_organisations_person_answers_404_and_reads_nothing(
 
 # --- can_change() ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", Role.values)
 def test_only_person_editors_may_change_a_person_of_their_organisation(
     role: str, user_in_role: Callable[..., User], make_person: Callable[..., Person]
@@ -307,8 +332,10 @@ def test_only_person_editors_may_change_a_person_of_their_organisation(
 
 
 def test_nobody_may_change_another_organisations_person(
-    make_user: Callable[..., User], other_relief_org: Organisation,
-    make_person: Callable[..., Person], user_in_role: Callable[..., User],
+    make_user: Callable[..., User],
+    other_relief_org: Organisation,
+    make_person: Callable[..., Person],
+    user_in_role: Callable[..., User],
 ) -> None:
     person = make_person(organisation=other_relief_org)
     for role in PERSON_EDITORS:
@@ -323,7 +350,8 @@ def test_a_deactivated_editor_may_change_nothing(
 
 
 def test_an_administrator_may_change_users_of_their_organisation_only(
-    make_user: Callable[..., User], relief_org: Organisation,
+    make_user: Callable[..., User],
+    relief_org: Organisation,
     other_relief_org: Organisation,
 ) -> None:
     administrator = make_user(Role.ADMINISTRATOR, relief_org)
@@ -346,11 +374,15 @@ def test_nobody_may_change_an_organisation_or_an_audit_event(
 
 # --- can_export() ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("what", "exporters"), [
-    ("audit", {Role.AUDITOR}),
-    ("persons", {Role.COORDINATOR}),
-    ("incidents", {Role.COORDINATOR}),
-])
+
+@pytest.mark.parametrize(
+    ("what", "exporters"),
+    [
+        ("audit", {Role.AUDITOR}),
+        ("persons", {Role.COORDINATOR}),
+        ("incidents", {Role.COORDINATOR}),
+    ],
+)
 def test_only_the_named_roles_may_export(
     what: str, exporters: set[str], user_in_role: Callable[..., User]
 ) -> None:

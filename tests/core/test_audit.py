@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_events() -> list[AuditEvent]:
-    return [audit_record(action=f"test.event.n{i}", object_type="test", object_id=i)
-            for i in range(3)]
+    return [
+        audit_record(action=f"test.event.n{i}", object_type="test", object_id=i) for i in range(3)
+    ]
 
 
 def test_each_event_links_to_the_one_before() -> None:
@@ -76,6 +77,7 @@ def test_values_are_refused_where_field_names_belong() -> None:
 
 # --- What is recorded -----------------------------------------------------------------------
 
+
 def test_creating_a_person_is_audited_with_the_names_of_the_fields_written(
     make_user: Callable[..., User], make_person: Callable[..., Person]
 ) -> None:
@@ -83,7 +85,11 @@ def test_creating_a_person_is_audited_with_the_names_of_the_fields_written(
     person = make_person(created_by=documenter, aliases="")
     [event] = AuditEvent.objects.filter(action="person.created")
     assert (event.actor, event.organisation, event.object_type, event.object_id) == (
-        documenter, documenter.organisation, "people.person", str(person.pk))
+        documenter,
+        documenter.organisation,
+        "people.person",
+        str(person.pk),
+    )
     assert event.fields == sorted([*IDENTITY, "sex", "age", "occupation"])
     assert event.actor_label == documenter.email
 
@@ -93,8 +99,13 @@ def test_updating_a_person_is_audited_with_the_names_of_the_fields_changed(
 ) -> None:
     caseworker = make_user(Role.CASEWORKER)
     person = make_person()
-    person_update(person=person, updated_by=caseworker, expected_version=person.version,
-                  phone="0321-5550000", address="Flat 3, Block B, Orangi Town")
+    person_update(
+        person=person,
+        updated_by=caseworker,
+        expected_version=person.version,
+        phone="0321-5550000",
+        address="Flat 3, Block B, Orangi Town",
+    )
     [event] = AuditEvent.objects.filter(action="person.updated")
     assert (event.actor, event.object_id) == (caseworker, str(person.pk))
     assert event.fields == ["address", "phone"]
@@ -105,31 +116,47 @@ def test_a_stale_update_writes_no_audit_event(
 ) -> None:
     person = make_person()
     with pytest.raises(StaleEdit):
-        person_update(person=person, updated_by=make_user(), expected_version=person.version + 1,
-                      phone="0321-5550000")
+        person_update(
+            person=person,
+            updated_by=make_user(),
+            expected_version=person.version + 1,
+            phone="0321-5550000",
+        )
     assert not AuditEvent.objects.filter(action="person.updated").exists()
 
 
 def test_no_sensitive_value_reaches_any_column_of_the_audit_trail(
-    make_user: Callable[..., User], make_person: Callable[..., Person],
+    make_user: Callable[..., User],
+    make_person: Callable[..., Person],
     other_relief_org: Organisation,
 ) -> None:
     documenter = make_user(Role.DOCUMENTER)
     person = make_person(created_by=documenter)
-    person_update(person=person, updated_by=documenter, expected_version=person.version,
-                  cnic="35202-9876543-1", given_name="Zubair", full_name_ur="زبیر قریشی")
+    person_update(
+        person=person,
+        updated_by=documenter,
+        expected_version=person.version,
+        cnic="35202-9876543-1",
+        given_name="Zubair",
+        full_name_ur="زبیر قریشی",
+    )
     access.reveal(documenter, person)
     with pytest.raises(Http404):
-        access.get_visible_or_404(make_user(Role.DOCUMENTER, other_relief_org), Person,
-                                  pk=person.pk)
+        access.get_visible_or_404(
+            make_user(Role.DOCUMENTER, other_relief_org), Person, pk=person.pk
+        )
     assert AuditEvent.objects.count() == 4
     trail = raw_rows_text("madad_audit_event")
-    leaked = [text for text in [*PLAINTEXTS, "3520298765431", "35202-9876543-1", "Zubair", "زبیر"]
-              if text in trail]
+    leaked = [
+        text
+        for text in [*PLAINTEXTS, "3520298765431", "35202-9876543-1", "Zubair", "زبیر"]
+        if text in trail
+    ]
     assert leaked == []
 
 
 # --- The chain ------------------------------------------------------------------------------
+
 
 def test_the_chain_stays_intact_across_many_kinds_of_events(
     make_user: Callable[..., User], make_person: Callable[..., Person]
@@ -158,15 +185,19 @@ def test_verify_of_an_empty_trail_succeeds() -> None:
     assert "0 events checked" in out.getvalue()
 
 
-@pytest.mark.parametrize(("given", "stored"), [
-    ("2001:DB8:0:0::1", "2001:db8::1"),
-    ("::ffff:10.0.0.1", "::ffff:10.0.0.1"),
-    ("fe80::1%eth0", "fe80::1"),
-    ("10.1.2.3", "10.1.2.3"),
-    ("unknown", None),
-])
-def test_the_client_address_is_hashed_as_the_database_stores_it(given: str,
-                                                                stored: str | None) -> None:
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2001:DB8:0:0::1", "2001:db8::1"),
+        ("::ffff:10.0.0.1", "::ffff:10.0.0.1"),
+        ("fe80::1%eth0", "fe80::1"),
+        ("10.1.2.3", "10.1.2.3"),
+        ("unknown", None),
+    ],
+)
+def test_the_client_address_is_hashed_as_the_database_stores_it(
+    given: str, stored: str | None
+) -> None:
     request = RequestFactory().get("/", REMOTE_ADDR=given)
     event = audit_record(action="test.event", request=request)
     assert AuditEvent.objects.get(pk=event.pk).ip == stored
@@ -175,8 +206,9 @@ def test_the_client_address_is_hashed_as_the_database_stores_it(given: str,
 
 def test_behind_a_proxy_the_address_the_proxy_saw_is_recorded(settings: Any) -> None:
     settings.BEHIND_PROXY = True
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2",
-                                   HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7"
+    )
     assert audit_record(action="test.event", request=request).ip == "198.51.100.7"
 
 

@@ -34,8 +34,9 @@ def documenter(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def trail(documenter: User, relief_org: Organisation,
-          other_relief_org: Organisation) -> dict[str, AuditEvent]:
+def trail(
+    documenter: User, relief_org: Organisation, other_relief_org: Organisation
+) -> dict[str, AuditEvent]:
     """A few events of the relief organisation on known days, and one of another organisation."""
 
     def on(day: str, **kwargs: Any) -> AuditEvent:
@@ -44,15 +45,37 @@ def trail(documenter: User, relief_org: Organisation,
             return audit_record(**kwargs)
 
     return {
-        "created": on("2024-01-10", action="person.created", actor=documenter,
-                      object_type="people.person", object_id=7, fields=["cnic"]),
-        "updated": on("2024-02-10", action="person.updated", actor=documenter,
-                      object_type="people.person", object_id=7, fields=["phone"]),
-        "failed": on("2024-03-10", action="auth.signin.failed", organisation=relief_org,
-                     object_type="accounts.user", actor_label="mallory@relief.test"),
-        "elsewhere": on("2024-02-10", action="person.created", organisation=other_relief_org,
-                        object_type="people.person", object_id=99,
-                        actor_label="bob@elsewhere.test"),
+        "created": on(
+            "2024-01-10",
+            action="person.created",
+            actor=documenter,
+            object_type="people.person",
+            object_id=7,
+            fields=["cnic"],
+        ),
+        "updated": on(
+            "2024-02-10",
+            action="person.updated",
+            actor=documenter,
+            object_type="people.person",
+            object_id=7,
+            fields=["phone"],
+        ),
+        "failed": on(
+            "2024-03-10",
+            action="auth.signin.failed",
+            organisation=relief_org,
+            object_type="accounts.user",
+            actor_label="mallory@relief.test",
+        ),
+        "elsewhere": on(
+            "2024-02-10",
+            action="person.created",
+            organisation=other_relief_org,
+            object_type="people.person",
+            object_id=99,
+            actor_label="bob@elsewhere.test",
+        ),
     }
 
 
@@ -67,9 +90,12 @@ def _csv(response: Any) -> list[list[str]]:
 
 # --- Who may read it ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMINISTRATOR])
 def test_auditors_and_administrators_browse_their_organisations_trail(
-    role: str, make_user: Callable[..., User], signed_in: Callable[[User], Any],
+    role: str,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
     trail: dict[str, AuditEvent],
 ) -> None:
     response = signed_in(make_user(role)).get(AUDIT)
@@ -79,10 +105,13 @@ def test_auditors_and_administrators_browse_their_organisations_trail(
     assert b"bob@elsewhere.test" not in response.content
 
 
-@pytest.mark.parametrize("role", [Role.DOCUMENTER, Role.CASEWORKER, Role.FINANCE,
-                                  Role.COORDINATOR, Role.VERIFIER])
+@pytest.mark.parametrize(
+    "role", [Role.DOCUMENTER, Role.CASEWORKER, Role.FINANCE, Role.COORDINATOR, Role.VERIFIER]
+)
 def test_colleagues_without_the_audit_capability_get_404(
-    role: str, make_user: Callable[..., User], signed_in: Callable[[User], Any],
+    role: str,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
     trail: dict[str, AuditEvent],
 ) -> None:
     client = signed_in(make_user(role))
@@ -90,13 +119,13 @@ def test_colleagues_without_the_audit_capability_get_404(
     assert client.get(EXPORT).status_code == 404
 
 
-def test_a_partner_gets_404(make_user: Callable[..., User], partner_org: Organisation,
-                            signed_in: Callable[[User], Any]) -> None:
+def test_a_partner_gets_404(
+    make_user: Callable[..., User], partner_org: Organisation, signed_in: Callable[[User], Any]
+) -> None:
     assert signed_in(make_user(Role.PARTNER, partner_org)).get(AUDIT).status_code == 404
 
 
-def test_a_signed_out_visitor_is_sent_to_sign_in(client: Any,
-                                                 trail: dict[str, AuditEvent]) -> None:
+def test_a_signed_out_visitor_is_sent_to_sign_in(client: Any, trail: dict[str, AuditEvent]) -> None:
     for url in (AUDIT, EXPORT):
         response = client.get(url)
         assert response.status_code == 302
@@ -104,8 +133,10 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client: Any,
 
 
 def test_an_auditor_of_another_organisation_never_sees_this_organisations_events(
-    make_user: Callable[..., User], other_relief_org: Organisation,
-    signed_in: Callable[[User], Any], trail: dict[str, AuditEvent],
+    make_user: Callable[..., User],
+    other_relief_org: Organisation,
+    signed_in: Callable[[User], Any],
+    trail: dict[str, AuditEvent],
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR, other_relief_org))
     assert _shown(client.get(AUDIT)) == [trail["elsewhere"]]
@@ -117,19 +148,26 @@ def test_an_auditor_of_another_organisation_never_sees_this_organisations_events
 
 # --- Filtering ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({"action": "person."}, ["updated", "created"]),
-    ({"action": "auth"}, ["failed"]),
-    ({"actor": "ALICE@relief"}, ["updated", "created"]),
-    ({"object_type": "accounts.user"}, ["failed"]),
-    ({"date_from": "2024-02-01"}, ["failed", "updated"]),
-    ({"date_to": "2024-02-10"}, ["updated", "created"]),
-    ({"date_from": "2024-02-10", "date_to": "2024-02-10"}, ["updated"]),
-    ({"action": "person.", "date_from": "2024-02-01"}, ["updated"]),
-])
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"action": "person."}, ["updated", "created"]),
+        ({"action": "auth"}, ["failed"]),
+        ({"actor": "ALICE@relief"}, ["updated", "created"]),
+        ({"object_type": "accounts.user"}, ["failed"]),
+        ({"date_from": "2024-02-01"}, ["failed", "updated"]),
+        ({"date_to": "2024-02-10"}, ["updated", "created"]),
+        ({"date_from": "2024-02-10", "date_to": "2024-02-10"}, ["updated"]),
+        ({"action": "person.", "date_from": "2024-02-01"}, ["updated"]),
+    ],
+)
 def test_the_trail_can_be_filtered(
-    filters: dict[str, str], expected: list[str], auditor: User,
-    signed_in: Callable[[User], Any], trail: dict[str, AuditEvent],
+    filters: dict[str, str],
+    expected: list[str],
+    auditor: User,
+    signed_in: Callable[[User], Any],
+    trail: dict[str, AuditEvent],
 ) -> None:
     response = signed_in(auditor).get(AUDIT, filters)
     assert _shown(response) == [trail[name] for name in expected]
@@ -144,14 +182,15 @@ def test_days_are_the_days_of_the_configured_time_zone(
         late = audit_record(action="test.late", organisation=relief_org)
     client = signed_in(auditor)
     assert _shown(client.get(AUDIT, {"date_to": "2024-02-10"})) == []
-    assert _shown(client.get(AUDIT, {"date_from": "2024-02-11", "date_to": "2024-02-11"})) == [
-        late]
+    assert _shown(client.get(AUDIT, {"date_from": "2024-02-11", "date_to": "2024-02-11"})) == [late]
 
 
-def test_filters_keep_their_values(auditor: User, signed_in: Callable[[User], Any],
-                                   trail: dict[str, AuditEvent]) -> None:
-    response = signed_in(auditor).get(AUDIT, {"action": "person.", "actor": "alice",
-                                              "date_from": "2024-02-01"})
+def test_filters_keep_their_values(
+    auditor: User, signed_in: Callable[[User], Any], trail: dict[str, AuditEvent]
+) -> None:
+    response = signed_in(auditor).get(
+        AUDIT, {"action": "person.", "actor": "alice", "date_from": "2024-02-01"}
+    )
     assert b'value="person."' in response.content
     assert b'value="alice"' in response.content
     assert b'value="2024-02-01"' in response.content
@@ -160,8 +199,7 @@ def test_filters_keep_their_values(auditor: User, signed_in: Callable[[User], An
 def test_a_start_date_after_the_end_date_is_a_form_error_not_a_failure(
     auditor: User, signed_in: Callable[[User], Any], trail: dict[str, AuditEvent]
 ) -> None:
-    response = signed_in(auditor).get(AUDIT, {"date_from": "2024-03-01",
-                                              "date_to": "2024-01-01"})
+    response = signed_in(auditor).get(AUDIT, {"date_from": "2024-03-01", "date_to": "2024-01-01"})
     assert response.status_code == 200
     assert "The start date is after the end date." in response.content.decode()
 
@@ -174,12 +212,14 @@ def test_a_date_that_is_no_date_is_a_form_error_not_a_failure(
     assert response.context["form"].errors["date_from"]
 
 
-def test_an_htmx_request_gets_only_the_rows(auditor: User, signed_in: Callable[[User], Any],
-                                            trail: dict[str, AuditEvent]) -> None:
+def test_an_htmx_request_gets_only_the_rows(
+    auditor: User, signed_in: Callable[[User], Any], trail: dict[str, AuditEvent]
+) -> None:
     response = signed_in(auditor).get(AUDIT, {"action": "auth"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert [t.name for t in response.templates if t.name.startswith("core/")] == [
-        "core/_audit_rows.html"]
+        "core/_audit_rows.html"
+    ]
     content = response.content.decode()
     assert "<form" not in content
     assert "<html" not in content
@@ -190,15 +230,18 @@ def test_an_htmx_request_gets_only_the_rows(auditor: User, signed_in: Callable[[
 def test_an_htmx_request_with_a_bad_date_range_shows_the_error_with_the_rows(
     auditor: User, signed_in: Callable[[User], Any], trail: dict[str, AuditEvent]
 ) -> None:
-    response = signed_in(auditor).get(AUDIT, {"date_from": "2024-03-01", "date_to": "2024-01-01"},
-                                      HTTP_HX_REQUEST="true")
+    response = signed_in(auditor).get(
+        AUDIT, {"date_from": "2024-03-01", "date_to": "2024-01-01"}, HTTP_HX_REQUEST="true"
+    )
     assert "The start date is after the end date." in response.content.decode()
 
 
 # --- Paging ---------------------------------------------------------------------------------
 
-def test_pages_keep_the_filters(auditor: User, signed_in: Callable[[User], Any],
-                                relief_org: Organisation) -> None:
+
+def test_pages_keep_the_filters(
+    auditor: User, signed_in: Callable[[User], Any], relief_org: Organisation
+) -> None:
     for n in range(60):
         audit_record(action=f"test.page.n{n}", organisation=relief_org)
     audit_record(action="test.other", organisation=relief_org)
@@ -213,6 +256,7 @@ def test_pages_keep_the_filters(auditor: User, signed_in: Callable[[User], Any],
 
 # --- Export ---------------------------------------------------------------------------------
 
+
 def test_an_auditor_exports_the_trail_as_csv_and_the_export_is_itself_audited(
     auditor: User, signed_in: Callable[[User], Any], trail: dict[str, AuditEvent]
 ) -> None:
@@ -225,21 +269,24 @@ def test_an_auditor_exports_the_trail_as_csv_and_the_export_is_itself_audited(
     exported = AuditEvent.objects.get(action="audit.exported")
     assert (exported.actor, exported.organisation) == (auditor, auditor.organisation)
     by_id = {row[0]: row for row in rows}
-    assert set(by_id) == {str(e.pk) for e in (trail["created"], trail["updated"],
-                                               trail["failed"], exported)}
+    assert set(by_id) == {
+        str(e.pk) for e in (trail["created"], trail["updated"], trail["failed"], exported)
+    }
     created = by_id[str(trail["created"].pk)]
     assert created[2:7] == ["alice@relief.test", "person.created", "people.person", "7", "cnic"]
     assert created[-1] == trail["created"].hash
 
 
-def test_the_export_honours_the_filters(auditor: User, signed_in: Callable[[User], Any],
-                                        trail: dict[str, AuditEvent]) -> None:
+def test_the_export_honours_the_filters(
+    auditor: User, signed_in: Callable[[User], Any], trail: dict[str, AuditEvent]
+) -> None:
     rows = _csv(signed_in(auditor).get(EXPORT, {"action": "person.updated"}))[1:]
     assert [row[0] for row in rows] == [str(trail["updated"].pk)]
 
 
 def test_an_administrator_may_browse_but_not_export(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any],
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
     trail: dict[str, AuditEvent],
 ) -> None:
     client = signed_in(make_user(Role.ADMINISTRATOR))

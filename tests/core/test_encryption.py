@@ -36,8 +36,9 @@ OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode(
 
 def _urdu(digits: str) -> str:
     """The number as typed on an Urdu keyboard (Extended Arabic-Indic digits)."""
-    return digits.translate(str.maketrans("0123456789", "\u06f0\u06f1\u06f2\u06f3\u06f4"
-                                                        "\u06f5\u06f6\u06f7\u06f8\u06f9"))
+    return digits.translate(
+        str.maketrans("0123456789", "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9")
+    )
 
 
 def _stored(person: Person) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def _stored(person: Person) -> dict[str, Any]:
 
 
 # --- At rest --------------------------------------------------------------------------------
+
 
 def test_no_identity_value_is_stored_in_plain_text(make_person: Callable[..., Person]) -> None:
     person = make_person()
@@ -55,7 +57,7 @@ def test_no_identity_value_is_stored_in_plain_text(make_person: Callable[..., Pe
 
 
 def test_a_cnic_typed_any_way_is_stored_neither_as_digits_nor_dashed(
-    make_person: Callable[..., Person]
+    make_person: Callable[..., Person],
 ) -> None:
     person = make_person(cnic=_urdu("42101 7654321 9"))
     row = " | ".join(str(value) for value in _stored(person).values())
@@ -64,11 +66,15 @@ def test_a_cnic_typed_any_way_is_stored_neither_as_digits_nor_dashed(
 
 
 def test_every_identity_field_reads_back_as_it_was_written(
-    make_person: Callable[..., Person]
+    make_person: Callable[..., Person],
 ) -> None:
     person = Person.objects.get(pk=make_person().pk)
     assert (person.given_name, person.full_name_ur, person.cnic, person.phone) == (
-        "Farhan", "فرحان قریشی", "4210112345671", "923007654321")
+        "Farhan",
+        "فرحان قریشی",
+        "4210112345671",
+        "923007654321",
+    )
     assert person.address == "House 12, Street 4, Lyari Town"
 
 
@@ -86,10 +92,17 @@ def test_empty_values_stay_empty(make_person: Callable[..., Person]) -> None:
 
 # --- Blind indexes --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", [
-    "42101-1234567-1", "4210112345671", "42101 1234567 1", " 42101\u20101234567\u20101 ",
-    _urdu("42101-1234567-1"),
-])
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "42101-1234567-1",
+        "4210112345671",
+        "42101 1234567 1",
+        " 42101\u20101234567\u20101 ",
+        _urdu("42101-1234567-1"),
+    ],
+)
 def test_a_person_is_found_by_their_cnic_however_it_is_typed(
     typed: str, make_person: Callable[..., Person], relief_org: Organisation
 ) -> None:
@@ -99,15 +112,17 @@ def test_a_person_is_found_by_their_cnic_however_it_is_typed(
 
 
 def test_a_cnic_search_stays_within_the_organisation(
-    make_person: Callable[..., Person], relief_org: Organisation,
+    make_person: Callable[..., Person],
+    relief_org: Organisation,
     other_relief_org: Organisation,
 ) -> None:
     make_person(organisation=other_relief_org)
     assert person_find_by_cnic(organisation=relief_org, cnic="42101-1234567-1") is None
 
 
-@pytest.mark.parametrize("typed", ["0300-7654321", "+92 300 7654321", "00923007654321",
-                                   _urdu("03007654321")])
+@pytest.mark.parametrize(
+    "typed", ["0300-7654321", "+92 300 7654321", "00923007654321", _urdu("03007654321")]
+)
 def test_a_person_is_found_by_their_phone_however_it_is_typed(
     typed: str, make_person: Callable[..., Person]
 ) -> None:
@@ -125,6 +140,7 @@ def test_the_blind_index_is_keyed_and_separated_by_purpose(settings: Any) -> Non
 
 
 # --- Keys and rotation ----------------------------------------------------------------------
+
 
 def test_a_value_encrypted_under_an_old_key_still_reads_when_a_new_key_comes_first(
     settings: Any, make_person: Callable[..., Person]
@@ -214,19 +230,26 @@ def test_a_generated_key_is_a_usable_fernet_key() -> None:
 
 # --- Tampering ------------------------------------------------------------------------------
 
+
 def _overwrite(person: Person, column: str, value: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE people_person SET {column} = %s WHERE id = %s",  # noqa: S608
-                       [value, person.pk])
+        cursor.execute(
+            f"UPDATE people_person SET {column} = %s WHERE id = %s",  # noqa: S608
+            [value, person.pk],
+        )
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda s: s[:-8] + ("A" if s[-8] != "A" else "B") + s[-7:],   # one character of the MAC
-    lambda s: s[:40] + ("A" if s[40] != "A" else "B") + s[41:],   # one character of the body
-    lambda s: s[: len(crypto.PREFIX) + 20],                        # truncated
-    lambda s: s[:-4] + "é" + s[-3:],                               # no longer ASCII
-    lambda s: s.removeprefix(crypto.PREFIX),                       # not marked as ciphertext
-], ids=["mac", "body", "truncated", "not-ascii", "unmarked"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda s: s[:-8] + ("A" if s[-8] != "A" else "B") + s[-7:],  # one character of the MAC
+        lambda s: s[:40] + ("A" if s[40] != "A" else "B") + s[41:],  # one character of the body
+        lambda s: s[: len(crypto.PREFIX) + 20],  # truncated
+        lambda s: s[:-4] + "é" + s[-3:],  # no longer ASCII
+        lambda s: s.removeprefix(crypto.PREFIX),  # not marked as ciphertext
+    ],
+    ids=["mac", "body", "truncated", "not-ascii", "unmarked"],
+)
 def test_a_tampered_ciphertext_refuses_to_decrypt(
     tamper: Callable[[str], str], make_person: Callable[..., Person]
 ) -> None:
@@ -238,8 +261,22 @@ def test_a_tampered_ciphertext_refuses_to_decrypt(
 
 # --- Queries --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lookup", ["iexact", "contains", "icontains", "startswith", "endswith",
-                                    "in", "gt", "lt", "regex", "range"])
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "iexact",
+        "contains",
+        "icontains",
+        "startswith",
+        "endswith",
+        "in",
+        "gt",
+        "lt",
+        "regex",
+        "range",
+    ],
+)
 def test_filtering_an_encrypted_field_is_refused(lookup: str) -> None:
     value: Any = ["a", "b"] if lookup in ("in", "range") else "4210112345671"
     with pytest.raises(FieldError):
@@ -261,8 +298,9 @@ def test_emptiness_and_null_can_be_queried(make_person: Callable[..., Person]) -
 
 # --- Two-factor secrets ---------------------------------------------------------------------
 
+
 def test_a_totp_secret_is_stored_encrypted_and_still_verifies_codes(
-    make_user: Callable[..., User]
+    make_user: Callable[..., User],
 ) -> None:
     user = make_user(Role.DOCUMENTER, totp=False)
     secret = generate_totp_secret()

@@ -16,8 +16,7 @@ from madad.core.logging import RedactSensitive
 
 
 def _record(msg: str, *args: Any, **extra: Any) -> logging.LogRecord:
-    record = logging.LogRecord("madad.test", logging.WARNING, __file__, 1, msg, args or None,
-                               None)
+    record = logging.LogRecord("madad.test", logging.WARNING, __file__, 1, msg, args or None, None)
     record.__dict__.update(extra)
     return record
 
@@ -28,12 +27,22 @@ def _filtered(msg: str, *args: Any) -> str:
     return record.getMessage()
 
 
-@pytest.mark.parametrize("number", [
-    "42101-1234567-1", "4210112345671", "42101 1234567 1", "42101\u20101234567\u20101",
-    "\u06f4\u06f2\u06f1\u06f0\u06f1\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f1",
-    "0300-1234567", "03001234567", "923001234567", "0300 123 4567", "(0300) 1234567",
-    "+92 300 1234567",
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "42101-1234567-1",
+        "4210112345671",
+        "42101 1234567 1",
+        "42101\u20101234567\u20101",
+        "\u06f4\u06f2\u06f1\u06f0\u06f1\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f1",
+        "0300-1234567",
+        "03001234567",
+        "923001234567",
+        "0300 123 4567",
+        "(0300) 1234567",
+        "+92 300 1234567",
+    ],
+)
 def test_national_id_and_phone_numbers_are_masked(number: str) -> None:
     masked = _filtered(f"lookup for {number} failed")
     assert masked.startswith("lookup for ")
@@ -42,13 +51,18 @@ def test_national_id_and_phone_numbers_are_masked(number: str) -> None:
 
 
 def test_numbers_passed_as_arguments_are_masked_too() -> None:
-    assert _filtered("person %s has phone %s", 42, "0300-1234567") == \
-        "person 42 has phone [number]"
+    assert _filtered("person %s has phone %s", 42, "0300-1234567") == "person 42 has phone [number]"
 
 
-@pytest.mark.parametrize("message", [
-    "Person #42 saved", "GET /people/1234/ 404", "took 1234567 microseconds", "version 2.3.4",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Person #42 saved",
+        "GET /people/1234/ 404",
+        "took 1234567 microseconds",
+        "version 2.3.4",
+    ],
+)
 def test_short_numbers_are_left_alone(message: str) -> None:
     assert _filtered(message) == message
 
@@ -89,8 +103,11 @@ def test_settings_put_the_filter_on_every_handler_of_the_root_logger() -> None:
 @pytest.fixture
 def root_output() -> Iterator[io.StringIO]:
     """What the configured root handler writes, captured."""
-    [handler] = [h for h in logging.getLogger().handlers
-                 if any(isinstance(f, RedactSensitive) for f in h.filters)]
+    [handler] = [
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactSensitive) for f in h.filters)
+    ]
     assert isinstance(handler, logging.StreamHandler)
     buffer = io.StringIO()
     previous = handler.setStream(buffer)

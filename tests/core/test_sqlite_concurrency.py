@@ -83,14 +83,25 @@ print(json.dumps({
 def test_eight_processes_write_at_once_without_lock_errors_or_a_broken_chain(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MADAD_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env |= {"DJANGO_SETTINGS_MODULE": "madad.settings", "MADAD_MODE": "development",
-            "MADAD_VAR_DIR": str(tmp_path / "var"),
-            "MADAD_SQLITE_PATH": str(tmp_path / "madad.sqlite3")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MADAD_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "madad.settings",
+        "MADAD_MODE": "development",
+        "MADAD_VAR_DIR": str(tmp_path / "var"),
+        "MADAD_SQLITE_PATH": str(tmp_path / "madad.sqlite3"),
+    }
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-c", SCRIPT, str(WRITERS), str(TRANSACTIONS)],
-        env=env, capture_output=True, text=True, timeout=600, check=False)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "database is locked" not in done.stderr
     outcome = json.loads(done.stdout.strip().splitlines()[-1])

@@ -27,8 +27,10 @@ STATUS_URL = reverse("core:audit_verify_status")
 
 
 def _events(n: int) -> list[AuditEvent]:
-    return [audit_record(action="test.event.recorded", object_type="test", object_id=i)
-            for i in range(n)]
+    return [
+        audit_record(action="test.event.recorded", object_type="test", object_id=i)
+        for i in range(n)
+    ]
 
 
 def _run_worker() -> None:
@@ -36,11 +38,19 @@ def _run_worker() -> None:
     worker, like a real one, expects autocommit and closes a connection found inside a
     transaction. The worker takes over SIGINT, SIGTERM and SIGQUIT; they are given back
     afterwards."""
-    handlers = {sig: signal.getsignal(sig)
-                for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    handlers = {
+        sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
     try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0,
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            verbosity=0,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
@@ -53,8 +63,9 @@ def test_an_intact_chain_is_reported_and_recorded_as_verified(
     auditor = make_user(Role.AUDITOR)
     _events(3)
     before = AuditEvent.objects.count()
-    result = audit_chain_verify.call(requested_by_id=auditor.pk,
-                                     organisation_id=auditor.organisation_id)
+    result = audit_chain_verify.call(
+        requested_by_id=auditor.pk, organisation_id=auditor.organisation_id
+    )
     assert result == {"checked": before, "first_broken_id": None, "reason": ""}
     recorded = AuditEvent.objects.latest("id")
     assert recorded.action == "audit.chain.verified"
@@ -70,8 +81,9 @@ def test_a_broken_chain_is_reported_with_its_first_altered_row(
     audit_guard.remove(connection)  # as somebody with direct database access would
     AuditEvent.objects.filter(pk=events[1].pk).update(action="test.event.forged")
     audit_guard.install(connection)
-    result = audit_chain_verify.call(requested_by_id=auditor.pk,
-                                     organisation_id=auditor.organisation_id)
+    result = audit_chain_verify.call(
+        requested_by_id=auditor.pk, organisation_id=auditor.organisation_id
+    )
     assert result["first_broken_id"] == events[1].pk
     assert result["reason"]
     recorded = AuditEvent.objects.latest("id")
@@ -80,7 +92,8 @@ def test_a_broken_chain_is_reported_with_its_first_altered_row(
 
 
 def test_a_request_is_queued_only_when_its_transaction_commits(
-    make_user: Callable[..., User], django_capture_on_commit_callbacks: Any,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     auditor = make_user(Role.AUDITOR)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -91,12 +104,15 @@ def test_a_request_is_queued_only_when_its_transaction_commits(
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "madad.core.tasks.audit_chain_verify"
     assert queued.status == "READY"
-    assert queued.args_kwargs == {"args": [], "kwargs": {
-        "requested_by_id": auditor.pk, "organisation_id": auditor.organisation_id}}
+    assert queued.args_kwargs == {
+        "args": [],
+        "kwargs": {"requested_by_id": auditor.pk, "organisation_id": auditor.organisation_id},
+    }
 
 
 def test_a_second_request_while_one_waits_queues_nothing(
-    make_user: Callable[..., User], django_capture_on_commit_callbacks: Any,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     auditor = make_user(Role.AUDITOR)
     for _request in range(2):
@@ -106,7 +122,8 @@ def test_a_second_request_while_one_waits_queues_nothing(
 
 
 def test_the_worker_runs_a_queued_check_to_completion(
-    make_user: Callable[..., User], transactional_db: None,
+    make_user: Callable[..., User],
+    transactional_db: None,
 ) -> None:
     auditor = make_user(Role.AUDITOR)
     _events(2)
@@ -122,7 +139,8 @@ def test_the_worker_runs_a_queued_check_to_completion(
 
 # --- the audit page: the owner (an auditor), a colleague with another role, outsiders ------------
 def test_an_auditor_queues_a_check_from_the_audit_page(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any],
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
@@ -136,7 +154,8 @@ def test_an_auditor_queues_a_check_from_the_audit_page(
 
 
 def test_the_htmx_answer_polls_until_the_worker_has_finished(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any],
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
     transactional_db: None,
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
@@ -151,7 +170,8 @@ def test_the_htmx_answer_polls_until_the_worker_has_finished(
 
 
 def test_the_page_names_the_broken_event(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any],
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
     transactional_db: None,
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
@@ -167,7 +187,9 @@ def test_the_page_names_the_broken_event(
 
 @pytest.mark.parametrize("role", [Role.DOCUMENTER, Role.FINANCE, Role.CASEWORKER])
 def test_a_colleague_without_the_audit_trail_neither_queues_nor_sees_checks(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any], role: str,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
+    role: str,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = signed_in(make_user(role))
@@ -178,8 +200,10 @@ def test_a_colleague_without_the_audit_trail_neither_queues_nor_sees_checks(
 
 
 def test_an_auditor_of_another_organisation_sees_only_their_own_checks(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any],
-    other_relief_org: Organisation, transactional_db: None,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
+    other_relief_org: Organisation,
+    transactional_db: None,
 ) -> None:
     audit_chain_verify_request(requested_by=make_user(Role.AUDITOR))
     _run_worker()
@@ -191,7 +215,9 @@ def test_an_auditor_of_another_organisation_sees_only_their_own_checks(
 
 
 def test_a_partner_cannot_queue_a_check(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any], partner_org: Organisation,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
+    partner_org: Organisation,
 ) -> None:
     client = signed_in(make_user(Role.PARTNER, partner_org))
     assert client.post(VERIFY_URL).status_code == 404
@@ -199,7 +225,8 @@ def test_a_partner_cannot_queue_a_check(
 
 
 def test_a_check_is_only_queued_by_post(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any],
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Any],
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
     assert client.get(VERIFY_URL).status_code == 405

@@ -26,18 +26,25 @@ MAKE, MODEL, ORIENTATION = 0x010F, 0x0110, 0x0112
 def make_place() -> Place:
     place, _ = Place.objects.get_or_create(
         code="test-city",
-        defaults={"name": "Test City", "level": Place.Level.CITY, "latitude": "24.86000",
-                  "longitude": "67.01000"},
+        defaults={
+            "name": "Test City",
+            "level": Place.Level.CITY,
+            "latitude": "24.86000",
+            "longitude": "67.01000",
+        },
     )
     return place
 
 
 def make_incident(*, organisation: Organisation, user: User, **extra: Any) -> Incident:
-    values: dict[str, Any] = {"title": "Shop owner threatened (test)",
-                              "start_date": dt.date(2012, 5, 3)}
+    values: dict[str, Any] = {
+        "title": "Shop owner threatened (test)",
+        "start_date": dt.date(2012, 5, 3),
+    }
     values.update(extra)
-    return Incident.objects.create(organisation=organisation, place=make_place(),
-                                   created_by=user, updated_by=user, **values)
+    return Incident.objects.create(
+        organisation=organisation, place=make_place(), created_by=user, updated_by=user, **values
+    )
 
 
 def make_person(*, organisation: Organisation, **extra: Any) -> Person:
@@ -46,17 +53,24 @@ def make_person(*, organisation: Organisation, **extra: Any) -> Person:
     return person_create(organisation=organisation, created_by=None, **values)
 
 
-def make_testimony(*, person: Person, user: User, incident: Incident | None = None,
-                   transcript: str = "I saw two men on a motorbike outside the shop.",
-                   **extra: Any) -> Testimony:
+def make_testimony(
+    *,
+    person: Person,
+    user: User,
+    incident: Incident | None = None,
+    transcript: str = "I saw two men on a motorbike outside the shop.",
+    **extra: Any,
+) -> Testimony:
     values: dict[str, Any] = {"date": dt.date(2012, 5, 10), "language": "ur"}
     values.update(extra)
-    return testimony_record(person=person, recorded_by=user, incident=incident,
-                            transcript=transcript, **values)
+    return testimony_record(
+        person=person, recorded_by=user, incident=incident, transcript=transcript, **values
+    )
 
 
-def jpeg_bytes(*, gps: bool = True, orientation: int | None = None,
-               size: tuple[int, int] = (40, 30)) -> bytes:
+def jpeg_bytes(
+    *, gps: bool = True, orientation: int | None = None, size: tuple[int, int] = (40, 30)
+) -> bytes:
     """A small JPEG; with a camera make, model and GPS position in its EXIF unless gps=False."""
     image = Image.new("RGB", size, (180, 40, 40))
     for x in range(size[0] // 2):  # a left half of another colour, to tell rotations apart
@@ -86,10 +100,12 @@ def png_bytes(*, text: str = "") -> bytes:
     return out.getvalue()
 
 
-PDF_BYTES = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-             b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-             b"3 0 obj << /Author (A Person) >> endobj\n"
-             b"trailer << /Root 1 0 R /Info 3 0 R >>\n%%EOF\n")
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"3 0 obj << /Author (A Person) >> endobj\n"
+    b"trailer << /Root 1 0 R /Info 3 0 R >>\n%%EOF\n"
+)
 
 
 def upload(content: bytes, name: str = "IMG_2012_Orangi_Zainab.jpg") -> ContentFile:

@@ -37,8 +37,9 @@ Bearer = Callable[[User], dict[str, str]]
 
 @pytest.fixture
 def evidence(incident: Incident, documenter: User) -> EvidenceFile:
-    return evidence_upload(incident=incident, uploaded_by=documenter,
-                           file=upload(jpeg_bytes(), "Zainab.jpg"))
+    return evidence_upload(
+        incident=incident, uploaded_by=documenter, file=upload(jpeg_bytes(), "Zainab.jpg")
+    )
 
 
 @pytest.fixture
@@ -55,9 +56,11 @@ def test_the_owner_uploads_through_the_api(
     client: Any, bearer: Bearer, documenter: User, incident: Incident, media_root: Path
 ) -> None:
     content = jpeg_bytes()
-    response = client.post(URL, {"incident": incident.pk, "description": "Shutter",
-                                 "file": upload(content, "Zainab.jpg")},
-                           headers=bearer(documenter))
+    response = client.post(
+        URL,
+        {"incident": incident.pk, "description": "Shutter", "file": upload(content, "Zainab.jpg")},
+        headers=bearer(documenter),
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["sha256"] == hashlib.sha256(content).hexdigest()
@@ -69,10 +72,14 @@ def test_the_owner_uploads_through_the_api(
 def test_an_api_upload_may_attach_to_a_testimony(
     client: Any, bearer: Bearer, documenter: User, incident: Incident, relief_org: Organisation
 ) -> None:
-    testimony = make_testimony(person=make_person(organisation=relief_org), user=documenter,
-                               incident=incident)
-    response = client.post(URL, {"incident": incident.pk, "testimony": testimony.pk,
-                                 "file": upload(jpeg_bytes())}, headers=bearer(documenter))
+    testimony = make_testimony(
+        person=make_person(organisation=relief_org), user=documenter, incident=incident
+    )
+    response = client.post(
+        URL,
+        {"incident": incident.pk, "testimony": testimony.pk, "file": upload(jpeg_bytes())},
+        headers=bearer(documenter),
+    )
     assert response.status_code == 201, response.content
     assert response.json()["testimony"] == testimony.pk
 
@@ -80,9 +87,11 @@ def test_an_api_upload_may_attach_to_a_testimony(
 def test_an_api_upload_of_a_refused_type_is_a_422_and_stores_nothing(
     client: Any, bearer: Bearer, documenter: User, incident: Incident, media_root: Path
 ) -> None:
-    response = client.post(URL, {"incident": incident.pk,
-                                 "file": upload(b"\x7fELF\x02\x01\x01", "x.jpg")},
-                           headers=bearer(documenter))
+    response = client.post(
+        URL,
+        {"incident": incident.pk, "file": upload(b"\x7fELF\x02\x01\x01", "x.jpg")},
+        headers=bearer(documenter),
+    )
     error = assert_error_shape(response, 422, "invalid")
     assert "This type of file is not accepted" in error["fields"]["file"][0]
     assert not EvidenceFile.objects.exists()
@@ -90,13 +99,19 @@ def test_an_api_upload_of_a_refused_type_is_a_422_and_stores_nothing(
 
 
 def test_an_api_upload_over_the_limit_is_a_422_and_stores_nothing(
-    settings: Any, client: Any, bearer: Bearer, documenter: User, incident: Incident,
+    settings: Any,
+    client: Any,
+    bearer: Bearer,
+    documenter: User,
+    incident: Incident,
     media_root: Path,
 ) -> None:
     settings.MADAD_EVIDENCE_MAX_MB = 1
-    response = client.post(URL, {"incident": incident.pk,
-                                 "file": upload(b"a" * (1024 * 1024 + 1), "x.txt")},
-                           headers=bearer(documenter))
+    response = client.post(
+        URL,
+        {"incident": incident.pk, "file": upload(b"a" * (1024 * 1024 + 1), "x.txt")},
+        headers=bearer(documenter),
+    )
     error = assert_error_shape(response, 422, "invalid")
     assert "larger than the limit" in error["fields"]["file"][0]
     assert stored_files(media_root) == []
@@ -110,12 +125,17 @@ def test_an_api_upload_without_a_file_is_a_422(
 
 
 def test_an_api_upload_to_another_organisations_incident_is_refused(
-    client: Any, bearer: Bearer, documenter: User, outsider: User,
-    other_relief_org: Organisation, media_root: Path,
+    client: Any,
+    bearer: Bearer,
+    documenter: User,
+    outsider: User,
+    other_relief_org: Organisation,
+    media_root: Path,
 ) -> None:
     theirs = make_incident(organisation=other_relief_org, user=outsider)
-    response = client.post(URL, {"incident": theirs.pk, "file": upload(jpeg_bytes())},
-                           headers=bearer(documenter))
+    response = client.post(
+        URL, {"incident": theirs.pk, "file": upload(jpeg_bytes())}, headers=bearer(documenter)
+    )
     error = assert_error_shape(response, 422, "invalid")
     assert "incident" in error["fields"]
     assert stored_files(media_root) == []
@@ -124,8 +144,11 @@ def test_an_api_upload_to_another_organisations_incident_is_refused(
 def test_a_verifier_cannot_upload_through_the_api(
     client: Any, bearer: Bearer, make_user: Callable[..., User], incident: Incident
 ) -> None:
-    response = client.post(URL, {"incident": incident.pk, "file": upload(jpeg_bytes())},
-                           headers=bearer(make_user(Role.VERIFIER)))
+    response = client.post(
+        URL,
+        {"incident": incident.pk, "file": upload(jpeg_bytes())},
+        headers=bearer(make_user(Role.VERIFIER)),
+    )
     assert_error_shape(response, 403, "forbidden")
     assert not EvidenceFile.objects.exists()
 
@@ -165,10 +188,12 @@ def test_the_owner_exports_a_copy_without_gps_and_a_pdf_is_refused(
     assert response.status_code == 200
     with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
         assert image.getexif().get_ifd(GPS_IFD) == {}
-    pdf = evidence_upload(incident=incident, uploaded_by=documenter,
-                          file=upload(PDF_BYTES, "s.pdf"))
-    assert_error_shape(client.post(f"{URL}/{pdf.pk}/export", headers=headers), 422,
-                       "not_exportable")
+    pdf = evidence_upload(
+        incident=incident, uploaded_by=documenter, file=upload(PDF_BYTES, "s.pdf")
+    )
+    assert_error_shape(
+        client.post(f"{URL}/{pdf.pk}/export", headers=headers), 422, "not_exportable"
+    )
 
 
 def test_a_verifier_reads_but_cannot_export(
@@ -176,8 +201,9 @@ def test_a_verifier_reads_but_cannot_export(
 ) -> None:
     headers = bearer(make_user(Role.VERIFIER))
     assert client.get(f"{URL}/{evidence.pk}", headers=headers).status_code == 200
-    assert_error_shape(client.post(f"{URL}/{evidence.pk}/export", headers=headers), 403,
-                       "forbidden")
+    assert_error_shape(
+        client.post(f"{URL}/{evidence.pk}/export", headers=headers), 403, "forbidden"
+    )
 
 
 def test_the_custody_log_lists_the_files_history(
@@ -192,15 +218,23 @@ def test_the_custody_log_lists_the_files_history(
 
 @pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
 def test_others_find_nothing(
-    client: Any, bearer: Bearer, make_user: Callable[..., User], outsider: User,
-    partner: User, evidence: EvidenceFile, who: str,
+    client: Any,
+    bearer: Bearer,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    evidence: EvidenceFile,
+    who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider,
-            "partner": partner}[who]
+    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
     headers = bearer(user)
     assert client.get(URL, headers=headers).json()["count"] == 0
-    for method, path in (("get", ""), ("get", "/download"), ("post", "/export"),
-                         ("get", "/custody")):
+    for method, path in (
+        ("get", ""),
+        ("get", "/download"),
+        ("post", "/export"),
+        ("get", "/custody"),
+    ):
         response = getattr(client, method)(f"{URL}/{evidence.pk}{path}", headers=headers)
         assert_error_shape(response, 404, "not_found")
     assert CustodyEntry.objects.filter(evidence=evidence).count() == 1  # only "uploaded"

@@ -47,10 +47,15 @@ def test_a_download_enters_the_custody_log_and_the_audit_trail(
     evidence_open_for_download(evidence=evidence, user=documenter).file.close()
     entry = CustodyEntry.objects.filter(evidence=evidence).first()
     assert entry is not None
-    assert (entry.action, entry.by_id, entry.sha256) == ("downloaded", documenter.pk,
-                                                         evidence.sha256)
-    assert AuditEvent.objects.filter(action="evidence.downloaded",
-                                     object_id=str(evidence.pk)).count() == 1
+    assert (entry.action, entry.by_id, entry.sha256) == (
+        "downloaded",
+        documenter.pk,
+        evidence.sha256,
+    )
+    assert (
+        AuditEvent.objects.filter(action="evidence.downloaded", object_id=str(evidence.pk)).count()
+        == 1
+    )
 
 
 def test_an_altered_file_is_refused_with_an_audit_event(

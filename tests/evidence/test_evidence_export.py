@@ -66,9 +66,7 @@ def test_the_shared_copy_is_turned_upright_before_its_orientation_tag_goes(
         assert image.size == (30, 40)
 
 
-def test_png_text_chunks_do_not_reach_the_shared_copy(
-    incident: Incident, documenter: User
-) -> None:
+def test_png_text_chunks_do_not_reach_the_shared_copy(incident: Incident, documenter: User) -> None:
     evidence = _upload(incident, documenter, png_bytes(text="Recorded at Block 7, Orangi"))
     copy = evidence_export_copy(evidence=evidence, user=documenter)
     with copy.file:
@@ -78,9 +76,7 @@ def test_png_text_chunks_do_not_reach_the_shared_copy(
         assert image.format == "PNG" and "Comment" not in image.info
 
 
-def test_an_export_is_recorded_with_the_copys_hash(
-    incident: Incident, documenter: User
-) -> None:
+def test_an_export_is_recorded_with_the_copys_hash(incident: Incident, documenter: User) -> None:
     evidence = _upload(incident, documenter, jpeg_bytes())
     copy = evidence_export_copy(evidence=evidence, user=documenter)
     with copy.file:

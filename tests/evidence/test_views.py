@@ -38,9 +38,12 @@ SignedIn = Callable[[User], Any]
 
 @pytest.fixture
 def evidence(incident: Incident, documenter: User) -> EvidenceFile:
-    return evidence_upload(incident=incident, uploaded_by=documenter,
-                           file=upload(jpeg_bytes(), "Zainab_at_the_shop.jpg"),
-                           description="Photo of the shop shutter")
+    return evidence_upload(
+        incident=incident,
+        uploaded_by=documenter,
+        file=upload(jpeg_bytes(), "Zainab_at_the_shop.jpg"),
+        description="Photo of the shop shutter",
+    )
 
 
 @pytest.fixture
@@ -70,7 +73,9 @@ def test_the_owner_sees_the_incidents_files_and_an_upload_form(
 
 
 def test_a_verifier_sees_the_files_but_no_upload_form(
-    signed_in: SignedIn, make_user: Callable[..., User], incident: Incident,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    incident: Incident,
     evidence: EvidenceFile,
 ) -> None:
     response = signed_in(make_user(Role.VERIFIER)).get(_url("incident", incident.pk))
@@ -81,11 +86,15 @@ def test_a_verifier_sees_the_files_but_no_upload_form(
 
 @pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
 def test_others_get_404_for_an_incidents_files(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    incident: Incident, evidence: EvidenceFile, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    incident: Incident,
+    evidence: EvidenceFile,
+    who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider,
-            "partner": partner}[who]
+    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
     assert signed_in(user).get(_url("incident", incident.pk)).status_code == 404
 
 
@@ -95,7 +104,8 @@ def test_the_incident_section_template_lists_files_for_another_apps_page(
     request = RequestFactory().get("/incidents/1/")
     request.user = documenter
     html = Template('{% include "evidence/_incident_evidence.html" %}').render(
-        Context({"incident": incident, "request": request}))
+        Context({"incident": incident, "request": request})
+    )
     assert f"File {evidence.pk}" in html
     assert _url("upload", incident.pk) in html
 
@@ -106,7 +116,8 @@ def test_the_incident_section_template_says_nothing_to_a_role_without_evidence(
     request = RequestFactory().get("/incidents/1/")
     request.user = make_user(Role.CASEWORKER)
     html = Template('{% include "evidence/_incident_evidence.html" %}').render(
-        Context({"incident": incident, "request": request}))
+        Context({"incident": incident, "request": request})
+    )
     assert html.strip() == ""
 
 
@@ -114,8 +125,10 @@ def test_the_incident_section_template_says_nothing_to_a_role_without_evidence(
 def test_the_owner_uploads_a_file_and_lands_on_its_page(
     signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
 ) -> None:
-    response = signed_in(documenter).post(_url("upload", incident.pk), {
-        "file": upload(jpeg_bytes(), "IMG_0001.jpg"), "description": "Shutter"})
+    response = signed_in(documenter).post(
+        _url("upload", incident.pk),
+        {"file": upload(jpeg_bytes(), "IMG_0001.jpg"), "description": "Shutter"},
+    )
     evidence = EvidenceFile.objects.get()
     assert response.status_code == 302
     assert response["Location"] == _url("detail", evidence.pk)
@@ -127,19 +140,23 @@ def test_an_upload_returns_to_a_safe_next_page_only(
     signed_in: SignedIn, documenter: User, incident: Incident
 ) -> None:
     client = signed_in(documenter)
-    response = client.post(_url("upload", incident.pk), {
-        "file": upload(jpeg_bytes()), "next": "/incidents/7/"})
+    response = client.post(
+        _url("upload", incident.pk), {"file": upload(jpeg_bytes()), "next": "/incidents/7/"}
+    )
     assert response["Location"] == "/incidents/7/"
-    response = client.post(_url("upload", incident.pk), {
-        "file": upload(jpeg_bytes()), "next": "https://elsewhere.example/"})
+    response = client.post(
+        _url("upload", incident.pk),
+        {"file": upload(jpeg_bytes()), "next": "https://elsewhere.example/"},
+    )
     assert response["Location"].startswith("/evidence/")
 
 
 def test_an_upload_of_a_refused_type_shows_why_and_stores_nothing(
     signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
 ) -> None:
-    response = signed_in(documenter).post(_url("upload", incident.pk), {
-        "file": upload(b"MZ\x90\x00 a program", "photo.jpg")})
+    response = signed_in(documenter).post(
+        _url("upload", incident.pk), {"file": upload(b"MZ\x90\x00 a program", "photo.jpg")}
+    )
     assert response.status_code == 400
     assert "This type of file is not accepted" in response.content.decode()
     assert not EvidenceFile.objects.exists()
@@ -150,8 +167,9 @@ def test_an_upload_over_the_limit_shows_why_and_stores_nothing(
     settings: Any, signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
 ) -> None:
     settings.MADAD_EVIDENCE_MAX_MB = 1
-    response = signed_in(documenter).post(_url("upload", incident.pk), {
-        "file": upload(b"a" * (1024 * 1024 + 10), "big.txt")})
+    response = signed_in(documenter).post(
+        _url("upload", incident.pk), {"file": upload(b"a" * (1024 * 1024 + 10), "big.txt")}
+    )
     assert response.status_code == 400
     assert "larger than the limit of 1 MB" in response.content.decode()
     assert not EvidenceFile.objects.exists()
@@ -160,8 +178,13 @@ def test_an_upload_over_the_limit_shows_why_and_stores_nothing(
 
 @pytest.mark.parametrize("who", ["verifier", "outsider", "partner"])
 def test_others_cannot_upload(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    incident: Incident, media_root: Path, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    incident: Incident,
+    media_root: Path,
+    who: str,
 ) -> None:
     user = {"verifier": make_user(Role.VERIFIER), "outsider": outsider, "partner": partner}[who]
     response = signed_in(user).post(_url("upload", incident.pk), {"file": upload(jpeg_bytes())})
@@ -178,8 +201,9 @@ def test_the_owner_sees_the_original_name_and_the_view_is_recorded(
     assert response.status_code == 200
     body = response.content.decode()
     assert "Zainab_at_the_shop.jpg" in body and evidence.sha256 in body
-    assert CustodyEntry.objects.filter(evidence=evidence, action="viewed",
-                                       by=documenter).count() == 1
+    assert (
+        CustodyEntry.objects.filter(evidence=evidence, action="viewed", by=documenter).count() == 1
+    )
     details = AuditEvent.objects.get(action="evidence.details.viewed")
     assert details.fields == ["description", "original_name"]
     assert AuditEvent.objects.filter(action="evidence.viewed").count() == 1
@@ -196,11 +220,14 @@ def test_a_verifier_sees_the_file_but_no_export_button(
 
 @pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
 def test_others_get_404_for_a_file_and_the_attempt_is_audited(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    evidence: EvidenceFile, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    evidence: EvidenceFile,
+    who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider,
-            "partner": partner}[who]
+    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
     assert signed_in(user).get(_url("detail", evidence.pk)).status_code == 404
     assert AuditEvent.objects.filter(action="access.denied", actor=user).count() == 1
     assert not CustodyEntry.objects.filter(action="viewed").exists()
@@ -213,7 +240,8 @@ def test_the_owner_downloads_the_original_under_a_neutral_name(
     response = signed_in(documenter).post(_url("download", evidence.pk))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        f'attachment; filename="madad-evidence-{evidence.pk}.jpg"')
+        f'attachment; filename="madad-evidence-{evidence.pk}.jpg"'
+    )
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content) == jpeg_bytes()
     assert CustodyEntry.objects.filter(evidence=evidence, action="downloaded").count() == 1
@@ -245,11 +273,14 @@ def test_an_altered_file_is_refused_on_download_with_a_clear_message(
 
 @pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
 def test_others_cannot_download(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    evidence: EvidenceFile, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    evidence: EvidenceFile,
+    who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider,
-            "partner": partner}[who]
+    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
     assert signed_in(user).post(_url("download", evidence.pk)).status_code == 404
     assert not CustodyEntry.objects.filter(action="downloaded").exists()
 
@@ -268,8 +299,9 @@ def test_the_owner_gets_a_copy_without_gps(
 def test_a_pdf_copy_is_refused_with_a_reason(
     signed_in: SignedIn, documenter: User, incident: Incident
 ) -> None:
-    pdf = evidence_upload(incident=incident, uploaded_by=documenter,
-                          file=upload(PDF_BYTES, "s.pdf"))
+    pdf = evidence_upload(
+        incident=incident, uploaded_by=documenter, file=upload(PDF_BYTES, "s.pdf")
+    )
     response = signed_in(documenter).post(_url("export", pdf.pk))
     assert response.status_code == 422
     assert "cannot yet remove the hidden metadata" in response.content.decode()
@@ -277,8 +309,12 @@ def test_a_pdf_copy_is_refused_with_a_reason(
 
 @pytest.mark.parametrize("who", ["verifier", "outsider", "partner"])
 def test_others_cannot_make_a_copy(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    evidence: EvidenceFile, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    evidence: EvidenceFile,
+    who: str,
 ) -> None:
     user = {"verifier": make_user(Role.VERIFIER), "outsider": outsider, "partner": partner}[who]
     assert signed_in(user).post(_url("export", evidence.pk)).status_code == 404
@@ -287,7 +323,9 @@ def test_others_cannot_make_a_copy(
 
 # --- custody log ---------------------------------------------------------------------------
 def test_the_custody_log_shows_who_did_what(
-    signed_in: SignedIn, documenter: User, make_user: Callable[..., User],
+    signed_in: SignedIn,
+    documenter: User,
+    make_user: Callable[..., User],
     evidence: EvidenceFile,
 ) -> None:
     verifier = make_user(Role.VERIFIER, full_name="Verifier Person")
@@ -300,11 +338,14 @@ def test_the_custody_log_shows_who_did_what(
 
 @pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
 def test_others_get_404_for_the_custody_log(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    evidence: EvidenceFile, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    evidence: EvidenceFile,
+    who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider,
-            "partner": partner}[who]
+    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
     assert signed_in(user).get(_url("custody", evidence.pk)).status_code == 404
 
 
@@ -322,8 +363,9 @@ def test_an_unknown_or_huge_testimony_in_the_upload_form_is_a_form_error(
     signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
 ) -> None:
     for value in (str(10**30), "999999"):
-        response = signed_in(documenter).post(_url("upload", incident.pk), {
-            "file": upload(jpeg_bytes()), "testimony": value})
+        response = signed_in(documenter).post(
+            _url("upload", incident.pk), {"file": upload(jpeg_bytes()), "testimony": value}
+        )
         assert response.status_code == 400
         assert "Select a valid choice" in response.content.decode()
     assert stored_files(media_root) == []
@@ -334,8 +376,9 @@ def test_a_file_larger_than_memory_uploads_is_streamed_and_hashed(
 ) -> None:
     # past FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the upload to a temporary file
     content = b"A long typed statement.\n" * 200_000
-    response = signed_in(documenter).post(_url("upload", incident.pk), {
-        "file": upload(content, "long.txt")})
+    response = signed_in(documenter).post(
+        _url("upload", incident.pk), {"file": upload(content, "long.txt")}
+    )
     assert response.status_code == 302
     evidence = EvidenceFile.objects.get()
     assert evidence.size == len(content)
@@ -344,11 +387,15 @@ def test_a_file_larger_than_memory_uploads_is_streamed_and_hashed(
 
 
 def test_the_incidents_own_page_shows_its_files_and_testimonies(
-    signed_in: SignedIn, documenter: User, incident: Incident, evidence: EvidenceFile,
+    signed_in: SignedIn,
+    documenter: User,
+    incident: Incident,
+    evidence: EvidenceFile,
     relief_org: Organisation,
 ) -> None:
-    testimony = make_testimony(person=make_person(organisation=relief_org), user=documenter,
-                               incident=incident)
+    testimony = make_testimony(
+        person=make_person(organisation=relief_org), user=documenter, incident=incident
+    )
     response = signed_in(documenter).get(reverse("incidents:detail", args=[incident.pk]))
     assert response.status_code == 200
     body = response.content.decode()

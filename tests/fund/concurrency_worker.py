@@ -31,18 +31,25 @@ def setup(items: int, amount: str, funds: str) -> dict[str, object]:
     from madad.accounts.roles import Role
     from tests.fund.factories import approved_assistance, books, give, staff
 
-    organisation = Organisation.objects.create(name=f"Concurrency {time.time_ns()}",
-                                               kind=Organisation.Kind.RELIEF)
+    organisation = Organisation.objects.create(
+        name=f"Concurrency {time.time_ns()}", kind=Organisation.Kind.RELIEF
+    )
     finance = staff(organisation, Role.FINANCE)
     kept = books(organisation, finance)
     give(finance, account=kept.pkr, earmark=kept.general, amount=funds)
     assistance = [approved_assistance(organisation, amount=amount).pk for _ in range(items)]
-    return {"organisation": organisation.pk, "finance": finance.pk,
-            "earmark": kept.general.pk, "account": kept.pkr.pk, "assistance": assistance}
+    return {
+        "organisation": organisation.pk,
+        "finance": finance.pk,
+        "earmark": kept.general.pk,
+        "account": kept.pkr.pk,
+        "assistance": assistance,
+    }
 
 
-def pay(directory: str, user_id: int, earmark_id: int, account_id: int,
-        item_id: int) -> dict[str, object]:
+def pay(
+    directory: str, user_id: int, earmark_id: int, account_id: int, item_id: int
+) -> dict[str, object]:
     """Waits with the others at the starting line, then tries to pay the item."""
     from django.db import connection
 
@@ -64,8 +71,14 @@ def pay(directory: str, user_id: int, earmark_id: int, account_id: int,
             return {"outcome": "error", "detail": "no start signal"}
         time.sleep(0.002)
     try:
-        disbursement_make(made_by=user, assistance=item, earmark=earmark, account=account,
-                          method="bank_transfer", reference=f"TX-{os.getpid()}")
+        disbursement_make(
+            made_by=user,
+            assistance=item,
+            earmark=earmark,
+            account=account,
+            method="bank_transfer",
+            reference=f"TX-{os.getpid()}",
+        )
     except FundRefused as refused:
         return {"outcome": "refused", "code": refused.code}
     except Exception as exc:  # reported to the test, which fails on it
@@ -79,8 +92,9 @@ def ledger(organisation_id: int) -> dict[str, object]:
 
     lines = JournalLine.objects.filter(entry__organisation_id=organisation_id)
     money = lines.filter(account__kind__in=Account.MONEY_KINDS)
-    per_entry = (lines.values("entry").annotate(total=exact_sum("base_amount"))
-                 .exclude(total=0).count())
+    per_entry = (
+        lines.values("entry").annotate(total=exact_sum("base_amount")).exclude(total=0).count()
+    )
     from django.db import connection
 
     journal_mode = ""
@@ -93,10 +107,12 @@ def ledger(organisation_id: int) -> dict[str, object]:
         "total": str(thousandths(lines.aggregate(t=exact_sum("base_amount"))["t"])),
         "unbalanced_entries": per_entry,
         "money": str(thousandths(money.aggregate(t=exact_sum("amount"))["t"])),
-        "disbursements": Disbursement.objects.filter(
-            organisation_id=organisation_id).count(),
-        "paid_items": sorted(Disbursement.objects.filter(organisation_id=organisation_id)
-                             .values_list("assistance_id", flat=True)),
+        "disbursements": Disbursement.objects.filter(organisation_id=organisation_id).count(),
+        "paid_items": sorted(
+            Disbursement.objects.filter(organisation_id=organisation_id).values_list(
+                "assistance_id", flat=True
+            )
+        ),
     }
 
 

@@ -15,8 +15,11 @@ ZERO = Decimal(0)
 
 def _lines(organisation: Organisation) -> list[JournalLine]:
     # summed in Python from exact per-row Decimals: independent of the ledger's own sums
-    return list(JournalLine.objects.filter(entry__organisation=organisation)
-                .select_related("account", "entry"))
+    return list(
+        JournalLine.objects.filter(entry__organisation=organisation).select_related(
+            "account", "entry"
+        )
+    )
 
 
 def assert_books_balance(organisation: Organisation) -> None:
@@ -50,15 +53,17 @@ def assert_books_reconcile(organisation: Organisation) -> None:
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in _lines(organisation):
         totals[line.account.kind] += line.base_amount
-    donations = Donation.objects.filter(organisation=organisation,
-                                        entry__reversed_by__isnull=True)
-    disbursements = Disbursement.objects.filter(organisation=organisation,
-                                                reversed_at__isnull=True)
+    donations = Donation.objects.filter(organisation=organisation, entry__reversed_by__isnull=True)
+    disbursements = Disbursement.objects.filter(organisation=organisation, reversed_at__isnull=True)
     assert -totals[Account.Kind.DONATIONS] == sum((d.base_amount for d in donations), ZERO)
     assert totals[Account.Kind.ASSISTANCE] == sum((d.amount for d in disbursements), ZERO)
     money = totals[Account.Kind.BANK] + totals[Account.Kind.CASH]
-    assert money == (-totals[Account.Kind.DONATIONS] - totals[Account.Kind.ADMINISTRATION]
-                     - totals[Account.Kind.EXCHANGE] - totals[Account.Kind.ASSISTANCE])
+    assert money == (
+        -totals[Account.Kind.DONATIONS]
+        - totals[Account.Kind.ADMINISTRATION]
+        - totals[Account.Kind.EXCHANGE]
+        - totals[Account.Kind.ASSISTANCE]
+    )
     # and what the families' side says: every standing payment is of a disbursed item, and
     # no item is disbursed by the fund without one
     paid = {d.assistance_id for d in disbursements}

@@ -18,16 +18,25 @@ from tests.fund.factories import give
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("role", "reads", "changes", "reports", "donors"), [
-    (Role.FINANCE, True, True, True, True),
-    (Role.AUDITOR, True, False, True, True),
-    (Role.COORDINATOR, True, False, True, False),
-    (Role.CASEWORKER, False, False, False, False),
-    (Role.ADMINISTRATOR, False, False, False, False),
-    (Role.DOCUMENTER, False, False, False, False),
-])
-def test_capabilities_by_role(make_user: Callable[..., User], role: str, reads: bool,
-                              changes: bool, reports: bool, donors: bool) -> None:
+@pytest.mark.parametrize(
+    ("role", "reads", "changes", "reports", "donors"),
+    [
+        (Role.FINANCE, True, True, True, True),
+        (Role.AUDITOR, True, False, True, True),
+        (Role.COORDINATOR, True, False, True, False),
+        (Role.CASEWORKER, False, False, False, False),
+        (Role.ADMINISTRATOR, False, False, False, False),
+        (Role.DOCUMENTER, False, False, False, False),
+    ],
+)
+def test_capabilities_by_role(
+    make_user: Callable[..., User],
+    role: str,
+    reads: bool,
+    changes: bool,
+    reports: bool,
+    donors: bool,
+) -> None:
     user = make_user(role)
     assert access.can(user, Capability.FUND_VIEW) is reads
     assert access.can(user, Capability.FUND_EDIT) is changes
@@ -37,8 +46,12 @@ def test_capabilities_by_role(make_user: Callable[..., User], role: str, reads: 
 
 
 def test_records_are_visible_within_the_organisation_only(
-    finance: User, books: SimpleNamespace, outsider: User, auditor: User,
-    partner_org: Organisation, make_user: Callable[..., User]
+    finance: User,
+    books: SimpleNamespace,
+    outsider: User,
+    auditor: User,
+    partner_org: Organisation,
+    make_user: Callable[..., User],
 ) -> None:
     donation = give(finance, account=books.pkr, earmark=books.general, amount="10")
     assert list(access.visible_to(auditor, Donation)) == [donation]
@@ -58,8 +71,9 @@ def test_donor_names_are_fields_only_finance_and_auditors_read(
     assert access.reveal(coordinator, donor, wanted=["name"]) == {}
 
 
-def test_only_finance_officers_may_change_records(finance: User, auditor: User,
-                                                  books: SimpleNamespace) -> None:
+def test_only_finance_officers_may_change_records(
+    finance: User, auditor: User, books: SimpleNamespace
+) -> None:
     entry = give(finance, account=books.pkr, earmark=books.general, amount="10").entry
     assert access.can_change(finance, entry) is True
     assert access.can_change(auditor, entry) is False

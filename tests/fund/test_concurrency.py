@@ -26,24 +26,46 @@ WORKERS = 8
 
 
 def _run(env: dict[str, str], *args: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "tests.fund.concurrency_worker", *args],  # noqa: S603
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "tests.fund.concurrency_worker", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _race(env: dict[str, str], folder: Path, ids: dict[str, Any],
-          items: list[int]) -> list[dict[str, Any]]:
+def _race(
+    env: dict[str, str], folder: Path, ids: dict[str, Any], items: list[int]
+) -> list[dict[str, Any]]:
     """Starts one process per item, waits until all are connected and ready, then lets them
     go at once."""
     folder.mkdir()
     processes = [
         subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "tests.fund.concurrency_worker", "pay", str(folder),
-             str(ids["finance"]), str(ids["earmark"]), str(ids["account"]), str(item)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for item in items]
+            [
+                sys.executable,
+                "-m",
+                "tests.fund.concurrency_worker",
+                "pay",
+                str(folder),
+                str(ids["finance"]),
+                str(ids["earmark"]),
+                str(ids["account"]),
+                str(item),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for item in items
+    ]
     deadline = time.monotonic() + 90
     while len(list(folder.glob("ready-*"))) < len(items):
         assert time.monotonic() < deadline, "the workers did not get ready"
@@ -64,8 +86,7 @@ def _check_no_double_spend(env: dict[str, str], tmp_path: Path) -> dict[str, Any
     outcomes = _race(env, tmp_path / "different-items", ids, ids["assistance"])
     assert [o for o in outcomes if o["outcome"] == "error"] == []
     assert sum(o["outcome"] == "paid" for o in outcomes) == 5
-    assert {o.get("code") for o in outcomes if o["outcome"] == "refused"} == \
-        {"insufficient_funds"}
+    assert {o.get("code") for o in outcomes if o["outcome"] == "refused"} == {"insufficient_funds"}
     books = _run(env, "ledger", str(ids["organisation"]))
     assert Decimal(books["money"]) == 0
     assert Decimal(books["total"]) == 0 and books["unbalanced_entries"] == 0
@@ -89,9 +110,15 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
     env = {**os.environ, "MADAD_SQLITE_PATH": str(path)}
     env.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "-m", "madad.manage", "migrate", "-v0"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "madad.manage", "migrate", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return path
 
@@ -107,13 +134,16 @@ def test_eight_processes_never_spend_the_same_money_twice_on_sqlite(
     assert books["journal_mode"] == "wal"  # as in production
 
 
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL"),
-                    reason="PostgreSQL is tested when DATABASE_URL names one")
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"), reason="PostgreSQL is tested when DATABASE_URL names one"
+)
 def test_eight_processes_never_spend_the_same_money_twice_on_postgresql(
     transactional_db: None, tmp_path: Path
 ) -> None:
     assert connection.vendor == "postgresql"
     settings = connection.settings_dict
-    url = (f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
-           f"{settings['PORT'] or 5432}/{settings['NAME']}")
+    url = (
+        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
     _check_no_double_spend({**os.environ, "DATABASE_URL": url}, tmp_path)

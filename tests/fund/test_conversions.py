@@ -20,17 +20,35 @@ from tests.fund.ledger_checks import assert_books_balance
 pytestmark = pytest.mark.django_db
 
 
-def _convert(finance: User, books: SimpleNamespace, amount: str, rate: str, *,
-             source: str = "usd", target: str = "pkr") -> Conversion:
+def _convert(
+    finance: User,
+    books: SimpleNamespace,
+    amount: str,
+    rate: str,
+    *,
+    source: str = "usd",
+    target: str = "pkr",
+) -> Conversion:
     return services.conversion_record(
-        recorded_by=finance, earmark=books.general, from_account=getattr(books, source),
-        to_account=getattr(books, target), amount=amount, rate=rate, date="2025-02-01",
-        rate_source="Bank's rate")
+        recorded_by=finance,
+        earmark=books.general,
+        from_account=getattr(books, source),
+        to_account=getattr(books, target),
+        amount=amount,
+        rate=rate,
+        date="2025-02-01",
+        rate_source="Bank's rate",
+    )
 
 
 def _exchange(conversion: Conversion) -> Decimal:
-    return sum((line.base_amount for line in JournalLine.objects.filter(
-        entry=conversion.entry, account__kind="exchange")), Decimal(0))
+    return sum(
+        (
+            line.base_amount
+            for line in JournalLine.objects.filter(entry=conversion.entry, account__kind="exchange")
+        ),
+        Decimal(0),
+    )
 
 
 def test_dollars_sold_above_the_rate_they_came_in_at_book_a_gain(
@@ -55,9 +73,7 @@ def test_dollars_sold_below_the_rate_they_came_in_at_book_a_loss(
     assert money_balance(books.usd, books.general) == (Decimal("60.00"), Decimal("16800.00"))
 
 
-def test_money_leaves_at_its_average_carrying_value(
-    finance: User, books: SimpleNamespace
-) -> None:
+def test_money_leaves_at_its_average_carrying_value(finance: User, books: SimpleNamespace) -> None:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="290")
     conversion = _convert(finance, books, "50", "285")

@@ -27,8 +27,10 @@ def _context(scale: float = 0.2) -> DemoContext:
 
 def test_the_demo_fund_loads_once_with_balanced_books(db: None) -> None:
     context = _context()
-    items = [approved_assistance(context.relief, amount="5000", kind=kind)
-             for kind in ("school_fees", "cash_grant", "rent")]
+    items = [
+        approved_assistance(context.relief, amount="5000", kind=kind)
+        for kind in ("school_fees", "cash_grant", "rent")
+    ]
     demo.load(context)
     donations = Donation.objects.filter(organisation=context.relief)
     assert donations.count() == 12
@@ -36,12 +38,14 @@ def test_the_demo_fund_loads_once_with_balanced_books(db: None) -> None:
     assert Conversion.objects.exists()
     assert Disbursement.objects.count() == 3
     assert {a.status for a in Assistance.objects.filter(pk__in=[i.pk for i in items])} == {
-        Assistance.Status.DISBURSED}
+        Assistance.Status.DISBURSED
+    }
     assert_books_balance(context.relief)
     assert_books_reconcile(context.relief)
     assert all(donor.name.endswith("(demo)") for donor in Donor.objects.all())
-    assert context.report == [f"12 donations, {Conversion.objects.count()} conversions, "
-                              "3 disbursements (fund)"]
+    assert context.report == [
+        f"12 donations, {Conversion.objects.count()} conversions, 3 disbursements (fund)"
+    ]
     entries = JournalEntry.objects.count()
     demo.load(_context())
     assert JournalEntry.objects.count() == entries

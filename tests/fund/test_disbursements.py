@@ -21,10 +21,18 @@ pytestmark = pytest.mark.django_db
 S = Assistance.Status
 
 
-def _pay(finance: User, item: Assistance, books: SimpleNamespace, **changes: object
-         ) -> Disbursement:
-    data = {"made_by": finance, "assistance": item, "earmark": books.general,
-            "account": books.pkr, "method": "bank_transfer", "reference": "TX-4411", **changes}
+def _pay(
+    finance: User, item: Assistance, books: SimpleNamespace, **changes: object
+) -> Disbursement:
+    data = {
+        "made_by": finance,
+        "assistance": item,
+        "earmark": books.general,
+        "account": books.pkr,
+        "method": "bank_transfer",
+        "reference": "TX-4411",
+        **changes,
+    }
     return services.disbursement_make(**data)  # type: ignore[arg-type]
 
 
@@ -44,9 +52,10 @@ def test_paying_approved_assistance_posts_the_expense_and_marks_it_disbursed(
     assert item.status == S.DISBURSED and item.disbursed_by == finance
     assert item.disbursement_method == "bank_transfer"
     assert item.disbursement_reference == "TX-4411"
-    assert {(line.account.name, line.amount) for line in
-            JournalLine.objects.filter(entry=disbursement.entry).select_related("account")} == {
-        ("system:assistance:rent", Decimal("2500.50")), ("Bank PKR", Decimal("-2500.50"))}
+    assert {
+        (line.account.name, line.amount)
+        for line in JournalLine.objects.filter(entry=disbursement.entry).select_related("account")
+    } == {("system:assistance:rent", Decimal("2500.50")), ("Bank PKR", Decimal("-2500.50"))}
     assert unspent(earmark=funded.general) == Decimal("7499.50")
     assert AuditEvent.objects.filter(action="fund.disbursement.made").exists()
     assert AuditEvent.objects.filter(action="case.assistance.disbursed").exists()
@@ -58,8 +67,9 @@ def test_assistance_that_is_not_approved_is_refused_with_the_reason_and_nothing_
 ) -> None:
     item = approved_assistance(relief_org, amount="1000", status=S.REQUESTED)
     if status == S.CANCELLED:
-        Assistance.objects.filter(pk=item.pk).update(status=S.CANCELLED,
-                                                     cancelled_at=item.requested_at)
+        Assistance.objects.filter(pk=item.pk).update(
+            status=S.CANCELLED, cancelled_at=item.requested_at
+        )
     lines = JournalLine.objects.count()
     with pytest.raises(FundRefused) as refused:
         _pay(finance, item, funded)
@@ -115,8 +125,9 @@ def test_help_in_kind_without_an_amount_is_not_paid_from_the_fund(
     assert refused.value.code == "no_amount"
 
 
-def test_an_item_is_paid_once(finance: User, funded: SimpleNamespace,
-                              relief_org: Organisation) -> None:
+def test_an_item_is_paid_once(
+    finance: User, funded: SimpleNamespace, relief_org: Organisation
+) -> None:
     item = approved_assistance(relief_org, amount="1000")
     _pay(finance, item, funded)
     with pytest.raises(FundRefused) as refused:
@@ -153,8 +164,9 @@ def test_reversing_a_payment_puts_the_money_back_and_the_item_back_to_be_paid(
 ) -> None:
     item = approved_assistance(relief_org, amount="4000")
     disbursement = _pay(finance, item, funded)
-    services.entry_reverse(entry=disbursement.entry, reversed_by=finance,
-                           reason="The transfer bounced")
+    services.entry_reverse(
+        entry=disbursement.entry, reversed_by=finance, reason="The transfer bounced"
+    )
     item.refresh_from_db()
     disbursement.refresh_from_db()
     assert item.status == S.APPROVED and item.disbursed_at is None
@@ -171,8 +183,9 @@ def test_a_payment_the_family_confirmed_receiving_is_not_reversed(
 ) -> None:
     item = approved_assistance(relief_org, amount="4000")
     disbursement = _pay(finance, item, funded)
-    Assistance.objects.filter(pk=item.pk).update(status=S.RECEIPT_CONFIRMED,
-                                                 receipt_confirmed_at=item.approved_at)
+    Assistance.objects.filter(pk=item.pk).update(
+        status=S.RECEIPT_CONFIRMED, receipt_confirmed_at=item.approved_at
+    )
     with pytest.raises(FundRefused) as refused:
         services.entry_reverse(entry=disbursement.entry, reversed_by=finance, reason="Oops")
     assert refused.value.code == "receipt_confirmed"

@@ -21,15 +21,23 @@ pytestmark = pytest.mark.django_db
 
 
 def _lines(donation: Donation) -> dict[str, tuple[Decimal, Decimal]]:
-    return {line.account.name: (line.amount, line.base_amount)
-            for line in JournalLine.objects.filter(entry=donation.entry).select_related("account")}
+    return {
+        line.account.name: (line.amount, line.base_amount)
+        for line in JournalLine.objects.filter(entry=donation.entry).select_related("account")
+    }
 
 
 def test_a_dollar_donation_posts_its_net_to_the_bank_its_fee_to_administration_and_all_to_income(
     finance: User, books: SimpleNamespace
 ) -> None:
-    donation = give(finance, account=books.usd, earmark=books.education, amount="100.00",
-                    fee="3.50", rate="280.25")
+    donation = give(
+        finance,
+        account=books.usd,
+        earmark=books.education,
+        amount="100.00",
+        fee="3.50",
+        rate="280.25",
+    )
     assert (donation.net, donation.base_amount) == (Decimal("96.50"), Decimal("28025.00"))
     assert _lines(donation) == {
         "Bank USD": (Decimal("96.50"), Decimal("27044.12")),
@@ -41,55 +49,95 @@ def test_a_dollar_donation_posts_its_net_to_the_bank_its_fee_to_administration_a
 def test_receipt_numbers_follow_each_other_without_gaps_within_a_year(
     finance: User, books: SimpleNamespace
 ) -> None:
-    numbers = [give(finance, account=books.pkr, earmark=books.general, amount="500",
-                    day=day).receipt_number
-               for day in (DAY, DAY, dt.date(2024, 12, 31), DAY)]
+    numbers = [
+        give(
+            finance, account=books.pkr, earmark=books.general, amount="500", day=day
+        ).receipt_number
+        for day in (DAY, DAY, dt.date(2024, 12, 31), DAY)
+    ]
     assert numbers == ["2025-00001", "2025-00002", "2024-00001", "2025-00003"]
 
 
 def test_without_an_entered_rate_the_stored_rate_of_the_day_or_of_a_few_days_before_is_used(
     finance: User, books: SimpleNamespace
 ) -> None:
-    services.rate_record(recorded_by=finance, currency="USD", date=DAY - dt.timedelta(days=2),
-                         rate="279.10", source="State Bank")
+    services.rate_record(
+        recorded_by=finance,
+        currency="USD",
+        date=DAY - dt.timedelta(days=2),
+        rate="279.10",
+        source="State Bank",
+    )
     donation = services.donation_record(
-        recorded_by=finance, amount="10", currency="USD", received_on=DAY,
-        channel=Channel.CARD_ONLINE, earmark=books.general, account=books.usd)
+        recorded_by=finance,
+        amount="10",
+        currency="USD",
+        received_on=DAY,
+        channel=Channel.CARD_ONLINE,
+        earmark=books.general,
+        account=books.usd,
+    )
     assert (donation.rate, donation.rate_date, donation.rate_source) == (
-        Decimal("279.10"), DAY - dt.timedelta(days=2), "State Bank")
+        Decimal("279.10"),
+        DAY - dt.timedelta(days=2),
+        "State Bank",
+    )
     assert donation.base_amount == Decimal("2791.00")
 
 
 def test_without_any_rate_near_the_day_the_donation_is_refused_and_nothing_is_written(
     finance: User, books: SimpleNamespace
 ) -> None:
-    services.rate_record(recorded_by=finance, currency="USD", date=DAY - dt.timedelta(days=30),
-                         rate="279.10", source="State Bank")
+    services.rate_record(
+        recorded_by=finance,
+        currency="USD",
+        date=DAY - dt.timedelta(days=30),
+        rate="279.10",
+        source="State Bank",
+    )
     with pytest.raises(ValidationError) as refused:
-        services.donation_record(recorded_by=finance, amount="10", currency="USD",
-                                 received_on=DAY, channel=Channel.CARD_ONLINE,
-                                 earmark=books.general, account=books.usd)
+        services.donation_record(
+            recorded_by=finance,
+            amount="10",
+            currency="USD",
+            received_on=DAY,
+            channel=Channel.CARD_ONLINE,
+            earmark=books.general,
+            account=books.usd,
+        )
     assert "rate" in refused.value.message_dict
     assert not Donation.objects.exists() and not JournalLine.objects.exists()
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"amount": 10.5}, "amount"),  # a float
-    ({"amount": "-5"}, "amount"),
-    ({"amount": "10.005"}, "amount"),  # more places than the currency has
-    ({"fee": "10"}, "fee"),  # fees as large as the gift
-    ({"currency": "XYZ"}, "currency"),
-    ({"currency": "GBP"}, "account"),  # the account holds dollars
-    ({"channel": "pigeon"}, "channel"),
-    ({"received_on": "2999-01-01"}, "received_on"),
-    ({"rate": "0"}, "rate"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"amount": 10.5}, "amount"),  # a float
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "10.005"}, "amount"),  # more places than the currency has
+        ({"fee": "10"}, "fee"),  # fees as large as the gift
+        ({"currency": "XYZ"}, "currency"),
+        ({"currency": "GBP"}, "account"),  # the account holds dollars
+        ({"channel": "pigeon"}, "channel"),
+        ({"received_on": "2999-01-01"}, "received_on"),
+        ({"rate": "0"}, "rate"),
+    ],
+)
 def test_bad_input_is_refused_by_field_and_nothing_is_written(
     finance: User, books: SimpleNamespace, changes: dict[str, object], field: str
 ) -> None:
-    data = {"recorded_by": finance, "amount": "10", "currency": "USD", "received_on": DAY,
-            "channel": Channel.BANK_TRANSFER, "earmark": books.general, "account": books.usd,
-            "fee": "1", "rate": "280", **changes}
+    data = {
+        "recorded_by": finance,
+        "amount": "10",
+        "currency": "USD",
+        "received_on": DAY,
+        "channel": Channel.BANK_TRANSFER,
+        "earmark": books.general,
+        "account": books.usd,
+        "fee": "1",
+        "rate": "280",
+        **changes,
+    }
     with pytest.raises(ValidationError) as refused:
         services.donation_record(**data)  # type: ignore[arg-type]
     assert field in refused.value.message_dict
@@ -102,7 +150,10 @@ def test_fractions_that_binary_floats_cannot_hold_are_kept_exactly(
     donation = give(finance, account=books.pkr, earmark=books.general, amount="0.30", fee="0.10")
     donation.refresh_from_db()
     assert (donation.amount, donation.fee, donation.net) == (
-        Decimal("0.30"), Decimal("0.10"), Decimal("0.20"))
+        Decimal("0.30"),
+        Decimal("0.10"),
+        Decimal("0.20"),
+    )
 
 
 def test_another_organisations_earmark_or_account_is_refused_as_if_it_did_not_exist(
@@ -133,10 +184,11 @@ def test_only_a_finance_officer_records_money(
 
 
 def test_donor_names_and_contacts_are_encrypted_at_rest_and_audited_by_field_name_only(
-    finance: User
+    finance: User,
 ) -> None:
-    donor = services.donor_record(recorded_by=finance, name="Nadia Siddiqui",
-                                  contact="nadia@example.org")
+    donor = services.donor_record(
+        recorded_by=finance, name="Nadia Siddiqui", contact="nadia@example.org"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, contact FROM fund_donor WHERE id = %s", [donor.pk])
         stored = cursor.fetchone()
@@ -148,15 +200,17 @@ def test_donor_names_and_contacts_are_encrypted_at_rest_and_audited_by_field_nam
 
 
 def test_a_donor_who_changes_their_mind_is_recorded_unless_somebody_changed_them_first(
-    finance: User
+    finance: User,
 ) -> None:
     donor = services.donor_record(recorded_by=finance, name="Imran Aziz")
-    services.donor_naming_set(donor=donor, changed_by=finance, named_in_public=True,
-                              expected_version=1)
+    services.donor_naming_set(
+        donor=donor, changed_by=finance, named_in_public=True, expected_version=1
+    )
     assert Donor.objects.get(pk=donor.pk).named_in_public is True
     with pytest.raises(FundRefused) as stale:
-        services.donor_naming_set(donor=donor, changed_by=finance, named_in_public=False,
-                                  expected_version=1)
+        services.donor_naming_set(
+            donor=donor, changed_by=finance, named_in_public=False, expected_version=1
+        )
     assert stale.value.code == "stale"
     assert Donor.objects.get(pk=donor.pk).named_in_public is True
 
@@ -165,10 +219,12 @@ def test_opening_an_account_in_an_unknown_currency_or_with_a_taken_name_is_refus
     finance: User, books: SimpleNamespace
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.account_open(opened_by=finance, kind=Account.Kind.BANK, name="Other",
-                              currency="ABC")
+        services.account_open(
+            opened_by=finance, kind=Account.Kind.BANK, name="Other", currency="ABC"
+        )
     assert "currency" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        services.account_open(opened_by=finance, kind=Account.Kind.BANK, name="Bank PKR",
-                              currency="PKR")
+        services.account_open(
+            opened_by=finance, kind=Account.Kind.BANK, name="Bank PKR", currency="PKR"
+        )
     assert "name" in refused.value.message_dict

@@ -25,24 +25,31 @@ def guarded() -> None:
     ledger_guard.install(connection)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE fund_journalline SET amount = 0",
-    "DELETE FROM fund_journalline",
-    "UPDATE fund_journalentry SET memo = 'changed'",
-    "DELETE FROM fund_journalentry",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE fund_journalline SET amount = 0",
+        "DELETE FROM fund_journalline",
+        "UPDATE fund_journalentry SET memo = 'changed'",
+        "DELETE FROM fund_journalentry",
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_entries_and_lines(
     guarded: None, finance: User, books: SimpleNamespace, statement: str
 ) -> None:
     give(finance, account=books.pkr, earmark=books.general, amount="1000")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement)
     assert JournalLine.objects.filter(amount=Decimal("1000")).exists()
 
 
-def test_the_orm_cannot_delete_a_line_either(guarded: None, finance: User,
-                                            books: SimpleNamespace) -> None:
+def test_the_orm_cannot_delete_a_line_either(
+    guarded: None, finance: User, books: SimpleNamespace
+) -> None:
     donation = give(finance, account=books.pkr, earmark=books.general, amount="1000")
     with pytest.raises(DatabaseError), transaction.atomic():
         JournalLine.objects.filter(entry=donation.entry).delete()
@@ -52,14 +59,16 @@ def test_the_orm_cannot_delete_a_line_either(guarded: None, finance: User,
 def test_a_reversal_mirrors_every_line_and_keeps_the_original(
     finance: User, books: SimpleNamespace
 ) -> None:
-    donation = give(finance, account=books.usd, earmark=books.general, amount="50", fee="1",
-                    rate="280")
-    reversal = services.entry_reverse(entry=donation.entry, reversed_by=finance,
-                                      reason="Recorded twice")
-    original = {(line.account_id, line.amount, line.base_amount)
-                for line in donation.entry.lines.all()}
-    mirrored = {(line.account_id, -line.amount, -line.base_amount)
-                for line in reversal.lines.all()}
+    donation = give(
+        finance, account=books.usd, earmark=books.general, amount="50", fee="1", rate="280"
+    )
+    reversal = services.entry_reverse(
+        entry=donation.entry, reversed_by=finance, reason="Recorded twice"
+    )
+    original = {
+        (line.account_id, line.amount, line.base_amount) for line in donation.entry.lines.all()
+    }
+    mirrored = {(line.account_id, -line.amount, -line.base_amount) for line in reversal.lines.all()}
     assert original == mirrored
     assert reversal.reverses == donation.entry and reversal.reason == "Recorded twice"
     assert JournalEntry.objects.count() == 2
@@ -87,9 +96,14 @@ def test_a_donation_already_spent_cannot_be_reversed(
     from tests.fund.factories import approved_assistance
 
     donation = give(finance, account=books.pkr, earmark=books.general, amount="1000")
-    services.disbursement_make(made_by=finance, assistance=approved_assistance(
-        relief_org, amount="600"), earmark=books.general, account=books.pkr, method="cash",
-        reference="V-1")  # type: ignore[arg-type]
+    services.disbursement_make(
+        made_by=finance,
+        assistance=approved_assistance(relief_org, amount="600"),
+        earmark=books.general,
+        account=books.pkr,
+        method="cash",
+        reference="V-1",
+    )  # type: ignore[arg-type]
     with pytest.raises(FundRefused) as refused:
         services.entry_reverse(entry=donation.entry, reversed_by=finance, reason="Bounced")
     assert refused.value.code == "insufficient_funds"

@@ -27,12 +27,24 @@ def _months_ago(months: int, day: int = 10) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def _pay(finance: User, books: SimpleNamespace, organisation: Organisation, amount: str,
-         kind: str, day: dt.date) -> Disbursement:
+def _pay(
+    finance: User,
+    books: SimpleNamespace,
+    organisation: Organisation,
+    amount: str,
+    kind: str,
+    day: dt.date,
+) -> Disbursement:
     item = approved_assistance(organisation, amount=amount, kind=kind)
-    return services.disbursement_make(made_by=finance, assistance=item, earmark=books.general,
-                                      account=books.pkr, method="bank_transfer",
-                                      reference=f"REF-{item.pk}-SECRET", paid_on=day)
+    return services.disbursement_make(
+        made_by=finance,
+        assistance=item,
+        earmark=books.general,
+        account=books.pkr,
+        method="bank_transfer",
+        reference=f"REF-{item.pk}-SECRET",
+        paid_on=day,
+    )
 
 
 def _month(account: dict[str, Any], when: dt.date) -> dict[str, Any]:
@@ -45,27 +57,25 @@ def _everything(account: dict[str, Any]) -> str:
 
 @pytest.fixture
 def funded(finance: User, books: SimpleNamespace) -> SimpleNamespace:
-    give(finance, account=books.pkr, earmark=books.general, amount="1000000",
-         day=_months_ago(6))
+    give(finance, account=books.pkr, earmark=books.general, amount="1000000", day=_months_ago(6))
     return books
 
 
 def test_only_months_that_ended_at_least_the_delay_ago_are_published(
     finance: User, funded: SimpleNamespace
 ) -> None:
-    give(finance, account=funded.pkr, earmark=funded.education, amount="700",
-         day=_months_ago(1))
+    give(finance, account=funded.pkr, earmark=funded.education, amount="700", day=_months_ago(1))
     account = public_account(delay_days=60)
     months = [m["month"] for m in account["months"]]
     assert _months_ago(6).strftime("%Y-%m") in months
     assert _months_ago(1).strftime("%Y-%m") not in months
     assert account["published_until"] <= timezone.localdate() - dt.timedelta(days=60)
-    assert public_account(delay_days=0)["months"][-1]["month"] == \
-        _months_ago(1).strftime("%Y-%m")
+    assert public_account(delay_days=0)["months"][-1]["month"] == _months_ago(1).strftime("%Y-%m")
 
 
-def test_the_delay_defaults_to_the_setting(finance: User, funded: SimpleNamespace,
-                                           settings: Any) -> None:
+def test_the_delay_defaults_to_the_setting(
+    finance: User, funded: SimpleNamespace, settings: Any
+) -> None:
     settings.MADAD_FUND_PUBLIC_DELAY_DAYS = 400
     assert public_account()["months"] == []
     settings.MADAD_FUND_PUBLIC_DELAY_DAYS = 60
@@ -79,12 +89,18 @@ def test_money_in_is_shown_by_earmark_and_money_out_by_kind_of_assistance(
     for n in range(5):
         _pay(finance, funded, relief_org, f"{1000 + n}", "school_fees", day)
     month = _month(public_account(delay_days=60, min_payments=5), day)
-    assert month["out"] == [{"category": "assistance:school_fees", "label": "School fees",
-                             "amount": Decimal("5010.00")}]
+    assert month["out"] == [
+        {"category": "assistance:school_fees", "label": "School fees", "amount": Decimal("5010.00")}
+    ]
     assert month["total_out"] == Decimal("5010.00")
     first = _month(public_account(delay_days=60), _months_ago(6))
-    assert first["in"] == [{"category": "donations:general", "label": "Donations: General fund",
-                            "amount": Decimal("1000000.00")}]
+    assert first["in"] == [
+        {
+            "category": "donations:general",
+            "label": "Donations: General fund",
+            "amount": Decimal("1000000.00"),
+        }
+    ]
 
 
 def test_no_single_payment_can_be_read_from_the_account(
@@ -102,9 +118,13 @@ def test_no_single_payment_can_be_read_from_the_account(
     assert "Medical" not in text and "Legal" not in text
     out = _month(account, day)["out"]
     # rent (5) is the smallest group of at least five, combined with the two small ones
-    assert out == [{"category": "assistance:combined",
-                    "label": "Other assistance (kinds combined)",
-                    "amount": Decimal("10010.00") + Decimal("7777.77") + Decimal("3333.33")}]
+    assert out == [
+        {
+            "category": "assistance:combined",
+            "label": "Other assistance (kinds combined)",
+            "amount": Decimal("10010.00") + Decimal("7777.77") + Decimal("3333.33"),
+        }
+    ]
 
 
 def test_a_month_with_too_few_payments_is_carried_into_the_next(
@@ -117,9 +137,13 @@ def test_a_month_with_too_few_payments_is_carried_into_the_next(
     account = public_account(delay_days=60, min_payments=5)
     assert _month(account, early)["out"] == []
     assert "4444.44" not in _everything(account)
-    assert _month(account, later)["out"] == [{
-        "category": "assistance:combined", "label": "Other assistance (kinds combined)",
-        "amount": Decimal("8444.44")}]
+    assert _month(account, later)["out"] == [
+        {
+            "category": "assistance:combined",
+            "label": "Other assistance (kinds combined)",
+            "amount": Decimal("8444.44"),
+        }
+    ]
 
 
 def test_no_family_case_reference_or_payment_record_appears(
@@ -141,16 +165,26 @@ def test_no_family_case_reference_or_payment_record_appears(
 def test_only_donors_who_opted_in_are_named_and_never_their_contact(
     finance: User, funded: SimpleNamespace
 ) -> None:
-    named = services.donor_record(recorded_by=finance, name="Saima Trust UK",
-                                  contact="saima@example.org", named_in_public=True)
-    anonymous = services.donor_record(recorded_by=finance, name="Rashid Mehmood",
-                                      contact="+44 7700 900123")
-    recent = services.donor_record(recorded_by=finance, name="Too Recent Donor",
-                                   named_in_public=True)
-    for donor, day in ((named, _months_ago(5)), (anonymous, _months_ago(5)),
-                       (recent, _months_ago(0, day=1))):
-        give(finance, account=funded.pkr, earmark=funded.general, amount="500", donor=donor,
-             day=day)
+    named = services.donor_record(
+        recorded_by=finance,
+        name="Saima Trust UK",
+        contact="saima@example.org",
+        named_in_public=True,
+    )
+    anonymous = services.donor_record(
+        recorded_by=finance, name="Rashid Mehmood", contact="+44 7700 900123"
+    )
+    recent = services.donor_record(
+        recorded_by=finance, name="Too Recent Donor", named_in_public=True
+    )
+    for donor, day in (
+        (named, _months_ago(5)),
+        (anonymous, _months_ago(5)),
+        (recent, _months_ago(0, day=1)),
+    ):
+        give(
+            finance, account=funded.pkr, earmark=funded.general, amount="500", donor=donor, day=day
+        )
     account = public_account(delay_days=60)
     text = _everything(account)
     assert account["donors"] == ["Saima Trust UK"]
@@ -161,13 +195,19 @@ def test_only_donors_who_opted_in_are_named_and_never_their_contact(
 def test_a_donor_who_withdraws_consent_to_be_named_disappears(
     finance: User, funded: SimpleNamespace
 ) -> None:
-    donor = services.donor_record(recorded_by=finance, name="Khalid Ahmed",
-                                  named_in_public=True)
-    give(finance, account=funded.pkr, earmark=funded.general, amount="500", donor=donor,
-         day=_months_ago(5))
+    donor = services.donor_record(recorded_by=finance, name="Khalid Ahmed", named_in_public=True)
+    give(
+        finance,
+        account=funded.pkr,
+        earmark=funded.general,
+        amount="500",
+        donor=donor,
+        day=_months_ago(5),
+    )
     assert public_account(delay_days=60)["donors"] == ["Khalid Ahmed"]
-    services.donor_naming_set(donor=donor, changed_by=finance, named_in_public=False,
-                              expected_version=1)
+    services.donor_naming_set(
+        donor=donor, changed_by=finance, named_in_public=False, expected_version=1
+    )
     assert public_account(delay_days=60)["donors"] == []
 
 
@@ -177,8 +217,7 @@ def test_another_organisations_fund_is_kept_apart_when_one_is_asked_for(
     from tests.fund.factories import books
 
     theirs = books(other_relief_org, outsider)
-    give(outsider, account=theirs.pkr, earmark=theirs.general, amount="5",
-         day=_months_ago(6))
+    give(outsider, account=theirs.pkr, earmark=theirs.general, amount="5", day=_months_ago(6))
     ours = public_account(delay_days=60, organisation=funded.pkr.organisation)
     everyone = public_account(delay_days=60)
     assert _month(ours, _months_ago(6))["total_in"] == Decimal("1000000.00")

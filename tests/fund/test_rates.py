@@ -23,8 +23,9 @@ GOOD = "date,currency,rate,source\n2025-01-02,USD,278.45,SBP\n2025-01-02,GBP,351
 
 
 def _load(finance: User, text: str) -> services.RatesLoaded:
-    return services.rates_load(recorded_by=finance, file=io.BytesIO(text.encode()),
-                               default_source="rates.csv")
+    return services.rates_load(
+        recorded_by=finance, file=io.BytesIO(text.encode()), default_source="rates.csv"
+    )
 
 
 def test_a_file_of_rates_is_loaded(finance: User) -> None:
@@ -41,18 +42,18 @@ def test_loading_the_same_file_again_adds_nothing(finance: User) -> None:
     assert ExchangeRate.objects.count() == 2
 
 
-def test_a_file_with_errors_is_refused_line_by_line_and_nothing_is_loaded(
-    finance: User
-) -> None:
+def test_a_file_with_errors_is_refused_line_by_line_and_nothing_is_loaded(finance: User) -> None:
     _load(finance, "date,currency,rate\n2025-01-01,USD,270\n")
-    text = ("date,currency,rate,source\n"
-            "2025-01-02,USD,278.45,SBP\n"  # fine
-            "2025-13-02,USD,278.45,SBP\n"  # no such date
-            "2025-01-03,XXX,1,SBP\n"  # no such currency
-            "2025-01-03,EUR,-1,SBP\n"  # negative
-            "2025-01-03,EUR,1.5\n"  # no source on the line: the file name
-            "2025-01-01,USD,271,SBP\n"  # contradicts the stored rate
-            "2025-01-02,USD,279,SBP\n")  # contradicts line 2
+    text = (
+        "date,currency,rate,source\n"
+        "2025-01-02,USD,278.45,SBP\n"  # fine
+        "2025-13-02,USD,278.45,SBP\n"  # no such date
+        "2025-01-03,XXX,1,SBP\n"  # no such currency
+        "2025-01-03,EUR,-1,SBP\n"  # negative
+        "2025-01-03,EUR,1.5\n"  # no source on the line: the file name
+        "2025-01-01,USD,271,SBP\n"  # contradicts the stored rate
+        "2025-01-02,USD,279,SBP\n"
+    )  # contradicts line 2
     with pytest.raises(services.RatesFileRefused) as refused:
         _load(finance, text)
     assert [line for line, _message in refused.value.errors] == [3, 4, 5, 7, 8]
@@ -68,11 +69,13 @@ def test_a_file_without_the_columns_is_refused(finance: User) -> None:
 
 
 def test_a_rate_for_a_day_that_has_one_is_refused(finance: User) -> None:
-    services.rate_record(recorded_by=finance, currency="USD", date=dt.date(2025, 1, 2),
-                         rate="278.45", source="SBP")
+    services.rate_record(
+        recorded_by=finance, currency="USD", date=dt.date(2025, 1, 2), rate="278.45", source="SBP"
+    )
     with pytest.raises(ValidationError) as refused:
-        services.rate_record(recorded_by=finance, currency="usd", date="2025-01-02",
-                             rate="280", source="Bank")
+        services.rate_record(
+            recorded_by=finance, currency="usd", date="2025-01-02", rate="280", source="Bank"
+        )
     assert "278.45" in refused.value.message_dict["rate"][0]
 
 
@@ -94,9 +97,7 @@ def test_the_command_loads_a_file_for_the_finance_officers_organisation(
     assert (rate.organisation, rate.source) == (finance.organisation, "sbp-january.csv")
 
 
-def test_the_command_lists_the_wrong_lines_and_loads_nothing(
-    finance: User, tmp_path: Path
-) -> None:
+def test_the_command_lists_the_wrong_lines_and_loads_nothing(finance: User, tmp_path: Path) -> None:
     path = tmp_path / "rates.csv"
     path.write_text("date,currency,rate\n2025-01-02,USD,278.45\n2025-01-02,USD,abc\n")
     err = io.StringIO()

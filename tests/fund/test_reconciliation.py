@@ -25,35 +25,54 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def year_of_books(finance: User, books: SimpleNamespace,
-                  relief_org: Organisation) -> SimpleNamespace:
+def year_of_books(
+    finance: User, books: SimpleNamespace, relief_org: Organisation
+) -> SimpleNamespace:
     """Donations in three currencies (one reversed), conversions with a gain and a loss,
     payments (one reversed)."""
-    give(finance, account=books.usd, earmark=books.general, amount="1000", fee="25",
-         rate="280")
+    give(finance, account=books.usd, earmark=books.general, amount="1000", fee="25", rate="280")
     give(finance, account=books.usd, earmark=books.education, amount="300", rate="281.5")
-    give(finance, account=books.pkr, earmark=books.general, amount="150000", fee="500",
-         channel="cheque")
-    wrong = give(finance, account=books.pkr, earmark=books.general, amount="9999",
-                 channel="cash")
+    give(
+        finance,
+        account=books.pkr,
+        earmark=books.general,
+        amount="150000",
+        fee="500",
+        channel="cheque",
+    )
+    wrong = give(finance, account=books.pkr, earmark=books.general, amount="9999", channel="cash")
     services.entry_reverse(entry=wrong.entry, reversed_by=finance, reason="Recorded twice")
-    for earmark, amount, rate in ((books.general, "975", "284"),
-                                  (books.education, "300", "279")):
-        services.conversion_record(recorded_by=finance, earmark=earmark,
-                                   from_account=books.usd, to_account=books.pkr,
-                                   amount=amount, rate=rate, date="2025-01-20")
+    for earmark, amount, rate in ((books.general, "975", "284"), (books.education, "300", "279")):
+        services.conversion_record(
+            recorded_by=finance,
+            earmark=earmark,
+            from_account=books.usd,
+            to_account=books.pkr,
+            amount=amount,
+            rate=rate,
+            date="2025-01-20",
+        )
     payments = []
-    for kind, amount, earmark in (("school_fees", "12000", books.education),
-                                  ("rent", "25000", books.general),
-                                  ("medical_bills", "40000.50", books.general),
-                                  ("school_fees", "8000", books.general)):
-        payments.append(services.disbursement_make(
-            made_by=finance, assistance=approved_assistance(relief_org, amount=amount,
-                                                            kind=kind),
-            earmark=earmark, account=books.pkr, method="bank_transfer", reference="TX",
-            paid_on="2025-01-25"))
-    services.entry_reverse(entry=payments[1].entry, reversed_by=finance, reason="Bounced",
-                           date="2025-01-26")
+    for kind, amount, earmark in (
+        ("school_fees", "12000", books.education),
+        ("rent", "25000", books.general),
+        ("medical_bills", "40000.50", books.general),
+        ("school_fees", "8000", books.general),
+    ):
+        payments.append(
+            services.disbursement_make(
+                made_by=finance,
+                assistance=approved_assistance(relief_org, amount=amount, kind=kind),
+                earmark=earmark,
+                account=books.pkr,
+                method="bank_transfer",
+                reference="TX",
+                paid_on="2025-01-25",
+            )
+        )
+    services.entry_reverse(
+        entry=payments[1].entry, reversed_by=finance, reason="Bounced", date="2025-01-26"
+    )
     return books
 
 
@@ -64,14 +83,17 @@ def test_ledger_totals_equal_the_donations_and_disbursements_that_stand(
     assert_books_reconcile(relief_org)
     standing = Donation.objects.filter(entry__reversed_by__isnull=True)
     assert standing.count() == 3
-    assert sum(d.base_amount for d in standing) == Decimal("280000") + Decimal("84450") + \
-        Decimal("150000")
-    assert sum(d.amount for d in Disbursement.objects.filter(reversed_at__isnull=True)) == \
-        Decimal("60000.50")
+    assert sum(d.base_amount for d in standing) == Decimal("280000") + Decimal("84450") + Decimal(
+        "150000"
+    )
+    assert sum(d.amount for d in Disbursement.objects.filter(reversed_at__isnull=True)) == Decimal(
+        "60000.50"
+    )
 
 
-def test_the_reports_agree_with_the_ledger(year_of_books: SimpleNamespace,
-                                           relief_org: Organisation) -> None:
+def test_the_reports_agree_with_the_ledger(
+    year_of_books: SimpleNamespace, relief_org: Organisation
+) -> None:
     trial = trial_balance_table(relief_org)
     assert trial.totals[1] == trial.totals[2] and trial.totals[3] == 0  # type: ignore[index]
     by_kind = assistance_by_kind_table(relief_org)

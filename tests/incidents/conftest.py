@@ -46,10 +46,15 @@ def bearer(client: Any) -> Callable[[User], dict[str, str]]:
     def issue(user: User) -> dict[str, str]:
         if user.pk in issued:
             return issued[user.pk]
-        response = client.post(TOKEN_URL, {
-            "email": user.email, "password": PASSWORD,
-            "totp": current_totp_code(totp_secret_of(user)),
-        }, content_type="application/json")
+        response = client.post(
+            TOKEN_URL,
+            {
+                "email": user.email,
+                "password": PASSWORD,
+                "totp": current_totp_code(totp_secret_of(user)),
+            },
+            content_type="application/json",
+        )
         assert response.status_code == 200, response.content
         issued[user.pk] = bearer_headers(response.json()["token"])
         return issued[user.pk]

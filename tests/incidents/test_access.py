@@ -34,8 +34,12 @@ def test_the_documenter_sees_everything_and_the_reads_are_audited(
     for text in (PERPETRATOR, NARRATIVE, CONSEQUENCES, SOURCE_NAME, "Alleged perpetrators"):
         assert text in html
     audited = set(AuditEvent.objects.filter(actor=documenter).values_list("action", flat=True))
-    assert {"incident.description.viewed", "incident.act.consequences.viewed",
-            "incident.perpetrator.viewed", "incident.source.viewed"} <= audited
+    assert {
+        "incident.description.viewed",
+        "incident.act.consequences.viewed",
+        "incident.perpetrator.viewed",
+        "incident.source.viewed",
+    } <= audited
 
 
 def test_an_alleged_perpetrator_is_absent_for_a_caseworker_on_the_page(
@@ -56,8 +60,10 @@ def test_a_caseworker_cannot_reach_the_perpetrator_form(
     incident: Incident, caseworker: User, signed_in: Callable[[User], Any]
 ) -> None:
     act = incident.acts.get()
-    response = signed_in(caseworker).post(f"/incidents/{incident.pk}/perpetrators/", {
-        "act": act.pk, "described_group": "someone", "degree": "present", "version": 9})
+    response = signed_in(caseworker).post(
+        f"/incidents/{incident.pk}/perpetrators/",
+        {"act": act.pk, "described_group": "someone", "degree": "present", "version": 9},
+    )
     assert response.status_code == 404
     assert act.involvements.count() == 1
 
@@ -66,16 +72,24 @@ def test_a_partner_user_gets_404_on_an_incident(
     incident: Incident, partner_user: User, signed_in: Callable[[User], Any]
 ) -> None:
     client = signed_in(partner_user)
-    for url in ("/incidents/", f"/incidents/{incident.pk}/", f"/incidents/{incident.pk}/edit/",
-                "/incidents/new/", "/incidents/export.csv"):
+    for url in (
+        "/incidents/",
+        f"/incidents/{incident.pk}/",
+        f"/incidents/{incident.pk}/edit/",
+        "/incidents/new/",
+        "/incidents/export.csv",
+    ):
         assert client.get(url).status_code == 404, url
-    assert AuditEvent.objects.filter(action="access.denied", actor=partner_user,
-                                     object_id=str(incident.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="access.denied", actor=partner_user, object_id=str(incident.pk)
+    ).exists()
 
 
 def test_a_documenter_in_a_partner_organisation_gets_404_too(
-    incident: Incident, make_user: Callable[..., User], partner_org: Any,
-    signed_in: Callable[[User], Any]
+    incident: Incident,
+    make_user: Callable[..., User],
+    partner_org: Any,
+    signed_in: Callable[[User], Any],
 ) -> None:
     # the organisation decides, not only the role
     user = make_user(Role.DOCUMENTER, organisation=partner_org)
@@ -93,8 +107,9 @@ def test_an_outsider_from_another_organisation_gets_404(
     assert incident.title not in listing.content.decode()
 
 
-def test_a_caseworker_cannot_edit(incident: Incident, caseworker: User,
-                                  signed_in: Callable[[User], Any]) -> None:
+def test_a_caseworker_cannot_edit(
+    incident: Incident, caseworker: User, signed_in: Callable[[User], Any]
+) -> None:
     client = signed_in(caseworker)
     assert client.get(f"/incidents/{incident.pk}/edit/").status_code == 404
     assert client.get("/incidents/new/").status_code == 404

@@ -27,13 +27,31 @@ def _post(client: Any, url: str, body: Any, headers: dict[str, str]) -> Any:
 
 def _body(places: SimpleNamespace, **changes: Any) -> dict[str, Any]:
     body = {
-        "title": "Student abducted on his way home", "start_date": "2013-04-02",
-        "place_id": places.harbour.pk, "types": ["kidnapping-for-ransom"],
-        "description": "API-NARRATIVE", "public_summary": "A student was abducted.",
-        "acts": [{"new_victim": {"given_name": "Hamza", "family_name": "Karim", "age": 19,
-                                 "sex": "male"}, "act_type": "abducted"}],
-        "sources": [{"kind": "family", "name": "API-SOURCE his mother", "reliability": "B",
-                     "credibility": 2}],
+        "title": "Student abducted on his way home",
+        "start_date": "2013-04-02",
+        "place_id": places.harbour.pk,
+        "types": ["kidnapping-for-ransom"],
+        "description": "API-NARRATIVE",
+        "public_summary": "A student was abducted.",
+        "acts": [
+            {
+                "new_victim": {
+                    "given_name": "Hamza",
+                    "family_name": "Karim",
+                    "age": 19,
+                    "sex": "male",
+                },
+                "act_type": "abducted",
+            }
+        ],
+        "sources": [
+            {
+                "kind": "family",
+                "name": "API-SOURCE his mother",
+                "reliability": "B",
+                "credibility": 2,
+            }
+        ],
     }
     body.update(changes)
     return body
@@ -57,8 +75,9 @@ def test_a_documenter_records_an_incident_through_the_api(
     assert incident.acts.get().victim.given_name == "Hamza"
 
 
-def test_the_list_filters_and_paginates(client: Any, incident: Incident, documenter: User,
-                                        places: SimpleNamespace, bearer: Bearer) -> None:
+def test_the_list_filters_and_paginates(
+    client: Any, incident: Incident, documenter: User, places: SimpleNamespace, bearer: Bearer
+) -> None:
     headers = bearer(documenter)
     _post(client, URL, _body(places), headers)
     everything = client.get(URL, headers=headers).json()
@@ -68,8 +87,7 @@ def test_the_list_filters_and_paginates(client: Any, incident: Incident, documen
     page = client.get(URL, {"limit": 1, "offset": 1}, headers=headers).json()
     assert [i["id"] for i in page["items"]] == [incident.pk]  # the older one comes second
     assert client.get(URL, {"district": places.north.pk}, headers=headers).json()["count"] == 1
-    assert client.get(URL, {"type": "kidnapping-for-ransom"},
-                      headers=headers).json()["count"] == 1
+    assert client.get(URL, {"type": "kidnapping-for-ransom"}, headers=headers).json()["count"] == 1
     assert client.get(URL, {"q": "abducted"}, headers=headers).json()["count"] == 1
     assert_error_shape(client.get(URL, {"type": "no-such-type"}, headers=headers), 422)
 
@@ -103,25 +121,42 @@ def test_acts_sources_and_alleged_perpetrators_are_added(
 ) -> None:
     headers = bearer(documenter)
     base = f"{URL}/{incident.pk}"
-    act = _post(client, f"{base}/acts", {"new_victim": {"given_name": "Rabia"},
-                                          "act_type": "threatened"}, headers)
+    act = _post(
+        client,
+        f"{base}/acts",
+        {"new_victim": {"given_name": "Rabia"}, "act_type": "threatened"},
+        headers,
+    )
     assert act.status_code == 201, act.content
     act_id = act.json()["id"]
-    source = _post(client, f"{base}/sources", {"kind": "news", "outlet": "Example Daily",
-                                               "url": "https://news.example.org/a"}, headers)
+    source = _post(
+        client,
+        f"{base}/sources",
+        {"kind": "news", "outlet": "Example Daily", "url": "https://news.example.org/a"},
+        headers,
+    )
     assert source.status_code == 201 and source.json()["grading"] is None
-    graded = _post(client, f"{base}/sources/{source.json()['id']}/grading",
-                   {"reliability": "C", "credibility": 3}, headers)
+    graded = _post(
+        client,
+        f"{base}/sources/{source.json()['id']}/grading",
+        {"reliability": "C", "credibility": 3},
+        headers,
+    )
     assert graded.json()["grading"] == "C3"
-    perp = _post(client, f"{base}/acts/{act_id}/involvements",
-                 {"described_group": "an armed group (unnamed)", "degree": "present"}, headers)
+    perp = _post(
+        client,
+        f"{base}/acts/{act_id}/involvements",
+        {"described_group": "an armed group (unnamed)", "degree": "present"},
+        headers,
+    )
     assert perp.status_code == 201, perp.content
     listed = client.get(f"{base}/acts/{act_id}/involvements", headers=headers).json()
     assert [p["described_group"] for p in listed] == ["an armed group (unnamed)"]
 
 
-def test_verification_through_the_api(client: Any, incident: Incident, documenter: User,
-                                      verifier: User, bearer: Bearer) -> None:
+def test_verification_through_the_api(
+    client: Any, incident: Incident, documenter: User, verifier: User, bearer: Bearer
+) -> None:
     base = f"{URL}/{incident.pk}"
     submitted = _post(client, f"{base}/submit", {}, bearer(documenter))
     assert submitted.json()["status"] == "under_review"
@@ -130,8 +165,7 @@ def test_verification_through_the_api(client: Any, incident: Incident, documente
     headers = bearer(verifier)
     stale = _post(client, f"{base}/verify", {"version": 1}, headers)
     assert_error_shape(stale, 409, "stale")
-    verified = _post(client, f"{base}/verify", {"version": submitted.json()["version"]},
-                     headers)
+    verified = _post(client, f"{base}/verify", {"version": submitted.json()["version"]}, headers)
     assert verified.status_code == 200, verified.content
     body = verified.json()
     assert body["status"] == "verified"
@@ -143,10 +177,10 @@ def test_verification_through_the_api(client: Any, incident: Incident, documente
 def test_verifying_without_a_graded_source_is_a_conflict(
     client: Any, documenter: User, verifier: User, places: SimpleNamespace, bearer: Bearer
 ) -> None:
-    created = _post(client, URL, _body(places, sources=[{"kind": "witness"}]),
-                    bearer(documenter)).json()
-    incident_submit(incident=Incident.objects.get(pk=created["id"]),
-                    submitted_by=documenter)
+    created = _post(
+        client, URL, _body(places, sources=[{"kind": "witness"}]), bearer(documenter)
+    ).json()
+    incident_submit(incident=Incident.objects.get(pk=created["id"]), submitted_by=documenter)
     response = _post(client, f"{URL}/{created['id']}/verify", {}, bearer(verifier))
     assert_error_shape(response, 409, "no_graded_source")
 
@@ -166,10 +200,18 @@ def test_an_alleged_perpetrator_is_absent_for_a_caseworker(
     assert "name" not in body["sources"][0] and "SOURCE-NAME" not in text
     assert body["sources"][0]["grading"] == "B2"
     act = incident.acts.get()
-    assert_error_shape(client.get(f"{URL}/{incident.pk}/acts/{act.pk}/involvements",
-                                  headers=headers), 404)
-    assert_error_shape(_post(client, f"{URL}/{incident.pk}/acts/{act.pk}/involvements",
-                             {"described_group": "x", "degree": "present"}, headers), 404)
+    assert_error_shape(
+        client.get(f"{URL}/{incident.pk}/acts/{act.pk}/involvements", headers=headers), 404
+    )
+    assert_error_shape(
+        _post(
+            client,
+            f"{URL}/{incident.pk}/acts/{act.pk}/involvements",
+            {"described_group": "x", "degree": "present"},
+            headers,
+        ),
+        404,
+    )
     assert Involvement.objects.count() == 1
 
 
@@ -178,8 +220,12 @@ def test_a_caseworker_may_not_record_or_change_incidents(
 ) -> None:
     headers = bearer(caseworker)
     assert_error_shape(_post(client, URL, _body(places), headers), 403)
-    patch = client.patch(f"{URL}/{incident.pk}", {"version": incident.version, "title": "x"},
-                         content_type="application/json", headers=headers)
+    patch = client.patch(
+        f"{URL}/{incident.pk}",
+        {"version": incident.version, "title": "x"},
+        content_type="application/json",
+        headers=headers,
+    )
     assert_error_shape(patch, 403)
     assert_error_shape(_post(client, f"{URL}/{incident.pk}/verify", {}, headers), 403)
     incident.refresh_from_db()
@@ -187,19 +233,25 @@ def test_a_caseworker_may_not_record_or_change_incidents(
 
 
 # --- outsiders ------------------------------------------------------------------------------
-def test_a_partner_user_gets_404_on_an_incident(client: Any, incident: Incident,
-                                                 partner_user: User, bearer: Bearer) -> None:
+def test_a_partner_user_gets_404_on_an_incident(
+    client: Any, incident: Incident, partner_user: User, bearer: Bearer
+) -> None:
     headers = bearer(partner_user)
     assert_error_shape(client.get(f"{URL}/{incident.pk}", headers=headers), 404)
     assert_error_shape(client.get(URL, headers=headers), 404)
     assert_error_shape(_post(client, f"{URL}/{incident.pk}/submit", {}, headers), 404)
 
 
-def test_another_organisations_documenter_gets_404(client: Any, incident: Incident,
-                                                    outsider: User, bearer: Bearer) -> None:
+def test_another_organisations_documenter_gets_404(
+    client: Any, incident: Incident, outsider: User, bearer: Bearer
+) -> None:
     headers = bearer(outsider)
     assert_error_shape(client.get(f"{URL}/{incident.pk}", headers=headers), 404)
-    patch = client.patch(f"{URL}/{incident.pk}", {"version": incident.version, "title": "x"},
-                         content_type="application/json", headers=headers)
+    patch = client.patch(
+        f"{URL}/{incident.pk}",
+        {"version": incident.version, "title": "x"},
+        content_type="application/json",
+        headers=headers,
+    )
     assert_error_shape(patch, 404)
     assert client.get(URL, headers=headers).json()["count"] == 0

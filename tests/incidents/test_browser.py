@@ -29,8 +29,7 @@ def incident_types(transactional_db: None) -> None:
     migration.seed(apps, None)
 
 
-def _record(page: Any, places: SimpleNamespace, *, title: str, victim: str, language: str
-            ) -> None:
+def _record(page: Any, places: SimpleNamespace, *, title: str, victim: str, language: str) -> None:
     page.click("header nav a[href='/incidents/']")
     page.click("a[href='/incidents/new/']")
     page.fill("input[name=title]", title)
@@ -73,8 +72,9 @@ def signed_in_documenter(make_user: Callable[..., User], browser_sign_in: Any) -
     return browser_sign_in(user, enrol_totp(user))
 
 
-def test_a_documenter_records_an_incident_in_english(signed_in_documenter: Any,
-                                                     places: SimpleNamespace) -> None:
+def test_a_documenter_records_an_incident_in_english(
+    signed_in_documenter: Any, places: SimpleNamespace
+) -> None:
     page = signed_in_documenter
     _record(page, places, title="Tailor shot at his shop", victim="Imran", language="en")
     incident = Incident.objects.get()
@@ -89,8 +89,9 @@ def test_a_documenter_records_an_incident_in_english(signed_in_documenter: Any,
     page.screenshot(path=ARTIFACTS / "incident-list-en.png", full_page=True)
 
 
-def test_a_documenter_records_an_incident_in_urdu(signed_in_documenter: Any,
-                                                  places: SimpleNamespace) -> None:
+def test_a_documenter_records_an_incident_in_urdu(
+    signed_in_documenter: Any, places: SimpleNamespace
+) -> None:
     page = signed_in_documenter
     page.click("header .language-switch button[value=ur]")
     page.wait_for_function("document.documentElement.lang === 'ur'")

@@ -29,8 +29,9 @@ def test_the_demo_loads_incidents_once(db: None) -> None:
     demo.load(context)
     incidents = Incident.objects.filter(organisation=context.relief)
     assert incidents.count() == 100
-    assert context.report == [f"100 incidents ({incidents.filter(status='verified').count()} "
-                              "verified)"]
+    assert context.report == [
+        f"100 incidents ({incidents.filter(status='verified').count()} verified)"
+    ]
     assert AuditEvent.objects.filter(action="demo.incidents.loaded").count() == 1
     demo.load(_context())
     assert incidents.count() == 100

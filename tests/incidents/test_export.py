@@ -44,11 +44,16 @@ def test_a_coordinator_exports_incidents_with_alleged_perpetrators(
 
 
 def test_the_export_leaves_out_perpetrators_without_perpetrator_view(
-    incident: Incident, coordinator: User, signed_in: Callable[[User], Any],
-    monkeypatch: pytest.MonkeyPatch
+    incident: Incident,
+    coordinator: User,
+    signed_in: Callable[[User], Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(CAPABILITIES, Role.COORDINATOR,
-                        CAPABILITIES[Role.COORDINATOR] - {Capability.PERPETRATOR_VIEW})
+    monkeypatch.setitem(
+        CAPABILITIES,
+        Role.COORDINATOR,
+        CAPABILITIES[Role.COORDINATOR] - {Capability.PERPETRATOR_VIEW},
+    )
     rows = _rows(signed_in(coordinator).get(URL))
     assert len(rows) == 1
     assert "alleged_perpetrators" not in rows[0]
@@ -60,8 +65,13 @@ def test_the_export_never_holds_the_narrative_or_a_sources_identity(
     incident: Incident, coordinator: User, signed_in: Callable[[User], Any]
 ) -> None:
     text = b"".join(signed_in(coordinator).get(URL).streaming_content).decode()
-    for secret in ("RESTRICTED-NARRATIVE", "RESTRICTED-CONSEQUENCES", "SOURCE-NAME",
-                   "SOURCE-NOTES", "Bilal"):
+    for secret in (
+        "RESTRICTED-NARRATIVE",
+        "RESTRICTED-CONSEQUENCES",
+        "SOURCE-NAME",
+        "SOURCE-NOTES",
+        "Bilal",
+    ):
         assert secret not in text
 
 
@@ -72,8 +82,11 @@ def test_the_export_follows_the_list_filters(
 
 
 def test_a_documenter_and_a_caseworker_cannot_export(
-    incident: Incident, documenter: User, caseworker: User, client: Any,
-    signed_in: Callable[[User], Any]
+    incident: Incident,
+    documenter: User,
+    caseworker: User,
+    client: Any,
+    signed_in: Callable[[User], Any],
 ) -> None:
     assert signed_in(documenter).get(URL).status_code == 404
     client.logout()
@@ -84,6 +97,6 @@ def test_a_documenter_and_a_caseworker_cannot_export(
 def test_a_formula_in_a_title_is_exported_as_text(
     incident: Incident, coordinator: User, signed_in: Callable[[User], Any]
 ) -> None:
-    Incident.objects.filter(pk=incident.pk).update(title="=HYPERLINK(\"http://x\")")
+    Incident.objects.filter(pk=incident.pk).update(title='=HYPERLINK("http://x")')
     rows = _rows(signed_in(coordinator).get(URL))
     assert rows[0]["title"].startswith("'=")

@@ -22,29 +22,57 @@ URL = "/incidents/new/"
 
 def _data(places: SimpleNamespace, **changes: Any) -> dict[str, Any]:
     data = {
-        "title": "Tailor shot at his shop", "start_date": "2012-05-06", "start_precision": "day",
-        "end_date": "", "end_precision": "day", "place": places.orchard.pk,
-        "location_precision": "neighbourhood", "latitude": "24.91234", "longitude": "67.03456",
-        "types": [incident_type("targeted-killing").pk], "public_summary": "A tailor was shot.",
-        "description": "He had refused to pay.", "confidentiality": "internal", "version": "",
-        "acts-TOTAL_FORMS": "1", "acts-INITIAL_FORMS": "0",
-        "acts-0-victim_id": "", "acts-0-given_name": "Imran", "acts-0-family_name": "Aslam",
-        "acts-0-full_name_ur": "عمران اسلم", "acts-0-sex": "male", "acts-0-age": "37",
-        "acts-0-act_type": "injured", "acts-0-date": "", "acts-0-method": "shot",
+        "title": "Tailor shot at his shop",
+        "start_date": "2012-05-06",
+        "start_precision": "day",
+        "end_date": "",
+        "end_precision": "day",
+        "place": places.orchard.pk,
+        "location_precision": "neighbourhood",
+        "latitude": "24.91234",
+        "longitude": "67.03456",
+        "types": [incident_type("targeted-killing").pk],
+        "public_summary": "A tailor was shot.",
+        "description": "He had refused to pay.",
+        "confidentiality": "internal",
+        "version": "",
+        "acts-TOTAL_FORMS": "1",
+        "acts-INITIAL_FORMS": "0",
+        "acts-0-victim_id": "",
+        "acts-0-given_name": "Imran",
+        "acts-0-family_name": "Aslam",
+        "acts-0-full_name_ur": "عمران اسلم",
+        "acts-0-sex": "male",
+        "acts-0-age": "37",
+        "acts-0-act_type": "injured",
+        "acts-0-date": "",
+        "acts-0-method": "shot",
         "acts-0-consequences": "Cannot work for months.",
-        "sources-TOTAL_FORMS": "1", "sources-INITIAL_FORMS": "0",
-        "sources-0-kind": "police_fir", "sources-0-name": "", "sources-0-reliability": "B",
-        "sources-0-credibility": "2", "sources-0-fir_number": "112/2012",
-        "sources-0-police_station": "Orchard police station", "sources-0-outlet": "",
-        "sources-0-url": "", "sources-0-received_on": "", "sources-0-notes": "",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-0-kind": "police_fir",
+        "sources-0-name": "",
+        "sources-0-reliability": "B",
+        "sources-0-credibility": "2",
+        "sources-0-fir_number": "112/2012",
+        "sources-0-police_station": "Orchard police station",
+        "sources-0-outlet": "",
+        "sources-0-url": "",
+        "sources-0-received_on": "",
+        "sources-0-notes": "",
     }
     data.update(changes)
     return data
 
 
 def _counts() -> tuple[int, int, int, int, int]:
-    return (Incident.objects.count(), Person.objects.count(), Act.objects.count(),
-            Source.objects.count(), AuditEvent.objects.count())
+    return (
+        Incident.objects.count(),
+        Person.objects.count(),
+        Act.objects.count(),
+        Source.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_a_documenter_records_an_incident_with_a_new_victim_and_a_source(
@@ -59,26 +87,42 @@ def test_a_documenter_records_an_incident_with_a_new_victim_and_a_source(
     assert incident.description == "He had refused to pay."
     act = incident.acts.get()
     assert (act.act_type, act.victim.given_name, act.victim.full_name_ur) == (
-        "injured", "Imran", "عمران اسلم")
+        "injured",
+        "Imran",
+        "عمران اسلم",
+    )
     assert act.victim.organisation == documenter.organisation
     source = incident.sources.get()
     assert (source.kind, source.grading, source.fir_number) == ("police_fir", "B2", "112/2012")
     # the restricted text is stored encrypted, not as typed
     from django.db import connection
+
     with connection.cursor() as cursor:
-        cursor.execute("SELECT description FROM incidents_incident WHERE id = %s",
-                       [incident.pk])
+        cursor.execute("SELECT description FROM incidents_incident WHERE id = %s", [incident.pk])
         assert "refused" not in cursor.fetchone()[0]
 
 
 def test_an_existing_person_can_be_the_victim(
     documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
 ) -> None:
-    person = person_create(organisation=documenter.organisation, created_by=documenter,
-                           given_name="Sana", family_name="Iqbal")
-    response = signed_in(documenter).post(URL, _data(
-        places, **{"acts-0-victim_id": str(person.pk), "acts-0-given_name": "",
-                   "acts-0-family_name": "", "acts-0-full_name_ur": ""}))
+    person = person_create(
+        organisation=documenter.organisation,
+        created_by=documenter,
+        given_name="Sana",
+        family_name="Iqbal",
+    )
+    response = signed_in(documenter).post(
+        URL,
+        _data(
+            places,
+            **{
+                "acts-0-victim_id": str(person.pk),
+                "acts-0-given_name": "",
+                "acts-0-family_name": "",
+                "acts-0-full_name_ur": "",
+            },
+        ),
+    )
     assert response.status_code == 302
     assert Incident.objects.get().acts.get().victim == person
     assert Person.objects.count() == 1
@@ -88,9 +132,17 @@ def test_bad_input_gives_field_errors_and_writes_nothing(
     documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
 ) -> None:
     before = _counts()
-    response = signed_in(documenter).post(URL, _data(
-        places, title="", start_date="2099-01-01", types=[], latitude="91",
-        **{"acts-0-act_type": "", "sources-0-credibility": ""}))
+    response = signed_in(documenter).post(
+        URL,
+        _data(
+            places,
+            title="",
+            start_date="2099-01-01",
+            types=[],
+            latitude="91",
+            **{"acts-0-act_type": "", "sources-0-credibility": ""},
+        ),
+    )
     assert response.status_code == 200
     form, acts, sources = (response.context[k] for k in ("form", "acts", "sources"))
     assert "title" in form.errors and "types" in form.errors and "latitude" in form.errors
@@ -100,16 +152,25 @@ def test_bad_input_gives_field_errors_and_writes_nothing(
 
 
 def test_a_future_date_and_a_victim_of_another_organisation_are_refused(
-    documenter: User, outsider: User, places: SimpleNamespace,
-    signed_in: Callable[[User], Any]
+    documenter: User, outsider: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
 ) -> None:
-    stranger = person_create(organisation=outsider.organisation, created_by=outsider,
-                             given_name="Nadia")
+    stranger = person_create(
+        organisation=outsider.organisation, created_by=outsider, given_name="Nadia"
+    )
     before = _counts()
-    response = signed_in(documenter).post(URL, _data(
-        places, start_date="2099-01-01", **{"acts-0-victim_id": str(stranger.pk),
-                                            "acts-0-given_name": "", "acts-0-family_name": "",
-                                            "acts-0-full_name_ur": ""}))
+    response = signed_in(documenter).post(
+        URL,
+        _data(
+            places,
+            start_date="2099-01-01",
+            **{
+                "acts-0-victim_id": str(stranger.pk),
+                "acts-0-given_name": "",
+                "acts-0-family_name": "",
+                "acts-0-full_name_ur": "",
+            },
+        ),
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "This date is in the future." in html
@@ -120,8 +181,15 @@ def test_a_future_date_and_a_victim_of_another_organisation_are_refused(
 def test_an_empty_extra_row_is_ignored(
     documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
 ) -> None:
-    data = _data(places, **{"sources-TOTAL_FORMS": "2", "sources-1-kind": "",
-                            "sources-1-reliability": "", "sources-1-credibility": ""})
+    data = _data(
+        places,
+        **{
+            "sources-TOTAL_FORMS": "2",
+            "sources-1-kind": "",
+            "sources-1-reliability": "",
+            "sources-1-credibility": "",
+        },
+    )
     assert signed_in(documenter).post(URL, data).status_code == 302
     assert Source.objects.count() == 1
 
@@ -141,8 +209,7 @@ def test_adding_a_row_without_script_keeps_what_was_typed(
 def test_the_row_endpoint_returns_the_next_row_and_its_count(
     documenter: User, signed_in: Callable[[User], Any]
 ) -> None:
-    response = signed_in(documenter).get("/incidents/rows/sources/",
-                                         {"sources-TOTAL_FORMS": "3"})
+    response = signed_in(documenter).get("/incidents/rows/sources/", {"sources-TOTAL_FORMS": "3"})
     html = response.content.decode()
     assert 'name="sources-3-kind"' in html
     assert 'id="id_sources-TOTAL_FORMS"' in html and 'value="4"' in html
@@ -150,8 +217,7 @@ def test_the_row_endpoint_returns_the_next_row_and_its_count(
 
 
 def test_editing_adds_a_victim_and_changes_the_title(
-    incident: Incident, documenter: User, places: SimpleNamespace,
-    signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
 ) -> None:
     client = signed_in(documenter)
     url = f"/incidents/{incident.pk}/edit/"
@@ -160,14 +226,24 @@ def test_editing_adds_a_victim_and_changes_the_title(
     assert "RESTRICTED-NARRATIVE" in page.content.decode()  # the description, to edit
     form = page.context["form"]
     data = {name: form.initial.get(name, "") for name in form.fields}
-    data.update({"title": "New title", "place": incident.place_id,
-                 "types": [t.pk for t in incident.types.all()],
-                 "start_date": incident.start_date.isoformat(), "latitude": "", "longitude": "",
-                 "end_date": "",
-                 "acts-TOTAL_FORMS": "1", "acts-INITIAL_FORMS": "0",
-                 "acts-0-given_name": "Farah", "acts-0-sex": "female",
-                 "acts-0-act_type": "threatened",
-                 "sources-TOTAL_FORMS": "0", "sources-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "title": "New title",
+            "place": incident.place_id,
+            "types": [t.pk for t in incident.types.all()],
+            "start_date": incident.start_date.isoformat(),
+            "latitude": "",
+            "longitude": "",
+            "end_date": "",
+            "acts-TOTAL_FORMS": "1",
+            "acts-INITIAL_FORMS": "0",
+            "acts-0-given_name": "Farah",
+            "acts-0-sex": "female",
+            "acts-0-act_type": "threatened",
+            "sources-TOTAL_FORMS": "0",
+            "sources-INITIAL_FORMS": "0",
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["form"].errors
     incident.refresh_from_db()

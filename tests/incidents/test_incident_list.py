@@ -22,16 +22,29 @@ pytestmark = pytest.mark.django_db
 def three(documenter: User, places: SimpleNamespace) -> SimpleNamespace:
     """A killing in the north (2009), extortion in the south (2011, under review) and arson in
     the south spanning 2012 into 2013."""
-    killing = record_incident(by=documenter, place=places.orchard, title="Driver shot dead",
-                              start_date=dt.date(2009, 2, 10))
-    extortion = record_incident(by=documenter, place=places.harbour,
-                                title="Demand for money at a bakery",
-                                start_date=dt.date(2011, 8, 1), types=["extortion-demand"],
-                                public_summary="A baker was told to pay every month.")
+    killing = record_incident(
+        by=documenter,
+        place=places.orchard,
+        title="Driver shot dead",
+        start_date=dt.date(2009, 2, 10),
+    )
+    extortion = record_incident(
+        by=documenter,
+        place=places.harbour,
+        title="Demand for money at a bakery",
+        start_date=dt.date(2011, 8, 1),
+        types=["extortion-demand"],
+        public_summary="A baker was told to pay every month.",
+    )
     incident_submit(incident=extortion, submitted_by=documenter)
-    arson = record_incident(by=documenter, place=places.seatown, title="Warehouse burnt",
-                            start_date=dt.date(2012, 12, 30), end_date=dt.date(2013, 1, 2),
-                            types=["arson"])
+    arson = record_incident(
+        by=documenter,
+        place=places.seatown,
+        title="Warehouse burnt",
+        start_date=dt.date(2012, 12, 30),
+        end_date=dt.date(2013, 1, 2),
+        types=["arson"],
+    )
     return SimpleNamespace(killing=killing, extortion=extortion, arson=arson)
 
 
@@ -44,59 +57,83 @@ def _titles(client: Any, **params: Any) -> list[str]:
 def test_the_list_shows_the_organisations_incidents_newest_first(
     three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Any]
 ) -> None:
-    assert _titles(signed_in(documenter)) == ["Warehouse burnt", "Demand for money at a bakery",
-                                              "Driver shot dead"]
+    assert _titles(signed_in(documenter)) == [
+        "Warehouse burnt",
+        "Demand for money at a bakery",
+        "Driver shot dead",
+    ]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"q": "bakery"}, ["Demand for money at a bakery"]),
-    ({"q": "every month"}, ["Demand for money at a bakery"]),  # the public summary
-    ({"q": "refused a demand"}, []),  # the restricted description is not searched
-    ({"date_from": "2011-01-01", "date_to": "2011-12-31"}, ["Demand for money at a bakery"]),
-    ({"date_from": "2013-01-01"}, ["Warehouse burnt"]),  # it lasted into 2013
-    ({"status": "under_review"}, ["Demand for money at a bakery"]),
-])
-def test_filters_and_search(three: SimpleNamespace, documenter: User,
-                            signed_in: Callable[[User], Any], params: dict[str, str],
-                            expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "bakery"}, ["Demand for money at a bakery"]),
+        ({"q": "every month"}, ["Demand for money at a bakery"]),  # the public summary
+        ({"q": "refused a demand"}, []),  # the restricted description is not searched
+        ({"date_from": "2011-01-01", "date_to": "2011-12-31"}, ["Demand for money at a bakery"]),
+        ({"date_from": "2013-01-01"}, ["Warehouse burnt"]),  # it lasted into 2013
+        ({"status": "under_review"}, ["Demand for money at a bakery"]),
+    ],
+)
+def test_filters_and_search(
+    three: SimpleNamespace,
+    documenter: User,
+    signed_in: Callable[[User], Any],
+    params: dict[str, str],
+    expected: list[str],
+) -> None:
     assert _titles(signed_in(documenter), **params) == expected
 
 
-def test_filtering_by_type_district_and_town(three: SimpleNamespace, places: SimpleNamespace,
-                                             documenter: User,
-                                             signed_in: Callable[[User], Any]) -> None:
+def test_filtering_by_type_district_and_town(
+    three: SimpleNamespace,
+    places: SimpleNamespace,
+    documenter: User,
+    signed_in: Callable[[User], Any],
+) -> None:
     client = signed_in(documenter)
     assert _titles(client, type=incident_type("arson").pk) == ["Warehouse burnt"]
-    assert _titles(client, district=places.south.pk) == ["Warehouse burnt",
-                                                         "Demand for money at a bakery"]
+    assert _titles(client, district=places.south.pk) == [
+        "Warehouse burnt",
+        "Demand for money at a bakery",
+    ]
     assert _titles(client, town=places.hilltown.pk) == ["Driver shot dead"]
-    assert _titles(client, district=places.south.pk, type=incident_type(
-        "extortion-demand").pk) == ["Demand for money at a bakery"]
+    assert _titles(client, district=places.south.pk, type=incident_type("extortion-demand").pk) == [
+        "Demand for money at a bakery"
+    ]
 
 
 def test_a_reversed_date_range_is_an_error_not_an_empty_list(
     three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Any]
 ) -> None:
-    response = signed_in(documenter).get("/incidents/", {"date_from": "2013-01-01",
-                                                         "date_to": "2010-01-01"})
+    response = signed_in(documenter).get(
+        "/incidents/", {"date_from": "2013-01-01", "date_to": "2010-01-01"}
+    )
     assert "The start date is after the end date." in response.content.decode()
 
 
-def test_htmx_filtering_returns_only_the_rows(three: SimpleNamespace, documenter: User,
-                                              signed_in: Callable[[User], Any]) -> None:
-    response = signed_in(documenter).get("/incidents/", {"q": "warehouse"},
-                                         headers={"HX-Request": "true"})
+def test_htmx_filtering_returns_only_the_rows(
+    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Any]
+) -> None:
+    response = signed_in(documenter).get(
+        "/incidents/", {"q": "warehouse"}, headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
     assert "<html" not in html and "Warehouse burnt" in html and "Driver" not in html
 
 
-def test_the_list_is_paginated(documenter: User, places: SimpleNamespace,
-                               signed_in: Callable[[User], Any]) -> None:
+def test_the_list_is_paginated(
+    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+) -> None:
     for n in range(27):
-        services.incident_create(organisation=documenter.organisation, created_by=documenter,
-                                 title=f"Threat {n}", start_date=dt.date(2010, 1, 1),
-                                 place=places.orchard,
-                                 types=[incident_type("threat-or-intimidation")])
+        services.incident_create(
+            organisation=documenter.organisation,
+            created_by=documenter,
+            title=f"Threat {n}",
+            start_date=dt.date(2010, 1, 1),
+            place=places.orchard,
+            types=[incident_type("threat-or-intimidation")],
+        )
     client = signed_in(documenter)
     first = client.get("/incidents/")
     assert len(first.context["page"]) == 25
@@ -105,8 +142,11 @@ def test_the_list_is_paginated(documenter: User, places: SimpleNamespace,
 
 
 def test_a_caseworker_sees_the_list_but_an_outsider_sees_none_of_it(
-    three: SimpleNamespace, caseworker: User, outsider: User, client: Any,
-    signed_in: Callable[[User], Any]
+    three: SimpleNamespace,
+    caseworker: User,
+    outsider: User,
+    client: Any,
+    signed_in: Callable[[User], Any],
 ) -> None:
     assert len(_titles(signed_in(caseworker))) == 3
     client.logout()

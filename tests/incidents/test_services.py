@@ -22,9 +22,12 @@ pytestmark = pytest.mark.django_db
 
 def _create(documenter: User, places: SimpleNamespace, **changes: object) -> Incident:
     data: dict[str, object] = {
-        "organisation": documenter.organisation, "created_by": documenter,
-        "title": "Trader's shop set on fire", "start_date": dt.date(2010, 7, 1),
-        "place": places.harbour, "types": [incident_type("arson")],
+        "organisation": documenter.organisation,
+        "created_by": documenter,
+        "title": "Trader's shop set on fire",
+        "start_date": dt.date(2010, 7, 1),
+        "place": places.harbour,
+        "types": [incident_type("arson")],
     }
     data.update(changes)
     return services.incident_create(**data)  # type: ignore[arg-type]
@@ -34,46 +37,69 @@ def test_a_bad_second_victim_rolls_back_the_incident_and_the_first_victim(
     documenter: User, places: SimpleNamespace
 ) -> None:
     with pytest.raises(ValidationError) as invalid:
-        _create(documenter, places, acts=[
-            {"new_victim": {"given_name": "Asif"}, "act_type": "property_destroyed"},
-            {"new_victim": {"given_name": "Zahid", "cnic": "12"}, "act_type": "displaced"},
-        ])
+        _create(
+            documenter,
+            places,
+            acts=[
+                {"new_victim": {"given_name": "Asif"}, "act_type": "property_destroyed"},
+                {"new_victim": {"given_name": "Zahid", "cnic": "12"}, "act_type": "displaced"},
+            ],
+        )
     assert "acts.1.cnic" in invalid.value.message_dict
     assert not Incident.objects.exists()
     assert not Person.objects.exists()
     assert not AuditEvent.objects.exists()
 
 
-def test_every_problem_is_reported_at_once_by_field(documenter: User,
-                                                   places: SimpleNamespace) -> None:
+def test_every_problem_is_reported_at_once_by_field(
+    documenter: User, places: SimpleNamespace
+) -> None:
     with pytest.raises(ValidationError) as invalid:
-        _create(documenter, places, title=" ", end_date=dt.date(2010, 6, 1), types=[],
-                latitude="24.9", acts=[{"act_type": "vanished"}],
-                sources=[{"kind": "news", "url": "javascript:alert(1)", "reliability": "B"}])
+        _create(
+            documenter,
+            places,
+            title=" ",
+            end_date=dt.date(2010, 6, 1),
+            types=[],
+            latitude="24.9",
+            acts=[{"act_type": "vanished"}],
+            sources=[{"kind": "news", "url": "javascript:alert(1)", "reliability": "B"}],
+        )
     assert set(invalid.value.message_dict) >= {
-        "title", "end_date", "types", "longitude", "acts.0.act_type", "acts.0.victim",
-        "sources.0.url", "sources.0.credibility"}
+        "title",
+        "end_date",
+        "types",
+        "longitude",
+        "acts.0.act_type",
+        "acts.0.victim",
+        "sources.0.url",
+        "sources.0.credibility",
+    }
 
 
 def test_a_month_precision_date_is_stored_as_the_first_of_the_month(
     documenter: User, places: SimpleNamespace
 ) -> None:
-    incident = _create(documenter, places, start_date=dt.date(2010, 7, 19),
-                       start_precision="month")
+    incident = _create(documenter, places, start_date=dt.date(2010, 7, 19), start_precision="month")
     assert incident.start_date == dt.date(2010, 7, 1)
     assert incident.when == "July 2010"
 
 
-def test_recording_an_incident_audits_each_part(documenter: User,
-                                               places: SimpleNamespace) -> None:
+def test_recording_an_incident_audits_each_part(documenter: User, places: SimpleNamespace) -> None:
     record_incident(by=documenter, place=places.orchard)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"incident.created", "incident.act.added", "incident.source.added",
-            "incident.involvement.added", "person.created"} <= actions
+    assert {
+        "incident.created",
+        "incident.act.added",
+        "incident.source.added",
+        "incident.involvement.added",
+        "person.created",
+    } <= actions
 
 
-def test_an_involvement_needs_a_person_or_a_description(incident: Incident,
-                                                       documenter: User) -> None:
+def test_an_involvement_needs_a_person_or_a_description(
+    incident: Incident, documenter: User
+) -> None:
     act = incident.acts.get()
     with pytest.raises(ValidationError) as invalid:
         services.involvement_add(act=act, added_by=documenter, degree="ordered")
@@ -81,24 +107,34 @@ def test_an_involvement_needs_a_person_or_a_description(incident: Incident,
     assert Involvement.objects.count() == 1
 
 
-def test_a_source_is_graded_on_both_scales_or_not_at_all(incident: Incident,
-                                                         documenter: User) -> None:
+def test_a_source_is_graded_on_both_scales_or_not_at_all(
+    incident: Incident, documenter: User
+) -> None:
     with pytest.raises(ValidationError) as invalid:
-        services.source_add(incident=incident, added_by=documenter, kind="witness",
-                            reliability="A")
+        services.source_add(incident=incident, added_by=documenter, kind="witness", reliability="A")
     assert "credibility" in invalid.value.message_dict
     with pytest.raises(ValidationError):
-        services.source_grade(source=incident.sources.get(), graded_by=documenter,
-                              reliability="G", credibility=9)
+        services.source_grade(
+            source=incident.sources.get(), graded_by=documenter, reliability="G", credibility=9
+        )
     assert incident.sources.get().grading == "B2"
 
 
-@pytest.mark.parametrize(("gradings", "expected"), [
-    ([], "none"), ([("", None)], "none"), ([("E", 5)], "low"), ([("C", 3)], "medium"),
-    ([("B", 2)], "high"), ([("C", 3), ("C", 2)], "high"), ([("D", 2), ("C", 4)], "low"),
-])
-def test_overall_confidence_from_the_gradings(gradings: list[tuple[str, int | None]],
-                                              expected: str) -> None:
+@pytest.mark.parametrize(
+    ("gradings", "expected"),
+    [
+        ([], "none"),
+        ([("", None)], "none"),
+        ([("E", 5)], "low"),
+        ([("C", 3)], "medium"),
+        ([("B", 2)], "high"),
+        ([("C", 3), ("C", 2)], "high"),
+        ([("D", 2), ("C", 4)], "low"),
+    ],
+)
+def test_overall_confidence_from_the_gradings(
+    gradings: list[tuple[str, int | None]], expected: str
+) -> None:
     sources = [S(reliability=r, credibility=c) for r, c in gradings]
     assert overall_confidence(sources) == expected
 
@@ -107,14 +143,17 @@ def test_relating_incidents_once_and_not_to_themselves(
     incident: Incident, documenter: User, places: SimpleNamespace
 ) -> None:
     other = record_incident(by=documenter, place=places.orchard, title="Follow-up threat")
-    services.incident_relate(incident=other, other=incident, kind="follow_up",
-                             related_by=documenter)
+    services.incident_relate(
+        incident=other, other=incident, kind="follow_up", related_by=documenter
+    )
     with pytest.raises(ValidationError):
-        services.incident_relate(incident=incident, other=other, kind="related",
-                                 related_by=documenter)
+        services.incident_relate(
+            incident=incident, other=other, kind="related", related_by=documenter
+        )
     with pytest.raises(ValidationError):
-        services.incident_relate(incident=incident, other=incident, kind="related",
-                                 related_by=documenter)
+        services.incident_relate(
+            incident=incident, other=incident, kind="related", related_by=documenter
+        )
     assert IncidentRelation.objects.count() == 1
 
 
@@ -123,5 +162,6 @@ def test_an_incident_of_another_organisation_cannot_be_related(
 ) -> None:
     theirs = record_incident(by=outsider, place=places.orchard)
     with pytest.raises(ValidationError):
-        services.incident_relate(incident=incident, other=theirs, kind="related",
-                                 related_by=documenter)
+        services.incident_relate(
+            incident=incident, other=theirs, kind="related", related_by=documenter
+        )

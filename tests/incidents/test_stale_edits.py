@@ -22,12 +22,20 @@ def test_the_second_of_two_service_edits_from_one_version_is_refused(
 ) -> None:
     colleague = make_user(Role.DOCUMENTER)
     read = incident.version
-    services.incident_update(incident=incident, updated_by=documenter, expected_version=read,
-                             title="First editor's title")
+    services.incident_update(
+        incident=incident,
+        updated_by=documenter,
+        expected_version=read,
+        title="First editor's title",
+    )
     stale_copy = Incident.objects.get(pk=incident.pk)
     with pytest.raises(services.StaleEdit):
-        services.incident_update(incident=stale_copy, updated_by=colleague,
-                                 expected_version=read, title="Second editor's title")
+        services.incident_update(
+            incident=stale_copy,
+            updated_by=colleague,
+            expected_version=read,
+            title="Second editor's title",
+        )
     incident.refresh_from_db()
     assert incident.title == "First editor's title"
     assert incident.version == read + 1
@@ -37,15 +45,24 @@ def test_the_second_of_two_service_edits_from_one_version_is_refused(
 
 def _form_data(incident: Incident, **changes: Any) -> dict[str, Any]:
     data = {
-        "title": incident.title, "start_date": incident.start_date.isoformat(),
-        "start_precision": incident.start_precision, "end_date": "",
-        "end_precision": "day", "place": incident.place_id,
-        "location_precision": incident.location_precision, "latitude": "", "longitude": "",
+        "title": incident.title,
+        "start_date": incident.start_date.isoformat(),
+        "start_precision": incident.start_precision,
+        "end_date": "",
+        "end_precision": "day",
+        "place": incident.place_id,
+        "location_precision": incident.location_precision,
+        "latitude": "",
+        "longitude": "",
         "types": [t.pk for t in incident.types.all()],
-        "public_summary": incident.public_summary, "description": incident.description,
-        "confidentiality": incident.confidentiality, "version": incident.version,
-        "acts-TOTAL_FORMS": "0", "acts-INITIAL_FORMS": "0",
-        "sources-TOTAL_FORMS": "0", "sources-INITIAL_FORMS": "0",
+        "public_summary": incident.public_summary,
+        "description": incident.description,
+        "confidentiality": incident.confidentiality,
+        "version": incident.version,
+        "acts-TOTAL_FORMS": "0",
+        "acts-INITIAL_FORMS": "0",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -72,18 +89,29 @@ def test_the_second_of_two_page_edits_is_refused_with_a_clear_message(
 
 
 def test_a_stale_patch_gets_409_and_changes_nothing(
-    client: Any, incident: Incident, documenter: User, make_user: Callable[..., User],
-    bearer: Callable[[User], dict[str, str]]
+    client: Any,
+    incident: Incident,
+    documenter: User,
+    make_user: Callable[..., User],
+    bearer: Callable[[User], dict[str, str]],
 ) -> None:
     colleague = make_user(Role.DOCUMENTER)
     url = f"/api/v1/incidents/{incident.pk}"
     read = incident.version
-    first = client.patch(url, {"version": read, "title": "Title from the first client"},
-                         content_type="application/json", headers=bearer(documenter))
+    first = client.patch(
+        url,
+        {"version": read, "title": "Title from the first client"},
+        content_type="application/json",
+        headers=bearer(documenter),
+    )
     assert first.status_code == 200
     assert first.json()["version"] == read + 1
-    second = client.patch(url, {"version": read, "title": "Title from the second client"},
-                          content_type="application/json", headers=bearer(colleague))
+    second = client.patch(
+        url,
+        {"version": read, "title": "Title from the second client"},
+        content_type="application/json",
+        headers=bearer(colleague),
+    )
     assert second.status_code == 409
     assert second.json()["error"]["code"] == "stale"
     incident.refresh_from_db()
@@ -93,9 +121,12 @@ def test_a_stale_patch_gets_409_and_changes_nothing(
 def test_a_patch_with_the_current_version_succeeds(
     client: Any, incident: Incident, documenter: User, bearer: Callable[[User], dict[str, str]]
 ) -> None:
-    response = client.patch(f"/api/v1/incidents/{incident.pk}",
-                            {"version": incident.version, "public_summary": "Updated."},
-                            content_type="application/json", headers=bearer(documenter))
+    response = client.patch(
+        f"/api/v1/incidents/{incident.pk}",
+        {"version": incident.version, "public_summary": "Updated."},
+        content_type="application/json",
+        headers=bearer(documenter),
+    )
     assert response.status_code == 200, response.content
     incident.refresh_from_db()
     assert incident.public_summary == "Updated."

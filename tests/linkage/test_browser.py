@@ -20,13 +20,19 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_person_form_warns_of_a_duplicate_across_scripts_before_saving(
-        browser_page: Any, browser_sign_in: Callable[..., Any],
-        make_user: Callable[..., User]) -> None:
+    browser_page: Any, browser_sign_in: Callable[..., Any], make_user: Callable[..., User]
+) -> None:
     documenter = make_user(Role.DOCUMENTER, totp=False)
-    recorded = person_create(organisation=documenter.organisation, created_by=documenter,
-                             given_name="Mohd. Ali", family_name="Khan",
-                             father_name="Muhammad Aslam Khan", sex="male", age=40,
-                             cnic="42101-1234567-1")
+    recorded = person_create(
+        organisation=documenter.organisation,
+        created_by=documenter,
+        given_name="Mohd. Ali",
+        family_name="Khan",
+        father_name="Muhammad Aslam Khan",
+        sex="male",
+        age=40,
+        cnic="42101-1234567-1",
+    )
     page = browser_sign_in(documenter, enrol_totp(documenter))
     page.goto("/people/new/")
     page.fill("input[name=full_name_ur]", "محمد علی خان")

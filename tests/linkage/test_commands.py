@@ -1,4 +1,3 @@
-
 """`madad import persons FILE.csv` and `madad dedup persons --out pairs.csv`."""
 
 from __future__ import annotations
@@ -18,8 +17,10 @@ from madad.places.models import Place
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("record_id,given_name,family_name,full_name_ur,father_name,sex,date_of_birth,age,"
-          "cnic,phone,address,town,district\n")
+HEADER = (
+    "record_id,given_name,family_name,full_name_ur,father_name,sex,date_of_birth,age,"
+    "cnic,phone,address,town,district\n"
+)
 
 
 def _file(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
@@ -41,13 +42,17 @@ def karachi(db: None) -> None:
 
 
 def test_import_creates_persons_that_remember_their_record_id_and_place(
-    tmp_path: Path, relief_org: Organisation, karachi: None,
+    tmp_path: Path,
+    relief_org: Organisation,
+    karachi: None,
 ) -> None:
-    path = _file(tmp_path,
-                 "fir-1,Mohd. Ali,Khan,,Muhammad Aslam,male,,40,42101-1234567-1,0300-1234567,,"
-                 "Lyari Town,Karachi South",
-                 "fam-9,,,محمد علی خان,محمد اسلم,,1985-05-01,,,,,لیاری ٹاؤن,کراچی جنوبی",
-                 "news-3,Zainab,,,,female,,,,,Block 4,Nowhere Town,")
+    path = _file(
+        tmp_path,
+        "fir-1,Mohd. Ali,Khan,,Muhammad Aslam,male,,40,42101-1234567-1,0300-1234567,,"
+        "Lyari Town,Karachi South",
+        "fam-9,,,محمد علی خان,محمد اسلم,,1985-05-01,,,,,لیاری ٹاؤن,کراچی جنوبی",
+        "news-3,Zainab,,,,female,,,,,Block 4,Nowhere Town,",
+    )
     out, _err = _import(path)
     assert "Imported 3 persons" in out
     ali = PersonRecordId.objects.get(record_id="fir-1")
@@ -60,15 +65,18 @@ def test_import_creates_persons_that_remember_their_record_id_and_place(
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_written(
-    tmp_path: Path, relief_org: Organisation,
+    tmp_path: Path,
+    relief_org: Organisation,
 ) -> None:
-    path = _file(tmp_path,
-                 "ok-1,Imran,Baig,,,male,,,,,,,",
-                 ",Nobody,,,,,,,,,,,",
-                 "bad-3,Saima,,,,female,,,4210-12,,,,",
-                 "bad-4,Kashif,,,,robot,,,,,,,",
-                 "ok-1,Again,,,,,,,,,,,",
-                 "bad-6,Asma,,,,female,2999-01-01,,,,,,")
+    path = _file(
+        tmp_path,
+        "ok-1,Imran,Baig,,,male,,,,,,,",
+        ",Nobody,,,,,,,,,,,",
+        "bad-3,Saima,,,,female,,,4210-12,,,,",
+        "bad-4,Kashif,,,,robot,,,,,,,",
+        "ok-1,Again,,,,,,,,,,,",
+        "bad-6,Asma,,,,female,2999-01-01,,,,,,",
+    )
     with pytest.raises(CommandError, match="nothing was imported"):
         _import(path)
     assert not Person.objects.exists() and not PersonRecordId.objects.exists()
@@ -76,8 +84,13 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(
     with pytest.raises(CommandError):
         call_command("import", "persons", str(path), stdout=io.StringIO(), stderr=err)
     report = err.getvalue()
-    for expected in ("line 3: record_id: required", "line 4: cnic:", "line 5: sex:",
-                     "line 6: record_id: repeats line 2", "line 7: date_of_birth:"):
+    for expected in (
+        "line 3: record_id: required",
+        "line 4: cnic:",
+        "line 5: sex:",
+        "line 6: record_id: repeats line 2",
+        "line 7: date_of_birth:",
+    ):
         assert expected in report
     assert "4210-12" not in report and "Saima" not in report  # reasons, never values
 
@@ -90,7 +103,8 @@ def test_a_record_id_imported_before_is_refused(tmp_path: Path, relief_org: Orga
 
 
 def test_a_file_without_record_id_or_that_is_not_there_is_refused(
-    tmp_path: Path, relief_org: Organisation,
+    tmp_path: Path,
+    relief_org: Organisation,
 ) -> None:
     with pytest.raises(CommandError):
         _import(_file(tmp_path, "Imran,Baig", header="given_name,family_name\n"))
@@ -100,7 +114,9 @@ def test_a_file_without_record_id_or_that_is_not_there_is_refused(
 
 
 def test_with_several_relief_organisations_the_command_asks_which(
-    tmp_path: Path, relief_org: Organisation, other_relief_org: Organisation,
+    tmp_path: Path,
+    relief_org: Organisation,
+    other_relief_org: Organisation,
 ) -> None:
     path = _file(tmp_path, "r-1,Imran,Baig,,,,,,,,,,")
     with pytest.raises(CommandError, match="--organisation"):
@@ -110,13 +126,18 @@ def test_with_several_relief_organisations_the_command_asks_which(
 
 
 def test_dedup_writes_the_candidate_pairs_by_record_id(
-    tmp_path: Path, relief_org: Organisation, karachi: None,
+    tmp_path: Path,
+    relief_org: Organisation,
+    karachi: None,
 ) -> None:
-    _import(_file(tmp_path,
-                  "fir-1,Mohd. Ali,Khan,,Muhammad Aslam Khan,male,1985-05-01,,42101-1234567-1,,,"
-                  "Lyari,",
-                  "fam-9,,,محمد علی خان,محمد اسلم خان,male,1985-05-01,,4210112345571,,,,",
-                  "news-3,Zainab,Latif,,,female,,30,,,,,"))
+    _import(
+        _file(
+            tmp_path,
+            "fir-1,Mohd. Ali,Khan,,Muhammad Aslam Khan,male,1985-05-01,,42101-1234567-1,,,Lyari,",
+            "fam-9,,,محمد علی خان,محمد اسلم خان,male,1985-05-01,,4210112345571,,,,",
+            "news-3,Zainab,Latif,,,female,,30,,,,,",
+        )
+    )
     out_path = tmp_path / "pairs.csv"
     out = io.StringIO()
     call_command("dedup", "persons", "--out", str(out_path), stdout=out)
@@ -129,9 +150,18 @@ def test_dedup_writes_the_candidate_pairs_by_record_id(
 
 
 def test_dedup_refuses_a_threshold_that_is_no_probability(
-    tmp_path: Path, relief_org: Organisation, documenter: User,
+    tmp_path: Path,
+    relief_org: Organisation,
+    documenter: User,
 ) -> None:
     with pytest.raises(CommandError, match="between 0 and 1"):
-        call_command("dedup", "persons", "--out", str(tmp_path / "x.csv"), "--threshold", "7",
-                     stdout=io.StringIO())
+        call_command(
+            "dedup",
+            "persons",
+            "--out",
+            str(tmp_path / "x.csv"),
+            "--threshold",
+            "7",
+            stdout=io.StringIO(),
+        )
     assert not (tmp_path / "x.csv").exists()

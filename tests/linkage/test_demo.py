@@ -39,5 +39,8 @@ def test_loading_the_demo_twice_adds_nothing(context: DemoContext) -> None:
     demo.load(context)
     counts = (Person.objects.count(), PersonPair.objects.count(), LinkageRun.objects.count())
     demo.load(context)
-    assert (Person.objects.count(), PersonPair.objects.count(),
-            LinkageRun.objects.count()) == counts
+    assert (
+        Person.objects.count(),
+        PersonPair.objects.count(),
+        LinkageRun.objects.count(),
+    ) == counts

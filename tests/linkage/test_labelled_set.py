@@ -30,8 +30,13 @@ def test_the_matcher_keeps_its_f1_on_the_labelled_set() -> None:
     records, truth = _records()
     with GAZETTEER.open(encoding="utf-8") as rows:
         gazetteer = gazetteer_names(csv.DictReader(rows))
-    result = link(prepare(records, gazetteer=gazetteer), params=default_parameters(),
-                  train=False, threshold=0.5, workers=1)
+    result = link(
+        prepare(records, gazetteer=gazetteer),
+        params=default_parameters(),
+        train=False,
+        threshold=0.5,
+        workers=1,
+    )
     found = {(int(a), int(b)) for a, b in zip(result.left, result.right, strict=True)}
     true = {(a, b) for a, b in combinations(range(len(truth)), 2) if truth[a] == truth[b]}
     precision = len(found & true) / len(found)

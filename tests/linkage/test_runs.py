@@ -18,23 +18,29 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_request_queues_one_task_on_commit_and_a_second_request_joins_it(
-    documenter: User, django_capture_on_commit_callbacks: Any,
+    documenter: User,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run = linkage_run_request(organisation=documenter.organisation, kind="persons",
-                                  requested_by=documenter)
+        run = linkage_run_request(
+            organisation=documenter.organisation, kind="persons", requested_by=documenter
+        )
     assert len(callbacks) == 1 and run.status == LinkageRun.Status.QUEUED
-    again = linkage_run_request(organisation=documenter.organisation, kind="persons",
-                                requested_by=documenter)
+    again = linkage_run_request(
+        organisation=documenter.organisation, kind="persons", requested_by=documenter
+    )
     assert again.pk == run.pk
     assert AuditEvent.objects.filter(action="linkage.run.requested").count() == 1
 
 
 def test_the_task_runs_the_matcher_and_fills_the_queue(
-    documenter: User, ali_roman: Person, ali_urdu: Person,
+    documenter: User,
+    ali_roman: Person,
+    ali_urdu: Person,
 ) -> None:
-    run = LinkageRun.objects.create(organisation=documenter.organisation, kind="persons",
-                                    requested_by=documenter)
+    run = LinkageRun.objects.create(
+        organisation=documenter.organisation, kind="persons", requested_by=documenter
+    )
     result = linkage_run_task.call(run_id=run.pk)
     assert result == {"records": 2, "pairs_found": 1}
     run.refresh_from_db()
@@ -43,11 +49,15 @@ def test_the_task_runs_the_matcher_and_fills_the_queue(
     pair = PersonPair.objects.get()
     assert pair.found_by == run and pair.evidence["levels"]["cnic"] == 2
     assert set(PersonMatchKey.objects.values_list("person_id", flat=True)) == {
-        ali_roman.pk, ali_urdu.pk}
+        ali_roman.pk,
+        ali_urdu.pk,
+    }
 
 
 def test_a_decided_pair_stays_decided_when_a_later_run_finds_it_again(
-    documenter: User, ali_roman: Person, ali_urdu: Person,
+    documenter: User,
+    ali_roman: Person,
+    ali_urdu: Person,
 ) -> None:
     first = LinkageRun.objects.create(organisation=documenter.organisation, kind="persons")
     linkage_run_execute(run_id=first.pk)
@@ -59,12 +69,15 @@ def test_a_decided_pair_stays_decided_when_a_later_run_finds_it_again(
 
 
 def test_a_run_sees_only_its_own_organisation(
-    documenter: User, ali_roman: Person, other_relief_org: Organisation,
+    documenter: User,
+    ali_roman: Person,
+    other_relief_org: Organisation,
 ) -> None:
     from tests.linkage.conftest import make_person
 
-    make_person(other_relief_org, None, given_name="Mohd. Ali", family_name="Khan",
-                cnic="42101-1234567-1")
+    make_person(
+        other_relief_org, None, given_name="Mohd. Ali", family_name="Khan", cnic="42101-1234567-1"
+    )
     run = LinkageRun.objects.create(organisation=documenter.organisation, kind="persons")
     linkage_run_execute(run_id=run.pk)
     run.refresh_from_db()
@@ -72,7 +85,10 @@ def test_a_run_sees_only_its_own_organisation(
 
 
 def test_a_failed_run_says_so_by_the_kind_of_error_only(
-    documenter: User, ali_roman: Person, ali_urdu: Person, monkeypatch: pytest.MonkeyPatch,
+    documenter: User,
+    ali_roman: Person,
+    ali_urdu: Person,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise MemoryError("names of people here")

@@ -1,4 +1,3 @@
-
 """The duplicates pages, asked by the owner (a documenter), a colleague who reviews too (a
 verifier), a colleague whose role does not review (a caseworker) and an outsider."""
 
@@ -29,15 +28,16 @@ def _pair_url(pair: PersonPair) -> str:
 
 # --- the queue ---------------------------------------------------------------------------------
 def test_the_owner_sees_the_pair_in_the_queue_with_both_names(
-    signed_in: SignedIn, documenter: User, pair: PersonPair,
+    signed_in: SignedIn,
+    documenter: User,
+    pair: PersonPair,
 ) -> None:
     response = signed_in(documenter).get(QUEUE)
     assert response.status_code == 200
     html = response.content.decode()
     assert _pair_url(pair) in html
     assert "Mohd. Ali" in html and "محمد علی خان" in html
-    assert AuditEvent.objects.filter(action="person.identity.viewed",
-                                     actor=documenter).count() == 2
+    assert AuditEvent.objects.filter(action="person.identity.viewed", actor=documenter).count() == 2
 
 
 def test_a_verifier_reviews_too(signed_in: SignedIn, verifier: User, pair: PersonPair) -> None:
@@ -45,7 +45,9 @@ def test_a_verifier_reviews_too(signed_in: SignedIn, verifier: User, pair: Perso
 
 
 def test_a_colleague_whose_role_does_not_review_gets_404(
-    signed_in: SignedIn, caseworker: User, pair: PersonPair,
+    signed_in: SignedIn,
+    caseworker: User,
+    pair: PersonPair,
 ) -> None:
     client = signed_in(caseworker)
     assert client.get(QUEUE).status_code == 404
@@ -53,7 +55,9 @@ def test_a_colleague_whose_role_does_not_review_gets_404(
 
 
 def test_an_outsider_has_their_own_queue_and_our_pair_answers_404(
-    signed_in: SignedIn, outsider: User, pair: PersonPair,
+    signed_in: SignedIn,
+    outsider: User,
+    pair: PersonPair,
 ) -> None:
     client = signed_in(outsider)
     queue = client.get(QUEUE)
@@ -63,7 +67,9 @@ def test_an_outsider_has_their_own_queue_and_our_pair_answers_404(
 
 
 def test_the_menu_offers_duplicates_to_reviewers_only(
-    signed_in: SignedIn, documenter: User, caseworker: User,
+    signed_in: SignedIn,
+    documenter: User,
+    caseworker: User,
 ) -> None:
     assert f'href="{QUEUE}"' in signed_in(documenter).get("/").content.decode()
     assert f'href="{QUEUE}"' not in signed_in(caseworker).get("/").content.decode()
@@ -71,7 +77,9 @@ def test_the_menu_offers_duplicates_to_reviewers_only(
 
 # --- one pair --------------------------------------------------------------------------------
 def test_the_pair_shows_the_evidence_for_and_against(
-    signed_in: SignedIn, documenter: User, pair: PersonPair,
+    signed_in: SignedIn,
+    documenter: User,
+    pair: PersonPair,
 ) -> None:
     html = signed_in(documenter).get(_pair_url(pair)).content.decode()
     assert "one digit apart, or two swapped" in html  # the CNIC
@@ -80,7 +88,9 @@ def test_the_pair_shows_the_evidence_for_and_against(
 
 
 def test_not_the_same_closes_the_pair_and_is_audited(
-    signed_in: SignedIn, documenter: User, pair: PersonPair,
+    signed_in: SignedIn,
+    documenter: User,
+    pair: PersonPair,
 ) -> None:
     response = signed_in(documenter).post(_pair_url(pair), {"decision": "not_same"})
     assert response.status_code == 302
@@ -91,7 +101,9 @@ def test_not_the_same_closes_the_pair_and_is_audited(
 
 
 def test_merge_keeps_the_chosen_record_and_leads_to_it(
-    signed_in: SignedIn, verifier: User, pair: PersonPair,
+    signed_in: SignedIn,
+    verifier: User,
+    pair: PersonPair,
 ) -> None:
     response = signed_in(verifier).post(_pair_url(pair), {"decision": "merged", "keep": "b"})
     assert response.status_code == 302
@@ -102,7 +114,9 @@ def test_merge_keeps_the_chosen_record_and_leads_to_it(
 
 
 def test_a_decided_pair_cannot_be_decided_again(
-    signed_in: SignedIn, documenter: User, pair: PersonPair,
+    signed_in: SignedIn,
+    documenter: User,
+    pair: PersonPair,
 ) -> None:
     client = signed_in(documenter)
     client.post(_pair_url(pair), {"decision": "not_same"})
@@ -112,7 +126,9 @@ def test_a_decided_pair_cannot_be_decided_again(
 
 
 def test_a_bad_decision_is_refused_without_a_change(
-    signed_in: SignedIn, documenter: User, pair: PersonPair,
+    signed_in: SignedIn,
+    documenter: User,
+    pair: PersonPair,
 ) -> None:
     response = signed_in(documenter).post(_pair_url(pair), {"decision": "delete-both"})
     assert response.status_code == 422
@@ -122,12 +138,17 @@ def test_a_bad_decision_is_refused_without_a_change(
 
 # --- merges and undo ---------------------------------------------------------------------------
 def test_the_owner_undoes_a_merge_from_the_list(
-    signed_in: SignedIn, documenter: User, ali_roman: Person, ali_urdu: Person,
+    signed_in: SignedIn,
+    documenter: User,
+    ali_roman: Person,
+    ali_urdu: Person,
 ) -> None:
     merge = persons_merge(kept=ali_roman, merged=ali_urdu, merged_by=documenter)
     client = signed_in(documenter)
-    assert reverse("linkage:merge_undo", args=[merge.pk]) in client.get(
-        reverse("linkage:merges")).content.decode()
+    assert (
+        reverse("linkage:merge_undo", args=[merge.pk])
+        in client.get(reverse("linkage:merges")).content.decode()
+    )
     response = client.post(reverse("linkage:merge_undo", args=[merge.pk]))
     assert response.status_code == 302
     assert Person.objects.filter(pk=ali_urdu.pk).exists()
@@ -135,8 +156,12 @@ def test_the_owner_undoes_a_merge_from_the_list(
 
 @pytest.mark.parametrize("who", ["caseworker", "outsider"])
 def test_only_reviewers_of_the_organisation_undo_a_merge(
-    signed_in: SignedIn, who: str, request: pytest.FixtureRequest, documenter: User,
-    ali_roman: Person, ali_urdu: Person,
+    signed_in: SignedIn,
+    who: str,
+    request: pytest.FixtureRequest,
+    documenter: User,
+    ali_roman: Person,
+    ali_urdu: Person,
 ) -> None:
     merge = persons_merge(kept=ali_roman, merged=ali_urdu, merged_by=documenter)
     user = request.getfixturevalue(who)
@@ -146,7 +171,10 @@ def test_only_reviewers_of_the_organisation_undo_a_merge(
 
 # --- batch runs ---------------------------------------------------------------------------------
 def test_a_run_is_queued_on_commit_and_its_progress_polled(
-    signed_in: SignedIn, documenter: User, ali_roman: Person, ali_urdu: Person,
+    signed_in: SignedIn,
+    documenter: User,
+    ali_roman: Person,
+    ali_urdu: Person,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = signed_in(documenter)
@@ -154,7 +182,8 @@ def test_a_run_is_queued_on_commit_and_its_progress_polled(
         response = client.post(reverse("linkage:run_start"), {"kind": "persons"})
     run = LinkageRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "linkage:run", args=[run.pk])
+        "linkage:run", args=[run.pk]
+    )
     assert len(callbacks) == 1
     polling = client.get(reverse("linkage:run", args=[run.pk]), headers=HTMX)
     assert 'hx-trigger="every 2s"' in polling.content.decode()
@@ -166,7 +195,9 @@ def test_a_run_is_queued_on_commit_and_its_progress_polled(
 
 
 def test_a_colleague_whose_role_does_not_review_starts_no_run(
-    signed_in: SignedIn, caseworker: User, documenter: User,
+    signed_in: SignedIn,
+    caseworker: User,
+    documenter: User,
 ) -> None:
     run = LinkageRun.objects.create(organisation=documenter.organisation, kind="persons")
     client = signed_in(caseworker)
@@ -176,7 +207,9 @@ def test_a_colleague_whose_role_does_not_review_starts_no_run(
 
 
 def test_an_outsider_runs_over_their_own_records_and_cannot_watch_ours(
-    signed_in: SignedIn, outsider: User, documenter: User,
+    signed_in: SignedIn,
+    outsider: User,
+    documenter: User,
 ) -> None:
     ours = LinkageRun.objects.create(organisation=documenter.organisation, kind="persons")
     client = signed_in(outsider)
@@ -193,35 +226,57 @@ def _check(client: Any, **fields: str) -> str:
 
 
 def test_the_person_form_warns_of_a_possible_duplicate_in_the_other_script(
-    signed_in: SignedIn, documenter: User, ali_roman: Person,
+    signed_in: SignedIn,
+    documenter: User,
+    ali_roman: Person,
 ) -> None:
-    html = _check(signed_in(documenter), full_name_ur="محمد علی خان",
-                  father_name="محمد اسلم خان", sex="male", cnic="42101-1234567-1")
+    html = _check(
+        signed_in(documenter),
+        full_name_ur="محمد علی خان",
+        father_name="محمد اسلم خان",
+        sex="male",
+        cnic="42101-1234567-1",
+    )
     assert f"person #{ali_roman.pk}" in html and "Mohd. Ali" in html
 
 
-def test_no_warning_for_somebody_new(signed_in: SignedIn, documenter: User,
-                                     ali_roman: Person) -> None:
-    assert "Possible duplicate" not in _check(signed_in(documenter), given_name="Zainab",
-                                              family_name="Latif", sex="female")
+def test_no_warning_for_somebody_new(
+    signed_in: SignedIn, documenter: User, ali_roman: Person
+) -> None:
+    assert "Possible duplicate" not in _check(
+        signed_in(documenter), given_name="Zainab", family_name="Latif", sex="female"
+    )
 
 
 def test_a_caseworker_recording_persons_gets_the_check_too(
-    signed_in: SignedIn, caseworker: User, ali_roman: Person,
+    signed_in: SignedIn,
+    caseworker: User,
+    ali_roman: Person,
 ) -> None:
-    html = _check(signed_in(caseworker), given_name="Muhammad Ali", family_name="Khan",
-                  cnic="4210112345671")
+    html = _check(
+        signed_in(caseworker), given_name="Muhammad Ali", family_name="Khan", cnic="4210112345671"
+    )
     assert f"person #{ali_roman.pk}" in html
 
 
 @pytest.mark.parametrize("who", ["verifier", "outsider"])
 def test_the_check_shows_nothing_of_ours_to_others(
-    signed_in: SignedIn, who: str, request: pytest.FixtureRequest, ali_roman: Person,
+    signed_in: SignedIn,
+    who: str,
+    request: pytest.FixtureRequest,
+    ali_roman: Person,
 ) -> None:
     client = signed_in(request.getfixturevalue(who))
-    response = client.post(reverse("linkage:check_person"),
-                           {"given_name": "Mohd. Ali", "family_name": "Khan",
-                            "cnic": "42101-1234567-1", "sex": "male"}, headers=HTMX)
+    response = client.post(
+        reverse("linkage:check_person"),
+        {
+            "given_name": "Mohd. Ali",
+            "family_name": "Khan",
+            "cnic": "42101-1234567-1",
+            "sex": "male",
+        },
+        headers=HTMX,
+    )
     if who == "verifier":  # may not record persons: no form, no check
         assert response.status_code == 404
     else:
@@ -234,9 +289,12 @@ def test_the_check_accepts_only_a_post(signed_in: SignedIn, documenter: User) ->
 
 
 def test_the_person_and_incident_forms_carry_the_duplicate_check(
-    signed_in: SignedIn, documenter: User,
+    signed_in: SignedIn,
+    documenter: User,
 ) -> None:
     client = signed_in(documenter)
     assert reverse("linkage:check_person") in client.get("/people/new/").content.decode()
-    assert reverse("linkage:check_incident") in client.get(
-        reverse("incidents:create")).content.decode()
+    assert (
+        reverse("linkage:check_incident")
+        in client.get(reverse("incidents:create")).content.decode()
+    )

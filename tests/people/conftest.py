@@ -29,8 +29,19 @@ def partner(make_user: Callable[..., User], partner_org: Organisation) -> User:
 
 @pytest.fixture
 def ali(relief_org: Organisation, documenter: User) -> Person:
-    return person_create(organisation=relief_org, created_by=documenter,
-                         given_name="Muhammad", family_name="Ali", full_name_ur="محمد علی",
-                         father_name="Ahmed Hussain", aliases="Ali Bhai", cnic=CNIC,
-                         phone=PHONE, sex="male", age=40, address="House 4, Street 9",
-                         mother_tongue="Urdu", occupation="tailor")
+    return person_create(
+        organisation=relief_org,
+        created_by=documenter,
+        given_name="Muhammad",
+        family_name="Ali",
+        full_name_ur="محمد علی",
+        father_name="Ahmed Hussain",
+        aliases="Ali Bhai",
+        cnic=CNIC,
+        phone=PHONE,
+        sex="male",
+        age=40,
+        address="House 4, Street 9",
+        mother_tongue="Urdu",
+        occupation="tailor",
+    )

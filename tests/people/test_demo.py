@@ -29,8 +29,7 @@ def test_the_demo_persons_load_once_and_can_be_found_by_name(db: None) -> None:
     assert not persons.filter(name_keys__isnull=True).exists()
     someone = persons.first()
     assert someone is not None and someone.cnic.startswith("99999")
-    found, _search = person_search(user=context.users[Role.DOCUMENTER],
-                                   query=someone.full_name_ur)
+    found, _search = person_search(user=context.users[Role.DOCUMENTER], query=someone.full_name_ur)
     assert someone in found
     demo.load(_context())
     assert persons.count() == 20

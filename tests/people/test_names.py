@@ -21,26 +21,32 @@ ZWNJ, ZWJ, ZWSP, LRM, RLM, BOM = "\u200c", "\u200d", "\u200b", "\u200e", "\u200f
 
 
 # --- Urdu script ------------------------------------------------------------------------------
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("علي", "علی"),  # Arabic yeh
-    ("مصطفى", "مصطفی"),  # alef maksura
-    ("كامران", "کامران"),  # Arabic kaf
-    ("فاطمه", "فاطمہ"),  # Arabic heh
-    ("فاطمة", "فاطمہ"),  # teh marbuta
-    ("فاطمۃ", "فاطمہ"),  # Urdu teh marbuta goal
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("علي", "علی"),  # Arabic yeh
+        ("مصطفى", "مصطفی"),  # alef maksura
+        ("كامران", "کامران"),  # Arabic kaf
+        ("فاطمه", "فاطمہ"),  # Arabic heh
+        ("فاطمة", "فاطمہ"),  # teh marbuta
+        ("فاطمۃ", "فاطمہ"),  # Urdu teh marbuta goal
+    ],
+)
 def test_arabic_letter_variants_become_the_urdu_letter(typed: str, expected: str) -> None:
     assert normalise_urdu(typed) == expected
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("أحمد", "احمد"),  # alef with hamza above
-    ("إبراہیم", "ابراہیم"),  # alef with hamza below
-    ("آصف", "اصف"),  # alef with madda
-    ("داؤد", "داود"),  # waw with hamza
-    ("عائشہ", "عایشہ"),  # yeh with hamza
-    ("ضیاء", "ضیا"),  # standalone hamza
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("أحمد", "احمد"),  # alef with hamza above
+        ("إبراہیم", "ابراہیم"),  # alef with hamza below
+        ("آصف", "اصف"),  # alef with madda
+        ("داؤد", "داود"),  # waw with hamza
+        ("عائشہ", "عایشہ"),  # yeh with hamza
+        ("ضیاء", "ضیا"),  # standalone hamza
+    ],
+)
 def test_hamza_forms_become_their_base_letter(typed: str, expected: str) -> None:
     assert normalise_urdu(typed) == expected
 
@@ -75,10 +81,23 @@ def test_do_chashmi_he_stays_a_letter_of_its_own() -> None:
 
 
 # --- Romanised --------------------------------------------------------------------------------
-@pytest.mark.parametrize("spelling", [
-    "Muhammad", "Mohammad", "Mohammed", "Muhammed", "Mohamed", "Mohamad", "Mohd", "Mohd.",
-    "Md", "Md.", "MUHAMMAD", "muhammad",
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Muhammad",
+        "Mohammad",
+        "Mohammed",
+        "Muhammed",
+        "Mohamed",
+        "Mohamad",
+        "Mohd",
+        "Mohd.",
+        "Md",
+        "Md.",
+        "MUHAMMAD",
+        "muhammad",
+    ],
+)
 def test_every_spelling_of_muhammad_is_one_word(spelling: str) -> None:
     assert normalise_roman(spelling) == "muhammad"
 
@@ -88,30 +107,48 @@ def test_every_spelling_of_syed_is_one_word(spelling: str) -> None:
     assert normalise_roman(spelling) == "syed"
 
 
-@pytest.mark.parametrize("spelling", [
-    "Nizamuddin", "Nizam-ud-din", "Nizam ud Din", "Nizam-ud-Deen", "Nizamuddeen",
-    "Nizam Uddin", "Nizam al-Din",
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Nizamuddin",
+        "Nizam-ud-din",
+        "Nizam ud Din",
+        "Nizam-ud-Deen",
+        "Nizamuddeen",
+        "Nizam Uddin",
+        "Nizam al-Din",
+    ],
+)
 def test_every_spelling_of_uddin_is_one_form(spelling: str) -> None:
     assert normalise_roman(spelling) == "nizam uddin"
 
 
-@pytest.mark.parametrize("spelling", [
-    "Abdul Rehman", "Abdul-Rehman", "Abdulrehman", "Abd al-Rehman", "Abd-ul-Rehman",
-    "Abdur Rehman", "Abdur-Rehman", "Abdurrehman", "Abd ur Rehman",
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Abdul Rehman",
+        "Abdul-Rehman",
+        "Abdulrehman",
+        "Abd al-Rehman",
+        "Abd-ul-Rehman",
+        "Abdur Rehman",
+        "Abdur-Rehman",
+        "Abdurrehman",
+        "Abd ur Rehman",
+    ],
+)
 def test_every_spelling_of_abdul_is_abd_and_the_rest(spelling: str) -> None:
     assert normalise_roman(spelling) == "abd rehman"
 
 
-@pytest.mark.parametrize("spelling", ["Abdullah", "Abdulla", "Abd Allah", "Abd-Allah",
-                                      "Abdallah"])
+@pytest.mark.parametrize("spelling", ["Abdullah", "Abdulla", "Abd Allah", "Abd-Allah", "Abdallah"])
 def test_abdullah_is_abd_and_ullah(spelling: str) -> None:
     assert normalise_roman(spelling) == "abd ullah"
 
 
-@pytest.mark.parametrize("spelling", ["Rahmatullah", "Rahmat Ullah", "Rahmat-ullah",
-                                      "Rahmat Allah"])
+@pytest.mark.parametrize(
+    "spelling", ["Rahmatullah", "Rahmat Ullah", "Rahmat-ullah", "Rahmat Allah"]
+)
 def test_ullah_is_a_word_of_its_own(spelling: str) -> None:
     assert normalise_roman(spelling) == "rahmat ullah"
 
@@ -120,10 +157,24 @@ def test_case_accents_and_punctuation_are_ignored() -> None:
     assert normalise_roman("  ÁLÎ,   (Khán)!! ") == "ali khan"
 
 
-@pytest.mark.parametrize("honorific", [
-    "Mr", "Mrs.", "Dr.", "Haji", "Hafiz", "Sahib", "Sahab", "Janab", "Begum", "Bibi",
-    "Maulana", "Marhoom", "Prof.",
-])
+@pytest.mark.parametrize(
+    "honorific",
+    [
+        "Mr",
+        "Mrs.",
+        "Dr.",
+        "Haji",
+        "Hafiz",
+        "Sahib",
+        "Sahab",
+        "Janab",
+        "Begum",
+        "Bibi",
+        "Maulana",
+        "Marhoom",
+        "Prof.",
+    ],
+)
 def test_honorifics_are_dropped(honorific: str) -> None:
     assert normalise_roman(f"{honorific} Ayesha Khan") == "ayesha khan"
     assert normalise_roman(f"Ayesha Khan {honorific}") == "ayesha khan"
@@ -151,8 +202,17 @@ def test_urdu_words_are_not_part_of_the_romanised_form() -> None:
 
 # --- One key space for both scripts -----------------------------------------------------------
 SAME_PERSON = [
-    ["Muhammad Ali", "محمد علی", "Mohd. Ali", "ali, Mohammed", "محمد علي", "مُحمّد علی",
-     f"محمد{ZWNJ} علی{ZWSP}", "ALI MUHAMMAD", "Md Ali"],
+    [
+        "Muhammad Ali",
+        "محمد علی",
+        "Mohd. Ali",
+        "ali, Mohammed",
+        "محمد علي",
+        "مُحمّد علی",
+        f"محمد{ZWNJ} علی{ZWSP}",
+        "ALI MUHAMMAD",
+        "Md Ali",
+    ],
     ["Syed Abdul Rehman", "سید عبدالرحمن", "Sayyid Abd-ur-Rehman", "Abdurrehman Syed"],
     ["Ayesha Khan", "عائشہ خان", "Aisha Khan", "Mrs. Ayesha Khan"],
     ["Nizamuddin", "نظام الدین", "Nizam-ud-Din", "نظامالدین"],
@@ -211,11 +271,22 @@ def test_a_word_starting_with_a_vowel_keeps_a_mark_for_it() -> None:
     assert skeleton("hamid") == "hmd" and skeleton("حامد") == "hmd"
 
 
-@pytest.mark.parametrize(("roman", "urdu"), [
-    ("khalid", "خالد"), ("khokhar", "کھوکھر"), ("ghulam", "غلام"), ("shahid", "شاہد"),
-    ("chaman", "چمن"), ("qasim", "قاسم"), ("kasim", "قاسم"), ("zafar", "ظفر"),
-    ("sabir", "صابر"), ("tahir", "طاہر"), ("bhatti", "بھٹی"),
-])
+@pytest.mark.parametrize(
+    ("roman", "urdu"),
+    [
+        ("khalid", "خالد"),
+        ("khokhar", "کھوکھر"),
+        ("ghulam", "غلام"),
+        ("shahid", "شاہد"),
+        ("chaman", "چمن"),
+        ("qasim", "قاسم"),
+        ("kasim", "قاسم"),
+        ("zafar", "ظفر"),
+        ("sabir", "صابر"),
+        ("tahir", "طاہر"),
+        ("bhatti", "بھٹی"),
+    ],
+)
 def test_letters_that_sound_alike_share_a_symbol(roman: str, urdu: str) -> None:
     assert skeleton(roman) == skeleton(urdu)
 
@@ -242,7 +313,11 @@ def test_canonical_words_keep_each_script() -> None:
 
 def test_aliases_are_split_on_lines_and_commas() -> None:
     assert split_aliases("Mohd Ali\nM. Ali, علی؛ Ali Bhai\n\n") == [
-        "Mohd Ali", "M. Ali", "علی", "Ali Bhai"]
+        "Mohd Ali",
+        "M. Ali",
+        "علی",
+        "Ali Bhai",
+    ]
 
 
 @given(st.text(max_size=60))
@@ -252,9 +327,16 @@ def test_any_text_gives_tokens_without_failing(text: str) -> None:
     assert all(token and " " not in token for token in tokens)
 
 
-@given(st.lists(st.sampled_from(["Muhammad", "Ali", "Khan", "علی", "احمد", "Syed", "Abdul",
-                                 "Rehman", "Mohd", "فاطمہ"]), min_size=1, max_size=5),
-       st.randoms())
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Muhammad", "Ali", "Khan", "علی", "احمد", "Syed", "Abdul", "Rehman", "Mohd", "فاطمہ"]
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.randoms(),
+)
 def test_word_order_never_matters(words: list[str], rng: object) -> None:
     shuffled = list(words)
     rng.shuffle(shuffled)  # type: ignore[attr-defined]

@@ -25,8 +25,15 @@ def _url(person: Person) -> str:
 
 @pytest.fixture
 def fatima(relief_org: Organisation, documenter: User) -> Person:
-    return person_create(organisation=relief_org, created_by=documenter, given_name="Fatima",
-                         family_name="Bibi", sex="female", age=70, deceased=True)
+    return person_create(
+        organisation=relief_org,
+        created_by=documenter,
+        given_name="Fatima",
+        family_name="Bibi",
+        sex="female",
+        age=70,
+        deceased=True,
+    )
 
 
 def _ids(response: Any) -> list[int]:
@@ -34,16 +41,23 @@ def _ids(response: Any) -> list[int]:
     return [item["id"] for item in response.json()["items"]]
 
 
-@pytest.mark.parametrize(("query", "who"), [
-    ("sex=male", "ali"), ("sex=female", "fatima"), ("deceased=true", "fatima"),
-    ("deceased=false", "ali"), ("age_min=50", "fatima"), ("age_max=50", "ali"),
-    ("age_min=30&age_max=45&sex=male", "ali"),
-])
-def test_the_list_filters(client: Any, bearer: Bearer, documenter: User, ali: Person,
-                          fatima: Person, query: str, who: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "who"),
+    [
+        ("sex=male", "ali"),
+        ("sex=female", "fatima"),
+        ("deceased=true", "fatima"),
+        ("deceased=false", "ali"),
+        ("age_min=50", "fatima"),
+        ("age_max=50", "ali"),
+        ("age_min=30&age_max=45&sex=male", "ali"),
+    ],
+)
+def test_the_list_filters(
+    client: Any, bearer: Bearer, documenter: User, ali: Person, fatima: Person, query: str, who: str
+) -> None:
     expected = {"ali": ali, "fatima": fatima}[who]
-    assert _ids(client.get(f"{PERSONS_URL}?{query}", headers=bearer(documenter))) == [
-        expected.pk]
+    assert _ids(client.get(f"{PERSONS_URL}?{query}", headers=bearer(documenter))) == [expected.pk]
 
 
 def test_a_bad_filter_is_a_field_error(client: Any, bearer: Bearer, documenter: User) -> None:
@@ -54,32 +68,43 @@ def test_a_bad_filter_is_a_field_error(client: Any, bearer: Bearer, documenter: 
 def test_a_search_in_urdu_finds_the_person_recorded_in_english(
     client: Any, bearer: Bearer, caseworker: User, ali: Person, fatima: Person
 ) -> None:
-    response = client.post(SEARCH_URL, {"q": "محمد علي"}, content_type="application/json",
-                           headers=bearer(caseworker))
+    response = client.post(
+        SEARCH_URL, {"q": "محمد علي"}, content_type="application/json", headers=bearer(caseworker)
+    )
     assert _ids(response) == [ali.pk]
-    assert response.json()["items"][0] == {"id": ali.pk, "sex": "male", "age": 40,
-                                           "deceased": False}
+    assert response.json()["items"][0] == {
+        "id": ali.pk,
+        "sex": "male",
+        "age": 40,
+        "deceased": False,
+    }
 
 
 def test_a_search_by_phone_finds_the_person(
     client: Any, bearer: Bearer, documenter: User, ali: Person
 ) -> None:
-    response = client.post(SEARCH_URL, {"q": "+92 300 1234567"},
-                           content_type="application/json", headers=bearer(documenter))
+    response = client.post(
+        SEARCH_URL,
+        {"q": "+92 300 1234567"},
+        content_type="application/json",
+        headers=bearer(documenter),
+    )
     assert _ids(response) == [ali.pk]
 
 
 def test_an_outsiders_search_finds_nobody(
     client: Any, bearer: Bearer, outsider: User, ali: Person
 ) -> None:
-    response = client.post(SEARCH_URL, {"q": "Muhammad Ali"}, content_type="application/json",
-                           headers=bearer(outsider))
+    response = client.post(
+        SEARCH_URL, {"q": "Muhammad Ali"}, content_type="application/json", headers=bearer(outsider)
+    )
     assert _ids(response) == []
 
 
 def test_an_empty_search_is_a_field_error(client: Any, bearer: Bearer, documenter: User) -> None:
-    response = client.post(SEARCH_URL, {"q": "Mr."}, content_type="application/json",
-                           headers=bearer(documenter))
+    response = client.post(
+        SEARCH_URL, {"q": "Mr."}, content_type="application/json", headers=bearer(documenter)
+    )
     assert list(assert_error_shape(response, 422, "invalid")["fields"]) == ["q"]
 
 
@@ -88,14 +113,19 @@ def test_a_change_with_the_current_version_is_saved_and_searchable(
     client: Any, bearer: Bearer, caseworker: User, ali: Person
 ) -> None:
     headers = bearer(caseworker)
-    response = client.patch(_url(ali), {"version": 1, "given_name": "Usman", "age": None},
-                            content_type="application/json", headers=headers)
+    response = client.patch(
+        _url(ali),
+        {"version": 1, "given_name": "Usman", "age": None},
+        content_type="application/json",
+        headers=headers,
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["given_name"], body["age"], body["version"]) == ("Usman", None, 2)
     assert body["cnic"] == "42101-1234567-1"  # untouched
-    found = client.post(SEARCH_URL, {"q": "Osman Ali"}, content_type="application/json",
-                        headers=headers)
+    found = client.post(
+        SEARCH_URL, {"q": "Osman Ali"}, content_type="application/json", headers=headers
+    )
     assert _ids(found) == [ali.pk]
     assert AuditEvent.objects.get(action="person.updated").fields == ["age", "given_name"]
 
@@ -103,11 +133,19 @@ def test_a_change_with_the_current_version_is_saved_and_searchable(
 def test_a_stale_change_is_refused_with_409_and_nothing_is_written(
     client: Any, bearer: Bearer, documenter: User, caseworker: User, ali: Person
 ) -> None:
-    first = client.patch(_url(ali), {"version": 1, "phone": "0321-7654321"},
-                         content_type="application/json", headers=bearer(caseworker))
+    first = client.patch(
+        _url(ali),
+        {"version": 1, "phone": "0321-7654321"},
+        content_type="application/json",
+        headers=bearer(caseworker),
+    )
     assert first.status_code == 200
-    second = client.patch(_url(ali), {"version": 1, "given_name": "Mohammad"},
-                          content_type="application/json", headers=bearer(documenter))
+    second = client.patch(
+        _url(ali),
+        {"version": 1, "given_name": "Mohammad"},
+        content_type="application/json",
+        headers=bearer(documenter),
+    )
     assert "Somebody else saved" in assert_error_shape(second, 409, "stale")["message"]
     ali.refresh_from_db()
     assert (ali.given_name, ali.version) == ("Muhammad", 2)
@@ -116,16 +154,21 @@ def test_a_stale_change_is_refused_with_409_and_nothing_is_written(
 def test_a_change_without_a_version_is_a_field_error(
     client: Any, bearer: Bearer, documenter: User, ali: Person
 ) -> None:
-    response = client.patch(_url(ali), {"given_name": "X"}, content_type="application/json",
-                            headers=bearer(documenter))
+    response = client.patch(
+        _url(ali), {"given_name": "X"}, content_type="application/json", headers=bearer(documenter)
+    )
     assert "version" in assert_error_shape(response, 422, "invalid")["fields"]
 
 
 def test_a_bad_value_is_a_field_error_and_nothing_changes(
     client: Any, bearer: Bearer, documenter: User, ali: Person
 ) -> None:
-    response = client.patch(_url(ali), {"version": 1, "cnic": "123", "given_name": "X"},
-                            content_type="application/json", headers=bearer(documenter))
+    response = client.patch(
+        _url(ali),
+        {"version": 1, "cnic": "123", "given_name": "X"},
+        content_type="application/json",
+        headers=bearer(documenter),
+    )
     assert list(assert_error_shape(response, 422, "invalid")["fields"]) == ["cnic"]
     ali.refresh_from_db()
     assert (ali.given_name, ali.version) == ("Muhammad", 1)
@@ -134,19 +177,27 @@ def test_a_bad_value_is_a_field_error_and_nothing_changes(
 def test_a_colleague_who_may_not_edit_gets_403(
     client: Any, bearer: Bearer, verifier: User, ali: Person
 ) -> None:
-    response = client.patch(_url(ali), {"version": 1, "given_name": "X"},
-                            content_type="application/json", headers=bearer(verifier))
+    response = client.patch(
+        _url(ali),
+        {"version": 1, "given_name": "X"},
+        content_type="application/json",
+        headers=bearer(verifier),
+    )
     assert_error_shape(response, 403, "forbidden")
     ali.refresh_from_db()
     assert ali.version == 1
 
 
 @pytest.mark.parametrize("who", ["outsider", "partner"])
-def test_an_outsider_gets_404(client: Any, bearer: Bearer, ali: Person, who: str,
-                              request: pytest.FixtureRequest) -> None:
-    response = client.patch(_url(ali), {"version": 1, "given_name": "X"},
-                            content_type="application/json",
-                            headers=bearer(request.getfixturevalue(who)))
+def test_an_outsider_gets_404(
+    client: Any, bearer: Bearer, ali: Person, who: str, request: pytest.FixtureRequest
+) -> None:
+    response = client.patch(
+        _url(ali),
+        {"version": 1, "given_name": "X"},
+        content_type="application/json",
+        headers=bearer(request.getfixturevalue(who)),
+    )
     assert_error_shape(response, 404, "not_found")
     ali.refresh_from_db()
     assert ali.version == 1

@@ -14,17 +14,27 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_person_is_created_with_name_keys(relief_org: Organisation, documenter: User) -> None:
-    person = person_create(organisation=relief_org, created_by=documenter, given_name="Bilal",
-                           father_name="Kamran")
+    person = person_create(
+        organisation=relief_org, created_by=documenter, given_name="Bilal", father_name="Kamran"
+    )
     # "Bilal" (one token) and "Kamran" (one token, the father's own purpose)
     assert PersonNameKey.objects.filter(person=person).count() == 2
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("given_name", "nul\x00byte"), ("address", "lone \ud800 surrogate"),
-    ("given_name", "x" * 201), ("aliases", 7), ("date_of_birth", "1850-01-01"),
-    ("date_of_birth", 19900101), ("age", True), ("age", "40"), ("sex", "sometimes"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("given_name", "nul\x00byte"),
+        ("address", "lone \ud800 surrogate"),
+        ("given_name", "x" * 201),
+        ("aliases", 7),
+        ("date_of_birth", "1850-01-01"),
+        ("date_of_birth", 19900101),
+        ("age", True),
+        ("age", "40"),
+        ("sex", "sometimes"),
+    ],
+)
 def test_a_value_that_cannot_be_stored_is_refused_by_its_field(
     relief_org: Organisation, documenter: User, field: str, value: object
 ) -> None:
@@ -42,8 +52,14 @@ def test_an_unknown_field_is_a_programming_error(
 
 
 def test_saving_the_same_values_changes_nothing(documenter: User, ali: Person) -> None:
-    person_update(person=ali, updated_by=documenter, expected_version=1,
-                  given_name="Muhammad", cnic="4210112345671", age=40)
+    person_update(
+        person=ali,
+        updated_by=documenter,
+        expected_version=1,
+        given_name="Muhammad",
+        cnic="4210112345671",
+        age=40,
+    )
     ali.refresh_from_db()
     assert ali.version == 1
     assert not AuditEvent.objects.filter(action="person.updated").exists()
@@ -52,8 +68,9 @@ def test_saving_the_same_values_changes_nothing(documenter: User, ali: Person) -
 def test_a_stale_update_writes_nothing(documenter: User, caseworker: User, ali: Person) -> None:
     person_update(person=ali, updated_by=caseworker, expected_version=1, age=41)
     with pytest.raises(StaleEdit):
-        person_update(person=ali, updated_by=documenter, expected_version=1, age=50,
-                      given_name="Changed")
+        person_update(
+            person=ali, updated_by=documenter, expected_version=1, age=50, given_name="Changed"
+        )
     ali.refresh_from_db()
     assert (ali.age, ali.given_name, ali.version) == (41, "Muhammad", 2)
     assert AuditEvent.objects.filter(action="person.updated").count() == 1

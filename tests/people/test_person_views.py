@@ -27,11 +27,22 @@ def _edit(person: Person) -> str:
 
 
 def _form(person: Person, **changes: Any) -> dict[str, Any]:
-    data = {"given_name": "Muhammad", "family_name": "Ali", "full_name_ur": "محمد علی",
-            "aliases": "Ali Bhai", "father_name": "Ahmed Hussain", "sex": "male",
-            "date_of_birth": "", "age": "40", "cnic": "42101-1234567-1",
-            "phone": "0300-1234567", "address": "House 4, Street 9", "occupation": "tailor",
-            "mother_tongue": "Urdu", "version": person.version}
+    data = {
+        "given_name": "Muhammad",
+        "family_name": "Ali",
+        "full_name_ur": "محمد علی",
+        "aliases": "Ali Bhai",
+        "father_name": "Ahmed Hussain",
+        "sex": "male",
+        "date_of_birth": "",
+        "age": "40",
+        "cnic": "42101-1234567-1",
+        "phone": "0300-1234567",
+        "address": "House 4, Street 9",
+        "occupation": "tailor",
+        "mother_tongue": "Urdu",
+        "version": person.version,
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -60,10 +71,13 @@ def test_a_role_without_identity_capability_sees_no_names_in_the_list(
 
 
 def test_the_list_filters_by_sex(signed_in: SignedIn, documenter: User, ali: Person) -> None:
-    assert f'href="{_detail(ali)}"' in signed_in(documenter).get(
-        "/people/?sex=male").content.decode()
-    assert f'href="{_detail(ali)}"' not in signed_in(documenter).get(
-        "/people/?sex=female").content.decode()
+    assert (
+        f'href="{_detail(ali)}"' in signed_in(documenter).get("/people/?sex=male").content.decode()
+    )
+    assert (
+        f'href="{_detail(ali)}"'
+        not in signed_in(documenter).get("/people/?sex=female").content.decode()
+    )
 
 
 def test_another_organisation_does_not_see_the_person_in_its_list(
@@ -118,22 +132,27 @@ def test_a_search_without_htmx_renders_the_whole_page(
 def test_a_search_by_cnic_finds_the_person(
     signed_in: SignedIn, documenter: User, ali: Person
 ) -> None:
-    html = signed_in(documenter).post("/people/search/", {"q": "4210112345671"},
-                                      headers=HTMX).content.decode()
+    html = (
+        signed_in(documenter)
+        .post("/people/search/", {"q": "4210112345671"}, headers=HTMX)
+        .content.decode()
+    )
     assert f'href="{_detail(ali)}"' in html
 
 
 def test_an_outsiders_search_does_not_find_the_person(
     signed_in: SignedIn, outsider: User, ali: Person
 ) -> None:
-    html = signed_in(outsider).post("/people/search/", {"q": "Muhammad Ali"},
-                                    headers=HTMX).content.decode()
+    html = (
+        signed_in(outsider)
+        .post("/people/search/", {"q": "Muhammad Ali"}, headers=HTMX)
+        .content.decode()
+    )
     assert f'href="{_detail(ali)}"' not in html and "Nobody matches." in html
 
 
 def test_an_empty_search_asks_for_a_name(signed_in: SignedIn, documenter: User) -> None:
-    html = signed_in(documenter).post("/people/search/", {"q": " "},
-                                      headers=HTMX).content.decode()
+    html = signed_in(documenter).post("/people/search/", {"q": " "}, headers=HTMX).content.decode()
     assert "Type at least one name" in html
 
 
@@ -150,8 +169,17 @@ def test_the_owner_reads_every_identity_field_formatted_and_the_read_is_audited(
     signed_in: SignedIn, documenter: User, ali: Person
 ) -> None:
     html = signed_in(documenter).get(_detail(ali)).content.decode()
-    for shown in ("Muhammad Ali", "محمد علی", "Ali Bhai", "Ahmed Hussain", "42101-1234567-1",
-                  "0300-1234567", "House 4, Street 9", "Urdu", "tailor"):
+    for shown in (
+        "Muhammad Ali",
+        "محمد علی",
+        "Ali Bhai",
+        "Ahmed Hussain",
+        "42101-1234567-1",
+        "0300-1234567",
+        "House 4, Street 9",
+        "Urdu",
+        "tailor",
+    ):
         assert shown in html
     assert f'href="{_edit(ali)}"' in html
     viewed = AuditEvent.objects.get(action="person.identity.viewed")
@@ -171,8 +199,9 @@ def test_another_organisation_gets_404_and_the_attempt_is_audited(
     signed_in: SignedIn, outsider: User, ali: Person
 ) -> None:
     assert signed_in(outsider).get(_detail(ali)).status_code == 404
-    assert AuditEvent.objects.filter(action="access.denied", object_id=str(ali.pk),
-                                     actor=outsider).exists()
+    assert AuditEvent.objects.filter(
+        action="access.denied", object_id=str(ali.pk), actor=outsider
+    ).exists()
     assert not AuditEvent.objects.filter(action="person.identity.viewed").exists()
 
 
@@ -182,14 +211,26 @@ def test_the_owner_records_a_person_who_can_then_be_found(
 ) -> None:
     client = signed_in(documenter)
     assert client.get("/people/new/").status_code == 200
-    response = client.post("/people/new/", {
-        "given_name": "Ayesha", "family_name": "Khan", "full_name_ur": "عائشہ خان",
-        "sex": "female", "date_of_birth": "1990-05-01", "cnic": "42201 7654321 2",
-        "mother_tongue": "Sindhi", "deceased": "on"})
+    response = client.post(
+        "/people/new/",
+        {
+            "given_name": "Ayesha",
+            "family_name": "Khan",
+            "full_name_ur": "عائشہ خان",
+            "sex": "female",
+            "date_of_birth": "1990-05-01",
+            "cnic": "42201 7654321 2",
+            "mother_tongue": "Sindhi",
+            "deceased": "on",
+        },
+    )
     person = Person.objects.get()
     assert response.status_code == 302 and response["Location"] == _detail(person)
     assert (person.cnic, person.date_of_birth, person.deceased) == (
-        "4220176543212", "1990-05-01", True)
+        "4220176543212",
+        "1990-05-01",
+        True,
+    )
     html = client.post("/people/search/", {"q": "Aisha"}, headers=HTMX).content.decode()
     assert f'href="{_detail(person)}"' in html
 
@@ -197,8 +238,9 @@ def test_the_owner_records_a_person_who_can_then_be_found(
 def test_a_bad_cnic_is_shown_by_its_field_and_nothing_is_written(
     signed_in: SignedIn, documenter: User
 ) -> None:
-    response = signed_in(documenter).post("/people/new/", {"given_name": "Ayesha",
-                                                          "sex": "female", "cnic": "12345"})
+    response = signed_in(documenter).post(
+        "/people/new/", {"given_name": "Ayesha", "sex": "female", "cnic": "12345"}
+    )
     assert response.status_code == 422
     assert "A CNIC has 13 digits" in response.content.decode()
     assert not Person.objects.exists()
@@ -231,8 +273,9 @@ def test_the_edit_form_carries_the_version_and_the_current_values(
 def test_a_colleague_edits_and_only_the_changed_fields_are_audited(
     signed_in: SignedIn, caseworker: User, ali: Person
 ) -> None:
-    response = signed_in(caseworker).post(_edit(ali), _form(ali, phone="0321-7654321",
-                                                          deceased="on"))
+    response = signed_in(caseworker).post(
+        _edit(ali), _form(ali, phone="0321-7654321", deceased="on")
+    )
     assert response.status_code == 302
     ali.refresh_from_db()
     assert (ali.phone, ali.deceased, ali.version) == ("923217654321", True, 2)

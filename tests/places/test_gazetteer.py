@@ -32,30 +32,56 @@ def test_karachi_ships_with_its_seven_districts() -> None:
     karachi = Place.objects.get(code="khi")
     assert karachi.level == Place.Level.CITY and karachi.name_ur == "کراچی"
     districts = set(karachi.children.values_list("name", flat=True))
-    assert districts == {"Karachi Central", "Karachi East", "Karachi South", "Karachi West",
-                         "Korangi", "Malir", "Keamari"}
+    assert districts == {
+        "Karachi Central",
+        "Karachi East",
+        "Karachi South",
+        "Karachi West",
+        "Korangi",
+        "Malir",
+        "Keamari",
+    }
 
 
 def test_karachi_ships_with_its_eighteen_towns_each_in_a_district() -> None:
     towns = Place.objects.filter(code__startswith="khi.", level=Place.Level.TOWN)
     assert {t.name.removesuffix(" Town") for t in towns} == {
-        "Saddar", "Lyari", "Jamshed", "Gulshan-e-Iqbal", "Gulberg", "Liaquatabad",
-        "North Nazimabad", "New Karachi", "SITE", "Baldia", "Orangi", "Keamari", "Bin Qasim",
-        "Landhi", "Korangi", "Shah Faisal", "Malir", "Gadap"}
+        "Saddar",
+        "Lyari",
+        "Jamshed",
+        "Gulshan-e-Iqbal",
+        "Gulberg",
+        "Liaquatabad",
+        "North Nazimabad",
+        "New Karachi",
+        "SITE",
+        "Baldia",
+        "Orangi",
+        "Keamari",
+        "Bin Qasim",
+        "Landhi",
+        "Korangi",
+        "Shah Faisal",
+        "Malir",
+        "Gadap",
+    }
     assert all(t.parent is not None and t.parent.level == Place.Level.DISTRICT for t in towns)
 
 
 def test_karachi_ships_with_many_neighbourhoods_each_in_a_town_with_a_centroid() -> None:
-    neighbourhoods = Place.objects.filter(code__startswith="khi.",
-                                          level=Place.Level.NEIGHBOURHOOD)
+    neighbourhoods = Place.objects.filter(code__startswith="khi.", level=Place.Level.NEIGHBOURHOOD)
     assert neighbourhoods.count() >= 60
     for place in Place.objects.filter(code__startswith="khi"):
         assert Decimal("24.7") <= place.latitude <= Decimal("25.2"), place.code
         assert Decimal("66.9") <= place.longitude <= Decimal("67.4"), place.code
         assert place.name_ur and place.search_text, place.code
     assert all(n.parent.level == Place.Level.TOWN for n in neighbourhoods)
-    assert Place.objects.get(code="khi.central.liaquatabad.nazimabad").ancestor(
-        Place.Level.DISTRICT).name == "Karachi Central"
+    assert (
+        Place.objects.get(code="khi.central.liaquatabad.nazimabad")
+        .ancestor(Place.Level.DISTRICT)
+        .name
+        == "Karachi Central"
+    )
 
 
 def test_loading_the_shipped_file_again_changes_nothing() -> None:
@@ -86,36 +112,48 @@ def test_loading_again_updates_by_code(write_csv: WriteCsv) -> None:
 
 
 def test_a_file_may_add_places_under_ones_already_loaded(write_csv: WriteCsv) -> None:
-    places_load(source=write_csv(
-        "khi.central.liaquatabad.ayesha-manzil,neighbourhood,khi.central.liaquatabad,"
-        "Ayesha Manzil,عائشہ منزل,24.92400,67.06300\n"))
-    assert Place.objects.get(code="khi.central.liaquatabad.ayesha-manzil").parent.code == \
-        "khi.central.liaquatabad"
+    places_load(
+        source=write_csv(
+            "khi.central.liaquatabad.ayesha-manzil,neighbourhood,khi.central.liaquatabad,"
+            "Ayesha Manzil,عائشہ منزل,24.92400,67.06300\n"
+        )
+    )
+    assert (
+        Place.objects.get(code="khi.central.liaquatabad.ayesha-manzil").parent.code
+        == "khi.central.liaquatabad"
+    )
 
 
-@pytest.mark.parametrize(("line", "reason"), [
-    ("lhr.x,village,lhr,X,,31,74", "the level 'village' is not one of"),
-    ("LHR X,town,lhr.north,X,,31,74", "is not lower-case letters"),
-    (",town,lhr.north,X,,31,74", "the code is empty"),
-    ("lhr.x,town,lhr.north,,,31,74", "the name is empty"),
-    ("lhr.x,town,lhr.north,X,,91,74", "latitude 91 is outside -90 to 90"),
-    ("lhr.x,town,lhr.north,X,,31,east", "longitude 'east' is not a number"),
-    ("lhr.x,town,lhr.north,X,,NaN,74", "latitude NaN is outside"),
-    ("lhr.x,town,lhr.nowhere,X,,31,74", "the parent lhr.nowhere is neither in the file"),
-    ("lhr.x,town,lhr,X,,31,74", "the parent of a town must be a district; lhr is a city"),
-    ("lhr.x,neighbourhood,,X,,31,74", "a neighbourhood needs a parent_code"),
-    ("pesh,city,lhr,Peshawar,,34,71.5", "a city is part of nothing"),
-    ("lhr.north,district,lhr,Again,,31,74", "the code lhr.north is already on line 3"),
-    ("khi.central,town,khi.east,Central,,24.9,67", "khi.central is already loaded as a district"),
-    ("lhr.x,town,lhr.north,X,,31,74,extra", "more fields than the header"),
-])
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("lhr.x,village,lhr,X,,31,74", "the level 'village' is not one of"),
+        ("LHR X,town,lhr.north,X,,31,74", "is not lower-case letters"),
+        (",town,lhr.north,X,,31,74", "the code is empty"),
+        ("lhr.x,town,lhr.north,,,31,74", "the name is empty"),
+        ("lhr.x,town,lhr.north,X,,91,74", "latitude 91 is outside -90 to 90"),
+        ("lhr.x,town,lhr.north,X,,31,east", "longitude 'east' is not a number"),
+        ("lhr.x,town,lhr.north,X,,NaN,74", "latitude NaN is outside"),
+        ("lhr.x,town,lhr.nowhere,X,,31,74", "the parent lhr.nowhere is neither in the file"),
+        ("lhr.x,town,lhr,X,,31,74", "the parent of a town must be a district; lhr is a city"),
+        ("lhr.x,neighbourhood,,X,,31,74", "a neighbourhood needs a parent_code"),
+        ("pesh,city,lhr,Peshawar,,34,71.5", "a city is part of nothing"),
+        ("lhr.north,district,lhr,Again,,31,74", "the code lhr.north is already on line 3"),
+        (
+            "khi.central,town,khi.east,Central,,24.9,67",
+            "khi.central is already loaded as a district",
+        ),
+        ("lhr.x,town,lhr.north,X,,31,74,extra", "more fields than the header"),
+    ],
+)
 def test_a_bad_row_is_named_by_its_line_and_nothing_is_written(
     write_csv: WriteCsv, line: str, reason: str
 ) -> None:
     with pytest.raises(GazetteerInvalid) as invalid:
         places_load(source=write_csv(LAHORE + line + "\n"))
-    assert [(e.line, reason in e.reason) for e in invalid.value.errors] == [(6, True)], \
+    assert [(e.line, reason in e.reason) for e in invalid.value.errors] == [(6, True)], (
         invalid.value.errors
+    )
     assert not Place.objects.filter(code__startswith="lhr").exists()
 
 
@@ -127,8 +165,7 @@ def test_every_bad_row_is_reported_at_once(write_csv: WriteCsv) -> None:
 
 def test_a_header_without_the_columns_is_refused(write_csv: WriteCsv) -> None:
     with pytest.raises(GazetteerInvalid, match="lacks the column"):
-        places_load(source=write_csv("lhr,city,Lahore,31,74\n",
-                                     header="code,level,name,lat,lon\n"))
+        places_load(source=write_csv("lhr,city,Lahore,31,74\n", header="code,level,name,lat,lon\n"))
 
 
 def test_an_empty_file_is_refused(write_csv: WriteCsv) -> None:
@@ -137,8 +174,10 @@ def test_an_empty_file_is_refused(write_csv: WriteCsv) -> None:
 
 
 def test_a_stream_is_read_like_a_file() -> None:
-    stream = io.StringIO("code,level,parent_code,name,name_ur,latitude,longitude\n"
-                         "isb,city,,Islamabad,اسلام آباد,33.6844,73.0479\n")
+    stream = io.StringIO(
+        "code,level,parent_code,name,name_ur,latitude,longitude\n"
+        "isb,city,,Islamabad,اسلام آباد,33.6844,73.0479\n"
+    )
     assert places_load(source=stream).created == 1
 
 
@@ -146,8 +185,9 @@ def test_a_stream_is_read_like_a_file() -> None:
 def test_the_command_loads_a_file(write_csv: WriteCsv, capsys: pytest.CaptureFixture[str]) -> None:
     call_command("places", "load", str(write_csv(LAHORE)))
     assert "4 new, 0 updated, 0 unchanged" in capsys.readouterr().out
-    assert AuditEvent.objects.get(action="place.gazetteer.loaded").actor_label == \
-        "madad places load"
+    assert (
+        AuditEvent.objects.get(action="place.gazetteer.loaded").actor_label == "madad places load"
+    )
 
 
 def test_the_command_lists_bad_lines_and_fails(

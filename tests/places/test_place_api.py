@@ -35,9 +35,15 @@ def test_a_place_is_described_with_its_centroid(
 ) -> None:
     response = client.get(f"{URL}?q=nazimabad&level=neighbourhood", headers=bearer(caseworker))
     assert response.json()["items"][0] == {
-        "id": nazimabad.pk, "code": "khi.central.liaquatabad.nazimabad", "name": "Nazimabad",
-        "name_ur": "ناظم آباد", "level": "neighbourhood", "parent_id": nazimabad.parent_id,
-        "latitude": 24.912, "longitude": 67.03}
+        "id": nazimabad.pk,
+        "code": "khi.central.liaquatabad.nazimabad",
+        "name": "Nazimabad",
+        "name_ur": "ناظم آباد",
+        "level": "neighbourhood",
+        "parent_id": nazimabad.parent_id,
+        "latitude": 24.912,
+        "longitude": 67.03,
+    }
 
 
 def test_places_within_a_parent_are_listed(client: Any, bearer: Bearer, caseworker: User) -> None:
@@ -46,15 +52,15 @@ def test_places_within_a_parent_are_listed(client: Any, bearer: Bearer, casework
     assert response.json()["count"] == 7
 
 
-def test_one_place_is_read_by_id(client: Any, bearer: Bearer, partner: User,
-                                 nazimabad: Place) -> None:
+def test_one_place_is_read_by_id(
+    client: Any, bearer: Bearer, partner: User, nazimabad: Place
+) -> None:
     response = client.get(f"{URL}/{nazimabad.pk}", headers=bearer(partner))
     assert response.status_code == 200 and response.json()["code"] == nazimabad.code
 
 
 def test_an_unknown_place_is_404(client: Any, bearer: Bearer, caseworker: User) -> None:
-    assert_error_shape(client.get(f"{URL}/999999", headers=bearer(caseworker)), 404,
-                       "not_found")
+    assert_error_shape(client.get(f"{URL}/999999", headers=bearer(caseworker)), 404, "not_found")
 
 
 def test_an_unknown_level_is_a_field_error(client: Any, bearer: Bearer, caseworker: User) -> None:

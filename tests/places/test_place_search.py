@@ -15,9 +15,18 @@ def _codes(user: User, query: str, **filters: str) -> list[str]:
     return list(place_list(user=user, query=query, **filters).values_list("code", flat=True))
 
 
-@pytest.mark.parametrize("query", [
-    "Nazimabad", "nazimabad", "NAZIMABAD", "nazim", "ناظم آباد", "ناظم", "Nāzimābād",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Nazimabad",
+        "nazimabad",
+        "NAZIMABAD",
+        "nazim",
+        "ناظم آباد",
+        "ناظم",
+        "Nāzimābād",
+    ],
+)
 def test_a_place_is_found_in_either_script_and_any_case(caseworker: User, query: str) -> None:
     assert "khi.central.liaquatabad.nazimabad" in _codes(caseworker, query)
 
@@ -41,8 +50,12 @@ def test_every_word_must_match(caseworker: User) -> None:
 
 def test_broader_places_come_first(caseworker: User) -> None:
     assert _codes(caseworker, "Korangi") == [
-        "khi.korangi", "khi.korangi.korangi", "khi.korangi.korangi.korangi",
-        "khi.korangi.korangi.korangi-crossing", "khi.korangi.korangi.industrial-area"]
+        "khi.korangi",
+        "khi.korangi.korangi",
+        "khi.korangi.korangi.korangi",
+        "khi.korangi.korangi.korangi-crossing",
+        "khi.korangi.korangi.industrial-area",
+    ]
 
 
 def test_the_level_narrows_the_search(caseworker: User) -> None:

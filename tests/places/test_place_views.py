@@ -53,16 +53,22 @@ def test_autocomplete_offers_radio_buttons_named_for_the_field(
 def test_autocomplete_reads_the_pickers_own_input(
     signed_in: SignedIn, caseworker: User, nazimabad: Place
 ) -> None:
-    html = signed_in(caseworker).get(
-        "/places/autocomplete/?field=town&town_q=Liaquatabad").content.decode()
+    html = (
+        signed_in(caseworker)
+        .get("/places/autocomplete/?field=town&town_q=Liaquatabad")
+        .content.decode()
+    )
     assert f'name="town" value="{nazimabad.parent_id}"' in html
 
 
 def test_autocomplete_refuses_a_field_name_that_could_break_the_page(
     signed_in: SignedIn, caseworker: User
 ) -> None:
-    html = signed_in(caseworker).get(
-        '/places/autocomplete/?q=Karachi&field="><script>').content.decode()
+    html = (
+        signed_in(caseworker)
+        .get('/places/autocomplete/?q=Karachi&field="><script>')
+        .content.decode()
+    )
     assert 'name="place"' in html and "<script>" not in html
 
 
@@ -90,25 +96,39 @@ def test_the_owner_renames_a_place_and_it_is_found_by_the_new_name(
     signed_in: SignedIn, documenter: User, nazimabad: Place
 ) -> None:
     client = signed_in(documenter)
-    assert f'name="version" value="{nazimabad.version}"' in client.get(
-        _edit(nazimabad)).content.decode()
-    response = client.post(_edit(nazimabad), {
-        "name": "Nazimabad Block 2", "name_ur": "ناظم آباد بلاک ۲", "latitude": "24.9125",
-        "longitude": "67.0301", "version": "1"})
+    assert (
+        f'name="version" value="{nazimabad.version}"'
+        in client.get(_edit(nazimabad)).content.decode()
+    )
+    response = client.post(
+        _edit(nazimabad),
+        {
+            "name": "Nazimabad Block 2",
+            "name_ur": "ناظم آباد بلاک ۲",
+            "latitude": "24.9125",
+            "longitude": "67.0301",
+            "version": "1",
+        },
+    )
     assert response.status_code == 302
     nazimabad.refresh_from_db()
     assert (nazimabad.name, nazimabad.version) == ("Nazimabad Block 2", 2)
     assert str(nazimabad.latitude) == "24.91250"
     assert AuditEvent.objects.get(action="place.updated").fields == [
-        "latitude", "longitude", "name", "name_ur"]
+        "latitude",
+        "longitude",
+        "name",
+        "name_ur",
+    ]
     assert f'href="/places/{nazimabad.pk}/"' in client.get("/places/?q=block").content.decode()
 
 
 def test_a_stale_edit_is_refused(signed_in: SignedIn, documenter: User, nazimabad: Place) -> None:
     Place.objects.filter(pk=nazimabad.pk).update(version=2)
-    response = signed_in(documenter).post(_edit(nazimabad), {
-        "name": "Renamed", "name_ur": "", "latitude": "24.9", "longitude": "67.0",
-        "version": "1"})
+    response = signed_in(documenter).post(
+        _edit(nazimabad),
+        {"name": "Renamed", "name_ur": "", "latitude": "24.9", "longitude": "67.0", "version": "1"},
+    )
     assert response.status_code == 409
     assert "Somebody else saved this place" in response.content.decode()
     nazimabad.refresh_from_db()
@@ -118,8 +138,10 @@ def test_a_stale_edit_is_refused(signed_in: SignedIn, documenter: User, nazimaba
 def test_a_latitude_out_of_range_is_refused(
     signed_in: SignedIn, documenter: User, nazimabad: Place
 ) -> None:
-    response = signed_in(documenter).post(_edit(nazimabad), {
-        "name": "Nazimabad", "latitude": "124.9", "longitude": "67.0", "version": "1"})
+    response = signed_in(documenter).post(
+        _edit(nazimabad),
+        {"name": "Nazimabad", "latitude": "124.9", "longitude": "67.0", "version": "1"},
+    )
     assert response.status_code == 422
     nazimabad.refresh_from_db()
     assert nazimabad.version == 1
@@ -131,7 +153,11 @@ def test_a_user_without_place_edit_gets_404(
 ) -> None:
     client = signed_in(request.getfixturevalue(who))
     assert client.get(_edit(nazimabad)).status_code == 404
-    assert client.post(_edit(nazimabad), {"name": "X", "latitude": "24", "longitude": "67",
-                                          "version": "1"}).status_code == 404
+    assert (
+        client.post(
+            _edit(nazimabad), {"name": "X", "latitude": "24", "longitude": "67", "version": "1"}
+        ).status_code
+        == 404
+    )
     nazimabad.refresh_from_db()
     assert nazimabad.name == "Nazimabad"

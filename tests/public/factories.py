@@ -20,28 +20,49 @@ _serial = itertools.count(1)
 
 def person(user: User, *, sex: str = "male", age: int | None = 30, **extra: Any) -> Person:
     n = next(_serial)
-    data: dict[str, Any] = {"given_name": f"Given{n}", "family_name": f"Family{n}", "sex": sex,
-                            "age": age}
+    data: dict[str, Any] = {
+        "given_name": f"Given{n}",
+        "family_name": f"Family{n}",
+        "sex": sex,
+        "age": age,
+    }
     data.update(extra)
     return Person.objects.create(organisation=user.organisation, **data)
 
 
-def incident(user: User, place: Place, *, status: str = "verified",
-             start_date: dt.date = dt.date(2012, 5, 6), start_precision: str = "day",
-             location_precision: str = "neighbourhood", types: tuple[str, ...] = (
-                 "targeted-killing",),
-             victims: list[tuple[str, dict[str, Any]]] | None = None,
-             sources: tuple[str, ...] = ("witness",), title: str = "Shopkeeper shot",
-             public_summary: str = "A shopkeeper was shot.", confidentiality: str = "internal",
-             **extra: Any) -> Incident:
+def incident(
+    user: User,
+    place: Place,
+    *,
+    status: str = "verified",
+    start_date: dt.date = dt.date(2012, 5, 6),
+    start_precision: str = "day",
+    location_precision: str = "neighbourhood",
+    types: tuple[str, ...] = ("targeted-killing",),
+    victims: list[tuple[str, dict[str, Any]]] | None = None,
+    sources: tuple[str, ...] = ("witness",),
+    title: str = "Shopkeeper shot",
+    public_summary: str = "A shopkeeper was shot.",
+    confidentiality: str = "internal",
+    **extra: Any,
+) -> Incident:
     """An incident with its types, one act per (act type, person fields) in `victims`
     (default: one man killed) and graded sources of the given kinds."""
     made = Incident.objects.create(
-        organisation=user.organisation, title=title, start_date=start_date,
-        start_precision=start_precision, place=place, location_precision=location_precision,
-        public_summary=public_summary, status=status, confidentiality=confidentiality,
-        created_by=user, updated_by=user,
-        verified_at=timezone.now() if status == "verified" else None, **extra)
+        organisation=user.organisation,
+        title=title,
+        start_date=start_date,
+        start_precision=start_precision,
+        place=place,
+        location_precision=location_precision,
+        public_summary=public_summary,
+        status=status,
+        confidentiality=confidentiality,
+        created_by=user,
+        updated_by=user,
+        verified_at=timezone.now() if status == "verified" else None,
+        **extra,
+    )
     made.types.set([incident_type(code) for code in types])
     for act_type, fields in victims if victims is not None else [("killed", {})]:
         Act.objects.create(incident=made, victim=person(user, **fields), act_type=act_type)
@@ -53,7 +74,8 @@ def incident(user: User, place: Place, *, status: str = "verified",
 def incident_type(code: str) -> IncidentType:
     """The type, seeded by a data migration; made again if a live-server test's flush took it."""
     found, _created = IncidentType.objects.get_or_create(
-        code=code, defaults={"name": code.replace("-", " ").capitalize(), "name_ur": ""})
+        code=code, defaults={"name": code.replace("-", " ").capitalize(), "name_ur": ""}
+    )
     return found
 
 
@@ -67,11 +89,17 @@ def karachi() -> None:
 
 
 def alleged_perpetrator(made: Incident, described_group: str) -> Involvement:
-    return Involvement.objects.create(act=made.acts.first(), described_group=described_group,
-                                      degree="carried_out")
+    return Involvement.objects.create(
+        act=made.acts.first(), described_group=described_group, degree="carried_out"
+    )
 
 
 def place_with_coordinates(parent: Place, name: str, lat: str, lon: str) -> Place:
-    return Place.objects.create(name=name, level=Place.Level.NEIGHBOURHOOD, parent=parent,
-                                latitude=Decimal(lat), longitude=Decimal(lon),
-                                code=f"test.{name.lower().replace(' ', '-')}")
+    return Place.objects.create(
+        name=name,
+        level=Place.Level.NEIGHBOURHOOD,
+        parent=parent,
+        latitude=Decimal(lat),
+        longitude=Decimal(lon),
+        code=f"test.{name.lower().replace(' ', '-')}",
+    )

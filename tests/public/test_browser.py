@@ -33,17 +33,18 @@ def karachi_incidents(make_user: Any) -> User:
     assert neighbourhoods, "the Karachi gazetteer ships with the migrations"
     sexes = itertools.cycle(["male", "male", "female"])
     for n in range(40):
-        incident(documenter, neighbourhoods[n % len(neighbourhoods)],
-                 types=(TYPES[n % len(TYPES)],),
-                 start_date=dt.date(2010 + n % 4, 1 + n % 12, 1 + n % 27),
-                 victims=[("killed" if n % 3 else "injured", {"sex": next(sexes),
-                                                              "age": 15 + n})],
-                 public_summary=f"A shopkeeper was attacked (test incident {n}).")
+        incident(
+            documenter,
+            neighbourhoods[n % len(neighbourhoods)],
+            types=(TYPES[n % len(TYPES)],),
+            start_date=dt.date(2010 + n % 4, 1 + n % 12, 1 + n % 27),
+            victims=[("killed" if n % 3 else "injured", {"sex": next(sexes), "age": 15 + n})],
+            public_summary=f"A shopkeeper was attacked (test incident {n}).",
+        )
     return documenter
 
 
-def test_the_dashboard_loads_with_its_figures(browser_page: Any, karachi_incidents: User
-                                              ) -> None:
+def test_the_dashboard_loads_with_its_figures(browser_page: Any, karachi_incidents: User) -> None:
     page = browser_page
     page.goto("/")
     page.wait_for_url("**/public/")
@@ -74,8 +75,9 @@ def test_the_map_shows_clustered_markers(browser_page: Any, karachi_incidents: U
     page.locator("#incident-map").screenshot(path=ARTIFACTS / "public-map-zoomed-en.png")
 
 
-def test_switching_to_urdu_renders_right_to_left(browser_page: Any, karachi_incidents: User
-                                                 ) -> None:
+def test_switching_to_urdu_renders_right_to_left(
+    browser_page: Any, karachi_incidents: User
+) -> None:
     page = browser_page
     page.goto("/public/")
     page.click("header .language-switch a[lang=ur]")
@@ -97,18 +99,26 @@ def test_switching_to_urdu_renders_right_to_left(browser_page: Any, karachi_inci
     page.screenshot(path=ARTIFACTS / "public-incidents-ur.png", full_page=True)
 
 
-def test_a_fact_sheet_shows_its_live_figure(browser_page: Any, karachi_incidents: User,
-                                            make_user: Any) -> None:
+def test_a_fact_sheet_shows_its_live_figure(
+    browser_page: Any, karachi_incidents: User, make_user: Any
+) -> None:
     writer, approver = karachi_incidents, make_user(Role.VERIFIER)
-    sheet = services.factsheet_write(by=writer, organisation=writer.organisation, values={
-        "title_en": "Targeted killings", "title_ur": "ٹارگٹ کلنگ",
-        "summary_en": "How many were verified.", "summary_ur": "کتنے واقعات کی تصدیق ہوئی۔",
-        "body_en": "Madad verified {{count:incidents type=targeted-killing}} targeted "
-                   "killings.\n\n## By year\n- 2012: {{count:incidents type=targeted-killing "
-                   "year=2012}}",
-        "body_ur": "مدد نے {{count:incidents type=targeted-killing}} ٹارگٹ کلنگ کی تصدیق "
-                   "کی۔\n\n## سال بہ سال\n- 2012: {{count:incidents type=targeted-killing "
-                   "year=2012}}"})
+    sheet = services.factsheet_write(
+        by=writer,
+        organisation=writer.organisation,
+        values={
+            "title_en": "Targeted killings",
+            "title_ur": "ٹارگٹ کلنگ",
+            "summary_en": "How many were verified.",
+            "summary_ur": "کتنے واقعات کی تصدیق ہوئی۔",
+            "body_en": "Madad verified {{count:incidents type=targeted-killing}} targeted "
+            "killings.\n\n## By year\n- 2012: {{count:incidents type=targeted-killing "
+            "year=2012}}",
+            "body_ur": "مدد نے {{count:incidents type=targeted-killing}} ٹارگٹ کلنگ کی تصدیق "
+            "کی۔\n\n## سال بہ سال\n- 2012: {{count:incidents type=targeted-killing "
+            "year=2012}}",
+        },
+    )
     services.factsheet_submit(factsheet=sheet, by=writer)
     services.factsheet_approve(factsheet=sheet, approver=approver)
     expected = public_incidents(filters=PublicFilters(types=("targeted-killing",))).count()

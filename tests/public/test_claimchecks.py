@@ -24,10 +24,14 @@ pytestmark = pytest.mark.django_db
 def claim(by: User, **values: Any) -> ClaimCheck:
     data: dict[str, Any] = {
         "claim_en": "Nobody was kidnapped in 2013 </script><script>alert(1)</script>",
-        "claim_ur": "2013 میں کوئی اغوا نہیں ہوا۔", "claimant": "Posts on social media",
-        "claim_date": dt.date(2014, 2, 10), "claim_url": "https://social.example/post/1",
-        "rating": "false", "explanation_en": "We verified {{count:incidents}} incidents.",
-        "explanation_ur": "ہم نے {{count:incidents}} واقعات کی تصدیق کی۔"}
+        "claim_ur": "2013 میں کوئی اغوا نہیں ہوا۔",
+        "claimant": "Posts on social media",
+        "claim_date": dt.date(2014, 2, 10),
+        "claim_url": "https://social.example/post/1",
+        "rating": "false",
+        "explanation_en": "We verified {{count:incidents}} incidents.",
+        "explanation_ur": "ہم نے {{count:incidents}} واقعات کی تصدیق کی۔",
+    }
     data.update(values)
     return services.claimcheck_write(by=by, organisation=by.organisation, values=data)
 
@@ -48,8 +52,9 @@ def test_a_claim_check_needs_a_known_rating(documenter: User) -> None:
         claim(documenter, rating="pants-on-fire")
 
 
-def test_a_claim_check_is_published_by_a_second_person_only(documenter: User, coordinator: User,
-                                                           verifier: User) -> None:
+def test_a_claim_check_is_published_by_a_second_person_only(
+    documenter: User, coordinator: User, verifier: User
+) -> None:
     check = claim(coordinator)
     services.claimcheck_submit(claimcheck=check, by=coordinator)
     with pytest.raises(ValidationError, match="second person"):
@@ -64,23 +69,36 @@ def test_both_languages_are_needed_before_submitting(documenter: User) -> None:
 
 
 def test_the_page_carries_claimreview_json_ld_that_cannot_break_out_of_its_script(
-        client: Any, documenter: User, verifier: User, places: SimpleNamespace) -> None:
+    client: Any, documenter: User, verifier: User, places: SimpleNamespace
+) -> None:
     behind = incident(documenter, places.orchard)
     check = services.claimcheck_write(
-        by=documenter, organisation=documenter.organisation, incident_ids=[behind.pk],
-        values={"claim_en": "Nobody was kidnapped </script><script>alert(1)</script>",
-                "claim_ur": "کوئی اغوا نہیں ہوا", "rating": "false",
-                "claimant": "Posts on social media", "claim_date": dt.date(2014, 2, 10),
-                "explanation_en": "We verified {{count:incidents}}.",
-                "explanation_ur": "ہم نے {{count:incidents}} کی تصدیق کی۔"})
+        by=documenter,
+        organisation=documenter.organisation,
+        incident_ids=[behind.pk],
+        values={
+            "claim_en": "Nobody was kidnapped </script><script>alert(1)</script>",
+            "claim_ur": "کوئی اغوا نہیں ہوا",
+            "rating": "false",
+            "claimant": "Posts on social media",
+            "claim_date": dt.date(2014, 2, 10),
+            "explanation_en": "We verified {{count:incidents}}.",
+            "explanation_ur": "ہم نے {{count:incidents}} کی تصدیق کی۔",
+        },
+    )
     check = publish(check, documenter, verifier)
     page = client.get(f"/public/claims/{check.slug}/").content.decode()
     assert "<script>alert(1)" not in page
     data = _json_ld(page)
     assert data["@context"] == "https://schema.org" and data["@type"] == "ClaimReview"
     assert data["claimReviewed"].startswith("Nobody was kidnapped </script>")
-    assert data["reviewRating"] == {"@type": "Rating", "bestRating": 5, "worstRating": 1,
-                                    "alternateName": "False", "ratingValue": 1}
+    assert data["reviewRating"] == {
+        "@type": "Rating",
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "False",
+        "ratingValue": 1,
+    }
     assert data["itemReviewed"]["@type"] == "Claim"
     assert data["itemReviewed"]["datePublished"] == "2014-02-10"
     assert data["url"].endswith(f"/public/claims/{check.slug}/")
@@ -90,7 +108,8 @@ def test_the_page_carries_claimreview_json_ld_that_cannot_break_out_of_its_scrip
 
 
 def test_an_unproven_claim_has_no_number_on_the_rating_scale(
-        client: Any, documenter: User, verifier: User) -> None:
+    client: Any, documenter: User, verifier: User
+) -> None:
     check = publish(claim(documenter, rating="unproven"), documenter, verifier)
     data = _json_ld(client.get(f"/public/claims/{check.slug}/").content.decode())
     assert "ratingValue" not in data["reviewRating"]
@@ -106,18 +125,24 @@ def test_in_urdu_the_review_is_in_urdu(client: Any, documenter: User, verifier: 
 
 
 def test_only_published_fact_sheets_may_support_a_claim_check(
-        documenter: User, verifier: User) -> None:
-    draft = services.factsheet_write(by=documenter, organisation=documenter.organisation,
-                                     values={"title_en": "Draft"})
+    documenter: User, verifier: User
+) -> None:
+    draft = services.factsheet_write(
+        by=documenter, organisation=documenter.organisation, values={"title_en": "Draft"}
+    )
     with pytest.raises(ValidationError, match="published fact sheets"):
-        services.claimcheck_write(by=documenter, organisation=documenter.organisation,
-                                  values={"claim_en": "x", "rating": "true"},
-                                  factsheet_ids=[draft.pk])
+        services.claimcheck_write(
+            by=documenter,
+            organisation=documenter.organisation,
+            values={"claim_en": "x", "rating": "true"},
+            factsheet_ids=[draft.pk],
+        )
     assert FactSheet.objects.get().status == Status.DRAFT
 
 
 def test_the_list_shows_published_claim_checks_with_their_rating(
-        client: Any, documenter: User, verifier: User) -> None:
+    client: Any, documenter: User, verifier: User
+) -> None:
     publish(claim(documenter, claim_en="Shown claim"), documenter, verifier)
     claim(documenter, claim_en="Draft claim")
     page = client.get("/public/claims/").content.decode()

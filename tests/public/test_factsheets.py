@@ -21,14 +21,20 @@ from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
 
-BODY_EN = "Verified killings: {{count:incidents type=targeted-killing}}.\n\n- Women: " \
+BODY_EN = (
+    "Verified killings: {{count:incidents type=targeted-killing}}.\n\n- Women: "
     "{{count:victims sex=female}}"
+)
 BODY_UR = "تصدیق شدہ ٹارگٹ کلنگ: {{count:incidents type=targeted-killing}}۔"
 
 
 def write(by: User, **values: Any) -> FactSheet:
-    data = {"title_en": "Killings", "title_ur": "ٹارگٹ کلنگ", "body_en": BODY_EN,
-            "body_ur": BODY_UR}
+    data = {
+        "title_en": "Killings",
+        "title_ur": "ٹارگٹ کلنگ",
+        "body_en": BODY_EN,
+        "body_ur": BODY_UR,
+    }
     data.update(values)
     return services.factsheet_write(by=by, organisation=by.organisation, values=data)
 
@@ -39,7 +45,8 @@ def publish(sheet: FactSheet, writer: User, approver: User) -> FactSheet:
 
 
 def test_a_figure_placeholder_that_does_not_parse_is_refused_with_a_clear_message(
-        documenter: User) -> None:
+    documenter: User,
+) -> None:
     with pytest.raises(ValidationError) as refused:
         write(documenter, body_en="{{count:incidents type=no-such-type}}")
     assert "unknown incident type “no-such-type”" in str(refused.value.message_dict["body_en"])
@@ -52,8 +59,7 @@ def test_a_figure_placeholder_that_does_not_parse_is_refused_with_a_clear_messag
     assert not FactSheet.objects.exists()
 
 
-def test_both_languages_are_needed_before_a_fact_sheet_can_be_submitted(
-        documenter: User) -> None:
+def test_both_languages_are_needed_before_a_fact_sheet_can_be_submitted(documenter: User) -> None:
     sheet = write(documenter, body_ur="")
     with pytest.raises(ValidationError, match="Both languages"):
         services.factsheet_submit(factsheet=sheet, by=documenter)
@@ -64,8 +70,11 @@ def test_both_languages_are_needed_before_a_fact_sheet_can_be_submitted(
 def test_a_second_person_approves_publication(documenter: User, verifier: User) -> None:
     sheet = publish(write(documenter), documenter, verifier)
     assert sheet.status == Status.PUBLISHED and sheet.approved_by == verifier
-    actions = list(AuditEvent.objects.filter(object_type="public.factsheet").order_by("id")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="public.factsheet")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["factsheet.created", "factsheet.submitted", "factsheet.published"]
 
 
@@ -78,11 +87,16 @@ def test_the_author_may_not_approve_their_own_fact_sheet(coordinator: User) -> N
     assert sheet.status == Status.SUBMITTED
 
 
-def test_the_last_editor_may_not_approve_it_either(documenter: User, coordinator: User,
-                                                   verifier: User) -> None:
+def test_the_last_editor_may_not_approve_it_either(
+    documenter: User, coordinator: User, verifier: User
+) -> None:
     sheet = write(documenter)
-    sheet = services.factsheet_write(by=coordinator, organisation=coordinator.organisation,
-                                     factsheet=sheet, values={"title_en": "Killings, edited"})
+    sheet = services.factsheet_write(
+        by=coordinator,
+        organisation=coordinator.organisation,
+        factsheet=sheet,
+        values={"title_en": "Killings, edited"},
+    )
     services.factsheet_submit(factsheet=sheet, by=documenter)
     with pytest.raises(ValidationError, match="second person"):
         services.factsheet_approve(factsheet=sheet, approver=coordinator)
@@ -96,7 +110,8 @@ def test_the_database_refuses_self_approval_too(documenter: User) -> None:
 
 
 def test_someone_without_the_approve_capability_may_not_publish(
-        documenter: User, caseworker: User, make_user: Any) -> None:
+    documenter: User, caseworker: User, make_user: Any
+) -> None:
     sheet = write(documenter)
     services.factsheet_submit(factsheet=sheet, by=documenter)
     another_writer = make_user("documenter")
@@ -106,47 +121,82 @@ def test_someone_without_the_approve_capability_may_not_publish(
 
 
 def test_a_published_fact_sheet_is_withdrawn_before_it_is_edited(
-        documenter: User, verifier: User) -> None:
+    documenter: User, verifier: User
+) -> None:
     sheet = publish(write(documenter), documenter, verifier)
     with pytest.raises(ValidationError, match="withdrawn first"):
-        services.factsheet_write(by=documenter, organisation=documenter.organisation,
-                                 factsheet=sheet, values={"title_en": "Changed"})
+        services.factsheet_write(
+            by=documenter,
+            organisation=documenter.organisation,
+            factsheet=sheet,
+            values={"title_en": "Changed"},
+        )
     services.factsheet_withdraw(factsheet=sheet, by=verifier)
-    edited = services.factsheet_write(by=documenter, organisation=documenter.organisation,
-                                      factsheet=sheet, values={"title_en": "Changed"})
+    edited = services.factsheet_write(
+        by=documenter,
+        organisation=documenter.organisation,
+        factsheet=sheet,
+        values={"title_en": "Changed"},
+    )
     assert edited.status == Status.DRAFT and edited.approved_by is None
 
 
 def test_a_stale_edit_is_refused(documenter: User) -> None:
     sheet = write(documenter)
-    services.factsheet_write(by=documenter, organisation=documenter.organisation,
-                             factsheet=sheet, values={"title_en": "First"},
-                             expected_version=sheet.version)
+    services.factsheet_write(
+        by=documenter,
+        organisation=documenter.organisation,
+        factsheet=sheet,
+        values={"title_en": "First"},
+        expected_version=sheet.version,
+    )
     with pytest.raises(services.StaleEdit):
-        services.factsheet_write(by=documenter, organisation=documenter.organisation,
-                                 factsheet=sheet, values={"title_en": "Second"},
-                                 expected_version=sheet.version)
+        services.factsheet_write(
+            by=documenter,
+            organisation=documenter.organisation,
+            factsheet=sheet,
+            values={"title_en": "Second"},
+            expected_version=sheet.version,
+        )
 
 
-def test_only_public_incidents_may_be_linked(documenter: User, places: SimpleNamespace
-                                             ) -> None:
+def test_only_public_incidents_may_be_linked(documenter: User, places: SimpleNamespace) -> None:
     hidden = incident(documenter, places.orchard, status="under_review")
     with pytest.raises(ValidationError, match=str(hidden.pk)):
-        services.factsheet_write(by=documenter, organisation=documenter.organisation,
-                                 values={"title_en": "X"}, incident_ids=[hidden.pk])
+        services.factsheet_write(
+            by=documenter,
+            organisation=documenter.organisation,
+            values={"title_en": "X"},
+            incident_ids=[hidden.pk],
+        )
 
 
 def test_the_public_page_shows_the_live_figure_and_links_to_the_incidents_behind_it(
-        client: Any, documenter: User, verifier: User, places: SimpleNamespace) -> None:
+    client: Any, documenter: User, verifier: User, places: SimpleNamespace
+) -> None:
     shown = incident(documenter, places.orchard)
     incident(documenter, places.harbour)
-    sheet = publish(services.factsheet_write(
-        by=documenter, organisation=documenter.organisation, incident_ids=[shown.pk],
-        values={"title_en": "Killings", "title_ur": "ٹارگٹ کلنگ", "body_en": BODY_EN,
-                "body_ur": BODY_UR}), documenter, verifier)
+    sheet = publish(
+        services.factsheet_write(
+            by=documenter,
+            organisation=documenter.organisation,
+            incident_ids=[shown.pk],
+            values={
+                "title_en": "Killings",
+                "title_ur": "ٹارگٹ کلنگ",
+                "body_en": BODY_EN,
+                "body_ur": BODY_UR,
+            },
+        ),
+        documenter,
+        verifier,
+    )
     page = client.get(f"/public/factsheets/{sheet.slug}/").content.decode()
-    figure = re.search(r'<a class="figure" href="([^"]+)" data-figure="count:incidents '
-                       r'type=targeted-killing">(\d+)</a>', page)
+    figure = re.search(
+        r'<a class="figure" href="([^"]+)" data-figure="count:incidents '
+        r'type=targeted-killing">(\d+)</a>',
+        page,
+    )
     assert figure is not None and figure[2] == "2"
     assert figure[1] == "/public/incidents/?type=targeted-killing"
     assert 'data-figure="count:victims sex=female">0</a>' in page  # zero singles nobody out
@@ -159,8 +209,9 @@ def test_the_public_page_shows_the_live_figure_and_links_to_the_incidents_behind
     assert 'type=targeted-killing">3</a>' in again
 
 
-def test_a_draft_or_withdrawn_fact_sheet_is_not_public(client: Any, documenter: User,
-                                                       verifier: User) -> None:
+def test_a_draft_or_withdrawn_fact_sheet_is_not_public(
+    client: Any, documenter: User, verifier: User
+) -> None:
     draft = write(documenter)
     assert client.get(f"/public/factsheets/{draft.slug}/").status_code == 404
     published = publish(write(documenter, title_en="Other"), documenter, verifier)
@@ -169,8 +220,9 @@ def test_a_draft_or_withdrawn_fact_sheet_is_not_public(client: Any, documenter: 
     assert client.get(f"/public/factsheets/{published.slug}/").status_code == 404
 
 
-def test_the_printable_page_and_the_pdf_in_urdu(client: Any, documenter: User, verifier: User,
-                                                places: SimpleNamespace) -> None:
+def test_the_printable_page_and_the_pdf_in_urdu(
+    client: Any, documenter: User, verifier: User, places: SimpleNamespace
+) -> None:
     incident(documenter, places.orchard)
     sheet = publish(write(documenter), documenter, verifier)
     printable = client.get(f"/public/factsheets/{sheet.slug}/?print=1").content.decode()
@@ -181,8 +233,9 @@ def test_the_printable_page_and_the_pdf_in_urdu(client: Any, documenter: User, v
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert response["Content-Disposition"] == f'attachment; filename="{sheet.slug}-ur.pdf"'
-    assert any(b"Nastaliq-Urdu" in s or b"Naskh-Arabic" in s
-               for s in _streams(response.content)), "no Urdu font in the PDF"
+    assert any(b"Nastaliq-Urdu" in s or b"Naskh-Arabic" in s for s in _streams(response.content)), (
+        "no Urdu font in the PDF"
+    )
 
 
 def _streams(pdf: bytes) -> list[bytes]:
@@ -196,13 +249,16 @@ def _streams(pdf: bytes) -> list[bytes]:
     return found
 
 
-def test_a_fact_sheets_text_has_headings_lists_and_nothing_else_as_markup(
-        documenter: User) -> None:
+def test_a_fact_sheets_text_has_headings_lists_and_nothing_else_as_markup(documenter: User) -> None:
     from madad.public.placeholders import render_text
 
-    html = render_text("Intro <b>bold?</b>\n\n## By year\n- 2010: {{count:incidents year=2010}}"
-                       "\n- 2011\nAfter the list")
-    assert html == ('<p>Intro &lt;b&gt;bold?&lt;/b&gt;</p>\n<h2>By year</h2>\n<ul><li>2010: '
-                    '<a class="figure" href="/public/incidents/?year=2010" '
-                    'data-figure="count:incidents year=2010">0</a></li><li>2011</li></ul>\n'
-                    '<p>After the list</p>')
+    html = render_text(
+        "Intro <b>bold?</b>\n\n## By year\n- 2010: {{count:incidents year=2010}}"
+        "\n- 2011\nAfter the list"
+    )
+    assert html == (
+        "<p>Intro &lt;b&gt;bold?&lt;/b&gt;</p>\n<h2>By year</h2>\n<ul><li>2010: "
+        '<a class="figure" href="/public/incidents/?year=2010" '
+        'data-figure="count:incidents year=2010">0</a></li><li>2011</li></ul>\n'
+        "<p>After the list</p>"
+    )

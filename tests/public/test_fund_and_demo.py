@@ -24,14 +24,36 @@ pytestmark = pytest.mark.django_db
 def test_the_fund_page_shows_the_funds_public_account(client: Any, monkeypatch: Any) -> None:
     import madad.fund.selectors as fund
 
-    monkeypatch.setattr(fund, "public_account", lambda: {
-        "currency": "PKR", "published_until": dt.date(2014, 6, 30), "donors": ["A. Friend"],
-        "months": [{"month": "2014-05", "total_in": Decimal("150000.00"),
+    monkeypatch.setattr(
+        fund,
+        "public_account",
+        lambda: {
+            "currency": "PKR",
+            "published_until": dt.date(2014, 6, 30),
+            "donors": ["A. Friend"],
+            "months": [
+                {
+                    "month": "2014-05",
+                    "total_in": Decimal("150000.00"),
                     "total_out": Decimal("90000.00"),
-                    "in": [{"category": "donations:general", "label": "Donations: general",
-                            "amount": Decimal("150000.00")}],
-                    "out": [{"category": "medical", "label": "Medical help",
-                             "amount": Decimal("90000.00")}]}]})
+                    "in": [
+                        {
+                            "category": "donations:general",
+                            "label": "Donations: general",
+                            "amount": Decimal("150000.00"),
+                        }
+                    ],
+                    "out": [
+                        {
+                            "category": "medical",
+                            "label": "Medical help",
+                            "amount": Decimal("90000.00"),
+                        }
+                    ],
+                }
+            ],
+        },
+    )
     page = client.get("/public/fund/").content.decode()
     assert "May 2014" in page and "Medical help" in page
     assert "150,000" in page and "90,000" in page
@@ -39,7 +61,8 @@ def test_the_fund_page_shows_the_funds_public_account(client: Any, monkeypatch: 
 
 
 def test_the_fund_page_says_not_yet_when_the_fund_has_no_public_account(
-        client: Any, monkeypatch: Any) -> None:
+    client: Any, monkeypatch: Any
+) -> None:
     import madad.fund.selectors as fund
 
     monkeypatch.delattr(fund, "public_account")
@@ -48,12 +71,17 @@ def test_the_fund_page_says_not_yet_when_the_fund_has_no_public_account(
 
 
 def test_the_demo_publishes_fact_sheets_and_claim_checks_once(
-        documenter: User, places: SimpleNamespace) -> None:
+    documenter: User, places: SimpleNamespace
+) -> None:
     for code in DEMO_TYPES:
         incident_type(code)
     for n in range(12):
-        incident(documenter, places.orchard, start_date=dt.date(2010 + n % 4, 3, 1 + n),
-                 types=(list(DEMO_TYPES)[n % 3],))
+        incident(
+            documenter,
+            places.orchard,
+            start_date=dt.date(2010 + n % 4, 3, 1 + n),
+            types=(list(DEMO_TYPES)[n % 3],),
+        )
     relief, partner = load_users(password="demo password for tests")
     users = {role: User.objects.get(email=demo_email(role)) for role in Role.values}
     context = DemoContext(relief=relief, partner=partner, users=users)

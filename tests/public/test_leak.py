@@ -34,9 +34,13 @@ from tests.public.factories import alleged_perpetrator, incident, incident_type,
 
 pytestmark = pytest.mark.django_db
 
-EXPORTS = ["/public/data/incidents.csv", "/public/data/incidents.json",
-           "/public/data/incidents.geojson", "/public/data/incidents.hxl.csv",
-           "/public/map/points.json"]
+EXPORTS = [
+    "/public/data/incidents.csv",
+    "/public/data/incidents.json",
+    "/public/data/incidents.geojson",
+    "/public/data/incidents.hxl.csv",
+    "/public/map/points.json",
+]
 MAX_PAGES = 700
 
 
@@ -51,43 +55,95 @@ def filled(settings: Any, places: SimpleNamespace) -> dict[str, Any]:
     load_all(DemoContext(relief=relief, partner=partner, users=users, scale=0.05))
     documenter = users[Role.DOCUMENTER]
     marked = incident(
-        documenter, places.orchard, title="TITLE-LEAK Zarghuna Qazilbash shot",
+        documenter,
+        places.orchard,
+        title="TITLE-LEAK Zarghuna Qazilbash shot",
         public_summary="A trader was shot in the evening.",
         description="DESCRIPTION-LEAK the family named the gang",
-        latitude="24.98765", longitude="67.12345",
-        victims=[("killed", {"given_name": "Zarghuna", "family_name": "Qazilbash",
-                             "full_name_ur": "زرغونہ قزلباش", "father_name": "Feroz Qazilbash",
-                             "aliases": "Zari Q.", "cnic": "9999912345671",
-                             "phone": "03991234567", "address": "House 77, Street LEAKLANE",
-                             "sex": "female", "age": 33})])
+        latitude="24.98765",
+        longitude="67.12345",
+        victims=[
+            (
+                "killed",
+                {
+                    "given_name": "Zarghuna",
+                    "family_name": "Qazilbash",
+                    "full_name_ur": "زرغونہ قزلباش",
+                    "father_name": "Feroz Qazilbash",
+                    "aliases": "Zari Q.",
+                    "cnic": "9999912345671",
+                    "phone": "03991234567",
+                    "address": "House 77, Street LEAKLANE",
+                    "sex": "female",
+                    "age": 33,
+                },
+            )
+        ],
+    )
     marked.acts.update(method="METHOD-LEAK", consequences="CONSEQUENCE-LEAK")
     alleged_perpetrator(marked, "PERPETRATOR-LEAK the Blue Gang")
-    Involvement.objects.create(act=marked.acts.get(), degree="ordered",
-                               person=person(documenter, given_name="Perwaiz",
-                                             family_name="Gangwala",
-                                             full_name_ur="پرویز گینگ والا"))
-    Source.objects.create(incident=marked, kind="police_fir", reliability="A", credibility=1,
-                          name="SOURCE-NAME-LEAK Rashida", notes="SOURCE-NOTES-LEAK",
-                          fir_number="FIR-LEAK-77/2012", police_station="LEAKPUR station",
-                          person=person(documenter, given_name="Rashida",
-                                        family_name="Informant"))
-    Source.objects.create(incident=marked, kind="news", reliability="B", credibility=2,
-                          outlet="OUTLET-LEAK Daily", url="https://leak.example/story")
-    testimonies.Testimony.objects.create(organisation=documenter.organisation,
-                             person=marked.acts.get().victim, incident=marked,
-                             date=dt.date(2012, 5, 7), language="ur",
-                             transcript="TESTIMONY-LEAK میں نے سب دیکھا", recorded_by=documenter)
+    Involvement.objects.create(
+        act=marked.acts.get(),
+        degree="ordered",
+        person=person(
+            documenter, given_name="Perwaiz", family_name="Gangwala", full_name_ur="پرویز گینگ والا"
+        ),
+    )
+    Source.objects.create(
+        incident=marked,
+        kind="police_fir",
+        reliability="A",
+        credibility=1,
+        name="SOURCE-NAME-LEAK Rashida",
+        notes="SOURCE-NOTES-LEAK",
+        fir_number="FIR-LEAK-77/2012",
+        police_station="LEAKPUR station",
+        person=person(documenter, given_name="Rashida", family_name="Informant"),
+    )
+    Source.objects.create(
+        incident=marked,
+        kind="news",
+        reliability="B",
+        credibility=2,
+        outlet="OUTLET-LEAK Daily",
+        url="https://leak.example/story",
+    )
+    testimonies.Testimony.objects.create(
+        organisation=documenter.organisation,
+        person=marked.acts.get().victim,
+        incident=marked,
+        date=dt.date(2012, 5, 7),
+        language="ur",
+        transcript="TESTIMONY-LEAK میں نے سب دیکھا",
+        recorded_by=documenter,
+    )
     for status in ("reported", "under_review", "disputed", "rejected"):
-        incident(documenter, places.harbour, status=status,
-                 title=f"UNVERIFIED-TITLE-LEAK-{status}",
-                 public_summary=f"UNVERIFIED-SUMMARY-LEAK-{status}")
-    incident(documenter, places.harbour, confidentiality="confidential",
-             title="CONFIDENTIAL-TITLE-LEAK", public_summary="CONFIDENTIAL-SUMMARY-LEAK")
+        incident(
+            documenter,
+            places.harbour,
+            status=status,
+            title=f"UNVERIFIED-TITLE-LEAK-{status}",
+            public_summary=f"UNVERIFIED-SUMMARY-LEAK-{status}",
+        )
+    incident(
+        documenter,
+        places.harbour,
+        confidentiality="confidential",
+        title="CONFIDENTIAL-TITLE-LEAK",
+        public_summary="CONFIDENTIAL-SUMMARY-LEAK",
+    )
     # a published fact sheet and claim check that cite the marked incident
     sheet = services.factsheet_write(
-        by=documenter, organisation=documenter.organisation, incident_ids=[marked.pk],
-        values={"title_en": "Leak check", "title_ur": "جانچ", "body_en": "{{count:incidents}}",
-                "body_ur": "{{count:victims sex=female}}"})
+        by=documenter,
+        organisation=documenter.organisation,
+        incident_ids=[marked.pk],
+        values={
+            "title_en": "Leak check",
+            "title_ur": "جانچ",
+            "body_en": "{{count:incidents}}",
+            "body_ur": "{{count:victims sex=female}}",
+        },
+    )
     services.factsheet_submit(factsheet=sheet, by=documenter)
     services.factsheet_approve(factsheet=sheet, approver=users[Role.VERIFIER])
     return {"marked": marked, "users": users}
@@ -98,10 +154,15 @@ def _secrets() -> dict[str, str]:
     found: dict[str, str] = {}
     for p in Person.objects.all():
         full = f"{p.given_name} {p.family_name}".strip()
-        for label, value in [("name", full if p.given_name and p.family_name else ""),
-                             ("urdu name", p.full_name_ur), ("father", p.father_name),
-                             ("alias", p.aliases), ("cnic", p.cnic), ("phone", p.phone),
-                             ("address", p.address)]:
+        for label, value in [
+            ("name", full if p.given_name and p.family_name else ""),
+            ("urdu name", p.full_name_ur),
+            ("father", p.father_name),
+            ("alias", p.aliases),
+            ("cnic", p.cnic),
+            ("phone", p.phone),
+            ("address", p.address),
+        ]:
             if value and len(value) >= 6:
                 found[value] = f"person #{p.pk} {label}"
         if p.cnic:
@@ -156,24 +217,31 @@ def _crawl(client: Client) -> dict[str, list[str]]:
         if response.get("Content-Type", "").startswith("text/html"):
             for href in re.findall(r'href="([^"#]+)"', seen[url][0]):
                 link = html.unescape(href)
-                if link.startswith("/public/") and "/language/" not in link \
-                        and link not in seen:
+                if link.startswith("/public/") and "/language/" not in link and link not in seen:
                     queue.append(link)
     return seen
 
 
 def _leaks(pages: dict[str, list[str]], secrets: dict[str, str]) -> list[str]:
-    return [f"{what} ({value!r}) in {url}" for url, texts in pages.items()
-            for value, what in secrets.items() if any(value in t for t in texts)]
+    return [
+        f"{what} ({value!r}) in {url}"
+        for url, texts in pages.items()
+        for value, what in secrets.items()
+        if any(value in t for t in texts)
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "ur"])
 def test_no_public_page_or_export_shows_anything_personal_or_unverified(
-        filled: dict[str, Any], language: str) -> None:
+    filled: dict[str, Any], language: str
+) -> None:
     client = Client()
     client.get(f"/public/language/?language={language}")
-    secrets = {k: v for k, v in _secrets().items()
-               if not (v.startswith("alleged perpetrator") and "LEAK" not in k)}
+    secrets = {
+        k: v
+        for k, v in _secrets().items()
+        if not (v.startswith("alleged perpetrator") and "LEAK" not in k)
+    }
     pages = _crawl(client)
     assert len(pages) > 40, "the crawl should reach the whole public site"
     assert any(f"/public/incidents/{filled['marked'].pk}/" == url for url in pages)
@@ -186,8 +254,11 @@ def test_no_public_page_or_export_shows_anything_personal_or_unverified(
 
 def test_every_fact_sheet_pdf_is_served(filled: dict[str, Any]) -> None:
     client = Client()
-    for url in [u for u in _crawl(client) if u.startswith("/public/factsheets/")
-                and u.count("/") == 4 and "?" not in u]:
+    for url in [
+        u
+        for u in _crawl(client)
+        if u.startswith("/public/factsheets/") and u.count("/") == 4 and "?" not in u
+    ]:
         response = client.get(url.rstrip("/") + ".pdf")
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
 

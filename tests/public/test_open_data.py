@@ -21,11 +21,28 @@ from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
 
-HXL_TAGS = ["#event+id", "#date+occurred", "#adm1+name", "#adm2+name", "#loc+name", "#geo+lat",
-            "#geo+lon", "#event+type", "#affected+killed", "#affected+injured"]
+HXL_TAGS = [
+    "#event+id",
+    "#date+occurred",
+    "#adm1+name",
+    "#adm2+name",
+    "#loc+name",
+    "#geo+lat",
+    "#geo+lon",
+    "#event+type",
+    "#affected+killed",
+    "#affected+injured",
+]
 SCHEMA = [
-    ["#valid_tag", "#valid_required", "#valid_unique", "#valid_datatype", "#valid_value+min",
-     "#valid_value+max", "#valid_value+regex"],
+    [
+        "#valid_tag",
+        "#valid_required",
+        "#valid_unique",
+        "#valid_datatype",
+        "#valid_value+min",
+        "#valid_value+max",
+        "#valid_value+regex",
+    ],
     ["#event+id", "true", "true", "number", "1", "", ""],
     ["#date+occurred", "true", "", "", "", "", r"^\d{4}(-\d{2}(-\d{2})?)?$"],
     ["#adm1+name", "true", "", "", "", "", ""],
@@ -41,11 +58,21 @@ SCHEMA = [
 @pytest.fixture
 def published(documenter: User, places: SimpleNamespace) -> list[Any]:
     return [
-        incident(documenter, places.orchard, victims=[("killed", {}), ("injured", {})],
-                 public_summary="Two men were shot, one died; a comma, and \"quotes\"."),
-        incident(documenter, places.harbour, location_precision="district",
-                 types=("arson", "property-seizure"), victims=[("displaced", {})],
-                 start_date=dt.date(2009, 1, 1), start_precision="year"),
+        incident(
+            documenter,
+            places.orchard,
+            victims=[("killed", {}), ("injured", {})],
+            public_summary='Two men were shot, one died; a comma, and "quotes".',
+        ),
+        incident(
+            documenter,
+            places.harbour,
+            location_precision="district",
+            types=("arson", "property-seizure"),
+            victims=[("displaced", {})],
+            start_date=dt.date(2009, 1, 1),
+            start_precision="year",
+        ),
         incident(documenter, places.orchard, status="reported", public_summary="NOT PUBLIC"),
     ]
 
@@ -57,7 +84,8 @@ def _get(client: Any, name: str) -> str:
 
 
 def test_the_csv_has_one_row_per_public_incident_with_the_documented_columns(
-        client: Any, published: list[Any]) -> None:
+    client: Any, published: list[Any]
+) -> None:
     rows = list(csv.DictReader(io.StringIO(_get(client, "incidents.csv"))))
     assert [int(r["id"]) for r in rows] == [published[0].pk, published[1].pk]
     assert list(rows[0]) == [c.name for c in COLUMNS]
@@ -69,7 +97,8 @@ def test_the_csv_has_one_row_per_public_incident_with_the_documented_columns(
 
 
 def test_the_hxl_file_is_valid_hxl_with_the_expected_hashtags(
-        client: Any, published: list[Any], tmp_path: Path) -> None:
+    client: Any, published: list[Any], tmp_path: Path
+) -> None:
     path = tmp_path / "incidents.hxl.csv"
     path.write_text(_get(client, "incidents.hxl.csv"), encoding="utf-8")
     data = hxl.data(str(path), hxl.InputOptions(allow_local=True))
@@ -83,10 +112,12 @@ def test_the_hxl_file_is_valid_hxl_with_the_expected_hashtags(
     with schema_path.open("w", newline="") as f:
         csv.writer(f).writerows(SCHEMA)
     problems: list[Any] = []
-    schema = hxl.schema(hxl.data(str(schema_path), hxl.InputOptions(allow_local=True)),
-                        callback=problems.append)
+    schema = hxl.schema(
+        hxl.data(str(schema_path), hxl.InputOptions(allow_local=True)), callback=problems.append
+    )
     assert schema.validate(hxl.data(str(path), hxl.InputOptions(allow_local=True))), [
-        str(p) for p in problems]
+        str(p) for p in problems
+    ]
 
 
 def test_the_hxl_schema_check_would_catch_a_latitude_out_of_range(tmp_path: Path) -> None:
@@ -100,7 +131,8 @@ def test_the_hxl_schema_check_would_catch_a_latitude_out_of_range(tmp_path: Path
 
 
 def test_the_geojson_is_valid_rfc_7946_with_generalised_positions_in_range(
-        client: Any, published: list[Any], places: SimpleNamespace) -> None:
+    client: Any, published: list[Any], places: SimpleNamespace
+) -> None:
     collection = geojson.loads(_get(client, "incidents.geojson"))
     assert collection.is_valid, collection.errors()
     assert collection["type"] == "FeatureCollection"
@@ -110,15 +142,20 @@ def test_the_geojson_is_valid_rfc_7946_with_generalised_positions_in_range(
         # the geojson package accepts a latitude of -95: check the ranges here
         assert -90 <= lat <= 90 and -180 <= lon <= 180
     first, second = collection["features"]
-    assert first["geometry"]["coordinates"] == [float(places.orchard.longitude),
-                                                float(places.orchard.latitude)]
+    assert first["geometry"]["coordinates"] == [
+        float(places.orchard.longitude),
+        float(places.orchard.latitude),
+    ]
     assert second["properties"]["place_code"] == places.south.code  # published at district
-    assert second["geometry"]["coordinates"] == [float(places.south.longitude),
-                                                 float(places.south.latitude)]
+    assert second["geometry"]["coordinates"] == [
+        float(places.south.longitude),
+        float(places.south.latitude),
+    ]
 
 
 def test_the_json_carries_its_licence_and_every_public_incident(
-        client: Any, published: list[Any]) -> None:
+    client: Any, published: list[Any]
+) -> None:
     data = json.loads(_get(client, "incidents.json"))
     assert data["licence"] == "CC-BY-4.0"
     assert [r["id"] for r in data["incidents"]] == [published[0].pk, published[1].pk]
@@ -126,7 +163,8 @@ def test_the_json_carries_its_licence_and_every_public_incident(
 
 
 def test_open_data_files_are_the_same_for_every_visitor_and_anyone_may_fetch_them(
-        client: Any, published: list[Any]) -> None:
+    client: Any, published: list[Any]
+) -> None:
     response = client.get("/public/data/incidents.geojson")
     assert response["Content-Type"] == "application/geo+json"
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -134,7 +172,8 @@ def test_open_data_files_are_the_same_for_every_visitor_and_anyone_may_fetch_the
 
 
 def test_the_data_dictionary_describes_every_column_and_the_licence(
-        client: Any, published: list[Any]) -> None:
+    client: Any, published: list[Any]
+) -> None:
     page = client.get("/public/data/").content.decode()
     for column in COLUMNS:
         assert f"<code>{column.name}</code>" in page and f"<code>{column.hxl}</code>" in page

@@ -16,23 +16,38 @@ from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/public/", "/public/map/", "/public/map/points.json", "/public/incidents/",
-         "/public/factsheets/", "/public/claims/", "/public/data/", "/public/fund/"]
+PAGES = [
+    "/public/",
+    "/public/map/",
+    "/public/map/points.json",
+    "/public/incidents/",
+    "/public/factsheets/",
+    "/public/claims/",
+    "/public/data/",
+    "/public/fund/",
+]
 
 
 @pytest.fixture
 def some_incidents(documenter: User, places: SimpleNamespace) -> list[Any]:
-    return [incident(documenter, places.orchard, public_summary="A tailor was shot at his shop."),
-            incident(documenter, places.harbour, types=("extortion-demand",),
-                     victims=[("extorted", {}), ("threatened", {})],
-                     start_date=dt.date(2010, 7, 1), start_precision="month"),
-            incident(documenter, places.harbour, status="under_review",
-                     public_summary="UNVERIFIED-SUMMARY")]
+    return [
+        incident(documenter, places.orchard, public_summary="A tailor was shot at his shop."),
+        incident(
+            documenter,
+            places.harbour,
+            types=("extortion-demand",),
+            victims=[("extorted", {}), ("threatened", {})],
+            start_date=dt.date(2010, 7, 1),
+            start_precision="month",
+        ),
+        incident(
+            documenter, places.harbour, status="under_review", public_summary="UNVERIFIED-SUMMARY"
+        ),
+    ]
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_anyone_may_open_the_public_pages(client: Any, some_incidents: list[Any], url: str
-                                          ) -> None:
+def test_anyone_may_open_the_public_pages(client: Any, some_incidents: list[Any], url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200
     assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
@@ -41,14 +56,16 @@ def test_anyone_may_open_the_public_pages(client: Any, some_incidents: list[Any]
 
 
 def test_the_dashboard_counts_verified_incidents_and_their_victims(
-        client: Any, some_incidents: list[Any]) -> None:
+    client: Any, some_incidents: list[Any]
+) -> None:
     page = client.get("/public/").content.decode()
     assert '<span class="figure-number" data-figure="incidents">2</span>' in page
     assert '<span class="figure-number" data-figure="victims">3</span>' in page
 
 
 def test_the_dashboard_filters_by_type_district_and_dates(
-        client: Any, some_incidents: list[Any], places: SimpleNamespace) -> None:
+    client: Any, some_incidents: list[Any], places: SimpleNamespace
+) -> None:
     def count(query: str) -> str:
         page = client.get(f"/public/?{query}").content.decode()
         return page.split('data-figure="incidents">')[1].split("<")[0]
@@ -58,17 +75,28 @@ def test_the_dashboard_filters_by_type_district_and_dates(
     assert count("date_from=2011-01-01&date_to=2013-12-31") == "1"
 
 
-@pytest.mark.parametrize("query", ["date_from=yesterday", "district=%00", "type=nope&type=",
-                                   "date_from=2014-01-01&date_to=2010-01-01", "page=-4",
-                                   "year=99999", "place=nowhere"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_from=yesterday",
+        "district=%00",
+        "type=nope&type=",
+        "date_from=2014-01-01&date_to=2010-01-01",
+        "page=-4",
+        "year=99999",
+        "place=nowhere",
+    ],
+)
 def test_a_hand_edited_link_is_answered_never_with_an_error(
-        client: Any, some_incidents: list[Any], query: str) -> None:
+    client: Any, some_incidents: list[Any], query: str
+) -> None:
     for url in ("/public/", "/public/incidents/", "/public/map/points.json"):
         assert client.get(f"{url}?{query}").status_code == 200
 
 
 def test_the_incident_list_shows_what_the_public_may_know(
-        client: Any, some_incidents: list[Any]) -> None:
+    client: Any, some_incidents: list[Any]
+) -> None:
     page = client.get("/public/incidents/").content.decode()
     assert "A tailor was shot at his shop." in page
     assert "July 2010" in page  # the month alone: that is all that is known
@@ -78,7 +106,8 @@ def test_the_incident_list_shows_what_the_public_may_know(
 
 
 def test_the_incident_list_pages_through_many_incidents(
-        client: Any, documenter: User, places: SimpleNamespace) -> None:
+    client: Any, documenter: User, places: SimpleNamespace
+) -> None:
     for day in range(1, 28):
         incident(documenter, places.orchard, start_date=dt.date(2013, 2, day))
     first = client.get("/public/incidents/").content.decode()
@@ -87,27 +116,32 @@ def test_the_incident_list_pages_through_many_incidents(
     assert second.count('class="public-incident"') == 2
 
 
-def test_an_unverified_incident_has_no_public_page(
-        client: Any, some_incidents: list[Any]) -> None:
+def test_an_unverified_incident_has_no_public_page(client: Any, some_incidents: list[Any]) -> None:
     assert client.get(f"/public/incidents/{some_incidents[0].pk}/").status_code == 200
     assert client.get(f"/public/incidents/{some_incidents[2].pk}/").status_code == 404
     assert client.get("/public/incidents/999999/").status_code == 404
 
 
 def test_the_map_gets_counts_per_area_never_single_incidents(
-        client: Any, some_incidents: list[Any], places: SimpleNamespace) -> None:
+    client: Any, some_incidents: list[Any], places: SimpleNamespace
+) -> None:
     data = client.get("/public/map/points.json").json()
     assert data["total"] == 2
     assert {p["code"]: p["n"] for p in data["levels"]["district"]} == {
-        places.north.code: 1, places.south.code: 1}
-    assert {p["code"] for p in data["levels"]["place"]} == {places.orchard.code,
-                                                           places.harbour.code}
+        places.north.code: 1,
+        places.south.code: 1,
+    }
+    assert {p["code"] for p in data["levels"]["place"]} == {
+        places.orchard.code,
+        places.harbour.code,
+    }
     # every district is drawn (with no tiles, they are the map's landmarks), counted or not
     assert {places.north.code, places.south.code} <= {d["code"] for d in data["districts"]}
 
 
 def test_the_map_payload_does_not_grow_with_the_number_of_incidents(
-        client: Any, documenter: User, places: SimpleNamespace) -> None:
+    client: Any, documenter: User, places: SimpleNamespace
+) -> None:
     incident(documenter, places.orchard)
     small = len(client.get("/public/map/points.json").content)
     for _ in range(30):
@@ -120,21 +154,22 @@ def test_the_map_payload_does_not_grow_with_the_number_of_incidents(
 
 
 def test_signed_in_staff_get_pages_that_no_cache_keeps(
-        signed_in: Any, documenter: User, some_incidents: list[Any]) -> None:
+    signed_in: Any, documenter: User, some_incidents: list[Any]
+) -> None:
     response = signed_in(documenter).get("/public/")
     assert "no-store" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
 
 
-def test_pages_are_compressed_for_slow_connections(client: Any, some_incidents: list[Any]
-                                                   ) -> None:
+def test_pages_are_compressed_for_slow_connections(client: Any, some_incidents: list[Any]) -> None:
     response = client.get("/public/", headers={"accept-encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
     assert b"Verified incidents in figures" in gzip.decompress(response.content)
 
 
 def test_an_address_asking_too_often_is_told_to_wait(
-        client: Any, settings: Any, some_incidents: list[Any]) -> None:
+    client: Any, settings: Any, some_incidents: list[Any]
+) -> None:
     settings.MADAD_PUBLIC_RATE_LIMIT = 12
     assert client.get("/public/data/incidents.csv").status_code == 200  # costs ten
     assert client.get("/public/").status_code == 200
@@ -153,13 +188,13 @@ def test_visitors_who_are_not_signed_in_land_on_the_public_site(client: Any) -> 
     assert response["Location"] == "/public/"
 
 
-def test_signed_in_staff_still_start_at_their_home_page(signed_in: Any, documenter: User
-                                                       ) -> None:
+def test_signed_in_staff_still_start_at_their_home_page(signed_in: Any, documenter: User) -> None:
     assert signed_in(documenter).get("/").status_code == 200
 
 
 def test_the_language_switch_is_a_plain_link_that_stays_on_the_site(
-        client: Any, some_incidents: list[Any]) -> None:
+    client: Any, some_incidents: list[Any]
+) -> None:
     response = client.get("/public/language/?language=ur&next=/public/incidents/")
     assert response["Location"] == "/public/incidents/"
     assert response.cookies["django_language"].value == "ur"
@@ -170,7 +205,8 @@ def test_the_language_switch_is_a_plain_link_that_stays_on_the_site(
 
 
 def test_map_points_are_plain_json_with_names_in_the_visitors_language(
-        client: Any, some_incidents: list[Any]) -> None:
+    client: Any, some_incidents: list[Any]
+) -> None:
     client.get("/public/language/?language=ur")
     data = json.loads(client.get("/public/map/points.json").content)
     assert {"شمالی ضلع", "جنوبی ضلع"} <= {d["name"] for d in data["districts"]}
@@ -182,7 +218,8 @@ def test_the_fund_page_says_when_nothing_is_published_yet(client: Any) -> None:
 
 
 def test_the_map_uses_the_configured_tile_server_and_none_by_default(
-        client: Any, settings: Any) -> None:
+    client: Any, settings: Any
+) -> None:
     assert 'data-tiles=""' in client.get("/public/map/").content.decode()
     settings.MADAD_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     from django.core.cache import cache

@@ -18,9 +18,23 @@ from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_FIELDS = {"id", "start_date", "start_precision", "end_date", "end_precision", "place",
-                 "district", "town", "public_level", "types", "acts", "victims",
-                 "source_kinds", "public_summary", "verified_on"}
+PUBLIC_FIELDS = {
+    "id",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "place",
+    "district",
+    "town",
+    "public_level",
+    "types",
+    "acts",
+    "victims",
+    "source_kinds",
+    "public_summary",
+    "verified_on",
+}
 
 
 def test_only_verified_incidents_are_public(documenter: User, places: SimpleNamespace) -> None:
@@ -32,7 +46,8 @@ def test_only_verified_incidents_are_public(documenter: User, places: SimpleName
 
 
 def test_a_confidential_incident_is_never_public_even_when_verified(
-        documenter: User, places: SimpleNamespace) -> None:
+    documenter: User, places: SimpleNamespace
+) -> None:
     secret = incident(documenter, places.orchard, confidentiality="confidential")
     incident(documenter, places.orchard, confidentiality="restricted")
     assert public_incidents().count() == 1
@@ -41,17 +56,26 @@ def test_a_confidential_incident_is_never_public_even_when_verified(
 
 
 def test_a_partner_organisations_incident_is_not_public(places: SimpleNamespace) -> None:
-    partner = UserFactory(role=Role.DOCUMENTER, organisation=Organisation.objects.create(
-        name="Legal aid", kind=Organisation.Kind.LEGAL_AID))
+    partner = UserFactory(
+        role=Role.DOCUMENTER,
+        organisation=Organisation.objects.create(
+            name="Legal aid", kind=Organisation.Kind.LEGAL_AID
+        ),
+    )
     incident(partner, places.orchard)
     assert public_incidents().count() == 0
 
 
 def test_a_public_incident_carries_only_whitelisted_fields(
-        documenter: User, places: SimpleNamespace) -> None:
-    made = incident(documenter, places.orchard, title="TITLE-NOT-PUBLIC",
-                    victims=[("killed", {}), ("injured", {"sex": "female"})],
-                    sources=("witness", "police_fir", "witness"))
+    documenter: User, places: SimpleNamespace
+) -> None:
+    made = incident(
+        documenter,
+        places.orchard,
+        title="TITLE-NOT-PUBLIC",
+        victims=[("killed", {}), ("injured", {"sex": "female"})],
+        sources=("witness", "police_fir", "witness"),
+    )
     shown = public_incidents().get(made.pk)
     assert {f.name for f in dataclasses.fields(PublicIncident)} == PUBLIC_FIELDS
     assert "TITLE-NOT-PUBLIC" not in repr(shown)
@@ -60,14 +84,26 @@ def test_a_public_incident_carries_only_whitelisted_fields(
     assert shown.source_kinds == ["witness", "police_fir"]
 
 
-@pytest.mark.parametrize(("precision", "shown_at"), [
-    ("exact", "orchard"), ("neighbourhood", "orchard"), ("town", "hilltown"),
-    ("district", "north"), ("unheard-of", "north"),
-])
+@pytest.mark.parametrize(
+    ("precision", "shown_at"),
+    [
+        ("exact", "orchard"),
+        ("neighbourhood", "orchard"),
+        ("town", "hilltown"),
+        ("district", "north"),
+        ("unheard-of", "north"),
+    ],
+)
 def test_an_incident_is_placed_no_finer_than_its_precision(
-        documenter: User, places: SimpleNamespace, precision: str, shown_at: str) -> None:
-    made = incident(documenter, places.orchard, location_precision=precision,
-                    latitude="24.12345", longitude="67.54321")
+    documenter: User, places: SimpleNamespace, precision: str, shown_at: str
+) -> None:
+    made = incident(
+        documenter,
+        places.orchard,
+        location_precision=precision,
+        latitude="24.12345",
+        longitude="67.54321",
+    )
     shown = public_incidents().get(made.pk)
     assert shown.place is not None
     assert shown.place.code == getattr(places, shown_at).code
@@ -75,7 +111,8 @@ def test_an_incident_is_placed_no_finer_than_its_precision(
 
 
 def test_a_district_filter_does_not_reveal_more_than_the_map(
-        documenter: User, places: SimpleNamespace) -> None:
+    documenter: User, places: SimpleNamespace
+) -> None:
     at_town = incident(documenter, places.orchard, location_precision="town")
     incident(documenter, places.orchard, location_precision="district")
     in_town = public_incidents(filters=PublicFilters(town=places.hilltown.code))
@@ -87,18 +124,26 @@ def test_a_district_filter_does_not_reveal_more_than_the_map(
 
 
 def test_dates_are_shown_only_as_precisely_as_they_are_known(
-        documenter: User, places: SimpleNamespace) -> None:
-    made = incident(documenter, places.orchard, start_date=dt.date(2011, 3, 1),
-                    start_precision="month")
+    documenter: User, places: SimpleNamespace
+) -> None:
+    made = incident(
+        documenter, places.orchard, start_date=dt.date(2011, 3, 1), start_precision="month"
+    )
     shown = public_incidents().get(made.pk)
     assert shown.date_iso == "2011-03"
     assert shown.when == "March 2011"
 
 
 def test_filters_narrow_by_type_year_and_what_happened(
-        documenter: User, places: SimpleNamespace) -> None:
-    incident(documenter, places.orchard, types=("extortion-demand",),
-             victims=[("extorted", {})], start_date=dt.date(2010, 1, 5))
+    documenter: User, places: SimpleNamespace
+) -> None:
+    incident(
+        documenter,
+        places.orchard,
+        types=("extortion-demand",),
+        victims=[("extorted", {})],
+        start_date=dt.date(2010, 1, 5),
+    )
     incident(documenter, places.harbour, start_date=dt.date(2012, 1, 5))
     assert public_incidents(filters=PublicFilters(types=("extortion-demand",))).count() == 1
     assert public_incidents(filters=PublicFilters(year=2012)).count() == 1
@@ -107,6 +152,7 @@ def test_filters_narrow_by_type_year_and_what_happened(
 
 
 def test_every_public_incident_is_read_in_chunks_for_open_data(
-        documenter: User, places: SimpleNamespace) -> None:
+    documenter: User, places: SimpleNamespace
+) -> None:
     made = [incident(documenter, places.orchard) for _ in range(5)]
     assert [i.id for i in public_incidents().iter_rows(chunk=2)] == [m.id for m in made]

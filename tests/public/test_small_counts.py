@@ -41,9 +41,13 @@ def test_the_threshold_is_a_setting(settings: Any) -> None:
 
 
 def test_the_dashboard_never_shows_a_small_count_of_women(
-        documenter: User, places: SimpleNamespace, client: Any) -> None:
-    incident(documenter, places.orchard, victims=[
-        ("killed", {"sex": "female", "age": 34}), *[("injured", {"age": 20})] * 6])
+    documenter: User, places: SimpleNamespace, client: Any
+) -> None:
+    incident(
+        documenter,
+        places.orchard,
+        victims=[("killed", {"sex": "female", "age": 34}), *[("injured", {"age": 20})] * 6],
+    )
     figures = dashboard_figures(public_incidents())
     by_sex = {row.key: row.count for row in figures.by_sex}
     assert str(by_sex["female"]) == "fewer than 5"
@@ -54,9 +58,17 @@ def test_the_dashboard_never_shows_a_small_count_of_women(
 
 
 def test_an_age_group_with_few_victims_is_suppressed(
-        documenter: User, places: SimpleNamespace) -> None:
-    incident(documenter, places.orchard, victims=[
-        ("killed", {"age": 12}), *[("injured", {"age": 40})] * 6, *[("abducted", {"age": 25})] * 5])
+    documenter: User, places: SimpleNamespace
+) -> None:
+    incident(
+        documenter,
+        places.orchard,
+        victims=[
+            ("killed", {"age": 12}),
+            *[("injured", {"age": 40})] * 6,
+            *[("abducted", {"age": 25})] * 5,
+        ],
+    )
     by_age = {row.key: row.count for row in dashboard_figures(public_incidents()).by_age}
     assert str(by_age["0-17"]) == "fewer than 5"
     assert by_age["30-44"].value == 6 or by_age["18-29"].value == 5
@@ -64,7 +76,8 @@ def test_an_age_group_with_few_victims_is_suppressed(
 
 
 def test_a_fact_sheet_figure_by_sex_is_suppressed_too(
-        documenter: User, places: SimpleNamespace) -> None:
+    documenter: User, places: SimpleNamespace
+) -> None:
     incident(documenter, places.orchard, victims=[("killed", {"sex": "female"})] * 2)
     selector = public_incidents(filters=PublicFilters())
     assert str(count_victims(selector, sex="female")) == "fewer than 5"
@@ -72,7 +85,8 @@ def test_a_fact_sheet_figure_by_sex_is_suppressed_too(
 
 
 def test_a_victim_harmed_twice_in_one_incident_is_one_victim(
-        documenter: User, places: SimpleNamespace) -> None:
+    documenter: User, places: SimpleNamespace
+) -> None:
     made = incident(documenter, places.orchard)
     victim = made.acts.get().victim
     made.acts.create(victim=victim, act_type="injured")

@@ -15,16 +15,24 @@ from madad.public.models import ClaimCheck, FactSheet, Status
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"title_en": "Killings", "title_ur": "ٹارگٹ کلنگ", "summary_en": "", "summary_ur": "",
-        "body_en": "Killings: {{count:incidents}}", "body_ur": "ٹارگٹ کلنگ: {{count:incidents}}",
-        "incident_numbers": ""}
+FORM = {
+    "title_en": "Killings",
+    "title_ur": "ٹارگٹ کلنگ",
+    "summary_en": "",
+    "summary_ur": "",
+    "body_en": "Killings: {{count:incidents}}",
+    "body_ur": "ٹارگٹ کلنگ: {{count:incidents}}",
+    "incident_numbers": "",
+}
 
 
 @pytest.fixture
 def sheet(documenter: User) -> FactSheet:
-    return services.factsheet_write(by=documenter, organisation=documenter.organisation,
-                                    values={k: v for k, v in FORM.items()
-                                            if k != "incident_numbers"})
+    return services.factsheet_write(
+        by=documenter,
+        organisation=documenter.organisation,
+        values={k: v for k, v in FORM.items() if k != "incident_numbers"},
+    )
 
 
 def test_the_writer_drafts_and_submits_a_fact_sheet(signed_in: Any, documenter: User) -> None:
@@ -39,16 +47,20 @@ def test_the_writer_drafts_and_submits_a_fact_sheet(signed_in: Any, documenter: 
 
 
 def test_a_form_with_a_bad_figure_shows_the_problem_and_saves_nothing(
-        signed_in: Any, documenter: User) -> None:
-    response = signed_in(documenter).post("/publications/factsheets/new/", {
-        **FORM, "body_en": "{{count:incidents district=atlantis}}"})
+    signed_in: Any, documenter: User
+) -> None:
+    response = signed_in(documenter).post(
+        "/publications/factsheets/new/",
+        {**FORM, "body_en": "{{count:incidents district=atlantis}}"},
+    )
     assert response.status_code == 200
     assert "unknown district “atlantis”" in response.content.decode()
     assert not FactSheet.objects.exists()
 
 
 def test_the_verifier_publishes_what_the_documenter_submitted(
-        signed_in: Any, documenter: User, verifier: User, sheet: FactSheet) -> None:
+    signed_in: Any, documenter: User, verifier: User, sheet: FactSheet
+) -> None:
     services.factsheet_submit(factsheet=sheet, by=documenter)
     client = signed_in(verifier)
     page = client.get(f"/publications/factsheets/{sheet.pk}/").content.decode()
@@ -60,10 +72,13 @@ def test_the_verifier_publishes_what_the_documenter_submitted(
 
 
 def test_the_writer_cannot_approve_through_the_page_either(
-        signed_in: Any, coordinator: User) -> None:
-    sheet = services.factsheet_write(by=coordinator, organisation=coordinator.organisation,
-                                     values={k: v for k, v in FORM.items()
-                                             if k != "incident_numbers"})
+    signed_in: Any, coordinator: User
+) -> None:
+    sheet = services.factsheet_write(
+        by=coordinator,
+        organisation=coordinator.organisation,
+        values={k: v for k, v in FORM.items() if k != "incident_numbers"},
+    )
     services.factsheet_submit(factsheet=sheet, by=coordinator)
     client = signed_in(coordinator)
     page = client.get(f"/publications/factsheets/{sheet.pk}/").content.decode()
@@ -74,17 +89,20 @@ def test_the_writer_cannot_approve_through_the_page_either(
     assert sheet.status == Status.SUBMITTED
 
 
-def test_the_approver_returns_it_with_a_reason(signed_in: Any, documenter: User,
-                                               verifier: User, sheet: FactSheet) -> None:
+def test_the_approver_returns_it_with_a_reason(
+    signed_in: Any, documenter: User, verifier: User, sheet: FactSheet
+) -> None:
     services.factsheet_submit(factsheet=sheet, by=documenter)
-    signed_in(verifier).post(f"/publications/factsheets/{sheet.pk}/return/",
-                             {"reason": "Cite the 2012 figure."})
+    signed_in(verifier).post(
+        f"/publications/factsheets/{sheet.pk}/return/", {"reason": "Cite the 2012 figure."}
+    )
     sheet.refresh_from_db()
     assert sheet.status == Status.DRAFT and sheet.returned_reason == "Cite the 2012 figure."
 
 
-def test_a_caseworker_does_not_see_public_texts(signed_in: Any, caseworker: User,
-                                                sheet: FactSheet) -> None:
+def test_a_caseworker_does_not_see_public_texts(
+    signed_in: Any, caseworker: User, sheet: FactSheet
+) -> None:
     client = signed_in(caseworker)
     assert client.get("/publications/").status_code == 404
     assert client.get(f"/publications/factsheets/{sheet.pk}/").status_code == 404
@@ -92,7 +110,8 @@ def test_a_caseworker_does_not_see_public_texts(signed_in: Any, caseworker: User
 
 
 def test_an_outsider_gets_404_for_another_organisations_texts(
-        signed_in: Any, outsider: User, sheet: FactSheet) -> None:
+    signed_in: Any, outsider: User, sheet: FactSheet
+) -> None:
     client = signed_in(outsider)
     assert client.get("/publications/").status_code == 200
     assert client.get(f"/publications/factsheets/{sheet.pk}/").status_code == 404
@@ -101,16 +120,27 @@ def test_an_outsider_gets_404_for_another_organisations_texts(
 
 
 def test_the_writer_drafts_a_claim_check_with_its_supporting_fact_sheets(
-        signed_in: Any, documenter: User, verifier: User, sheet: FactSheet) -> None:
+    signed_in: Any, documenter: User, verifier: User, sheet: FactSheet
+) -> None:
     services.factsheet_submit(factsheet=sheet, by=documenter)
     services.factsheet_approve(factsheet=sheet, approver=verifier)
     client = signed_in(documenter)
-    response = client.post("/publications/claims/new/", {
-        "claim_en": "It never happens here.", "claim_ur": "یہاں ایسا کبھی نہیں ہوتا۔",
-        "claimant": "", "claim_date": "2014-03-01", "claim_url": "", "rating": "false",
-        "explanation_en": "It does: {{count:incidents}}.",
-        "explanation_ur": "ہوتا ہے: {{count:incidents}}۔", "incident_numbers": "",
-        "factsheets": [sheet.pk], "save": "1"})
+    response = client.post(
+        "/publications/claims/new/",
+        {
+            "claim_en": "It never happens here.",
+            "claim_ur": "یہاں ایسا کبھی نہیں ہوتا۔",
+            "claimant": "",
+            "claim_date": "2014-03-01",
+            "claim_url": "",
+            "rating": "false",
+            "explanation_en": "It does: {{count:incidents}}.",
+            "explanation_ur": "ہوتا ہے: {{count:incidents}}۔",
+            "incident_numbers": "",
+            "factsheets": [sheet.pk],
+            "save": "1",
+        },
+    )
     check = ClaimCheck.objects.get()
     assert response.status_code == 302
     assert list(check.factsheets.all()) == [sheet]
@@ -118,6 +148,7 @@ def test_the_writer_drafts_a_claim_check_with_its_supporting_fact_sheets(
 
 
 def test_the_menu_offers_public_texts_to_those_who_work_on_them(
-        signed_in: Any, documenter: User) -> None:
+    signed_in: Any, documenter: User
+) -> None:
     page = signed_in(documenter).get("/").content.decode()
     assert 'href="/publications/"' in page

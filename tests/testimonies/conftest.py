@@ -40,7 +40,12 @@ def legacy_referral_consent(person: Person, recorded_by: User, date: dt.date) ->
     editor = SimpleNamespace(connection=connection)
     migration.remove(None, editor)
     record = ConsentRecord.objects.create(
-        organisation=person.organisation, person=person, purpose=ConsentPurpose.REFERRAL,
-        decision="given", date=date, recorded_by=recorded_by)
+        organisation=person.organisation,
+        person=person,
+        purpose=ConsentPurpose.REFERRAL,
+        decision="given",
+        date=date,
+        recorded_by=recorded_by,
+    )
     migration.install(None, editor)
     return record

@@ -71,8 +71,9 @@ def test_a_withdrawal_is_a_new_row_and_the_history_is_kept(
     given.refresh_from_db()
     assert given.decision == "given"
     assert [r.decision for r in ConsentRecord.objects.order_by("id")] == ["given", "withdrawn"]
-    assert [e.action for e in AuditEvent.objects.filter(action__startswith="consent.")
-            .order_by("id")] == ["consent.given", "consent.withdrawn"]
+    assert [
+        e.action for e in AuditEvent.objects.filter(action__startswith="consent.").order_by("id")
+    ] == ["consent.given", "consent.withdrawn"]
 
 
 def test_the_database_refuses_to_rewrite_a_consent_decision(
@@ -96,8 +97,9 @@ def test_consent_given_again_after_a_withdrawal_covers_again(
 def test_consent_for_organisation_x_does_not_cover_organisation_y(
     person: Person, documenter: User, rights_x: Organisation, rights_y: Organisation
 ) -> None:
-    consent_give(person=person, purpose=SHARING, recipient=rights_x, date=D1,
-                 recorded_by=documenter)
+    consent_give(
+        person=person, purpose=SHARING, recipient=rights_x, date=D1, recorded_by=documenter
+    )
     assert consent_covers(person=person, purpose=SHARING, recipient=rights_x)
     assert not consent_covers(person=person, purpose=SHARING, recipient=rights_y)
     assert not consent_covers(person=person, purpose=SHARING)  # no recipient, no cover
@@ -107,10 +109,10 @@ def test_withdrawing_from_x_leaves_y_covered(
     person: Person, documenter: User, rights_x: Organisation, rights_y: Organisation
 ) -> None:
     for org in (rights_x, rights_y):
-        consent_give(person=person, purpose=SHARING, recipient=org, date=D1,
-                     recorded_by=documenter)
-    consent_withdraw(person=person, purpose=SHARING, recipient=rights_x, date=D2,
-                     recorded_by=documenter)
+        consent_give(person=person, purpose=SHARING, recipient=org, date=D1, recorded_by=documenter)
+    consent_withdraw(
+        person=person, purpose=SHARING, recipient=rights_x, date=D2, recorded_by=documenter
+    )
     assert not consent_covers(person=person, purpose=SHARING, recipient=rights_x)
     assert consent_covers(person=person, purpose=SHARING, recipient=rights_y)
 
@@ -122,8 +124,9 @@ def test_sharing_needs_a_named_human_rights_organisation(
         consent_give(person=person, purpose=SHARING, date=D1, recorded_by=documenter)
     assert "recipient" in missing.value.message_dict
     with pytest.raises(ValidationError, match="Choose a human-rights organisation"):
-        consent_give(person=person, purpose=SHARING, recipient=partner_org, date=D1,
-                     recorded_by=documenter)
+        consent_give(
+            person=person, purpose=SHARING, recipient=partner_org, date=D1, recorded_by=documenter
+        )
     assert not ConsentRecord.objects.exists()
 
 
@@ -131,8 +134,9 @@ def test_other_purposes_name_no_recipient(
     person: Person, documenter: User, rights_x: Organisation
 ) -> None:
     with pytest.raises(ValidationError, match="names a recipient"):
-        consent_give(person=person, purpose=CASE, recipient=rights_x, date=D1,
-                     recorded_by=documenter)
+        consent_give(
+            person=person, purpose=CASE, recipient=rights_x, date=D1, recorded_by=documenter
+        )
     assert not ConsentRecord.objects.exists()
 
 
@@ -140,9 +144,14 @@ def test_the_database_refuses_sharing_consent_without_a_recipient(
     person: Person, documenter: User
 ) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
-        ConsentRecord.objects.create(organisation=person.organisation, person=person,
-                                     purpose=SHARING, decision="given", date=D1,
-                                     recorded_by=documenter)
+        ConsentRecord.objects.create(
+            organisation=person.organisation,
+            person=person,
+            purpose=SHARING,
+            decision="given",
+            date=D1,
+            recorded_by=documenter,
+        )
 
 
 @pytest.mark.parametrize("kind", ["ngo", "legal_aid", "hospital", "human_rights"])
@@ -150,30 +159,35 @@ def test_consent_to_referral_names_a_partner_of_any_kind(
     person: Person, documenter: User, kind: str
 ) -> None:
     partner = OrganisationFactory(kind=kind)
-    consent_give(person=person, purpose=REFERRAL, recipient=partner, date=D1,
-                 recorded_by=documenter)
+    consent_give(
+        person=person, purpose=REFERRAL, recipient=partner, date=D1, recorded_by=documenter
+    )
     assert consent_covers(person=person, purpose=REFERRAL, recipient=partner)
     assert ConsentRecord.objects.get().recipient == partner
 
 
 def test_consent_to_referral_without_a_partner_or_to_a_relief_organisation_is_refused(
-    person: Person, documenter: User, relief_org: Organisation,
+    person: Person,
+    documenter: User,
+    relief_org: Organisation,
     other_relief_org: Organisation,
 ) -> None:
     with pytest.raises(ValidationError, match="Name the partner organisation"):
         consent_give(person=person, purpose=REFERRAL, date=D1, recorded_by=documenter)
     for relief in (relief_org, other_relief_org):
         with pytest.raises(ValidationError, match="Choose one of the partner organisations"):
-            consent_give(person=person, purpose=REFERRAL, recipient=relief, date=D1,
-                         recorded_by=documenter)
+            consent_give(
+                person=person, purpose=REFERRAL, recipient=relief, date=D1, recorded_by=documenter
+            )
     assert not ConsentRecord.objects.exists()
 
 
 def test_consent_to_referral_to_partner_x_does_not_cover_partner_y(
     person: Person, documenter: User, partner_org: Organisation, rights_x: Organisation
 ) -> None:
-    consent_give(person=person, purpose=REFERRAL, recipient=partner_org, date=D1,
-                 recorded_by=documenter)
+    consent_give(
+        person=person, purpose=REFERRAL, recipient=partner_org, date=D1, recorded_by=documenter
+    )
     assert consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
     assert not consent_covers(person=person, purpose=REFERRAL, recipient=rights_x)
     assert not consent_covers(person=person, purpose=REFERRAL)  # no partner, no cover
@@ -185,29 +199,39 @@ def test_withdrawing_referral_to_one_partner_leaves_the_other_covered(
     person: Person, documenter: User, partner_org: Organisation, rights_x: Organisation
 ) -> None:
     for org in (partner_org, rights_x):
-        consent_give(person=person, purpose=REFERRAL, recipient=org, date=D1,
-                     recorded_by=documenter)
+        consent_give(
+            person=person, purpose=REFERRAL, recipient=org, date=D1, recorded_by=documenter
+        )
     assert consent_recipients_covered(purpose=REFERRAL, person=person) == sorted(
-        [partner_org, rights_x], key=lambda o: o.name)
-    consent_withdraw(person=person, purpose=REFERRAL, recipient=partner_org, date=D2,
-                     recorded_by=documenter)
+        [partner_org, rights_x], key=lambda o: o.name
+    )
+    consent_withdraw(
+        person=person, purpose=REFERRAL, recipient=partner_org, date=D2, recorded_by=documenter
+    )
     assert not consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
     assert consent_covers(person=person, purpose=REFERRAL, recipient=rights_x)
     assert consent_recipients_covered(purpose=REFERRAL, person=person) == [rights_x]
     assert consent_recipients_covered(purpose=REFERRAL, person=person, on=D1) == sorted(
-        [partner_org, rights_x], key=lambda o: o.name)
+        [partner_org, rights_x], key=lambda o: o.name
+    )
     with pytest.raises(ValidationError, match="no consent in force"):
-        consent_withdraw(person=person, purpose=REFERRAL, recipient=partner_org, date=D3,
-                         recorded_by=documenter)
+        consent_withdraw(
+            person=person, purpose=REFERRAL, recipient=partner_org, date=D3, recorded_by=documenter
+        )
 
 
 def test_the_database_refuses_referral_consent_without_a_partner(
     person: Person, documenter: User
 ) -> None:
     with pytest.raises(DatabaseError, match="names its partner"), transaction.atomic():
-        ConsentRecord.objects.create(organisation=person.organisation, person=person,
-                                     purpose=REFERRAL, decision="given", date=D1,
-                                     recorded_by=documenter)
+        ConsentRecord.objects.create(
+            organisation=person.organisation,
+            person=person,
+            purpose=REFERRAL,
+            decision="given",
+            date=D1,
+            recorded_by=documenter,
+        )
 
 
 def test_old_referral_consent_naming_no_partner_covers_none(
@@ -218,11 +242,13 @@ def test_old_referral_consent_naming_no_partner_covers_none(
     assert not consent_covers(person=person, purpose=REFERRAL)
     assert consent_recipients_covered(purpose=REFERRAL, person=person) == []
     with pytest.raises(ValidationError, match="no consent in force"):
-        consent_withdraw(person=person, purpose=REFERRAL, recipient=partner_org, date=D2,
-                         recorded_by=documenter)
+        consent_withdraw(
+            person=person, purpose=REFERRAL, recipient=partner_org, date=D2, recorded_by=documenter
+        )
     # recorded again, naming the partner, it covers that partner
-    consent_give(person=person, purpose=REFERRAL, recipient=partner_org, date=D2,
-                 recorded_by=documenter)
+    consent_give(
+        person=person, purpose=REFERRAL, recipient=partner_org, date=D2, recorded_by=documenter
+    )
     assert consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
 
 
@@ -234,8 +260,12 @@ def test_nothing_to_withdraw_is_refused(person: Person, documenter: User) -> Non
 
 def test_a_decision_dated_in_the_future_is_refused(person: Person, documenter: User) -> None:
     with pytest.raises(ValidationError, match="cannot be in the future"):
-        consent_give(person=person, purpose=CASE, date=dt.date.today() + dt.timedelta(days=2),
-                     recorded_by=documenter)
+        consent_give(
+            person=person,
+            purpose=CASE,
+            date=dt.date.today() + dt.timedelta(days=2),
+            recorded_by=documenter,
+        )
 
 
 def test_a_person_of_another_organisation_is_refused(
@@ -250,8 +280,12 @@ def test_a_persons_consent_covers_each_of_their_testimonies(
     person: Person, documenter: User
 ) -> None:
     testimony = make_testimony(person=person, user=documenter)
-    consent_give(person=person, purpose=ConsentPurpose.ANONYMISED_PUBLICATION, date=D1,
-                 recorded_by=documenter)
+    consent_give(
+        person=person,
+        purpose=ConsentPurpose.ANONYMISED_PUBLICATION,
+        date=D1,
+        recorded_by=documenter,
+    )
     assert consent_covers(testimony=testimony, purpose=ConsentPurpose.ANONYMISED_PUBLICATION)
 
 
@@ -270,14 +304,17 @@ def test_withdrawing_everything_ends_consent_given_for_one_testimony(
     person: Person, documenter: User, rights_x: Organisation
 ) -> None:
     testimony = make_testimony(person=person, user=documenter)
-    consent_give(testimony=testimony, purpose=SHARING, recipient=rights_x, date=D1,
-                 recorded_by=documenter)
+    consent_give(
+        testimony=testimony, purpose=SHARING, recipient=rights_x, date=D1, recorded_by=documenter
+    )
     assert consent_covers(testimony=testimony, purpose=SHARING, recipient=rights_x)
     assert not consent_covers(person=person, purpose=SHARING, recipient=rights_x)
-    consent_give(person=person, purpose=SHARING, recipient=rights_x, date=D1,
-                 recorded_by=documenter)
-    consent_withdraw(person=person, purpose=SHARING, recipient=rights_x, date=D2,
-                     recorded_by=documenter)
+    consent_give(
+        person=person, purpose=SHARING, recipient=rights_x, date=D1, recorded_by=documenter
+    )
+    consent_withdraw(
+        person=person, purpose=SHARING, recipient=rights_x, date=D2, recorded_by=documenter
+    )
     assert not consent_covers(testimony=testimony, purpose=SHARING, recipient=rights_x)
 
 

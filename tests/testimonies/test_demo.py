@@ -45,8 +45,10 @@ def test_the_demo_records_testimonies_with_consent_once() -> None:
     testimonies = models.Testimony.objects.filter(organisation=context.relief)
     assert testimonies.count() == 12  # one per victim, at most the demo's share of 300
     assert all(t.incident_id is not None for t in testimonies)
-    assert all("(Demo statement, fictitious.)" in t.transcript
-               or "(ڈیمو بیان — فرضی)" in t.transcript for t in testimonies)
+    assert all(
+        "(Demo statement, fictitious.)" in t.transcript or "(ڈیمو بیان — فرضی)" in t.transcript
+        for t in testimonies
+    )
     assert ConsentRecord.objects.filter(organisation=context.relief).exists()
     rights = Organisation.objects.filter(kind=Organisation.Kind.HUMAN_RIGHTS)
     assert all(o.name.endswith("(demo)") for o in rights) and rights.count() == 2

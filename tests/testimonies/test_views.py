@@ -37,8 +37,7 @@ def person(relief_org: Organisation) -> Person:
 
 @pytest.fixture
 def testimony(person: Person, documenter: User, incident: Incident) -> models.Testimony:
-    return make_testimony(person=person, user=documenter, incident=incident,
-                          transcript=TRANSCRIPT)
+    return make_testimony(person=person, user=documenter, incident=incident, transcript=TRANSCRIPT)
 
 
 @pytest.fixture
@@ -56,8 +55,7 @@ def rights_org() -> Organisation:
     return OrganisationFactory(name="Rights Watch (test)", kind=Organisation.Kind.HUMAN_RIGHTS)
 
 
-def _others(make_user: Callable[..., User], outsider: User, partner: User,
-            who: str) -> User:
+def _others(make_user: Callable[..., User], outsider: User, partner: User, who: str) -> User:
     if who in ("outsider", "partner"):
         return {"outsider": outsider, "partner": partner}[who]
     return make_user(who)
@@ -76,11 +74,14 @@ def test_the_owner_sees_a_persons_testimonies_and_consent_panel(
 
 
 def test_a_verifier_sees_the_testimonies_but_records_nothing(
-    signed_in: SignedIn, make_user: Callable[..., User], person: Person,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    person: Person,
     testimony: models.Testimony,
 ) -> None:
     response = signed_in(make_user(Role.VERIFIER)).get(
-        reverse("testimonies:person", args=[person.pk]))
+        reverse("testimonies:person", args=[person.pk])
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert f"Testimony {testimony.pk}" in body
@@ -89,8 +90,13 @@ def test_a_verifier_sees_the_testimonies_but_records_nothing(
 
 @pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner"])
 def test_others_get_404_for_a_persons_testimonies(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    person: Person, testimony: models.Testimony, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    person: Person,
+    testimony: models.Testimony,
+    who: str,
 ) -> None:
     user = _others(make_user, outsider, partner, who)
     response = signed_in(user).get(reverse("testimonies:person", args=[person.pk]))
@@ -103,7 +109,8 @@ def test_the_person_section_template_lists_testimonies_for_another_apps_page(
     request = RequestFactory().get("/people/1/")
     request.user = documenter
     html = Template('{% include "testimonies/_person_testimonies.html" %}').render(
-        Context({"person": person, "request": request}))
+        Context({"person": person, "request": request})
+    )
     assert f"Testimony {testimony.pk}" in html
     assert reverse("testimonies:record", args=[person.pk]) in html
 
@@ -114,30 +121,39 @@ def test_the_incident_section_template_lists_testimonies_for_another_apps_page(
     request = RequestFactory().get("/incidents/1/")
     request.user = make_user(Role.CASEWORKER)
     html = Template('{% include "testimonies/_incident_testimonies.html" %}').render(
-        Context({"incident": incident, "request": request}))
+        Context({"incident": incident, "request": request})
+    )
     assert f"Testimony {testimony.pk}" in html
     request.user = make_user(Role.FINANCE)
     html = Template('{% include "testimonies/_incident_testimonies.html" %}').render(
-        Context({"incident": incident, "request": request}))
+        Context({"incident": incident, "request": request})
+    )
     assert html.strip() == ""
 
 
 # --- an incident's testimonies -------------------------------------------------------------
 @pytest.mark.parametrize("role", [Role.DOCUMENTER, Role.CASEWORKER])
 def test_staff_who_may_read_testimonies_see_an_incidents_testimonies(
-    signed_in: SignedIn, make_user: Callable[..., User], incident: Incident,
-    testimony: models.Testimony, role: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    incident: Incident,
+    testimony: models.Testimony,
+    role: str,
 ) -> None:
-    response = signed_in(make_user(role)).get(reverse("testimonies:incident",
-                                                      args=[incident.pk]))
+    response = signed_in(make_user(role)).get(reverse("testimonies:incident", args=[incident.pk]))
     assert response.status_code == 200
     assert f"Testimony {testimony.pk}" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", [Role.ADMINISTRATOR, "outsider", "partner"])
 def test_others_get_404_for_an_incidents_testimonies(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    incident: Incident, testimony: models.Testimony, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    incident: Incident,
+    testimony: models.Testimony,
+    who: str,
 ) -> None:
     user = _others(make_user, outsider, partner, who)
     response = signed_in(user).get(reverse("testimonies:incident", args=[incident.pk]))
@@ -159,7 +175,8 @@ def test_a_caseworker_reads_the_transcript_but_sees_no_attachments(
     signed_in: SignedIn, make_user: Callable[..., User], testimony: models.Testimony
 ) -> None:
     response = signed_in(make_user(Role.CASEWORKER)).get(
-        reverse("testimonies:detail", args=[testimony.pk]))
+        reverse("testimonies:detail", args=[testimony.pk])
+    )
     assert response.status_code == 200
     assert TRANSCRIPT in response.content.decode()
     assert "Attachments" not in response.content.decode()
@@ -167,8 +184,12 @@ def test_a_caseworker_reads_the_transcript_but_sees_no_attachments(
 
 @pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner"])
 def test_others_get_404_for_a_testimony_and_read_nothing(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    testimony: models.Testimony, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    testimony: models.Testimony,
+    who: str,
 ) -> None:
     user = _others(make_user, outsider, partner, who)
     response = signed_in(user).get(reverse("testimonies:detail", args=[testimony.pk]))
@@ -180,8 +201,12 @@ def test_others_get_404_for_a_testimony_and_read_nothing(
 
 # --- recording a testimony -----------------------------------------------------------------
 def _form(incident: Incident | None = None, **extra: str) -> dict[str, str]:
-    data = {"date": "2012-05-10", "language": "pa", "transcript": TRANSCRIPT,
-            "incident": str(incident.pk) if incident else ""}
+    data = {
+        "date": "2012-05-10",
+        "language": "pa",
+        "transcript": TRANSCRIPT,
+        "incident": str(incident.pk) if incident else "",
+    }
     data.update(extra)
     return data
 
@@ -199,18 +224,19 @@ def test_the_owner_records_a_testimony(
 
 
 def test_a_testimony_form_with_errors_says_why_and_records_nothing(
-    signed_in: SignedIn, documenter: User, person: Person, outsider: User,
+    signed_in: SignedIn,
+    documenter: User,
+    person: Person,
+    outsider: User,
     other_relief_org: Organisation,
 ) -> None:
     theirs = make_incident(organisation=other_relief_org, user=outsider)
     client = signed_in(documenter)
     response = client.post(reverse("testimonies:record", args=[person.pk]), _form(theirs))
     assert response.status_code == 400
-    assert "There is no incident with this number that you may see." in \
-        response.content.decode()
+    assert "There is no incident with this number that you may see." in response.content.decode()
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    response = client.post(reverse("testimonies:record", args=[person.pk]),
-                           _form(date=tomorrow))
+    response = client.post(reverse("testimonies:record", args=[person.pk]), _form(date=tomorrow))
     assert response.status_code == 400
     assert "The date cannot be in the future." in response.content.decode()
     assert not models.Testimony.objects.exists()
@@ -218,8 +244,12 @@ def test_a_testimony_form_with_errors_says_why_and_records_nothing(
 
 @pytest.mark.parametrize("who", [Role.VERIFIER, "outsider", "partner"])
 def test_others_cannot_record_a_testimony(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    person: Person, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    person: Person,
+    who: str,
 ) -> None:
     user = _others(make_user, outsider, partner, who)
     response = signed_in(user).post(reverse("testimonies:record", args=[person.pk]), _form())
@@ -229,13 +259,20 @@ def test_others_cannot_record_a_testimony(
 
 # --- recording consent ---------------------------------------------------------------------
 def test_a_caseworker_records_consent_to_share_with_a_named_organisation(
-    signed_in: SignedIn, make_user: Callable[..., User], person: Person,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    person: Person,
     rights_org: Organisation,
 ) -> None:
     response = signed_in(make_user(Role.CASEWORKER)).post(
         reverse("testimonies:person_consent", args=[person.pk]),
-        {"purpose": "human_rights_sharing", "decision": "given", "recipient": rights_org.pk,
-         "date": "2013-01-10"})
+        {
+            "purpose": "human_rights_sharing",
+            "decision": "given",
+            "recipient": rights_org.pk,
+            "date": "2013-01-10",
+        },
+    )
     assert response.status_code == 302
     assert consent_covers(person=person, purpose="human_rights_sharing", recipient=rights_org)
 
@@ -243,22 +280,32 @@ def test_a_caseworker_records_consent_to_share_with_a_named_organisation(
 def test_the_panel_withdraws_consent_in_force(
     signed_in: SignedIn, documenter: User, person: Person
 ) -> None:
-    consent_give(person=person, purpose="case_management", date=dt.date(2013, 1, 10),
-                 recorded_by=documenter)
+    consent_give(
+        person=person, purpose="case_management", date=dt.date(2013, 1, 10), recorded_by=documenter
+    )
     client = signed_in(documenter)
     page = client.get(reverse("testimonies:person", args=[person.pk])).content.decode()
     assert "Withdraw today" in page
-    response = client.post(reverse("testimonies:person_consent", args=[person.pk]), {
-        "purpose": "case_management", "decision": "withdrawn",
-        "date": dt.date.today().isoformat()})
+    response = client.post(
+        reverse("testimonies:person_consent", args=[person.pk]),
+        {
+            "purpose": "case_management",
+            "decision": "withdrawn",
+            "date": dt.date.today().isoformat(),
+        },
+    )
     assert response.status_code == 302
     assert not consent_covers(person=person, purpose="case_management")
     assert ConsentRecord.objects.count() == 2
 
 
 def test_the_panel_records_consent_to_referral_to_the_partner_chosen(
-    signed_in: SignedIn, documenter: User, person: Person, partner_org: Organisation,
-    rights_org: Organisation, other_relief_org: Organisation,
+    signed_in: SignedIn,
+    documenter: User,
+    person: Person,
+    partner_org: Organisation,
+    rights_org: Organisation,
+    other_relief_org: Organisation,
 ) -> None:
     client = signed_in(documenter)
     url = reverse("testimonies:person_consent", args=[person.pk])
@@ -267,16 +314,31 @@ def test_the_panel_records_consent_to_referral_to_the_partner_chosen(
     assert f'<option value="{partner_org.pk}">' in page
     assert f'<option value="{rights_org.pk}">' in page
     assert f'<option value="{other_relief_org.pk}">' not in page
-    assert client.post(url, {"purpose": "referral", "decision": "given",
-                             "recipient": partner_org.pk,
-                             "date": "2013-01-10"}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "purpose": "referral",
+                "decision": "given",
+                "recipient": partner_org.pk,
+                "date": "2013-01-10",
+            },
+        ).status_code
+        == 302
+    )
     assert consent_covers(person=person, purpose="referral", recipient=partner_org)
     assert not consent_covers(person=person, purpose="referral", recipient=rights_org)
     page = client.get(reverse("testimonies:person", args=[person.pk])).content.decode()
     assert f'name="recipient" value="{partner_org.pk}"' in page  # its own "Withdraw today"
-    response = client.post(url, {"purpose": "referral", "decision": "withdrawn",
-                                 "recipient": partner_org.pk,
-                                 "date": dt.date.today().isoformat()})
+    response = client.post(
+        url,
+        {
+            "purpose": "referral",
+            "decision": "withdrawn",
+            "recipient": partner_org.pk,
+            "date": dt.date.today().isoformat(),
+        },
+    )
     assert response.status_code == 302
     assert not consent_covers(person=person, purpose="referral", recipient=partner_org)
 
@@ -285,8 +347,9 @@ def test_old_consent_to_referral_naming_no_partner_is_shown_as_covering_none(
     signed_in: SignedIn, documenter: User, person: Person
 ) -> None:
     legacy_referral_consent(person, documenter, dt.date(2013, 1, 10))
-    page = signed_in(documenter).get(
-        reverse("testimonies:person", args=[person.pk])).content.decode()
+    page = (
+        signed_in(documenter).get(reverse("testimonies:person", args=[person.pk])).content.decode()
+    )
     assert "(names no partner, so covers none)" in page
     assert "Withdraw today" not in page  # nothing in force to withdraw
 
@@ -296,7 +359,8 @@ def test_consent_to_referral_without_its_partner_is_refused_with_a_reason(
 ) -> None:
     response = signed_in(documenter).post(
         reverse("testimonies:person_consent", args=[person.pk]),
-        {"purpose": "referral", "decision": "given", "date": "2013-01-10"})
+        {"purpose": "referral", "decision": "given", "date": "2013-01-10"},
+    )
     assert response.status_code == 400
     assert "Name the partner organisation" in response.content.decode()
     assert not ConsentRecord.objects.exists()
@@ -307,7 +371,8 @@ def test_consent_without_its_recipient_is_refused_with_a_reason(
 ) -> None:
     response = signed_in(documenter).post(
         reverse("testimonies:person_consent", args=[person.pk]),
-        {"purpose": "human_rights_sharing", "decision": "given", "date": "2013-01-10"})
+        {"purpose": "human_rights_sharing", "decision": "given", "date": "2013-01-10"},
+    )
     assert response.status_code == 400
     assert "Name the human-rights organisation" in response.content.decode()
     assert not ConsentRecord.objects.exists()
@@ -318,7 +383,8 @@ def test_consent_for_one_testimony_is_recorded_from_its_page(
 ) -> None:
     response = signed_in(documenter).post(
         reverse("testimonies:testimony_consent", args=[testimony.pk]),
-        {"purpose": "anonymised_publication", "decision": "given", "date": "2013-01-10"})
+        {"purpose": "anonymised_publication", "decision": "given", "date": "2013-01-10"},
+    )
     assert response.status_code == 302
     record = ConsentRecord.objects.get()
     assert record.testimony == testimony
@@ -328,16 +394,25 @@ def test_consent_for_one_testimony_is_recorded_from_its_page(
 
 @pytest.mark.parametrize("who", [Role.VERIFIER, "outsider", "partner"])
 def test_others_cannot_record_consent(
-    signed_in: SignedIn, make_user: Callable[..., User], outsider: User, partner: User,
-    person: Person, testimony: models.Testimony, who: str,
+    signed_in: SignedIn,
+    make_user: Callable[..., User],
+    outsider: User,
+    partner: User,
+    person: Person,
+    testimony: models.Testimony,
+    who: str,
 ) -> None:
     user = _others(make_user, outsider, partner, who)
     client = signed_in(user)
     data = {"purpose": "referral", "decision": "given", "date": "2013-01-10"}
-    assert client.post(reverse("testimonies:person_consent", args=[person.pk]),
-                       data).status_code == 404
-    assert client.post(reverse("testimonies:testimony_consent", args=[testimony.pk]),
-                       data).status_code == 404
+    assert (
+        client.post(reverse("testimonies:person_consent", args=[person.pk]), data).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("testimonies:testimony_consent", args=[testimony.pk]), data).status_code
+        == 404
+    )
     assert not ConsentRecord.objects.exists()
 
 
@@ -348,11 +423,18 @@ def test_numbers_too_large_for_the_database_are_refused_politely(
     huge = 10**30
     assert client.get(f"/testimonies/{huge}/").status_code == 404
     assert client.get(f"/testimonies/person/{huge}/").status_code == 404
-    response = client.post(reverse("testimonies:record", args=[person.pk]),
-                           {**_form(), "incident": str(huge)})
+    response = client.post(
+        reverse("testimonies:record", args=[person.pk]), {**_form(), "incident": str(huge)}
+    )
     assert response.status_code == 400
-    response = client.post(reverse("testimonies:person_consent", args=[person.pk]), {
-        "purpose": "human_rights_sharing", "decision": "given", "recipient": str(huge),
-        "date": "2013-01-10"})
+    response = client.post(
+        reverse("testimonies:person_consent", args=[person.pk]),
+        {
+            "purpose": "human_rights_sharing",
+            "decision": "given",
+            "recipient": str(huge),
+            "date": "2013-01-10",
+        },
+    )
     assert response.status_code == 400
     assert not ConsentRecord.objects.exists()

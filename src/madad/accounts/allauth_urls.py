@@ -23,10 +23,19 @@ urlpatterns = [
     path("2fa/reauthenticate/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
     path("2fa/totp/activate/", totp_views.activate_totp, name="mfa_activate_totp"),
     path("2fa/totp/deactivate/", totp_views.deactivate_totp, name="mfa_deactivate_totp"),
-    path("2fa/recovery-codes/", recovery_code_views.view_recovery_codes,
-         name="mfa_view_recovery_codes"),
-    path("2fa/recovery-codes/generate/", recovery_code_views.generate_recovery_codes,
-         name="mfa_generate_recovery_codes"),
-    path("2fa/recovery-codes/download/", recovery_code_views.download_recovery_codes,
-         name="mfa_download_recovery_codes"),
+    path(
+        "2fa/recovery-codes/",
+        recovery_code_views.view_recovery_codes,
+        name="mfa_view_recovery_codes",
+    ),
+    path(
+        "2fa/recovery-codes/generate/",
+        recovery_code_views.generate_recovery_codes,
+        name="mfa_generate_recovery_codes",
+    ),
+    path(
+        "2fa/recovery-codes/download/",
+        recovery_code_views.download_recovery_codes,
+        name="mfa_download_recovery_codes",
+    ),
 ]

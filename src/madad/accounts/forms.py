@@ -33,8 +33,12 @@ LOCKED_MESSAGE = _(
 CODE_LABEL = _("Code from your authenticator app, or a recovery code")
 
 
-def _relabel(form: forms.Form, labels: dict[str, Any], help_texts: dict[str, Any] | None = None,
-             autocomplete: dict[str, str] | None = None) -> None:
+def _relabel(
+    form: forms.Form,
+    labels: dict[str, Any],
+    help_texts: dict[str, Any] | None = None,
+    autocomplete: dict[str, str] | None = None,
+) -> None:
     """Madad's label on each field; no placeholder, which would repeat allauth's words."""
     for name, label in labels.items():
         field = form.fields[name]
@@ -51,8 +55,11 @@ class SignInForm(LoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("remember", None)
-        _relabel(self, {"login": _("Email address"), "password": _("Password")},
-                 autocomplete={"login": "username", "password": "current-password"})
+        _relabel(
+            self,
+            {"login": _("Email address"), "password": _("Password")},
+            autocomplete={"login": "username", "password": "current-password"},
+        )
         self.fields["login"].widget.attrs["dir"] = "ltr"
 
 
@@ -61,8 +68,11 @@ class PasswordChangeForm(ChangePasswordForm):
         super().__init__(*args, **kwargs)
         _relabel(
             self,
-            {"oldpassword": _("Current password"), "password1": _("New password"),
-             "password2": _("New password again")},
+            {
+                "oldpassword": _("Current password"),
+                "password1": _("New password"),
+                "password2": _("New password again"),
+            },
             help_texts={"password1": PASSWORD_HELP},
         )
 
@@ -114,8 +124,11 @@ class TwoFactorReauthenticateForm(_RefusesLockedAccounts, AllauthMfaReauthentica
 class TotpActivateForm(ActivateTOTPForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _relabel(self, {"code": _("Code shown by your authenticator app")},
-                 autocomplete={"code": "one-time-code"})
+        _relabel(
+            self,
+            {"code": _("Code shown by your authenticator app")},
+            autocomplete={"code": "one-time-code"},
+        )
         self.fields["code"].widget.attrs.update({"inputmode": "numeric", "dir": "ltr"})
 
 
@@ -126,11 +139,14 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
     password1 = forms.CharField(
-        label=_("First password"), strip=False, help_text=PASSWORD_HELP,
+        label=_("First password"),
+        strip=False,
+        help_text=PASSWORD_HELP,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("First password again"), strip=False,
+        label=_("First password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -139,7 +155,8 @@ class UserCreateForm(forms.Form):
         self.organisation = organisation
         role_field = cast(forms.ChoiceField, self.fields["role"])
         role_field.choices = [
-            (value, label) for value, label in Role.choices
+            (value, label)
+            for value, label in Role.choices
             if (value == Role.PARTNER) == organisation.is_partner
         ]
         self.fields["email"].widget.attrs.update({"autocomplete": "off", "dir": "ltr"})
@@ -158,8 +175,7 @@ class UserCreateForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are not the same."))
         elif first:
-            candidate = User(email=cleaned.get("email", ""),
-                             full_name=cleaned.get("full_name", ""))
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
             try:
                 validate_password(first, user=candidate)
             except forms.ValidationError as error:

@@ -11,8 +11,14 @@ from django.shortcuts import redirect
 
 # Paths a signed-in user without two-factor may still reach: enrolment itself, sign-out,
 # language choice, static files.
-_OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/",
-                  "/i18n/", "/static/", "/api/")
+_OPEN_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/accounts/reauthenticate/",
+    "/i18n/",
+    "/static/",
+    "/api/",
+)
 
 
 class RequireTwoFactorMiddleware:

@@ -43,9 +43,7 @@ class Organisation(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(
-        self, email: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)

@@ -35,29 +35,34 @@ def _two_factor_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
 
 @receiver(password_changed)
 def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    services.security_change_recorded(user=user, request=request,
-                                      action="auth.password.changed")
+    services.security_change_recorded(user=user, request=request, action="auth.password.changed")
 
 
 @receiver(authenticator_added)
-def _authenticator_added(sender: Any, request: Any, user: Any, authenticator: Any,
-                         **kwargs: Any) -> None:
+def _authenticator_added(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
-        services.security_change_recorded(user=user, request=request,
-                                          action="auth.two_factor.enabled")
+        services.security_change_recorded(
+            user=user, request=request, action="auth.two_factor.enabled"
+        )
 
 
 @receiver(authenticator_removed)
-def _authenticator_removed(sender: Any, request: Any, user: Any, authenticator: Any,
-                           **kwargs: Any) -> None:
+def _authenticator_removed(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
-        services.security_change_recorded(user=user, request=request,
-                                          action="auth.two_factor.disabled")
+        services.security_change_recorded(
+            user=user, request=request, action="auth.two_factor.disabled"
+        )
 
 
 @receiver(authenticator_reset)
-def _authenticator_reset(sender: Any, request: Any, user: Any, authenticator: Any,
-                         **kwargs: Any) -> None:
+def _authenticator_reset(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        services.security_change_recorded(user=user, request=request,
-                                          action="auth.recovery_codes.generated")
+        services.security_change_recorded(
+            user=user, request=request, action="auth.recovery_codes.generated"
+        )

@@ -80,36 +80,89 @@ class Capability:
 _C = Capability
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset({_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT,
-                                   _C.ASSISTANCE_LIMITS}),
-    Role.COORDINATOR: frozenset({
-        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PERSON_EXPORT,
-        _C.INCIDENT_VIEW, _C.INCIDENT_DESCRIPTION_VIEW, _C.INCIDENT_EXPORT, _C.PERPETRATOR_VIEW,
-        _C.SOURCE_VIEW, _C.TESTIMONY_VIEW, _C.CONSENT_RECORD, _C.EVIDENCE_VIEW,
-        _C.EVIDENCE_EXPORT,
-        _C.HOUSEHOLD_VIEW, _C.HOUSEHOLD_EDIT, _C.CASE_VIEW_ALL, _C.CASE_EDIT, _C.CASE_APPROVE,
-        _C.ASSISTANCE_REQUEST, _C.ASSISTANCE_APPROVE, _C.REFERRAL_SEND, _C.CLAIM_VIEW,
-        _C.CLAIM_EDIT,
-    }),
-    Role.DOCUMENTER: frozenset({
-        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.PLACE_EDIT,
-        _C.INCIDENT_VIEW, _C.INCIDENT_DESCRIPTION_VIEW, _C.INCIDENT_EDIT, _C.PERPETRATOR_VIEW,
-        _C.SOURCE_VIEW,
-        _C.TESTIMONY_VIEW, _C.TESTIMONY_EDIT, _C.CONSENT_RECORD,
-        _C.EVIDENCE_VIEW, _C.EVIDENCE_UPLOAD, _C.EVIDENCE_EXPORT,
-    }),
-    Role.VERIFIER: frozenset({
-        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.INCIDENT_VIEW, _C.INCIDENT_DESCRIPTION_VIEW,
-        _C.INCIDENT_VERIFY, _C.PERPETRATOR_VIEW, _C.SOURCE_VIEW, _C.TESTIMONY_VIEW,
-        _C.EVIDENCE_VIEW,
-    }),
-    Role.CASEWORKER: frozenset({
-        _C.PERSON_VIEW, _C.PERSON_IDENTITY_VIEW, _C.PERSON_EDIT, _C.INCIDENT_VIEW,
-        _C.TESTIMONY_VIEW, _C.TESTIMONY_EDIT, _C.CONSENT_RECORD,
-        _C.HOUSEHOLD_VIEW, _C.HOUSEHOLD_EDIT, _C.CASE_VIEW_ASSIGNED, _C.CASE_EDIT,
-        _C.ASSISTANCE_REQUEST, _C.ASSISTANCE_APPROVE, _C.DISBURSEMENT_VIEW, _C.REFERRAL_SEND,
-        _C.CLAIM_VIEW, _C.CLAIM_EDIT,
-    }),
+    Role.ADMINISTRATOR: frozenset(
+        {_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT, _C.ASSISTANCE_LIMITS}
+    ),
+    Role.COORDINATOR: frozenset(
+        {
+            _C.PERSON_VIEW,
+            _C.PERSON_IDENTITY_VIEW,
+            _C.PERSON_EDIT,
+            _C.PERSON_EXPORT,
+            _C.INCIDENT_VIEW,
+            _C.INCIDENT_DESCRIPTION_VIEW,
+            _C.INCIDENT_EXPORT,
+            _C.PERPETRATOR_VIEW,
+            _C.SOURCE_VIEW,
+            _C.TESTIMONY_VIEW,
+            _C.CONSENT_RECORD,
+            _C.EVIDENCE_VIEW,
+            _C.EVIDENCE_EXPORT,
+            _C.HOUSEHOLD_VIEW,
+            _C.HOUSEHOLD_EDIT,
+            _C.CASE_VIEW_ALL,
+            _C.CASE_EDIT,
+            _C.CASE_APPROVE,
+            _C.ASSISTANCE_REQUEST,
+            _C.ASSISTANCE_APPROVE,
+            _C.REFERRAL_SEND,
+            _C.CLAIM_VIEW,
+            _C.CLAIM_EDIT,
+        }
+    ),
+    Role.DOCUMENTER: frozenset(
+        {
+            _C.PERSON_VIEW,
+            _C.PERSON_IDENTITY_VIEW,
+            _C.PERSON_EDIT,
+            _C.PLACE_EDIT,
+            _C.INCIDENT_VIEW,
+            _C.INCIDENT_DESCRIPTION_VIEW,
+            _C.INCIDENT_EDIT,
+            _C.PERPETRATOR_VIEW,
+            _C.SOURCE_VIEW,
+            _C.TESTIMONY_VIEW,
+            _C.TESTIMONY_EDIT,
+            _C.CONSENT_RECORD,
+            _C.EVIDENCE_VIEW,
+            _C.EVIDENCE_UPLOAD,
+            _C.EVIDENCE_EXPORT,
+        }
+    ),
+    Role.VERIFIER: frozenset(
+        {
+            _C.PERSON_VIEW,
+            _C.PERSON_IDENTITY_VIEW,
+            _C.INCIDENT_VIEW,
+            _C.INCIDENT_DESCRIPTION_VIEW,
+            _C.INCIDENT_VERIFY,
+            _C.PERPETRATOR_VIEW,
+            _C.SOURCE_VIEW,
+            _C.TESTIMONY_VIEW,
+            _C.EVIDENCE_VIEW,
+        }
+    ),
+    Role.CASEWORKER: frozenset(
+        {
+            _C.PERSON_VIEW,
+            _C.PERSON_IDENTITY_VIEW,
+            _C.PERSON_EDIT,
+            _C.INCIDENT_VIEW,
+            _C.TESTIMONY_VIEW,
+            _C.TESTIMONY_EDIT,
+            _C.CONSENT_RECORD,
+            _C.HOUSEHOLD_VIEW,
+            _C.HOUSEHOLD_EDIT,
+            _C.CASE_VIEW_ASSIGNED,
+            _C.CASE_EDIT,
+            _C.ASSISTANCE_REQUEST,
+            _C.ASSISTANCE_APPROVE,
+            _C.DISBURSEMENT_VIEW,
+            _C.REFERRAL_SEND,
+            _C.CLAIM_VIEW,
+            _C.CLAIM_EDIT,
+        }
+    ),
     Role.FINANCE: frozenset({_C.DISBURSEMENT_VIEW, _C.DISBURSEMENT_RECORD}),
     Role.AUDITOR: frozenset({_C.AUDIT_VIEW, _C.AUDIT_EXPORT}),
     Role.PARTNER: frozenset({_C.REFERRAL_RESPOND}),
@@ -118,8 +171,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # Public texts: documenters draft them, verifiers (who check facts) publish them, coordinators
 # do both, never for their own text (madad.public.services).
 _PUBLICATION: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset({_C.PUBLICATION_VIEW, _C.FACTSHEET_WRITE, _C.FACTSHEET_APPROVE,
-                                 _C.CLAIMCHECK_WRITE, _C.CLAIMCHECK_PUBLISH}),
+    Role.COORDINATOR: frozenset(
+        {
+            _C.PUBLICATION_VIEW,
+            _C.FACTSHEET_WRITE,
+            _C.FACTSHEET_APPROVE,
+            _C.CLAIMCHECK_WRITE,
+            _C.CLAIMCHECK_PUBLISH,
+        }
+    ),
     Role.DOCUMENTER: frozenset({_C.PUBLICATION_VIEW, _C.FACTSHEET_WRITE, _C.CLAIMCHECK_WRITE}),
     Role.VERIFIER: frozenset({_C.PUBLICATION_VIEW, _C.FACTSHEET_APPROVE, _C.CLAIMCHECK_PUBLISH}),
 }

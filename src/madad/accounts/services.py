@@ -34,14 +34,20 @@ def organisation_create(*, name: str, kind: str, name_ur: str = "") -> Organisat
     if len(name_ur) > 200:
         errors["name_ur"] = [_("The name is longer than 200 characters.")]
     if kind not in Organisation.Kind.values:
-        errors["kind"] = [_("The kind must be one of: %(kinds)s.")
-                          % {"kinds": ", ".join(Organisation.Kind.values)}]
+        errors["kind"] = [
+            _("The kind must be one of: %(kinds)s.")
+            % {"kinds": ", ".join(Organisation.Kind.values)}
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, kind=kind, name_ur=name_ur)
-        audit_record(action="organisation.created", obj=organisation, organisation=organisation,
-                     fields=["name", "name_ur", "kind"])
+        audit_record(
+            action="organisation.created",
+            obj=organisation,
+            organisation=organisation,
+            fields=["name", "name_ur", "kind"],
+        )
     return organisation
 
 
@@ -74,8 +80,9 @@ def user_create(
     elif len(full_name) > 200:
         errors["full_name"] = [_("The name is longer than 200 characters.")]
     if role not in Role.values:
-        errors["role"] = [_("The role must be one of: %(roles)s.")
-                          % {"roles": ", ".join(Role.values)}]
+        errors["role"] = [
+            _("The role must be one of: %(roles)s.") % {"roles": ", ".join(Role.values)}
+        ]
     elif organisation.is_partner != (role == Role.PARTNER):
         errors["role"] = [_("Partner organisations have partner users, and only they do.")]
     if created_by is not None and created_by.organisation_id != organisation.pk:
@@ -89,11 +96,17 @@ def user_create(
         raise ValidationError(errors)
     with transaction.atomic():
         user = User.objects.create_user(
-            email=email, password=password, full_name=full_name,
-            organisation=organisation, role=role,
+            email=email,
+            password=password,
+            full_name=full_name,
+            organisation=organisation,
+            role=role,
         )
         audit_record(
-            action="user.created", actor=created_by, obj=user, organisation=organisation,
+            action="user.created",
+            actor=created_by,
+            obj=user,
+            organisation=organisation,
             fields=["email", "full_name", "role"],
         )
     return user
@@ -107,18 +120,27 @@ def user_deactivate(*, user: User, deactivated_by: User) -> None:
         raise ValidationError(_("You cannot deactivate your own account."), code="self")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
-        audit_record(action="user.deactivated", actor=deactivated_by, obj=user,
-                     organisation=user.organisation, fields=["is_active"])
+        audit_record(
+            action="user.deactivated",
+            actor=deactivated_by,
+            obj=user,
+            organisation=user.organisation,
+            fields=["is_active"],
+        )
     user.is_active = False
 
 
 def user_reactivate(*, user: User, reactivated_by: User) -> None:
     """Gives a deactivated user their access back, with a clean failure count."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True, failed_signins=0,
-                                               locked_until=None)
-        audit_record(action="user.reactivated", actor=reactivated_by, obj=user,
-                     organisation=user.organisation, fields=["is_active"])
+        User.objects.filter(pk=user.pk).update(is_active=True, failed_signins=0, locked_until=None)
+        audit_record(
+            action="user.reactivated",
+            actor=reactivated_by,
+            obj=user,
+            organisation=user.organisation,
+            fields=["is_active"],
+        )
     user.is_active = True
 
 
@@ -133,9 +155,12 @@ def signin_failed(*, email: str, request: HttpRequest | None) -> User | None:
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
         audit_record(
-            action="auth.signin.failed", request=request, actor=None,
+            action="auth.signin.failed",
+            request=request,
+            actor=None,
             organisation=user.organisation if user else None,
-            obj=user, actor_label=email[:254],
+            obj=user,
+            actor_label=email[:254],
         )
         if user is None:
             return None
@@ -147,8 +172,14 @@ def two_factor_failed(*, user: User, request: HttpRequest | None) -> None:
     """A wrong two-factor or recovery code after a right password: audited, and counted
     towards the same lockout as a wrong password."""
     with transaction.atomic():
-        audit_record(action="auth.two_factor.failed", request=request, actor=None, obj=user,
-                     organisation=user.organisation, actor_label=user.email)
+        audit_record(
+            action="auth.two_factor.failed",
+            request=request,
+            actor=None,
+            obj=user,
+            organisation=user.organisation,
+            actor_label=user.email,
+        )
         _count_failure(user=user, request=request)
 
 
@@ -158,8 +189,14 @@ def _count_failure(*, user: User, request: HttpRequest | None) -> None:
     if user.failed_signins >= settings.LOCKOUT_ATTEMPTS and not user.is_locked():
         user.locked_until = timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES)
         user.save(update_fields=["locked_until"])
-        audit_record(action="auth.account.locked", request=request, actor=None, obj=user,
-                     organisation=user.organisation, actor_label=user.email)
+        audit_record(
+            action="auth.account.locked",
+            request=request,
+            actor=None,
+            obj=user,
+            organisation=user.organisation,
+            actor_label=user.email,
+        )
 
 
 def signin_succeeded(*, user: User, request: HttpRequest | None) -> None:
@@ -169,22 +206,39 @@ def signin_succeeded(*, user: User, request: HttpRequest | None) -> None:
 
 
 def signin_refused_locked(*, user: User, request: HttpRequest | None) -> None:
-    audit_record(action="auth.signin.locked_out", request=request, actor=None, obj=user,
-                 organisation=user.organisation, actor_label=user.email)
+    audit_record(
+        action="auth.signin.locked_out",
+        request=request,
+        actor=None,
+        obj=user,
+        organisation=user.organisation,
+        actor_label=user.email,
+    )
 
 
 def signin_refused_inactive(*, user: User, request: HttpRequest | None) -> None:
     """A right password for a deactivated account: refused, and audited."""
-    audit_record(action="auth.signin.inactive", request=request, actor=None, obj=user,
-                 organisation=user.organisation, actor_label=user.email)
+    audit_record(
+        action="auth.signin.inactive",
+        request=request,
+        actor=None,
+        obj=user,
+        organisation=user.organisation,
+        actor_label=user.email,
+    )
 
 
 def user_unlock(*, user: User, unlocked_by: User | None) -> None:
     """Lifts a lockout and clears the failure count; the next sign-in starts afresh."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
-        audit_record(action="user.unlocked", actor=unlocked_by, obj=user,
-                     organisation=user.organisation, fields=["failed_signins", "locked_until"])
+        audit_record(
+            action="user.unlocked",
+            actor=unlocked_by,
+            obj=user,
+            organisation=user.organisation,
+            fields=["failed_signins", "locked_until"],
+        )
     user.failed_signins, user.locked_until = 0, None
 
 
@@ -193,12 +247,14 @@ def signout_recorded(*, user: User, request: HttpRequest | None) -> None:
 
 
 # What allauth reports about a user's own security settings, as audit action codes.
-SECURITY_CHANGES = frozenset({
-    "auth.password.changed",
-    "auth.two_factor.enabled",
-    "auth.two_factor.disabled",
-    "auth.recovery_codes.generated",
-})
+SECURITY_CHANGES = frozenset(
+    {
+        "auth.password.changed",
+        "auth.two_factor.enabled",
+        "auth.two_factor.disabled",
+        "auth.recovery_codes.generated",
+    }
+)
 
 
 def security_change_recorded(*, user: User, request: HttpRequest | None, action: str) -> None:

@@ -38,8 +38,9 @@ class IssuedToken:
     expires_at: datetime
 
 
-def token_issue(*, email: str, password: str, totp_code: str | None,
-                request: HttpRequest | None) -> IssuedToken:
+def token_issue(
+    *, email: str, password: str, totp_code: str | None, request: HttpRequest | None
+) -> IssuedToken:
     """Checks the credentials the same way the sign-in page does: a locked account is refused
     before its password is tried, and every wrong password or two-factor code counts towards
     the lockout and is audited. Only the token's SHA-256 digest is stored; the raw token is
@@ -59,8 +60,9 @@ def token_issue(*, email: str, password: str, totp_code: str | None,
             services.signin_failed(email=email, request=request)
             raise TokenRefused("invalid_totp", _("The two-factor code is missing or wrong."))
     elif settings.REQUIRE_MFA:
-        raise TokenRefused("mfa_not_enrolled",
-                           _("Set up two-factor sign-in on the website before using the API."))
+        raise TokenRefused(
+            "mfa_not_enrolled", _("Set up two-factor sign-in on the website before using the API.")
+        )
     raw = "mdd_" + secrets.token_urlsafe(32)
     expires = timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS)
     with transaction.atomic():

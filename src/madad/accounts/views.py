@@ -39,8 +39,12 @@ def _get_user_for_change(request: HttpRequest, user_id: int) -> User:
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_user_manager(request)
     totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    users = (access.visible_to(request.user, User).select_related("organisation")
-             .annotate(has_two_factor=Exists(totp)).order_by("full_name", "email"))
+    users = (
+        access.visible_to(request.user, User)
+        .select_related("organisation")
+        .annotate(has_two_factor=Exists(totp))
+        .order_by("full_name", "email")
+    )
     return render(request, "accounts/user_list.html", {"users": users})
 
 
@@ -52,16 +56,25 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_create(
-                email=data["email"], full_name=data["full_name"], role=data["role"],
-                password=data["password1"], organisation=admin.organisation, created_by=admin,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                password=data["password1"],
+                organisation=admin.organisation,
+                created_by=admin,
             )
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, _("The account for %(name)s is created. Give them the "
-                                        "first password in person; they set up two-factor "
-                                        "sign-in when they first sign in.")
-                             % {"name": user.full_name})
+            messages.success(
+                request,
+                _(
+                    "The account for %(name)s is created. Give them the "
+                    "first password in person; they set up two-factor "
+                    "sign-in when they first sign in."
+                )
+                % {"name": user.full_name},
+            )
             return redirect("accounts:users")
     return render(request, "accounts/user_create.html", {"form": form})
 
@@ -100,8 +113,10 @@ def user_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
         services.user_deactivate(user=target, deactivated_by=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
         return _refused(request, error)
-    messages.success(request, _("%(name)s is deactivated and can no longer sign in.")
-                     % {"name": target.full_name})
+    messages.success(
+        request,
+        _("%(name)s is deactivated and can no longer sign in.") % {"name": target.full_name},
+    )
     return redirect("accounts:users")
 
 

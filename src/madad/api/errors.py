@@ -26,8 +26,9 @@ logger = logging.getLogger("madad.api")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str,
-                 fields: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
 
@@ -65,8 +66,11 @@ STATUS_ERRORS: dict[int, tuple[str, Any]] = {
 
 def status_error(status: int) -> tuple[str, str]:
     code, message = STATUS_ERRORS.get(
-        status, ("server_error" if status >= 500 else "error",
-                 STATUS_ERRORS[500][1] if status >= 500 else STATUS_ERRORS[400][1])
+        status,
+        (
+            "server_error" if status >= 500 else "error",
+            STATUS_ERRORS[500][1] if status >= 500 else STATUS_ERRORS[400][1],
+        ),
     )
     return code, str(message)
 
@@ -82,8 +86,9 @@ class _BadBody(Exception):
 
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/")
-                                           and media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def _unstorable_text(data: Any) -> str | None:
@@ -99,8 +104,7 @@ def _unstorable_text(data: Any) -> str | None:
                     return path or "__all__"
                 stack.append((name, item))
         elif isinstance(value, list):
-            stack.extend((f"{path}.{i}" if path else str(i), item)
-                         for i, item in enumerate(value))
+            stack.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
         elif isinstance(value, str) and _bad_text(value):
             return path or "__all__"
     return None
@@ -128,12 +132,19 @@ class JsonBodyParser(Parser):
         try:
             data = json.loads(request.body)
         except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError
-            raise _BadBody(ApiError(400, "malformed_json",
-                                    _("The request body is not valid JSON."))) from None
+            raise _BadBody(
+                ApiError(400, "malformed_json", _("The request body is not valid JSON."))
+            ) from None
         where = _unstorable_text(data)
         if where is not None:
-            raise _BadBody(ApiError(422, "invalid", _("The request has errors."), {
-                where: [_("Text may not contain NUL characters or unpaired surrogates.")]}))
+            raise _BadBody(
+                ApiError(
+                    422,
+                    "invalid",
+                    _("The request has errors."),
+                    {where: [_("Text may not contain NUL characters or unpaired surrogates.")]},
+                )
+            )
         return data
 
 
@@ -198,8 +209,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def _invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()} if hasattr(
-            exc, "error_dict") else {"__all__": [str(m) for m in exc.messages]}
+        fields = (
+            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"__all__": [str(m) for m in exc.messages]}
+        )
         return respond(request, 422, error_body("invalid", _("The request has errors."), fields))
 
     @api.exception_handler(AuthenticationError)
@@ -218,8 +232,9 @@ def install(api: NinjaAPI) -> None:
             return _api_error(request, exc.__cause__.error)
         if exc.status_code == 400 and exc.__cause__ is not None:
             # django-ninja could not read the body at all
-            return respond(request, 400, error_body(
-                "malformed_json", _("The request body is not valid JSON.")))
+            return respond(
+                request, 400, error_body("malformed_json", _("The request body is not valid JSON."))
+            )
         code, message = status_error(exc.status_code)
         return respond(request, exc.status_code, error_body(code, message))
 
@@ -227,8 +242,7 @@ def install(api: NinjaAPI) -> None:
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with its traceback (logs never carry personal data: see core.logging); the
         # client learns nothing of the cause.
-        logger.error("Unhandled error answering %s %s", request.method, request.path,
-                     exc_info=exc)
+        logger.error("Unhandled error answering %s %s", request.method, request.path, exc_info=exc)
         got_request_exception.send(sender=None, request=request)
         code, message = status_error(500)
         return respond(request, 500, error_body(code, message))

@@ -32,8 +32,7 @@ class ApiErrorShapeMiddleware:
         ):
             return response
         code, message = status_error(response.status_code)
-        shaped: HttpResponse = JsonResponse(error_body(code, message),
-                                            status=response.status_code)
+        shaped: HttpResponse = JsonResponse(error_body(code, message), status=response.status_code)
         for header in _KEPT_HEADERS:
             if header in response:
                 shaped[header] = response[header]

@@ -35,14 +35,18 @@ from madad.core.access.assistance import (
 
 router = Router(tags=["assistance"])
 
-VERSION = Field(default=None, ge=1, le=2_000_000_000,
-                description="The version you read; omit to act on the current one")
+VERSION = Field(
+    default=None,
+    ge=1,
+    le=2_000_000_000,
+    description="The version you read; omit to act on the current one",
+)
 
 
 class AssistanceIn(Schema):
     case: int = Field(ge=1, le=2**63 - 1)
     kind: Kind
-    amount: Decimal | None = Field(default=None, description="Rupees, e.g. \"15000.50\"")
+    amount: Decimal | None = Field(default=None, description='Rupees, e.g. "15000.50"')
     in_kind: str = Field(default="", max_length=services.IN_KIND_MAX)
     purpose: str = Field(default="", max_length=services.PURPOSE_MAX)
 
@@ -99,8 +103,7 @@ class Filters(Schema):
 
 
 def _item(request: HttpRequest, assistance_id: int) -> Assistance:
-    return access.get_visible_or_404(request.user, Assistance, request=request,
-                                     pk=assistance_id)
+    return access.get_visible_or_404(request.user, Assistance, request=request, pk=assistance_id)
 
 
 def _out(request: HttpRequest, item: Assistance) -> dict[str, Any]:
@@ -108,9 +111,17 @@ def _out(request: HttpRequest, item: Assistance) -> dict[str, Any]:
     wanted = ["purpose"]
     if item.status in (Assistance.Status.DISBURSED, Assistance.Status.RECEIPT_CONFIRMED):
         wanted += ["disbursement_method", "disbursement_reference"]
-    data.update(access.reveal(request.user, item, request=request,  # type: ignore[arg-type]
-                              wanted=wanted, action="assistance.disbursement.viewed"
-                              if len(wanted) > 1 else "assistance.purpose.viewed"))
+    data.update(
+        access.reveal(
+            request.user,
+            item,
+            request=request,  # type: ignore[arg-type]
+            wanted=wanted,
+            action="assistance.disbursement.viewed"
+            if len(wanted) > 1
+            else "assistance.purpose.viewed",
+        )
+    )
     return data
 
 
@@ -132,8 +143,11 @@ def list_assistance(request: HttpRequest, filters: Query[Filters]) -> Any:
     return selectors.assistance_list(user=request.user, case=case, status=filters.status)
 
 
-@router.get("/approvals", response=list[AssistanceOut],
-            summary="Requested assistance you may approve (never your own), oldest first")
+@router.get(
+    "/approvals",
+    response=list[AssistanceOut],
+    summary="Requested assistance you may approve (never your own), oldest first",
+)
 @paginated
 def list_approvals(request: HttpRequest) -> Any:
     return selectors.awaiting_approval(user=request.user)
@@ -142,28 +156,40 @@ def list_approvals(request: HttpRequest) -> Any:
 @router.get("/limits", response=list[LimitOut], summary="The limit per kind (PKR)")
 def list_limits(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
-    if not (may_request_assistance(user) or may_approve_assistance(user)
-            or may_edit_limits(user)):
+    if not (may_request_assistance(user) or may_approve_assistance(user) or may_edit_limits(user)):
         raise Http404
-    return [{"kind": kind, "max_amount": limit.max_amount if limit else None}
-            for kind, limit in selectors.limits_by_kind(user=user).items()]
+    return [
+        {"kind": kind, "max_amount": limit.max_amount if limit else None}
+        for kind, limit in selectors.limits_by_kind(user=user).items()
+    ]
 
 
-@router.put("/limits/{kind}", response=LimitOut,
-            summary="Set the limit for a kind (null: none, a coordinator approves every amount)")
+@router.put(
+    "/limits/{kind}",
+    response=LimitOut,
+    summary="Set the limit for a kind (null: none, a coordinator approves every amount)",
+)
 def set_limit(request: HttpRequest, kind: Kind, payload: LimitIn) -> dict[str, Any]:
     user = request.user
     if not may_edit_limits(user):
         raise ApiError(403, "forbidden", _("Your role cannot change the assistance limits."))
-    limit = _call(lambda: services.limit_set(
-        organisation=user.organisation, kind=kind,  # type: ignore[union-attr]
-        max_amount=payload.max_amount, set_by=user, request=request))  # type: ignore[arg-type]
+    limit = _call(
+        lambda: services.limit_set(
+            organisation=user.organisation,
+            kind=kind,  # type: ignore[union-attr]
+            max_amount=payload.max_amount,
+            set_by=user,
+            request=request,
+        )
+    )  # type: ignore[arg-type]
     return {"kind": kind, "max_amount": limit.max_amount if limit else None}
 
 
-@router.get("/{int:assistance_id}",
-            summary="One item; the purpose and the disbursement details only if your role may "
-                    "read them (audited)")
+@router.get(
+    "/{int:assistance_id}",
+    summary="One item; the purpose and the disbursement details only if your role may "
+    "read them (audited)",
+)
 def get_assistance(request: HttpRequest, assistance_id: int) -> dict[str, Any]:
     return _out(request, _item(request, assistance_id))
 
@@ -171,50 +197,87 @@ def get_assistance(request: HttpRequest, assistance_id: int) -> dict[str, Any]:
 @router.post("", response={201: dict}, summary="Request assistance on a case")
 def request_assistance(request: HttpRequest, payload: AssistanceIn) -> Status[dict[str, Any]]:
     case = access.get_visible_or_404(request.user, Case, request=request, pk=payload.case)
-    item = _call(lambda: services.assistance_request(
-        case=case, requested_by=request.user,  # type: ignore[arg-type]
-        kind=payload.kind, amount=payload.amount, in_kind=payload.in_kind,
-        purpose=payload.purpose, request=request))
+    item = _call(
+        lambda: services.assistance_request(
+            case=case,
+            requested_by=request.user,  # type: ignore[arg-type]
+            kind=payload.kind,
+            amount=payload.amount,
+            in_kind=payload.in_kind,
+            purpose=payload.purpose,
+            request=request,
+        )
+    )
     return Status(201, _out(request, item))
 
 
-@router.post("/{int:assistance_id}/approve", response=dict,
-             summary="Approve (a second person; a coordinator over the limit)")
+@router.post(
+    "/{int:assistance_id}/approve",
+    response=dict,
+    summary="Approve (a second person; a coordinator over the limit)",
+)
 def approve(request: HttpRequest, assistance_id: int, payload: VersionIn) -> dict[str, Any]:
     item = _item(request, assistance_id)
-    _call(lambda: services.assistance_approve(
-        assistance=item, approver=request.user,  # type: ignore[arg-type]
-        expected_version=payload.version, request=request))
+    _call(
+        lambda: services.assistance_approve(
+            assistance=item,
+            approver=request.user,  # type: ignore[arg-type]
+            expected_version=payload.version,
+            request=request,
+        )
+    )
     return _out(request, item)
 
 
 @router.post("/{int:assistance_id}/cancel", response=dict, summary="Cancel, with a reason")
 def cancel(request: HttpRequest, assistance_id: int, payload: CancelIn) -> dict[str, Any]:
     item = _item(request, assistance_id)
-    _call(lambda: services.assistance_cancel(
-        assistance=item, cancelled_by=request.user,  # type: ignore[arg-type]
-        reason=payload.reason, expected_version=payload.version, request=request))
+    _call(
+        lambda: services.assistance_cancel(
+            assistance=item,
+            cancelled_by=request.user,  # type: ignore[arg-type]
+            reason=payload.reason,
+            expected_version=payload.version,
+            request=request,
+        )
+    )
     return _out(request, item)
 
 
-@router.post("/{int:assistance_id}/hand-over", response=dict,
-             summary="Record the hand-over of help in kind without an amount (finance); "
-                     "money is paid through /fund/disbursements")
+@router.post(
+    "/{int:assistance_id}/hand-over",
+    response=dict,
+    summary="Record the hand-over of help in kind without an amount (finance); "
+    "money is paid through /fund/disbursements",
+)
 def hand_over(request: HttpRequest, assistance_id: int, payload: DisburseIn) -> dict[str, Any]:
     item = _item(request, assistance_id)
-    _call(lambda: services.assistance_hand_over(
-        assistance=item, handed_over_by=request.user,  # type: ignore[arg-type]
-        method=payload.method, reference=payload.reference,
-        expected_version=payload.version, request=request))
+    _call(
+        lambda: services.assistance_hand_over(
+            assistance=item,
+            handed_over_by=request.user,  # type: ignore[arg-type]
+            method=payload.method,
+            reference=payload.reference,
+            expected_version=payload.version,
+            request=request,
+        )
+    )
     return _out(request, item)
 
 
-@router.post("/{int:assistance_id}/confirm-receipt", response=dict,
-             summary="Record that the family received it")
-def confirm_receipt(request: HttpRequest, assistance_id: int,
-                    payload: VersionIn) -> dict[str, Any]:
+@router.post(
+    "/{int:assistance_id}/confirm-receipt",
+    response=dict,
+    summary="Record that the family received it",
+)
+def confirm_receipt(request: HttpRequest, assistance_id: int, payload: VersionIn) -> dict[str, Any]:
     item = _item(request, assistance_id)
-    _call(lambda: services.assistance_confirm_receipt(
-        assistance=item, confirmed_by=request.user,  # type: ignore[arg-type]
-        expected_version=payload.version, request=request))
+    _call(
+        lambda: services.assistance_confirm_receipt(
+            assistance=item,
+            confirmed_by=request.user,  # type: ignore[arg-type]
+            expected_version=payload.version,
+            request=request,
+        )
+    )
     return _out(request, item)

@@ -27,14 +27,21 @@ from madad.cases.models import Case
 from madad.core.demo import DemoContext, scaled
 
 LIMITS = {
-    Kind.CASH_GRANT: "25000", Kind.MEDICAL_BILLS: "50000", Kind.SCHOOL_FEES: "30000",
-    Kind.LEGAL_AID: "40000", Kind.FOOD: "15000", Kind.RENT: "30000",
+    Kind.CASH_GRANT: "25000",
+    Kind.MEDICAL_BILLS: "50000",
+    Kind.SCHOOL_FEES: "30000",
+    Kind.LEGAL_AID: "40000",
+    Kind.FOOD: "15000",
+    Kind.RENT: "30000",
     Kind.LIVELIHOOD_GRANT: "60000",
 }
 # kind: (smallest, largest) amount in rupees, in steps of 500
 AMOUNTS = {
-    Kind.CASH_GRANT: (8000, 35000), Kind.MEDICAL_BILLS: (5000, 90000),
-    Kind.SCHOOL_FEES: (6000, 36000), Kind.LEGAL_AID: (15000, 60000), Kind.RENT: (10000, 36000),
+    Kind.CASH_GRANT: (8000, 35000),
+    Kind.MEDICAL_BILLS: (5000, 90000),
+    Kind.SCHOOL_FEES: (6000, 36000),
+    Kind.LEGAL_AID: (15000, 60000),
+    Kind.RENT: (10000, 36000),
     Kind.LIVELIHOOD_GRANT: (20000, 80000),
 }
 IN_KIND = [
@@ -51,8 +58,14 @@ PURPOSES = [
     "(Demo) A sewing machine and cloth to restart the mother's tailoring work.",
 ]
 # what happens to an item after it is requested, with its share
-FATES = [("requested", 22), ("approved", 40), ("cancelled", 8), ("over_limit", 12),
-         ("in_kind_handed_over", 8), ("in_kind_received", 10)]
+FATES = [
+    ("requested", 22),
+    ("approved", 40),
+    ("cancelled", 8),
+    ("over_limit", 12),
+    ("in_kind_handed_over", 8),
+    ("in_kind_received", 10),
+]
 DEMO_ITEMS = 40
 
 
@@ -67,14 +80,21 @@ def _amount(rng: random.Random, kind: Kind, over_limit: bool) -> Decimal:
 def _request(rng: random.Random, case: Case, worker: object, fate: str) -> Assistance:
     if fate.startswith("in_kind"):
         kind, description = rng.choice(IN_KIND)
-        return services.assistance_request(case=case, requested_by=worker,  # type: ignore[arg-type]
-                                           kind=kind, in_kind=description,
-                                           purpose=rng.choice(PURPOSES))
+        return services.assistance_request(
+            case=case,
+            requested_by=worker,  # type: ignore[arg-type]
+            kind=kind,
+            in_kind=description,
+            purpose=rng.choice(PURPOSES),
+        )
     kind = rng.choice(list(AMOUNTS))
-    return services.assistance_request(case=case, requested_by=worker,  # type: ignore[arg-type]
-                                       kind=kind,
-                                       amount=_amount(rng, kind, fate == "over_limit"),
-                                       purpose=rng.choice(PURPOSES))
+    return services.assistance_request(
+        case=case,
+        requested_by=worker,  # type: ignore[arg-type]
+        kind=kind,
+        amount=_amount(rng, kind, fate == "over_limit"),
+        purpose=rng.choice(PURPOSES),
+    )
 
 
 def _spread(rng: random.Random, item: Assistance, case: Case) -> None:
@@ -95,9 +115,11 @@ def _spread(rng: random.Random, item: Assistance, case: Case) -> None:
 def load(context: DemoContext) -> None:
     if Assistance.objects.filter(case__organisation=context.relief).exists():
         return
-    cases = list(Case.objects.filter(organisation=context.relief,
-                                     status__in=services.REQUESTABLE_CASE_STATUSES)
-                 .order_by("pk"))
+    cases = list(
+        Case.objects.filter(
+            organisation=context.relief, status__in=services.REQUESTABLE_CASE_STATUSES
+        ).order_by("pk")
+    )
     if not cases:
         context.report.append("no assistance (no cases with an agreed plan yet)")
         return
@@ -109,12 +131,12 @@ def load(context: DemoContext) -> None:
     fates = [f for f, _w in FATES]
     count = scaled(context, DEMO_ITEMS)
     # every fate at least once, then by their shares
-    plan = fates[:count] + rng.choices(fates, [w for _f, w in FATES],
-                                       k=max(0, count - len(fates)))
+    plan = fates[:count] + rng.choices(fates, [w for _f, w in FATES], k=max(0, count - len(fates)))
     with transaction.atomic():
         for kind, amount in LIMITS.items():
-            services.limit_set(organisation=context.relief, kind=kind, max_amount=amount,
-                               set_by=admin)
+            services.limit_set(
+                organisation=context.relief, kind=kind, max_amount=amount, set_by=admin
+            )
         for n, fate in enumerate(plan):
             case = cases[n % len(cases)]
             item = _request(rng, case, worker, fate)
@@ -122,12 +144,17 @@ def load(context: DemoContext) -> None:
                 services.assistance_approve(assistance=item, approver=boss)
             if fate == "cancelled":
                 services.assistance_cancel(
-                    assistance=item, cancelled_by=boss,
-                    reason="(Demo) Another organisation is already paying for this.")
+                    assistance=item,
+                    cancelled_by=boss,
+                    reason="(Demo) Another organisation is already paying for this.",
+                )
             if fate.startswith("in_kind_"):
                 services.assistance_hand_over(
-                    assistance=item, handed_over_by=finance, method="goods_delivered",
-                    reference=f"DEMO-DN-{item.pk:05d}")
+                    assistance=item,
+                    handed_over_by=finance,
+                    method="goods_delivered",
+                    reference=f"DEMO-DN-{item.pk:05d}",
+                )
             if fate == "in_kind_received":
                 services.assistance_confirm_receipt(assistance=item, confirmed_by=worker)
             item.refresh_from_db()

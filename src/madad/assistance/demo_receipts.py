@@ -15,8 +15,9 @@ from madad.core.demo import DemoContext
 
 
 def load(context: DemoContext) -> None:
-    paid = Assistance.objects.filter(case__organisation=context.relief,
-                                     amount__isnull=False).select_related("case")
+    paid = Assistance.objects.filter(
+        case__organisation=context.relief, amount__isnull=False
+    ).select_related("case")
     if paid.filter(status=Assistance.Status.RECEIPT_CONFIRMED).exists():
         return
     disbursed = list(paid.filter(status=Assistance.Status.DISBURSED).order_by("pk"))

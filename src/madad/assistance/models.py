@@ -51,14 +51,22 @@ class Limit(models.Model):
     that has not decided its limits yet fails closed.
     """
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
-                                     related_name="assistance_limits",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="assistance_limits",
+        verbose_name=_("organisation"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     max_amount = models.DecimalField(_("limit (PKR)"), max_digits=12, decimal_places=2)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("changed by"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
@@ -67,8 +75,9 @@ class Limit(models.Model):
         verbose_name_plural = _("assistance limits")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "kind"], name="one_limit_per_kind"),
-            models.CheckConstraint(condition=models.Q(max_amount__gte=0),
-                                   name="limit_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(max_amount__gte=0), name="limit_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -83,38 +92,66 @@ class Assistance(models.Model):
         RECEIPT_CONFIRMED = "receipt_confirmed", _("Receipt confirmed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="assistance",
-                             verbose_name=_("case"))
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="assistance", verbose_name=_("case")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    amount = models.DecimalField(_("amount (PKR)"), max_digits=12, decimal_places=2,
-                                 null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     in_kind = models.CharField(_("in-kind description"), max_length=300, blank=True)
     purpose = EncryptedTextField(_("why it is needed"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.REQUESTED, db_index=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("requested by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("approved by"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     # whether the approval needed a coordinator because the amount was over the kind's limit
     approved_over_limit = models.BooleanField(_("approved over the limit"), default=False)
-    disbursed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("disbursed by"))
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("disbursed by"),
+    )
     disbursed_at = models.DateTimeField(_("disbursed"), null=True, blank=True)
-    disbursement_method = models.CharField(_("method"), max_length=20,
-                                           choices=DisbursementMethod.choices, blank=True)
+    disbursement_method = models.CharField(
+        _("method"), max_length=20, choices=DisbursementMethod.choices, blank=True
+    )
     disbursement_reference = EncryptedTextField(_("reference"), blank=True)
-    receipt_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+",
-                                             verbose_name=_("receipt confirmed by"))
+    receipt_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("receipt confirmed by"),
+    )
     receipt_confirmed_at = models.DateTimeField(_("receipt confirmed"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("cancelled by"))
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -134,8 +171,7 @@ class Assistance(models.Model):
                 name="assistance_amount_positive",
             ),
             models.CheckConstraint(
-                condition=Q(approved_by__isnull=True)
-                | ~Q(approved_by=models.F("requested_by")),
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("requested_by")),
                 name="assistance_approver_is_not_requester",
             ),
             models.CheckConstraint(
@@ -145,8 +181,10 @@ class Assistance(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["disbursed", "receipt_confirmed"])
-                | (Q(disbursed_at__isnull=False, disbursed_by__isnull=False)
-                   & ~Q(disbursement_method="")),
+                | (
+                    Q(disbursed_at__isnull=False, disbursed_by__isnull=False)
+                    & ~Q(disbursement_method="")
+                ),
                 name="assistance_disbursed_names_method",
             ),
             models.CheckConstraint(
@@ -165,5 +203,4 @@ class Assistance(models.Model):
     @property
     def is_open(self) -> bool:
         """Still on its way to the family (neither received nor cancelled)."""
-        return self.status in (self.Status.REQUESTED, self.Status.APPROVED,
-                               self.Status.DISBURSED)
+        return self.status in (self.Status.REQUESTED, self.Status.APPROVED, self.Status.DISBURSED)

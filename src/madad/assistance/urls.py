@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:assistance_id>/approve/", views.assistance_approve, name="approve"),
     path("<int:assistance_id>/cancel/", views.assistance_cancel, name="cancel"),
     path("<int:assistance_id>/hand-over/", views.assistance_hand_over, name="hand_over"),
-    path("<int:assistance_id>/confirm-receipt/", views.assistance_confirm_receipt,
-         name="confirm_receipt"),
+    path(
+        "<int:assistance_id>/confirm-receipt/",
+        views.assistance_confirm_receipt,
+        name="confirm_receipt",
+    ),
 ]

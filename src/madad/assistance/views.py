@@ -46,8 +46,7 @@ def _case_for_user(request: HttpRequest, case_id: int) -> Case:
 
 
 def _assistance_for_user(request: HttpRequest, assistance_id: int) -> Assistance:
-    return access.get_visible_or_404(request.user, Assistance, request=request,
-                                      pk=assistance_id)
+    return access.get_visible_or_404(request.user, Assistance, request=request, pk=assistance_id)
 
 
 def case_page_url(case: Case | int, anchor: str = "") -> str:
@@ -68,22 +67,28 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 # --- the panel on a case page ---------------------------------------------------------------
-def case_panel(user: Any, case: Case, form: AssistanceRequestForm | None = None
-               ) -> dict[str, Any]:
+def case_panel(user: Any, case: Case, form: AssistanceRequestForm | None = None) -> dict[str, Any]:
     """What the assistance panel of a case page shows this user: the items, what they may do
     to each, and a request form while the case's plan is agreed."""
     rows = []
     for item in selectors.assistance_list(user=user, case=case):
-        refusal = services.approval_refusal(assistance=item, approver=user) \
-            if item.status == S.REQUESTED and may_approve_assistance(user) else None
-        rows.append({
-            "item": item,
-            "may_approve": item.status == S.REQUESTED and may_approve_assistance(user)
-            and refusal is None,
-            "approve_refusal": refusal,
-            "may_confirm": item.status == S.DISBURSED and may_request_assistance(user)
-            and item.disbursed_by_id != user.pk,
-        })
+        refusal = (
+            services.approval_refusal(assistance=item, approver=user)
+            if item.status == S.REQUESTED and may_approve_assistance(user)
+            else None
+        )
+        rows.append(
+            {
+                "item": item,
+                "may_approve": item.status == S.REQUESTED
+                and may_approve_assistance(user)
+                and refusal is None,
+                "approve_refusal": refusal,
+                "may_confirm": item.status == S.DISBURSED
+                and may_request_assistance(user)
+                and item.disbursed_by_id != user.pk,
+            }
+        )
     may_request = may_request_assistance(user)
     requestable = case.status in services.REQUESTABLE_CASE_STATUSES
     return {
@@ -99,8 +104,11 @@ def case_panel(user: Any, case: Case, form: AssistanceRequestForm | None = None
 @login_required
 def case_assistance(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for_user(request, case_id)
-    return render(request, "assistance/case_assistance.html",
-                  {"case": case, "panel": case_panel(request.user, case)})
+    return render(
+        request,
+        "assistance/case_assistance.html",
+        {"case": case, "panel": case_panel(request.user, case)},
+    )
 
 
 @require_POST
@@ -113,9 +121,12 @@ def assistance_request(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             item = services.assistance_request(
-                case=case, requested_by=request.user,  # type: ignore[arg-type]
-                kind=form.cleaned_data["kind"], amount=form.cleaned_data["amount"],
-                in_kind=form.cleaned_data["in_kind"], purpose=form.cleaned_data["purpose"],
+                case=case,
+                requested_by=request.user,  # type: ignore[arg-type]
+                kind=form.cleaned_data["kind"],
+                amount=form.cleaned_data["amount"],
+                in_kind=form.cleaned_data["in_kind"],
+                purpose=form.cleaned_data["purpose"],
                 request=request,
             )
         except ValidationError as exc:
@@ -123,11 +134,18 @@ def assistance_request(request: HttpRequest, case_id: int) -> HttpResponse:
         except services.AssistanceRefused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Assistance %(id)s was requested. Somebody else must "
-                                        "approve it.") % {"id": item.pk})
+            messages.success(
+                request,
+                _("Assistance %(id)s was requested. Somebody else must approve it.")
+                % {"id": item.pk},
+            )
             return redirect(case_page_url(case, "assistance"))
-    return render(request, "assistance/case_assistance.html",
-                  {"case": case, "panel": case_panel(request.user, case, form)}, status=400)
+    return render(
+        request,
+        "assistance/case_assistance.html",
+        {"case": case, "panel": case_panel(request.user, case, form)},
+        status=400,
+    )
 
 
 # --- one item -------------------------------------------------------------------------------
@@ -137,36 +155,56 @@ def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
     user = request.user
     details: dict[str, Any] = {}
     if item.status in (S.DISBURSED, S.RECEIPT_CONFIRMED) and may_see_disbursement(user, item):
-        details = access.reveal(user, item, request=request,  # type: ignore[arg-type]
-                                wanted=sorted(DISBURSEMENT_FIELDS),
-                                action="assistance.disbursement.viewed")
+        details = access.reveal(
+            user,
+            item,
+            request=request,  # type: ignore[arg-type]
+            wanted=sorted(DISBURSEMENT_FIELDS),
+            action="assistance.disbursement.viewed",
+        )
     sees_case = may_see_case_of(user, item)
     refusal = services.approval_refusal(assistance=item, approver=user)  # type: ignore[arg-type]
-    may_cancel = item.status in (S.REQUESTED, S.APPROVED) and sees_case and (
-        may_approve_assistance(user)
-        or (item.requested_by_id == user.pk and may_request_assistance(user)))
-    return render(request, "assistance/assistance_detail.html", {
-        "item": item,
-        "sees_case": sees_case,
-        "case_url": case_page_url(item.case_id, "assistance") if sees_case else None,
-        "details": details,
-        "method_label": dict(DisbursementMethod.choices).get(
-            details.get("disbursement_method", ""), ""),
-        "may_approve": item.status == S.REQUESTED and refusal is None,
-        "approve_refusal": refusal if item.status == S.REQUESTED and may_approve_assistance(
-            user) else None,
-        "may_cancel": may_cancel,
-        "cancel_form": CancelForm(initial={"version": item.version}) if may_cancel else None,
-        "disburse_form": DisburseForm(initial={"version": item.version,
-                                               "method": "goods_delivered"})
-        if item.status == S.APPROVED and may_record_disbursements(user)
-        and item.amount is None else None,
-        "pay_url": _fund_payment_url(item)
-        if item.status == S.APPROVED and may_record_disbursements(user)
-        and item.amount is not None else None,
-        "may_confirm": item.status == S.DISBURSED and sees_case
-        and may_request_assistance(user) and item.disbursed_by_id != user.pk,
-    })
+    may_cancel = (
+        item.status in (S.REQUESTED, S.APPROVED)
+        and sees_case
+        and (
+            may_approve_assistance(user)
+            or (item.requested_by_id == user.pk and may_request_assistance(user))
+        )
+    )
+    return render(
+        request,
+        "assistance/assistance_detail.html",
+        {
+            "item": item,
+            "sees_case": sees_case,
+            "case_url": case_page_url(item.case_id, "assistance") if sees_case else None,
+            "details": details,
+            "method_label": dict(DisbursementMethod.choices).get(
+                details.get("disbursement_method", ""), ""
+            ),
+            "may_approve": item.status == S.REQUESTED and refusal is None,
+            "approve_refusal": refusal
+            if item.status == S.REQUESTED and may_approve_assistance(user)
+            else None,
+            "may_cancel": may_cancel,
+            "cancel_form": CancelForm(initial={"version": item.version}) if may_cancel else None,
+            "disburse_form": DisburseForm(
+                initial={"version": item.version, "method": "goods_delivered"}
+            )
+            if item.status == S.APPROVED and may_record_disbursements(user) and item.amount is None
+            else None,
+            "pay_url": _fund_payment_url(item)
+            if item.status == S.APPROVED
+            and may_record_disbursements(user)
+            and item.amount is not None
+            else None,
+            "may_confirm": item.status == S.DISBURSED
+            and sees_case
+            and may_request_assistance(user)
+            and item.disbursed_by_id != user.pk,
+        },
+    )
 
 
 def _fund_payment_url(item: Assistance) -> str | None:
@@ -178,8 +216,9 @@ def _fund_payment_url(item: Assistance) -> str | None:
         return None
 
 
-def _act(request: HttpRequest, item: Assistance, form: Any, action: Any, done: str,
-         back: str) -> HttpResponse:
+def _act(
+    request: HttpRequest, item: Assistance, form: Any, action: Any, done: str, back: str
+) -> HttpResponse:
     """Runs one action on an item from a posted form; a refusal or a conflict is a message on
     the page the user came from, bad input a message naming the field."""
     if not form.is_valid():
@@ -212,11 +251,19 @@ def assistance_approve(request: HttpRequest, assistance_id: int) -> HttpResponse
     item = _assistance_for_user(request, assistance_id)
     if not may_approve_assistance(request.user):
         raise Http404
-    return _act(request, item, VersionForm(request.POST), lambda expected_version:
-                services.assistance_approve(assistance=item, approver=request.user,  # type: ignore[arg-type]
-                                            expected_version=expected_version,
-                                            request=request),
-                _("Assistance %(id)s was approved.") % {"id": item.pk}, _back(request, item))
+    return _act(
+        request,
+        item,
+        VersionForm(request.POST),
+        lambda expected_version: services.assistance_approve(
+            assistance=item,
+            approver=request.user,  # type: ignore[arg-type]
+            expected_version=expected_version,
+            request=request,
+        ),
+        _("Assistance %(id)s was approved.") % {"id": item.pk},
+        _back(request, item),
+    )
 
 
 @require_POST
@@ -224,11 +271,20 @@ def assistance_approve(request: HttpRequest, assistance_id: int) -> HttpResponse
 def assistance_cancel(request: HttpRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     form = CancelForm(request.POST)
-    return _act(request, item, form, lambda expected_version:
-                services.assistance_cancel(assistance=item, cancelled_by=request.user,  # type: ignore[arg-type]
-                                           reason=form.cleaned_data["reason"],
-                                           expected_version=expected_version, request=request),
-                _("Assistance %(id)s was cancelled.") % {"id": item.pk}, _back(request, item))
+    return _act(
+        request,
+        item,
+        form,
+        lambda expected_version: services.assistance_cancel(
+            assistance=item,
+            cancelled_by=request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+            expected_version=expected_version,
+            request=request,
+        ),
+        _("Assistance %(id)s was cancelled.") % {"id": item.pk},
+        _back(request, item),
+    )
 
 
 @require_POST
@@ -238,14 +294,21 @@ def assistance_hand_over(request: HttpRequest, assistance_id: int) -> HttpRespon
     if not may_record_disbursements(request.user):
         raise Http404
     form = DisburseForm(request.POST)
-    return _act(request, item, form, lambda expected_version:
-                services.assistance_hand_over(assistance=item, handed_over_by=request.user,  # type: ignore[arg-type]
-                                              method=form.cleaned_data["method"],
-                                              reference=form.cleaned_data["reference"],
-                                              expected_version=expected_version,
-                                              request=request),
-                _("The hand-over of assistance %(id)s was recorded.") % {"id": item.pk},
-                reverse("assistance:detail", args=[item.pk]))
+    return _act(
+        request,
+        item,
+        form,
+        lambda expected_version: services.assistance_hand_over(
+            assistance=item,
+            handed_over_by=request.user,  # type: ignore[arg-type]
+            method=form.cleaned_data["method"],
+            reference=form.cleaned_data["reference"],
+            expected_version=expected_version,
+            request=request,
+        ),
+        _("The hand-over of assistance %(id)s was recorded.") % {"id": item.pk},
+        reverse("assistance:detail", args=[item.pk]),
+    )
 
 
 @require_POST
@@ -254,12 +317,19 @@ def assistance_confirm_receipt(request: HttpRequest, assistance_id: int) -> Http
     item = _assistance_for_user(request, assistance_id)
     if not may_see_case_of(request.user, item):
         raise Http404
-    return _act(request, item, VersionForm(request.POST), lambda expected_version:
-                services.assistance_confirm_receipt(assistance=item, confirmed_by=request.user,  # type: ignore[arg-type]
-                                                    expected_version=expected_version,
-                                                    request=request),
-                _("The family's receipt of assistance %(id)s was recorded.") % {"id": item.pk},
-                _back(request, item))
+    return _act(
+        request,
+        item,
+        VersionForm(request.POST),
+        lambda expected_version: services.assistance_confirm_receipt(
+            assistance=item,
+            confirmed_by=request.user,  # type: ignore[arg-type]
+            expected_version=expected_version,
+            request=request,
+        ),
+        _("The family's receipt of assistance %(id)s was recorded.") % {"id": item.pk},
+        _back(request, item),
+    )
 
 
 # --- queues ---------------------------------------------------------------------------------
@@ -268,7 +338,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
     if not may_approve_assistance(request.user):
         raise Http404
     page = Paginator(selectors.awaiting_approval(user=request.user), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render(request, "assistance/approvals.html", {"page": page})
 
 
@@ -277,13 +348,13 @@ def disbursements(request: HttpRequest) -> HttpResponse:
     if not may_record_disbursements(request.user):
         raise Http404
     page = Paginator(selectors.to_hand_over(user=request.user), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     try:
         fund_url = reverse("fund:disbursements")
     except NoReverseMatch:
         fund_url = None
-    return render(request, "assistance/disbursements.html",
-                  {"page": page, "fund_url": fund_url})
+    return render(request, "assistance/disbursements.html", {"page": page, "fund_url": fund_url})
 
 
 # --- limits ---------------------------------------------------------------------------------
@@ -301,20 +372,31 @@ def limits(request: HttpRequest) -> HttpResponse:
         form = LimitForm(request.POST, prefix=kind)
         if form.is_valid():
             try:
-                services.limit_set(organisation=user.organisation,  # type: ignore[union-attr]
-                                   kind=kind, max_amount=form.cleaned_data["max_amount"],
-                                   set_by=user, request=request)  # type: ignore[arg-type]
+                services.limit_set(
+                    organisation=user.organisation,  # type: ignore[union-attr]
+                    kind=kind,
+                    max_amount=form.cleaned_data["max_amount"],
+                    set_by=user,
+                    request=request,
+                )  # type: ignore[arg-type]
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("The limit for “%(kind)s” was saved.") % {
-                    "kind": Kind(kind).label})
+                messages.success(
+                    request, _("The limit for “%(kind)s” was saved.") % {"kind": Kind(kind).label}
+                )
                 return redirect("assistance:limits")
         forms[kind] = form
         status = 400
     rows = []
     for kind, limit in selectors.limits_by_kind(user=user).items():
         initial = {"max_amount": limit.max_amount if limit else ""}
-        rows.append({"kind": kind, "label": Kind(kind).label, "limit": limit,
-                     "form": forms.get(kind) or LimitForm(initial=initial, prefix=kind)})
+        rows.append(
+            {
+                "kind": kind,
+                "label": Kind(kind).label,
+                "limit": limit,
+                "form": forms.get(kind) or LimitForm(initial=initial, prefix=kind),
+            }
+        )
     return render(request, "assistance/limits.html", {"rows": rows}, status=status)

@@ -13,9 +13,18 @@ class CaseRefused(Exception):
     """
 
     # code → whether it is a conflict with the current state (True) or a matter of who asks
-    CONFLICTS = frozenset({"invalid_transition", "approval_needed", "pending_exists",
-                           "already_decided", "stale", "active_case_exists", "closed",
-                           "already_done"})
+    CONFLICTS = frozenset(
+        {
+            "invalid_transition",
+            "approval_needed",
+            "pending_exists",
+            "already_decided",
+            "stale",
+            "active_case_exists",
+            "closed",
+            "already_done",
+        }
+    )
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -27,9 +36,13 @@ class CaseRefused(Exception):
 
 
 def stale() -> CaseRefused:
-    return CaseRefused("stale", _(
-        "Somebody else changed this case after you opened it. Nothing was saved: reload it "
-        "to see the current version, then try again."))
+    return CaseRefused(
+        "stale",
+        _(
+            "Somebody else changed this case after you opened it. Nothing was saved: reload it "
+            "to see the current version, then try again."
+        ),
+    )
 
 
 def closed() -> CaseRefused:

@@ -36,21 +36,40 @@ class Case(models.Model):
         HIGH = "high", _("High")
         CRITICAL = "critical", _("Critical")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="cases", verbose_name=_("organisation"))
-    household = models.ForeignKey("households.Household", on_delete=models.PROTECT,
-                                  related_name="cases", verbose_name=_("household"))
-    caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="cases", verbose_name=_("caseworker"))
-    risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices,
-                            default=Risk.MEDIUM)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.OPEN, db_index=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("organisation"),
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("household"),
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("caseworker"),
+    )
+    risk = models.CharField(
+        _("risk level"), max_length=10, choices=Risk.choices, default=Risk.MEDIUM
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     plan = EncryptedTextField(_("plan of assistance"), blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("opened by"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
@@ -62,18 +81,24 @@ class Case(models.Model):
         ordering = ["-opened_at", "-id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["organisation", "status"]),
-                   models.Index(fields=["caseworker", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["caseworker", "status"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status="closed", closed_at__isnull=False)
                 | (~models.Q(status="closed") & models.Q(closed_at__isnull=True)),
                 name="case_closed_has_closing_time",
             ),
-            models.UniqueConstraint(fields=["household"], condition=~models.Q(status="closed"),
-                                    name="one_active_case_per_household"),
-            models.CheckConstraint(condition=models.Q(episode__gte=1),
-                                   name="case_episode_from_one"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~models.Q(status="closed"),
+                name="one_active_case_per_household",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(episode__gte=1), name="case_episode_from_one"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,14 +115,21 @@ class StatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     # blank for the opening of the case
-    from_status = models.CharField(_("from"), max_length=12, choices=Case.Status.choices,
-                                   blank=True)
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=Case.Status.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=12, choices=Case.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                           verbose_name=_("by"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("approved by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -126,15 +158,25 @@ class ApprovalRequest(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approval_requests")
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     kind = models.CharField(_("what is asked"), max_length=12, choices=Kind.choices)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("asked by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
     requested_at = models.DateTimeField(_("asked"), default=timezone.now)
     note = models.TextField(_("note to the coordinator"), blank=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
-                                default=Decision.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("decided by"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
@@ -143,9 +185,11 @@ class ApprovalRequest(models.Model):
         verbose_name = _("approval request")
         verbose_name_plural = _("approval requests")
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind"],
-                                    condition=models.Q(decision="pending"),
-                                    name="one_pending_approval_per_kind"),
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_approval_per_kind",
+            ),
             models.CheckConstraint(
                 condition=models.Q(decision="pending", decided_at__isnull=True)
                 | (~models.Q(decision="pending") & models.Q(decided_at__isnull=False)),
@@ -171,8 +215,12 @@ class ApprovalRequest(models.Model):
 class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     text = EncryptedTextField(_("note"))
-    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("written by"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
     written_at = models.DateTimeField(_("written"), default=timezone.now)
     is_contact = models.BooleanField(_("records a contact with the family"), default=False)
 
@@ -189,15 +237,25 @@ class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=200)
     due_on = models.DateField(_("due"))
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="case_tasks", verbose_name=_("assigned to"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+        verbose_name=_("assigned to"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("added"), default=timezone.now)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("done by"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -240,8 +298,12 @@ class Assessment(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("assessed by"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
     assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
     summary = EncryptedTextField(_("summary"), blank=True)
 
@@ -280,11 +342,16 @@ class Team(models.Model):
     A caseworker in no team sees their own cases only.
     """
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
-                                     related_name="case_teams", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="case_teams",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=100)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                     related_name="case_teams", verbose_name=_("members"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="case_teams", verbose_name=_("members")
+    )
 
     class Meta:
         ordering = ["name", "id"]

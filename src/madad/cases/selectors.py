@@ -36,9 +36,11 @@ def case_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
     """The cases the user may see, newest first, narrowed by status ("active" for every status
     but closed), risk, caseworker, "overdue" (follow-up date passed) and "awaiting" (an
     approval waiting)."""
-    cases = (access.visible_to(user, Case)
-             .select_related("household", "caseworker")
-             .annotate(awaiting=_pending()))
+    cases = (
+        access.visible_to(user, Case)
+        .select_related("household", "caseworker")
+        .annotate(awaiting=_pending())
+    )
     filters = filters or {}
     status = filters.get("status")
     if status == "active":
@@ -58,8 +60,9 @@ def case_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
     return cases
 
 
-def person_names(user: Any, persons: list[Person], request: HttpRequest | None = None
-                 ) -> dict[int, dict[str, str]]:
+def person_names(
+    user: Any, persons: list[Person], request: HttpRequest | None = None
+) -> dict[int, dict[str, str]]:
     """Display names by person id ("latin", "urdu"), each read audited through access.reveal,
     only for a role that may see identities."""
     from madad.accounts.roles import Capability
@@ -76,11 +79,15 @@ def person_names(user: Any, persons: list[Person], request: HttpRequest | None =
     return names
 
 
-def head_names(user: Any, cases: Any, request: HttpRequest | None = None
-               ) -> dict[int, dict[str, str]]:
+def head_names(
+    user: Any, cases: Any, request: HttpRequest | None = None
+) -> dict[int, dict[str, str]]:
     heads = [c.household.head for c in cases if c.household.head is not None]
-    visible = set(access.visible_to(user, Person).filter(
-        pk__in=[p.pk for p in heads]).values_list("pk", flat=True))
+    visible = set(
+        access.visible_to(user, Person)
+        .filter(pk__in=[p.pk for p in heads])
+        .values_list("pk", flat=True)
+    )
     return person_names(user, [p for p in heads if p.pk in visible], request)
 
 
@@ -107,31 +114,62 @@ class CaseView:
 def case_detail(*, user: User, case: Case, request: HttpRequest | None = None) -> CaseView:
     """The case with its history; the plan, notes and assessment summaries are read through
     access.reveal (each audited)."""
-    plan = access.reveal(user, case, request=request, wanted=["plan"],
-                         action="case.plan.viewed").get("plan", "") if case.plan else ""
-    notes = list(access.visible_to(user, Note).filter(case=case)
-                 .select_related("written_by"))
-    note_texts = [(n, access.reveal(user, n, request=request, wanted=["text"],
-                                    action="case.note.viewed").get("text", "")) for n in notes]
-    assessments = list(access.visible_to(user, Assessment).filter(case=case)
-                       .select_related("assessed_by").prefetch_related("needs"))
-    summaries = {a.pk: access.reveal(user, a, request=request, wanted=["summary"],
-                                     action="case.assessment.viewed").get("summary", "")
-                 if a.summary else "" for a in assessments}
-    approvals = list(access.visible_to(user, ApprovalRequest).filter(case=case)
-                     .select_related("requested_by", "decided_by"))
+    plan = (
+        access.reveal(user, case, request=request, wanted=["plan"], action="case.plan.viewed").get(
+            "plan", ""
+        )
+        if case.plan
+        else ""
+    )
+    notes = list(access.visible_to(user, Note).filter(case=case).select_related("written_by"))
+    note_texts = [
+        (
+            n,
+            access.reveal(user, n, request=request, wanted=["text"], action="case.note.viewed").get(
+                "text", ""
+            ),
+        )
+        for n in notes
+    ]
+    assessments = list(
+        access.visible_to(user, Assessment)
+        .filter(case=case)
+        .select_related("assessed_by")
+        .prefetch_related("needs")
+    )
+    summaries = {
+        a.pk: access.reveal(
+            user, a, request=request, wanted=["summary"], action="case.assessment.viewed"
+        ).get("summary", "")
+        if a.summary
+        else ""
+        for a in assessments
+    }
+    approvals = list(
+        access.visible_to(user, ApprovalRequest)
+        .filter(case=case)
+        .select_related("requested_by", "decided_by")
+    )
     return CaseView(
-        case=case, plan=plan,
-        changes=list(access.visible_to(user, StatusChange).filter(case=case)
-                     .select_related("by", "approved_by")),
+        case=case,
+        plan=plan,
+        changes=list(
+            access.visible_to(user, StatusChange)
+            .filter(case=case)
+            .select_related("by", "approved_by")
+        ),
         approvals=approvals,
         notes=note_texts,
-        tasks=list(access.visible_to(user, Task).filter(case=case)
-                   .select_related("assigned_to", "done_by")
-                   .order_by("done_at", "due_on", "id")),
-        assessments=[AssessmentView(a, summaries[a.pk],
-                                    {n.need: n.severity for n in a.needs.all()})
-                     for a in assessments],
+        tasks=list(
+            access.visible_to(user, Task)
+            .filter(case=case)
+            .select_related("assigned_to", "done_by")
+            .order_by("done_at", "due_on", "id")
+        ),
+        assessments=[
+            AssessmentView(a, summaries[a.pk], {n.need: n.severity for n in a.needs.all()})
+            for a in assessments
+        ],
         pending={a.kind: a for a in approvals if a.is_pending},
     )
 
@@ -139,10 +177,18 @@ def case_detail(*, user: User, case: Case, request: HttpRequest | None = None) -
 # --- the caseworker's day and the coordinator's view ------------------------------------------
 # Other apps add to the day: (context name, module, function(user) -> items, template).
 DAY_HOOKS: tuple[tuple[str, str, str, str], ...] = (
-    ("referral_responses", "madad.referrals.selectors", "referral_responses_for",
-     "referrals/_my_day.html"),
-    ("claims_needing_action", "madad.claims.selectors", "claims_needing_action",
-     "claims/_my_day.html"),
+    (
+        "referral_responses",
+        "madad.referrals.selectors",
+        "referral_responses_for",
+        "referrals/_my_day.html",
+    ),
+    (
+        "claims_needing_action",
+        "madad.claims.selectors",
+        "claims_needing_action",
+        "claims/_my_day.html",
+    ),
 )
 
 
@@ -170,13 +216,23 @@ def my_day(*, user: User, today: dt.date | None = None, days_ahead: int = 7) -> 
     for a coordinator, requests refused in the last two weeks, and whatever other apps hook
     in (referral responses, claims needing action)."""
     today = today or timezone.localdate()
-    mine = access.visible_to(user, Case).filter(caseworker=user).exclude(status=S.CLOSED) \
+    mine = (
+        access.visible_to(user, Case)
+        .filter(caseworker=user)
+        .exclude(status=S.CLOSED)
         .select_related("household")
-    tasks = (access.visible_to(user, Task)
-             .filter(assigned_to=user, done_at__isnull=True,
-                     due_on__lte=today + dt.timedelta(days=days_ahead))
-             .exclude(case__status=S.CLOSED)
-             .select_related("case").order_by("due_on", "id"))
+    )
+    tasks = (
+        access.visible_to(user, Task)
+        .filter(
+            assigned_to=user,
+            done_at__isnull=True,
+            due_on__lte=today + dt.timedelta(days=days_ahead),
+        )
+        .exclude(case__status=S.CLOSED)
+        .select_related("case")
+        .order_by("due_on", "id")
+    )
     approvals = access.visible_to(user, ApprovalRequest).select_related("case", "decided_by")
     extra: dict[str, Any] = {}
     for context_name, module, function, _template in DAY_HOOKS:
@@ -184,17 +240,23 @@ def my_day(*, user: User, today: dt.date | None = None, days_ahead: int = 7) -> 
         if hook is not None:
             extra[context_name] = list(hook(user))
     return Day(
-        overdue_follow_ups=list(mine.filter(next_follow_up__lt=today)
-                                .order_by("next_follow_up", "id")),
+        overdue_follow_ups=list(
+            mine.filter(next_follow_up__lt=today).order_by("next_follow_up", "id")
+        ),
         due_today=list(mine.filter(next_follow_up=today).order_by("id")),
         tasks_due=list(tasks),
-        awaiting_approval=list(approvals.filter(
-            decision=ApprovalRequest.Decision.PENDING, case__caseworker=user)
-            .order_by("requested_at")),
-        recently_refused=list(approvals.filter(
-            decision=ApprovalRequest.Decision.REFUSED, case__caseworker=user,
-            decided_at__gte=timezone.now() - dt.timedelta(days=14))
-            .order_by("-decided_at")),
+        awaiting_approval=list(
+            approvals.filter(
+                decision=ApprovalRequest.Decision.PENDING, case__caseworker=user
+            ).order_by("requested_at")
+        ),
+        recently_refused=list(
+            approvals.filter(
+                decision=ApprovalRequest.Decision.REFUSED,
+                case__caseworker=user,
+                decided_at__gte=timezone.now() - dt.timedelta(days=14),
+            ).order_by("-decided_at")
+        ),
         extra=extra,
     )
 
@@ -227,32 +289,42 @@ def coordinator_overview(*, user: User, today: dt.date | None = None) -> Overvie
     today = today or timezone.localdate()
     days = settings.CASE_NO_CONTACT_DAYS
     active = access.visible_to(user, Case).exclude(status=S.CLOSED)
-    rows = (active.values("caseworker", "status")
-            .annotate(n=Count("id"),
-                      late=Count("id", filter=Q(next_follow_up__lt=today)),
-                      high=Count("id", filter=Q(risk__in=[Case.Risk.HIGH, Case.Risk.CRITICAL])))
-            .order_by())
+    rows = (
+        active.values("caseworker", "status")
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(next_follow_up__lt=today)),
+            high=Count("id", filter=Q(risk__in=[Case.Risk.HIGH, Case.Risk.CRITICAL])),
+        )
+        .order_by()
+    )
     loads: dict[int, Caseload] = {}
-    workers = {u.pk: u for u in User.objects.filter(
-        pk__in={r["caseworker"] for r in rows})}
+    workers = {u.pk: u for u in User.objects.filter(pk__in={r["caseworker"] for r in rows})}
     for row in rows:
-        load = loads.setdefault(row["caseworker"], Caseload(
-            workers[row["caseworker"]], 0, dict.fromkeys(ACTIVE, 0), 0, 0))
+        load = loads.setdefault(
+            row["caseworker"],
+            Caseload(workers[row["caseworker"]], 0, dict.fromkeys(ACTIVE, 0), 0, 0),
+        )
         load.active += row["n"]
         load.by_status[row["status"]] = row["n"]
         load.overdue += row["late"]
         load.high_risk += row["high"]
     cutoff = timezone.now() - dt.timedelta(days=days)
-    without_contact = (active.filter(Q(last_contact_at__lt=cutoff)
-                                     | Q(last_contact_at__isnull=True, opened_at__lt=cutoff))
-                       .select_related("caseworker", "household")
-                       .order_by("last_contact_at", "opened_at", "id"))
+    without_contact = (
+        active.filter(
+            Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, opened_at__lt=cutoff)
+        )
+        .select_related("caseworker", "household")
+        .order_by("last_contact_at", "opened_at", "id")
+    )
     return Overview(
         caseloads=sorted(loads.values(), key=lambda c: (-c.active, c.caseworker.full_name)),
-        approvals_waiting=list(access.visible_to(user, ApprovalRequest)
-                               .filter(decision=ApprovalRequest.Decision.PENDING)
-                               .select_related("case", "case__caseworker", "requested_by")
-                               .order_by("requested_at", "id")),
+        approvals_waiting=list(
+            access.visible_to(user, ApprovalRequest)
+            .filter(decision=ApprovalRequest.Decision.PENDING)
+            .select_related("case", "case__caseworker", "requested_by")
+            .order_by("requested_at", "id")
+        ),
         without_contact=list(without_contact[:200]),
         no_contact_days=days,
     )

@@ -25,12 +25,14 @@ Kind = ApprovalRequest.Kind
 
 ACTIVE = frozenset(s for s in S.values if s != S.CLOSED)
 # moves a caseworker makes directly
-DIRECT: frozenset[tuple[str, str]] = frozenset({
-    (S.OPEN, S.ASSESSED),
-    (S.PLAN_AGREED, S.ASSISTING),
-    (S.ASSISTING, S.FOLLOW_UP),
-    (S.FOLLOW_UP, S.ASSISTING),
-})
+DIRECT: frozenset[tuple[str, str]] = frozenset(
+    {
+        (S.OPEN, S.ASSESSED),
+        (S.PLAN_AGREED, S.ASSISTING),
+        (S.ASSISTING, S.FOLLOW_UP),
+        (S.FOLLOW_UP, S.ASSISTING),
+    }
+)
 # moves an approval makes: kind → (statuses it may be asked from, status it leads to)
 BY_APPROVAL: dict[str, tuple[frozenset[str], str]] = {
     Kind.AGREE_PLAN: (frozenset({S.ASSESSED}), S.PLAN_AGREED),
@@ -59,8 +61,7 @@ DIRECT_LABELS: dict[tuple[str, str], Any] = {
 
 
 def direct_moves(status: str) -> list[Move]:
-    return [Move(to, str(DIRECT_LABELS[(frm, to)])) for frm, to in sorted(DIRECT)
-            if frm == status]
+    return [Move(to, str(DIRECT_LABELS[(frm, to)])) for frm, to in sorted(DIRECT) if frm == status]
 
 
 def approvals_possible(status: str) -> list[str]:
@@ -100,7 +101,10 @@ def _invalid(from_status: str, to_status: str) -> str:
     if to_status == S.FOLLOW_UP:
         return _("Follow-up comes after assisting.")
     if to_status == S.ASSESSED:
-        return _("A case is assessed once, when it is open; record a new assessment to "
-                 "reassess it.")
+        return _(
+            "A case is assessed once, when it is open; record a new assessment to reassess it."
+        )
     return _("A case cannot go from “%(from)s” to “%(to)s”.") % {
-        "from": labels[from_status], "to": labels[to_status]}
+        "from": labels[from_status],
+        "to": labels[to_status],
+    }

@@ -45,8 +45,7 @@ class StatusIn(Schema):
     status: Claim.Status
     note: str = Field(default="", max_length=services.NOTE_MAX)
     amount_awarded: Decimal | None = None
-    next_action_on: dt.date | None = Field(default=None,
-                                           description="Omit to keep; null to clear")
+    next_action_on: dt.date | None = Field(default=None, description="Omit to keep; null to clear")
     next_action: str = Field(default="", max_length=services.TEXT_MAX)
     version: int | None = Field(default=None, ge=1, le=2_000_000_000)
 
@@ -89,10 +88,19 @@ def _claim(request: HttpRequest, claim_id: int) -> Claim:
 
 def _out(request: HttpRequest, claim: Claim) -> dict[str, Any]:
     data = ClaimOut.model_validate(claim).model_dump()
-    data.update(access.reveal(request.user, claim, request=request,  # type: ignore[arg-type]
-                              wanted=["authority_reference"], action="claim.reference.viewed"))
-    data["history"] = [HistoryOut.model_validate(change).model_dump()
-                       for change in selectors.claim_history(user=request.user, claim=claim)]
+    data.update(
+        access.reveal(
+            request.user,
+            claim,
+            request=request,  # type: ignore[arg-type]
+            wanted=["authority_reference"],
+            action="claim.reference.viewed",
+        )
+    )
+    data["history"] = [
+        HistoryOut.model_validate(change).model_dump()
+        for change in selectors.claim_history(user=request.user, claim=claim)
+    ]
     data["documents"] = list(claim.documents.order_by("id").values_list("pk", flat=True))
     return data
 
@@ -112,8 +120,11 @@ def list_claims(request: HttpRequest, filters: Query[Filters]) -> Any:
     case = None
     if filters.case is not None:
         case = access.get_visible_or_404(request.user, Case, request=request, pk=filters.case)
-    claims = selectors.claims_needing_action(request.user, mine_only=False) if filters.due \
+    claims = (
+        selectors.claims_needing_action(request.user, mine_only=False)
+        if filters.due
         else selectors.claim_list(user=request.user)
+    )
     if case is not None:
         claims = claims.filter(case=case)
     if filters.status:
@@ -136,19 +147,35 @@ def file_claim(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any]]
     if payload.incident is not None:
         incident = access.visible_to(user, Incident).filter(pk=payload.incident).first()
         if incident is None:
-            raise ApiError(422, "invalid", _("The request has errors."), {
-                "incident": [_("There is no incident with this number that you may see.")]})
-    claim = _call(lambda: services.claim_file(
-        case=case, filed_by=user, scheme=payload.scheme,  # type: ignore[arg-type]
-        authority=payload.authority, authority_reference=payload.authority_reference,
-        filed_on=payload.filed_on, amount_claimed=payload.amount_claimed, incident=incident,
-        next_action_on=payload.next_action_on, next_action=payload.next_action,
-        request=request))
+            raise ApiError(
+                422,
+                "invalid",
+                _("The request has errors."),
+                {"incident": [_("There is no incident with this number that you may see.")]},
+            )
+    claim = _call(
+        lambda: services.claim_file(
+            case=case,
+            filed_by=user,
+            scheme=payload.scheme,  # type: ignore[arg-type]
+            authority=payload.authority,
+            authority_reference=payload.authority_reference,
+            filed_on=payload.filed_on,
+            amount_claimed=payload.amount_claimed,
+            incident=incident,
+            next_action_on=payload.next_action_on,
+            next_action=payload.next_action,
+            request=request,
+        )
+    )
     return Status(201, _out(request, claim))
 
 
-@router.post("/{int:claim_id}/status", response=dict,
-             summary="Move the claim to its next status, with a note")
+@router.post(
+    "/{int:claim_id}/status",
+    response=dict,
+    summary="Move the claim to its next status, with a note",
+)
 def change_status(request: HttpRequest, claim_id: int, payload: StatusIn) -> dict[str, Any]:
     claim = _claim(request, claim_id)
     sent = payload.model_fields_set
@@ -157,8 +184,16 @@ def change_status(request: HttpRequest, claim_id: int, payload: StatusIn) -> dic
         extra["next_action_on"] = payload.next_action_on
     if "next_action" in sent:
         extra["next_action"] = payload.next_action
-    _call(lambda: services.claim_update_status(
-        claim=claim, changed_by=request.user,  # type: ignore[arg-type]
-        status=payload.status, note=payload.note, amount_awarded=payload.amount_awarded,
-        expected_version=payload.version, request=request, **extra))
+    _call(
+        lambda: services.claim_update_status(
+            claim=claim,
+            changed_by=request.user,  # type: ignore[arg-type]
+            status=payload.status,
+            note=payload.note,
+            amount_awarded=payload.amount_awarded,
+            expected_version=payload.version,
+            request=request,
+            **extra,
+        )
+    )
     return _out(request, claim)

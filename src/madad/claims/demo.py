@@ -25,12 +25,18 @@ from madad.core.demo import DemoContext, scaled
 from madad.incidents.models import Incident
 
 SCHEMES = [
-    ("(Demo) Provincial compensation scheme for victims of violence",
-     "(Demo) Home Department, provincial government"),
-    ("(Demo) Relief package for the families of those killed",
-     "(Demo) Office of the Deputy Commissioner"),
-    ("(Demo) Compensation for property destroyed in attacks",
-     "(Demo) Provincial Relief Commissioner"),
+    (
+        "(Demo) Provincial compensation scheme for victims of violence",
+        "(Demo) Home Department, provincial government",
+    ),
+    (
+        "(Demo) Relief package for the families of those killed",
+        "(Demo) Office of the Deputy Commissioner",
+    ),
+    (
+        "(Demo) Compensation for property destroyed in attacks",
+        "(Demo) Provincial Relief Commissioner",
+    ),
 ]
 # the statuses a claim passes through to reach its stage
 PATHS: dict[str, list[str]] = {
@@ -60,8 +66,11 @@ def _incident_of(case: Case) -> Incident | None:
 def load(context: DemoContext) -> None:
     if Claim.objects.filter(case__organisation=context.relief).exists():
         return
-    cases = list(Case.objects.filter(organisation=context.relief)
-                 .exclude(status__in=[Case.Status.CLOSED, Case.Status.OPEN]).order_by("pk"))
+    cases = list(
+        Case.objects.filter(organisation=context.relief)
+        .exclude(status__in=[Case.Status.CLOSED, Case.Status.OPEN])
+        .order_by("pk")
+    )
     if not cases:
         context.report.append("no claims (no assessed cases yet)")
         return
@@ -78,24 +87,43 @@ def load(context: DemoContext) -> None:
             claimed = Decimal(rng.randrange(100_000, 1_000_001, 50_000))
             filed_on = today - dt.timedelta(days=rng.randint(30, 300))
             claim = services.claim_file(
-                case=case, filed_by=worker, scheme=scheme, authority=authority,
+                case=case,
+                filed_by=worker,
+                scheme=scheme,
+                authority=authority,
                 authority_reference=f"DEMO/{filed_on.year}/{rng.randint(100, 999)}",
-                filed_on=filed_on, amount_claimed=claimed, incident=_incident_of(case))
+                filed_on=filed_on,
+                amount_claimed=claimed,
+                incident=_incident_of(case),
+            )
             for status in PATHS[stage]:
-                award = (claimed * Decimal(rng.choice(["0.5", "0.75", "1"]))).quantize(
-                    Decimal("1")) if status == "approved" else None
+                award = (
+                    (claimed * Decimal(rng.choice(["0.5", "0.75", "1"]))).quantize(Decimal("1"))
+                    if status == "approved"
+                    else None
+                )
                 services.claim_update_status(
-                    claim=claim, changed_by=worker, status=status, amount_awarded=award,
-                    note=f"(Demo) {Claim.Status(status).label}.")
+                    claim=claim,
+                    changed_by=worker,
+                    status=status,
+                    amount_awarded=award,
+                    note=f"(Demo) {Claim.Status(status).label}.",
+                )
             if claim.status != Claim.Status.PAID:
                 # about half are due today or late: the caseworker's day lists them
                 due = today + dt.timedelta(days=rng.randint(-10, 20))
-                services.claim_set_next_action(claim=claim, changed_by=worker,
-                                               next_action_on=due, next_action=NEXT[stage])
+                services.claim_set_next_action(
+                    claim=claim, changed_by=worker, next_action_on=due, next_action=NEXT[stage]
+                )
             if claim.incident_id and n % 4 == 0:
                 services.claim_attach_document(
-                    claim=claim, uploaded_by=worker, description="(Demo) Copy of the FIR",
-                    file=ContentFile(b"(Demo) First Information Report - copy for the "
-                                     b"compensation file. Fictitious.\n",
-                                     name="demo-fir-copy.txt"))
+                    claim=claim,
+                    uploaded_by=worker,
+                    description="(Demo) Copy of the FIR",
+                    file=ContentFile(
+                        b"(Demo) First Information Report - copy for the "
+                        b"compensation file. Fictitious.\n",
+                        name="demo-fir-copy.txt",
+                    ),
+                )
     context.report.append(f"{len(plan)} compensation claims at several statuses")

@@ -26,27 +26,39 @@ class Claim(models.Model):
         REJECTED = "rejected", _("Rejected")
         APPEALED = "appealed", _("Appealed")
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="claims",
-                             verbose_name=_("case"))
-    incident = models.ForeignKey("incidents.Incident", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="compensation_claims",
-                                 verbose_name=_("incident claimed for"))
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="claims", verbose_name=_("case")
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="compensation_claims",
+        verbose_name=_("incident claimed for"),
+    )
     scheme = models.CharField(_("scheme"), max_length=200)
     authority = models.CharField(_("authority"), max_length=200)
     authority_reference = EncryptedTextField(_("authority's file number"), blank=True)
     filed_on = models.DateField(_("filed on"))
-    amount_claimed = models.DecimalField(_("amount claimed (PKR)"), max_digits=12,
-                                         decimal_places=2)
-    amount_awarded = models.DecimalField(_("amount awarded (PKR)"), max_digits=12,
-                                         decimal_places=2, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.FILED, db_index=True)
+    amount_claimed = models.DecimalField(_("amount claimed (PKR)"), max_digits=12, decimal_places=2)
+    amount_awarded = models.DecimalField(
+        _("amount awarded (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.FILED, db_index=True
+    )
     next_action_on = models.DateField(_("next action"), null=True, blank=True)
     next_action = models.CharField(_("what to do next"), max_length=200, blank=True)
-    documents = models.ManyToManyField("evidence.EvidenceFile", blank=True,
-                                       related_name="claims", verbose_name=_("documents"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("filed by"))
+    documents = models.ManyToManyField(
+        "evidence.EvidenceFile", blank=True, related_name="claims", verbose_name=_("documents")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -57,14 +69,15 @@ class Claim(models.Model):
         verbose_name_plural = _("compensation claims")
         indexes = [models.Index(fields=["status", "next_action_on"])]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_claimed__gt=0),
-                                   name="claim_amount_positive"),
-            models.CheckConstraint(condition=Q(amount_awarded__isnull=True)
-                                   | Q(amount_awarded__gte=0),
-                                   name="claim_award_not_negative"),
-            models.CheckConstraint(condition=~Q(status__in=["approved", "paid"])
-                                   | Q(amount_awarded__isnull=False),
-                                   name="claim_approved_has_award"),
+            models.CheckConstraint(condition=Q(amount_claimed__gt=0), name="claim_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_awarded__isnull=True) | Q(amount_awarded__gte=0),
+                name="claim_award_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "paid"]) | Q(amount_awarded__isnull=False),
+                name="claim_approved_has_award",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,13 +89,16 @@ class Claim(models.Model):
 
 
 class ClaimStatusChange(models.Model):
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="history",
-                              verbose_name=_("claim"))
-    from_status = models.CharField(_("from"), max_length=20, choices=Claim.Status.choices,
-                                   blank=True)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="history", verbose_name=_("claim")
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Claim.Status.choices, blank=True
+    )
     status = models.CharField(_("to"), max_length=20, choices=Claim.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                           verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 

@@ -13,8 +13,9 @@ from madad.core import access
 from madad.evidence.models import EvidenceFile
 
 
-def claim_list(*, user: Any, case: Case | None = None,
-               status: str | None = None) -> QuerySet[Claim]:
+def claim_list(
+    *, user: Any, case: Case | None = None, status: str | None = None
+) -> QuerySet[Claim]:
     claims = access.visible_to(user, Claim).select_related("case", "incident", "created_by")
     if case is not None:
         claims = claims.filter(case=case)
@@ -26,8 +27,11 @@ def claim_list(*, user: Any, case: Case | None = None,
 def claims_needing_action(user: Any, *, mine_only: bool = True) -> QuerySet[Claim]:
     """Claims whose next action is due (today or earlier) and not paid, soonest first; by
     default those of the user's own cases (the caseworker's day), else every claim they see."""
-    claims = claim_list(user=user).filter(
-        next_action_on__lte=timezone.localdate()).exclude(status=Claim.Status.PAID)
+    claims = (
+        claim_list(user=user)
+        .filter(next_action_on__lte=timezone.localdate())
+        .exclude(status=Claim.Status.PAID)
+    )
     if mine_only:
         claims = claims.filter(case__caseworker=user)
     return claims.order_by("next_action_on", "id")

@@ -71,8 +71,9 @@ class ClaimConflict(ClaimError):
     code = "conflict"
 
 
-def _text(value: Any, field: str, limit: int, errors: dict[str, list[str]],
-          required: str | None = None) -> str:
+def _text(
+    value: Any, field: str, limit: int, errors: dict[str, list[str]], required: str | None = None
+) -> str:
     if value is not None and not isinstance(value, str):
         errors[field] = [_("Enter text.")]
         return ""
@@ -119,10 +120,16 @@ def claim_file(
     errors: dict[str, list[str]] = {}
     if case.status == Case.Status.CLOSED:
         errors["case"] = [_("The case is closed. Reopen it before filing a claim.")]
-    scheme_text = _text(scheme, "scheme", TEXT_MAX, errors,
-                        required=_("Name the compensation scheme."))
-    authority_text = _text(authority, "authority", TEXT_MAX, errors,
-                           required=_("Name the authority the claim was filed with."))
+    scheme_text = _text(
+        scheme, "scheme", TEXT_MAX, errors, required=_("Name the compensation scheme.")
+    )
+    authority_text = _text(
+        authority,
+        "authority",
+        TEXT_MAX,
+        errors,
+        required=_("Name the authority the claim was filed with."),
+    )
     reference = _text(authority_reference, "authority_reference", REFERENCE_MAX, errors)
     action = _text(next_action, "next_action", TEXT_MAX, errors)
     if filed_on is None:
@@ -132,33 +139,52 @@ def claim_file(
     amount = clean_amount(amount_claimed, "amount_claimed", errors)
     if amount is None and "amount_claimed" not in errors:
         errors["amount_claimed"] = [_("Enter the amount claimed in rupees.")]
-    if incident is not None and not access.visible_to(filed_by, Incident).filter(
-            pk=incident.pk, organisation_id=case.organisation_id).exists():
+    if (
+        incident is not None
+        and not access.visible_to(filed_by, Incident)
+        .filter(pk=incident.pk, organisation_id=case.organisation_id)
+        .exists()
+    ):
         errors["incident"] = [_("There is no incident with this number that you may see.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         claim = Claim.objects.create(
-            case=case, incident=incident, scheme=scheme_text, authority=authority_text,
-            authority_reference=reference, filed_on=filed_on,
+            case=case,
+            incident=incident,
+            scheme=scheme_text,
+            authority=authority_text,
+            authority_reference=reference,
+            filed_on=filed_on,
             amount_claimed=amount,  # type: ignore[misc]  # checked above: not None
-            next_action_on=next_action_on, next_action=action, created_by=filed_by,
+            next_action_on=next_action_on,
+            next_action=action,
+            created_by=filed_by,
         )
-        ClaimStatusChange.objects.create(claim=claim, from_status="", status=C.FILED,
-                                         by=filed_by)
-        audit_record(action="case.claim.filed", request=request, actor=filed_by, obj=claim,
-                     fields=["amount_claimed", "authority", "filed_on", "scheme"]
-                     + (["authority_reference"] if reference else []))
+        ClaimStatusChange.objects.create(claim=claim, from_status="", status=C.FILED, by=filed_by)
+        audit_record(
+            action="case.claim.filed",
+            request=request,
+            actor=filed_by,
+            obj=claim,
+            fields=["amount_claimed", "authority", "filed_on", "scheme"]
+            + (["authority_reference"] if reference else []),
+        )
     return claim
 
 
 def _update(claim: Claim, expected_version: int | None, **changes: Any) -> None:
     version = claim.version if expected_version is None else expected_version
     updated = Claim.objects.filter(pk=claim.pk, version=version, status=claim.status).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes)
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
     if updated != 1:
-        raise ClaimConflict(_("This claim was changed by somebody else since you opened it. "
-                              "Nothing was changed; reload the page and try again."))
+        raise ClaimConflict(
+            _(
+                "This claim was changed by somebody else since you opened it. "
+                "Nothing was changed; reload the page and try again."
+            )
+        )
     claim.refresh_from_db()
 
 
@@ -185,8 +211,10 @@ def claim_update_status(
         errors["status"] = [_("Choose one of the listed statuses.")]
     elif status not in CLAIM_MOVES[claim.status]:
         labels = dict(C.choices)
-        errors["status"] = [_("A claim that is “%(from)s” cannot become “%(to)s”.") % {
-            "from": labels[claim.status], "to": labels[status]}]
+        errors["status"] = [
+            _("A claim that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": labels[claim.status], "to": labels[status]}
+        ]
     text = _text(note, "note", NOTE_MAX, errors)
     award = clean_amount(amount_awarded, "amount_awarded", errors)
     if status == C.APPROVED and award is None and "amount_awarded" not in errors:
@@ -206,10 +234,16 @@ def claim_update_status(
     with transaction.atomic():
         previous = claim.status
         _update(claim, expected_version, **changes)
-        ClaimStatusChange.objects.create(claim=claim, from_status=previous, status=status,
-                                         by=changed_by, note=text)
-        audit_record(action="case.claim.status_changed", request=request, actor=changed_by,
-                     obj=claim, fields=sorted(changes))
+        ClaimStatusChange.objects.create(
+            claim=claim, from_status=previous, status=status, by=changed_by, note=text
+        )
+        audit_record(
+            action="case.claim.status_changed",
+            request=request,
+            actor=changed_by,
+            obj=claim,
+            fields=sorted(changes),
+        )
     return claim
 
 
@@ -233,8 +267,13 @@ def claim_set_next_action(
         raise ValidationError(errors)
     with transaction.atomic():
         _update(claim, expected_version, next_action_on=next_action_on, next_action=action)
-        audit_record(action="case.claim.next_action_set", request=request, actor=changed_by,
-                     obj=claim, fields=["next_action", "next_action_on"])
+        audit_record(
+            action="case.claim.next_action_set",
+            request=request,
+            actor=changed_by,
+            obj=claim,
+            fields=["next_action", "next_action_on"],
+        )
     return claim
 
 
@@ -250,26 +289,46 @@ def claim_attach_document(
     of the claim's incident, and links it to the claim."""
     _check_editor(uploaded_by, claim.case)
     if claim.incident is None:
-        raise ValidationError({"file": [_(
-            "Name the incident this claim is for first: its documents are kept as evidence of "
-            "that incident.")]})
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Name the incident this claim is for first: its documents are kept as "
+                        "evidence of that incident."
+                    )
+                ]
+            }
+        )
     with transaction.atomic():
         evidence = evidence_services.evidence_upload(
-            incident=claim.incident, uploaded_by=uploaded_by, file=file,
-            description=description, request=request)
+            incident=claim.incident,
+            uploaded_by=uploaded_by,
+            file=file,
+            description=description,
+            request=request,
+        )
         claim.documents.add(evidence)
-        audit_record(action="case.claim.document_added", request=request, actor=uploaded_by,
-                     obj=claim, fields=["documents"])
+        audit_record(
+            action="case.claim.document_added",
+            request=request,
+            actor=uploaded_by,
+            obj=claim,
+            fields=["documents"],
+        )
     return evidence
 
 
-def claim_open_document(*, claim: Claim, evidence: EvidenceFile, user: User,
-                        request: HttpRequest | None = None) -> evidence_services.Download:
+def claim_open_document(
+    *, claim: Claim, evidence: EvidenceFile, user: User, request: HttpRequest | None = None
+) -> evidence_services.Download:
     """One of the claim's documents, verified against its SHA-256, for a user who can see the
     claim; the download enters the file's custody log. Raises ClaimRefused for a file that is
     not one of this claim's documents."""
-    if not access.visible_to(user, Claim).filter(pk=claim.pk).exists() or \
-            not claim.documents.filter(pk=evidence.pk).exists():
+    if (
+        not access.visible_to(user, Claim).filter(pk=claim.pk).exists()
+        or not claim.documents.filter(pk=evidence.pk).exists()
+    ):
         raise ClaimRefused(_("This file is not one of the claim's documents."))
-    return evidence_services.evidence_open_for_download(evidence=evidence, user=user,
-                                                        request=request)
+    return evidence_services.evidence_open_for_download(
+        evidence=evidence, user=user, request=request
+    )

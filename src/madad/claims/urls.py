@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:claim_id>/status/", views.claim_status, name="status"),
     path("<int:claim_id>/next-action/", views.claim_next_action, name="next_action"),
     path("<int:claim_id>/documents/", views.claim_document_upload, name="upload"),
-    path("<int:claim_id>/documents/<int:evidence_id>/", views.claim_document_download,
-         name="document"),
+    path(
+        "<int:claim_id>/documents/<int:evidence_id>/",
+        views.claim_document_download,
+        name="document",
+    ),
 ]

@@ -57,8 +57,9 @@ def case_panel(user: Any, case: Case, form: ClaimFileForm | None = None) -> dict
 @login_required
 def case_claims(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for_user(request, case_id)
-    return render(request, "claims/case_claims.html",
-                  {"case": case, "panel": case_panel(request.user, case)})
+    return render(
+        request, "claims/case_claims.html", {"case": case, "panel": case_panel(request.user, case)}
+    )
 
 
 @require_POST
@@ -72,20 +73,26 @@ def claim_file(request: HttpRequest, case_id: int) -> HttpResponse:
         data = form.cleaned_data
         incident = None
         if data["incident"]:
-            incident = access.visible_to(request.user, Incident).filter(
-                pk=data["incident"]).first()
+            incident = access.visible_to(request.user, Incident).filter(pk=data["incident"]).first()
             if incident is None:
-                form.add_error("incident", _("There is no incident with this number that you "
-                                             "may see."))
+                form.add_error(
+                    "incident", _("There is no incident with this number that you may see.")
+                )
         if form.is_valid():
             try:
                 claim = services.claim_file(
-                    case=case, filed_by=request.user,  # type: ignore[arg-type]
-                    scheme=data["scheme"], authority=data["authority"],
-                    authority_reference=data["authority_reference"], filed_on=data["filed_on"],
-                    amount_claimed=data["amount_claimed"], incident=incident,
-                    next_action_on=data["next_action_on"], next_action=data["next_action"],
-                    request=request)
+                    case=case,
+                    filed_by=request.user,  # type: ignore[arg-type]
+                    scheme=data["scheme"],
+                    authority=data["authority"],
+                    authority_reference=data["authority_reference"],
+                    filed_on=data["filed_on"],
+                    amount_claimed=data["amount_claimed"],
+                    incident=incident,
+                    next_action_on=data["next_action_on"],
+                    next_action=data["next_action"],
+                    request=request,
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             except services.ClaimError as exc:
@@ -93,8 +100,12 @@ def claim_file(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Claim %(id)s was recorded.") % {"id": claim.pk})
                 return redirect(case_page_url(case, "claims"))
-    return render(request, "claims/case_claims.html",
-                  {"case": case, "panel": case_panel(request.user, case, form)}, status=400)
+    return render(
+        request,
+        "claims/case_claims.html",
+        {"case": case, "panel": case_panel(request.user, case, form)},
+        status=400,
+    )
 
 
 @login_required
@@ -103,17 +114,28 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     if not may_see_claims(user):
         raise Http404
     due = request.GET.get("due") == "1"
-    claims = selectors.claims_needing_action(user, mine_only=False) if due else \
-        selectors.claim_list(user=user).order_by("-filed_on", "-id")
+    claims = (
+        selectors.claims_needing_action(user, mine_only=False)
+        if due
+        else selectors.claim_list(user=user).order_by("-filed_on", "-id")
+    )
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     return render(request, "claims/claim_list.html", {"page": page, "due": due})
 
 
 def _detail_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
     user = request.user
-    shown = access.reveal(user, claim, request=request,  # type: ignore[arg-type]
-                          wanted=["authority_reference"], action="claim.reference.viewed") \
-        if claim.authority_reference else {}
+    shown = (
+        access.reveal(
+            user,
+            claim,
+            request=request,  # type: ignore[arg-type]
+            wanted=["authority_reference"],
+            action="claim.reference.viewed",
+        )
+        if claim.authority_reference
+        else {}
+    )
     may_edit = access.can_change(user, claim)
     moves = sorted(services.CLAIM_MOVES[claim.status])
     return {
@@ -122,16 +144,26 @@ def _detail_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[st
         "history": selectors.claim_history(user=user, claim=claim),
         "documents": selectors.claim_documents(claim=claim),
         "case_url": case_page_url(claim.case_id, "claims"),
-        "status_form": forms.get("status_form") or (
+        "status_form": forms.get("status_form")
+        or (
             ClaimStatusForm(moves=moves, initial={"version": claim.version})
-            if may_edit and moves else None),
-        "next_form": forms.get("next_form") or (
-            NextActionForm(initial={"version": claim.version,
-                                    "next_action_on": claim.next_action_on,
-                                    "next_action": claim.next_action})
-            if may_edit and not claim.is_final else None),
-        "document_form": forms.get("document_form") or (
-            ClaimDocumentForm() if may_edit and claim.incident_id else None),
+            if may_edit and moves
+            else None
+        ),
+        "next_form": forms.get("next_form")
+        or (
+            NextActionForm(
+                initial={
+                    "version": claim.version,
+                    "next_action_on": claim.next_action_on,
+                    "next_action": claim.next_action,
+                }
+            )
+            if may_edit and not claim.is_final
+            else None
+        ),
+        "document_form": forms.get("document_form")
+        or (ClaimDocumentForm() if may_edit and claim.incident_id else None),
         "may_edit": may_edit,
         "max_mb": max_bytes() // (1024 * 1024),
     }
@@ -159,10 +191,16 @@ def claim_status(request: HttpRequest, claim_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.claim_update_status(
-                claim=claim, changed_by=request.user,  # type: ignore[arg-type]
-                status=data["status"], note=data["note"], amount_awarded=data["amount_awarded"],
-                next_action_on=data["next_action_on"], next_action=data["next_action"],
-                expected_version=data["version"], request=request)
+                claim=claim,
+                changed_by=request.user,  # type: ignore[arg-type]
+                status=data["status"],
+                note=data["note"],
+                amount_awarded=data["amount_awarded"],
+                next_action_on=data["next_action_on"],
+                next_action=data["next_action"],
+                expected_version=data["version"],
+                request=request,
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         except services.ClaimError as exc:
@@ -170,8 +208,12 @@ def claim_status(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The claim's status was changed."))
             return redirect("claims:detail", claim.pk)
-    return render(request, "claims/claim_detail.html",
-                  _detail_context(request, claim, status_form=form), status=400)
+    return render(
+        request,
+        "claims/claim_detail.html",
+        _detail_context(request, claim, status_form=form),
+        status=400,
+    )
 
 
 @require_POST
@@ -184,10 +226,13 @@ def claim_next_action(request: HttpRequest, claim_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.claim_set_next_action(
-                claim=claim, changed_by=request.user,  # type: ignore[arg-type]
+                claim=claim,
+                changed_by=request.user,  # type: ignore[arg-type]
                 next_action_on=form.cleaned_data["next_action_on"],
                 next_action=form.cleaned_data["next_action"],
-                expected_version=form.cleaned_data["version"], request=request)
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         except services.ClaimError as exc:
@@ -195,8 +240,12 @@ def claim_next_action(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The next action was saved."))
             return redirect("claims:detail", claim.pk)
-    return render(request, "claims/claim_detail.html",
-                  _detail_context(request, claim, next_form=form), status=400)
+    return render(
+        request,
+        "claims/claim_detail.html",
+        _detail_context(request, claim, next_form=form),
+        status=400,
+    )
 
 
 @require_POST
@@ -209,9 +258,12 @@ def claim_document_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.claim_attach_document(
-                claim=claim, uploaded_by=request.user,  # type: ignore[arg-type]
-                file=form.cleaned_data["file"], description=form.cleaned_data["description"],
-                request=request)
+                claim=claim,
+                uploaded_by=request.user,  # type: ignore[arg-type]
+                file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                request=request,
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         except services.ClaimError as exc:
@@ -219,28 +271,39 @@ def claim_document_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The document was added to the claim."))
             return redirect("claims:detail", claim.pk)
-    return render(request, "claims/claim_detail.html",
-                  _detail_context(request, claim, document_form=form), status=400)
+    return render(
+        request,
+        "claims/claim_detail.html",
+        _detail_context(request, claim, document_form=form),
+        status=400,
+    )
 
 
 @login_required
-def claim_document_download(request: HttpRequest, claim_id: int,
-                            evidence_id: int) -> HttpResponseBase:
+def claim_document_download(
+    request: HttpRequest, claim_id: int, evidence_id: int
+) -> HttpResponseBase:
     claim = _claim_for_user(request, claim_id)
     evidence = claim.documents.filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
     try:
-        download = services.claim_open_document(claim=claim, evidence=evidence,
-                                                user=request.user,  # type: ignore[arg-type]
-                                                request=request)
+        download = services.claim_open_document(
+            claim=claim,
+            evidence=evidence,
+            user=request.user,  # type: ignore[arg-type]
+            request=request,
+        )
     except EvidenceIntegrityError as exc:
         messages.error(request, str(exc))
         return redirect("claims:detail", claim.pk)
     except services.ClaimError:
         raise Http404 from None
-    response = FileResponse(download.file, as_attachment=True, filename=download.filename,
-                            content_type=download.content_type)
+    response = FileResponse(
+        download.file,
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-

@@ -33,8 +33,9 @@ def keys_rotate(*, batch_size: int = 500) -> RotationReport:
         if model._meta.proxy:
             continue  # its table is its concrete model's, rotated there
         # local fields only: a multi-table child's inherited columns live in the parent's table
-        columns = [f.column for f in model._meta.local_concrete_fields
-                   if isinstance(f, EncryptedTextField)]
+        columns = [
+            f.column for f in model._meta.local_concrete_fields if isinstance(f, EncryptedTextField)
+        ]
         if columns:
             _rotate_columns(model, columns, batch_size, report)
     _rotate_authenticators(batch_size, report)
@@ -57,8 +58,9 @@ def _batches(model: type[models.Model], batch_size: int) -> Any:
         last = pks[-1]
 
 
-def _rotate_columns(model: type[models.Model], columns: list[str], batch_size: int,
-                    report: RotationReport) -> None:
+def _rotate_columns(
+    model: type[models.Model], columns: list[str], batch_size: int, report: RotationReport
+) -> None:
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     cols = ", ".join(quote(c) for c in columns)

@@ -23,8 +23,9 @@ CHAIN_VERIFY_STALE_AFTER = timedelta(hours=1)
 
 
 @task()
-def audit_chain_verify(*, requested_by_id: int | None = None,
-                       organisation_id: int | None = None) -> dict[str, Any]:
+def audit_chain_verify(
+    *, requested_by_id: int | None = None, organisation_id: int | None = None
+) -> dict[str, Any]:
     """Walks the whole audit chain and records the outcome in it: `audit.chain.verified` when
     every link holds, `audit.chain.broken` naming the first row that does not.
 
@@ -40,8 +41,11 @@ def audit_chain_verify(*, requested_by_id: int | None = None,
             object_type="core.auditevent",
             object_id=report.first_broken_id or "",
         )
-    return {"checked": report.checked, "first_broken_id": report.first_broken_id,
-            "reason": report.reason}
+    return {
+        "checked": report.checked,
+        "first_broken_id": report.first_broken_id,
+        "reason": report.reason,
+    }
 
 
 def audit_chain_verify_request(*, requested_by: User) -> None:
@@ -50,18 +54,23 @@ def audit_chain_verify_request(*, requested_by: User) -> None:
     if audit_chain_verify_latest(organisation_id=requested_by.organisation_id, unfinished=True):
         return
     requested_by_id, organisation_id = requested_by.pk, requested_by.organisation_id
-    transaction.on_commit(lambda: audit_chain_verify.enqueue(
-        requested_by_id=requested_by_id, organisation_id=organisation_id))
+    transaction.on_commit(
+        lambda: audit_chain_verify.enqueue(
+            requested_by_id=requested_by_id, organisation_id=organisation_id
+        )
+    )
 
 
-def audit_chain_verify_latest(*, organisation_id: int,
-                              unfinished: bool = False) -> DBTaskResult | None:
+def audit_chain_verify_latest(
+    *, organisation_id: int, unfinished: bool = False
+) -> DBTaskResult | None:
     """The organisation's most recent chain check (if asked, only one still waiting or running
     and not yet given up for lost)."""
     runs = DBTaskResult.objects.filter(
         task_path=CHAIN_VERIFY_PATH, args_kwargs__kwargs__organisation_id=organisation_id
     )
     if unfinished:
-        runs = runs.filter(finished_at__isnull=True,
-                           enqueued_at__gte=timezone.now() - CHAIN_VERIFY_STALE_AFTER)
+        runs = runs.filter(
+            finished_at__isnull=True, enqueued_at__gte=timezone.now() - CHAIN_VERIFY_STALE_AFTER
+        )
     return runs.order_by("-enqueued_at").first()

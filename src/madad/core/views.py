@@ -50,19 +50,27 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_event_list(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )
-    template = "core/_audit_rows.html" if getattr(request, "htmx", False) else \
-        "core/audit_list.html"
-    return render(request, template, {"form": form, "page": page,
-                                      "can_export": access.can_export(request.user, "audit"),
-                                      "chain": _chain_status(request.user)})
+    template = (
+        "core/_audit_rows.html" if getattr(request, "htmx", False) else "core/audit_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "can_export": access.can_export(request.user, "audit"),
+            "chain": _chain_status(request.user),
+        },
+    )
 
 
 # The reasons madad.core.audit.audit_verify gives, said translatably.
 _CHAIN_REASONS = {
     "its link to the previous event is broken (a row was removed)": gettext_lazy(
-        "its link to the previous event is broken (a row was removed)"),
-    "its contents no longer match its hash": gettext_lazy(
-        "its contents no longer match its hash"),
+        "its link to the previous event is broken (a row was removed)"
+    ),
+    "its contents no longer match its hash": gettext_lazy("its contents no longer match its hash"),
 }
 
 
@@ -76,9 +84,13 @@ def _chain_status(user: Any) -> dict[str, Any]:
         return {"state": status, "run": run}
     result = run.return_value or {}
     reason = result.get("reason") or ""
-    return {"state": "broken" if result.get("first_broken_id") else "intact", "run": run,
-            "checked": result.get("checked", 0), "first_broken_id": result.get("first_broken_id"),
-            "reason": _CHAIN_REASONS.get(reason, reason)}
+    return {
+        "state": "broken" if result.get("first_broken_id") else "intact",
+        "run": run,
+        "checked": result.get("checked", 0),
+        "first_broken_id": result.get("first_broken_id"),
+        "reason": _CHAIN_REASONS.get(reason, reason),
+    }
 
 
 @login_required
@@ -113,20 +125,50 @@ def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = AuditFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
         # Never export more than was asked for: show the filter errors instead.
-        return render(request, "core/audit_list.html", {
-            "form": form, "can_export": True,
-            "page": Paginator(AuditEvent.objects.none(), 50).get_page(1),
-            "chain": _chain_status(request.user)}, status=400)
+        return render(
+            request,
+            "core/audit_list.html",
+            {
+                "form": form,
+                "can_export": True,
+                "page": Paginator(AuditEvent.objects.none(), 50).get_page(1),
+                "chain": _chain_status(request.user),
+            },
+            status=400,
+        )
     filters = form.cleaned_data if request.GET else {}
     events = audit_event_list(user=request.user, filters=filters)
     audit_record(action="audit.exported", request=request, object_type="core.auditevent")
-    header = ["id", "at", "actor", "action", "object_type", "object_id", "fields", "ip",
-              "prev_hash", "hash"]
-    rows = ([e.pk, e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
-             " ".join(e.fields), e.ip or "", e.prev_hash, e.hash]
-            for e in events.iterator(chunk_size=2000))
-    response = StreamingHttpResponse(csv_lines(itertools.chain([header], rows)),
-                                     content_type="text/csv; charset=utf-8")
+    header = [
+        "id",
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "fields",
+        "ip",
+        "prev_hash",
+        "hash",
+    ]
+    rows = (
+        [
+            e.pk,
+            e.at.isoformat(),
+            e.actor_label,
+            e.action,
+            e.object_type,
+            e.object_id,
+            " ".join(e.fields),
+            e.ip or "",
+            e.prev_hash,
+            e.hash,
+        ]
+        for e in events.iterator(chunk_size=2000)
+    )
+    response = StreamingHttpResponse(
+        csv_lines(itertools.chain([header], rows)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="madad-audit.csv"'
     return response
 

@@ -53,30 +53,40 @@ def _invalid(fields: dict[str, list[str]]) -> ApiError:
 
 
 def _evidence(request: HttpRequest, evidence_id: int) -> EvidenceFile:
-    return access.get_visible_or_404(request.user, EvidenceFile, request=request,
-                                     pk=evidence_id)
+    return access.get_visible_or_404(request.user, EvidenceFile, request=request, pk=evidence_id)
 
 
 def _out(request: HttpRequest, evidence: EvidenceFile) -> dict[str, Any]:
     data = EvidenceSummary.model_validate(evidence).model_dump()
-    data.update(access.reveal(request.user, evidence, request=request,  # type: ignore[arg-type]
-                              wanted=["original_name", "description"],
-                              action="evidence.details.viewed"))
+    data.update(
+        access.reveal(
+            request.user,
+            evidence,
+            request=request,  # type: ignore[arg-type]
+            wanted=["original_name", "description"],
+            action="evidence.details.viewed",
+        )
+    )
     data["exportable"] = selectors.exportable(evidence)
     return data
 
 
 def _attachment(download: services.Download) -> FileResponse:
-    response = FileResponse(download.file, as_attachment=True, filename=download.filename,
-                            content_type=download.content_type)
+    response = FileResponse(
+        download.file,
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
     response["X-Content-SHA256"] = download.sha256
     return response
 
 
 @router.get("", response=list[EvidenceSummary], summary="Evidence files you may see")
 @paginated
-def list_evidence(request: HttpRequest, incident: RecordId | None = None,
-                  testimony: RecordId | None = None) -> Any:
+def list_evidence(
+    request: HttpRequest, incident: RecordId | None = None, testimony: RecordId | None = None
+) -> Any:
     found = selectors.evidence_list(user=request.user)
     if incident is not None:
         found = found.filter(incident_id=incident)
@@ -97,55 +107,70 @@ def upload_evidence(
         raise ApiError(403, "forbidden", _("Your role cannot upload evidence."))
     found = access.visible_to(request.user, Incident).filter(pk=incident).first()
     if found is None:
-        raise _invalid({"incident": [
-            _("There is no incident with this number that you may see.")]})
+        raise _invalid({"incident": [_("There is no incident with this number that you may see.")]})
     attached_to = None
     if testimony is not None:
         attached_to = access.visible_to(request.user, Testimony).filter(pk=testimony).first()
         if attached_to is None:
-            raise _invalid({"testimony": [
-                _("There is no testimony with this number that you may see.")]})
+            raise _invalid(
+                {"testimony": [_("There is no testimony with this number that you may see.")]}
+            )
     try:
         evidence = services.evidence_upload(
-            incident=found, testimony=attached_to, uploaded_by=request.user,  # type: ignore[arg-type]
-            file=file, description=description, request=request,
+            incident=found,
+            testimony=attached_to,
+            uploaded_by=request.user,  # type: ignore[arg-type]
+            file=file,
+            description=description,
+            request=request,
         )
     except ValidationError as exc:
         raise _invalid({k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
     return Status(201, _out(request, evidence))
 
 
-@router.get("/{int:evidence_id}", summary="One evidence file's record (the read is recorded "
-                                          "in its custody log)")
+@router.get(
+    "/{int:evidence_id}",
+    summary="One evidence file's record (the read is recorded in its custody log)",
+)
 def get_evidence(request: HttpRequest, evidence_id: int) -> dict[str, Any]:
     evidence = _evidence(request, evidence_id)
     data = _out(request, evidence)
-    services.evidence_record_viewed(evidence=evidence, user=request.user,  # type: ignore[arg-type]
-                                    request=request)
+    services.evidence_record_viewed(
+        evidence=evidence,
+        user=request.user,  # type: ignore[arg-type]
+        request=request,
+    )
     return data
 
 
-@router.get("/{int:evidence_id}/download", summary="The original file, verified against its "
-                                                   "SHA-256 (409 if it has changed)")
+@router.get(
+    "/{int:evidence_id}/download",
+    summary="The original file, verified against its SHA-256 (409 if it has changed)",
+)
 def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = _evidence(request, evidence_id)
     try:
         download = services.evidence_open_for_download(
-            evidence=evidence, user=request.user, request=request)  # type: ignore[arg-type]
+            evidence=evidence, user=request.user, request=request
+        )  # type: ignore[arg-type]
     except services.EvidenceIntegrityError as exc:
         raise ApiError(409, "integrity_failed", str(exc)) from None
     return _attachment(download)
 
 
-@router.post("/{int:evidence_id}/export", summary="A copy to share outside the organisation, "
-                                                  "with EXIF, GPS and other metadata removed")
+@router.post(
+    "/{int:evidence_id}/export",
+    summary="A copy to share outside the organisation, with EXIF, GPS and other metadata removed",
+)
 def export_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = _evidence(request, evidence_id)
     if not access.can(request.user, Capability.EVIDENCE_EXPORT):
         raise ApiError(403, "forbidden", _("Your role cannot make copies to share."))
     try:
         download = services.evidence_export_copy(
-            evidence=evidence, user=request.user, request=request)  # type: ignore[arg-type]
+            evidence=evidence, user=request.user, request=request
+        )  # type: ignore[arg-type]
     except services.EvidenceIntegrityError as exc:
         raise ApiError(409, "integrity_failed", str(exc)) from None
     except services.EvidenceNotExportable as exc:
@@ -153,8 +178,11 @@ def export_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     return _attachment(download)
 
 
-@router.get("/{int:evidence_id}/custody", response=list[CustodyOut],
-            summary="The file's chain of custody, newest first")
+@router.get(
+    "/{int:evidence_id}/custody",
+    response=list[CustodyOut],
+    summary="The file's chain of custody, newest first",
+)
 @paginated
 def custody(request: HttpRequest, evidence_id: int) -> Any:
     evidence = _evidence(request, evidence_id)

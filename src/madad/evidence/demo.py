@@ -52,14 +52,20 @@ def demo_photo(rng: random.Random, n: int, latitude: float, longitude: float) ->
     draw = ImageDraw.Draw(image)
     for _shape in range(6):
         x, y = rng.randint(0, 280), rng.randint(0, 160)
-        draw.rectangle((x, y, x + rng.randint(20, 60), y + rng.randint(10, 40)),
-                       fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
+        draw.rectangle(
+            (x, y, x + rng.randint(20, 60), y + rng.randint(10, 40)),
+            fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)),
+        )
     draw.text((10, 10), f"MADAD DEMO PHOTO {n} - FICTITIOUS", fill=(255, 255, 255))
     exif = Image.Exif()
     exif[MAKE] = "DemoCam"
     exif[MODEL] = "Fictitious 1"
-    exif[GPS_IFD] = {1: "N" if latitude >= 0 else "S", 2: _dms(abs(latitude)),
-                     3: "E" if longitude >= 0 else "W", 4: _dms(abs(longitude))}
+    exif[GPS_IFD] = {
+        1: "N" if latitude >= 0 else "S",
+        2: _dms(abs(latitude)),
+        3: "E" if longitude >= 0 else "W",
+        4: _dms(abs(longitude)),
+    }
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif.tobytes(), quality=85)
     return out.getvalue()
@@ -68,8 +74,11 @@ def demo_photo(rng: random.Random, n: int, latitude: float, longitude: float) ->
 def load(context: DemoContext) -> None:
     if EvidenceFile.objects.filter(organisation=context.relief).exists():
         return
-    incidents = list(Incident.objects.filter(organisation=context.relief)
-                     .select_related("place").order_by("id")[:200])
+    incidents = list(
+        Incident.objects.filter(organisation=context.relief)
+        .select_related("place")
+        .order_by("id")[:200]
+    )
     if not incidents:
         context.report.append("no evidence files (no incidents yet)")
         return
@@ -81,17 +90,26 @@ def load(context: DemoContext) -> None:
     for n, incident in enumerate(chosen):
         testimony = Testimony.objects.filter(incident=incident).order_by("id").first()
         if n < DEMO_PHOTOS:
-            content = demo_photo(rng, n + 1, float(incident.latitude or incident.place.latitude),
-                                 float(incident.longitude or incident.place.longitude))
+            content = demo_photo(
+                rng,
+                n + 1,
+                float(incident.latitude or incident.place.latitude),
+                float(incident.longitude or incident.place.longitude),
+            )
             upload = ContentFile(content, name=f"IMG_{20120000 + n:08d}_demo.jpg")
         else:
-            upload = ContentFile(_NOTES[(n - DEMO_PHOTOS) % len(_NOTES)].encode(),
-                                 name=f"field-note-{n}-demo.txt")
-        stored.append(evidence_upload(
-            incident=incident, uploaded_by=documenter, file=upload,
-            testimony=testimony if rng.random() < 0.5 else None,
-            description="Demo file (fictitious).",
-        ))
+            upload = ContentFile(
+                _NOTES[(n - DEMO_PHOTOS) % len(_NOTES)].encode(), name=f"field-note-{n}-demo.txt"
+            )
+        stored.append(
+            evidence_upload(
+                incident=incident,
+                uploaded_by=documenter,
+                file=upload,
+                testimony=testimony if rng.random() < 0.5 else None,
+                description="Demo file (fictitious).",
+            )
+        )
     # a little custody history to look at
     evidence_open_for_download(evidence=stored[0], user=coordinator).file.close()
     evidence_export_copy(evidence=stored[0], user=coordinator).file.close()

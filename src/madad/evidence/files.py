@@ -41,12 +41,24 @@ OGG = FileType("audio/ogg", EvidenceKind.AUDIO, ".ogg", _("Ogg audio"), False)
 MP4 = FileType("video/mp4", EvidenceKind.VIDEO, ".mp4", _("MP4 video"), False)
 TEXT = FileType("text/plain", EvidenceKind.TEXT, ".txt", _("Plain text (UTF-8)"), True)
 
-ALLOWED: dict[str, FileType] = {t.content_type: t for t in
-                                (JPEG, PNG, PDF, MP3, M4A, OGG, MP4, TEXT)}
+ALLOWED: dict[str, FileType] = {
+    t.content_type: t for t in (JPEG, PNG, PDF, MP3, M4A, OGG, MP4, TEXT)
+}
 
 _MP4_AUDIO_BRANDS = {b"M4A ", b"M4B "}
-_MP4_VIDEO_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
-                     b"M4V ", b"MSNV", b"dash"}
+_MP4_VIDEO_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"MSNV",
+    b"dash",
+}
 # Text may hold tabs, line ends and form feeds, and no other control character.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -158,8 +170,11 @@ def strip_metadata(source: IO[bytes], file_type: FileType) -> bytes:
     if file_type == JPEG:
         image = upright if upright.mode in ("L", "RGB", "CMYK") else upright.convert("RGB")
     else:
-        image = upright if upright.mode in ("1", "L", "LA", "I", "I;16", "RGB", "RGBA") \
+        image = (
+            upright
+            if upright.mode in ("1", "L", "LA", "I", "I;16", "RGB", "RGBA")
             else upright.convert("RGBA")
+        )
     # A new image from the raw pixels carries nothing of the original's info dictionary.
     clean = Image.frombytes(image.mode, image.size, image.tobytes())
     out = io.BytesIO()

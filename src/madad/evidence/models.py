@@ -28,16 +28,24 @@ class EvidenceKind(models.TextChoices):
 
 class EvidenceFile(models.Model):
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="evidence_files",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
         verbose_name=_("organisation"),
     )
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.PROTECT, related_name="evidence_files",
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
         verbose_name=_("incident"),
     )
     testimony = models.ForeignKey(
-        "testimonies.Testimony", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="attachments", verbose_name=_("testimony"),
+        "testimonies.Testimony",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("testimony"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     content_type = models.CharField(_("file type"), max_length=50)
@@ -47,7 +55,9 @@ class EvidenceFile(models.Model):
     original_name = EncryptedTextField(_("original file name"), blank=True)
     description = EncryptedTextField(_("description"), blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
@@ -58,8 +68,9 @@ class EvidenceFile(models.Model):
         verbose_name_plural = _("evidence files")
         indexes = [models.Index(fields=["organisation", "uploaded_at"])]
         constraints = [
-            models.CheckConstraint(condition=Exact(Length("sha256"), 64),
-                                   name="evidence_sha256_has_64_digits"),
+            models.CheckConstraint(
+                condition=Exact(Length("sha256"), 64), name="evidence_sha256_has_64_digits"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,11 +88,16 @@ class CustodyEntry(models.Model):
         EXPORTED = "exported", _("Copy made to leave the organisation")
         INTEGRITY_FAILED = "integrity_failed", _("Download refused: the file has changed")
 
-    evidence = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="custody",
-                                 verbose_name=_("evidence file"))
+    evidence = models.ForeignKey(
+        EvidenceFile,
+        on_delete=models.PROTECT,
+        related_name="custody",
+        verbose_name=_("evidence file"),
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                           verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
     # The hash of the bytes handled at that moment: the original's for a download, the copy's
     # for an export, the altered file's for a refused download.

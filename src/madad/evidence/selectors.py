@@ -13,8 +13,9 @@ from madad.incidents.models import Incident
 from madad.testimonies.models import Testimony
 
 
-def evidence_list(*, user: Any, incident: Incident | None = None,
-                  testimony: Testimony | None = None) -> QuerySet[EvidenceFile]:
+def evidence_list(
+    *, user: Any, incident: Incident | None = None, testimony: Testimony | None = None
+) -> QuerySet[EvidenceFile]:
     found = access.visible_to(user, EvidenceFile).select_related("uploaded_by")
     if incident is not None:
         found = found.filter(incident=incident)

@@ -84,9 +84,14 @@ def _inspect(upload: File) -> _Inspected:
         raise ValidationError({"file": [_("The file is empty.")]})
     file_type = files.sniff(head)
     if file_type is None:
-        raise ValidationError({"file": [
-            _("This type of file is not accepted. Accepted types: %(types)s.")
-            % {"types": _allowed_types_text()}]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("This type of file is not accepted. Accepted types: %(types)s.")
+                    % {"types": _allowed_types_text()}
+                ]
+            }
+        )
     hasher = hashlib.sha256()
     size = 0
     text = files.TextCheck() if file_type == files.TEXT else None
@@ -101,9 +106,16 @@ def _inspect(upload: File) -> _Inspected:
     if text is not None:
         text.feed(b"", final=True)
         if not text.ok:
-            raise ValidationError({"file": [
-                _("This text file is not plain UTF-8 text. Save it as UTF-8 text, or upload "
-                  "it as a PDF.")]})
+            raise ValidationError(
+                {
+                    "file": [
+                        _(
+                            "This text file is not plain UTF-8 text. Save it as UTF-8 text, or "
+                            "upload it as a PDF."
+                        )
+                    ]
+                }
+            )
     if file_type in (files.JPEG, files.PNG):
         try:
             files.check_image(upload)
@@ -115,7 +127,8 @@ def _inspect(upload: File) -> _Inspected:
 
 def _too_large(size: int, limit: int) -> str:
     return _("The file is larger than the limit of %(limit)s MB.") % {
-        "limit": limit // (1024 * 1024)}
+        "limit": limit // (1024 * 1024)
+    }
 
 
 def _hash_stored(storage: Storage, name: str, copy_to: IO[bytes] | None = None) -> str:
@@ -128,11 +141,18 @@ def _hash_stored(storage: Storage, name: str, copy_to: IO[bytes] | None = None) 
     return hasher.hexdigest()
 
 
-def _custody(evidence: EvidenceFile, action: str, user: User, sha256: str,
-             request: HttpRequest | None, audit_action: str) -> CustodyEntry:
+def _custody(
+    evidence: EvidenceFile,
+    action: str,
+    user: User,
+    sha256: str,
+    request: HttpRequest | None,
+    audit_action: str,
+) -> CustodyEntry:
     with transaction.atomic():
-        entry = CustodyEntry.objects.create(evidence=evidence, action=action, by=user,
-                                            sha256=sha256)
+        entry = CustodyEntry.objects.create(
+            evidence=evidence, action=action, by=user, sha256=sha256
+        )
         audit_record(action=audit_action, request=request, actor=user, obj=evidence)
     return entry
 
@@ -160,8 +180,9 @@ def evidence_upload(
             errors["testimony"] = [_("This testimony is about another incident.")]
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        errors["description"] = [_("A description has at most %(max)s characters.")
-                                 % {"max": DESCRIPTION_MAX}]
+        errors["description"] = [
+            _("A description has at most %(max)s characters.") % {"max": DESCRIPTION_MAX}
+        ]
     if "\x00" in description:
         errors["description"] = [_("The text contains a character that cannot be stored.")]
     if errors:
@@ -178,31 +199,47 @@ def evidence_upload(
         original_name = os.path.basename((getattr(file, "name", "") or "").replace("\\", "/"))
         with transaction.atomic():
             evidence = EvidenceFile.objects.create(
-                organisation_id=organisation_id, incident=incident, testimony=testimony,
-                kind=inspected.file_type.kind, content_type=inspected.file_type.content_type,
-                size=inspected.size, sha256=inspected.sha256, storage_name=stored_name,
+                organisation_id=organisation_id,
+                incident=incident,
+                testimony=testimony,
+                kind=inspected.file_type.kind,
+                content_type=inspected.file_type.content_type,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                storage_name=stored_name,
                 original_name=original_name[:ORIGINAL_NAME_MAX].replace("\x00", ""),
-                description=description, uploaded_by=uploaded_by,
+                description=description,
+                uploaded_by=uploaded_by,
             )
-            CustodyEntry.objects.create(evidence=evidence, action=CustodyEntry.Action.UPLOADED,
-                                        by=uploaded_by, sha256=inspected.sha256)
-            audit_record(action="evidence.uploaded", request=request, actor=uploaded_by,
-                         obj=evidence, fields=["description", "original_name"]
-                         if description else ["original_name"])
+            CustodyEntry.objects.create(
+                evidence=evidence,
+                action=CustodyEntry.Action.UPLOADED,
+                by=uploaded_by,
+                sha256=inspected.sha256,
+            )
+            audit_record(
+                action="evidence.uploaded",
+                request=request,
+                actor=uploaded_by,
+                obj=evidence,
+                fields=["description", "original_name"] if description else ["original_name"],
+            )
     except BaseException:
         storage.delete(stored_name)
         raise
     return evidence
 
 
-def evidence_record_viewed(*, evidence: EvidenceFile, user: User,
-                           request: HttpRequest | None = None) -> CustodyEntry:
+def evidence_record_viewed(
+    *, evidence: EvidenceFile, user: User, request: HttpRequest | None = None
+) -> CustodyEntry:
     """Notes in the custody log that the user opened the file's record."""
     return _custody(evidence, CustodyEntry.Action.VIEWED, user, "", request, "evidence.viewed")
 
 
-def _verified_copy(evidence: EvidenceFile, user: User,
-                   request: HttpRequest | None) -> tuple[IO[bytes], str]:
+def _verified_copy(
+    evidence: EvidenceFile, user: User, request: HttpRequest | None
+) -> tuple[IO[bytes], str]:
     """A temporary copy of the stored bytes, made while hashing them, and their hash; raises
     EvidenceIntegrityError (after recording it) if the hash is not the one taken at ingest."""
     copy: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
@@ -213,12 +250,21 @@ def _verified_copy(evidence: EvidenceFile, user: User,
     if digest != evidence.sha256:
         copy.close()
         logger.warning("Evidence file %s failed its integrity check", evidence.pk)
-        _custody(evidence, CustodyEntry.Action.INTEGRITY_FAILED, user, digest, request,
-                 "evidence.integrity.failed")
+        _custody(
+            evidence,
+            CustodyEntry.Action.INTEGRITY_FAILED,
+            user,
+            digest,
+            request,
+            "evidence.integrity.failed",
+        )
         raise EvidenceIntegrityError(
-            _("This file has changed since it was uploaded (or is missing): its fingerprint "
-              "no longer matches the one taken at upload. It was not served. The refusal has "
-              "been recorded; tell your coordinator."))
+            _(
+                "This file has changed since it was uploaded (or is missing): its fingerprint "
+                "no longer matches the one taken at upload. It was not served. The refusal has "
+                "been recorded; tell your coordinator."
+            )
+        )
     copy.seek(0)
     return copy, digest
 
@@ -237,23 +283,30 @@ def neutral_filename(evidence: EvidenceFile) -> str:
     return f"madad-evidence-{evidence.pk}{file_type.extension if file_type else ''}"
 
 
-def evidence_open_for_download(*, evidence: EvidenceFile, user: User,
-                               request: HttpRequest | None = None) -> Download:
+def evidence_open_for_download(
+    *, evidence: EvidenceFile, user: User, request: HttpRequest | None = None
+) -> Download:
     """The original file, verified against its SHA-256, to be streamed to the user; the
     download enters the custody log. The caller closes Download.file (FileResponse does)."""
     copy, digest = _verified_copy(evidence, user, request)
     try:
-        _custody(evidence, CustodyEntry.Action.DOWNLOADED, user, digest, request,
-                 "evidence.downloaded")
+        _custody(
+            evidence, CustodyEntry.Action.DOWNLOADED, user, digest, request, "evidence.downloaded"
+        )
     except BaseException:
         copy.close()
         raise
-    return Download(file=copy, filename=neutral_filename(evidence),
-                    content_type=evidence.content_type, sha256=digest)
+    return Download(
+        file=copy,
+        filename=neutral_filename(evidence),
+        content_type=evidence.content_type,
+        sha256=digest,
+    )
 
 
-def evidence_export_copy(*, evidence: EvidenceFile, user: User,
-                         request: HttpRequest | None = None) -> Download:
+def evidence_export_copy(
+    *, evidence: EvidenceFile, user: User, request: HttpRequest | None = None
+) -> Download:
     """A copy fit to leave the organisation: the original is verified first, then copied
     without its metadata (EXIF, GPS and the rest). The stored original is only read, so it and
     its hash stay as they were. The custody entry records the copy's hash.
@@ -264,16 +317,22 @@ def evidence_export_copy(*, evidence: EvidenceFile, user: User,
     file_type = files.ALLOWED.get(evidence.content_type)
     if file_type is None or not file_type.strippable:
         raise EvidenceNotExportable(
-            _("Madad cannot yet remove the hidden metadata (such as author, device or location) "
-              "from this type of file, so it does not make a copy to leave the organisation. "
-              "Only images and plain text can be exported."))
+            _(
+                "Madad cannot yet remove the hidden metadata (such as author, device or location) "
+                "from this type of file, so it does not make a copy to leave the organisation. "
+                "Only images and plain text can be exported."
+            )
+        )
     original, _digest = _verified_copy(evidence, user, request)
     try:
         cleaned = files.strip_metadata(original, file_type)
-    except (OSError, ValueError, files.Image.DecompressionBombWarning,
-            files.Image.DecompressionBombError) as exc:
-        raise EvidenceNotExportable(
-            _("The image could not be read to make a clean copy.")) from exc
+    except (
+        OSError,
+        ValueError,
+        files.Image.DecompressionBombWarning,
+        files.Image.DecompressionBombError,
+    ) as exc:
+        raise EvidenceNotExportable(_("The image could not be read to make a clean copy.")) from exc
     finally:
         original.close()
     copy: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
@@ -281,10 +340,13 @@ def evidence_export_copy(*, evidence: EvidenceFile, user: User,
     copy.seek(0)
     digest = hashlib.sha256(cleaned).hexdigest()
     try:
-        _custody(evidence, CustodyEntry.Action.EXPORTED, user, digest, request,
-                 "evidence.exported")
+        _custody(evidence, CustodyEntry.Action.EXPORTED, user, digest, request, "evidence.exported")
     except BaseException:
         copy.close()
         raise
-    return Download(file=copy, filename=neutral_filename(evidence),
-                    content_type=evidence.content_type, sha256=digest)
+    return Download(
+        file=copy,
+        filename=neutral_filename(evidence),
+        content_type=evidence.content_type,
+        sha256=digest,
+    )

@@ -23,8 +23,9 @@ from madad.testimonies.models import Testimony
 from madad.testimonies.selectors import testimony_list
 
 
-def _incident_for_evidence(request: HttpRequest, incident_id: int,
-                           capability: str = Capability.EVIDENCE_VIEW) -> Incident:
+def _incident_for_evidence(
+    request: HttpRequest, incident_id: int, capability: str = Capability.EVIDENCE_VIEW
+) -> Incident:
     incident = access.get_visible_or_404(request.user, Incident, request=request, pk=incident_id)
     if not access.can(request.user, capability):
         raise Http404
@@ -32,22 +33,27 @@ def _incident_for_evidence(request: HttpRequest, incident_id: int,
 
 
 def _evidence_for_user(request: HttpRequest, evidence_id: int) -> EvidenceFile:
-    return access.get_visible_or_404(request.user, EvidenceFile, request=request,
-                                     pk=evidence_id)
+    return access.get_visible_or_404(request.user, EvidenceFile, request=request, pk=evidence_id)
 
 
-def _upload_form(request: HttpRequest, incident: Incident,
-                 data: object = None, files: object = None) -> EvidenceUploadForm:
+def _upload_form(
+    request: HttpRequest, incident: Incident, data: object = None, files: object = None
+) -> EvidenceUploadForm:
     initial = {}
     wanted = request.GET.get("testimony", "")
     if wanted.isdigit():
         initial["testimony"] = int(wanted)
-    return EvidenceUploadForm(data, files, initial=initial,
-                              testimonies=testimony_list(user=request.user, incident=incident))
+    return EvidenceUploadForm(
+        data,
+        files,
+        initial=initial,
+        testimonies=testimony_list(user=request.user, incident=incident),
+    )
 
 
-def _page_context(request: HttpRequest, incident: Incident,
-                  form: EvidenceUploadForm | None) -> dict[str, object]:
+def _page_context(
+    request: HttpRequest, incident: Incident, form: EvidenceUploadForm | None
+) -> dict[str, object]:
     files = selectors.evidence_list(user=request.user, incident=incident)
     return {
         "incident": incident,
@@ -60,25 +66,35 @@ def _page_context(request: HttpRequest, incident: Incident,
 @login_required
 def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for_evidence(request, incident_id)
-    form = _upload_form(request, incident) if access.can(
-        request.user, Capability.EVIDENCE_UPLOAD) else None
-    return render(request, "evidence/incident_evidence.html",
-                  _page_context(request, incident, form))
+    form = (
+        _upload_form(request, incident)
+        if access.can(request.user, Capability.EVIDENCE_UPLOAD)
+        else None
+    )
+    return render(
+        request, "evidence/incident_evidence.html", _page_context(request, incident, form)
+    )
 
 
 @login_required
 def evidence_upload(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for_evidence(request, incident_id, Capability.EVIDENCE_UPLOAD)
     if request.method != "POST":
-        return render(request, "evidence/incident_evidence.html",
-                      _page_context(request, incident, _upload_form(request, incident)))
+        return render(
+            request,
+            "evidence/incident_evidence.html",
+            _page_context(request, incident, _upload_form(request, incident)),
+        )
     form = _upload_form(request, incident, request.POST, request.FILES)
     if form.is_valid():
         try:
             evidence = services.evidence_upload(
-                incident=incident, uploaded_by=request.user,  # type: ignore[arg-type]
-                file=form.cleaned_data["file"], testimony=form.cleaned_data["testimony"],
-                description=form.cleaned_data["description"], request=request,
+                incident=incident,
+                uploaded_by=request.user,  # type: ignore[arg-type]
+                file=form.cleaned_data["file"],
+                testimony=form.cleaned_data["testimony"],
+                description=form.cleaned_data["description"],
+                request=request,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -88,43 +104,66 @@ def evidence_upload(request: HttpRequest, incident_id: int) -> HttpResponse:
             messages.success(request, _("The file was stored and its fingerprint recorded."))
             target = request.POST.get("next", "")
             if target and url_has_allowed_host_and_scheme(
-                    target, allowed_hosts={request.get_host()},
-                    require_https=request.is_secure()):
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 return redirect(target)
             return redirect("evidence:detail", evidence.pk)
-    return render(request, "evidence/incident_evidence.html",
-                  _page_context(request, incident, form), status=400)
+    return render(
+        request,
+        "evidence/incident_evidence.html",
+        _page_context(request, incident, form),
+        status=400,
+    )
 
 
 @login_required
 def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence_for_user(request, evidence_id)
-    shown = access.reveal(request.user, evidence, request=request,  # type: ignore[arg-type]
-                          wanted=["original_name", "description"],
-                          action="evidence.details.viewed")
-    services.evidence_record_viewed(evidence=evidence, user=request.user,  # type: ignore[arg-type]
-                                    request=request)
-    return render(request, "evidence/evidence_detail.html", {
-        "evidence": evidence,
-        "shown": shown,
-        "type_label": selectors.type_label(evidence),
-        "can_export": access.can(request.user, Capability.EVIDENCE_EXPORT)
-        and selectors.exportable(evidence),
-        "export_refused": not selectors.exportable(evidence),
-        "testimony_visible": evidence.testimony_id is not None and access.visible_to(
-            request.user, Testimony).filter(pk=evidence.testimony_id).exists(),
-    })
+    shown = access.reveal(
+        request.user,
+        evidence,
+        request=request,  # type: ignore[arg-type]
+        wanted=["original_name", "description"],
+        action="evidence.details.viewed",
+    )
+    services.evidence_record_viewed(
+        evidence=evidence,
+        user=request.user,  # type: ignore[arg-type]
+        request=request,
+    )
+    return render(
+        request,
+        "evidence/evidence_detail.html",
+        {
+            "evidence": evidence,
+            "shown": shown,
+            "type_label": selectors.type_label(evidence),
+            "can_export": access.can(request.user, Capability.EVIDENCE_EXPORT)
+            and selectors.exportable(evidence),
+            "export_refused": not selectors.exportable(evidence),
+            "testimony_visible": evidence.testimony_id is not None
+            and access.visible_to(request.user, Testimony)
+            .filter(pk=evidence.testimony_id)
+            .exists(),
+        },
+    )
 
 
-def _refused(request: HttpRequest, evidence: EvidenceFile, message: str,
-             status: int) -> HttpResponse:
-    return render(request, "evidence/refused.html", {"evidence": evidence, "message": message},
-                  status=status)
+def _refused(
+    request: HttpRequest, evidence: EvidenceFile, message: str, status: int
+) -> HttpResponse:
+    return render(
+        request, "evidence/refused.html", {"evidence": evidence, "message": message}, status=status
+    )
 
 
 def _attachment(download: services.Download) -> FileResponse:
-    response = FileResponse(download.file, as_attachment=True, filename=download.filename,
-                            content_type=download.content_type)
+    response = FileResponse(
+        download.file,
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
     response["X-Content-SHA256"] = download.sha256
     return response
 
@@ -135,7 +174,8 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBas
     evidence = _evidence_for_user(request, evidence_id)
     try:
         download = services.evidence_open_for_download(
-            evidence=evidence, user=request.user, request=request)  # type: ignore[arg-type]
+            evidence=evidence, user=request.user, request=request
+        )  # type: ignore[arg-type]
     except services.EvidenceIntegrityError as exc:
         return _refused(request, evidence, str(exc), status=409)
     return _attachment(download)
@@ -149,7 +189,8 @@ def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
         raise Http404
     try:
         download = services.evidence_export_copy(
-            evidence=evidence, user=request.user, request=request)  # type: ignore[arg-type]
+            evidence=evidence, user=request.user, request=request
+        )  # type: ignore[arg-type]
     except services.EvidenceIntegrityError as exc:
         return _refused(request, evidence, str(exc), status=409)
     except services.EvidenceNotExportable as exc:
@@ -161,5 +202,6 @@ def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
 def evidence_custody(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence_for_user(request, evidence_id)
     page = Paginator(selectors.custody_log(user=request.user, evidence=evidence), 100).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render(request, "evidence/custody_log.html", {"evidence": evidence, "page": page})

@@ -76,8 +76,12 @@ def _pick(user: Any, model: type[models.Model], pk: int | None, field: str) -> A
         return None
     found = access.visible_to(user, model).filter(pk=pk).first()
     if found is None:
-        raise ApiError(422, "invalid", _("The request has errors."),
-                       {field: [_("Choose one of the listed values.")]})
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request has errors."),
+            {field: [_("Choose one of the listed values.")]},
+        )
     return found
 
 
@@ -88,8 +92,11 @@ def _refused(refused: FundRefused) -> ApiError:
 
 def _invalid(error: ValidationError, rename: dict[str, str] | None = None) -> ApiError:
     rename = rename or {}
-    fields = ({rename.get(k, k): [str(m) for m in v] for k, v in error.message_dict.items()}
-              if hasattr(error, "error_dict") else {"__all__": [str(m) for m in error.messages]})
+    fields = (
+        {rename.get(k, k): [str(m) for m in v] for k, v in error.message_dict.items()}
+        if hasattr(error, "error_dict")
+        else {"__all__": [str(m) for m in error.messages]}
+    )
     return ApiError(422, "invalid", _("The request has errors."), fields)
 
 
@@ -108,14 +115,26 @@ def get_balances(request: HttpRequest) -> dict[str, Any]:
     user = _reader(request)
     return {
         "currency": fund_currency(),
-        "balances": [{"account_id": b.account.pk, "account": b.account.label,
-                      "currency": b.account.currency, "earmark_id": b.earmark.pk,
-                      "earmark": b.earmark.name, "amount": plain(b.amount, b.account.currency),
-                      "value": plain(b.value, fund_currency())}
-                     for b in selectors.balances(organisation=user.organisation)],
-        "unspent": [{"earmark_id": e.pk, "earmark": e.name,
-                     "amount": plain(selectors.unspent(earmark=e), fund_currency())}
-                    for e in selectors.earmark_list(user=user)],
+        "balances": [
+            {
+                "account_id": b.account.pk,
+                "account": b.account.label,
+                "currency": b.account.currency,
+                "earmark_id": b.earmark.pk,
+                "earmark": b.earmark.name,
+                "amount": plain(b.amount, b.account.currency),
+                "value": plain(b.value, fund_currency()),
+            }
+            for b in selectors.balances(organisation=user.organisation)
+        ],
+        "unspent": [
+            {
+                "earmark_id": e.pk,
+                "earmark": e.name,
+                "amount": plain(selectors.unspent(earmark=e), fund_currency()),
+            }
+            for e in selectors.earmark_list(user=user)
+        ],
     }
 
 
@@ -154,19 +173,29 @@ def get_donation(request: HttpRequest, donation_id: int) -> Any:
     return access.get_visible_or_404(request.user, Donation, request=request, pk=donation_id)
 
 
-@router.post("/donations", response={201: DonationOut},
-             summary="Record a donation; it gets the next receipt number")
+@router.post(
+    "/donations",
+    response={201: DonationOut},
+    summary="Record a donation; it gets the next receipt number",
+)
 def create_donation(request: HttpRequest, payload: DonationIn) -> Any:
     user = _editor(request)
     data = payload.dict()
     donation = _call(
-        services.donation_record, recorded_by=user, amount=data["amount"],
-        currency=data["currency"], received_on=data["received_on"], channel=data["channel"],
+        services.donation_record,
+        recorded_by=user,
+        amount=data["amount"],
+        currency=data["currency"],
+        received_on=data["received_on"],
+        channel=data["channel"],
         earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
         account=_pick(user, Account, data["account_id"], "account_id"),
-        donor=_pick(user, Donor, data["donor_id"], "donor_id"), fee=data["fee"],
-        rate=data["rate"], rate_source=data["rate_source"],
-        rename={"earmark": "earmark_id", "account": "account_id", "donor": "donor_id"})
+        donor=_pick(user, Donor, data["donor_id"], "donor_id"),
+        fee=data["fee"],
+        rate=data["rate"],
+        rate_source=data["rate_source"],
+        rename={"earmark": "earmark_id", "account": "account_id", "donor": "donor_id"},
+    )
     return Status(201, donation)
 
 
@@ -174,16 +203,21 @@ def create_donation(request: HttpRequest, payload: DonationIn) -> Any:
 def create_donor(request: HttpRequest, payload: DonorIn) -> Any:
     user = _editor(request)
     donor = _call(services.donor_record, recorded_by=user, **payload.dict())
-    return Status(201, {"id": donor.pk, "kind": donor.kind,
-                        "named_in_public": donor.named_in_public})
+    return Status(
+        201, {"id": donor.pk, "kind": donor.kind, "named_in_public": donor.named_in_public}
+    )
 
 
 @router.get("/donors/{int:donor_id}", summary="One donor, with the fields your role may see")
 def get_donor(request: HttpRequest, donor_id: int) -> dict[str, Any]:
     _reader(request)
     donor = access.get_visible_or_404(request.user, Donor, request=request, pk=donor_id)
-    return access.reveal(request.user, donor, request=request,  # type: ignore[arg-type]
-                         action="fund.donor.viewed")
+    return access.reveal(
+        request.user,
+        donor,
+        request=request,  # type: ignore[arg-type]
+        action="fund.donor.viewed",
+    )
 
 
 # --- rates and conversions ------------------------------------------------------------------
@@ -205,20 +239,30 @@ def list_conversions(request: HttpRequest) -> Any:
     return selectors.conversion_list(user=_reader(request))
 
 
-@router.post("/conversions", response={201: ConversionOut},
-             summary="Convert an earmark's money into another currency")
+@router.post(
+    "/conversions",
+    response={201: ConversionOut},
+    summary="Convert an earmark's money into another currency",
+)
 def create_conversion(request: HttpRequest, payload: ConversionIn) -> Any:
     user = _editor(request)
     data = payload.dict()
     conversion = _call(
-        services.conversion_record, recorded_by=user,
+        services.conversion_record,
+        recorded_by=user,
         earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
         from_account=_pick(user, Account, data["from_account_id"], "from_account_id"),
         to_account=_pick(user, Account, data["to_account_id"], "to_account_id"),
-        amount=data["amount"], rate=data["rate"], date=data["date"],
+        amount=data["amount"],
+        rate=data["rate"],
+        date=data["date"],
         rate_source=data["rate_source"],
-        rename={"earmark": "earmark_id", "from_account": "from_account_id",
-                "to_account": "to_account_id"})
+        rename={
+            "earmark": "earmark_id",
+            "from_account": "from_account_id",
+            "to_account": "to_account_id",
+        },
+    )
     return Status(201, conversion)
 
 
@@ -229,25 +273,39 @@ def list_disbursements(request: HttpRequest) -> Any:
     return selectors.disbursement_list(user=_reader(request))
 
 
-@router.post("/disbursements", response={201: DisbursementOut},
-             summary="Pay approved assistance from an earmark's money")
+@router.post(
+    "/disbursements",
+    response={201: DisbursementOut},
+    summary="Pay approved assistance from an earmark's money",
+)
 def create_disbursement(request: HttpRequest, payload: DisbursementIn) -> Any:
     user = _editor(request)
     data = payload.dict()
     # an item of the organisation the finance officer cannot see (not approved) is still
     # named, so that the refusal can say why
-    item = Assistance.objects.select_related("case").filter(
-        pk=data["assistance_id"], case__organisation_id=user.organisation_id).first()
+    item = (
+        Assistance.objects.select_related("case")
+        .filter(pk=data["assistance_id"], case__organisation_id=user.organisation_id)
+        .first()
+    )
     if item is None:
-        raise ApiError(422, "invalid", _("The request has errors."),
-                       {"assistance_id": [_("Choose one of the listed values.")]})
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request has errors."),
+            {"assistance_id": [_("Choose one of the listed values.")]},
+        )
     disbursement = _call(
-        services.disbursement_make, made_by=user, assistance=item,
+        services.disbursement_make,
+        made_by=user,
+        assistance=item,
         earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
         account=_pick(user, Account, data["account_id"], "account_id"),
-        method=data["method"], reference=data["reference"], paid_on=data["paid_on"],
-        rename={"earmark": "earmark_id", "account": "account_id",
-                "assistance": "assistance_id"})
+        method=data["method"],
+        reference=data["reference"],
+        paid_on=data["paid_on"],
+        rename={"earmark": "earmark_id", "account": "account_id", "assistance": "assistance_id"},
+    )
     return Status(201, disbursement)
 
 
@@ -263,30 +321,44 @@ def get_entry(request: HttpRequest, entry_id: int) -> Any:
     return access.get_visible_or_404(request.user, JournalEntry, request=request, pk=entry_id)
 
 
-@router.post("/entries/{int:entry_id}/reverse", response={201: EntryOut},
-             summary="Reverse an entry (it stays in the books)")
+@router.post(
+    "/entries/{int:entry_id}/reverse",
+    response={201: EntryOut},
+    summary="Reverse an entry (it stays in the books)",
+)
 def reverse_entry(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Any:
     user = _editor(request)
     entry = access.get_visible_or_404(user, JournalEntry, request=request, pk=entry_id)
-    reversal = _call(services.entry_reverse, entry=entry, reversed_by=user,
-                     reason=payload.reason)
+    reversal = _call(services.entry_reverse, entry=entry, reversed_by=user, reason=payload.reason)
     return Status(201, reversal)
 
 
-@router.get("/reports/{name}", summary="A report: balances, income-expenditure, "
-                                       "assistance-by-kind, donations-by-channel, trial-balance")
+@router.get(
+    "/reports/{name}",
+    summary="A report: balances, income-expenditure, "
+    "assistance-by-kind, donations-by-channel, trial-balance",
+)
 def get_report(request: HttpRequest, name: str, period: Query[PeriodIn]) -> dict[str, Any]:
     user = _require(request, Capability.FUND_REPORT, _("Your role cannot see fund reports."))
     report = reports.REPORTS.get(name)
     if report is None:
         raise ApiError(404, "not_found", _("Not found."))
     table = report.build(user.organisation, period.date_from, period.date_to)
-    audit_record(action="fund.report.viewed", request=request, object_type="fund.report",
-                 object_id=name, fields=[])
+    audit_record(
+        action="fund.report.viewed",
+        request=request,
+        object_type="fund.report",
+        object_id=name,
+        fields=[],
+    )
 
     def text(value: Any) -> Any:
         return str(value) if not isinstance(value, int) else value
 
-    return {"name": name, "title": str(report.title), "columns": table.columns,
-            "rows": [[text(v) for v in row] for row in table.rows],
-            "totals": [text(v) for v in table.totals or []]}
+    return {
+        "name": name,
+        "title": str(report.title),
+        "columns": table.columns,
+        "rows": [[text(v) for v in row] for row in table.rows],
+        "totals": [text(v) for v in table.totals or []],
+    }

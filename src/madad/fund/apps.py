@@ -13,4 +13,5 @@ class FundConfig(AppConfig):
         if fund_currency() not in MINOR_UNITS:
             raise ImproperlyConfigured(
                 f"MADAD_FUND_CURRENCY must be one of {', '.join(sorted(MINOR_UNITS))}; "
-                f"got {fund_currency()!r}.")
+                f"got {fund_currency()!r}."
+            )

@@ -17,10 +17,32 @@ from django.utils.translation import gettext as _
 # ISO 4217 code → digits after the decimal point. The currencies donations to a relief fund in
 # Pakistan arrive in; add a code here (with its minor unit) to accept another.
 MINOR_UNITS: dict[str, int] = {
-    "PKR": 2, "USD": 2, "CAD": 2, "GBP": 2, "EUR": 2, "AED": 2, "SAR": 2, "QAR": 2,
-    "KWD": 3, "BHD": 3, "OMR": 3, "AUD": 2, "NZD": 2, "CHF": 2, "SEK": 2, "NOK": 2,
-    "DKK": 2, "JPY": 0, "MYR": 2, "TRY": 2, "HKD": 2, "SGD": 2, "ZAR": 2, "INR": 2,
-    "BDT": 2, "CNY": 2,
+    "PKR": 2,
+    "USD": 2,
+    "CAD": 2,
+    "GBP": 2,
+    "EUR": 2,
+    "AED": 2,
+    "SAR": 2,
+    "QAR": 2,
+    "KWD": 3,
+    "BHD": 3,
+    "OMR": 3,
+    "AUD": 2,
+    "NZD": 2,
+    "CHF": 2,
+    "SEK": 2,
+    "NOK": 2,
+    "DKK": 2,
+    "JPY": 0,
+    "MYR": 2,
+    "TRY": 2,
+    "HKD": 2,
+    "SGD": 2,
+    "ZAR": 2,
+    "INR": 2,
+    "BDT": 2,
+    "CNY": 2,
 }
 # The largest amount any column holds (18 digits, 3 after the point).
 MAX_AMOUNT = Decimal("999999999999999.999")
@@ -40,8 +62,10 @@ def currency_choices() -> list[tuple[str, str]]:
 
 def check_currency(code: object) -> str:
     if not isinstance(code, str) or code.strip().upper() not in MINOR_UNITS:
-        raise ValidationError(_("Choose one of the currencies the fund accepts: %(codes)s.")
-                              % {"codes": ", ".join(sorted(MINOR_UNITS))})
+        raise ValidationError(
+            _("Choose one of the currencies the fund accepts: %(codes)s.")
+            % {"codes": ", ".join(sorted(MINOR_UNITS))}
+        )
     return code.strip().upper()
 
 
@@ -57,8 +81,7 @@ def to_decimal(value: object) -> Decimal:
         try:
             result = Decimal(value.strip().replace(",", ""))
         except InvalidOperation:
-            raise ValidationError(_("Enter the amount as a number written in digits.")) \
-                from None
+            raise ValidationError(_("Enter the amount as a number written in digits.")) from None
     else:
         raise ValidationError(_("Enter the amount as a number written in digits."))
     if not result.is_finite():
@@ -81,7 +104,8 @@ def exact_amount(value: object, currency: str, *, allow_zero: bool = False) -> D
     if quantize(amount, currency) != amount:
         raise ValidationError(
             _("%(currency)s amounts have at most %(places)s digits after the point.")
-            % {"currency": currency, "places": MINOR_UNITS[currency]})
+            % {"currency": currency, "places": MINOR_UNITS[currency]}
+        )
     return quantize(amount, currency)
 
 
@@ -90,8 +114,10 @@ def exact_rate(value: object) -> Decimal:
     if rate <= 0:
         raise ValidationError(_("An exchange rate is greater than zero."))
     if rate > MAX_RATE or rate.as_tuple().exponent < -RATE_PLACES:  # type: ignore[operator]
-        raise ValidationError(_("Give the rate with at most %(places)s digits after the point.")
-                              % {"places": RATE_PLACES})
+        raise ValidationError(
+            _("Give the rate with at most %(places)s digits after the point.")
+            % {"places": RATE_PLACES}
+        )
     return rate
 
 

@@ -11,8 +11,17 @@ class FundRefused(Exception):
     `code` is stable and machine-readable; `message` says what is wrong and what to do.
     """
 
-    CONFLICTS = frozenset({"insufficient_funds", "not_approved", "already_paid",
-                           "already_reversed", "not_reversible", "stale", "receipt_confirmed"})
+    CONFLICTS = frozenset(
+        {
+            "insufficient_funds",
+            "not_approved",
+            "already_paid",
+            "already_reversed",
+            "not_reversible",
+            "stale",
+            "receipt_confirmed",
+        }
+    )
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

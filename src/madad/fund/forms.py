@@ -36,42 +36,65 @@ def _money(queryset: QuerySet[Account], currency: str | None = None) -> QuerySet
 class DonorForm(forms.Form):
     kind = forms.ChoiceField(label=_("The donor is"), choices=Donor.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
-    contact = forms.CharField(label=_("Contact (email, phone or address)"), max_length=500,
-                              required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    contact = forms.CharField(
+        label=_("Contact (email, phone or address)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     named_in_public = forms.BooleanField(
-        label=_("The donor asked to be named in the public account"), required=False,
-        help_text=_("Donors are anonymous in public unless they ask to be named."))
+        label=_("The donor asked to be named in the public account"),
+        required=False,
+        help_text=_("Donors are anonymous in public unless they ask to be named."),
+    )
 
 
 class DonationForm(forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=DATE,
-                                  initial=timezone.localdate)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
     amount = forms.DecimalField(label=_("Amount given"), **AMOUNT)  # type: ignore[arg-type]
     currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="USD")
-    fee = forms.DecimalField(label=_("Fees deducted"), required=False,
-                             help_text=_("Bank or transfer charges taken from the amount."),
-                             **AMOUNT)  # type: ignore[arg-type]
+    fee = forms.DecimalField(
+        label=_("Fees deducted"),
+        required=False,
+        help_text=_("Bank or transfer charges taken from the amount."),
+        **AMOUNT,
+    )  # type: ignore[arg-type]
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     earmark = EarmarkChoice(label=_("Earmark"), queryset=Earmark.objects.none())
     account = AccountChoice(label=_("Received into"), queryset=Account.objects.none())
     rate = forms.DecimalField(
-        label=_("Exchange rate"), required=False, max_digits=20, decimal_places=10,
-        help_text=_("Rupees for one unit of the currency. Leave empty to use the stored rate "
-                    "of the day."))
-    rate_source = forms.CharField(label=_("Source of the rate"), max_length=100,
-                                  required=False)
+        label=_("Exchange rate"),
+        required=False,
+        max_digits=20,
+        decimal_places=10,
+        help_text=_(
+            "Rupees for one unit of the currency. Leave empty to use the stored rate of the day."
+        ),
+    )
+    rate_source = forms.CharField(label=_("Source of the rate"), max_length=100, required=False)
     # a new donor, unless the donation comes from a recorded donor or nobody is named
-    donor_name = forms.CharField(label=_("Donor's name"), max_length=200, required=False,
-                                 help_text=_("Leave empty for an anonymous donation."))
-    donor_kind = forms.ChoiceField(label=_("The donor is"), choices=Donor.Kind.choices,
-                                   required=False)
-    donor_contact = forms.CharField(label=_("Donor's contact"), max_length=500,
-                                    required=False)
+    donor_name = forms.CharField(
+        label=_("Donor's name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for an anonymous donation."),
+    )
+    donor_kind = forms.ChoiceField(
+        label=_("The donor is"), choices=Donor.Kind.choices, required=False
+    )
+    donor_contact = forms.CharField(label=_("Donor's contact"), max_length=500, required=False)
     donor_named_in_public = forms.BooleanField(
-        label=_("The donor asked to be named in the public account"), required=False)
+        label=_("The donor asked to be named in the public account"), required=False
+    )
 
-    def __init__(self, *args: Any, earmarks: QuerySet[Earmark], accounts: QuerySet[Account],
-                 with_new_donor: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        earmarks: QuerySet[Earmark],
+        accounts: QuerySet[Account],
+        with_new_donor: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
         self.fields["account"].queryset = _money(accounts)  # type: ignore[attr-defined]
@@ -84,9 +107,11 @@ class RateForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices)
     date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     rate = forms.DecimalField(label=_("Rupees for one unit"), max_digits=20, decimal_places=10)
-    source = forms.CharField(label=_("Source"), max_length=100,
-                             help_text=_("For example the State Bank's rate, or the bank's "
-                                         "rate on the day."))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        help_text=_("For example the State Bank's rate, or the bank's rate on the day."),
+    )
 
 
 class ConversionForm(forms.Form):
@@ -96,14 +121,16 @@ class ConversionForm(forms.Form):
     to_account = AccountChoice(label=_("To account"), queryset=Account.objects.none())
     amount = forms.DecimalField(label=_("Amount converted"), **AMOUNT)  # type: ignore[arg-type]
     rate = forms.DecimalField(
-        label=_("Rate"), max_digits=20, decimal_places=10,
-        help_text=_("Units of the target currency for one unit converted, as the bank "
-                    "applied it."))
-    rate_source = forms.CharField(label=_("Source of the rate"), max_length=100,
-                                  required=False)
+        label=_("Rate"),
+        max_digits=20,
+        decimal_places=10,
+        help_text=_("Units of the target currency for one unit converted, as the bank applied it."),
+    )
+    rate_source = forms.CharField(label=_("Source of the rate"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, earmarks: QuerySet[Earmark], accounts: QuerySet[Account],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, earmarks: QuerySet[Earmark], accounts: QuerySet[Account], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
         self.fields["from_account"].queryset = _money(accounts)  # type: ignore[attr-defined]
@@ -114,39 +141,59 @@ class DisbursementForm(forms.Form):
     earmark = EarmarkChoice(label=_("Paid from the money of"), queryset=Earmark.objects.none())
     account = AccountChoice(label=_("Paid from account"), queryset=Account.objects.none())
     method = forms.ChoiceField(label=_("Method"), choices=DisbursementMethod.choices)
-    reference = forms.CharField(label=_("Transaction, cheque or voucher number"),
-                                max_length=200)
+    reference = forms.CharField(label=_("Transaction, cheque or voucher number"), max_length=200)
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
 
-    def __init__(self, *args: Any, earmarks: QuerySet[Earmark], accounts: QuerySet[Account],
-                 currency: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        earmarks: QuerySet[Earmark],
+        accounts: QuerySet[Account],
+        currency: str,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
         self.fields["account"].queryset = _money(accounts, currency)  # type: ignore[attr-defined]
 
 
 class ReverseForm(forms.Form):
-    reason = forms.CharField(label=_("Why is this entry reversed?"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why is this entry reversed?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EarmarkForm(forms.Form):
     name = forms.CharField(label=_("Programme"), max_length=100)
     name_ur = forms.CharField(label=_("Name in Urdu"), max_length=100, required=False)
-    code = forms.SlugField(label=_("Code"), max_length=40, required=False,
-                           help_text=_("Letters, digits and hyphens; made from the name if "
-                                       "empty."))
-    kinds = forms.MultipleChoiceField(label=_("Assistance it pays for"),
-                                      choices=AssistanceKind.choices,
-                                      widget=forms.CheckboxSelectMultiple)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        required=False,
+        help_text=_("Letters, digits and hyphens; made from the name if empty."),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Assistance it pays for"),
+        choices=AssistanceKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class AccountForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[
-        (Account.Kind.BANK, Account.Kind.BANK.label),
-        (Account.Kind.CASH, Account.Kind.CASH.label)])
-    name = forms.CharField(label=_("Name"), max_length=100,
-                           help_text=_("For example the bank and the account's last digits."))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (Account.Kind.BANK, Account.Kind.BANK.label),
+            (Account.Kind.CASH, Account.Kind.CASH.label),
+        ],
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("For example the bank and the account's last digits."),
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices)
 
 
@@ -156,12 +203,15 @@ class PeriodForm(forms.Form):
 
 
 class DonationFilterForm(PeriodForm):
-    channel = forms.ChoiceField(label=_("Channel"), required=False,
-                                choices=[("", _("Any")), *Channel.choices])
-    currency = forms.ChoiceField(label=_("Currency"), required=False,
-                                 choices=[("", _("Any")), *currency_choices()])
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices]
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"), required=False, choices=[("", _("Any")), *currency_choices()]
+    )
 
 
 class EntryFilterForm(PeriodForm):
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("Any")), *JournalEntry.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any")), *JournalEntry.Kind.choices]
+    )

@@ -63,20 +63,30 @@ def lock_earmarks(earmark_ids: Iterable[int]) -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Earmarks are locked inside a transaction.")
     if connection.vendor != "sqlite":
-        list(Earmark.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-             .values_list("pk", flat=True))
+        list(
+            Earmark.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def money_balance(account: Account, earmark: Earmark) -> tuple[Decimal, Decimal]:
     """What the account holds of the earmark's money: (amount in its currency, carrying value
     in the fund currency)."""
     totals = JournalLine.objects.filter(account=account, earmark=earmark).aggregate(
-        amount=exact_sum("amount"), base=exact_sum("base_amount"))
+        amount=exact_sum("amount"), base=exact_sum("base_amount")
+    )
     return thousandths(totals["amount"]), thousandths(totals["base"])
 
 
-def system_account(organisation: Organisation, kind: str, *, earmark: Earmark | None = None,
-                   assistance_kind: str = "") -> Account:
+def system_account(
+    organisation: Organisation,
+    kind: str,
+    *,
+    earmark: Earmark | None = None,
+    assistance_kind: str = "",
+) -> Account:
     """The income or expense account of this kind (created on first use)."""
     if kind == Account.Kind.DONATIONS:
         if earmark is None:
@@ -87,17 +97,27 @@ def system_account(organisation: Organisation, kind: str, *, earmark: Earmark | 
     else:
         name = f"system:{kind}"
     account, _created = Account.objects.get_or_create(
-        organisation=organisation, name=name,
-        defaults={"kind": kind, "earmark": earmark, "assistance_kind": assistance_kind})
+        organisation=organisation,
+        name=name,
+        defaults={"kind": kind, "earmark": earmark, "assistance_kind": assistance_kind},
+    )
     return account
 
 
 def _refuse_negative(account: Account, earmark: Earmark, amount: Decimal) -> FundRefused:
-    return FundRefused("insufficient_funds", _(
-        "%(account)s does not hold enough of the %(earmark)s money for this: it would be left "
-        "with %(amount)s %(currency)s. Nothing was recorded.") % {
-        "account": account.label, "earmark": earmark.name,
-        "amount": format_amount(amount, account.currency), "currency": account.currency})
+    return FundRefused(
+        "insufficient_funds",
+        _(
+            "%(account)s does not hold enough of the %(earmark)s money for this: it would be left "
+            "with %(amount)s %(currency)s. Nothing was recorded."
+        )
+        % {
+            "account": account.label,
+            "earmark": earmark.name,
+            "amount": format_amount(amount, account.currency),
+            "currency": account.currency,
+        },
+    )
 
 
 def _with_clearing_lines(organisation: Organisation, lines: list[Line]) -> list[Line]:
@@ -117,8 +137,10 @@ def _with_clearing_lines(organisation: Organisation, lines: list[Line]) -> list[
             raise _refuse_negative(account, earmark, amount)
         if amount == 0 and base != 0:
             exchange = system_account(organisation, Account.Kind.EXCHANGE)
-            extra += [Line(account, earmark, account.currency, ZERO, -base),
-                      Line(exchange, earmark, fund_currency(), base, base)]
+            extra += [
+                Line(account, earmark, account.currency, ZERO, -base),
+                Line(exchange, earmark, fund_currency(), base, base),
+            ]
     return lines + extra
 
 
@@ -128,20 +150,24 @@ def _check(organisation: Organisation, lines: list[Line]) -> None:
     by_earmark: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         account = line.account
-        if account.organisation_id != organisation.pk or \
-                line.earmark.organisation_id != organisation.pk:
+        if (
+            account.organisation_id != organisation.pk
+            or line.earmark.organisation_id != organisation.pk
+        ):
             raise ValueError("Every line of an entry belongs to the entry's organisation.")
         if account.holds_money and line.currency != account.currency:
             raise ValueError(f"{account.name} holds {account.currency}, not {line.currency}.")
-        if account.holds_money and line.currency == fund_currency() and \
-                line.amount != line.base_amount:
+        if (
+            account.holds_money
+            and line.currency == fund_currency()
+            and line.amount != line.base_amount
+        ):
             raise ValueError("Fund-currency money is worth its own amount.")
         if account.kind == Account.Kind.DONATIONS and account.earmark_id != line.earmark.pk:
             raise ValueError("A donations account takes only its own earmark's lines.")
         if line.amount == 0 and line.base_amount == 0:
             raise ValueError("A line moves something.")
-        if (line.amount > 0 and line.base_amount < 0) or (line.amount < 0 and
-                                                         line.base_amount > 0):
+        if (line.amount > 0 and line.base_amount < 0) or (line.amount < 0 and line.base_amount > 0):
             raise ValueError("A line's value has the sign of its amount.")
         by_earmark[line.earmark.pk] += line.base_amount
     unbalanced = {pk: total for pk, total in by_earmark.items() if total != 0}
@@ -149,9 +175,17 @@ def _check(organisation: Organisation, lines: list[Line]) -> None:
         raise ValueError(f"Unbalanced entry (fund-currency totals by earmark): {unbalanced}")
 
 
-def post(*, organisation: Organisation, kind: str, date: dt.date, posted_by: User,
-         lines: list[Line], memo: str = "", reverses: JournalEntry | None = None,
-         reason: str = "") -> JournalEntry:
+def post(
+    *,
+    organisation: Organisation,
+    kind: str,
+    date: dt.date,
+    posted_by: User,
+    lines: list[Line],
+    memo: str = "",
+    reverses: JournalEntry | None = None,
+    reason: str = "",
+) -> JournalEntry:
     """Writes one balanced entry, or raises (FundRefused for money that is not there,
     ValueError for a programming error) and writes nothing."""
     with transaction.atomic():
@@ -159,11 +193,23 @@ def post(*, organisation: Organisation, kind: str, date: dt.date, posted_by: Use
         lines = _with_clearing_lines(organisation, lines)
         _check(organisation, lines)
         entry = JournalEntry.objects.create(
-            organisation=organisation, kind=kind, date=date, memo=memo[:200],
-            posted_by=posted_by, reverses=reverses, reason=reason)
+            organisation=organisation,
+            kind=kind,
+            date=date,
+            memo=memo[:200],
+            posted_by=posted_by,
+            reverses=reverses,
+            reason=reason,
+        )
         JournalLine.objects.bulk_create(
-            JournalLine(entry=entry, account=line.account, earmark=line.earmark,
-                        currency=line.currency, amount=line.amount,
-                        base_amount=line.base_amount)
-            for line in lines)
+            JournalLine(
+                entry=entry,
+                account=line.account,
+                earmark=line.earmark,
+                currency=line.currency,
+                amount=line.amount,
+                base_amount=line.base_amount,
+            )
+            for line in lines
+        )
     return entry

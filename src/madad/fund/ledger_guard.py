@@ -20,8 +20,10 @@ def _sqlite(install: bool) -> list[str]:
         for event in ("UPDATE", "DELETE"):
             name = f"{table}_no_{event.lower()}"
             if install:
-                statements.append(f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON "
-                                  f"{table} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;")
+                statements.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON "
+                    f"{table} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
+                )
             else:
                 statements.append(f"DROP TRIGGER IF EXISTS {name};")
     return statements
@@ -32,12 +34,15 @@ def _postgres(install: bool) -> list[str]:
     if install:
         statements.append(
             "CREATE OR REPLACE FUNCTION madad_fund_refuse() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $$ BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$;")
+            f"AS $$ BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$;"
+        )
     for table in TABLES:
         statements.append(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table};")
         if install:
-            statements.append(f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON "
-                              f"{table} FOR EACH ROW EXECUTE FUNCTION madad_fund_refuse();")
+            statements.append(
+                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON "
+                f"{table} FOR EACH ROW EXECUTE FUNCTION madad_fund_refuse();"
+            )
     return statements
 
 

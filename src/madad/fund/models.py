@@ -39,9 +39,12 @@ class Earmark(models.Model):
     The row is also the lock that serialises spending from the earmark.
     """
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="fund_earmarks",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fund_earmarks",
+        verbose_name=_("organisation"),
+    )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     name_ur = models.CharField(_("name in Urdu"), max_length=100, blank=True)
@@ -54,10 +57,14 @@ class Earmark(models.Model):
         verbose_name = _("earmark")
         verbose_name_plural = _("earmarks")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"],
-                                    name="fund_earmark_code_unique"),
-            models.UniqueConstraint(fields=["organisation"], condition=Q(is_general=True),
-                                    name="fund_one_general_earmark"),
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="fund_earmark_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_general=True),
+                name="fund_one_general_earmark",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,14 +99,23 @@ class Account(models.Model):
     INCOME_KINDS = (Kind.DONATIONS, Kind.EXCHANGE)
     EXPENSE_KINDS = (Kind.ASSISTANCE, Kind.ADMINISTRATION)
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="fund_accounts",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fund_accounts",
+        verbose_name=_("organisation"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
-    earmark = models.ForeignKey(Earmark, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+", verbose_name=_("earmark"))
+    earmark = models.ForeignKey(
+        Earmark,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("earmark"),
+    )
     assistance_kind = models.CharField(_("assistance kind"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -108,29 +124,39 @@ class Account(models.Model):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"],
-                                    name="fund_account_name_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="fund_account_name_unique"
+            ),
             models.CheckConstraint(
                 condition=(Q(kind__in=["bank", "cash"]) & ~Q(currency=""))
                 | (~Q(kind__in=["bank", "cash"]) & Q(currency="")),
-                name="fund_money_accounts_have_a_currency"),
+                name="fund_money_accounts_have_a_currency",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="donations") & Q(earmark__isnull=False))
                 | (~Q(kind="donations") & Q(earmark__isnull=True)),
-                name="fund_donations_account_per_earmark"),
+                name="fund_donations_account_per_earmark",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="assistance") & ~Q(assistance_kind=""))
                 | (~Q(kind="assistance") & Q(assistance_kind="")),
-                name="fund_assistance_account_per_kind"),
-            models.UniqueConstraint(fields=["organisation", "earmark"],
-                                    condition=Q(kind="donations"),
-                                    name="fund_one_donations_account_per_earmark"),
-            models.UniqueConstraint(fields=["organisation", "assistance_kind"],
-                                    condition=Q(kind="assistance"),
-                                    name="fund_one_expense_account_per_kind"),
-            models.UniqueConstraint(fields=["organisation", "kind"],
-                                    condition=Q(kind__in=["exchange", "administration"]),
-                                    name="fund_one_exchange_and_admin_account"),
+                name="fund_assistance_account_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "earmark"],
+                condition=Q(kind="donations"),
+                name="fund_one_donations_account_per_earmark",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "assistance_kind"],
+                condition=Q(kind="assistance"),
+                name="fund_one_expense_account_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=Q(kind__in=["exchange", "administration"]),
+                name="fund_one_exchange_and_admin_account",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,18 +195,31 @@ class JournalEntry(models.Model):
         DISBURSEMENT = "disbursement", _("Disbursement")
         REVERSAL = "reversal", _("Reversal")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="fund_entries",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fund_entries",
+        verbose_name=_("organisation"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("date"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("posted by"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
     posted_at = models.DateTimeField(_("posted"), default=timezone.now)
     # a reversal names the entry it undoes; an entry is reversed at most once
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="reversed_by", verbose_name=_("reverses"))
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -192,9 +231,11 @@ class JournalEntry(models.Model):
             models.CheckConstraint(
                 condition=(Q(kind="reversal") & Q(reverses__isnull=False) & ~Q(reason=""))
                 | (~Q(kind="reversal") & Q(reverses__isnull=True)),
-                name="fund_reversal_names_entry_and_reason"),
-            models.CheckConstraint(condition=~Q(reverses=F("id")),
-                                   name="fund_entry_does_not_reverse_itself"),
+                name="fund_reversal_names_entry_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reverses=F("id")), name="fund_entry_does_not_reverse_itself"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,25 +246,31 @@ class JournalLine(models.Model):
     """One side of an entry: debit if positive, credit if negative. Append-only."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines",
-                                verbose_name=_("account"))
-    earmark = models.ForeignKey(Earmark, on_delete=models.PROTECT, related_name="lines",
-                                verbose_name=_("earmark"))
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="lines", verbose_name=_("account")
+    )
+    earmark = models.ForeignKey(
+        Earmark, on_delete=models.PROTECT, related_name="lines", verbose_name=_("earmark")
+    )
     currency = models.CharField(_("currency"), max_length=3)
     amount = _amount(_("amount"))
     base_amount = _amount(_("value in the fund currency"))
 
     class Meta:
         ordering = ["entry_id", "id"]
-        indexes = [models.Index(fields=["account", "earmark"]),
-                   models.Index(fields=["earmark", "currency"])]
+        indexes = [
+            models.Index(fields=["account", "earmark"]),
+            models.Index(fields=["earmark", "currency"]),
+        ]
         constraints = [
-            models.CheckConstraint(condition=~Q(amount=0) | ~Q(base_amount=0),
-                                   name="fund_line_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(amount=0) | ~Q(base_amount=0), name="fund_line_not_empty"
+            ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0, base_amount__gte=0)
                 | Q(amount__lte=0, base_amount__lte=0),
-                name="fund_line_value_has_the_amount_sign"),
+                name="fund_line_value_has_the_amount_sign",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,18 +284,29 @@ class Donor(models.Model):
         PERSON = "person", _("Person")
         ORGANISATION = "organisation", _("Organisation")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="donors", verbose_name=_("organisation"))
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
-                            default=Kind.PERSON)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="donors",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     name = EncryptedTextField(_("name"))
     contact = EncryptedTextField(_("contact (email, phone or address)"), blank=True)
     named_in_public = models.BooleanField(
-        _("agrees to be named in the public account"), default=False,
-        help_text=_("Leave unticked unless the donor asked to be named. Donors are anonymous "
-                    "in public by default."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("recorded by"))
+        _("agrees to be named in the public account"),
+        default=False,
+        help_text=_(
+            "Leave unticked unless the donor asked to be named. Donors are anonymous "
+            "in public by default."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -272,10 +330,20 @@ class Channel(models.TextChoices):
 
 
 class Donation(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="donations", verbose_name=_("organisation"))
-    donor = models.ForeignKey(Donor, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="donations", verbose_name=_("donor"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="donations",
+        verbose_name=_("organisation"),
+    )
+    donor = models.ForeignKey(
+        Donor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donations",
+        verbose_name=_("donor"),
+    )
     receipt_number = models.CharField(_("receipt number"), max_length=30)
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -283,18 +351,23 @@ class Donation(models.Model):
     amount = _amount(_("amount"))
     fee = _amount(_("fees"), default=0)
     net = _amount(_("net amount"))
-    earmark = models.ForeignKey(Earmark, on_delete=models.PROTECT, related_name="donations",
-                                verbose_name=_("earmark"))
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="donations",
-                                verbose_name=_("received into"))
+    earmark = models.ForeignKey(
+        Earmark, on_delete=models.PROTECT, related_name="donations", verbose_name=_("earmark")
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="donations", verbose_name=_("received into")
+    )
     rate = models.DecimalField(_("exchange rate"), **RATE)  # type: ignore[arg-type]
     rate_date = models.DateField(_("rate date"))
     rate_source = models.CharField(_("rate source"), max_length=100)
     base_amount = _amount(_("amount in the fund currency"))
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT,
-                                 related_name="donation")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("recorded by"))
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="donation")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -303,16 +376,20 @@ class Donation(models.Model):
         verbose_name_plural = _("donations")
         indexes = [models.Index(fields=["organisation", "received_on"])]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "receipt_number"],
-                                    name="fund_receipt_number_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "receipt_number"], name="fund_receipt_number_unique"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="fund_donation_positive"),
-            models.CheckConstraint(condition=Q(fee__gte=0) & Q(fee__lt=F("amount")),
-                                   name="fund_donation_fee_below_amount"),
+            models.CheckConstraint(
+                condition=Q(fee__gte=0) & Q(fee__lt=F("amount")),
+                name="fund_donation_fee_below_amount",
+            ),
             # compared in thousandths: SQLite keeps decimals as binary floating point, in
             # which 0.3 - 0.1 is not 0.2
             models.CheckConstraint(
                 condition=Exact(Round((F("amount") - F("fee") - F("net")) * 1000), 0),
-                name="fund_donation_net_is_amount_less_fee"),
+                name="fund_donation_net_is_amount_less_fee",
+            ),
             models.CheckConstraint(condition=Q(rate__gt=0), name="fund_donation_rate_positive"),
         ]
 
@@ -323,14 +400,18 @@ class Donation(models.Model):
 class ReceiptSequence(models.Model):
     """The last receipt number given in a year: receipts are numbered without gaps."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
-                                     related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"],
-                                               name="fund_one_receipt_sequence_a_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="fund_one_receipt_sequence_a_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Receipts {self.year}"
@@ -340,15 +421,19 @@ class ExchangeRate(models.Model):
     """How many fund-currency units one unit of `currency` was worth on `date`, and who said
     so. Rates once recorded are not changed: donations and conversions keep the rate used."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="exchange_rates",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="exchange_rates",
+        verbose_name=_("organisation"),
+    )
     currency = models.CharField(_("currency"), max_length=3)
     date = models.DateField(_("date"))
     rate = models.DecimalField(_("rate"), **RATE)  # type: ignore[arg-type]
     source = models.CharField(_("source"), max_length=100)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -356,8 +441,9 @@ class ExchangeRate(models.Model):
         verbose_name = _("exchange rate")
         verbose_name_plural = _("exchange rates")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "currency", "date"],
-                                    name="fund_one_rate_a_day"),
+            models.UniqueConstraint(
+                fields=["organisation", "currency", "date"], name="fund_one_rate_a_day"
+            ),
             models.CheckConstraint(condition=Q(rate__gt=0), name="fund_rate_positive"),
         ]
 
@@ -370,25 +456,31 @@ class Conversion(models.Model):
     a stated rate; the difference from the money's carrying value is an exchange gain or
     loss."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="fund_conversions",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fund_conversions",
+        verbose_name=_("organisation"),
+    )
     date = models.DateField(_("date"))
-    earmark = models.ForeignKey(Earmark, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("earmark"))
-    from_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("from account"))
-    to_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("to account"))
+    earmark = models.ForeignKey(
+        Earmark, on_delete=models.PROTECT, related_name="+", verbose_name=_("earmark")
+    )
+    from_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("from account")
+    )
+    to_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("to account")
+    )
     amount_from = _amount(_("amount converted"))
     amount_to = _amount(_("amount received"))
     rate = models.DecimalField(_("rate"), **RATE)  # type: ignore[arg-type]
     rate_source = models.CharField(_("rate source"), max_length=100)
     gain = _amount(_("exchange gain (loss if negative)"))
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT,
-                                 related_name="conversion")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="conversion")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -396,10 +488,14 @@ class Conversion(models.Model):
         verbose_name = _("currency conversion")
         verbose_name_plural = _("currency conversions")
         constraints = [
-            models.CheckConstraint(condition=~Q(from_account=F("to_account")),
-                                   name="fund_conversion_between_two_accounts"),
-            models.CheckConstraint(condition=Q(amount_from__gt=0, amount_to__gt=0, rate__gt=0),
-                                   name="fund_conversion_positive"),
+            models.CheckConstraint(
+                condition=~Q(from_account=F("to_account")),
+                name="fund_conversion_between_two_accounts",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_from__gt=0, amount_to__gt=0, rate__gt=0),
+                name="fund_conversion_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -410,22 +506,35 @@ class Disbursement(models.Model):
     """Approved assistance paid from the fund. An assistance item is paid at most once unless
     the payment was reversed."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="fund_disbursements",
-                                     verbose_name=_("organisation"))
-    assistance = models.ForeignKey("assistance.Assistance", on_delete=models.PROTECT,
-                                   related_name="fund_disbursements",
-                                   verbose_name=_("assistance"))
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("paid from"))
-    earmark = models.ForeignKey(Earmark, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("earmark"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fund_disbursements",
+        verbose_name=_("organisation"),
+    )
+    assistance = models.ForeignKey(
+        "assistance.Assistance",
+        on_delete=models.PROTECT,
+        related_name="fund_disbursements",
+        verbose_name=_("assistance"),
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("paid from")
+    )
+    earmark = models.ForeignKey(
+        Earmark, on_delete=models.PROTECT, related_name="+", verbose_name=_("earmark")
+    )
     amount = _amount(_("amount"))
     paid_on = models.DateField(_("paid on"))
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT,
-                                 related_name="disbursement")
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="+", verbose_name=_("paid by"))
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="disbursement"
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("paid by"),
+    )
     made_at = models.DateTimeField(_("recorded"), default=timezone.now)
     reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
 
@@ -434,10 +543,12 @@ class Disbursement(models.Model):
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
         constraints = [
-            models.UniqueConstraint(fields=["assistance"], condition=Q(reversed_at__isnull=True),
-                                    name="fund_assistance_paid_once"),
-            models.CheckConstraint(condition=Q(amount__gt=0),
-                                   name="fund_disbursement_positive"),
+            models.UniqueConstraint(
+                fields=["assistance"],
+                condition=Q(reversed_at__isnull=True),
+                name="fund_assistance_paid_once",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fund_disbursement_positive"),
         ]
 
     def __str__(self) -> str:

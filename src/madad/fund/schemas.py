@@ -26,10 +26,22 @@ from madad.fund.models import (
     JournalEntry,
 )
 
-Money = Annotated[str, Field(pattern=r"^\d{1,15}(\.\d{1,3})?$", examples=["1500.50"],
-                             description="An amount as a string of digits")]
-Rate = Annotated[str, Field(pattern=r"^\d{1,10}(\.\d{1,10})?$", examples=["278.45"],
-                            description="A rate as a string of digits")]
+Money = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{1,15}(\.\d{1,3})?$",
+        examples=["1500.50"],
+        description="An amount as a string of digits",
+    ),
+]
+Rate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{1,10}(\.\d{1,10})?$",
+        examples=["278.45"],
+        description="A rate as a string of digits",
+    ),
+]
 Id = Annotated[int, Field(ge=1, le=2**62)]
 Text = Annotated[str, Field(max_length=200)]
 
@@ -115,8 +127,6 @@ class DonationOut(Schema):
         return getattr(obj.entry, "reversed_by", None) is not None
 
 
-
-
 class DonorIn(Schema):
     kind: Donor.Kind = Donor.Kind.PERSON
     name: str = Field(max_length=200)
@@ -133,8 +143,9 @@ class DonationIn(Schema):
     earmark_id: Id
     account_id: Id
     donor_id: Id | None = None
-    rate: Rate | None = Field(default=None, description="Rupees for one unit; omit to use the "
-                                                        "stored rate of the day")
+    rate: Rate | None = Field(
+        default=None, description="Rupees for one unit; omit to use the stored rate of the day"
+    )
     rate_source: str = Field(default="", max_length=100)
 
 
@@ -258,11 +269,17 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_lines(obj: JournalEntry) -> list[dict[str, Any]]:
-        return [{"account_id": line.account_id, "account": line.account.label,
-                 "earmark_id": line.earmark_id, "currency": line.currency,
-                 "amount": plain(line.amount, line.currency),
-                 "value": plain(line.base_amount, fund_currency())}
-                for line in selectors.entry_lines(obj)]
+        return [
+            {
+                "account_id": line.account_id,
+                "account": line.account.label,
+                "earmark_id": line.earmark_id,
+                "currency": line.currency,
+                "amount": plain(line.amount, line.currency),
+                "value": plain(line.base_amount, fund_currency()),
+            }
+            for line in selectors.entry_lines(obj)
+        ]
 
 
 class EntryFilters(Schema):

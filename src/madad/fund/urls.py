@@ -8,8 +8,11 @@ urlpatterns = [
     path("donations/", donations.donation_list, name="donations"),
     path("donations/new/", donations.donation_create, name="donation_create"),
     path("donations/<int:donation_id>/", donations.donation_detail, name="donation"),
-    path("donations/<int:donation_id>/receipt/<str:language>/", donations.donation_receipt,
-         name="receipt"),
+    path(
+        "donations/<int:donation_id>/receipt/<str:language>/",
+        donations.donation_receipt,
+        name="receipt",
+    ),
     path("donors/", donations.donor_list, name="donors"),
     path("donors/new/", donations.donor_create, name="donor_create"),
     path("donors/<int:donor_id>/", donations.donor_detail, name="donor"),

@@ -63,31 +63,38 @@ class HouseholdIn(Schema):
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     address: str = Field(default="", max_length=1000)
     place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
-    monthly_income_before: Decimal | None = Field(default=None, ge=0, max_digits=12,
-                                                  decimal_places=2)
-    monthly_income_after: Decimal | None = Field(default=None, ge=0, max_digits=12,
-                                                 decimal_places=2)
+    monthly_income_before: Decimal | None = Field(
+        default=None, ge=0, max_digits=12, decimal_places=2
+    )
+    monthly_income_after: Decimal | None = Field(
+        default=None, ge=0, max_digits=12, decimal_places=2
+    )
     act_ids: list[int] = Field(default_factory=list, max_length=100)
     link_member_acts: bool = Field(
-        default=False, description="Also link every recorded act whose victim is a member")
+        default=False, description="Also link every recorded act whose victim is a member"
+    )
 
 
 class HouseholdPatch(Schema):
-    version: int = Field(ge=1, le=2_000_000_000,
-                         description="The version you read; 409 if it changed since.")
+    version: int = Field(
+        ge=1, le=2_000_000_000, description="The version you read; 409 if it changed since."
+    )
     address: str | None = Field(default=None, max_length=1000)
     place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
-    monthly_income_before: Decimal | None = Field(default=None, ge=0, max_digits=12,
-                                                  decimal_places=2)
-    monthly_income_after: Decimal | None = Field(default=None, ge=0, max_digits=12,
-                                                 decimal_places=2)
+    monthly_income_before: Decimal | None = Field(
+        default=None, ge=0, max_digits=12, decimal_places=2
+    )
+    monthly_income_after: Decimal | None = Field(
+        default=None, ge=0, max_digits=12, decimal_places=2
+    )
     act_ids: list[int] | None = Field(default=None, max_length=100)
 
 
 class HouseholdFilters(Schema):
     place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
-    active: bool | None = Field(default=None, description="With (true) or without (false) "
-                                                          "a case that is not closed")
+    active: bool | None = Field(
+        default=None, description="With (true) or without (false) a case that is not closed"
+    )
 
 
 class HouseholdSummary(Schema):
@@ -116,8 +123,7 @@ def _user(request: HttpRequest) -> User:
 
 def _household(request: HttpRequest, household_id: int) -> Household:
     _user(request)
-    return access.get_visible_or_404(request.user, Household, request=request,
-                                     pk=household_id)
+    return access.get_visible_or_404(request.user, Household, request=request, pk=household_id)
 
 
 def _editable(request: HttpRequest, household_id: int) -> Household:
@@ -137,22 +143,35 @@ def _place(place_id: int | None) -> Place | None:
 
 
 def _acts(request: HttpRequest, act_ids: list[int]) -> list[Act]:
-    found = {a.pk: a for a in access.visible_to(request.user, Act).filter(pk__in=act_ids)
-             .select_related("incident")}
+    found = {
+        a.pk: a
+        for a in access.visible_to(request.user, Act)
+        .filter(pk__in=act_ids)
+        .select_related("incident")
+    }
     if set(act_ids) - set(found):
         raise _invalid({"act_ids": [_("No act with this number.")]})
     return [found[i] for i in dict.fromkeys(act_ids)]
 
 
 def _member_data(request: HttpRequest, member: MemberIn, field: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"relation": member.relation, "dependant": member.dependant,
-                            "schooling": member.schooling}
+    data: dict[str, Any] = {
+        "relation": member.relation,
+        "dependant": member.dependant,
+        "schooling": member.schooling,
+    }
     if member.person_id is not None:
         person = access.visible_to(request.user, Person).filter(pk=member.person_id).first()
         if person is None or member.new_person is not None:
-            raise _invalid({f"{field}person_id": [
-                _("No person with this record number.") if person is None else
-                _("Give a record number or a new person, not both.")]})
+            raise _invalid(
+                {
+                    f"{field}person_id": [
+                        _("No person with this record number.")
+                        if person is None
+                        else _("Give a record number or a new person, not both.")
+                    ]
+                }
+            )
         data["person"] = person
     elif member.new_person is not None:
         data["new_person"] = member.new_person.dict()
@@ -162,17 +181,28 @@ def _member_data(request: HttpRequest, member: MemberIn, field: str) -> dict[str
 
 
 def household_out(request: HttpRequest, household: Household) -> dict[str, Any]:
-    view = selectors.household_detail(user=cast(User, request.user), household=household,
-                                      request=request)
+    view = selectors.household_detail(
+        user=cast(User, request.user), household=household, request=request
+    )
     out: dict[str, Any] = {
-        "id": household.pk, "head_id": household.head_id, "place_id": household.place_id,
+        "id": household.pk,
+        "head_id": household.head_id,
+        "place_id": household.place_id,
         "monthly_income_before": household.monthly_income_before,
         "monthly_income_after": household.monthly_income_after,
-        "created_at": household.created_at, "updated_at": household.updated_at,
+        "created_at": household.created_at,
+        "updated_at": household.updated_at,
         "version": household.version,
-        "members": [{"id": m.member.pk, "person_id": m.member.person_id,
-                     "relation": m.member.relation, "dependant": m.member.dependant,
-                     "schooling": m.member.schooling} for m in view.members],
+        "members": [
+            {
+                "id": m.member.pk,
+                "person_id": m.member.person_id,
+                "relation": m.member.relation,
+                "dependant": m.member.dependant,
+                "schooling": m.member.schooling,
+            }
+            for m in view.members
+        ],
         "act_ids": [a.pk for a in view.acts],
         "case_ids": [c.pk for c in view.cases],
     }
@@ -202,11 +232,16 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[dict[
     members = [_member_data(request, m, f"members.{i}.") for i, m in enumerate(payload.members)]
     try:
         household = services.household_create(
-            organisation=user.organisation, created_by=user, members=members,
-            acts=_acts(request, payload.act_ids), link_member_acts=payload.link_member_acts,
-            address=payload.address, place=_place(payload.place_id),
+            organisation=user.organisation,
+            created_by=user,
+            members=members,
+            acts=_acts(request, payload.act_ids),
+            link_member_acts=payload.link_member_acts,
+            address=payload.address,
+            place=_place(payload.place_id),
             monthly_income_before=payload.monthly_income_before,
-            monthly_income_after=payload.monthly_income_after)
+            monthly_income_after=payload.monthly_income_after,
+        )
     except ValidationError as exc:
         raise _from_validation(exc) from None
     return Status(201, household_out(request, household))
@@ -217,16 +252,24 @@ def get_household(request: HttpRequest, household_id: int) -> dict[str, Any]:
     return household_out(request, _household(request, household_id))
 
 
-@router.patch("/{int:household_id}", response={200: dict},
-              summary="Change a household; 409 if it changed since `version`")
-def update_household(request: HttpRequest, household_id: int,
-                     payload: HouseholdPatch) -> dict[str, Any]:
+@router.patch(
+    "/{int:household_id}",
+    response={200: dict},
+    summary="Change a household; 409 if it changed since `version`",
+)
+def update_household(
+    request: HttpRequest, household_id: int, payload: HouseholdPatch
+) -> dict[str, Any]:
     household = _editable(request, household_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     if "address" in data and "address" not in access.readable_fields(request.user, Household):
-        raise ApiError(403, "forbidden", _("Your role cannot change these fields."),
-                       {"address": [_("Not allowed for your role.")]})
+        raise ApiError(
+            403,
+            "forbidden",
+            _("Your role cannot change these fields."),
+            {"address": [_("Not allowed for your role.")]},
+        )
     changes: dict[str, Any] = {k: v for k, v in data.items() if k not in ("place_id", "act_ids")}
     if "place_id" in data:
         changes["place"] = _place(data["place_id"])
@@ -234,11 +277,17 @@ def update_household(request: HttpRequest, household_id: int,
     if data.get("act_ids") is not None:
         # acts linked already that the caller cannot see stay linked
         hidden = household.affected_by.exclude(
-            pk__in=access.visible_to(request.user, Act).values("pk"))
+            pk__in=access.visible_to(request.user, Act).values("pk")
+        )
         acts = [*_acts(request, data["act_ids"]), *hidden]
     try:
-        household = services.household_update(household=household, updated_by=request.user,  # type: ignore[arg-type]
-                                              expected_version=version, acts=acts, **changes)
+        household = services.household_update(
+            household=household,
+            updated_by=request.user,  # type: ignore[arg-type]
+            expected_version=version,
+            acts=acts,
+            **changes,
+        )
     except ValidationError as exc:
         raise _from_validation(exc) from None
     except services.StaleEdit as stale:
@@ -246,14 +295,21 @@ def update_household(request: HttpRequest, household_id: int,
     return household_out(request, household)
 
 
-@router.post("/{int:household_id}/members", response={201: dict},
-             summary="Add a member: an existing person or a new one")
-def add_member(request: HttpRequest, household_id: int,
-               payload: MemberIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/{int:household_id}/members",
+    response={201: dict},
+    summary="Add a member: an existing person or a new one",
+)
+def add_member(
+    request: HttpRequest, household_id: int, payload: MemberIn
+) -> Status[dict[str, Any]]:
     household = _editable(request, household_id)
     try:
-        services.member_add(household=household, added_by=request.user,  # type: ignore[arg-type]
-                            **_member_data(request, payload, ""))
+        services.member_add(
+            household=household,
+            added_by=request.user,  # type: ignore[arg-type]
+            **_member_data(request, payload, ""),
+        )
     except ValidationError as exc:
         raise _from_validation(exc) from None
     except services.StaleEdit as stale:
@@ -270,15 +326,22 @@ def _member(request: HttpRequest, household_id: int, member_id: int) -> Member:
     return member
 
 
-@router.patch("/{int:household_id}/members/{int:member_id}", response={200: dict},
-              summary="Change a member's relation, dependant flag or schooling")
-def update_member(request: HttpRequest, household_id: int, member_id: int,
-                  payload: MemberPatch) -> dict[str, Any]:
+@router.patch(
+    "/{int:household_id}/members/{int:member_id}",
+    response={200: dict},
+    summary="Change a member's relation, dependant flag or schooling",
+)
+def update_member(
+    request: HttpRequest, household_id: int, member_id: int, payload: MemberPatch
+) -> dict[str, Any]:
     member = _member(request, household_id, member_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     try:
-        services.member_update(member=member, updated_by=request.user,  # type: ignore[arg-type]
-                               **changes)
+        services.member_update(
+            member=member,
+            updated_by=request.user,  # type: ignore[arg-type]
+            **changes,
+        )
     except ValidationError as exc:
         raise _from_validation(exc) from None
     except services.StaleEdit as stale:
@@ -286,8 +349,11 @@ def update_member(request: HttpRequest, household_id: int, member_id: int,
     return household_out(request, Household.objects.get(pk=household_id))
 
 
-@router.delete("/{int:household_id}/members/{int:member_id}", response={200: dict},
-               summary="Take a person out of the household (the person stays recorded)")
+@router.delete(
+    "/{int:household_id}/members/{int:member_id}",
+    response={200: dict},
+    summary="Take a person out of the household (the person stays recorded)",
+)
 def remove_member(request: HttpRequest, household_id: int, member_id: int) -> dict[str, Any]:
     member = _member(request, household_id, member_id)
     try:

@@ -27,50 +27,73 @@ class PlaceChoiceField(forms.ModelChoiceField):
 
 
 def places() -> Any:
-    return Place.objects.exclude(level=Place.Level.CITY).select_related("parent").order_by(
-        "name")
+    return Place.objects.exclude(level=Place.Level.CITY).select_related("parent").order_by("name")
 
 
 class HouseholdForm(forms.Form):
-    address = forms.CharField(label=_("Address (kept encrypted)"), required=False,
-                              max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 2, **_AUTO}))
-    place = PlaceChoiceField(label=_("Area"), queryset=Place.objects.none(), required=False,
-                             empty_label="—")
+    address = forms.CharField(
+        label=_("Address (kept encrypted)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, **_AUTO}),
+    )
+    place = PlaceChoiceField(
+        label=_("Area"), queryset=Place.objects.none(), required=False, empty_label="—"
+    )
     monthly_income_before = forms.DecimalField(
-        label=_("Monthly income before (PKR)"), required=False, min_value=0, max_digits=12,
-        decimal_places=2, widget=forms.TextInput(attrs=_MONEY))
+        label=_("Monthly income before (PKR)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=_MONEY),
+    )
     monthly_income_after = forms.DecimalField(
-        label=_("Monthly income now (PKR)"), required=False, min_value=0, max_digits=12,
-        decimal_places=2, widget=forms.TextInput(attrs=_MONEY))
+        label=_("Monthly income now (PKR)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=_MONEY),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = places()  # type: ignore[attr-defined]
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in
-                ("address", "place", "monthly_income_before", "monthly_income_after")
-                if name in self.fields}
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("address", "place", "monthly_income_before", "monthly_income_after")
+            if name in self.fields
+        }
 
 
 class HouseholdCreateForm(HouseholdForm):
     link_member_acts = forms.BooleanField(
-        label=_("Link what happened to these members in recorded incidents"), required=False,
-        initial=True)
+        label=_("Link what happened to these members in recorded incidents"),
+        required=False,
+        initial=True,
+    )
 
 
 class ActChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Act) -> str:
         return _("%(type)s · incident %(id)s, %(when)s") % {
-            "type": obj.get_act_type_display(), "id": obj.incident_id,
-            "when": obj.incident.when}
+            "type": obj.get_act_type_display(),
+            "id": obj.incident_id,
+            "when": obj.incident.when,
+        }
 
 
 class HouseholdEditForm(HouseholdForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    acts = ActChoiceField(label=_("What affected the household"), queryset=Act.objects.none(),
-                          required=False, widget=forms.CheckboxSelectMultiple)
+    acts = ActChoiceField(
+        label=_("What affected the household"),
+        queryset=Act.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, acts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,22 +106,32 @@ class HouseholdEditForm(HouseholdForm):
 class MemberForm(forms.Form):
     """One member: an existing person (by record number) or a new person described here."""
 
-    person_id = forms.IntegerField(label=_("Existing person (record number)"), required=False,
-                                   min_value=1, max_value=2**62)
-    given_name = forms.CharField(label=_("Given name"), required=False, max_length=200,
-                                 widget=forms.TextInput(_AUTO))
-    family_name = forms.CharField(label=_("Family name"), required=False, max_length=200,
-                                  widget=forms.TextInput(_AUTO))
-    full_name_ur = forms.CharField(label=_("Name in Urdu script"), required=False,
-                                   max_length=300,
-                                   widget=forms.TextInput(attrs={"lang": "ur", "dir": "rtl"}))
+    person_id = forms.IntegerField(
+        label=_("Existing person (record number)"), required=False, min_value=1, max_value=2**62
+    )
+    given_name = forms.CharField(
+        label=_("Given name"), required=False, max_length=200, widget=forms.TextInput(_AUTO)
+    )
+    family_name = forms.CharField(
+        label=_("Family name"), required=False, max_length=200, widget=forms.TextInput(_AUTO)
+    )
+    full_name_ur = forms.CharField(
+        label=_("Name in Urdu script"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"lang": "ur", "dir": "rtl"}),
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=130)
-    relation = forms.ChoiceField(label=_("Relation to the head"),
-                                 choices=[("", "—"), *Member.Relation.choices])
+    relation = forms.ChoiceField(
+        label=_("Relation to the head"), choices=[("", "—"), *Member.Relation.choices]
+    )
     dependant = forms.BooleanField(label=_("Dependant"), required=False)
-    schooling = forms.ChoiceField(label=_("Schooling"), choices=Member.Schooling.choices,
-                                  initial=Member.Schooling.NOT_APPLICABLE)
+    schooling = forms.ChoiceField(
+        label=_("Schooling"),
+        choices=Member.Schooling.choices,
+        initial=Member.Schooling.NOT_APPLICABLE,
+    )
 
     NEW_PERSON = ("given_name", "family_name", "full_name_ur", "sex", "age")
 
@@ -111,16 +144,18 @@ class MemberForm(forms.Form):
         data = super().clean() or {}
         named = any(data.get(n) for n in ("given_name", "family_name", "full_name_ur"))
         if data.get("person_id"):
-            self.person = access.visible_to(self.user, Person).filter(
-                pk=data["person_id"]).first()
+            self.person = access.visible_to(self.user, Person).filter(pk=data["person_id"]).first()
             if self.person is None:
                 self.add_error("person_id", _("No person with this record number."))
             elif named:
-                self.add_error("person_id", _("Give a record number or a new person's name, "
-                                              "not both."))
+                self.add_error(
+                    "person_id", _("Give a record number or a new person's name, not both.")
+                )
         elif not named:
-            self.add_error("given_name", _("Give the member's name, or the record number of "
-                                           "a person already recorded."))
+            self.add_error(
+                "given_name",
+                _("Give the member's name, or the record number of a person already recorded."),
+            )
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -144,23 +179,32 @@ class _MemberFormSet(forms.BaseFormSet):
             raise ValidationError(_("Add at least one member of the household."))
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=_MemberFormSet, extra=2,
-                                      max_num=30, validate_max=True, absolute_max=30)
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=_MemberFormSet, extra=2, max_num=30, validate_max=True, absolute_max=30
+)
 
 
 class MemberUpdateForm(forms.Form):
-    relation = forms.ChoiceField(label=_("Relation to the head"),
-                                 choices=Member.Relation.choices)
+    relation = forms.ChoiceField(label=_("Relation to the head"), choices=Member.Relation.choices)
     dependant = forms.BooleanField(label=_("Dependant"), required=False)
     schooling = forms.ChoiceField(label=_("Schooling"), choices=Member.Schooling.choices)
 
 
 class HouseholdFilterForm(forms.Form):
-    place = PlaceChoiceField(label=_("Area"), queryset=Place.objects.none(), required=False,
-                             empty_label=_("Any"))
-    active = forms.NullBooleanField(label=_("Case"), required=False, widget=forms.Select(
-        choices=[("unknown", _("Any")), ("true", _("With an active case")),
-                 ("false", _("Without an active case"))]))
+    place = PlaceChoiceField(
+        label=_("Area"), queryset=Place.objects.none(), required=False, empty_label=_("Any")
+    )
+    active = forms.NullBooleanField(
+        label=_("Case"),
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("unknown", _("Any")),
+                ("true", _("With an active case")),
+                ("false", _("Without an active case")),
+            ]
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

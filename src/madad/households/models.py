@@ -17,25 +17,44 @@ from madad.core.fields import EncryptedTextField
 
 
 class Household(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="households", verbose_name=_("organisation"))
-    head = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="headed_households",
-                             verbose_name=_("head of household"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("organisation"),
+    )
+    head = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headed_households",
+        verbose_name=_("head of household"),
+    )
     address = EncryptedTextField(_("address"), blank=True)
-    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="households", verbose_name=_("area"))
+    place = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("area"),
+    )
     monthly_income_before = models.DecimalField(
         _("monthly income before (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     monthly_income_after = models.DecimalField(
         _("monthly income after (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    affected_by = models.ManyToManyField("incidents.Act", blank=True,
-                                         related_name="households",
-                                         verbose_name=_("acts that affected the household"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    affected_by = models.ManyToManyField(
+        "incidents.Act",
+        blank=True,
+        related_name="households",
+        verbose_name=_("acts that affected the household"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -46,10 +65,14 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(monthly_income_before__isnull=True)
-                           | models.Q(monthly_income_before__gte=0))
-                & (models.Q(monthly_income_after__isnull=True)
-                   | models.Q(monthly_income_after__gte=0)),
+                condition=(
+                    models.Q(monthly_income_before__isnull=True)
+                    | models.Q(monthly_income_before__gte=0)
+                )
+                & (
+                    models.Q(monthly_income_after__isnull=True)
+                    | models.Q(monthly_income_after__gte=0)
+                ),
                 name="household_income_not_negative",
             )
         ]
@@ -77,13 +100,17 @@ class Member(models.Model):
         OUT_OF_SCHOOL = "out_of_school", _("Out of school")
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
-                               related_name="household_memberships", verbose_name=_("person"))
-    relation = models.CharField(_("relation to the head"), max_length=12,
-                                choices=Relation.choices)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="household_memberships",
+        verbose_name=_("person"),
+    )
+    relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
     dependant = models.BooleanField(_("dependant"), default=False)
-    schooling = models.CharField(_("schooling"), max_length=14, choices=Schooling.choices,
-                                 default=Schooling.NOT_APPLICABLE)
+    schooling = models.CharField(
+        _("schooling"), max_length=14, choices=Schooling.choices, default=Schooling.NOT_APPLICABLE
+    )
     added_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:
@@ -91,10 +118,14 @@ class Member(models.Model):
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         constraints = [
-            models.UniqueConstraint(fields=["household", "person"],
-                                    name="member_once_per_household"),
-            models.UniqueConstraint(fields=["household"], condition=models.Q(relation="head"),
-                                    name="one_head_per_household"),
+            models.UniqueConstraint(
+                fields=["household", "person"], name="member_once_per_household"
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(relation="head"),
+                name="one_head_per_household",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,19 +36,23 @@ class StaleEdit(Exception):
     """The household changed since the editor loaded it; their save would overwrite that."""
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or _(
-            "Somebody else changed this household after you opened it. Nothing was saved: "
-            "reload it to see the current version, then try again."))
+        super().__init__(
+            message
+            or _(
+                "Somebody else changed this household after you opened it. Nothing was saved: "
+                "reload it to see the current version, then try again."
+            )
+        )
         self.message = str(self.args[0])
 
 
 # --- checks ---------------------------------------------------------------------------------
-def _household_fields(data: dict[str, Any], organisation: Organisation,
-                      errors: check.Errors) -> dict[str, Any]:
+def _household_fields(
+    data: dict[str, Any], organisation: Organisation, errors: check.Errors
+) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if "address" in data:
-        cleaned["address"] = check.text(data["address"], "address", errors,
-                                        max_length=ADDRESS_MAX)
+        cleaned["address"] = check.text(data["address"], "address", errors, max_length=ADDRESS_MAX)
     if "place" in data:
         place = data["place"]
         if place is not None and not isinstance(place, Place):
@@ -62,18 +66,19 @@ def _household_fields(data: dict[str, Any], organisation: Organisation,
 
 def _acts(acts: Iterable[Act], organisation: Organisation, errors: check.Errors) -> list[Act]:
     found = list(dict.fromkeys(acts))
-    if any(not isinstance(a, Act) or a.incident.organisation_id != organisation.pk
-           for a in found):
+    if any(not isinstance(a, Act) or a.incident.organisation_id != organisation.pk for a in found):
         check.add(errors, "acts", _("Choose acts recorded by your organisation."))
     return found
 
 
-def _member_fields(data: dict[str, Any], field: str, errors: check.Errors,
-                   partial: bool = False) -> dict[str, Any]:
+def _member_fields(
+    data: dict[str, Any], field: str, errors: check.Errors, partial: bool = False
+) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if not partial or "relation" in data:
-        cleaned["relation"] = check.choice(data.get("relation"), f"{field}relation", errors,
-                                           Member.Relation.values)
+        cleaned["relation"] = check.choice(
+            data.get("relation"), f"{field}relation", errors, Member.Relation.values
+        )
     if not partial or "dependant" in data:
         value = data.get("dependant", False)
         if not isinstance(value, bool):
@@ -81,14 +86,17 @@ def _member_fields(data: dict[str, Any], field: str, errors: check.Errors,
         cleaned["dependant"] = bool(value)
     if not partial or "schooling" in data:
         cleaned["schooling"] = check.choice(
-            data.get("schooling") or Member.Schooling.NOT_APPLICABLE, f"{field}schooling",
-            errors, Member.Schooling.values)
+            data.get("schooling") or Member.Schooling.NOT_APPLICABLE,
+            f"{field}schooling",
+            errors,
+            Member.Schooling.values,
+        )
     return cleaned
 
 
-def _plan_member(organisation: Organisation, index: int, data: dict[str, Any],
-                 errors: check.Errors) -> tuple[Person | None, dict[str, Any] | None,
-                                                dict[str, Any]]:
+def _plan_member(
+    organisation: Organisation, index: int, data: dict[str, Any], errors: check.Errors
+) -> tuple[Person | None, dict[str, Any] | None, dict[str, Any]]:
     field = f"members.{index}."
     person, new_person = data.get("person"), data.get("new_person")
     if person is not None:
@@ -98,8 +106,8 @@ def _plan_member(organisation: Organisation, index: int, data: dict[str, Any],
     elif not new_person:
         check.add(errors, f"{field}person", _("Choose a person, or give a new person's name."))
     elif not isinstance(new_person, dict) or not any(
-            str(new_person.get(n) or "").strip()
-            for n in ("given_name", "family_name", "full_name_ur")):
+        str(new_person.get(n) or "").strip() for n in ("given_name", "family_name", "full_name_ur")
+    ):
         check.add(errors, f"{field}given_name", _("Give the new person's name."))
     return person, new_person if person is None else None, _member_fields(data, field, errors)
 
@@ -114,19 +122,30 @@ def _new_person(organisation: Organisation, by: User, data: dict[str, Any], fiel
 
 
 def _sync_head(household: Household) -> None:
-    head = (Member.objects.filter(household=household, relation=Member.Relation.HEAD)
-            .values_list("person_id", flat=True).first())
+    head = (
+        Member.objects.filter(household=household, relation=Member.Relation.HEAD)
+        .values_list("person_id", flat=True)
+        .first()
+    )
     if household.head_id != head:
         Household.objects.filter(pk=household.pk).update(head_id=head)
         household.head_id = head
 
 
-def _bump(household: Household, by: User, expected_version: int | None = None,
-          values: dict[str, Any] | None = None) -> None:
+def _bump(
+    household: Household,
+    by: User,
+    expected_version: int | None = None,
+    values: dict[str, Any] | None = None,
+) -> None:
     """The next version, written with one conditional UPDATE that matches only if the stored
     version is still the one read. Inside a transaction."""
-    current = (Household.objects.select_for_update().filter(pk=household.pk)
-               .values_list("version", flat=True).first())
+    current = (
+        Household.objects.select_for_update()
+        .filter(pk=household.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
     if current is None or (expected_version is not None and current != expected_version):
         raise StaleEdit
     values = dict(values or {}, version=current + 1, updated_at=timezone.now())
@@ -155,17 +174,32 @@ def household_create(
     victim is a member. All or nothing."""
     errors: check.Errors = {}
     cleaned = _household_fields(
-        {"address": address, "place": place, "monthly_income_before": monthly_income_before,
-         "monthly_income_after": monthly_income_after}, organisation, errors)
-    planned = [_plan_member(organisation, i, m if isinstance(m, dict) else {}, errors)
-               for i, m in enumerate(members)]
+        {
+            "address": address,
+            "place": place,
+            "monthly_income_before": monthly_income_before,
+            "monthly_income_after": monthly_income_after,
+        },
+        organisation,
+        errors,
+    )
+    planned = [
+        _plan_member(organisation, i, m if isinstance(m, dict) else {}, errors)
+        for i, m in enumerate(members)
+    ]
     if not planned:
         check.add(errors, "members", _("Add at least one member of the household."))
-    heads = [i for i, (_p, _n, fields) in enumerate(planned)
-             if fields.get("relation") == Member.Relation.HEAD]
+    heads = [
+        i
+        for i, (_p, _n, fields) in enumerate(planned)
+        if fields.get("relation") == Member.Relation.HEAD
+    ]
     if len(heads) > 1:
-        check.add(errors, f"members.{heads[1]}.relation",
-                  _("A household has one head; choose another relation."))
+        check.add(
+            errors,
+            f"members.{heads[1]}.relation",
+            _("A household has one head; choose another relation."),
+        )
     seen: set[int] = set()
     for i, (person, _n, _f) in enumerate(planned):
         if person is not None:
@@ -175,31 +209,44 @@ def household_create(
     chosen_acts = _acts(acts, organisation, errors)
     check.raise_if(errors)
     with transaction.atomic():
-        household = Household.objects.create(organisation=organisation, created_by=created_by,
-                                             **cleaned)
+        household = Household.objects.create(
+            organisation=organisation, created_by=created_by, **cleaned
+        )
         for i, (person, new_person, fields) in enumerate(planned):
             if person is None:
-                person = _new_person(organisation, created_by, new_person or {},
-                                     f"members.{i}.")
+                person = _new_person(organisation, created_by, new_person or {}, f"members.{i}.")
             Member.objects.create(household=household, person=person, **fields)
         _sync_head(household)
         if link_member_acts:
-            chosen_acts += list(Act.objects.filter(
-                victim__household_memberships__household=household,
-                incident__organisation=organisation))
+            chosen_acts += list(
+                Act.objects.filter(
+                    victim__household_memberships__household=household,
+                    incident__organisation=organisation,
+                )
+            )
         household.affected_by.set(set(chosen_acts))
-        audit_record(action="household.created", actor=created_by, organisation=organisation,
-                     obj=household, fields=[*cleaned, "members", "affected_by"])
+        audit_record(
+            action="household.created",
+            actor=created_by,
+            organisation=organisation,
+            obj=household,
+            fields=[*cleaned, "members", "affected_by"],
+        )
     return household
 
 
-def household_update(*, household: Household, updated_by: User, expected_version: int,
-                     acts: Iterable[Act] | None = None, **changes: Any) -> Household:
+def household_update(
+    *,
+    household: Household,
+    updated_by: User,
+    expected_version: int,
+    acts: Iterable[Act] | None = None,
+    **changes: Any,
+) -> Household:
     """Changes the household's own fields (address, place, incomes) and, when `acts` is given,
     sets the acts that affected it — if nobody changed it since `expected_version`. Only
     fields whose value changes are written and audited."""
-    unknown = set(changes) - {"address", "place", "monthly_income_before",
-                              "monthly_income_after"}
+    unknown = set(changes) - {"address", "place", "monthly_income_before", "monthly_income_after"}
     if unknown:
         raise TypeError(f"Unknown household fields: {', '.join(sorted(unknown))}")
     errors: check.Errors = {}
@@ -217,24 +264,43 @@ def household_update(*, household: Household, updated_by: User, expected_version
         _bump(household, updated_by, expected_version, changed)
         if acts_changed:
             household.affected_by.set(chosen)  # type: ignore[arg-type]
-        audit_record(action="household.updated", actor=updated_by, obj=household,
-                     fields=[*changed, *(["affected_by"] if acts_changed else [])])
+        audit_record(
+            action="household.updated",
+            actor=updated_by,
+            obj=household,
+            fields=[*changed, *(["affected_by"] if acts_changed else [])],
+        )
     household.refresh_from_db()
     return household
 
 
 # --- members --------------------------------------------------------------------------------
-def member_add(*, household: Household, added_by: User, relation: str,
-               person: Person | None = None, new_person: dict[str, Any] | None = None,
-               dependant: bool = False, schooling: str = Member.Schooling.NOT_APPLICABLE,
-               expected_version: int | None = None) -> Member:
+def member_add(
+    *,
+    household: Household,
+    added_by: User,
+    relation: str,
+    person: Person | None = None,
+    new_person: dict[str, Any] | None = None,
+    dependant: bool = False,
+    schooling: str = Member.Schooling.NOT_APPLICABLE,
+    expected_version: int | None = None,
+) -> Member:
     """Adds an existing or a new person to the household; refused if they already belong to it
     or if a second head is named."""
     errors: check.Errors = {}
     person, new_person, fields = _plan_member(
-        household.organisation, 0,
-        {"person": person, "new_person": new_person, "relation": relation,
-         "dependant": dependant, "schooling": schooling}, errors)
+        household.organisation,
+        0,
+        {
+            "person": person,
+            "new_person": new_person,
+            "relation": relation,
+            "dependant": dependant,
+            "schooling": schooling,
+        },
+        errors,
+    )
     errors = {k.removeprefix("members.0."): v for k, v in errors.items()}
     check.raise_if(errors)
     with transaction.atomic():
@@ -246,24 +312,36 @@ def member_add(*, household: Household, added_by: User, relation: str,
             with transaction.atomic():
                 member = Member.objects.create(household=household, person=person, **fields)
         except IntegrityError:
-            raise ValidationError({"person": [_("This person is already a member, or the "
-                                                "household already has a head.")]}) from None
+            raise ValidationError(
+                {
+                    "person": [
+                        _("This person is already a member, or the household already has a head.")
+                    ]
+                }
+            ) from None
         _sync_head(household)
-        audit_record(action="household.member.added", actor=added_by, obj=household,
-                     fields=["members"])
+        audit_record(
+            action="household.member.added", actor=added_by, obj=household, fields=["members"]
+        )
     return member
 
 
-def _refuse_duplicates(household: Household, person: Person, relation: str,
-                       member: Member | None = None) -> None:
+def _refuse_duplicates(
+    household: Household, person: Person, relation: str, member: Member | None = None
+) -> None:
     others = Member.objects.filter(household=household)
     if member is not None:
         others = others.exclude(pk=member.pk)
     if member is None and others.filter(person=person).exists():
         raise ValidationError({"person": [_("This person is already a member.")]})
     if relation == Member.Relation.HEAD and others.filter(relation=Member.Relation.HEAD).exists():
-        raise ValidationError({"relation": [_("The household already has a head; change "
-                                              "that member's relation first.")]})
+        raise ValidationError(
+            {
+                "relation": [
+                    _("The household already has a head; change that member's relation first.")
+                ]
+            }
+        )
 
 
 def member_update(*, member: Member, updated_by: User, **changes: Any) -> Member:
@@ -277,14 +355,19 @@ def member_update(*, member: Member, updated_by: User, **changes: Any) -> Member
     check.raise_if(errors)
     with transaction.atomic():
         _bump(member.household, updated_by)
-        _refuse_duplicates(member.household, member.person,
-                           fields.get("relation", member.relation), member=member)
+        _refuse_duplicates(
+            member.household, member.person, fields.get("relation", member.relation), member=member
+        )
         changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
         if changed:
             Member.objects.filter(pk=member.pk).update(**changed)
             _sync_head(member.household)
-        audit_record(action="household.member.updated", actor=updated_by, obj=member.household,
-                     fields=[f"members.{k}" for k in changed])
+        audit_record(
+            action="household.member.updated",
+            actor=updated_by,
+            obj=member.household,
+            fields=[f"members.{k}" for k in changed],
+        )
     member.refresh_from_db()
     return member
 
@@ -296,5 +379,6 @@ def member_remove(*, member: Member, removed_by: User) -> None:
         _bump(household, removed_by)
         Member.objects.filter(pk=member.pk).delete()
         _sync_head(household)
-        audit_record(action="household.member.removed", actor=removed_by, obj=household,
-                     fields=["members"])
+        audit_record(
+            action="household.member.removed", actor=removed_by, obj=household, fields=["members"]
+        )

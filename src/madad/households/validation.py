@@ -37,8 +37,7 @@ def _storable(value: str) -> bool:
     return True
 
 
-def text(value: Any, field: str, errors: Errors, *, max_length: int,
-         required: bool = False) -> str:
+def text(value: Any, field: str, errors: Errors, *, max_length: int, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):

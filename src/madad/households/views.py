@@ -54,8 +54,13 @@ def put_errors(exc: ValidationError, form: Any, members: list[Any] | None = None
     for key, found in exc.message_dict.items():
         parts = key.split(".")
         target, name = form, key
-        if parts[0] == "members" and len(parts) > 2 and members is not None \
-                and parts[1].isdigit() and int(parts[1]) < len(members):
+        if (
+            parts[0] == "members"
+            and len(parts) > 2
+            and members is not None
+            and parts[1].isdigit()
+            and int(parts[1]) < len(members)
+        ):
             target, name = members[int(parts[1])], parts[-1]
         if name == "person":
             name = "person_id"
@@ -71,31 +76,47 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = HouseholdFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.household_list(user=request.user, filters=filters),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        selectors.household_list(user=request.user, filters=filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     names = selectors.head_names(user=request.user, households=list(page), request=request)
-    template = "households/_household_rows.html" if getattr(request, "htmx", False) else \
-        "households/household_list.html"
-    return render(request, template, {
-        "form": form, "page": page, "names": names,
-        "can_register": may_register_households(request.user),
-    })
+    template = (
+        "households/_household_rows.html"
+        if getattr(request, "htmx", False)
+        else "households/household_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "names": names,
+            "can_register": may_register_households(request.user),
+        },
+    )
 
 
 @login_required
 @require_GET
 def household_detail_view(request: HttpRequest, household_id: int) -> HttpResponse:
     household = get_household_for_user(request, household_id)
-    view = selectors.household_detail(user=_user(request), household=household,
-                                      request=request)
+    view = selectors.household_detail(user=_user(request), household=household, request=request)
     can_edit = access.can_change(request.user, household)
-    return render(request, "households/household_detail.html", {
-        "household": household, "view": view, "can_edit": can_edit,
-        "member_form": MemberForm(user=_user(request), auto_id="id_member_%s") if can_edit
-        else None,
-        "can_open_case": may_work_on_cases(request.user) and not any(
-            c.status != "closed" for c in view.cases),
-    })
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "view": view,
+            "can_edit": can_edit,
+            "member_form": MemberForm(user=_user(request), auto_id="id_member_%s")
+            if can_edit
+            else None,
+            "can_open_case": may_work_on_cases(request.user)
+            and not any(c.status != "closed" for c in view.cases),
+        },
+    )
 
 
 # --- registering ----------------------------------------------------------------------------
@@ -107,8 +128,7 @@ def _with_added_row(request: HttpRequest) -> tuple[QueryDict | None, bool]:
         return request.POST, False
     data = request.POST.copy()
     try:
-        data["members-TOTAL_FORMS"] = str(min(int(data.get("members-TOTAL_FORMS", "0")) + 1,
-                                              30))
+        data["members-TOTAL_FORMS"] = str(min(int(data.get("members-TOTAL_FORMS", "0")) + 1, 30))
     except ValueError:
         data["members-TOTAL_FORMS"] = "1"
     return data, True
@@ -131,16 +151,25 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
                     created_by=request.user,  # type: ignore[arg-type]
                     members=[row.service_data() for row in rows],
                     link_member_acts=form.cleaned_data["link_member_acts"],
-                    **form.service_data())
+                    **form.service_data(),
+                )
             except ValidationError as exc:
                 put_errors(exc, form, rows)
             else:
                 messages.success(request, _("The household is registered."))
                 return redirect("households:detail", household.pk)
         status = 422
-    return render(request, "households/household_form.html", {
-        "form": form, "members": members, "quiet": adding, "household": None,
-    }, status=status)
+    return render(
+        request,
+        "households/household_form.html",
+        {
+            "form": form,
+            "members": members,
+            "quiet": adding,
+            "household": None,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -158,9 +187,12 @@ def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse
             hidden = household.affected_by.exclude(pk__in=candidates.order_by().values("pk"))
             try:
                 services.household_update(
-                    household=household, updated_by=request.user,  # type: ignore[arg-type]
+                    household=household,
+                    updated_by=request.user,  # type: ignore[arg-type]
                     expected_version=form.cleaned_data["version"],
-                    acts=[*form.cleaned_data["acts"], *hidden], **form.service_data())
+                    acts=[*form.cleaned_data["acts"], *hidden],
+                    **form.service_data(),
+                )
             except services.StaleEdit as stale:
                 form.add_error(None, stale.message)
                 status = 409
@@ -173,18 +205,36 @@ def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse
         else:
             status = 422
     else:
-        shown = access.reveal(request.user, household, request=request,  # type: ignore[arg-type]
-                              wanted=["address"], action="household.address.viewed") \
-            if may_read_address else {}
-        form = HouseholdEditForm(acts=candidates, initial={
-            "address": shown.get("address", ""), "place": household.place_id,
-            "monthly_income_before": household.monthly_income_before,
-            "monthly_income_after": household.monthly_income_after,
-            "acts": list(household.affected_by.all()), "version": household.version})
+        shown = (
+            access.reveal(
+                request.user,
+                household,
+                request=request,  # type: ignore[arg-type]
+                wanted=["address"],
+                action="household.address.viewed",
+            )
+            if may_read_address
+            else {}
+        )
+        form = HouseholdEditForm(
+            acts=candidates,
+            initial={
+                "address": shown.get("address", ""),
+                "place": household.place_id,
+                "monthly_income_before": household.monthly_income_before,
+                "monthly_income_after": household.monthly_income_after,
+                "acts": list(household.affected_by.all()),
+                "version": household.version,
+            },
+        )
         if not may_read_address:
             del form.fields["address"]
-    return render(request, "households/household_edit.html",
-                  {"form": form, "household": household}, status=status)
+    return render(
+        request,
+        "households/household_edit.html",
+        {"form": form, "household": household},
+        status=status,
+    )
 
 
 # --- members --------------------------------------------------------------------------------
@@ -195,8 +245,11 @@ def member_add_view(request: HttpRequest, household_id: int) -> HttpResponse:
     form = MemberForm(request.POST, user=_user(request), auto_id="id_member_%s")
     if form.is_valid():
         try:
-            services.member_add(household=household, added_by=request.user,  # type: ignore[arg-type]
-                                **form.service_data())
+            services.member_add(
+                household=household,
+                added_by=request.user,  # type: ignore[arg-type]
+                **form.service_data(),
+            )
         except (ValidationError, services.StaleEdit) as exc:
             if isinstance(exc, ValidationError):
                 put_errors(exc, form)
@@ -205,13 +258,20 @@ def member_add_view(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The member was added."))
             return redirect("households:detail", household.pk)
-    view = selectors.household_detail(user=_user(request), household=household,
-                                      request=request)
-    return render(request, "households/household_detail.html", {
-        "household": household, "view": view, "can_edit": True, "member_form": form,
-        "member_form_open": True,
-        "can_open_case": False,
-    }, status=422)
+    view = selectors.household_detail(user=_user(request), household=household, request=request)
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "view": view,
+            "can_edit": True,
+            "member_form": form,
+            "member_form_open": True,
+            "can_open_case": False,
+        },
+        status=422,
+    )
 
 
 def _member(request: HttpRequest, household_id: int, member_id: int) -> Member:
@@ -231,8 +291,11 @@ def member_update_view(request: HttpRequest, household_id: int, member_id: int) 
         messages.error(request, _("Choose a relation and a schooling from the lists."))
     else:
         try:
-            services.member_update(member=member, updated_by=request.user,  # type: ignore[arg-type]
-                                   **form.cleaned_data)
+            services.member_update(
+                member=member,
+                updated_by=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             for found in exc.message_dict.values():
                 for message in found:
@@ -253,7 +316,7 @@ def member_remove_view(request: HttpRequest, household_id: int, member_id: int) 
     except services.StaleEdit as stale:
         messages.error(request, stale.message)
     else:
-        messages.success(request, _("The member was taken out of the household; the person "
-                                    "stays recorded."))
+        messages.success(
+            request, _("The member was taken out of the household; the person stays recorded.")
+        )
     return redirect("households:detail", household_id)
-

@@ -43,6 +43,7 @@ from madad.places.models import Place
 
 router = Router(tags=["incidents"])
 
+
 # --- access helpers -------------------------------------------------------------------------
 def _user(request: HttpRequest) -> User:
     """The caller, if incidents exist for them at all; 404 otherwise (partners)."""
@@ -72,16 +73,21 @@ def _person(request: HttpRequest, person_id: int | None, field: str) -> Person |
         return None
     person = access.visible_to(request.user, Person).filter(pk=person_id).first()
     if person is None:
-        raise ApiError(422, "invalid", _("The request has errors."),
-                       {field: [_("No person with this record number.")]})
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request has errors."),
+            {field: [_("No person with this record number.")]},
+        )
     return person
 
 
 def _place(place_id: int, field: str = "place_id") -> Place:
     place = Place.objects.filter(pk=place_id).first()
     if place is None:
-        raise ApiError(422, "invalid", _("The request has errors."),
-                       {field: [_("No place with this number.")]})
+        raise ApiError(
+            422, "invalid", _("The request has errors."), {field: [_("No place with this number.")]}
+        )
     return place
 
 
@@ -89,8 +95,9 @@ def _types(codes: list[str]) -> list[IncidentType]:
     found = {t.code: t for t in IncidentType.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise ApiError(422, "invalid", _("The request has errors."),
-                       {"types": [_("Unknown incident type.")]})
+        raise ApiError(
+            422, "invalid", _("The request has errors."), {"types": [_("Unknown incident type.")]}
+        )
     return [found[c] for c in dict.fromkeys(codes)]
 
 
@@ -104,25 +111,42 @@ def _stale(exc: services.StaleEdit) -> ApiError:
 
 # --- output ---------------------------------------------------------------------------------
 def _place_out(place: Place) -> dict[str, Any]:
-    return {"id": place.pk, "code": place.code, "name": place.name, "name_ur": place.name_ur,
-            "level": place.level}
+    return {
+        "id": place.pk,
+        "code": place.code,
+        "name": place.name,
+        "name_ur": place.name_ur,
+        "level": place.level,
+    }
 
 
 def incident_summary(incident: Incident) -> dict[str, Any]:
     return {
-        "id": incident.pk, "title": incident.title, "start_date": incident.start_date,
-        "start_precision": incident.start_precision, "end_date": incident.end_date,
-        "end_precision": incident.end_precision, "place": _place_out(incident.place),
-        "types": [t.code for t in incident.types.all()], "status": incident.status,
+        "id": incident.pk,
+        "title": incident.title,
+        "start_date": incident.start_date,
+        "start_precision": incident.start_precision,
+        "end_date": incident.end_date,
+        "end_precision": incident.end_precision,
+        "place": _place_out(incident.place),
+        "types": [t.code for t in incident.types.all()],
+        "status": incident.status,
         "confidentiality": incident.confidentiality,
-        "public_summary": incident.public_summary, "version": incident.version,
+        "public_summary": incident.public_summary,
+        "version": incident.version,
     }
 
 
-def _act_out(act: Act, shown: dict[str, Any], involvements: list[dict[str, Any]] | None
-             ) -> dict[str, Any]:
-    out = {"id": act.pk, "victim_id": act.victim_id, "act_type": act.act_type,
-           "date": act.date, "method": act.method}
+def _act_out(
+    act: Act, shown: dict[str, Any], involvements: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    out = {
+        "id": act.pk,
+        "victim_id": act.victim_id,
+        "act_type": act.act_type,
+        "date": act.date,
+        "method": act.method,
+    }
     if "consequences" in shown:
         out["consequences"] = shown["consequences"]
     if involvements is not None:
@@ -132,17 +156,27 @@ def _act_out(act: Act, shown: dict[str, Any], involvements: list[dict[str, Any]]
 
 def _involvement_out(shown: dict[str, Any]) -> dict[str, Any]:
     involvement: Involvement = shown["involvement"]
-    return {"id": involvement.pk, "act_id": involvement.act_id,
-            "person_id": involvement.person_id, "described_group": shown["described_group"],
-            "degree": involvement.degree, "allegation_status": involvement.allegation_status}
+    return {
+        "id": involvement.pk,
+        "act_id": involvement.act_id,
+        "person_id": involvement.person_id,
+        "described_group": shown["described_group"],
+        "degree": involvement.degree,
+        "allegation_status": involvement.allegation_status,
+    }
 
 
 def _source_out(shown: dict[str, Any]) -> dict[str, Any]:
     source: Source = shown["source"]
     out: dict[str, Any] = {
-        "id": source.pk, "kind": source.kind, "reliability": source.reliability or None,
-        "credibility": source.credibility, "grading": source.grading or None,
-        "url": source.url, "outlet": source.outlet, "received_on": source.received_on,
+        "id": source.pk,
+        "kind": source.kind,
+        "reliability": source.reliability or None,
+        "credibility": source.credibility,
+        "grading": source.grading or None,
+        "url": source.url,
+        "outlet": source.outlet,
+        "received_on": source.received_on,
     }
     for name in ("name", "notes", "fir_number", "police_station"):
         if name in shown:
@@ -156,23 +190,40 @@ def incident_out(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     view = selectors.incident_detail(user=request.user, incident=incident, request=request)
     out = incident_summary(incident)
     latitude, longitude = incident.latitude, incident.longitude
-    out.update({
-        "latitude": float(latitude) if latitude is not None else None,
-        "longitude": float(longitude) if longitude is not None else None,
-        "location_precision": incident.location_precision,
-        "created_at": incident.created_at, "updated_at": incident.updated_at,
-        "verified_at": incident.verified_at,
-        "acts": [_act_out(a.act, {"consequences": a.consequences}
-                          if a.consequences is not None else {},
-                          [_involvement_out(i) for i in a.involvements]
-                          if view.may_see_perpetrators else None) for a in view.acts],
-        "sources": [_source_out(s) for s in view.sources],
-        "confidence": view.confidence.value,
-        "verification": [{"action": s.action, "from_status": s.from_status,
-                          "to_status": s.to_status, "by": s.by.full_name, "reason": s.reason,
-                          "at": s.at} for s in view.steps],
-        "related": [{"id": r["other"].pk, "kind": r["kind"]} for r in view.relations],
-    })
+    out.update(
+        {
+            "latitude": float(latitude) if latitude is not None else None,
+            "longitude": float(longitude) if longitude is not None else None,
+            "location_precision": incident.location_precision,
+            "created_at": incident.created_at,
+            "updated_at": incident.updated_at,
+            "verified_at": incident.verified_at,
+            "acts": [
+                _act_out(
+                    a.act,
+                    {"consequences": a.consequences} if a.consequences is not None else {},
+                    [_involvement_out(i) for i in a.involvements]
+                    if view.may_see_perpetrators
+                    else None,
+                )
+                for a in view.acts
+            ],
+            "sources": [_source_out(s) for s in view.sources],
+            "confidence": view.confidence.value,
+            "verification": [
+                {
+                    "action": s.action,
+                    "from_status": s.from_status,
+                    "to_status": s.to_status,
+                    "by": s.by.full_name,
+                    "reason": s.reason,
+                    "at": s.at,
+                }
+                for s in view.steps
+            ],
+            "related": [{"id": r["other"].pk, "kind": r["kind"]} for r in view.relations],
+        }
+    )
     if view.may_see_description:
         out["description"] = view.fields["description"]
     return out
@@ -182,26 +233,33 @@ def incident_out(request: HttpRequest, incident: Incident) -> dict[str, Any]:
 @router.get("", summary="Incidents you may see, newest first")
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> dict[str, Any]:
     user = _user(request)
-    wanted: dict[str, Any] = filters.model_dump(exclude={"limit", "offset", "type", "district",
-                                                         "town", "place"})
+    wanted: dict[str, Any] = filters.model_dump(
+        exclude={"limit", "offset", "type", "district", "town", "place"}
+    )
     if filters.type:
         wanted["type"] = IncidentType.objects.filter(code=filters.type).first()
         if wanted["type"] is None:
-            raise ApiError(422, "invalid", _("The request has errors."),
-                           {"type": [_("Unknown incident type.")]})
+            raise ApiError(
+                422,
+                "invalid",
+                _("The request has errors."),
+                {"type": [_("Unknown incident type.")]},
+            )
     for level in ("district", "town", "place"):
         if getattr(filters, level):
             wanted[level] = _place(getattr(filters, level), level)
     incidents = selectors.incident_list(user=user, filters=wanted)
-    page = incidents[filters.offset:filters.offset + filters.limit]
+    page = incidents[filters.offset : filters.offset + filters.limit]
     return {"count": incidents.count(), "items": [incident_summary(i) for i in page]}
 
 
 @router.get("/types", summary="The incident-type vocabulary")
 def list_types(request: HttpRequest) -> list[dict[str, Any]]:
     _user(request)
-    return [{"code": t.code, "name": t.name, "name_ur": t.name_ur, "active": t.active}
-            for t in access.visible_to(request.user, IncidentType)]
+    return [
+        {"code": t.code, "name": t.name, "name_ur": t.name_ur, "active": t.active}
+        for t in access.visible_to(request.user, IncidentType)
+    ]
 
 
 @router.get("/{int:incident_id}", summary="One incident, with the fields your role may see")
@@ -220,117 +278,170 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
     incident = services.incident_create(
         organisation=request.user.organisation,  # type: ignore[union-attr]
         created_by=request.user,  # type: ignore[arg-type]
-        place=_place(payload.place_id), types=_types(payload.types),
-        acts=acts, sources=sources, **data)
+        place=_place(payload.place_id),
+        types=_types(payload.types),
+        acts=acts,
+        sources=sources,
+        **data,
+    )
     return Status(201, incident_out(request, incident))
 
 
 @router.patch("/{int:incident_id}", summary="Change an incident (send the version you read)")
-def update_incident(request: HttpRequest, incident_id: int,
-                    payload: IncidentPatch) -> dict[str, Any]:
+def update_incident(
+    request: HttpRequest, incident_id: int, payload: IncidentPatch
+) -> dict[str, Any]:
     incident = _editable(request, incident_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     if "place_id" in changes:
         place_id = changes.pop("place_id")
         if place_id is None:
-            raise ApiError(422, "invalid", _("The request has errors."),
-                           {"place_id": [_("This field is required.")]})
+            raise ApiError(
+                422,
+                "invalid",
+                _("The request has errors."),
+                {"place_id": [_("This field is required.")]},
+            )
         changes["place"] = _place(place_id)
     if "types" in changes:
         changes["types"] = _types(changes["types"] or [])
-    for name in ("title", "start_date", "start_precision", "end_precision",
-                 "location_precision", "confidentiality", "description", "public_summary"):
+    for name in (
+        "title",
+        "start_date",
+        "start_precision",
+        "end_precision",
+        "location_precision",
+        "confidentiality",
+        "description",
+        "public_summary",
+    ):
         if name in changes and changes[name] is None:
             if name in ("description", "public_summary"):
                 changes[name] = ""
             else:
-                raise ApiError(422, "invalid", _("The request has errors."),
-                               {name: [_("This field is required.")]})
+                raise ApiError(
+                    422,
+                    "invalid",
+                    _("The request has errors."),
+                    {name: [_("This field is required.")]},
+                )
     try:
-        incident = services.incident_update(incident=incident, updated_by=_user(request),
-                                            expected_version=version, **changes)
+        incident = services.incident_update(
+            incident=incident, updated_by=_user(request), expected_version=version, **changes
+        )
     except services.StaleEdit as exc:
         raise _stale(exc) from None
     return incident_out(request, incident)
 
 
-@router.post("/{int:incident_id}/acts", response={201: dict},
-             summary="Record what happened to one victim")
-def add_act(request: HttpRequest, incident_id: int, payload: ActIn
-            ) -> Status[dict[str, Any]]:
+@router.post(
+    "/{int:incident_id}/acts", response={201: dict}, summary="Record what happened to one victim"
+)
+def add_act(request: HttpRequest, incident_id: int, payload: ActIn) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
-    act = services.act_add(incident=incident, added_by=request.user,  # type: ignore[arg-type]
-                           **_act_data(request, None, payload))
-    shown = access.reveal(request.user, act, request=request,  # type: ignore[arg-type]
-                          wanted=["consequences"], action="incident.act.consequences.viewed")
+    act = services.act_add(
+        incident=incident,
+        added_by=request.user,  # type: ignore[arg-type]
+        **_act_data(request, None, payload),
+    )
+    shown = access.reveal(
+        request.user,
+        act,
+        request=request,  # type: ignore[arg-type]
+        wanted=["consequences"],
+        action="incident.act.consequences.viewed",
+    )
     perpetrators: list[dict[str, Any]] | None = (
-        [] if access.can(request.user, Capability.PERPETRATOR_VIEW) else None)
+        [] if access.can(request.user, Capability.PERPETRATOR_VIEW) else None
+    )
     return Status(201, _act_out(act, shown, perpetrators))
 
 
 @router.post("/{int:incident_id}/sources", response={201: dict}, summary="Record a source")
-def add_source(request: HttpRequest, incident_id: int, payload: SourceIn
-               ) -> Status[dict[str, Any]]:
+def add_source(request: HttpRequest, incident_id: int, payload: SourceIn) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
-    source = services.source_add(incident=incident, added_by=request.user,  # type: ignore[arg-type]
-                                 **_source_data(request, None, payload))
+    source = services.source_add(
+        incident=incident,
+        added_by=request.user,  # type: ignore[arg-type]
+        **_source_data(request, None, payload),
+    )
     return Status(201, _source_out(_shown_source(request, source)))
 
 
-@router.post("/{int:incident_id}/sources/{int:source_id}/grading",
-             summary="Grade a source (Admiralty code)")
-def grade_source(request: HttpRequest, incident_id: int, source_id: int,
-                 payload: GradeIn) -> dict[str, Any]:
+@router.post(
+    "/{int:incident_id}/sources/{int:source_id}/grading", summary="Grade a source (Admiralty code)"
+)
+def grade_source(
+    request: HttpRequest, incident_id: int, source_id: int, payload: GradeIn
+) -> dict[str, Any]:
     incident = _editable(request, incident_id)
-    source = access.get_visible_or_404(request.user, Source, request=request, pk=source_id,
-                                       incident=incident)
+    source = access.get_visible_or_404(
+        request.user, Source, request=request, pk=source_id, incident=incident
+    )
     try:
         source = services.source_grade(
-            source=source, graded_by=request.user,  # type: ignore[arg-type]
-            reliability=payload.reliability.value, credibility=int(payload.credibility),
-            expected_version=payload.version)
+            source=source,
+            graded_by=request.user,  # type: ignore[arg-type]
+            reliability=payload.reliability.value,
+            credibility=int(payload.credibility),
+            expected_version=payload.version,
+        )
     except services.StaleEdit as exc:
         raise _stale(exc) from None
     return _source_out(_shown_source(request, source))
 
 
-@router.get("/{int:incident_id}/acts/{int:act_id}/involvements",
-            summary="Alleged perpetrators of an act (perpetrator.view only)")
-def list_involvements(request: HttpRequest, incident_id: int, act_id: int
-                      ) -> list[dict[str, Any]]:
+@router.get(
+    "/{int:incident_id}/acts/{int:act_id}/involvements",
+    summary="Alleged perpetrators of an act (perpetrator.view only)",
+)
+def list_involvements(request: HttpRequest, incident_id: int, act_id: int) -> list[dict[str, Any]]:
     act = _perpetrator_act(request, incident_id, act_id)
-    return [_involvement_out(_shown_involvement(request, i)) for i in
-            access.visible_to(request.user, Involvement).filter(act=act).order_by("id")]
+    return [
+        _involvement_out(_shown_involvement(request, i))
+        for i in access.visible_to(request.user, Involvement).filter(act=act).order_by("id")
+    ]
 
 
-@router.post("/{int:incident_id}/acts/{int:act_id}/involvements", response={201: dict},
-             summary="Record an alleged perpetrator (perpetrator.view only)")
-def add_involvement(request: HttpRequest, incident_id: int, act_id: int,
-                    payload: InvolvementIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/{int:incident_id}/acts/{int:act_id}/involvements",
+    response={201: dict},
+    summary="Record an alleged perpetrator (perpetrator.view only)",
+)
+def add_involvement(
+    request: HttpRequest, incident_id: int, act_id: int, payload: InvolvementIn
+) -> Status[dict[str, Any]]:
     act = _perpetrator_act(request, incident_id, act_id)
     if not access.can_change(request.user, act.incident):
         raise _forbidden(_("Your role cannot change incidents."))
     involvement = services.involvement_add(
-        act=act, added_by=request.user,  # type: ignore[arg-type]
+        act=act,
+        added_by=request.user,  # type: ignore[arg-type]
         person=_person(request, payload.person_id, "person_id"),
-        described_group=payload.described_group, degree=payload.degree.value,
-        allegation_status=payload.allegation_status.value)
+        described_group=payload.described_group,
+        degree=payload.degree.value,
+        allegation_status=payload.allegation_status.value,
+    )
     return Status(201, _involvement_out(_shown_involvement(request, involvement)))
 
 
-@router.post("/{int:incident_id}/relations", response={201: dict},
-             summary="Relate this incident to another")
-def relate(request: HttpRequest, incident_id: int, payload: RelationIn
-           ) -> Status[dict[str, Any]]:
+@router.post(
+    "/{int:incident_id}/relations", response={201: dict}, summary="Relate this incident to another"
+)
+def relate(request: HttpRequest, incident_id: int, payload: RelationIn) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
     other = access.visible_to(request.user, Incident).filter(pk=payload.other_id).first()
     if other is None:
-        raise ApiError(422, "invalid", _("The request has errors."),
-                       {"other_id": [_("No incident with this number.")]})
-    relation = services.incident_relate(incident=incident, other=other,
-                                        kind=payload.kind.value,
-                                        related_by=request.user)  # type: ignore[arg-type]
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request has errors."),
+            {"other_id": [_("No incident with this number.")]},
+        )
+    relation = services.incident_relate(
+        incident=incident, other=other, kind=payload.kind.value, related_by=request.user
+    )  # type: ignore[arg-type]
     return Status(201, {"id": other.pk, "kind": relation.kind})
 
 
@@ -363,18 +474,24 @@ def _verifiable(request: HttpRequest, incident_id: int) -> Incident:
     return incident
 
 
-def _step(request: HttpRequest, incident: Incident, action: str, payload: StepIn
-          ) -> dict[str, Any]:
+def _step(request: HttpRequest, incident: Incident, action: str, payload: StepIn) -> dict[str, Any]:
     try:
         if action == "submit":
-            verification.incident_submit(incident=incident, submitted_by=_user(request),
-                                         expected_version=payload.version)
+            verification.incident_submit(
+                incident=incident, submitted_by=_user(request), expected_version=payload.version
+            )
         else:
-            step = {"verify": verification.incident_verify,
-                    "dispute": verification.incident_dispute,
-                    "reject": verification.incident_reject}[action]
-            step(incident=incident, verifier=_user(request), reason=payload.reason,
-                 expected_version=payload.version)
+            step = {
+                "verify": verification.incident_verify,
+                "dispute": verification.incident_dispute,
+                "reject": verification.incident_reject,
+            }[action]
+            step(
+                incident=incident,
+                verifier=_user(request),
+                reason=payload.reason,
+                expected_version=payload.version,
+            )
     except services.StaleEdit as exc:
         raise _stale(exc) from None
     except verification.VerificationRefused as exc:
@@ -387,20 +504,29 @@ def _perpetrator_act(request: HttpRequest, incident_id: int, act_id: int) -> Act
     incident = _incident(request, incident_id)
     if not access.can(request.user, Capability.PERPETRATOR_VIEW):
         raise ApiError(404, "not_found", _("Not found."))
-    return access.get_visible_or_404(request.user, Act, request=request, pk=act_id,
-                                     incident=incident)
+    return access.get_visible_or_404(
+        request.user, Act, request=request, pk=act_id, incident=incident
+    )
 
 
 def _shown_involvement(request: HttpRequest, involvement: Involvement) -> dict[str, Any]:
-    shown = access.reveal(request.user, involvement, request=request,  # type: ignore[arg-type]
-                          action="incident.perpetrator.viewed")
+    shown = access.reveal(
+        request.user,
+        involvement,
+        request=request,  # type: ignore[arg-type]
+        action="incident.perpetrator.viewed",
+    )
     shown["involvement"] = involvement
     return shown
 
 
 def _shown_source(request: HttpRequest, source: Source) -> dict[str, Any]:
-    shown = access.reveal(request.user, source, request=request,  # type: ignore[arg-type]
-                          action="incident.source.viewed")
+    shown = access.reveal(
+        request.user,
+        source,
+        request=request,  # type: ignore[arg-type]
+        action="incident.source.viewed",
+    )
     shown["source"] = source
     return shown
 

@@ -42,25 +42,60 @@ FIRST, LAST = dt.date(2008, 1, 1), dt.date(2014, 12, 31)
 
 # type code: (weight, act types, method, summary of what happened)
 TYPES: dict[str, tuple[int, list[str], str, str]] = {
-    "targeted-killing": (34, ["killed", "killed", "injured"], "shot",
-                         "A {occupation} was shot near {place}."),
-    "extortion-demand": (20, ["extorted", "threatened"], "demand by phone and in person",
-                         "A {occupation} in {place} received repeated demands for money."),
-    "kidnapping-for-ransom": (9, ["abducted"], "taken from a vehicle",
-                              "A {occupation} was abducted in {place} and a ransom demanded."),
-    "indiscriminate-firing": (10, ["injured", "injured", "killed"], "gunfire in a street",
-                              "Shots were fired in a street in {place}; passers-by were hit."),
-    "threat-or-intimidation": (8, ["threatened"], "threatening letter",
-                               "A family in {place} was threatened and told to leave."),
-    "arson": (5, ["property_destroyed", "displaced"], "fire set at night",
-              "A shop in {place} was set on fire at night."),
-    "bomb-or-grenade-attack": (4, ["injured", "killed", "property_destroyed"], "hand grenade",
-                               "A grenade was thrown at a shop front in {place}."),
-    "enforced-disappearance": (3, ["abducted"], "taken away by unidentified men",
-                               "A {occupation} from {place} has not been seen since he was "
-                               "taken away."),
-    "property-seizure": (5, ["displaced", "property_destroyed"], "house occupied",
-                         "A family's house in {place} was occupied and they were forced out."),
+    "targeted-killing": (
+        34,
+        ["killed", "killed", "injured"],
+        "shot",
+        "A {occupation} was shot near {place}.",
+    ),
+    "extortion-demand": (
+        20,
+        ["extorted", "threatened"],
+        "demand by phone and in person",
+        "A {occupation} in {place} received repeated demands for money.",
+    ),
+    "kidnapping-for-ransom": (
+        9,
+        ["abducted"],
+        "taken from a vehicle",
+        "A {occupation} was abducted in {place} and a ransom demanded.",
+    ),
+    "indiscriminate-firing": (
+        10,
+        ["injured", "injured", "killed"],
+        "gunfire in a street",
+        "Shots were fired in a street in {place}; passers-by were hit.",
+    ),
+    "threat-or-intimidation": (
+        8,
+        ["threatened"],
+        "threatening letter",
+        "A family in {place} was threatened and told to leave.",
+    ),
+    "arson": (
+        5,
+        ["property_destroyed", "displaced"],
+        "fire set at night",
+        "A shop in {place} was set on fire at night.",
+    ),
+    "bomb-or-grenade-attack": (
+        4,
+        ["injured", "killed", "property_destroyed"],
+        "hand grenade",
+        "A grenade was thrown at a shop front in {place}.",
+    ),
+    "enforced-disappearance": (
+        3,
+        ["abducted"],
+        "taken away by unidentified men",
+        "A {occupation} from {place} has not been seen since he was taken away.",
+    ),
+    "property-seizure": (
+        5,
+        ["displaced", "property_destroyed"],
+        "house occupied",
+        "A family's house in {place} was occupied and they were forced out.",
+    ),
     "other": (2, ["threatened"], "", "An incident affecting a {occupation} in {place}."),
 }
 PERPETRATORS = [
@@ -71,14 +106,21 @@ PERPETRATORS = [
     "unknown persons",
     "men demanding money (unidentified)",
 ]
-SOURCE_KINDS = ["witness", "family", "police_fir", "hospital", "news", "partner",
-                "social_media"]
-_SOURCE_NAMES = {"witness": "(Demo) a neighbour", "family": "(Demo) the victim's brother",
-                 "partner": "(Demo) partner field worker",
-                 "hospital": "(Demo) medico-legal record"}
+SOURCE_KINDS = ["witness", "family", "police_fir", "hospital", "news", "partner", "social_media"]
+_SOURCE_NAMES = {
+    "witness": "(Demo) a neighbour",
+    "family": "(Demo) the victim's brother",
+    "partner": "(Demo) partner field worker",
+    "hospital": "(Demo) medico-legal record",
+}
 # status: share of incidents (verified by the demo verifier, recorded by the demo documenter)
-STATUSES = [("verified", 60), ("under_review", 14), ("reported", 13), ("disputed", 8),
-            ("rejected", 5)]
+STATUSES = [
+    ("verified", 60),
+    ("under_review", 14),
+    ("reported", 13),
+    ("disputed", 8),
+    ("rejected", 5),
+]
 
 
 @dataclass
@@ -106,15 +148,20 @@ def load(context: DemoContext) -> None:
     with transaction.atomic():
         planned = _incidents(context, count, places, documenter)
         _details(context, planned, documenter, verifier)
-        audit_record(action="demo.incidents.loaded", actor=documenter,
-                     organisation=context.relief, object_type="incidents.incident",
-                     object_id=f"{planned[0].incident.pk}-{planned[-1].incident.pk}")
+        audit_record(
+            action="demo.incidents.loaded",
+            actor=documenter,
+            organisation=context.relief,
+            object_type="incidents.incident",
+            object_id=f"{planned[0].incident.pk}-{planned[-1].incident.pk}",
+        )
     verified = sum(1 for p in planned if p.incident.status == Incident.Status.VERIFIED)
     context.report.append(f"{count} incidents ({verified} verified)")
 
 
-def _incidents(context: DemoContext, count: int, places: list[Place],
-               documenter: User) -> list[_Planned]:
+def _incidents(
+    context: DemoContext, count: int, places: list[Place], documenter: User
+) -> list[_Planned]:
     rng = context.rng
     types = {t.code: t for t in IncidentType.objects.all()}
     codes = [c for c in TYPES if c in types]
@@ -131,20 +178,31 @@ def _incidents(context: DemoContext, count: int, places: list[Place],
             start = start.replace(day=1)
         elif precision == "year":
             start = start.replace(month=1, day=1)
-        recorded = timezone.make_aware(dt.datetime.combine(
-            min(start + dt.timedelta(days=rng.randint(0, 40)), LAST), dt.time(10)))
+        recorded = timezone.make_aware(
+            dt.datetime.combine(
+                min(start + dt.timedelta(days=rng.randint(0, 40)), LAST), dt.time(10)
+            )
+        )
         status = rng.choices([s for s, _w in STATUSES], [w for _s, w in STATUSES])[0]
         incident = Incident(
-            organisation=context.relief, title=f"{types[code].name} in {place.name}",
-            start_date=start, start_precision=precision, place=place,
+            organisation=context.relief,
+            title=f"{types[code].name} in {place.name}",
+            start_date=start,
+            start_precision=precision,
+            place=place,
             location_precision="neighbourhood" if place.level == "neighbourhood" else "town",
-            public_summary="", description="", status=status,
-            confidentiality=rng.choices(["internal", "restricted", "confidential"],
-                                        [80, 15, 5])[0],
-            created_by=documenter, updated_by=documenter, created_at=recorded,
-            updated_at=recorded, version=1,
+            public_summary="",
+            description="",
+            status=status,
+            confidentiality=rng.choices(["internal", "restricted", "confidential"], [80, 15, 5])[0],
+            created_by=documenter,
+            updated_by=documenter,
+            created_at=recorded,
+            updated_at=recorded,
+            version=1,
             verified_at=recorded + dt.timedelta(days=rng.randint(3, 60))
-            if status == "verified" else None,
+            if status == "verified"
+            else None,
         )
         planned.append(_Planned(incident=incident, type_codes=[code, *extra]))
     for p in planned:
@@ -152,22 +210,29 @@ def _incidents(context: DemoContext, count: int, places: list[Place],
         perpetrator = rng.choice(PERPETRATORS)
         # A public summary never names or describes an alleged perpetrator.
         summary = TYPES[p.type_codes[0]][3].format(
-            occupation=occupation, place=p.incident.place.name)
+            occupation=occupation, place=p.incident.place.name
+        )
         p.incident.public_summary = summary
         p.incident.description = (
             f"(Demo) {summary} According to the family, the victim had received threats in "
             f"the weeks before. Neighbours described {perpetrator}. Recorded from interviews "
-            f"and documents; details here are synthetic.")
+            f"and documents; details here are synthetic."
+        )
     Incident.objects.bulk_create([p.incident for p in planned], batch_size=500)
-    Incident.types.through.objects.bulk_create([
-        Incident.types.through(incident_id=p.incident.pk, incidenttype_id=types[code].pk)
-        for p in planned for code in dict.fromkeys(p.type_codes)
-    ], batch_size=1000)
+    Incident.types.through.objects.bulk_create(
+        [
+            Incident.types.through(incident_id=p.incident.pk, incidenttype_id=types[code].pk)
+            for p in planned
+            for code in dict.fromkeys(p.type_codes)
+        ],
+        batch_size=1000,
+    )
     return planned
 
 
-def _details(context: DemoContext, planned: list[_Planned], documenter: User,
-             verifier: User) -> None:
+def _details(
+    context: DemoContext, planned: list[_Planned], documenter: User, verifier: User
+) -> None:
     rng = context.rng
     acts: list[Act] = []
     perpetrators: list[tuple[Act, str, str]] = []
@@ -184,23 +249,42 @@ def _details(context: DemoContext, planned: list[_Planned], documenter: User,
             act_type = rng.choice(act_types)
             data["deceased"] = act_type == "killed"
             victim = person_create(organisation=context.relief, created_by=documenter, **data)
-            act = Act(incident=incident, victim=victim, act_type=act_type,
-                      date=incident.start_date if incident.start_precision == "day" else None,
-                      method=method,
-                      consequences="(Demo) The family lost its main income."
-                      if act_type in ("killed", "abducted") else "")
+            act = Act(
+                incident=incident,
+                victim=victim,
+                act_type=act_type,
+                date=incident.start_date if incident.start_precision == "day" else None,
+                method=method,
+                consequences="(Demo) The family lost its main income."
+                if act_type in ("killed", "abducted")
+                else "",
+            )
             acts.append(act)
             if rng.random() < 0.7:
-                perpetrators.append((act, group, rng.choices(
-                    ["carried_out", "ordered", "assisted", "present"], [80, 8, 7, 5])[0]))
+                perpetrators.append(
+                    (
+                        act,
+                        group,
+                        rng.choices(
+                            ["carried_out", "ordered", "assisted", "present"], [80, 8, 7, 5]
+                        )[0],
+                    )
+                )
         sources.extend(_sources(rng, incident))
         steps.extend(_steps(rng, incident, documenter, verifier))
     Act.objects.bulk_create(acts, batch_size=500)
-    Involvement.objects.bulk_create([
-        Involvement(act=act, described_group=group, degree=degree,
-                    allegation_status=rng.choices(["alleged", "corroborated"], [85, 15])[0])
-        for act, group, degree in perpetrators
-    ], batch_size=500)
+    Involvement.objects.bulk_create(
+        [
+            Involvement(
+                act=act,
+                described_group=group,
+                degree=degree,
+                allegation_status=rng.choices(["alleged", "corroborated"], [85, 15])[0],
+            )
+            for act, group, degree in perpetrators
+        ],
+        batch_size=500,
+    )
     Source.objects.bulk_create(sources, batch_size=500)
     VerificationStep.objects.bulk_create(steps, batch_size=500)
     _relations(rng, planned, documenter)
@@ -215,12 +299,20 @@ def _sources(rng: random.Random, incident: Incident) -> list[Source]:
         sound = verified and i == 0
         graded = sound or rng.random() < 0.85
         source = Source(
-            incident=incident, kind=kind,
-            reliability=(rng.choice("ABC") if sound else
-                         rng.choices("ABCDEF", [5, 35, 35, 12, 5, 8])[0]) if graded else "",
-            credibility=(rng.choice([1, 2, 3]) if sound else
-                         rng.choices([1, 2, 3, 4, 5, 6], [10, 35, 35, 10, 3, 7])[0])
-            if graded else None,
+            incident=incident,
+            kind=kind,
+            reliability=(
+                rng.choice("ABC") if sound else rng.choices("ABCDEF", [5, 35, 35, 12, 5, 8])[0]
+            )
+            if graded
+            else "",
+            credibility=(
+                rng.choice([1, 2, 3])
+                if sound
+                else rng.choices([1, 2, 3, 4, 5, 6], [10, 35, 35, 10, 3, 7])[0]
+            )
+            if graded
+            else None,
             received_on=incident.start_date + dt.timedelta(days=rng.randint(0, 20)),
             name=_SOURCE_NAMES.get(kind, ""),
         )
@@ -228,32 +320,49 @@ def _sources(rng: random.Random, incident: Incident) -> list[Source]:
             source.fir_number = f"{rng.randint(1, 450)}/{incident.start_date.year}"
             source.police_station = f"{incident.place.name} police station (demo)"
         elif kind == "news":
-            source.outlet = rng.choice(["Daily Demo Times", "Evening Demo Post",
-                                        "Demo News TV"])
-            source.url = f"https://news.example.org/demo/{incident.start_date:%Y/%m}/" \
+            source.outlet = rng.choice(["Daily Demo Times", "Evening Demo Post", "Demo News TV"])
+            source.url = (
+                f"https://news.example.org/demo/{incident.start_date:%Y/%m}/"
                 f"{rng.randint(1000, 9999)}"
+            )
         found.append(source)
     return found
 
 
-def _steps(rng: random.Random, incident: Incident, documenter: User,
-           verifier: User) -> list[VerificationStep]:
+def _steps(
+    rng: random.Random, incident: Incident, documenter: User, verifier: User
+) -> list[VerificationStep]:
     status = incident.status
     if status == Incident.Status.REPORTED:
         return []
     submitted = incident.created_at + dt.timedelta(days=1)
-    steps = [VerificationStep(incident=incident, action="submitted", from_status="reported",
-                              to_status="under_review", by=documenter, at=submitted)]
+    steps = [
+        VerificationStep(
+            incident=incident,
+            action="submitted",
+            from_status="reported",
+            to_status="under_review",
+            by=documenter,
+            at=submitted,
+        )
+    ]
     reasons = {
         "verified": "",
         "disputed": "(Demo) The two sources disagree on the date; ask the family again.",
         "rejected": "(Demo) The incident is a duplicate of an earlier record.",
     }
     if status in reasons:
-        steps.append(VerificationStep(
-            incident=incident, action=status, from_status="under_review", to_status=status,
-            by=verifier, reason=reasons[status],
-            at=incident.verified_at or submitted + dt.timedelta(days=rng.randint(2, 30))))
+        steps.append(
+            VerificationStep(
+                incident=incident,
+                action=status,
+                from_status="under_review",
+                to_status=status,
+                by=verifier,
+                reason=reasons[status],
+                at=incident.verified_at or submitted + dt.timedelta(days=rng.randint(2, 30)),
+            )
+        )
     return steps
 
 
@@ -266,6 +375,12 @@ def _relations(rng: random.Random, planned: list[_Planned], documenter: User) ->
         incidents.sort(key=lambda i: i.start_date)
         for earlier, later in itertools.pairwise(incidents):
             if rng.random() < 0.04 and (later.start_date - earlier.start_date).days < 60:
-                relations.append(IncidentRelation(from_incident=later, to_incident=earlier,
-                                                  kind="follow_up", created_by=documenter))
+                relations.append(
+                    IncidentRelation(
+                        from_incident=later,
+                        to_incident=earlier,
+                        kind="follow_up",
+                        created_by=documenter,
+                    )
+                )
     IncidentRelation.objects.bulk_create(relations)

@@ -50,42 +50,72 @@ def add_rule_errors(form: forms.Form, errors: validation.Errors) -> None:
 
 
 def places() -> Any:
-    return Place.objects.exclude(level=Place.Level.CITY).select_related("parent").order_by(
-        "name")
+    return Place.objects.exclude(level=Place.Level.CITY).select_related("parent").order_by("name")
 
 
 class IncidentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(_AUTO))
-    start_date = forms.DateField(label=_("Date (or start date)"), widget=forms.DateInput(
-        attrs=_DATE))
-    start_precision = forms.ChoiceField(label=_("Known to the"), choices=DatePrecision.choices,
-                                        initial=DatePrecision.DAY)
-    end_date = forms.DateField(label=_("End date"), required=False,
-                               widget=forms.DateInput(attrs=_DATE),
-                               help_text=_("Only if it lasted more than a day."))
-    end_precision = forms.ChoiceField(label=_("End known to the"),
-                                      choices=DatePrecision.choices, initial=DatePrecision.DAY)
+    start_date = forms.DateField(
+        label=_("Date (or start date)"), widget=forms.DateInput(attrs=_DATE)
+    )
+    start_precision = forms.ChoiceField(
+        label=_("Known to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY
+    )
+    end_date = forms.DateField(
+        label=_("End date"),
+        required=False,
+        widget=forms.DateInput(attrs=_DATE),
+        help_text=_("Only if it lasted more than a day."),
+    )
+    end_precision = forms.ChoiceField(
+        label=_("End known to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY
+    )
     place = PlaceChoiceField(label=_("Place"), queryset=Place.objects.none())
-    location_precision = forms.ChoiceField(label=_("Location precision"),
-                                           choices=LocationPrecision.choices,
-                                           initial=LocationPrecision.NEIGHBOURHOOD)
-    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=8,
-                                  decimal_places=5, min_value=-90, max_value=90)
-    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=8,
-                                   decimal_places=5, min_value=-180, max_value=180)
-    types = TypeChoiceField(label=_("Type of incident"), queryset=IncidentType.objects.none(),
-                            widget=forms.CheckboxSelectMultiple)
+    location_precision = forms.ChoiceField(
+        label=_("Location precision"),
+        choices=LocationPrecision.choices,
+        initial=LocationPrecision.NEIGHBOURHOOD,
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-180,
+        max_value=180,
+    )
+    types = TypeChoiceField(
+        label=_("Type of incident"),
+        queryset=IncidentType.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     public_summary = forms.CharField(
-        label=_("Public summary"), required=False, max_length=2000,
+        label=_("Public summary"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, **_AUTO}),
-        help_text=_("No names, no addresses: this text may be published once verified."))
+        help_text=_("No names, no addresses: this text may be published once verified."),
+    )
     description = forms.CharField(
-        label=_("Description (restricted)"), required=False, max_length=20000,
+        label=_("Description (restricted)"),
+        required=False,
+        max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6, **_AUTO}),
-        help_text=_("What happened, in full. Encrypted; every reading is recorded."))
-    confidentiality = forms.ChoiceField(label=_("Confidentiality"),
-                                        choices=Incident.Confidentiality.choices,
-                                        initial=Incident.Confidentiality.INTERNAL)
+        help_text=_("What happened, in full. Encrypted; every reading is recorded."),
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"),
+        choices=Incident.Confidentiality.choices,
+        initial=Incident.Confidentiality.INTERNAL,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, incident: Incident | None = None, **kwargs: Any) -> None:
@@ -93,10 +123,15 @@ class IncidentForm(forms.Form):
         self.fields["place"].queryset = places()  # type: ignore[attr-defined]
         types = IncidentType.objects.filter(active=True)
         if incident is not None and incident.pk:  # a retired type stays on what it describes
-            types = IncidentType.objects.filter(pk__in=list(incident.types.values_list(
-                "pk", flat=True))) | types
+            types = (
+                IncidentType.objects.filter(
+                    pk__in=list(incident.types.values_list("pk", flat=True))
+                )
+                | types
+            )
         self.fields["types"].queryset = types.distinct().order_by(  # type: ignore[attr-defined]
-            "position", "name")
+            "position", "name"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -114,23 +149,31 @@ class ActForm(forms.Form):
     """One victim and what happened to them: an existing person (by record number) or a new
     person described here."""
 
-    victim_id = forms.IntegerField(label=_("Existing person (record number)"), required=False,
-                                   min_value=1)
+    victim_id = forms.IntegerField(
+        label=_("Existing person (record number)"), required=False, min_value=1
+    )
     given_name = forms.CharField(label=_("Given name"), required=False, max_length=200)
     family_name = forms.CharField(label=_("Family name"), required=False, max_length=200)
-    full_name_ur = forms.CharField(label=_("Name in Urdu script"), required=False,
-                                   max_length=300,
-                                   widget=forms.TextInput(attrs={"lang": "ur", "dir": "rtl"}))
+    full_name_ur = forms.CharField(
+        label=_("Name in Urdu script"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"lang": "ur", "dir": "rtl"}),
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=130)
     deceased = forms.BooleanField(label=_("Deceased"), required=False)
     act_type = forms.ChoiceField(label=_("What happened"), choices=_BLANK + Act.Type.choices)
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs=_DATE))
-    method = forms.CharField(label=_("Method"), required=False, max_length=200,
-                             widget=forms.TextInput(_AUTO))
-    consequences = forms.CharField(label=_("Consequences (restricted)"), required=False,
-                                   max_length=10000,
-                                   widget=forms.Textarea(attrs={"rows": 2, **_AUTO}))
+    method = forms.CharField(
+        label=_("Method"), required=False, max_length=200, widget=forms.TextInput(_AUTO)
+    )
+    consequences = forms.CharField(
+        label=_("Consequences (restricted)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 2, **_AUTO}),
+    )
 
     _PERSON_FIELDS = ("given_name", "family_name", "full_name_ur", "sex", "age", "deceased")
 
@@ -143,16 +186,18 @@ class ActForm(forms.Form):
         data = super().clean() or {}
         named = any(data.get(n) for n in ("given_name", "family_name", "full_name_ur"))
         if data.get("victim_id"):
-            self.victim = access.visible_to(self.user, Person).filter(
-                pk=data["victim_id"]).first()
+            self.victim = access.visible_to(self.user, Person).filter(pk=data["victim_id"]).first()
             if self.victim is None:
                 self.add_error("victim_id", _("No person with this record number."))
             elif named:
-                self.add_error("victim_id", _("Give a record number or a new person's name, "
-                                              "not both."))
+                self.add_error(
+                    "victim_id", _("Give a record number or a new person's name, not both.")
+                )
         elif not named:
-            self.add_error("given_name", _("Give the victim's name, or the record number of "
-                                           "a person already recorded."))
+            self.add_error(
+                "given_name",
+                _("Give the victim's name, or the record number of a person already recorded."),
+            )
         add_rule_errors(self, validation.act_fields(data)[1])
         return data
 
@@ -168,23 +213,37 @@ class ActForm(forms.Form):
 
 class SourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of source"), choices=_BLANK + Source.Kind.choices)
-    name = forms.CharField(label=_("Name of the source (restricted)"), required=False,
-                           max_length=300, widget=forms.TextInput(_AUTO))
-    reliability = forms.ChoiceField(label=_("Reliability"), required=False,
-                                    choices=[("", _("Not graded yet")),
-                                             *Source.Reliability.choices])
-    credibility = forms.TypedChoiceField(label=_("Credibility"), required=False, coerce=int,
-                                         empty_value=None,
-                                         choices=[("", _("Not graded yet")),
-                                                  *Source.Credibility.choices])
+    name = forms.CharField(
+        label=_("Name of the source (restricted)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(_AUTO),
+    )
+    reliability = forms.ChoiceField(
+        label=_("Reliability"),
+        required=False,
+        choices=[("", _("Not graded yet")), *Source.Reliability.choices],
+    )
+    credibility = forms.TypedChoiceField(
+        label=_("Credibility"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Not graded yet")), *Source.Credibility.choices],
+    )
     fir_number = forms.CharField(label=_("FIR number"), required=False, max_length=50)
     police_station = forms.CharField(label=_("Police station"), required=False, max_length=120)
     outlet = forms.CharField(label=_("Outlet"), required=False, max_length=120)
     url = forms.URLField(label=_("Link"), required=False, max_length=200, assume_scheme="https")
-    received_on = forms.DateField(label=_("Received"), required=False,
-                                  widget=forms.DateInput(attrs=_DATE))
-    notes = forms.CharField(label=_("Notes (restricted)"), required=False, max_length=10000,
-                            widget=forms.Textarea(attrs={"rows": 2, **_AUTO}))
+    received_on = forms.DateField(
+        label=_("Received"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    notes = forms.CharField(
+        label=_("Notes (restricted)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 2, **_AUTO}),
+    )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,55 +262,66 @@ class _RowFormSet(forms.BaseFormSet):
         return [f for f in self.forms if f.has_changed()]
 
 
-ActFormSet = forms.formset_factory(ActForm, formset=_RowFormSet, extra=1, max_num=50,
-                                   absolute_max=50)
-SourceFormSet = forms.formset_factory(SourceForm, formset=_RowFormSet, extra=1, max_num=50,
-                                      absolute_max=50)
+ActFormSet = forms.formset_factory(
+    ActForm, formset=_RowFormSet, extra=1, max_num=50, absolute_max=50
+)
+SourceFormSet = forms.formset_factory(
+    SourceForm, formset=_RowFormSet, extra=1, max_num=50, absolute_max=50
+)
 
 
 class InvolvementForm(forms.Form):
     act = forms.ModelChoiceField(label=_("Act"), queryset=Act.objects.none())
-    person_id = forms.IntegerField(label=_("Person (record number)"), required=False,
-                                   min_value=1)
+    person_id = forms.IntegerField(label=_("Person (record number)"), required=False, min_value=1)
     described_group = forms.CharField(
-        label=_("Or a description"), required=False, max_length=500,
+        label=_("Or a description"),
+        required=False,
+        max_length=500,
         widget=forms.TextInput(_AUTO),
-        help_text=_("Describe, do not label: for example \"two unidentified men on a "
-                    "motorcycle\"."))
+        help_text=_('Describe, do not label: for example "two unidentified men on a motorcycle".'),
+    )
     degree = forms.ChoiceField(label=_("Involvement"), choices=Involvement.Degree.choices)
-    allegation_status = forms.ChoiceField(label=_("Allegation"),
-                                          choices=Involvement.Allegation.choices,
-                                          initial=Involvement.Allegation.ALLEGED)
+    allegation_status = forms.ChoiceField(
+        label=_("Allegation"),
+        choices=Involvement.Allegation.choices,
+        initial=Involvement.Allegation.ALLEGED,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: User, incident: Incident, act_labels: dict[int, str],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, incident: Incident, act_labels: dict[int, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         field = self.fields["act"]
-        field.queryset = access.visible_to(user, Act).filter(  # type: ignore[attr-defined]
-            incident=incident).order_by("id")
+        field.queryset = (
+            access.visible_to(user, Act)
+            .filter(  # type: ignore[attr-defined]
+                incident=incident
+            )
+            .order_by("id")
+        )
         field.label_from_instance = lambda act: act_labels.get(  # type: ignore[attr-defined]
-            act.pk, f"#{act.pk}")
+            act.pk, f"#{act.pk}"
+        )
         self.person: Person | None = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("person_id"):
-            self.person = access.visible_to(self.user, Person).filter(
-                pk=data["person_id"]).first()
+            self.person = access.visible_to(self.user, Person).filter(pk=data["person_id"]).first()
             if self.person is None:
                 self.add_error("person_id", _("No person with this record number."))
         elif not (data.get("described_group") or "").strip():
-            self.add_error("described_group", _("Give a person's record number or a "
-                                                "description."))
+            self.add_error("described_group", _("Give a person's record number or a description."))
         return data
 
 
 class GradeForm(forms.Form):
     reliability = forms.ChoiceField(label=_("Reliability"), choices=Source.Reliability.choices)
-    credibility = forms.TypedChoiceField(label=_("Credibility"), coerce=int,
-                                         choices=Source.Credibility.choices)
+    credibility = forms.TypedChoiceField(
+        label=_("Credibility"), coerce=int, choices=Source.Credibility.choices
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -264,37 +334,57 @@ class VerificationForm(forms.Form):
     ACTIONS = ("submit", "verify", "dispute", "reject")
 
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class IncidentFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search titles and summaries"), required=False,
-                        max_length=200, widget=forms.TextInput(attrs={"type": "search",
-                                                                      **_AUTO}))
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs=_DATE))
+    q = forms.CharField(
+        label=_("Search titles and summaries"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", **_AUTO}),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs=_DATE))
-    type = forms.ModelChoiceField(label=_("Type"), required=False,
-                                  queryset=IncidentType.objects.none(), empty_label=_("Any"))
-    district = PlaceChoiceField(label=_("District"), required=False,
-                                queryset=Place.objects.none(), empty_label=_("Any"))
-    town = PlaceChoiceField(label=_("Town"), required=False, queryset=Place.objects.none(),
-                            empty_label=_("Any"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any")), *Incident.Status.choices])
+    type = forms.ModelChoiceField(
+        label=_("Type"), required=False, queryset=IncidentType.objects.none(), empty_label=_("Any")
+    )
+    district = PlaceChoiceField(
+        label=_("District"), required=False, queryset=Place.objects.none(), empty_label=_("Any")
+    )
+    town = PlaceChoiceField(
+        label=_("Town"), required=False, queryset=Place.objects.none(), empty_label=_("Any")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Incident.Status.choices]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         type_field = self.fields["type"]
         type_field.queryset = IncidentType.objects.order_by(  # type: ignore[attr-defined]
-            "position")
+            "position"
+        )
         type_field.label_from_instance = lambda t: t.label  # type: ignore[attr-defined]
-        self.fields["district"].queryset = Place.objects.filter(  # type: ignore[attr-defined]
-            level=Place.Level.DISTRICT).select_related("parent").order_by("name")
-        self.fields["town"].queryset = Place.objects.filter(  # type: ignore[attr-defined]
-            level=Place.Level.TOWN).select_related("parent").order_by("name")
+        self.fields["district"].queryset = (
+            Place.objects.filter(  # type: ignore[attr-defined]
+                level=Place.Level.DISTRICT
+            )
+            .select_related("parent")
+            .order_by("name")
+        )
+        self.fields["town"].queryset = (
+            Place.objects.filter(  # type: ignore[attr-defined]
+                level=Place.Level.TOWN
+            )
+            .select_related("parent")
+            .order_by("name")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

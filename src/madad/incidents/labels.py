@@ -18,11 +18,14 @@ def place_name(place: Place | None) -> str:
 
 
 def place_label(place: Place | None) -> str:
-    """"Nazimabad, Central": the place and the place it is part of (not the city)."""
+    """ "Nazimabad, Central": the place and the place it is part of (not the city)."""
     if place is None:
         return ""
     parent = place.parent if place.parent_id else None
     if parent is None or parent.level == Place.Level.CITY:
         return place_name(place)
-    return f"{place_name(place)}، {place_name(parent)}" if in_urdu() else \
-        f"{place_name(place)}, {place_name(parent)}"
+    return (
+        f"{place_name(place)}، {place_name(parent)}"
+        if in_urdu()
+        else f"{place_name(place)}, {place_name(parent)}"
+    )

@@ -34,7 +34,7 @@ def partial_date(value: dt.date | None, precision: str) -> dt.date | None:
 
 
 def format_partial_date(value: dt.date | None, precision: str) -> str:
-    """"14 March 2011", "March 2011" or "2011", in the current language."""
+    """ "14 March 2011", "March 2011" or "2011", in the current language."""
     if value is None:
         return ""
     formats: dict[str, str] = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "YEAR_MONTH_FORMAT"}
@@ -90,22 +90,30 @@ class Incident(models.Model):
         CONFIDENTIAL = "confidential", _("Confidential")
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="incidents",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="incidents",
         verbose_name=_("organisation"),
     )
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("start date"))
     start_precision = models.CharField(
-        _("start date precision"), max_length=5, choices=DatePrecision.choices,
+        _("start date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
     end_precision = models.CharField(
-        _("end date precision"), max_length=5, choices=DatePrecision.choices,
+        _("end date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     place = models.ForeignKey(
-        "places.Place", on_delete=models.PROTECT, related_name="incidents",
+        "places.Place",
+        on_delete=models.PROTECT,
+        related_name="incidents",
         verbose_name=_("place"),
     )
     latitude = models.DecimalField(
@@ -115,28 +123,38 @@ class Incident(models.Model):
         _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
     )
     location_precision = models.CharField(
-        _("location precision"), max_length=15, choices=LocationPrecision.choices,
+        _("location precision"),
+        max_length=15,
+        choices=LocationPrecision.choices,
         default=LocationPrecision.NEIGHBOURHOOD,
     )
-    types = models.ManyToManyField(IncidentType, related_name="incidents",
-                                   verbose_name=_("types"))
+    types = models.ManyToManyField(IncidentType, related_name="incidents", verbose_name=_("types"))
     description = EncryptedTextField(_("description (restricted)"), blank=True)
     public_summary = models.TextField(_("public summary"), blank=True)
     confidentiality = models.CharField(
-        _("confidentiality"), max_length=15, choices=Confidentiality.choices,
+        _("confidentiality"),
+        max_length=15,
+        choices=Confidentiality.choices,
         default=Confidentiality.INTERNAL,
     )
     status = models.CharField(
-        _("verification status"), max_length=15, choices=Status.choices, default=Status.REPORTED,
+        _("verification status"),
+        max_length=15,
+        choices=Status.choices,
+        default=Status.REPORTED,
         db_index=True,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("last edited by"),
     )
     updated_at = models.DateTimeField(_("last edited"), default=timezone.now)
@@ -159,8 +177,10 @@ class Incident(models.Model):
             ),
             models.CheckConstraint(
                 condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
-                | (models.Q(latitude__gte=-90, latitude__lte=90)
-                   & models.Q(longitude__gte=-180, longitude__lte=180)),
+                | (
+                    models.Q(latitude__gte=-90, latitude__lte=90)
+                    & models.Q(longitude__gte=-180, longitude__lte=180)
+                ),
                 name="incident_coordinates_in_range",
             ),
         ]
@@ -183,23 +203,30 @@ class IncidentRelation(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up")
         RELATED = "related", _("Related")
 
-    from_incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
-                                      related_name="relations_from")
-    to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
-                                    related_name="relations_to")
+    from_incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="relations_from"
+    )
+    to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="relations_to")
     kind = models.CharField(_("relation"), max_length=15, choices=Kind.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("related by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("related by"),
+    )
     created_at = models.DateTimeField(_("related"), default=timezone.now)
 
     class Meta:
         verbose_name = _("related incident")
         verbose_name_plural = _("related incidents")
         constraints = [
-            models.UniqueConstraint(fields=["from_incident", "to_incident"],
-                                    name="incident_relation_once"),
-            models.CheckConstraint(condition=~models.Q(from_incident=models.F("to_incident")),
-                                   name="incident_relation_not_to_itself"),
+            models.UniqueConstraint(
+                fields=["from_incident", "to_incident"], name="incident_relation_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_incident=models.F("to_incident")),
+                name="incident_relation_not_to_itself",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,8 +246,9 @@ class Act(models.Model):
         PROPERTY_DESTROYED = "property_destroyed", _("Property destroyed")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="acts")
-    victim = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="acts",
-                               verbose_name=_("victim"))
+    victim = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="acts", verbose_name=_("victim")
+    )
     act_type = models.CharField(_("what happened"), max_length=20, choices=Type.choices)
     date = models.DateField(_("date"), null=True, blank=True)
     method = models.CharField(_("method"), max_length=200, blank=True)
@@ -231,8 +259,9 @@ class Act(models.Model):
         verbose_name = _("act")
         verbose_name_plural = _("acts")
         constraints = [
-            models.UniqueConstraint(fields=["incident", "victim", "act_type"],
-                                    name="act_once_per_victim_and_type"),
+            models.UniqueConstraint(
+                fields=["incident", "victim", "act_type"], name="act_once_per_victim_and_type"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,12 +283,22 @@ class Involvement(models.Model):
         ADJUDICATED = "adjudicated", _("Adjudicated")
 
     act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="involvements")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="involvements", verbose_name=_("person"))
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="involvements",
+        verbose_name=_("person"),
+    )
     described_group = EncryptedTextField(_("described group"), blank=True)
     degree = models.CharField(_("degree"), max_length=15, choices=Degree.choices)
-    allegation_status = models.CharField(_("allegation status"), max_length=15,
-                                         choices=Allegation.choices, default=Allegation.ALLEGED)
+    allegation_status = models.CharField(
+        _("allegation status"),
+        max_length=15,
+        choices=Allegation.choices,
+        default=Allegation.ALLEGED,
+    )
 
     class Meta:
         verbose_name = _("alleged perpetrator")
@@ -305,14 +344,22 @@ class Source(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="sources_given", verbose_name=_("person"))
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources_given",
+        verbose_name=_("person"),
+    )
     name = EncryptedTextField(_("name of the source"), blank=True)
     # Both empty until somebody grades the source; an incident is verified only on graded ones.
-    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices,
-                                   blank=True)
-    credibility = models.PositiveSmallIntegerField(_("credibility"), choices=Credibility.choices,
-                                                   null=True, blank=True)
+    reliability = models.CharField(
+        _("reliability"), max_length=1, choices=Reliability.choices, blank=True
+    )
+    credibility = models.PositiveSmallIntegerField(
+        _("credibility"), choices=Credibility.choices, null=True, blank=True
+    )
     fir_number = models.CharField(_("FIR number"), max_length=50, blank=True)
     police_station = models.CharField(_("police station"), max_length=120, blank=True)
     url = models.URLField(_("link"), blank=True)
@@ -325,11 +372,15 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [
-            models.CheckConstraint(condition=models.Q(credibility__isnull=True)
-                                   | models.Q(credibility__gte=1, credibility__lte=6),
-                                   name="source_credibility_1_to_6"),
-            models.CheckConstraint(condition=models.Q(reliability__in=[*"ABCDEF", ""]),
-                                   name="source_reliability_a_to_f"),
+            models.CheckConstraint(
+                condition=models.Q(credibility__isnull=True)
+                | models.Q(credibility__gte=1, credibility__lte=6),
+                name="source_credibility_1_to_6",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reliability__in=[*"ABCDEF", ""]),
+                name="source_reliability_a_to_f",
+            ),
             models.CheckConstraint(
                 condition=models.Q(reliability="", credibility__isnull=True)
                 | (~models.Q(reliability="") & models.Q(credibility__isnull=False)),
@@ -360,13 +411,15 @@ class VerificationStep(models.Model):
         REJECTED = "rejected", _("Rejected")
         REOPENED = "reopened", _("Sent back for review by an edit")
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE,
-                                 related_name="verification_steps")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="verification_steps"
+    )
     action = models.CharField(_("step"), max_length=15, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=15, choices=Incident.Status.choices)
     to_status = models.CharField(_("to"), max_length=15, choices=Incident.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                           verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -398,10 +451,16 @@ def overall_confidence(sources: Iterable[Source]) -> Confidence:
     graded = [s for s in sources if s.graded]
     if not graded:
         return Confidence.NONE
-    fair = [s for s in graded if s.reliability in _FAIR_RELIABILITY
-            and s.credibility is not None and s.credibility <= 3]
-    strong = [s for s in fair if s.reliability in _STRONG_RELIABILITY
-              and s.credibility is not None and s.credibility <= 2]
+    fair = [
+        s
+        for s in graded
+        if s.reliability in _FAIR_RELIABILITY and s.credibility is not None and s.credibility <= 3
+    ]
+    strong = [
+        s
+        for s in fair
+        if s.reliability in _STRONG_RELIABILITY and s.credibility is not None and s.credibility <= 2
+    ]
     if strong or len(fair) >= 2:
         return Confidence.HIGH
     if fair:

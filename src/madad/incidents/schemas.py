@@ -106,8 +106,9 @@ class GradeIn(Schema):
 
 class StepIn(Schema):
     reason: str = Field(default="", max_length=2_000)
-    version: int | None = Field(default=None, ge=1,
-                                description="The version you reviewed; 409 if it changed.")
+    version: int | None = Field(
+        default=None, ge=1, description="The version you reviewed; 409 if it changed."
+    )
 
 
 class RelationIn(Schema):

@@ -44,12 +44,12 @@ def incident_list(*, user: Any, filters: dict[str, Any] | None = None) -> QueryS
     filters = filters or {}
     incidents = access.visible_to(user, Incident)
     for term in (filters.get("q") or "").split()[:_MAX_TERMS]:
-        incidents = incidents.filter(Q(title__icontains=term)
-                                     | Q(public_summary__icontains=term))
+        incidents = incidents.filter(Q(title__icontains=term) | Q(public_summary__icontains=term))
     if filters.get("date_from"):
         start = filters["date_from"]
-        incidents = incidents.filter(Q(end_date__gte=start)
-                                     | Q(end_date__isnull=True, start_date__gte=start))
+        incidents = incidents.filter(
+            Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+        )
     if filters.get("date_to"):
         incidents = incidents.filter(start_date__lte=filters["date_to"])
     types = filters.get("types") or ([filters["type"]] if filters.get("type") else [])
@@ -60,14 +60,16 @@ def incident_list(*, user: Any, filters: dict[str, Any] | None = None) -> QueryS
             incidents = incidents.filter(within(filters[level]))
     if filters.get("status"):
         incidents = incidents.filter(status=filters["status"])
-    return (incidents.select_related("place", "place__parent")
-            .prefetch_related(Prefetch("types", queryset=IncidentType.objects.order_by(
-                "position")))
-            .order_by("-start_date", "-id"))
+    return (
+        incidents.select_related("place", "place__parent")
+        .prefetch_related(Prefetch("types", queryset=IncidentType.objects.order_by("position")))
+        .order_by("-start_date", "-id")
+    )
 
 
-def person_names(*, user: Any, persons: list[Person], request: HttpRequest | None
-                 ) -> dict[int, dict[str, str]]:
+def person_names(
+    *, user: Any, persons: list[Person], request: HttpRequest | None
+) -> dict[int, dict[str, str]]:
     """The names of the persons the user may read (each read audited), by person id."""
     names: dict[int, dict[str, str]] = {}
     for person in {p.pk: p for p in persons if p is not None}.values():
@@ -103,27 +105,51 @@ class IncidentView:
     may_see_description: bool
 
 
-def incident_detail(*, user: Any, incident: Incident, request: HttpRequest | None = None
-                    ) -> IncidentView:
+def incident_detail(
+    *, user: Any, incident: Incident, request: HttpRequest | None = None
+) -> IncidentView:
     may_see_perpetrators = access.can(user, Capability.PERPETRATOR_VIEW)
-    fields = access.reveal(user, incident, request=request, wanted=["description"],
-                           action="incident.description.viewed")
-    acts = list(access.visible_to(user, Act).filter(incident=incident)
-                .select_related("victim").order_by("id"))
-    involvements = list(access.visible_to(user, Involvement).filter(act__incident=incident)
-                        .select_related("person").order_by("id"))
-    sources = list(access.visible_to(user, Source).filter(incident=incident)
-                   .select_related("person").order_by("id"))
+    fields = access.reveal(
+        user,
+        incident,
+        request=request,
+        wanted=["description"],
+        action="incident.description.viewed",
+    )
+    acts = list(
+        access.visible_to(user, Act)
+        .filter(incident=incident)
+        .select_related("victim")
+        .order_by("id")
+    )
+    involvements = list(
+        access.visible_to(user, Involvement)
+        .filter(act__incident=incident)
+        .select_related("person")
+        .order_by("id")
+    )
+    sources = list(
+        access.visible_to(user, Source)
+        .filter(incident=incident)
+        .select_related("person")
+        .order_by("id")
+    )
     act_views: list[ActView] = []
     by_act: dict[int, ActView] = {}
     for act in acts:
-        shown = access.reveal(user, act, request=request, wanted=["consequences"],
-                              action="incident.act.consequences.viewed")
+        shown = access.reveal(
+            user,
+            act,
+            request=request,
+            wanted=["consequences"],
+            action="incident.act.consequences.viewed",
+        )
         by_act[act.pk] = ActView(act=act, consequences=shown.get("consequences"))
         act_views.append(by_act[act.pk])
     for involvement in involvements:
-        shown = access.reveal(user, involvement, request=request,
-                              action="incident.perpetrator.viewed")
+        shown = access.reveal(
+            user, involvement, request=request, action="incident.perpetrator.viewed"
+        )
         shown["involvement"] = involvement
         by_act[involvement.act_id].involvements.append(shown)
     source_rows = []
@@ -131,12 +157,19 @@ def incident_detail(*, user: Any, incident: Incident, request: HttpRequest | Non
         shown = access.reveal(user, source, request=request, action="incident.source.viewed")
         shown["source"] = source
         source_rows.append(shown)
-    people = [a.victim for a in acts] + [i.person for i in involvements if i.person] + [
-        s["person"] for s in source_rows if s.get("person")]
-    visible_people = set(access.visible_to(user, Person).filter(
-        pk__in=[p.pk for p in people]).values_list("pk", flat=True))
-    names = person_names(user=user, persons=[p for p in people if p.pk in visible_people],
-                         request=request)
+    people = (
+        [a.victim for a in acts]
+        + [i.person for i in involvements if i.person]
+        + [s["person"] for s in source_rows if s.get("person")]
+    )
+    visible_people = set(
+        access.visible_to(user, Person)
+        .filter(pk__in=[p.pk for p in people])
+        .values_list("pk", flat=True)
+    )
+    names = person_names(
+        user=user, persons=[p for p in people if p.pk in visible_people], request=request
+    )
     for act_view in act_views:
         act_view.victim_name = names.get(act_view.act.victim_id, {})
         for shown in act_view.involvements:
@@ -145,11 +178,16 @@ def incident_detail(*, user: Any, incident: Incident, request: HttpRequest | Non
         if shown.get("person"):
             shown["person_name"] = names.get(shown["person"].pk, {})
     return IncidentView(
-        incident=incident, fields=fields, acts=act_views, sources=source_rows,
+        incident=incident,
+        fields=fields,
+        acts=act_views,
+        sources=source_rows,
         confidence=overall_confidence(sources),
-        steps=list(access.visible_to(user, VerificationStep).filter(incident=incident)
-                   .select_related("by")),
-        relations=incident_relations(user=user, incident=incident), names=names,
+        steps=list(
+            access.visible_to(user, VerificationStep).filter(incident=incident).select_related("by")
+        ),
+        relations=incident_relations(user=user, incident=incident),
+        names=names,
         may_see_perpetrators=may_see_perpetrators,
         may_see_description="description" in fields,
     )
@@ -157,17 +195,29 @@ def incident_detail(*, user: Any, incident: Incident, request: HttpRequest | Non
 
 def incident_relations(*, user: Any, incident: Incident) -> list[dict[str, Any]]:
     """Both directions, each as the other incident and the kind of link."""
-    relations = access.visible_to(user, IncidentRelation).filter(
-        Q(from_incident=incident) | Q(to_incident=incident)
-    ).select_related("from_incident", "to_incident").order_by("id")
+    relations = (
+        access.visible_to(user, IncidentRelation)
+        .filter(Q(from_incident=incident) | Q(to_incident=incident))
+        .select_related("from_incident", "to_incident")
+        .order_by("id")
+    )
     visible = access.visible_to(user, Incident)
     rows = []
     for relation in relations:
-        other = relation.to_incident if relation.from_incident_id == incident.pk \
+        other = (
+            relation.to_incident
+            if relation.from_incident_id == incident.pk
             else relation.from_incident
+        )
         if visible.filter(pk=other.pk).exists():
-            rows.append({"relation": relation, "other": other, "kind": relation.kind,
-                         "label": relation.get_kind_display()})
+            rows.append(
+                {
+                    "relation": relation,
+                    "other": other,
+                    "kind": relation.kind,
+                    "label": relation.get_kind_display(),
+                }
+            )
     return rows
 
 
@@ -176,17 +226,26 @@ def person_incident_roles(*, user: Any, person: Person) -> list[dict[str, Any]]:
     happened), source, and - only for users who may see them - alleged perpetrator."""
     roles: list[dict[str, Any]] = []
     for act in access.visible_to(user, Act).filter(victim=person).select_related("incident"):
-        roles.append({"incident": act.incident, "role": "victim",
-                      "detail": act.get_act_type_display()})
+        roles.append(
+            {"incident": act.incident, "role": "victim", "detail": act.get_act_type_display()}
+        )
     if "person" in access.readable_fields(user, Source):
-        for source in access.visible_to(user, Source).filter(person=person).select_related(
-                "incident"):
-            roles.append({"incident": source.incident, "role": "source",
-                          "detail": source.get_kind_display()})
-    for involvement in access.visible_to(user, Involvement).filter(person=person).select_related(
-            "act__incident"):
-        roles.append({"incident": involvement.act.incident, "role": "alleged_perpetrator",
-                      "detail": involvement.get_degree_display()})
+        for source in (
+            access.visible_to(user, Source).filter(person=person).select_related("incident")
+        ):
+            roles.append(
+                {"incident": source.incident, "role": "source", "detail": source.get_kind_display()}
+            )
+    for involvement in (
+        access.visible_to(user, Involvement).filter(person=person).select_related("act__incident")
+    ):
+        roles.append(
+            {
+                "incident": involvement.act.incident,
+                "role": "alleged_perpetrator",
+                "detail": involvement.get_degree_display(),
+            }
+        )
     roles.sort(key=lambda r: (r["incident"].start_date, r["incident"].pk), reverse=True)
     return roles
 

@@ -43,22 +43,35 @@ class StaleEdit(Exception):
     """The incident changed since the editor loaded it; their save would overwrite that."""
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or _(
-            "Somebody else saved this incident after you opened it. Your changes were not "
-            "saved: reload it to see the current version, then make your changes again."))
+        super().__init__(
+            message
+            or _(
+                "Somebody else saved this incident after you opened it. Your changes were not "
+                "saved: reload it to see the current version, then make your changes again."
+            )
+        )
         self.message = str(self.args[0])
 
 
-def new_version(*, incident: Incident, by: User, expected_version: int | None = None,
-                values: dict[str, Any] | None = None, edit: bool = True) -> bool:
+def new_version(
+    *,
+    incident: Incident,
+    by: User,
+    expected_version: int | None = None,
+    values: dict[str, Any] | None = None,
+    edit: bool = True,
+) -> bool:
     """Writes `values` and the next version number with one conditional UPDATE, which matches
     only if the stored version is still the one the caller read. Must run inside a transaction.
     An edit (`edit=True`) makes `by` the last editor and sends a verified incident back to
     review; returns whether it did."""
-    current = (Incident.objects.select_for_update().filter(pk=incident.pk)
-               .values("version", "status").first())
-    if current is None or (expected_version is not None
-                           and current["version"] != expected_version):
+    current = (
+        Incident.objects.select_for_update()
+        .filter(pk=incident.pk)
+        .values("version", "status")
+        .first()
+    )
+    if current is None or (expected_version is not None and current["version"] != expected_version):
         raise StaleEdit
     now = timezone.now()
     values = dict(values or {}, version=current["version"] + 1)
@@ -71,9 +84,13 @@ def new_version(*, incident: Incident, by: User, expected_version: int | None = 
         raise StaleEdit
     if reopened:
         VerificationStep.objects.create(
-            incident=incident, action=VerificationStep.Action.REOPENED,
-            from_status=Incident.Status.VERIFIED, to_status=Incident.Status.UNDER_REVIEW,
-            by=by, at=now)
+            incident=incident,
+            action=VerificationStep.Action.REOPENED,
+            from_status=Incident.Status.VERIFIED,
+            to_status=Incident.Status.UNDER_REVIEW,
+            by=by,
+            at=now,
+        )
         audit_record(action="incident.reopened", actor=by, obj=incident)
     for name, value in values.items():
         setattr(incident, name, value)
@@ -103,12 +120,21 @@ def incident_create(
     """Records an incident as reported, with its acts (victims given as existing persons or as
     new person data) and sources. Errors of the acts and sources are keyed "acts.0.act_type",
     "sources.1.url" and so on. All or nothing."""
-    data = {"title": title, "start_date": start_date, "start_precision": start_precision,
-            "end_date": end_date, "end_precision": end_precision, "place": place,
-            "latitude": latitude, "longitude": longitude,
-            "location_precision": location_precision, "types": list(types),
-            "description": description, "public_summary": public_summary,
-            "confidentiality": confidentiality}
+    data = {
+        "title": title,
+        "start_date": start_date,
+        "start_precision": start_precision,
+        "end_date": end_date,
+        "end_precision": end_precision,
+        "place": place,
+        "latitude": latitude,
+        "longitude": longitude,
+        "location_precision": location_precision,
+        "types": list(types),
+        "description": description,
+        "public_summary": public_summary,
+        "confidentiality": confidentiality,
+    }
     cleaned, errors = check.incident_fields(data)
     planned_acts = [_plan_act(organisation, i, act, errors) for i, act in enumerate(acts)]
     _refuse_repeated_acts(planned_acts, errors)
@@ -116,11 +142,17 @@ def incident_create(
     check.raise_if(errors)
     types_ = cleaned.pop("types")
     with transaction.atomic():
-        incident = Incident.objects.create(organisation=organisation, created_by=created_by,
-                                           updated_by=created_by, **cleaned)
+        incident = Incident.objects.create(
+            organisation=organisation, created_by=created_by, updated_by=created_by, **cleaned
+        )
         incident.types.set(types_)
-        audit_record(action="incident.created", actor=created_by, organisation=organisation,
-                     obj=incident, fields=[*cleaned, "types"])
+        audit_record(
+            action="incident.created",
+            actor=created_by,
+            organisation=organisation,
+            obj=incident,
+            fields=[*cleaned, "types"],
+        )
         for i, (victim, new_victim, act_values) in enumerate(planned_acts):
             if victim is None:
                 victim = _create_victim(organisation, created_by, new_victim, f"acts.{i}")
@@ -130,24 +162,48 @@ def incident_create(
     return incident
 
 
-def incident_update(*, incident: Incident, updated_by: User, expected_version: int,
-                    acts: Sequence[dict[str, Any]] = (), sources: Sequence[dict[str, Any]] = (),
-                    **changes: Any) -> Incident:
+def incident_update(
+    *,
+    incident: Incident,
+    updated_by: User,
+    expected_version: int,
+    acts: Sequence[dict[str, Any]] = (),
+    sources: Sequence[dict[str, Any]] = (),
+    **changes: Any,
+) -> Incident:
     """Changes the given fields, and adds the given acts and sources (as incident_create
     takes them), if nobody saved the incident since `expected_version`. All or nothing."""
     unknown = set(changes) - {
-        "title", "start_date", "start_precision", "end_date", "end_precision", "place",
-        "latitude", "longitude", "location_precision", "types", "description",
-        "public_summary", "confidentiality"}
+        "title",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "place",
+        "latitude",
+        "longitude",
+        "location_precision",
+        "types",
+        "description",
+        "public_summary",
+        "confidentiality",
+    }
     if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")]
-                               for name in sorted(unknown)})
-    current = {"title": incident.title, "start_date": incident.start_date,
-               "start_precision": incident.start_precision, "end_date": incident.end_date,
-               "end_precision": incident.end_precision, "place": incident.place,
-               "latitude": incident.latitude, "longitude": incident.longitude,
-               "location_precision": incident.location_precision,
-               "confidentiality": incident.confidentiality}
+        raise ValidationError(
+            {name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        )
+    current = {
+        "title": incident.title,
+        "start_date": incident.start_date,
+        "start_precision": incident.start_precision,
+        "end_date": incident.end_date,
+        "end_precision": incident.end_precision,
+        "place": incident.place,
+        "latitude": incident.latitude,
+        "longitude": incident.longitude,
+        "location_precision": incident.location_precision,
+        "confidentiality": incident.confidentiality,
+    }
     # Checked with the stored values, so that a new end date is compared with the stored
     # start date; the types only when they change (a type retired since stays valid).
     cleaned, errors = check.incident_fields({**current, **changes}, partial=True)
@@ -165,13 +221,18 @@ def incident_update(*, incident: Incident, updated_by: User, expected_version: i
         if f"{prefix}_precision" in changes:
             values[f"{prefix}_date"] = cleaned[f"{prefix}_date"]
     with transaction.atomic():
-        new_version(incident=incident, by=updated_by, expected_version=expected_version,
-                    values=values)
+        new_version(
+            incident=incident, by=updated_by, expected_version=expected_version, values=values
+        )
         if "types" in changes:
             incident.types.set(cleaned["types"])
         if changes:
-            audit_record(action="incident.updated", actor=updated_by, obj=incident,
-                         fields=sorted({*values, *(k for k in _M2M if k in changes)}))
+            audit_record(
+                action="incident.updated",
+                actor=updated_by,
+                obj=incident,
+                fields=sorted({*values, *(k for k in _M2M if k in changes)}),
+            )
         for i, (victim, new_victim, act_values) in enumerate(planned_acts):
             if victim is None:
                 victim = _create_victim(organisation, updated_by, new_victim, f"acts.{i}")
@@ -182,19 +243,40 @@ def incident_update(*, incident: Incident, updated_by: User, expected_version: i
     return incident
 
 
-def act_add(*, incident: Incident, added_by: User, act_type: str, victim: Person | None = None,
-            new_victim: dict[str, Any] | None = None, date: dt.date | str | None = None,
-            method: str = "", consequences: str = "",
-            expected_version: int | None = None) -> Act:
+def act_add(
+    *,
+    incident: Incident,
+    added_by: User,
+    act_type: str,
+    victim: Person | None = None,
+    new_victim: dict[str, Any] | None = None,
+    date: dt.date | str | None = None,
+    method: str = "",
+    consequences: str = "",
+    expected_version: int | None = None,
+) -> Act:
     """Records what happened to one victim: an existing person of the organisation, or a new
     person made from `new_victim` in the same transaction."""
     errors: check.Errors = {}
     victim, new_victim, values = _plan_act(
-        incident.organisation, None,
-        {"victim": victim, "new_victim": new_victim, "act_type": act_type, "date": date,
-         "method": method, "consequences": consequences}, errors)
-    if victim is not None and Act.objects.filter(incident=incident, victim=victim,
-                                                 act_type=values["act_type"]).exists():
+        incident.organisation,
+        None,
+        {
+            "victim": victim,
+            "new_victim": new_victim,
+            "act_type": act_type,
+            "date": date,
+            "method": method,
+            "consequences": consequences,
+        },
+        errors,
+    )
+    if (
+        victim is not None
+        and Act.objects.filter(
+            incident=incident, victim=victim, act_type=values["act_type"]
+        ).exists()
+    ):
         check.add(errors, "act_type", _("This act is already recorded for this victim."))
     check.raise_if(errors)
     with transaction.atomic():
@@ -204,59 +286,94 @@ def act_add(*, incident: Incident, added_by: User, act_type: str, victim: Person
         return _insert_act(incident, victim, values, added_by)
 
 
-def involvement_add(*, act: Act, added_by: User, degree: str, person: Person | None = None,
-                    described_group: str = "", allegation_status: str = "alleged",
-                    expected_version: int | None = None) -> Involvement:
+def involvement_add(
+    *,
+    act: Act,
+    added_by: User,
+    degree: str,
+    person: Person | None = None,
+    described_group: str = "",
+    allegation_status: str = "alleged",
+    expected_version: int | None = None,
+) -> Involvement:
     """Records an *alleged* perpetrator of an act: a person of the organisation's records, or a
     description of a group ("two unidentified men on a motorcycle")."""
-    cleaned, errors = check.involvement_fields({
-        "described_group": described_group, "degree": degree,
-        "allegation_status": allegation_status})
+    cleaned, errors = check.involvement_fields(
+        {
+            "described_group": described_group,
+            "degree": degree,
+            "allegation_status": allegation_status,
+        }
+    )
     if person is None and not cleaned["described_group"]:
-        check.add(errors, "described_group",
-                  _("Name a person or describe the group alleged to be involved."))
+        check.add(
+            errors,
+            "described_group",
+            _("Name a person or describe the group alleged to be involved."),
+        )
     if person is not None and person.organisation_id != act.incident.organisation_id:
         check.add(errors, "person", _("Choose a person from your organisation's records."))
     check.raise_if(errors)
     with transaction.atomic():
         new_version(incident=act.incident, by=added_by, expected_version=expected_version)
         involvement = Involvement.objects.create(act=act, person=person, **cleaned)
-        audit_record(action="incident.involvement.added", actor=added_by, obj=involvement,
-                     fields=[*cleaned, *(["person"] if person else [])])
+        audit_record(
+            action="incident.involvement.added",
+            actor=added_by,
+            obj=involvement,
+            fields=[*cleaned, *(["person"] if person else [])],
+        )
     return involvement
 
 
-def source_add(*, incident: Incident, added_by: User, kind: str, person: Person | None = None,
-               expected_version: int | None = None, **details: Any) -> Source:
+def source_add(
+    *,
+    incident: Incident,
+    added_by: User,
+    kind: str,
+    person: Person | None = None,
+    expected_version: int | None = None,
+    **details: Any,
+) -> Source:
     """Records where information came from; grading (reliability A-F with credibility 1-6) may
     be given now or later with source_grade."""
     errors: check.Errors = {}
-    person, values = _plan_source(incident.organisation, None,
-                                  {"kind": kind, "person": person, **details}, errors)
+    person, values = _plan_source(
+        incident.organisation, None, {"kind": kind, "person": person, **details}, errors
+    )
     check.raise_if(errors)
     with transaction.atomic():
         new_version(incident=incident, by=added_by, expected_version=expected_version)
         return _insert_source(incident, person, values, added_by)
 
 
-def source_grade(*, source: Source, graded_by: User, reliability: str, credibility: int | None,
-                 expected_version: int | None = None) -> Source:
+def source_grade(
+    *,
+    source: Source,
+    graded_by: User,
+    reliability: str,
+    credibility: int | None,
+    expected_version: int | None = None,
+) -> Source:
     """Grades (or re-grades) a source on the Admiralty code; both scales are needed."""
     errors: check.Errors = {}
-    values = check.grading_fields({"reliability": reliability, "credibility": credibility},
-                                  errors, required=True)
+    values = check.grading_fields(
+        {"reliability": reliability, "credibility": credibility}, errors, required=True
+    )
     check.raise_if(errors)
     with transaction.atomic():
         new_version(incident=source.incident, by=graded_by, expected_version=expected_version)
         Source.objects.filter(pk=source.pk).update(**values)
-        audit_record(action="incident.source.graded", actor=graded_by, obj=source,
-                     fields=list(values))
+        audit_record(
+            action="incident.source.graded", actor=graded_by, obj=source, fields=list(values)
+        )
     source.refresh_from_db()
     return source
 
 
-def incident_relate(*, incident: Incident, other: Incident, kind: str,
-                    related_by: User) -> IncidentRelation:
+def incident_relate(
+    *, incident: Incident, other: Incident, kind: str, related_by: User
+) -> IncidentRelation:
     """Links two incidents of one organisation (same event, follow-up, related), once."""
     errors: check.Errors = {}
     kind = check.choice({"kind": kind}, "kind", errors, IncidentRelation.Kind.values)
@@ -264,40 +381,45 @@ def incident_relate(*, incident: Incident, other: Incident, kind: str,
         check.add(errors, "other", _("An incident cannot be related to itself."))
     elif other.organisation_id != incident.organisation_id:
         check.add(errors, "other", _("No such incident."))
-    elif IncidentRelation.objects.filter(from_incident__in=[incident, other],
-                                         to_incident__in=[incident, other]).exists():
+    elif IncidentRelation.objects.filter(
+        from_incident__in=[incident, other], to_incident__in=[incident, other]
+    ).exists():
         check.add(errors, "other", _("These incidents are already related."))
     check.raise_if(errors)
     with transaction.atomic():
-        relation = IncidentRelation.objects.create(from_incident=incident, to_incident=other,
-                                                   kind=kind, created_by=related_by)
-        audit_record(action="incident.related", actor=related_by, obj=incident,
-                     fields=["kind"])
+        relation = IncidentRelation.objects.create(
+            from_incident=incident, to_incident=other, kind=kind, created_by=related_by
+        )
+        audit_record(action="incident.related", actor=related_by, obj=incident, fields=["kind"])
     return relation
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _plan_act(organisation: Organisation, index: int | None, data: dict[str, Any],
-              errors: check.Errors) -> tuple[Person | None, dict[str, Any] | None,
-                                             dict[str, Any]]:
+
+def _plan_act(
+    organisation: Organisation, index: int | None, data: dict[str, Any], errors: check.Errors
+) -> tuple[Person | None, dict[str, Any] | None, dict[str, Any]]:
     values, act_errors = check.act_fields(data)
     victim, new_victim = data.get("victim"), data.get("new_victim")
     if victim is None and not new_victim:
         check.add(act_errors, "victim", _("Choose a person or record a new one."))
     elif victim is not None and new_victim:
         check.add(act_errors, "victim", _("Choose a person or record a new one, not both."))
-    elif victim is not None and (not isinstance(victim, Person)
-                                 or victim.organisation_id != organisation.pk):
+    elif victim is not None and (
+        not isinstance(victim, Person) or victim.organisation_id != organisation.pk
+    ):
         check.add(act_errors, "victim", _("Choose a person from your organisation's records."))
         victim = None
-    errors.update(check.prefixed(f"acts.{index}", act_errors) if index is not None
-                  else act_errors)
+    errors.update(check.prefixed(f"acts.{index}", act_errors) if index is not None else act_errors)
     return victim, new_victim, values
 
 
-def _refuse_repeated_acts(planned: list[tuple[Person | None, Any, dict[str, Any]]],
-                          errors: check.Errors, incident: Incident | None = None) -> None:
+def _refuse_repeated_acts(
+    planned: list[tuple[Person | None, Any, dict[str, Any]]],
+    errors: check.Errors,
+    incident: Incident | None = None,
+) -> None:
     seen: set[tuple[int, str]] = set()
     if incident is not None:
         seen.update(Act.objects.filter(incident=incident).values_list("victim_id", "act_type"))
@@ -306,26 +428,31 @@ def _refuse_repeated_acts(planned: list[tuple[Person | None, Any, dict[str, Any]
             continue
         key = (victim.pk, values["act_type"])
         if key in seen:
-            check.add(errors, f"acts.{i}.act_type",
-                      _("This act is already recorded for this victim."))
+            check.add(
+                errors, f"acts.{i}.act_type", _("This act is already recorded for this victim.")
+            )
         seen.add(key)
 
 
-def _plan_source(organisation: Organisation, index: int | None, data: dict[str, Any],
-                 errors: check.Errors) -> tuple[Person | None, dict[str, Any]]:
+def _plan_source(
+    organisation: Organisation, index: int | None, data: dict[str, Any], errors: check.Errors
+) -> tuple[Person | None, dict[str, Any]]:
     values, source_errors = check.source_fields(data)
     person = data.get("person")
-    if person is not None and (not isinstance(person, Person)
-                               or person.organisation_id != organisation.pk):
+    if person is not None and (
+        not isinstance(person, Person) or person.organisation_id != organisation.pk
+    ):
         check.add(source_errors, "person", _("Choose a person from your organisation's records."))
         person = None
-    errors.update(check.prefixed(f"sources.{index}", source_errors) if index is not None
-                  else source_errors)
+    errors.update(
+        check.prefixed(f"sources.{index}", source_errors) if index is not None else source_errors
+    )
     return person, values
 
 
-def _create_victim(organisation: Organisation, by: User, data: dict[str, Any] | None,
-                   prefix: str) -> Person:
+def _create_victim(
+    organisation: Organisation, by: User, data: dict[str, Any] | None, prefix: str
+) -> Person:
     try:
         return person_create(organisation=organisation, created_by=by, **(data or {}))
     except (ValidationError, TypeError) as exc:
@@ -336,15 +463,26 @@ def _create_victim(organisation: Organisation, by: User, data: dict[str, Any] | 
 
 def _insert_act(incident: Incident, victim: Person, values: dict[str, Any], by: User) -> Act:
     act = Act.objects.create(incident=incident, victim=victim, **values)
-    audit_record(action="incident.act.added", actor=by, obj=act,
-                 fields=["victim", *(k for k, v in values.items() if v not in ("", None))])
+    audit_record(
+        action="incident.act.added",
+        actor=by,
+        obj=act,
+        fields=["victim", *(k for k, v in values.items() if v not in ("", None))],
+    )
     return act
 
 
-def _insert_source(incident: Incident, person: Person | None, values: dict[str, Any],
-                   by: User) -> Source:
+def _insert_source(
+    incident: Incident, person: Person | None, values: dict[str, Any], by: User
+) -> Source:
     source = Source.objects.create(incident=incident, person=person, **values)
-    audit_record(action="incident.source.added", actor=by, obj=source,
-                 fields=[*(["person"] if person else []),
-                         *(k for k, v in values.items() if v not in ("", None))])
+    audit_record(
+        action="incident.source.added",
+        actor=by,
+        obj=source,
+        fields=[
+            *(["person"] if person else []),
+            *(k for k, v in values.items() if v not in ("", None)),
+        ],
+    )
     return source

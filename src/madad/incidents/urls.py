@@ -12,7 +12,10 @@ urlpatterns = [
     path("<int:incident_id>/edit/", incidents.incident_edit_view, name="edit"),
     path("<int:incident_id>/verification/", actions.verification_view, name="verification"),
     path("<int:incident_id>/perpetrators/", actions.involvement_add_view, name="perpetrator_add"),
-    path("<int:incident_id>/sources/<int:source_id>/grade/", actions.source_grade_view,
-         name="source_grade"),
+    path(
+        "<int:incident_id>/sources/<int:source_id>/grade/",
+        actions.source_grade_view,
+        name="source_grade",
+    ),
     path("<int:incident_id>/relations/", actions.relate_view, name="relate"),
 ]

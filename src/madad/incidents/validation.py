@@ -33,8 +33,9 @@ def add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def text(data: dict[str, Any], name: str, errors: Errors, *, max_length: int,
-         required: bool = False) -> str:
+def text(
+    data: dict[str, Any], name: str, errors: Errors, *, max_length: int, required: bool = False
+) -> str:
     value = data.get(name)
     value = "" if value is None else str(value).strip()
     if required and not value:
@@ -44,16 +45,23 @@ def text(data: dict[str, Any], name: str, errors: Errors, *, max_length: int,
     return value
 
 
-def choice(data: dict[str, Any], name: str, errors: Errors, choices: Iterable[Any],
-           *, default: Any = None) -> Any:
+def choice(
+    data: dict[str, Any], name: str, errors: Errors, choices: Iterable[Any], *, default: Any = None
+) -> Any:
     value = data.get(name, default)
     if value not in set(choices):
         add(errors, name, _("Choose one of the listed values."))
     return value
 
 
-def date(data: dict[str, Any], name: str, errors: Errors, *, required: bool = False,
-         precision: str = DatePrecision.DAY) -> dt.date | None:
+def date(
+    data: dict[str, Any],
+    name: str,
+    errors: Errors,
+    *,
+    required: bool = False,
+    precision: str = DatePrecision.DAY,
+) -> dt.date | None:
     value = data.get(name)
     if value in (None, ""):
         if required:
@@ -86,14 +94,18 @@ def coordinate(data: dict[str, Any], name: str, errors: Errors, limit: int) -> D
         add(errors, name, _("Enter a number."))
         return None
     if not -limit <= number <= limit:
-        add(errors, name, _("Enter a value between %(low)d and %(high)d.")
-            % {"low": -limit, "high": limit})
+        add(
+            errors,
+            name,
+            _("Enter a value between %(low)d and %(high)d.") % {"low": -limit, "high": limit},
+        )
         return None
     return number
 
 
-def incident_fields(data: dict[str, Any], *, partial: bool = False) -> tuple[dict[str, Any],
-                                                                             Errors]:
+def incident_fields(
+    data: dict[str, Any], *, partial: bool = False
+) -> tuple[dict[str, Any], Errors]:
     """The incident's own fields. With `partial`, only the names present in `data` are checked
     (and the start/end order against each other when both are known)."""
     errors: Errors = {}
@@ -113,8 +125,9 @@ def incident_fields(data: dict[str, Any], *, partial: bool = False) -> tuple[dic
         if wanted(f"{prefix}_precision"):
             cleaned[f"{prefix}_precision"] = precision
         if wanted(f"{prefix}_date"):
-            cleaned[f"{prefix}_date"] = date(data, f"{prefix}_date", errors,
-                                             required=prefix == "start", precision=precision)
+            cleaned[f"{prefix}_date"] = date(
+                data, f"{prefix}_date", errors, required=prefix == "start", precision=precision
+            )
     start, end = cleaned.get("start_date"), cleaned.get("end_date")
     if start and end and end < start:
         add(errors, "end_date", _("The incident cannot end before it starts."))
@@ -129,12 +142,19 @@ def incident_fields(data: dict[str, Any], *, partial: bool = False) -> tuple[dic
         if (cleaned["latitude"] is None) != (cleaned["longitude"] is None) and not (
             "latitude" in errors or "longitude" in errors
         ):
-            add(errors, "longitude" if cleaned["longitude"] is None else "latitude",
-                _("Give both latitude and longitude, or neither."))
+            add(
+                errors,
+                "longitude" if cleaned["longitude"] is None else "latitude",
+                _("Give both latitude and longitude, or neither."),
+            )
     if wanted("location_precision"):
         cleaned["location_precision"] = choice(
-            data, "location_precision", errors, LocationPrecision.values,
-            default=LocationPrecision.NEIGHBOURHOOD)
+            data,
+            "location_precision",
+            errors,
+            LocationPrecision.values,
+            default=LocationPrecision.NEIGHBOURHOOD,
+        )
     if wanted("types"):
         types = list(data.get("types") or [])
         if not types:
@@ -147,9 +167,13 @@ def incident_fields(data: dict[str, Any], *, partial: bool = False) -> tuple[dic
     if wanted("public_summary"):
         cleaned["public_summary"] = text(data, "public_summary", errors, max_length=2_000)
     if wanted("confidentiality"):
-        cleaned["confidentiality"] = choice(data, "confidentiality", errors,
-                                            Incident.Confidentiality.values,
-                                            default=Incident.Confidentiality.INTERNAL)
+        cleaned["confidentiality"] = choice(
+            data,
+            "confidentiality",
+            errors,
+            Incident.Confidentiality.values,
+            default=Incident.Confidentiality.INTERNAL,
+        )
     return cleaned, errors
 
 
@@ -185,8 +209,9 @@ def source_fields(data: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
     return cleaned, errors
 
 
-def grading_fields(data: dict[str, Any], errors: Errors, *, required: bool = False
-                   ) -> dict[str, Any]:
+def grading_fields(
+    data: dict[str, Any], errors: Errors, *, required: bool = False
+) -> dict[str, Any]:
     reliability = (data.get("reliability") or "").strip().upper()
     raw = data.get("credibility")
     credibility: int | None = None
@@ -212,9 +237,13 @@ def involvement_fields(data: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
     cleaned = {
         "described_group": text(data, "described_group", errors, max_length=500),
         "degree": choice(data, "degree", errors, Involvement.Degree.values),
-        "allegation_status": choice(data, "allegation_status", errors,
-                                    Involvement.Allegation.values,
-                                    default=Involvement.Allegation.ALLEGED),
+        "allegation_status": choice(
+            data,
+            "allegation_status",
+            errors,
+            Involvement.Allegation.values,
+            default=Involvement.Allegation.ALLEGED,
+        ),
     }
     return cleaned, errors
 
@@ -224,8 +253,10 @@ def reason(value: str | None, errors: Errors, *, required: bool) -> str:
 
 
 def prefixed(prefix: str, errors: Errors) -> Errors:
-    return {f"{prefix}.{name}" if name != "__all__" else prefix: messages
-            for name, messages in errors.items()}
+    return {
+        f"{prefix}.{name}" if name != "__all__" else prefix: messages
+        for name, messages in errors.items()
+    }
 
 
 def raise_if(errors: Errors) -> None:
@@ -235,6 +266,8 @@ def raise_if(errors: Errors) -> None:
 
 def messages_of(exc: ValidationError) -> Errors:
     if hasattr(exc, "error_dict"):
-        return {name: [str(m) for m in ValidationError(errs).messages]
-                for name, errs in exc.error_dict.items()}
+        return {
+            name: [str(m) for m in ValidationError(errs).messages]
+            for name, errs in exc.error_dict.items()
+        }
     return {"__all__": [str(m) for m in exc.messages]}

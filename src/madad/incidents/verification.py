@@ -35,67 +35,111 @@ class VerificationRefused(Exception):
         self.code, self.message = code, message
 
 
-def incident_submit(*, incident: Incident, submitted_by: User,
-                    expected_version: int | None = None) -> Incident:
+def incident_submit(
+    *, incident: Incident, submitted_by: User, expected_version: int | None = None
+) -> Incident:
     """Puts a reported, disputed or rejected incident up for review."""
-    return _step(incident, submitted_by, _A.SUBMITTED, {_S.REPORTED, _S.DISPUTED, _S.REJECTED},
-                 _S.UNDER_REVIEW, "", expected_version)
+    return _step(
+        incident,
+        submitted_by,
+        _A.SUBMITTED,
+        {_S.REPORTED, _S.DISPUTED, _S.REJECTED},
+        _S.UNDER_REVIEW,
+        "",
+        expected_version,
+    )
 
 
-def incident_verify(*, incident: Incident, verifier: User, reason: str = "",
-                    expected_version: int | None = None) -> Incident:
+def incident_verify(
+    *, incident: Incident, verifier: User, reason: str = "", expected_version: int | None = None
+) -> Incident:
     """Marks an incident under review as verified: by a second person, on graded sources."""
-    return _step(incident, verifier, _A.VERIFIED, {_S.UNDER_REVIEW}, _S.VERIFIED, reason,
-                 expected_version)
+    return _step(
+        incident, verifier, _A.VERIFIED, {_S.UNDER_REVIEW}, _S.VERIFIED, reason, expected_version
+    )
 
 
-def incident_dispute(*, incident: Incident, verifier: User, reason: str,
-                     expected_version: int | None = None) -> Incident:
+def incident_dispute(
+    *, incident: Incident, verifier: User, reason: str, expected_version: int | None = None
+) -> Incident:
     """The sources conflict or fall short: the documenter should look again."""
-    return _step(incident, verifier, _A.DISPUTED, {_S.UNDER_REVIEW}, _S.DISPUTED, reason,
-                 expected_version)
+    return _step(
+        incident, verifier, _A.DISPUTED, {_S.UNDER_REVIEW}, _S.DISPUTED, reason, expected_version
+    )
 
 
-def incident_reject(*, incident: Incident, verifier: User, reason: str,
-                    expected_version: int | None = None) -> Incident:
+def incident_reject(
+    *, incident: Incident, verifier: User, reason: str, expected_version: int | None = None
+) -> Incident:
     """The incident did not happen as recorded, or is not within the documentation's scope."""
-    return _step(incident, verifier, _A.REJECTED, {_S.UNDER_REVIEW}, _S.REJECTED, reason,
-                 expected_version)
+    return _step(
+        incident, verifier, _A.REJECTED, {_S.UNDER_REVIEW}, _S.REJECTED, reason, expected_version
+    )
 
 
-def _step(incident: Incident, by: User, action: str, allowed_from: set[str], to_status: str,
-          reason: str, expected_version: int | None) -> Incident:
+def _step(
+    incident: Incident,
+    by: User,
+    action: str,
+    allowed_from: set[str],
+    to_status: str,
+    reason: str,
+    expected_version: int | None,
+) -> Incident:
     errors: check.Errors = {}
     reason = check.reason(reason, errors, required=action in (_A.DISPUTED, _A.REJECTED))
     check.raise_if(errors)
     with transaction.atomic():
-        current = Incident.objects.select_for_update().filter(pk=incident.pk).values(
-            "status", "version", "created_by_id", "updated_by_id").first()
-        if current is None or (expected_version is not None
-                               and current["version"] != expected_version):
+        current = (
+            Incident.objects.select_for_update()
+            .filter(pk=incident.pk)
+            .values("status", "version", "created_by_id", "updated_by_id")
+            .first()
+        )
+        if current is None or (
+            expected_version is not None and current["version"] != expected_version
+        ):
             raise StaleEdit
         if current["status"] not in allowed_from:
-            raise VerificationRefused("wrong_status", _(
-                "This step is not possible while the incident is %(status)s.")
-                % {"status": _S(current["status"]).label.lower()})
-        if action != _A.SUBMITTED and by.pk in (current["created_by_id"],
-                                                current["updated_by_id"]):
-            raise VerificationRefused("own_work", _(
-                "A second person must check this incident: you recorded or last edited it."))
-        if action == _A.VERIFIED and not Source.objects.filter(
-                incident_id=incident.pk).exclude(reliability="").exists():
-            raise VerificationRefused("no_graded_source", _(
-                "An incident can only be verified on at least one graded source."))
+            raise VerificationRefused(
+                "wrong_status",
+                _("This step is not possible while the incident is %(status)s.")
+                % {"status": _S(current["status"]).label.lower()},
+            )
+        if action != _A.SUBMITTED and by.pk in (current["created_by_id"], current["updated_by_id"]):
+            raise VerificationRefused(
+                "own_work",
+                _("A second person must check this incident: you recorded or last edited it."),
+            )
+        if (
+            action == _A.VERIFIED
+            and not Source.objects.filter(incident_id=incident.pk).exclude(reliability="").exists()
+        ):
+            raise VerificationRefused(
+                "no_graded_source",
+                _("An incident can only be verified on at least one graded source."),
+            )
         now = timezone.now()
         values: dict[str, object] = {"status": to_status}
         if to_status == _S.VERIFIED:
             values["verified_at"] = now
-        new_version(incident=incident, by=by, expected_version=current["version"],
-                    values=values, edit=False)
-        VerificationStep.objects.create(incident=incident, action=action,
-                                        from_status=current["status"], to_status=to_status,
-                                        by=by, reason=reason, at=now)
-        audit_record(action=f"incident.{action}", actor=by, obj=incident,
-                     fields=["status", *(["reason"] if reason else [])])
+        new_version(
+            incident=incident, by=by, expected_version=current["version"], values=values, edit=False
+        )
+        VerificationStep.objects.create(
+            incident=incident,
+            action=action,
+            from_status=current["status"],
+            to_status=to_status,
+            by=by,
+            reason=reason,
+            at=now,
+        )
+        audit_record(
+            action=f"incident.{action}",
+            actor=by,
+            obj=incident,
+            fields=["status", *(["reason"] if reason else [])],
+        )
     incident.refresh_from_db()
     return incident

@@ -70,8 +70,12 @@ class CandidateOut(Schema):
 
 
 def _merge_out(merge: MergeRecord) -> dict[str, Any]:
-    return {"id": merge.pk, "kept_person_id": merge.kept_person_id,
-            "merged_person_id": merge.merged_person_id, "undone": merge.undone}
+    return {
+        "id": merge.pk,
+        "kept_person_id": merge.kept_person_id,
+        "merged_person_id": merge.merged_person_id,
+        "undone": merge.undone,
+    }
 
 
 @router.get("/pairs", response=list[PairOut], summary="Person pairs waiting for review")
@@ -81,21 +85,28 @@ def list_pairs(request: HttpRequest) -> Any:
     return access.visible_to(request.user, PersonPair).filter(status=Decision.PENDING)
 
 
-@router.get("/pairs/{int:pair_id}", response=PairOut,
-            summary="One pair, with the level of agreement of each compared field")
+@router.get(
+    "/pairs/{int:pair_id}",
+    response=PairOut,
+    summary="One pair, with the level of agreement of each compared field",
+)
 def get_pair(request: HttpRequest, pair_id: int) -> Any:
     _reviewer(request)
     return access.get_visible_or_404(request.user, PersonPair, request=request, pk=pair_id)
 
 
-@router.post("/pairs/{int:pair_id}/decision", response={200: dict, 201: MergeOut},
-             summary="Merge the pair (keeping one record) or record that they differ")
+@router.post(
+    "/pairs/{int:pair_id}/decision",
+    response={200: dict, 201: MergeOut},
+    summary="Merge the pair (keeping one record) or record that they differ",
+)
 def decide_pair(request: HttpRequest, pair_id: int, payload: DecisionIn) -> Any:
     user = _reviewer(request)
     pair = access.get_visible_or_404(request.user, PersonPair, request=request, pk=pair_id)
     try:
-        merge = services.pair_decide(pair=pair, decision=payload.decision, decided_by=user,
-                                     keep=payload.keep)
+        merge = services.pair_decide(
+            pair=pair, decision=payload.decision, decided_by=user, keep=payload.keep
+        )
     except (services.DecisionRefused, services.MergeRefused) as refusal:
         raise ApiError(409, "refused", str(refusal)) from None
     if merge is None:
@@ -103,8 +114,11 @@ def decide_pair(request: HttpRequest, pair_id: int, payload: DecisionIn) -> Any:
     return Status(201, _merge_out(merge))
 
 
-@router.post("/merges/{int:merge_id}/undo", response=MergeOut,
-             summary="Undo a merge: both records back exactly as they were")
+@router.post(
+    "/merges/{int:merge_id}/undo",
+    response=MergeOut,
+    summary="Undo a merge: both records back exactly as they were",
+)
 def undo_merge(request: HttpRequest, merge_id: int) -> Any:
     user = _reviewer(request)
     merge = access.get_visible_or_404(request.user, MergeRecord, request=request, pk=merge_id)
@@ -119,8 +133,9 @@ def undo_merge(request: HttpRequest, merge_id: int) -> Any:
 @router.post("/runs", response={202: RunOut}, summary="Look for duplicates in the background")
 def start_run(request: HttpRequest, payload: RunIn) -> Any:
     user = _reviewer(request)
-    run = services.linkage_run_request(organisation=user.organisation, kind=payload.kind,
-                                       requested_by=user)
+    run = services.linkage_run_request(
+        organisation=user.organisation, kind=payload.kind, requested_by=user
+    )
     return Status(202, run)
 
 
@@ -130,15 +145,23 @@ def get_run(request: HttpRequest, run_id: int) -> Any:
     return access.get_visible_or_404(request.user, LinkageRun, request=request, pk=run_id)
 
 
-@router.post("/check/person", response=list[CandidateOut],
-             summary="Persons already recorded who may be this one (before recording it)")
+@router.post(
+    "/check/person",
+    response=list[CandidateOut],
+    summary="Persons already recorded who may be this one (before recording it)",
+)
 def check_person(request: HttpRequest, payload: PersonIn) -> Any:
     """A POST, so that the names and numbers checked never appear in a URL or a log."""
-    if not (access.can(request.user, Capability.PERSON_EDIT)
-            and access.can(request.user, Capability.PERSON_VIEW)):
+    if not (
+        access.can(request.user, Capability.PERSON_EDIT)
+        and access.can(request.user, Capability.PERSON_VIEW)
+    ):
         raise ApiError(403, "forbidden", _("Your role cannot record persons."))
     found = checks.match_candidates(
         organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
-        data=payload.dict())
-    return [{"person_id": c.person.pk, "probability": round(c.probability, 4),
-             "evidence": c.evidence} for c in found]
+        data=payload.dict(),
+    )
+    return [
+        {"person_id": c.person.pk, "probability": round(c.probability, 4), "evidence": c.evidence}
+        for c in found
+    ]

@@ -34,12 +34,20 @@ from madad.people.names import name_keys
 PER_KEY = 50  # candidates read per key: a very common key cannot flood the check
 MAX_CANDIDATES = 60
 DEFAULT_THRESHOLD = 0.5
+
+
 def current_parameters(organisation_id: int) -> tuple[Parameters, float]:
     """The organisation's latest trained model and review threshold."""
-    run = (LinkageRun.objects.filter(organisation_id=organisation_id,
-                                     kind=LinkageRun.Kind.PERSONS,
-                                     status=LinkageRun.Status.DONE)
-           .exclude(parameters={}).order_by("-finished_at", "-id").first())
+    run = (
+        LinkageRun.objects.filter(
+            organisation_id=organisation_id,
+            kind=LinkageRun.Kind.PERSONS,
+            status=LinkageRun.Status.DONE,
+        )
+        .exclude(parameters={})
+        .order_by("-finished_at", "-id")
+        .first()
+    )
     if run is None:
         return default_parameters(), DEFAULT_THRESHOLD
     return Parameters.from_dict(run.parameters), run.threshold
@@ -61,8 +69,7 @@ def _number_index(value: Any, normalise: Any, purpose: str) -> str | None:
         return None
 
 
-def _candidate_ids(organisation_id: int, record: dict[str, Any],
-                   exclude: int | None) -> list[int]:
+def _candidate_ids(organisation_id: int, record: dict[str, Any], exclude: int | None) -> list[int]:
     found: dict[int, int] = {}
 
     def count(ids: Any, weight: int = 1) -> None:
@@ -71,8 +78,11 @@ def _candidate_ids(organisation_id: int, record: dict[str, Any],
                 found[person_id] = found.get(person_id, 0) + weight
 
     for key in sorted(keys.record_match_keys(record)):
-        count(PersonMatchKey.objects.filter(organisation_id=organisation_id, key=key)
-              .values_list("person_id", flat=True)[:PER_KEY])
+        count(
+            PersonMatchKey.objects.filter(organisation_id=organisation_id, key=key).values_list(
+                "person_id", flat=True
+            )[:PER_KEY]
+        )
     persons = Person.objects.filter(organisation_id=organisation_id)
     cnic = _number_index(record.get("cnic"), normalise_cnic, "cnic")
     if cnic:
@@ -82,25 +92,46 @@ def _candidate_ids(organisation_id: int, record: dict[str, Any],
         count(persons.filter(phone_index=phone).values_list("id", flat=True)[:PER_KEY], 3)
     # the whole-name keys people.services keeps current for every person
     whole = set()
-    for text in (f"{record.get('given_name') or ''} {record.get('family_name') or ''}",
-                 record.get("full_name_ur") or ""):
+    for text in (
+        f"{record.get('given_name') or ''} {record.get('family_name') or ''}",
+        record.get("full_name_ur") or "",
+    ):
         whole |= {blind_index(k, purpose=NAME) for k in name_keys(text) if k.startswith("=")}
     for key in sorted(whole):
-        count(PersonNameKey.objects.filter(person__organisation_id=organisation_id, key=key,
-                                           purpose=NAME)
-              .values_list("person_id", flat=True)[:PER_KEY], 2)
+        count(
+            PersonNameKey.objects.filter(
+                person__organisation_id=organisation_id, key=key, purpose=NAME
+            ).values_list("person_id", flat=True)[:PER_KEY],
+            2,
+        )
     ranked = sorted(found, key=lambda pid: (-found[pid], -pid))
     return ranked[:MAX_CANDIDATES]
 
 
-def match_candidates(*, organisation_id: int, data: dict[str, Any],
-                     exclude_person_id: int | None = None, limit: int = 5) -> list[
-                         PersonCandidate]:
+def match_candidates(
+    *,
+    organisation_id: int,
+    data: dict[str, Any],
+    exclude_person_id: int | None = None,
+    limit: int = 5,
+) -> list[PersonCandidate]:
     """Persons of the organisation who may be the person described by `data` (the fields of
     the person form), most probable first, at or above the review threshold."""
-    record = {name: data.get(name) for name in (
-        "given_name", "family_name", "full_name_ur", "aliases", "father_name", "sex",
-        "date_of_birth", "age", "cnic", "phone")}
+    record = {
+        name: data.get(name)
+        for name in (
+            "given_name",
+            "family_name",
+            "full_name_ur",
+            "aliases",
+            "father_name",
+            "sex",
+            "date_of_birth",
+            "age",
+            "cnic",
+            "phone",
+        )
+    }
     if record.get("sex") == "unknown":
         record["sex"] = ""
     born = record.get("date_of_birth")
@@ -116,9 +147,11 @@ def match_candidates(*, organisation_id: int, data: dict[str, Any],
         probability, levels, weights = score_against(record, records_of(persons), params)
     finally:
         forget_names()
-    found = [PersonCandidate(person, float(p), evidence_of(lv.tolist(), w.tolist()))
-             for person, p, lv, w in zip(persons, probability, levels, weights, strict=True)
-             if p >= threshold]
+    found = [
+        PersonCandidate(person, float(p), evidence_of(lv.tolist(), w.tolist()))
+        for person, p, lv, w in zip(persons, probability, levels, weights, strict=True)
+        if p >= threshold
+    ]
     return sorted(found, key=lambda c: -c.probability)[:limit]
 
 
@@ -129,9 +162,13 @@ class IncidentCandidate:
     evidence: dict[str, Any]
 
 
-def incident_candidates(*, organisation_id: int, data: dict[str, Any],
-                        exclude_incident_id: int | None = None, limit: int = 5) -> list[
-                            IncidentCandidate]:
+def incident_candidates(
+    *,
+    organisation_id: int,
+    data: dict[str, Any],
+    exclude_incident_id: int | None = None,
+    limit: int = 5,
+) -> list[IncidentCandidate]:
     """Incidents of the organisation that may be the event described by `data` (start_date,
     start_precision, end_date, place, types, victims as person ids), best first."""
     start = data.get("start_date")
@@ -140,21 +177,32 @@ def incident_candidates(*, organisation_id: int, data: dict[str, Any],
         return []
     window = dt.timedelta(days=incident_matching.WINDOW_DAYS)
     # a day-precise report near this date, or a month- or year-precise one that may contain it
-    near = Q(start_date__gte=start - window) | Q(start_precision__in=["month", "year"],
-                                                 start_date__gte=start - dt.timedelta(days=366))
-    nearby = (Incident.objects.filter(near, organisation_id=organisation_id,
-                                      start_date__lte=start + window)
-              .exclude(pk=exclude_incident_id or 0).select_related("place")
-              .prefetch_related("types", "acts"))
-    new = {"id": None, "start": start, "end": data.get("end_date"),
-           "precision": data.get("start_precision") or "day", "place": place.code,
-           "point": (float(place.latitude), float(place.longitude)),
-           "types": {t.code for t in data.get("types") or ()},
-           "victims": set(data.get("victims") or ())}
+    near = Q(start_date__gte=start - window) | Q(
+        start_precision__in=["month", "year"], start_date__gte=start - dt.timedelta(days=366)
+    )
+    nearby = (
+        Incident.objects.filter(
+            near, organisation_id=organisation_id, start_date__lte=start + window
+        )
+        .exclude(pk=exclude_incident_id or 0)
+        .select_related("place")
+        .prefetch_related("types", "acts")
+    )
+    new = {
+        "id": None,
+        "start": start,
+        "end": data.get("end_date"),
+        "precision": data.get("start_precision") or "day",
+        "place": place.code,
+        "point": (float(place.latitude), float(place.longitude)),
+        "types": {t.code for t in data.get("types") or ()},
+        "victims": set(data.get("victims") or ()),
+    }
     found = []
     candidates = list(nearby[:500])
-    for incident, record in zip(candidates, incident_matching.incident_records(candidates),
-                                strict=True):
+    for incident, record in zip(
+        candidates, incident_matching.incident_records(candidates), strict=True
+    ):
         score, evidence = incident_matching.incident_score(new, record)
         if score >= incident_matching.THRESHOLD:
             found.append(IncidentCandidate(incident, score, evidence))
@@ -164,5 +212,8 @@ def incident_candidates(*, organisation_id: int, data: dict[str, Any],
 def pair_counts(organisation_id: int) -> dict[str, int]:
     from madad.linkage.models import PersonPair
 
-    return dict(PersonPair.objects.filter(organisation_id=organisation_id)
-                .values_list("status").annotate(n=Count("id")))
+    return dict(
+        PersonPair.objects.filter(organisation_id=organisation_id)
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )

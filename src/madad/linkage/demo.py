@@ -19,7 +19,8 @@ def _second_report(person: Person, n: int) -> dict[str, object]:
     if cnic and n % 3 == 0:  # one digit mistyped
         cnic = cnic[:9] + str((int(cnic[9]) + 1) % 10) + cnic[10:]
     data: dict[str, object] = {
-        "sex": person.sex, "cnic": cnic,
+        "sex": person.sex,
+        "cnic": cnic,
         "age": None if person.age is None else person.age + (n % 2),
         "father_name": person.father_name if n % 2 else "",
     }
@@ -34,12 +35,17 @@ def load(context: DemoContext) -> None:
     if LinkageRun.objects.filter(organisation=context.relief).exists():
         return
     documenter = context.users[Role.DOCUMENTER]
-    persons = list(Person.objects.filter(organisation=context.relief, deceased=False)
-                   .order_by("id")[:scaled(context, DEMO_DUPLICATES)])
+    persons = list(
+        Person.objects.filter(organisation=context.relief, deceased=False).order_by("id")[
+            : scaled(context, DEMO_DUPLICATES)
+        ]
+    )
     for n, person in enumerate(persons):
-        person_create(organisation=context.relief, created_by=documenter,
-                      **_second_report(person, n))
-    run = LinkageRun.objects.create(organisation=context.relief, kind=LinkageRun.Kind.PERSONS,
-                                    requested_by=documenter)
+        person_create(
+            organisation=context.relief, created_by=documenter, **_second_report(person, n)
+        )
+    run = LinkageRun.objects.create(
+        organisation=context.relief, kind=LinkageRun.Kind.PERSONS, requested_by=documenter
+    )
     run = linkage_run_execute(run_id=run.pk, workers=1)
     context.report.append(f"{len(persons)} duplicate persons, {run.pairs_found} pairs to review")

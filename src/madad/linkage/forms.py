@@ -9,25 +9,34 @@ from madad.places.models import Place
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[
-        (Decision.MERGED, _("Merge: they are the same person")),
-        (Decision.NOT_SAME, _("Not the same person")),
-    ])
-    keep = forms.ChoiceField(label=_("Keep the record"), required=False, initial="a",
-                             choices=[("a", _("First")), ("b", _("Second"))])
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Decision.MERGED, _("Merge: they are the same person")),
+            (Decision.NOT_SAME, _("Not the same person")),
+        ],
+    )
+    keep = forms.ChoiceField(
+        label=_("Keep the record"),
+        required=False,
+        initial="a",
+        choices=[("a", _("First")), ("b", _("Second"))],
+    )
 
 
 class IncidentDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[
-        (Decision.SAME_EVENT, _("The same event")),
-        (Decision.NOT_SAME, _("Not the same event")),
-        (Decision.PENDING, _("Reopen")),
-    ])
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Decision.SAME_EVENT, _("The same event")),
+            (Decision.NOT_SAME, _("Not the same event")),
+            (Decision.PENDING, _("Reopen")),
+        ],
+    )
 
 
 class RunForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Look for duplicates among"),
-                             choices=LinkageRun.Kind.choices)
+    kind = forms.ChoiceField(label=_("Look for duplicates among"), choices=LinkageRun.Kind.choices)
 
 
 class IncidentCheckForm(forms.Form):

@@ -32,11 +32,32 @@ from madad.people.services import person_create
 from madad.places.models import Place
 from madad.places.search import place_query
 
-COLUMNS = ("record_id", "given_name", "family_name", "full_name_ur", "father_name", "sex",
-           "date_of_birth", "age", "cnic", "phone", "address", "town", "district")
-_SEXES = {"male": Sex.MALE, "m": Sex.MALE, "مرد": Sex.MALE, "female": Sex.FEMALE,
-          "f": Sex.FEMALE, "عورت": Sex.FEMALE, "other": Sex.OTHER, "unknown": Sex.UNKNOWN,
-          "": Sex.UNKNOWN}
+COLUMNS = (
+    "record_id",
+    "given_name",
+    "family_name",
+    "full_name_ur",
+    "father_name",
+    "sex",
+    "date_of_birth",
+    "age",
+    "cnic",
+    "phone",
+    "address",
+    "town",
+    "district",
+)
+_SEXES = {
+    "male": Sex.MALE,
+    "m": Sex.MALE,
+    "مرد": Sex.MALE,
+    "female": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "عورت": Sex.FEMALE,
+    "other": Sex.OTHER,
+    "unknown": Sex.UNKNOWN,
+    "": Sex.UNKNOWN,
+}
 RECORD_ID_MAX = 100
 
 
@@ -55,8 +76,9 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def _find_place(town: str, district: str, cache: dict[tuple[str, str], Place | None]
-                ) -> Place | None:
+def _find_place(
+    town: str, district: str, cache: dict[tuple[str, str], Place | None]
+) -> Place | None:
     key = (town, district)
     if key not in cache:
         found = None
@@ -80,8 +102,9 @@ def _row_data(row: dict[str, str], line: int, errors: list[str]) -> dict[str, An
     data: dict[str, Any] = {}
     sex = (row.get("sex") or "").strip().casefold()
     if sex not in _SEXES:
-        errors.append(_("line %(line)s: sex: use male, female, other or leave it empty")
-                      % {"line": line})
+        errors.append(
+            _("line %(line)s: sex: use male, female, other or leave it empty") % {"line": line}
+        )
         return None
     data["sex"] = _SEXES[sex]
     age = (row.get("age") or "").strip()
@@ -90,14 +113,23 @@ def _row_data(row: dict[str, str], line: int, errors: list[str]) -> dict[str, An
             errors.append(_("line %(line)s: age: a whole number of years") % {"line": line})
             return None
         data["age"] = int(age)
-    for name in ("given_name", "family_name", "full_name_ur", "father_name", "date_of_birth",
-                 "cnic", "phone", "address"):
+    for name in (
+        "given_name",
+        "family_name",
+        "full_name_ur",
+        "father_name",
+        "date_of_birth",
+        "cnic",
+        "phone",
+        "address",
+    ):
         data[name] = (row.get(name) or "").strip()
     return data
 
 
-def persons_import(*, organisation: Organisation, file: IO[str] | Iterable[str],
-                   imported_by: User | None) -> ImportReport:
+def persons_import(
+    *, organisation: Organisation, file: IO[str] | Iterable[str], imported_by: User | None
+) -> ImportReport:
     """Creates one person per row of the CSV (see the module's docstring); ImportRefused with
     every problem found when any row is bad, and then nothing is written."""
     reader = csv.DictReader(file)
@@ -110,8 +142,9 @@ def persons_import(*, organisation: Organisation, file: IO[str] | Iterable[str],
     seen: dict[str, int] = {}
     places: dict[tuple[str, str], Place | None] = {}
     created: list[tuple[Person, str, Place | None]] = []
-    existing = set(PersonRecordId.objects.filter(organisation=organisation)
-                   .values_list("record_id", flat=True))
+    existing = set(
+        PersonRecordId.objects.filter(organisation=organisation).values_list("record_id", flat=True)
+    )
     try:
         with transaction.atomic(), keys.deferred():
             for row in reader:
@@ -124,30 +157,35 @@ def persons_import(*, organisation: Organisation, file: IO[str] | Iterable[str],
                     errors.append(_("line %(line)s: record_id: required") % {"line": line})
                     continue
                 if len(record_id) > RECORD_ID_MAX:
-                    errors.append(_("line %(line)s: record_id: at most %(max)s characters")
-                                  % {"line": line, "max": RECORD_ID_MAX})
+                    errors.append(
+                        _("line %(line)s: record_id: at most %(max)s characters")
+                        % {"line": line, "max": RECORD_ID_MAX}
+                    )
                     continue
                 if record_id in seen:
-                    errors.append(_("line %(line)s: record_id: repeats line %(first)s")
-                                  % {"line": line, "first": seen[record_id]})
+                    errors.append(
+                        _("line %(line)s: record_id: repeats line %(first)s")
+                        % {"line": line, "first": seen[record_id]}
+                    )
                     continue
                 seen[record_id] = line
                 if record_id in existing:
-                    errors.append(_("line %(line)s: record_id: already imported")
-                                  % {"line": line})
+                    errors.append(_("line %(line)s: record_id: already imported") % {"line": line})
                     continue
                 data = _row_data(row, line, errors)
                 if data is None:
                     continue
-                town, district = (row.get("town") or "").strip(), (
-                    row.get("district") or "").strip()
+                town, district = (
+                    (row.get("town") or "").strip(),
+                    (row.get("district") or "").strip(),
+                )
                 place = _find_place(town, district, places) if (town or district) else None
                 if place is None and (town or district):
-                    data["address"] = ", ".join(p for p in (data["address"], town, district)
-                                                if p)
+                    data["address"] = ", ".join(p for p in (data["address"], town, district) if p)
                 try:  # after a bad row, rows are still checked this way; all is rolled back
-                    person = person_create(organisation=organisation, created_by=imported_by,
-                                           **data)
+                    person = person_create(
+                        organisation=organisation, created_by=imported_by, **data
+                    )
                 except ValidationError as exc:
                     errors.extend(_field_errors(line, exc))
                     continue
@@ -155,30 +193,41 @@ def persons_import(*, organisation: Organisation, file: IO[str] | Iterable[str],
             if errors:
                 raise ImportRefused(errors)
             PersonRecordId.objects.bulk_create(
-                [PersonRecordId(organisation=organisation, person=person, record_id=rid,
-                                place=place) for person, rid, place in created],
-                batch_size=1000)
+                [
+                    PersonRecordId(
+                        organisation=organisation, person=person, record_id=rid, place=place
+                    )
+                    for person, rid, place in created
+                ],
+                batch_size=1000,
+            )
             for start in range(0, len(created), 1000):
-                batch = [person for person, _rid, _place in created[start:start + 1000]]
-                keys.match_keys_rebuild(organisation_id=organisation.pk,
-                                        records=records_of(batch))
-            audit_record(action="person.imported", actor=imported_by,
-                         organisation=organisation, object_type="people.person",
-                         fields=[c for c in COLUMNS if c in header])
+                batch = [person for person, _rid, _place in created[start : start + 1000]]
+                keys.match_keys_rebuild(organisation_id=organisation.pk, records=records_of(batch))
+            audit_record(
+                action="person.imported",
+                actor=imported_by,
+                organisation=organisation,
+                object_type="people.person",
+                fields=[c for c in COLUMNS if c in header],
+            )
     except UnicodeDecodeError:
         raise ImportRefused([_("the file is not UTF-8 text")]) from None
     except csv.Error as exc:
-        raise ImportRefused([_("line %(line)s: not valid CSV") % {"line": reader.line_num}]
-                            ) from exc
+        raise ImportRefused(
+            [_("line %(line)s: not valid CSV") % {"line": reader.line_num}]
+        ) from exc
     report.created = len(created)
     report.places_found = sum(1 for _p, _r, place in created if place is not None)
     return report
 
 
 def _field_errors(line: int, exc: ValidationError) -> list[str]:
-    return [_("line %(line)s: %(field)s: %(reason)s")
-            % {"line": line, "field": name, "reason": message}
-            for name, messages in exc.message_dict.items() for message in messages]
+    return [
+        _("line %(line)s: %(field)s: %(reason)s") % {"line": line, "field": name, "reason": message}
+        for name, messages in exc.message_dict.items()
+        for message in messages
+    ]
 
 
 def open_text(path: str) -> IO[str]:

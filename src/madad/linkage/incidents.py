@@ -34,8 +34,10 @@ NEAR_KM = 3.0
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
@@ -58,8 +60,7 @@ def _span(record: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
 
 def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     (s1, e1), (s2, e2) = _span(a), _span(b)
-    return s1 <= e2 + dt.timedelta(days=WINDOW_DAYS) and s2 <= e1 + dt.timedelta(
-        days=WINDOW_DAYS)
+    return s1 <= e2 + dt.timedelta(days=WINDOW_DAYS) and s2 <= e1 + dt.timedelta(days=WINDOW_DAYS)
 
 
 def _place_score(a: Mapping[str, Any], b: Mapping[str, Any]) -> float | None:
@@ -91,8 +92,7 @@ def incident_score(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[float, d
         "date": _date_score(a, b),
         "place": _place_score(a, b),
         "types": _share(set(a.get("types", ())), set(b.get("types", ())), smaller=False),
-        "victims": _share(set(a.get("victims", ())), set(b.get("victims", ())),
-                          smaller=True),
+        "victims": _share(set(a.get("victims", ())), set(b.get("victims", ())), smaller=True),
     }
     known = {k: v for k, v in parts.items() if v is not None}
     total = sum(WEIGHTS[k] for k in known)
@@ -102,15 +102,16 @@ def incident_score(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[float, d
     return score, {k: (None if v is None else round(v, 3)) for k, v in parts.items()}
 
 
-def incident_pairs(records: Sequence[Mapping[str, Any]], *, threshold: float = THRESHOLD
-                   ) -> Iterable[tuple[int, int, float, dict[str, Any]]]:
+def incident_pairs(
+    records: Sequence[Mapping[str, Any]], *, threshold: float = THRESHOLD
+) -> Iterable[tuple[int, int, float, dict[str, Any]]]:
     """(index, index, score, evidence) of the records' pairs at or above `threshold`: each
     record against those starting within the window after it (a sorted neighbourhood)."""
     order = sorted(range(len(records)), key=lambda i: records[i]["start"])
     for k, i in enumerate(order):
         a = records[i]
         horizon = _span(a)[1] + dt.timedelta(days=WINDOW_DAYS)
-        for j in order[k + 1:]:
+        for j in order[k + 1 :]:
             b = records[j]
             if b["start"] > horizon:
                 break
@@ -126,11 +127,16 @@ def incident_records(incidents: Iterable[Incident]) -> list[dict[str, Any]]:
         place: Place = incident.place
         lat = incident.latitude if incident.latitude is not None else place.latitude
         lon = incident.longitude if incident.longitude is not None else place.longitude
-        found.append({
-            "id": incident.pk, "start": incident.start_date, "end": incident.end_date,
-            "precision": incident.start_precision, "place": place.code,
-            "point": (float(lat), float(lon)) if lat is not None and lon is not None else None,
-            "types": {t.code for t in incident.types.all()},
-            "victims": {act.victim_id for act in incident.acts.all()},
-        })
+        found.append(
+            {
+                "id": incident.pk,
+                "start": incident.start_date,
+                "end": incident.end_date,
+                "precision": incident.start_precision,
+                "place": place.code,
+                "point": (float(lat), float(lon)) if lat is not None and lon is not None else None,
+                "types": {t.code for t in incident.types.all()},
+                "victims": {act.victim_id for act in incident.acts.all()},
+            }
+        )
     return found

@@ -28,8 +28,7 @@ _deferred: ContextVar[bool] = ContextVar("match_keys_deferred", default=False)
 
 def record_match_keys(record: Mapping[str, Any]) -> set[str]:
     features = prepare([record])
-    return {blind_index(repr(key), purpose=PURPOSE)
-            for key in blocking.record_keys(features, 0)}
+    return {blind_index(repr(key), purpose=PURPOSE) for key in blocking.record_keys(features, 0)}
 
 
 def match_keys_rebuild(*, organisation_id: int, records: Iterable[Mapping[str, Any]]) -> int:
@@ -40,13 +39,15 @@ def match_keys_rebuild(*, organisation_id: int, records: Iterable[Mapping[str, A
     try:
         for record in records:
             ids.append(record["id"])
-            rows.extend(PersonMatchKey(organisation_id=organisation_id, person_id=record["id"],
-                                       key=key) for key in sorted(record_match_keys(record)))
+            rows.extend(
+                PersonMatchKey(organisation_id=organisation_id, person_id=record["id"], key=key)
+                for key in sorted(record_match_keys(record))
+            )
     finally:
         forget_names()  # decrypted names must not stay in a long-lived process's caches
     with transaction.atomic():
         for start in range(0, len(ids), 500):
-            PersonMatchKey.objects.filter(person_id__in=ids[start:start + 500]).delete()
+            PersonMatchKey.objects.filter(person_id__in=ids[start : start + 500]).delete()
         PersonMatchKey.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 

@@ -40,8 +40,19 @@ from madad.people.services import NAME_FIELDS, person_update
 
 # Indexes derived from a person's own fields: rebuilt for each person, never re-pointed.
 DERIVED = frozenset({"people.personnamekey", "linkage.personmatchkey"})
-_FILLED = ("given_name", "family_name", "full_name_ur", "father_name", "date_of_birth",
-           "age", "cnic", "phone", "address", "occupation", "mother_tongue")
+_FILLED = (
+    "given_name",
+    "family_name",
+    "full_name_ur",
+    "father_name",
+    "date_of_birth",
+    "age",
+    "cnic",
+    "phone",
+    "address",
+    "occupation",
+    "mother_tongue",
+)
 _ALIAS_LIMIT = 1000
 
 
@@ -109,11 +120,12 @@ def _rebuild_derived(persons: list[Person]) -> None:
         PersonNameKey.objects.filter(person=person).delete()
         found = person_name_keys(**{name: getattr(person, name) for name in NAME_FIELDS})
         PersonNameKey.objects.bulk_create(
-            PersonNameKey(person=person, purpose=purpose, key=key)
-            for purpose, key in sorted(found))
+            PersonNameKey(person=person, purpose=purpose, key=key) for purpose, key in sorted(found)
+        )
     if persons:
-        keys.match_keys_rebuild(organisation_id=persons[0].organisation_id,
-                                records=records_of(persons))
+        keys.match_keys_rebuild(
+            organisation_id=persons[0].organisation_id, records=records_of(persons)
+        )
 
 
 def _gained(kept: Person, merged: Person) -> dict[str, Any]:
@@ -130,10 +142,19 @@ def _gained(kept: Person, merged: Person) -> dict[str, Any]:
     aliases = split_aliases(kept.aliases)
     given = changes.get("given_name", kept.given_name)
     family = changes.get("family_name", kept.family_name)
-    known = {a.casefold() for a in (*aliases, f"{given} {family}".strip(),
-                                    changes.get("full_name_ur", kept.full_name_ur))}
-    for name in (f"{merged.given_name} {merged.family_name}".strip(), merged.full_name_ur,
-                 *split_aliases(merged.aliases)):
+    known = {
+        a.casefold()
+        for a in (
+            *aliases,
+            f"{given} {family}".strip(),
+            changes.get("full_name_ur", kept.full_name_ur),
+        )
+    }
+    for name in (
+        f"{merged.given_name} {merged.family_name}".strip(),
+        merged.full_name_ur,
+        *split_aliases(merged.aliases),
+    ):
         if not name or name.casefold() in known:
             continue
         if len("\n".join([*aliases, name])) > _ALIAS_LIMIT:
@@ -145,8 +166,9 @@ def _gained(kept: Person, merged: Person) -> dict[str, Any]:
     return changes
 
 
-def persons_merge(*, kept: Person, merged: Person, merged_by: User,
-                  pair: PersonPair | None = None) -> MergeRecord:
+def persons_merge(
+    *, kept: Person, merged: Person, merged_by: User, pair: PersonPair | None = None
+) -> MergeRecord:
     """Merges `merged` into `kept` (see the module's docstring). All or nothing: a row that
     cannot follow (it would duplicate one the kept person already has, such as the same act
     in the same incident twice) refuses the whole merge with MergeRefused, naming it."""
@@ -157,8 +179,13 @@ def persons_merge(*, kept: Person, merged: Person, merged_by: User,
     with transaction.atomic():
         kept = Person.objects.select_for_update().get(pk=kept.pk)
         merged = Person.objects.select_for_update().get(pk=merged.pk)
-        snapshot: dict[str, Any] = {"kept": _row(kept), "merged": _row(merged), "moves": [],
-                                    "dropped": [], "superseded": []}
+        snapshot: dict[str, Any] = {
+            "kept": _row(kept),
+            "merged": _row(merged),
+            "moves": [],
+            "dropped": [],
+            "superseded": [],
+        }
         conflicts: list[str] = []
         for relation in person_relations():
             manager = relation.model._base_manager
@@ -186,12 +213,16 @@ def persons_merge(*, kept: Person, merged: Person, merged_by: User,
             snapshot["moves"].append([relation.model._meta.label, relation.field, pks])
         if conflicts:
             raise MergeRefused(
-                _("Both persons already appear in the same place in: %(what)s. Remove the "
-                  "repeated entry from one of them first, then merge.")
-                % {"what": ", ".join(sorted(set(conflicts)))})
+                _(
+                    "Both persons already appear in the same place in: %(what)s. Remove the "
+                    "repeated entry from one of them first, then merge."
+                )
+                % {"what": ", ".join(sorted(set(conflicts)))}
+            )
         others = PersonPair.objects.filter(
             models.Q(person_a_id=merged.pk) | models.Q(person_b_id=merged.pk),
-            status=Decision.PENDING)
+            status=Decision.PENDING,
+        )
         if pair is not None:
             others = others.exclude(pk=pair.pk)
         snapshot["superseded"] = list(others.values_list("pk", flat=True))
@@ -200,27 +231,41 @@ def persons_merge(*, kept: Person, merged: Person, merged_by: User,
         Person.objects.filter(pk=merged_pk).delete()
         changes = _gained(kept, merged)
         if changes:
-            kept = person_update(person=kept, updated_by=merged_by,
-                                 expected_version=kept.version, **changes)
+            kept = person_update(
+                person=kept, updated_by=merged_by, expected_version=kept.version, **changes
+            )
         else:
-            Person.objects.filter(pk=kept.pk).update(version=kept.version + 1,
-                                                     updated_at=timezone.now())
+            Person.objects.filter(pk=kept.pk).update(
+                version=kept.version + 1, updated_at=timezone.now()
+            )
             kept.refresh_from_db()
         snapshot["kept_version_after"] = kept.version
         _rebuild_derived([kept])
         record = MergeRecord.objects.create(
-            organisation_id=kept.organisation_id, pair=pair, kept_person_id=kept.pk,
-            merged_person_id=merged_pk, snapshot=json.dumps(snapshot), merged_by=merged_by)
+            organisation_id=kept.organisation_id,
+            pair=pair,
+            kept_person_id=kept.pk,
+            merged_person_id=merged_pk,
+            snapshot=json.dumps(snapshot),
+            merged_by=merged_by,
+        )
         if pair is not None:
             PersonPair.objects.filter(pk=pair.pk).update(
-                status=Decision.MERGED, decided_by=merged_by, decided_at=timezone.now())
-        moved_labels = sorted({f"{label.lower()}.{field}" for label, field, pks
-                               in snapshot["moves"] if pks})
-        audit_record(action="person.merged", actor=merged_by, obj=kept,
-                     fields=[*changes, *moved_labels])
-        audit_record(action="person.merged_away", actor=merged_by,
-                     organisation=merged_by.organisation, object_type="people.person",
-                     object_id=merged_pk)
+                status=Decision.MERGED, decided_by=merged_by, decided_at=timezone.now()
+            )
+        moved_labels = sorted(
+            {f"{label.lower()}.{field}" for label, field, pks in snapshot["moves"] if pks}
+        )
+        audit_record(
+            action="person.merged", actor=merged_by, obj=kept, fields=[*changes, *moved_labels]
+        )
+        audit_record(
+            action="person.merged_away",
+            actor=merged_by,
+            organisation=merged_by.organisation,
+            object_type="people.person",
+            object_id=merged_pk,
+        )
     return record
 
 
@@ -236,36 +281,54 @@ def merge_undo(*, merge: MergeRecord, undone_by: User) -> tuple[Person, Person]:
         snapshot = json.loads(merge.snapshot)
         kept = Person.objects.select_for_update().filter(pk=merge.kept_person_id).first()
         if kept is None:
-            raise MergeRefused(_("The person kept by this merge was itself merged into "
-                                 "another since. Undo that merge first."))
+            raise MergeRefused(
+                _(
+                    "The person kept by this merge was itself merged into "
+                    "another since. Undo that merge first."
+                )
+            )
         if kept.version != snapshot["kept_version_after"]:
-            raise MergeRefused(_("The person kept by this merge was changed after it. "
-                                 "Undoing it now would discard that change."))
+            raise MergeRefused(
+                _(
+                    "The person kept by this merge was changed after it. "
+                    "Undoing it now would discard that change."
+                )
+            )
         if Person.objects.filter(pk=merge.merged_person_id).exists():
             raise MergeRefused(_("This merge was already undone."))
         restored = Person(**_values(Person, snapshot["merged"]))
         restored.save(force_insert=True)
-        Person.objects.filter(pk=kept.pk).update(**{
-            k: v for k, v in _values(Person, snapshot["kept"]).items() if k != "id"})
+        Person.objects.filter(pk=kept.pk).update(
+            **{k: v for k, v in _values(Person, snapshot["kept"]).items() if k != "id"}
+        )
         for label, field, pks in snapshot["moves"]:
             model = apps.get_model(label)
             model._base_manager.filter(pk__in=pks, **{field: kept.pk}).update(
-                **{field: restored.pk})
+                **{field: restored.pk}
+            )
         for label, row in snapshot["dropped"]:
             model = apps.get_model(label)
             model(**_values(model, row)).save(force_insert=True)
-        PersonPair.objects.filter(pk__in=snapshot["superseded"],
-                                  status=Decision.SUPERSEDED).update(status=Decision.PENDING)
+        PersonPair.objects.filter(pk__in=snapshot["superseded"], status=Decision.SUPERSEDED).update(
+            status=Decision.PENDING
+        )
         if merge.pair_id:
             PersonPair.objects.filter(pk=merge.pair_id).update(
-                status=Decision.PENDING, decided_by=None, decided_at=None)
+                status=Decision.PENDING, decided_by=None, decided_at=None
+            )
         kept.refresh_from_db()
         _rebuild_derived([kept, restored])
-        MergeRecord.objects.filter(pk=merge.pk).update(undone_by=undone_by,
-                                                       undone_at=timezone.now())
-        audit_record(action="person.merge.undone", actor=undone_by, obj=kept,
-                     fields=sorted({f"{label.lower()}.{field}" for label, field, pks
-                                    in snapshot["moves"] if pks}))
+        MergeRecord.objects.filter(pk=merge.pk).update(
+            undone_by=undone_by, undone_at=timezone.now()
+        )
+        audit_record(
+            action="person.merge.undone",
+            actor=undone_by,
+            obj=kept,
+            fields=sorted(
+                {f"{label.lower()}.{field}" for label, field, pks in snapshot["moves"] if pks}
+            ),
+        )
         audit_record(action="person.restored", actor=undone_by, obj=restored)
     merge.refresh_from_db()
     return kept, restored

@@ -19,13 +19,27 @@ class PersonRecordId(models.Model):
     """The id a person had in an imported file (`madad import persons`), so that
     `madad dedup persons` can answer in the file's own terms; and the place the file gave."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organisation"))
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
-                               related_name="record_ids", verbose_name=_("person"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="record_ids",
+        verbose_name=_("person"),
+    )
     record_id = models.CharField(_("record id"), max_length=100)
-    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("place"))
+    place = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("place"),
+    )
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
 
     class Meta:
@@ -33,8 +47,9 @@ class PersonRecordId(models.Model):
         verbose_name = _("imported record id")
         verbose_name_plural = _("imported record ids")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "record_id"],
-                                    name="record_id_once_per_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "record_id"], name="record_id_once_per_organisation"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -45,15 +60,16 @@ class PersonMatchKey(models.Model):
     """A blind-indexed blocking key of a person (madad.linkage.keys), for the duplicate check
     while a person is being recorded. Derived data: rebuilt, never moved by a merge."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
-                                     related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                               related_name="match_keys")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="match_keys")
     key = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "key"],
-                                               name="match_key_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="match_key_once_per_person")
+        ]
         indexes = [models.Index(fields=["organisation", "key"], name="match_key_lookup")]
 
     def __str__(self) -> str:
@@ -73,14 +89,24 @@ class LinkageRun(models.Model):
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
     kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("requested by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -98,10 +124,14 @@ class LinkageRun(models.Model):
         verbose_name = _("linkage run")
         verbose_name_plural = _("linkage runs")
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__gte=0, progress__lte=1),
-                                   name="linkage_run_progress_0_to_1"),
-            models.CheckConstraint(condition=models.Q(threshold__gt=0, threshold__lt=1),
-                                   name="linkage_run_threshold_0_to_1"),
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=1),
+                name="linkage_run_progress_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold__gt=0, threshold__lt=1),
+                name="linkage_run_threshold_0_to_1",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,21 +150,41 @@ class PersonPair(models.Model):
     """Two persons who may be one. `evidence` holds the level of agreement of each compared
     field and its weight, never a value."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
     person_a_id = models.PositiveBigIntegerField(_("first person"), db_index=True)
     person_b_id = models.PositiveBigIntegerField(_("second person"), db_index=True)
     probability = models.FloatField(_("probability"))
     weight = models.FloatField(_("match weight"))
     evidence = models.JSONField(_("evidence"), default=dict)
-    found_by = models.ForeignKey(LinkageRun, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="person_pairs", verbose_name=_("found by"))
+    found_by = models.ForeignKey(
+        LinkageRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person_pairs",
+        verbose_name=_("found by"),
+    )
     found_at = models.DateTimeField(_("found"), default=timezone.now)
-    status = models.CharField(_("decision"), max_length=12, choices=Decision.choices,
-                              default=Decision.PENDING, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("decided by"))
+    status = models.CharField(
+        _("decision"),
+        max_length=12,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -142,12 +192,17 @@ class PersonPair(models.Model):
         verbose_name = _("possible duplicate")
         verbose_name_plural = _("possible duplicates")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "person_a_id", "person_b_id"],
-                                    name="person_pair_once"),
-            models.CheckConstraint(condition=models.Q(person_a_id__lt=models.F("person_b_id")),
-                                   name="person_pair_ordered"),
-            models.CheckConstraint(condition=models.Q(probability__gte=0, probability__lte=1),
-                                   name="person_pair_probability_0_to_1"),
+            models.UniqueConstraint(
+                fields=["organisation", "person_a_id", "person_b_id"], name="person_pair_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person_a_id__lt=models.F("person_b_id")),
+                name="person_pair_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(probability__gte=0, probability__lte=1),
+                name="person_pair_probability_0_to_1",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,25 +212,58 @@ class PersonPair(models.Model):
 class IncidentPair(models.Model):
     """Two incidents that may be one event reported by several sources."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organisation"))
-    incident_a = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE,
-                                   related_name="+", verbose_name=_("first incident"))
-    incident_b = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE,
-                                   related_name="+", verbose_name=_("second incident"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    incident_a = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("first incident"),
+    )
+    incident_b = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("second incident"),
+    )
     score = models.FloatField(_("score"))
     evidence = models.JSONField(_("evidence"), default=dict)
-    found_by = models.ForeignKey(LinkageRun, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="incident_pairs", verbose_name=_("found by"))
+    found_by = models.ForeignKey(
+        LinkageRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incident_pairs",
+        verbose_name=_("found by"),
+    )
     found_at = models.DateTimeField(_("found"), default=timezone.now)
-    status = models.CharField(_("decision"), max_length=12, choices=Decision.choices,
-                              default=Decision.PENDING, db_index=True)
-    relation = models.ForeignKey("incidents.IncidentRelation", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("relation recorded"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("decided by"))
+    status = models.CharField(
+        _("decision"),
+        max_length=12,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        db_index=True,
+    )
+    relation = models.ForeignKey(
+        "incidents.IncidentRelation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("relation recorded"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -183,10 +271,11 @@ class IncidentPair(models.Model):
         verbose_name = _("possible duplicate incident")
         verbose_name_plural = _("possible duplicate incidents")
         constraints = [
-            models.UniqueConstraint(fields=["incident_a", "incident_b"],
-                                    name="incident_pair_once"),
-            models.CheckConstraint(condition=models.Q(incident_a__lt=models.F("incident_b")),
-                                   name="incident_pair_ordered"),
+            models.UniqueConstraint(fields=["incident_a", "incident_b"], name="incident_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(incident_a__lt=models.F("incident_b")),
+                name="incident_pair_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,20 +287,38 @@ class MergeRecord(models.Model):
     as they were, and every row that was re-pointed from the merged person to the kept one.
     The snapshot holds identity fields, so it is encrypted like them."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organisation"))
-    pair = models.ForeignKey(PersonPair, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="merges", verbose_name=_("pair"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    pair = models.ForeignKey(
+        PersonPair,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merges",
+        verbose_name=_("pair"),
+    )
     kept_person_id = models.PositiveBigIntegerField(_("person kept"), db_index=True)
-    merged_person_id = models.PositiveBigIntegerField(_("person merged into it"),
-                                                      db_index=True)
+    merged_person_id = models.PositiveBigIntegerField(_("person merged into it"), db_index=True)
     snapshot = EncryptedTextField(_("snapshot"))
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("merged by"))
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
     merged_at = models.DateTimeField(_("merged"), default=timezone.now)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("undone by"))
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
 
     class Meta:

@@ -15,32 +15,51 @@ from madad.households.models import Member
 from madad.linkage.models import PersonRecordId
 from madad.people.models import Person, Sex
 
-FIELDS = ("id", "organisation_id", "given_name", "family_name", "full_name_ur", "aliases",
-          "father_name", "sex", "date_of_birth", "age", "cnic", "phone", "created_at")
+FIELDS = (
+    "id",
+    "organisation_id",
+    "given_name",
+    "family_name",
+    "full_name_ur",
+    "aliases",
+    "father_name",
+    "sex",
+    "date_of_birth",
+    "age",
+    "cnic",
+    "phone",
+    "created_at",
+)
 
 
-def person_record(person: Person | Any, *, place: str = "", household: Any = None) -> dict[
-        str, Any]:
+def person_record(
+    person: Person | Any, *, place: str = "", household: Any = None
+) -> dict[str, Any]:
     return {
         "id": person.pk,
-        "given_name": person.given_name, "family_name": person.family_name,
-        "full_name_ur": person.full_name_ur, "aliases": person.aliases,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "full_name_ur": person.full_name_ur,
+        "aliases": person.aliases,
         "father_name": person.father_name,
         "sex": "" if person.sex == Sex.UNKNOWN else person.sex,
-        "date_of_birth": person.date_of_birth, "age": person.age,
+        "date_of_birth": person.date_of_birth,
+        "age": person.age,
         "age_year": person.created_at.year if person.created_at else None,
-        "cnic": person.cnic, "phone": person.phone,
-        "place": place, "household": household,
+        "cnic": person.cnic,
+        "phone": person.phone,
+        "place": place,
+        "household": household,
     }
 
 
-def _places_and_households(organisation_id: int, person_ids: list[int] | None) -> tuple[
-        dict[int, str], dict[int, int]]:
+def _places_and_households(
+    organisation_id: int, person_ids: list[int] | None
+) -> tuple[dict[int, str], dict[int, int]]:
     """Each person's best-known place (their household's area, else the place their imported
     record gave) and their first household."""
     members = Member.objects.filter(household__organisation_id=organisation_id)
-    imported = PersonRecordId.objects.filter(organisation_id=organisation_id,
-                                             place__isnull=False)
+    imported = PersonRecordId.objects.filter(organisation_id=organisation_id, place__isnull=False)
     if person_ids is not None:
         members = members.filter(person_id__in=person_ids)
         imported = imported.filter(person_id__in=person_ids)
@@ -49,7 +68,8 @@ def _places_and_households(organisation_id: int, person_ids: list[int] | None) -
     for person_id, code in imported.values_list("person_id", "place__code"):
         places.setdefault(person_id, code)
     for person_id, household_id, code in members.order_by("id").values_list(
-            "person_id", "household_id", "household__place__code"):
+        "person_id", "household_id", "household__place__code"
+    ):
         households.setdefault(person_id, household_id)
         if code:
             places[person_id] = code
@@ -61,8 +81,9 @@ def organisation_records(organisation_id: int) -> Iterator[dict[str, Any]]:
     places, households = _places_and_households(organisation_id, None)
     persons = Person.objects.filter(organisation_id=organisation_id).only(*FIELDS).order_by("id")
     for person in persons.iterator(chunk_size=2000):
-        yield person_record(person, place=places.get(person.pk, ""),
-                            household=households.get(person.pk))
+        yield person_record(
+            person, place=places.get(person.pk, ""), household=households.get(person.pk)
+        )
 
 
 def records_of(persons: Iterable[Person]) -> list[dict[str, Any]]:
@@ -70,7 +91,8 @@ def records_of(persons: Iterable[Person]) -> list[dict[str, Any]]:
     persons = list(persons)
     if not persons:
         return []
-    places, households = _places_and_households(persons[0].organisation_id,
-                                                [p.pk for p in persons])
-    return [person_record(p, place=places.get(p.pk, ""), household=households.get(p.pk))
-            for p in persons]
+    places, households = _places_and_households(persons[0].organisation_id, [p.pk for p in persons])
+    return [
+        person_record(p, place=places.get(p.pk, ""), household=households.get(p.pk))
+        for p in persons
+    ]

@@ -27,8 +27,17 @@ from madad.people.models import Person
 
 NAMES = ("given_name", "family_name", "full_name_ur")
 DUPLICATES_CHECKED = "duplicates_checked"  # posted once the user has looked at the duplicates
-COMPARED = ("given_name", "family_name", "full_name_ur", "aliases", "father_name",
-            "date_of_birth", "cnic", "phone", "address")
+COMPARED = (
+    "given_name",
+    "family_name",
+    "full_name_ur",
+    "aliases",
+    "father_name",
+    "date_of_birth",
+    "cnic",
+    "phone",
+    "address",
+)
 
 
 def _reviewer(request: HttpRequest) -> None:
@@ -40,8 +49,15 @@ def _names(request: HttpRequest, persons: list[Person]) -> dict[int, dict[str, A
     """Names for display, each read audited; none for a role without identity access."""
     if not access.can(request.user, Capability.PERSON_IDENTITY_VIEW):
         return {}
-    return {p.pk: access.reveal(request.user, p, request=request,  # type: ignore[arg-type]
-                                wanted=NAMES) for p in persons}
+    return {
+        p.pk: access.reveal(
+            request.user,
+            p,
+            request=request,  # type: ignore[arg-type]
+            wanted=NAMES,
+        )
+        for p in persons
+    }
 
 
 @login_required
@@ -53,39 +69,66 @@ def queue(request: HttpRequest) -> HttpResponse:
     ids = {i for pair in page for i in (pair.person_a_id, pair.person_b_id)}
     persons = {p.pk: p for p in access.visible_to(request.user, Person).filter(pk__in=ids)}
     names = _names(request, list(persons.values()))
-    rows = [{"pair": pair, "a": persons.get(pair.person_a_id),
-             "b": persons.get(pair.person_b_id), "a_names": names.get(pair.person_a_id),
-             "b_names": names.get(pair.person_b_id)} for pair in page]
+    rows = [
+        {
+            "pair": pair,
+            "a": persons.get(pair.person_a_id),
+            "b": persons.get(pair.person_b_id),
+            "a_names": names.get(pair.person_a_id),
+            "b_names": names.get(pair.person_b_id),
+        }
+        for pair in page
+    ]
     runs = access.visible_to(request.user, LinkageRun)[:5]
-    incident_pairs = access.visible_to(request.user, IncidentPair).filter(
-        status=Decision.PENDING).count()
-    return render(request, "linkage/queue.html", {
-        "page": page, "rows": rows, "runs": runs, "run_form": RunForm(),
-        "incident_pairs": incident_pairs,
-    })
+    incident_pairs = (
+        access.visible_to(request.user, IncidentPair).filter(status=Decision.PENDING).count()
+    )
+    return render(
+        request,
+        "linkage/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "runs": runs,
+            "run_form": RunForm(),
+            "incident_pairs": incident_pairs,
+        },
+    )
 
 
 @login_required
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     _reviewer(request)
     pair = access.get_visible_or_404(request.user, PersonPair, request=request, pk=pair_id)
-    persons = {p.pk: p for p in access.visible_to(request.user, Person).filter(
-        pk__in=[pair.person_a_id, pair.person_b_id])}
+    persons = {
+        p.pk: p
+        for p in access.visible_to(request.user, Person).filter(
+            pk__in=[pair.person_a_id, pair.person_b_id]
+        )
+    }
     form = DecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                merge = services.pair_decide(pair=pair, decision=form.cleaned_data["decision"],
-                                             decided_by=request.user,  # type: ignore[arg-type]
-                                             keep=form.cleaned_data["keep"] or "a")
+                merge = services.pair_decide(
+                    pair=pair,
+                    decision=form.cleaned_data["decision"],
+                    decided_by=request.user,  # type: ignore[arg-type]
+                    keep=form.cleaned_data["keep"] or "a",
+                )
             except (services.DecisionRefused, services.MergeRefused) as refusal:
                 form.add_error(None, str(refusal))
                 status = 409
             else:
                 if merge is not None:
-                    messages.success(request, _("The two records are merged. The merge can "
-                                                "be undone from the list of merges."))
+                    messages.success(
+                        request,
+                        _(
+                            "The two records are merged. The merge can "
+                            "be undone from the list of merges."
+                        ),
+                    )
                     return redirect("people:detail", person_id=merge.kept_person_id)
                 messages.success(request, _("Recorded: not the same person."))
                 return redirect("linkage:queue")
@@ -96,21 +139,36 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
         person = persons.get(person_id)
         shown = None
         if person is not None and access.can(request.user, Capability.PERSON_IDENTITY_VIEW):
-            shown = access.reveal(request.user, person, request=request,  # type: ignore[arg-type]
-                                  wanted=COMPARED)
+            shown = access.reveal(
+                request.user,
+                person,
+                request=request,  # type: ignore[arg-type]
+                wanted=COMPARED,
+            )
         sides.append({"key": key, "person": person, "shown": shown})
-    return render(request, "linkage/pair_detail.html", {
-        "pair": pair, "sides": sides, "lines": lines(pair.evidence), "form": form,
-        "decidable": pair.status == Decision.PENDING and len(persons) == 2,
-    }, status=status)
+    return render(
+        request,
+        "linkage/pair_detail.html",
+        {
+            "pair": pair,
+            "sides": sides,
+            "lines": lines(pair.evidence),
+            "form": form,
+            "decidable": pair.status == Decision.PENDING and len(persons) == 2,
+        },
+        status=status,
+    )
 
 
 @login_required
 @require_GET
 def incident_queue(request: HttpRequest) -> HttpResponse:
     _reviewer(request)
-    pairs = access.visible_to(request.user, IncidentPair).select_related(
-        "incident_a", "incident_b").filter(status=Decision.PENDING)
+    pairs = (
+        access.visible_to(request.user, IncidentPair)
+        .select_related("incident_a", "incident_b")
+        .filter(status=Decision.PENDING)
+    )
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
     return render(request, "linkage/incident_queue.html", {"page": page})
 
@@ -124,9 +182,9 @@ def incident_pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.incident_pair_decide(pair=pair,
-                                              decision=form.cleaned_data["decision"],
-                                              decided_by=request.user)  # type: ignore[arg-type]
+                services.incident_pair_decide(
+                    pair=pair, decision=form.cleaned_data["decision"], decided_by=request.user
+                )  # type: ignore[arg-type]
             except services.DecisionRefused as refusal:
                 form.add_error(None, str(refusal))
                 status = 409
@@ -138,16 +196,16 @@ def incident_pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
                 return redirect("linkage:incident_queue")
         else:
             status = 422
-    return render(request, "linkage/incident_pair_detail.html",
-                  {"pair": pair, "form": form}, status=status)
+    return render(
+        request, "linkage/incident_pair_detail.html", {"pair": pair, "form": form}, status=status
+    )
 
 
 @login_required
 @require_GET
 def merge_list(request: HttpRequest) -> HttpResponse:
     _reviewer(request)
-    merges = access.visible_to(request.user, MergeRecord).select_related("merged_by",
-                                                                         "undone_by")
+    merges = access.visible_to(request.user, MergeRecord).select_related("merged_by", "undone_by")
     page = Paginator(merges, 25).get_page(request.GET.get("page"))
     return render(request, "linkage/merge_list.html", {"page": page})
 
@@ -176,7 +234,9 @@ def run_start(request: HttpRequest) -> HttpResponse:
         return redirect("linkage:queue")
     run = services.linkage_run_request(
         organisation=request.user.organisation,  # type: ignore[union-attr]
-        kind=form.cleaned_data["kind"], requested_by=request.user)  # type: ignore[arg-type]
+        kind=form.cleaned_data["kind"],
+        requested_by=request.user,
+    )  # type: ignore[arg-type]
     return redirect("linkage:run", run_id=run.pk)
 
 
@@ -195,8 +255,10 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def check_person(request: HttpRequest) -> HttpResponse:
     """The person form's fields in, "possible duplicate of ..." out (a POST: names and numbers
     never go into a URL). Fields that do not validate are left out of the check."""
-    if not (access.can(request.user, Capability.PERSON_EDIT)
-            and access.can(request.user, Capability.PERSON_VIEW)):
+    if not (
+        access.can(request.user, Capability.PERSON_EDIT)
+        and access.can(request.user, Capability.PERSON_VIEW)
+    ):
         raise Http404
     form = PersonForm(request.POST)
     form.is_valid()
@@ -207,17 +269,25 @@ def check_person(request: HttpRequest) -> HttpResponse:
     return render(request, "linkage/_person_check.html", {"rows": rows})
 
 
-def person_check_rows(request: HttpRequest, data: dict[str, Any],
-                      exclude: int | None = None) -> list[dict[str, Any]]:
+def person_check_rows(
+    request: HttpRequest, data: dict[str, Any], exclude: int | None = None
+) -> list[dict[str, Any]]:
     """The possible duplicates of the person described by `data` (the person form's cleaned
     fields), as the check shows them: candidate, names (audited reads) and the evidence."""
     found = checks.match_candidates(
         organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
-        data=data, exclude_person_id=exclude)
+        data=data,
+        exclude_person_id=exclude,
+    )
     names = _names(request, [c.person for c in found])
-    return [{"candidate": c, "names": names.get(c.person.pk),
-             "lines": [ln for ln in lines(c.evidence) if ln.direction != "neutral"]}
-            for c in found]
+    return [
+        {
+            "candidate": c,
+            "names": names.get(c.person.pk),
+            "lines": [ln for ln in lines(c.evidence) if ln.direction != "neutral"],
+        }
+        for c in found
+    ]
 
 
 def incident_check_data(post: Any) -> dict[str, Any]:
@@ -227,9 +297,11 @@ def incident_check_data(post: Any) -> dict[str, Any]:
     form = IncidentCheckForm(post)
     form.is_valid()
     data = dict(getattr(form, "cleaned_data", {}))
-    data["victims"] = {int(value) for key, value in post.items()
-                       if key.startswith("acts-") and key.endswith("-victim_id")
-                       and value.isdigit()}
+    data["victims"] = {
+        int(value)
+        for key, value in post.items()
+        if key.startswith("acts-") and key.endswith("-victim_id") and value.isdigit()
+    }
     return data
 
 
@@ -242,5 +314,7 @@ def check_incident(request: HttpRequest) -> HttpResponse:
     exclude = request.POST.get("incident_id", "")
     found = checks.incident_candidates(
         organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
-        data=data, exclude_incident_id=int(exclude) if exclude.isdigit() else None)
+        data=data,
+        exclude_incident_id=int(exclude) if exclude.isdigit() else None,
+    )
     return render(request, "linkage/_incident_check.html", {"found": found})

@@ -25,8 +25,9 @@ class PersonIn(Schema):
     family_name: str = Field(default="", max_length=200)
     full_name_ur: str = Field(default="", max_length=300)
     father_name: str = Field(default="", max_length=200)
-    aliases: str = Field(default="", max_length=1000,
-                         description="Other names or spellings, one per line")
+    aliases: str = Field(
+        default="", max_length=1000, description="Other names or spellings, one per line"
+    )
     sex: Sex = Sex.UNKNOWN
     age: int | None = Field(default=None, ge=0, le=130)
     date_of_birth: str = Field(default="", max_length=10)
@@ -52,8 +53,11 @@ class PersonFilters(Schema):
 
 
 class PersonSearchIn(Schema):
-    q: str = Field(default="", max_length=200,
-                   description="Words of a name in either script, or a CNIC or phone number")
+    q: str = Field(
+        default="",
+        max_length=200,
+        description="Words of a name in either script, or a CNIC or phone number",
+    )
     father_name: str = Field(default="", max_length=200)
 
 
@@ -76,8 +80,12 @@ def _person_out(request: HttpRequest, person: Person) -> dict[str, Any]:
 
 
 def _invalid(exc: ValidationError) -> ApiError:
-    return ApiError(422, "invalid", _("The request has errors."),
-                    {k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+    return ApiError(
+        422,
+        "invalid",
+        _("The request has errors."),
+        {k: [str(m) for m in v] for k, v in exc.message_dict.items()},
+    )
 
 
 @router.get("", response=list[PersonSummary], summary="Persons you may see")
@@ -86,16 +94,24 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     return person_list(user=request.user, filters=filters.dict())
 
 
-@router.post("/search", response=list[PersonSummary],
-             summary="Find persons by name (either script, any spelling), CNIC or phone")
+@router.post(
+    "/search",
+    response=list[PersonSummary],
+    summary="Find persons by name (either script, any spelling), CNIC or phone",
+)
 @paginated
 def search_persons(request: HttpRequest, payload: PersonSearchIn) -> Any:
     """A POST, so that names and numbers never appear in a URL or an access log."""
-    found, search = person_search(user=request.user, query=payload.q,
-                                  father_name=payload.father_name, request=request)
+    found, search = person_search(
+        user=request.user, query=payload.q, father_name=payload.father_name, request=request
+    )
     if not search.usable:
-        raise ApiError(422, "invalid", _("The request has errors."), {"q": [
-            _("Type at least one name, or a full CNIC (13 digits) or phone number.")]})
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request has errors."),
+            {"q": [_("Type at least one name, or a full CNIC (13 digits) or phone number.")]},
+        )
     return found
 
 
@@ -116,13 +132,20 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, A
             **payload.dict(),
         )
     except ValidationError as exc:
-        raise ApiError(422, "invalid", "The request has errors.",
-                       {k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
+        raise ApiError(
+            422,
+            "invalid",
+            "The request has errors.",
+            {k: [str(m) for m in v] for k, v in exc.message_dict.items()},
+        ) from None
     return Status(201, _person_out(request, person))
 
 
-@router.patch("/{int:person_id}", response={200: dict},
-              summary="Change a person; refused with 409 if it changed since `version`")
+@router.patch(
+    "/{int:person_id}",
+    response={200: dict},
+    summary="Change a person; refused with 409 if it changed since `version`",
+)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
     person = access.get_visible_or_404(request.user, Person, request=request, pk=person_id)
     if not access.can_change(request.user, person):
@@ -132,11 +155,19 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     readable = access.readable_fields(request.user, Person)
     hidden = sorted(set(data) - readable)
     if hidden:
-        raise ApiError(403, "forbidden", _("Your role cannot change these fields."),
-                       {name: [_("Not allowed for your role.")] for name in hidden})
+        raise ApiError(
+            403,
+            "forbidden",
+            _("Your role cannot change these fields."),
+            {name: [_("Not allowed for your role.")] for name in hidden},
+        )
     try:
-        person = services.person_update(person=person, updated_by=request.user,  # type: ignore[arg-type]
-                                        expected_version=version, **data)
+        person = services.person_update(
+            person=person,
+            updated_by=request.user,  # type: ignore[arg-type]
+            expected_version=version,
+            **data,
+        )
     except ValidationError as exc:
         raise _invalid(exc) from None
     except services.StaleEdit as stale:

@@ -45,6 +45,7 @@ def load(context: DemoContext) -> None:
     documenter = context.users[Role.DOCUMENTER]
     count = scaled(context, DEMO_PERSONS)
     for n in range(count):
-        person_create(organisation=context.relief, created_by=documenter,
-                      **demo_person_data(context.rng, n))
+        person_create(
+            organisation=context.relief, created_by=documenter, **demo_person_data(context.rng, n)
+        )
     context.report.append(f"{count} persons")

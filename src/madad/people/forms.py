@@ -11,51 +11,84 @@ _URDU = {"lang": "ur", "dir": "rtl"}
 class PersonSearchForm(forms.Form):
     """Sent by POST only: names, CNICs and phone numbers never go into a URL."""
 
-    q = forms.CharField(label=_("Name, CNIC or phone number"), max_length=200, required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
-    father_name = forms.CharField(label=_("Father's name"), max_length=200, required=False,
-                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    q = forms.CharField(
+        label=_("Name, CNIC or phone number"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    father_name = forms.CharField(
+        label=_("Father's name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class PersonFilterForm(forms.Form):
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("Any")),
-                                                                     *Sex.choices])
-    deceased = forms.NullBooleanField(label=_("Deceased"), required=False, widget=forms.Select(
-        choices=[("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]))
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("Any")), *Sex.choices])
+    deceased = forms.NullBooleanField(
+        label=_("Deceased"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
 
 
 class PersonForm(forms.Form):
-    given_name = forms.CharField(label=_("Given name (romanised)"), max_length=200,
-                                 required=False)
-    family_name = forms.CharField(label=_("Family name (romanised)"), max_length=200,
-                                  required=False)
-    full_name_ur = forms.CharField(label=_("Full name in Urdu script"), max_length=300,
-                                   required=False, widget=forms.TextInput(attrs=_URDU))
-    aliases = forms.CharField(label=_("Aliases"), max_length=1000, required=False,
-                              help_text=_("Other names or spellings, one per line, in either "
-                                          "script."),
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    given_name = forms.CharField(label=_("Given name (romanised)"), max_length=200, required=False)
+    family_name = forms.CharField(
+        label=_("Family name (romanised)"), max_length=200, required=False
+    )
+    full_name_ur = forms.CharField(
+        label=_("Full name in Urdu script"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=_URDU),
+    )
+    aliases = forms.CharField(
+        label=_("Aliases"),
+        max_length=1000,
+        required=False,
+        help_text=_("Other names or spellings, one per line, in either script."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     father_name = forms.CharField(label=_("Father's name"), max_length=200, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    age = forms.IntegerField(label=_("Age in years"), required=False, min_value=0,
-                             max_value=130, help_text=_("When the date of birth is not known."))
-    cnic = forms.CharField(label=_("CNIC"), max_length=20, required=False,
-                           help_text=_("13 digits, written #####-#######-#."),
-                           widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                         "autocomplete": "off"}))
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel",
-                                                          "autocomplete": "off"}))
-    address = forms.CharField(label=_("Address"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    age = forms.IntegerField(
+        label=_("Age in years"),
+        required=False,
+        min_value=0,
+        max_value=130,
+        help_text=_("When the date of birth is not known."),
+    )
+    cnic = forms.CharField(
+        label=_("CNIC"),
+        max_length=20,
+        required=False,
+        help_text=_("13 digits, written #####-#######-#."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
     mother_tongue = forms.CharField(label=_("Mother tongue"), max_length=50, required=False)
     deceased = forms.BooleanField(label=_("Deceased"), required=False)
 
-    def __init__(self, *args: object, readable: frozenset[str] | None = None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, readable: frozenset[str] | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if readable is not None:
             # a field the user may not read is not offered: saving it blank would erase it

@@ -18,7 +18,9 @@ class Sex(models.TextChoices):
 
 class Person(models.Model):
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="persons",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="persons",
         verbose_name=_("organisation"),
     )
     given_name = EncryptedTextField(_("given name"), blank=True)
@@ -77,8 +79,9 @@ class PersonNameKey(models.Model):
         NAME = "name", _("name")
         FATHER_NAME = "father_name", _("father's name")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys",
-                               verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="name_keys", verbose_name=_("person")
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     key = models.CharField(_("key"), max_length=64)
 

@@ -12,16 +12,26 @@ NAME = "name"
 FATHER_NAME = "father_name"
 
 
-def person_name_keys(*, given_name: str = "", family_name: str = "", full_name_ur: str = "",
-                     aliases: str = "", father_name: str = "") -> set[tuple[str, str]]:
+def person_name_keys(
+    *,
+    given_name: str = "",
+    family_name: str = "",
+    full_name_ur: str = "",
+    aliases: str = "",
+    father_name: str = "",
+) -> set[tuple[str, str]]:
     """(purpose, blind-index key) pairs for every search key of the person's names. The
     romanised name is taken whole (given then family name), the Urdu-script name whole, and
     each alias on its own; the father's name has a purpose of its own."""
-    names = [f"{given_name or ''} {family_name or ''}", full_name_ur or "",
-             *split_aliases(aliases or "")]
+    names = [
+        f"{given_name or ''} {family_name or ''}",
+        full_name_ur or "",
+        *split_aliases(aliases or ""),
+    ]
     keys = {(NAME, blind_index(key, purpose=NAME)) for text in names for key in name_keys(text)}
-    keys |= {(FATHER_NAME, blind_index(key, purpose=FATHER_NAME))
-             for key in name_keys(father_name or "")}
+    keys |= {
+        (FATHER_NAME, blind_index(key, purpose=FATHER_NAME)) for key in name_keys(father_name or "")
+    }
     return keys
 
 

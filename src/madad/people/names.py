@@ -67,17 +67,52 @@ _INVISIBLE = {
     0x0674: None,  # high hamza
 }
 
-_LETTERS = str.maketrans({
-    "ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ێ": "ی", "ٸ": "ی",
-    "ك": "ک", "ڪ": "ک",
-    "ه": "ہ", "ۃ": "ہ", "ة": "ہ", "ە": "ہ",
-    "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
-    "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
-    "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4",
-    "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
-    "،": " ", "؛": " ", "؟": " ", "۔": " ", "٪": " ", "٫": " ", "٬": " ",
-})
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ې": "ی",
+        "ۍ": "ی",
+        "ێ": "ی",
+        "ٸ": "ی",
+        "ك": "ک",
+        "ڪ": "ک",
+        "ه": "ہ",
+        "ۃ": "ہ",
+        "ة": "ہ",
+        "ە": "ہ",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "٠": "0",
+        "١": "1",
+        "٢": "2",
+        "٣": "3",
+        "٤": "4",
+        "٥": "5",
+        "٦": "6",
+        "٧": "7",
+        "٨": "8",
+        "٩": "9",
+        "۰": "0",
+        "۱": "1",
+        "۲": "2",
+        "۳": "3",
+        "۴": "4",
+        "۵": "5",
+        "۶": "6",
+        "۷": "7",
+        "۸": "8",
+        "۹": "9",
+        "،": " ",
+        "؛": " ",
+        "؟": " ",
+        "۔": " ",
+        "٪": " ",
+        "٫": " ",
+        "٬": " ",
+    }
+)
 
 _SPACES = re.compile(r"\s+")
 
@@ -121,43 +156,195 @@ UDDIN = "uddin"
 # Muhammad and Mahmood share m-h-m-d), each with its romanised and Urdu-script forms. Their
 # canonical word is used as the token itself.
 _KNOWN_NAMES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    MUHAMMAD: (frozenset({
-        "muhammad", "mohammad", "mohammed", "muhammed", "mohamed", "mohamad", "muhamad",
-        "muhamed", "mohammod", "muhammod", "mohammud", "muhammadh", "mahomed", "mohd", "muhd",
-        "mhd", "md", "mohmd", "mohamd", "mohummad", "mohummed",
-    }), frozenset({"محمد"})),
-    SYED: (frozenset({
-        "syed", "sayed", "sayyed", "sayyid", "saiyid", "saiyed", "sayid", "syyed", "seyyed",
-        "sayad", "syd",
-        # the feminine form (Syeda) is the same lineage title
-        "syeda", "sayeda", "sayyeda", "sayyida", "saiyida", "seyyeda",
-    }), frozenset({"سید", "سیّد", "سیدہ"})),
-    "chaudhry": (frozenset({
-        "chaudhry", "chaudhary", "chaudhri", "chaudhari", "choudhry", "choudhary", "chowdhury",
-        "chowdhry", "chaudry", "chaudri", "choudri", "chaudary", "chodhry",
-        "ch",  # "Ch." is only ever Chaudhry
-    }), frozenset({"چوہدری", "چودھری", "چودہری", "چوھدری"})),
-    "qurat": (frozenset({"qurat", "qurrat", "qurrah", "qurra"}),
-              frozenset({"قرۃ", "قرة", "قرت", "قرہ"})),
+    MUHAMMAD: (
+        frozenset(
+            {
+                "muhammad",
+                "mohammad",
+                "mohammed",
+                "muhammed",
+                "mohamed",
+                "mohamad",
+                "muhamad",
+                "muhamed",
+                "mohammod",
+                "muhammod",
+                "mohammud",
+                "muhammadh",
+                "mahomed",
+                "mohd",
+                "muhd",
+                "mhd",
+                "md",
+                "mohmd",
+                "mohamd",
+                "mohummad",
+                "mohummed",
+            }
+        ),
+        frozenset({"محمد"}),
+    ),
+    SYED: (
+        frozenset(
+            {
+                "syed",
+                "sayed",
+                "sayyed",
+                "sayyid",
+                "saiyid",
+                "saiyed",
+                "sayid",
+                "syyed",
+                "seyyed",
+                "sayad",
+                "syd",
+                # the feminine form (Syeda) is the same lineage title
+                "syeda",
+                "sayeda",
+                "sayyeda",
+                "sayyida",
+                "saiyida",
+                "seyyeda",
+            }
+        ),
+        frozenset({"سید", "سیّد", "سیدہ"}),
+    ),
+    "chaudhry": (
+        frozenset(
+            {
+                "chaudhry",
+                "chaudhary",
+                "chaudhri",
+                "chaudhari",
+                "choudhry",
+                "choudhary",
+                "chowdhury",
+                "chowdhry",
+                "chaudry",
+                "chaudri",
+                "choudri",
+                "chaudary",
+                "chodhry",
+                "ch",  # "Ch." is only ever Chaudhry
+            }
+        ),
+        frozenset({"چوہدری", "چودھری", "چودہری", "چوھدری"}),
+    ),
+    "qurat": (
+        frozenset({"qurat", "qurrat", "qurrah", "qurra"}),
+        frozenset({"قرۃ", "قرة", "قرت", "قرہ"}),
+    ),
 }
 _VERBATIM = frozenset({*_KNOWN_NAMES, ABD, ULLAH, UDDIN})
-_HONORIFICS_ROMAN = frozenset({
-    "mr", "mrs", "ms", "miss", "mister", "dr", "doctor", "prof", "professor", "engr", "engineer",
-    "haji", "hajji", "alhaj", "alhajj", "haj", "hafiz", "hafiza", "qari", "maulana", "molana",
-    "moulana", "maulvi", "molvi", "moulvi", "mufti", "allama", "janab", "jnab", "sahib",
-    "sahab", "saheb", "sb", "sahiba", "mohtaram", "mohtarma", "muhtaram", "muhtarma",
-    "begum", "begam", "bibi", "mst", "mussammat", "musammat", "mussamat", "mosammat",
-    "khatoon", "khatun", "marhoom", "marhum", "marhooma", "marhuma", "late", "ustad",
-    "ustaad", "capt", "captain", "col", "colonel", "maj", "major", "gen", "general", "brig",
-    "brigadier", "lt", "sgt", "retd", "rtd", "adv", "advocate",
-})
+_HONORIFICS_ROMAN = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mister",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "engr",
+        "engineer",
+        "haji",
+        "hajji",
+        "alhaj",
+        "alhajj",
+        "haj",
+        "hafiz",
+        "hafiza",
+        "qari",
+        "maulana",
+        "molana",
+        "moulana",
+        "maulvi",
+        "molvi",
+        "moulvi",
+        "mufti",
+        "allama",
+        "janab",
+        "jnab",
+        "sahib",
+        "sahab",
+        "saheb",
+        "sb",
+        "sahiba",
+        "mohtaram",
+        "mohtarma",
+        "muhtaram",
+        "muhtarma",
+        "begum",
+        "begam",
+        "bibi",
+        "mst",
+        "mussammat",
+        "musammat",
+        "mussamat",
+        "mosammat",
+        "khatoon",
+        "khatun",
+        "marhoom",
+        "marhum",
+        "marhooma",
+        "marhuma",
+        "late",
+        "ustad",
+        "ustaad",
+        "capt",
+        "captain",
+        "col",
+        "colonel",
+        "maj",
+        "major",
+        "gen",
+        "general",
+        "brig",
+        "brigadier",
+        "lt",
+        "sgt",
+        "retd",
+        "rtd",
+        "adv",
+        "advocate",
+    }
+)
 # "urf" introduces a nickname ("Muhammad Ali urf Billa"): both names stay, the word goes
 _CONNECTORS_ROMAN = frozenset({"bin", "binte", "bint", "binti", "ibn", "walad", "wald", "urf"})
 # "al-" and its assimilated forms, and the "-ud-" of "Nizam-ud-din", written as words
-_ARTICLES_ROMAN = frozenset({
-    "al", "ul", "el", "ur", "ar", "er", "us", "as", "es", "uz", "az", "ez", "ud", "ad", "ed",
-    "un", "an", "en", "ut", "at", "ush", "ash", "esh", "ir", "is", "iz", "id",
-})
+_ARTICLES_ROMAN = frozenset(
+    {
+        "al",
+        "ul",
+        "el",
+        "ur",
+        "ar",
+        "er",
+        "us",
+        "as",
+        "es",
+        "uz",
+        "az",
+        "ez",
+        "ud",
+        "ad",
+        "ed",
+        "un",
+        "an",
+        "en",
+        "ut",
+        "at",
+        "ush",
+        "ash",
+        "esh",
+        "ir",
+        "is",
+        "iz",
+        "id",
+    }
+)
 _DIN_ROMAN = frozenset({"din", "deen", "dean", "dien", "dden", "ddin", "ddeen"})
 _UDDIN_ROMAN = re.compile(
     r"^(?P<stem>[a-z]{2,}?)?(?:uddin|uddeen|uddien|udin|udeen|eddin|eddine|eddeen|aldin|"
@@ -170,27 +357,70 @@ _ABD_ALONE_ROMAN = re.compile(
     r"^abd(?:ush|ash|ul|ur|us|ut|ud|un|uz|al|ar|as|at|ad|an|az|el|er|es|ed|u|a|e|o)?$"
 )
 
-_HONORIFICS_URDU = frozenset(normalise_urdu(w) for w in (
-    "جناب", "محترم", "محترمہ", "مسٹر", "مسز", "ڈاکٹر", "پروفیسر", "انجینئر", "حاجی", "الحاج",
-    "حافظ", "حافظہ", "قاری", "مولانا", "مولوی", "مفتی", "علامہ", "صاحب", "صاحبہ", "بیگم",
-    "بی", "بیبی", "مرحوم", "مرحومہ", "استاد", "کیپٹن", "کرنل", "میجر", "جنرل", "بریگیڈیئر",
-    "ایڈووکیٹ", "مسماۃ", "مسمات", "خاتون",
-))
-_CONNECTORS_URDU = frozenset(normalise_urdu(w) for w in ("بن", "بنت", "ولد", "زوجہ", "دختر",
-                                                         "عرف"))
+_HONORIFICS_URDU = frozenset(
+    normalise_urdu(w)
+    for w in (
+        "جناب",
+        "محترم",
+        "محترمہ",
+        "مسٹر",
+        "مسز",
+        "ڈاکٹر",
+        "پروفیسر",
+        "انجینئر",
+        "حاجی",
+        "الحاج",
+        "حافظ",
+        "حافظہ",
+        "قاری",
+        "مولانا",
+        "مولوی",
+        "مفتی",
+        "علامہ",
+        "صاحب",
+        "صاحبہ",
+        "بیگم",
+        "بی",
+        "بیبی",
+        "مرحوم",
+        "مرحومہ",
+        "استاد",
+        "کیپٹن",
+        "کرنل",
+        "میجر",
+        "جنرل",
+        "بریگیڈیئر",
+        "ایڈووکیٹ",
+        "مسماۃ",
+        "مسمات",
+        "خاتون",
+    )
+)
+_CONNECTORS_URDU = frozenset(normalise_urdu(w) for w in ("بن", "بنت", "ولد", "زوجہ", "دختر", "عرف"))
 _ARTICLE_URDU = "ال"
 _ALLAH_URDU = normalise_urdu("اللہ")
 _UDDIN_URDU = normalise_urdu("الدین")
 _ABD_URDU = normalise_urdu("عبد")
 # Urdu names that begin with the letters of the article but are not "al-" + a word
-_AL_WORDS_URDU = frozenset(normalise_urdu(w) for w in (
-    "الطاف", "الیاس", "الماس", "الفت", "الہی", "الٰہی", "الہام", "الیاسہ",
-))
+_AL_WORDS_URDU = frozenset(
+    normalise_urdu(w)
+    for w in (
+        "الطاف",
+        "الیاس",
+        "الماس",
+        "الفت",
+        "الہی",
+        "الٰہی",
+        "الہام",
+        "الیاسہ",
+    )
+)
 
 
 _KNOWN_ROMAN = {form: name for name, (roman, _) in _KNOWN_NAMES.items() for form in roman}
-_KNOWN_URDU = {normalise_urdu(form): name for name, (_, urdu) in _KNOWN_NAMES.items()
-               for form in urdu}
+_KNOWN_URDU = {
+    normalise_urdu(form): name for name, (_, urdu) in _KNOWN_NAMES.items() for form in urdu
+}
 _ABD_WITH_ARTICLE = ("ul", "al", "el")  # "abdulaziz": the article before a vowel or anything
 _ABD_LINKS = ("u", "a", "e", "o")  # "abdurrahman", "abdussalam": the doubled letter follows
 
@@ -228,7 +458,7 @@ def _roman_word(word: str) -> list[str]:
     if _ABD_ALONE_ROMAN.match(word):
         return [ABD]
     if word.startswith(ABD):
-        return [ABD, *_roman_word(_after_abd(word[len(ABD):]))]
+        return [ABD, *_roman_word(_after_abd(word[len(ABD) :]))]
     return [word]
 
 
@@ -237,12 +467,12 @@ def _after_abd(tail: str) -> str:
     "ushshakoor" → "shakoor", "rehman" → "rehman"."""
     for article in _ABD_WITH_ARTICLE:
         if tail.startswith(article) and len(tail) - len(article) >= 3:
-            return tail[len(article):]
+            return tail[len(article) :]
     for link in _ABD_LINKS:
-        rest = tail[len(link):]
+        rest = tail[len(link) :]
         if tail.startswith(link) and len(rest) >= 3 and rest[0] not in "aeiou":
             for size in (2, 1):  # the assimilated article: "rr" of "urrahman", "shsh"
-                if rest[:size] == rest[size:2 * size]:
+                if rest[:size] == rest[size : 2 * size]:
                     return rest[size:]
             return rest
     return tail
@@ -263,17 +493,17 @@ def _urdu_word(word: str) -> list[str]:
     if word.endswith(_ALLAH_URDU) and len(word) > len(_ALLAH_URDU) + 1:
         return [*_urdu_word(word[: -len(_ALLAH_URDU)]), ULLAH]
     if word.startswith(_ALLAH_URDU) and len(word) > len(_ALLAH_URDU) + 1:
-        return [ULLAH, *_urdu_word(word[len(_ALLAH_URDU):])]
+        return [ULLAH, *_urdu_word(word[len(_ALLAH_URDU) :])]
     if word.endswith(_UDDIN_URDU) and len(word) > len(_UDDIN_URDU) + 1:
         return [*_urdu_word(word[: -len(_UDDIN_URDU)]), UDDIN]
     if word.startswith(_ABD_URDU) and len(word) > len(_ABD_URDU) + 1:
-        rest = word[len(_ABD_URDU):]
+        rest = word[len(_ABD_URDU) :]
         if rest.startswith(_ARTICLE_URDU) and len(rest) > 3:
-            rest = rest[len(_ARTICLE_URDU):]
+            rest = rest[len(_ARTICLE_URDU) :]
         return [ABD, *_urdu_word(rest)]
     if word.startswith(_ARTICLE_URDU) and len(word) > 3 and word not in _AL_WORDS_URDU:
         # "الحق" of "انعام الحق", written apart as in "Inam ul Haq"
-        return _urdu_word(word[len(_ARTICLE_URDU):])
+        return _urdu_word(word[len(_ARTICLE_URDU) :])
     return [word]
 
 
@@ -310,14 +540,65 @@ def normalise_roman(text: str) -> str:
 
 # --- The shared key space: consonant skeletons -------------------------------------------
 _URDU_SOUNDS = {
-    "ب": "b", "پ": "p", "ت": "t", "ٹ": "t", "ث": "s", "ج": "j", "چ": "c", "ح": "h", "خ": "K",
-    "د": "d", "ڈ": "d", "ذ": "z", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "z", "س": "s", "ش": "x",
-    "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "غ": "G", "ف": "f", "ق": "k", "ک": "k", "گ": "g",
-    "ل": "l", "م": "m", "ن": "n", "ں": "n", "ہ": "h", "ھ": "h",
+    "ب": "b",
+    "پ": "p",
+    "ت": "t",
+    "ٹ": "t",
+    "ث": "s",
+    "ج": "j",
+    "چ": "c",
+    "ح": "h",
+    "خ": "K",
+    "د": "d",
+    "ڈ": "d",
+    "ذ": "z",
+    "ر": "r",
+    "ڑ": "r",
+    "ز": "z",
+    "ژ": "z",
+    "س": "s",
+    "ش": "x",
+    "ص": "s",
+    "ض": "z",
+    "ط": "t",
+    "ظ": "z",
+    "غ": "G",
+    "ف": "f",
+    "ق": "k",
+    "ک": "k",
+    "گ": "g",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ں": "n",
+    "ہ": "h",
+    "ھ": "h",
     # letters of Sindhi, Pashto and Balochi names written in Urdu text
-    "ٻ": "b", "ڀ": "b", "ٺ": "t", "ٽ": "t", "ټ": "t", "ڄ": "j", "ڃ": "n", "ڇ": "c", "ڊ": "d",
-    "ڌ": "d", "ڍ": "d", "ڏ": "d", "ډ": "d", "ړ": "r", "ڙ": "r", "ږ": "z", "ښ": "x", "ڦ": "p",
-    "ڳ": "g", "ڱ": "n", "ګ": "g", "ڻ": "n", "ڼ": "n", "ځ": "z", "څ": "s",
+    "ٻ": "b",
+    "ڀ": "b",
+    "ٺ": "t",
+    "ٽ": "t",
+    "ټ": "t",
+    "ڄ": "j",
+    "ڃ": "n",
+    "ڇ": "c",
+    "ڊ": "d",
+    "ڌ": "d",
+    "ڍ": "d",
+    "ڏ": "d",
+    "ډ": "d",
+    "ړ": "r",
+    "ڙ": "r",
+    "ږ": "z",
+    "ښ": "x",
+    "ڦ": "p",
+    "ڳ": "g",
+    "ڱ": "n",
+    "ګ": "g",
+    "ڻ": "n",
+    "ڼ": "n",
+    "ځ": "z",
+    "څ": "s",
 }
 _URDU_VOWELS = frozenset("اعویے")
 _URDU_FINAL_H = frozenset("ہحھ")
@@ -366,8 +647,7 @@ def _urdu_skeleton(word: str) -> str:
     return _collapse(symbols)
 
 
-_ROMAN_DIGRAPHS = (("chh", "c"), ("sh", "x"), ("kh", "K"), ("gh", "G"), ("ch", "c"),
-                   ("ck", "k"))
+_ROMAN_DIGRAPHS = (("chh", "c"), ("sh", "x"), ("kh", "K"), ("gh", "G"), ("ch", "c"), ("ck", "k"))
 _ROMAN_SOUNDS = {"q": "k", "c": "k", "x": "ks"}
 
 

@@ -43,13 +43,18 @@ class PersonSearch:
 
 
 def _having_all(keys: set[str]) -> QuerySet[Any]:
-    return (PersonNameKey.objects.filter(key__in=keys).values("person_id")
-            .annotate(found=Count("key", distinct=True)).filter(found=len(keys))
-            .values("person_id"))
+    return (
+        PersonNameKey.objects.filter(key__in=keys)
+        .values("person_id")
+        .annotate(found=Count("key", distinct=True))
+        .filter(found=len(keys))
+        .values("person_id")
+    )
 
 
-def person_search(*, user: Any, query: str, father_name: str = "",
-                  request: HttpRequest | None = None) -> tuple[QuerySet[Person], PersonSearch]:
+def person_search(
+    *, user: Any, query: str, father_name: str = "", request: HttpRequest | None = None
+) -> tuple[QuerySet[Person], PersonSearch]:
     """Persons the user may see whose names hold every word of `query`, in either script and
     any spelling or order (people.names), or whose CNIC or phone number is exactly `query`;
     `father_name` narrows by the father's name the same way. Nothing is decrypted: the query
@@ -85,6 +90,11 @@ def person_search(*, user: Any, query: str, father_name: str = "",
     if match is None or not kinds:
         return persons.none(), PersonSearch(kinds=(), usable=False)
     if access.can(user, Capability.PERSON_VIEW):
-        audit_record(action="person.searched", request=request, actor=user,
-                     object_type="people.person", fields=kinds)
+        audit_record(
+            action="person.searched",
+            request=request,
+            actor=user,
+            object_type="people.person",
+            fields=kinds,
+        )
     return persons.filter(match), PersonSearch(kinds=tuple(kinds), usable=True)

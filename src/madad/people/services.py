@@ -18,10 +18,26 @@ from madad.people.models import Person, PersonNameKey, Sex
 from madad.people.name_index import person_name_keys
 from madad.people.signals import person_saved
 
-_TEXT_FIELDS = ("given_name", "family_name", "full_name_ur", "father_name", "aliases",
-                "address", "occupation", "mother_tongue")
-_TEXT_LIMITS = {"given_name": 200, "family_name": 200, "full_name_ur": 300, "father_name": 200,
-                "aliases": 1000, "address": 500, "occupation": 100, "mother_tongue": 50}
+_TEXT_FIELDS = (
+    "given_name",
+    "family_name",
+    "full_name_ur",
+    "father_name",
+    "aliases",
+    "address",
+    "occupation",
+    "mother_tongue",
+)
+_TEXT_LIMITS = {
+    "given_name": 200,
+    "family_name": 200,
+    "full_name_ur": 300,
+    "father_name": 200,
+    "aliases": 1000,
+    "address": 500,
+    "occupation": 100,
+    "mother_tongue": 50,
+}
 NAME_FIELDS = ("given_name", "family_name", "full_name_ur", "aliases", "father_name")
 
 
@@ -43,8 +59,15 @@ def person_validate(data: dict[str, Any]) -> None:
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - {*_TEXT_FIELDS, "sex", "age", "date_of_birth", "cnic", "phone",
-                           "deceased"}
+    unknown = set(data) - {
+        *_TEXT_FIELDS,
+        "sex",
+        "age",
+        "date_of_birth",
+        "cnic",
+        "phone",
+        "deceased",
+    }
     if unknown:
         raise TypeError(f"Unknown person fields: {', '.join(sorted(unknown))}")
     cleaned: dict[str, Any] = {}
@@ -57,11 +80,11 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                 continue
             value = (value or "").strip()
             if not _storable(value):
-                errors[name] = [_("Text may not contain NUL characters or unpaired "
-                                  "surrogates.")]
+                errors[name] = [_("Text may not contain NUL characters or unpaired surrogates.")]
             elif len(value) > _TEXT_LIMITS[name]:
-                errors[name] = [_("Enter at most %(max)s characters.")
-                                % {"max": _TEXT_LIMITS[name]}]
+                errors[name] = [
+                    _("Enter at most %(max)s characters.") % {"max": _TEXT_LIMITS[name]}
+                ]
             cleaned[name] = value
     if "sex" in data:
         if data["sex"] not in Sex.values:
@@ -93,8 +116,10 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                 elif born.year < 1880:
                     errors["date_of_birth"] = [_("Enter a date of birth after 1880.")]
         cleaned["date_of_birth"] = value or ""
-    for name, normalise, purpose in (("cnic", normalise_cnic, "cnic"),
-                                     ("phone", normalise_phone, "phone")):
+    for name, normalise, purpose in (
+        ("cnic", normalise_cnic, "cnic"),
+        ("phone", normalise_phone, "phone"),
+    ):
         if name in data:
             raw = data[name]
             raw = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw)
@@ -130,8 +155,13 @@ def person_create(*, organisation: Organisation, created_by: User | None, **data
         person = Person.objects.create(organisation=organisation, **cleaned)
         _name_keys_rebuild(person)
         person_saved.send(sender=Person, person=person)
-        audit_record(action="person.created", actor=created_by, organisation=organisation,
-                     obj=person, fields=[k for k in cleaned if not k.endswith("_index")])
+        audit_record(
+            action="person.created",
+            actor=created_by,
+            organisation=organisation,
+            obj=person,
+            fields=[k for k in cleaned if not k.endswith("_index")],
+        )
     return person
 
 
@@ -139,8 +169,9 @@ class StaleEdit(Exception):
     """The record changed since the editor loaded it; their save would overwrite that."""
 
 
-def person_update(*, person: Person, updated_by: User, expected_version: int,
-                  **data: Any) -> Person:
+def person_update(
+    *, person: Person, updated_by: User, expected_version: int, **data: Any
+) -> Person:
     """Applies the changes only if nobody saved the person since `expected_version` was read
     (StaleEdit otherwise, and nothing is written). Only fields whose value changes are
     written and audited; the name keys follow the names."""
@@ -148,22 +179,34 @@ def person_update(*, person: Person, updated_by: User, expected_version: int,
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.version != expected_version:
-            raise StaleEdit(_("Somebody else saved this person after you opened it. "
-                              "Reload to see their changes, then edit again."))
-        changed = {k: v for k, v in cleaned.items()
-                   if not k.endswith("_index") and getattr(current, k) != v}
+            raise StaleEdit(
+                _(
+                    "Somebody else saved this person after you opened it. "
+                    "Reload to see their changes, then edit again."
+                )
+            )
+        changed = {
+            k: v
+            for k, v in cleaned.items()
+            if not k.endswith("_index") and getattr(current, k) != v
+        }
         if changed:
             for name in ("cnic", "phone"):
                 if name in changed:
                     changed[f"{name}_index"] = cleaned[f"{name}_index"]
             Person.objects.filter(pk=person.pk).update(
-                version=expected_version + 1, updated_at=timezone.now(), **changed)
+                version=expected_version + 1, updated_at=timezone.now(), **changed
+            )
             current.refresh_from_db()
             if any(name in changed for name in NAME_FIELDS):
                 _name_keys_rebuild(current)
             person_saved.send(sender=Person, person=current)
-            audit_record(action="person.updated", actor=updated_by, obj=current,
-                         fields=[k for k in changed if not k.endswith("_index")])
+            audit_record(
+                action="person.updated",
+                actor=updated_by,
+                obj=current,
+                fields=[k for k in changed if not k.endswith("_index")],
+            )
     person.refresh_from_db()
     return person
 

@@ -32,20 +32,35 @@ def _rows(request: HttpRequest, persons: Any) -> list[dict[str, Any]]:
     """One row per person; names only for a role that may see identities, each read
     audited through access.reveal."""
     show_names = access.can(request.user, Capability.PERSON_IDENTITY_VIEW)
-    return [{"person": person,
-             "names": access.reveal(request.user, person, request=request,  # type: ignore[arg-type]
-                                    wanted=LIST_NAMES) if show_names else None}
-            for person in persons]
+    return [
+        {
+            "person": person,
+            "names": access.reveal(
+                request.user,
+                person,
+                request=request,  # type: ignore[arg-type]
+                wanted=LIST_NAMES,
+            )
+            if show_names
+            else None,
+        }
+        for person in persons
+    ]
 
 
 def _list_context(request: HttpRequest, search_form: PersonSearchForm) -> dict[str, Any]:
     filter_form = PersonFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     page = Paginator(person_list(user=request.user, filters=filters), 25).get_page(
-        request.GET.get("page"))
-    return {"page": page, "rows": _rows(request, page), "filter_form": filter_form,
-            "search_form": search_form,
-            "can_create": access.can(request.user, Capability.PERSON_EDIT)}
+        request.GET.get("page")
+    )
+    return {
+        "page": page,
+        "rows": _rows(request, page),
+        "filter_form": filter_form,
+        "search_form": search_form,
+        "can_create": access.can(request.user, Capability.PERSON_EDIT),
+    }
 
 
 @login_required
@@ -53,8 +68,7 @@ def _list_context(request: HttpRequest, search_form: PersonSearchForm) -> dict[s
 def person_list_view(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, Capability.PERSON_VIEW):
         raise Http404
-    return render(request, "people/person_list.html",
-                  _list_context(request, PersonSearchForm()))
+    return render(request, "people/person_list.html", _list_context(request, PersonSearchForm()))
 
 
 @login_required
@@ -64,19 +78,29 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, Capability.PERSON_VIEW):
         raise Http404
     form = PersonSearchForm(request.POST)
-    context: dict[str, Any] = {"searched": True, "results": [], "usable": False,
-                               "more": False, "limit": SEARCH_LIMIT}
+    context: dict[str, Any] = {
+        "searched": True,
+        "results": [],
+        "usable": False,
+        "more": False,
+        "limit": SEARCH_LIMIT,
+    }
     if form.is_valid():
-        found, search = person_search(user=request.user, query=form.cleaned_data["q"],
-                                      father_name=form.cleaned_data["father_name"],
-                                      request=request)
-        persons = list(found.order_by("-created_at", "-id")[:SEARCH_LIMIT + 1])
-        context.update(results=_rows(request, persons[:SEARCH_LIMIT]), usable=search.usable,
-                       more=len(persons) > SEARCH_LIMIT)
+        found, search = person_search(
+            user=request.user,
+            query=form.cleaned_data["q"],
+            father_name=form.cleaned_data["father_name"],
+            request=request,
+        )
+        persons = list(found.order_by("-created_at", "-id")[: SEARCH_LIMIT + 1])
+        context.update(
+            results=_rows(request, persons[:SEARCH_LIMIT]),
+            usable=search.usable,
+            more=len(persons) > SEARCH_LIMIT,
+        )
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "people/_person_results.html", context)
-    return render(request, "people/person_list.html", {**_list_context(request, form),
-                                                       **context})
+    return render(request, "people/person_list.html", {**_list_context(request, form), **context})
 
 
 def _display(shown: dict[str, Any]) -> dict[str, Any]:
@@ -92,9 +116,15 @@ def _display(shown: dict[str, Any]) -> dict[str, Any]:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person_for(request, person_id)
     shown = _display(access.reveal(request.user, person, request=request))  # type: ignore[arg-type]
-    return render(request, "people/person_detail.html", {
-        "person": person, "shown": shown, "can_edit": access.can_change(request.user, person),
-    })
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "shown": shown,
+            "can_edit": access.can_change(request.user, person),
+        },
+    )
 
 
 def _apply_errors(form: PersonForm, error: ValidationError) -> None:
@@ -104,8 +134,10 @@ def _apply_errors(form: PersonForm, error: ValidationError) -> None:
 
 @login_required
 def person_create_view(request: HttpRequest) -> HttpResponse:
-    if not (access.can(request.user, Capability.PERSON_EDIT)
-            and access.can(request.user, Capability.PERSON_VIEW)):
+    if not (
+        access.can(request.user, Capability.PERSON_EDIT)
+        and access.can(request.user, Capability.PERSON_VIEW)
+    ):
         raise Http404
     status = 200
     if request.method == "POST":
@@ -119,13 +151,19 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
             else:
                 duplicates = person_check_rows(request, form.person_data())
         if duplicates:  # shown before saving; saved once the user says it is someone else
-            return render(request, "people/person_form.html", {
-                "form": form, "person": None, "duplicates": duplicates}, status=409)
+            return render(
+                request,
+                "people/person_form.html",
+                {"form": form, "person": None, "duplicates": duplicates},
+                status=409,
+            )
         if form.is_valid():
             try:
                 person = services.person_create(
                     organisation=request.user.organisation,  # type: ignore[union-attr]
-                    created_by=request.user, **form.person_data())  # type: ignore[arg-type]
+                    created_by=request.user,
+                    **form.person_data(),
+                )  # type: ignore[arg-type]
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -134,8 +172,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         status = 422
     else:
         form = PersonForm()
-    return render(request, "people/person_form.html", {"form": form, "person": None},
-                  status=status)
+    return render(request, "people/person_form.html", {"form": form, "person": None}, status=status)
 
 
 @login_required
@@ -149,9 +186,12 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
         form = PersonEditForm(request.POST, readable=readable)
         if form.is_valid():
             try:
-                services.person_update(person=person, updated_by=request.user,  # type: ignore[arg-type]
-                                       expected_version=form.cleaned_data["version"],
-                                       **form.person_data())
+                services.person_update(
+                    person=person,
+                    updated_by=request.user,  # type: ignore[arg-type]
+                    expected_version=form.cleaned_data["version"],
+                    **form.person_data(),
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
                 status = 422
@@ -164,9 +204,15 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             status = 422
     else:
-        shown = _display(access.reveal(request.user, person, request=request,  # type: ignore[arg-type]
-                                       wanted=[n for n in PersonEditForm.base_fields
-                                               if n != "version"]))
+        shown = _display(
+            access.reveal(
+                request.user,
+                person,
+                request=request,  # type: ignore[arg-type]
+                wanted=[n for n in PersonEditForm.base_fields if n != "version"],
+            )
+        )
         form = PersonEditForm(initial={**shown, "version": person.version}, readable=readable)
-    return render(request, "people/person_form.html", {"form": form, "person": person},
-                  status=status)
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person}, status=status
+    )

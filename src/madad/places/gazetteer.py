@@ -72,7 +72,11 @@ def _coordinate(raw: str, low: int, high: int, label: str) -> tuple[Decimal | No
         return None, _("%(label)s %(value)r is not a number") % {"label": label, "value": raw}
     if not value.is_finite() or not low <= value <= high:
         return None, _("%(label)s %(value)s is outside %(low)s to %(high)s") % {
-            "label": label, "value": raw, "low": low, "high": high}
+            "label": label,
+            "value": raw,
+            "low": low,
+            "high": high,
+        }
     return value.quantize(_PLACES, rounding=ROUND_HALF_UP), ""
 
 
@@ -85,11 +89,18 @@ def _row(line: int, raw: dict[str | None, Any]) -> tuple[PlaceRow | None, list[s
     if not code:
         reasons.append(_("the code is empty"))
     elif len(code) > 120 or not _CODE.match(code):
-        reasons.append(_("the code %(code)r is not lower-case letters, digits, '-' or '_' in "
-                         "dot-separated parts (at most 120 characters)") % {"code": code})
+        reasons.append(
+            _(
+                "the code %(code)r is not lower-case letters, digits, '-' or '_' in "
+                "dot-separated parts (at most 120 characters)"
+            )
+            % {"code": code}
+        )
     if values["level"] not in LEVELS:
-        reasons.append(_("the level %(level)r is not one of %(levels)s") % {
-            "level": values["level"], "levels": ", ".join(LEVELS)})
+        reasons.append(
+            _("the level %(level)r is not one of %(levels)s")
+            % {"level": values["level"], "levels": ", ".join(LEVELS)}
+        )
     if not values["name"]:
         reasons.append(_("the name is empty"))
     for column in ("name", "name_ur"):
@@ -105,9 +116,16 @@ def _row(line: int, raw: dict[str | None, Any]) -> tuple[PlaceRow | None, list[s
         reasons.append(reason)
     if reasons or latitude is None or longitude is None:
         return None, reasons
-    return PlaceRow(line=line, code=code, level=values["level"],
-                    parent_code=values["parent_code"], name=values["name"],
-                    name_ur=values["name_ur"], latitude=latitude, longitude=longitude), []
+    return PlaceRow(
+        line=line,
+        code=code,
+        level=values["level"],
+        parent_code=values["parent_code"],
+        name=values["name"],
+        name_ur=values["name_ur"],
+        latitude=latitude,
+        longitude=longitude,
+    ), []
 
 
 def read_gazetteer(stream: TextIO) -> tuple[list[PlaceRow], list[RowError]]:
@@ -119,17 +137,22 @@ def read_gazetteer(stream: TextIO) -> tuple[list[PlaceRow], list[RowError]]:
         return [], [RowError(1, _("the file is not readable CSV (%(error)s)") % {"error": exc})]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return [], [RowError(1, _("the header lacks the column(s) %(missing)s; it must name "
-                                  "%(columns)s") % {"missing": ", ".join(missing),
-                                                    "columns": ",".join(COLUMNS)})]
+        return [], [
+            RowError(
+                1,
+                _("the header lacks the column(s) %(missing)s; it must name %(columns)s")
+                % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS)},
+            )
+        ]
     rows: list[PlaceRow] = []
     errors: list[RowError] = []
     try:
         for raw in reader:
             line = reader.line_num
             if len(rows) + len(errors) >= MAX_ROWS:
-                errors.append(RowError(line, _("the file has more than %(max)s places") % {
-                    "max": MAX_ROWS}))
+                errors.append(
+                    RowError(line, _("the file has more than %(max)s places") % {"max": MAX_ROWS})
+                )
                 break
             row, reasons = _row(line, raw)
             if row is not None:
@@ -137,15 +160,19 @@ def read_gazetteer(stream: TextIO) -> tuple[list[PlaceRow], list[RowError]]:
             code = (raw.get("code") or "").strip() if isinstance(raw.get("code"), str) else ""
             errors.extend(RowError(line, reason, code) for reason in reasons)
     except (csv.Error, UnicodeDecodeError) as exc:
-        errors.append(RowError(reader.line_num, _("the file is not readable CSV (%(error)s)")
-                               % {"error": exc}))
+        errors.append(
+            RowError(
+                reader.line_num, _("the file is not readable CSV (%(error)s)") % {"error": exc}
+            )
+        )
     if not rows and not errors:
         errors.append(RowError(1, _("the file holds no places")))
     return rows, errors
 
 
-def check_gazetteer(rows: list[PlaceRow], existing: Mapping[str, str],
-                    bad_codes: Iterable[str] = ()) -> list[RowError]:
+def check_gazetteer(
+    rows: list[PlaceRow], existing: Mapping[str, str], bad_codes: Iterable[str] = ()
+) -> list[RowError]:
     """Errors between rows: duplicate codes, parents missing or not one level up, and places
     already loaded at another level. `existing` maps the codes already stored to their level;
     `bad_codes` are on lines already refused, so a child of one is not reported again."""
@@ -155,26 +182,37 @@ def check_gazetteer(rows: list[PlaceRow], existing: Mapping[str, str],
     in_file: dict[str, str] = {}
     for row in rows:
         if row.code in first_line:
-            errors.append(RowError(row.line, _("the code %(code)s is already on line %(first)s")
-                                   % {"code": row.code, "first": first_line[row.code]}))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("the code %(code)s is already on line %(first)s")
+                    % {"code": row.code, "first": first_line[row.code]},
+                )
+            )
             continue
         first_line[row.code] = row.line
         in_file[row.code] = row.level
     for row in rows:
         stored = existing.get(row.code)
         if stored is not None and stored != row.level:
-            errors.append(RowError(row.line, _("%(code)s is already loaded as a %(stored)s; a "
-                                               "place cannot change level") % {
-                "code": row.code, "stored": stored}))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("%(code)s is already loaded as a %(stored)s; a place cannot change level")
+                    % {"code": row.code, "stored": stored},
+                )
+            )
         rank = LEVELS.index(row.level)
         if rank == 0:
             if row.parent_code:
-                errors.append(RowError(row.line, _("a city is part of nothing: leave "
-                                                   "parent_code empty")))
+                errors.append(
+                    RowError(row.line, _("a city is part of nothing: leave parent_code empty"))
+                )
             continue
         if not row.parent_code:
-            errors.append(RowError(row.line, _("a %(level)s needs a parent_code") % {
-                "level": row.level}))
+            errors.append(
+                RowError(row.line, _("a %(level)s needs a parent_code") % {"level": row.level})
+            )
             continue
         if row.parent_code == row.code:
             errors.append(RowError(row.line, _("a place cannot be its own parent")))
@@ -183,13 +221,26 @@ def check_gazetteer(rows: list[PlaceRow], existing: Mapping[str, str],
         if parent_level is None and row.parent_code in bad:
             continue
         if parent_level is None:
-            errors.append(RowError(row.line, _("the parent %(parent)s is neither in the file "
-                                               "nor loaded") % {"parent": row.parent_code}))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("the parent %(parent)s is neither in the file nor loaded")
+                    % {"parent": row.parent_code},
+                )
+            )
         elif parent_level != LEVELS[rank - 1]:
-            errors.append(RowError(row.line, _("the parent of a %(level)s must be a %(wanted)s; "
-                                               "%(parent)s is a %(found)s") % {
-                "level": row.level, "wanted": LEVELS[rank - 1], "parent": row.parent_code,
-                "found": parent_level}))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("the parent of a %(level)s must be a %(wanted)s; %(parent)s is a %(found)s")
+                    % {
+                        "level": row.level,
+                        "wanted": LEVELS[rank - 1],
+                        "parent": row.parent_code,
+                        "found": parent_level,
+                    },
+                )
+            )
     return sorted(errors, key=lambda e: e.line)
 
 
@@ -233,8 +284,9 @@ def write_gazetteer(place_model: Any, rows: Iterable[PlaceRow]) -> LoadReport:
     return LoadReport(created=created, updated=updated, unchanged=unchanged)
 
 
-def check_all(rows: list[PlaceRow], errors: list[RowError],
-              existing: Mapping[str, str]) -> list[RowError]:
+def check_all(
+    rows: list[PlaceRow], errors: list[RowError], existing: Mapping[str, str]
+) -> list[RowError]:
     """The errors of `read_gazetteer` and of `check_gazetteer` together, by line."""
     between = check_gazetteer(rows, existing, bad_codes=(e.code for e in errors if e.code))
     return sorted([*errors, *between], key=lambda e: e.line)
@@ -246,5 +298,6 @@ def read_file(path: Path | str) -> tuple[list[PlaceRow], list[RowError]]:
         with open(path, encoding="utf-8-sig", newline="") as stream:
             return read_gazetteer(stream)
     except OSError as exc:
-        return [], [RowError(0, _("the file cannot be read (%(error)s)") % {
-            "error": exc.strerror or exc})]
+        return [], [
+            RowError(0, _("the file cannot be read (%(error)s)") % {"error": exc.strerror or exc})
+        ]

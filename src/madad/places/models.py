@@ -17,7 +17,11 @@ class Place(models.Model):
     name_ur = models.CharField(_("name in Urdu"), max_length=120, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)

@@ -11,12 +11,16 @@ from madad.places.gazetteer import LEVELS
 from madad.places.models import Place
 from madad.places.search import place_query
 
-_LEVEL_RANK = Case(*(When(level=level, then=Value(rank)) for rank, level in enumerate(LEVELS)),
-                   default=Value(len(LEVELS)), output_field=IntegerField())
+_LEVEL_RANK = Case(
+    *(When(level=level, then=Value(rank)) for rank, level in enumerate(LEVELS)),
+    default=Value(len(LEVELS)),
+    output_field=IntegerField(),
+)
 
 
-def place_list(*, user: Any, query: str = "", level: str = "",
-               parent: Place | None = None) -> QuerySet[Place]:
+def place_list(
+    *, user: Any, query: str = "", level: str = "", parent: Place | None = None
+) -> QuerySet[Place]:
     """Places the user may see, matching every word of `query` in either name (English or
     Urdu, any case or diacritics), broadest first."""
     places = access.visible_to(user, Place).select_related("parent", "parent__parent")

@@ -30,8 +30,9 @@ class StaleEdit(Exception):
     """The place changed since the editor loaded it; their save would overwrite that."""
 
 
-def places_load(*, source: Path | str | TextIO, loaded_by: User | None = None,
-                actor_label: str = "") -> LoadReport:
+def places_load(
+    *, source: Path | str | TextIO, loaded_by: User | None = None, actor_label: str = ""
+) -> LoadReport:
     """Loads a gazetteer CSV (a path or an open text stream): every row is checked first and
     nothing is written when any row is bad (GazetteerInvalid names each by line). Places are
     matched by code, so loading the same file again changes nothing."""
@@ -46,10 +47,13 @@ def places_load(*, source: Path | str | TextIO, loaded_by: User | None = None,
             raise GazetteerInvalid(errors)
         report = write_gazetteer(Place, rows)
         if report.changed:
-            audit_record(action="place.gazetteer.loaded", actor=loaded_by,
-                         actor_label=actor_label, object_type="places.place",
-                         fields=["code", "level", "parent", "name", "name_ur", "latitude",
-                                 "longitude"])
+            audit_record(
+                action="place.gazetteer.loaded",
+                actor=loaded_by,
+                actor_label=actor_label,
+                object_type="places.place",
+                fields=["code", "level", "parent", "name", "name_ur", "latitude", "longitude"],
+            )
     return report
 
 
@@ -59,13 +63,22 @@ def _coordinate(value: Any, low: int, high: int) -> Decimal:
     except InvalidOperation:
         raise ValidationError(_("Enter a number.")) from None
     if not number.is_finite() or not low <= number <= high:
-        raise ValidationError(_("Enter a number between %(low)s and %(high)s.")
-                              % {"low": low, "high": high})
+        raise ValidationError(
+            _("Enter a number between %(low)s and %(high)s.") % {"low": low, "high": high}
+        )
     return number.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
 
 
-def place_update(*, place: Place, updated_by: User, expected_version: int, name: str,
-                 name_ur: str, latitude: Any, longitude: Any) -> Place:
+def place_update(
+    *,
+    place: Place,
+    updated_by: User,
+    expected_version: int,
+    name: str,
+    name_ur: str,
+    latitude: Any,
+    longitude: Any,
+) -> Place:
     """Renames or moves the centroid of a place, only if nobody saved it since
     `expected_version` was read; raises ValidationError by field and writes nothing on bad
     input. Level and parent change only through a gazetteer load."""
@@ -76,8 +89,10 @@ def place_update(*, place: Place, updated_by: User, expected_version: int, name:
     for field in ("name", "name_ur"):
         if len(values[field]) > 120:
             errors[field] = [_("At most 120 characters.")]
-    for field, raw, low, high in (("latitude", latitude, -90, 90),
-                                  ("longitude", longitude, -180, 180)):
+    for field, raw, low, high in (
+        ("latitude", latitude, -90, 90),
+        ("longitude", longitude, -180, 180),
+    ):
         try:
             values[field] = _coordinate(raw, low, high)
         except ValidationError as exc:
@@ -87,8 +102,12 @@ def place_update(*, place: Place, updated_by: User, expected_version: int, name:
     with transaction.atomic():
         current = Place.objects.select_for_update().get(pk=place.pk)
         if current.version != expected_version:
-            raise StaleEdit(_("Somebody else saved this place after you opened it. Reload to "
-                              "see their changes, then edit again."))
+            raise StaleEdit(
+                _(
+                    "Somebody else saved this place after you opened it. Reload to "
+                    "see their changes, then edit again."
+                )
+            )
         changed = [f for f, v in values.items() if getattr(current, f) != v]
         if changed:
             values["search_text"] = place_search_text(values["name"], values["name_ur"])

@@ -30,11 +30,15 @@ def _place_for(request: HttpRequest, place_id: int) -> Place:
 def place_list_view(request: HttpRequest) -> HttpResponse:
     form = PlaceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    places = place_list(user=request.user, query=filters.get("q", ""),
-                        level=filters.get("level", ""))
+    places = place_list(
+        user=request.user, query=filters.get("q", ""), level=filters.get("level", "")
+    )
     page = Paginator(places, 50).get_page(request.GET.get("page"))
-    template = ("places/_place_rows.html" if request.htmx  # type: ignore[attr-defined]
-                else "places/place_list.html")
+    template = (
+        "places/_place_rows.html"
+        if request.htmx  # type: ignore[attr-defined]
+        else "places/place_list.html"
+    )
     return render(request, template, {"form": form, "page": page})
 
 
@@ -47,10 +51,14 @@ def place_autocomplete(request: HttpRequest) -> HttpResponse:
     if not _FIELD_NAME.match(field):
         field = "place"
     query = (request.GET.get("q") or request.GET.get(f"{field}_q") or "")[:100]
-    places = place_list(user=request.user, query=query)[:AUTOCOMPLETE_LIMIT] if query.strip() \
+    places = (
+        place_list(user=request.user, query=query)[:AUTOCOMPLETE_LIMIT]
+        if query.strip()
         else Place.objects.none()
-    return render(request, "places/_place_options.html",
-                  {"places": places, "field": field, "query": query})
+    )
+    return render(
+        request, "places/_place_options.html", {"places": places, "field": field, "query": query}
+    )
 
 
 @login_required
@@ -58,10 +66,16 @@ def place_autocomplete(request: HttpRequest) -> HttpResponse:
 def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
     place = _place_for(request, place_id)
     children = place_list(user=request.user, parent=place)
-    return render(request, "places/place_detail.html", {
-        "place": place, "ancestors": list(reversed(place.ancestors())), "children": children,
-        "can_edit": access.can_change(request.user, place),
-    })
+    return render(
+        request,
+        "places/place_detail.html",
+        {
+            "place": place,
+            "ancestors": list(reversed(place.ancestors())),
+            "children": children,
+            "can_edit": access.can_change(request.user, place),
+        },
+    )
 
 
 @login_required
@@ -75,10 +89,15 @@ def place_edit(request: HttpRequest, place_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.place_update(place=place, updated_by=request.user,  # type: ignore[arg-type]
-                                      expected_version=data["version"], name=data["name"],
-                                      name_ur=data["name_ur"], latitude=data["latitude"],
-                                      longitude=data["longitude"])
+                services.place_update(
+                    place=place,
+                    updated_by=request.user,  # type: ignore[arg-type]
+                    expected_version=data["version"],
+                    name=data["name"],
+                    name_ur=data["name_ur"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -91,8 +110,13 @@ def place_edit(request: HttpRequest, place_id: int) -> HttpResponse:
         if status == 200:
             status = 422 if form.errors else 200
     else:
-        form = PlaceForm(initial={"name": place.name, "name_ur": place.name_ur,
-                                  "latitude": place.latitude, "longitude": place.longitude,
-                                  "version": place.version})
-    return render(request, "places/place_form.html", {"place": place, "form": form},
-                  status=status)
+        form = PlaceForm(
+            initial={
+                "name": place.name,
+                "name_ur": place.name_ur,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "version": place.version,
+            }
+        )
+    return render(request, "places/place_form.html", {"place": place, "form": form}, status=status)

@@ -32,10 +32,18 @@ def bars(rows: list[Row], link: Callable[[str], str] | None = None) -> list[BarR
     """One row of two bars (incidents, victims) per row, each column scaled to its largest."""
     top_n = max((r.incidents for r in rows), default=0) or 1
     top_v = max((r.victims for r in rows), default=0) or 1
-    return [BarRow(label=r.label, key=r.key, incidents=r.incidents, victims=r.victims,
-                   incidents_width=round(100 * r.incidents / top_n, 2),
-                   victims_width=round(100 * r.victims / top_v, 2),
-                   url=link(r.key) if link and r.key else "") for r in rows]
+    return [
+        BarRow(
+            label=r.label,
+            key=r.key,
+            incidents=r.incidents,
+            victims=r.victims,
+            incidents_width=round(100 * r.incidents / top_n, 2),
+            victims_width=round(100 * r.victims / top_v, 2),
+            url=link(r.key) if link and r.key else "",
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,15 @@ def count_bars(rows: list[CountRow]) -> list[CountBar]:
     """Bars for suppressed counts: a count not shown has no bar at all (a bar's length would
     give the number away)."""
     top = max((r.count.value or 0 for r in rows), default=0) or 1
-    return [CountBar(label=r.label, key=r.key, count=r.count,
-                     width=round(100 * (r.count.value or 0) / top, 2)) for r in rows]
+    return [
+        CountBar(
+            label=r.label,
+            key=r.key,
+            count=r.count,
+            width=round(100 * (r.count.value or 0) / top, 2),
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -92,8 +107,9 @@ class MonthChart:
         return TOP_MARGIN
 
 
-def month_chart(series: list[tuple[dt.date, int, int]], *, which: int, rtl: bool
-                ) -> MonthChart | None:
+def month_chart(
+    series: list[tuple[dt.date, int, int]], *, which: int, rtl: bool
+) -> MonthChart | None:
     """Columns for one series (1: incidents, 2: victims) of (month, incidents, victims).
     Right to left on Urdu pages: the earliest month at the right-hand side."""
     if not series:
@@ -109,9 +125,16 @@ def month_chart(series: list[tuple[dt.date, int, int]], *, which: int, rtl: bool
         slot = (n - 1 - i) if rtl else i
         x = round(slot * step, 2)
         height = round(MONTH_CHART_HEIGHT * value / top, 2)
-        columns.append(Column(x=x, y=round(TOP_MARGIN + MONTH_CHART_HEIGHT - height, 2),
-                              width=round(max(step - gap, 0.5), 2), height=height, value=value,
-                              month=month))
+        columns.append(
+            Column(
+                x=x,
+                y=round(TOP_MARGIN + MONTH_CHART_HEIGHT - height, 2),
+                width=round(max(step - gap, 0.5), 2),
+                height=height,
+                value=value,
+                month=month,
+            )
+        )
         if month.month == 1 or i == 0:
             # kept clear of the edges, where a label would be cut off
             centre = min(max(x + step / 2, 20), MONTH_CHART_WIDTH - 20)

@@ -12,16 +12,25 @@ from madad.public.models import ClaimCheck, Rating
 
 # 1 (worst) to 5 (best); "unproven" has no place on that scale and carries only its name.
 RATING_VALUES = {Rating.FALSE: 1, Rating.MISLEADING: 2, Rating.MOSTLY_TRUE: 4, Rating.TRUE: 5}
-RATING_NAMES_EN = {Rating.TRUE: "True", Rating.MOSTLY_TRUE: "Mostly true",
-                   Rating.MISLEADING: "Misleading", Rating.FALSE: "False",
-                   Rating.UNPROVEN: "Unproven"}
+RATING_NAMES_EN = {
+    Rating.TRUE: "True",
+    Rating.MOSTLY_TRUE: "Mostly true",
+    Rating.MISLEADING: "Misleading",
+    Rating.FALSE: "False",
+    Rating.UNPROVEN: "Unproven",
+}
 
 
 def claim_review(check: ClaimCheck, *, url: str, language: str, publisher: str) -> dict[str, Any]:
     urdu = language.startswith("ur")
-    rating: dict[str, Any] = {"@type": "Rating", "bestRating": 5, "worstRating": 1,
-                              "alternateName": str(Rating(check.rating).label) if urdu
-                              else RATING_NAMES_EN[Rating(check.rating)]}
+    rating: dict[str, Any] = {
+        "@type": "Rating",
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": str(Rating(check.rating).label)
+        if urdu
+        else RATING_NAMES_EN[Rating(check.rating)],
+    }
     if check.rating in RATING_VALUES:
         rating["ratingValue"] = RATING_VALUES[Rating(check.rating)]
     claim: dict[str, Any] = {"@type": "Claim"}

@@ -76,73 +76,121 @@ def load(context: DemoContext) -> None:
     approver = context.users[Role.VERIFIER]
     sheets = []
     for title_en, title_ur, summary_en, summary_ur, body_en, body_ur, code in [
-        ("Targeted killings, 2008 to 2014", "ٹارگٹ کلنگ، 2008 سے 2014",
-         "How many people were shot in targeted attacks, year by year (demo).",
-         "ٹارگٹ حملوں میں کتنے لوگ نشانہ بنے، سال بہ سال (ڈیمو)۔",
-         KILLINGS_EN, KILLINGS_UR, "targeted-killing"),
-        ("Extortion demands on traders", "تاجروں سے بھتے کے مطالبات",
-         "Verified demands for money and the threats that follow (demo).",
-         "بھتے کے تصدیق شدہ مطالبات اور ان کے بعد کی دھمکیاں (ڈیمو)۔",
-         EXTORTION_EN, EXTORTION_UR, "extortion-demand"),
+        (
+            "Targeted killings, 2008 to 2014",
+            "ٹارگٹ کلنگ، 2008 سے 2014",
+            "How many people were shot in targeted attacks, year by year (demo).",
+            "ٹارگٹ حملوں میں کتنے لوگ نشانہ بنے، سال بہ سال (ڈیمو)۔",
+            KILLINGS_EN,
+            KILLINGS_UR,
+            "targeted-killing",
+        ),
+        (
+            "Extortion demands on traders",
+            "تاجروں سے بھتے کے مطالبات",
+            "Verified demands for money and the threats that follow (demo).",
+            "بھتے کے تصدیق شدہ مطالبات اور ان کے بعد کی دھمکیاں (ڈیمو)۔",
+            EXTORTION_EN,
+            EXTORTION_UR,
+            "extortion-demand",
+        ),
     ]:
         sheet = services.factsheet_write(
-            by=writer, organisation=context.relief, incident_ids=_incident_ids(code),
-            values={"title_en": title_en, "title_ur": title_ur, "summary_en": summary_en,
-                    "summary_ur": summary_ur, "body_en": body_en, "body_ur": body_ur})
+            by=writer,
+            organisation=context.relief,
+            incident_ids=_incident_ids(code),
+            values={
+                "title_en": title_en,
+                "title_ur": title_ur,
+                "summary_en": summary_en,
+                "summary_ur": summary_ur,
+                "body_en": body_en,
+                "body_ur": body_ur,
+            },
+        )
         services.factsheet_submit(factsheet=sheet, by=writer)
         sheets.append(services.factsheet_approve(factsheet=sheet, approver=approver))
     checks = [_kidnapping_claim(context, sheets), _killings_claim(context, sheets)]
     context.report.append(f"{len(sheets)} fact sheets and {len(checks)} claim checks published")
 
 
-def _publish(context: DemoContext, *, values: dict[str, object], incident_ids: list[int],
-             factsheet_ids: list[int]) -> ClaimCheck:
+def _publish(
+    context: DemoContext,
+    *,
+    values: dict[str, object],
+    incident_ids: list[int],
+    factsheet_ids: list[int],
+) -> ClaimCheck:
     writer = context.users[Role.DOCUMENTER]
-    check = services.claimcheck_write(by=writer, organisation=context.relief, values=values,
-                                      incident_ids=incident_ids, factsheet_ids=factsheet_ids)
+    check = services.claimcheck_write(
+        by=writer,
+        organisation=context.relief,
+        values=values,
+        incident_ids=incident_ids,
+        factsheet_ids=factsheet_ids,
+    )
     services.claimcheck_submit(claimcheck=check, by=writer)
     return services.claimcheck_publish(claimcheck=check, approver=context.users[Role.VERIFIER])
 
 
 def _kidnapping_claim(context: DemoContext, sheets: list[FactSheet]) -> ClaimCheck:
-    n = count_incidents(public_incidents(filters=PublicFilters(
-        types=("kidnapping-for-ransom",), year=2013)))
+    n = count_incidents(
+        public_incidents(filters=PublicFilters(types=("kidnapping-for-ransom",), year=2013))
+    )
     rating = "false" if n else "unproven"
-    return _publish(context, values={
-        "claim_en": "Nobody was kidnapped for ransom in the city in 2013.",
-        "claim_ur": "2013 میں شہر میں تاوان کے لیے کوئی اغوا نہیں ہوا۔",
-        "claimant": "Posts shared on social media (demo)",
-        "claim_date": dt.date(2014, 2, 10), "rating": rating,
-        "explanation_en": "Madad verified {{count:incidents type=kidnapping-for-ransom "
-                          "year=2013}} kidnappings for ransom in 2013. The incidents are "
-                          "listed below." if n else
-                          "Madad has not verified any kidnapping for ransom in 2013, but its "
-                          "records are not complete enough to say that none happened.",
-        "explanation_ur": "مدد نے 2013 میں تاوان کے لیے اغوا کے {{count:incidents "
-                          "type=kidnapping-for-ransom year=2013}} واقعات کی تصدیق کی۔ واقعات "
-                          "نیچے درج ہیں۔" if n else
-                          "مدد نے 2013 میں تاوان کے لیے اغوا کے کسی واقعے کی تصدیق نہیں کی، "
-                          "لیکن یہ کہنا ممکن نہیں کہ کوئی واقعہ نہیں ہوا۔",
-    }, incident_ids=_incident_ids("kidnapping-for-ransom", 4), factsheet_ids=[])
+    return _publish(
+        context,
+        values={
+            "claim_en": "Nobody was kidnapped for ransom in the city in 2013.",
+            "claim_ur": "2013 میں شہر میں تاوان کے لیے کوئی اغوا نہیں ہوا۔",
+            "claimant": "Posts shared on social media (demo)",
+            "claim_date": dt.date(2014, 2, 10),
+            "rating": rating,
+            "explanation_en": "Madad verified {{count:incidents type=kidnapping-for-ransom "
+            "year=2013}} kidnappings for ransom in 2013. The incidents are "
+            "listed below."
+            if n
+            else "Madad has not verified any kidnapping for ransom in 2013, but its "
+            "records are not complete enough to say that none happened.",
+            "explanation_ur": "مدد نے 2013 میں تاوان کے لیے اغوا کے {{count:incidents "
+            "type=kidnapping-for-ransom year=2013}} واقعات کی تصدیق کی۔ واقعات "
+            "نیچے درج ہیں۔"
+            if n
+            else "مدد نے 2013 میں تاوان کے لیے اغوا کے کسی واقعے کی تصدیق نہیں کی، "
+            "لیکن یہ کہنا ممکن نہیں کہ کوئی واقعہ نہیں ہوا۔",
+        },
+        incident_ids=_incident_ids("kidnapping-for-ransom", 4),
+        factsheet_ids=[],
+    )
 
 
 def _killings_claim(context: DemoContext, sheets: list[FactSheet]) -> ClaimCheck:
     selector = public_incidents(filters=PublicFilters(types=("targeted-killing",)))
-    by_year = {year: count_incidents(public_incidents(filters=PublicFilters(
-        types=("targeted-killing",), year=year))) for year in (2010, 2012)}
+    by_year = {
+        year: count_incidents(
+            public_incidents(filters=PublicFilters(types=("targeted-killing",), year=year))
+        )
+        for year in (2010, 2012)
+    }
     doubled = by_year[2010] and by_year[2012] >= 2 * by_year[2010]
     rating = "true" if doubled else ("false" if selector.count() else "unproven")
-    return _publish(context, values={
-        "claim_en": "Targeted killings doubled between 2010 and 2012.",
-        "claim_ur": "2010 اور 2012 کے درمیان ٹارگٹ کلنگ دگنی ہو گئی۔",
-        "claimant": "A widely shared message (demo)",
-        "claim_date": dt.date(2013, 1, 15), "rating": rating,
-        "explanation_en": "Verified targeted killings: {{count:incidents type=targeted-killing "
-                          "year=2010}} in 2010 and {{count:incidents type=targeted-killing "
-                          "year=2012}} in 2012. The fact sheet on targeted killings has the "
-                          "other years.",
-        "explanation_ur": "تصدیق شدہ ٹارگٹ کلنگ: 2010 میں {{count:incidents "
-                          "type=targeted-killing year=2010}} اور 2012 میں {{count:incidents "
-                          "type=targeted-killing year=2012}}۔ باقی برسوں کے اعداد ٹارگٹ کلنگ "
-                          "کی فیکٹ شیٹ میں ہیں۔",
-    }, incident_ids=_incident_ids("targeted-killing", 4), factsheet_ids=[sheets[0].pk])
+    return _publish(
+        context,
+        values={
+            "claim_en": "Targeted killings doubled between 2010 and 2012.",
+            "claim_ur": "2010 اور 2012 کے درمیان ٹارگٹ کلنگ دگنی ہو گئی۔",
+            "claimant": "A widely shared message (demo)",
+            "claim_date": dt.date(2013, 1, 15),
+            "rating": rating,
+            "explanation_en": "Verified targeted killings: {{count:incidents type=targeted-killing "
+            "year=2010}} in 2010 and {{count:incidents type=targeted-killing "
+            "year=2012}} in 2012. The fact sheet on targeted killings has the "
+            "other years.",
+            "explanation_ur": "تصدیق شدہ ٹارگٹ کلنگ: 2010 میں {{count:incidents "
+            "type=targeted-killing year=2010}} اور 2012 میں {{count:incidents "
+            "type=targeted-killing year=2012}}۔ باقی برسوں کے اعداد ٹارگٹ کلنگ "
+            "کی فیکٹ شیٹ میں ہیں۔",
+        },
+        incident_ids=_incident_ids("targeted-killing", 4),
+        factsheet_ids=[sheets[0].pk],
+    )

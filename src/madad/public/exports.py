@@ -51,56 +51,120 @@ def _act_count(act: str) -> Callable[[PublicIncident], int]:
 
 
 COLUMNS: list[ColumnSpec] = [
-    ColumnSpec("id", "#event+id", _("Madad's number for the incident. It does not change."),
-               lambda i: i.id),
-    ColumnSpec("date", "#date+occurred",
-               _("When it happened (or began), only as precisely as it is known: "
-                 "2011-03-14, 2011-03 or 2011."), lambda i: i.date_iso),
-    ColumnSpec("date_precision", "#meta+date_precision", _("day, month or year."),
-               lambda i: i.start_precision),
-    ColumnSpec("end_date", "#date+end", _("When it ended, if it lasted; same form as date."),
-               lambda i: i.end_iso),
+    ColumnSpec(
+        "id", "#event+id", _("Madad's number for the incident. It does not change."), lambda i: i.id
+    ),
+    ColumnSpec(
+        "date",
+        "#date+occurred",
+        _(
+            "When it happened (or began), only as precisely as it is known: "
+            "2011-03-14, 2011-03 or 2011."
+        ),
+        lambda i: i.date_iso,
+    ),
+    ColumnSpec(
+        "date_precision",
+        "#meta+date_precision",
+        _("day, month or year."),
+        lambda i: i.start_precision,
+    ),
+    ColumnSpec(
+        "end_date",
+        "#date+end",
+        _("When it ended, if it lasted; same form as date."),
+        lambda i: i.end_iso,
+    ),
     ColumnSpec("district", "#adm1+name", _("The district."), lambda i: _name(i.district)),
-    ColumnSpec("district_code", "#adm1+code", _("The district's gazetteer code."),
-               lambda i: _code(i.district)),
-    ColumnSpec("town", "#adm2+name",
-               _("The town; empty when the incident is published only at district level."),
-               lambda i: _name(i.town)),
-    ColumnSpec("town_code", "#adm2+code", _("The town's gazetteer code."),
-               lambda i: _code(i.town)),
-    ColumnSpec("place", "#loc+name",
-               _("The place it is shown at: its neighbourhood, or its town or district when "
-                 "its location is known (or may be published) only that precisely."),
-               lambda i: _name(i.place)),
-    ColumnSpec("place_code", "#loc+code", _("The place's gazetteer code."),
-               lambda i: _code(i.place)),
-    ColumnSpec("place_level", "#loc+type", _("neighbourhood, town or district."),
-               lambda i: i.public_level),
-    ColumnSpec("latitude", "#geo+lat",
-               _("Latitude of the place's centroid (WGS 84), never of the incident itself."),
-               lambda i: _coordinate(i, "latitude")),
-    ColumnSpec("longitude", "#geo+lon", _("Longitude of the place's centroid (WGS 84)."),
-               lambda i: _coordinate(i, "longitude")),
-    ColumnSpec("types", "#event+type", _("Types of incident, separated by “;”."),
-               lambda i: "; ".join(t.name for t in i.types)),
-    ColumnSpec("type_codes", "#event+type+code", _("The same as codes, separated by “;”."),
-               lambda i: ";".join(t.code for t in i.types)),
-    *[ColumnSpec(act, f"#affected+{act}",
-                 format_lazy(_("Victims to whom this happened: {what}."), what=label),
-                 _act_count(act))
-      for act, label in Act.Type.choices],
-    ColumnSpec("victims", "#affected+total",
-               _("People harmed, each counted once (one person may have been both injured "
-                 "and abducted)."), lambda i: i.victims),
-    ColumnSpec("source_kinds", "#meta+source_kinds",
-               _("Kinds of sources the incident was verified on, separated by “;” (never "
-                 "their names): witness, family, police_fir, hospital, news, partner, "
-                 "social_media."), lambda i: ";".join(i.source_kinds)),
-    ColumnSpec("verified_on", "#date+verified", _("The day the incident was verified."),
-               lambda i: i.verified_on.isoformat() if i.verified_on else ""),
-    ColumnSpec("summary", "#description+summary",
-               _("The public summary, reviewed before publication."),
-               lambda i: i.public_summary),
+    ColumnSpec(
+        "district_code",
+        "#adm1+code",
+        _("The district's gazetteer code."),
+        lambda i: _code(i.district),
+    ),
+    ColumnSpec(
+        "town",
+        "#adm2+name",
+        _("The town; empty when the incident is published only at district level."),
+        lambda i: _name(i.town),
+    ),
+    ColumnSpec("town_code", "#adm2+code", _("The town's gazetteer code."), lambda i: _code(i.town)),
+    ColumnSpec(
+        "place",
+        "#loc+name",
+        _(
+            "The place it is shown at: its neighbourhood, or its town or district when "
+            "its location is known (or may be published) only that precisely."
+        ),
+        lambda i: _name(i.place),
+    ),
+    ColumnSpec(
+        "place_code", "#loc+code", _("The place's gazetteer code."), lambda i: _code(i.place)
+    ),
+    ColumnSpec(
+        "place_level", "#loc+type", _("neighbourhood, town or district."), lambda i: i.public_level
+    ),
+    ColumnSpec(
+        "latitude",
+        "#geo+lat",
+        _("Latitude of the place's centroid (WGS 84), never of the incident itself."),
+        lambda i: _coordinate(i, "latitude"),
+    ),
+    ColumnSpec(
+        "longitude",
+        "#geo+lon",
+        _("Longitude of the place's centroid (WGS 84)."),
+        lambda i: _coordinate(i, "longitude"),
+    ),
+    ColumnSpec(
+        "types",
+        "#event+type",
+        _("Types of incident, separated by “;”."),
+        lambda i: "; ".join(t.name for t in i.types),
+    ),
+    ColumnSpec(
+        "type_codes",
+        "#event+type+code",
+        _("The same as codes, separated by “;”."),
+        lambda i: ";".join(t.code for t in i.types),
+    ),
+    *[
+        ColumnSpec(
+            act,
+            f"#affected+{act}",
+            format_lazy(_("Victims to whom this happened: {what}."), what=label),
+            _act_count(act),
+        )
+        for act, label in Act.Type.choices
+    ],
+    ColumnSpec(
+        "victims",
+        "#affected+total",
+        _("People harmed, each counted once (one person may have been both injured and abducted)."),
+        lambda i: i.victims,
+    ),
+    ColumnSpec(
+        "source_kinds",
+        "#meta+source_kinds",
+        _(
+            "Kinds of sources the incident was verified on, separated by “;” (never "
+            "their names): witness, family, police_fir, hospital, news, partner, "
+            "social_media."
+        ),
+        lambda i: ";".join(i.source_kinds),
+    ),
+    ColumnSpec(
+        "verified_on",
+        "#date+verified",
+        _("The day the incident was verified."),
+        lambda i: i.verified_on.isoformat() if i.verified_on else "",
+    ),
+    ColumnSpec(
+        "summary",
+        "#description+summary",
+        _("The public summary, reviewed before publication."),
+        lambda i: i.public_summary,
+    ),
 ]
 GEO = ("latitude", "longitude")
 
@@ -124,9 +188,13 @@ def csv_rows(selector: PublicIncidents, *, hxl: bool = False) -> Iterator[str]:
 
 
 def _meta(request_url: str) -> dict[str, Any]:
-    return {"licence": LICENCE, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
-            "generated": timezone.now().isoformat(timespec="seconds"),
-            "documentation": request_url}
+    return {
+        "licence": LICENCE,
+        "licence_name": LICENCE_NAME,
+        "licence_url": LICENCE_URL,
+        "generated": timezone.now().isoformat(timespec="seconds"),
+        "documentation": request_url,
+    }
 
 
 def json_rows(selector: PublicIncidents, *, documentation: str) -> Iterator[str]:
@@ -149,10 +217,12 @@ def geojson_rows(selector: PublicIncidents, *, documentation: str) -> Iterator[s
     for incident in selector.iter_rows():
         values = dict(zip((c.name for c in COLUMNS), _values(incident), strict=True))
         lat, lon = values.pop("latitude"), values.pop("longitude")
-        feature = {"type": "Feature", "id": incident.id,
-                   "geometry": {"type": "Point", "coordinates": [lon, lat]}
-                   if lat is not None else None,
-                   "properties": values}
+        feature = {
+            "type": "Feature",
+            "id": incident.id,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None,
+            "properties": values,
+        }
         yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False)
         first = False
     yield "]}\n"

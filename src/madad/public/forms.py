@@ -38,13 +38,13 @@ class PublicFilterForm(forms.Form):
 
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    type = forms.MultipleChoiceField(label=_("Type of incident"), required=False,
-                                     widget=_OneOrMany)
+    type = forms.MultipleChoiceField(label=_("Type of incident"), required=False, widget=_OneOrMany)
     district = forms.ChoiceField(label=_("District"), required=False)
     town = forms.ChoiceField(label=_("Town"), required=False)
     place = forms.CharField(required=False, max_length=120, widget=forms.HiddenInput)
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2100,
-                              widget=forms.HiddenInput)
+    year = forms.IntegerField(
+        required=False, min_value=1900, max_value=2100, widget=forms.HiddenInput
+    )
     act = forms.ChoiceField(label=_("What happened to a victim"), required=False)
 
     def __init__(self, data: Any = None, *, gazetteer: Gazetteer, **kwargs: Any) -> None:
@@ -52,8 +52,10 @@ class PublicFilterForm(forms.Form):
         self.gazetteer = gazetteer
         choices: dict[str, list[tuple[str, Any]]] = {
             "type": [("", _("All types")), *[(t.code, t.label) for t in type_table().values()]],
-            "district": [("", _("All districts")),
-                         *[(p.code, p.label) for p in gazetteer.districts]],
+            "district": [
+                ("", _("All districts")),
+                *[(p.code, p.label) for p in gazetteer.districts],
+            ],
             "town": [("", _("All towns")), *[(p.code, p.label) for p in gazetteer.towns]],
             "act": [("", _("Anything")), *Act.Type.choices],
         }
@@ -85,16 +87,20 @@ class PublicFilterForm(forms.Form):
         if self.errors.get("date_to") and "date_to" in data:
             data = {**data, "date_to": None}
         return PublicFilters(
-            date_from=data.get("date_from"), date_to=data.get("date_to"),
-            year=data.get("year"), types=tuple(data.get("type") or ()),
-            district=data.get("district") or "", town=data.get("town") or "",
-            place=data.get("place") or "", act=data.get("act") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            year=data.get("year"),
+            types=tuple(data.get("type") or ()),
+            district=data.get("district") or "",
+            town=data.get("town") or "",
+            place=data.get("place") or "",
+            act=data.get("act") or "",
         )
 
 
 # --- Staff ----------------------------------------------------------------------------------
 def parse_incident_numbers(text: str) -> list[int]:
-    """"12, 45 and 311" → [12, 45, 311]."""
+    """ "12, 45 and 311" → [12, 45, 311]."""
     numbers = re.findall(r"\d+", text or "")
     if (text or "").strip() and not numbers:
         raise ValidationError(_("Write the incident numbers, separated by commas."))
@@ -103,7 +109,8 @@ def parse_incident_numbers(text: str) -> list[int]:
 
 class _TextForm(forms.ModelForm):
     incident_numbers = forms.CharField(
-        label=_("Verified incidents behind it"), required=False,
+        label=_("Verified incidents behind it"),
+        required=False,
         help_text=_("Numbers of public incidents, separated by commas."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -131,23 +138,36 @@ class FactSheetForm(_TextForm):
             "body_ur": forms.Textarea(attrs={"rows": 14, "dir": "rtl", "lang": "ur"}),
         }
         help_texts = {
-            "body_en": _("Blank lines between paragraphs; “## ” starts a heading, “- ” a list "
-                         "item. Live figures are written as shown under the form."),
+            "body_en": _(
+                "Blank lines between paragraphs; “## ” starts a heading, “- ” a list "
+                "item. Live figures are written as shown under the form."
+            ),
         }
 
 
 class ClaimCheckForm(_TextForm):
-    claim_url = forms.URLField(label=_("link to the claim"), required=False, assume_scheme="https",
-                               max_length=200)
+    claim_url = forms.URLField(
+        label=_("link to the claim"), required=False, assume_scheme="https", max_length=200
+    )
     factsheets = forms.ModelMultipleChoiceField(
-        label=_("Fact sheets that support the rating"), required=False,
-        queryset=FactSheet.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Fact sheets that support the rating"),
+        required=False,
+        queryset=FactSheet.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = ClaimCheck
-        fields = ["claim_en", "claim_ur", "claimant", "claim_date", "claim_url", "rating",
-                  "explanation_en", "explanation_ur"]
+        fields = [
+            "claim_en",
+            "claim_ur",
+            "claimant",
+            "claim_date",
+            "claim_url",
+            "rating",
+            "explanation_en",
+            "explanation_ur",
+        ]
         widgets = {
             "claim_en": forms.Textarea(attrs={"rows": 3}),
             "claim_ur": forms.Textarea(attrs={"rows": 3, "dir": "rtl", "lang": "ur"}),
@@ -161,14 +181,15 @@ class ClaimCheckForm(_TextForm):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["factsheets"]
         field.queryset = FactSheet.objects.filter(
-            organisation=organisation, status=Status.PUBLISHED).order_by("title_en")
+            organisation=organisation, status=Status.PUBLISHED
+        ).order_by("title_en")
         # the title in the language of the page (both are required to publish)
         field.label_from_instance = lambda s: s.title_ur if get_language() == "ur" else s.title_en
         if self.instance.pk and not self.is_bound:
-            self.initial["factsheets"] = list(self.instance.factsheets.values_list("id",
-                                                                                   flat=True))
+            self.initial["factsheets"] = list(self.instance.factsheets.values_list("id", flat=True))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("What needs to change"), widget=forms.Textarea(
-        attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

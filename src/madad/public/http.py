@@ -60,8 +60,7 @@ def public_view(cost: int = 1) -> Callable[[View], View]:
             response = view(request, *args, **kwargs)
             # language comes from the cookie, and staff get no-store: the cache must tell apart
             patch_vary_headers(response, ["Cookie", "Accept-Language"])
-            anonymous = not getattr(request, "user", None) or \
-                not request.user.is_authenticated
+            anonymous = not getattr(request, "user", None) or not request.user.is_authenticated
             if response.status_code == 200 and anonymous and cache_seconds():
                 patch_cache_control(response, public=True, max_age=cache_seconds())
             # public pages carry no secret (no CSRF token, no session data), so compressing

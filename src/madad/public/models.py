@@ -30,29 +30,53 @@ class Publication(models.Model):
     and the four-eyes workflow draft → submitted → published (→ withdrawn)."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("organisation"),
     )
     slug = models.SlugField(_("address"), max_length=80, unique=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     incidents = models.ManyToManyField(
-        "incidents.Incident", blank=True, related_name="+", verbose_name=_("incidents"),
+        "incidents.Incident",
+        blank=True,
+        related_name="+",
+        verbose_name=_("incidents"),
         help_text=_("The verified incidents this text rests on."),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("written by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("last edited by"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
     updated_at = models.DateTimeField(_("last edited"), default=timezone.now)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+",
-                                    verbose_name=_("approved by"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     approved_at = models.DateTimeField(_("published"), null=True, blank=True)
     returned_reason = models.TextField(_("reason for returning it"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -69,8 +93,10 @@ def _workflow_constraints(prefix: str) -> list[models.BaseConstraint]:
     return [
         models.CheckConstraint(
             condition=models.Q(approved_by__isnull=True)
-            | (~models.Q(approved_by=models.F("created_by"))
-               & ~models.Q(approved_by=models.F("updated_by"))),
+            | (
+                ~models.Q(approved_by=models.F("created_by"))
+                & ~models.Q(approved_by=models.F("updated_by"))
+            ),
             name=f"{prefix}_approved_by_a_second_person",
         ),
         models.CheckConstraint(
@@ -100,8 +126,12 @@ class FactSheet(Publication):
             *_workflow_constraints("factsheet"),
             models.CheckConstraint(
                 condition=models.Q(status="draft")
-                | (~models.Q(title_en="") & ~models.Q(title_ur="") & ~models.Q(body_en="")
-                   & ~models.Q(body_ur="")),
+                | (
+                    ~models.Q(title_en="")
+                    & ~models.Q(title_ur="")
+                    & ~models.Q(body_en="")
+                    & ~models.Q(body_ur="")
+                ),
                 name="factsheet_both_languages_beyond_draft",
             ),
         ]
@@ -136,17 +166,22 @@ class ClaimCheck(Publication):
     claim_en = models.TextField(_("the claim in English"))
     claim_ur = models.TextField(_("the claim in Urdu"), blank=True)
     claimant = models.CharField(
-        _("where it circulates"), max_length=200, blank=True,
-        help_text=_("For example: posts on social media. Name a public figure or outlet only "
-                    "if they made the claim publicly."),
+        _("where it circulates"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For example: posts on social media. Name a public figure or outlet only "
+            "if they made the claim publicly."
+        ),
     )
     claim_date = models.DateField(_("first seen"), null=True, blank=True)
     claim_url = models.URLField(_("link to the claim"), blank=True)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
     explanation_en = models.TextField(_("explanation in English"), blank=True)
     explanation_ur = models.TextField(_("explanation in Urdu"), blank=True)
-    factsheets = models.ManyToManyField(FactSheet, blank=True, related_name="claim_checks",
-                                        verbose_name=_("fact sheets"))
+    factsheets = models.ManyToManyField(
+        FactSheet, blank=True, related_name="claim_checks", verbose_name=_("fact sheets")
+    )
 
     class Meta:
         ordering = ["-approved_at", "-created_at", "-id"]
@@ -156,13 +191,18 @@ class ClaimCheck(Publication):
             *_workflow_constraints("claimcheck"),
             models.CheckConstraint(
                 condition=models.Q(status="draft")
-                | (~models.Q(claim_en="") & ~models.Q(claim_ur="")
-                   & ~models.Q(explanation_en="") & ~models.Q(explanation_ur="")),
+                | (
+                    ~models.Q(claim_en="")
+                    & ~models.Q(claim_ur="")
+                    & ~models.Q(explanation_en="")
+                    & ~models.Q(explanation_ur="")
+                ),
                 name="claimcheck_both_languages_beyond_draft",
             ),
             models.CheckConstraint(
-                condition=models.Q(rating__in=["true", "mostly_true", "misleading", "false",
-                                               "unproven"]),
+                condition=models.Q(
+                    rating__in=["true", "mostly_true", "misleading", "false", "unproven"]
+                ),
                 name="claimcheck_rating_known",
             ),
         ]

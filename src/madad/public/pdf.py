@@ -38,8 +38,12 @@ def factsheet_pdf(*, factsheet: FactSheet, context: dict[str, Any]) -> bytes:
         html = render_to_string("public/factsheet_print.html", {**context, "for_pdf": True})
         fetcher = URLFetcher(allowed_protocols=["data"])
         document = HTML(string=html, base_url="about:blank", url_fetcher=fetcher)
-        return bytes(document.write_pdf(stylesheets=[CSS(string=_stylesheet(),
-                                                         url_fetcher=fetcher)]))
+        return bytes(
+            document.write_pdf(stylesheets=[CSS(string=_stylesheet(), url_fetcher=fetcher)])
+        )
 
-    return cached("pdf", f"{factsheet.pk}|{factsheet.version}|{factsheet.approved_at}|"
-                  f"{get_language()}", render)
+    return cached(
+        "pdf",
+        f"{factsheet.pk}|{factsheet.version}|{factsheet.approved_at}|{get_language()}",
+        render,
+    )

@@ -60,29 +60,39 @@ class PlaceholderError(ValueError):
 def parse(metric: str, args: str) -> Figure:
     """One placeholder as a Figure; PlaceholderError with a message a writer understands."""
     if metric not in METRICS:
-        raise PlaceholderError(_("unknown figure “%(metric)s” (use count:incidents or "
-                                 "count:victims)") % {"metric": metric})
+        raise PlaceholderError(
+            _("unknown figure “%(metric)s” (use count:incidents or count:victims)")
+            % {"metric": metric}
+        )
     found: dict[str, str] = {}
     for part in args.split():
         key, sep, value = part.partition("=")
         if not sep or key not in _KEYS or not value:
-            raise PlaceholderError(_("“%(part)s” is not a filter (use key=value with one of: "
-                                     "%(keys)s)") % {"part": part, "keys": ", ".join(_KEYS)})
+            raise PlaceholderError(
+                _("“%(part)s” is not a filter (use key=value with one of: %(keys)s)")
+                % {"part": part, "keys": ", ".join(_KEYS)}
+            )
         if key in found:
             raise PlaceholderError(_("“%(key)s” is given twice") % {"key": key})
         found[key] = value
     if metric == "incidents" and any(k in found for k in _VICTIM_ONLY):
         raise PlaceholderError(_("sex and age only narrow a count of victims"))
-    return Figure(metric=metric, filters=_filters(found), sex=_sex(found.get("sex", "")),
-                  age_group=_age(found.get("age", "")))
+    return Figure(
+        metric=metric,
+        filters=_filters(found),
+        sex=_sex(found.get("sex", "")),
+        age_group=_age(found.get("age", "")),
+    )
 
 
 def _filters(found: dict[str, str]) -> PublicFilters:
     types = tuple(t for t in found.get("type", "").split(",") if t)
     known_types = set(IncidentType.objects.filter(code__in=types).values_list("code", flat=True))
     if set(types) - known_types:
-        raise PlaceholderError(_("unknown incident type “%(code)s”")
-                               % {"code": ", ".join(sorted(set(types) - known_types))})
+        raise PlaceholderError(
+            _("unknown incident type “%(code)s”")
+            % {"code": ", ".join(sorted(set(types) - known_types))}
+        )
     year = None
     if "year" in found:
         if not re.fullmatch(r"(19|20)\d\d", found["year"]):
@@ -95,24 +105,35 @@ def _filters(found: dict[str, str]) -> PublicFilters:
             try:
                 dates[key] = dt.date.fromisoformat(found[key])
             except ValueError:
-                raise PlaceholderError(_("“%(key)s” must be a date like 2012-03-31")
-                                       % {"key": key}) from None
+                raise PlaceholderError(
+                    _("“%(key)s” must be a date like 2012-03-31") % {"key": key}
+                ) from None
     places = {}
     for level in ("district", "town", "place"):
         code = found.get(level, "")
         if code:
             lookup = {"code": code} if level == "place" else {"code": code, "level": level}
             if not Place.objects.filter(**lookup).exists():
-                raise PlaceholderError(_("unknown %(level)s “%(code)s”")
-                                       % {"level": level, "code": code})
+                raise PlaceholderError(
+                    _("unknown %(level)s “%(code)s”") % {"level": level, "code": code}
+                )
         places[level] = code
     act = found.get("act", "")
     if act and act not in Act.Type.values:
-        raise PlaceholderError(_("unknown act “%(act)s” (one of: %(acts)s)")
-                               % {"act": act, "acts": ", ".join(Act.Type.values)})
-    return PublicFilters(date_from=dates["from"], date_to=dates["to"], year=year, types=types,
-                         district=places["district"], town=places["town"],
-                         place=places["place"], act=act)
+        raise PlaceholderError(
+            _("unknown act “%(act)s” (one of: %(acts)s)")
+            % {"act": act, "acts": ", ".join(Act.Type.values)}
+        )
+    return PublicFilters(
+        date_from=dates["from"],
+        date_to=dates["to"],
+        year=year,
+        types=types,
+        district=places["district"],
+        town=places["town"],
+        place=places["place"],
+        act=act,
+    )
 
 
 def _sex(value: str) -> str:
@@ -123,8 +144,9 @@ def _sex(value: str) -> str:
 
 def _age(value: str) -> str:
     if value and value not in AGE_GROUP_CODES:
-        raise PlaceholderError(_("age is one of: %(values)s")
-                               % {"values": ", ".join(AGE_GROUP_CODES)})
+        raise PlaceholderError(
+            _("age is one of: %(values)s") % {"values": ", ".join(AGE_GROUP_CODES)}
+        )
     return value
 
 
@@ -153,19 +175,24 @@ def _figure_html(match: re.Match[str], gazetteer: Gazetteer) -> str:
         figure = parse(match["metric"], match["args"])
     except PlaceholderError:
         # a type or place removed since the text was approved: say so rather than guess
-        return format_html('<span class="figure figure-missing">{}</span>',
-                           _("(figure not available)"))
+        return format_html(
+            '<span class="figure figure-missing">{}</span>', _("(figure not available)")
+        )
     value = figure_value(figure, gazetteer)
     url = reverse("public:incidents") + "?" + urlencode(figure.filters.as_query(), doseq=True)
-    return format_html('<a class="figure" href="{}" data-figure="{}">{}</a>', url,
-                       match[0].strip("{} "), str(value))
+    return format_html(
+        '<a class="figure" href="{}" data-figure="{}">{}</a>',
+        url,
+        match[0].strip("{} "),
+        str(value),
+    )
 
 
 def _inline(line: str, gazetteer: Gazetteer) -> str:
     out: list[str] = []
     last = 0
     for match in PLACEHOLDER.finditer(line):
-        out.append(escape(line[last:match.start()]))
+        out.append(escape(line[last : match.start()]))
         out.append(_figure_html(match, gazetteer))
         last = match.end()
     out.append(escape(line[last:]))
@@ -182,11 +209,15 @@ def render_text(text: str, *, gazetteer: Gazetteer | None = None) -> SafeString:
             wanted = "h2" if line.startswith("## ") else "ul" if line.startswith("- ") else "p"
             if lines and wanted != kind:
                 if kind == "ul":
-                    html.append("<ul>" + "".join(f"<li>{_inline(ln[2:], gazetteer)}</li>"
-                                                 for ln in lines) + "</ul>")
+                    html.append(
+                        "<ul>"
+                        + "".join(f"<li>{_inline(ln[2:], gazetteer)}</li>" for ln in lines)
+                        + "</ul>"
+                    )
                 else:
-                    html.append("<p>" + "<br>".join(_inline(ln, gazetteer) for ln in lines)
-                                + "</p>")
+                    html.append(
+                        "<p>" + "<br>".join(_inline(ln, gazetteer) for ln in lines) + "</p>"
+                    )
                 lines = []
             if wanted == "h2":
                 if line[3:].strip():

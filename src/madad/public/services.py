@@ -29,8 +29,16 @@ from madad.public.selectors import public_incidents
 P = TypeVar("P", bound=Publication)
 
 FACTSHEET_FIELDS = ("title_en", "title_ur", "summary_en", "summary_ur", "body_en", "body_ur")
-CLAIMCHECK_FIELDS = ("claim_en", "claim_ur", "claimant", "claim_date", "claim_url", "rating",
-                     "explanation_en", "explanation_ur")
+CLAIMCHECK_FIELDS = (
+    "claim_en",
+    "claim_ur",
+    "claimant",
+    "claim_date",
+    "claim_url",
+    "rating",
+    "explanation_en",
+    "explanation_ur",
+)
 _REQUIRED = {
     FactSheet: ("title_en", "title_ur", "body_en", "body_ur"),
     ClaimCheck: ("claim_en", "claim_ur", "explanation_en", "explanation_ur"),
@@ -42,8 +50,13 @@ _AUDIT = {FactSheet: "factsheet", ClaimCheck: "claimcheck"}
 
 class StaleEdit(ValidationError):
     def __init__(self) -> None:
-        super().__init__(_("Somebody else saved this text after you opened it. Reload it to "
-                           "see their changes, then make yours again."), code="stale")
+        super().__init__(
+            _(
+                "Somebody else saved this text after you opened it. Reload it to "
+                "see their changes, then make yours again."
+            ),
+            code="stale",
+        )
 
 
 def _refuse(message: str, field: str | None = None) -> ValidationError:
@@ -55,8 +68,11 @@ def _check_public_incidents(incident_ids: Iterable[int]) -> list[int]:
     found = {i.id for i in public_incidents().existing(wanted)}
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise _refuse(_("These incidents are not public (not verified, or confidential): "
-                        "%(ids)s.") % {"ids": ", ".join(map(str, missing))}, "incidents")
+        raise _refuse(
+            _("These incidents are not public (not verified, or confidential): %(ids)s.")
+            % {"ids": ", ".join(map(str, missing))},
+            "incidents",
+        )
     return wanted
 
 
@@ -69,9 +85,16 @@ def _unique_slug(model: type[Publication], text: str, fallback: str) -> str:
     return slug
 
 
-def _write(model: type[P], *, obj: P | None, organisation: Organisation, by: User,
-           values: dict[str, Any], incident_ids: Iterable[int] | None,
-           expected_version: int | None) -> tuple[P, list[str]]:
+def _write(
+    model: type[P],
+    *,
+    obj: P | None,
+    organisation: Organisation,
+    by: User,
+    values: dict[str, Any],
+    incident_ids: Iterable[int] | None,
+    expected_version: int | None,
+) -> tuple[P, list[str]]:
     if obj is None:
         if not access.can(by, _WRITE[model]) or by.organisation_id != organisation.pk:
             raise _refuse(_("You may not write public texts for this organisation."))
@@ -84,8 +107,12 @@ def _write(model: type[P], *, obj: P | None, organisation: Organisation, by: Use
         if expected_version is not None and obj.version != expected_version:
             raise StaleEdit
         if obj.status in (Status.SUBMITTED, Status.PUBLISHED):
-            raise _refuse(_("Only a draft can be edited. A submitted text must be returned, a "
-                            "published one withdrawn first."))
+            raise _refuse(
+                _(
+                    "Only a draft can be edited. A submitted text must be returned, a "
+                    "published one withdrawn first."
+                )
+            )
         changed = [k for k, v in values.items() if getattr(obj, k) != v]
     for key, value in values.items():
         setattr(obj, key, value)
@@ -109,9 +136,15 @@ def _write(model: type[P], *, obj: P | None, organisation: Organisation, by: Use
 
 
 @transaction.atomic
-def factsheet_write(*, by: User, organisation: Organisation, factsheet: FactSheet | None = None,
-                    values: dict[str, Any], incident_ids: Iterable[int] | None = None,
-                    expected_version: int | None = None) -> FactSheet:
+def factsheet_write(
+    *,
+    by: User,
+    organisation: Organisation,
+    factsheet: FactSheet | None = None,
+    values: dict[str, Any],
+    incident_ids: Iterable[int] | None = None,
+    expected_version: int | None = None,
+) -> FactSheet:
     """Creates or edits a draft fact sheet. Guarantees: every figure placeholder in either
     language parses and names known types, places and act types; the linked incidents are
     public; the edit is refused if somebody saved in between (StaleEdit)."""
@@ -122,43 +155,73 @@ def factsheet_write(*, by: User, organisation: Organisation, factsheet: FactShee
         problems = check_placeholders(values.get(name, ""))
         if problems:
             raise _refuse("; ".join(problems), name)
-    sheet, changed = _write(FactSheet, obj=factsheet, organisation=organisation, by=by,
-                            values=values, incident_ids=incident_ids,
-                            expected_version=expected_version)
-    audit_record(action="factsheet.created" if factsheet is None else "factsheet.edited",
-                 actor=by, obj=sheet, fields=changed)
+    sheet, changed = _write(
+        FactSheet,
+        obj=factsheet,
+        organisation=organisation,
+        by=by,
+        values=values,
+        incident_ids=incident_ids,
+        expected_version=expected_version,
+    )
+    audit_record(
+        action="factsheet.created" if factsheet is None else "factsheet.edited",
+        actor=by,
+        obj=sheet,
+        fields=changed,
+    )
     return sheet
 
 
 @transaction.atomic
-def claimcheck_write(*, by: User, organisation: Organisation,
-                     claimcheck: ClaimCheck | None = None, values: dict[str, Any],
-                     incident_ids: Iterable[int] | None = None,
-                     factsheet_ids: Iterable[int] | None = None,
-                     expected_version: int | None = None) -> ClaimCheck:
+def claimcheck_write(
+    *,
+    by: User,
+    organisation: Organisation,
+    claimcheck: ClaimCheck | None = None,
+    values: dict[str, Any],
+    incident_ids: Iterable[int] | None = None,
+    factsheet_ids: Iterable[int] | None = None,
+    expected_version: int | None = None,
+) -> ClaimCheck:
     """Creates or edits a draft claim check. Guarantees: a known rating; the linked incidents
     are public and the linked fact sheets published; StaleEdit as for fact sheets."""
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()
-              if k in CLAIMCHECK_FIELDS}
+    values = {
+        k: (v.strip() if isinstance(v, str) else v)
+        for k, v in values.items()
+        if k in CLAIMCHECK_FIELDS
+    }
     if "rating" in values and values["rating"] not in Rating.values:
         raise _refuse(_("Choose a rating."), "rating")
     if not (values.get("claim_en") or (claimcheck and claimcheck.claim_en)):
         raise _refuse(_("Write the claim in English."), "claim_en")
-    check, changed = _write(ClaimCheck, obj=claimcheck, organisation=organisation, by=by,
-                            values=values, incident_ids=incident_ids,
-                            expected_version=expected_version)
+    check, changed = _write(
+        ClaimCheck,
+        obj=claimcheck,
+        organisation=organisation,
+        by=by,
+        values=values,
+        incident_ids=incident_ids,
+        expected_version=expected_version,
+    )
     if factsheet_ids is not None:
         ids = sorted({int(i) for i in factsheet_ids})
-        published = set(FactSheet.objects.filter(pk__in=ids, status=Status.PUBLISHED)
-                        .values_list("id", flat=True))
+        published = set(
+            FactSheet.objects.filter(pk__in=ids, status=Status.PUBLISHED).values_list(
+                "id", flat=True
+            )
+        )
         if set(ids) - published:
-            raise _refuse(_("Only published fact sheets can support a claim check."),
-                          "factsheets")
+            raise _refuse(_("Only published fact sheets can support a claim check."), "factsheets")
         if sorted(check.factsheets.values_list("id", flat=True)) != ids:
             changed.append("factsheets")
         check.factsheets.set(ids)
-    audit_record(action="claimcheck.created" if claimcheck is None else "claimcheck.edited",
-                 actor=by, obj=check, fields=changed)
+    audit_record(
+        action="claimcheck.created" if claimcheck is None else "claimcheck.edited",
+        actor=by,
+        obj=check,
+        fields=changed,
+    )
     return check
 
 
@@ -174,10 +237,13 @@ def _submit(obj: P, by: User) -> P:
         raise _refuse(_("Only a draft can be submitted."))
     missing = [f for f in _REQUIRED[type(obj)] if not str(getattr(obj, f) or "").strip()]
     if missing:
-        labels = ", ".join(str(getattr(type(obj)._meta.get_field(f), "verbose_name", f))
-                           for f in missing)
-        raise _refuse(_("Both languages are needed before it can be published. Missing: "
-                        "%(fields)s.") % {"fields": labels})
+        labels = ", ".join(
+            str(getattr(type(obj)._meta.get_field(f), "verbose_name", f)) for f in missing
+        )
+        raise _refuse(
+            _("Both languages are needed before it can be published. Missing: %(fields)s.")
+            % {"fields": labels}
+        )
     obj.status, obj.submitted_by, obj.submitted_at = Status.SUBMITTED, by, timezone.now()
     obj.returned_reason = ""
     obj.save(update_fields=["status", "submitted_by", "submitted_at", "returned_reason"])
@@ -186,8 +252,10 @@ def _submit(obj: P, by: User) -> P:
 
 
 def _may_approve(obj: Publication, approver: User) -> None:
-    if not (access.can(approver, _APPROVE[type(obj)])
-            and access.visible_to(approver, type(obj)).filter(pk=obj.pk).exists()):
+    if not (
+        access.can(approver, _APPROVE[type(obj)])
+        and access.visible_to(approver, type(obj)).filter(pk=obj.pk).exists()
+    ):
         raise _refuse(_("You may not approve public texts."))
     if approver.pk in (obj.created_by_id, obj.updated_by_id):
         raise _refuse(_("A second person must approve it: you wrote or last edited it."))
@@ -213,15 +281,18 @@ def _return(obj: P, by: User, reason: str) -> P:
         raise _refuse(_("Say what needs to change."), "reason")
     obj.status, obj.returned_reason = Status.DRAFT, reason.strip()
     obj.save(update_fields=["status", "returned_reason"])
-    audit_record(action=f"{_AUDIT[type(obj)]}.returned", actor=by, obj=obj,
-                 fields=["returned_reason"])
+    audit_record(
+        action=f"{_AUDIT[type(obj)]}.returned", actor=by, obj=obj, fields=["returned_reason"]
+    )
     return obj
 
 
 def _withdraw(obj: P, by: User) -> P:
     obj = _locked(obj)
-    if not (access.can(by, _APPROVE[type(obj)]) or access.can_change(by, obj)) or \
-            not access.visible_to(by, type(obj)).filter(pk=obj.pk).exists():
+    if (
+        not (access.can(by, _APPROVE[type(obj)]) or access.can_change(by, obj))
+        or not access.visible_to(by, type(obj)).filter(pk=obj.pk).exists()
+    ):
         raise _refuse(_("You may not withdraw this text."))
     if obj.status != Status.PUBLISHED:
         raise _refuse(_("Only a published text can be withdrawn."))

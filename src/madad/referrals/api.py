@@ -29,8 +29,19 @@ router = Router(tags=["referrals"])
 
 ID = Field(ge=1, le=2**63 - 1)
 # Plain (not encrypted) fields a list may show; the readable ones for the caller are kept.
-LIST_FIELDS = ("id", "organisation", "partner", "case", "person", "service", "status",
-               "sent_at", "responded_at", "withdrawn_at", "version")
+LIST_FIELDS = (
+    "id",
+    "organisation",
+    "partner",
+    "case",
+    "person",
+    "service",
+    "status",
+    "sent_at",
+    "responded_at",
+    "withdrawn_at",
+    "version",
+)
 
 
 class ReferralIn(Schema):
@@ -81,8 +92,12 @@ def _summary(user: Any, referral: Referral) -> dict[str, Any]:
 
 
 def _out(request: HttpRequest, referral: Referral) -> dict[str, Any]:
-    shown = access.reveal(request.user, referral, request=request,  # type: ignore[arg-type]
-                          action="referral.shared.viewed")
+    shown = access.reveal(
+        request.user,
+        referral,
+        request=request,  # type: ignore[arg-type]
+        action="referral.shared.viewed",
+    )
     return {name: _value(value) for name, value in shown.items()}
 
 
@@ -95,27 +110,32 @@ def _call(action: Any) -> Any:
         raise ApiError(403, exc.code, exc.message) from None
 
 
-@router.get("", response=list[ReferralSummary], exclude_unset=True,
-            summary="Referrals you may see (a partner: those sent to your organisation; "
-                    "without case and person)")
+@router.get(
+    "",
+    response=list[ReferralSummary],
+    exclude_unset=True,
+    summary="Referrals you may see (a partner: those sent to your organisation; "
+    "without case and person)",
+)
 @paginated
 def list_referrals(request: HttpRequest, filters: Query[Filters]) -> Any:
     user = request.user
     case = None
     if filters.case is not None:
         case = access.get_visible_or_404(user, Case, request=request, pk=filters.case)
-    referrals = selectors.partner_inbox(user=user) if is_partner_user(user) and case is None \
+    referrals = (
+        selectors.partner_inbox(user=user)
+        if is_partner_user(user) and case is None
         else selectors.referral_list(user=user, case=case)
+    )
     if filters.status:
         referrals = referrals.filter(status=filters.status)
     return [_summary(user, referral) for referral in referrals]
 
 
-@router.get("/{int:referral_id}",
-            summary="One referral, with what it shares (the read is audited)")
+@router.get("/{int:referral_id}", summary="One referral, with what it shares (the read is audited)")
 def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
-    referral = access.get_visible_or_404(request.user, Referral, request=request,
-                                         pk=referral_id)
+    referral = access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
     return _out(request, referral)
 
 
@@ -127,37 +147,68 @@ def send_referral(request: HttpRequest, payload: ReferralIn) -> Status[dict[str,
         raise ApiError(403, "forbidden", _("Your role cannot send referrals."))
     person = services.household_persons(case).filter(pk=payload.person).first()
     if person is None:
-        raise ApiError(422, "invalid", _("The request has errors."), {
-            "person": [_("Choose a member of this case's household.")]})
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request has errors."),
+            {"person": [_("Choose a member of this case's household.")]},
+        )
     partner = services.referral_partners().filter(pk=payload.partner).first()
     if partner is None:
-        raise ApiError(422, "invalid", _("The request has errors."), {
-            "partner": [_("Choose one of the partner organisations.")]})
-    referral = _call(lambda: services.referral_send(
-        case=case, person=person, partner=partner, service=payload.service,
-        shared_summary=payload.shared_summary, share_phone=payload.share_phone,
-        sent_by=user, request=request))  # type: ignore[arg-type]
+        raise ApiError(
+            422,
+            "invalid",
+            _("The request has errors."),
+            {"partner": [_("Choose one of the partner organisations.")]},
+        )
+    referral = _call(
+        lambda: services.referral_send(
+            case=case,
+            person=person,
+            partner=partner,
+            service=payload.service,
+            shared_summary=payload.shared_summary,
+            share_phone=payload.share_phone,
+            sent_by=user,
+            request=request,
+        )
+    )  # type: ignore[arg-type]
     return Status(201, _out(request, referral))
 
 
-@router.post("/{int:referral_id}/respond", response=dict,
-             summary="Accept, decline or complete a referral sent to your organisation")
+@router.post(
+    "/{int:referral_id}/respond",
+    response=dict,
+    summary="Accept, decline or complete a referral sent to your organisation",
+)
 def respond(request: HttpRequest, referral_id: int, payload: RespondIn) -> dict[str, Any]:
-    referral = access.get_visible_or_404(request.user, Referral, request=request,
-                                         pk=referral_id)
-    _call(lambda: services.referral_respond(
-        referral=referral, responded_by=request.user,  # type: ignore[arg-type]
-        decision=payload.decision, note=payload.note, expected_version=payload.version,
-        request=request))
+    referral = access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
+    _call(
+        lambda: services.referral_respond(
+            referral=referral,
+            responded_by=request.user,  # type: ignore[arg-type]
+            decision=payload.decision,
+            note=payload.note,
+            expected_version=payload.version,
+            request=request,
+        )
+    )
     return _out(request, referral)
 
 
-@router.post("/{int:referral_id}/withdraw", response=dict,
-             summary="Withdraw a referral your organisation sent")
+@router.post(
+    "/{int:referral_id}/withdraw",
+    response=dict,
+    summary="Withdraw a referral your organisation sent",
+)
 def withdraw(request: HttpRequest, referral_id: int, payload: WithdrawIn) -> dict[str, Any]:
-    referral = access.get_visible_or_404(request.user, Referral, request=request,
-                                         pk=referral_id)
-    _call(lambda: services.referral_withdraw(
-        referral=referral, withdrawn_by=request.user,  # type: ignore[arg-type]
-        expected_version=payload.version, request=request))
+    referral = access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
+    _call(
+        lambda: services.referral_withdraw(
+            referral=referral,
+            withdrawn_by=request.user,  # type: ignore[arg-type]
+            expected_version=payload.version,
+            request=request,
+        )
+    )
     return _out(request, referral)

@@ -24,27 +24,46 @@ from madad.testimonies.models import ConsentPurpose
 from madad.testimonies.services import consent_covers, consent_give, consent_withdraw
 
 SERVICES = [
-    ("(Demo) Legal representation at the hearings on the FIR",
-     "(Demo) The family filed an FIR after the killing and needs a lawyer for the hearings."),
-    ("(Demo) Help to obtain the death certificate and succession certificate",
-     "(Demo) The widow needs the certificates to claim compensation and the bank account."),
-    ("(Demo) Advice on a threatening demand for money",
-     "(Demo) The shopkeeper received a demand for money and wants to know his options."),
-    ("(Demo) Legal aid for a property dispute after the arson",
-     "(Demo) The family's shop was burned; the landlord wants them out."),
+    (
+        "(Demo) Legal representation at the hearings on the FIR",
+        "(Demo) The family filed an FIR after the killing and needs a lawyer for the hearings.",
+    ),
+    (
+        "(Demo) Help to obtain the death certificate and succession certificate",
+        "(Demo) The widow needs the certificates to claim compensation and the bank account.",
+    ),
+    (
+        "(Demo) Advice on a threatening demand for money",
+        "(Demo) The shopkeeper received a demand for money and wants to know his options.",
+    ),
+    (
+        "(Demo) Legal aid for a property dispute after the arson",
+        "(Demo) The family's shop was burned; the landlord wants them out.",
+    ),
 ]
 # what the partner does: share of referrals
-FATES = ["sent", "accepted", "completed", "declined", "withdrawn", "consent_withdrawn",
-         "accepted", "completed"]
+FATES = [
+    "sent",
+    "accepted",
+    "completed",
+    "declined",
+    "withdrawn",
+    "consent_withdrawn",
+    "accepted",
+    "completed",
+]
 DEMO_REFERRALS = 12
 
 
 def load(context: DemoContext) -> None:
     if Referral.objects.filter(organisation=context.relief).exists():
         return
-    cases = list(Case.objects.filter(organisation=context.relief, household__head__isnull=False)
-                 .exclude(status=Case.Status.CLOSED).select_related("household__head")
-                 .order_by("pk"))
+    cases = list(
+        Case.objects.filter(organisation=context.relief, household__head__isnull=False)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("household__head")
+        .order_by("pk")
+    )
     if len(cases) < 2:
         context.report.append("no referrals (no open cases yet)")
         return
@@ -62,40 +81,69 @@ def load(context: DemoContext) -> None:
             if person is None:  # the query asked for a head; for the type checker
                 continue
             partner = context.partner
-            if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person,
-                                  recipient=partner):
-                consent_give(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner,
-                             recorded_by=worker,
-                             date=today - dt.timedelta(days=days_ago + rng.randint(1, 20)))
-            if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person,
-                                  recipient=partner):
+            if not consent_covers(
+                purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner
+            ):
+                consent_give(
+                    purpose=ConsentPurpose.REFERRAL,
+                    person=person,
+                    recipient=partner,
+                    recorded_by=worker,
+                    date=today - dt.timedelta(days=days_ago + rng.randint(1, 20)),
+                )
+            if not consent_covers(
+                purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner
+            ):
                 # a withdrawal recorded by the testimonies' demo is later than that consent
-                consent_give(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner,
-                             recorded_by=worker, date=today)
+                consent_give(
+                    purpose=ConsentPurpose.REFERRAL,
+                    person=person,
+                    recipient=partner,
+                    recorded_by=worker,
+                    date=today,
+                )
             service, summary = SERVICES[n % len(SERVICES)]
             referral = services.referral_send(
-                case=case, person=person, partner=partner, service=service,
-                shared_summary=summary, share_phone=rng.random() < 0.5, sent_by=worker)
+                case=case,
+                person=person,
+                partner=partner,
+                service=service,
+                shared_summary=summary,
+                share_phone=rng.random() < 0.5,
+                sent_by=worker,
+            )
             fate = FATES[n % len(FATES)]
             if fate in ("accepted", "completed", "declined"):
                 services.referral_respond(
-                    referral=referral, responded_by=partner_user,
+                    referral=referral,
+                    responded_by=partner_user,
                     decision="decline" if fate == "declined" else "accept",
-                    note="(Demo) We have no lawyer free this month; please ask again in "
-                         "March." if fate == "declined" else
-                         "(Demo) A lawyer will call the family this week.")
+                    note="(Demo) We have no lawyer free this month; please ask again in March."
+                    if fate == "declined"
+                    else "(Demo) A lawyer will call the family this week.",
+                )
             if fate == "completed":
-                services.referral_respond(referral=referral, responded_by=partner_user,
-                                          decision="complete",
-                                          note="(Demo) The lawyer attended the hearing.")
+                services.referral_respond(
+                    referral=referral,
+                    responded_by=partner_user,
+                    decision="complete",
+                    note="(Demo) The lawyer attended the hearing.",
+                )
             if fate == "withdrawn":
                 services.referral_withdraw(referral=referral, withdrawn_by=worker)
             if fate == "consent_withdrawn":
-                consent_withdraw(purpose=ConsentPurpose.REFERRAL, person=person,
-                                 recipient=partner, recorded_by=worker, date=today)
+                consent_withdraw(
+                    purpose=ConsentPurpose.REFERRAL,
+                    person=person,
+                    recipient=partner,
+                    recorded_by=worker,
+                    date=today,
+                )
             Referral.objects.filter(pk=referral.pk).update(
                 sent_at=timezone.now() - dt.timedelta(days=days_ago),
-                responded_at=None if referral.responded_at is None else
-                timezone.now() - dt.timedelta(days=rng.randint(0, days_ago - 1)))
+                responded_at=None
+                if referral.responded_at is None
+                else timezone.now() - dt.timedelta(days=rng.randint(0, days_ago - 1)),
+            )
             sent += 1
     context.report.append(f"{sent} referrals to the demo partner")

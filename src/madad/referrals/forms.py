@@ -14,8 +14,7 @@ from madad.testimonies.forms import RecordChoiceField
 
 
 class _PersonChoice(RecordChoiceField):
-    def __init__(self, *args: Any, relations: dict[int, str] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, relations: dict[int, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.relations = relations or {}
 
@@ -30,22 +29,39 @@ class _PersonChoice(RecordChoiceField):
 
 class ReferralSendForm(forms.Form):
     person = _PersonChoice(label=_("Who is referred"), queryset=Person.objects.none())
-    partner = RecordChoiceField(label=_("Partner organisation"),
-                                queryset=Organisation.objects.none())
-    service = forms.CharField(label=_("Service asked for"), max_length=SERVICE_MAX,
-                              help_text=_("For example “legal representation at the "
-                                          "anti-terrorism court” or “trauma counselling”."))
+    partner = RecordChoiceField(
+        label=_("Partner organisation"), queryset=Organisation.objects.none()
+    )
+    service = forms.CharField(
+        label=_("Service asked for"),
+        max_length=SERVICE_MAX,
+        help_text=_(
+            "For example “legal representation at the "
+            "anti-terrorism court” or “trauma counselling”."
+        ),
+    )
     shared_summary = forms.CharField(
-        label=_("What the partner is told"), required=False, max_length=SUMMARY_MAX,
+        label=_("What the partner is told"),
+        required=False,
+        max_length=SUMMARY_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only what the partner needs. The partner sees this, the service, the "
-                    "person's given name and nothing else of the case."))
+        help_text=_(
+            "Only what the partner needs. The partner sees this, the service, the "
+            "person's given name and nothing else of the case."
+        ),
+    )
     share_phone = forms.BooleanField(
-        label=_("Share the person's phone number with the partner"), required=False)
+        label=_("Share the person's phone number with the partner"), required=False
+    )
 
-    def __init__(self, *args: Any, persons: QuerySet[Person] | None = None,
-                 partners: QuerySet[Organisation] | None = None,
-                 household_id: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        persons: QuerySet[Person] | None = None,
+        partners: QuerySet[Organisation] | None = None,
+        household_id: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if persons is not None:
             field = self.fields["person"]
@@ -53,21 +69,30 @@ class ReferralSendForm(forms.Form):
             labels = dict(Member.Relation.choices)
             field.relations = {  # type: ignore[attr-defined]
                 member.person_id: str(labels.get(member.relation, ""))
-                for member in Member.objects.filter(household_id=household_id)}
+                for member in Member.objects.filter(household_id=household_id)
+            }
         if partners is not None:
             self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
 
 
 class ReferralRespondForm(forms.Form):
     decision = forms.ChoiceField(label=_("Your answer"), choices=[])
-    note = forms.CharField(label=_("Note to the referring organisation"), required=False,
-                           max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note to the referring organisation"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
-    LABELS = {"accept": _("Accept the referral"), "decline": _("Decline the referral"),
-              "complete": _("The service was provided: complete")}
+    LABELS = {
+        "accept": _("Accept the referral"),
+        "decline": _("Decline the referral"),
+        "complete": _("The service was provided: complete"),
+    }
 
     def __init__(self, *args: Any, decisions: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [  # type: ignore[attr-defined]
-            (d, self.LABELS[d]) for d in (decisions or list(self.LABELS))]
+            (d, self.LABELS[d]) for d in (decisions or list(self.LABELS))
+        ]

@@ -29,27 +29,49 @@ class Referral(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                     related_name="referrals_sent",
-                                     verbose_name=_("referred by"))
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals",
-                             verbose_name=_("case"))
-    partner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
-                                related_name="referrals_received", verbose_name=_("partner"))
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
-                               related_name="referrals", verbose_name=_("person referred"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+        verbose_name=_("referred by"),
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("case")
+    )
+    partner = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("partner"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("person referred"),
+    )
     service = models.CharField(_("service"), max_length=200)
     shared_summary = EncryptedTextField(_("what the partner is told"), blank=True)
     shared_given_name = EncryptedTextField(_("given name shared"), blank=True)
     shared_phone = EncryptedTextField(_("phone number shared"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.SENT, db_index=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="+", verbose_name=_("sent by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SENT, db_index=True
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("answered by"))
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     responded_at = models.DateTimeField(_("last answer"), null=True, blank=True)
     response_note = models.TextField(_("partner's note"), blank=True)
     # when the case's caseworker (or the sender) last read the partner's answer

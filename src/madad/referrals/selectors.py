@@ -12,8 +12,9 @@ from madad.core.access.referrals import is_partner_user
 from madad.referrals.models import Referral
 
 
-def referral_list(*, user: Any, case: Case | None = None,
-                  status: str | None = None) -> QuerySet[Referral]:
+def referral_list(
+    *, user: Any, case: Case | None = None, status: str | None = None
+) -> QuerySet[Referral]:
     """Staff: the referrals of the cases they can see. Partner users: the referrals sent to
     their organisation whose consent is in force (see core.access.referrals)."""
     referrals = access.visible_to(user, Referral).select_related("organisation", "partner")
@@ -29,7 +30,8 @@ def partner_inbox(*, user: Any) -> QuerySet[Referral]:
     if not is_partner_user(user):
         return Referral.objects.none()
     return referral_list(user=user).order_by(
-        F("responded_at").asc(nulls_first=True), "-sent_at", "-id")
+        F("responded_at").asc(nulls_first=True), "-sent_at", "-id"
+    )
 
 
 def referral_responses_for(user: Any) -> QuerySet[Referral]:
@@ -37,9 +39,15 @@ def referral_responses_for(user: Any) -> QuerySet[Referral]:
     (or that they sent) answered since the user last opened them. Newest answer first."""
     if is_partner_user(user):
         return Referral.objects.none()
-    return referral_list(user=user).filter(
-        Q(case__caseworker=user) | Q(sent_by=user),
-        responded_at__isnull=False,
-    ).filter(
-        Q(response_seen_at__isnull=True) | Q(response_seen_at__lt=F("responded_at")),
-    ).select_related("case").order_by("-responded_at", "-id")
+    return (
+        referral_list(user=user)
+        .filter(
+            Q(case__caseworker=user) | Q(sent_by=user),
+            responded_at__isnull=False,
+        )
+        .filter(
+            Q(response_seen_at__isnull=True) | Q(response_seen_at__lt=F("responded_at")),
+        )
+        .select_related("case")
+        .order_by("-responded_at", "-id")
+    )

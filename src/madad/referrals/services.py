@@ -91,8 +91,9 @@ def household_persons(case: Case) -> QuerySet[Person]:
     return Person.objects.filter(Q(pk__in=members) | Q(pk=household.head_id or 0))
 
 
-def _text(value: Any, field: str, limit: int, errors: dict[str, list[str]],
-          required: str | None = None) -> str:
+def _text(
+    value: Any, field: str, limit: int, errors: dict[str, list[str]], required: str | None = None
+) -> str:
     if value is not None and not isinstance(value, str):
         errors[field] = [_("Enter text.")]
         return ""
@@ -119,8 +120,10 @@ def referral_send(
 ) -> Referral:
     """Refers one member of a case's household to a partner organisation for a service.
     Refused (ConsentMissing) unless the person's consent covers referral to that partner."""
-    if not may_send_referrals(sent_by) or not access.visible_to(sent_by, Case).filter(
-            pk=case.pk).exists():
+    if (
+        not may_send_referrals(sent_by)
+        or not access.visible_to(sent_by, Case).filter(pk=case.pk).exists()
+    ):
         raise ReferralRefused(_("Your role cannot send referrals for this case."))
     errors: dict[str, list[str]] = {}
     if case.status == Case.Status.CLOSED:
@@ -129,19 +132,32 @@ def referral_send(
         errors["partner"] = [_("Choose one of the partner organisations.")]
     if not household_persons(case).filter(pk=person.pk).exists():
         errors["person"] = [_("Choose a member of this case's household.")]
-    text_service = _text(service, "service", SERVICE_MAX, errors,
-                         required=_("Say which service the partner is asked for."))
+    text_service = _text(
+        service,
+        "service",
+        SERVICE_MAX,
+        errors,
+        required=_("Say which service the partner is asked for."),
+    )
     summary = _text(shared_summary, "shared_summary", SUMMARY_MAX, errors)
     if errors:
         raise ValidationError(errors)
     if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner):
-        raise ConsentMissing(_(
-            "This person's consent does not cover a referral to this partner organisation, so "
-            "nothing was sent. Record their consent to referral naming this partner first."))
+        raise ConsentMissing(
+            _(
+                "This person's consent does not cover a referral to this partner organisation, so "
+                "nothing was sent. Record their consent to referral naming this partner first."
+            )
+        )
     with transaction.atomic():
         referral = Referral.objects.create(
-            organisation_id=sent_by.organisation_id, case=case, partner=partner, person=person,
-            service=text_service, shared_summary=summary, shared_given_name=person.given_name,
+            organisation_id=sent_by.organisation_id,
+            case=case,
+            partner=partner,
+            person=person,
+            service=text_service,
+            shared_summary=summary,
+            shared_given_name=person.given_name,
             shared_phone=format_phone(person.phone) if share_phone and person.phone else "",
             sent_by=sent_by,
         )
@@ -150,20 +166,30 @@ def referral_send(
             shared.append("shared_summary")
         if referral.shared_phone:
             shared.append("shared_phone")
-        audit_record(action="case.referral.sent", request=request, actor=sent_by,
-                     obj=referral, fields=shared)
+        audit_record(
+            action="case.referral.sent", request=request, actor=sent_by, obj=referral, fields=shared
+        )
     return referral
 
 
-def _transition(referral: Referral, *, expected_version: int | None, from_statuses: tuple[str, ...],
-                **changes: Any) -> None:
+def _transition(
+    referral: Referral,
+    *,
+    expected_version: int | None,
+    from_statuses: tuple[str, ...],
+    **changes: Any,
+) -> None:
     version = referral.version if expected_version is None else expected_version
-    updated = Referral.objects.filter(pk=referral.pk, version=version,
-                                      status__in=from_statuses).update(
-        version=F("version") + 1, **changes)
+    updated = Referral.objects.filter(
+        pk=referral.pk, version=version, status__in=from_statuses
+    ).update(version=F("version") + 1, **changes)
     if updated != 1:
-        raise ReferralConflict(_("This referral was changed meanwhile (answered or "
-                                 "withdrawn). Nothing was changed; reload the page."))
+        raise ReferralConflict(
+            _(
+                "This referral was changed meanwhile (answered or "
+                "withdrawn). Nothing was changed; reload the page."
+            )
+        )
     referral.refresh_from_db()
 
 
@@ -179,8 +205,9 @@ def referral_respond(
     """A partner user accepts, declines or completes a referral sent to their organisation
     (while the person's consent is in force: otherwise they cannot see it at all)."""
     if not may_respond_to(responded_by, referral):
-        raise ReferralRefused(_("Only the partner organisation the referral was sent to "
-                                "answers it."))
+        raise ReferralRefused(
+            _("Only the partner organisation the referral was sent to answers it.")
+        )
     errors: dict[str, list[str]] = {}
     if decision not in ANSWERS:
         errors["decision"] = [_("Choose accept, decline or complete.")]
@@ -189,14 +216,27 @@ def referral_respond(
         raise ValidationError(errors)
     from_statuses, to_status = ANSWERS[decision]
     if referral.status not in from_statuses:
-        raise ReferralConflict(_("A referral that is “%(status)s” cannot be answered that "
-                                 "way.") % {"status": referral.get_status_display()})
+        raise ReferralConflict(
+            _("A referral that is “%(status)s” cannot be answered that way.")
+            % {"status": referral.get_status_display()}
+        )
     with transaction.atomic():
-        _transition(referral, expected_version=expected_version, from_statuses=from_statuses,
-                    status=to_status, responded_by=responded_by, responded_at=timezone.now(),
-                    response_note=text or referral.response_note)
-        audit_record(action=f"case.referral.{to_status}", request=request, actor=responded_by,
-                     obj=referral, fields=["status", "response_note"] if text else ["status"])
+        _transition(
+            referral,
+            expected_version=expected_version,
+            from_statuses=from_statuses,
+            status=to_status,
+            responded_by=responded_by,
+            responded_at=timezone.now(),
+            response_note=text or referral.response_note,
+        )
+        audit_record(
+            action=f"case.referral.{to_status}",
+            request=request,
+            actor=responded_by,
+            obj=referral,
+            fields=["status", "response_note"] if text else ["status"],
+        )
     return referral
 
 
@@ -214,11 +254,20 @@ def referral_withdraw(
     if not referral.is_open:
         raise ReferralConflict(_("Only a referral that is sent or accepted can be withdrawn."))
     with transaction.atomic():
-        _transition(referral, expected_version=expected_version,
-                    from_statuses=(R.SENT, R.ACCEPTED), status=R.WITHDRAWN,
-                    withdrawn_at=timezone.now())
-        audit_record(action="case.referral.withdrawn", request=request, actor=withdrawn_by,
-                     obj=referral, fields=["status"])
+        _transition(
+            referral,
+            expected_version=expected_version,
+            from_statuses=(R.SENT, R.ACCEPTED),
+            status=R.WITHDRAWN,
+            withdrawn_at=timezone.now(),
+        )
+        audit_record(
+            action="case.referral.withdrawn",
+            request=request,
+            actor=withdrawn_by,
+            obj=referral,
+            fields=["status"],
+        )
     return referral
 
 
@@ -229,7 +278,6 @@ def referral_mark_seen(*, referral: Referral, user: User) -> None:
         return
     if user.pk not in (referral.case.caseworker_id, referral.sent_by_id):
         return
-    if referral.response_seen_at is not None and referral.response_seen_at >= \
-            referral.responded_at:
+    if referral.response_seen_at is not None and referral.response_seen_at >= referral.responded_at:
         return
     Referral.objects.filter(pk=referral.pk).update(response_seen_at=timezone.now())

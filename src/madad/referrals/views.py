@@ -38,13 +38,17 @@ def _referral_for_user(request: HttpRequest, referral_id: int) -> Referral:
 
 
 def _send_form(case: Case, data: Any = None) -> ReferralSendForm:
-    return ReferralSendForm(data, persons=services.household_persons(case),
-                            partners=services.referral_partners(),
-                            household_id=case.household_id)
+    return ReferralSendForm(
+        data,
+        persons=services.household_persons(case),
+        partners=services.referral_partners(),
+        household_id=case.household_id,
+    )
 
 
-def case_panel(user: Any, case: Case, form: ReferralSendForm | None = None,
-               refusal: str = "") -> dict[str, Any]:
+def case_panel(
+    user: Any, case: Case, form: ReferralSendForm | None = None, refusal: str = ""
+) -> dict[str, Any]:
     """What the referrals panel of a case page shows: the referrals, which partners each
     person's consent to referral covers, and a form to send one."""
     may_send = may_send_referrals(user) and case.status != Case.Status.CLOSED
@@ -52,8 +56,15 @@ def case_panel(user: Any, case: Case, form: ReferralSendForm | None = None,
     return {
         "case": case,
         "referrals": selectors.referral_list(user=user, case=case),
-        "consent": [{"person": person, "partners": consent_recipients_covered(
-            purpose=ConsentPurpose.REFERRAL, person=person)} for person in persons],
+        "consent": [
+            {
+                "person": person,
+                "partners": consent_recipients_covered(
+                    purpose=ConsentPurpose.REFERRAL, person=person
+                ),
+            }
+            for person in persons
+        ],
         "form": (form or _send_form(case)) if may_send else None,
         "refusal": refusal,
     }
@@ -62,8 +73,11 @@ def case_panel(user: Any, case: Case, form: ReferralSendForm | None = None,
 @login_required
 def case_referrals(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for_user(request, case_id)
-    return render(request, "referrals/case_referrals.html",
-                  {"case": case, "panel": case_panel(request.user, case)})
+    return render(
+        request,
+        "referrals/case_referrals.html",
+        {"case": case, "panel": case_panel(request.user, case)},
+    )
 
 
 @require_POST
@@ -77,11 +91,14 @@ def referral_send(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             referral = services.referral_send(
-                case=case, person=form.cleaned_data["person"],
-                partner=form.cleaned_data["partner"], service=form.cleaned_data["service"],
+                case=case,
+                person=form.cleaned_data["person"],
+                partner=form.cleaned_data["partner"],
+                service=form.cleaned_data["service"],
                 shared_summary=form.cleaned_data["shared_summary"],
                 share_phone=form.cleaned_data["share_phone"],
-                sent_by=request.user, request=request,  # type: ignore[arg-type]
+                sent_by=request.user,
+                request=request,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -90,11 +107,18 @@ def referral_send(request: HttpRequest, case_id: int) -> HttpResponse:
         except services.ReferralError as exc:
             refusal = exc.message
         else:
-            messages.success(request, _("Referral %(id)s was sent to %(partner)s.") % {
-                "id": referral.pk, "partner": referral.partner.name})
+            messages.success(
+                request,
+                _("Referral %(id)s was sent to %(partner)s.")
+                % {"id": referral.pk, "partner": referral.partner.name},
+            )
             return redirect(case_page_url(case, "referrals"))
-    return render(request, "referrals/case_referrals.html", {
-        "case": case, "panel": case_panel(request.user, case, form, refusal)}, status=400)
+    return render(
+        request,
+        "referrals/case_referrals.html",
+        {"case": case, "panel": case_panel(request.user, case, form, refusal)},
+        status=400,
+    )
 
 
 @login_required
@@ -103,8 +127,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     partner = is_partner_user(user)
     if not partner and not may_send_referrals(user):
         raise Http404
-    referrals = selectors.partner_inbox(user=user) if partner else \
-        selectors.referral_list(user=user)
+    referrals = (
+        selectors.partner_inbox(user=user) if partner else selectors.referral_list(user=user)
+    )
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
     return render(request, "referrals/referral_list.html", {"page": page, "partner": partner})
 
@@ -113,27 +138,35 @@ def _respond_form(referral: Referral, data: Any = None) -> ReferralRespondForm |
     decisions = [d for d, (froms, _to) in services.ANSWERS.items() if referral.status in froms]
     if not decisions:
         return None
-    return ReferralRespondForm(data, decisions=decisions,
-                               initial={"version": referral.version})
+    return ReferralRespondForm(data, decisions=decisions, initial={"version": referral.version})
 
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _referral_for_user(request, referral_id)
     user = request.user
-    shared = access.reveal(user, referral, request=request,  # type: ignore[arg-type]
-                           wanted=SHARED_FIELDS, action="referral.shared.viewed")
+    shared = access.reveal(
+        user,
+        referral,
+        request=request,  # type: ignore[arg-type]
+        wanted=SHARED_FIELDS,
+        action="referral.shared.viewed",
+    )
     partner = is_partner_user(user)
     if not partner:
         services.referral_mark_seen(referral=referral, user=user)  # type: ignore[arg-type]
-    return render(request, "referrals/referral_detail.html", {
-        "referral": referral,
-        "shared": shared,
-        "partner": partner,
-        "case_url": None if partner else case_page_url(referral.case_id, "referrals"),
-        "respond_form": _respond_form(referral) if may_respond_to(user, referral) else None,
-        "may_withdraw": not partner and referral.is_open and access.can_change(user, referral),
-    })
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "shared": shared,
+            "partner": partner,
+            "case_url": None if partner else case_page_url(referral.case_id, "referrals"),
+            "respond_form": _respond_form(referral) if may_respond_to(user, referral) else None,
+            "may_withdraw": not partner and referral.is_open and access.can_change(user, referral),
+        },
+    )
 
 
 @require_POST
@@ -148,9 +181,13 @@ def referral_respond(request: HttpRequest, referral_id: int) -> HttpResponse:
         return redirect("referrals:detail", referral.pk)
     try:
         services.referral_respond(
-            referral=referral, responded_by=request.user,  # type: ignore[arg-type]
-            decision=form.cleaned_data["decision"], note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"], request=request)
+            referral=referral,
+            responded_by=request.user,  # type: ignore[arg-type]
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(str(m) for m in exc.messages))
     except services.ReferralError as exc:
@@ -167,12 +204,17 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
     if is_partner_user(request.user):
         raise Http404
     try:
-        services.referral_withdraw(referral=referral,
-                                   withdrawn_by=request.user,  # type: ignore[arg-type]
-                                   request=request)
+        services.referral_withdraw(
+            referral=referral,
+            withdrawn_by=request.user,  # type: ignore[arg-type]
+            request=request,
+        )
     except services.ReferralError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Referral %(id)s was withdrawn; the partner no longer "
-                                    "sees it.") % {"id": referral.pk})
+        messages.success(
+            request,
+            _("Referral %(id)s was withdrawn; the partner no longer sees it.")
+            % {"id": referral.pk},
+        )
     return redirect("referrals:detail", referral.pk)

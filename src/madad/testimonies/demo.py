@@ -28,9 +28,15 @@ RIGHTS_ORGANISATIONS = [
     ("Insaf Human Rights Forum (demo)", "انصاف ہیومن رائٹس فورم (ڈیمو)"),
     ("Haqooq Watch (demo)", "حقوق واچ (ڈیمو)"),
 ]
-LANGUAGES = [(Language.URDU, 55), (Language.ENGLISH, 12), (Language.SINDHI, 10),
-             (Language.PASHTO, 9), (Language.PUNJABI, 8), (Language.BALOCHI, 4),
-             (Language.OTHER, 2)]
+LANGUAGES = [
+    (Language.URDU, 55),
+    (Language.ENGLISH, 12),
+    (Language.SINDHI, 10),
+    (Language.PASHTO, 9),
+    (Language.PUNJABI, 8),
+    (Language.BALOCHI, 4),
+    (Language.OTHER, 2),
+]
 
 # \u06d4 is the Urdu full stop (written as an escape: linters take it for a hyphen).
 _URDU = [
@@ -55,9 +61,11 @@ _ENGLISH = [
 def _rights_organisations() -> list[Organisation]:
     found = []
     for name, name_ur in RIGHTS_ORGANISATIONS:
-        organisation = Organisation.objects.filter(name=name).first() or \
-            accounts.organisation_create(name=name, name_ur=name_ur,
-                                         kind=Organisation.Kind.HUMAN_RIGHTS)
+        organisation = Organisation.objects.filter(
+            name=name
+        ).first() or accounts.organisation_create(
+            name=name, name_ur=name_ur, kind=Organisation.Kind.HUMAN_RIGHTS
+        )
         found.append(organisation)
     return found
 
@@ -72,44 +80,71 @@ def _transcript(rng: random.Random, language: str) -> str:
 
 
 def _givers(context: DemoContext, count: int) -> list[tuple[Person, Incident | None]]:
-    acts = list(Act.objects.filter(incident__organisation=context.relief)
-                .select_related("victim", "incident").order_by("id")[:count * 3])
+    acts = list(
+        Act.objects.filter(incident__organisation=context.relief)
+        .select_related("victim", "incident")
+        .order_by("id")[: count * 3]
+    )
     if acts:
-        return [(act.victim, act.incident) for act in context.rng.sample(acts,
-                                                                         min(count, len(acts)))]
+        return [
+            (act.victim, act.incident) for act in context.rng.sample(acts, min(count, len(acts)))
+        ]
     persons = list(Person.objects.filter(organisation=context.relief).order_by("id"))
     return [(context.rng.choice(persons), None) for _n in range(count)] if persons else []
 
 
 def _date_given(rng: random.Random, incident: Incident | None) -> dt.date:
     today = timezone.localdate()
-    start = incident.start_date if incident else dt.date(2008, 1, 1) + dt.timedelta(
-        days=rng.randrange(2500))
+    start = (
+        incident.start_date
+        if incident
+        else dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(2500))
+    )
     return min(start + dt.timedelta(days=rng.randint(1, 60)), today)
 
 
-def _consent(context: DemoContext, person: Person, testimony: Testimony, given: dt.date,
-             recorder: User, rights: list[Organisation]) -> int:
+def _consent(
+    context: DemoContext,
+    person: Person,
+    testimony: Testimony,
+    given: dt.date,
+    recorder: User,
+    rights: list[Organisation],
+) -> int:
     rng = context.rng
     later = min(given + dt.timedelta(days=rng.randint(30, 400)), timezone.localdate())
     recorded = 0
-    plan = [(ConsentPurpose.CASE_MANAGEMENT, 0.85), (ConsentPurpose.REFERRAL, 0.5),
-            (ConsentPurpose.ANONYMISED_PUBLICATION, 0.4),
-            (ConsentPurpose.DELEGATION_VIEWING, 0.15)]
+    plan = [
+        (ConsentPurpose.CASE_MANAGEMENT, 0.85),
+        (ConsentPurpose.REFERRAL, 0.5),
+        (ConsentPurpose.ANONYMISED_PUBLICATION, 0.4),
+        (ConsentPurpose.DELEGATION_VIEWING, 0.15),
+    ]
     for purpose, share in plan:
         if rng.random() < share:
             partner = context.partner if purpose == ConsentPurpose.REFERRAL else None
-            consent_give(person=person, purpose=purpose, recipient=partner, date=given,
-                         recorded_by=recorder)
+            consent_give(
+                person=person, purpose=purpose, recipient=partner, date=given, recorded_by=recorder
+            )
             recorded += 1
             if rng.random() < 0.1:
-                consent_withdraw(person=person, purpose=purpose, recipient=partner,
-                                 date=later, recorded_by=recorder)
+                consent_withdraw(
+                    person=person,
+                    purpose=purpose,
+                    recipient=partner,
+                    date=later,
+                    recorded_by=recorder,
+                )
                 recorded += 1
     if rng.random() < 0.3:
         recipient = rng.choice(rights)
-        consent_give(testimony=testimony, purpose=ConsentPurpose.HUMAN_RIGHTS_SHARING,
-                     recipient=recipient, date=given, recorded_by=recorder)
+        consent_give(
+            testimony=testimony,
+            purpose=ConsentPurpose.HUMAN_RIGHTS_SHARING,
+            recipient=recipient,
+            date=given,
+            recorded_by=recorder,
+        )
         recorded += 1
     return recorded
 
@@ -128,13 +163,17 @@ def load(context: DemoContext) -> None:
     consented: set[int] = set()
     with transaction.atomic():
         for person, incident in givers:
-            language = rng.choices([code for code, _w in LANGUAGES],
-                                   [w for _c, w in LANGUAGES])[0]
+            language = rng.choices([code for code, _w in LANGUAGES], [w for _c, w in LANGUAGES])[0]
             recorder = rng.choice(recorders)
             given = _date_given(rng, incident)
-            testimony = testimony_record(person=person, incident=incident, recorded_by=recorder,
-                                         date=given, language=language,
-                                         transcript=_transcript(rng, language))
+            testimony = testimony_record(
+                person=person,
+                incident=incident,
+                recorded_by=recorder,
+                date=given,
+                language=language,
+                transcript=_transcript(rng, language),
+            )
             if person.pk not in consented:
                 consented.add(person.pk)
                 decisions += _consent(context, person, testimony, given, recorder, rights)

@@ -19,20 +19,25 @@ class RecordChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value.strip().isdigit() and int(value) > RECORD_ID_MAX:
-            raise forms.ValidationError(self.error_messages["invalid_choice"],
-                                        code="invalid_choice")
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         return super().to_python(value)
 
 
 class TestimonyForm(forms.Form):
     incident = forms.IntegerField(
-        label=_("Incident number"), required=False, min_value=1, max_value=RECORD_ID_MAX,
+        label=_("Incident number"),
+        required=False,
+        min_value=1,
+        max_value=RECORD_ID_MAX,
         help_text=_("The number of the incident the statement is about, if it is about one."),
     )
     date = forms.DateField(label=_("Date given"), widget=forms.DateInput(attrs={"type": "date"}))
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     transcript = forms.CharField(
-        label=_("Transcript"), max_length=TRANSCRIPT_MAX_CHARS,
+        label=_("Transcript"),
+        max_length=TRANSCRIPT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Kept encrypted. Every reading of it is recorded."),
     )
@@ -52,13 +57,18 @@ class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices)
     recipient = _RecipientChoice(
-        label=_("Organisation"), queryset=consent_recipients(), required=False,
+        label=_("Organisation"),
+        queryset=consent_recipients(),
+        required=False,
         empty_label=_("— only for sharing with a human-rights organisation or a referral —"),
-        help_text=_("Consent to share or to refer covers only the organisation named here: a "
-                    "human-rights organisation for sharing, any partner for a referral."),
+        help_text=_(
+            "Consent to share or to refer covers only the organisation named here: a "
+            "human-rights organisation for sharing, any partner for a referral."
+        ),
     )
-    date = forms.DateField(label=_("Date of the decision"),
-                           widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date of the decision"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,22 +32,32 @@ class Testimony(models.Model):
     """A statement by one person, optionally about one incident."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="testimonies",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="testimonies",
         verbose_name=_("organisation"),
     )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="testimonies",
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="testimonies",
         verbose_name=_("given by"),
     )
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="testimonies", verbose_name=_("incident"),
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonies",
+        verbose_name=_("incident"),
     )
     date = models.DateField(_("date given"))
     language = models.CharField(_("language"), max_length=10, choices=Language.choices)
     transcript = EncryptedTextField(_("transcript"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
@@ -73,8 +83,7 @@ class ConsentPurpose(models.TextChoices):
 
 # Purposes whose consent names the one organisation it allows; consent for one does not cover
 # another.
-PURPOSES_WITH_RECIPIENT = frozenset({ConsentPurpose.HUMAN_RIGHTS_SHARING,
-                                     ConsentPurpose.REFERRAL})
+PURPOSES_WITH_RECIPIENT = frozenset({ConsentPurpose.HUMAN_RIGHTS_SHARING, ConsentPurpose.REFERRAL})
 
 
 class ConsentDecision(models.TextChoices):
@@ -87,26 +96,40 @@ class ConsentRecord(models.Model):
     for one testimony. Append-only: the latest decision for a purpose is the one in force."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="consent_records",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="consent_records",
         verbose_name=_("organisation"),
     )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="consent_records",
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="consent_records",
         verbose_name=_("person"),
     )
     testimony = models.ForeignKey(
-        Testimony, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="consent_records", verbose_name=_("testimony"),
+        Testimony,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consent_records",
+        verbose_name=_("testimony"),
     )
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     recipient = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("recipient organisation"),
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient organisation"),
     )
     decision = models.CharField(_("decision"), max_length=10, choices=ConsentDecision.choices)
     date = models.DateField(_("date"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
@@ -124,8 +147,10 @@ class ConsentRecord(models.Model):
             models.CheckConstraint(
                 condition=models.Q(purpose="human_rights_sharing", recipient__isnull=False)
                 | models.Q(purpose="referral")
-                | (~models.Q(purpose__in=["human_rights_sharing", "referral"])
-                   & models.Q(recipient__isnull=True)),
+                | (
+                    ~models.Q(purpose__in=["human_rights_sharing", "referral"])
+                    & models.Q(recipient__isnull=True)
+                ),
                 name="consent_recipient_only_for_sharing_and_referral",
             ),
         ]

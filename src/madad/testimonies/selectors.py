@@ -20,8 +20,9 @@ from madad.testimonies.models import (
 )
 
 
-def testimony_list(*, user: Any, person: Person | None = None,
-                   incident: Incident | None = None) -> QuerySet[Testimony]:
+def testimony_list(
+    *, user: Any, person: Person | None = None, incident: Incident | None = None
+) -> QuerySet[Testimony]:
     testimonies = access.visible_to(user, Testimony).select_related("incident", "recorded_by")
     if person is not None:
         testimonies = testimonies.filter(person=person)
@@ -30,8 +31,9 @@ def testimony_list(*, user: Any, person: Person | None = None,
     return testimonies
 
 
-def consent_history(*, user: Any, person: Person,
-                    testimony: Testimony | None = None) -> QuerySet[ConsentRecord]:
+def consent_history(
+    *, user: Any, person: Person, testimony: Testimony | None = None
+) -> QuerySet[ConsentRecord]:
     """Every decision that applies: the person's decisions for all their records and, for a
     testimony, those for that testimony; newest first."""
     records = access.visible_to(user, ConsentRecord).filter(person=person)
@@ -40,7 +42,8 @@ def consent_history(*, user: Any, person: Person,
     else:
         records = records.filter(Q(testimony__isnull=True) | Q(testimony=testimony))
     return records.select_related("recipient", "recorded_by", "testimony").order_by(
-        "-date", "-recorded_at", "-id")
+        "-date", "-recorded_at", "-id"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,9 @@ class ConsentState:
         return self.latest is not None and self.latest.decision == ConsentDecision.GIVEN
 
 
-def consent_states(*, user: Any, person: Person,
-                   testimony: Testimony | None = None) -> list[ConsentState]:
+def consent_states(
+    *, user: Any, person: Person, testimony: Testimony | None = None
+) -> list[ConsentState]:
     """The decision in force for each purpose (and each named recipient), for the consent
     panel. The same rule as services.consent_covers: the latest applicable decision wins."""
     latest: dict[tuple[str, int | None], ConsentRecord] = {}
@@ -69,15 +73,19 @@ def consent_states(*, user: Any, person: Person,
     states = []
     for purpose in ConsentPurpose:
         if purpose in PURPOSES_WITH_RECIPIENT:
-            named = [ConsentState(purpose.value, str(purpose.label), org,
-                                  latest[(purpose.value, org_id)])
-                     for org_id, org in sorted(recipients.items(), key=lambda i: i[1].name)
-                     if (purpose.value, org_id) in latest]
+            named = [
+                ConsentState(
+                    purpose.value, str(purpose.label), org, latest[(purpose.value, org_id)]
+                )
+                for org_id, org in sorted(recipients.items(), key=lambda i: i[1].name)
+                if (purpose.value, org_id) in latest
+            ]
             # with no decision yet, one line says so
             states.extend(named or [ConsentState(purpose.value, str(purpose.label), None, None)])
             continue
-        states.append(ConsentState(purpose.value, str(purpose.label), None,
-                                   latest.get((purpose.value, None))))
+        states.append(
+            ConsentState(purpose.value, str(purpose.label), None, latest.get((purpose.value, None)))
+        )
     return states
 
 

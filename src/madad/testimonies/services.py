@@ -59,20 +59,30 @@ def testimony_record(
     if not text:
         errors["transcript"] = [_("Write down the statement, or a summary of a recording.")]
     elif len(text) > TRANSCRIPT_MAX_CHARS:
-        errors["transcript"] = [_("A transcript has at most %(max)s characters.")
-                                % {"max": f"{TRANSCRIPT_MAX_CHARS:,}"}]
+        errors["transcript"] = [
+            _("A transcript has at most %(max)s characters.") % {"max": f"{TRANSCRIPT_MAX_CHARS:,}"}
+        ]
     elif "\x00" in text:
         errors["transcript"] = [_("The text contains a character that cannot be stored.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         testimony = Testimony.objects.create(
-            organisation_id=organisation_id, person=person, incident=incident, date=date,
-            language=language, transcript=text, recorded_by=recorded_by,
+            organisation_id=organisation_id,
+            person=person,
+            incident=incident,
+            date=date,
+            language=language,
+            transcript=text,
+            recorded_by=recorded_by,
         )
-        audit_record(action="testimony.recorded", request=request, actor=recorded_by,
-                     obj=testimony, fields=["date", "incident", "language", "person",
-                                            "transcript"])
+        audit_record(
+            action="testimony.recorded",
+            request=request,
+            actor=recorded_by,
+            obj=testimony,
+            fields=["date", "incident", "language", "person", "transcript"],
+        )
     return testimony
 
 
@@ -85,8 +95,14 @@ def _subject(person: Person | None, testimony: Testimony | None) -> tuple[Person
     return person, None  # type: ignore[return-value]
 
 
-def _latest(*, person: Person, testimony: Testimony | None, purpose: str,
-            recipient: Organisation | None, on: dt.date) -> ConsentRecord | None:
+def _latest(
+    *,
+    person: Person,
+    testimony: Testimony | None,
+    purpose: str,
+    recipient: Organisation | None,
+    on: dt.date,
+) -> ConsentRecord | None:
     """The decision in force on `on`: the latest of the person's decisions for all their records
     and, when a testimony is named, those for that testimony."""
     records = ConsentRecord.objects.filter(person=person, purpose=purpose, date__lte=on)
@@ -123,8 +139,13 @@ def consent_covers(
         return False
     if purpose in PURPOSES_WITH_RECIPIENT and recipient is None:
         return False
-    latest = _latest(person=subject, testimony=scoped, purpose=purpose, recipient=recipient,
-                     on=on or timezone.localdate())
+    latest = _latest(
+        person=subject,
+        testimony=scoped,
+        purpose=purpose,
+        recipient=recipient,
+        on=on or timezone.localdate(),
+    )
     return latest is not None and latest.decision == ConsentDecision.GIVEN
 
 
@@ -139,21 +160,32 @@ def consent_recipients_covered(
     Empty for a purpose that names no recipient."""
     if purpose not in PURPOSES_WITH_RECIPIENT:
         return []
-    records = ConsentRecord.objects.filter(
-        person=person, purpose=purpose, testimony__isnull=True, recipient__isnull=False,
-        date__lte=on or timezone.localdate(),
-    ).select_related("recipient").order_by("-date", "-recorded_at", "-id")
+    records = (
+        ConsentRecord.objects.filter(
+            person=person,
+            purpose=purpose,
+            testimony__isnull=True,
+            recipient__isnull=False,
+            date__lte=on or timezone.localdate(),
+        )
+        .select_related("recipient")
+        .order_by("-date", "-recorded_at", "-id")
+    )
     latest: dict[int, ConsentRecord] = {}
     for record in records:  # newest first: the first seen for a recipient is in force
         if record.recipient_id is not None:
             latest.setdefault(record.recipient_id, record)
-    covered = [record.recipient for record in latest.values()
-               if record.decision == ConsentDecision.GIVEN and record.recipient is not None]
+    covered = [
+        record.recipient
+        for record in latest.values()
+        if record.decision == ConsentDecision.GIVEN and record.recipient is not None
+    ]
     return sorted(covered, key=lambda organisation: organisation.name)
 
 
-def _check_recipient(purpose: str, recipient: Organisation | None,
-                     errors: dict[str, list[str]]) -> None:
+def _check_recipient(
+    purpose: str, recipient: Organisation | None, errors: dict[str, list[str]]
+) -> None:
     if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
         if recipient is None:
             errors["recipient"] = [_("Name the human-rights organisation this consent is for.")]
@@ -161,17 +193,28 @@ def _check_recipient(purpose: str, recipient: Organisation | None,
             errors["recipient"] = [_("Choose a human-rights organisation.")]
     elif purpose == ConsentPurpose.REFERRAL:
         if recipient is None:
-            errors["recipient"] = [_("Name the partner organisation this consent to referral "
-                                     "is for.")]
+            errors["recipient"] = [
+                _("Name the partner organisation this consent to referral is for.")
+            ]
         elif not recipient.is_partner:
             errors["recipient"] = [_("Choose one of the partner organisations.")]
     elif recipient is not None:
-        errors["recipient"] = [_("Only consent to share with a human-rights organisation or to "
-                                 "refer to a partner names a recipient.")]
+        errors["recipient"] = [
+            _(
+                "Only consent to share with a human-rights organisation or to "
+                "refer to a partner names a recipient."
+            )
+        ]
 
 
-def _validate_consent(*, subject: Person, recorded_by: User, purpose: str,
-                      recipient: Organisation | None, date: dt.date) -> None:
+def _validate_consent(
+    *,
+    subject: Person,
+    recorded_by: User,
+    purpose: str,
+    recipient: Organisation | None,
+    date: dt.date,
+) -> None:
     errors: dict[str, list[str]] = {}
     if subject.organisation_id != recorded_by.organisation_id:
         errors["person"] = [_("This person is not one of your organisation's records.")]
@@ -184,30 +227,57 @@ def _validate_consent(*, subject: Person, recorded_by: User, purpose: str,
         raise ValidationError(errors)
 
 
-def _consent_record(*, decision: str, person: Person | None, testimony: Testimony | None,
-                    purpose: str, recipient: Organisation | None, date: dt.date,
-                    recorded_by: User, request: HttpRequest | None) -> ConsentRecord:
+def _consent_record(
+    *,
+    decision: str,
+    person: Person | None,
+    testimony: Testimony | None,
+    purpose: str,
+    recipient: Organisation | None,
+    date: dt.date,
+    recorded_by: User,
+    request: HttpRequest | None,
+) -> ConsentRecord:
     subject, scoped = _subject(person, testimony)
-    _validate_consent(subject=subject, recorded_by=recorded_by, purpose=purpose,
-                      recipient=recipient, date=date)
+    _validate_consent(
+        subject=subject, recorded_by=recorded_by, purpose=purpose, recipient=recipient, date=date
+    )
     if purpose not in PURPOSES_WITH_RECIPIENT:
         recipient = None
     with transaction.atomic():
         # lock the person's row so that two decisions recorded at once are ordered
         Person.objects.select_for_update().filter(pk=subject.pk).exists()
         if decision == ConsentDecision.WITHDRAWN and not consent_covers(
-            purpose=purpose, person=None if scoped else subject, testimony=scoped,
-            recipient=recipient, on=date,
+            purpose=purpose,
+            person=None if scoped else subject,
+            testimony=scoped,
+            recipient=recipient,
+            on=date,
         ):
-            raise ValidationError({"purpose": [
-                _("There is no consent in force for this purpose on that date to withdraw.")]})
+            raise ValidationError(
+                {
+                    "purpose": [
+                        _("There is no consent in force for this purpose on that date to withdraw.")
+                    ]
+                }
+            )
         record = ConsentRecord.objects.create(
-            organisation_id=subject.organisation_id, person=subject, testimony=scoped,
-            purpose=purpose, recipient=recipient, decision=decision, date=date,
+            organisation_id=subject.organisation_id,
+            person=subject,
+            testimony=scoped,
+            purpose=purpose,
+            recipient=recipient,
+            decision=decision,
+            date=date,
             recorded_by=recorded_by,
         )
-        audit_record(action=f"consent.{decision}", request=request, actor=recorded_by,
-                     obj=record, fields=["purpose", "recipient", "date"])
+        audit_record(
+            action=f"consent.{decision}",
+            request=request,
+            actor=recorded_by,
+            obj=record,
+            fields=["purpose", "recipient", "date"],
+        )
     return record
 
 
@@ -225,9 +295,16 @@ def consent_give(
     testimony. Sharing with a human-rights organisation and referral name the organisation
     (`recipient`: a human-rights organisation, or any partner organisation for a referral);
     other purposes name none. A new row: earlier decisions stay in the history."""
-    return _consent_record(decision=ConsentDecision.GIVEN, person=person, testimony=testimony,
-                           purpose=purpose, recipient=recipient, date=date,
-                           recorded_by=recorded_by, request=request)
+    return _consent_record(
+        decision=ConsentDecision.GIVEN,
+        person=person,
+        testimony=testimony,
+        purpose=purpose,
+        recipient=recipient,
+        date=date,
+        recorded_by=recorded_by,
+        request=request,
+    )
 
 
 def consent_withdraw(
@@ -243,6 +320,13 @@ def consent_withdraw(
     """Records that the person withdrew consent for `purpose` (for a purpose that names its
     recipient: for that organisation only); from `date` on, consent_covers answers False.
     Refused (ValidationError) when no consent is in force to withdraw."""
-    return _consent_record(decision=ConsentDecision.WITHDRAWN, person=person,
-                           testimony=testimony, purpose=purpose, recipient=recipient, date=date,
-                           recorded_by=recorded_by, request=request)
+    return _consent_record(
+        decision=ConsentDecision.WITHDRAWN,
+        person=person,
+        testimony=testimony,
+        purpose=purpose,
+        recipient=recipient,
+        date=date,
+        recorded_by=recorded_by,
+        request=request,
+    )

@@ -27,7 +27,8 @@ from madad.testimonies.models import ConsentDecision, Testimony
 
 def _may_read_consent(user: Any) -> bool:
     return access.can(user, Capability.TESTIMONY_VIEW) or access.can(
-        user, Capability.CONSENT_RECORD)
+        user, Capability.CONSENT_RECORD
+    )
 
 
 def _person_for_testimonies(request: HttpRequest, person_id: int) -> Person:
@@ -47,18 +48,25 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
-def _consent_context(request: HttpRequest, person: Person, testimony: Testimony | None,
-                     form: ConsentForm | None = None) -> dict[str, Any]:
+def _consent_context(
+    request: HttpRequest,
+    person: Person,
+    testimony: Testimony | None,
+    form: ConsentForm | None = None,
+) -> dict[str, Any]:
     user = request.user
     may_record = access.can(user, Capability.CONSENT_RECORD)
     return {
         "consent_states": selectors.consent_states(user=user, person=person, testimony=testimony),
-        "consent_history": selectors.consent_history(user=user, person=person,
-                                                     testimony=testimony)[:100],
+        "consent_history": selectors.consent_history(user=user, person=person, testimony=testimony)[
+            :100
+        ],
         "consent_form": (form or ConsentForm()) if may_record else None,
-        "consent_action": (reverse("testimonies:testimony_consent", args=[testimony.pk])
-                           if testimony else
-                           reverse("testimonies:person_consent", args=[person.pk])),
+        "consent_action": (
+            reverse("testimonies:testimony_consent", args=[testimony.pk])
+            if testimony
+            else reverse("testimonies:person_consent", args=[person.pk])
+        ),
     }
 
 
@@ -66,14 +74,21 @@ def _consent_context(request: HttpRequest, person: Person, testimony: Testimony 
 def person_testimonies(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person_for_testimonies(request, person_id)
     page = Paginator(selectors.testimony_list(user=request.user, person=person), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "testimonies/person_testimonies.html", {
-        "person": person, "page": page,
-        "may_view_testimonies": access.can(request.user, Capability.TESTIMONY_VIEW),
-        "can_record": access.can_change(request.user, Testimony(
-            organisation_id=person.organisation_id)),
-        **_consent_context(request, person, None),
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "testimonies/person_testimonies.html",
+        {
+            "person": person,
+            "page": page,
+            "may_view_testimonies": access.can(request.user, Capability.TESTIMONY_VIEW),
+            "can_record": access.can_change(
+                request.user, Testimony(organisation_id=person.organisation_id)
+            ),
+            **_consent_context(request, person, None),
+        },
+    )
 
 
 @login_required
@@ -81,10 +96,12 @@ def incident_testimonies(request: HttpRequest, incident_id: int) -> HttpResponse
     incident = access.get_visible_or_404(request.user, Incident, request=request, pk=incident_id)
     if not access.can(request.user, Capability.TESTIMONY_VIEW):
         raise Http404
-    page = Paginator(selectors.testimony_list(user=request.user, incident=incident),
-                     50).get_page(request.GET.get("page"))
-    return render(request, "testimonies/incident_testimonies.html",
-                  {"incident": incident, "page": page})
+    page = Paginator(selectors.testimony_list(user=request.user, incident=incident), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "testimonies/incident_testimonies.html", {"incident": incident, "page": page}
+    )
 
 
 @login_required
@@ -96,63 +113,94 @@ def testimony_record(request: HttpRequest, person_id: int) -> HttpResponse:
         initial = {}
         if request.GET.get("incident", "").isdigit():
             initial["incident"] = int(request.GET["incident"])
-        return render(request, "testimonies/testimony_form.html",
-                      {"person": person, "form": TestimonyForm(initial=initial)})
+        return render(
+            request,
+            "testimonies/testimony_form.html",
+            {"person": person, "form": TestimonyForm(initial=initial)},
+        )
     form = TestimonyForm(request.POST)
     if form.is_valid():
         incident = None
         if form.cleaned_data["incident"]:
-            incident = access.visible_to(request.user, Incident).filter(
-                pk=form.cleaned_data["incident"]).first()
+            incident = (
+                access.visible_to(request.user, Incident)
+                .filter(pk=form.cleaned_data["incident"])
+                .first()
+            )
             if incident is None:
-                form.add_error("incident", _("There is no incident with this number that you "
-                                             "may see."))
+                form.add_error(
+                    "incident", _("There is no incident with this number that you may see.")
+                )
         if form.is_valid():
             try:
                 testimony = services.testimony_record(
-                    person=person, recorded_by=request.user,  # type: ignore[arg-type]
-                    incident=incident, date=form.cleaned_data["date"],
+                    person=person,
+                    recorded_by=request.user,  # type: ignore[arg-type]
+                    incident=incident,
+                    date=form.cleaned_data["date"],
                     language=form.cleaned_data["language"],
-                    transcript=form.cleaned_data["transcript"], request=request,
+                    transcript=form.cleaned_data["transcript"],
+                    request=request,
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 messages.success(request, _("The testimony was recorded."))
                 return redirect("testimonies:detail", testimony.pk)
-    return render(request, "testimonies/testimony_form.html",
-                  {"person": person, "form": form}, status=400)
+    return render(
+        request, "testimonies/testimony_form.html", {"person": person, "form": form}, status=400
+    )
 
 
 @login_required
 def testimony_detail(request: HttpRequest, testimony_id: int) -> HttpResponse:
     testimony = _testimony_for_user(request, testimony_id)
-    shown = access.reveal(request.user, testimony, request=request,  # type: ignore[arg-type]
-                          wanted=["transcript"], action="testimony.transcript.viewed")
-    return render(request, "testimonies/testimony_detail.html", {
-        "testimony": testimony,
-        "shown": shown,
-        "attachments": evidence_list(user=request.user, testimony=testimony),
-        "may_see_evidence": access.can(request.user, Capability.EVIDENCE_VIEW),
-        "can_attach": access.can(request.user, Capability.EVIDENCE_UPLOAD)
-        and testimony.incident_id is not None,
-        **_consent_context(request, testimony.person, testimony),
-    })
+    shown = access.reveal(
+        request.user,
+        testimony,
+        request=request,  # type: ignore[arg-type]
+        wanted=["transcript"],
+        action="testimony.transcript.viewed",
+    )
+    return render(
+        request,
+        "testimonies/testimony_detail.html",
+        {
+            "testimony": testimony,
+            "shown": shown,
+            "attachments": evidence_list(user=request.user, testimony=testimony),
+            "may_see_evidence": access.can(request.user, Capability.EVIDENCE_VIEW),
+            "can_attach": access.can(request.user, Capability.EVIDENCE_UPLOAD)
+            and testimony.incident_id is not None,
+            **_consent_context(request, testimony.person, testimony),
+        },
+    )
 
 
-def _record_consent(request: HttpRequest, person: Person, testimony: Testimony | None,
-                    back: str, back_args: list[Any]) -> HttpResponse:
+def _record_consent(
+    request: HttpRequest,
+    person: Person,
+    testimony: Testimony | None,
+    back: str,
+    back_args: list[Any],
+) -> HttpResponse:
     if not access.can(request.user, Capability.CONSENT_RECORD):
         raise Http404
     form = ConsentForm(request.POST)
     if form.is_valid():
-        decide = (services.consent_give if form.cleaned_data["decision"] == ConsentDecision.GIVEN
-                  else services.consent_withdraw)
+        decide = (
+            services.consent_give
+            if form.cleaned_data["decision"] == ConsentDecision.GIVEN
+            else services.consent_withdraw
+        )
         try:
             decide(
-                person=None if testimony else person, testimony=testimony,
-                purpose=form.cleaned_data["purpose"], recipient=form.cleaned_data["recipient"],
-                date=form.cleaned_data["date"], recorded_by=request.user,  # type: ignore[arg-type]
+                person=None if testimony else person,
+                testimony=testimony,
+                purpose=form.cleaned_data["purpose"],
+                recipient=form.cleaned_data["recipient"],
+                date=form.cleaned_data["date"],
+                recorded_by=request.user,  # type: ignore[arg-type]
                 request=request,
             )
         except ValidationError as exc:
@@ -161,8 +209,12 @@ def _record_consent(request: HttpRequest, person: Person, testimony: Testimony |
             messages.success(request, _("The consent decision was recorded."))
             return redirect(back, *back_args)
     context = _consent_context(request, person, testimony, form)
-    return render(request, "testimonies/consent_refused.html",
-                  {"person": person, "testimony": testimony, **context}, status=400)
+    return render(
+        request,
+        "testimonies/consent_refused.html",
+        {"person": person, "testimony": testimony, **context},
+        status=400,
+    )
 
 
 @require_POST
@@ -176,5 +228,6 @@ def person_consent(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def testimony_consent(request: HttpRequest, testimony_id: int) -> HttpResponse:
     testimony = _testimony_for_user(request, testimony_id)
-    return _record_consent(request, testimony.person, testimony, "testimonies:detail",
-                           [testimony.pk])
+    return _record_consent(
+        request, testimony.person, testimony, "testimonies:detail", [testimony.pk]
+    )

@@ -9,7 +9,6 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,35 +17,129 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Limit',
+            name="Limit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cash_grant', 'Cash grant'), ('medical_bills', 'Medical bills'), ('school_fees', 'School fees'), ('legal_aid', 'Legal aid'), ('food', 'Food'), ('rent', 'Rent'), ('livelihood_grant', 'Livelihood grant'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('max_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='limit (PKR)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cash_grant", "Cash grant"),
+                            ("medical_bills", "Medical bills"),
+                            ("school_fees", "School fees"),
+                            ("legal_aid", "Legal aid"),
+                            ("food", "Food"),
+                            ("rent", "Rent"),
+                            ("livelihood_grant", "Livelihood grant"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "max_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="limit (PKR)"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assistance',
+            name="Assistance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cash_grant', 'Cash grant'), ('medical_bills', 'Medical bills'), ('school_fees', 'School fees'), ('legal_aid', 'Legal aid'), ('food', 'Food'), ('rent', 'Rent'), ('livelihood_grant', 'Livelihood grant'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='amount (PKR)')),
-                ('in_kind', models.CharField(blank=True, max_length=300, verbose_name='in-kind description')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('disbursed', 'Disbursed'), ('receipt_confirmed', 'Receipt confirmed'), ('cancelled', 'Cancelled')], db_index=True, default='requested', max_length=20, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('disbursed_at', models.DateTimeField(blank=True, null=True)),
-                ('disbursement_method', models.CharField(blank=True, max_length=30, verbose_name='method')),
-                ('disbursement_reference', madad.core.fields.EncryptedTextField(blank=True, verbose_name='reference')),
-                ('receipt_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_reason', models.TextField(blank=True, verbose_name='reason for cancelling')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cash_grant", "Cash grant"),
+                            ("medical_bills", "Medical bills"),
+                            ("school_fees", "School fees"),
+                            ("legal_aid", "Legal aid"),
+                            ("food", "Food"),
+                            ("rent", "Rent"),
+                            ("livelihood_grant", "Livelihood grant"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="amount (PKR)",
+                    ),
+                ),
+                (
+                    "in_kind",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="in-kind description"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("disbursed", "Disbursed"),
+                            ("receipt_confirmed", "Receipt confirmed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="requested",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("disbursed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "disbursement_method",
+                    models.CharField(blank=True, max_length=30, verbose_name="method"),
+                ),
+                (
+                    "disbursement_reference",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="reference"),
+                ),
+                ("receipt_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cancelled_reason",
+                    models.TextField(blank=True, verbose_name="reason for cancelling"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assistance',
-                'verbose_name_plural': 'assistance',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "assistance",
+                "verbose_name_plural": "assistance",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
     ]

@@ -6,46 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('assistance', '0001_initial'),
-        ('cases', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("assistance", "0001_initial"),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assistance',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assistance', to='cases.case'),
+            model_name="assistance",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assistance",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='assistance',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="assistance",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='limit',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assistance_limits', to='accounts.organisation'),
+            model_name="limit",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assistance_limits",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assistance',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('amount__isnull', False)), models.Q(('in_kind', ''), _negated=True), _connector='OR'), name='assistance_has_amount_or_description'),
+            model_name="assistance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("amount__gt", 0), ("amount__isnull", False)),
+                    models.Q(("in_kind", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="assistance_has_amount_or_description",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assistance',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_by__isnull', True), models.Q(('approved_by', models.F('requested_by')), _negated=True), _connector='OR'), name='assistance_approver_is_not_requester'),
+            model_name="assistance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_by__isnull", True),
+                    models.Q(("approved_by", models.F("requested_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="assistance_approver_is_not_requester",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='limit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'kind'), name='one_limit_per_kind'),
+            model_name="limit",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "kind"), name="one_limit_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='limit',
-            constraint=models.CheckConstraint(condition=models.Q(('max_amount__gte', 0)), name='limit_not_negative'),
+            model_name="limit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_amount__gte", 0)), name="limit_not_negative"
+            ),
         ),
     ]

@@ -32,4 +32,5 @@ def rupees(value: Decimal | None) -> str:
     if value is None:
         return ""
     return _("Rs %(amount)s") % {
-        "amount": number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)}
+        "amount": number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    }

@@ -9,7 +9,6 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,95 +17,283 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', madad.core.fields.EncryptedTextField(verbose_name='note')),
-                ('written_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('is_contact', models.BooleanField(default=False, verbose_name='records a contact with the family')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", madad.core.fields.EncryptedTextField(verbose_name="note")),
+                ("written_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "is_contact",
+                    models.BooleanField(
+                        default=False, verbose_name="records a contact with the family"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-written_at', '-id'],
+                "ordering": ["-written_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('open', 'Open'), ('assessed', 'Assessed'), ('plan_agreed', 'Plan agreed'), ('assisting', 'Assisting'), ('follow_up', 'Follow-up'), ('closed', 'Closed')], max_length=12)),
-                ('to_status', models.CharField(choices=[('open', 'Open'), ('assessed', 'Assessed'), ('plan_agreed', 'Plan agreed'), ('assisting', 'Assisting'), ('follow_up', 'Follow-up'), ('closed', 'Closed')], max_length=12)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("assessed", "Assessed"),
+                            ("plan_agreed", "Plan agreed"),
+                            ("assisting", "Assisting"),
+                            ("follow_up", "Follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("assessed", "Assessed"),
+                            ("plan_agreed", "Plan agreed"),
+                            ("assisting", "Assisting"),
+                            ("follow_up", "Follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='task')),
-                ('due_on', models.DateField(verbose_name='due')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="task")),
+                ("due_on", models.DateField(verbose_name="due")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done")),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ApprovalRequest',
+            name="ApprovalRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('agree_plan', 'Agree the plan'), ('close', 'Close the case')], max_length=12)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decision', models.CharField(choices=[('pending', 'Waiting'), ('approved', 'Approved'), ('refused', 'Refused')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("agree_plan", "Agree the plan"), ("close", "Close the case")],
+                        max_length=12,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('summary', madad.core.fields.EncryptedTextField(blank=True, verbose_name='summary')),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "summary",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="summary"),
+                ),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_at', '-id'],
+                "ordering": ["-assessed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessedNeed',
+            name="AssessedNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('need', models.CharField(choices=[('financial', 'Financial'), ('medical', 'Medical'), ('education', 'Education'), ('legal', 'Legal'), ('psychosocial', 'Psychosocial'), ('shelter', 'Shelter'), ('livelihood', 'Livelihood'), ('safety', 'Safety')], max_length=12)),
-                ('severity', models.PositiveSmallIntegerField(choices=[(0, 'None'), (1, 'Low'), (2, 'Moderate'), (3, 'High'), (4, 'Critical')])),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='cases.assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("financial", "Financial"),
+                            ("medical", "Medical"),
+                            ("education", "Education"),
+                            ("legal", "Legal"),
+                            ("psychosocial", "Psychosocial"),
+                            ("shelter", "Shelter"),
+                            ("livelihood", "Livelihood"),
+                            ("safety", "Safety"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "None"),
+                            (1, "Low"),
+                            (2, "Moderate"),
+                            (3, "High"),
+                            (4, "Critical"),
+                        ]
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="cases.assessment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('risk', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], default='medium', max_length=10, verbose_name='risk level')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('assessed', 'Assessed'), ('plan_agreed', 'Plan agreed'), ('assisting', 'Assisting'), ('follow_up', 'Follow-up'), ('closed', 'Closed')], db_index=True, default='open', max_length=12, verbose_name='status')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opened')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('next_follow_up', models.DateField(blank=True, null=True, verbose_name='next follow-up')),
-                ('last_contact_at', models.DateTimeField(blank=True, null=True, verbose_name='last contact')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('caseworker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to=settings.AUTH_USER_MODEL, verbose_name='caseworker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "risk",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                        verbose_name="risk level",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("assessed", "Assessed"),
+                            ("plan_agreed", "Plan agreed"),
+                            ("assisting", "Assisting"),
+                            ("follow_up", "Follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="opened"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "next_follow_up",
+                    models.DateField(blank=True, null=True, verbose_name="next follow-up"),
+                ),
+                (
+                    "last_contact_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last contact"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "caseworker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="caseworker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-opened_at', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-opened_at", "-id"],
             },
         ),
     ]

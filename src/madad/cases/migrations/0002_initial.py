@@ -6,94 +6,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0001_initial'),
-        ('households', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0001_initial"),
+        ("households", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='household',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='households.household', verbose_name='household'),
+            model_name="case",
+            name="household",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="households.household",
+                verbose_name="household",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.organisation', verbose_name='organisation'),
+            model_name="case",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="accounts.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cases.case'),
+            model_name="assessment",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessments",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='approvalrequest',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approval_requests', to='cases.case'),
+            model_name="approvalrequest",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="approval_requests",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='cases.case'),
+            model_name="note",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='written_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="note",
+            name="written_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="statuschange",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="statuschange",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='cases.case'),
+            model_name="statuschange",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="status_changes",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='assigned_to',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_tasks', to=settings.AUTH_USER_MODEL),
+            model_name="task",
+            name="assigned_to",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_tasks",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='cases.case'),
+            model_name="task",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="cases.case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessedneed',
-            constraint=models.UniqueConstraint(fields=('assessment', 'need'), name='need_once_per_assessment'),
+            model_name="assessedneed",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "need"), name="need_once_per_assessment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessedneed',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__lte', 4)), name='severity_0_to_4'),
+            model_name="assessedneed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__lte", 4)), name="severity_0_to_4"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organisation', 'status'], name='cases_case_organis_a852da_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["organisation", "status"], name="cases_case_organis_a852da_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['caseworker', 'status'], name='cases_case_casewor_96ebbb_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["caseworker", "status"], name="cases_case_casewor_96ebbb_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', False), ('status', 'closed')), models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_at__isnull', True)), _connector='OR'), name='case_closed_has_closing_time'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", False), ("status", "closed")),
+                    models.Q(
+                        models.Q(("status", "closed"), _negated=True), ("closed_at__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="case_closed_has_closing_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approvalrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('decision', 'pending')), fields=('case', 'kind'), name='one_pending_approval_per_kind'),
+            model_name="approvalrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("decision", "pending")),
+                fields=("case", "kind"),
+                name="one_pending_approval_per_kind",
+            ),
         ),
     ]

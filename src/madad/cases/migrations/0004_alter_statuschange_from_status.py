@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_episodes_plan_teams'),
+        ("cases", "0003_episodes_plan_teams"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statuschange',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('open', 'Open'), ('assessed', 'Assessed'), ('plan_agreed', 'Plan agreed'), ('assisting', 'Assisting'), ('follow_up', 'Follow-up'), ('closed', 'Closed')], max_length=12, verbose_name='from'),
+            model_name="statuschange",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("open", "Open"),
+                    ("assessed", "Assessed"),
+                    ("plan_agreed", "Plan agreed"),
+                    ("assisting", "Assisting"),
+                    ("follow_up", "Follow-up"),
+                    ("closed", "Closed"),
+                ],
+                max_length=12,
+                verbose_name="from",
+            ),
         ),
     ]

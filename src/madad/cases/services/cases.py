@@ -27,24 +27,42 @@ REASON_MAX = 2_000
 
 
 def _check_caseworker(caseworker: Any, organisation_id: int, errors_: check.Errors) -> None:
-    if not (isinstance(caseworker, User) and caseworker.is_active
-            and caseworker.organisation_id == organisation_id
-            and can(caseworker, Capability.CASE_EDIT)
-            and (can(caseworker, Capability.CASE_VIEW_ASSIGNED)
-                 or can(caseworker, Capability.CASE_VIEW_ALL))):
-        check.add(errors_, "caseworker",
-                  _("Choose an active caseworker or coordinator of your organisation."))
+    if not (
+        isinstance(caseworker, User)
+        and caseworker.is_active
+        and caseworker.organisation_id == organisation_id
+        and can(caseworker, Capability.CASE_EDIT)
+        and (
+            can(caseworker, Capability.CASE_VIEW_ASSIGNED)
+            or can(caseworker, Capability.CASE_VIEW_ALL)
+        )
+    ):
+        check.add(
+            errors_,
+            "caseworker",
+            _("Choose an active caseworker or coordinator of your organisation."),
+        )
 
 
 def _refuse_second_active_case() -> CaseRefused:
-    return CaseRefused("active_case_exists", _(
-        "This household already has a case that is not closed; work on that one (or close "
-        "it) instead."))
+    return CaseRefused(
+        "active_case_exists",
+        _(
+            "This household already has a case that is not closed; work on that one (or close "
+            "it) instead."
+        ),
+    )
 
 
-def case_open(*, household: Household, caseworker: User, opened_by: User,
-              risk: str = Case.Risk.MEDIUM, next_follow_up: dt.date | str | None = None,
-              plan: str = "") -> Case:
+def case_open(
+    *,
+    household: Household,
+    caseworker: User,
+    opened_by: User,
+    risk: str = Case.Risk.MEDIUM,
+    next_follow_up: dt.date | str | None = None,
+    plan: str = "",
+) -> Case:
     """Opens a case for the household, assigned to `caseworker`, in status open (episode 1).
     Refused while the household has another case that is not closed."""
     errs: check.Errors = {}
@@ -60,16 +78,31 @@ def case_open(*, household: Household, caseworker: User, opened_by: User,
         try:
             with transaction.atomic():
                 case = Case.objects.create(
-                    organisation_id=household.organisation_id, household=household,
-                    caseworker=caseworker, opened_by=opened_by, risk=risk,
-                    next_follow_up=follow_up, plan=plan)
+                    organisation_id=household.organisation_id,
+                    household=household,
+                    caseworker=caseworker,
+                    opened_by=opened_by,
+                    risk=risk,
+                    next_follow_up=follow_up,
+                    plan=plan,
+                )
         except IntegrityError:
             raise _refuse_second_active_case() from None
-        StatusChange.objects.create(case=case, episode=1, from_status="", to_status=S.OPEN,
-                                    by=opened_by, at=case.opened_at)
-        audit_record(action="case.opened", actor=opened_by, obj=case,
-                     fields=["household", "caseworker", "risk", "next_follow_up",
-                             *(["plan"] if plan else [])])
+        StatusChange.objects.create(
+            case=case, episode=1, from_status="", to_status=S.OPEN, by=opened_by, at=case.opened_at
+        )
+        audit_record(
+            action="case.opened",
+            actor=opened_by,
+            obj=case,
+            fields=[
+                "household",
+                "caseworker",
+                "risk",
+                "next_follow_up",
+                *(["plan"] if plan else []),
+            ],
+        )
     return case
 
 
@@ -97,13 +130,21 @@ def case_update(*, case: Case, updated_by: User, expected_version: int, **change
         changed = {k: v for k, v in cleaned.items() if getattr(stored, k) != v}
         if "plan" in changed:
             if current["status"] not in workflow.PLAN_EDITABLE:
-                raise CaseRefused("invalid_transition", _(
-                    "The plan was agreed; to change it, reopen the case or record the change "
-                    "in a note."))
+                raise CaseRefused(
+                    "invalid_transition",
+                    _(
+                        "The plan was agreed; to change it, reopen the case or record the change "
+                        "in a note."
+                    ),
+                )
             if stored.approval_requests.filter(kind="agree_plan", decision="pending").exists():
-                raise CaseRefused("pending_exists", _(
-                    "The plan is waiting for a coordinator's approval; withdraw the request "
-                    "to change it."))
+                raise CaseRefused(
+                    "pending_exists",
+                    _(
+                        "The plan is waiting for a coordinator's approval; withdraw the request "
+                        "to change it."
+                    ),
+                )
         if changed:
             write(case, current, changed)
             audit_record(action="case.updated", actor=updated_by, obj=case, fields=list(changed))
@@ -111,8 +152,9 @@ def case_update(*, case: Case, updated_by: User, expected_version: int, **change
     return case
 
 
-def case_assign(*, case: Case, caseworker: User, assigned_by: User,
-                expected_version: int | None = None) -> Case:
+def case_assign(
+    *, case: Case, caseworker: User, assigned_by: User, expected_version: int | None = None
+) -> Case:
     """Gives the case to another caseworker (a coordinator's decision: case.view_all)."""
     if not can(assigned_by, Capability.CASE_VIEW_ALL):
         raise CaseRefused("not_allowed", _("Only a coordinator assigns cases."))
@@ -125,14 +167,14 @@ def case_assign(*, case: Case, caseworker: User, assigned_by: User,
             raise errors.closed()
         if current["caseworker_id"] != caseworker.pk:
             write(case, current, {"caseworker": caseworker})
-            audit_record(action="case.assigned", actor=assigned_by, obj=case,
-                         fields=["caseworker"])
+            audit_record(action="case.assigned", actor=assigned_by, obj=case, fields=["caseworker"])
     case.refresh_from_db()
     return case
 
 
-def case_transition(*, case: Case, to_status: str, by: User,
-                    expected_version: int | None = None) -> Case:
+def case_transition(
+    *, case: Case, to_status: str, by: User, expected_version: int | None = None
+) -> Case:
     """Makes a direct move of the status table (workflow.DIRECT); refuses every other move with
     a message that says what to do instead (ask for an approval, reopen, assess first)."""
     if to_status not in S.values:
@@ -142,17 +184,17 @@ def case_transition(*, case: Case, to_status: str, by: User,
         refused = workflow.refusal(current["status"], to_status)
         if refused is not None:
             raise CaseRefused(*refused)
-        if to_status == S.ASSESSED and not Assessment.objects.filter(
-                case=case, episode=current["episode"]).exists():
-            raise CaseRefused("invalid_transition",
-                              _("Record a needs assessment first."))
+        if (
+            to_status == S.ASSESSED
+            and not Assessment.objects.filter(case=case, episode=current["episode"]).exists()
+        ):
+            raise CaseRefused("invalid_transition", _("Record a needs assessment first."))
         move(case, current, to_status=to_status, by=by)
     case.refresh_from_db()
     return case
 
 
-def case_reopen(*, case: Case, by: User, reason: str,
-                expected_version: int | None = None) -> Case:
+def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
     """Reopens a closed case as its next episode: status open, no closing time, and the needs
     to be assessed and the plan agreed again. The reason is required and kept."""
     errs: check.Errors = {}
@@ -163,8 +205,12 @@ def case_reopen(*, case: Case, by: User, reason: str,
         if current["status"] != S.CLOSED:
             raise CaseRefused("invalid_transition", _("Only a closed case can be reopened."))
         Household.objects.select_for_update().filter(pk=case.household_id).first()
-        if Case.objects.filter(household_id=case.household_id).exclude(
-                status=S.CLOSED).exclude(pk=case.pk).exists():
+        if (
+            Case.objects.filter(household_id=case.household_id)
+            .exclude(status=S.CLOSED)
+            .exclude(pk=case.pk)
+            .exists()
+        ):
             raise _refuse_second_active_case()
         try:
             with transaction.atomic():

@@ -33,24 +33,38 @@ def note_add(*, case: Case, written_by: User, text: str, is_contact: bool = Fals
         check.add(errs, "is_contact", _("Enter true or false."))
     check.raise_if(errs)
     with transaction.atomic():
-        note = Note.objects.create(case=case, text=text, written_by=written_by,
-                                   is_contact=is_contact)
+        note = Note.objects.create(
+            case=case, text=text, written_by=written_by, is_contact=is_contact
+        )
         if is_contact:
             contact_recorded(case, note.written_at)
-        audit_record(action="case.note.added", actor=written_by, obj=case,
-                     fields=["notes", *(["last_contact_at"] if is_contact else [])])
+        audit_record(
+            action="case.note.added",
+            actor=written_by,
+            obj=case,
+            fields=["notes", *(["last_contact_at"] if is_contact else [])],
+        )
     return note
 
 
 def _may_be_assigned(user: Any, case: Case) -> bool:
     from madad.core import access
 
-    return (isinstance(user, User) and user.is_active
-            and access.visible_to(user, Case).filter(pk=case.pk).exists())
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and access.visible_to(user, Case).filter(pk=case.pk).exists()
+    )
 
 
-def task_add(*, case: Case, added_by: User, title: str, due_on: dt.date | str | None,
-             assigned_to: User | None = None) -> Task:
+def task_add(
+    *,
+    case: Case,
+    added_by: User,
+    title: str,
+    due_on: dt.date | str | None,
+    assigned_to: User | None = None,
+) -> Task:
     """Adds a task with a due date, for the case's caseworker unless somebody else who can see
     the case is named. Not on a closed case."""
     errs: check.Errors = {}
@@ -63,9 +77,13 @@ def task_add(*, case: Case, added_by: User, title: str, due_on: dt.date | str | 
     with transaction.atomic():
         if lock(case)["status"] == Case.Status.CLOSED:
             raise errors.closed()
-        task = Task.objects.create(case=case, title=title, due_on=due,  # type: ignore[misc]
-                                   assigned_to=assignee,
-                                   created_by=added_by)
+        task = Task.objects.create(
+            case=case,
+            title=title,
+            due_on=due,  # type: ignore[misc]
+            assigned_to=assignee,
+            created_by=added_by,
+        )
         audit_record(action="case.task.added", actor=added_by, obj=case, fields=["tasks"])
     return task
 
@@ -75,7 +93,8 @@ def task_done(*, task: Task, done_by: User) -> Task:
     told it was already done."""
     with transaction.atomic():
         if not Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
-                done_at=timezone.now(), done_by=done_by):
+            done_at=timezone.now(), done_by=done_by
+        ):
             raise CaseRefused("already_done", _("This task was already marked done."))
         audit_record(action="case.task.done", actor=done_by, obj=task.case, fields=["tasks"])
     task.refresh_from_db()
@@ -91,16 +110,20 @@ def _needs(needs: Any, errs: check.Errors) -> dict[str, int]:
         if need not in Need.values:
             check.add(errs, "needs", _("Unknown need: choose from the listed needs."))
             continue
-        if isinstance(severity, bool) or not isinstance(severity, int) \
-                or severity not in Severity.values:
+        if (
+            isinstance(severity, bool)
+            or not isinstance(severity, int)
+            or severity not in Severity.values
+        ):
             check.add(errs, f"needs.{need}", _("Severity is a whole number from 0 to 4."))
             continue
         cleaned[need] = severity
     return cleaned
 
 
-def assessment_record(*, case: Case, assessed_by: User, needs: Mapping[str, int],
-                      summary: str = "") -> Assessment:
+def assessment_record(
+    *, case: Case, assessed_by: User, needs: Mapping[str, int], summary: str = ""
+) -> Assessment:
     """Records a needs assessment — a severity (0 none … 4 critical) per need, and an
     encrypted summary — as a new row, so that the history of reassessments is kept. The first
     assessment of an open case moves it to "assessed". Not on a closed case."""
@@ -112,13 +135,16 @@ def assessment_record(*, case: Case, assessed_by: User, needs: Mapping[str, int]
         current = lock(case)
         if current["status"] == Case.Status.CLOSED:
             raise errors.closed()
-        assessment = Assessment.objects.create(case=case, episode=current["episode"],
-                                               assessed_by=assessed_by, summary=summary)
+        assessment = Assessment.objects.create(
+            case=case, episode=current["episode"], assessed_by=assessed_by, summary=summary
+        )
         AssessedNeed.objects.bulk_create(
             AssessedNeed(assessment=assessment, need=need, severity=severity)
-            for need, severity in sorted(cleaned.items()))
-        audit_record(action="case.assessment.recorded", actor=assessed_by, obj=case,
-                     fields=["assessments"])
+            for need, severity in sorted(cleaned.items())
+        )
+        audit_record(
+            action="case.assessment.recorded", actor=assessed_by, obj=case, fields=["assessments"]
+        )
         if current["status"] == Case.Status.OPEN:
             move(case, current, to_status=Case.Status.ASSESSED, by=assessed_by)
     case.refresh_from_db()
@@ -127,4 +153,3 @@ def assessment_record(*, case: Case, assessed_by: User, needs: Mapping[str, int]
 
 def needs_of(assessment: Assessment) -> dict[str, int]:
     return {n.need: n.severity for n in assessment.needs.all()}
-

@@ -19,8 +19,7 @@ def team_create(*, organisation: Organisation, name: str, created_by: User) -> T
     try:
         with transaction.atomic():
             team = Team.objects.create(organisation=organisation, name=name)
-            audit_record(action="case.team.created", actor=created_by, obj=team,
-                         fields=["name"])
+            audit_record(action="case.team.created", actor=created_by, obj=team, fields=["name"])
     except IntegrityError:
         check.raise_if({"name": [_("A team with this name exists already.")]})
         raise
@@ -33,6 +32,7 @@ def team_members_set(*, team: Team, members: list[User], changed_by: User) -> Te
         check.raise_if({"members": [_("Choose active colleagues of your organisation.")]})
     with transaction.atomic():
         team.members.set(members)
-        audit_record(action="case.team.members.changed", actor=changed_by, obj=team,
-                     fields=["members"])
+        audit_record(
+            action="case.team.members.changed", actor=changed_by, obj=team, fields=["members"]
+        )
     return team

@@ -19,11 +19,13 @@ def lock(case: Case, expected_version: int | None = None) -> dict[str, Any]:
     """The stored state of the case, its row locked (PostgreSQL; SQLite's IMMEDIATE
     transactions already hold the write lock); StaleEdit if it changed since
     `expected_version`."""
-    current = (Case.objects.select_for_update().filter(pk=case.pk)
-               .values("version", "status", "episode", "organisation_id", "caseworker_id")
-               .first())
-    if current is None or (expected_version is not None
-                           and current["version"] != expected_version):
+    current = (
+        Case.objects.select_for_update()
+        .filter(pk=case.pk)
+        .values("version", "status", "episode", "organisation_id", "caseworker_id")
+        .first()
+    )
+    if current is None or (expected_version is not None and current["version"] != expected_version):
         raise errors.stale()
     return dict(current)
 
@@ -31,15 +33,23 @@ def lock(case: Case, expected_version: int | None = None) -> dict[str, Any]:
 def write(case: Case, current: dict[str, Any], values: dict[str, Any]) -> None:
     """Writes `values` and the next version, only if the case is still as `current` read it."""
     values = dict(values, version=current["version"] + 1, updated_at=timezone.now())
-    if not Case.objects.filter(pk=case.pk, version=current["version"],
-                               status=current["status"]).update(**values):
+    if not Case.objects.filter(
+        pk=case.pk, version=current["version"], status=current["status"]
+    ).update(**values):
         raise errors.stale()
     for name, value in values.items():
         setattr(case, name, value)
 
 
-def move(case: Case, current: dict[str, Any], *, to_status: str, by: User,
-         approved_by: User | None = None, reason: str = "") -> StatusChange:
+def move(
+    case: Case,
+    current: dict[str, Any],
+    *,
+    to_status: str,
+    by: User,
+    approved_by: User | None = None,
+    reason: str = "",
+) -> StatusChange:
     """Moves the case to `to_status` (the caller checked that the move is allowed). Closing
     withdraws every pending approval; reopening starts the next episode."""
     now = timezone.now()
@@ -48,15 +58,23 @@ def move(case: Case, current: dict[str, Any], *, to_status: str, by: User,
     episode = current["episode"]
     if to_status == S.CLOSED:
         values["closed_at"] = now
-        ApprovalRequest.objects.filter(case=case, decision=ApprovalRequest.Decision.PENDING) \
-            .update(decision=ApprovalRequest.Decision.WITHDRAWN, decided_at=now)
+        ApprovalRequest.objects.filter(case=case, decision=ApprovalRequest.Decision.PENDING).update(
+            decision=ApprovalRequest.Decision.WITHDRAWN, decided_at=now
+        )
     if from_status == S.CLOSED:
         values["closed_at"] = None
         episode += 1
         values["episode"] = episode
     write(case, current, values)
-    change = StatusChange.objects.create(case=case, episode=episode, from_status=from_status,
-                                         to_status=to_status, by=by, approved_by=approved_by,
-                                         reason=reason, at=now)
+    change = StatusChange.objects.create(
+        case=case,
+        episode=episode,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        approved_by=approved_by,
+        reason=reason,
+        at=now,
+    )
     audit_record(action="case.status.changed", actor=by, obj=case, fields=["status"])
     return change

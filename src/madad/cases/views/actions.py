@@ -59,13 +59,17 @@ def transition_view(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.error(request, _("Choose one of the moves offered."))
         return render_detail(request, case)
     try:
-        services.case_transition(case=case, to_status=form.cleaned_data["to_status"],
-                                 by=request.user,  # type: ignore[arg-type]
-                                 expected_version=form.cleaned_data["version"])
+        services.case_transition(
+            case=case,
+            to_status=form.cleaned_data["to_status"],
+            by=request.user,  # type: ignore[arg-type]
+            expected_version=form.cleaned_data["version"],
+        )
     except CaseRefused as refused:
         return _refused(request, case, refused)
-    return _done(request, case, _("The case is now “%(status)s”.")
-                 % {"status": case.get_status_display()})
+    return _done(
+        request, case, _("The case is now “%(status)s”.") % {"status": case.get_status_display()}
+    )
 
 
 @login_required
@@ -75,13 +79,19 @@ def approval_request_view(request: HttpRequest, case_id: int) -> HttpResponse:
     form = ApprovalRequestForm(request.POST)
     if not form.is_valid():
         kind = request.POST.get("kind", "")
-        return render_detail(request, case, forms={f"ask_{kind}": form}
-                             if kind in ApprovalRequest.Kind.values else None)
+        return render_detail(
+            request,
+            case,
+            forms={f"ask_{kind}": form} if kind in ApprovalRequest.Kind.values else None,
+        )
     try:
-        services.approval_request(case=case, kind=form.cleaned_data["kind"],
-                                  requested_by=request.user,  # type: ignore[arg-type]
-                                  note=form.cleaned_data["note"],
-                                  expected_version=form.cleaned_data["version"])
+        services.approval_request(
+            case=case,
+            kind=form.cleaned_data["kind"],
+            requested_by=request.user,  # type: ignore[arg-type]
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
     except CaseRefused as refused:
         return _refused(request, case, refused)
     except ValidationError as exc:
@@ -109,26 +119,29 @@ def approval_decide_view(request: HttpRequest, case_id: int, approval_id: int) -
         return render_detail(request, case, forms={f"decide_{approval.pk}": form})
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        services.approval_decide(approval=approval, decided_by=request.user,  # type: ignore[arg-type]
-                                 approve=approve, reason=form.cleaned_data["reason"])
+        services.approval_decide(
+            approval=approval,
+            decided_by=request.user,  # type: ignore[arg-type]
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as exc:
         _put_errors(form, exc)
         return render_detail(request, case, forms={f"decide_{approval.pk}": form})
     except CaseRefused as refused:
         return _refused(request, case, refused)
-    return _done(request, case, _("Approved.") if approve else
-                 _("Refused; the caseworker sees your reason."))
+    return _done(
+        request, case, _("Approved.") if approve else _("Refused; the caseworker sees your reason.")
+    )
 
 
 @login_required
 @require_POST
-def approval_withdraw_view(request: HttpRequest, case_id: int,
-                           approval_id: int) -> HttpResponse:
+def approval_withdraw_view(request: HttpRequest, case_id: int, approval_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     approval = _approval(case, approval_id)
     try:
-        services.approval_withdraw(approval=approval,
-                                   withdrawn_by=request.user)  # type: ignore[arg-type]
+        services.approval_withdraw(approval=approval, withdrawn_by=request.user)  # type: ignore[arg-type]
     except CaseRefused as refused:
         return _refused(request, case, refused)
     return _done(request, case, _("The request was withdrawn."))
@@ -142,30 +155,42 @@ def reopen_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return render_detail(request, case, forms={"reopen": form})
     try:
-        services.case_reopen(case=case, by=request.user,  # type: ignore[arg-type]
-                             reason=form.cleaned_data["reason"],
-                             expected_version=form.cleaned_data["version"])
+        services.case_reopen(
+            case=case,
+            by=request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
     except ValidationError as exc:
         _put_errors(form, exc)
         return render_detail(request, case, forms={"reopen": form})
     except CaseRefused as refused:
         return _refused(request, case, refused)
-    return _done(request, case, _("The case is reopened as a new episode: assess the needs "
-                                  "and agree a plan again."))
+    return _done(
+        request,
+        case,
+        _("The case is reopened as a new episode: assess the needs and agree a plan again."),
+    )
 
 
 @login_required
 @require_POST
 def assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = AssignForm(request.POST, user=request.user,  # type: ignore[arg-type]
-                      auto_id="id_assign_%s")
+    form = AssignForm(
+        request.POST,
+        user=request.user,  # type: ignore[arg-type]
+        auto_id="id_assign_%s",
+    )
     if not form.is_valid():
         return render_detail(request, case, forms={"assign": form})
     try:
-        services.case_assign(case=case, caseworker=form.cleaned_data["caseworker"],
-                             assigned_by=request.user,  # type: ignore[arg-type]
-                             expected_version=form.cleaned_data["version"])
+        services.case_assign(
+            case=case,
+            caseworker=form.cleaned_data["caseworker"],
+            assigned_by=request.user,  # type: ignore[arg-type]
+            expected_version=form.cleaned_data["version"],
+        )
     except ValidationError as exc:
         _put_errors(form, exc)
         return render_detail(request, case, forms={"assign": form})
@@ -182,8 +207,11 @@ def note_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return render_detail(request, case, forms={"note": form})
     try:
-        services.note_add(case=case, written_by=request.user,  # type: ignore[arg-type]
-                          **form.cleaned_data)
+        services.note_add(
+            case=case,
+            written_by=request.user,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        )
     except ValidationError as exc:
         _put_errors(form, exc)
         return render_detail(request, case, forms={"note": form})
@@ -198,8 +226,11 @@ def task_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return render_detail(request, case, forms={"task": form})
     try:
-        services.task_add(case=case, added_by=request.user,  # type: ignore[arg-type]
-                          **form.cleaned_data)
+        services.task_add(
+            case=case,
+            added_by=request.user,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        )
     except ValidationError as exc:
         _put_errors(form, exc)
         return render_detail(request, case, forms={"task": form})
@@ -238,9 +269,12 @@ def assessment_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.assessment_record(case=case, assessed_by=request.user,  # type: ignore[arg-type]
-                                           needs=form.needs(),
-                                           summary=form.cleaned_data["summary"])
+                services.assessment_record(
+                    case=case,
+                    assessed_by=request.user,  # type: ignore[arg-type]
+                    needs=form.needs(),
+                    summary=form.cleaned_data["summary"],
+                )
             except ValidationError as exc:
                 _put_errors(form, exc)
             except CaseRefused as refused:
@@ -250,7 +284,7 @@ def assessment_view(request: HttpRequest, case_id: int) -> HttpResponse:
         status = 422
     latest = case.assessments.order_by("-assessed_at", "-id").first()
     if request.method != "POST" and latest is not None:
-        form = AssessmentForm(initial={f"need_{n.need}": n.severity
-                                       for n in latest.needs.all()})
-    return render(request, "cases/assessment_form.html", {"form": form, "case": case},
-                  status=status)
+        form = AssessmentForm(initial={f"need_{n.need}": n.severity for n in latest.needs.all()})
+    return render(
+        request, "cases/assessment_form.html", {"form": form, "case": case}, status=status
+    )

@@ -45,13 +45,18 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = CaseFilterForm(request.GET or None, user=request.user)  # type: ignore[arg-type]
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.case_list(user=request.user, filters=filters),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     names = selectors.head_names(request.user, list(page), request)
-    template = "cases/_case_rows.html" if getattr(request, "htmx", False) else \
-        "cases/case_list.html"
-    return render(request, template, {"form": form, "page": page, "names": names,
-                                      "today": timezone.localdate()})
+    template = (
+        "cases/_case_rows.html" if getattr(request, "htmx", False) else "cases/case_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "names": names, "today": timezone.localdate()},
+    )
 
 
 def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
@@ -65,36 +70,58 @@ def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
     if can_edit and active:
         for kind in workflow.approvals_possible(case.status):
             if kind not in view.pending:
-                asks.append({"kind": kind, "label": ApprovalRequest.Kind(kind).label,
-                             "blocked": kind == ApprovalRequest.Kind.AGREE_PLAN
-                             and not case.plan,
-                             "form": forms.get(f"ask_{kind}") or ApprovalRequestForm(
-                                 initial={"kind": kind, "version": case.version},
-                                 auto_id=f"id_ask_{kind}_%s")})
-    pending = [{"approval": a,
-                "may_decide": approver and a.requested_by_id != user.pk,
-                "own": a.requested_by_id == user.pk,
-                "may_withdraw": can_edit and (a.requested_by_id == user.pk or approver),
-                "form": forms.get(f"decide_{a.pk}") or DecisionForm(
-                    auto_id=f"id_decide_{a.pk}_%s")}
-               for a in view.approvals if a.is_pending]
+                asks.append(
+                    {
+                        "kind": kind,
+                        "label": ApprovalRequest.Kind(kind).label,
+                        "blocked": kind == ApprovalRequest.Kind.AGREE_PLAN and not case.plan,
+                        "form": forms.get(f"ask_{kind}")
+                        or ApprovalRequestForm(
+                            initial={"kind": kind, "version": case.version},
+                            auto_id=f"id_ask_{kind}_%s",
+                        ),
+                    }
+                )
+    pending = [
+        {
+            "approval": a,
+            "may_decide": approver and a.requested_by_id != user.pk,
+            "own": a.requested_by_id == user.pk,
+            "may_withdraw": can_edit and (a.requested_by_id == user.pk or approver),
+            "form": forms.get(f"decide_{a.pk}") or DecisionForm(auto_id=f"id_decide_{a.pk}_%s"),
+        }
+        for a in view.approvals
+        if a.is_pending
+    ]
     return {
-        "case": case, "case_view": view, "household": case.household,
+        "case": case,
+        "case_view": view,
+        "household": case.household,
         "names": selectors.head_names(user, [case], request),
         "can_edit_case": can_edit,
         # an open case is marked assessed by recording its assessment, not by a button
-        "moves": [m for m in workflow.direct_moves(case.status)
-                  if m.to_status != Case.Status.ASSESSED] if can_edit else [],
-        "asks": asks, "pending": pending,
+        "moves": [
+            m for m in workflow.direct_moves(case.status) if m.to_status != Case.Status.ASSESSED
+        ]
+        if can_edit
+        else [],
+        "asks": asks,
+        "pending": pending,
         "reopen_form": forms.get("reopen") or ReopenForm(initial={"version": case.version})
-        if can_edit and not active else None,
-        "assign_form": forms.get("assign") or AssignForm(
-            user=user, initial={"version": case.version, "caseworker": case.caseworker_id},
-            auto_id="id_assign_%s")
-        if can_edit and active and access.can(user, Capability.CASE_VIEW_ALL) else None,
+        if can_edit and not active
+        else None,
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            user=user,
+            initial={"version": case.version, "caseworker": case.caseworker_id},
+            auto_id="id_assign_%s",
+        )
+        if can_edit and active and access.can(user, Capability.CASE_VIEW_ALL)
+        else None,
         "note_form": forms.get("note") or NoteForm() if can_edit else None,
         "task_form": forms.get("task") or TaskForm(case=case, auto_id="id_task_%s")
-        if can_edit and active else None,
+        if can_edit and active
+        else None,
         "sections": sections(),
     }
 
@@ -106,13 +133,18 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", detail_context(request, case))
 
 
-def render_detail(request: HttpRequest, case: Case, *, status: int = 422,
-                  forms: dict[str, Any] | None = None) -> HttpResponse:
+def render_detail(
+    request: HttpRequest, case: Case, *, status: int = 422, forms: dict[str, Any] | None = None
+) -> HttpResponse:
     """The case page again, with a form that came back with errors (`forms`: by the name
     detail_context gives it)."""
     case.refresh_from_db()
-    return render(request, "cases/case_detail.html",
-                  detail_context(request, case, **(forms or {})), status=status)
+    return render(
+        request,
+        "cases/case_detail.html",
+        detail_context(request, case, **(forms or {})),
+        status=status,
+    )
 
 
 @login_required
@@ -120,16 +152,17 @@ def case_open_view(request: HttpRequest, household_id: int) -> HttpResponse:
     """Opens a case for a household the user may see and change."""
     if not may_work_on_cases(request.user):
         raise Http404
-    household = access.get_visible_or_404(request.user, Household, request=request,
-                                          pk=household_id)
+    household = access.get_visible_or_404(request.user, Household, request=request, pk=household_id)
     status = 200
     form = CaseOpenForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST":
         if form.is_valid():
             try:
-                case = services.case_open(household=household,
-                                          opened_by=request.user,  # type: ignore[arg-type]
-                                          **form.cleaned_data)
+                case = services.case_open(
+                    household=household,
+                    opened_by=request.user,  # type: ignore[arg-type]
+                    **form.cleaned_data,
+                )
             except ValidationError as exc:
                 for name, found in exc.message_dict.items():
                     for message in found:
@@ -137,14 +170,14 @@ def case_open_view(request: HttpRequest, household_id: int) -> HttpResponse:
             except CaseRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                messages.success(request, _("The case is open. Record a needs assessment "
-                                            "next."))
+                messages.success(request, _("The case is open. Record a needs assessment next."))
                 if access.visible_to(request.user, Case).filter(pk=case.pk).exists():
                     return redirect("cases:detail", case.pk)
                 return redirect("households:detail", household.pk)
         status = 422
-    return render(request, "cases/case_open.html", {"form": form, "household": household},
-                  status=status)
+    return render(
+        request, "cases/case_open.html", {"form": form, "household": household}, status=status
+    )
 
 
 @login_required
@@ -160,8 +193,12 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
         if form.is_valid():
             changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
-                services.case_update(case=case, updated_by=request.user,  # type: ignore[arg-type]
-                                     expected_version=form.cleaned_data["version"], **changes)
+                services.case_update(
+                    case=case,
+                    updated_by=request.user,  # type: ignore[arg-type]
+                    expected_version=form.cleaned_data["version"],
+                    **changes,
+                )
             except ValidationError as exc:
                 for name, found in exc.message_dict.items():
                     for message in found:
@@ -176,11 +213,24 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             status = 422
     else:
-        plan = access.reveal(request.user, case, request=request,  # type: ignore[arg-type]
-                             wanted=["plan"], action="case.plan.viewed").get("plan", "") \
-            if case.plan and plan_editable else ""
-        form = CaseEditForm(plan_editable=plan_editable, initial={
-            "version": case.version, "risk": case.risk, "next_follow_up": case.next_follow_up,
-            "plan": plan})
-    return render(request, "cases/case_edit.html", {"form": form, "case": case},
-                  status=status)
+        plan = (
+            access.reveal(
+                request.user,
+                case,
+                request=request,  # type: ignore[arg-type]
+                wanted=["plan"],
+                action="case.plan.viewed",
+            ).get("plan", "")
+            if case.plan and plan_editable
+            else ""
+        )
+        form = CaseEditForm(
+            plan_editable=plan_editable,
+            initial={
+                "version": case.version,
+                "risk": case.risk,
+                "next_follow_up": case.next_follow_up,
+                "plan": plan,
+            },
+        )
+    return render(request, "cases/case_edit.html", {"form": form, "case": case}, status=status)

@@ -28,13 +28,18 @@ class TeamForm(forms.Form):
 
 
 class MembersForm(forms.Form):
-    members = UsersChoiceField(label=gettext_lazy("Members"), queryset=User.objects.none(),
-                               required=False, widget=forms.CheckboxSelectMultiple)
+    members = UsersChoiceField(
+        label=gettext_lazy("Members"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = case_workers(  # type: ignore[attr-defined]
-            user.organisation_id)
+            user.organisation_id
+        )
 
 
 def _coordinator(request: HttpRequest) -> User:
@@ -51,8 +56,9 @@ def team_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.team_create(organisation=user.organisation,
-                                     name=form.cleaned_data["name"], created_by=user)
+                services.team_create(
+                    organisation=user.organisation, name=form.cleaned_data["name"], created_by=user
+                )
             except ValidationError as exc:
                 for name, found in exc.message_dict.items():
                     for message in found:
@@ -62,11 +68,26 @@ def team_list_view(request: HttpRequest) -> HttpResponse:
                 return redirect("cases:teams")
         status = 422
     teams = access.visible_to(user, Team).prefetch_related("members")
-    return render(request, "cases/teams.html", {
-        "form": form, "visibility": settings.CASE_VISIBILITY,
-        "teams": [(team, MembersForm(user=user, initial={"members": list(team.members.all())},
-                                     auto_id=f"id_team{team.pk}_%s")) for team in teams],
-    }, status=status)
+    return render(
+        request,
+        "cases/teams.html",
+        {
+            "form": form,
+            "visibility": settings.CASE_VISIBILITY,
+            "teams": [
+                (
+                    team,
+                    MembersForm(
+                        user=user,
+                        initial={"members": list(team.members.all())},
+                        auto_id=f"id_team{team.pk}_%s",
+                    ),
+                )
+                for team in teams
+            ],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -79,8 +100,9 @@ def team_members_view(request: HttpRequest, team_id: int) -> HttpResponse:
         raise Http404
     form = MembersForm(request.POST, user=user)
     if form.is_valid():
-        services.team_members_set(team=team, members=list(form.cleaned_data["members"]),
-                                  changed_by=user)
+        services.team_members_set(
+            team=team, members=list(form.cleaned_data["members"]), changed_by=user
+        )
         messages.success(request, _("The team's members were saved."))
     else:
         messages.error(request, _("Choose colleagues from the list."))

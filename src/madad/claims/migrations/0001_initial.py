@@ -7,58 +7,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('evidence', '0002_append_only'),
+        ("cases", "0001_initial"),
+        ("evidence", "0002_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(max_length=200, verbose_name='scheme')),
-                ('authority', models.CharField(max_length=200, verbose_name='authority')),
-                ('filed_on', models.DateField(verbose_name='filed on')),
-                ('amount_claimed', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount claimed (PKR)')),
-                ('amount_awarded', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='amount awarded (PKR)')),
-                ('status', models.CharField(choices=[('filed', 'Filed'), ('documents_requested', 'Documents requested'), ('approved', 'Approved'), ('paid', 'Paid'), ('rejected', 'Rejected'), ('appealed', 'Appealed')], default='filed', max_length=20, verbose_name='status')),
-                ('next_action_on', models.DateField(blank=True, null=True, verbose_name='next action')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('documents', models.ManyToManyField(blank=True, related_name='claims', to='evidence.evidencefile', verbose_name='documents')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scheme", models.CharField(max_length=200, verbose_name="scheme")),
+                ("authority", models.CharField(max_length=200, verbose_name="authority")),
+                ("filed_on", models.DateField(verbose_name="filed on")),
+                (
+                    "amount_claimed",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="amount claimed (PKR)"
+                    ),
+                ),
+                (
+                    "amount_awarded",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="amount awarded (PKR)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("filed", "Filed"),
+                            ("documents_requested", "Documents requested"),
+                            ("approved", "Approved"),
+                            ("paid", "Paid"),
+                            ("rejected", "Rejected"),
+                            ("appealed", "Appealed"),
+                        ],
+                        default="filed",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "next_action_on",
+                    models.DateField(blank=True, null=True, verbose_name="next action"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "documents",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="claims",
+                        to="evidence.evidencefile",
+                        verbose_name="documents",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compensation claim',
-                'verbose_name_plural': 'compensation claims',
-                'ordering': ['next_action_on', 'id'],
+                "verbose_name": "compensation claim",
+                "verbose_name_plural": "compensation claims",
+                "ordering": ["next_action_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimStatusChange',
+            name="ClaimStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('filed', 'Filed'), ('documents_requested', 'Documents requested'), ('approved', 'Approved'), ('paid', 'Paid'), ('rejected', 'Rejected'), ('appealed', 'Appealed')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='claims.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("filed", "Filed"),
+                            ("documents_requested", "Documents requested"),
+                            ("approved", "Approved"),
+                            ("paid", "Paid"),
+                            ("rejected", "Rejected"),
+                            ("appealed", "Appealed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="claims.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_claimed__gt', 0)), name='claim_amount_positive'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_claimed__gt", 0)), name="claim_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_awarded__isnull', True), ('amount_awarded__gte', 0), _connector='OR'), name='claim_award_not_negative'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount_awarded__isnull", True), ("amount_awarded__gte", 0), _connector="OR"
+                ),
+                name="claim_award_not_negative",
+            ),
         ),
     ]

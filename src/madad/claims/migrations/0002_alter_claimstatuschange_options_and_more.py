@@ -9,91 +9,170 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_alter_statuschange_from_status'),
-        ('claims', '0001_initial'),
-        ('evidence', '0002_append_only'),
-        ('incidents', '0003_grading_steps_relations'),
+        ("cases", "0004_alter_statuschange_from_status"),
+        ("claims", "0001_initial"),
+        ("evidence", "0002_append_only"),
+        ("incidents", "0003_grading_steps_relations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='claimstatuschange',
-            options={'ordering': ['at', 'id'], 'verbose_name': 'claim status change', 'verbose_name_plural': 'claim status changes'},
+            name="claimstatuschange",
+            options={
+                "ordering": ["at", "id"],
+                "verbose_name": "claim status change",
+                "verbose_name_plural": "claim status changes",
+            },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='authority_reference',
-            field=madad.core.fields.EncryptedTextField(blank=True, verbose_name="authority's file number"),
+            model_name="claim",
+            name="authority_reference",
+            field=madad.core.fields.EncryptedTextField(
+                blank=True, verbose_name="authority's file number"
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded'),
+            model_name="claim",
+            name="created_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="recorded"),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='incident',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='compensation_claims', to='incidents.incident', verbose_name='incident claimed for'),
+            model_name="claim",
+            name="incident",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="compensation_claims",
+                to="incidents.incident",
+                verbose_name="incident claimed for",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='next_action',
-            field=models.CharField(blank=True, max_length=200, verbose_name='what to do next'),
+            model_name="claim",
+            name="next_action",
+            field=models.CharField(blank=True, max_length=200, verbose_name="what to do next"),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='updated_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='last changed'),
+            model_name="claim",
+            name="updated_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="last changed"
+            ),
         ),
         migrations.AddField(
-            model_name='claimstatuschange',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('filed', 'Filed'), ('documents_requested', 'Documents requested'), ('approved', 'Approved'), ('paid', 'Paid'), ('rejected', 'Rejected'), ('appealed', 'Appealed')], max_length=20, verbose_name='from'),
+            model_name="claimstatuschange",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("filed", "Filed"),
+                    ("documents_requested", "Documents requested"),
+                    ("approved", "Approved"),
+                    ("paid", "Paid"),
+                    ("rejected", "Rejected"),
+                    ("appealed", "Appealed"),
+                ],
+                max_length=20,
+                verbose_name="from",
+            ),
         ),
         migrations.AlterField(
-            model_name='claim',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='cases.case', verbose_name='case'),
+            model_name="claim",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="cases.case",
+                verbose_name="case",
+            ),
         ),
         migrations.AlterField(
-            model_name='claim',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by'),
+            model_name="claim",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="filed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='claim',
-            name='status',
-            field=models.CharField(choices=[('filed', 'Filed'), ('documents_requested', 'Documents requested'), ('approved', 'Approved'), ('paid', 'Paid'), ('rejected', 'Rejected'), ('appealed', 'Appealed')], db_index=True, default='filed', max_length=20, verbose_name='status'),
+            model_name="claim",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("filed", "Filed"),
+                    ("documents_requested", "Documents requested"),
+                    ("approved", "Approved"),
+                    ("paid", "Paid"),
+                    ("rejected", "Rejected"),
+                    ("appealed", "Appealed"),
+                ],
+                db_index=True,
+                default="filed",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='claimstatuschange',
-            name='at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='when'),
+            model_name="claimstatuschange",
+            name="at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
         ),
         migrations.AlterField(
-            model_name='claimstatuschange',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            model_name="claimstatuschange",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
         ),
         migrations.AlterField(
-            model_name='claimstatuschange',
-            name='claim',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='claims.claim', verbose_name='claim'),
+            model_name="claimstatuschange",
+            name="claim",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="history",
+                to="claims.claim",
+                verbose_name="claim",
+            ),
         ),
         migrations.AlterField(
-            model_name='claimstatuschange',
-            name='status',
-            field=models.CharField(choices=[('filed', 'Filed'), ('documents_requested', 'Documents requested'), ('approved', 'Approved'), ('paid', 'Paid'), ('rejected', 'Rejected'), ('appealed', 'Appealed')], max_length=20, verbose_name='to'),
+            model_name="claimstatuschange",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("filed", "Filed"),
+                    ("documents_requested", "Documents requested"),
+                    ("approved", "Approved"),
+                    ("paid", "Paid"),
+                    ("rejected", "Rejected"),
+                    ("appealed", "Appealed"),
+                ],
+                max_length=20,
+                verbose_name="to",
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['status', 'next_action_on'], name='claims_clai_status_e6ed23_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["status", "next_action_on"], name="claims_clai_status_e6ed23_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'paid']), _negated=True), ('amount_awarded__isnull', False), _connector='OR'), name='claim_approved_has_award'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["approved", "paid"]), _negated=True),
+                    ("amount_awarded__isnull", False),
+                    _connector="OR",
+                ),
+                name="claim_approved_has_award",
+            ),
         ),
     ]

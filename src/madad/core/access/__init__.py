@@ -45,14 +45,32 @@ if TYPE_CHECKING:
 
     from madad.accounts.models import User
 
-__all__ = ["can", "can_change", "can_export", "get_visible_or_404", "readable_fields", "reveal",
-           "visible_to"]
+__all__ = [
+    "can",
+    "can_change",
+    "can_export",
+    "get_visible_or_404",
+    "readable_fields",
+    "reveal",
+    "visible_to",
+]
 
 M = TypeVar("M", bound=models.Model)
 
 _RULES: dict[str, Rules] = {}
-for _domain in (_accounts, _people, _places, _incidents, _testimonies, _evidence, _households,
-                _cases, _assistance, _referrals, _claims):
+for _domain in (
+    _accounts,
+    _people,
+    _places,
+    _incidents,
+    _testimonies,
+    _evidence,
+    _households,
+    _cases,
+    _assistance,
+    _referrals,
+    _claims,
+):
     _RULES.update(_domain.RULES)
 # Fact sheets and claim checks; what the public itself may read is access.public.
 _RULES.update(_public.RULES)
@@ -86,8 +104,13 @@ def get_visible_or_404(
     try:
         return visible_to(user, model).get(**lookup)
     # OverflowError: a number beyond 64 bits from a URL, which the database cannot compare
-    except (model.DoesNotExist, ValueError, TypeError, OverflowError,  # type: ignore[attr-defined]
-            ValidationError):
+    except (
+        model.DoesNotExist,
+        ValueError,
+        TypeError,
+        OverflowError,  # type: ignore[attr-defined]
+        ValidationError,
+    ):
         pass
     exists = False
     with contextlib.suppress(ValueError, TypeError, OverflowError, ValidationError):
@@ -108,8 +131,9 @@ def readable_fields(user: User | AnonymousUser | None, model: type[models.Model]
     if not is_staff_user(user):
         return frozenset()
     rules = _rules_for(model)
-    allowed = {name for name, capability in rules.restricted_fields.items()
-               if can(user, capability)}
+    allowed = {
+        name for name, capability in rules.restricted_fields.items() if can(user, capability)
+    }
     return rules.public_fields | allowed
 
 

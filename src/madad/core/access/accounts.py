@@ -40,8 +40,18 @@ RULES: dict[str, Rules] = {
     ),
     "core.auditevent": AuditRules(
         public_fields=frozenset(
-            {"id", "at", "actor_label", "action", "object_type", "object_id", "fields", "ip",
-             "prev_hash", "hash"}
+            {
+                "id",
+                "at",
+                "actor_label",
+                "action",
+                "object_type",
+                "object_id",
+                "fields",
+                "ip",
+                "prev_hash",
+                "hash",
+            }
         )
     ),
 }

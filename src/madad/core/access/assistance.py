@@ -72,8 +72,7 @@ def may_see_case_of(user: Any, assistance: Any) -> bool:
     from madad.cases.models import Case
 
     condition = case_visibility(user)
-    return condition is not None and Case.objects.filter(condition,
-                                                         pk=assistance.case_id).exists()
+    return condition is not None and Case.objects.filter(condition, pk=assistance.case_id).exists()
 
 
 class AssistanceRules(Rules):
@@ -82,8 +81,7 @@ class AssistanceRules(Rules):
             return queryset.none()
         condition: Q | None = case_visibility(user, prefix="case__")
         if may_record_disbursements(user):
-            finance = Q(case__organisation_id=user.organisation_id,
-                        status__in=FINANCE_STATUSES)
+            finance = Q(case__organisation_id=user.organisation_id, status__in=FINANCE_STATUSES)
             condition = finance if condition is None else condition | finance
         return queryset.none() if condition is None else queryset.filter(condition)
 
@@ -112,12 +110,30 @@ class LimitRules(Rules):
 
 RULES: dict[str, Rules] = {
     "assistance.assistance": AssistanceRules(
-        public_fields=frozenset({
-            "id", "case", "kind", "amount", "in_kind", "purpose", "status", "requested_by",
-            "requested_at", "approved_by", "approved_at", "approved_over_limit", "disbursed_by",
-            "disbursed_at", "receipt_confirmed_by", "receipt_confirmed_at", "cancelled_by",
-            "cancelled_at", "cancelled_reason", "version",
-        }),
+        public_fields=frozenset(
+            {
+                "id",
+                "case",
+                "kind",
+                "amount",
+                "in_kind",
+                "purpose",
+                "status",
+                "requested_by",
+                "requested_at",
+                "approved_by",
+                "approved_at",
+                "approved_over_limit",
+                "disbursed_by",
+                "disbursed_at",
+                "receipt_confirmed_by",
+                "receipt_confirmed_at",
+                "cancelled_by",
+                "cancelled_at",
+                "cancelled_reason",
+                "version",
+            }
+        ),
         restricted_fields={name: Capability.DISBURSEMENT_VIEW for name in DISBURSEMENT_FIELDS},
     ),
     "assistance.limit": LimitRules(

@@ -26,8 +26,11 @@ from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
 
 def may_see_cases(user: Any) -> bool:
     """Whether cases exist at all for this user."""
-    return (is_staff_user(user) and in_relief_org(user)
-            and (can(user, Capability.CASE_VIEW_ALL) or can(user, Capability.CASE_VIEW_ASSIGNED)))
+    return (
+        is_staff_user(user)
+        and in_relief_org(user)
+        and (can(user, Capability.CASE_VIEW_ALL) or can(user, Capability.CASE_VIEW_ASSIGNED))
+    )
 
 
 def may_work_on_cases(user: Any) -> bool:
@@ -50,8 +53,8 @@ def case_visibility(user: User, prefix: str = "") -> Q | None:
         from madad.accounts.models import User as UserModel
 
         colleagues = UserModel.objects.filter(
-            Q(pk=user.pk) | Q(case_teams__members=user,
-                              case_teams__organisation_id=user.organisation_id),
+            Q(pk=user.pk)
+            | Q(case_teams__members=user, case_teams__organisation_id=user.organisation_id),
             organisation_id=user.organisation_id,
         ).values("pk")
         return condition & Q(**{f"{prefix}caseworker__in": colleagues})
@@ -101,32 +104,78 @@ class TeamRules(Rules):
 
 RULES: dict[str, Rules] = {
     "cases.case": CaseRules(
-        public_fields=frozenset({
-            "id", "organisation", "household", "caseworker", "risk", "status", "episode",
-            "plan", "opened_by", "opened_at", "closed_at", "next_follow_up", "last_contact_at",
-            "updated_at", "version",
-        }),
+        public_fields=frozenset(
+            {
+                "id",
+                "organisation",
+                "household",
+                "caseworker",
+                "risk",
+                "status",
+                "episode",
+                "plan",
+                "opened_by",
+                "opened_at",
+                "closed_at",
+                "next_follow_up",
+                "last_contact_at",
+                "updated_at",
+                "version",
+            }
+        ),
     ),
     "cases.statuschange": CasePartRules(
-        public_fields=frozenset({"id", "case", "episode", "from_status", "to_status", "by",
-                                 "approved_by", "reason", "at"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "case",
+                "episode",
+                "from_status",
+                "to_status",
+                "by",
+                "approved_by",
+                "reason",
+                "at",
+            }
+        ),
     ),
     "cases.approvalrequest": CasePartRules(
-        public_fields=frozenset({"id", "case", "episode", "kind", "requested_by",
-                                 "requested_at", "note", "decision", "decided_by", "decided_at",
-                                 "reason"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "case",
+                "episode",
+                "kind",
+                "requested_by",
+                "requested_at",
+                "note",
+                "decision",
+                "decided_by",
+                "decided_at",
+                "reason",
+            }
+        ),
     ),
     "cases.note": CasePartRules(
-        public_fields=frozenset({"id", "case", "text", "written_by", "written_at",
-                                 "is_contact"}),
+        public_fields=frozenset({"id", "case", "text", "written_by", "written_at", "is_contact"}),
     ),
     "cases.task": CasePartRules(
-        public_fields=frozenset({"id", "case", "title", "due_on", "assigned_to", "created_by",
-                                 "created_at", "done_at", "done_by"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "case",
+                "title",
+                "due_on",
+                "assigned_to",
+                "created_by",
+                "created_at",
+                "done_at",
+                "done_by",
+            }
+        ),
     ),
     "cases.assessment": CasePartRules(
-        public_fields=frozenset({"id", "case", "episode", "assessed_by", "assessed_at",
-                                 "summary"}),
+        public_fields=frozenset({"id", "case", "episode", "assessed_by", "assessed_at", "summary"}),
     ),
     "cases.assessedneed": AssessedNeedRules(
         public_fields=frozenset({"id", "assessment", "need", "severity"}),

@@ -56,11 +56,27 @@ class ClaimHistoryRules(ClaimRules):
 
 RULES: dict[str, Rules] = {
     "claims.claim": ClaimRules(
-        public_fields=frozenset({
-            "id", "case", "incident", "scheme", "authority", "authority_reference", "filed_on",
-            "amount_claimed", "amount_awarded", "status", "next_action_on", "next_action",
-            "documents", "created_by", "created_at", "updated_at", "version",
-        }),
+        public_fields=frozenset(
+            {
+                "id",
+                "case",
+                "incident",
+                "scheme",
+                "authority",
+                "authority_reference",
+                "filed_on",
+                "amount_claimed",
+                "amount_awarded",
+                "status",
+                "next_action_on",
+                "next_action",
+                "documents",
+                "created_by",
+                "created_at",
+                "updated_at",
+                "version",
+            }
+        ),
     ),
     "claims.claimstatuschange": ClaimHistoryRules(
         public_fields=frozenset({"id", "claim", "from_status", "status", "by", "at", "note"}),

@@ -26,10 +26,12 @@ def _visible_files(user: User, queryset: QuerySet[Any], prefix: str = "") -> Que
     from madad.core.access import visible_to
     from madad.incidents.models import Incident
 
-    return queryset.filter(**{
-        f"{prefix}organisation_id": user.organisation_id,
-        f"{prefix}incident__in": visible_to(user, Incident).values("pk"),
-    })
+    return queryset.filter(
+        **{
+            f"{prefix}organisation_id": user.organisation_id,
+            f"{prefix}incident__in": visible_to(user, Incident).values("pk"),
+        }
+    )
 
 
 class EvidenceRules(Rules):
@@ -37,8 +39,11 @@ class EvidenceRules(Rules):
         return _visible_files(user, queryset)
 
     def can_change(self, user: User, obj: Any) -> bool:
-        return (can(user, Capability.EVIDENCE_UPLOAD) and in_relief_org(user)
-                and obj.organisation_id == user.organisation_id)
+        return (
+            can(user, Capability.EVIDENCE_UPLOAD)
+            and in_relief_org(user)
+            and obj.organisation_id == user.organisation_id
+        )
 
 
 class CustodyRules(Rules):
@@ -48,10 +53,23 @@ class CustodyRules(Rules):
 
 RULES: dict[str, Rules] = {
     "evidence.evidencefile": EvidenceRules(
-        public_fields=frozenset({"id", "incident", "testimony", "kind", "content_type", "size",
-                                 "sha256", "uploaded_by", "uploaded_at"}),
-        restricted_fields={"original_name": Capability.EVIDENCE_VIEW,
-                           "description": Capability.EVIDENCE_VIEW},
+        public_fields=frozenset(
+            {
+                "id",
+                "incident",
+                "testimony",
+                "kind",
+                "content_type",
+                "size",
+                "sha256",
+                "uploaded_by",
+                "uploaded_at",
+            }
+        ),
+        restricted_fields={
+            "original_name": Capability.EVIDENCE_VIEW,
+            "description": Capability.EVIDENCE_VIEW,
+        },
     ),
     "evidence.custodyentry": CustodyRules(
         public_fields=frozenset({"id", "evidence", "action", "by", "at", "sha256"}),

@@ -27,8 +27,11 @@ class FundRules(Rules):
         return queryset.none()
 
     def can_change(self, user: User, obj: Any) -> bool:
-        return (can(user, Capability.FUND_EDIT) and in_relief_org(user)
-                and obj.organisation_id == user.organisation_id)
+        return (
+            can(user, Capability.FUND_EDIT)
+            and in_relief_org(user)
+            and obj.organisation_id == user.organisation_id
+        )
 
 
 def _fields(*names: str) -> frozenset[str]:
@@ -38,37 +41,77 @@ def _fields(*names: str) -> frozenset[str]:
 RULES: dict[str, Rules] = {
     "fund.donor": FundRules(
         public_fields=_fields("id", "kind", "named_in_public", "created_at", "version"),
-        restricted_fields={"name": Capability.FUND_DONOR_VIEW,
-                           "contact": Capability.FUND_DONOR_VIEW},
+        restricted_fields={
+            "name": Capability.FUND_DONOR_VIEW,
+            "contact": Capability.FUND_DONOR_VIEW,
+        },
     ),
     "fund.donation": FundRules(
-        public_fields=_fields("id", "donor", "receipt_number", "received_on", "channel",
-                              "currency", "amount", "fee", "net", "earmark", "account", "rate",
-                              "rate_date", "rate_source", "base_amount", "entry",
-                              "recorded_by", "recorded_at"),
+        public_fields=_fields(
+            "id",
+            "donor",
+            "receipt_number",
+            "received_on",
+            "channel",
+            "currency",
+            "amount",
+            "fee",
+            "net",
+            "earmark",
+            "account",
+            "rate",
+            "rate_date",
+            "rate_source",
+            "base_amount",
+            "entry",
+            "recorded_by",
+            "recorded_at",
+        ),
     ),
     "fund.earmark": FundRules(
-        public_fields=_fields("id", "code", "name", "name_ur", "is_general", "kinds",
-                              "created_at"),
+        public_fields=_fields("id", "code", "name", "name_ur", "is_general", "kinds", "created_at"),
     ),
     "fund.account": FundRules(
-        public_fields=_fields("id", "kind", "name", "currency", "earmark", "assistance_kind",
-                              "created_at"),
+        public_fields=_fields(
+            "id", "kind", "name", "currency", "earmark", "assistance_kind", "created_at"
+        ),
     ),
     "fund.journalentry": FundRules(
-        public_fields=_fields("id", "kind", "date", "memo", "posted_by", "posted_at",
-                              "reverses", "reason"),
+        public_fields=_fields(
+            "id", "kind", "date", "memo", "posted_by", "posted_at", "reverses", "reason"
+        ),
     ),
     "fund.exchangerate": FundRules(
         public_fields=_fields("id", "currency", "date", "rate", "source", "recorded_at"),
     ),
     "fund.conversion": FundRules(
-        public_fields=_fields("id", "date", "earmark", "from_account", "to_account",
-                              "amount_from", "amount_to", "rate", "rate_source", "gain",
-                              "entry", "recorded_at"),
+        public_fields=_fields(
+            "id",
+            "date",
+            "earmark",
+            "from_account",
+            "to_account",
+            "amount_from",
+            "amount_to",
+            "rate",
+            "rate_source",
+            "gain",
+            "entry",
+            "recorded_at",
+        ),
     ),
     "fund.disbursement": FundRules(
-        public_fields=_fields("id", "assistance", "account", "earmark", "amount", "paid_on",
-                              "entry", "made_by", "made_at", "reversed_at"),
+        public_fields=_fields(
+            "id",
+            "assistance",
+            "account",
+            "earmark",
+            "amount",
+            "paid_on",
+            "entry",
+            "made_by",
+            "made_at",
+            "reversed_at",
+        ),
     ),
 }

@@ -44,8 +44,10 @@ def household_visibility(user: User, prefix: str = "") -> Q | None:
     from madad.cases.models import Case
     from madad.core.access import visible_to
 
-    return condition & (Q(**{f"{prefix}created_by_id": user.pk})
-                        | Q(**{f"{prefix}pk__in": visible_to(user, Case).values("household_id")}))
+    return condition & (
+        Q(**{f"{prefix}created_by_id": user.pk})
+        | Q(**{f"{prefix}pk__in": visible_to(user, Case).values("household_id")})
+    )
 
 
 class HouseholdRules(Rules):
@@ -70,15 +72,26 @@ class MemberRules(Rules):
 
 RULES: dict[str, Rules] = {
     "households.household": HouseholdRules(
-        public_fields=frozenset({
-            "id", "organisation", "head", "place", "monthly_income_before",
-            "monthly_income_after", "affected_by", "created_by", "created_at", "updated_at",
-            "version",
-        }),
+        public_fields=frozenset(
+            {
+                "id",
+                "organisation",
+                "head",
+                "place",
+                "monthly_income_before",
+                "monthly_income_after",
+                "affected_by",
+                "created_by",
+                "created_at",
+                "updated_at",
+                "version",
+            }
+        ),
         restricted_fields={"address": Capability.PERSON_IDENTITY_VIEW},
     ),
     "households.member": MemberRules(
-        public_fields=frozenset({"id", "household", "person", "relation", "dependant",
-                                 "schooling", "added_at"}),
+        public_fields=frozenset(
+            {"id", "household", "person", "relation", "dependant", "schooling", "added_at"}
+        ),
     ),
 }

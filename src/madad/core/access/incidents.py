@@ -43,8 +43,11 @@ class IncidentRules(Rules):
         return queryset.none()
 
     def can_change(self, user: User, obj: Any) -> bool:
-        return (can(user, Capability.INCIDENT_EDIT) and in_relief_org(user)
-                and obj.organisation_id == user.organisation_id)
+        return (
+            can(user, Capability.INCIDENT_EDIT)
+            and in_relief_org(user)
+            and obj.organisation_id == user.organisation_id
+        )
 
 
 class IncidentPartRules(Rules):
@@ -55,16 +58,18 @@ class IncidentPartRules(Rules):
 
     def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if may_see_incidents(user) and (self.needs is None or can(user, self.needs)):
-            return queryset.filter(**{f"{self.incident_path}__organisation_id":
-                                      user.organisation_id})
+            return queryset.filter(
+                **{f"{self.incident_path}__organisation_id": user.organisation_id}
+            )
         return queryset.none()
 
     def can_change(self, user: User, obj: Any) -> bool:
         incident = obj
         for step in self.incident_path.split("__"):
             incident = getattr(incident, step)
-        return (IncidentRules().can_change(user, incident)
-                and (self.needs is None or can(user, self.needs)))
+        return IncidentRules().can_change(user, incident) and (
+            self.needs is None or can(user, self.needs)
+        )
 
 
 class InvolvementRules(IncidentPartRules):
@@ -86,12 +91,30 @@ RULES: dict[str, Rules] = {
         public_fields=frozenset({"id", "code", "name", "name_ur", "active", "position"}),
     ),
     "incidents.incident": IncidentRules(
-        public_fields=frozenset({
-            "id", "title", "start_date", "start_precision", "end_date", "end_precision",
-            "place", "latitude", "longitude", "location_precision", "types", "public_summary",
-            "confidentiality", "status", "created_by", "created_at", "updated_by",
-            "updated_at", "verified_at", "version",
-        }),
+        public_fields=frozenset(
+            {
+                "id",
+                "title",
+                "start_date",
+                "start_precision",
+                "end_date",
+                "end_precision",
+                "place",
+                "latitude",
+                "longitude",
+                "location_precision",
+                "types",
+                "public_summary",
+                "confidentiality",
+                "status",
+                "created_by",
+                "created_at",
+                "updated_by",
+                "updated_at",
+                "verified_at",
+                "version",
+            }
+        ),
         restricted_fields={"description": Capability.INCIDENT_DESCRIPTION_VIEW},
     ),
     "incidents.act": IncidentPartRules(
@@ -99,21 +122,25 @@ RULES: dict[str, Rules] = {
         restricted_fields={"consequences": Capability.INCIDENT_DESCRIPTION_VIEW},
     ),
     "incidents.involvement": InvolvementRules(
-        public_fields=frozenset({"id", "act", "person", "described_group", "degree",
-                                 "allegation_status"}),
+        public_fields=frozenset(
+            {"id", "act", "person", "described_group", "degree", "allegation_status"}
+        ),
     ),
     "incidents.source": IncidentPartRules(
-        public_fields=frozenset({"id", "incident", "kind", "reliability", "credibility",
-                                 "url", "outlet", "received_on"}),
-        restricted_fields={name: Capability.SOURCE_VIEW
-                           for name in ("name", "notes", "person", "fir_number",
-                                        "police_station")},
+        public_fields=frozenset(
+            {"id", "incident", "kind", "reliability", "credibility", "url", "outlet", "received_on"}
+        ),
+        restricted_fields={
+            name: Capability.SOURCE_VIEW
+            for name in ("name", "notes", "person", "fir_number", "police_station")
+        },
     ),
     "incidents.incidentrelation": RelationRules(
         public_fields=frozenset({"id", "from_incident", "to_incident", "kind", "created_at"}),
     ),
     "incidents.verificationstep": IncidentPartRules(
-        public_fields=frozenset({"id", "incident", "action", "from_status", "to_status", "by",
-                                 "reason", "at"}),
+        public_fields=frozenset(
+            {"id", "incident", "action", "from_status", "to_status", "by", "reason", "at"}
+        ),
     ),
 }

@@ -20,8 +20,12 @@ from madad.core.access.incidents import may_see_incidents
 
 def may_review(user: Any) -> bool:
     """Whether the duplicate queue exists at all for this user."""
-    return (is_staff_user(user) and can(user, Capability.LINKAGE_REVIEW)
-            and can(user, Capability.PERSON_VIEW) and in_relief_org(user))
+    return (
+        is_staff_user(user)
+        and can(user, Capability.LINKAGE_REVIEW)
+        and can(user, Capability.PERSON_VIEW)
+        and in_relief_org(user)
+    )
 
 
 class ReviewRules(Rules):
@@ -49,23 +53,71 @@ class RecordIdRules(Rules):
 
 RULES: dict[str, Rules] = {
     "linkage.personpair": ReviewRules(
-        public_fields=frozenset({"id", "person_a_id", "person_b_id", "probability", "weight",
-                                 "evidence", "found_by", "found_at", "status", "decided_by",
-                                 "decided_at"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "person_a_id",
+                "person_b_id",
+                "probability",
+                "weight",
+                "evidence",
+                "found_by",
+                "found_at",
+                "status",
+                "decided_by",
+                "decided_at",
+            }
+        ),
     ),
     "linkage.incidentpair": IncidentPairRules(
-        public_fields=frozenset({"id", "incident_a", "incident_b", "score", "evidence",
-                                 "found_by", "found_at", "status", "relation", "decided_by",
-                                 "decided_at"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "incident_a",
+                "incident_b",
+                "score",
+                "evidence",
+                "found_by",
+                "found_at",
+                "status",
+                "relation",
+                "decided_by",
+                "decided_at",
+            }
+        ),
     ),
     "linkage.mergerecord": ReviewRules(
-        public_fields=frozenset({"id", "pair", "kept_person_id", "merged_person_id",
-                                 "merged_by", "merged_at", "undone_by", "undone_at"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "pair",
+                "kept_person_id",
+                "merged_person_id",
+                "merged_by",
+                "merged_at",
+                "undone_by",
+                "undone_at",
+            }
+        ),
     ),
     "linkage.linkagerun": ReviewRules(
-        public_fields=frozenset({"id", "kind", "status", "requested_by", "requested_at",
-                                 "started_at", "finished_at", "progress", "threshold",
-                                 "records", "candidates", "pairs_found", "error"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "kind",
+                "status",
+                "requested_by",
+                "requested_at",
+                "started_at",
+                "finished_at",
+                "progress",
+                "threshold",
+                "records",
+                "candidates",
+                "pairs_found",
+                "error",
+            }
+        ),
     ),
     "linkage.personrecordid": RecordIdRules(
         public_fields=frozenset({"id", "person", "record_id", "place", "imported_at"}),

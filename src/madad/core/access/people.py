@@ -32,15 +32,20 @@ class PersonRules(Rules):
 
     def can_change(self, user: User, obj: Any) -> bool:
         # the same organisation test as visible(): nobody changes what they may not see
-        return (can(user, Capability.PERSON_EDIT) and in_relief_org(user)
-                and obj.organisation_id == user.organisation_id)
+        return (
+            can(user, Capability.PERSON_EDIT)
+            and in_relief_org(user)
+            and obj.organisation_id == user.organisation_id
+        )
 
 
 RULES: dict[str, Rules] = {
     "people.person": PersonRules(
-        public_fields=frozenset({"id", "sex", "age", "deceased", "occupation", "created_at",
-                                 "version"}),
-        restricted_fields={name: Capability.PERSON_IDENTITY_VIEW
-                           for name in PERSON_IDENTITY_FIELDS},
+        public_fields=frozenset(
+            {"id", "sex", "age", "deceased", "occupation", "created_at", "version"}
+        ),
+        restricted_fields={
+            name: Capability.PERSON_IDENTITY_VIEW for name in PERSON_IDENTITY_FIELDS
+        },
     ),
 }

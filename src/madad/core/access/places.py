@@ -25,7 +25,8 @@ class PlaceRules(Rules):
 
 RULES: dict[str, Rules] = {
     "places.place": PlaceRules(
-        public_fields=frozenset({"id", "code", "name", "name_ur", "level", "parent",
-                                 "latitude", "longitude", "version"}),
+        public_fields=frozenset(
+            {"id", "code", "name", "name_ur", "level", "parent", "latitude", "longitude", "version"}
+        ),
     ),
 }

@@ -41,26 +41,45 @@ PUBLISHED_STATUS = "verified"
 NEVER_PUBLISHED_CONFIDENTIALITY = ("confidential",)
 
 # The only columns a public page or export ever reads, per model.
-PUBLIC_INCIDENT_COLUMNS = ("id", "start_date", "start_precision", "end_date", "end_precision",
-                           "place_id", "location_precision", "public_summary", "verified_at")
+PUBLIC_INCIDENT_COLUMNS = (
+    "id",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "place_id",
+    "location_precision",
+    "public_summary",
+    "verified_at",
+)
 # Victims are counted (per act type, per incident); `victim_id` only to count people once.
 PUBLIC_ACT_COLUMNS = ("incident_id", "act_type", "victim_id")
 # Read only to be aggregated and then suppressed below the threshold.
 PUBLIC_VICTIM_ATTRIBUTES = ("sex", "age")
 # The kind of a source, never its name, person, notes, FIR number or police station.
 PUBLIC_SOURCE_COLUMNS = ("incident_id", "kind")
-PUBLIC_PLACE_COLUMNS = ("id", "code", "name", "name_ur", "level", "parent_id", "latitude",
-                        "longitude")
+PUBLIC_PLACE_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "name_ur",
+    "level",
+    "parent_id",
+    "latitude",
+    "longitude",
+)
 PUBLIC_TYPE_COLUMNS = ("id", "code", "name", "name_ur", "position")
 
 
 def publishable_incidents_q(prefix: str = "") -> Q:
     """The condition every public incident meets; `prefix` for lookups through a relation
     (e.g. "incident__")."""
-    return Q(**{
-        f"{prefix}status": PUBLISHED_STATUS,
-        f"{prefix}organisation__kind": Organisation.Kind.RELIEF,
-    }) & ~Q(**{f"{prefix}confidentiality__in": NEVER_PUBLISHED_CONFIDENTIALITY})
+    return Q(
+        **{
+            f"{prefix}status": PUBLISHED_STATUS,
+            f"{prefix}organisation__kind": Organisation.Kind.RELIEF,
+        }
+    ) & ~Q(**{f"{prefix}confidentiality__in": NEVER_PUBLISHED_CONFIDENTIALITY})
 
 
 def publishable_incidents() -> QuerySet[Any]:
@@ -72,8 +91,12 @@ def publishable_incidents() -> QuerySet[Any]:
 
 # --- Places: how coarse a public position is --------------------------------------------------
 LEVEL_RANK = {"neighbourhood": 0, "town": 1, "district": 2, "city": 3}
-_PRECISION_LEVEL = {"exact": "neighbourhood", "neighbourhood": "neighbourhood", "town": "town",
-                    "district": "district"}
+_PRECISION_LEVEL = {
+    "exact": "neighbourhood",
+    "neighbourhood": "neighbourhood",
+    "town": "town",
+    "district": "district",
+}
 LOCATION_PRECISIONS = tuple(_PRECISION_LEVEL)
 
 
@@ -123,8 +146,12 @@ def suppress(counts: dict[str, int], *, threshold: int | None = None) -> dict[st
     other non-zero count is withheld too. Zero is shown: it singles nobody out.
     """
     threshold = threshold or min_count()
-    public = {key: PublicCount(value=n) if n == 0 or n >= threshold
-              else PublicCount(value=None, fewer_than=threshold) for key, n in counts.items()}
+    public = {
+        key: PublicCount(value=n)
+        if n == 0 or n >= threshold
+        else PublicCount(value=None, fewer_than=threshold)
+        for key, n in counts.items()
+    }
     small = [key for key, n in counts.items() if 0 < n < threshold]
     if len(small) == 1:
         others = sorted((n, key) for key, n in counts.items() if n >= threshold)
@@ -135,8 +162,7 @@ def suppress(counts: dict[str, int], *, threshold: int | None = None) -> dict[st
 
 # --- Staff: fact sheets and claim checks ----------------------------------------------------
 def may_see_publications(user: Any) -> bool:
-    return (is_staff_user(user) and can(user, Capability.PUBLICATION_VIEW)
-            and in_relief_org(user))
+    return is_staff_user(user) and can(user, Capability.PUBLICATION_VIEW) and in_relief_org(user)
 
 
 def may_write(user: Any, capability: str) -> bool:
@@ -152,8 +178,9 @@ class PublicationRules(Rules):
         return queryset.none()
 
     def can_change(self, user: User, obj: Any) -> bool:
-        return (may_write(user, self.write_capability)
-                and obj.organisation_id == user.organisation_id)
+        return (
+            may_write(user, self.write_capability) and obj.organisation_id == user.organisation_id
+        )
 
 
 class FactSheetRules(PublicationRules):
@@ -164,15 +191,43 @@ class ClaimCheckRules(PublicationRules):
     write_capability = Capability.CLAIMCHECK_WRITE
 
 
-_WORKFLOW = frozenset({"id", "slug", "status", "organisation", "created_by", "created_at",
-                       "updated_by", "updated_at", "submitted_by", "submitted_at",
-                       "approved_by", "approved_at", "returned_reason", "incidents",
-                       "version"})
+_WORKFLOW = frozenset(
+    {
+        "id",
+        "slug",
+        "status",
+        "organisation",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "returned_reason",
+        "incidents",
+        "version",
+    }
+)
 
 RULES: dict[str, Rules] = {
-    "public.factsheet": FactSheetRules(public_fields=_WORKFLOW | {
-        "title_en", "title_ur", "summary_en", "summary_ur", "body_en", "body_ur"}),
-    "public.claimcheck": ClaimCheckRules(public_fields=_WORKFLOW | {
-        "claim_en", "claim_ur", "claimant", "claim_date", "claim_url", "rating",
-        "explanation_en", "explanation_ur", "factsheets"}),
+    "public.factsheet": FactSheetRules(
+        public_fields=_WORKFLOW
+        | {"title_en", "title_ur", "summary_en", "summary_ur", "body_en", "body_ur"}
+    ),
+    "public.claimcheck": ClaimCheckRules(
+        public_fields=_WORKFLOW
+        | {
+            "claim_en",
+            "claim_ur",
+            "claimant",
+            "claim_date",
+            "claim_url",
+            "rating",
+            "explanation_en",
+            "explanation_ur",
+            "factsheets",
+        }
+    ),
 }

@@ -37,8 +37,9 @@ def may_send_referrals(user: Any) -> bool:
 
 
 def is_partner_user(user: Any) -> bool:
-    return (is_staff_user(user) and not in_relief_org(user)
-            and can(user, Capability.REFERRAL_RESPOND))
+    return (
+        is_staff_user(user) and not in_relief_org(user) and can(user, Capability.REFERRAL_RESPOND)
+    )
 
 
 def with_consent_in_force(queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -54,20 +55,24 @@ def with_consent_in_force(queryset: QuerySet[Any]) -> QuerySet[Any]:
     from madad.testimonies.models import ConsentDecision, ConsentPurpose, ConsentRecord
 
     decisions = ConsentRecord.objects.filter(
-        person_id=OuterRef("person_id"), purpose=ConsentPurpose.REFERRAL,
-        recipient_id=OuterRef("partner_id"), testimony__isnull=True,
+        person_id=OuterRef("person_id"),
+        purpose=ConsentPurpose.REFERRAL,
+        recipient_id=OuterRef("partner_id"),
+        testimony__isnull=True,
         date__lte=timezone.localdate(),
     )
     latest = decisions.order_by("-date", "-recorded_at", "-id").values("decision")[:1]
     return queryset.alias(consent_in_force=Subquery(latest)).filter(
-        consent_in_force=ConsentDecision.GIVEN)
+        consent_in_force=ConsentDecision.GIVEN
+    )
 
 
 class ReferralRules(Rules):
     def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if is_partner_user(user):
             return with_consent_in_force(
-                queryset.filter(partner_id=user.organisation_id).exclude(status="withdrawn"))
+                queryset.filter(partner_id=user.organisation_id).exclude(status="withdrawn")
+            )
         if not (is_staff_user(user) and in_relief_org(user)):
             return queryset.none()
         condition = case_visibility(user, prefix="case__")
@@ -83,17 +88,33 @@ def may_respond_to(user: Any, referral: Any) -> bool:
     """A partner user answering a referral sent to their organisation that they can see."""
     if not is_partner_user(user) or referral.partner_id != user.organisation_id:
         return False
-    return ReferralRules().visible(user, type(referral)._default_manager.filter(
-        pk=referral.pk)).exists()
+    return (
+        ReferralRules()
+        .visible(user, type(referral)._default_manager.filter(pk=referral.pk))
+        .exists()
+    )
 
 
 RULES: dict[str, Rules] = {
     "referrals.referral": ReferralRules(
-        public_fields=frozenset({
-            "id", "organisation", "partner", "service", "shared_summary", "shared_given_name",
-            "shared_phone", "status", "sent_at", "responded_by", "responded_at",
-            "response_note", "withdrawn_at", "version",
-        }),
+        public_fields=frozenset(
+            {
+                "id",
+                "organisation",
+                "partner",
+                "service",
+                "shared_summary",
+                "shared_given_name",
+                "shared_phone",
+                "status",
+                "sent_at",
+                "responded_by",
+                "responded_at",
+                "response_note",
+                "withdrawn_at",
+                "version",
+            }
+        ),
         restricted_fields={name: Capability.REFERRAL_SEND for name in SENDER_ONLY_FIELDS},
     ),
 }

@@ -52,8 +52,9 @@ class ConsentRules(Rules):
         from madad.core.access import visible_to
         from madad.people.models import Person
 
-        return queryset.filter(organisation_id=user.organisation_id,
-                               person__in=visible_to(user, Person).values("pk"))
+        return queryset.filter(
+            organisation_id=user.organisation_id, person__in=visible_to(user, Person).values("pk")
+        )
 
     def can_change(self, user: User, obj: Any) -> bool:
         # "Changing" consent means recording a new decision; rows themselves never change.
@@ -62,12 +63,24 @@ class ConsentRules(Rules):
 
 RULES: dict[str, Rules] = {
     "testimonies.testimony": TestimonyRules(
-        public_fields=frozenset({"id", "person", "incident", "date", "language", "recorded_by",
-                                 "recorded_at"}),
+        public_fields=frozenset(
+            {"id", "person", "incident", "date", "language", "recorded_by", "recorded_at"}
+        ),
         restricted_fields={"transcript": Capability.TESTIMONY_VIEW},
     ),
     "testimonies.consentrecord": ConsentRules(
-        public_fields=frozenset({"id", "person", "testimony", "purpose", "recipient",
-                                 "decision", "date", "recorded_by", "recorded_at"}),
+        public_fields=frozenset(
+            {
+                "id",
+                "person",
+                "testimony",
+                "purpose",
+                "recipient",
+                "decision",
+                "date",
+                "recorded_by",
+                "recorded_at",
+            }
+        ),
     ),
 }

@@ -6,37 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='actor')),
-                ('action', models.CharField(db_index=True, max_length=100, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='fields')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='previous hash')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='hash')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="time")),
+                ("actor_label", models.CharField(blank=True, max_length=254, verbose_name="actor")),
+                ("action", models.CharField(db_index=True, max_length=100, verbose_name="action")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="object type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="fields")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="previous hash")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="hash")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'db_table': 'madad_audit_event',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='madad_audit_object__775e0b_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "db_table": "madad_audit_event",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="madad_audit_object__775e0b_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -11,62 +11,173 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('incidents', '0001_initial'),
-        ('testimonies', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("incidents", "0001_initial"),
+        ("testimonies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceFile',
+            name="EvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('image', 'Image'), ('document', 'Document'), ('audio', 'Audio'), ('video', 'Video'), ('text', 'Text')], max_length=10, verbose_name='kind')),
-                ('content_type', models.CharField(max_length=50, verbose_name='file type')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('storage_name', models.CharField(editable=False, max_length=255, unique=True)),
-                ('original_name', madad.core.fields.EncryptedTextField(blank=True, verbose_name='original file name')),
-                ('description', madad.core.fields.EncryptedTextField(blank=True, verbose_name='description')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='incidents.incident', verbose_name='incident')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='accounts.organisation', verbose_name='organisation')),
-                ('testimony', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='testimonies.testimony', verbose_name='testimony')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("image", "Image"),
+                            ("document", "Document"),
+                            ("audio", "Audio"),
+                            ("video", "Video"),
+                            ("text", "Text"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("content_type", models.CharField(max_length=50, verbose_name="file type")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size in bytes")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("storage_name", models.CharField(editable=False, max_length=255, unique=True)),
+                (
+                    "original_name",
+                    madad.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="original file name"
+                    ),
+                ),
+                (
+                    "description",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded"
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_files",
+                        to="incidents.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_files",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="testimonies.testimony",
+                        verbose_name="testimony",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence file',
-                'verbose_name_plural': 'evidence files',
-                'ordering': ['-uploaded_at', '-id'],
+                "verbose_name": "evidence file",
+                "verbose_name_plural": "evidence files",
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CustodyEntry',
+            name="CustodyEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('uploaded', 'Uploaded'), ('viewed', 'Viewed'), ('downloaded', 'Downloaded'), ('exported', 'Copy made to leave the organisation'), ('integrity_failed', 'Download refused: the file has changed')], max_length=20, verbose_name='action')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 observed')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='custody', to='evidence.evidencefile', verbose_name='evidence file')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("viewed", "Viewed"),
+                            ("downloaded", "Downloaded"),
+                            ("exported", "Copy made to leave the organisation"),
+                            ("integrity_failed", "Download refused: the file has changed"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                (
+                    "sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="SHA-256 observed"),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="custody",
+                        to="evidence.evidencefile",
+                        verbose_name="evidence file",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'custody entry',
-                'verbose_name_plural': 'custody entries',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "custody entry",
+                "verbose_name_plural": "custody entries",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='evidencefile',
-            index=models.Index(fields=['organisation', 'uploaded_at'], name='evidence_ev_organis_bda14f_idx'),
+            model_name="evidencefile",
+            index=models.Index(
+                fields=["organisation", "uploaded_at"], name="evidence_ev_organis_bda14f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencefile',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.text.Length('sha256'), 64), name='evidence_sha256_has_64_digits'),
+            model_name="evidencefile",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.text.Length("sha256"), 64
+                ),
+                name="evidence_sha256_has_64_digits",
+            ),
         ),
     ]

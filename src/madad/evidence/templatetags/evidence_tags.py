@@ -27,7 +27,7 @@ def incident_evidence(context: template.Context, incident: Any) -> dict[str, Any
     user = getattr(request, "user", None)
     if incident is None or not access.can(user, Capability.EVIDENCE_VIEW):
         return {"may_view": False}
-    files = list(selectors.evidence_list(user=user, incident=incident)[:SHOWN_ON_INCIDENT + 1])
+    files = list(selectors.evidence_list(user=user, incident=incident)[: SHOWN_ON_INCIDENT + 1])
     form = None
     if access.can(user, Capability.EVIDENCE_UPLOAD):
         form = EvidenceUploadForm(testimonies=testimony_list(user=user, incident=incident))

@@ -12,320 +12,924 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('assistance', '0003_alter_limit_options_assistance_approved_over_limit_and_more'),
+        ("accounts", "0001_initial"),
+        ("assistance", "0003_alter_limit_options_assistance_approved_over_limit_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Donor',
+            name="Donor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], default='person', max_length=12, verbose_name='kind')),
-                ('name', madad.core.fields.EncryptedTextField(verbose_name='name')),
-                ('contact', madad.core.fields.EncryptedTextField(blank=True, verbose_name='contact (email, phone or address)')),
-                ('named_in_public', models.BooleanField(default=False, help_text='Leave unticked unless the donor asked to be named. Donors are anonymous in public by default.', verbose_name='agrees to be named in the public account')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='donors', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="person",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", madad.core.fields.EncryptedTextField(verbose_name="name")),
+                (
+                    "contact",
+                    madad.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="contact (email, phone or address)"
+                    ),
+                ),
+                (
+                    "named_in_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Leave unticked unless the donor asked to be named. Donors are anonymous in public by default.",
+                        verbose_name="agrees to be named in the public account",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="donors",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'donor',
-                'verbose_name_plural': 'donors',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "donor",
+                "verbose_name_plural": "donors",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Earmark',
+            name="Earmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_ur', models.CharField(blank=True, max_length=100, verbose_name='name in Urdu')),
-                ('is_general', models.BooleanField(default=False, verbose_name='general fund')),
-                ('kinds', models.JSONField(blank=True, default=list, verbose_name='assistance kinds it pays')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_earmarks', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_ur",
+                    models.CharField(blank=True, max_length=100, verbose_name="name in Urdu"),
+                ),
+                ("is_general", models.BooleanField(default=False, verbose_name="general fund")),
+                (
+                    "kinds",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="assistance kinds it pays"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_earmarks",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'earmark',
-                'verbose_name_plural': 'earmarks',
-                'ordering': ['-is_general', 'name', 'id'],
+                "verbose_name": "earmark",
+                "verbose_name_plural": "earmarks",
+                "ordering": ["-is_general", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bank', 'Bank'), ('cash', 'Cash'), ('donations', 'Donations income'), ('assistance', 'Assistance expense'), ('exchange', 'Exchange gains and losses'), ('administration', 'Administration (fees)')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='currency')),
-                ('assistance_kind', models.CharField(blank=True, max_length=20, verbose_name='assistance kind')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_accounts', to='accounts.organisation', verbose_name='organisation')),
-                ('earmark', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fund.earmark', verbose_name='earmark')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bank", "Bank"),
+                            ("cash", "Cash"),
+                            ("donations", "Donations income"),
+                            ("assistance", "Assistance expense"),
+                            ("exchange", "Exchange gains and losses"),
+                            ("administration", "Administration (fees)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("currency", models.CharField(blank=True, max_length=3, verbose_name="currency")),
+                (
+                    "assistance_kind",
+                    models.CharField(blank=True, max_length=20, verbose_name="assistance kind"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_accounts",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "earmark",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fund.earmark",
+                        verbose_name="earmark",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'account',
-                'verbose_name_plural': 'accounts',
-                'ordering': ['kind', 'name', 'id'],
+                "verbose_name": "account",
+                "verbose_name_plural": "accounts",
+                "ordering": ["kind", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ExchangeRate',
+            name="ExchangeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('date', models.DateField(verbose_name='date')),
-                ('rate', models.DecimalField(decimal_places=10, max_digits=20, verbose_name='rate')),
-                ('source', models.CharField(max_length=100, verbose_name='source')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exchange_rates', to='accounts.organisation', verbose_name='organisation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "rate",
+                    models.DecimalField(decimal_places=10, max_digits=20, verbose_name="rate"),
+                ),
+                ("source", models.CharField(max_length=100, verbose_name="source")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exchange_rates",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exchange rate',
-                'verbose_name_plural': 'exchange rates',
-                'ordering': ['-date', 'currency'],
+                "verbose_name": "exchange rate",
+                "verbose_name_plural": "exchange rates",
+                "ordering": ["-date", "currency"],
             },
         ),
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('donation', 'Donation'), ('conversion', 'Currency conversion'), ('disbursement', 'Disbursement'), ('reversal', 'Reversal')], max_length=20, verbose_name='kind')),
-                ('date', models.DateField(verbose_name='date')),
-                ('memo', models.CharField(blank=True, max_length=200, verbose_name='memo')),
-                ('posted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='posted')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_entries', to='accounts.organisation', verbose_name='organisation')),
-                ('posted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='posted by')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='fund.journalentry', verbose_name='reverses')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("donation", "Donation"),
+                            ("conversion", "Currency conversion"),
+                            ("disbursement", "Disbursement"),
+                            ("reversal", "Reversal"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("memo", models.CharField(blank=True, max_length=200, verbose_name="memo")),
+                (
+                    "posted_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="posted"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_entries",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="posted by",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="fund.journalentry",
+                        verbose_name="reverses",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'journal entry',
-                'verbose_name_plural': 'journal entries',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "journal entry",
+                "verbose_name_plural": "journal entries",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Donation',
+            name="Donation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('receipt_number', models.CharField(max_length=30, verbose_name='receipt number')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('channel', models.CharField(choices=[('bank_transfer', 'Bank transfer'), ('card_online', 'Card, online'), ('remittance', 'Remittance service'), ('mobile_wallet', 'Mobile wallet'), ('cheque', 'Cheque'), ('cash', 'Cash'), ('other', 'Other')], max_length=20, verbose_name='channel')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='amount')),
-                ('fee', models.DecimalField(decimal_places=3, default=0, max_digits=18, verbose_name='fees')),
-                ('net', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='net amount')),
-                ('rate', models.DecimalField(decimal_places=10, max_digits=20, verbose_name='exchange rate')),
-                ('rate_date', models.DateField(verbose_name='rate date')),
-                ('rate_source', models.CharField(max_length=100, verbose_name='rate source')),
-                ('base_amount', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='amount in the fund currency')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='donations', to='fund.account', verbose_name='received into')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='donations', to='accounts.organisation', verbose_name='organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('donor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='donations', to='fund.donor', verbose_name='donor')),
-                ('earmark', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='donations', to='fund.earmark', verbose_name='earmark')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='donation', to='fund.journalentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("receipt_number", models.CharField(max_length=30, verbose_name="receipt number")),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("bank_transfer", "Bank transfer"),
+                            ("card_online", "Card, online"),
+                            ("remittance", "Remittance service"),
+                            ("mobile_wallet", "Mobile wallet"),
+                            ("cheque", "Cheque"),
+                            ("cash", "Cash"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=3, max_digits=18, verbose_name="amount"),
+                ),
+                (
+                    "fee",
+                    models.DecimalField(
+                        decimal_places=3, default=0, max_digits=18, verbose_name="fees"
+                    ),
+                ),
+                (
+                    "net",
+                    models.DecimalField(decimal_places=3, max_digits=18, verbose_name="net amount"),
+                ),
+                (
+                    "rate",
+                    models.DecimalField(
+                        decimal_places=10, max_digits=20, verbose_name="exchange rate"
+                    ),
+                ),
+                ("rate_date", models.DateField(verbose_name="rate date")),
+                ("rate_source", models.CharField(max_length=100, verbose_name="rate source")),
+                (
+                    "base_amount",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=18, verbose_name="amount in the fund currency"
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="donations",
+                        to="fund.account",
+                        verbose_name="received into",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="donations",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="donations",
+                        to="fund.donor",
+                        verbose_name="donor",
+                    ),
+                ),
+                (
+                    "earmark",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="donations",
+                        to="fund.earmark",
+                        verbose_name="earmark",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="donation",
+                        to="fund.journalentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'donation',
-                'verbose_name_plural': 'donations',
-                'ordering': ['-received_on', '-id'],
+                "verbose_name": "donation",
+                "verbose_name_plural": "donations",
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Disbursement',
+            name="Disbursement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='amount')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('reversed_at', models.DateTimeField(blank=True, null=True, verbose_name='reversed')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fund.account', verbose_name='paid from')),
-                ('assistance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_disbursements', to='assistance.assistance', verbose_name='assistance')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='paid by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_disbursements', to='accounts.organisation', verbose_name='organisation')),
-                ('earmark', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fund.earmark', verbose_name='earmark')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='disbursement', to='fund.journalentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=3, max_digits=18, verbose_name="amount"),
+                ),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                (
+                    "made_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "reversed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reversed"),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fund.account",
+                        verbose_name="paid from",
+                    ),
+                ),
+                (
+                    "assistance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_disbursements",
+                        to="assistance.assistance",
+                        verbose_name="assistance",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="paid by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_disbursements",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "earmark",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fund.earmark",
+                        verbose_name="earmark",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disbursement",
+                        to="fund.journalentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disbursement',
-                'verbose_name_plural': 'disbursements',
-                'ordering': ['-paid_on', '-id'],
+                "verbose_name": "disbursement",
+                "verbose_name_plural": "disbursements",
+                "ordering": ["-paid_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Conversion',
+            name="Conversion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('amount_from', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='amount converted')),
-                ('amount_to', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='amount received')),
-                ('rate', models.DecimalField(decimal_places=10, max_digits=20, verbose_name='rate')),
-                ('rate_source', models.CharField(max_length=100, verbose_name='rate source')),
-                ('gain', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='exchange gain (loss if negative)')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('from_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fund.account', verbose_name='from account')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_conversions', to='accounts.organisation', verbose_name='organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fund.account', verbose_name='to account')),
-                ('earmark', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fund.earmark', verbose_name='earmark')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='conversion', to='fund.journalentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "amount_from",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=18, verbose_name="amount converted"
+                    ),
+                ),
+                (
+                    "amount_to",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=18, verbose_name="amount received"
+                    ),
+                ),
+                (
+                    "rate",
+                    models.DecimalField(decimal_places=10, max_digits=20, verbose_name="rate"),
+                ),
+                ("rate_source", models.CharField(max_length=100, verbose_name="rate source")),
+                (
+                    "gain",
+                    models.DecimalField(
+                        decimal_places=3,
+                        max_digits=18,
+                        verbose_name="exchange gain (loss if negative)",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "from_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fund.account",
+                        verbose_name="from account",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_conversions",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fund.account",
+                        verbose_name="to account",
+                    ),
+                ),
+                (
+                    "earmark",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fund.earmark",
+                        verbose_name="earmark",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conversion",
+                        to="fund.journalentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'currency conversion',
-                'verbose_name_plural': 'currency conversions',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "currency conversion",
+                "verbose_name_plural": "currency conversions",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JournalLine',
+            name="JournalLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='amount')),
-                ('base_amount', models.DecimalField(decimal_places=3, max_digits=18, verbose_name='value in the fund currency')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='fund.account', verbose_name='account')),
-                ('earmark', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='fund.earmark', verbose_name='earmark')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='fund.journalentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=3, max_digits=18, verbose_name="amount"),
+                ),
+                (
+                    "base_amount",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=18, verbose_name="value in the fund currency"
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="fund.account",
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "earmark",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="fund.earmark",
+                        verbose_name="earmark",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="fund.journalentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['entry_id', 'id'],
+                "ordering": ["entry_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReceiptSequence',
+            name="ReceiptSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='earmark',
-            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='fund_earmark_code_unique'),
+            model_name="earmark",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "code"), name="fund_earmark_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='earmark',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_general', True)), fields=('organisation',), name='fund_one_general_earmark'),
+            model_name="earmark",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_general", True)),
+                fields=("organisation",),
+                name="fund_one_general_earmark",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='fund_account_name_unique'),
+            model_name="account",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="fund_account_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['bank', 'cash']), models.Q(('currency', ''), _negated=True)), models.Q(models.Q(('kind__in', ['bank', 'cash']), _negated=True), ('currency', '')), _connector='OR'), name='fund_money_accounts_have_a_currency'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind__in", ["bank", "cash"]), models.Q(("currency", ""), _negated=True)
+                    ),
+                    models.Q(
+                        models.Q(("kind__in", ["bank", "cash"]), _negated=True), ("currency", "")
+                    ),
+                    _connector="OR",
+                ),
+                name="fund_money_accounts_have_a_currency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'donations'), ('earmark__isnull', False)), models.Q(models.Q(('kind', 'donations'), _negated=True), ('earmark__isnull', True)), _connector='OR'), name='fund_donations_account_per_earmark'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "donations"), ("earmark__isnull", False)),
+                    models.Q(
+                        models.Q(("kind", "donations"), _negated=True), ("earmark__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="fund_donations_account_per_earmark",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'assistance'), models.Q(('assistance_kind', ''), _negated=True)), models.Q(models.Q(('kind', 'assistance'), _negated=True), ('assistance_kind', '')), _connector='OR'), name='fund_assistance_account_per_kind'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "assistance"), models.Q(("assistance_kind", ""), _negated=True)
+                    ),
+                    models.Q(
+                        models.Q(("kind", "assistance"), _negated=True), ("assistance_kind", "")
+                    ),
+                    _connector="OR",
+                ),
+                name="fund_assistance_account_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'donations')), fields=('organisation', 'earmark'), name='fund_one_donations_account_per_earmark'),
+            model_name="account",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "donations")),
+                fields=("organisation", "earmark"),
+                name="fund_one_donations_account_per_earmark",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'assistance')), fields=('organisation', 'assistance_kind'), name='fund_one_expense_account_per_kind'),
+            model_name="account",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "assistance")),
+                fields=("organisation", "assistance_kind"),
+                name="fund_one_expense_account_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['exchange', 'administration'])), fields=('organisation', 'kind'), name='fund_one_exchange_and_admin_account'),
+            model_name="account",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["exchange", "administration"])),
+                fields=("organisation", "kind"),
+                name="fund_one_exchange_and_admin_account",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exchangerate',
-            constraint=models.UniqueConstraint(fields=('organisation', 'currency', 'date'), name='fund_one_rate_a_day'),
+            model_name="exchangerate",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "currency", "date"), name="fund_one_rate_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exchangerate',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__gt', 0)), name='fund_rate_positive'),
+            model_name="exchangerate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate__gt", 0)), name="fund_rate_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='journalentry',
-            index=models.Index(fields=['organisation', 'date'], name='fund_journa_organis_387024_idx'),
+            model_name="journalentry",
+            index=models.Index(
+                fields=["organisation", "date"], name="fund_journa_organis_387024_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journalentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'reversal'), ('reverses__isnull', False), models.Q(('reason', ''), _negated=True)), models.Q(models.Q(('kind', 'reversal'), _negated=True), ('reverses__isnull', True)), _connector='OR'), name='fund_reversal_names_entry_and_reason'),
+            model_name="journalentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "reversal"),
+                        ("reverses__isnull", False),
+                        models.Q(("reason", ""), _negated=True),
+                    ),
+                    models.Q(
+                        models.Q(("kind", "reversal"), _negated=True), ("reverses__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="fund_reversal_names_entry_and_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journalentry',
-            constraint=models.CheckConstraint(condition=models.Q(('reverses', models.F('id')), _negated=True), name='fund_entry_does_not_reverse_itself'),
+            model_name="journalentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reverses", models.F("id")), _negated=True),
+                name="fund_entry_does_not_reverse_itself",
+            ),
         ),
         migrations.AddIndex(
-            model_name='donation',
-            index=models.Index(fields=['organisation', 'received_on'], name='fund_donati_organis_b4f2a4_idx'),
+            model_name="donation",
+            index=models.Index(
+                fields=["organisation", "received_on"], name="fund_donati_organis_b4f2a4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.UniqueConstraint(fields=('organisation', 'receipt_number'), name='fund_receipt_number_unique'),
+            model_name="donation",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "receipt_number"), name="fund_receipt_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='fund_donation_positive'),
+            model_name="donation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="fund_donation_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.CheckConstraint(condition=models.Q(('fee__gte', 0), ('fee__lt', models.F('amount'))), name='fund_donation_fee_below_amount'),
+            model_name="donation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fee__gte", 0), ("fee__lt", models.F("amount"))),
+                name="fund_donation_fee_below_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.F('fee')), '-', models.F('net')), '*', models.Value(1000))), 0), name='fund_donation_net_is_amount_less_fee'),
+            model_name="donation",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.math.Round(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("amount"), "-", models.F("fee")
+                                ),
+                                "-",
+                                models.F("net"),
+                            ),
+                            "*",
+                            models.Value(1000),
+                        )
+                    ),
+                    0,
+                ),
+                name="fund_donation_net_is_amount_less_fee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__gt', 0)), name='fund_donation_rate_positive'),
+            model_name="donation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate__gt", 0)), name="fund_donation_rate_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disbursement',
-            constraint=models.UniqueConstraint(condition=models.Q(('reversed_at__isnull', True)), fields=('assistance',), name='fund_assistance_paid_once'),
+            model_name="disbursement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reversed_at__isnull", True)),
+                fields=("assistance",),
+                name="fund_assistance_paid_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disbursement',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='fund_disbursement_positive'),
+            model_name="disbursement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="fund_disbursement_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conversion',
-            constraint=models.CheckConstraint(condition=models.Q(('from_account', models.F('to_account')), _negated=True), name='fund_conversion_between_two_accounts'),
+            model_name="conversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_account", models.F("to_account")), _negated=True),
+                name="fund_conversion_between_two_accounts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conversion',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_from__gt', 0), ('amount_to__gt', 0), ('rate__gt', 0)), name='fund_conversion_positive'),
+            model_name="conversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_from__gt", 0), ("amount_to__gt", 0), ("rate__gt", 0)),
+                name="fund_conversion_positive",
+            ),
         ),
         migrations.AddIndex(
-            model_name='journalline',
-            index=models.Index(fields=['account', 'earmark'], name='fund_journa_account_761456_idx'),
+            model_name="journalline",
+            index=models.Index(
+                fields=["account", "earmark"], name="fund_journa_account_761456_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='journalline',
-            index=models.Index(fields=['earmark', 'currency'], name='fund_journa_earmark_e5dbc3_idx'),
+            model_name="journalline",
+            index=models.Index(
+                fields=["earmark", "currency"], name="fund_journa_earmark_e5dbc3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journalline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount', 0), _negated=True), models.Q(('base_amount', 0), _negated=True), _connector='OR'), name='fund_line_not_empty'),
+            model_name="journalline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("amount", 0), _negated=True),
+                    models.Q(("base_amount", 0), _negated=True),
+                    _connector="OR",
+                ),
+                name="fund_line_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journalline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__gte', 0), ('base_amount__gte', 0)), models.Q(('amount__lte', 0), ('base_amount__lte', 0)), _connector='OR'), name='fund_line_value_has_the_amount_sign'),
+            model_name="journalline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("amount__gte", 0), ("base_amount__gte", 0)),
+                    models.Q(("amount__lte", 0), ("base_amount__lte", 0)),
+                    _connector="OR",
+                ),
+                name="fund_line_value_has_the_amount_sign",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receiptsequence',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year'), name='fund_one_receipt_sequence_a_year'),
+            model_name="receiptsequence",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "year"), name="fund_one_receipt_sequence_a_year"
+            ),
         ),
     ]

@@ -20,7 +20,18 @@ from madad.fund.services.rates import (
 from madad.fund.services.setup import account_open, earmark_create, earmark_general
 
 __all__ = [
-    "RatesFileRefused", "RatesLoaded", "account_open", "conversion_record", "disbursement_make",
-    "donation_record", "donor_naming_set", "donor_record", "earmark_create", "earmark_general",
-    "entry_reverse", "rate_on", "rate_record", "rates_load",
+    "RatesFileRefused",
+    "RatesLoaded",
+    "account_open",
+    "conversion_record",
+    "disbursement_make",
+    "donation_record",
+    "donor_naming_set",
+    "donor_record",
+    "earmark_create",
+    "earmark_general",
+    "entry_reverse",
+    "rate_on",
+    "rate_record",
+    "rates_load",
 ]

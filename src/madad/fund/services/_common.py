@@ -51,13 +51,15 @@ def clean_text(value: Any, field: str, *, max_length: int, required: bool = Fals
         raise ValidationError({field: [_("Enter text.")]})
     value = value.strip()
     if not storable(value):
-        raise ValidationError({field: [_("Text may not contain NUL characters or unpaired "
-                                         "surrogates.")]})
+        raise ValidationError(
+            {field: [_("Text may not contain NUL characters or unpaired surrogates.")]}
+        )
     if required and not value:
         raise ValidationError({field: [_("This field is required.")]})
     if len(value) > max_length:
-        raise ValidationError({field: [_("Enter at most %(max)s characters.")
-                                       % {"max": max_length}]})
+        raise ValidationError(
+            {field: [_("Enter at most %(max)s characters.") % {"max": max_length}]}
+        )
     return value
 
 

@@ -24,9 +24,17 @@ from madad.fund.services._common import (
 )
 
 
-def conversion_record(*, recorded_by: User, earmark: Earmark, from_account: Account,
-                      to_account: Account, amount: Decimal | str, rate: Decimal | str,
-                      date: dt.date | str, rate_source: str = "") -> Conversion:
+def conversion_record(
+    *,
+    recorded_by: User,
+    earmark: Earmark,
+    from_account: Account,
+    to_account: Account,
+    amount: Decimal | str,
+    rate: Decimal | str,
+    date: dt.date | str,
+    rate_source: str = "",
+) -> Conversion:
     """Converts `amount` of the earmark's money in `from_account` at `rate` (units of the
     target currency for one unit of the source currency) into `to_account`.
 
@@ -68,11 +76,19 @@ def conversion_record(*, recorded_by: User, earmark: Earmark, from_account: Acco
         ledger.lock_earmarks([earmark.pk])
         held, carrying_total = ledger.money_balance(from_account, earmark)
         if amount_ > held:
-            raise FundRefused("insufficient_funds", _(
-                "%(account)s holds only %(held)s %(currency)s of the %(earmark)s money. "
-                "Nothing was converted.") % {
-                "account": from_account.label, "held": format_amount(held, source),
-                "currency": source, "earmark": earmark.name})
+            raise FundRefused(
+                "insufficient_funds",
+                _(
+                    "%(account)s holds only %(held)s %(currency)s of the %(earmark)s money. "
+                    "Nothing was converted."
+                )
+                % {
+                    "account": from_account.label,
+                    "held": format_amount(held, source),
+                    "currency": source,
+                    "earmark": earmark.name,
+                },
+            )
         if amount_ == held:
             carrying = carrying_total
         else:
@@ -82,19 +98,39 @@ def conversion_record(*, recorded_by: User, earmark: Earmark, from_account: Acco
         carrying = max(carrying, ledger.ZERO)
         value_in = received if target == base else carrying
         gain = value_in - carrying
-        lines = [ledger.Line(to_account, earmark, target, received, value_in),
-                 ledger.Line(from_account, earmark, source, -amount_, -carrying)]
+        lines = [
+            ledger.Line(to_account, earmark, target, received, value_in),
+            ledger.Line(from_account, earmark, source, -amount_, -carrying),
+        ]
         if gain:
             exchange = ledger.system_account(organisation, Account.Kind.EXCHANGE)
             lines.append(ledger.Line(exchange, earmark, base, -gain, -gain))
-        entry = ledger.post(organisation=organisation, kind=JournalEntry.Kind.CONVERSION,
-                            date=date_, posted_by=recorded_by, lines=lines,
-                            memo=f"{source} → {target}")
+        entry = ledger.post(
+            organisation=organisation,
+            kind=JournalEntry.Kind.CONVERSION,
+            date=date_,
+            posted_by=recorded_by,
+            lines=lines,
+            memo=f"{source} → {target}",
+        )
         conversion = Conversion.objects.create(
-            organisation=organisation, date=date_, earmark=earmark, from_account=from_account,
-            to_account=to_account, amount_from=amount_, amount_to=received, rate=rate_,
-            rate_source=rate_source, gain=gain, entry=entry, recorded_by=recorded_by)
-        audit_record(action="fund.conversion.recorded", actor=recorded_by, obj=conversion,
-                     fields=["earmark", "from_account", "to_account", "amount_from", "rate",
-                             "date"])
+            organisation=organisation,
+            date=date_,
+            earmark=earmark,
+            from_account=from_account,
+            to_account=to_account,
+            amount_from=amount_,
+            amount_to=received,
+            rate=rate_,
+            rate_source=rate_source,
+            gain=gain,
+            entry=entry,
+            recorded_by=recorded_by,
+        )
+        audit_record(
+            action="fund.conversion.recorded",
+            actor=recorded_by,
+            obj=conversion,
+            fields=["earmark", "from_account", "to_account", "amount_from", "rate", "date"],
+        )
     return conversion

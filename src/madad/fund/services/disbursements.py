@@ -33,28 +33,51 @@ def _locked_assistance(assistance: Assistance) -> Assistance:
 
 def _refusal(item: Assistance, earmark: Earmark) -> FundRefused | None:
     if item.status != S.APPROVED:
-        if Disbursement.objects.filter(assistance=item, reversed_at__isnull=True).exists() \
-                or item.status in (S.DISBURSED, S.RECEIPT_CONFIRMED):
-            return FundRefused("already_paid", _("This assistance has already been paid. "
-                                                 "Nothing was recorded."))
-        return FundRefused("not_approved", _(
-            "Only approved assistance is paid; this item is “%(status)s”. Nothing was "
-            "recorded.") % {"status": item.get_status_display()})
+        if Disbursement.objects.filter(
+            assistance=item, reversed_at__isnull=True
+        ).exists() or item.status in (S.DISBURSED, S.RECEIPT_CONFIRMED):
+            return FundRefused(
+                "already_paid", _("This assistance has already been paid. Nothing was recorded.")
+            )
+        return FundRefused(
+            "not_approved",
+            _("Only approved assistance is paid; this item is “%(status)s”. Nothing was recorded.")
+            % {"status": item.get_status_display()},
+        )
     if item.amount is None:
-        return FundRefused("no_amount", _("This assistance is help in kind without an amount: "
-                                          "there is nothing to pay from the fund."))
+        return FundRefused(
+            "no_amount",
+            _(
+                "This assistance is help in kind without an amount: "
+                "there is nothing to pay from the fund."
+            ),
+        )
     if not earmark.pays(item.kind):
-        return FundRefused("wrong_earmark", _(
-            "The %(earmark)s money pays only for %(kinds)s, not for “%(kind)s”. Choose the "
-            "general fund or a programme for this kind of help.") % {
-            "earmark": earmark.name, "kinds": ", ".join(earmark.kinds),
-            "kind": item.get_kind_display()})
+        return FundRefused(
+            "wrong_earmark",
+            _(
+                "The %(earmark)s money pays only for %(kinds)s, not for “%(kind)s”. Choose the "
+                "general fund or a programme for this kind of help."
+            )
+            % {
+                "earmark": earmark.name,
+                "kinds": ", ".join(earmark.kinds),
+                "kind": item.get_kind_display(),
+            },
+        )
     return None
 
 
-def disbursement_make(*, made_by: User, assistance: Assistance, earmark: Earmark,
-                      account: Account, method: str, reference: str,
-                      paid_on: dt.date | str | None = None) -> Disbursement:
+def disbursement_make(
+    *,
+    made_by: User,
+    assistance: Assistance,
+    earmark: Earmark,
+    account: Account,
+    method: str,
+    reference: str,
+    paid_on: dt.date | str | None = None,
+) -> Disbursement:
     """Pays an approved item of assistance from an earmark's money in a fund-currency bank or
     cash account, and marks the item disbursed (assistance.services.assistance_disburse), in
     one transaction.
@@ -68,8 +91,14 @@ def disbursement_make(*, made_by: User, assistance: Assistance, earmark: Earmark
     own(earmark, organisation, "earmark")
     own(account, organisation, "account")
     if not account.holds_money or account.currency != fund_currency():
-        raise ValidationError({"account": [_("Choose a bank or cash account in %(currency)s.")
-                                           % {"currency": fund_currency()}]})
+        raise ValidationError(
+            {
+                "account": [
+                    _("Choose a bank or cash account in %(currency)s.")
+                    % {"currency": fund_currency()}
+                ]
+            }
+        )
     if method not in DisbursementMethod.values:
         raise ValidationError({"method": [_("Choose one of the listed methods.")]})
     paid_on = clean_date(paid_on or timezone.localdate(), "paid_on")
@@ -87,35 +116,67 @@ def disbursement_make(*, made_by: User, assistance: Assistance, earmark: Earmark
                 raise FundRefused("no_amount", "")
             held, _value = ledger.money_balance(account, earmark)
             if held < amount:
-                raise FundRefused("insufficient_funds", _(
-                    "%(account)s holds %(held)s %(currency)s of the %(earmark)s money; this "
-                    "assistance needs %(amount)s. Nothing was paid.") % {
-                    "account": account.label, "held": format_amount(held, account.currency),
-                    "currency": account.currency, "earmark": earmark.name,
-                    "amount": format_amount(amount, account.currency)})
-            expense = ledger.system_account(organisation, Account.Kind.ASSISTANCE,
-                                            assistance_kind=item.kind)
+                raise FundRefused(
+                    "insufficient_funds",
+                    _(
+                        "%(account)s holds %(held)s %(currency)s of the %(earmark)s money; this "
+                        "assistance needs %(amount)s. Nothing was paid."
+                    )
+                    % {
+                        "account": account.label,
+                        "held": format_amount(held, account.currency),
+                        "currency": account.currency,
+                        "earmark": earmark.name,
+                        "amount": format_amount(amount, account.currency),
+                    },
+                )
+            expense = ledger.system_account(
+                organisation, Account.Kind.ASSISTANCE, assistance_kind=item.kind
+            )
             currency = account.currency
             entry = ledger.post(
-                organisation=organisation, kind=JournalEntry.Kind.DISBURSEMENT, date=paid_on,
-                posted_by=made_by, memo=f"Assistance #{item.pk}",
-                lines=[ledger.Line(expense, earmark, currency, amount, amount),
-                       ledger.Line(account, earmark, currency, -amount, -amount)])
+                organisation=organisation,
+                kind=JournalEntry.Kind.DISBURSEMENT,
+                date=paid_on,
+                posted_by=made_by,
+                memo=f"Assistance #{item.pk}",
+                lines=[
+                    ledger.Line(expense, earmark, currency, amount, amount),
+                    ledger.Line(account, earmark, currency, -amount, -amount),
+                ],
+            )
             disbursement = Disbursement.objects.create(
-                organisation=organisation, assistance=item, account=account, earmark=earmark,
-                amount=amount, paid_on=paid_on, entry=entry, made_by=made_by)
-            assistance_disburse(assistance=item, disbursed_by=made_by, method=method,
-                                reference=reference, expected_version=item.version)
-            audit_record(action="fund.disbursement.made", actor=made_by, obj=disbursement,
-                         fields=["assistance", "account", "earmark", "amount", "paid_on"])
+                organisation=organisation,
+                assistance=item,
+                account=account,
+                earmark=earmark,
+                amount=amount,
+                paid_on=paid_on,
+                entry=entry,
+                made_by=made_by,
+            )
+            assistance_disburse(
+                assistance=item,
+                disbursed_by=made_by,
+                method=method,
+                reference=reference,
+                expected_version=item.version,
+            )
+            audit_record(
+                action="fund.disbursement.made",
+                actor=made_by,
+                obj=disbursement,
+                fields=["assistance", "account", "earmark", "amount", "paid_on"],
+            )
     except AssistanceRefused as refused:
         raise FundRefused("forbidden", refused.message) from None
     except AssistanceConflict as conflict:
         raise FundRefused("stale", conflict.message) from None
     except IntegrityError:
         # the database's own guard: the item was paid by somebody else at the same moment
-        raise FundRefused("already_paid", _("This assistance has already been paid. Nothing "
-                                            "was recorded.")) from None
+        raise FundRefused(
+            "already_paid", _("This assistance has already been paid. Nothing was recorded.")
+        ) from None
     assistance.refresh_from_db()
     return disbursement
 
@@ -123,13 +184,33 @@ def disbursement_make(*, made_by: User, assistance: Assistance, earmark: Earmark
 def assistance_return_to_approved(*, item: Assistance, by: User) -> None:
     """After its payment was reversed, the item waits to be paid again (a conditional UPDATE
     on its version, so that a concurrent change is never overwritten)."""
-    updated = Assistance.objects.filter(pk=item.pk, version=item.version,
-                                        status=S.DISBURSED).update(
-        status=S.APPROVED, disbursed_by=None, disbursed_at=None, disbursement_method="",
-        disbursement_reference="", version=F("version") + 1)
+    updated = Assistance.objects.filter(
+        pk=item.pk, version=item.version, status=S.DISBURSED
+    ).update(
+        status=S.APPROVED,
+        disbursed_by=None,
+        disbursed_at=None,
+        disbursement_method="",
+        disbursement_reference="",
+        version=F("version") + 1,
+    )
     if updated != 1:
-        raise FundRefused("stale", _("The assistance changed while its payment was being "
-                                     "reversed. Nothing was changed: reload and try again."))
-    audit_record(action="case.assistance.disbursement_reversed", actor=by, obj=item,
-                 fields=["status", "disbursed_by", "disbursed_at", "disbursement_method",
-                         "disbursement_reference"])
+        raise FundRefused(
+            "stale",
+            _(
+                "The assistance changed while its payment was being "
+                "reversed. Nothing was changed: reload and try again."
+            ),
+        )
+    audit_record(
+        action="case.assistance.disbursement_reversed",
+        actor=by,
+        obj=item,
+        fields=[
+            "status",
+            "disbursed_by",
+            "disbursed_at",
+            "disbursement_method",
+            "disbursement_reference",
+        ],
+    )

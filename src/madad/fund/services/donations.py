@@ -41,8 +41,14 @@ from madad.fund.services._common import (
 from madad.fund.services.rates import rate_on
 
 
-def donor_record(*, recorded_by: User, name: str, kind: str = Donor.Kind.PERSON,
-                 contact: str = "", named_in_public: bool = False) -> Donor:
+def donor_record(
+    *,
+    recorded_by: User,
+    name: str,
+    kind: str = Donor.Kind.PERSON,
+    contact: str = "",
+    named_in_public: bool = False,
+) -> Donor:
     """A donor, their name and contact encrypted at rest. Anonymous in public unless
     `named_in_public` says they asked to be named."""
     organisation = editor_organisation(recorded_by)
@@ -50,8 +56,12 @@ def donor_record(*, recorded_by: User, name: str, kind: str = Donor.Kind.PERSON,
     cleaned: dict[str, Any] = {}
     for field, limit, required in (("name", 200, True), ("contact", 500, False)):
         try:
-            cleaned[field] = clean_text({"name": name, "contact": contact}[field], field,
-                                        max_length=limit, required=required)
+            cleaned[field] = clean_text(
+                {"name": name, "contact": contact}[field],
+                field,
+                max_length=limit,
+                required=required,
+            )
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if kind not in Donor.Kind.values:
@@ -59,36 +69,54 @@ def donor_record(*, recorded_by: User, name: str, kind: str = Donor.Kind.PERSON,
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        donor = Donor.objects.create(organisation=organisation, kind=kind,
-                                     named_in_public=bool(named_in_public),
-                                     created_by=recorded_by, **cleaned)
-        audit_record(action="fund.donor.created", actor=recorded_by, obj=donor,
-                     fields=["kind", "named_in_public", *cleaned])
+        donor = Donor.objects.create(
+            organisation=organisation,
+            kind=kind,
+            named_in_public=bool(named_in_public),
+            created_by=recorded_by,
+            **cleaned,
+        )
+        audit_record(
+            action="fund.donor.created",
+            actor=recorded_by,
+            obj=donor,
+            fields=["kind", "named_in_public", *cleaned],
+        )
     return donor
 
 
-def donor_naming_set(*, donor: Donor, changed_by: User, named_in_public: bool,
-                     expected_version: int) -> Donor:
+def donor_naming_set(
+    *, donor: Donor, changed_by: User, named_in_public: bool, expected_version: int
+) -> Donor:
     """Records the donor's choice to be named in the public account or to stay anonymous,
     unless somebody changed the donor since `expected_version` (FundRefused "stale")."""
     organisation = editor_organisation(changed_by)
     own(donor, organisation, "donor")
     with transaction.atomic():
         updated = Donor.objects.filter(pk=donor.pk, version=expected_version).update(
-            named_in_public=bool(named_in_public), version=F("version") + 1)
+            named_in_public=bool(named_in_public), version=F("version") + 1
+        )
         if not updated:
-            raise FundRefused("stale", _("Somebody else changed this donor after you opened "
-                                         "it. Nothing was saved: reload and try again."))
-        audit_record(action="fund.donor.naming_changed", actor=changed_by, obj=donor,
-                     fields=["named_in_public"])
+            raise FundRefused(
+                "stale",
+                _(
+                    "Somebody else changed this donor after you opened "
+                    "it. Nothing was saved: reload and try again."
+                ),
+            )
+        audit_record(
+            action="fund.donor.naming_changed",
+            actor=changed_by,
+            obj=donor,
+            fields=["named_in_public"],
+        )
     donor.refresh_from_db()
     return donor
 
 
 def _next_receipt_number(organisation: Organisation, year: int) -> str:
     """The next number of the year, without gaps (the counter row is locked until commit)."""
-    sequence, _created = ReceiptSequence.objects.get_or_create(organisation=organisation,
-                                                                year=year)
+    sequence, _created = ReceiptSequence.objects.get_or_create(organisation=organisation, year=year)
     ReceiptSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
     sequence.refresh_from_db()
     return f"{year}-{sequence.last:05d}"
@@ -115,11 +143,20 @@ def _clean_money(*, amount: Any, fee: Any, currency: Any) -> tuple[str, Decimal,
     return currency, amount, fee
 
 
-def donation_record(*, recorded_by: User, amount: Decimal | str, currency: str,
-                    received_on: dt.date | str, channel: str, earmark: Earmark,
-                    account: Account, donor: Donor | None = None,
-                    fee: Decimal | str = Decimal(0), rate: Decimal | str | None = None,
-                    rate_source: str = "") -> Donation:
+def donation_record(
+    *,
+    recorded_by: User,
+    amount: Decimal | str,
+    currency: str,
+    received_on: dt.date | str,
+    channel: str,
+    earmark: Earmark,
+    account: Account,
+    donor: Donor | None = None,
+    fee: Decimal | str = Decimal(0),
+    rate: Decimal | str | None = None,
+    rate_source: str = "",
+) -> Donation:
     """Records a donation with the next receipt number of its year and posts it: the net
     amount into the receiving account, fees to administration, the whole amount to the
     earmark's donations income, all valued at the rate of the day (entered, or the stored
@@ -134,8 +171,14 @@ def donation_record(*, recorded_by: User, amount: Decimal | str, currency: str,
     if donor is not None:
         own(donor, organisation, "donor")
     if not account.holds_money or account.currency != currency:
-        raise ValidationError({"account": [_(
-            "Choose a bank or cash account that holds %(currency)s.") % {"currency": currency}]})
+        raise ValidationError(
+            {
+                "account": [
+                    _("Choose a bank or cash account that holds %(currency)s.")
+                    % {"currency": currency}
+                ]
+            }
+        )
     if currency == fund_currency():
         rate_, rate_date, source = Decimal(1), received_on, "fund currency"
     elif rate not in (None, ""):
@@ -151,8 +194,14 @@ def donation_record(*, recorded_by: User, amount: Decimal | str, currency: str,
     base = quantize(amount_ * rate_, fund_currency())
     base_fee = quantize(fee_ * rate_, fund_currency())
     if base == 0:
-        raise ValidationError({"amount": [_("The amount is worth nothing in %(currency)s at "
-                                            "this rate.") % {"currency": fund_currency()}]})
+        raise ValidationError(
+            {
+                "amount": [
+                    _("The amount is worth nothing in %(currency)s at this rate.")
+                    % {"currency": fund_currency()}
+                ]
+            }
+        )
     income = ledger.system_account(organisation, Account.Kind.DONATIONS, earmark=earmark)
     lines = [
         ledger.Line(account, earmark, currency, amount_ - fee_, base - base_fee),
@@ -164,16 +213,47 @@ def donation_record(*, recorded_by: User, amount: Decimal | str, currency: str,
     with transaction.atomic():
         ledger.lock_earmarks([earmark.pk])
         receipt_number = _next_receipt_number(organisation, received_on.year)
-        entry = ledger.post(organisation=organisation, kind=JournalEntry.Kind.DONATION,
-                            date=received_on, posted_by=recorded_by, lines=lines,
-                            memo=f"Donation {receipt_number}")
+        entry = ledger.post(
+            organisation=organisation,
+            kind=JournalEntry.Kind.DONATION,
+            date=received_on,
+            posted_by=recorded_by,
+            lines=lines,
+            memo=f"Donation {receipt_number}",
+        )
         donation = Donation.objects.create(
-            organisation=organisation, donor=donor, receipt_number=receipt_number,
-            received_on=received_on, channel=channel, currency=currency, amount=amount_,
-            fee=fee_, net=amount_ - fee_, earmark=earmark, account=account, rate=rate_,
-            rate_date=rate_date, rate_source=source, base_amount=base, entry=entry,
-            recorded_by=recorded_by)
-        audit_record(action="fund.donation.recorded", actor=recorded_by, obj=donation,
-                     fields=["donor", "amount", "currency", "fee", "channel", "earmark",
-                             "account", "rate", "received_on"])
+            organisation=organisation,
+            donor=donor,
+            receipt_number=receipt_number,
+            received_on=received_on,
+            channel=channel,
+            currency=currency,
+            amount=amount_,
+            fee=fee_,
+            net=amount_ - fee_,
+            earmark=earmark,
+            account=account,
+            rate=rate_,
+            rate_date=rate_date,
+            rate_source=source,
+            base_amount=base,
+            entry=entry,
+            recorded_by=recorded_by,
+        )
+        audit_record(
+            action="fund.donation.recorded",
+            actor=recorded_by,
+            obj=donation,
+            fields=[
+                "donor",
+                "amount",
+                "currency",
+                "fee",
+                "channel",
+                "earmark",
+                "account",
+                "rate",
+                "received_on",
+            ],
+        )
     return donation

@@ -18,8 +18,9 @@ from madad.fund.services._common import clean_date, clean_text, editor_organisat
 from madad.fund.services.disbursements import assistance_return_to_approved
 
 
-def entry_reverse(*, entry: JournalEntry, reversed_by: User, reason: str,
-                  date: dt.date | str | None = None) -> JournalEntry:
+def entry_reverse(
+    *, entry: JournalEntry, reversed_by: User, reason: str, date: dt.date | str | None = None
+) -> JournalEntry:
     """Posts the mirror image of an entry (every line with the opposite sign), dated `date`
     (today by default), with the reason. The original stays in the books.
 
@@ -32,8 +33,10 @@ def entry_reverse(*, entry: JournalEntry, reversed_by: User, reason: str,
     reason = clean_text(reason, "reason", max_length=2000, required=True)
     date_ = clean_date(date or timezone.localdate(), "date")
     if entry.kind == JournalEntry.Kind.REVERSAL:
-        raise FundRefused("not_reversible", _("A reversal is not itself reversed: record the "
-                                              "event again instead."))
+        raise FundRefused(
+            "not_reversible",
+            _("A reversal is not itself reversed: record the event again instead."),
+        )
     lines = list(JournalLine.objects.filter(entry=entry).select_related("account", "earmark"))
     with transaction.atomic():
         ledger.lock_earmarks(line.earmark_id for line in lines)
@@ -46,19 +49,35 @@ def entry_reverse(*, entry: JournalEntry, reversed_by: User, reason: str,
                 items = items.select_for_update()
             item = items.get(pk=disbursement.assistance_id)
             if item.status == Assistance.Status.RECEIPT_CONFIRMED:
-                raise FundRefused("receipt_confirmed", _(
-                    "The family confirmed receiving this assistance, so its payment is not "
-                    "reversed. Record a correction with the finance coordinator instead."))
-        mirror = [ledger.Line(line.account, line.earmark, line.currency, -line.amount,
-                              -line.base_amount) for line in lines]
-        reversal = ledger.post(organisation=organisation, kind=JournalEntry.Kind.REVERSAL,
-                               date=date_, posted_by=reversed_by, lines=mirror,
-                               memo=f"Reversal of entry #{entry.pk}", reverses=entry,
-                               reason=reason)
+                raise FundRefused(
+                    "receipt_confirmed",
+                    _(
+                        "The family confirmed receiving this assistance, so its payment is not "
+                        "reversed. Record a correction with the finance coordinator instead."
+                    ),
+                )
+        mirror = [
+            ledger.Line(line.account, line.earmark, line.currency, -line.amount, -line.base_amount)
+            for line in lines
+        ]
+        reversal = ledger.post(
+            organisation=organisation,
+            kind=JournalEntry.Kind.REVERSAL,
+            date=date_,
+            posted_by=reversed_by,
+            lines=mirror,
+            memo=f"Reversal of entry #{entry.pk}",
+            reverses=entry,
+            reason=reason,
+        )
         if disbursement is not None:
             Disbursement.objects.filter(pk=disbursement.pk).update(reversed_at=timezone.now())
             if item.status == Assistance.Status.DISBURSED:
                 assistance_return_to_approved(item=item, by=reversed_by)
-        audit_record(action="fund.entry.reversed", actor=reversed_by, obj=reversal,
-                     fields=["reverses", "reason", "date"])
+        audit_record(
+            action="fund.entry.reversed",
+            actor=reversed_by,
+            obj=reversal,
+            fields=["reverses", "reason", "date"],
+        )
     return reversal

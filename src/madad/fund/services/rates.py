@@ -30,11 +30,13 @@ def _clean_rate(*, currency: Any, date: Any, rate: Any, source: Any) -> dict[str
         except ValidationError as exc:
             errors[name] = exc.messages
     if cleaned.get("currency") == fund_currency():
-        errors["currency"] = [_("Rates are for other currencies than %(currency)s.")
-                              % {"currency": fund_currency()}]
-    for name, clean in (("date", lambda: clean_date(date, "date")),
-                        ("source", lambda: clean_text(source, "source", max_length=100,
-                                                      required=True))):
+        errors["currency"] = [
+            _("Rates are for other currencies than %(currency)s.") % {"currency": fund_currency()}
+        ]
+    for name, clean in (
+        ("date", lambda: clean_date(date, "date")),
+        ("source", lambda: clean_text(source, "source", max_length=100, required=True)),
+    ):
         try:
             cleaned[name] = clean()
         except ValidationError as exc:
@@ -44,29 +46,44 @@ def _clean_rate(*, currency: Any, date: Any, rate: Any, source: Any) -> dict[str
     return cleaned
 
 
-def rate_record(*, recorded_by: User, currency: str, date: dt.date | str, rate: Decimal | str,
-                source: str) -> ExchangeRate:
+def rate_record(
+    *, recorded_by: User, currency: str, date: dt.date | str, rate: Decimal | str, source: str
+) -> ExchangeRate:
     """Stores a rate (fund-currency units for one unit of `currency`) for a day. A rate once
     stored is not changed: a second, different rate for the same day is refused."""
     organisation = editor_organisation(recorded_by)
     cleaned = _clean_rate(currency=currency, date=date, rate=rate, source=source)
-    existing = ExchangeRate.objects.filter(organisation=organisation,
-                                           currency=cleaned["currency"],
-                                           date=cleaned["date"]).first()
+    existing = ExchangeRate.objects.filter(
+        organisation=organisation, currency=cleaned["currency"], date=cleaned["date"]
+    ).first()
     if existing is not None:
-        raise ValidationError({"rate": [_(
-            "A rate for %(currency)s on %(date)s is already recorded (%(rate)s).") % {
-            "currency": existing.currency, "date": existing.date.isoformat(),
-            "rate": rate_text(existing.rate)}]})
+        raise ValidationError(
+            {
+                "rate": [
+                    _("A rate for %(currency)s on %(date)s is already recorded (%(rate)s).")
+                    % {
+                        "currency": existing.currency,
+                        "date": existing.date.isoformat(),
+                        "rate": rate_text(existing.rate),
+                    }
+                ]
+            }
+        )
     try:
         with transaction.atomic():
-            stored = ExchangeRate.objects.create(organisation=organisation,
-                                                 recorded_by=recorded_by, **cleaned)
-            audit_record(action="fund.rate.recorded", actor=recorded_by, obj=stored,
-                         fields=["currency", "date", "rate", "source"])
+            stored = ExchangeRate.objects.create(
+                organisation=organisation, recorded_by=recorded_by, **cleaned
+            )
+            audit_record(
+                action="fund.rate.recorded",
+                actor=recorded_by,
+                obj=stored,
+                fields=["currency", "date", "rate", "source"],
+            )
     except IntegrityError:
-        raise ValidationError({"rate": [_("A rate for this currency and day is already "
-                                          "recorded.")]}) from None
+        raise ValidationError(
+            {"rate": [_("A rate for this currency and day is already recorded.")]}
+        ) from None
     return stored
 
 
@@ -74,15 +91,29 @@ def rate_on(*, organisation: Organisation, currency: str, date: dt.date) -> Exch
     """The stored rate of the day, or of the nearest day before within
     MADAD_FUND_RATE_MAX_AGE_DAYS; ValidationError (on "rate") if there is none."""
     oldest = date - dt.timedelta(days=settings.MADAD_FUND_RATE_MAX_AGE_DAYS)
-    found = (ExchangeRate.objects.filter(organisation=organisation, currency=currency,
-                                         date__lte=date, date__gte=oldest)
-             .order_by("-date").first())
+    found = (
+        ExchangeRate.objects.filter(
+            organisation=organisation, currency=currency, date__lte=date, date__gte=oldest
+        )
+        .order_by("-date")
+        .first()
+    )
     if found is None:
-        raise ValidationError({"rate": [_(
-            "No %(currency)s rate is recorded for %(date)s or the %(days)s days before. Enter "
-            "the rate, or load the rates first.") % {
-            "currency": currency, "date": date.isoformat(),
-            "days": settings.MADAD_FUND_RATE_MAX_AGE_DAYS}]})
+        raise ValidationError(
+            {
+                "rate": [
+                    _(
+                        "No %(currency)s rate is recorded for %(date)s or the %(days)s days "
+                        "before. Enter the rate, or load the rates first."
+                    )
+                    % {
+                        "currency": currency,
+                        "date": date.isoformat(),
+                        "days": settings.MADAD_FUND_RATE_MAX_AGE_DAYS,
+                    }
+                ]
+            }
+        )
     return found
 
 
@@ -104,8 +135,9 @@ class RatesFileRefused(Exception):
 COLUMNS = ("date", "currency", "rate", "source")
 
 
-def rates_load(*, recorded_by: User, file: IO[str] | IO[bytes], default_source: str = "",
-               max_errors: int = 100) -> RatesLoaded:
+def rates_load(
+    *, recorded_by: User, file: IO[str] | IO[bytes], default_source: str = "", max_errors: int = 100
+) -> RatesLoaded:
     """Loads rates from CSV (columns date, currency, rate and optionally source; a header
     line naming them). Every line is checked first; if any is wrong, RatesFileRefused lists
     the wrong lines and nothing is stored. A line repeating a stored rate is skipped; a line
@@ -122,14 +154,24 @@ def rates_load(*, recorded_by: User, file: IO[str] | IO[bytes], default_source: 
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:
-        raise RatesFileRefused([(1, _("The first line names the columns; %(missing)s missing "
-                                      "(expected: date, currency, rate, source).")
-                                 % {"missing": ", ".join(missing)})])
+        raise RatesFileRefused(
+            [
+                (
+                    1,
+                    _(
+                        "The first line names the columns; %(missing)s missing "
+                        "(expected: date, currency, rate, source)."
+                    )
+                    % {"missing": ", ".join(missing)},
+                )
+            ]
+        )
     reader.fieldnames = header
     result = RatesLoaded()
     pending: dict[tuple[str, dt.date], tuple[int, dict[str, Any]]] = {}
-    stored = {(r.currency, r.date): r.rate for r in
-              ExchangeRate.objects.filter(organisation=organisation)}
+    stored = {
+        (r.currency, r.date): r.rate for r in ExchangeRate.objects.filter(organisation=organisation)
+    }
     try:
         for row in reader:
             number = reader.line_num
@@ -142,13 +184,22 @@ def rates_load(*, recorded_by: User, file: IO[str] | IO[bytes], default_source: 
             if not any(values.values()):
                 continue
             try:
-                cleaned = _clean_rate(currency=values.get("currency", ""),
-                                      date=values.get("date", ""), rate=values.get("rate", ""),
-                                      source=values.get("source") or default_source)
+                cleaned = _clean_rate(
+                    currency=values.get("currency", ""),
+                    date=values.get("date", ""),
+                    rate=values.get("rate", ""),
+                    source=values.get("source") or default_source,
+                )
             except ValidationError as exc:
-                result.errors.append((number, "; ".join(
-                    f"{name}: {' '.join(messages)}"
-                    for name, messages in exc.message_dict.items())))
+                result.errors.append(
+                    (
+                        number,
+                        "; ".join(
+                            f"{name}: {' '.join(messages)}"
+                            for name, messages in exc.message_dict.items()
+                        ),
+                    )
+                )
                 continue
             key = (cleaned["currency"], cleaned["date"])
             known = stored.get(key)
@@ -158,26 +209,42 @@ def rates_load(*, recorded_by: User, file: IO[str] | IO[bytes], default_source: 
                 if same == cleaned["rate"]:
                     result.unchanged += 1
                 else:
-                    result.errors.append((number, _(
-                        "A different rate for %(currency)s on %(date)s is already %(where)s "
-                        "(%(rate)s).") % {
-                        "currency": key[0], "date": key[1].isoformat(),
-                        "where": _("recorded") if known is not None else
-                        _("on line %(line)s") % {"line": earlier[0]},  # type: ignore[index]
-                        "rate": rate_text(same)}))
+                    result.errors.append(
+                        (
+                            number,
+                            _(
+                                "A different rate for %(currency)s on %(date)s is already "
+                                "%(where)s (%(rate)s)."
+                            )
+                            % {
+                                "currency": key[0],
+                                "date": key[1].isoformat(),
+                                "where": _("recorded")
+                                if known is not None
+                                else _("on line %(line)s") % {"line": earlier[0]},  # type: ignore[index]
+                                "rate": rate_text(same),
+                            },
+                        )
+                    )
                 continue
             pending[key] = (number, cleaned)
     except csv.Error as exc:
-        result.errors.append((reader.line_num, _("The file is not valid CSV: %(error)s")
-                              % {"error": exc}))
+        result.errors.append(
+            (reader.line_num, _("The file is not valid CSV: %(error)s") % {"error": exc})
+        )
     if result.errors:
         raise RatesFileRefused(result.errors)
     with transaction.atomic():
         ExchangeRate.objects.bulk_create(
             ExchangeRate(organisation=organisation, recorded_by=recorded_by, **cleaned)
-            for _number, cleaned in pending.values())
+            for _number, cleaned in pending.values()
+        )
         result.added = len(pending)
-        audit_record(action="fund.rates.loaded", actor=recorded_by,
-                     object_type="fund.exchangerate", object_id=str(result.added),
-                     fields=["currency", "date", "rate", "source"])
+        audit_record(
+            action="fund.rates.loaded",
+            actor=recorded_by,
+            object_type="fund.exchangerate",
+            object_id=str(result.added),
+            fields=["currency", "date", "rate", "source"],
+        )
     return result

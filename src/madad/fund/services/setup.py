@@ -23,13 +23,16 @@ def earmark_general(*, organisation: Organisation) -> Earmark:
     """The organisation's general fund (created on first use): money given without a
     programme, which may pay any kind of assistance."""
     earmark, _created = Earmark.objects.get_or_create(
-        organisation=organisation, is_general=True,
-        defaults={"code": GENERAL_CODE, "name": "General fund", "name_ur": "عمومی فنڈ"})
+        organisation=organisation,
+        is_general=True,
+        defaults={"code": GENERAL_CODE, "name": "General fund", "name_ur": "عمومی فنڈ"},
+    )
     return earmark
 
 
-def earmark_create(*, created_by: User, name: str, name_ur: str = "", code: str = "",
-                   kinds: Iterable[str] = ()) -> Earmark:
+def earmark_create(
+    *, created_by: User, name: str, name_ur: str = "", code: str = "", kinds: Iterable[str] = ()
+) -> Earmark:
     """A programme donors may give to, paying only the listed kinds of assistance. Names are
     unique within the organisation; nothing is written on bad input."""
     organisation = editor_organisation(created_by)
@@ -41,17 +44,23 @@ def earmark_create(*, created_by: User, name: str, name_ur: str = "", code: str 
     kinds = sorted(set(kinds))
     unknown = [k for k in kinds if k not in AssistanceKind.values]
     if unknown or not kinds:
-        raise ValidationError({"kinds": [_("Choose at least one kind of assistance the "
-                                           "programme pays for.")]})
+        raise ValidationError(
+            {"kinds": [_("Choose at least one kind of assistance the programme pays for.")]}
+        )
     if Earmark.objects.filter(organisation=organisation, code=code).exists():
         raise ValidationError({"code": [_("Another earmark already has this code.")]})
     try:
         with transaction.atomic():
             earmark_general(organisation=organisation)
-            earmark = Earmark.objects.create(organisation=organisation, code=code, name=name,
-                                             name_ur=name_ur, kinds=kinds)
-            audit_record(action="fund.earmark.created", actor=created_by, obj=earmark,
-                         fields=["code", "name", "name_ur", "kinds"])
+            earmark = Earmark.objects.create(
+                organisation=organisation, code=code, name=name, name_ur=name_ur, kinds=kinds
+            )
+            audit_record(
+                action="fund.earmark.created",
+                actor=created_by,
+                obj=earmark,
+                fields=["code", "name", "name_ur", "kinds"],
+            )
     except IntegrityError:
         raise ValidationError({"code": [_("Another earmark already has this code.")]}) from None
     return earmark
@@ -74,11 +83,15 @@ def account_open(*, opened_by: User, kind: str, name: str, currency: str) -> Acc
         raise ValidationError({"name": [_("Another account already has this name.")]})
     try:
         with transaction.atomic():
-            account = Account.objects.create(organisation=organisation, kind=kind, name=name,
-                                             currency=currency)
-            audit_record(action="fund.account.opened", actor=opened_by, obj=account,
-                         fields=["kind", "name", "currency"])
+            account = Account.objects.create(
+                organisation=organisation, kind=kind, name=name, currency=currency
+            )
+            audit_record(
+                action="fund.account.opened",
+                actor=opened_by,
+                obj=account,
+                fields=["kind", "name", "currency"],
+            )
     except IntegrityError:
-        raise ValidationError({"name": [_("Another account already has this name.")]}) \
-            from None
+        raise ValidationError({"name": [_("Another account already has this name.")]}) from None
     return account

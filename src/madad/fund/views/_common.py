@@ -31,8 +31,9 @@ def require_edit(request: HttpRequest) -> None:
     require(request, Capability.FUND_EDIT)
 
 
-def apply_errors(form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None
-                 ) -> None:
+def apply_errors(
+    form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None
+) -> None:
     """The service's errors by field, on the form's fields (or the form itself)."""
     rename = rename or {}
     if not hasattr(error, "error_dict"):
@@ -45,7 +46,9 @@ def apply_errors(form: forms.Form, error: ValidationError, rename: dict[str, str
 
 def context_flags(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
-    return {"can_edit": access.can(user, Capability.FUND_EDIT),
-            "can_report": access.can(user, Capability.FUND_REPORT),
-            "can_see_donors": access.can(user, Capability.FUND_DONOR_VIEW),
-            "fund_currency": fund_currency()}
+    return {
+        "can_edit": access.can(user, Capability.FUND_EDIT),
+        "can_report": access.can(user, Capability.FUND_REPORT),
+        "can_see_donors": access.can(user, Capability.FUND_DONOR_VIEW),
+        "fund_currency": fund_currency(),
+    }

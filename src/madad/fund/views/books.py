@@ -19,16 +19,28 @@ from madad.fund.forms import AccountForm, ConversionForm, EarmarkForm, RateForm
 from madad.fund.views._common import apply_errors, context_flags, require_edit, require_view
 
 
-def _setup_page(request: HttpRequest, *, earmark_form: EarmarkForm | None = None,
-                account_form: AccountForm | None = None, status: int = 200) -> HttpResponse:
+def _setup_page(
+    request: HttpRequest,
+    *,
+    earmark_form: EarmarkForm | None = None,
+    account_form: AccountForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user: Any = request.user
-    return render(request, "fund/setup.html", {
-        **context_flags(request),
-        "earmarks": [(e, selectors.unspent(earmark=e)) for e in selectors.earmark_list(user=user)],
-        "accounts": selectors.money_account_list(user=user),
-        "earmark_form": earmark_form or EarmarkForm(),
-        "account_form": account_form or AccountForm(),
-    }, status=status)
+    return render(
+        request,
+        "fund/setup.html",
+        {
+            **context_flags(request),
+            "earmarks": [
+                (e, selectors.unspent(earmark=e)) for e in selectors.earmark_list(user=user)
+            ],
+            "accounts": selectors.money_account_list(user=user),
+            "earmark_form": earmark_form or EarmarkForm(),
+            "account_form": account_form or AccountForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -45,8 +57,10 @@ def earmark_create(request: HttpRequest) -> HttpResponse:
     form = EarmarkForm(request.POST)
     if form.is_valid():
         try:
-            services.earmark_create(created_by=request.user,  # type: ignore[arg-type]
-                                    **form.cleaned_data)
+            services.earmark_create(
+                created_by=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         except FundRefused as refused:
@@ -64,8 +78,10 @@ def account_open(request: HttpRequest) -> HttpResponse:
     form = AccountForm(request.POST)
     if form.is_valid():
         try:
-            services.account_open(opened_by=request.user,  # type: ignore[arg-type]
-                                  **form.cleaned_data)
+            services.account_open(
+                opened_by=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         except FundRefused as refused:
@@ -87,8 +103,10 @@ def rates(request: HttpRequest) -> HttpResponse:
         form = RateForm(request.POST)
         if form.is_valid():
             try:
-                services.rate_record(recorded_by=request.user,  # type: ignore[arg-type]
-                                     **form.cleaned_data)
+                services.rate_record(
+                    recorded_by=request.user,  # type: ignore[arg-type]
+                    **form.cleaned_data,
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             except FundRefused as refused:
@@ -98,9 +116,14 @@ def rates(request: HttpRequest) -> HttpResponse:
                 return redirect("fund:rates")
         status = 422
     page = Paginator(selectors.rate_list(user=request.user), 50).get_page(  # type: ignore[arg-type]
-        request.GET.get("page"))
-    return render(request, "fund/rates.html", {**context_flags(request), "page": page,
-                                                "form": form}, status=status)
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "fund/rates.html",
+        {**context_flags(request), "page": page, "form": form},
+        status=status,
+    )
 
 
 @login_required
@@ -108,8 +131,10 @@ def conversions(request: HttpRequest) -> HttpResponse:
     """Conversions made, and (for finance officers) a form to record one."""
     require_view(request)
     user: Any = request.user
-    kwargs = {"earmarks": selectors.earmark_list(user=user),
-              "accounts": selectors.money_account_list(user=user)}
+    kwargs = {
+        "earmarks": selectors.earmark_list(user=user),
+        "accounts": selectors.money_account_list(user=user),
+    }
     status = 200
     form = ConversionForm(**kwargs)  # type: ignore[arg-type]
     if request.method == "POST":
@@ -127,5 +152,9 @@ def conversions(request: HttpRequest) -> HttpResponse:
                 return redirect("fund:conversions")
         status = 422
     page = Paginator(selectors.conversion_list(user=user), 50).get_page(request.GET.get("page"))
-    return render(request, "fund/conversions.html", {**context_flags(request), "page": page,
-                                                      "form": form}, status=status)
+    return render(
+        request,
+        "fund/conversions.html",
+        {**context_flags(request), "page": page, "form": form},
+        status=status,
+    )

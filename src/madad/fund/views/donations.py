@@ -39,8 +39,12 @@ def _donor_names(request: HttpRequest, donors: list[Donor]) -> dict[int, str]:
     if not access.can(request.user, Capability.FUND_DONOR_VIEW):
         return {}
     user: Any = request.user
-    return {donor.pk: access.reveal(user, donor, request=request, wanted=["name"],
-                                    action=DONOR_VIEWED)["name"] for donor in donors}
+    return {
+        donor.pk: access.reveal(user, donor, request=request, wanted=["name"], action=DONOR_VIEWED)[
+            "name"
+        ]
+        for donor in donors
+    }
 
 
 @login_required
@@ -49,11 +53,16 @@ def donation_list(request: HttpRequest) -> HttpResponse:
     require_view(request)
     form = DonationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.donation_list(user=request.user,  # type: ignore[arg-type]
-                                             filters=filters), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "fund/donation_list.html", {
-        **context_flags(request), "page": page, "form": form})
+    page = Paginator(
+        selectors.donation_list(
+            user=request.user,  # type: ignore[arg-type]
+            filters=filters,
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "fund/donation_list.html", {**context_flags(request), "page": page, "form": form}
+    )
 
 
 def _donor_for(request: HttpRequest, donor_id: Any) -> Donor:
@@ -66,9 +75,11 @@ def donation_create(request: HttpRequest) -> HttpResponse:
     require_edit(request)
     user: Any = request.user
     donor = _donor_for(request, request.GET["donor"]) if request.GET.get("donor") else None
-    kwargs = {"earmarks": selectors.earmark_list(user=user),
-              "accounts": selectors.money_account_list(user=user),
-              "with_new_donor": donor is None}
+    kwargs = {
+        "earmarks": selectors.earmark_list(user=user),
+        "accounts": selectors.money_account_list(user=user),
+        "with_new_donor": donor is None,
+    }
     status = 200
     if request.method == "POST":
         form = DonationForm(request.POST, **kwargs)  # type: ignore[arg-type]
@@ -80,37 +91,56 @@ def donation_create(request: HttpRequest) -> HttpResponse:
                     giver = donor
                     if giver is None and data.get("donor_name"):
                         giver = services.donor_record(
-                            recorded_by=user, name=data["donor_name"],
+                            recorded_by=user,
+                            name=data["donor_name"],
                             kind=data.get("donor_kind") or Donor.Kind.PERSON,
                             contact=data.get("donor_contact", ""),
-                            named_in_public=data.get("donor_named_in_public", False))
+                            named_in_public=data.get("donor_named_in_public", False),
+                        )
                     donation = services.donation_record(
-                        recorded_by=user, amount=data["amount"], currency=data["currency"],
-                        received_on=data["received_on"], channel=data["channel"],
-                        earmark=data["earmark"], account=data["account"], donor=giver,
+                        recorded_by=user,
+                        amount=data["amount"],
+                        currency=data["currency"],
+                        received_on=data["received_on"],
+                        channel=data["channel"],
+                        earmark=data["earmark"],
+                        account=data["account"],
+                        donor=giver,
                         fee=data["fee"] if data["fee"] is not None else "0",
-                        rate=data["rate"], rate_source=data["rate_source"])
+                        rate=data["rate"],
+                        rate_source=data["rate_source"],
+                    )
             except ValidationError as exc:
                 apply_errors(form, exc, {"name": "donor_name", "contact": "donor_contact"})
             except FundRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                messages.success(request, _("The donation is recorded with receipt number "
-                                            "%(number)s.") % {"number": donation.receipt_number})
+                messages.success(
+                    request,
+                    _("The donation is recorded with receipt number %(number)s.")
+                    % {"number": donation.receipt_number},
+                )
                 return redirect("fund:donation", donation_id=donation.pk)
         status = 422
     else:
         form = DonationForm(**kwargs)  # type: ignore[arg-type]
-    return render(request, "fund/donation_form.html", {
-        "form": form, "donor": donor, "donor_name": _donor_names(request, [donor]).get(
-            donor.pk) if donor else None}, status=status)
+    return render(
+        request,
+        "fund/donation_form.html",
+        {
+            "form": form,
+            "donor": donor,
+            "donor_name": _donor_names(request, [donor]).get(donor.pk) if donor else None,
+        },
+        status=status,
+    )
 
 
 def _donation_for(request: HttpRequest, donation_id: int) -> Donation:
-    donation = access.get_visible_or_404(request.user, Donation, request=request,
-                                         pk=donation_id)
-    return Donation.objects.select_related("earmark", "account", "donor", "entry",
-                                           "organisation").get(pk=donation.pk)
+    donation = access.get_visible_or_404(request.user, Donation, request=request, pk=donation_id)
+    return Donation.objects.select_related(
+        "earmark", "account", "donor", "entry", "organisation"
+    ).get(pk=donation.pk)
 
 
 @login_required
@@ -119,11 +149,17 @@ def donation_detail(request: HttpRequest, donation_id: int) -> HttpResponse:
     require_view(request)
     donation = _donation_for(request, donation_id)
     names = _donor_names(request, [donation.donor] if donation.donor else [])
-    return render(request, "fund/donation_detail.html", {
-        **context_flags(request), "donation": donation,
-        "donor_name": names.get(donation.donor_id) if donation.donor_id else None,
-        "reversal": getattr(donation.entry, "reversed_by", None),
-        "fund_currency": fund_currency()})
+    return render(
+        request,
+        "fund/donation_detail.html",
+        {
+            **context_flags(request),
+            "donation": donation,
+            "donor_name": names.get(donation.donor_id) if donation.donor_id else None,
+            "reversal": getattr(donation.entry, "reversed_by", None),
+            "fund_currency": fund_currency(),
+        },
+    )
 
 
 RECEIPT_LANGUAGES = ("en", "ur")
@@ -139,15 +175,22 @@ def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> H
         raise Http404
     donation = _donation_for(request, donation_id)
     names = _donor_names(request, [donation.donor] if donation.donor else [])
-    audit_record(action="fund.receipt.printed", request=request, obj=donation,
-                 fields=["receipt_number"])
+    audit_record(
+        action="fund.receipt.printed", request=request, obj=donation, fields=["receipt_number"]
+    )
     with translation.override(language):
-        response = render(request, "fund/receipt.html", {
-            "donation": donation,
-            "donor_name": names.get(donation.donor_id) if donation.donor_id else None,
-            "organisation": donation.organisation, "language": language,
-            "reversed": getattr(donation.entry, "reversed_by", None) is not None,
-            "fund_currency": fund_currency()})
+        response = render(
+            request,
+            "fund/receipt.html",
+            {
+                "donation": donation,
+                "donor_name": names.get(donation.donor_id) if donation.donor_id else None,
+                "organisation": donation.organisation,
+                "language": language,
+                "reversed": getattr(donation.entry, "reversed_by", None) is not None,
+                "fund_currency": fund_currency(),
+            },
+        )
     response["Content-Language"] = language
     return response
 
@@ -157,11 +200,18 @@ def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> H
 def donor_list(request: HttpRequest) -> HttpResponse:
     require(request, Capability.FUND_DONOR_VIEW)
     page = Paginator(selectors.donor_list(user=request.user), 50).get_page(  # type: ignore[arg-type]
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     names = _donor_names(request, list(page))
-    return render(request, "fund/donor_list.html", {
-        **context_flags(request), "page": page,
-        "rows": [(donor, names.get(donor.pk, "")) for donor in page]})
+    return render(
+        request,
+        "fund/donor_list.html",
+        {
+            **context_flags(request),
+            "page": page,
+            "rows": [(donor, names.get(donor.pk, "")) for donor in page],
+        },
+    )
 
 
 @login_required
@@ -172,8 +222,10 @@ def donor_create(request: HttpRequest) -> HttpResponse:
         form = DonorForm(request.POST)
         if form.is_valid():
             try:
-                donor = services.donor_record(recorded_by=request.user,  # type: ignore[arg-type]
-                                              **form.cleaned_data)
+                donor = services.donor_record(
+                    recorded_by=request.user,  # type: ignore[arg-type]
+                    **form.cleaned_data,
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -190,11 +242,22 @@ def donor_create(request: HttpRequest) -> HttpResponse:
 def donor_detail(request: HttpRequest, donor_id: int) -> HttpResponse:
     require(request, Capability.FUND_DONOR_VIEW)
     donor = _donor_for(request, donor_id)
-    shown = access.reveal(request.user, donor, request=request,  # type: ignore[arg-type]
-                          action=DONOR_VIEWED)
-    return render(request, "fund/donor_detail.html", {
-        **context_flags(request), "donor": donor, "shown": shown,
-        "donations": donor.donations.select_related("earmark").order_by("-received_on")})
+    shown = access.reveal(
+        request.user,
+        donor,
+        request=request,  # type: ignore[arg-type]
+        action=DONOR_VIEWED,
+    )
+    return render(
+        request,
+        "fund/donor_detail.html",
+        {
+            **context_flags(request),
+            "donor": donor,
+            "shown": shown,
+            "donations": donor.donations.select_related("earmark").order_by("-received_on"),
+        },
+    )
 
 
 @login_required
@@ -208,9 +271,12 @@ def donor_naming(request: HttpRequest, donor_id: int) -> HttpResponse:
     except ValueError:
         version = -1
     try:
-        services.donor_naming_set(donor=donor, changed_by=request.user,  # type: ignore[arg-type]
-                                  named_in_public=request.POST.get("named_in_public") == "1",
-                                  expected_version=version)
+        services.donor_naming_set(
+            donor=donor,
+            changed_by=request.user,  # type: ignore[arg-type]
+            named_in_public=request.POST.get("named_in_public") == "1",
+            expected_version=version,
+        )
     except FundRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -27,21 +27,35 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     require_view(request)
     form = EntryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.entry_list(user=request.user,  # type: ignore[arg-type]
-                                          filters=filters), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "fund/entry_list.html", {**context_flags(request), "page": page,
-                                                     "form": form})
+    page = Paginator(
+        selectors.entry_list(
+            user=request.user,  # type: ignore[arg-type]
+            filters=filters,
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "fund/entry_list.html", {**context_flags(request), "page": page, "form": form}
+    )
 
 
-def _entry_page(request: HttpRequest, entry: JournalEntry, form: ReverseForm | None = None,
-                status: int = 200) -> HttpResponse:
-    return render(request, "fund/entry_detail.html", {
-        **context_flags(request), "entry": entry, "lines": selectors.entry_lines(entry),
-        "reversal": getattr(entry, "reversed_by", None),
-        "can_reverse": access.can_change(request.user, entry)
-        and entry.kind != JournalEntry.Kind.REVERSAL,
-        "form": form or ReverseForm()}, status=status)
+def _entry_page(
+    request: HttpRequest, entry: JournalEntry, form: ReverseForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "fund/entry_detail.html",
+        {
+            **context_flags(request),
+            "entry": entry,
+            "lines": selectors.entry_lines(entry),
+            "reversal": getattr(entry, "reversed_by", None),
+            "can_reverse": access.can_change(request.user, entry)
+            and entry.kind != JournalEntry.Kind.REVERSAL,
+            "form": form or ReverseForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -61,15 +75,16 @@ def entry_reverse(request: HttpRequest, entry_id: int) -> HttpResponse:
     form = ReverseForm(request.POST)
     if form.is_valid():
         try:
-            reversal = services.entry_reverse(entry=entry, reversed_by=user,
-                                              reason=form.cleaned_data["reason"])
+            reversal = services.entry_reverse(
+                entry=entry, reversed_by=user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
-            form.add_error("reason" if "reason" in getattr(exc, "error_dict", {}) else None,
-                           exc.messages)
+            form.add_error(
+                "reason" if "reason" in getattr(exc, "error_dict", {}) else None, exc.messages
+            )
         except FundRefused as refused:
             form.add_error(None, refused.message)
-            return _entry_page(request, entry, form, status=409 if refused.is_conflict
-                               else 422)
+            return _entry_page(request, entry, form, status=409 if refused.is_conflict else 422)
         else:
             messages.success(request, _("The entry is reversed."))
             return redirect("fund:entry", entry_id=reversal.pk)

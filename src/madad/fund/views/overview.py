@@ -27,14 +27,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     organisation = user.organisation
     earmarks = list(selectors.earmark_list(user=user))
-    return render(request, "fund/overview.html", {
-        **context_flags(request),
-        "held": reports.by_currency_and_earmark(organisation),
-        "earmarks": [(earmark, selectors.unspent(earmark=earmark)) for earmark in earmarks],
-        "fund_currency": fund_currency(),
-        "to_pay": selectors.assistance_to_pay(user=user).count(),
-        "recent": selectors.entry_list(user=user)[:10],
-    })
+    return render(
+        request,
+        "fund/overview.html",
+        {
+            **context_flags(request),
+            "held": reports.by_currency_and_earmark(organisation),
+            "earmarks": [(earmark, selectors.unspent(earmark=earmark)) for earmark in earmarks],
+            "fund_currency": fund_currency(),
+            "to_pay": selectors.assistance_to_pay(user=user).count(),
+            "recent": selectors.entry_list(user=user)[:10],
+        },
+    )
 
 
 def _report_or_404(request: HttpRequest, name: str) -> reports.Report:
@@ -49,8 +53,7 @@ def _table(request: HttpRequest, report: reports.Report) -> tuple[PeriodForm, re
     form = PeriodForm(request.GET or None)
     period = form.cleaned_data if form.is_valid() else {}
     user: Any = request.user
-    return form, report.build(user.organisation, period.get("date_from"),
-                              period.get("date_to"))
+    return form, report.build(user.organisation, period.get("date_from"), period.get("date_to"))
 
 
 @login_required
@@ -65,12 +68,25 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_view(request: HttpRequest, name: str) -> HttpResponse:
     report = _report_or_404(request, name)
     form, table = _table(request, report)
-    audit_record(action="fund.report.viewed", request=request, object_type="fund.report",
-                 object_id=name, fields=[])
-    return render(request, "fund/report.html", {
-        **context_flags(request), "report": report, "name": name, "form": form, "table": table,
-        "query": request.GET.urlencode(),
-    })
+    audit_record(
+        action="fund.report.viewed",
+        request=request,
+        object_type="fund.report",
+        object_id=name,
+        fields=[],
+    )
+    return render(
+        request,
+        "fund/report.html",
+        {
+            **context_flags(request),
+            "report": report,
+            "name": name,
+            "form": form,
+            "table": table,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -89,6 +105,11 @@ def report_csv(request: HttpRequest, name: str) -> HttpResponse:
         writer.writerow([safe_cell(v) for v in row])
     if table.totals:
         writer.writerow([safe_cell(v) for v in table.totals])
-    audit_record(action="fund.report.exported", request=request, object_type="fund.report",
-                 object_id=name, fields=[])
+    audit_record(
+        action="fund.report.exported",
+        request=request,
+        object_type="fund.report",
+        object_id=name,
+        fields=[],
+    )
     return response

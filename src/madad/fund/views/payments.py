@@ -26,11 +26,16 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
     """Approved assistance waiting to be paid (for finance officers), and the payments made."""
     require_view(request)
     user: Any = request.user
-    return render(request, "fund/disbursement_list.html", {
-        **context_flags(request),
-        "to_pay": selectors.assistance_to_pay(user=user),
-        "paid": selectors.disbursement_list(user=user)[:100],
-        "fund_currency": fund_currency()})
+    return render(
+        request,
+        "fund/disbursement_list.html",
+        {
+            **context_flags(request),
+            "to_pay": selectors.assistance_to_pay(user=user),
+            "paid": selectors.disbursement_list(user=user)[:100],
+            "fund_currency": fund_currency(),
+        },
+    )
 
 
 @login_required
@@ -39,12 +44,18 @@ def disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
     user: Any = request.user
     item = selectors.assistance_to_pay(user=user).filter(pk=assistance_id).first()
     # not approved (the service says why on paying), or not this organisation's: nothing here
-    if item is None and not Assistance.objects.filter(
-            pk=assistance_id, case__organisation_id=user.organisation_id).exists():
+    if (
+        item is None
+        and not Assistance.objects.filter(
+            pk=assistance_id, case__organisation_id=user.organisation_id
+        ).exists()
+    ):
         raise Http404
-    kwargs = {"earmarks": selectors.earmark_list(user=user),
-              "accounts": selectors.money_account_list(user=user),
-              "currency": fund_currency()}
+    kwargs = {
+        "earmarks": selectors.earmark_list(user=user),
+        "accounts": selectors.money_account_list(user=user),
+        "currency": fund_currency(),
+    }
     status = 200
     form = DisbursementForm(**kwargs)  # type: ignore[arg-type]
     if request.method == "POST":
@@ -52,8 +63,7 @@ def disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
         if form.is_valid():
             target = item or Assistance.objects.select_related("case").get(pk=assistance_id)
             try:
-                services.disbursement_make(made_by=user, assistance=target,
-                                           **form.cleaned_data)
+                services.disbursement_make(made_by=user, assistance=target, **form.cleaned_data)
             except ValidationError as exc:
                 apply_errors(form, exc)
                 status = 422
@@ -67,8 +77,17 @@ def disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
             status = 422
     elif item is None:
         status = 409
-    return render(request, "fund/disburse.html", {
-        "item": item, "assistance_id": assistance_id, "form": form,
-        "fund_currency": fund_currency(),
-        "earmark_balances": [(e, selectors.unspent(earmark=e))
-                             for e in selectors.earmark_list(user=user)]}, status=status)
+    return render(
+        request,
+        "fund/disburse.html",
+        {
+            "item": item,
+            "assistance_id": assistance_id,
+            "form": form,
+            "fund_currency": fund_currency(),
+            "earmark_balances": [
+                (e, selectors.unspent(earmark=e)) for e in selectors.earmark_list(user=user)
+            ],
+        },
+        status=status,
+    )

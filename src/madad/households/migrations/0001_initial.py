@@ -9,61 +9,195 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('incidents', '0003_grading_steps_relations'),
-        ('people', '0003_person_name_keys_for_existing'),
-        ('places', '0003_karachi'),
+        ("accounts", "0001_initial"),
+        ("incidents", "0003_grading_steps_relations"),
+        ("people", "0003_person_name_keys_for_existing"),
+        ("places", "0003_karachi"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', madad.core.fields.EncryptedTextField(blank=True, verbose_name='address')),
-                ('monthly_income_before', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='monthly income before (PKR)')),
-                ('monthly_income_after', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='monthly income after (PKR)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('affected_by', models.ManyToManyField(blank=True, related_name='households', to='incidents.act', verbose_name='acts that affected the household')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('head', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='headed_households', to='people.person', verbose_name='head of household')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='accounts.organisation', verbose_name='organisation')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='households', to='places.place', verbose_name='area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "address",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="address"),
+                ),
+                (
+                    "monthly_income_before",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="monthly income before (PKR)",
+                    ),
+                ),
+                (
+                    "monthly_income_after",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="monthly income after (PKR)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "affected_by",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="households",
+                        to="incidents.act",
+                        verbose_name="acts that affected the household",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "head",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="headed_households",
+                        to="people.person",
+                        verbose_name="head of household",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="places.place",
+                        verbose_name="area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('head', 'Head of household'), ('spouse', 'Spouse'), ('son', 'Son'), ('daughter', 'Daughter'), ('father', 'Father'), ('mother', 'Mother'), ('brother', 'Brother'), ('sister', 'Sister'), ('grandchild', 'Grandchild'), ('other', 'Other relative')], max_length=12, verbose_name='relation to the head')),
-                ('dependant', models.BooleanField(default=False, verbose_name='dependant')),
-                ('schooling', models.CharField(choices=[('n/a', 'Not applicable'), ('in_school', 'In school'), ('out_of_school', 'Out of school')], default='n/a', max_length=14, verbose_name='schooling')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='households.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='household_memberships', to='people.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("head", "Head of household"),
+                            ("spouse", "Spouse"),
+                            ("son", "Son"),
+                            ("daughter", "Daughter"),
+                            ("father", "Father"),
+                            ("mother", "Mother"),
+                            ("brother", "Brother"),
+                            ("sister", "Sister"),
+                            ("grandchild", "Grandchild"),
+                            ("other", "Other relative"),
+                        ],
+                        max_length=12,
+                        verbose_name="relation to the head",
+                    ),
+                ),
+                ("dependant", models.BooleanField(default=False, verbose_name="dependant")),
+                (
+                    "schooling",
+                    models.CharField(
+                        choices=[
+                            ("n/a", "Not applicable"),
+                            ("in_school", "In school"),
+                            ("out_of_school", "Out of school"),
+                        ],
+                        default="n/a",
+                        max_length=14,
+                        verbose_name="schooling",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="household_memberships",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household member',
-                'verbose_name_plural': 'household members',
-                'ordering': ['id'],
+                "verbose_name": "household member",
+                "verbose_name_plural": "household members",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('monthly_income_before__isnull', True), ('monthly_income_before__gte', 0), _connector='OR'), models.Q(('monthly_income_after__isnull', True), ('monthly_income_after__gte', 0), _connector='OR')), name='household_income_not_negative'),
+            model_name="household",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("monthly_income_before__isnull", True),
+                        ("monthly_income_before__gte", 0),
+                        _connector="OR",
+                    ),
+                    models.Q(
+                        ("monthly_income_after__isnull", True),
+                        ("monthly_income_after__gte", 0),
+                        _connector="OR",
+                    ),
+                ),
+                name="household_income_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('household', 'person'), name='member_once_per_household'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                fields=("household", "person"), name="member_once_per_household"
+            ),
         ),
     ]

@@ -5,30 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0001_initial'),
-        ('people', '0003_person_name_keys_for_existing'),
+        ("households", "0001_initial"),
+        ("people", "0003_person_name_keys_for_existing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='household',
-            name='updated_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='last changed'),
+            model_name="household",
+            name="updated_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="last changed"
+            ),
         ),
         migrations.AddField(
-            model_name='member',
-            name='added_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='added'),
+            model_name="member",
+            name="added_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="added"),
         ),
         migrations.AlterField(
-            model_name='household',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered'),
+            model_name="household",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="registered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(condition=models.Q(('relation', 'head')), fields=('household',), name='one_head_per_household'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("relation", "head")),
+                fields=("household",),
+                name="one_head_per_household",
+            ),
         ),
     ]

@@ -9,182 +9,600 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0001_initial'),
-        ('places', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("people", "0001_initial"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IncidentType',
+            name="IncidentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_ur', models.CharField(max_length=120, verbose_name='name in Urdu')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("name_ur", models.CharField(max_length=120, verbose_name="name in Urdu")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'incident type',
-                'verbose_name_plural': 'incident types',
-                'ordering': ['position', 'name'],
+                "verbose_name": "incident type",
+                "verbose_name_plural": "incident types",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('start_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5, verbose_name='start date precision')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('end_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5, verbose_name='end date precision')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('location_precision', models.CharField(choices=[('exact', 'Exact'), ('neighbourhood', 'Neighbourhood'), ('town', 'Town'), ('district', 'District')], default='neighbourhood', max_length=15, verbose_name='location precision')),
-                ('description', madad.core.fields.EncryptedTextField(blank=True, verbose_name='description (restricted)')),
-                ('public_summary', models.TextField(blank=True, verbose_name='public summary')),
-                ('confidentiality', models.CharField(choices=[('internal', 'Internal'), ('restricted', 'Restricted'), ('confidential', 'Confidential')], default='internal', max_length=15, verbose_name='confidentiality')),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('under_review', 'Under review'), ('verified', 'Verified'), ('disputed', 'Disputed'), ('rejected', 'Rejected')], db_index=True, default='reported', max_length=15, verbose_name='verification status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last edited')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='accounts.organisation', verbose_name='organisation')),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='places.place', verbose_name='place')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by')),
-                ('types', models.ManyToManyField(related_name='incidents', to='incidents.incidenttype', verbose_name='types')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("start_date", models.DateField(verbose_name="start date")),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                        verbose_name="start date precision",
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "end_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                        verbose_name="end date precision",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "location_precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("neighbourhood", "Neighbourhood"),
+                            ("town", "Town"),
+                            ("district", "District"),
+                        ],
+                        default="neighbourhood",
+                        max_length=15,
+                        verbose_name="location precision",
+                    ),
+                ),
+                (
+                    "description",
+                    madad.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="description (restricted)"
+                    ),
+                ),
+                ("public_summary", models.TextField(blank=True, verbose_name="public summary")),
+                (
+                    "confidentiality",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Internal"),
+                            ("restricted", "Restricted"),
+                            ("confidential", "Confidential"),
+                        ],
+                        default="internal",
+                        max_length=15,
+                        verbose_name="confidentiality",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("under_review", "Under review"),
+                            ("verified", "Verified"),
+                            ("disputed", "Disputed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="reported",
+                        max_length=15,
+                        verbose_name="verification status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last edited"
+                    ),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="verified"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="places.place",
+                        verbose_name="place",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="last edited by",
+                    ),
+                ),
+                (
+                    "types",
+                    models.ManyToManyField(
+                        related_name="incidents", to="incidents.incidenttype", verbose_name="types"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident',
-                'verbose_name_plural': 'incidents',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name": "incident",
+                "verbose_name_plural": "incidents",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Act',
+            name="Act",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('act_type', models.CharField(choices=[('killed', 'Killed'), ('injured', 'Injured'), ('abducted', 'Abducted'), ('extorted', 'Extorted'), ('threatened', 'Threatened'), ('displaced', 'Displaced'), ('property_destroyed', 'Property destroyed')], max_length=20, verbose_name='what happened')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('method', models.CharField(blank=True, max_length=200, verbose_name='method')),
-                ('consequences', madad.core.fields.EncryptedTextField(blank=True, verbose_name='consequences')),
-                ('victim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acts', to='people.person', verbose_name='victim')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acts', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "act_type",
+                    models.CharField(
+                        choices=[
+                            ("killed", "Killed"),
+                            ("injured", "Injured"),
+                            ("abducted", "Abducted"),
+                            ("extorted", "Extorted"),
+                            ("threatened", "Threatened"),
+                            ("displaced", "Displaced"),
+                            ("property_destroyed", "Property destroyed"),
+                        ],
+                        max_length=20,
+                        verbose_name="what happened",
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("method", models.CharField(blank=True, max_length=200, verbose_name="method")),
+                (
+                    "consequences",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="consequences"),
+                ),
+                (
+                    "victim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acts",
+                        to="people.person",
+                        verbose_name="victim",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acts",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'act',
-                'verbose_name_plural': 'acts',
-                'ordering': ['id'],
+                "verbose_name": "act",
+                "verbose_name_plural": "acts",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentRelation',
+            name="IncidentRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('same_event', 'Same event'), ('follow_up', 'Follow-up'), ('related', 'Related')], max_length=15, verbose_name='relation')),
-                ('from_incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_from', to='incidents.incident')),
-                ('to_incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_to', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("same_event", "Same event"),
+                            ("follow_up", "Follow-up"),
+                            ("related", "Related"),
+                        ],
+                        max_length=15,
+                        verbose_name="relation",
+                    ),
+                ),
+                (
+                    "from_incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_from",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "to_incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_to",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Involvement',
+            name="Involvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('described_group', madad.core.fields.EncryptedTextField(blank=True, verbose_name='described group')),
-                ('degree', models.CharField(choices=[('ordered', 'Ordered'), ('carried_out', 'Carried out'), ('assisted', 'Assisted'), ('present', 'Present')], max_length=15, verbose_name='degree')),
-                ('allegation_status', models.CharField(choices=[('alleged', 'Alleged'), ('corroborated', 'Corroborated'), ('adjudicated', 'Adjudicated')], default='alleged', max_length=15, verbose_name='allegation status')),
-                ('act', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='incidents.act')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to='people.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "described_group",
+                    madad.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="described group"
+                    ),
+                ),
+                (
+                    "degree",
+                    models.CharField(
+                        choices=[
+                            ("ordered", "Ordered"),
+                            ("carried_out", "Carried out"),
+                            ("assisted", "Assisted"),
+                            ("present", "Present"),
+                        ],
+                        max_length=15,
+                        verbose_name="degree",
+                    ),
+                ),
+                (
+                    "allegation_status",
+                    models.CharField(
+                        choices=[
+                            ("alleged", "Alleged"),
+                            ("corroborated", "Corroborated"),
+                            ("adjudicated", "Adjudicated"),
+                        ],
+                        default="alleged",
+                        max_length=15,
+                        verbose_name="allegation status",
+                    ),
+                ),
+                (
+                    "act",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="incidents.act",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involvements",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alleged perpetrator',
-                'verbose_name_plural': 'alleged perpetrators',
+                "verbose_name": "alleged perpetrator",
+                "verbose_name_plural": "alleged perpetrators",
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('witness', 'Witness'), ('family', 'Family member'), ('police_fir', 'Police FIR'), ('hospital', 'Hospital or post-mortem record'), ('news', 'News report'), ('partner', 'Partner organisation'), ('social_media', 'Social media')], max_length=15, verbose_name='kind')),
-                ('name', madad.core.fields.EncryptedTextField(blank=True, verbose_name='name of the source')),
-                ('reliability', models.CharField(choices=[('A', 'A — completely reliable'), ('B', 'B — usually reliable'), ('C', 'C — fairly reliable'), ('D', 'D — not usually reliable'), ('E', 'E — unreliable'), ('F', 'F — reliability cannot be judged')], max_length=1, verbose_name='reliability')),
-                ('credibility', models.PositiveSmallIntegerField(choices=[(1, '1 — confirmed by other sources'), (2, '2 — probably true'), (3, '3 — possibly true'), (4, '4 — doubtful'), (5, '5 — improbable'), (6, '6 — truth cannot be judged')], verbose_name='credibility')),
-                ('fir_number', models.CharField(blank=True, max_length=50, verbose_name='FIR number')),
-                ('police_station', models.CharField(blank=True, max_length=120, verbose_name='police station')),
-                ('url', models.URLField(blank=True, verbose_name='link')),
-                ('outlet', models.CharField(blank=True, max_length=120, verbose_name='outlet')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='received')),
-                ('notes', madad.core.fields.EncryptedTextField(blank=True, verbose_name='notes')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='incidents.incident')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sources_given', to='people.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("witness", "Witness"),
+                            ("family", "Family member"),
+                            ("police_fir", "Police FIR"),
+                            ("hospital", "Hospital or post-mortem record"),
+                            ("news", "News report"),
+                            ("partner", "Partner organisation"),
+                            ("social_media", "Social media"),
+                        ],
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    madad.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="name of the source"
+                    ),
+                ),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — completely reliable"),
+                            ("B", "B — usually reliable"),
+                            ("C", "C — fairly reliable"),
+                            ("D", "D — not usually reliable"),
+                            ("E", "E — unreliable"),
+                            ("F", "F — reliability cannot be judged"),
+                        ],
+                        max_length=1,
+                        verbose_name="reliability",
+                    ),
+                ),
+                (
+                    "credibility",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 — confirmed by other sources"),
+                            (2, "2 — probably true"),
+                            (3, "3 — possibly true"),
+                            (4, "4 — doubtful"),
+                            (5, "5 — improbable"),
+                            (6, "6 — truth cannot be judged"),
+                        ],
+                        verbose_name="credibility",
+                    ),
+                ),
+                (
+                    "fir_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="FIR number"),
+                ),
+                (
+                    "police_station",
+                    models.CharField(blank=True, max_length=120, verbose_name="police station"),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link")),
+                ("outlet", models.CharField(blank=True, max_length=120, verbose_name="outlet")),
+                ("received_on", models.DateField(blank=True, null=True, verbose_name="received")),
+                ("notes", madad.core.fields.EncryptedTextField(blank=True, verbose_name="notes")),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources_given",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['id'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='VerificationStep',
+            name="VerificationStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('reported', 'Reported'), ('under_review', 'Under review'), ('verified', 'Verified'), ('disputed', 'Disputed'), ('rejected', 'Rejected')], max_length=15)),
-                ('to_status', models.CharField(choices=[('reported', 'Reported'), ('under_review', 'Under review'), ('verified', 'Verified'), ('disputed', 'Disputed'), ('rejected', 'Rejected')], max_length=15)),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verification_steps', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("under_review", "Under review"),
+                            ("verified", "Verified"),
+                            ("disputed", "Disputed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("under_review", "Under review"),
+                            ("verified", "Verified"),
+                            ("disputed", "Disputed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verification_steps",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='act',
-            constraint=models.UniqueConstraint(fields=('incident', 'victim', 'act_type'), name='act_once_per_victim_and_type'),
+            model_name="act",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "victim", "act_type"), name="act_once_per_victim_and_type"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentrelation',
-            constraint=models.UniqueConstraint(fields=('from_incident', 'to_incident'), name='incident_relation_once'),
+            model_name="incidentrelation",
+            constraint=models.UniqueConstraint(
+                fields=("from_incident", "to_incident"), name="incident_relation_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('from_incident', models.F('to_incident')), _negated=True), name='incident_relation_not_to_itself'),
+            model_name="incidentrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_incident", models.F("to_incident")), _negated=True),
+                name="incident_relation_not_to_itself",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', 'start_date'], name='incidents_i_organis_2129d2_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["organisation", "start_date"], name="incidents_i_organis_2129d2_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['place', 'start_date'], name='incidents_i_place_i_3ad3e4_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["place", "start_date"], name="incidents_i_place_i_3ad3e4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='incident_ends_after_it_starts'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="incident_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', -90), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='incident_coordinates_in_range'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(
+                        ("latitude__gte", -90),
+                        ("latitude__lte", 90),
+                        ("longitude__gte", -180),
+                        ("longitude__lte", 180),
+                    ),
+                    _connector="OR",
+                ),
+                name="incident_coordinates_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='involvement',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(('described_group', ''), _negated=True), _connector='OR'), name='involvement_names_someone'),
+            model_name="involvement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False),
+                    models.Q(("described_group", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="involvement_names_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('credibility__gte', 1), ('credibility__lte', 6)), name='source_credibility_1_to_6'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credibility__gte", 1), ("credibility__lte", 6)),
+                name="source_credibility_1_to_6",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('reliability__in', ['A', 'B', 'C', 'D', 'E', 'F'])), name='source_reliability_a_to_f'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reliability__in", ["A", "B", "C", "D", "E", "F"])),
+                name="source_reliability_a_to_f",
+            ),
         ),
     ]

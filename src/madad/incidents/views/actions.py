@@ -49,20 +49,26 @@ def verification_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not form.is_valid():
         raise Http404  # only a hand-made request gets here: the page always sends both
     action = form.cleaned_data["action"]
-    allowed = access.can_change(request.user, incident) if action == "submit" else \
-        access.can(request.user, Capability.INCIDENT_VERIFY)
+    allowed = (
+        access.can_change(request.user, incident)
+        if action == "submit"
+        else access.can(request.user, Capability.INCIDENT_VERIFY)
+    )
     if not allowed:
         raise Http404
     version, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
     user = cast(User, request.user)
     try:
         if action == "submit":
-            verification.incident_submit(incident=incident, submitted_by=user,
-                                         expected_version=version)
+            verification.incident_submit(
+                incident=incident, submitted_by=user, expected_version=version
+            )
         else:
-            step = {"verify": verification.incident_verify,
-                    "dispute": verification.incident_dispute,
-                    "reject": verification.incident_reject}[action]
+            step = {
+                "verify": verification.incident_verify,
+                "dispute": verification.incident_dispute,
+                "reject": verification.incident_reject,
+            }[action]
             step(incident=incident, verifier=user, reason=reason, expected_version=version)
     except services.StaleEdit as stale:
         _error(request, stale.message)
@@ -79,8 +85,10 @@ def verification_view(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 def involvement_add_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for_user(request, incident_id)
-    if not (access.can_change(request.user, incident)
-            and access.can(request.user, Capability.PERPETRATOR_VIEW)):
+    if not (
+        access.can_change(request.user, incident)
+        and access.can(request.user, Capability.PERPETRATOR_VIEW)
+    ):
         raise Http404
     view = selectors.incident_detail(user=request.user, incident=incident, request=request)
     form = involvement_form(request, incident, view, request.POST)
@@ -90,10 +98,14 @@ def involvement_add_view(request: HttpRequest, incident_id: int) -> HttpResponse
         data = form.cleaned_data
         try:
             services.involvement_add(
-                act=data["act"], added_by=request.user,  # type: ignore[arg-type]
-                person=form.person, described_group=data["described_group"],
-                degree=data["degree"], allegation_status=data["allegation_status"],
-                expected_version=data["version"])
+                act=data["act"],
+                added_by=request.user,  # type: ignore[arg-type]
+                person=form.person,
+                described_group=data["described_group"],
+                degree=data["degree"],
+                allegation_status=data["allegation_status"],
+                expected_version=data["version"],
+            )
         except services.StaleEdit as stale:
             form.add_error(None, stale.message)
         except ValidationError as exc:
@@ -101,16 +113,21 @@ def involvement_add_view(request: HttpRequest, incident_id: int) -> HttpResponse
         else:
             messages.success(request, _("The alleged perpetrator was recorded."))
             return redirect("incidents:detail", incident.pk)
-    return render(request, "incidents/incident_detail.html",
-                  detail_context(request, incident, view, perpetrator_form=form), status=422)
+    return render(
+        request,
+        "incidents/incident_detail.html",
+        detail_context(request, incident, view, perpetrator_form=form),
+        status=422,
+    )
 
 
 @login_required
 @require_POST
 def source_grade_view(request: HttpRequest, incident_id: int, source_id: int) -> HttpResponse:
     incident = get_incident_for_user(request, incident_id)
-    source = access.get_visible_or_404(request.user, Source, request=request, pk=source_id,
-                                       incident=incident)
+    source = access.get_visible_or_404(
+        request.user, Source, request=request, pk=source_id, incident=incident
+    )
     if not access.can_change(request.user, source):
         raise Http404
     form = GradeForm(request.POST)
@@ -118,10 +135,13 @@ def source_grade_view(request: HttpRequest, incident_id: int, source_id: int) ->
         _error(request, _("Choose a reliability and a credibility."))
         return redirect("incidents:detail", incident.pk)
     try:
-        services.source_grade(source=source, graded_by=request.user,  # type: ignore[arg-type]
-                              reliability=form.cleaned_data["reliability"],
-                              credibility=form.cleaned_data["credibility"],
-                              expected_version=form.cleaned_data["version"])
+        services.source_grade(
+            source=source,
+            graded_by=request.user,  # type: ignore[arg-type]
+            reliability=form.cleaned_data["reliability"],
+            credibility=form.cleaned_data["credibility"],
+            expected_version=form.cleaned_data["version"],
+        )
     except services.StaleEdit as stale:
         _error(request, stale.message)
     except ValidationError as exc:
@@ -141,15 +161,14 @@ def relate_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not form.is_valid():
         _error(request, _("Give the number of the related incident and the kind of link."))
         return redirect("incidents:detail", incident.pk)
-    other = access.visible_to(request.user, Incident).filter(
-        pk=form.cleaned_data["other"]).first()
+    other = access.visible_to(request.user, Incident).filter(pk=form.cleaned_data["other"]).first()
     if other is None:
         _error(request, _("No incident with this number."))
         return redirect("incidents:detail", incident.pk)
     try:
-        services.incident_relate(incident=incident, other=other,
-                                 kind=form.cleaned_data["kind"],
-                                 related_by=request.user)  # type: ignore[arg-type]
+        services.incident_relate(
+            incident=incident, other=other, kind=form.cleaned_data["kind"], related_by=request.user
+        )  # type: ignore[arg-type]
     except ValidationError as exc:
         _error(request, " ".join(m for ms in messages_of(exc).values() for m in ms))
     else:

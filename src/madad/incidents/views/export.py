@@ -24,7 +24,8 @@ def incident_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpRe
     filters = form.cleaned_data if form.is_valid() else {}
     rows = incident_export_rows(user=request.user, filters=filters, request=request)
     header = next(rows)  # audits the export before anything is sent
-    response = StreamingHttpResponse(csv_lines(itertools.chain([header], rows)),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(itertools.chain([header], rows)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="madad-incidents.csv"'
     return response

@@ -69,46 +69,66 @@ def incident_list_view(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = selectors.incident_list(user=request.user, filters=filters)
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "incidents/_incident_rows.html" if getattr(request, "htmx", False) else \
-        "incidents/incident_list.html"
-    return render(request, template, {
-        "form": form, "page": page,
-        "can_record": may_record_incidents(request.user),
-        "can_export": access.can_export(request.user, "incidents"),
-    })
+    template = (
+        "incidents/_incident_rows.html"
+        if getattr(request, "htmx", False)
+        else "incidents/incident_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "can_record": may_record_incidents(request.user),
+            "can_export": access.can_export(request.user, "incidents"),
+        },
+    )
 
 
 @login_required
 def incident_detail_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for_user(request, incident_id)
     view = selectors.incident_detail(user=request.user, incident=incident, request=request)
-    return render(request, "incidents/incident_detail.html",
-                  detail_context(request, incident, view))
+    return render(
+        request, "incidents/incident_detail.html", detail_context(request, incident, view)
+    )
 
 
-def involvement_form(request: HttpRequest, incident: Incident, view: selectors.IncidentView,
-                     data: Any = None) -> InvolvementForm | None:
+def involvement_form(
+    request: HttpRequest, incident: Incident, view: selectors.IncidentView, data: Any = None
+) -> InvolvementForm | None:
     """The form for an alleged perpetrator, for those who may record and see them."""
-    if not (access.can_change(request.user, incident) and view.may_see_perpetrators
-            and view.acts):
+    if not (access.can_change(request.user, incident) and view.may_see_perpetrators and view.acts):
         return None
-    return InvolvementForm(data, user=cast(User, request.user), incident=incident,
-                           act_labels={a.act.pk: _act_label(a, view.names) for a in view.acts},
-                           initial={"version": incident.version}, auto_id="id_perp_%s")
+    return InvolvementForm(
+        data,
+        user=cast(User, request.user),
+        incident=incident,
+        act_labels={a.act.pk: _act_label(a, view.names) for a in view.acts},
+        initial={"version": incident.version},
+        auto_id="id_perp_%s",
+    )
 
 
-def detail_context(request: HttpRequest, incident: Incident, view: selectors.IncidentView,
-                   perpetrator_form: InvolvementForm | None = None) -> dict[str, Any]:
+def detail_context(
+    request: HttpRequest,
+    incident: Incident,
+    view: selectors.IncidentView,
+    perpetrator_form: InvolvementForm | None = None,
+) -> dict[str, Any]:
     user = request.user
     can_edit = access.can_change(user, incident)
     can_verify = access.can(user, Capability.INCIDENT_VERIFY)
     own_work = user.pk in (incident.created_by_id, incident.updated_by_id)
     status = incident.status
     return {
-        "incident": incident, "view": view, "can_edit": can_edit,
-        "may_submit": can_edit and status in (Incident.Status.REPORTED,
-                                              Incident.Status.DISPUTED,
-                                              Incident.Status.REJECTED),
+        "incident": incident,
+        "view": view,
+        "can_edit": can_edit,
+        "may_submit": can_edit
+        and status
+        in (Incident.Status.REPORTED, Incident.Status.DISPUTED, Incident.Status.REJECTED),
         "may_verify": can_verify and status == Incident.Status.UNDER_REVIEW and not own_work,
         "own_work_blocks": can_verify and status == Incident.Status.UNDER_REVIEW and own_work,
         "verification_form": VerificationForm(initial={"version": incident.version}),
@@ -121,8 +141,7 @@ def detail_context(request: HttpRequest, incident: Incident, view: selectors.Inc
 
 def _act_label(act_view: selectors.ActView, names: dict[int, dict[str, str]]) -> str:
     act = act_view.act
-    name = names.get(act.victim_id, {}).get("latin") or _("Person %(id)s") % {
-        "id": act.victim_id}
+    name = names.get(act.victim_id, {}).get("latin") or _("Person %(id)s") % {"id": act.victim_id}
     return f"{name}: {act.get_act_type_display()}"
 
 
@@ -140,7 +159,8 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
         # shown before saving; saved once the user says it is another event
         duplicates = checks.incident_candidates(
             organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
-            data=incident_check_data(request.POST))
+            data=incident_check_data(request.POST),
+        )
     if ready and not duplicates:
         try:
             incident = services.incident_create(
@@ -155,10 +175,19 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The incident was recorded as reported."))
             return redirect("incidents:detail", incident.pk)
-    return render(request, "incidents/incident_form.html", {
-        "form": form, "acts": acts, "sources": sources, "quiet": adding, "incident": None,
-        "duplicates": duplicates,
-    }, status=409 if duplicates else 200)
+    return render(
+        request,
+        "incidents/incident_form.html",
+        {
+            "form": form,
+            "acts": acts,
+            "sources": sources,
+            "quiet": adding,
+            "incident": None,
+            "duplicates": duplicates,
+        },
+        status=409 if duplicates else 200,
+    )
 
 
 @login_required
@@ -169,23 +198,25 @@ def incident_edit_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     data, adding = _with_added_row(request)
     # On a save the stored values are only compared with the posted ones (to change only
     # what was changed), not shown: no audited read then.
-    form = IncidentForm(data, initial=_initial(request, incident, shown=data is None),
-                        incident=incident)
+    form = IncidentForm(
+        data, initial=_initial(request, incident, shown=data is None), incident=incident
+    )
     acts: Any = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
     sources: Any = SourceFormSet(data, prefix="sources")
     if data is None:
         acts.extra = sources.extra = 0
     if data is not None and not adding and _all_valid(form, acts, sources):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data
-                   if name != "version"}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         try:
             with transaction.atomic():
                 services.incident_update(
-                    incident=incident, updated_by=request.user,  # type: ignore[arg-type]
+                    incident=incident,
+                    updated_by=request.user,  # type: ignore[arg-type]
                     expected_version=form.cleaned_data["version"] or 0,
                     acts=[f.service_data() for f in acts.changed_forms()],
                     sources=[f.service_data() for f in sources.changed_forms()],
-                    **changes)
+                    **changes,
+                )
         except services.StaleEdit as stale:
             form.add_error(None, stale.message)
         except ValidationError as exc:
@@ -193,30 +224,47 @@ def incident_edit_view(request: HttpRequest, incident_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("incidents:detail", incident.pk)
-    return render(request, "incidents/incident_form.html", {
-        "form": form, "acts": acts, "sources": sources, "quiet": adding, "incident": incident,
-    })
+    return render(
+        request,
+        "incidents/incident_form.html",
+        {
+            "form": form,
+            "acts": acts,
+            "sources": sources,
+            "quiet": adding,
+            "incident": incident,
+        },
+    )
 
 
 def _initial(request: HttpRequest, incident: Incident, *, shown: bool) -> dict[str, Any]:
     if shown:
         description = access.reveal(
-            request.user, incident, request=request,  # type: ignore[arg-type]
-            wanted=["description"], action="incident.description.viewed",
+            request.user,
+            incident,
+            request=request,  # type: ignore[arg-type]
+            wanted=["description"],
+            action="incident.description.viewed",
         ).get("description", "")
     elif "description" in access.readable_fields(request.user, Incident):
         description = incident.description
     else:
         description = ""
     return {
-        "title": incident.title, "start_date": incident.start_date,
-        "start_precision": incident.start_precision, "end_date": incident.end_date,
-        "end_precision": incident.end_precision, "place": incident.place_id,
-        "location_precision": incident.location_precision, "latitude": incident.latitude,
-        "longitude": incident.longitude, "types": list(incident.types.all()),
+        "title": incident.title,
+        "start_date": incident.start_date,
+        "start_precision": incident.start_precision,
+        "end_date": incident.end_date,
+        "end_precision": incident.end_precision,
+        "place": incident.place_id,
+        "location_precision": incident.location_precision,
+        "latitude": incident.latitude,
+        "longitude": incident.longitude,
+        "types": list(incident.types.all()),
         "public_summary": incident.public_summary,
         "description": description,
-        "confidentiality": incident.confidentiality, "version": incident.version,
+        "confidentiality": incident.confidentiality,
+        "version": incident.version,
     }
 
 
@@ -232,8 +280,11 @@ def form_row_view(request: HttpRequest, kind: str) -> HttpResponse:
         index = 0
     formset: Any = _ROWS[kind](prefix=kind, form_kwargs={"user": request.user})
     row = formset._construct_form(index, **formset.get_form_kwargs(index))
-    return render(request, f"incidents/_{kind[:-1]}_row.html",
-                  {"row": row, "index": index, "kind": kind, "total": index + 1, "oob": True})
+    return render(
+        request,
+        f"incidents/_{kind[:-1]}_row.html",
+        {"row": row, "index": index, "kind": kind, "total": index + 1, "oob": True},
+    )
 
 
 def _with_added_row(request: HttpRequest) -> tuple[QueryDict | None, bool]:
@@ -258,14 +309,20 @@ def _all_valid(*forms: Any) -> bool:
 
 def put_errors(exc: ValidationError, form: Any, acts: Any = None, sources: Any = None) -> None:
     """Puts a service's errors ("title", "acts.0.age", "sources.1.url") on the form fields."""
-    rows = {"acts": acts.changed_forms() if acts is not None else [],
-            "sources": sources.changed_forms() if sources is not None else []}
+    rows = {
+        "acts": acts.changed_forms() if acts is not None else [],
+        "sources": sources.changed_forms() if sources is not None else [],
+    }
     aliases = {"victim": "victim_id", "new_victim": "given_name", "person": "person_id"}
     for key, found in messages_of(exc).items():
         parts = key.split(".")
         target, name = form, parts[-1]
-        if parts[0] in rows and len(parts) > 1 and parts[1].isdigit() \
-                and int(parts[1]) < len(rows[parts[0]]):
+        if (
+            parts[0] in rows
+            and len(parts) > 1
+            and parts[1].isdigit()
+            and int(parts[1]) < len(rows[parts[0]])
+        ):
             target = rows[parts[0]][int(parts[1])]
             name = parts[-1] if len(parts) > 2 else "__all__"
         name = aliases.get(name, name)

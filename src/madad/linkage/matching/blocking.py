@@ -31,8 +31,9 @@ WINDOW = 5
 COMPACT_AT = 10_000_000
 
 
-def record_keys(features: Features, i: int, rarity: dict[str, int] | None = None) -> Iterator[
-        tuple[object, ...]]:
+def record_keys(
+    features: Features, i: int, rarity: dict[str, int] | None = None
+) -> Iterator[tuple[object, ...]]:
     """The blocking keys of record i (hashable tuples). With `rarity` (how many records have
     each token), the keys that pair a name token with something else use only the record's
     two rarest tokens: they are the ones that keep such blocks small."""
@@ -79,8 +80,9 @@ def token_rarity(features: Features) -> dict[str, int]:
     return counts
 
 
-def key_arrays(features: Features, start: int = 0, stop: int | None = None, *,
-               chunk: int = 50_000) -> tuple[np.ndarray, np.ndarray]:
+def key_arrays(
+    features: Features, start: int = 0, stop: int | None = None, *, chunk: int = 50_000
+) -> tuple[np.ndarray, np.ndarray]:
     """(key hash, record index) for every key of records start..stop, built a chunk of
     records at a time so that no list of millions of Python ints is ever held."""
     stop = features.n if stop is None else stop
@@ -101,8 +103,14 @@ def key_arrays(features: Features, start: int = 0, stop: int | None = None, *,
     return np.concatenate(hash_parts), np.concatenate(owner_parts)
 
 
-def pairs_from_keys(hashes: np.ndarray, owners: np.ndarray, order_by: np.ndarray, *,
-                    cap: int = CAP, window: int = WINDOW) -> np.ndarray:
+def pairs_from_keys(
+    hashes: np.ndarray,
+    owners: np.ndarray,
+    order_by: np.ndarray,
+    *,
+    cap: int = CAP,
+    window: int = WINDOW,
+) -> np.ndarray:
     """Distinct candidate pairs (i < j) as one int64 array of i * 2**32 + j."""
     if len(hashes) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -158,8 +166,9 @@ def _distinct(parts: list[np.ndarray]) -> np.ndarray:
     return values[keep]
 
 
-def candidate_pairs(features: Features, *, cap: int = CAP,
-                    window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(
+    features: Features, *, cap: int = CAP, window: int = WINDOW
+) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs (i, j), i < j, of the records."""
     order_by = np.where(features.birth_year < 0, 10_000, features.birth_year).astype(np.int16)
     # the key arrays are handed over, not kept here: pairs_from_keys frees them once sorted

@@ -108,8 +108,7 @@ def name_level(x: tuple[NameForm, ...], y: tuple[NameForm, ...]) -> int:
     return best
 
 
-def name_levels(features: Features, left: np.ndarray, right: np.ndarray,
-                which: str) -> np.ndarray:
+def name_levels(features: Features, left: np.ndarray, right: np.ndarray, which: str) -> np.ndarray:
     forms = features.names if which == "name" else features.fathers
     out = np.empty(len(left), dtype=np.int8)
     for k, (i, j) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
@@ -153,12 +152,18 @@ def _cnic_one_apart(features: Features, left: np.ndarray, right: np.ndarray) -> 
     return out
 
 
-def levels(features: Features, left: np.ndarray, right: np.ndarray,
-           sims: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+def levels(
+    features: Features,
+    left: np.ndarray,
+    right: np.ndarray,
+    sims: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """An (n_pairs, n_comparisons) int8 array of levels."""
     if sims is None:
-        sims = (name_levels(features, left, right, "name"),
-                name_levels(features, left, right, "father"))
+        sims = (
+            name_levels(features, left, right, "name"),
+            name_levels(features, left, right, "father"),
+        )
     out = np.zeros((len(left), len(COMPARISONS)), dtype=np.int8)
     out[:, 0], out[:, 1] = sims
 
@@ -171,8 +176,7 @@ def levels(features: Features, left: np.ndarray, right: np.ndarray,
         cnic[idx] = np.where(ca[idx] == cb[idx], 3, np.where(near, 2, 1))
     out[:, 2] = cnic
 
-    ya, yb = features.birth_year[left].astype(np.int32), features.birth_year[right].astype(
-        np.int32)
+    ya, yb = features.birth_year[left].astype(np.int32), features.birth_year[right].astype(np.int32)
     da, db = features.dob[left], features.dob[right]
     gap = np.abs(ya - yb)
     birth = np.select([gap == 0, gap <= 2, gap <= 5], [4, 3, 2], 1).astype(np.int8)

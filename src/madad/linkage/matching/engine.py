@@ -54,8 +54,7 @@ def _levels_range(bounds: tuple[int, int]) -> np.ndarray:
     lo, hi = bounds
     out = np.empty(hi - lo, dtype=np.int8)
     level = compare.name_level
-    for k, (i, j) in enumerate(zip(first[lo:hi].tolist(), second[lo:hi].tolist(),
-                                   strict=True)):
+    for k, (i, j) in enumerate(zip(first[lo:hi].tolist(), second[lo:hi].tolist(), strict=True)):
         out[k] = level(pool[i], pool[j])
     return out
 
@@ -71,9 +70,14 @@ def _fork_workers(features: Features, workers: int) -> int:
     return workers if features.n <= FORK_UP_TO else 1
 
 
-def _name_levels(features: Features, left: np.ndarray, right: np.ndarray, workers: int,
-                 progress: Progress | None, span: tuple[float, float]) -> tuple[
-                     np.ndarray, np.ndarray]:
+def _name_levels(
+    features: Features,
+    left: np.ndarray,
+    right: np.ndarray,
+    workers: int,
+    progress: Progress | None,
+    span: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray]:
     """The name and father's-name levels of the pairs, each distinct pair of names compared
     once (common names recur), in `workers` forked processes where that pays (_fork_workers)."""
     global _SHARED
@@ -123,10 +127,17 @@ def _random_pairs(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]
     return left[keep], right[keep]
 
 
-def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 0.5,
-         params: model.Parameters | None = None, train: bool = True,
-         workers: int | None = None, today: dt.date | None = None,
-         progress: Progress | None = None, seed: int = 1) -> LinkResult:
+def link(
+    records: Sequence[Mapping[str, Any]] | Features,
+    *,
+    threshold: float = 0.5,
+    params: model.Parameters | None = None,
+    train: bool = True,
+    workers: int | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    seed: int = 1,
+) -> LinkResult:
     """Scores every candidate pair of the records and keeps those at or above `threshold`.
 
     With `train` (and at least MIN_TRAIN_RECORDS records), u is estimated from random pairs
@@ -145,18 +156,19 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     levels = np.empty((len(left), len(compare.NAMES)), dtype=np.int8)
     for lo in range(0, len(left), SCORE_CHUNK):
         hi = lo + SCORE_CHUNK
-        levels[lo:hi] = compare.levels(features, left[lo:hi], right[lo:hi],
-                                       (names[lo:hi], fathers[lo:hi]))
+        levels[lo:hi] = compare.levels(
+            features, left[lo:hi], right[lo:hi], (names[lo:hi], fathers[lo:hi])
+        )
     del names, fathers
     params = params or model.default_parameters()
     # too few records to estimate anything from: score with the parameters given
     train = train and features.n >= MIN_TRAIN_RECORDS
     if train and len(levels):
         rl, rr = _random_pairs(features.n, RANDOM_PAIRS, seed)
-        random_levels = compare.levels(features, rl, rr,
-                                       _name_levels(features, rl, rr, workers, None, (0, 0)))
-        params = model.train(levels, random_levels,
-                             total_pairs=features.n * (features.n - 1) / 2)
+        random_levels = compare.levels(
+            features, rl, rr, _name_levels(features, rl, rr, workers, None, (0, 0))
+        )
+        params = model.train(levels, random_levels, total_pairs=features.n * (features.n - 1) / 2)
     if progress:
         progress("score", 0.9)
     # Term frequencies only with parameters trained on these very records: frequencies in
@@ -165,12 +177,13 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     kept: list[np.ndarray] = []
     totals: list[np.ndarray] = []
     for lo in range(0, len(left), SCORE_CHUNK):
-        a, b = left[lo:lo + SCORE_CHUNK], right[lo:lo + SCORE_CHUNK]
+        a, b = left[lo : lo + SCORE_CHUNK], right[lo : lo + SCORE_CHUNK]
         weights = model.match_weights(
-            levels[lo:lo + SCORE_CHUNK], params,
+            levels[lo : lo + SCORE_CHUNK],
+            params,
             name_tf=np.maximum(features.name_tf[a], features.name_tf[b]) if train else None,
-            father_tf=np.maximum(features.father_tf[a], features.father_tf[b]) if train
-            else None)
+            father_tf=np.maximum(features.father_tf[a], features.father_tf[b]) if train else None,
+        )
         total = weights.sum(axis=1)
         hit = np.flatnonzero(model.probability(total, params) >= threshold)
         kept.append(hit + lo)
@@ -179,18 +192,33 @@ def link(records: Sequence[Mapping[str, Any]] | Features, *, threshold: float = 
     total = np.concatenate(totals) if totals else np.zeros(0)
     a, b = left[keep], right[keep]
     weights = model.match_weights(
-        levels[keep], params,
+        levels[keep],
+        params,
         name_tf=np.maximum(features.name_tf[a], features.name_tf[b]) if train else None,
-        father_tf=np.maximum(features.father_tf[a], features.father_tf[b]) if train else None)
+        father_tf=np.maximum(features.father_tf[a], features.father_tf[b]) if train else None,
+    )
     prior_weight = float(np.log2(params.prior / (1 - params.prior)))
-    return LinkResult(left=a, right=b, probability=model.probability(total, params),
-                      weight=total + prior_weight, levels=levels[keep], weights=weights,
-                      params=params, candidates=len(left), stats={"records": features.n})
+    return LinkResult(
+        left=a,
+        right=b,
+        probability=model.probability(total, params),
+        weight=total + prior_weight,
+        levels=levels[keep],
+        weights=weights,
+        params=params,
+        candidates=len(left),
+        stats={"records": features.n},
+    )
 
 
-def score_against(record: Mapping[str, Any], candidates: Sequence[Mapping[str, Any]],
-                  params: model.Parameters, *, name_tf: Callable[[str], float] | None = None,
-                  today: dt.date | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def score_against(
+    record: Mapping[str, Any],
+    candidates: Sequence[Mapping[str, Any]],
+    params: model.Parameters,
+    *,
+    name_tf: Callable[[str], float] | None = None,
+    today: dt.date | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(probability, levels, per-comparison weights) of `record` against each candidate,
     with trained parameters. `name_tf` gives a name key's frequency (0 if unknown)."""
     if not candidates:
@@ -202,7 +230,12 @@ def score_against(record: Mapping[str, Any], candidates: Sequence[Mapping[str, A
     levels = compare.levels(features, left, right)
     tf = None
     if name_tf is not None:
-        tf = np.array([max(name_tf(features.name_key[0]), name_tf(features.name_key[j]))
-                       for j in right.tolist()], dtype=np.float64)
+        tf = np.array(
+            [
+                max(name_tf(features.name_key[0]), name_tf(features.name_key[j]))
+                for j in right.tolist()
+            ],
+            dtype=np.float64,
+        )
     weights = model.match_weights(levels, params, name_tf=tf)
     return model.probability(weights.sum(axis=1), params), levels, weights

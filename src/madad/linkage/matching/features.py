@@ -36,8 +36,9 @@ _URDU = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 _DIGITS = re.compile(r"\d")
 _EASTERN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # Words that say what kind of place it is, not which one.
-_PLACE_NOISE = frozenset({"town", "district", "karachi", "city", "tn", "ٹاون", "ضلع", "کراچی",
-                          "شہر"})
+_PLACE_NOISE = frozenset(
+    {"town", "district", "karachi", "city", "tn", "ٹاون", "ضلع", "کراچی", "شہر"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,15 @@ def _words(text: str) -> tuple[tuple[str, ...], bool]:
 def _form(words: tuple[str, ...], urdu: bool) -> NameForm:
     tokens = tuple(_skeleton(w) for w in words)
     weights = tuple(0.25 if w in WEAK_WORDS else 1.0 for w in words)
-    return NameForm(urdu, words, tokens, weights, tuple(sorted(words)), tuple(sorted(tokens)),
-                    tuple(w not in WEAK_WORDS for w in words))
+    return NameForm(
+        urdu,
+        words,
+        tokens,
+        weights,
+        tuple(sorted(words)),
+        tuple(sorted(tokens)),
+        tuple(w not in WEAK_WORDS for w in words),
+    )
 
 
 _INTERNED: dict[tuple[NameForm, ...], tuple[NameForm, ...]] = {}
@@ -114,8 +122,9 @@ def forget_names() -> None:
 
 
 def strong_tokens(forms: Iterable[NameForm]) -> frozenset[str]:
-    return frozenset(t for f in forms for t, w in zip(f.tokens, f.weights, strict=True)
-                     if w == 1.0 and t)
+    return frozenset(
+        t for f in forms for t, w in zip(f.tokens, f.weights, strict=True) if w == 1.0 and t
+    )
 
 
 def all_tokens(forms: Iterable[NameForm]) -> frozenset[str]:
@@ -160,8 +169,7 @@ def _place_lookup_keys(text: str) -> tuple[str, ...]:
     skeletons (so that "SITE" stays apart from "South" when the words are known)."""
     folded = " ".join(sorted(set(_place_folded(text))))
     shape = place_words(text)
-    return tuple(k for k in (f"f:{folded}" if folded else "", f"s:{shape}" if shape else "")
-                 if k)
+    return tuple(k for k in (f"f:{folded}" if folded else "", f"s:{shape}" if shape else "") if k)
 
 
 def _gazetteer_code(gazetteer: Mapping[str, str], text: str) -> str:
@@ -235,9 +243,13 @@ _EPOCH = dt.date(1970, 1, 1)
 LARGE = 100_000
 
 
-def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = None,
-            places: Codes | None = None,
-            gazetteer: Mapping[str, str] | None = None) -> Features:
+def prepare(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    today: dt.date | None = None,
+    places: Codes | None = None,
+    gazetteer: Mapping[str, str] | None = None,
+) -> Features:
     """Features of the records, in their order. `gazetteer` maps place names (as
     `place_words` gives them, in either script) to gazetteer codes, for records that name
     their town and district instead of giving a code."""
@@ -246,13 +258,26 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
     names, fathers, name_key, father_key = [], [], [], []
     pool_ids: dict[int, int] = {}  # names are interned: one object per distinct name
     birth_year, dob, cnic, cnic_text, phone, sex, town, district, household = (
-        [], [], [], [], [], [], [], [], [])
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     district_key: list[str] = []
     for record in records:
         get = record.get
-        forms = name_forms(get("given_name") or "", get("family_name") or "",
-                           get("full_name_ur") or "", *split_aliases(get("aliases") or ""),
-                           joined=2)
+        forms = name_forms(
+            get("given_name") or "",
+            get("family_name") or "",
+            get("full_name_ur") or "",
+            *split_aliases(get("aliases") or ""),
+            joined=2,
+        )
         names.append(forms)
         name_key.append(" ".join(sorted(strong_tokens(forms))))
         father = name_forms(get("father_name") or "")
@@ -275,15 +300,18 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
         sex.append(_SEX.get(str(get("sex") or "").casefold(), 0))
         code = get("place") or ""
         if not code and gazetteer:
-            code = (_gazetteer_code(gazetteer, get("town") or "")
-                    or _gazetteer_code(gazetteer, get("district") or ""))
+            code = _gazetteer_code(gazetteer, get("town") or "") or _gazetteer_code(
+                gazetteer, get("district") or ""
+            )
         if code:
             parts = str(code).split(".")
             area = ".".join(parts[:2]) if len(parts) >= 2 else ""
             town.append(places(".".join(parts[:3])) if len(parts) >= 3 else -1)
         else:
-            town_words, district_words = (place_words(get("town") or ""),
-                                          place_words(get("district") or ""))
+            town_words, district_words = (
+                place_words(get("town") or ""),
+                place_words(get("district") or ""),
+            )
             area = "d:" + district_words if district_words else ""
             town.append(places("t:" + town_words) if town_words else -1)
         district.append(places(area))
@@ -294,20 +322,28 @@ def prepare(records: Iterable[Mapping[str, Any]], *, today: dt.date | None = Non
     if n > LARGE:  # the caches hold every text seen; a large set is prepared once
         _words.cache_clear()
         _INTERNED.clear()
-    name_id, father_id = ([pool_ids.setdefault(id(forms), len(pool_ids)) for forms in column]
-                          for column in (names, fathers))
+    name_id, father_id = (
+        [pool_ids.setdefault(id(forms), len(pool_ids)) for forms in column]
+        for column in (names, fathers)
+    )
     pool: list[tuple[NameForm, ...]] = [()] * len(pool_ids)
     for column in (names, fathers):
         for forms in column:
             pool[pool_ids[id(forms)]] = forms
     return Features(
-        n=n, names=names, fathers=fathers, name_key=name_key, pool=pool,
+        n=n,
+        names=names,
+        fathers=fathers,
+        name_key=name_key,
+        pool=pool,
         name_id=np.array(name_id, dtype=np.int32).reshape(n),
         father_id=np.array(father_id, dtype=np.int32).reshape(n),
-        name_tf=_term_frequencies(name_key), father_tf=_term_frequencies(father_key),
+        name_tf=_term_frequencies(name_key),
+        father_tf=_term_frequencies(father_key),
         birth_year=np.array(birth_year, dtype=np.int16).reshape(n),
         dob=np.array(dob, dtype=np.int32).reshape(n),
-        cnic=np.array(cnic, dtype=np.int64).reshape(n), cnic_text=cnic_text,
+        cnic=np.array(cnic, dtype=np.int64).reshape(n),
+        cnic_text=cnic_text,
         phone=np.array(phone, dtype=np.int64).reshape(n),
         sex=np.array(sex, dtype=np.int8).reshape(n),
         town=np.array(town, dtype=np.int32).reshape(n),

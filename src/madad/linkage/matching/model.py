@@ -40,7 +40,7 @@ def _initial_m() -> list[list[float]]:
     m = []
     for size in SIZES:
         known = size - 1
-        weights = [2.0 ** k for k in range(known)]
+        weights = [2.0**k for k in range(known)]
         total = sum(weights)
         m.append([0.0, *(w / total for w in weights)])
     return m
@@ -49,8 +49,9 @@ def _initial_m() -> list[list[float]]:
 @dataclass
 class Parameters:
     m: list[list[float]] = field(default_factory=_initial_m)
-    u: list[list[float]] = field(default_factory=lambda: [[0.0] + [1.0 / (s - 1)] * (s - 1)
-                                                          for s in SIZES])
+    u: list[list[float]] = field(
+        default_factory=lambda: [[0.0] + [1.0 / (s - 1)] * (s - 1) for s in SIZES]
+    )
     prior: float = 0.05  # λ: the share of matches among candidate pairs
     iterations: int = 0
     converged: bool = False
@@ -58,18 +59,28 @@ class Parameters:
     tf_mean: list[float] = field(default_factory=lambda: [0.0, 0.0])
 
     def to_dict(self) -> dict[str, Any]:
-        return {"comparisons": list(NAMES), "m": self.m, "u": self.u, "prior": self.prior,
-                "iterations": self.iterations, "converged": self.converged,
-                "tf_mean": self.tf_mean}
+        return {
+            "comparisons": list(NAMES),
+            "m": self.m,
+            "u": self.u,
+            "prior": self.prior,
+            "iterations": self.iterations,
+            "converged": self.converged,
+            "tf_mean": self.tf_mean,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Parameters:
         if list(data.get("comparisons", [])) != list(NAMES):
             return cls()  # trained on other comparisons: start again from the defaults
-        return cls(m=data["m"], u=data["u"], prior=data["prior"],
-                   iterations=data.get("iterations", 0),
-                   converged=data.get("converged", False),
-                   tf_mean=list(data.get("tf_mean", [0.0, 0.0])))
+        return cls(
+            m=data["m"],
+            u=data["u"],
+            prior=data["prior"],
+            iterations=data.get("iterations", 0),
+            converged=data.get("converged", False),
+            tf_mean=list(data.get("tf_mean", [0.0, 0.0])),
+        )
 
     def weight_tables(self) -> list[np.ndarray]:
         """log2(m/u) per comparison and level; 0 for level 0."""
@@ -92,8 +103,10 @@ def estimate_u(levels: np.ndarray) -> list[list[float]]:
         counts = np.bincount(column, minlength=size).astype(np.float64)
         known = counts[1:].sum()
         floor = 0.5 / max(known, 1.0)
-        values = [max(counts[level], 0.5) / max(known, 1.0) if known else 1.0 / (size - 1)
-                  for level in range(1, size)]
+        values = [
+            max(counts[level], 0.5) / max(known, 1.0) if known else 1.0 / (size - 1)
+            for level in range(1, size)
+        ]
         values = [max(v, floor) for v in values]
         total = sum(values)
         u.append([0.0, *(v / total for v in values)])
@@ -106,10 +119,14 @@ def seeded(levels: np.ndarray, u: list[list[float]] | None = None) -> Parameters
     age, look like one class); starting from m measured on pairs that are almost surely
     matches (the same CNIC; the same phone and name; the same name, father's name and birth
     year) and u measured on all candidates (mostly non-matches) avoids that."""
-    name, father, cnic, birth, phone = (levels[:, 0], levels[:, 1], levels[:, 2], levels[:, 3],
-                                        levels[:, 6])
-    sure = (cnic == 3) | ((phone == 2) & (name >= 4)) | (
-        (name >= 4) & (father >= 4) & (birth >= 4))
+    name, father, cnic, birth, phone = (
+        levels[:, 0],
+        levels[:, 1],
+        levels[:, 2],
+        levels[:, 3],
+        levels[:, 6],
+    )
+    sure = (cnic == 3) | ((phone == 2) & (name >= 4)) | ((name >= 4) & (father >= 4) & (birth >= 4))
     m: list[list[float]] = []
     start_u: list[list[float]] = []
     for c, size in enumerate(SIZES):
@@ -123,8 +140,7 @@ def seeded(levels: np.ndarray, u: list[list[float]] | None = None) -> Parameters
 
 
 def _patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    radix = np.array([int(np.prod(SIZES[c + 1:])) for c in range(len(SIZES))],
-                     dtype=np.int64)
+    radix = np.array([int(np.prod(SIZES[c + 1 :])) for c in range(len(SIZES))], dtype=np.int64)
     codes = np.zeros(len(levels), dtype=np.int64)
     for c in range(len(SIZES)):  # column by column: no (pairs x comparisons) int64 matrix
         codes += levels[:, c].astype(np.int64) * radix[c]
@@ -137,10 +153,15 @@ def _patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return decoded, counts.astype(np.float64)
 
 
-def expectation_maximisation(levels: np.ndarray, params: Parameters, *,
-                             max_iterations: int = 100, tolerance: float = 1e-5,
-                             fixed_u: bool = True,
-                             fixed_m: frozenset[int] = frozenset()) -> Parameters:
+def expectation_maximisation(
+    levels: np.ndarray,
+    params: Parameters,
+    *,
+    max_iterations: int = 100,
+    tolerance: float = 1e-5,
+    fixed_u: bool = True,
+    fixed_m: frozenset[int] = frozenset(),
+) -> Parameters:
     """m (but not for the comparisons in `fixed_m`; and u unless fixed) and λ by EM over the
     level patterns of the pairs given."""
     patterns, counts = _patterns(levels)
@@ -186,9 +207,14 @@ def expectation_maximisation(levels: np.ndarray, params: Parameters, *,
         if change < tolerance:
             converged = True
             break
-    return Parameters(m=[row.tolist() for row in m], u=[row.tolist() for row in u],
-                      prior=prior, iterations=iteration, converged=converged,
-                      tf_mean=list(params.tf_mean))
+    return Parameters(
+        m=[row.tolist() for row in m],
+        u=[row.tolist() for row in u],
+        prior=prior,
+        iterations=iteration,
+        converged=converged,
+        tf_mean=list(params.tf_mean),
+    )
 
 
 # The training sessions: pairs blocked on one field, where matches are common, estimate m for
@@ -198,8 +224,9 @@ NAME, FATHER, CNIC, BIRTH = 0, 1, 2, 3
 SESSIONS: tuple[tuple[int, int], ...] = ((CNIC, 3), (BIRTH, 5), (NAME, NAME_EXACT))
 
 
-def train(levels: np.ndarray, random_levels: np.ndarray, *, total_pairs: float,
-          recall: float = 0.95) -> Parameters:
+def train(
+    levels: np.ndarray, random_levels: np.ndarray, *, total_pairs: float, recall: float = 0.95
+) -> Parameters:
     """Parameters from candidate pairs and random pairs (see the module's docstring)."""
     u = estimate_u(random_levels)
     start = seeded(levels, u)
@@ -210,7 +237,8 @@ def train(levels: np.ndarray, random_levels: np.ndarray, *, total_pairs: float,
         if len(subset) < 50:
             continue
         session = expectation_maximisation(
-            subset, Parameters(m=m, u=u, prior=0.5), fixed_m=frozenset({column}))
+            subset, Parameters(m=m, u=u, prior=0.5), fixed_m=frozenset({column})
+        )
         for c in range(len(SIZES)):
             if c != column and c not in done:
                 m[c] = session.m[c]
@@ -222,8 +250,7 @@ def train(levels: np.ndarray, random_levels: np.ndarray, *, total_pairs: float,
     return params
 
 
-def _prior(levels: np.ndarray, params: Parameters, *, total_pairs: float,
-           recall: float) -> float:
+def _prior(levels: np.ndarray, params: Parameters, *, total_pairs: float, recall: float) -> float:
     """λ, the probability that two records drawn at random are of one person: the expected
     number of matches among the candidates (found as a fixed point), over the blocking's
     recall, over all pairs."""
@@ -243,8 +270,9 @@ def _prior(levels: np.ndarray, params: Parameters, *, total_pairs: float,
     return prior
 
 
-def exact_tf(levels: np.ndarray, name_tf: np.ndarray | None,
-             father_tf: np.ndarray | None) -> list[float]:
+def exact_tf(
+    levels: np.ndarray, name_tf: np.ndarray | None, father_tf: np.ndarray | None
+) -> list[float]:
     """The mean term frequency of exact name (and father's name) agreements: the reference
     the adjustment in match_weights is relative to."""
     means = []
@@ -257,9 +285,13 @@ def exact_tf(levels: np.ndarray, name_tf: np.ndarray | None,
     return means
 
 
-def match_weights(levels: np.ndarray, params: Parameters, *,
-                  name_tf: np.ndarray | None = None,
-                  father_tf: np.ndarray | None = None) -> np.ndarray:
+def match_weights(
+    levels: np.ndarray,
+    params: Parameters,
+    *,
+    name_tf: np.ndarray | None = None,
+    father_tf: np.ndarray | None = None,
+) -> np.ndarray:
     """Each pair's match weight (bits) without the prior; per-comparison weights in columns."""
     tables = params.weight_tables()
     weights = np.zeros(levels.shape, dtype=np.float64)
@@ -284,10 +316,21 @@ def probability(total_weight: np.ndarray, params: Parameters) -> np.ndarray:
 def describe(params: Parameters) -> list[dict[str, Any]]:
     """m, u and the weight of each level of each comparison."""
     tables = params.weight_tables()
-    return [{"comparison": name, "levels": [
-        {"level": level, "m": params.m[c][level], "u": params.u[c][level],
-         "weight": float(tables[c][level])} for level in range(1, SIZES[c])]}
-        for c, name in enumerate(NAMES)]
+    return [
+        {
+            "comparison": name,
+            "levels": [
+                {
+                    "level": level,
+                    "m": params.m[c][level],
+                    "u": params.u[c][level],
+                    "weight": float(tables[c][level]),
+                }
+                for level in range(1, SIZES[c])
+            ],
+        }
+        for c, name in enumerate(NAMES)
+    ]
 
 
 DEFAULTS = Path(__file__).with_name("default_parameters.json")

@@ -9,170 +9,498 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('incidents', '0003_grading_steps_relations'),
-        ('people', '0003_person_name_keys_for_existing'),
-        ('places', '0003_karachi'),
+        ("accounts", "0001_initial"),
+        ("incidents", "0003_grading_steps_relations"),
+        ("people", "0003_person_name_keys_for_existing"),
+        ("places", "0003_karachi"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkageRun',
+            name="LinkageRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('persons', 'Persons'), ('incidents', 'Incidents')], max_length=10, verbose_name='what')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('done', 'Finished'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('progress', models.FloatField(default=0.0, verbose_name='progress')),
-                ('threshold', models.FloatField(default=0.5, verbose_name='review threshold')),
-                ('records', models.PositiveIntegerField(default=0, verbose_name='records compared')),
-                ('candidates', models.PositiveBigIntegerField(default=0, verbose_name='candidate pairs scored')),
-                ('pairs_found', models.PositiveIntegerField(default=0, verbose_name='pairs for review')),
-                ('parameters', models.JSONField(blank=True, default=dict, verbose_name='model parameters')),
-                ('error', models.CharField(blank=True, max_length=200, verbose_name='error')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("persons", "Persons"), ("incidents", "Incidents")],
+                        max_length=10,
+                        verbose_name="what",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Running"),
+                            ("done", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                ("progress", models.FloatField(default=0.0, verbose_name="progress")),
+                ("threshold", models.FloatField(default=0.5, verbose_name="review threshold")),
+                (
+                    "records",
+                    models.PositiveIntegerField(default=0, verbose_name="records compared"),
+                ),
+                (
+                    "candidates",
+                    models.PositiveBigIntegerField(
+                        default=0, verbose_name="candidate pairs scored"
+                    ),
+                ),
+                (
+                    "pairs_found",
+                    models.PositiveIntegerField(default=0, verbose_name="pairs for review"),
+                ),
+                (
+                    "parameters",
+                    models.JSONField(blank=True, default=dict, verbose_name="model parameters"),
+                ),
+                ("error", models.CharField(blank=True, max_length=200, verbose_name="error")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'linkage run',
-                'verbose_name_plural': 'linkage runs',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "linkage run",
+                "verbose_name_plural": "linkage runs",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentPair',
+            name="IncidentPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(verbose_name='score')),
-                ('evidence', models.JSONField(default=dict, verbose_name='evidence')),
-                ('found_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='found')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for review'), ('merged', 'Merged'), ('same_event', 'Same event'), ('not_same', 'Not the same'), ('superseded', 'Superseded by a merge')], db_index=True, default='pending', max_length=12, verbose_name='decision')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('incident_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incident', verbose_name='first incident')),
-                ('incident_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incident', verbose_name='second incident')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('relation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='incidents.incidentrelation', verbose_name='relation recorded')),
-                ('found_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incident_pairs', to='linkage.linkagerun', verbose_name='found by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(verbose_name="score")),
+                ("evidence", models.JSONField(default=dict, verbose_name="evidence")),
+                (
+                    "found_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="found"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for review"),
+                            ("merged", "Merged"),
+                            ("same_event", "Same event"),
+                            ("not_same", "Not the same"),
+                            ("superseded", "Superseded by a merge"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "incident_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="incidents.incident",
+                        verbose_name="first incident",
+                    ),
+                ),
+                (
+                    "incident_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="incidents.incident",
+                        verbose_name="second incident",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "relation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="incidents.incidentrelation",
+                        verbose_name="relation recorded",
+                    ),
+                ),
+                (
+                    "found_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incident_pairs",
+                        to="linkage.linkagerun",
+                        verbose_name="found by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'possible duplicate incident',
-                'verbose_name_plural': 'possible duplicate incidents',
-                'ordering': ['-score', 'id'],
+                "verbose_name": "possible duplicate incident",
+                "verbose_name_plural": "possible duplicate incidents",
+                "ordering": ["-score", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonMatchKey',
+            name="PersonMatchKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_keys', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_keys",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PersonPair',
+            name="PersonPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_a_id', models.PositiveBigIntegerField(db_index=True, verbose_name='first person')),
-                ('person_b_id', models.PositiveBigIntegerField(db_index=True, verbose_name='second person')),
-                ('probability', models.FloatField(verbose_name='probability')),
-                ('weight', models.FloatField(verbose_name='match weight')),
-                ('evidence', models.JSONField(default=dict, verbose_name='evidence')),
-                ('found_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='found')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for review'), ('merged', 'Merged'), ('same_event', 'Same event'), ('not_same', 'Not the same'), ('superseded', 'Superseded by a merge')], db_index=True, default='pending', max_length=12, verbose_name='decision')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('found_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person_pairs', to='linkage.linkagerun', verbose_name='found by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person_a_id",
+                    models.PositiveBigIntegerField(db_index=True, verbose_name="first person"),
+                ),
+                (
+                    "person_b_id",
+                    models.PositiveBigIntegerField(db_index=True, verbose_name="second person"),
+                ),
+                ("probability", models.FloatField(verbose_name="probability")),
+                ("weight", models.FloatField(verbose_name="match weight")),
+                ("evidence", models.JSONField(default=dict, verbose_name="evidence")),
+                (
+                    "found_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="found"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for review"),
+                            ("merged", "Merged"),
+                            ("same_event", "Same event"),
+                            ("not_same", "Not the same"),
+                            ("superseded", "Superseded by a merge"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "found_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person_pairs",
+                        to="linkage.linkagerun",
+                        verbose_name="found by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'possible duplicate',
-                'verbose_name_plural': 'possible duplicates',
-                'ordering': ['-probability', 'id'],
+                "verbose_name": "possible duplicate",
+                "verbose_name_plural": "possible duplicates",
+                "ordering": ["-probability", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MergeRecord',
+            name="MergeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kept_person_id', models.PositiveBigIntegerField(db_index=True, verbose_name='person kept')),
-                ('merged_person_id', models.PositiveBigIntegerField(db_index=True, verbose_name='person merged into it')),
-                ('snapshot', madad.core.fields.EncryptedTextField(verbose_name='snapshot')),
-                ('merged_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='merged')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='undone')),
-                ('merged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='merged by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='undone by')),
-                ('pair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merges', to='linkage.personpair', verbose_name='pair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kept_person_id",
+                    models.PositiveBigIntegerField(db_index=True, verbose_name="person kept"),
+                ),
+                (
+                    "merged_person_id",
+                    models.PositiveBigIntegerField(
+                        db_index=True, verbose_name="person merged into it"
+                    ),
+                ),
+                ("snapshot", madad.core.fields.EncryptedTextField(verbose_name="snapshot")),
+                (
+                    "merged_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="merged"),
+                ),
+                ("undone_at", models.DateTimeField(blank=True, null=True, verbose_name="undone")),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="merged by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="undone by",
+                    ),
+                ),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merges",
+                        to="linkage.personpair",
+                        verbose_name="pair",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'merge',
-                'verbose_name_plural': 'merges',
-                'ordering': ['-merged_at', '-id'],
+                "verbose_name": "merge",
+                "verbose_name_plural": "merges",
+                "ordering": ["-merged_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonRecordId',
+            name="PersonRecordId",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(max_length=100, verbose_name='record id')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='imported')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='record_ids', to='people.person', verbose_name='person')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_id", models.CharField(max_length=100, verbose_name="record id")),
+                (
+                    "imported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="imported"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record_ids",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                        verbose_name="place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'imported record id',
-                'verbose_name_plural': 'imported record ids',
-                'ordering': ['id'],
+                "verbose_name": "imported record id",
+                "verbose_name_plural": "imported record ids",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='linkagerun',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__gte', 0), ('progress__lte', 1)), name='linkage_run_progress_0_to_1'),
+            model_name="linkagerun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__gte", 0), ("progress__lte", 1)),
+                name="linkage_run_progress_0_to_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linkagerun',
-            constraint=models.CheckConstraint(condition=models.Q(('threshold__gt', 0), ('threshold__lt', 1)), name='linkage_run_threshold_0_to_1'),
+            model_name="linkagerun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("threshold__gt", 0), ("threshold__lt", 1)),
+                name="linkage_run_threshold_0_to_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentpair',
-            constraint=models.UniqueConstraint(fields=('incident_a', 'incident_b'), name='incident_pair_once'),
+            model_name="incidentpair",
+            constraint=models.UniqueConstraint(
+                fields=("incident_a", "incident_b"), name="incident_pair_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentpair',
-            constraint=models.CheckConstraint(condition=models.Q(('incident_a__lt', models.F('incident_b'))), name='incident_pair_ordered'),
+            model_name="incidentpair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("incident_a__lt", models.F("incident_b"))),
+                name="incident_pair_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='personmatchkey',
-            index=models.Index(fields=['organisation', 'key'], name='match_key_lookup'),
+            model_name="personmatchkey",
+            index=models.Index(fields=["organisation", "key"], name="match_key_lookup"),
         ),
         migrations.AddConstraint(
-            model_name='personmatchkey',
-            constraint=models.UniqueConstraint(fields=('person', 'key'), name='match_key_once_per_person'),
+            model_name="personmatchkey",
+            constraint=models.UniqueConstraint(
+                fields=("person", "key"), name="match_key_once_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personpair',
-            constraint=models.UniqueConstraint(fields=('organisation', 'person_a_id', 'person_b_id'), name='person_pair_once'),
+            model_name="personpair",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "person_a_id", "person_b_id"), name="person_pair_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personpair',
-            constraint=models.CheckConstraint(condition=models.Q(('person_a_id__lt', models.F('person_b_id'))), name='person_pair_ordered'),
+            model_name="personpair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("person_a_id__lt", models.F("person_b_id"))),
+                name="person_pair_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personpair',
-            constraint=models.CheckConstraint(condition=models.Q(('probability__gte', 0), ('probability__lte', 1)), name='person_pair_probability_0_to_1'),
+            model_name="personpair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("probability__gte", 0), ("probability__lte", 1)),
+                name="person_pair_probability_0_to_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personrecordid',
-            constraint=models.UniqueConstraint(fields=('organisation', 'record_id'), name='record_id_once_per_organisation'),
+            model_name="personrecordid",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "record_id"), name="record_id_once_per_organisation"
+            ),
         ),
     ]

@@ -8,44 +8,120 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_name', madad.core.fields.EncryptedTextField(blank=True, verbose_name='given name')),
-                ('family_name', madad.core.fields.EncryptedTextField(blank=True, verbose_name='family name')),
-                ('full_name_ur', madad.core.fields.EncryptedTextField(blank=True, verbose_name='full name in Urdu script')),
-                ('father_name', madad.core.fields.EncryptedTextField(blank=True, verbose_name="father's name")),
-                ('aliases', madad.core.fields.EncryptedTextField(blank=True, verbose_name='aliases')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='sex')),
-                ('date_of_birth', madad.core.fields.EncryptedTextField(blank=True, verbose_name='date of birth')),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='age')),
-                ('cnic', madad.core.fields.EncryptedTextField(blank=True, verbose_name='CNIC')),
-                ('cnic_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('phone', madad.core.fields.EncryptedTextField(blank=True, verbose_name='phone')),
-                ('phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('address', madad.core.fields.EncryptedTextField(blank=True, verbose_name='address')),
-                ('occupation', models.CharField(blank=True, max_length=100, verbose_name='occupation')),
-                ('mother_tongue', madad.core.fields.EncryptedTextField(blank=True, verbose_name='mother tongue')),
-                ('deceased', models.BooleanField(default=False, verbose_name='deceased')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "given_name",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="given name"),
+                ),
+                (
+                    "family_name",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="family name"),
+                ),
+                (
+                    "full_name_ur",
+                    madad.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="full name in Urdu script"
+                    ),
+                ),
+                (
+                    "father_name",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="father's name"),
+                ),
+                (
+                    "aliases",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="aliases"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "date_of_birth",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="date of birth"),
+                ),
+                (
+                    "age",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="age"),
+                ),
+                ("cnic", madad.core.fields.EncryptedTextField(blank=True, verbose_name="CNIC")),
+                (
+                    "cnic_index",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                ("phone", madad.core.fields.EncryptedTextField(blank=True, verbose_name="phone")),
+                (
+                    "phone_index",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "address",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="address"),
+                ),
+                (
+                    "occupation",
+                    models.CharField(blank=True, max_length=100, verbose_name="occupation"),
+                ),
+                (
+                    "mother_tongue",
+                    madad.core.fields.EncryptedTextField(blank=True, verbose_name="mother tongue"),
+                ),
+                ("deceased", models.BooleanField(default=False, verbose_name="deceased")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="persons",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'persons',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('age__isnull', True), ('age__lte', 130), _connector='OR'), name='person_age_plausible')],
+                "verbose_name": "person",
+                "verbose_name_plural": "persons",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("age__isnull", True), ("age__lte", 130), _connector="OR"
+                        ),
+                        name="person_age_plausible",
+                    )
+                ],
             },
         ),
     ]

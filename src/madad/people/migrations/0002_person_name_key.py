@@ -5,25 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonNameKey',
+            name="PersonNameKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('name', 'name'), ('father_name', "father's name")], max_length=20, verbose_name='purpose')),
-                ('key', models.CharField(max_length=64, verbose_name='key')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='name_keys', to='people.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("name", "name"), ("father_name", "father's name")],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, verbose_name="key")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="name_keys",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'name key',
-                'verbose_name_plural': 'name keys',
-                'indexes': [models.Index(fields=['key', 'person'], name='person_name_key_lookup')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'key'), name='person_name_key_once')],
+                "verbose_name": "name key",
+                "verbose_name_plural": "name keys",
+                "indexes": [models.Index(fields=["key", "person"], name="person_name_key_lookup")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "key"), name="person_name_key_once")
+                ],
             },
         ),
     ]

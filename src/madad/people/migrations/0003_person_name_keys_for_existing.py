@@ -20,7 +20,6 @@ def build_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("people", "0002_person_name_key"),
     ]

@@ -4,29 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0003_person_name_keys_for_existing'),
+        ("accounts", "0001_initial"),
+        ("people", "0003_person_name_keys_for_existing"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='cnic_index',
+            model_name="person",
+            name="cnic_index",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='phone_index',
+            model_name="person",
+            name="phone_index",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['organisation', 'cnic_index'], name='person_cnic_lookup'),
+            model_name="person",
+            index=models.Index(fields=["organisation", "cnic_index"], name="person_cnic_lookup"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['organisation', 'phone_index'], name='person_phone_lookup'),
+            model_name="person",
+            index=models.Index(fields=["organisation", "phone_index"], name="person_phone_lookup"),
         ),
     ]

@@ -5,31 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_ur', models.CharField(blank=True, max_length=120, verbose_name='name in Urdu')),
-                ('level', models.CharField(choices=[('city', 'City'), ('district', 'District'), ('town', 'Town'), ('neighbourhood', 'Neighbourhood or union council')], max_length=20, verbose_name='level')),
-                ('latitude', models.DecimalField(decimal_places=5, max_digits=8, verbose_name='latitude')),
-                ('longitude', models.DecimalField(decimal_places=5, max_digits=8, verbose_name='longitude')),
-                ('code', models.SlugField(max_length=120, unique=True, verbose_name='code')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='places.place', verbose_name='part of')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "name_ur",
+                    models.CharField(blank=True, max_length=120, verbose_name="name in Urdu"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("city", "City"),
+                            ("district", "District"),
+                            ("town", "Town"),
+                            ("neighbourhood", "Neighbourhood or union council"),
+                        ],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(decimal_places=5, max_digits=8, verbose_name="latitude"),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(decimal_places=5, max_digits=8, verbose_name="longitude"),
+                ),
+                ("code", models.SlugField(max_length=120, unique=True, verbose_name="code")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="places.place",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'place',
-                'verbose_name_plural': 'places',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['level', 'name'], name='places_plac_level_44b752_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('latitude__gte', -90), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__lte', 180)), name='place_coordinates_in_range'), models.CheckConstraint(condition=models.Q(models.Q(('level', 'city'), ('parent__isnull', True)), models.Q(models.Q(('level', 'city'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='place_only_cities_have_no_parent')],
+                "verbose_name": "place",
+                "verbose_name_plural": "places",
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(fields=["level", "name"], name="places_plac_level_44b752_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("latitude__gte", -90),
+                            ("latitude__lte", 90),
+                            ("longitude__gte", -180),
+                            ("longitude__lte", 180),
+                        ),
+                        name="place_coordinates_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("level", "city"), ("parent__isnull", True)),
+                            models.Q(
+                                models.Q(("level", "city"), _negated=True),
+                                ("parent__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="place_only_cities_have_no_parent",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='place',
-            name='search_text',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="place",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='place',
-            name='version',
+            model_name="place",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

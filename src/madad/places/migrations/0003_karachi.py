@@ -43,7 +43,6 @@ def unload_karachi(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("places", "0002_place_search_text_version"),
     ]

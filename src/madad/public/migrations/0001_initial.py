@@ -7,107 +7,385 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('incidents', '0003_grading_steps_relations'),
+        ("accounts", "0001_initial"),
+        ("incidents", "0003_grading_steps_relations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FactSheet',
+            name="FactSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='address')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for approval'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='written')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last edited')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('returned_reason', models.TextField(blank=True, verbose_name='reason for returning it')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('title_en', models.CharField(max_length=200, verbose_name='title in English')),
-                ('title_ur', models.CharField(blank=True, max_length=200, verbose_name='title in Urdu')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary in English')),
-                ('summary_ur', models.TextField(blank=True, verbose_name='summary in Urdu')),
-                ('body_en', models.TextField(blank=True, verbose_name='text in English')),
-                ('body_ur', models.TextField(blank=True, verbose_name='text in Urdu')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('incidents', models.ManyToManyField(blank=True, help_text='The verified incidents this text rests on.', related_name='+', to='incidents.incident', verbose_name='incidents')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Waiting for approval"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="written"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last edited"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "returned_reason",
+                    models.TextField(blank=True, verbose_name="reason for returning it"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("title_en", models.CharField(max_length=200, verbose_name="title in English")),
+                (
+                    "title_ur",
+                    models.CharField(blank=True, max_length=200, verbose_name="title in Urdu"),
+                ),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary in English")),
+                ("summary_ur", models.TextField(blank=True, verbose_name="summary in Urdu")),
+                ("body_en", models.TextField(blank=True, verbose_name="text in English")),
+                ("body_ur", models.TextField(blank=True, verbose_name="text in Urdu")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "incidents",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The verified incidents this text rests on.",
+                        related_name="+",
+                        to="incidents.incident",
+                        verbose_name="incidents",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="last edited by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fact sheet',
-                'verbose_name_plural': 'fact sheets',
-                'ordering': ['-approved_at', '-created_at', '-id'],
+                "verbose_name": "fact sheet",
+                "verbose_name_plural": "fact sheets",
+                "ordering": ["-approved_at", "-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimCheck',
+            name="ClaimCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='address')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for approval'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='written')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last edited')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('returned_reason', models.TextField(blank=True, verbose_name='reason for returning it')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('claim_en', models.TextField(verbose_name='the claim in English')),
-                ('claim_ur', models.TextField(blank=True, verbose_name='the claim in Urdu')),
-                ('claimant', models.CharField(blank=True, help_text='For example: posts on social media. Name a public figure or outlet only if they made the claim publicly.', max_length=200, verbose_name='where it circulates')),
-                ('claim_date', models.DateField(blank=True, null=True, verbose_name='first seen')),
-                ('claim_url', models.URLField(blank=True, verbose_name='link to the claim')),
-                ('rating', models.CharField(choices=[('true', 'True'), ('mostly_true', 'Mostly true'), ('misleading', 'Misleading'), ('false', 'False'), ('unproven', 'Unproven')], max_length=12, verbose_name='rating')),
-                ('explanation_en', models.TextField(blank=True, verbose_name='explanation in English')),
-                ('explanation_ur', models.TextField(blank=True, verbose_name='explanation in Urdu')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('incidents', models.ManyToManyField(blank=True, help_text='The verified incidents this text rests on.', related_name='+', to='incidents.incident', verbose_name='incidents')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by')),
-                ('factsheets', models.ManyToManyField(blank=True, related_name='claim_checks', to='public.factsheet', verbose_name='fact sheets')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Waiting for approval"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="written"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last edited"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "returned_reason",
+                    models.TextField(blank=True, verbose_name="reason for returning it"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("claim_en", models.TextField(verbose_name="the claim in English")),
+                ("claim_ur", models.TextField(blank=True, verbose_name="the claim in Urdu")),
+                (
+                    "claimant",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: posts on social media. Name a public figure or outlet only if they made the claim publicly.",
+                        max_length=200,
+                        verbose_name="where it circulates",
+                    ),
+                ),
+                ("claim_date", models.DateField(blank=True, null=True, verbose_name="first seen")),
+                ("claim_url", models.URLField(blank=True, verbose_name="link to the claim")),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("true", "True"),
+                            ("mostly_true", "Mostly true"),
+                            ("misleading", "Misleading"),
+                            ("false", "False"),
+                            ("unproven", "Unproven"),
+                        ],
+                        max_length=12,
+                        verbose_name="rating",
+                    ),
+                ),
+                (
+                    "explanation_en",
+                    models.TextField(blank=True, verbose_name="explanation in English"),
+                ),
+                (
+                    "explanation_ur",
+                    models.TextField(blank=True, verbose_name="explanation in Urdu"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "incidents",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The verified incidents this text rests on.",
+                        related_name="+",
+                        to="incidents.incident",
+                        verbose_name="incidents",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="last edited by",
+                    ),
+                ),
+                (
+                    "factsheets",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="claim_checks",
+                        to="public.factsheet",
+                        verbose_name="fact sheets",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim check',
-                'verbose_name_plural': 'claim checks',
-                'ordering': ['-approved_at', '-created_at', '-id'],
+                "verbose_name": "claim check",
+                "verbose_name_plural": "claim checks",
+                "ordering": ["-approved_at", "-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='factsheet',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_by__isnull', True), models.Q(models.Q(('approved_by', models.F('created_by')), _negated=True), models.Q(('approved_by', models.F('updated_by')), _negated=True)), _connector='OR'), name='factsheet_approved_by_a_second_person'),
+            model_name="factsheet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_by__isnull", True),
+                    models.Q(
+                        models.Q(("approved_by", models.F("created_by")), _negated=True),
+                        models.Q(("approved_by", models.F("updated_by")), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="factsheet_approved_by_a_second_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='factsheet',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), models.Q(('approved_at__isnull', False), ('approved_by__isnull', False)), _connector='OR'), name='factsheet_published_only_when_approved'),
+            model_name="factsheet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    models.Q(("approved_at__isnull", False), ("approved_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="factsheet_published_only_when_approved",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='factsheet',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(models.Q(('title_en', ''), _negated=True), models.Q(('title_ur', ''), _negated=True), models.Q(('body_en', ''), _negated=True), models.Q(('body_ur', ''), _negated=True)), _connector='OR'), name='factsheet_both_languages_beyond_draft'),
+            model_name="factsheet",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(
+                        models.Q(("title_en", ""), _negated=True),
+                        models.Q(("title_ur", ""), _negated=True),
+                        models.Q(("body_en", ""), _negated=True),
+                        models.Q(("body_ur", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="factsheet_both_languages_beyond_draft",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_by__isnull', True), models.Q(models.Q(('approved_by', models.F('created_by')), _negated=True), models.Q(('approved_by', models.F('updated_by')), _negated=True)), _connector='OR'), name='claimcheck_approved_by_a_second_person'),
+            model_name="claimcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_by__isnull", True),
+                    models.Q(
+                        models.Q(("approved_by", models.F("created_by")), _negated=True),
+                        models.Q(("approved_by", models.F("updated_by")), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="claimcheck_approved_by_a_second_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheck',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), models.Q(('approved_at__isnull', False), ('approved_by__isnull', False)), _connector='OR'), name='claimcheck_published_only_when_approved'),
+            model_name="claimcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    models.Q(("approved_at__isnull", False), ("approved_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="claimcheck_published_only_when_approved",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(models.Q(('claim_en', ''), _negated=True), models.Q(('claim_ur', ''), _negated=True), models.Q(('explanation_en', ''), _negated=True), models.Q(('explanation_ur', ''), _negated=True)), _connector='OR'), name='claimcheck_both_languages_beyond_draft'),
+            model_name="claimcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(
+                        models.Q(("claim_en", ""), _negated=True),
+                        models.Q(("claim_ur", ""), _negated=True),
+                        models.Q(("explanation_en", ""), _negated=True),
+                        models.Q(("explanation_ur", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="claimcheck_both_languages_beyond_draft",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__in', ['true', 'mostly_true', 'misleading', 'false', 'unproven'])), name='claimcheck_rating_known'),
+            model_name="claimcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__in", ["true", "mostly_true", "misleading", "false", "unproven"])
+                ),
+                name="claimcheck_rating_known",
+            ),
         ),
     ]

@@ -18,9 +18,18 @@ from madad.public.selectors.incidents import (
     public_incidents,
 )
 
-__all__ = ["PublicFilters", "PublicIncident", "PublicIncidents", "claimcheck_for_public",
-           "factsheet_for_public", "incidents_behind", "public_incidents",
-           "published_claimchecks", "published_factsheets", "texts_citing"]
+__all__ = [
+    "PublicFilters",
+    "PublicIncident",
+    "PublicIncidents",
+    "claimcheck_for_public",
+    "factsheet_for_public",
+    "incidents_behind",
+    "public_incidents",
+    "published_claimchecks",
+    "published_factsheets",
+    "texts_citing",
+]
 
 
 def published_factsheets() -> QuerySet[FactSheet]:
@@ -53,5 +62,7 @@ def incidents_behind(text: FactSheet | ClaimCheck) -> list[PublicIncident]:
 
 
 def texts_citing(incident_id: int) -> tuple[list[FactSheet], list[ClaimCheck]]:
-    return (list(published_factsheets().filter(incidents=incident_id)),
-            list(published_claimchecks().filter(incidents=incident_id)))
+    return (
+        list(published_factsheets().filter(incidents=incident_id)),
+        list(published_claimchecks().filter(incidents=incident_id)),
+    )

@@ -108,16 +108,21 @@ def _dashboard(selector: PublicIncidents) -> Figures:
     here: one definition of a victim for every breakdown, and no correlated subqueries."""
     gazetteer = selector.gazetteer
     acts = selector.acts().order_by()
-    victims: dict[int, int] = dict(acts.values_list("incident_id").annotate(
-        v=Count("victim_id", distinct=True)).values_list("incident_id", "v"))
+    victims: dict[int, int] = dict(
+        acts.values_list("incident_id")
+        .annotate(v=Count("victim_id", distinct=True))
+        .values_list("incident_id", "v")
+    )
     figures = Figures()
     months: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
     districts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     towns: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     areas: dict[tuple[int, str], tuple[int, int]] = {}
     for incident_id, start, precision, place_id, location_precision in (
-            selector.queryset().order_by().values_list(
-                "id", "start_date", "start_precision", "place_id", "location_precision")):
+        selector.queryset()
+        .order_by()
+        .values_list("id", "start_date", "start_precision", "place_id", "location_precision")
+    ):
         v = victims.get(incident_id, 0)
         figures.incidents += 1
         figures.victims += v
@@ -130,15 +135,16 @@ def _dashboard(selector: PublicIncidents) -> Figures:
         key = (place_id, location_precision)
         if key not in areas:
             place = gazetteer.generalise(place_id, location_precision)
-            district, town = gazetteer.ancestor(place, "district"), gazetteer.ancestor(place,
-                                                                                       "town")
+            district, town = (
+                gazetteer.ancestor(place, "district"),
+                gazetteer.ancestor(place, "town"),
+            )
             areas[key] = (district.id if district else 0, town.id if town else 0)
         for bucket, area in zip((districts, towns), areas[key], strict=True):
             bucket[area][0] += 1
             bucket[area][1] += v
     figures.by_month = _month_series(months)
-    figures.by_district = _place_rows(districts, gazetteer.by_id,
-                                      _("Not known at district level"))
+    figures.by_district = _place_rows(districts, gazetteer.by_id, _("Not known at district level"))
     figures.by_town = _place_rows(towns, gazetteer.by_id, _("Known only at district level"))
     figures.by_type = _type_rows(selector, victims)
     _people(selector, figures)
@@ -158,10 +164,14 @@ def _month_series(months: dict[dt.date, list[int]]) -> list[tuple[dt.date, int, 
     return series
 
 
-def _place_rows(totals: dict[int, list[int]], places: dict[int, PublicPlace],
-                unknown: Any) -> list[Row]:
-    rows = [Row(key=places[pid].code, label=places[pid].label, incidents=n, victims=v)
-            for pid, (n, v) in totals.items() if pid in places]
+def _place_rows(
+    totals: dict[int, list[int]], places: dict[int, PublicPlace], unknown: Any
+) -> list[Row]:
+    rows = [
+        Row(key=places[pid].code, label=places[pid].label, incidents=n, victims=v)
+        for pid, (n, v) in totals.items()
+        if pid in places
+    ]
     rows.sort(key=lambda r: (-r.incidents, r.label))
     if totals.get(0):
         n, v = totals[0]
@@ -172,12 +182,16 @@ def _place_rows(totals: dict[int, list[int]], places: dict[int, PublicPlace],
 def _type_rows(selector: PublicIncidents, victims: dict[int, int]) -> list[Row]:
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for incident_id, type_id in _TYPES_THROUGH.objects.filter(
-            incident_id__in=selector.ids()).values_list("incident_id", "incidenttype_id"):
+        incident_id__in=selector.ids()
+    ).values_list("incident_id", "incidenttype_id"):
         counts[type_id][0] += 1
         counts[type_id][1] += victims.get(incident_id, 0)
     types = selector.types
-    rows = [Row(key=types[t].code, label=types[t].label, incidents=n, victims=v)
-            for t, (n, v) in counts.items() if t in types]
+    rows = [
+        Row(key=types[t].code, label=types[t].label, incidents=n, victims=v)
+        for t, (n, v) in counts.items()
+        if t in types
+    ]
     rows.sort(key=lambda r: (-r.incidents, r.label))
     return rows
 
@@ -188,7 +202,8 @@ def _victims_by_person(acts: QuerySet[Act]) -> tuple[dict[str, int], dict[str, i
     ages: dict[str, int] = dict.fromkeys(AGE_GROUP_CODES, 0)
     seen: set[tuple[int, int]] = set()
     for incident_id, victim_id, sex, age in acts.values_list(
-            "incident_id", "victim_id", *(f"victim__{a}" for a in PUBLIC_VICTIM_ATTRIBUTES)):
+        "incident_id", "victim_id", *(f"victim__{a}" for a in PUBLIC_VICTIM_ATTRIBUTES)
+    ):
         if (incident_id, victim_id) in seen:
             continue
         seen.add((incident_id, victim_id))
@@ -201,16 +216,17 @@ def _people(selector: PublicIncidents, figures: Figures) -> None:
     """Victims by what happened to them, and by sex and age group (suppressed)."""
     acts = selector.acts().order_by()
     # one act per victim, incident and type (a unique constraint): counting acts is exact
-    by_act = dict(acts.values_list("act_type").annotate(n=Count("id"))
-                  .values_list("act_type", "n"))
+    by_act = dict(acts.values_list("act_type").annotate(n=Count("id")).values_list("act_type", "n"))
     figures.by_act = [(a, str(ACT_LABELS[a]), by_act.get(a, 0)) for a in ACT_TYPES]
     sexes, ages = _victims_by_person(acts)
     sex_labels = dict(Sex.choices)
-    figures.by_sex = [CountRow(key=k, label=str(sex_labels[k]), count=c)
-                      for k, c in suppress(sexes).items()]
+    figures.by_sex = [
+        CountRow(key=k, label=str(sex_labels[k]), count=c) for k, c in suppress(sexes).items()
+    ]
     age_labels = {code: label for code, label, *_rest in AGE_GROUPS}
-    figures.by_age = [CountRow(key=k, label=str(age_labels[k]), count=c)
-                      for k, c in suppress(ages).items()]
+    figures.by_age = [
+        CountRow(key=k, label=str(age_labels[k]), count=c) for k, c in suppress(ages).items()
+    ]
 
 
 # --- The map --------------------------------------------------------------------------------
@@ -223,10 +239,17 @@ def map_points(selector: PublicIncidents) -> dict[str, Any]:
 
 def _map(selector: PublicIncidents) -> dict[str, Any]:
     gazetteer = selector.gazetteer
-    levels: dict[str, dict[int, int]] = {"district": defaultdict(int), "town": defaultdict(int),
-                                         "place": defaultdict(int)}
-    grouped = selector.queryset().order_by().values("place_id", "location_precision") \
+    levels: dict[str, dict[int, int]] = {
+        "district": defaultdict(int),
+        "town": defaultdict(int),
+        "place": defaultdict(int),
+    }
+    grouped = (
+        selector.queryset()
+        .order_by()
+        .values("place_id", "location_precision")
         .annotate(n=Count("id"))
+    )
     total = 0
     for row in grouped:
         place = gazetteer.generalise(row["place_id"], row["location_precision"])
@@ -242,16 +265,30 @@ def _map(selector: PublicIncidents) -> dict[str, Any]:
 
     def point(place_id: int, n: int) -> dict[str, Any]:
         p = gazetteer.by_id[place_id]
-        return {"code": p.code, "name": p.label, "level": p.level,
-                "lat": round(p.latitude, 5), "lon": round(p.longitude, 5), "n": n}
+        return {
+            "code": p.code,
+            "name": p.label,
+            "level": p.level,
+            "lat": round(p.latitude, 5),
+            "lon": round(p.longitude, 5),
+            "n": n,
+        }
 
     return {
         "total": total,
-        "levels": {level: sorted((point(pid, n) for pid, n in counts.items()),
-                                 key=lambda x: -x["n"])
-                   for level, counts in levels.items()},
-        "districts": [{"code": d.code, "name": d.label, "lat": round(d.latitude, 5),
-                       "lon": round(d.longitude, 5)} for d in gazetteer.districts],
+        "levels": {
+            level: sorted((point(pid, n) for pid, n in counts.items()), key=lambda x: -x["n"])
+            for level, counts in levels.items()
+        },
+        "districts": [
+            {
+                "code": d.code,
+                "name": d.label,
+                "lat": round(d.latitude, 5),
+                "lon": round(d.longitude, 5),
+            }
+            for d in gazetteer.districts
+        ],
     }
 
 
@@ -260,10 +297,10 @@ def count_incidents(selector: PublicIncidents) -> int:
     return cached("count-incidents", selector.filters.key(), selector.count)
 
 
-def count_victims(selector: PublicIncidents, *, sex: str = "", age_group: str = ""
-                  ) -> PublicCount:
+def count_victims(selector: PublicIncidents, *, sex: str = "", age_group: str = "") -> PublicCount:
     age_group_code = age_group
     """People harmed in the matching incidents; suppressed when narrowed by sex or age."""
+
     def compute() -> int:
         acts = selector.acts().order_by()
         if not (sex or age_group_code):

@@ -49,9 +49,10 @@ class PublicType:
 
 
 def type_table() -> dict[int, PublicType]:
-    return {r["id"]: PublicType(code=r["code"], name=r["name"], name_ur=r["name_ur"] or "")
-            for r in IncidentType.objects.order_by("position", "name")
-            .values(*PUBLIC_TYPE_COLUMNS)}
+    return {
+        r["id"]: PublicType(code=r["code"], name=r["name"], name_ur=r["name_ur"] or "")
+        for r in IncidentType.objects.order_by("position", "name").values(*PUBLIC_TYPE_COLUMNS)
+    }
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,19 @@ class PublicFilters:
     act: str = ""  # incidents with a victim to whom this happened; victims: those acts only
 
     def key(self) -> str:
-        return "|".join(str(v) for v in (self.date_from, self.date_to, self.year,
-                                          ",".join(sorted(self.types)), self.district,
-                                          self.town, self.place, self.act))
+        return "|".join(
+            str(v)
+            for v in (
+                self.date_from,
+                self.date_to,
+                self.year,
+                ",".join(sorted(self.types)),
+                self.district,
+                self.town,
+                self.place,
+                self.act,
+            )
+        )
 
     def as_query(self) -> dict[str, Any]:
         """The filters as the query string of the public incident list."""
@@ -156,8 +167,9 @@ class _Batch:
 class PublicIncidents:
     """Public incidents matching some filters. Use `public_incidents()` to get one."""
 
-    def __init__(self, filters: PublicFilters | None = None,
-                 gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self, filters: PublicFilters | None = None, gazetteer: Gazetteer | None = None
+    ) -> None:
         self.filters = filters or PublicFilters()
         self.gazetteer = gazetteer or Gazetteer.load()
         self._types: dict[int, PublicType] | None = None
@@ -174,24 +186,30 @@ class PublicIncidents:
         f = self.filters
         incidents = publishable_incidents()
         if f.date_from:
-            incidents = incidents.filter(Q(end_date__gte=f.date_from)
-                                         | Q(end_date__isnull=True, start_date__gte=f.date_from))
+            incidents = incidents.filter(
+                Q(end_date__gte=f.date_from) | Q(end_date__isnull=True, start_date__gte=f.date_from)
+            )
         if f.date_to:
             incidents = incidents.filter(start_date__lte=f.date_to)
         if f.year:
             incidents = incidents.filter(start_date__year=f.year)
         if f.types:
-            incidents = incidents.filter(pk__in=_TYPES_THROUGH.objects.filter(
-                incidenttype__code__in=f.types).values("incident_id"))
+            incidents = incidents.filter(
+                pk__in=_TYPES_THROUGH.objects.filter(incidenttype__code__in=f.types).values(
+                    "incident_id"
+                )
+            )
         if f.act:
-            incidents = incidents.filter(pk__in=Act.objects.filter(act_type=f.act)
-                                         .values("incident_id"))
+            incidents = incidents.filter(
+                pk__in=Act.objects.filter(act_type=f.act).values("incident_id")
+            )
         for level in ("district", "town", "place"):
             code = getattr(f, level)
             if code:
                 area = self.gazetteer.by_code.get(code)
-                incidents = incidents.filter(self.gazetteer.within_q(area)) if area \
-                    else incidents.none()
+                incidents = (
+                    incidents.filter(self.gazetteer.within_q(area)) if area else incidents.none()
+                )
         return incidents
 
     def ids(self) -> QuerySet[Any]:
@@ -214,8 +232,7 @@ class PublicIncidents:
 
     def get(self, pk: Any) -> PublicIncident:
         try:
-            rows = list(publishable_incidents().filter(pk=int(pk))
-                        .values(*PUBLIC_INCIDENT_COLUMNS))
+            rows = list(publishable_incidents().filter(pk=int(pk)).values(*PUBLIC_INCIDENT_COLUMNS))
         except (TypeError, ValueError):
             rows = []
         if not rows:
@@ -224,8 +241,12 @@ class PublicIncidents:
 
     def existing(self, ids: list[int]) -> list[PublicIncident]:
         """Those of `ids` that are public, newest first (for a fact sheet's incidents)."""
-        rows = publishable_incidents().filter(pk__in=ids).order_by("-start_date", "-id") \
+        rows = (
+            publishable_incidents()
+            .filter(pk__in=ids)
+            .order_by("-start_date", "-id")
             .values(*PUBLIC_INCIDENT_COLUMNS)
+        )
         return self._build(list(rows))
 
     def iter_rows(self, chunk: int = 2000) -> Iterator[PublicIncident]:
@@ -241,28 +262,42 @@ class PublicIncidents:
             yield from self._build(rows, between=(rows[0]["id"], rows[-1]["id"]))
             last = rows[-1]["id"]
 
-    def _build(self, rows: list[dict[str, Any]], between: tuple[int, int] | None = None
-               ) -> list[PublicIncident]:
+    def _build(
+        self, rows: list[dict[str, Any]], between: tuple[int, int] | None = None
+    ) -> list[PublicIncident]:
         """The rows as public incidents, with their parts read in one query each. The parts of
         other incidents that a range `between` also covers are read and then ignored."""
         ids = [r["id"] for r in rows]
-        of: dict[str, Any] = {"incident_id__gte": between[0], "incident_id__lte": between[1]} \
-            if between else {"incident_id__in": ids}
+        of: dict[str, Any] = (
+            {"incident_id__gte": between[0], "incident_id__lte": between[1]}
+            if between
+            else {"incident_id__in": ids}
+        )
         batch = _Batch()
         for incident_id, type_id in _TYPES_THROUGH.objects.filter(**of).values_list(
-                "incident_id", "incidenttype_id"):
+            "incident_id", "incidenttype_id"
+        ):
             if type_id in self.types:
                 batch.types[incident_id].append(type_id)
         order = {t: i for i, t in enumerate(self.types)}
-        act_rows = Act.objects.filter(**of).order_by().values(
-            *PUBLIC_ACT_COLUMNS[:2]).annotate(n=Count("id"))
+        act_rows = (
+            Act.objects.filter(**of)
+            .order_by()
+            .values(*PUBLIC_ACT_COLUMNS[:2])
+            .annotate(n=Count("id"))
+        )
         for row in act_rows:
             batch.acts[row["incident_id"]][row["act_type"]] = row["n"]
-        for row in Act.objects.filter(**of).order_by().values(
-                "incident_id").annotate(n=Count(PUBLIC_ACT_COLUMNS[2], distinct=True)):
+        for row in (
+            Act.objects.filter(**of)
+            .order_by()
+            .values("incident_id")
+            .annotate(n=Count(PUBLIC_ACT_COLUMNS[2], distinct=True))
+        ):
             batch.victims[row["incident_id"]] = row["n"]
-        kinds = Source.objects.filter(**of).order_by().values_list(
-            *PUBLIC_SOURCE_COLUMNS).distinct()
+        kinds = (
+            Source.objects.filter(**of).order_by().values_list(*PUBLIC_SOURCE_COLUMNS).distinct()
+        )
         for incident_id, kind in kinds:
             batch.sources[incident_id].append(kind)
         kind_order = {k: i for i, k in enumerate(SOURCE_LABELS)}
@@ -270,28 +305,37 @@ class PublicIncidents:
         built = []
         for r in rows:
             place = self.gazetteer.generalise(r["place_id"], r["location_precision"])
-            types = [self.types[t] for t in sorted(batch.types.get(r["id"], []),
-                                                   key=order.__getitem__)]
+            types = [
+                self.types[t] for t in sorted(batch.types.get(r["id"], []), key=order.__getitem__)
+            ]
             acts = batch.acts.get(r["id"], {})
             verified = r["verified_at"]
-            built.append(PublicIncident(
-                id=r["id"], start_date=r["start_date"], start_precision=r["start_precision"],
-                end_date=r["end_date"], end_precision=r["end_precision"], place=place,
-                district=self.gazetteer.ancestor(place, "district"),
-                town=self.gazetteer.ancestor(place, "town"),
-                public_level=place.level if place else "",
-                types=types,
-                acts={a: acts[a] for a in ACT_TYPES if acts.get(a)},
-                victims=batch.victims.get(r["id"], 0),
-                source_kinds=sorted(set(batch.sources.get(r["id"], [])),
-                                    key=lambda k: kind_order.get(k, 99)),
-                public_summary=r["public_summary"] or "",
-                verified_on=verified.astimezone(zone).date() if verified else None,
-            ))
+            built.append(
+                PublicIncident(
+                    id=r["id"],
+                    start_date=r["start_date"],
+                    start_precision=r["start_precision"],
+                    end_date=r["end_date"],
+                    end_precision=r["end_precision"],
+                    place=place,
+                    district=self.gazetteer.ancestor(place, "district"),
+                    town=self.gazetteer.ancestor(place, "town"),
+                    public_level=place.level if place else "",
+                    types=types,
+                    acts={a: acts[a] for a in ACT_TYPES if acts.get(a)},
+                    victims=batch.victims.get(r["id"], 0),
+                    source_kinds=sorted(
+                        set(batch.sources.get(r["id"], [])), key=lambda k: kind_order.get(k, 99)
+                    ),
+                    public_summary=r["public_summary"] or "",
+                    verified_on=verified.astimezone(zone).date() if verified else None,
+                )
+            )
         return built
 
 
-def public_incidents(*, filters: PublicFilters | None = None,
-                     gazetteer: Gazetteer | None = None) -> PublicIncidents:
+def public_incidents(
+    *, filters: PublicFilters | None = None, gazetteer: Gazetteer | None = None
+) -> PublicIncidents:
     """The one public selector (see the module docstring)."""
     return PublicIncidents(filters, gazetteer)

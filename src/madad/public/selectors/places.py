@@ -56,10 +56,21 @@ class Gazetteer:
     @classmethod
     def load(cls) -> Gazetteer:
         rows = Place.objects.order_by("name").values(*PUBLIC_PLACE_COLUMNS)
-        return cls([PublicPlace(
-            id=r["id"], code=r["code"], name=r["name"], name_ur=r["name_ur"] or "",
-            level=r["level"], parent_id=r["parent_id"], latitude=float(r["latitude"]),
-            longitude=float(r["longitude"])) for r in rows])
+        return cls(
+            [
+                PublicPlace(
+                    id=r["id"],
+                    code=r["code"],
+                    name=r["name"],
+                    name_ur=r["name_ur"] or "",
+                    level=r["level"],
+                    parent_id=r["parent_id"],
+                    latitude=float(r["latitude"]),
+                    longitude=float(r["longitude"]),
+                )
+                for r in rows
+            ]
+        )
 
     def parent(self, place: PublicPlace) -> PublicPlace | None:
         return self.by_id.get(place.parent_id) if place.parent_id else None
@@ -107,8 +118,9 @@ class Gazetteer:
         query = Q(pk__in=[])
         known = list(LOCATION_PRECISIONS)
         for precision in [*known, ""]:
-            ids = [pid for pid in self.by_id
-                   if self.is_within(self.generalise(pid, precision), area)]
+            ids = [
+                pid for pid in self.by_id if self.is_within(self.generalise(pid, precision), area)
+            ]
             if not ids:
                 continue
             if precision:
@@ -119,10 +131,10 @@ class Gazetteer:
 
     @cached_property
     def districts(self) -> list[PublicPlace]:
-        return sorted((p for p in self.by_id.values() if p.level == "district"),
-                      key=lambda p: p.name)
+        return sorted(
+            (p for p in self.by_id.values() if p.level == "district"), key=lambda p: p.name
+        )
 
     @cached_property
     def towns(self) -> list[PublicPlace]:
-        return sorted((p for p in self.by_id.values() if p.level == "town"),
-                      key=lambda p: p.name)
+        return sorted((p for p in self.by_id.values() if p.level == "town"), key=lambda p: p.name)

@@ -56,41 +56,54 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, selector = _filtered(request)
     figures = dashboard_figures(selector)
     rtl = get_language_bidi()
-    return render(request, "public/dashboard.html", {
-        "form": form, "figures": figures, "filters": selector.filters,
-        "incidents_by_month": charts.month_chart(figures.by_month, which=1, rtl=rtl),
-        "victims_by_month": charts.month_chart(figures.by_month, which=2, rtl=rtl),
-        "by_type": charts.bars(figures.by_type, _list_link(request, "type")),
-        "by_district": charts.bars(figures.by_district, _list_link(request, "district")),
-        "by_town": charts.bars(figures.by_town, _list_link(request, "town")),
-        "by_sex": charts.count_bars(figures.by_sex),
-        "by_age": charts.count_bars(figures.by_age),
-        "min_count": settings.MADAD_PUBLIC_MIN_COUNT,
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "public/dashboard.html",
+        {
+            "form": form,
+            "figures": figures,
+            "filters": selector.filters,
+            "incidents_by_month": charts.month_chart(figures.by_month, which=1, rtl=rtl),
+            "victims_by_month": charts.month_chart(figures.by_month, which=2, rtl=rtl),
+            "by_type": charts.bars(figures.by_type, _list_link(request, "type")),
+            "by_district": charts.bars(figures.by_district, _list_link(request, "district")),
+            "by_town": charts.bars(figures.by_town, _list_link(request, "town")),
+            "by_sex": charts.count_bars(figures.by_sex),
+            "by_age": charts.count_bars(figures.by_age),
+            "min_count": settings.MADAD_PUBLIC_MIN_COUNT,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @require_GET
 @public_view()
 def map_page(request: HttpRequest) -> HttpResponse:
     form, selector = _filtered(request)
-    return render(request, "public/map.html", {
-        "form": form, "query": request.GET.urlencode(),
-        "points_url": reverse("public:map_points") + (
-            f"?{request.GET.urlencode()}" if request.GET else ""),
-        "tile_url": settings.MADAD_MAP_TILE_URL,
-        "tile_attribution": settings.MADAD_MAP_TILE_ATTRIBUTION,
-        "districts_bars": charts.bars(dashboard_figures(selector).by_district,
-                                      _list_link(request, "district")),
-    })
+    return render(
+        request,
+        "public/map.html",
+        {
+            "form": form,
+            "query": request.GET.urlencode(),
+            "points_url": reverse("public:map_points")
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+            "tile_url": settings.MADAD_MAP_TILE_URL,
+            "tile_attribution": settings.MADAD_MAP_TILE_ATTRIBUTION,
+            "districts_bars": charts.bars(
+                dashboard_figures(selector).by_district, _list_link(request, "district")
+            ),
+        },
+    )
 
 
 @require_GET
 @public_view()
 def map_points_json(request: HttpRequest) -> HttpResponse:
     _form, selector = _filtered(request)
-    return JsonResponse(map_points(selector), json_dumps_params={
-        "ensure_ascii": False, "separators": (",", ":")})
+    return JsonResponse(
+        map_points(selector), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")}
+    )
 
 
 @require_GET
@@ -100,14 +113,23 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     page = selector.page(request.GET.get("page"), PAGE_SIZE)
     months: list[dict[str, Any]] = []
     for incident in page.object_list:
-        key = (incident.start_date.year, incident.start_date.month
-               if incident.start_precision != "year" else 0)
+        key = (
+            incident.start_date.year,
+            incident.start_date.month if incident.start_precision != "year" else 0,
+        )
         if not months or months[-1]["key"] != key:
             months.append({"key": key, "first": incident, "incidents": []})
         months[-1]["incidents"].append(incident)
-    return render(request, "public/incident_list.html", {
-        "form": form, "page": page, "months": months, "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "public/incident_list.html",
+        {
+            "form": form,
+            "page": page,
+            "months": months,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @require_GET
@@ -115,9 +137,15 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = public_incidents().get(incident_id)
     factsheets, claimchecks = texts_citing(incident.id)
-    return render(request, "public/incident_detail.html", {
-        "incident": incident, "factsheets": factsheets, "claimchecks": claimchecks,
-    })
+    return render(
+        request,
+        "public/incident_detail.html",
+        {
+            "incident": incident,
+            "factsheets": factsheets,
+            "claimchecks": claimchecks,
+        },
+    )
 
 
 def fund_account() -> Any:
@@ -157,15 +185,20 @@ def language(request: HttpRequest) -> HttpResponse:
     CSRF cookie) and stay cacheable."""
     code = request.GET.get("language", "")
     target = request.GET.get("next") or reverse("public:dashboard")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("public:dashboard")
     response = HttpResponseRedirect(target)
     if code in dict(settings.LANGUAGES) and check_for_language(code):
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
         )
     return response

@@ -37,10 +37,22 @@ class Kind:
 
 
 KINDS = {
-    "factsheets": Kind("factsheets", FactSheet, FactSheetForm, Capability.FACTSHEET_WRITE,
-                       Capability.FACTSHEET_APPROVE, gettext_lazy("fact sheet")),
-    "claims": Kind("claims", ClaimCheck, ClaimCheckForm, Capability.CLAIMCHECK_WRITE,
-                   Capability.CLAIMCHECK_PUBLISH, gettext_lazy("claim check")),
+    "factsheets": Kind(
+        "factsheets",
+        FactSheet,
+        FactSheetForm,
+        Capability.FACTSHEET_WRITE,
+        Capability.FACTSHEET_APPROVE,
+        gettext_lazy("fact sheet"),
+    ),
+    "claims": Kind(
+        "claims",
+        ClaimCheck,
+        ClaimCheckForm,
+        Capability.CLAIMCHECK_WRITE,
+        Capability.CLAIMCHECK_PUBLISH,
+        gettext_lazy("claim check"),
+    ),
 }
 
 
@@ -59,14 +71,20 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     if not may_see_publications(request.user):
         raise Http404
     user = request.user
-    return render(request, "public/staff/publication_list.html", {
-        "factsheets": access.visible_to(user, FactSheet).select_related("created_by")
-        .order_by("-updated_at"),
-        "claimchecks": access.visible_to(user, ClaimCheck).select_related("created_by")
-        .order_by("-updated_at"),
-        "can_write_factsheet": may_write(user, Capability.FACTSHEET_WRITE),
-        "can_write_claimcheck": may_write(user, Capability.CLAIMCHECK_WRITE),
-    })
+    return render(
+        request,
+        "public/staff/publication_list.html",
+        {
+            "factsheets": access.visible_to(user, FactSheet)
+            .select_related("created_by")
+            .order_by("-updated_at"),
+            "claimchecks": access.visible_to(user, ClaimCheck)
+            .select_related("created_by")
+            .order_by("-updated_at"),
+            "can_write_factsheet": may_write(user, Capability.FACTSHEET_WRITE),
+            "can_write_claimcheck": may_write(user, Capability.CLAIMCHECK_WRITE),
+        },
+    )
 
 
 def _form(kind: Kind, request: HttpRequest, data: Any = None, instance: Any = None) -> Any:
@@ -76,23 +94,27 @@ def _form(kind: Kind, request: HttpRequest, data: Any = None, instance: Any = No
 
 def _save(kind: Kind, request: HttpRequest, form: Any, instance: Any) -> Any:
     values = {name: form.cleaned_data[name] for name in form.Meta.fields}
-    common = {"by": request.user, "organisation": request.user.organisation,  # type: ignore[union-attr]
-              "values": values, "incident_ids": form.cleaned_data["incident_numbers"],
-              "expected_version": form.cleaned_data.get("version")}
+    common = {
+        "by": request.user,
+        "organisation": request.user.organisation,  # type: ignore[union-attr]
+        "values": values,
+        "incident_ids": form.cleaned_data["incident_numbers"],
+        "expected_version": form.cleaned_data.get("version"),
+    }
     if kind.model is FactSheet:
         return services.factsheet_write(factsheet=instance, **common)
     return services.claimcheck_write(
-        claimcheck=instance, factsheet_ids=[s.pk for s in form.cleaned_data["factsheets"]],
-        **common)
+        claimcheck=instance, factsheet_ids=[s.pk for s in form.cleaned_data["factsheets"]], **common
+    )
 
 
 @login_required
-def text_edit(request: HttpRequest, kind_slug: str, text_id: int | None = None
-              ) -> HttpResponse:
+def text_edit(request: HttpRequest, kind_slug: str, text_id: int | None = None) -> HttpResponse:
     kind = _kind(kind_slug)
     instance = get_text_for_user(request, kind, text_id) if text_id else None
     if not may_write(request.user, kind.write) or (
-            instance is not None and not access.can_change(request.user, instance)):
+        instance is not None and not access.can_change(request.user, instance)
+    ):
         raise Http404
     form = _form(kind, request, request.POST or None, instance)
     if request.method == "POST" and form.is_valid():
@@ -106,9 +128,15 @@ def text_edit(request: HttpRequest, kind_slug: str, text_id: int | None = None
             return redirect("publications:detail", kind_slug=kind.slug, text_id=saved.pk)
         except ValidationError as error:
             _add_errors(form, error)
-    return render(request, "public/staff/text_form.html", {
-        "kind": kind, "form": form, "text": instance,
-    })
+    return render(
+        request,
+        "public/staff/text_form.html",
+        {
+            "kind": kind,
+            "form": form,
+            "text": instance,
+        },
+    )
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -128,23 +156,32 @@ def text_detail(request: HttpRequest, kind_slug: str, text_id: int) -> HttpRespo
     may_approve = access.can(user, kind.approve)
     body: dict[str, dict[str, Any]] = {"en": {}, "ur": {}}
     for language in ("en", "ur"):
-        for name in (("summary", "body") if kind.model is FactSheet else ("explanation",)):
+        for name in ("summary", "body") if kind.model is FactSheet else ("explanation",):
             value = getattr(text, f"{name}_{language}")
             body[language][name] = render_text(value) if value else ""
-    return render(request, "public/staff/text_detail.html", {
-        "kind": kind, "text": text, "body": body,
-        "figures": figures_of(" ".join(getattr(text, f, "") for f in (
-            "summary_en", "summary_ur", "body_en", "body_ur"))),
-        "incidents": incidents_behind(text),
-        "can_edit": access.can_change(user, text) and text.status in (Status.DRAFT,
-                                                                      Status.WITHDRAWN),
-        "can_submit": access.can_change(user, text) and text.status == Status.DRAFT,
-        "can_approve": may_approve and text.status == Status.SUBMITTED and not own,
-        "own_blocks": may_approve and text.status == Status.SUBMITTED and own,
-        "can_withdraw": (may_approve or access.can_change(user, text))
-        and text.status == Status.PUBLISHED,
-        "reason_form": ReasonForm(),
-    })
+    return render(
+        request,
+        "public/staff/text_detail.html",
+        {
+            "kind": kind,
+            "text": text,
+            "body": body,
+            "figures": figures_of(
+                " ".join(
+                    getattr(text, f, "") for f in ("summary_en", "summary_ur", "body_en", "body_ur")
+                )
+            ),
+            "incidents": incidents_behind(text),
+            "can_edit": access.can_change(user, text)
+            and text.status in (Status.DRAFT, Status.WITHDRAWN),
+            "can_submit": access.can_change(user, text) and text.status == Status.DRAFT,
+            "can_approve": may_approve and text.status == Status.SUBMITTED and not own,
+            "own_blocks": may_approve and text.status == Status.SUBMITTED and own,
+            "can_withdraw": (may_approve or access.can_change(user, text))
+            and text.status == Status.PUBLISHED,
+            "reason_form": ReasonForm(),
+        },
+    )
 
 
 def _workflow(kind: Kind, action: str, text: Any, user: Any, reason: str) -> Any:
@@ -159,8 +196,7 @@ def _workflow(kind: Kind, action: str, text: Any, user: Any, reason: str) -> Any
         calls = {
             "submit": lambda: services.claimcheck_submit(claimcheck=text, by=user),
             "approve": lambda: services.claimcheck_publish(claimcheck=text, approver=user),
-            "return": lambda: services.claimcheck_return(claimcheck=text, by=user,
-                                                         reason=reason),
+            "return": lambda: services.claimcheck_return(claimcheck=text, by=user, reason=reason),
             "withdraw": lambda: services.claimcheck_withdraw(claimcheck=text, by=user),
         }
     if action not in calls:
@@ -168,15 +204,17 @@ def _workflow(kind: Kind, action: str, text: Any, user: Any, reason: str) -> Any
     return calls[action]()
 
 
-_DONE = {"submit": gettext_lazy("Submitted for approval."), "approve": gettext_lazy("Published."),
-         "return": gettext_lazy("Returned to its writer."),
-         "withdraw": gettext_lazy("Withdrawn from the public site.")}
+_DONE = {
+    "submit": gettext_lazy("Submitted for approval."),
+    "approve": gettext_lazy("Published."),
+    "return": gettext_lazy("Returned to its writer."),
+    "withdraw": gettext_lazy("Withdrawn from the public site."),
+}
 
 
 @login_required
 @require_POST
-def text_action(request: HttpRequest, kind_slug: str, text_id: int, action: str
-                ) -> HttpResponse:
+def text_action(request: HttpRequest, kind_slug: str, text_id: int, action: str) -> HttpResponse:
     kind = _kind(kind_slug)
     text = get_text_for_user(request, kind, text_id)
     try:

@@ -47,8 +47,11 @@ def factsheet_context(sheet: FactSheet) -> dict[str, Any]:
 @public_view()
 def factsheet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sheet = factsheet_for_public(slug)
-    template = "public/factsheet_print.html" if request.GET.get("print") else \
-        "public/factsheet_detail.html"
+    template = (
+        "public/factsheet_print.html"
+        if request.GET.get("print")
+        else "public/factsheet_detail.html"
+    )
     return render(request, template, factsheet_context(sheet))
 
 
@@ -75,7 +78,8 @@ def sheet_url(sheet: FactSheet) -> str:
 @public_view()
 def claimcheck_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(published_claimchecks().select_related("organisation"), 20).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render(request, "public/claimcheck_list.html", {"page": page})
 
 
@@ -85,14 +89,24 @@ def claimcheck_detail(request: HttpRequest, slug: str) -> HttpResponse:
     check = claimcheck_for_public(slug)
     language = get_language() or "en"
     organisation = check.organisation
-    publisher = organisation.name_ur if language.startswith("ur") and organisation.name_ur \
+    publisher = (
+        organisation.name_ur
+        if language.startswith("ur") and organisation.name_ur
         else organisation.name
+    )
     gazetteer = Gazetteer.load()
-    return render(request, "public/claimcheck_detail.html", {
-        "check": check,
-        "explanation_html": render_text(check.explanation, gazetteer=gazetteer),
-        "incidents": incidents_behind(check),
-        "factsheets": list(check.factsheets.filter(status="published")),
-        "json_ld": as_script(claim_review(check, url=request.build_absolute_uri(),
-                                          language=language, publisher=publisher)),
-    })
+    return render(
+        request,
+        "public/claimcheck_detail.html",
+        {
+            "check": check,
+            "explanation_html": render_text(check.explanation, gazetteer=gazetteer),
+            "incidents": incidents_behind(check),
+            "factsheets": list(check.factsheets.filter(status="published")),
+            "json_ld": as_script(
+                claim_review(
+                    check, url=request.build_absolute_uri(), language=language, publisher=publisher
+                )
+            ),
+        },
+    )

@@ -7,36 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0002_initial'),
-        ('people', '0003_person_name_keys_for_existing'),
+        ("accounts", "0001_initial"),
+        ("cases", "0002_initial"),
+        ("people", "0003_person_name_keys_for_existing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.CharField(max_length=200, verbose_name='service')),
-                ('shared_summary', models.TextField(blank=True, verbose_name='what the partner is told')),
-                ('status', models.CharField(choices=[('sent', 'Sent'), ('accepted', 'Accepted'), ('completed', 'Completed'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='sent', max_length=10, verbose_name='status')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('response_note', models.TextField(blank=True, verbose_name="partner's note")),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='cases.case')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='accounts.organisation', verbose_name='partner')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.person', verbose_name='person referred')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("service", models.CharField(max_length=200, verbose_name="service")),
+                (
+                    "shared_summary",
+                    models.TextField(blank=True, verbose_name="what the partner is told"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("completed", "Completed"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="sent",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("response_note", models.TextField(blank=True, verbose_name="partner's note")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_received",
+                        to="accounts.organisation",
+                        verbose_name="partner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.person",
+                        verbose_name="person referred",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-sent_at', '-id'],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-sent_at", "-id"],
             },
         ),
     ]

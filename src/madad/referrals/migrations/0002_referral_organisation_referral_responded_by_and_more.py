@@ -9,95 +9,152 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0004_alter_statuschange_from_status'),
-        ('people', '0003_person_name_keys_for_existing'),
-        ('referrals', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0004_alter_statuschange_from_status"),
+        ("people", "0003_person_name_keys_for_existing"),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='organisation',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals_sent', to='accounts.organisation', verbose_name='referred by'),
+            model_name="referral",
+            name="organisation",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="referrals_sent",
+                to="accounts.organisation",
+                verbose_name="referred by",
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='responded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by'),
+            model_name="referral",
+            name="responded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="answered by",
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='response_seen_at',
+            model_name="referral",
+            name="response_seen_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='shared_given_name',
-            field=madad.core.fields.EncryptedTextField(blank=True, verbose_name='given name shared'),
+            model_name="referral",
+            name="shared_given_name",
+            field=madad.core.fields.EncryptedTextField(
+                blank=True, verbose_name="given name shared"
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='shared_phone',
-            field=madad.core.fields.EncryptedTextField(blank=True, verbose_name='phone number shared'),
+            model_name="referral",
+            name="shared_phone",
+            field=madad.core.fields.EncryptedTextField(
+                blank=True, verbose_name="phone number shared"
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='version',
+            model_name="referral",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='withdrawn'),
+            model_name="referral",
+            name="withdrawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="withdrawn"),
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='cases.case', verbose_name='case'),
+            model_name="referral",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="referrals",
+                to="cases.case",
+                verbose_name="case",
+            ),
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='responded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='last answer'),
+            model_name="referral",
+            name="responded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="last answer"),
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='sent_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent'),
+            model_name="referral",
+            name="sent_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent"),
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='sent_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent by'),
+            model_name="referral",
+            name="sent_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="sent by",
+            ),
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='shared_summary',
-            field=madad.core.fields.EncryptedTextField(blank=True, verbose_name='what the partner is told'),
+            model_name="referral",
+            name="shared_summary",
+            field=madad.core.fields.EncryptedTextField(
+                blank=True, verbose_name="what the partner is told"
+            ),
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='status',
-            field=models.CharField(choices=[('sent', 'Sent'), ('accepted', 'Accepted'), ('completed', 'Completed'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], db_index=True, default='sent', max_length=10, verbose_name='status'),
+            model_name="referral",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("sent", "Sent"),
+                    ("accepted", "Accepted"),
+                    ("completed", "Completed"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                db_index=True,
+                default="sent",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['partner', 'status'], name='referrals_r_partner_62fd19_idx'),
+            model_name="referral",
+            index=models.Index(fields=["partner", "status"], name="referrals_r_partner_62fd19_idx"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('partner', models.F('organisation')), _negated=True), name='referral_to_another_organisation'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("partner", models.F("organisation")), _negated=True),
+                name="referral_to_another_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['sent', 'withdrawn']), ('responded_at__isnull', False), _connector='OR'), name='referral_answer_has_time'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["sent", "withdrawn"]),
+                    ("responded_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="referral_answer_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), ('withdrawn_at__isnull', False), _connector='OR'), name='referral_withdrawal_has_time'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "withdrawn"), _negated=True),
+                    ("withdrawn_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="referral_withdrawal_has_time",
+            ),
         ),
     ]

@@ -9,66 +9,212 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('incidents', '0001_initial'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("incidents", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Testimony',
+            name="Testimony",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date given')),
-                ('language', models.CharField(choices=[('ur', 'Urdu'), ('en', 'English'), ('sd', 'Sindhi'), ('ps', 'Pashto'), ('pa', 'Punjabi'), ('bal', 'Balochi'), ('other', 'Other')], max_length=10, verbose_name='language')),
-                ('transcript', madad.core.fields.EncryptedTextField(verbose_name='transcript')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='testimonies', to='incidents.incident', verbose_name='incident')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='testimonies', to='accounts.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='testimonies', to='people.person', verbose_name='given by')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date given")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("ur", "Urdu"),
+                            ("en", "English"),
+                            ("sd", "Sindhi"),
+                            ("ps", "Pashto"),
+                            ("pa", "Punjabi"),
+                            ("bal", "Balochi"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                ("transcript", madad.core.fields.EncryptedTextField(verbose_name="transcript")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonies",
+                        to="incidents.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonies",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonies",
+                        to="people.person",
+                        verbose_name="given by",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'testimony',
-                'verbose_name_plural': 'testimonies',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "testimony",
+                "verbose_name_plural": "testimonies",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('case_management', 'Case management'), ('referral', 'Referral to a partner'), ('human_rights_sharing', 'Sharing with a human-rights organisation'), ('anonymised_publication', 'Anonymised publication'), ('delegation_viewing', 'Viewing by a visiting delegation')], max_length=30, verbose_name='purpose')),
-                ('decision', models.CharField(choices=[('given', 'Given'), ('withdrawn', 'Withdrawn')], max_length=10, verbose_name='decision')),
-                ('date', models.DateField(verbose_name='date')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consent_records', to='accounts.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consent_records', to='people.person', verbose_name='person')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='recipient organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('testimony', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consent_records', to='testimonies.testimony', verbose_name='testimony')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("case_management", "Case management"),
+                            ("referral", "Referral to a partner"),
+                            ("human_rights_sharing", "Sharing with a human-rights organisation"),
+                            ("anonymised_publication", "Anonymised publication"),
+                            ("delegation_viewing", "Viewing by a visiting delegation"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("given", "Given"), ("withdrawn", "Withdrawn")],
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_records",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_records",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="recipient organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_records",
+                        to="testimonies.testimony",
+                        verbose_name="testimony",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent record',
-                'verbose_name_plural': 'consent records',
-                'ordering': ['-date', '-recorded_at', '-id'],
+                "verbose_name": "consent record",
+                "verbose_name_plural": "consent records",
+                "ordering": ["-date", "-recorded_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='testimony',
-            index=models.Index(fields=['organisation', 'date'], name='testimonies_organis_b8e2dd_idx'),
+            model_name="testimony",
+            index=models.Index(
+                fields=["organisation", "date"], name="testimonies_organis_b8e2dd_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='consentrecord',
-            index=models.Index(fields=['person', 'purpose', 'date'], name='testimonies_person__fd6edb_idx'),
+            model_name="consentrecord",
+            index=models.Index(
+                fields=["person", "purpose", "date"], name="testimonies_person__fd6edb_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('purpose', 'human_rights_sharing'), ('recipient__isnull', False)), models.Q(models.Q(('purpose', 'human_rights_sharing'), _negated=True), ('recipient__isnull', True)), _connector='OR'), name='consent_recipient_only_and_always_for_human_rights_sharing'),
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("purpose", "human_rights_sharing"), ("recipient__isnull", False)),
+                    models.Q(
+                        models.Q(("purpose", "human_rights_sharing"), _negated=True),
+                        ("recipient__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="consent_recipient_only_and_always_for_human_rights_sharing",
+            ),
         ),
     ]

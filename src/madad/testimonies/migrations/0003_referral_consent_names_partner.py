@@ -57,21 +57,33 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('testimonies', '0002_append_only'),
+        ("testimonies", "0002_append_only"),
     ]
 
     operations = [
         # Reversing: runs last, after the rebuilds of the table below.
         migrations.RunPython(migrations.RunPython.noop, append_only.install),
         migrations.RemoveConstraint(
-            model_name='consentrecord',
-            name='consent_recipient_only_and_always_for_human_rights_sharing',
+            model_name="consentrecord",
+            name="consent_recipient_only_and_always_for_human_rights_sharing",
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('purpose', 'human_rights_sharing'), ('recipient__isnull', False)), ('purpose', 'referral'), models.Q(models.Q(('purpose__in', ['human_rights_sharing', 'referral']), _negated=True), ('recipient__isnull', True)), _connector='OR'), name='consent_recipient_only_for_sharing_and_referral'),
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("purpose", "human_rights_sharing"), ("recipient__isnull", False)),
+                    ("purpose", "referral"),
+                    models.Q(
+                        models.Q(
+                            ("purpose__in", ["human_rights_sharing", "referral"]), _negated=True
+                        ),
+                        ("recipient__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="consent_recipient_only_for_sharing_and_referral",
+            ),
         ),
         migrations.RunPython(install, remove),
     ]

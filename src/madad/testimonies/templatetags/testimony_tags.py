@@ -22,7 +22,7 @@ def _section(context: template.Context, **filters: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not access.can(user, Capability.TESTIMONY_VIEW):
         return {"may_view": False}
-    found = list(selectors.testimony_list(user=user, **filters)[:SHOWN + 1])
+    found = list(selectors.testimony_list(user=user, **filters)[: SHOWN + 1])
     return {"may_view": True, "testimonies": found[:SHOWN], "more": len(found) > SHOWN}
 
 
@@ -33,8 +33,9 @@ def person_testimonies(context: template.Context, person: Any) -> dict[str, Any]
         return {"may_view": False}
     section = _section(context, person=person)
     user = getattr(context.get("request"), "user", None)
-    section["can_record"] = access.can_change(user, Testimony(
-        organisation_id=person.organisation_id))
+    section["can_record"] = access.can_change(
+        user, Testimony(organisation_id=person.organisation_id)
+    )
     return section
 
 

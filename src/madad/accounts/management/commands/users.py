@@ -18,8 +18,11 @@ PASSWORD_VARIABLE = "MADAD_NEW_USER_PASSWORD"  # noqa: S105 (a variable name, no
 def refusal(error: ValidationError) -> CommandError:
     """One readable line per problem, named by the field it concerns."""
     if hasattr(error, "error_dict"):
-        lines = [f"{field}: {message}" for field, problems in error.message_dict.items()
-                 for message in problems]
+        lines = [
+            f"{field}: {message}"
+            for field, problems in error.message_dict.items()
+            for message in problems
+        ]
     else:
         lines = list(error.messages)
     return CommandError("\n".join(lines))
@@ -36,14 +39,16 @@ class Command(BaseCommand):
         create = sub.add_parser(
             "create",
             help=f"Add a user. The password comes from {PASSWORD_VARIABLE}, or is asked for "
-                 "twice when that is not set.",
+            "twice when that is not set.",
         )
         create.add_argument("--email", required=True)
         create.add_argument("--name", required=True, help="The user's full name.")
         create.add_argument("--role", required=True, choices=Role.values)
-        create.add_argument("--organisation", required=True,
-                            help="The organisation's name, as given to `madad organisations "
-                                 "create`.")
+        create.add_argument(
+            "--organisation",
+            required=True,
+            help="The organisation's name, as given to `madad organisations create`.",
+        )
         unlock = sub.add_parser("unlock", help="Let a locked-out user sign in again.")
         unlock.add_argument("email")
 
@@ -65,8 +70,11 @@ class Command(BaseCommand):
         password = self._password()
         try:
             user = services.user_create(
-                email=options["email"], full_name=options["name"], role=options["role"],
-                organisation=organisation, password=password,
+                email=options["email"],
+                full_name=options["name"],
+                role=options["role"],
+                organisation=organisation,
+                password=password,
             )
         except ValidationError as error:
             raise refusal(error) from None

@@ -14,8 +14,10 @@ from madad.core.demo import DemoContext, load_all
 
 
 class Command(BaseCommand):
-    help = ("Load the synthetic, clearly fictitious demo organisation, its users (one per role, "
-            "<role>@demo.madad) and its records. Only in demo mode (MADAD_MODE=demo).")
+    help = (
+        "Load the synthetic, clearly fictitious demo organisation, its users (one per role, "
+        "<role>@demo.madad) and its records. Only in demo mode (MADAD_MODE=demo)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
@@ -23,8 +25,7 @@ class Command(BaseCommand):
                 "The demo data can only be loaded in demo mode: set MADAD_MODE=demo. "
                 "Production never has demo users."
             )
-        password = os.environ.get("MADAD_DEMO_PASSWORD", "").strip() or \
-            secrets.token_urlsafe(12)
+        password = os.environ.get("MADAD_DEMO_PASSWORD", "").strip() or secrets.token_urlsafe(12)
         relief, partner = load_users(password=password)
         users = {role: User.objects.get(email=demo_email(role)) for role in Role.values}
         context = DemoContext(relief=relief, partner=partner, users=users)

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = ("Translations. `madad i18n compile` turns every .po catalogue into its .mo without "
-            "needing GNU gettext installed.")
+    help = (
+        "Translations. `madad i18n compile` turns every .po catalogue into its .mo without "
+        "needing GNU gettext installed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -26,11 +26,14 @@ class Command(BaseCommand):
         rates_sub = rates.add_subparsers(dest="action", required=True)
         load = rates_sub.add_parser("load", help="Load rates from a CSV file, all or nothing.")
         load.add_argument("file", type=Path)
-        load.add_argument("--by", required=True, metavar="EMAIL",
-                          help="The finance officer recording the rates.")
-        load.add_argument("--source", default="",
-                          help="The source of rates whose line names none (default: the "
-                               "file's name).")
+        load.add_argument(
+            "--by", required=True, metavar="EMAIL", help="The finance officer recording the rates."
+        )
+        load.add_argument(
+            "--source",
+            default="",
+            help="The source of rates whose line names none (default: the file's name).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(email__iexact=options["by"].strip(), is_active=True).first()
@@ -39,8 +42,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         try:
             with path.open("rb") as file:
-                loaded = rates_load(recorded_by=user, file=file,
-                                    default_source=options["source"] or path.name[:100])
+                loaded = rates_load(
+                    recorded_by=user, file=file, default_source=options["source"] or path.name[:100]
+                )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         except FundRefused as refused:
@@ -50,7 +54,7 @@ class Command(BaseCommand):
         except RatesFileRefused as refused:
             for line, message in refused.errors:
                 self.stderr.write(f"{path.name}, line {line}: {message}")
-            raise CommandError(f"{len(refused.errors)} lines have errors; no rate was "
-                               "loaded.") from None
-        self.stdout.write(f"Loaded {loaded.added} rates ({loaded.unchanged} already "
-                          "recorded).")
+            raise CommandError(
+                f"{len(refused.errors)} lines have errors; no rate was loaded."
+            ) from None
+        self.stdout.write(f"Loaded {loaded.added} rates ({loaded.unchanged} already recorded).")

@@ -15,18 +15,25 @@ from madad.linkage.services import persons_dedup
 
 
 class Command(BaseCommand):
-    help = ("Find duplicates. `madad dedup persons --out pairs.csv` writes "
-            "record_id_1,record_id_2,score, one line per candidate pair at or above the review "
-            "threshold (the organisation's, or --threshold). Nothing is changed in Madad.")
+    help = (
+        "Find duplicates. `madad dedup persons --out pairs.csv` writes "
+        "record_id_1,record_id_2,score, one line per candidate pair at or above the review "
+        "threshold (the organisation's, or --threshold). Nothing is changed in Madad."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
         persons = sub.add_parser("persons", help="Duplicate persons.")
         persons.add_argument("--out", required=True, help="The CSV file to write.")
-        persons.add_argument("--organisation", help="The organisation's name, if there are "
-                             "several relief organisations.")
-        persons.add_argument("--threshold", type=float, help="The probability at or above "
-                             "which a pair is written (between 0 and 1).")
+        persons.add_argument(
+            "--organisation",
+            help="The organisation's name, if there are several relief organisations.",
+        )
+        persons.add_argument(
+            "--threshold",
+            type=float,
+            help="The probability at or above which a pair is written (between 0 and 1).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = organisation_named(options.get("organisation"))
@@ -41,8 +48,14 @@ class Command(BaseCommand):
                 for first, second, score in rows:
                     writer.writerow([first, second, f"{score:.4f}"])
         except OSError as error:
-            raise CommandError(_("Cannot write the file: %(reason)s")
-                               % {"reason": error.strerror or type(error).__name__}) from None
-        audit_record(action="linkage.dedup.exported", organisation=organisation,
-                     object_type="people.person", actor_label="madad dedup")
+            raise CommandError(
+                _("Cannot write the file: %(reason)s")
+                % {"reason": error.strerror or type(error).__name__}
+            ) from None
+        audit_record(
+            action="linkage.dedup.exported",
+            organisation=organisation,
+            object_type="people.person",
+            actor_label="madad dedup",
+        )
         self.stdout.write(_("%(count)s candidate pairs written.") % {"count": len(rows)})

@@ -8,8 +8,10 @@ from madad.people.services import people_reindex
 
 
 class Command(BaseCommand):
-    help = ("Persons. `madad people reindex` rebuilds every person's name-search keys: run it "
-            "after the name normalisation (people.names) or the blind-index key changed.")
+    help = (
+        "Persons. `madad people reindex` rebuilds every person's name-search keys: run it "
+        "after the name normalisation (people.names) or the blind-index key changed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -8,9 +8,11 @@ from madad.places.services import GazetteerInvalid, places_load, places_reindex
 
 
 class Command(BaseCommand):
-    help = ("The gazetteer. `madad places load FILE.csv` loads or updates places (columns "
-            "code,level,parent_code,name,name_ur,latitude,longitude); nothing is written when "
-            "any row is bad. `madad places reindex` rebuilds the name search.")
+    help = (
+        "The gazetteer. `madad places load FILE.csv` loads or updates places (columns "
+        "code,level,parent_code,name,name_ur,latitude,longitude); nothing is written when "
+        "any row is bad. `madad places reindex` rebuilds the name search."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -30,5 +32,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(invalid.errors)} problem(s) in {options['file']}; nothing was loaded."
             ) from None
-        self.stdout.write(f"Places loaded: {report.created} new, {report.updated} updated, "
-                          f"{report.unchanged} unchanged.")
+        self.stdout.write(
+            f"Places loaded: {report.created} new, {report.updated} updated, "
+            f"{report.unchanged} unchanged."
+        )
