@@ -12,8 +12,7 @@ from django.db import connections
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
-from madad.core import audit_guard
-from madad.fund import ledger_guard
+from madad.core import append_only
 from tests.factories import OrganisationFactory, UserFactory, enrol_totp
 
 
@@ -29,9 +28,6 @@ def _files_in_a_temporary_directory(
 ) -> None:
     # Evidence files (uploads, the demo's) never land in the real var/files during tests.
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("files"))
-
-
-_GUARDS = (audit_guard, ledger_guard)  # append-only tables: the audit trail, the fund ledger
 
 
 @pytest.fixture(autouse=True)
@@ -55,12 +51,12 @@ def _append_only_guards(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
     for alias in connections:
-        for guard in _GUARDS:
+        for guard in append_only.registered():
             guard.install(connections[alias])
     yield
     if transactional:
         for alias in connections:
-            for guard in _GUARDS:
+            for guard in append_only.registered():
                 guard.remove(connections[alias])
 
 

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "madad.core.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -313,6 +314,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 API_TOKEN_HOURS = env_int("MADAD_API_TOKEN_HOURS", 12)
 # Lists in the API page with bounded limit/offset (madad.api.pagination).
 NINJA_PAGINATION_CLASS = "madad.api.pagination.Pagination"
+
+# How many reverse proxies stand in front of the app servers (0: clients connect directly).
+# With N, the client's address is the N-th from the right in X-Forwarded-For: the audit trail
+# and the rate limits see the client, not the proxy (madad.core.request_context).
+TRUSTED_PROXY_HOPS = env_int("MADAD_TRUSTED_PROXY_HOPS", 0)
+if not 0 <= TRUSTED_PROXY_HOPS <= 10:
+    raise ImproperlyConfigured("MADAD_TRUSTED_PROXY_HOPS must be a number from 0 to 10.")
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
+from madad import access
 from madad.accounts.models import User
 from madad.assistance.models import Assistance
 from madad.assistance.services import (
@@ -12,7 +13,6 @@ from madad.assistance.services import (
     assistance_disburse,
 )
 from madad.cases.models import Case
-from madad.core import access
 from madad.core.models import AuditEvent
 from tests.assistance.factories import make_assistance
 

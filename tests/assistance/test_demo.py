@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import F
 
+from madad import access
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import User
 from madad.accounts.roles import Role
@@ -16,7 +17,6 @@ from madad.cases import demo as case_demo
 from madad.claims import demo as claim_demo
 from madad.claims.models import Claim
 from madad.claims.selectors import claims_needing_action
-from madad.core import access
 from madad.core.demo import DemoContext
 from madad.households import demo as household_demo
 from madad.incidents import demo as incident_demo

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.http import Http404
 
+from madad import access
 from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.cases import services
@@ -20,7 +21,6 @@ from madad.cases.models import (
     StatusChange,
     Task,
 )
-from madad.core import access
 from madad.core.models import AuditEvent
 from madad.households.models import Household, Member
 from tests.cases.factories import NEEDS, open_case

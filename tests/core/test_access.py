@@ -11,10 +11,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
+from madad import access
+from madad.access.people import PERSON_IDENTITY_FIELDS
+from madad.access.roles import CAPABILITIES, Capability
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import CAPABILITIES, Capability, Role
-from madad.core import access
-from madad.core.access.people import PERSON_IDENTITY_FIELDS
+from madad.accounts.roles import Role
 from madad.core.audit import audit_record
 from madad.core.models import AuditEvent
 from madad.people.models import Person

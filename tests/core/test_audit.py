@@ -14,9 +14,10 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.http import Http404
 from django.test import RequestFactory
 
+from madad import access
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
-from madad.core import access, audit_guard
+from madad.core import append_only
 from madad.core.audit import GENESIS, audit_record, audit_verify
 from madad.core.models import AuditEvent
 from madad.people.models import Person
@@ -54,7 +55,9 @@ def test_the_database_refuses_to_delete_an_audit_row() -> None:
 
 def test_verify_names_the_altered_row() -> None:
     events = _three_events()
-    audit_guard.remove(connection)  # as somebody with direct database access would
+    append_only.registered_guard("madad_audit_event").remove(
+        connection
+    )  # as somebody with direct database access would
     AuditEvent.objects.filter(pk=events[1].pk).update(action="test.event.forged")
     report = audit_verify()
     assert report.first_broken_id == events[1].pk
@@ -64,7 +67,7 @@ def test_verify_names_the_altered_row() -> None:
 
 def test_verify_names_the_row_after_a_removed_one() -> None:
     events = _three_events()
-    audit_guard.remove(connection)
+    append_only.registered_guard("madad_audit_event").remove(connection)
     AuditEvent.objects.filter(pk=events[1].pk).delete()
     assert audit_verify().first_broken_id == events[2].pk
 
@@ -205,7 +208,7 @@ def test_the_client_address_is_hashed_as_the_database_stores_it(
 
 
 def test_behind_a_proxy_the_address_the_proxy_saw_is_recorded(settings: Any) -> None:
-    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_HOPS = 1
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7"
     )

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
-from madad.core import audit_guard
+from madad.core import append_only
 from madad.core.audit import audit_record
 from madad.core.models import AuditEvent
 from madad.core.tasks import audit_chain_verify, audit_chain_verify_request
@@ -78,9 +78,11 @@ def test_a_broken_chain_is_reported_with_its_first_altered_row(
 ) -> None:
     auditor = make_user(Role.AUDITOR)
     events = _events(3)
-    audit_guard.remove(connection)  # as somebody with direct database access would
+    append_only.registered_guard("madad_audit_event").remove(
+        connection
+    )  # as somebody with direct database access would
     AuditEvent.objects.filter(pk=events[1].pk).update(action="test.event.forged")
-    audit_guard.install(connection)
+    append_only.registered_guard("madad_audit_event").install(connection)
     result = audit_chain_verify.call(
         requested_by_id=auditor.pk, organisation_id=auditor.organisation_id
     )
@@ -176,9 +178,9 @@ def test_the_page_names_the_broken_event(
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
     events = _events(2)
-    audit_guard.remove(connection)
+    append_only.registered_guard("madad_audit_event").remove(connection)
     AuditEvent.objects.filter(pk=events[0].pk).update(action="test.event.forged")
-    audit_guard.install(connection)
+    append_only.registered_guard("madad_audit_event").install(connection)
     client.post(VERIFY_URL)
     _run_worker()
     status = client.get(STATUS_URL).content.decode()

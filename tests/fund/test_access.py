@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from madad import access
+from madad.access.roles import Capability
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Capability, Role
-from madad.core import access
+from madad.accounts.roles import Role
 from madad.fund import services
 from madad.fund.models import Donation, Donor, JournalEntry
 from tests.fund.factories import give

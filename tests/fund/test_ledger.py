@@ -9,8 +9,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from madad.accounts.models import User
+from madad.core import append_only
 from madad.core.models import AuditEvent
-from madad.fund import ledger_guard, services
+from madad.fund import services
 from madad.fund.errors import FundRefused
 from madad.fund.models import JournalEntry, JournalLine
 from madad.fund.selectors import unspent
@@ -22,7 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def guarded() -> None:
     # a transactional test elsewhere in the run lifts the guard for its flush
-    ledger_guard.install(connection)
+    for table in ("fund_journalentry", "fund_journalline"):
+        append_only.registered_guard(table).install(connection)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from madad.access.roles import CAPABILITIES, Capability
 from madad.accounts.models import User
-from madad.accounts.roles import CAPABILITIES, Capability, Role
+from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from madad.people.models import Person
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from madad.access.public import PublicCount, suppress
 from madad.accounts.models import User
-from madad.core.access.public import PublicCount, suppress
 from madad.public.selectors import PublicFilters, public_incidents
 from madad.public.selectors.figures import count_victims, dashboard_figures
 from tests.public.factories import incident

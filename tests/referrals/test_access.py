@@ -11,10 +11,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from madad import access
+from madad.access.referrals import with_consent_in_force
 from madad.accounts.models import Organisation, User
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.referrals import with_consent_in_force
 from madad.core.models import AuditEvent
 from madad.referrals.models import Referral
 from madad.referrals.services import referral_send

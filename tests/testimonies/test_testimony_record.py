@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from madad import access
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
-from madad.core import access
 from madad.core.models import AuditEvent
 from madad.incidents.models import Incident
 from madad.testimonies import models, services

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from madad import access
+from madad.access.roles import Capability
 from madad.accounts import services
 from madad.accounts.forms import UserCreateForm
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core import access
 
 
 def _require_user_manager(request: HttpRequest) -> User:

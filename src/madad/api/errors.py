@@ -13,6 +13,7 @@ import json
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,15 +23,57 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from madad.core.refusals import Invalid, Refused
+
 logger = logging.getLogger("madad.api")
 
 
-class ApiError(Exception):
-    def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+class BadRequest(Refused):
+    status = 400
+    default_code = "bad_request"
+    default_message = gettext_lazy("The request could not be understood.")
+
+
+class Unauthenticated(Refused):
+    status = 401
+    default_code = "unauthenticated"
+    default_message = gettext_lazy("A valid bearer token is required.")
+
+
+class Locked(Refused):
+    status = 423
+    default_code = "locked"
+    default_message = gettext_lazy("This account is locked for a while. Try again later.")
+
+
+class TooLarge(Refused):
+    status = 413
+    default_code = "too_large"
+    default_message = gettext_lazy("The request is too large.")
+
+
+class UnsupportedMediaType(Refused):
+    status = 415
+    default_code = "unsupported_media_type"
+    default_message = gettext_lazy("Send the request body as application/json.")
+
+
+def ApiError(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> Refused:
+    from madad.core import refusals
+
+    kind: type[Refused] = {
+        400: BadRequest,
+        401: Unauthenticated,
+        423: Locked,
+        403: refusals.NotAllowed,
+        404: refusals.NotVisible,
+        409: refusals.Conflict,
+        413: TooLarge,
+        415: UnsupportedMediaType,
+    }.get(status, Invalid)
+    return kind(message, code=code, fields=fields)
 
 
 class ErrorDetail(Schema):
@@ -79,7 +122,7 @@ def status_error(status: int) -> tuple[str, str]:
 class _BadBody(Exception):
     """Raised by the parser; django-ninja wraps it in HttpError(400) with this as the cause."""
 
-    def __init__(self, error: ApiError) -> None:
+    def __init__(self, error: Refused) -> None:
         super().__init__(error.message)
         self.error = error
 
@@ -127,22 +170,27 @@ class JsonBodyParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> Any:
         if not _is_json(request.content_type or ""):
-            code, message = status_error(415)
-            raise _BadBody(ApiError(415, code, message))
+            raise _BadBody(UnsupportedMediaType())
         try:
-            data = json.loads(request.body)
+            body = request.body
+        except RequestDataTooBig:
+            raise _BadBody(TooLarge()) from None
+        try:
+            data = json.loads(body)
         except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError
             raise _BadBody(
-                ApiError(400, "malformed_json", _("The request body is not valid JSON."))
+                BadRequest(_("The request body is not valid JSON."), code="malformed_json")
             ) from None
+        if not isinstance(data, dict):
+            # `null`, `[]` or `"text"` would otherwise be read as an empty object
+            raise _BadBody(Invalid(fields={"__all__": [_("Send a JSON object.")]}))
         where = _unstorable_text(data)
         if where is not None:
             raise _BadBody(
-                ApiError(
-                    422,
-                    "invalid",
-                    _("The request has errors."),
-                    {where: [_("Text may not contain NUL characters or unpaired surrogates.")]},
+                Invalid(
+                    fields={
+                        where: [_("Text may not contain NUL characters or unpaired surrogates.")]
+                    }
                 )
             )
         return data
@@ -196,8 +244,8 @@ def install(api: NinjaAPI) -> None:
             response["WWW-Authenticate"] = "Bearer"
         return response
 
-    @api.exception_handler(ApiError)
-    def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    @api.exception_handler(Refused)
+    def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
         return respond(request, exc.status, error_body(exc.code, exc.message, exc.fields))
 
     @api.exception_handler(ValidationError)
@@ -209,12 +257,16 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def _invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        fields = (
-            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-            if hasattr(exc, "error_dict")
-            else {"__all__": [str(m) for m in exc.messages]}
-        )
-        return respond(request, 422, error_body("invalid", _("The request has errors."), fields))
+        return _refused(request, Refused.from_validation_error(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _refused(request, TooLarge())
+
+    @api.exception_handler(OverflowError)
+    def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # a number too large for the database, from a parameter whose schema set no bound
+        return _refused(request, Invalid(fields={"__all__": [_("A number is out of range.")]}))
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -229,7 +281,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, _BadBody):
-            return _api_error(request, exc.__cause__.error)
+            return _refused(request, exc.__cause__.error)
         if exc.status_code == 400 and exc.__cause__ is not None:
             # django-ninja could not read the body at all
             return respond(

@@ -21,17 +21,17 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from madad import access
+from madad.access.assistance import (
+    may_approve_assistance,
+    may_edit_limits,
+    may_request_assistance,
+)
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
 from madad.assistance import selectors, services
 from madad.assistance.models import Assistance, DisbursementMethod, Kind
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.assistance import (
-    may_approve_assistance,
-    may_edit_limits,
-    may_request_assistance,
-)
 
 router = Router(tags=["assistance"])
 

@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models import Case as DbCase
 
+from madad import access
+from madad.access.assistance import may_approve_assistance, may_approve_over_limit
 from madad.assistance.models import Assistance, Kind, Limit
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.assistance import may_approve_assistance, may_approve_over_limit
 
 S = Assistance.Status
 

@@ -32,17 +32,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madad.accounts.models import Organisation, User
-from madad.assistance.models import MAX_AMOUNT, Assistance, DisbursementMethod, Kind, Limit
-from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.assistance import (
+from madad import access
+from madad.access.assistance import (
     may_approve_assistance,
     may_approve_over_limit,
     may_edit_limits,
     may_record_disbursements,
     may_request_assistance,
 )
+from madad.accounts.models import Organisation, User
+from madad.assistance.models import MAX_AMOUNT, Assistance, DisbursementMethod, Kind, Limit
+from madad.cases.models import Case
 from madad.core.audit import audit_record
 
 S = Assistance.Status

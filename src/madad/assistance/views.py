@@ -16,6 +16,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from madad import access
+from madad.access.assistance import (
+    DISBURSEMENT_FIELDS,
+    may_approve_assistance,
+    may_edit_limits,
+    may_record_disbursements,
+    may_request_assistance,
+    may_see_case_of,
+    may_see_disbursement,
+)
 from madad.assistance import selectors, services
 from madad.assistance.forms import (
     AssistanceRequestForm,
@@ -26,16 +36,6 @@ from madad.assistance.forms import (
 )
 from madad.assistance.models import Assistance, DisbursementMethod, Kind
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.assistance import (
-    DISBURSEMENT_FIELDS,
-    may_approve_assistance,
-    may_edit_limits,
-    may_record_disbursements,
-    may_request_assistance,
-    may_see_case_of,
-    may_see_disbursement,
-)
 
 S = Assistance.Status
 

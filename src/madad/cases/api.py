@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from madad import access
+from madad.access.cases import may_see_cases, may_work_on_cases
 from madad.accounts.models import User
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
 from madad.cases import selectors, services
 from madad.cases.errors import CaseRefused
 from madad.cases.models import ApprovalRequest, Assessment, Case, Need, Task
-from madad.core import access
-from madad.core.access.cases import may_see_cases, may_work_on_cases
 from madad.households.models import Household
 
 router = Router(tags=["cases"])

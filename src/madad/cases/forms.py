@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from madad.access.roles import CAPABILITIES, Capability
 from madad.accounts.models import User
-from madad.accounts.roles import CAPABILITIES, Capability
 from madad.cases.models import ApprovalRequest, Case, Need, Severity
 
 _AUTO = {"dir": "auto"}

@@ -14,10 +14,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from madad import access
+from madad.access.cases import may_approve_cases, may_see_cases
 from madad.accounts.models import User
 from madad.cases.models import ApprovalRequest, Assessment, Case, Note, StatusChange, Task
-from madad.core import access
-from madad.core.access.cases import may_approve_cases, may_see_cases
 from madad.people.models import Person
 
 S = Case.Status
@@ -65,7 +65,7 @@ def person_names(
 ) -> dict[int, dict[str, str]]:
     """Display names by person id ("latin", "urdu"), each read audited through access.reveal,
     only for a role that may see identities."""
-    from madad.accounts.roles import Capability
+    from madad.access.roles import Capability
 
     if not access.can(user, Capability.PERSON_IDENTITY_VIEW):
         return {}

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from madad import access
+from madad.access.claims import may_edit_claims
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
 from madad.cases.models import Case
 from madad.claims import selectors, services
 from madad.claims.models import Claim
-from madad.core import access
-from madad.core.access.claims import may_edit_claims
 from madad.incidents.models import Incident
 
 router = Router(tags=["claims"])

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from madad import access
 from madad.cases.models import Case
 from madad.claims.models import Claim, ClaimStatusChange
-from madad.core import access
 from madad.evidence.models import EvidenceFile
 
 

@@ -25,12 +25,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madad import access
+from madad.access.claims import may_edit_claims
 from madad.accounts.models import User
 from madad.assistance.services import clean_amount
 from madad.cases.models import Case
 from madad.claims.models import Claim, ClaimStatusChange
-from madad.core import access
-from madad.core.access.claims import may_edit_claims
 from madad.core.audit import audit_record
 from madad.evidence import services as evidence_services
 from madad.evidence.models import EvidenceFile

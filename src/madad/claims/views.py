@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from madad import access
+from madad.access.claims import may_edit_claims, may_see_claims
 from madad.assistance.views import case_page_url
 from madad.cases.models import Case
 from madad.claims import selectors, services
 from madad.claims.forms import ClaimDocumentForm, ClaimFileForm, ClaimStatusForm, NextActionForm
 from madad.claims.models import Claim
-from madad.core import access
-from madad.core.access.claims import may_edit_claims, may_see_claims
 from madad.evidence.services import EvidenceIntegrityError, max_bytes
 from madad.incidents.models import Incident
 

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import ipaddress
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.ipv6 import clean_ipv6_address
 
+from madad.core import request_context
 from madad.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -29,29 +27,6 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 _ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _FIELD = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$")
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address in the form the database stores it, or None.
-
-    The hash is computed before the row is saved, so the value must already be canonical: the
-    database would otherwise store "2001:db8::1" for "2001:DB8::1" and the chain would look
-    tampered with. A value that is no address at all (a forged header) is not recorded.
-    """
-    if request is None:
-        return None
-    raw = request.META.get("REMOTE_ADDR") or ""
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            raw = forwarded.split(",")[-1]
-    try:
-        address = ipaddress.ip_address(raw.strip())
-    except ValueError:
-        return None
-    if address.version == 4:
-        return str(address)
-    return clean_ipv6_address(str(address).split("%")[0])
 
 
 def _digest(event: AuditEvent) -> str:
@@ -102,10 +77,13 @@ def audit_record(
     for name in field_names:
         if not _FIELD.match(name):
             raise ValueError("Audit events record field names only, never values.")
+    context = request_context.current()
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             actor = user
+    if actor is None:
+        actor = context.actor
     if organisation is None and actor is not None:
         organisation = actor.organisation
     if obj is not None:
@@ -120,7 +98,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id) if object_id != "" else "",
         fields=field_names,
-        ip=client_ip(request),
+        ip=request_context.client_ip(request) if request is not None else context.ip,
     )
     with transaction.atomic():
         _lock_chain()

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madad.core import append_only
+
 
 class AuditEvent(models.Model):
     """One thing somebody did (or tried), in a hash chain: each row hashes the one before.
 
-    Rows are append-only: database triggers refuse UPDATE and DELETE (core.audit_guard), and
+    Rows are append-only: database triggers refuse UPDATE and DELETE (core.append_only), and
     `madad audit verify` names the first row whose hash or link no longer holds. Values of
     sensitive fields are never stored here, only field names.
     """
@@ -52,3 +54,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+append_only.protect(
+    "madad_audit_event", message="audit events are append-only", refuse_truncate=True
+)

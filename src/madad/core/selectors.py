@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from madad.core import access
+from madad import access
 from madad.core.models import AuditEvent
 
 

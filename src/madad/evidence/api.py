@@ -13,10 +13,10 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from madad.accounts.roles import Capability
+from madad import access
+from madad.access.roles import Capability
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
-from madad.core import access
 from madad.evidence import selectors, services
 from madad.evidence.models import EvidenceFile
 from madad.incidents.models import Incident

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from madad.core import access
+from madad import access
 from madad.evidence import files
 from madad.evidence.models import CustodyEntry, EvidenceFile
 from madad.incidents.models import Incident

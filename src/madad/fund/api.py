@@ -17,12 +17,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from madad.accounts.roles import Capability
+from madad import access
+from madad.access.base import in_relief_org
+from madad.access.roles import Capability
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
 from madad.assistance.models import Assistance
-from madad.core import access
-from madad.core.access.base import in_relief_org
 from madad.core.audit import audit_record
 from madad.fund import reports, selectors, services
 from madad.fund.currencies import fund_currency

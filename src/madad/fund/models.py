@@ -5,7 +5,7 @@ Every money event (a donation, a currency conversion, a disbursement, a reversal
 zero, and they do so for each earmark separately, so the money of a programme never leaks into
 another. Lines carry a signed amount (debit positive, credit negative) in their own currency and
 its value in the fund currency (`base_amount`). Entries and lines are append-only: the database
-refuses to update or delete them (see fund.ledger_guard); a mistake is corrected by a reversal.
+refuses to update or delete them (core.append_only); a mistake is corrected by a reversal.
 
 Money is never a float: Decimal columns with an ISO 4217 code beside them (fund.currencies).
 """
@@ -22,6 +22,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madad.core import append_only
 from madad.core.fields import EncryptedTextField
 
 AMOUNT = {"max_digits": 18, "decimal_places": 3}
@@ -553,3 +554,10 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"Disbursement #{self.pk}"
+
+
+# TRUNCATE is left to the database owner: tests empty their tables with it.
+for _table in ("fund_journalentry", "fund_journalline"):
+    append_only.protect(
+        _table, message="ledger entries are append-only: correct them with a reversal"
+    )

@@ -15,11 +15,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madad import access
+from madad.access.roles import Capability
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Capability
 from madad.assistance.models import Assistance
 from madad.assistance.models import Kind as AssistanceKind
-from madad.core import access
 from madad.fund.currencies import fund_currency, quantize
 from madad.fund.ledger import exact_sum, thousandths
 from madad.fund.models import (

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from madad import access
+from madad.access.households import may_register_households, may_see_households
 from madad.accounts.models import User
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
-from madad.core import access
-from madad.core.access.households import may_register_households, may_see_households
 from madad.households import selectors, services
 from madad.households.models import Household, Member
 from madad.incidents.models import Act

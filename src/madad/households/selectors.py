@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
+from madad import access
 from madad.accounts.models import User
 from madad.cases.models import Case
 from madad.cases.selectors import person_names
-from madad.core import access
 from madad.households.models import Household, Member
 from madad.incidents.models import Act
 from madad.people.models import Person

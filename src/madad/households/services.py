@@ -1,7 +1,7 @@
 """Every write to households and their members. One function per use case, each atomic: on bad
 input it raises ValidationError (messages by field name; a member's as "members.0.relation")
 and writes nothing. Access (who may call) is the views' and API's question, asked of
-madad.core.access; these functions guarantee the household's own rules:
+madad.access; these functions guarantee the household's own rules:
 
 - members are persons of the household's organisation, each once, at most one of them the
   head, and `Household.head` is always that member's person (or empty);

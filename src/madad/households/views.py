@@ -1,5 +1,5 @@
 """Staff pages: the household list, one household, registering and changing one, and its
-members. Every page asks madad.core.access; a household the user may not see answers 404."""
+members. Every page asks madad.access; a household the user may not see answers 404."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from madad import access
+from madad.access.cases import may_work_on_cases
+from madad.access.households import may_register_households, may_see_households
 from madad.accounts.models import User
-from madad.core import access
-from madad.core.access.cases import may_work_on_cases
-from madad.core.access.households import may_register_households, may_see_households
 from madad.households import selectors, services
 from madad.households.forms import (
     HouseholdCreateForm,

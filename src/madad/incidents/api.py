@@ -14,11 +14,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from madad import access
+from madad.access.incidents import may_record_incidents, may_see_incidents
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
-from madad.core import access
-from madad.core.access.incidents import may_record_incidents, may_see_incidents
 from madad.incidents import selectors, services, verification
 from madad.incidents.models import (
     Act,

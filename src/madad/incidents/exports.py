@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.core.audit import audit_record
 from madad.incidents.models import Act, Incident, Involvement, Source, overall_confidence
 from madad.incidents.selectors import incident_list

@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from madad import access
 from madad.accounts.models import User
-from madad.core import access
 from madad.incidents import validation
 from madad.incidents.labels import place_label
 from madad.incidents.models import (

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.incidents.models import (
     Act,
     Confidence,

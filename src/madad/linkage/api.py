@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from madad import access
+from madad.access.linkage import may_review
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
-from madad.core import access
-from madad.core.access.linkage import may_review
 from madad.linkage import checks, services
 from madad.linkage.models import Decision, LinkageRun, MergeRecord, PersonPair
 from madad.people.api import PersonIn

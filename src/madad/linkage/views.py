@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from madad.accounts.roles import Capability
-from madad.core import access
-from madad.core.access.incidents import may_record_incidents
-from madad.core.access.linkage import may_review
+from madad import access
+from madad.access.incidents import may_record_incidents
+from madad.access.linkage import may_review
+from madad.access.roles import Capability
 from madad.linkage import checks, services
 from madad.linkage.evidence import lines
 from madad.linkage.forms import DecisionForm, IncidentCheckForm, IncidentDecisionForm, RunForm

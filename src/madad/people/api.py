@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from madad.accounts.roles import Capability
+from madad import access
+from madad.access.roles import Capability
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
-from madad.core import access
 from madad.people import services
 from madad.people.identity import format_cnic, format_phone
 from madad.people.models import Person, Sex

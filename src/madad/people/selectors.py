@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.core.audit import audit_record
 from madad.core.crypto import blind_index
 from madad.people.identity import looks_like_a_number, normalise_cnic, normalise_phone

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.linkage.views import DUPLICATES_CHECKED, person_check_rows
 from madad.people import services
 from madad.people.forms import PersonEditForm, PersonFilterForm, PersonForm, PersonSearchForm

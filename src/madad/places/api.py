@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from madad import access
 from madad.api.pagination import paginated
-from madad.core import access
 from madad.places.models import Place
 from madad.places.selectors import place_list
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from madad.core import access
+from madad import access
 from madad.places.gazetteer import LEVELS
 from madad.places.models import Place
 from madad.places.search import place_query

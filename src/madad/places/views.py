@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from madad.core import access
+from madad import access
 from madad.places import services
 from madad.places.forms import PlaceFilterForm, PlaceForm
 from madad.places.models import Place

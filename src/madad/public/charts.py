@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 
-from madad.core.access.public import PublicCount
+from madad.access.public import PublicCount
 from madad.public.selectors.figures import CountRow, Row
 
 MONTH_CHART_WIDTH, MONTH_CHART_HEIGHT = 720, 160

@@ -16,7 +16,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from madad.core.audit import client_ip
+from madad.core import request_context
 from madad.public.selectors.figures import cache_seconds
 
 View = Callable[..., HttpResponseBase]
@@ -29,7 +29,7 @@ def over_limit(request: HttpRequest, cost: int) -> bool:
     if limit <= 0:
         return False
     window = int(time.time() // WINDOW_SECONDS)
-    key = f"public:rate:{client_ip(request) or 'unknown'}:{window}"
+    key = f"public:rate:{request_context.client_ip(request) or 'unknown'}:{window}"
     if cache.add(key, cost, WINDOW_SECONDS + 5):
         used = cost
     else:

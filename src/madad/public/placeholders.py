@@ -31,7 +31,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from madad.core.access.public import PublicCount
+from madad.access.public import PublicCount
 from madad.incidents.models import Act, IncidentType
 from madad.people.models import Sex
 from madad.places.models import Place

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from madad import access
+from madad.access.roles import Capability
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Capability
-from madad.core import access
 from madad.core.audit import audit_record
 from madad.public.models import ClaimCheck, FactSheet, Publication, Rating, Status
 from madad.public.placeholders import check_placeholders

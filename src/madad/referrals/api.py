@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from madad import access
+from madad.access.referrals import is_partner_user, may_send_referrals
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.referrals import is_partner_user, may_send_referrals
 from madad.referrals import selectors, services
 from madad.referrals.models import Referral
 

@@ -3,7 +3,7 @@
 A referral carries its own copy of what it shares with the partner: the service asked for, a
 summary written for the partner, the person's given name and, only if the caseworker ticked it,
 their phone number. The partner reads these fields and nothing else of the case, the household
-or the person (see core.access.referrals). The copy is taken when the referral is sent, so a
+or the person (see madad.access.referrals). The copy is taken when the referral is sent, so a
 later change to the person's record is not shared by accident.
 
 Sharing lasts only while the person's consent to referral is in force: after a withdrawal the

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from madad import access
+from madad.access.referrals import is_partner_user
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.referrals import is_partner_user
 from madad.referrals.models import Referral
 
 
@@ -16,7 +16,7 @@ def referral_list(
     *, user: Any, case: Case | None = None, status: str | None = None
 ) -> QuerySet[Referral]:
     """Staff: the referrals of the cases they can see. Partner users: the referrals sent to
-    their organisation whose consent is in force (see core.access.referrals)."""
+    their organisation whose consent is in force (see madad.access.referrals)."""
     referrals = access.visible_to(user, Referral).select_related("organisation", "partner")
     if case is not None:
         referrals = referrals.filter(case=case)

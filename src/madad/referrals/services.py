@@ -7,7 +7,7 @@ Guarantees:
   recipient — on the day it is sent: consent to referral names its partner, and consent for
   one partner does not cover another. Without it ReferralRefused (code "no_consent") and
   nothing is written. After a withdrawal of consent for a partner no referral can be sent to
-  it, and it no longer sees the earlier ones (core.access.referrals); other partners the
+  it, and it no longer sees the earlier ones (madad.access.referrals); other partners the
   person consented to are not affected.
 - The referral copies only what it shares: the person's given name and, if the caseworker
   ticks it, their phone number; never the family name, CNIC or address.
@@ -28,10 +28,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madad import access
+from madad.access.referrals import may_respond_to, may_send_referrals
 from madad.accounts.models import Organisation, User
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.referrals import may_respond_to, may_send_referrals
 from madad.core.audit import audit_record
 from madad.households.models import Member
 from madad.people.identity import format_phone

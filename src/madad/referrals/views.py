@@ -15,17 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from madad import access
+from madad.access.referrals import is_partner_user, may_respond_to, may_send_referrals
 from madad.assistance.views import case_page_url
 from madad.cases.models import Case
-from madad.core import access
-from madad.core.access.referrals import is_partner_user, may_respond_to, may_send_referrals
 from madad.referrals import selectors, services
 from madad.referrals.forms import ReferralRespondForm, ReferralSendForm
 from madad.referrals.models import Referral
 from madad.testimonies.models import ConsentPurpose
 from madad.testimonies.services import consent_recipients_covered
 
-# What a partner reads of a referral (see core.access.referrals); reading it is audited.
+# What a partner reads of a referral (see madad.access.referrals); reading it is audited.
 SHARED_FIELDS = ["service", "shared_summary", "shared_given_name", "shared_phone"]
 
 

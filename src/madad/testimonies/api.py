@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from madad import access
+from madad.access.roles import Capability
 from madad.accounts.models import Organisation
-from madad.accounts.roles import Capability
 from madad.api.errors import ApiError
 from madad.api.pagination import paginated
-from madad.core import access
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.testimonies import selectors, services

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from madad import access
 from madad.accounts.models import Organisation
-from madad.core import access
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.testimonies.models import (

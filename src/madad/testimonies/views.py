@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.evidence.selectors import evidence_list
 from madad.incidents.models import Incident
 from madad.people.models import Person

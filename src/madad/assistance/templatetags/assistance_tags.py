@@ -9,7 +9,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from madad.core.access.cases import may_see_cases
+from madad.access.cases import may_see_cases
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ state or the four-eyes rule does not allow raises CaseRefused (with a stable cod
 that says what to do instead); an edit based on an older version of the case is refused with
 CaseRefused("stale").
 
-Access (who may call) is the views' and API's question, asked of madad.core.access. What these
+Access (who may call) is the views' and API's question, asked of madad.access. What these
 functions guarantee whoever calls them:
 
 - the status moves only along madad.cases.workflow's table; agreeing the plan and closing only

@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madad.access.base import can
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
 from madad.cases import errors, workflow
 from madad.cases.errors import CaseRefused
 from madad.cases.models import ApprovalRequest, Case
 from madad.cases.services.transitions import lock, move
-from madad.core.access.base import can
 from madad.core.audit import audit_record
 from madad.households import validation as check
 

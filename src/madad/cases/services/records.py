@@ -48,7 +48,7 @@ def note_add(*, case: Case, written_by: User, text: str, is_contact: bool = Fals
 
 
 def _may_be_assigned(user: Any, case: Case) -> bool:
-    from madad.core import access
+    from madad import access
 
     return (
         isinstance(user, User)

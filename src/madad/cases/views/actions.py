@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from madad import access
+from madad.access.cases import may_approve_cases
 from madad.cases import services
 from madad.cases.errors import CaseRefused
 from madad.cases.forms import (
@@ -30,8 +32,6 @@ from madad.cases.forms import (
 from madad.cases.models import ApprovalRequest, Case, Task
 from madad.cases.views.cases import render_detail
 from madad.cases.views.common import get_case_to_change
-from madad.core import access
-from madad.core.access.cases import may_approve_cases
 
 
 def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from madad import access
+from madad.access.cases import may_approve_cases, may_see_cases, may_work_on_cases
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
 from madad.cases import selectors, services, workflow
 from madad.cases.errors import CaseRefused
 from madad.cases.forms import (
@@ -31,8 +33,6 @@ from madad.cases.forms import (
 )
 from madad.cases.models import ApprovalRequest, Case
 from madad.cases.views.common import get_case_for_user, get_case_to_change, sections
-from madad.core import access
-from madad.core.access.cases import may_approve_cases, may_see_cases, may_work_on_cases
 from madad.households.models import Household
 
 PAGE_SIZE = 25

@@ -8,13 +8,13 @@ from django.http import Http404, HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from madad import access
 from madad.cases.models import Case
-from madad.core import access
 
 # Sections other apps add to a case's page, shown once their template exists. Each is
 # included with the page's context: `case` (the Case), `case_view` (selectors.CaseView),
 # `can_edit_case` (bool) and `request`; a section reads its own records through its own
-# selectors and madad.core.access.
+# selectors and madad.access.
 SECTION_TEMPLATES = (
     "assistance/_case_assistance.html",
     "referrals/_case_referrals.html",

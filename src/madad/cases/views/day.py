@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from madad.access.cases import may_see_cases
 from madad.cases import selectors
 from madad.cases.views.common import existing_templates
-from madad.core.access.cases import may_see_cases
 
 
 @login_required

@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from madad import access
+from madad.access.cases import may_approve_cases
 from madad.accounts.models import User
 from madad.cases import services
 from madad.cases.forms import UsersChoiceField, case_workers
 from madad.cases.models import Team
-from madad.core import access
-from madad.core.access.cases import may_approve_cases
 
 
 class TeamForm(forms.Form):

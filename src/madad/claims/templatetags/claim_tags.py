@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from madad.core.access.claims import may_see_claims
+from madad.access.claims import may_see_claims
 
 register = template.Library()
 

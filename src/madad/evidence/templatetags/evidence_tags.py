@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.evidence import selectors, services
 from madad.evidence.forms import EvidenceUploadForm
 from madad.evidence.models import EvidenceFile

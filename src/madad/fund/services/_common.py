@@ -10,9 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madad.access.base import can, in_relief_org
+from madad.access.roles import Capability
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Capability
-from madad.core.access.base import can, in_relief_org
 from madad.fund.errors import FundRefused
 
 M = TypeVar("M", bound=models.Model)

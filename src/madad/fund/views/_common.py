@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
-from madad.accounts.roles import Capability
-from madad.core import access
-from madad.core.access.base import in_relief_org
+from madad import access
+from madad.access.base import in_relief_org
+from madad.access.roles import Capability
 from madad.fund.currencies import fund_currency
 
 

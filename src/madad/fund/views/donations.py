@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.core.audit import audit_record
 from madad.fund import selectors, services
 from madad.fund.currencies import fund_currency

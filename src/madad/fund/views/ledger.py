@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from madad.core import access
+from madad import access
 from madad.fund import selectors, services
 from madad.fund.errors import FundRefused
 from madad.fund.forms import EntryFilterForm, ReverseForm

@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.core.audit import audit_record
 from madad.core.spreadsheet import safe_cell
 from madad.fund import reports, selectors

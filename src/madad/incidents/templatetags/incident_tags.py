@@ -9,7 +9,7 @@ from typing import Any
 
 from django import template
 
-from madad.core.access.incidents import may_see_incidents
+from madad.access.incidents import may_see_incidents
 from madad.incidents import labels
 from madad.incidents.models import format_partial_date
 from madad.incidents.selectors import person_incident_roles as select_roles

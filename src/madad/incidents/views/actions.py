@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from madad import access
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core import access
 from madad.incidents import selectors, services, verification
 from madad.incidents.forms import GradeForm, RelateForm, VerificationForm
 from madad.incidents.models import Incident, Source

@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from madad.core import access
-from madad.core.access.incidents import may_see_incidents
+from madad import access
+from madad.access.incidents import may_see_incidents
 from madad.core.spreadsheet import csv_lines
 from madad.incidents.exports import incident_export_rows
 from madad.incidents.forms import IncidentFilterForm

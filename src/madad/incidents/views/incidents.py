@@ -16,10 +16,10 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from madad import access
+from madad.access.incidents import may_record_incidents, may_see_incidents
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core import access
-from madad.core.access.incidents import may_record_incidents, may_see_incidents
 from madad.incidents import selectors, services
 from madad.incidents.forms import (
     ActFormSet,

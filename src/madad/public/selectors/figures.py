@@ -22,7 +22,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from madad.core.access.public import PUBLIC_VICTIM_ATTRIBUTES, PublicCount, suppress
+from madad.access.public import PUBLIC_VICTIM_ATTRIBUTES, PublicCount, suppress
 from madad.incidents.models import Act, Incident
 from madad.people.models import Sex
 from madad.public.selectors.incidents import ACT_LABELS, ACT_TYPES, PublicIncidents

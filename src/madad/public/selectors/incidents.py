@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from madad.core.access.public import (
+from madad.access.public import (
     PUBLIC_ACT_COLUMNS,
     PUBLIC_INCIDENT_COLUMNS,
     PUBLIC_SOURCE_COLUMNS,

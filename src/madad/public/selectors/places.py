@@ -13,7 +13,7 @@ from functools import cached_property
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from madad.core.access.public import (
+from madad.access.public import (
     LEVEL_RANK,
     LOCATION_PRECISIONS,
     PUBLIC_PLACE_COLUMNS,

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from madad.accounts.roles import Capability
-from madad.core import access
-from madad.core.access.public import may_see_publications, may_write
+from madad import access
+from madad.access.public import may_see_publications, may_write
+from madad.access.roles import Capability
 from madad.public import services
 from madad.public.forms import ClaimCheckForm, FactSheetForm, ReasonForm
 from madad.public.models import ClaimCheck, FactSheet, Status

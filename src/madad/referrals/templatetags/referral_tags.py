@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from madad.core.access.cases import may_see_cases
+from madad.access.cases import may_see_cases
 
 register = template.Library()
 

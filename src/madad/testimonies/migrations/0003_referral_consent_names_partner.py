@@ -3,7 +3,7 @@ organisation names its recipient.
 
 Consent rows are append-only (0002), so nothing here rewrites them: referral consent recorded
 before this migration has no recipient, stays as it was, and covers no partner
-(testimonies.services.consent_covers and core.access.referrals match on the recipient). Such a
+(testimonies.services.consent_covers and madad.access.referrals match on the recipient). Such a
 person's consent to referral must be recorded again, naming the partner. The check constraint
 lets those old rows be; a trigger refuses new referral consent without a recipient.
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 
-from madad.accounts.roles import Capability
-from madad.core import access
+from madad import access
+from madad.access.roles import Capability
 from madad.testimonies import selectors
 from madad.testimonies.models import Testimony
 

@@ -19,9 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
 
 
 def may_see_cases(user: Any) -> bool:

@@ -1,7 +1,7 @@
 """Who may see government compensation claims, and who may change them.
 
 - A claim belongs to a case: a role with ``claim.view`` sees the claims of the cases it can see
-  (see core.access.cases). Partners, finance, administrators and auditors see none (404).
+  (see madad.access.cases). Partners, finance, administrators and auditors see none (404).
 - Filing a claim, changing its status and attaching documents need ``claim.edit`` on a claim
   (or case) the user can see.
 - A claim's documents are evidence files of the incident the claim is for. Whoever sees the
@@ -18,10 +18,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.cases import case_visibility
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
-from madad.core.access.cases import case_visibility
 
 
 def may_see_claims(user: Any) -> bool:

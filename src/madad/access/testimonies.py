@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from madad.access.base import Rules, can, in_relief_org
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org
 
 
 def _same_organisation(user: User, obj: Any) -> bool:
@@ -30,7 +30,7 @@ class TestimonyRules(Rules):
     def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not (can(user, Capability.TESTIMONY_VIEW) and in_relief_org(user)):
             return queryset.none()
-        from madad.core.access import visible_to
+        from madad.access import visible_to
         from madad.incidents.models import Incident
         from madad.people.models import Person
 
@@ -49,7 +49,7 @@ class ConsentRules(Rules):
         may_read = can(user, Capability.TESTIMONY_VIEW) or can(user, Capability.CONSENT_RECORD)
         if not (may_read and in_relief_org(user)):
             return queryset.none()
-        from madad.core.access import visible_to
+        from madad.access import visible_to
         from madad.people.models import Person
 
         return queryset.filter(

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from madad.access.base import Rules, can, in_relief_org
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org
 
 PERSON_IDENTITY_FIELDS = (
     "given_name",

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.incidents import may_see_incidents
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
-from madad.core.access.incidents import may_see_incidents
 
 
 def may_review(user: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from madad.accounts.roles import capabilities_of
+from madad.access.roles import capabilities_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -20,7 +20,7 @@ def is_staff_user(user: Any) -> bool:
 
 
 def can(user: User | AnonymousUser | None, capability: str) -> bool:
-    """Whether the user's role carries the capability (see accounts.roles)."""
+    """Whether the user's role carries the capability (see madad.access.roles)."""
     if not is_staff_user(user):
         return False
     return capability in capabilities_of(user.role)  # type: ignore[union-attr]

@@ -1,7 +1,7 @@
 """Who may see assistance and its limits, which of their fields, and who may act on them.
 
 - Assistance belongs to a case: whoever may see the case (its caseworker, coordinators, see
-  core.access.cases) sees its assistance. Finance officers (``disbursement.record``) see every
+  madad.access.cases) sees its assistance. Finance officers (``disbursement.record``) see every
   approved, disbursed or received item of their organisation, to pay it out, but no case.
   Partner organisations, administrators and auditors see none (404).
 - The disbursement details (method and reference) are for finance officers and the case's own
@@ -24,10 +24,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.cases import case_visibility
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
-from madad.core.access.cases import case_visibility
 
 DISBURSEMENT_FIELDS = frozenset({"disbursement_method", "disbursement_reference"})
 CASE_ONLY_FIELDS = frozenset({"purpose"})

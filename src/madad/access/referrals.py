@@ -1,7 +1,7 @@
 """Who may see referrals, which of their fields, and who may act on them.
 
 - Staff of the referring organisation see the referrals of the cases they can see (see
-  core.access.cases), with every field.
+  madad.access.cases), with every field.
 - Partner users (``referral.respond``, in a partner organisation) see only the referrals sent
   to their own organisation, and only while the person's consent to referral to that
   organisation is in force and the referral has not been withdrawn: after a withdrawal of
@@ -23,10 +23,10 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.cases import case_visibility
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
-from madad.core.access.cases import case_visibility
 
 # Fields that only the referring organisation's staff read.
 SENDER_ONLY_FIELDS = frozenset({"case", "person", "sent_by", "response_seen_at"})

@@ -32,9 +32,9 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.roles import Capability
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
 
 # --- Incidents ------------------------------------------------------------------------------
 PUBLISHED_STATUS = "verified"

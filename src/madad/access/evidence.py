@@ -15,15 +15,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from madad.access.base import Rules, can, in_relief_org
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org
 
 
 def _visible_files(user: User, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
     if not (can(user, Capability.EVIDENCE_VIEW) and in_relief_org(user)):
         return queryset.none()
-    from madad.core.access import visible_to
+    from madad.access import visible_to
     from madad.incidents.models import Incident
 
     return queryset.filter(

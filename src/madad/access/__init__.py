@@ -21,22 +21,22 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from madad.accounts.roles import Capability
-from madad.core.access import accounts as _accounts
-from madad.core.access import assistance as _assistance
-from madad.core.access import cases as _cases
-from madad.core.access import claims as _claims
-from madad.core.access import evidence as _evidence
-from madad.core.access import fund as _fund
-from madad.core.access import households as _households
-from madad.core.access import incidents as _incidents
-from madad.core.access import linkage as _linkage
-from madad.core.access import people as _people
-from madad.core.access import places as _places
-from madad.core.access import public as _public
-from madad.core.access import referrals as _referrals
-from madad.core.access import testimonies as _testimonies
-from madad.core.access.base import Rules, can, is_staff_user
+from madad.access import accounts as _accounts
+from madad.access import assistance as _assistance
+from madad.access import cases as _cases
+from madad.access import claims as _claims
+from madad.access import evidence as _evidence
+from madad.access import fund as _fund
+from madad.access import households as _households
+from madad.access import incidents as _incidents
+from madad.access import linkage as _linkage
+from madad.access import people as _people
+from madad.access import places as _places
+from madad.access import public as _public
+from madad.access import referrals as _referrals
+from madad.access import testimonies as _testimonies
+from madad.access.base import Rules, can, is_staff_user
+from madad.access.roles import Capability
 from madad.core.audit import audit_record
 from madad.core.fields import sensitive_field_names
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.accounts.roles import Capability
-from madad.core.access.base import Rules, can, in_relief_org, is_staff_user
 
 
 def may_see_households(user: Any) -> bool:
@@ -41,8 +41,8 @@ def household_visibility(user: User, prefix: str = "") -> Q | None:
     condition = Q(**{f"{prefix}organisation_id": user.organisation_id})
     if can(user, Capability.CASE_VIEW_ALL):
         return condition
+    from madad.access import visible_to
     from madad.cases.models import Case
-    from madad.core.access import visible_to
 
     return condition & (
         Q(**{f"{prefix}created_by_id": user.pk})
