@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from madad.people.names import name_tokens
+from madad.core.names import name_tokens
 
 
 @pytest.mark.parametrize(

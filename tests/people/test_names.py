@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from madad.people.names import (
+from madad.core.names import (
     canonical_words,
     name_keys,
     name_tokens,

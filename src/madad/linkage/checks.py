@@ -29,7 +29,7 @@ from madad.linkage.records import records_of
 from madad.people.identity import normalise_cnic, normalise_phone
 from madad.people.models import Person, PersonNameKey
 from madad.people.name_index import NAME
-from madad.people.names import name_keys
+from madad.core.names import name_keys
 
 PER_KEY = 50  # candidates read per key: a very common key cannot flood the check
 MAX_CANDIDATES = 60

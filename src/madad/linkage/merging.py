@@ -35,7 +35,7 @@ from madad.linkage.models import Decision, MergeRecord, PersonPair
 from madad.linkage.records import records_of
 from madad.people.models import Person, PersonNameKey
 from madad.people.name_index import person_name_keys
-from madad.people.names import split_aliases
+from madad.core.names import split_aliases
 from madad.people.services import NAME_FIELDS, person_update
 
 # Indexes derived from a person's own fields: rebuilt for each person, never re-pointed.

@@ -69,7 +69,7 @@ class Person(models.Model):
 class PersonNameKey(models.Model):
     """One blind-indexed token of a person's names, for search without decrypting anyone.
 
-    `key` is blind_index(token, purpose=...) of a token from people.names.name_keys, taken
+    `key` is blind_index(token, purpose=...) of a token from core.names.name_keys, taken
     from the given and family name, the Urdu-script name and each alias ("name"), or from the
     father's name ("father_name"). Rebuilt by person_create and person_update, and for
     everybody by `madad people reindex` when the normalisation changes.

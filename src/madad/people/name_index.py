@@ -6,7 +6,7 @@ Kept free of models so that a data migration can build keys with its historical 
 from __future__ import annotations
 
 from madad.core.crypto import blind_index
-from madad.people.names import name_keys, name_tokens, split_aliases
+from madad.core.names import name_keys, name_tokens, split_aliases
 
 NAME = "name"
 FATHER_NAME = "father_name"

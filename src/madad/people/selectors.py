@@ -56,7 +56,7 @@ def person_search(
     *, user: Any, query: str, father_name: str = "", request: HttpRequest | None = None
 ) -> tuple[QuerySet[Person], PersonSearch]:
     """Persons the user may see whose names hold every word of `query`, in either script and
-    any spelling or order (people.names), or whose CNIC or phone number is exactly `query`;
+    any spelling or order (core.names), or whose CNIC or phone number is exactly `query`;
     `father_name` narrows by the father's name the same way. Nothing is decrypted: the query
     is normalised and blind-indexed like the stored names. The search is audited (the kind,
     never the words)."""

@@ -12,7 +12,7 @@ import re
 
 from django.db.models import Q
 
-from madad.people.names import normalise_urdu, skeleton
+from madad.core.names import normalise_urdu, skeleton
 
 _WORD = re.compile(r"[a-z0-9]+|[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]+")
 _SKELETON_MARK = "~"

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from madad.people.names import (
+from madad.core.names import (
     ABD,
     MUHAMMAD,
     SYED,

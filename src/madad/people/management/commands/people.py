@@ -10,7 +10,7 @@ from madad.people.services import people_reindex
 class Command(BaseCommand):
     help = (
         "Persons. `madad people reindex` rebuilds every person's name-search keys: run it "
-        "after the name normalisation (people.names) or the blind-index key changed."
+        "after the name normalisation (core.names) or the blind-index key changed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
