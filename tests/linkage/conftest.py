@@ -14,7 +14,6 @@ from madad.accounts.roles import Role
 from madad.linkage.models import PersonPair
 from madad.people.models import Person
 from madad.people.services import person_create
-from tests.api.conftest import bearer  # noqa: F401 -- bearer tokens as a client gets them
 from tests.incidents.factories import gazetteer
 
 

@@ -3,8 +3,6 @@ batch runs with a progress bar, and the duplicate check the person and incident 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,14 +17,16 @@ from madad.access.incidents import may_record_incidents
 from madad.access.linkage import may_review
 from madad.access.roles import Capability
 from madad.linkage import checks, services
+
+# DUPLICATES_CHECKED re-exported until incidents.views and people.views import it from checks
+from madad.linkage.checks import DUPLICATES_CHECKED as DUPLICATES_CHECKED
+from madad.linkage.checks import incident_check_data, person_check_rows
 from madad.linkage.evidence import lines
-from madad.linkage.forms import DecisionForm, IncidentCheckForm, IncidentDecisionForm, RunForm
+from madad.linkage.forms import DecisionForm, IncidentDecisionForm, RunForm
 from madad.linkage.models import Decision, IncidentPair, LinkageRun, MergeRecord, PersonPair
 from madad.people.forms import PersonForm
 from madad.people.models import Person
 
-NAMES = ("given_name", "family_name", "full_name_ur")
-DUPLICATES_CHECKED = "duplicates_checked"  # posted once the user has looked at the duplicates
 COMPARED = (
     "given_name",
     "family_name",
@@ -45,21 +45,6 @@ def _reviewer(request: HttpRequest) -> None:
         raise Http404
 
 
-def _names(request: HttpRequest, persons: list[Person]) -> dict[int, dict[str, Any]]:
-    """Names for display, each read audited; none for a role without identity access."""
-    if not access.can(request.user, Capability.PERSON_IDENTITY_VIEW):
-        return {}
-    return {
-        p.pk: access.reveal(
-            request.user,
-            p,
-            request=request,  # type: ignore[arg-type]
-            wanted=NAMES,
-        )
-        for p in persons
-    }
-
-
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -68,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
     ids = {i for pair in page for i in (pair.person_a_id, pair.person_b_id)}
     persons = {p.pk: p for p in access.visible_to(request.user, Person).filter(pk__in=ids)}
-    names = _names(request, list(persons.values()))
+    names = checks.identity_names(request.user, list(persons.values()))
     rows = [
         {
             "pair": pair,
@@ -267,42 +252,6 @@ def check_person(request: HttpRequest) -> HttpResponse:
         exclude = int(request.POST["person_id"])
     rows = person_check_rows(request, dict(getattr(form, "cleaned_data", {})), exclude)
     return render(request, "linkage/_person_check.html", {"rows": rows})
-
-
-def person_check_rows(
-    request: HttpRequest, data: dict[str, Any], exclude: int | None = None
-) -> list[dict[str, Any]]:
-    """The possible duplicates of the person described by `data` (the person form's cleaned
-    fields), as the check shows them: candidate, names (audited reads) and the evidence."""
-    found = checks.match_candidates(
-        organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
-        data=data,
-        exclude_person_id=exclude,
-    )
-    names = _names(request, [c.person for c in found])
-    return [
-        {
-            "candidate": c,
-            "names": names.get(c.person.pk),
-            "lines": [ln for ln in lines(c.evidence) if ln.direction != "neutral"],
-        }
-        for c in found
-    ]
-
-
-def incident_check_data(post: Any) -> dict[str, Any]:
-    """What the incident duplicate check reads from a posted incident form: dates, place,
-    types and the existing persons named as victims; fields that do not validate are left
-    out."""
-    form = IncidentCheckForm(post)
-    form.is_valid()
-    data = dict(getattr(form, "cleaned_data", {}))
-    data["victims"] = {
-        int(value)
-        for key, value in post.items()
-        if key.startswith("acts-") and key.endswith("-victim_id") and value.isdigit()
-    }
-    return data
 
 
 @login_required
