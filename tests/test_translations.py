@@ -19,7 +19,8 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from madad.accounts.roles import Role
-from madad.core.demo import DemoContext, load_all
+from madad.core.demo import DemoContext
+from madad.demo import load_all
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "ur" / "LC_MESSAGES" / "django.po"
 

@@ -157,6 +157,8 @@ INSTALLED_APPS = [
     "madad.public",
     "madad.fund",
     "madad.linkage",
+    "madad.audit",
+    "madad.home",
 ]
 
 MIDDLEWARE = [
@@ -192,7 +194,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "madad.core.context_processors.navigation",
+                "madad.home.context_processors.navigation",
             ],
         },
     },

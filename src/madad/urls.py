@@ -2,14 +2,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from madad.api.router import api
-from madad.core import views as core_views
+from madad.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("", home_views.home, name="home"),
+    path("healthz", home_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("madad.accounts.allauth_urls")),
-    path("audit/", include("madad.core.urls")),
+    path("audit/", include("madad.audit.urls")),
     path("users/", include("madad.accounts.urls")),
     path("people/", include("madad.people.urls")),
     path("places/", include("madad.places.urls")),
@@ -28,5 +28,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-handler404 = "madad.core.views.not_found"
-handler500 = "madad.core.views.server_error"
+handler404 = "madad.home.views.not_found"
+handler500 = "madad.home.views.server_error"

@@ -24,7 +24,8 @@ from django.test import Client
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import User
 from madad.accounts.roles import Role
-from madad.core.demo import DemoContext, load_all
+from madad.core.demo import DemoContext
+from madad.demo import load_all
 from madad.incidents.demo import TYPES as DEMO_TYPES
 from madad.incidents.models import Act, Incident, Involvement, Source
 from madad.people.models import Person

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from madad.accounts.api import router as auth_router
 from madad.api import errors
 from madad.api.auth import BearerToken
+from madad.assistance.api import router as assistance_router
+from madad.cases.api import assessments_router
+from madad.cases.api import router as cases_router
+from madad.claims.api import router as claims_router
+from madad.evidence.api import router as evidence_router
+from madad.fund.api import router as fund_router
+from madad.households.api import router as households_router
+from madad.incidents.api import router as incidents_router
+from madad.linkage.api import router as linkage_router
+from madad.people.api import router as people_router
+from madad.places.api import router as places_router
+from madad.referrals.api import router as referrals_router
+from madad.testimonies.api import router as testimonies_router
 
 api = NinjaAPI(
     title="Madad API",
@@ -21,21 +35,6 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 errors.install(api)
-
-from madad.accounts.api import router as auth_router  # noqa: E402
-from madad.assistance.api import router as assistance_router  # noqa: E402
-from madad.cases.api import assessments_router  # noqa: E402
-from madad.cases.api import router as cases_router  # noqa: E402
-from madad.claims.api import router as claims_router  # noqa: E402
-from madad.evidence.api import router as evidence_router  # noqa: E402
-from madad.fund.api import router as fund_router  # noqa: E402
-from madad.households.api import router as households_router  # noqa: E402
-from madad.incidents.api import router as incidents_router  # noqa: E402
-from madad.linkage.api import router as linkage_router  # noqa: E402
-from madad.people.api import router as people_router  # noqa: E402
-from madad.places.api import router as places_router  # noqa: E402
-from madad.referrals.api import router as referrals_router  # noqa: E402
-from madad.testimonies.api import router as testimonies_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/persons", people_router)

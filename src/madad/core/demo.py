@@ -1,33 +1,17 @@
-"""Synthetic demo data, loaded by `madad demo` in demo mode only.
+"""What every app's demo loader is given: the demo organisations, their users and a seeded
+random source. `madad.demo` runs the loaders in order (`madad demo`, in demo mode only).
 
-Each app that has demo data provides `demo.load(context)`, listed in LOADERS in the order they
-depend on each other. Every loader is idempotent: running `madad demo` twice adds nothing.
+Every loader is idempotent: running `madad demo` twice adds nothing.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
+from typing import TYPE_CHECKING
 
-from madad.accounts.models import Organisation, User
-
-LOADERS = [
-    "madad.places.demo",
-    "madad.people.demo",
-    "madad.incidents.demo",
-    "madad.testimonies.demo",
-    "madad.evidence.demo",
-    "madad.households.demo",
-    "madad.cases.demo",
-    "madad.assistance.demo",  # before the fund's: it pays the approved assistance
-    "madad.referrals.demo",
-    "madad.claims.demo",
-    "madad.public.demo",
-    "madad.fund.demo",
-    "madad.assistance.demo_receipts",  # after the fund's: receipts of what it paid
-    "madad.linkage.demo",  # last: a run of the matcher over everybody
-]
+if TYPE_CHECKING:
+    from madad.accounts.models import Organisation, User
 
 
 @dataclass
@@ -43,9 +27,3 @@ class DemoContext:
 
 def scaled(context: DemoContext, count: int) -> int:
     return max(1, round(count * context.scale))
-
-
-def load_all(context: DemoContext) -> None:
-    for path in LOADERS:
-        module = import_module(path)
-        module.load(context)

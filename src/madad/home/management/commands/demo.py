@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import User
 from madad.accounts.roles import Role
-from madad.core.demo import DemoContext, load_all
+from madad.core.demo import DemoContext
+from madad.demo import load_all
 
 
 class Command(BaseCommand):

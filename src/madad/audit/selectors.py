@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from madad import access
+from madad.accounts.models import User
 from madad.core.models import AuditEvent
 
 
@@ -17,7 +18,7 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_event_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+def audit_event_list(*, user: User, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     """The events the user may read, newest first, narrowed by the filters of AuditFilterForm:
     an action prefix ("person." for everything about persons), part of the actor's email, an
     object type, and a range of days (both ends included)."""

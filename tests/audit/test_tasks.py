@@ -1,4 +1,4 @@
-"""madad.core.tasks: the audit chain check, queued from the audit page and run by a worker."""
+"""madad.audit.tasks: the audit chain check, queued from the audit page and run by a worker."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ from django_tasks_db.models import DBTaskResult
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
+from madad.audit.tasks import audit_chain_verify, audit_chain_verify_request
 from madad.core import append_only
 from madad.core.audit import audit_record
 from madad.core.models import AuditEvent
-from madad.core.tasks import audit_chain_verify, audit_chain_verify_request
 
 pytestmark = pytest.mark.django_db
 
-VERIFY_URL = reverse("core:audit_verify")
-STATUS_URL = reverse("core:audit_verify_status")
+VERIFY_URL = reverse("audit:verify")
+STATUS_URL = reverse("audit:verify_status")
 
 
 def _events(n: int) -> list[AuditEvent]:
@@ -104,7 +104,7 @@ def test_a_request_is_queued_only_when_its_transaction_commits(
     for callback in callbacks:
         callback()
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "madad.core.tasks.audit_chain_verify"
+    assert queued.task_path == "madad.audit.tasks.audit_chain_verify"
     assert queued.status == "READY"
     assert queued.args_kwargs == {
         "args": [],
@@ -149,9 +149,9 @@ def test_an_auditor_queues_a_check_from_the_audit_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(VERIFY_URL)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:audit")
+    assert response["Location"] == reverse("audit:list")
     assert DBTaskResult.objects.count() == 1
-    page = client.get(reverse("core:audit"))
+    page = client.get(reverse("audit:list"))
     assert "A check is queued" in page.content.decode()
 
 

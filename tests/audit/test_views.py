@@ -19,8 +19,8 @@ from madad.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-AUDIT = reverse("core:audit")
-EXPORT = reverse("core:audit_export")
+AUDIT = reverse("audit:list")
+EXPORT = reverse("audit:export")
 
 
 @pytest.fixture
@@ -217,8 +217,8 @@ def test_an_htmx_request_gets_only_the_rows(
 ) -> None:
     response = signed_in(auditor).get(AUDIT, {"action": "auth"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert [t.name for t in response.templates if t.name.startswith("core/")] == [
-        "core/_audit_rows.html"
+    assert [t.name for t in response.templates if t.name.startswith("audit/")] == [
+        "audit/_rows.html"
     ]
     content = response.content.decode()
     assert "<form" not in content

@@ -1,5 +1,5 @@
-"""Background tasks of the core: they take ids and plain values, never objects, and are queued
-with `transaction.on_commit` so that a worker never sees work whose transaction rolled back.
+"""Background tasks of the audit pages: they take ids and plain values, never objects, and are
+queued with `transaction.on_commit` so that a worker never sees work whose transaction rolled back.
 
 A worker runs them: `madad db_worker` (django-tasks-db), any number of them on PostgreSQL.
 """
@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from madad.accounts.models import User
 from madad.core.audit import audit_record, audit_verify
 
-CHAIN_VERIFY_PATH = "madad.core.tasks.audit_chain_verify"
+CHAIN_VERIFY_PATH = "madad.audit.tasks.audit_chain_verify"
 # A check still unfinished after this long lost its worker; a new request may queue another.
 CHAIN_VERIFY_STALE_AFTER = timedelta(hours=1)
 

@@ -27,7 +27,7 @@ _MENU = [
     (Capability.FUND_VIEW, "fund:overview", _("Fund")),
     (None, "places:list", _("Places")),
     (Capability.PUBLICATION_VIEW, "publications:list", _("Public texts")),
-    (Capability.AUDIT_VIEW, "core:audit", _("Audit trail")),
+    (Capability.AUDIT_VIEW, "audit:list", _("Audit trail")),
     (Capability.USERS_MANAGE, "accounts:users", _("Users")),
     (Capability.ASSISTANCE_LIMITS, "assistance:limits", _("Assistance limits")),
 ]
