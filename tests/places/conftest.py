@@ -11,7 +11,6 @@ import pytest
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.places.models import Place
-from tests.api.conftest import bearer  # noqa: F401 -- bearer tokens as a client gets them
 
 HEADER = "code,level,parent_code,name,name_ur,latitude,longitude\n"
 
@@ -29,9 +28,16 @@ def write_csv(tmp_path: Path) -> Callable[[str], Path]:
 
 
 @pytest.fixture
-def partner(make_user: Callable[..., User], partner_org: Organisation) -> User:
-    """An outsider: a partner organisation's user, who may still look places up."""
-    return make_user(Role.PARTNER, organisation=partner_org)
+def administrator(make_user: Callable[..., User]) -> User:
+    """Changes the gazetteer (place.edit): proposes a change of a place."""
+    return make_user(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def second_administrator(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
+    """Another administrator, who approves what the first proposed (the gazetteer is the
+    deployment's, so an administrator of any organisation may)."""
+    return make_user(Role.ADMINISTRATOR, organisation=other_relief_org)
 
 
 @pytest.fixture

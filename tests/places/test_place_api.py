@@ -22,7 +22,7 @@ def _codes(response: Any) -> list[str]:
     return [item["code"] for item in response.json()["items"]]
 
 
-@pytest.mark.parametrize("who", ["documenter", "caseworker", "partner"])
+@pytest.mark.parametrize("who", ["documenter", "caseworker", "partner_user"])
 def test_any_staff_user_searches_places_in_urdu(
     client: Any, bearer: Bearer, who: str, request: pytest.FixtureRequest
 ) -> None:
@@ -53,9 +53,9 @@ def test_places_within_a_parent_are_listed(client: Any, bearer: Bearer, casework
 
 
 def test_one_place_is_read_by_id(
-    client: Any, bearer: Bearer, partner: User, nazimabad: Place
+    client: Any, bearer: Bearer, partner_user: User, nazimabad: Place
 ) -> None:
-    response = client.get(f"{URL}/{nazimabad.pk}", headers=bearer(partner))
+    response = client.get(f"{URL}/{nazimabad.pk}", headers=bearer(partner_user))
     assert response.status_code == 200 and response.json()["code"] == nazimabad.code
 
 
@@ -70,3 +70,10 @@ def test_an_unknown_level_is_a_field_error(client: Any, bearer: Bearer, casework
 
 def test_without_a_token_the_gazetteer_is_closed(client: Any) -> None:
     assert_error_shape(client.get(f"{URL}?q=Karachi"), 401, "unauthenticated")
+
+
+def test_a_parent_beyond_64_bits_is_a_field_error(
+    client: Any, bearer: Bearer, caseworker: User
+) -> None:
+    response = client.get(f"{URL}?parent=9223372036854775808", headers=bearer(caseworker))
+    assert "parent" in assert_error_shape(response, 422, "invalid")["fields"]

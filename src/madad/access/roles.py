@@ -17,6 +17,8 @@ class Capability:
     PERSON_IDENTITY_VIEW = "person.identity.view"
     PERSON_EDIT = "person.edit"
     PERSON_EXPORT = "person.export"
+    # the gazetteer, reference data of the deployment: administrators only, and a change
+    # takes effect when a second one approves it (madad.places.services)
     PLACE_EDIT = "place.edit"
     INCIDENT_VIEW = "incident.view"
     INCIDENT_EDIT = "incident.edit"
@@ -103,7 +105,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             _C.PERSON_VIEW,
             _C.PERSON_IDENTITY_VIEW,
             _C.PERSON_EDIT,
-            _C.PLACE_EDIT,
             _C.INCIDENT_VIEW,
             _C.INCIDENT_DESCRIPTION_VIEW,
             _C.INCIDENT_EDIT,

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 from django.utils.translation import gettext as _
 
+from madad.core.refusals import Invalid
 from madad.places.search import place_search_text
 
 COLUMNS = ("code", "level", "parent_code", "name", "name_ur", "latitude", "longitude")
@@ -57,12 +58,13 @@ class RowError:
         return _("line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
-class GazetteerInvalid(Exception):
-    """The file has bad rows; nothing was written. `errors` names each by line."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-        self.errors = errors
+def gazetteer_invalid(errors: list[RowError]) -> Invalid:
+    """The refusal of a file with bad rows; nothing was written. Each problem is keyed by its
+    line ("line 6")."""
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        fields.setdefault(f"line {error.line}", []).append(error.reason)
+    return Invalid("; ".join(str(e) for e in errors[:5]), code="gazetteer_invalid", fields=fields)
 
 
 def _coordinate(raw: str, low: int, high: int, label: str) -> tuple[Decimal | None, str]:

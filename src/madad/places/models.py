@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madad.core.versioned import Versioned
 
-class Place(models.Model):
+
+class Place(Versioned):
     class Level(models.TextChoices):
         CITY = "city", _("City")
         DISTRICT = "district", _("District")
@@ -31,7 +35,6 @@ class Place(models.Model):
     # Both names folded for search, with their consonant skeletons (places.search); rebuilt
     # whenever a name changes and by `madad places reindex`.
     search_text = models.TextField(blank=True, default="", editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -69,3 +72,83 @@ class Place(models.Model):
         while place is not None and place.level != level:
             place = place.parent
         return place
+
+
+class PlaceChange(Versioned):
+    """A change of a place's names, centroid or parent, proposed by one administrator and
+    applied only when a second one approves it: the gazetteer feeds the public map, the
+    dashboard and the open data, so no one person rewrites what the public reads."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="changes", verbose_name=_("place")
+    )
+    # the place's version the change was proposed against: approving it after somebody else
+    # changed the place is refused (stale), never a silent overwrite
+    base_version = models.PositiveIntegerField(_("proposed against version"))
+    name = models.CharField(_("name"), max_length=120)
+    name_ur = models.CharField(_("name in Urdu"), max_length=120, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    parent = models.ForeignKey(
+        Place,
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    fields = models.JSONField(_("changed fields"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        verbose_name = _("place change")
+        verbose_name_plural = _("place changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=models.Q(status="pending"),
+                name="place_change_one_pending_per_place",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_by__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_by__isnull=False)),
+                name="place_change_decided_unless_pending",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | ~models.Q(decided_by=models.F("proposed_by")),
+                name="place_change_approved_by_a_second_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="place_change_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Place change #{self.pk}"

@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from madad import access
 from madad.places.gazetteer import LEVELS
-from madad.places.models import Place
+from madad.places.models import Place, PlaceChange
 from madad.places.search import place_query
 
 _LEVEL_RANK = Case(
@@ -32,3 +32,11 @@ def place_list(
     if parent is not None:
         places = places.filter(parent=parent)
     return places.annotate(level_rank=_LEVEL_RANK).order_by("level_rank", "name", "id")
+
+
+def pending_place_changes(*, user: Any, place: Place | None = None) -> QuerySet[PlaceChange]:
+    """Changes waiting for a second administrator, oldest first (none for other users)."""
+    changes = access.visible_to(user, PlaceChange).filter(status=PlaceChange.Status.PENDING)
+    if place is not None:
+        changes = changes.filter(place=place)
+    return changes.select_related("place", "parent", "proposed_by").order_by("proposed_at", "id")

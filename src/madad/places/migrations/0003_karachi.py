@@ -11,8 +11,8 @@ from django.db import migrations
 def load_karachi(apps, schema_editor):
     from madad.places.gazetteer import (
         KARACHI,
-        GazetteerInvalid,
         check_all,
+        gazetteer_invalid,
         read_file,
         write_gazetteer,
     )
@@ -21,7 +21,7 @@ def load_karachi(apps, schema_editor):
     rows, errors = read_file(KARACHI)
     errors = check_all(rows, errors, dict(Place.objects.values_list("code", "level")))
     if errors:
-        raise GazetteerInvalid(errors)
+        raise gazetteer_invalid(errors)
     write_gazetteer(Place, rows)
 
 

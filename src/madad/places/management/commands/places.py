@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from madad.places.services import GazetteerInvalid, places_load, places_reindex
+from madad.core.refusals import Invalid
+from madad.places.services import places_load, places_reindex
 
 
 class Command(BaseCommand):
@@ -26,11 +27,12 @@ class Command(BaseCommand):
             return
         try:
             report = places_load(source=options["file"], actor_label="madad places load")
-        except GazetteerInvalid as invalid:
-            for error in invalid.errors:
-                self.stderr.write(str(error))
+        except Invalid as invalid:
+            problems = [f"{line}: {reason}" for line, rs in invalid.fields.items() for reason in rs]
+            for problem in problems:
+                self.stderr.write(problem)
             raise CommandError(
-                f"{len(invalid.errors)} problem(s) in {options['file']}; nothing was loaded."
+                f"{len(problems)} problem(s) in {options['file']}; nothing was loaded."
             ) from None
         self.stdout.write(
             f"Places loaded: {report.created} new, {report.updated} updated, "

@@ -75,11 +75,20 @@
     return group;
   }
 
+  // Names are text, never HTML: Leaflet renders a string given to setContent or bindTooltip
+  // as markup, so a label is a DOM node whose text is set (a gazetteer name with "<b>" or a
+  // link stays those characters).
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function districtLabels(districts) {
     var group = L.layerGroup();
     districts.forEach(function (d) {
       L.tooltip({ permanent: true, direction: "bottom", offset: [0, 36], className: "district-label", interactive: false })
-        .setLatLng([d.lat, d.lon]).setContent(d.name).addTo(group);
+        .setLatLng([d.lat, d.lon]).setContent(textNode(d.name)).addTo(group);
     });
     return group;
   }
