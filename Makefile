@@ -34,6 +34,8 @@ browser:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/djlint src/madad --lint
 	$(BIN)/mypy
 	$(MADAD) makemigrations --check --dry-run
 

@@ -284,6 +284,16 @@ def test_the_export_honours_the_filters(
     assert [row[0] for row in rows] == [str(trail["updated"].pk)]
 
 
+def test_an_export_with_invalid_filters_shows_the_errors_and_exports_nothing(
+    auditor: User, signed_in: Callable[[User], Any], trail: dict[str, AuditEvent]
+) -> None:
+    response = signed_in(auditor).get(EXPORT, {"date_from": "2024-03-01", "date_to": "2024-01-01"})
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/html")
+    assert b"The start date is after the end date." in response.content
+    assert not AuditEvent.objects.filter(action="audit.exported").exists()
+
+
 def test_an_administrator_may_browse_but_not_export(
     make_user: Callable[..., User],
     signed_in: Callable[[User], Any],

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.http import Http404
 
 from madad import access
@@ -150,7 +151,7 @@ def test_a_person_reader_in_a_partner_organisation_sees_no_persons(
 
 @pytest.mark.parametrize("model", [User, Organisation, AuditEvent, Person])
 def test_nobody_signed_out_or_deactivated_sees_any_record(
-    model: type,
+    model: type[models.Model],
     user_in_role: Callable[..., User],
     make_person: Callable[..., Person],
     relief_org: Organisation,
@@ -171,7 +172,9 @@ def test_a_model_without_rules_is_visible_to_nobody(
     assert ContentType.objects.exists()
     assert not access.visible_to(user, ContentType).exists()
     assert access.readable_fields(user, ContentType) == frozenset()
-    assert not access.can_change(user, ContentType.objects.first())
+    content_type = ContentType.objects.first()
+    assert content_type is not None
+    assert not access.can_change(user, content_type)
 
 
 # --- get_visible_or_404() -------------------------------------------------------------------

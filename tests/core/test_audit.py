@@ -20,8 +20,9 @@ from madad.accounts.roles import Role
 from madad.core import append_only
 from madad.core.audit import GENESIS, audit_record, audit_verify
 from madad.core.models import AuditEvent
+from madad.core.refusals import Stale
 from madad.people.models import Person
-from madad.people.services import StaleEdit, person_update
+from madad.people.services import person_update
 from tests.core.conftest import IDENTITY, PLAINTEXTS, raw_rows_text
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_a_stale_update_writes_no_audit_event(
     make_user: Callable[..., User], make_person: Callable[..., Person]
 ) -> None:
     person = make_person()
-    with pytest.raises(StaleEdit):
+    with pytest.raises(Stale):
         person_update(
             person=person,
             updated_by=make_user(),
