@@ -1,15 +1,24 @@
-"""CSV that is safe to open in a spreadsheet, streamed row by row."""
+"""CSV (and HXL-tagged CSV) that is safe to open in a spreadsheet: the one writer of every CSV
+file Madad hands out, staff exports, public open data and command-line files alike.
+
+A cell starting with "=", "+", "-", "@", a tab or a carriage return is a formula to a
+spreadsheet: an exported name, note or public summary typed as ``=HYPERLINK(...)`` would run on
+the reader's machine. Such text is written with a leading apostrophe, which spreadsheets show as
+text; numbers stay numbers, and HXL hashtag rows (``#event+id``) are unaffected.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-# A cell starting with one of these is a formula to a spreadsheet: an exported name or note
-# typed as "=HYPERLINK(...)" would run on the reader's machine.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Writable(Protocol):
+    def write(self, value: str, /) -> Any: ...
 
 
 def safe_cell(value: Any) -> str:
@@ -18,6 +27,10 @@ def safe_cell(value: Any) -> str:
         return str(value)
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def safe_row(row: Iterable[Any]) -> list[str]:
+    return [safe_cell(cell) for cell in row]
 
 
 class _Echo:
@@ -29,4 +42,11 @@ def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """Each row as one CSV line, every cell made safe; for StreamingHttpResponse."""
     writer = csv.writer(_Echo())
     for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        yield writer.writerow(safe_row(row))
+
+
+def csv_write(out: _Writable, rows: Iterable[Iterable[Any]]) -> None:
+    """Writes the rows as CSV to a file or an HttpResponse, every cell made safe."""
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(safe_row(row))

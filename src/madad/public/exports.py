@@ -7,7 +7,7 @@ ones; a file streams row by row, so 100,000 incidents never sit in memory at onc
 
 from __future__ import annotations
 
-import csv
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from madad.core.spreadsheet import csv_lines
 from madad.incidents.models import Act
 from madad.public.selectors import PublicIncident, PublicIncidents
 
@@ -173,18 +174,13 @@ def _values(incident: PublicIncident) -> list[Any]:
     return [c.value(incident) for c in COLUMNS]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_rows(selector: PublicIncidents, *, hxl: bool = False) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow([c.name for c in COLUMNS])
+    """The CSV (with `hxl`, its hashtag row under the header), every cell spreadsheet-safe: a
+    public summary typed as a formula is written as text."""
+    head = [[c.name for c in COLUMNS]]
     if hxl:
-        yield writer.writerow([c.hxl for c in COLUMNS])
-    for incident in selector.iter_rows():
-        yield writer.writerow(["" if v is None else v for v in _values(incident)])
+        head.append([c.hxl for c in COLUMNS])
+    return csv_lines(itertools.chain(head, (_values(i) for i in selector.iter_rows())))
 
 
 def _meta(request_url: str) -> dict[str, Any]:

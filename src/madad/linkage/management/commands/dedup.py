@@ -3,13 +3,13 @@ checking the matcher on outside data."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from madad.core.audit import audit_record
+from madad.core.spreadsheet import csv_write
 from madad.linkage.management.organisation import organisation_named
 from madad.linkage.services import persons_dedup
 
@@ -43,10 +43,13 @@ class Command(BaseCommand):
         rows = persons_dedup(organisation=organisation, threshold=threshold)
         try:
             with open(options["out"], "w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
-                writer.writerow(["record_id_1", "record_id_2", "score"])
-                for first, second, score in rows:
-                    writer.writerow([first, second, f"{score:.4f}"])
+                csv_write(
+                    out,
+                    [
+                        ["record_id_1", "record_id_2", "score"],
+                        *([first, second, f"{score:.4f}"] for first, second, score in rows),
+                    ],
+                )
         except OSError as error:
             raise CommandError(
                 _("Cannot write the file: %(reason)s")
