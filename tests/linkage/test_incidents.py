@@ -12,14 +12,11 @@ import pytest
 from django.urls import reverse
 
 from madad.accounts.models import User
+from madad.core.refusals import Conflict
 from madad.incidents.models import Incident, IncidentRelation, IncidentType
 from madad.linkage.incidents import incident_score
 from madad.linkage.models import Decision, IncidentPair, LinkageRun
-from madad.linkage.services import (
-    DecisionRefused,
-    incident_pair_decide,
-    linkage_run_execute,
-)
+from madad.linkage.services import incident_pair_decide, linkage_run_execute
 from tests.incidents.factories import record_incident
 
 SignedIn = Callable[[User], Any]
@@ -122,7 +119,7 @@ def test_same_event_relates_the_incidents_and_reopening_unrelates_them(
     incident_pair_decide(pair=pair, decision=Decision.SAME_EVENT, decided_by=documenter)
     relation = IncidentRelation.objects.get()
     assert relation.kind == IncidentRelation.Kind.SAME_EVENT
-    with pytest.raises(DecisionRefused):
+    with pytest.raises(Conflict, match="already decided"):
         incident_pair_decide(pair=pair, decision=Decision.NOT_SAME, decided_by=documenter)
     incident_pair_decide(pair=pair, decision=Decision.PENDING, decided_by=documenter)
     assert not IncidentRelation.objects.exists()

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from madad.accounts.models import User
+from madad.core.refusals import Invalid, NotAllowed
 from madad.public import services
 from madad.public.models import ClaimCheck, FactSheet, Status
 from tests.public.factories import incident
@@ -48,8 +48,9 @@ def _json_ld(page: str) -> dict[str, Any]:
 
 
 def test_a_claim_check_needs_a_known_rating(documenter: User) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid) as refused:
         claim(documenter, rating="pants-on-fire")
+    assert list(refused.value.fields) == ["rating"]
 
 
 def test_a_claim_check_is_published_by_a_second_person_only(
@@ -57,14 +58,14 @@ def test_a_claim_check_is_published_by_a_second_person_only(
 ) -> None:
     check = claim(coordinator)
     services.claimcheck_submit(claimcheck=check, by=coordinator)
-    with pytest.raises(ValidationError, match="second person"):
+    with pytest.raises(NotAllowed, match="second person"):
         services.claimcheck_publish(claimcheck=check, approver=coordinator)
     assert services.claimcheck_publish(claimcheck=check, approver=verifier).is_published
 
 
 def test_both_languages_are_needed_before_submitting(documenter: User) -> None:
     check = claim(documenter, explanation_ur="")
-    with pytest.raises(ValidationError, match="Both languages"):
+    with pytest.raises(Invalid, match="Both languages"):
         services.claimcheck_submit(claimcheck=check, by=documenter)
 
 
@@ -130,13 +131,14 @@ def test_only_published_fact_sheets_may_support_a_claim_check(
     draft = services.factsheet_write(
         by=documenter, organisation=documenter.organisation, values={"title_en": "Draft"}
     )
-    with pytest.raises(ValidationError, match="published fact sheets"):
+    with pytest.raises(Invalid) as refused:
         services.claimcheck_write(
             by=documenter,
             organisation=documenter.organisation,
             values={"claim_en": "x", "rating": "true"},
             factsheet_ids=[draft.pk],
         )
+    assert "published fact sheets" in refused.value.fields["factsheets"][0]
     assert FactSheet.objects.get().status == Status.DRAFT
 
 

@@ -10,11 +10,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
+from madad.core.refusals import Conflict, Invalid, NotAllowed, Stale
 from madad.public import services
 from madad.public.models import FactSheet, Status
 from tests.public.factories import incident
@@ -47,21 +47,21 @@ def publish(sheet: FactSheet, writer: User, approver: User) -> FactSheet:
 def test_a_figure_placeholder_that_does_not_parse_is_refused_with_a_clear_message(
     documenter: User,
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         write(documenter, body_en="{{count:incidents type=no-such-type}}")
-    assert "unknown incident type “no-such-type”" in str(refused.value.message_dict["body_en"])
-    with pytest.raises(ValidationError):
+    assert "unknown incident type “no-such-type”" in str(refused.value.fields["body_en"])
+    with pytest.raises(Invalid):
         write(documenter, body_ur="{{count:incidents sex=female}}")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         write(documenter, body_en="{{count:people}}")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         write(documenter, body_en="an unclosed {{count:incidents")
     assert not FactSheet.objects.exists()
 
 
 def test_both_languages_are_needed_before_a_fact_sheet_can_be_submitted(documenter: User) -> None:
     sheet = write(documenter, body_ur="")
-    with pytest.raises(ValidationError, match="Both languages"):
+    with pytest.raises(Invalid, match="Both languages"):
         services.factsheet_submit(factsheet=sheet, by=documenter)
     sheet.refresh_from_db()
     assert sheet.status == Status.DRAFT
@@ -81,7 +81,7 @@ def test_a_second_person_approves_publication(documenter: User, verifier: User) 
 def test_the_author_may_not_approve_their_own_fact_sheet(coordinator: User) -> None:
     sheet = write(coordinator)
     services.factsheet_submit(factsheet=sheet, by=coordinator)
-    with pytest.raises(ValidationError, match="second person"):
+    with pytest.raises(NotAllowed, match="second person"):
         services.factsheet_approve(factsheet=sheet, approver=coordinator)
     sheet.refresh_from_db()
     assert sheet.status == Status.SUBMITTED
@@ -98,7 +98,7 @@ def test_the_last_editor_may_not_approve_it_either(
         values={"title_en": "Killings, edited"},
     )
     services.factsheet_submit(factsheet=sheet, by=documenter)
-    with pytest.raises(ValidationError, match="second person"):
+    with pytest.raises(NotAllowed, match="second person"):
         services.factsheet_approve(factsheet=sheet, approver=coordinator)
     assert services.factsheet_approve(factsheet=sheet, approver=verifier).is_published
 
@@ -116,7 +116,7 @@ def test_someone_without_the_approve_capability_may_not_publish(
     services.factsheet_submit(factsheet=sheet, by=documenter)
     another_writer = make_user("documenter")
     for user in (caseworker, another_writer):
-        with pytest.raises(ValidationError):
+        with pytest.raises(NotAllowed):
             services.factsheet_approve(factsheet=sheet, approver=user)
 
 
@@ -124,7 +124,7 @@ def test_a_published_fact_sheet_is_withdrawn_before_it_is_edited(
     documenter: User, verifier: User
 ) -> None:
     sheet = publish(write(documenter), documenter, verifier)
-    with pytest.raises(ValidationError, match="withdrawn first"):
+    with pytest.raises(Conflict, match="withdrawn first"):
         services.factsheet_write(
             by=documenter,
             organisation=documenter.organisation,
@@ -150,7 +150,7 @@ def test_a_stale_edit_is_refused(documenter: User) -> None:
         values={"title_en": "First"},
         expected_version=sheet.version,
     )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(Stale):
         services.factsheet_write(
             by=documenter,
             organisation=documenter.organisation,
@@ -162,13 +162,15 @@ def test_a_stale_edit_is_refused(documenter: User) -> None:
 
 def test_only_public_incidents_may_be_linked(documenter: User, places: SimpleNamespace) -> None:
     hidden = incident(documenter, places.orchard, status="under_review")
-    with pytest.raises(ValidationError, match=str(hidden.pk)):
+    with pytest.raises(Invalid) as refused:
         services.factsheet_write(
             by=documenter,
             organisation=documenter.organisation,
             values={"title_en": "X"},
             incident_ids=[hidden.pk],
         )
+    assert str(hidden.pk) in refused.value.fields["incidents"][0]
+    assert not FactSheet.objects.exists()
 
 
 def test_the_public_page_shows_the_live_figure_and_links_to_the_incidents_behind_it(
@@ -261,4 +263,44 @@ def test_a_fact_sheets_text_has_headings_lists_and_nothing_else_as_markup(docume
         '<a class="figure" href="/public/incidents/?year=2010" '
         'data-figure="count:incidents year=2010">0</a></li><li>2011</li></ul>\n'
         "<p>After the list</p>"
+    )
+
+
+def test_two_approvers_deciding_at_once_cannot_both_win(
+    documenter: User, verifier: User, make_user: Any
+) -> None:
+    """Both opened the submitted text; the first publishes it, the second, who would have
+    returned it, is told it moved on (409, Stale) and changes nothing."""
+    sheet = write(documenter)
+    sheet = services.factsheet_submit(factsheet=sheet, by=documenter)
+    other_verifier = make_user("verifier")
+    seen = sheet.version
+    services.factsheet_approve(factsheet=sheet, approver=verifier, expected_version=seen)
+    with pytest.raises(Stale) as refused:
+        services.factsheet_return(
+            factsheet=sheet, by=other_verifier, reason="Not yet.", expected_version=seen
+        )
+    assert refused.value.status == 409
+    sheet.refresh_from_db()
+    assert sheet.status == Status.PUBLISHED and sheet.approved_by == verifier
+    assert sheet.returned_reason == ""
+
+
+def test_the_status_change_itself_is_compare_and_swap(
+    documenter: User, verifier: User, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second decision read the text before the first was written (the race the version
+    check closes): its UPDATE finds the version moved on, so exactly one decision is stored."""
+    sheet = services.factsheet_submit(factsheet=write(documenter), by=documenter)
+    read_before_the_first_decision = FactSheet.objects.get(pk=sheet.pk)
+    services.factsheet_approve(factsheet=sheet, approver=verifier)
+    monkeypatch.setattr(
+        services, "_current", lambda obj, expected_version=None: read_before_the_first_decision
+    )
+    with pytest.raises(Stale):
+        services.factsheet_approve(factsheet=sheet, approver=make_user("verifier"))
+    sheet.refresh_from_db()
+    assert (
+        sheet.approved_by == verifier
+        and sheet.version == read_before_the_first_decision.version + 1
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.public import services
@@ -53,7 +54,7 @@ def test_a_form_with_a_bad_figure_shows_the_problem_and_saves_nothing(
         "/publications/factsheets/new/",
         {**FORM, "body_en": "{{count:incidents district=atlantis}}"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "unknown district “atlantis”" in response.content.decode()
     assert not FactSheet.objects.exists()
 
@@ -152,3 +153,24 @@ def test_the_menu_offers_public_texts_to_those_who_work_on_them(
 ) -> None:
     page = signed_in(documenter).get("/").content.decode()
     assert 'href="/publications/"' in page
+
+
+def test_two_approvers_on_the_same_page_cannot_both_decide(
+    signed_in: Any, documenter: User, verifier: User, make_user: Any, sheet: FactSheet
+) -> None:
+    sheet = services.factsheet_submit(factsheet=sheet, by=documenter)
+    first, second = Client(), Client()
+    first.force_login(verifier)
+    second.force_login(make_user("verifier"))
+    for client in (first, second):
+        page = client.get(f"/publications/factsheets/{sheet.pk}/").content.decode()
+        assert f'name="version" value="{sheet.version}"' in page
+    first.post(f"/publications/factsheets/{sheet.pk}/approve/", {"version": sheet.version})
+    response = second.post(
+        f"/publications/factsheets/{sheet.pk}/return/",
+        {"version": sheet.version, "reason": "Not yet."},
+        follow=True,
+    )
+    assert "Somebody else changed this record" in response.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.status == Status.PUBLISHED and sheet.approved_by == verifier

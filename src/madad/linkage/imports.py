@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
 from madad.core.audit import audit_record
+from madad.core.refusals import Invalid, Refused
 from madad.linkage import keys
 from madad.linkage.models import PersonRecordId
 from madad.linkage.records import records_of
@@ -61,12 +62,12 @@ _SEXES = {
 RECORD_ID_MAX = 100
 
 
-class ImportRefused(Exception):
-    """The file has errors; nothing was written. `errors` holds one line per problem."""
+# A refused import (Invalid) lists every problem, one line each, under this field.
+FILE = "file"
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(_("The file has errors; nothing was imported."))
-        self.errors = errors
+
+def _refused(errors: list[str]) -> Invalid:
+    return Invalid(_("The file has errors; nothing was imported."), fields={FILE: errors})
 
 
 @dataclass
@@ -127,17 +128,77 @@ def _row_data(row: dict[str, str], line: int, errors: list[str]) -> dict[str, An
     return data
 
 
+def _record_id(
+    row: dict[str, Any], line: int, seen: dict[str, int], existing: set[str]
+) -> tuple[str, str | None]:
+    """The row's record id, and what is wrong with it (None if nothing)."""
+    record_id = (row.get("record_id") or "").strip()
+    if not record_id:
+        return record_id, _("line %(line)s: record_id: required") % {"line": line}
+    if len(record_id) > RECORD_ID_MAX:
+        return record_id, _("line %(line)s: record_id: at most %(max)s characters") % {
+            "line": line,
+            "max": RECORD_ID_MAX,
+        }
+    if record_id in seen:
+        return record_id, _("line %(line)s: record_id: repeats line %(first)s") % {
+            "line": line,
+            "first": seen[record_id],
+        }
+    seen[record_id] = line
+    if record_id in existing:
+        return record_id, _("line %(line)s: record_id: already imported") % {"line": line}
+    return record_id, None
+
+
+def _place(
+    row: dict[str, Any], data: dict[str, Any], places: dict[tuple[str, str], Place | None]
+) -> Place | None:
+    """The row's place in the gazetteer; a town or district not found goes into the address."""
+    town, district = (row.get("town") or "").strip(), (row.get("district") or "").strip()
+    if not (town or district):
+        return None
+    place = _find_place(town, district, places)
+    if place is None:
+        data["address"] = ", ".join(p for p in (data["address"], town, district) if p)
+    return place
+
+
+def _save(
+    organisation: Organisation,
+    imported_by: User | None,
+    created: list[tuple[Person, str, Place | None]],
+    header: list[str],
+) -> None:
+    PersonRecordId.objects.bulk_create(
+        [
+            PersonRecordId(organisation=organisation, person=person, record_id=rid, place=place)
+            for person, rid, place in created
+        ],
+        batch_size=1000,
+    )
+    for start in range(0, len(created), 1000):
+        batch = [person for person, _rid, _place in created[start : start + 1000]]
+        keys.match_keys_rebuild(organisation_id=organisation.pk, records=records_of(batch))
+    audit_record(
+        action="person.imported",
+        actor=imported_by,
+        organisation=organisation,
+        object_type="people.person",
+        fields=[c for c in COLUMNS if c in header],
+    )
+
+
 def persons_import(
     *, organisation: Organisation, file: IO[str] | Iterable[str], imported_by: User | None
 ) -> ImportReport:
-    """Creates one person per row of the CSV (see the module's docstring); ImportRefused with
-    every problem found when any row is bad, and then nothing is written."""
+    """Creates one person per row of the CSV (see the module's docstring). When any row is bad,
+    nothing is written, and the refusal (Invalid) lists every problem under `FILE`."""
     reader = csv.DictReader(file)
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "record_id" not in header:
-        raise ImportRefused([_("line 1: the file has no record_id column")])
+        raise _refused([_("line 1: the file has no record_id column")])
     reader.fieldnames = header
-    report = ImportReport(ignored_columns=[h for h in header if h not in COLUMNS])
     errors: list[str] = []
     seen: dict[str, int] = {}
     places: dict[tuple[str, str], Place | None] = {}
@@ -152,80 +213,41 @@ def persons_import(
                 if None in row:
                     errors.append(_("line %(line)s: more values than columns") % {"line": line})
                     continue
-                record_id = (row.get("record_id") or "").strip()
-                if not record_id:
-                    errors.append(_("line %(line)s: record_id: required") % {"line": line})
-                    continue
-                if len(record_id) > RECORD_ID_MAX:
-                    errors.append(
-                        _("line %(line)s: record_id: at most %(max)s characters")
-                        % {"line": line, "max": RECORD_ID_MAX}
-                    )
-                    continue
-                if record_id in seen:
-                    errors.append(
-                        _("line %(line)s: record_id: repeats line %(first)s")
-                        % {"line": line, "first": seen[record_id]}
-                    )
-                    continue
-                seen[record_id] = line
-                if record_id in existing:
-                    errors.append(_("line %(line)s: record_id: already imported") % {"line": line})
+                record_id, problem = _record_id(row, line, seen, existing)
+                if problem:
+                    errors.append(problem)
                     continue
                 data = _row_data(row, line, errors)
                 if data is None:
                     continue
-                town, district = (
-                    (row.get("town") or "").strip(),
-                    (row.get("district") or "").strip(),
-                )
-                place = _find_place(town, district, places) if (town or district) else None
-                if place is None and (town or district):
-                    data["address"] = ", ".join(p for p in (data["address"], town, district) if p)
+                place = _place(row, data, places)
                 try:  # after a bad row, rows are still checked this way; all is rolled back
                     person = person_create(
                         organisation=organisation, created_by=imported_by, **data
                     )
-                except ValidationError as exc:
+                except (Refused, ValidationError) as exc:
                     errors.extend(_field_errors(line, exc))
                     continue
                 created.append((person, record_id, place))
             if errors:
-                raise ImportRefused(errors)
-            PersonRecordId.objects.bulk_create(
-                [
-                    PersonRecordId(
-                        organisation=organisation, person=person, record_id=rid, place=place
-                    )
-                    for person, rid, place in created
-                ],
-                batch_size=1000,
-            )
-            for start in range(0, len(created), 1000):
-                batch = [person for person, _rid, _place in created[start : start + 1000]]
-                keys.match_keys_rebuild(organisation_id=organisation.pk, records=records_of(batch))
-            audit_record(
-                action="person.imported",
-                actor=imported_by,
-                organisation=organisation,
-                object_type="people.person",
-                fields=[c for c in COLUMNS if c in header],
-            )
+                raise _refused(errors)
+            _save(organisation, imported_by, created, header)
     except UnicodeDecodeError:
-        raise ImportRefused([_("the file is not UTF-8 text")]) from None
+        raise _refused([_("the file is not UTF-8 text")]) from None
     except csv.Error as exc:
-        raise ImportRefused(
-            [_("line %(line)s: not valid CSV") % {"line": reader.line_num}]
-        ) from exc
-    report.created = len(created)
-    report.places_found = sum(1 for _p, _r, place in created if place is not None)
-    return report
+        raise _refused([_("line %(line)s: not valid CSV") % {"line": reader.line_num}]) from exc
+    return ImportReport(
+        created=len(created),
+        places_found=sum(1 for _p, _r, place in created if place is not None),
+        ignored_columns=[h for h in header if h not in COLUMNS],
+    )
 
 
-def _field_errors(line: int, exc: ValidationError) -> list[str]:
+def _field_errors(line: int, exc: Refused | ValidationError) -> list[str]:
+    refusal = Refused.from_validation_error(exc) if isinstance(exc, ValidationError) else exc
     return [
         _("line %(line)s: %(field)s: %(reason)s") % {"line": line, "field": name, "reason": message}
-        for name, messages in exc.message_dict.items()
+        for name, messages in (refusal.fields or {"": [refusal.message]}).items()
         for message in messages
     ]
 

@@ -30,12 +30,14 @@ from django.utils.translation import gettext as _
 
 from madad.accounts.models import User
 from madad.core.audit import audit_record
+from madad.core.names import split_aliases
+from madad.core.refusals import Conflict, Invalid
+from madad.core.versioned import update_versioned
 from madad.linkage import keys
 from madad.linkage.models import Decision, MergeRecord, PersonPair
 from madad.linkage.records import records_of
 from madad.people.models import Person, PersonNameKey
 from madad.people.name_index import person_name_keys
-from madad.core.names import split_aliases
 from madad.people.services import NAME_FIELDS, person_update
 
 # Indexes derived from a person's own fields: rebuilt for each person, never re-pointed.
@@ -56,8 +58,9 @@ _FILLED = (
 _ALIAS_LIMIT = 1000
 
 
-class MergeRefused(Exception):
-    """The merge or undo cannot be done as asked; nothing was changed."""
+# The code of a merge, undo or decision refused because of the records' state (409): clients
+# of the API read it.
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -166,16 +169,53 @@ def _gained(kept: Person, merged: Person) -> dict[str, Any]:
     return changes
 
 
+def _repoint(merged: Person, kept: Person, snapshot: dict[str, Any]) -> list[str]:
+    """Points every row of `merged` at `kept`, noting each move (and each bare many-to-many
+    row dropped as a duplicate) in `snapshot`; returns what could not follow."""
+    conflicts: list[str] = []
+    for relation in person_relations():
+        manager = relation.model._base_manager
+        pks = list(manager.filter(**{relation.field: merged.pk}).values_list("pk", flat=True))
+        if not pks:
+            continue
+        try:
+            with transaction.atomic():
+                manager.filter(pk__in=pks).update(**{relation.field: kept.pk})
+        except IntegrityError:
+            if not relation.dispensable:
+                conflicts.append(str(relation.model._meta.verbose_name_plural))
+                continue
+            pks = _repoint_one_by_one(relation, pks, kept, snapshot)
+        snapshot["moves"].append([relation.model._meta.label, relation.field, pks])
+    return conflicts
+
+
+def _repoint_one_by_one(
+    relation: Relation, pks: list[Any], kept: Person, snapshot: dict[str, Any]
+) -> list[Any]:
+    manager = relation.model._base_manager
+    moved = []
+    for obj in manager.filter(pk__in=pks):
+        try:
+            with transaction.atomic():
+                manager.filter(pk=obj.pk).update(**{relation.field: kept.pk})
+            moved.append(obj.pk)
+        except IntegrityError:
+            snapshot["dropped"].append([relation.model._meta.label, _row(obj)])
+            obj.delete()
+    return moved
+
+
 def persons_merge(
     *, kept: Person, merged: Person, merged_by: User, pair: PersonPair | None = None
 ) -> MergeRecord:
     """Merges `merged` into `kept` (see the module's docstring). All or nothing: a row that
     cannot follow (it would duplicate one the kept person already has, such as the same act
-    in the same incident twice) refuses the whole merge with MergeRefused, naming it."""
+    in the same incident twice) refuses the whole merge (Conflict), naming it."""
     if kept.pk == merged.pk:
-        raise MergeRefused(_("A person cannot be merged with themselves."))
+        raise Invalid(_("A person cannot be merged with themselves."))
     if kept.organisation_id != merged.organisation_id:
-        raise MergeRefused(_("Only persons of one organisation can be merged."))
+        raise Invalid(_("Only persons of one organisation can be merged."))
     with transaction.atomic():
         kept = Person.objects.select_for_update().get(pk=kept.pk)
         merged = Person.objects.select_for_update().get(pk=merged.pk)
@@ -186,38 +226,15 @@ def persons_merge(
             "dropped": [],
             "superseded": [],
         }
-        conflicts: list[str] = []
-        for relation in person_relations():
-            manager = relation.model._base_manager
-            rows = manager.filter(**{relation.field: merged.pk})
-            pks = list(rows.values_list("pk", flat=True))
-            if not pks:
-                continue
-            try:
-                with transaction.atomic():
-                    manager.filter(pk__in=pks).update(**{relation.field: kept.pk})
-            except IntegrityError:
-                if not relation.dispensable:
-                    conflicts.append(str(relation.model._meta.verbose_name_plural))
-                    continue
-                moved = []
-                for obj in manager.filter(pk__in=pks):
-                    try:
-                        with transaction.atomic():
-                            manager.filter(pk=obj.pk).update(**{relation.field: kept.pk})
-                        moved.append(obj.pk)
-                    except IntegrityError:
-                        snapshot["dropped"].append([relation.model._meta.label, _row(obj)])
-                        obj.delete()
-                pks = moved
-            snapshot["moves"].append([relation.model._meta.label, relation.field, pks])
+        conflicts = _repoint(merged, kept, snapshot)
         if conflicts:
-            raise MergeRefused(
+            raise Conflict(
                 _(
                     "Both persons already appear in the same place in: %(what)s. Remove the "
                     "repeated entry from one of them first, then merge."
                 )
-                % {"what": ", ".join(sorted(set(conflicts)))}
+                % {"what": ", ".join(sorted(set(conflicts)))},
+                code=REFUSED,
             )
         others = PersonPair.objects.filter(
             models.Q(person_a_id=merged.pk) | models.Q(person_b_id=merged.pk),
@@ -235,10 +252,7 @@ def persons_merge(
                 person=kept, updated_by=merged_by, expected_version=kept.version, **changes
             )
         else:
-            Person.objects.filter(pk=kept.pk).update(
-                version=kept.version + 1, updated_at=timezone.now()
-            )
-            kept.refresh_from_db()
+            kept = update_versioned(kept)
         snapshot["kept_version_after"] = kept.version
         _rebuild_derived([kept])
         record = MergeRecord.objects.create(
@@ -271,31 +285,33 @@ def persons_merge(
 
 def merge_undo(*, merge: MergeRecord, undone_by: User) -> tuple[Person, Person]:
     """Restores both persons as they were before `merge`, with every moved row back on the
-    person it came from; returns (kept, restored). MergeRefused when it cannot be exact."""
+    person it came from; returns (kept, restored). Conflict when it cannot be exact."""
     from django.apps import apps
 
     with transaction.atomic():
         merge = MergeRecord.objects.select_for_update().get(pk=merge.pk)
         if merge.undone:
-            raise MergeRefused(_("This merge was already undone."))
+            raise Conflict(_("This merge was already undone."), code=REFUSED)
         snapshot = json.loads(merge.snapshot)
         kept = Person.objects.select_for_update().filter(pk=merge.kept_person_id).first()
         if kept is None:
-            raise MergeRefused(
+            raise Conflict(
                 _(
                     "The person kept by this merge was itself merged into "
                     "another since. Undo that merge first."
-                )
+                ),
+                code=REFUSED,
             )
         if kept.version != snapshot["kept_version_after"]:
-            raise MergeRefused(
+            raise Conflict(
                 _(
                     "The person kept by this merge was changed after it. "
                     "Undoing it now would discard that change."
-                )
+                ),
+                code=REFUSED,
             )
         if Person.objects.filter(pk=merge.merged_person_id).exists():
-            raise MergeRefused(_("This merge was already undone."))
+            raise Conflict(_("This merge was already undone."), code=REFUSED)
         restored = Person(**_values(Person, snapshot["merged"]))
         restored.save(force_insert=True)
         Person.objects.filter(pk=kept.pk).update(

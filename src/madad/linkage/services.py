@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, invalid
 from madad.incidents.models import Incident, IncidentRelation
 from madad.incidents.services import incident_relate
 from madad.linkage import incidents as incident_matching
@@ -25,7 +26,7 @@ from madad.linkage.checks import DEFAULT_THRESHOLD, current_parameters
 from madad.linkage.evidence import evidence_of
 from madad.linkage.matching import link
 from madad.linkage.matching.features import forget_names
-from madad.linkage.merging import MergeRefused, merge_undo, persons_merge
+from madad.linkage.merging import REFUSED, merge_undo, persons_merge
 from madad.linkage.models import (
     Decision,
     IncidentPair,
@@ -38,7 +39,6 @@ from madad.linkage.records import organisation_records
 from madad.people.models import Person
 
 __all__ = [
-    "MergeRefused",
     "incident_pair_decide",
     "linkage_run_execute",
     "linkage_run_request",
@@ -60,10 +60,6 @@ def _before_forking() -> None:
         connections.close_all()
 
 
-class DecisionRefused(Exception):
-    """The decision cannot be taken as asked; nothing was changed."""
-
-
 # --- batch runs -------------------------------------------------------------------------------
 def linkage_run_request(
     *, organisation: Organisation, kind: str, requested_by: User, threshold: float | None = None
@@ -74,9 +70,9 @@ def linkage_run_request(
     from madad.linkage.tasks import linkage_run_task
 
     if kind not in LinkageRun.Kind.values:
-        raise DecisionRefused(_("Choose persons or incidents."))
+        raise invalid("kind", _("Choose persons or incidents."))
     if threshold is not None and not 0 < threshold < 1:
-        raise DecisionRefused(_("The review threshold is a probability between 0 and 1."))
+        raise invalid("threshold", _("The review threshold is a probability between 0 and 1."))
     running = LinkageRun.objects.filter(
         organisation=organisation,
         kind=kind,
@@ -256,28 +252,32 @@ def _incidents_run(run: LinkageRun) -> dict[str, Any]:
 
 
 # --- decisions --------------------------------------------------------------------------------
+def _already_decided() -> Conflict:
+    return Conflict(_("This pair was already decided."), code=REFUSED)
+
+
 def pair_decide(
     *, pair: PersonPair, decision: str, decided_by: User, keep: str = "a"
 ) -> MergeRecord | None:
     """Merge (keeping person `keep`, "a" or "b") or "not_same". Only a pair still waiting can
     be decided; a merge returns its MergeRecord (persons_merge says what it guarantees)."""
     if pair.status != Decision.PENDING:
-        raise DecisionRefused(_("This pair was already decided."))
+        raise _already_decided()
     if decision == Decision.NOT_SAME:
         with transaction.atomic():
             updated = PersonPair.objects.filter(pk=pair.pk, status=Decision.PENDING).update(
                 status=Decision.NOT_SAME, decided_by=decided_by, decided_at=timezone.now()
             )
             if not updated:
-                raise DecisionRefused(_("This pair was already decided."))
+                raise _already_decided()
             audit_record(
                 action="linkage.pair.not_same", actor=decided_by, obj=pair, fields=["status"]
             )
         return None
     if decision != Decision.MERGED:
-        raise DecisionRefused(_("Choose merge or not the same."))
+        raise invalid("decision", _("Choose merge or not the same."))
     if keep not in ("a", "b"):
-        raise DecisionRefused(_("Choose which record to keep."))
+        raise invalid("keep", _("Choose which record to keep."))
     persons = {
         p.pk: p
         for p in Person.objects.filter(
@@ -285,7 +285,9 @@ def pair_decide(
         )
     }
     if len(persons) != 2:
-        raise DecisionRefused(_("One of these persons no longer exists (merged into another)."))
+        raise Conflict(
+            _("One of these persons no longer exists (merged into another)."), code=REFUSED
+        )
     first, second = persons[pair.person_a_id], persons[pair.person_b_id]
     kept, merged = (first, second) if keep == "a" else (second, first)
     return persons_merge(kept=kept, merged=merged, merged_by=decided_by, pair=pair)
@@ -299,7 +301,7 @@ def incident_pair_decide(*, pair: IncidentPair, decision: str, decided_by: User)
         pair = IncidentPair.objects.select_for_update().get(pk=pair.pk)
         if decision == Decision.PENDING:
             if pair.status == Decision.PENDING:
-                raise DecisionRefused(_("This pair is still waiting for review."))
+                raise Conflict(_("This pair is still waiting for review."), code=REFUSED)
             relation_id = pair.relation_id
             IncidentPair.objects.filter(pk=pair.pk).update(
                 status=Decision.PENDING, decided_by=None, decided_at=None, relation=None
@@ -313,7 +315,7 @@ def incident_pair_decide(*, pair: IncidentPair, decision: str, decided_by: User)
                 fields=["status", "relation"],
             )
         elif pair.status != Decision.PENDING:
-            raise DecisionRefused(_("This pair was already decided."))
+            raise _already_decided()
         elif decision == Decision.SAME_EVENT:
             relation = incident_relate(
                 incident=pair.incident_b,
@@ -344,7 +346,7 @@ def incident_pair_decide(*, pair: IncidentPair, decision: str, decided_by: User)
                 fields=["status"],
             )
         else:
-            raise DecisionRefused(_("Choose same event or not the same."))
+            raise invalid("decision", _("Choose same event or not the same."))
     pair.refresh_from_db()
     return pair
 

@@ -3,11 +3,14 @@ batch runs with a progress bar, and the duplicate check the person and incident 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +19,9 @@ from madad import access
 from madad.access.incidents import may_record_incidents
 from madad.access.linkage import may_review
 from madad.access.roles import Capability
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.linkage import checks, services
 
 # DUPLICATES_CHECKED re-exported until incidents.views and people.views import it from checks
@@ -40,17 +46,21 @@ COMPARED = (
 )
 
 
-def _reviewer(request: HttpRequest) -> None:
+def _reviewer(request: AuthedRequest) -> None:
     if not may_review(request.user):
         raise Http404
 
 
+def _page(request: AuthedRequest, rows: QuerySet[Any]) -> Page[Any]:
+    return Paginator(rows, 25).get_page(request.GET.get("page"))
+
+
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     _reviewer(request)
     pairs = access.visible_to(request.user, PersonPair).filter(status=Decision.PENDING)
-    page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    page = _page(request, pairs)
     ids = {i for pair in page for i in (pair.person_a_id, pair.person_b_id)}
     persons = {p.pk: p for p in access.visible_to(request.user, Person).filter(pk__in=ids)}
     names = checks.identity_names(request.user, list(persons.values()))
@@ -82,9 +92,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
+def pair_detail(request: AuthedRequest, pair_id: int) -> HttpResponse:
     _reviewer(request)
-    pair = access.get_visible_or_404(request.user, PersonPair, request=request, pk=pair_id)
+    pair = access.get_visible_or_404(request.user, PersonPair, pk=pair_id)
     persons = {
         p.pk: p
         for p in access.visible_to(request.user, Person).filter(
@@ -99,12 +109,11 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
                 merge = services.pair_decide(
                     pair=pair,
                     decision=form.cleaned_data["decision"],
-                    decided_by=request.user,  # type: ignore[arg-type]
+                    decided_by=request.user,
                     keep=form.cleaned_data["keep"] or "a",
                 )
-            except (services.DecisionRefused, services.MergeRefused) as refusal:
-                form.add_error(None, str(refusal))
-                status = 409
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
                 if merge is not None:
                     messages.success(
@@ -118,18 +127,13 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
                 messages.success(request, _("Recorded: not the same person."))
                 return redirect("linkage:queue")
         else:
-            status = 422
+            status = INVALID_FORM_STATUS
     sides = []
     for key, person_id in (("a", pair.person_a_id), ("b", pair.person_b_id)):
         person = persons.get(person_id)
         shown = None
         if person is not None and access.can(request.user, Capability.PERSON_IDENTITY_VIEW):
-            shown = access.reveal(
-                request.user,
-                person,
-                request=request,  # type: ignore[arg-type]
-                wanted=COMPARED,
-            )
+            shown = access.reveal(request.user, person, wanted=COMPARED)
         sides.append({"key": key, "person": person, "shown": shown})
     return render(
         request,
@@ -147,21 +151,21 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def incident_queue(request: HttpRequest) -> HttpResponse:
+def incident_queue(request: AuthedRequest) -> HttpResponse:
     _reviewer(request)
     pairs = (
         access.visible_to(request.user, IncidentPair)
         .select_related("incident_a", "incident_b")
         .filter(status=Decision.PENDING)
     )
-    page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    page = _page(request, pairs)
     return render(request, "linkage/incident_queue.html", {"page": page})
 
 
 @login_required
-def incident_pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
+def incident_pair_detail(request: AuthedRequest, pair_id: int) -> HttpResponse:
     _reviewer(request)
-    pair = access.get_visible_or_404(request.user, IncidentPair, request=request, pk=pair_id)
+    pair = access.get_visible_or_404(request.user, IncidentPair, pk=pair_id)
     form = IncidentDecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -169,18 +173,14 @@ def incident_pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             try:
                 services.incident_pair_decide(
                     pair=pair, decision=form.cleaned_data["decision"], decided_by=request.user
-                )  # type: ignore[arg-type]
-            except services.DecisionRefused as refusal:
-                form.add_error(None, str(refusal))
-                status = 409
-            except ValidationError as error:  # the incidents' own checks
-                form.add_error(None, " ".join(error.messages))
-                status = 409
+                )
+            except (Refused, ValidationError) as refusal:  # also the incidents' own checks
+                status = form_errors(form, refusal)
             else:
                 messages.success(request, _("Your decision is recorded."))
                 return redirect("linkage:incident_queue")
         else:
-            status = 422
+            status = INVALID_FORM_STATUS
     return render(
         request, "linkage/incident_pair_detail.html", {"pair": pair, "form": form}, status=status
     )
@@ -188,22 +188,22 @@ def incident_pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def merge_list(request: HttpRequest) -> HttpResponse:
+def merge_list(request: AuthedRequest) -> HttpResponse:
     _reviewer(request)
     merges = access.visible_to(request.user, MergeRecord).select_related("merged_by", "undone_by")
-    page = Paginator(merges, 25).get_page(request.GET.get("page"))
+    page = _page(request, merges)
     return render(request, "linkage/merge_list.html", {"page": page})
 
 
 @login_required
 @require_POST
-def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+def merge_undo(request: AuthedRequest, merge_id: int) -> HttpResponse:
     _reviewer(request)
-    merge = access.get_visible_or_404(request.user, MergeRecord, request=request, pk=merge_id)
+    merge = access.get_visible_or_404(request.user, MergeRecord, pk=merge_id)
     try:
-        services.merge_undo(merge=merge, undone_by=request.user)  # type: ignore[arg-type]
-    except services.MergeRefused as refusal:
-        messages.error(request, str(refusal))
+        services.merge_undo(merge=merge, undone_by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
         return redirect("linkage:merges")
     messages.success(request, _("The merge is undone: both records are back as they were."))
     return redirect("linkage:merges")
@@ -211,33 +211,34 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_start(request: HttpRequest) -> HttpResponse:
+def run_start(request: AuthedRequest) -> HttpResponse:
     _reviewer(request)
     form = RunForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose persons or incidents."))
         return redirect("linkage:queue")
     run = services.linkage_run_request(
-        organisation=request.user.organisation,  # type: ignore[union-attr]
+        organisation=request.user.organisation,
         kind=form.cleaned_data["kind"],
         requested_by=request.user,
-    )  # type: ignore[arg-type]
+    )
     return redirect("linkage:run", run_id=run.pk)
 
 
 @login_required
 @require_GET
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     _reviewer(request)
-    run = access.get_visible_or_404(request.user, LinkageRun, request=request, pk=run_id)
-    template = "linkage/_run_progress.html" if request.htmx else "linkage/run_detail.html"  # type: ignore[attr-defined]
+    run = access.get_visible_or_404(request.user, LinkageRun, pk=run_id)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "linkage/_run_progress.html" if partial else "linkage/run_detail.html"
     return render(request, template, {"run": run})
 
 
 # --- the duplicate check of the person and incident forms ------------------------------------
 @login_required
 @require_POST
-def check_person(request: HttpRequest) -> HttpResponse:
+def check_person(request: AuthedRequest) -> HttpResponse:
     """The person form's fields in, "possible duplicate of ..." out (a POST: names and numbers
     never go into a URL). Fields that do not validate are left out of the check."""
     if not (
@@ -256,13 +257,13 @@ def check_person(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def check_incident(request: HttpRequest) -> HttpResponse:
+def check_incident(request: AuthedRequest) -> HttpResponse:
     if not may_record_incidents(request.user):
         raise Http404
     data = incident_check_data(request.POST)
     exclude = request.POST.get("incident_id", "")
     found = checks.incident_candidates(
-        organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
+        organisation_id=request.user.organisation_id,
         data=data,
         exclude_incident_id=int(exclude) if exclude.isdigit() else None,
     )

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from madad.core.versioned import Versioned
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -25,7 +27,7 @@ def _in_language(obj: object, name: str) -> str:
     return str(getattr(obj, f"{name}_en", ""))
 
 
-class Publication(models.Model):
+class Publication(Versioned):
     """What fact sheets and claim checks share: the organisation, the slug in public URLs,
     and the four-eyes workflow draft → submitted → published (→ withdrawn)."""
 
@@ -79,7 +81,6 @@ class Publication(models.Model):
     )
     approved_at = models.DateTimeField(_("published"), null=True, blank=True)
     returned_reason = models.TextField(_("reason for returning it"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

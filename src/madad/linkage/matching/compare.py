@@ -10,6 +10,8 @@ so do Hasan and Hussain, which the skeleton cannot tell apart: the other fields 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
@@ -53,11 +55,27 @@ def _forms_level(f: NameForm, g: NameForm, cross_script: bool) -> int:
         if f.sorted_words == g.sorted_words:
             return 5
         a, b = f.words, g.words
-    ta, tb = f.tokens, g.tokens
+    best_a, best_b = _best_partners(a, f.tokens, b, g.tokens, cross_script)
+    matched_a, unmatched_a = _agreeing(f.strong, best_a)
+    matched_b, unmatched_b = _agreeing(g.strong, best_b)
+    if not (matched_a or matched_b):
+        return 1 if (unmatched_a or unmatched_b) else 3
+    if unmatched_a == 0 and unmatched_b == 0:
+        return 4
+    if unmatched_a == 0 or unmatched_b == 0:
+        return 3
+    return 2
+
+
+def _best_partners(
+    a: Sequence[str], ta: Sequence[str], b: Sequence[str], tb: Sequence[str], cross_script: bool
+) -> tuple[list[float], list[float]]:
+    """How alike each word of `a` is to its closest word of `b`, and the other way round; two
+    words with the same consonant skeleton count as alike (as the same across scripts)."""
     jw = _jw
+    best_a: list[float] = []
     best_b = [0.0] * len(b)
-    matched = unmatched_a = unmatched_b = 0
-    for x, kx, strong in zip(a, ta, f.strong, strict=True):
+    for x, kx in zip(a, ta, strict=True):
         best = 0.0
         for k, y in enumerate(b):
             sim = jw(x, y)
@@ -67,24 +85,20 @@ def _forms_level(f: NameForm, g: NameForm, cross_script: bool) -> int:
                 best = sim
             if sim > best_b[k]:
                 best_b[k] = sim
-        if strong:
-            if best >= MATCHED:
+        best_a.append(best)
+    return best_a, best_b
+
+
+def _agreeing(strong: Sequence[bool], best: Sequence[float]) -> tuple[int, int]:
+    """(strong words with a close partner, strong words without one)."""
+    matched = unmatched = 0
+    for is_strong, similarity in zip(strong, best, strict=True):
+        if is_strong:
+            if similarity >= MATCHED:
                 matched += 1
             else:
-                unmatched_a += 1
-    for strong, best in zip(g.strong, best_b, strict=True):
-        if strong:
-            if best >= MATCHED:
-                matched += 1
-            else:
-                unmatched_b += 1
-    if not matched:
-        return 1 if (unmatched_a or unmatched_b) else 3
-    if unmatched_a == 0 and unmatched_b == 0:
-        return 4
-    if unmatched_a == 0 or unmatched_b == 0:
-        return 3
-    return 2
+                unmatched += 1
+    return matched, unmatched
 
 
 def name_level(x: tuple[NameForm, ...], y: tuple[NameForm, ...]) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_bidi
 from django.views.decorators.http import require_GET
 
+from madad.fund.selectors import public_account
 from madad.public import charts
 from madad.public.forms import PublicFilterForm
 from madad.public.http import public_view
@@ -148,17 +148,12 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     )
 
 
-def fund_account() -> Any:
-    """The fund's public account, if the fund app provides one (madad.fund.selectors
-    .public_account()); None until it does."""
-    try:
-        selectors = import_module("madad.fund.selectors")
-    except ImportError:
+def fund_account() -> dict[str, Any] | None:
+    """The fund's public account (madad.fund.selectors.public_account()), newest month first,
+    with the totals of every month shown; None while no month is published yet."""
+    account = public_account()
+    if not account.get("months"):
         return None
-    provider = getattr(selectors, "public_account", None)
-    if not callable(provider):
-        return None
-    account = dict(provider())
     months = []
     for month in account.get("months", []):
         try:

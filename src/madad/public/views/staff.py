@@ -3,14 +3,15 @@ with its live figures, and the workflow (submit, publish, return, withdraw)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,10 @@ from django.views.decorators.http import require_POST
 from madad import access
 from madad.access.public import may_see_publications, may_write
 from madad.access.roles import Capability
+from madad.accounts.models import User
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.public import services
 from madad.public.forms import ClaimCheckForm, FactSheetForm, ReasonForm
 from madad.public.models import ClaimCheck, FactSheet, Status
@@ -62,12 +67,12 @@ def _kind(slug: str) -> Kind:
     return KINDS[slug]
 
 
-def get_text_for_user(request: HttpRequest, kind: Kind, text_id: int) -> Any:
-    return access.get_visible_or_404(request.user, kind.model, request=request, pk=text_id)
+def get_text_for_user(request: AuthedRequest, kind: Kind, text_id: int) -> Any:
+    return access.get_visible_or_404(request.user, kind.model, pk=text_id)
 
 
 @login_required
-def publication_list(request: HttpRequest) -> HttpResponse:
+def publication_list(request: AuthedRequest) -> HttpResponse:
     if not may_see_publications(request.user):
         raise Http404
     user = request.user
@@ -87,16 +92,16 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form(kind: Kind, request: HttpRequest, data: Any = None, instance: Any = None) -> Any:
-    extra = {"organisation": request.user.organisation} if kind.model is ClaimCheck else {}  # type: ignore[union-attr]
+def _form(kind: Kind, request: AuthedRequest, data: Any = None, instance: Any = None) -> Any:
+    extra = {"organisation": request.user.organisation} if kind.model is ClaimCheck else {}
     return kind.form(data, instance=instance, **extra)
 
 
-def _save(kind: Kind, request: HttpRequest, form: Any, instance: Any) -> Any:
+def _save(kind: Kind, request: AuthedRequest, form: Any, instance: Any) -> Any:
     values = {name: form.cleaned_data[name] for name in form.Meta.fields}
     common = {
         "by": request.user,
-        "organisation": request.user.organisation,  # type: ignore[union-attr]
+        "organisation": request.user.organisation,
         "values": values,
         "incident_ids": form.cleaned_data["incident_numbers"],
         "expected_version": form.cleaned_data.get("version"),
@@ -109,7 +114,7 @@ def _save(kind: Kind, request: HttpRequest, form: Any, instance: Any) -> Any:
 
 
 @login_required
-def text_edit(request: HttpRequest, kind_slug: str, text_id: int | None = None) -> HttpResponse:
+def text_edit(request: AuthedRequest, kind_slug: str, text_id: int | None = None) -> HttpResponse:
     kind = _kind(kind_slug)
     instance = get_text_for_user(request, kind, text_id) if text_id else None
     if not may_write(request.user, kind.write) or (
@@ -117,38 +122,33 @@ def text_edit(request: HttpRequest, kind_slug: str, text_id: int | None = None) 
     ):
         raise Http404
     form = _form(kind, request, request.POST or None, instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save(kind, request, form, instance)
-            if "submit" in request.POST:
-                _workflow(kind, "submit", saved, request.user, "")
-                messages.success(request, _("Saved and submitted for approval."))
+    status = 200
+    if request.method == "POST":
+        status = INVALID_FORM_STATUS
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = _save(kind, request, form, instance)
+                    if "submit" in request.POST:
+                        _workflow(kind, "submit", saved, request.user, "")
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
-                messages.success(request, _("Saved as a draft."))
-            return redirect("publications:detail", kind_slug=kind.slug, text_id=saved.pk)
-        except ValidationError as error:
-            _add_errors(form, error)
+                if "submit" in request.POST:
+                    messages.success(request, _("Saved and submitted for approval."))
+                else:
+                    messages.success(request, _("Saved as a draft."))
+                return redirect("publications:detail", kind_slug=kind.slug, text_id=saved.pk)
     return render(
         request,
         "public/staff/text_form.html",
-        {
-            "kind": kind,
-            "form": form,
-            "text": instance,
-        },
+        {"kind": kind, "form": form, "text": instance},
+        status=status,
     )
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
-def text_detail(request: HttpRequest, kind_slug: str, text_id: int) -> HttpResponse:
+def text_detail(request: AuthedRequest, kind_slug: str, text_id: int) -> HttpResponse:
     kind = _kind(kind_slug)
     text = get_text_for_user(request, kind, text_id)
     user = request.user
@@ -184,20 +184,27 @@ def text_detail(request: HttpRequest, kind_slug: str, text_id: int) -> HttpRespo
     )
 
 
-def _workflow(kind: Kind, action: str, text: Any, user: Any, reason: str) -> Any:
+def _workflow(
+    kind: Kind, action: str, text: Any, user: User, reason: str, version: int | None = None
+) -> Any:
+    seen = {"expected_version": version}
     if kind.model is FactSheet:
-        calls: dict[str, Any] = {
-            "submit": lambda: services.factsheet_submit(factsheet=text, by=user),
-            "approve": lambda: services.factsheet_approve(factsheet=text, approver=user),
-            "return": lambda: services.factsheet_return(factsheet=text, by=user, reason=reason),
-            "withdraw": lambda: services.factsheet_withdraw(factsheet=text, by=user),
+        calls: dict[str, Callable[[], Any]] = {
+            "submit": lambda: services.factsheet_submit(factsheet=text, by=user, **seen),
+            "approve": lambda: services.factsheet_approve(factsheet=text, approver=user, **seen),
+            "return": lambda: services.factsheet_return(
+                factsheet=text, by=user, reason=reason, **seen
+            ),
+            "withdraw": lambda: services.factsheet_withdraw(factsheet=text, by=user, **seen),
         }
     else:
         calls = {
-            "submit": lambda: services.claimcheck_submit(claimcheck=text, by=user),
-            "approve": lambda: services.claimcheck_publish(claimcheck=text, approver=user),
-            "return": lambda: services.claimcheck_return(claimcheck=text, by=user, reason=reason),
-            "withdraw": lambda: services.claimcheck_withdraw(claimcheck=text, by=user),
+            "submit": lambda: services.claimcheck_submit(claimcheck=text, by=user, **seen),
+            "approve": lambda: services.claimcheck_publish(claimcheck=text, approver=user, **seen),
+            "return": lambda: services.claimcheck_return(
+                claimcheck=text, by=user, reason=reason, **seen
+            ),
+            "withdraw": lambda: services.claimcheck_withdraw(claimcheck=text, by=user, **seen),
         }
     if action not in calls:
         raise Http404
@@ -214,13 +221,18 @@ _DONE = {
 
 @login_required
 @require_POST
-def text_action(request: HttpRequest, kind_slug: str, text_id: int, action: str) -> HttpResponse:
+def text_action(request: AuthedRequest, kind_slug: str, text_id: int, action: str) -> HttpResponse:
+    """A decision on the text, as of the version the page showed (a decision taken meanwhile by
+    somebody else is not overridden: the second is told, and nothing changes)."""
     kind = _kind(kind_slug)
     text = get_text_for_user(request, kind, text_id)
+    posted = request.POST.get("version", "")
+    version = int(posted) if posted.isdigit() and len(posted) < 10 else None
     try:
-        _workflow(kind, action, text, request.user, request.POST.get("reason", ""))
+        _workflow(kind, action, text, request.user, request.POST.get("reason", ""), version)
         messages.success(request, str(_DONE[action]))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    except Refused as refusal:
+        for field_messages in refusal.fields.values() or [[refusal.message]]:
+            for message in field_messages:
+                messages.error(request, message)
     return redirect("publications:detail", kind_slug=kind.slug, text_id=text.pk)

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from madad.linkage.imports import ImportRefused, open_text, persons_import
+from madad.core.refusals import Invalid
+from madad.linkage.imports import FILE, open_text, persons_import
 from madad.linkage.management.organisation import organisation_named
 
 
@@ -39,12 +40,12 @@ class Command(BaseCommand):
                 _("Cannot read the file: %(reason)s")
                 % {"reason": error.strerror or type(error).__name__}
             ) from None
-        except ImportRefused as refused:
-            for line in refused.errors:
+        except Invalid as refused:
+            problems = refused.fields.get(FILE, [refused.message])
+            for line in problems:
                 self.stderr.write(line)
             raise CommandError(
-                _("%(count)s problem(s) found; nothing was imported.")
-                % {"count": len(refused.errors)}
+                _("%(count)s problem(s) found; nothing was imported.") % {"count": len(problems)}
             ) from None
         if report.ignored_columns:
             self.stderr.write(
