@@ -63,7 +63,7 @@ def audit_chain_verify_request(*, requested_by: User) -> None:
 
 def audit_chain_verify_latest(
     *, organisation_id: int, unfinished: bool = False
-) -> DBTaskResult | None:
+) -> DBTaskResult[Any, Any] | None:
     """The organisation's most recent chain check (if asked, only one still waiting or running
     and not yet given up for lost)."""
     runs = DBTaskResult.objects.filter(
