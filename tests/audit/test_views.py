@@ -29,13 +29,14 @@ def auditor(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def documenter(make_user: Callable[..., User]) -> User:
+def alice(make_user: Callable[..., User]) -> User:
+    """A documenter whose email the filters and the export are checked against."""
     return make_user(Role.DOCUMENTER, email="alice@relief.test")
 
 
 @pytest.fixture
 def trail(
-    documenter: User, relief_org: Organisation, other_relief_org: Organisation
+    alice: User, relief_org: Organisation, other_relief_org: Organisation
 ) -> dict[str, AuditEvent]:
     """A few events of the relief organisation on known days, and one of another organisation."""
 
@@ -48,7 +49,7 @@ def trail(
         "created": on(
             "2024-01-10",
             action="person.created",
-            actor=documenter,
+            actor=alice,
             object_type="people.person",
             object_id=7,
             fields=["cnic"],
@@ -56,7 +57,7 @@ def trail(
         "updated": on(
             "2024-02-10",
             action="person.updated",
-            actor=documenter,
+            actor=alice,
             object_type="people.person",
             object_id=7,
             fields=["phone"],
