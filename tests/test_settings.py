@@ -261,3 +261,63 @@ def test_every_response_carries_a_policy_allowing_no_other_origin(client: Any, p
     assert directives["object-src"] == "'none'"
     sources = {s for value in directives.values() for s in value.split()}
     assert sources <= {"'self'", "'none'", "data:"}, sources
+
+
+# --- keys that cannot protect anything ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MADAD_FIELD_KEYS", "notakey", "MADAD_FIELD_KEYS: key 1 of 1 is not a valid Fernet key"),
+        ("MADAD_BLIND_INDEX_KEY", "x", "MADAD_BLIND_INDEX_KEY is shorter than 32 bytes"),
+    ],
+)
+def test_the_deployment_checks_refuse_a_key_that_cannot_protect_data(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    done = _madad(tmp_path, _production() | {name: value}, "check", "--deploy")
+    assert done.returncode != 0
+    assert message in done.stderr
+
+
+def test_the_deployment_checks_name_a_bad_older_field_key(tmp_path: Path) -> None:
+    keys = f"{Fernet.generate_key().decode()},notakey"
+    done = _madad(tmp_path, _production() | {"MADAD_FIELD_KEYS": keys}, "check", "--deploy")
+    assert done.returncode != 0
+    assert "MADAD_FIELD_KEYS: key 2 of 2 is not a valid Fernet key" in done.stderr
+
+
+# --- files only Madad's user may read ----------------------------------------------------------
+def test_a_new_sqlite_database_and_var_are_madads_alone(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    done = _madad(var_dir, {"MADAD_MODE": "development"}, "migrate", "-v0")
+    assert done.returncode == 0, done.stderr[-3000:]
+    database = var_dir / "madad.sqlite3"
+    assert oct(var_dir.stat().st_mode & 0o777) == oct(0o700)
+    assert oct(database.stat().st_mode & 0o777) == oct(0o600)
+    assert database.stat().st_size > 0  # migrated: SQLite wrote into the file made for it
+    modes = _python(
+        var_dir,
+        {"MADAD_MODE": "development"},
+        """
+import json, os
+from django.db import connection
+with connection.cursor() as cursor:  # open: SQLite keeps its -wal and -shm files meanwhile
+    cursor.execute("SELECT count(*) FROM django_migrations")
+    name = connection.settings_dict["NAME"]
+    print(json.dumps({suffix: oct(os.stat(name + suffix).st_mode & 0o777)
+                      for suffix in ("-wal", "-shm") if os.path.exists(name + suffix)}))
+""",
+    )
+    assert modes == {"-wal": oct(0o600), "-shm": oct(0o600)}
+
+
+def test_an_existing_database_open_to_others_is_narrowed(tmp_path: Path) -> None:
+    database = tmp_path / "madad.sqlite3"
+    database.touch()
+    database.chmod(0o644)
+    mode = _python(
+        tmp_path,
+        {"MADAD_MODE": "development"},
+        f"import json, os; print(json.dumps(oct(os.stat({str(database)!r}).st_mode & 0o777)))",
+    )
+    assert mode == oct(0o600)

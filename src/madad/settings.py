@@ -26,6 +26,32 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("MADAD_VAR_DIR", PROJECT_DIR / "var"))
 
+
+def private_directory(path: Path) -> None:
+    """Creates the directory readable by Madad's own user only (0700), and narrows one that
+    is ours but open to others. Everything in var/ (the database, evidence, secrets) is
+    Madad's alone."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # another owner's directory: theirs to set
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+
+
+def private_sqlite_file(name: str) -> None:
+    """Creates the SQLite database file readable by Madad's own user only (0600) before SQLite
+    opens it (an empty file is an empty database), and narrows an existing one and its -wal
+    and -shm files. SQLite gives the -wal and -shm files the database file's permissions."""
+    path = Path(name)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
+        with contextlib.suppress(OSError):  # missing, or another owner's
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+
+
+private_directory(VAR_DIR)
+
 MODES = ("development", "demo", "production")
 MODE = os.environ.get("MADAD_MODE", "development").strip().lower()
 if MODE not in MODES:
@@ -70,7 +96,6 @@ def _development_secrets() -> dict[str, str]:
         "MADAD_FIELD_KEYS": Fernet.generate_key().decode(),
         "MADAD_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
     }
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(values))
     os.chmod(tmp, 0o600)
@@ -231,7 +256,8 @@ else:
         }
     }
     if not DATABASES["default"]["NAME"].startswith(":"):
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        private_directory(Path(DATABASES["default"]["NAME"]).parent)
+        private_sqlite_file(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -314,6 +340,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # API bearer tokens.
 API_TOKEN_HOURS = env_int("MADAD_API_TOKEN_HOURS", 12)
+# How long an invitation link (with which an invited user sets their own password) works.
+INVITATION_HOURS = env_int("MADAD_INVITATION_HOURS", 72)
 # Lists in the API page with bounded limit/offset (madad.api.pagination).
 NINJA_PAGINATION_CLASS = "madad.api.pagination.Pagination"
 

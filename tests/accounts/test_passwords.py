@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from madad import settings as madad_settings
-from madad.accounts import services
+from madad.accounts import invitations, services
 from madad.accounts.roles import Role
 from tests.accounts.helpers import actions_about
 from tests.factories import PASSWORD
@@ -18,13 +18,14 @@ NEW = "a much longer passphrase 2024"
 
 def test_passwords_are_hashed_with_argon2_by_default(settings, relief_org) -> None:
     settings.PASSWORD_HASHERS = madad_settings.PASSWORD_HASHERS
-    user = services.user_create(
+    invited = services.user_invite(
         email="hash@test.madad",
         full_name="Hash Test",
         organisation=relief_org,
         role=Role.DOCUMENTER,
-        password=NEW,
+        invited_by=None,
     )
+    user = invitations.invitation_accept(raw=invited.token, password=NEW, password_again=NEW)
     user.refresh_from_db()
     assert user.password.startswith("argon2")
     assert user.check_password(NEW)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import re
+
 import pytest
 from django.utils import timezone
 
-from madad.accounts.models import User
+from madad.accounts.models import RoleRequest, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from tests.factories import PASSWORD
@@ -16,6 +18,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "river lantern quietly 4711"
+INVITATION = re.compile(r"/accounts/invitation/(inv_[\w-]+)/")
 
 
 @pytest.fixture
@@ -48,10 +51,14 @@ def _new_user(**changes: str) -> dict[str, str]:
         "full_name": "Nadia Qureshi",
         "email": "nadia@test.madad",
         "role": Role.VERIFIER,
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
         **changes,
     }
+
+
+def _link(response) -> str:
+    found = INVITATION.search(response.content.decode())
+    assert found, "no invitation link on the page"
+    return found.group(0)
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -87,19 +94,68 @@ def test_the_list_shows_who_is_locked_and_who_has_two_factor(
     assert "Not set up" in html
 
 
-# --- adding a user --------------------------------------------------------------------------
+# --- inviting a user ------------------------------------------------------------------------
 
 
-def test_an_administrator_adds_a_user_to_their_organisation(signed_in, admin) -> None:
+def test_an_administrator_invites_a_user_to_their_organisation(signed_in, admin) -> None:
     response = signed_in(admin).post("/users/new/", _new_user())
-    assert response.status_code == 302
+    assert response.status_code == 200
     user = User.objects.get(email="nadia@test.madad")
     assert user.organisation == admin.organisation
-    assert user.role == Role.VERIFIER
-    assert user.check_password(NEW_PASSWORD)
+    assert not user.has_usable_password()
+    assert user.role == ""  # a verifier reads identities: the role waits for approval
+    assert RoleRequest.objects.get(user=user).role == Role.VERIFIER
+    assert _link(response)
     event = AuditEvent.objects.get(action="user.created")
     assert event.actor_id == admin.pk
-    assert NEW_PASSWORD not in str(AuditEvent.objects.filter(pk=event.pk).values().get())
+
+
+def test_an_administrator_can_no_longer_choose_a_password_for_a_new_coordinator(
+    signed_in, admin, client_factory
+) -> None:
+    response = signed_in(admin).post(
+        "/users/new/",
+        _new_user(role=Role.COORDINATOR, password1=NEW_PASSWORD, password2=NEW_PASSWORD),
+    )
+    assert response.status_code == 200
+    user = User.objects.get(email="nadia@test.madad")
+    assert not user.check_password(NEW_PASSWORD)
+    browser = client_factory()
+    answer = browser.post("/accounts/login/", {"login": user.email, "password": NEW_PASSWORD})
+    assert answer.status_code == 200
+    assert browser.session.get("_auth_user_id") is None
+
+
+def test_the_invited_user_sets_their_own_password_and_must_enrol_two_factor(
+    signed_in, admin, client_factory, settings
+) -> None:
+    settings.REQUIRE_MFA = True
+    link = _link(signed_in(admin).post("/users/new/", _new_user()))
+    browser = client_factory()
+    assert browser.get(link).status_code == 200
+    mismatch = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "!"}
+    assert browser.post(link, mismatch).status_code == 422
+    done = browser.post(link, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert done.status_code == 302 and done["Location"] == "/accounts/login/"
+    assert User.objects.get(email="nadia@test.madad").check_password(NEW_PASSWORD)
+    assert browser.get(link).status_code == 404  # used once
+    response = browser.post(
+        "/accounts/login/", {"login": "nadia@test.madad", "password": NEW_PASSWORD}
+    )
+    assert browser.get(response["Location"])["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_an_unknown_invitation_link_answers_404(client) -> None:
+    assert client.get("/accounts/invitation/inv_nothing/").status_code == 404
+
+
+def test_an_administrator_renews_a_link_not_yet_used(signed_in, admin) -> None:
+    client = signed_in(admin)
+    first = _link(client.post("/users/new/", _new_user()))
+    user = User.objects.get(email="nadia@test.madad")
+    second = _link(client.post(f"/users/{user.pk}/invitation/"))
+    assert first != second
+    assert client.get(first).status_code == 404
 
 
 def test_the_form_offers_the_organisations_roles_only(signed_in, admin) -> None:
@@ -107,11 +163,12 @@ def test_the_form_offers_the_organisations_roles_only(signed_in, admin) -> None:
     roles = {value for value, _label in form.fields["role"].choices}
     assert Role.PARTNER not in roles
     assert Role.ADMINISTRATOR in roles
+    assert "password1" not in form.fields
 
 
 def test_a_relief_organisation_user_cannot_get_the_partner_role(signed_in, admin) -> None:
     response = signed_in(admin).post("/users/new/", _new_user(role=Role.PARTNER))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["form"].errors["role"]
     assert not User.objects.filter(email="nadia@test.madad").exists()
 
@@ -121,9 +178,6 @@ def test_a_relief_organisation_user_cannot_get_the_partner_role(signed_in, admin
     [
         ({"email": "not-an-address"}, "email"),
         ({"full_name": ""}, "full_name"),
-        ({"password2": "something else entirely"}, "password2"),
-        ({"password1": "short", "password2": "short"}, "password1"),
-        ({"password1": "nadia@test.madad", "password2": "nadia@test.madad"}, "password1"),
         ({"role": "superuser"}, "role"),
     ],
 )
@@ -131,7 +185,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_written(
     signed_in, admin, changes, field
 ) -> None:
     response = signed_in(admin).post("/users/new/", _new_user(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field in response.context["form"].errors
     assert 'class="field has-errors"' in response.content.decode()
     assert User.objects.count() == 1
@@ -139,7 +193,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_written(
 
 def test_an_address_already_in_use_is_refused(signed_in, admin, outsider) -> None:
     response = signed_in(admin).post("/users/new/", _new_user(email=outsider.email.upper()))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "There is already a user with this email address." in response.content.decode()
 
 
@@ -150,16 +204,49 @@ def test_a_colleague_with_another_role_cannot_add_users(signed_in, colleague) ->
     assert not User.objects.filter(email="nadia@test.madad").exists()
 
 
-def test_the_new_user_signs_in_with_the_first_password(
-    signed_in, admin, client_factory, settings
+# --- role requests --------------------------------------------------------------------------
+
+
+def test_the_pending_role_is_shown_to_administrators_and_approved_by_a_second_person(
+    signed_in, admin, make_user, relief_org
 ) -> None:
-    settings.REQUIRE_MFA = True
-    signed_in(admin).post("/users/new/", _new_user())
-    browser = client_factory()
-    response = browser.post(
-        "/accounts/login/", {"login": "nadia@test.madad", "password": NEW_PASSWORD}
-    )
-    assert browser.get(response["Location"])["Location"] == "/accounts/2fa/totp/activate/"
+    signed_in(admin).post("/users/new/", _new_user(role=Role.COORDINATOR))
+    asked = RoleRequest.objects.get()
+    assert "1 role waits for a second person" in signed_in(admin).get("/users/").content.decode()
+    # the one who asked cannot approve it
+    signed_in(admin).post(f"/users/role-requests/{asked.pk}/approve/")
+    assert User.objects.get(pk=asked.user_id).role == ""
+    second = make_user(Role.ADMINISTRATOR, organisation=relief_org)
+    page = signed_in(second).get("/users/role-requests/")
+    assert page.status_code == 200 and "Nadia Qureshi" in page.content.decode()
+    assert signed_in(second).post(f"/users/role-requests/{asked.pk}/approve/").status_code == 302
+    assert User.objects.get(pk=asked.user_id).role == Role.COORDINATOR
+
+
+def test_role_requests_are_not_for_other_roles_or_organisations(
+    signed_in, admin, colleague, make_user, other_relief_org
+) -> None:
+    signed_in(admin).post("/users/new/", _new_user(role=Role.COORDINATOR))
+    asked = RoleRequest.objects.get()
+    stranger = make_user(Role.ADMINISTRATOR, organisation=other_relief_org)
+    for person in (colleague, stranger):
+        client = signed_in(person)
+        assert client.post(f"/users/role-requests/{asked.pk}/approve/").status_code == 404
+    assert signed_in(colleague).get("/users/role-requests/").status_code == 404
+    assert "Nadia" not in signed_in(stranger).get("/users/role-requests/").content.decode()
+    assert User.objects.get(pk=asked.user_id).role == ""
+
+
+def test_an_administrator_changes_a_role_which_waits_for_approval(
+    signed_in, admin, make_user
+) -> None:
+    user = make_user(Role.FINANCE)
+    response = signed_in(admin).post(f"/users/{user.pk}/role/", {"role": Role.CASEWORKER})
+    assert response.status_code == 302
+    assert User.objects.get(pk=user.pk).role == Role.FINANCE
+    assert RoleRequest.objects.get(user=user).role == Role.CASEWORKER
+    same = signed_in(admin).post(f"/users/{user.pk}/role/", {"role": Role.FINANCE})
+    assert same.status_code == 422
 
 
 # --- unlock, deactivate, reactivate -------------------------------------------------------

@@ -13,12 +13,12 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from madad.accounts import services
-from madad.accounts.forms import LOCKED_MESSAGE
+from madad.accounts import signin
 from madad.accounts.models import User
 from madad.core import crypto
 
@@ -58,17 +58,20 @@ class MadadAccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         super().pre_authenticate(request, **credentials)
-        email = (credentials.get("email") or "").strip().lower()
-        user = User.objects.filter(email=email).first()
-        if user is not None and user.is_locked():
-            services.signin_refused_locked(user=user, request=request)
-            raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+        if not signin.signin_attempt_begin(email=credentials.get("email") or ""):
+            raise forms.ValidationError(signin.LOCKED_MESSAGE, code="locked")
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if isinstance(user, User):
+            signin.attempt_accepted(user=user)
+        return user
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
-        services.signin_failed(email=credentials.get("email") or "", request=request)
+        signin.signin_failed(email=credentials.get("email") or "")
 
     def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
-        services.signin_refused_inactive(user=user, request=request)
+        signin.signin_refused_inactive(user=user)
         return super().respond_user_inactive(request, user)
 
     def add_message(

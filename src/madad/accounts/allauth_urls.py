@@ -2,8 +2,8 @@
 
 Left out on purpose: sign-up (administrators create accounts), email-address management (the
 address is the account's identity, set by an administrator) and password reset by email
-(Madad runs without a mail server; an administrator sets a new password instead). Without
-these routes allauth hides its links to them.
+(Madad runs without a mail server). Without these routes allauth hides its links to them.
+An invited user sets their own password on Madad's invitation page, mounted here too.
 """
 
 from allauth.account import views as account_views
@@ -12,7 +12,10 @@ from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
 from django.urls import path
 
+from madad.accounts import views
+
 urlpatterns = [
+    path("invitation/<str:token>/", views.invitation_accept_view, name="account_invitation"),
     path("login/", account_views.login, name="account_login"),
     path("logout/", account_views.logout, name="account_logout"),
     path("inactive/", account_views.account_inactive, name="account_inactive"),

@@ -8,14 +8,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from madad.accounts.tokens import TokenRefused, token_issue, token_revoke
-from madad.api.errors import ApiError, ErrorOut
+from madad.accounts.tokens import bearer_token, token_issue, token_revoke
+from madad.api.errors import ErrorOut
+from madad.core.http import AuthedRequest
 
 router = Router(tags=["auth"])
-
-# What each refusal answers: a wrong credential is 401, a valid one that may not be used (no
-# two-factor set up yet) is 403, and a locked account is 423 Locked.
-_REFUSAL_STATUS = {"locked": 423, "mfa_not_enrolled": 403}
 
 
 class TokenRequest(Schema):
@@ -45,39 +42,31 @@ class MeOut(Schema):
     auth=None,
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 423: ErrorOut},
     summary="Issue an expiring bearer token",
-    description="Send the email address, password and current two-factor code. Failures count "
-    "towards the account's sign-in lockout, as on the sign-in page.",
+    description="Send the email address, password and current two-factor code. A wrong "
+    "credential answers 401 (`invalid_credentials`, `invalid_totp`); an account without "
+    "two-factor sign-in 403 (`mfa_not_enrolled`). Every attempt counts towards the address's "
+    "sign-in lockout, as on the sign-in page; a locked address answers 423 (`locked`), an "
+    "address without an account too after as many failures.",
 )
 def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
-    try:
-        issued = token_issue(
-            email=payload.email, password=payload.password, totp_code=payload.totp, request=request
-        )
-    except TokenRefused as refused:
-        raise ApiError(
-            _REFUSAL_STATUS.get(refused.code, 401), refused.code, refused.message
-        ) from None
+    issued = token_issue(email=payload.email, password=payload.password, totp_code=payload.totp)
     return TokenOut(token=issued.token, expires_at=issued.expires_at)
 
 
 @router.delete(
     "/token", response={204: None, 401: ErrorOut}, summary="Revoke the token used for this call"
 )
-def revoke_token(request: HttpRequest) -> Status[None]:
-    token_revoke(
-        token=request.api_token,  # type: ignore[attr-defined]
-        revoked_by=request.user,
-        request=request,
-    )  # type: ignore[arg-type]
+def revoke_token(request: AuthedRequest) -> Status[None]:
+    token_revoke(token=bearer_token(request), revoked_by=request.user)
     return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Who the token belongs to")
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthedRequest) -> MeOut:
     user = request.user
     return MeOut(
         email=user.email,
         full_name=user.full_name,
-        role=user.role,  # type: ignore[union-attr]
+        role=user.role,
         organisation=user.organisation.name,
-    )  # type: ignore[union-attr]
+    )

@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from madad.accounts import receivers  # noqa: F401  (connects the sign-in audit)
+        from madad.core import checks  # noqa: F401  (registers the deployment checks of the keys)

@@ -6,29 +6,24 @@ here keeps allauth's behaviour and replaces every word a user sees with Madad's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from allauth.account.forms import ChangePasswordForm, LoginForm
 from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
-from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from madad.accounts import services
+from madad.accounts import signin
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 
 PASSWORD_HELP = _(
     "At least 12 characters. Not a common password, not only digits, and not like your name "
     "or email address."
-)
-LOCKED_MESSAGE = _(
-    "This account is locked after too many failed sign-ins. "
-    "Try again later, or ask an administrator to unlock it."
 )
 CODE_LABEL = _("Code from your authenticator app, or a recovery code")
 
@@ -91,21 +86,18 @@ class PasswordReauthenticateForm(AllauthReauthenticateForm):
         _relabel(self, {"password": _("Password")})
 
 
-class _RefusesLockedAccounts:
-    """The two-factor step refuses a locked account, as the password step does: wrong codes
-    count towards the lockout too (see receivers)."""
-
-    user: User
-
-    def clean_code(self) -> str:
-        self.user.refresh_from_db(fields=["failed_signins", "locked_until", "is_active"])
-        if self.user.is_locked():
-            services.signin_refused_locked(user=self.user, request=context.request)
-            raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
-        return super().clean_code()  # type: ignore[misc]
+def _counted(user: User, check: Callable[[], str]) -> str:
+    """The two-factor step takes an attempt from the lockout before it checks the code, as the
+    password step does: a locked account is refused unchecked, a wrong code keeps its attempt
+    (and is audited, see receivers), a right one gives it back."""
+    if not signin.two_factor_attempt_begin(user=user):
+        raise forms.ValidationError(signin.LOCKED_MESSAGE, code="locked")
+    code = check()
+    signin.attempt_accepted(user=user)
+    return code
 
 
-class TwoFactorAuthenticateForm(_RefusesLockedAccounts, AllauthAuthenticateForm):
+class TwoFactorAuthenticateForm(AllauthAuthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _relabel(self, {"code": CODE_LABEL}, autocomplete={"code": "one-time-code"})
@@ -113,12 +105,18 @@ class TwoFactorAuthenticateForm(_RefusesLockedAccounts, AllauthAuthenticateForm)
             {"inputmode": "numeric", "autofocus": True, "dir": "ltr"}
         )
 
+    def clean_code(self) -> str:
+        return _counted(self.user, super().clean_code)
 
-class TwoFactorReauthenticateForm(_RefusesLockedAccounts, AllauthMfaReauthenticateForm):
+
+class TwoFactorReauthenticateForm(AllauthMfaReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _relabel(self, {"code": CODE_LABEL}, autocomplete={"code": "one-time-code"})
         self.fields["code"].widget.attrs["dir"] = "ltr"
+
+    def clean_code(self) -> str:
+        return _counted(self.user, super().clean_code)
 
 
 class TotpActivateForm(ActivateTOTPForm):
@@ -132,52 +130,49 @@ class TotpActivateForm(ActivateTOTPForm):
         self.fields["code"].widget.attrs.update({"inputmode": "numeric", "dir": "ltr"})
 
 
-class UserCreateForm(forms.Form):
-    """An administrator adds a colleague to their own organisation."""
+class UserInviteForm(forms.Form):
+    """An administrator invites a colleague to their own organisation. There is no password
+    here: the invited user sets their own."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_roles(self, organisation)
+        self.fields["email"].widget.attrs.update({"autocomplete": "off", "dir": "ltr"})
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("New role"))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_roles(self, organisation)
+
+
+def _offer_roles(form: forms.Form, organisation: Organisation) -> None:
+    """The roles of the organisation's kind: partner for a partner, every other otherwise."""
+    role_field = cast(forms.ChoiceField, form.fields["role"])
+    role_field.choices = [
+        (value, label)
+        for value, label in Role.choices
+        if (value == Role.PARTNER) == organisation.is_partner
+    ]
+
+
+class InvitationAcceptForm(forms.Form):
+    """The invited user chooses their own password."""
+
     password1 = forms.CharField(
-        label=_("First password"),
+        label=_("Password"),
         strip=False,
         help_text=PASSWORD_HELP,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("First password again"),
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.organisation = organisation
-        role_field = cast(forms.ChoiceField, self.fields["role"])
-        role_field.choices = [
-            (value, label)
-            for value, label in Role.choices
-            if (value == Role.PARTNER) == organisation.is_partner
-        ]
-        self.fields["email"].widget.attrs.update({"autocomplete": "off", "dir": "ltr"})
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("There is already a user with this email address."), code="taken"
-            )
-        return email
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords are not the same."))
-        elif first:
-            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
-            try:
-                validate_password(first, user=candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned

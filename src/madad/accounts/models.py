@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -68,7 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Empty until a role is granted: an invited user whose role waits for a second person's
+    # approval holds none (see RoleRequest).
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     failed_signins = models.PositiveSmallIntegerField(_("failed sign-ins in a row"), default=0)
@@ -93,7 +96,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Madad has no Django admin site; staff work happens in Madad's own views.
         return False
 
-    def is_locked(self, now: Any = None) -> bool:
+    def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
 
@@ -113,3 +116,88 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token #{self.pk}"
+
+
+class UnknownAddress(models.Model):
+    """Failed sign-ins with an address that belongs to no account, counted like an account's
+    own (User.failed_signins), so that an unknown address locks after the same number of
+    failures and answers as a locked account does: the answers do not tell which addresses
+    have accounts. Only a keyed digest of the address is kept."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    failed_signins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unknown sign-in address")
+        verbose_name_plural = _("unknown sign-in addresses")
+
+    def __str__(self) -> str:
+        return f"unknown address #{self.pk}"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link with which an invited user sets their own password: the
+    administrator who invited them never knows it. Only the link's SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"invitation #{self.pk}"
+
+
+class RoleRequest(models.Model):
+    """A role asked for a user that opens personal data (or the approving of such requests):
+    it takes effect only when a second person of the organisation approves it, never the one
+    who asked. Until then the user keeps their old role (none, when newly invited)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # None when asked from the command line (by whoever runs the server, outside the web)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="accounts_one_pending_role_request_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("requested_by")),
+                name="accounts_role_request_decided_by_another",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"role request #{self.pk}"

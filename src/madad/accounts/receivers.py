@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.signals import password_changed, user_logged_in, user_logged_out
@@ -14,55 +15,45 @@ from allauth.mfa.signals import (
 )
 from django.dispatch import receiver
 
-from madad.accounts import services
+from madad.accounts import signin
 
 
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    services.signin_succeeded(user=user, request=request)
+    signin.signin_succeeded(user=user)
 
 
 @receiver(user_logged_out)
 def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        services.signout_recorded(user=user, request=request)
+        signin.signout_recorded(user=user)
 
 
 @receiver(authentication_failed)
 def _two_factor_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    services.two_factor_failed(user=user, request=request)
+    signin.two_factor_failed(user=user)
 
 
 @receiver(password_changed)
 def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    services.security_change_recorded(user=user, request=request, action="auth.password.changed")
+    signin.security_change_recorded(user=user, action="auth.password.changed")
 
 
-@receiver(authenticator_added)
-def _authenticator_added(
-    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
-) -> None:
-    if authenticator.type == Authenticator.Type.TOTP:
-        services.security_change_recorded(
-            user=user, request=request, action="auth.two_factor.enabled"
-        )
+# allauth's signals about authenticators: the kind each must concern, and the audit action.
+_AUTHENTICATOR_CHANGES = (
+    (authenticator_added, Authenticator.Type.TOTP, "auth.two_factor.enabled"),
+    (authenticator_removed, Authenticator.Type.TOTP, "auth.two_factor.disabled"),
+    (authenticator_reset, Authenticator.Type.RECOVERY_CODES, "auth.recovery_codes.generated"),
+)
 
 
-@receiver(authenticator_removed)
-def _authenticator_removed(
-    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
-) -> None:
-    if authenticator.type == Authenticator.Type.TOTP:
-        services.security_change_recorded(
-            user=user, request=request, action="auth.two_factor.disabled"
-        )
+def _recorder(kind: str, action: str) -> Callable[..., None]:
+    def record(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+        if authenticator.type == kind:
+            signin.security_change_recorded(user=user, action=action)
+
+    return record
 
 
-@receiver(authenticator_reset)
-def _authenticator_reset(
-    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
-) -> None:
-    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        services.security_change_recorded(
-            user=user, request=request, action="auth.recovery_codes.generated"
-        )
+for _signal, _kind, _action in _AUTHENTICATOR_CHANGES:
+    _signal.connect(_recorder(_kind, _action), weak=False, dispatch_uid=_action)

@@ -1,45 +1,43 @@
-"""Writes about users and sign-in. Each function is one use case and one transaction."""
+"""Writes about organisations and users. Each function is one use case and one transaction.
+
+Nobody chooses a password for somebody else: an administrator invites a user, who sets their
+own password with a single-use link (madad.accounts.invitations) and enrols two-factor sign-in
+at their first sign-in. A role that opens personal data takes effect only when a second person
+approves it (madad.accounts.role_requests).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
-from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from madad.accounts.models import Organisation, User
+from madad.accounts import invitations, role_requests
+from madad.accounts.models import Organisation, RoleRequest, User
 from madad.accounts.roles import Role
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, Errors, NotAllowed, invalid
+from madad.core.validation import text
 
 
 def organisation_create(*, name: str, kind: str, name_ur: str = "") -> Organisation:
-    """Creates an organisation with a unique, non-empty name and a known kind; raises
-    ValidationError (by field) and writes nothing otherwise."""
-    name, name_ur = name.strip(), name_ur.strip()
-    errors: dict[str, list[Any]] = {}
-    if not name:
-        errors["name"] = [_("An organisation needs a name.")]
-    elif len(name) > 200:
-        errors["name"] = [_("The name is longer than 200 characters.")]
-    elif Organisation.objects.filter(name__iexact=name).exists():
-        errors["name"] = [_("There is already an organisation with this name.")]
-    if len(name_ur) > 200:
-        errors["name_ur"] = [_("The name is longer than 200 characters.")]
+    """Creates an organisation with a unique, non-empty name and a known kind; raises Invalid
+    (by field) and writes nothing otherwise."""
+    errors = Errors()
+    name = text(name, "name", errors, max_length=200, required=True)
+    name_ur = text(name_ur, "name_ur", errors, max_length=200)
+    if "name" not in errors and Organisation.objects.filter(name__iexact=name).exists():
+        errors.add("name", _("There is already an organisation with this name."))
     if kind not in Organisation.Kind.values:
-        errors["kind"] = [
+        errors.add(
+            "kind",
             _("The kind must be one of: %(kinds)s.")
-            % {"kinds": ", ".join(Organisation.Kind.values)}
-        ]
-    if errors:
-        raise ValidationError(errors)
+            % {"kinds": ", ".join(Organisation.Kind.values)},
+        )
+    errors.raise_if()
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, kind=kind, name_ur=name_ur)
         audit_record(
@@ -51,65 +49,123 @@ def organisation_create(*, name: str, kind: str, name_ur: str = "") -> Organisat
     return organisation
 
 
-def user_create(
+@dataclass(frozen=True)
+class Invited:
+    """A new account and its invitation link's token, shown once to whoever invited."""
+
+    user: User
+    token: str
+    role_request: RoleRequest | None
+
+
+def _check_new_user(
+    *, email: str, full_name: str, organisation: Organisation, role: str, errors: Errors
+) -> tuple[str, str]:
+    email = (email or "").strip().lower()
+    full_name = text(full_name, "full_name", errors, max_length=200, required=True)
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors.add("email", _("Enter a valid email address."))
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            errors.add("email", _("There is already a user with this email address."))
+    role_requests.check_role(role=role, organisation=organisation, errors=errors)
+    return email, full_name
+
+
+def user_invite(
     *,
     email: str,
     full_name: str,
     organisation: Organisation,
     role: str,
-    password: str,
-    created_by: User | None = None,
-    check_password: bool = True,
-) -> User:
-    """Creates an active user with a unique email address (stored in lower case). A partner
-    organisation's users always get the partner role, and the relief organisation's users
-    never do; an administrator creates users only in their own organisation. Raises
-    ValidationError (by field) and writes nothing when any of this does not hold."""
-    email = (email or "").strip().lower()
-    full_name = (full_name or "").strip()
-    errors: dict[str, list[Any]] = {}
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = [_("Enter a valid email address.")]
-    else:
-        if User.objects.filter(email__iexact=email).exists():
-            errors["email"] = [_("There is already a user with this email address.")]
-    if not full_name:
-        errors["full_name"] = [_("A user needs a name.")]
-    elif len(full_name) > 200:
-        errors["full_name"] = [_("The name is longer than 200 characters.")]
-    if role not in Role.values:
-        errors["role"] = [
-            _("The role must be one of: %(roles)s.") % {"roles": ", ".join(Role.values)}
-        ]
-    elif organisation.is_partner != (role == Role.PARTNER):
-        errors["role"] = [_("Partner organisations have partner users, and only they do.")]
-    if created_by is not None and created_by.organisation_id != organisation.pk:
-        errors["organisation"] = [_("Administrators add users to their own organisation only.")]
-    if check_password:
-        try:
-            validate_password(password, user=User(email=email, full_name=full_name))
-        except ValidationError as error:
-            errors["password"] = list(error.messages)
-    if errors:
-        raise ValidationError(errors)
+    invited_by: User | None,
+) -> Invited:
+    """Creates an active account without a password, and its invitation link. The email
+    address is unique (stored in lower case); a partner organisation's users always get the
+    partner role and the relief organisation's never do; an administrator invites users to
+    their own organisation only. A role that needs a second person's approval is requested,
+    not given: the account has no role until it is approved. `invited_by` None is the server's
+    operator (`madad users create`). Raises Invalid (by field) and writes nothing otherwise."""
+    errors = Errors()
+    email, full_name = _check_new_user(
+        email=email, full_name=full_name, organisation=organisation, role=role, errors=errors
+    )
+    if invited_by is not None and invited_by.organisation_id != organisation.pk:
+        errors.add("organisation", _("Administrators add users to their own organisation only."))
+    errors.raise_if()
+    waits = role_requests.needs_second_person(role)
     with transaction.atomic():
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            full_name=full_name,
-            organisation=organisation,
-            role=role,
+        user = _create(
+            email=email, full_name=full_name, organisation=organisation, role="" if waits else role
         )
         audit_record(
             action="user.created",
-            actor=created_by,
+            actor=invited_by,
             obj=user,
             organisation=organisation,
             fields=["email", "full_name", "role"],
         )
-    return user
+        request = (
+            role_requests.role_request_create(user=user, role=role, requested_by=invited_by)
+            if waits
+            else None
+        )
+        token = invitations.invitation_create(user=user, invited_by=invited_by)
+    return Invited(user=user, token=token, role_request=request)
+
+
+def administrator_bootstrap(*, email: str, full_name: str, organisation: Organisation) -> Invited:
+    """The first administrator of an organisation, invited from the command line: allowed
+    only while the organisation has no administrator (nobody could approve the role yet).
+    Every later administrator is invited and approved like any other privileged user."""
+    errors = Errors()
+    email, full_name = _check_new_user(
+        email=email,
+        full_name=full_name,
+        organisation=organisation,
+        role=Role.ADMINISTRATOR,
+        errors=errors,
+    )
+    errors.raise_if()
+    with transaction.atomic():
+        # one bootstrap at a time per organisation (PostgreSQL; SQLite writes one at a time)
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        administrators = User.objects.filter(organisation=organisation)
+        if (
+            administrators.filter(role=Role.ADMINISTRATOR).exists()
+            or RoleRequest.objects.filter(
+                user__organisation=organisation, role=Role.ADMINISTRATOR
+            ).exists()
+        ):
+            raise Conflict(
+                _(
+                    "%(organisation)s already has an administrator: invite further users "
+                    "from the Users page, or with `madad users create` without "
+                    "--first-administrator."
+                )
+                % {"organisation": organisation.name},
+                code="administrator_exists",
+            )
+        user = _create(
+            email=email, full_name=full_name, organisation=organisation, role=Role.ADMINISTRATOR
+        )
+        audit_record(
+            action="user.created",
+            obj=user,
+            organisation=organisation,
+            fields=["email", "full_name", "role"],
+        )
+        token = invitations.invitation_create(user=user, invited_by=None)
+    return Invited(user=user, token=token, role_request=None)
+
+
+def _create(*, email: str, full_name: str, organisation: Organisation, role: str) -> User:
+    # no usable password until the invited user sets one
+    return User.objects.create_user(
+        email=email, password=None, full_name=full_name, organisation=organisation, role=role
+    )
 
 
 def user_deactivate(*, user: User, deactivated_by: User) -> None:
@@ -117,7 +173,7 @@ def user_deactivate(*, user: User, deactivated_by: User) -> None:
     authentication backend refuses inactive users) and so do their API tokens. Nobody can
     deactivate themselves, so an organisation keeps at least the administrator doing it."""
     if user.pk == deactivated_by.pk:
-        raise ValidationError(_("You cannot deactivate your own account."), code="self")
+        raise NotAllowed(_("You cannot deactivate your own account."), code="self")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
         audit_record(
@@ -144,90 +200,6 @@ def user_reactivate(*, user: User, reactivated_by: User) -> None:
     user.is_active = True
 
 
-def signin_failed(*, email: str, request: HttpRequest | None) -> User | None:
-    """Counts a failed password for the account (if it exists) and locks it at the limit.
-
-    The count is incremented in the database (not read-modify-write in Python), so concurrent
-    failures from several app servers all count. Only the address typed is recorded, never
-    the password.
-    """
-    email = (email or "").strip().lower()
-    with transaction.atomic():
-        user = User.objects.filter(email=email).first()
-        audit_record(
-            action="auth.signin.failed",
-            request=request,
-            actor=None,
-            organisation=user.organisation if user else None,
-            obj=user,
-            actor_label=email[:254],
-        )
-        if user is None:
-            return None
-        _count_failure(user=user, request=request)
-    return user
-
-
-def two_factor_failed(*, user: User, request: HttpRequest | None) -> None:
-    """A wrong two-factor or recovery code after a right password: audited, and counted
-    towards the same lockout as a wrong password."""
-    with transaction.atomic():
-        audit_record(
-            action="auth.two_factor.failed",
-            request=request,
-            actor=None,
-            obj=user,
-            organisation=user.organisation,
-            actor_label=user.email,
-        )
-        _count_failure(user=user, request=request)
-
-
-def _count_failure(*, user: User, request: HttpRequest | None) -> None:
-    User.objects.filter(pk=user.pk).update(failed_signins=F("failed_signins") + 1)
-    user.refresh_from_db(fields=["failed_signins", "locked_until"])
-    if user.failed_signins >= settings.LOCKOUT_ATTEMPTS and not user.is_locked():
-        user.locked_until = timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES)
-        user.save(update_fields=["locked_until"])
-        audit_record(
-            action="auth.account.locked",
-            request=request,
-            actor=None,
-            obj=user,
-            organisation=user.organisation,
-            actor_label=user.email,
-        )
-
-
-def signin_succeeded(*, user: User, request: HttpRequest | None) -> None:
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
-        audit_record(action="auth.signin.succeeded", request=request, actor=user, obj=user)
-
-
-def signin_refused_locked(*, user: User, request: HttpRequest | None) -> None:
-    audit_record(
-        action="auth.signin.locked_out",
-        request=request,
-        actor=None,
-        obj=user,
-        organisation=user.organisation,
-        actor_label=user.email,
-    )
-
-
-def signin_refused_inactive(*, user: User, request: HttpRequest | None) -> None:
-    """A right password for a deactivated account: refused, and audited."""
-    audit_record(
-        action="auth.signin.inactive",
-        request=request,
-        actor=None,
-        obj=user,
-        organisation=user.organisation,
-        actor_label=user.email,
-    )
-
-
 def user_unlock(*, user: User, unlocked_by: User | None) -> None:
     """Lifts a lockout and clears the failure count; the next sign-in starts afresh."""
     with transaction.atomic():
@@ -242,23 +214,17 @@ def user_unlock(*, user: User, unlocked_by: User | None) -> None:
     user.failed_signins, user.locked_until = 0, None
 
 
-def signout_recorded(*, user: User, request: HttpRequest | None) -> None:
-    audit_record(action="auth.signout", request=request, actor=user, obj=user)
-
-
-# What allauth reports about a user's own security settings, as audit action codes.
-SECURITY_CHANGES = frozenset(
-    {
-        "auth.password.changed",
-        "auth.two_factor.enabled",
-        "auth.two_factor.disabled",
-        "auth.recovery_codes.generated",
-    }
-)
-
-
-def security_change_recorded(*, user: User, request: HttpRequest | None, action: str) -> None:
-    """Audits a change the user made to their own password or two-factor settings."""
-    if action not in SECURITY_CHANGES:
-        raise ValueError(f"Not a security change: {action!r}.")
-    audit_record(action=action, request=request, actor=user, obj=user)
+def user_invitation_renew(*, user: User, renewed_by: User | None) -> str:
+    """A new invitation link for a user who has not yet set a password (the old link stops
+    working). Never for an account already in use: that would let whoever renews it choose
+    its password."""
+    user.refresh_from_db(fields=["password"])
+    if user.has_usable_password():
+        raise Conflict(
+            _("%(name)s has already set a password.") % {"name": user.full_name},
+            code="invitation_accepted",
+        )
+    if renewed_by is not None and renewed_by.organisation_id != user.organisation_id:
+        raise invalid("organisation", _("Administrators add users to their own organisation only."))
+    with transaction.atomic():
+        return invitations.invitation_create(user=user, invited_by=renewed_by)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from madad.accounts import services
 from madad.accounts.management.commands.users import refusal
 from madad.accounts.models import Organisation
+from madad.core.refusals import Refused
 
 
 class Command(BaseCommand):
@@ -28,6 +28,6 @@ class Command(BaseCommand):
             organisation = services.organisation_create(
                 name=options["name"], kind=options["kind"], name_ur=options["name_ur"]
             )
-        except ValidationError as error:
-            raise refusal(error) from None
+        except Refused as refused:
+            raise refusal(refused) from None
         self.stdout.write(f"Created {organisation.name} ({organisation.kind}).")
