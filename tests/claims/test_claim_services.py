@@ -6,17 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from madad.accounts.models import User
 from madad.cases.models import Case
-from madad.claims.models import Claim
+from madad.claims.models import Claim, ClaimStatusChange
 from madad.claims.selectors import claims_needing_action
 from madad.claims.services import (
-    ClaimConflict,
-    ClaimRefused,
     claim_attach_document,
     claim_file,
     claim_open_document,
@@ -24,8 +21,10 @@ from madad.claims.services import (
     claim_update_status,
 )
 from madad.core.models import AuditEvent
+from madad.core.refusals import Conflict, Invalid, NotAllowed, NotVisible
 from madad.evidence.models import CustodyEntry
 from tests.assistance.factories import PDF, make_case, make_incident
+from tests.core.conftest import raw_row
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def _file(case: Case, user: User, **extra: object) -> Claim:
 def test_a_claim_is_filed_with_its_first_history_entry(caseworker: User, case: Case) -> None:
     claim = _file(case, caseworker, authority_reference="DC-S/2024/117")
     assert (claim.status, claim.amount_claimed) == ("filed", Decimal("500000.00"))
-    assert [(h.from_status, h.status) for h in claim.history.all()] == [("", "filed")]
+    assert [(h.from_status, h.to_status) for h in claim.history.all()] == [("", "filed")]
     event = AuditEvent.objects.get(action="case.claim.filed")
     assert "authority_reference" in event.fields
 
@@ -65,9 +64,9 @@ def test_a_claim_is_filed_with_its_first_history_entry(caseworker: User, case: C
 def test_bad_input_is_refused_by_field_and_nothing_is_written(
     caseworker: User, case: Case, field: str, value: object
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         _file(case, caseworker, **{field: value})
-    assert field in refused.value.message_dict
+    assert field in refused.value.fields
     assert not Claim.objects.exists()
 
 
@@ -77,7 +76,7 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(
 def test_only_those_who_handle_the_case_file_claims(
     request: pytest.FixtureRequest, case: Case, who: str
 ) -> None:
-    with pytest.raises(ClaimRefused):
+    with pytest.raises(NotAllowed):
         _file(case, request.getfixturevalue(who))
 
 
@@ -96,9 +95,9 @@ def test_the_status_follows_the_claims_path_and_keeps_its_history(
     claim_update_status(
         claim=claim, changed_by=caseworker, status="filed", note="Certificate handed in"
     )
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         claim_update_status(claim=claim, changed_by=caseworker, status="approved")
-    assert "amount_awarded" in refused.value.message_dict
+    assert "amount_awarded" in refused.value.fields
     claim_update_status(
         claim=claim, changed_by=caseworker, status="approved", amount_awarded="400000"
     )
@@ -109,20 +108,20 @@ def test_the_status_follows_the_claims_path_and_keeps_its_history(
         Decimal("400000.00"),
         None,
     )
-    assert [h.status for h in claim.history.all()] == [
+    assert [h.to_status for h in claim.history.all()] == [
         "filed",
         "documents_requested",
         "filed",
         "approved",
         "paid",
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         claim_update_status(claim=claim, changed_by=caseworker, status="appealed")
 
 
 def test_a_rejected_claim_is_appealed(caseworker: User, case: Case) -> None:
     claim = _file(case, caseworker)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         claim_update_status(claim=claim, changed_by=caseworker, status="appealed")
     claim_update_status(
         claim=claim,
@@ -140,7 +139,7 @@ def test_a_status_change_on_a_stale_claim_is_a_conflict(
     claim = _file(case, caseworker)
     stale = Claim.objects.get(pk=claim.pk)
     claim_update_status(claim=claim, changed_by=coordinator, status="rejected")
-    with pytest.raises(ClaimConflict):
+    with pytest.raises(Conflict):
         claim_update_status(claim=stale, changed_by=caseworker, status="documents_requested")
     assert claim.history.count() == 2
 
@@ -195,11 +194,11 @@ def test_a_document_is_kept_as_evidence_of_the_incident_and_downloaded_through_t
 
 def test_a_document_needs_the_claims_incident(caseworker: User, case: Case) -> None:
     claim = _file(case, caseworker)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         claim_attach_document(
             claim=claim, uploaded_by=caseworker, file=SimpleUploadedFile("a.pdf", PDF)
         )
-    assert "file" in refused.value.message_dict
+    assert "file" in refused.value.fields
 
 
 def test_a_file_not_of_the_claim_is_not_served_through_it(caseworker: User, case: Case) -> None:
@@ -209,7 +208,7 @@ def test_a_file_not_of_the_claim_is_not_served_through_it(caseworker: User, case
     evidence = claim_attach_document(
         claim=first, uploaded_by=caseworker, file=SimpleUploadedFile("a.pdf", PDF)
     )
-    with pytest.raises(ClaimRefused):
+    with pytest.raises(NotVisible):
         claim_open_document(claim=second, evidence=evidence, user=caseworker)
 
 
@@ -217,6 +216,24 @@ def test_an_incident_of_another_organisation_is_refused(
     caseworker: User, case: Case, outsider: User
 ) -> None:
     foreign = make_incident(outsider.organisation, outsider)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         _file(case, caseworker, incident=foreign)
-    assert "incident" in refused.value.message_dict
+    assert "incident" in refused.value.fields
+
+
+def test_next_actions_and_notes_are_not_stored_in_plaintext(caseworker: User, case: Case) -> None:
+    claim = _file(case, caseworker, next_action="Call Rashid Khan on 0300-1234567")
+    claim_update_status(
+        claim=claim,
+        changed_by=caseworker,
+        status="documents_requested",
+        note="Rashid Khan brings CNIC 42101-1234567-1",
+    )
+    action = str(raw_row(Claim, claim.pk)["next_action"])
+    change = claim.history.get(to_status="documents_requested")
+    note = str(raw_row(ClaimStatusChange, change.pk)["note"])
+    assert "Rashid" not in action and "0300" not in action
+    assert "Rashid" not in note and "42101" not in note
+    claim.refresh_from_db()
+    assert claim.next_action == "Call Rashid Khan on 0300-1234567"
+    assert claim.history.last().note == "Rashid Khan brings CNIC 42101-1234567-1"

@@ -63,7 +63,16 @@ def test_a_bad_claim_shows_its_errors(signed_in: Any, caseworker: User, case: Ca
             "incident": "999999",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_form_the_page_cannot_read_answers_422(
+    signed_in: Any, caseworker: User, case: Case
+) -> None:
+    response = signed_in(caseworker).post(reverse("claims:file", args=[case.pk]), {})
+    assert response.status_code == 422
     assert not Claim.objects.exists()
 
 
@@ -97,8 +106,35 @@ def test_a_status_change_with_errors_is_shown_on_the_page(
     response = signed_in(caseworker).post(
         reverse("claims:status", args=[claim.pk]), {"status": "approved", "version": claim.version}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Enter the amount the authority awarded." in response.content.decode()
+
+
+def test_a_status_change_on_a_claim_changed_meanwhile_answers_409(
+    signed_in: Any, caseworker: User, claim: Claim
+) -> None:
+    response = signed_in(caseworker).post(
+        reverse("claims:status", args=[claim.pk]),
+        {"status": "rejected", "version": claim.version + 1},
+    )
+    assert response.status_code == 409
+    assert "changed by somebody else" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).status == "filed"
+
+
+def test_a_recorded_claim_leads_back_to_the_case_page(
+    signed_in: Any, caseworker: User, case: Case
+) -> None:
+    response = signed_in(caseworker).post(
+        reverse("claims:file", args=[case.pk]),
+        {
+            "scheme": "Compensation package",
+            "authority": "DC East",
+            "filed_on": timezone.localdate().isoformat(),
+            "amount_claimed": "1000",
+        },
+    )
+    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "#claims"
 
 
 def test_a_document_is_uploaded_and_downloaded_on_the_claim(

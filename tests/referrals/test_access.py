@@ -88,7 +88,13 @@ def test_a_partner_reads_only_what_the_referral_shares(
     }
     assert (shown["shared_given_name"], shown["shared_phone"]) == ("Nasreen", "0399-1234567")
     event = AuditEvent.objects.get(action="referral.shared.viewed")
-    assert set(event.fields) == {"shared_given_name", "shared_phone", "shared_summary"}
+    # the partner's note is encrypted like what it is told, and its read is audited too
+    assert set(event.fields) == {
+        "response_note",
+        "shared_given_name",
+        "shared_phone",
+        "shared_summary",
+    }
 
 
 def test_a_partner_sees_no_case_household_person_or_incident(

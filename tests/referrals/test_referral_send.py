@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,11 +14,9 @@ from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.cases.models import Case
 from madad.core.models import AuditEvent
+from madad.core.refusals import Conflict, Invalid, NotAllowed
 from madad.referrals.models import Referral
 from madad.referrals.services import (
-    ConsentMissing,
-    ReferralConflict,
-    ReferralRefused,
     referral_respond,
     referral_send,
     referral_withdraw,
@@ -49,7 +46,7 @@ def _send(case: Case, user: User, partner: Organisation, **extra: object) -> Ref
 def test_a_referral_without_consent_is_refused_and_nothing_is_written(
     caseworker: User, case: Case, partner_org: Organisation
 ) -> None:
-    with pytest.raises(ConsentMissing, match="consent does not cover"):
+    with pytest.raises(NotAllowed, match="consent does not cover"):
         _send(case, caseworker, partner_org)
     assert not Referral.objects.exists()
     assert not AuditEvent.objects.filter(action="case.referral.sent").exists()
@@ -70,7 +67,7 @@ def test_consent_given_for_a_later_date_does_not_cover_today(
         date=tomorrow,
         recorded_by=caseworker,
     )
-    with pytest.raises(ConsentMissing):
+    with pytest.raises(NotAllowed):
         _send(case, caseworker, partner_org)
 
 
@@ -109,7 +106,7 @@ def test_after_consent_is_withdrawn_no_new_referral_can_be_sent(
     )
     _send(case, caseworker, partner_org)
     withdraw_referral_consent(person, caseworker, partner_org)
-    with pytest.raises(ConsentMissing):
+    with pytest.raises(NotAllowed):
         _send(case, caseworker, partner_org)
     assert Referral.objects.count() == 1
 
@@ -123,7 +120,7 @@ def test_a_referral_is_refused_when_consent_names_another_partner(
     caseworker: User, case: Case, partner_org: Organisation, clinic: Organisation
 ) -> None:
     give_referral_consent(case.household.head, caseworker, clinic)
-    with pytest.raises(ConsentMissing, match="consent does not cover"):
+    with pytest.raises(NotAllowed, match="consent does not cover"):
         _send(case, caseworker, partner_org)
     assert not Referral.objects.exists()
     assert _send(case, caseworker, clinic).partner == clinic
@@ -148,7 +145,7 @@ def test_withdrawing_consent_for_one_partner_stops_referrals_to_it_but_not_to_an
 
     withdraw_referral_consent(person, caseworker, partner_org)
 
-    with pytest.raises(ConsentMissing):
+    with pytest.raises(NotAllowed):
         _send(case, caseworker, partner_org)
     assert _send(case, caseworker, clinic).partner == clinic
     client = signed_in(partner_user)
@@ -170,11 +167,11 @@ def test_only_a_member_of_the_households_case_is_referred(
 ) -> None:
     stranger = make_person(relief_org, given_name="Other")
     give_referral_consent(stranger, caseworker, partner_org)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         referral_send(
             case=case, person=stranger, partner=partner_org, service="Shelter", sent_by=caseworker
         )
-    assert "person" in refused.value.message_dict
+    assert "person" in refused.value.fields
 
 
 @pytest.mark.parametrize(
@@ -185,26 +182,26 @@ def test_bad_input_is_refused_by_field(
 ) -> None:
     give_referral_consent(case.household.head, caseworker, partner_org)
     data = {"service": "Counselling", "shared_summary": "", field: value}
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         referral_send(
             case=case, person=case.household.head, partner=partner_org, sent_by=caseworker, **data
         )  # type: ignore[arg-type]
-    assert field in refused.value.message_dict
+    assert field in refused.value.fields
 
 
 def test_a_case_is_not_referred_to_a_relief_organisation(
     caseworker: User, case: Case, partner_org: Organisation, other_relief_org: Organisation
 ) -> None:
     give_referral_consent(case.household.head, caseworker, partner_org)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         _send(case, caseworker, other_relief_org)
-    assert "partner" in refused.value.message_dict
+    assert "partner" in refused.value.fields
 
 
 def test_a_closed_case_is_not_referred(caseworker: User, partner_org: Organisation) -> None:
     case = make_case(caseworker=caseworker, status=Case.Status.CLOSED)
     give_referral_consent(case.household.head, caseworker, partner_org)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         _send(case, caseworker, partner_org)
 
 
@@ -217,7 +214,7 @@ def test_only_those_who_see_the_case_refer_it(
     who: str,
 ) -> None:
     give_referral_consent(case.household.head, caseworker, partner_org)
-    with pytest.raises(ReferralRefused):
+    with pytest.raises(NotAllowed):
         _send(case, request.getfixturevalue(who), partner_org)
 
 
@@ -233,7 +230,7 @@ def test_the_partner_accepts_then_completes(
         note="A lawyer will call on Monday",
     )
     assert (referral.status, referral.responded_by) == ("accepted", partner_user)
-    with pytest.raises(ReferralConflict):
+    with pytest.raises(Conflict):
         referral_respond(referral=referral, responded_by=partner_user, decision="accept")
     referral_respond(referral=referral, responded_by=partner_user, decision="complete")
     assert referral.status == "completed"
@@ -256,7 +253,7 @@ def test_the_partner_may_decline(
         note="No capacity this month",
     )
     assert referral.status == "declined"
-    with pytest.raises(ReferralConflict):
+    with pytest.raises(Conflict):
         referral_respond(referral=referral, responded_by=partner_user, decision="complete")
 
 
@@ -268,7 +265,7 @@ def test_another_partner_and_staff_cannot_answer(
     other_partner = Organisation.objects.create(name="Another clinic", kind="hospital")
     stranger = make_user("partner", organisation=other_partner)  # type: ignore[operator]
     for user in (stranger, caseworker):
-        with pytest.raises(ReferralRefused):
+        with pytest.raises(NotAllowed):
             referral_respond(referral=referral, responded_by=user, decision="accept")
     assert Referral.objects.get(pk=referral.pk).status == "sent"
 
@@ -280,5 +277,22 @@ def test_the_referring_caseworker_withdraws_an_open_referral(
     referral = _send(case, caseworker, partner_org)
     referral_withdraw(referral=referral, withdrawn_by=caseworker)
     assert referral.status == "withdrawn"
-    with pytest.raises(ReferralRefused):  # the partner no longer sees it at all
+    with pytest.raises(NotAllowed):  # the partner no longer sees it at all
         referral_respond(referral=referral, responded_by=partner_user, decision="accept")
+
+
+def test_the_partners_note_is_not_stored_in_plaintext(
+    caseworker: User, case: Case, partner_org: Organisation, partner_user: User
+) -> None:
+    give_referral_consent(case.household.head, caseworker, partner_org)
+    referral = _send(case, caseworker, partner_org)
+    referral_respond(
+        referral=referral,
+        responded_by=partner_user,
+        decision="accept",
+        note="Advocate Imran Qureshi will call 0300-7654321",
+    )
+    stored = str(raw_row(Referral, referral.pk)["response_note"])
+    assert "Imran" not in stored and "0300" not in stored
+    referral.refresh_from_db()
+    assert referral.response_note == "Advocate Imran Qureshi will call 0300-7654321"

@@ -79,6 +79,6 @@ RULES: dict[str, Rules] = {
         ),
     ),
     "claims.claimstatuschange": ClaimHistoryRules(
-        public_fields=frozenset({"id", "claim", "from_status", "status", "by", "at", "note"}),
+        public_fields=frozenset({"id", "claim", "from_status", "to_status", "by", "at", "note"}),
     ),
 }

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -74,7 +74,7 @@ class ClaimStatusForm(forms.Form):
     def __init__(self, *args: Any, moves: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Claim.Status.choices)
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             (status, labels[status]) for status in (moves or [])
         ]
 

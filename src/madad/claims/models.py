@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.history import StatusChange
+from madad.core.versioned import Versioned
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     class Status(models.TextChoices):
         FILED = "filed", _("Filed")
         DOCUMENTS_REQUESTED = "documents_requested", _("Documents requested")
@@ -49,7 +51,8 @@ class Claim(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.FILED, db_index=True
     )
     next_action_on = models.DateField(_("next action"), null=True, blank=True)
-    next_action = models.CharField(_("what to do next"), max_length=200, blank=True)
+    # free text that may name people (who to see, whom to call): encrypted like the reference
+    next_action = EncryptedTextField(_("what to do next"), blank=True)
     documents = models.ManyToManyField(
         "evidence.EvidenceFile", blank=True, related_name="claims", verbose_name=_("documents")
     )
@@ -61,7 +64,6 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["next_action_on", "id"]
@@ -88,22 +90,17 @@ class Claim(models.Model):
         return self.status == self.Status.PAID
 
 
-class ClaimStatusChange(models.Model):
+class ClaimStatusChange(StatusChange):
     claim = models.ForeignKey(
         Claim, on_delete=models.CASCADE, related_name="history", verbose_name=_("claim")
     )
     from_status = models.CharField(
         _("from"), max_length=20, choices=Claim.Status.choices, blank=True
     )
-    status = models.CharField(_("to"), max_length=20, choices=Claim.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Claim.Status.choices)
+    note = EncryptedTextField(_("note"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("claim status change")
         verbose_name_plural = _("claim status changes")
 

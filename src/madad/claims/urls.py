@@ -5,7 +5,6 @@ from madad.claims import views
 app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
-    path("case/<int:case_id>/", views.case_claims, name="case"),
     path("case/<int:case_id>/file/", views.claim_file, name="file"),
     path("<int:claim_id>/", views.claim_detail, name="detail"),
     path("<int:claim_id>/status/", views.claim_status, name="status"),

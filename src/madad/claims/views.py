@@ -1,50 +1,60 @@
-"""Staff pages for government compensation claims: a case's claims (also a panel on the case
-page) and filing one; the list of claims; one claim with its history, status changes, next
+"""Staff pages for government compensation claims: the claims panel of the case page and
+filing a claim from it; the list of claims; one claim with its history, status changes, next
 action and documents (upload, and the verified download)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madad import access
 from madad.access.claims import may_edit_claims, may_see_claims
-from madad.assistance.views import case_page_url
+from madad.accounts.models import User
 from madad.cases.models import Case
 from madad.claims import selectors, services
 from madad.claims.forms import ClaimDocumentForm, ClaimFileForm, ClaimStatusForm, NextActionForm
 from madad.claims.models import Claim
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.evidence.services import EvidenceIntegrityError, max_bytes
-from madad.incidents.models import Incident
 
 
-def _case_for_user(request: HttpRequest, case_id: int) -> Case:
-    case = access.get_visible_or_404(request.user, Case, request=request, pk=case_id)
+def _case_for_user(request: AuthedRequest, case_id: int) -> Case:
+    case = access.get_visible_or_404(request.user, Case, pk=case_id)
     if not may_see_claims(request.user):
         raise Http404
     return case
 
 
-def _claim_for_user(request: HttpRequest, claim_id: int) -> Claim:
-    return access.get_visible_or_404(request.user, Claim, request=request, pk=claim_id)
+def _claim_for_user(request: AuthedRequest, claim_id: int) -> Claim:
+    return access.get_visible_or_404(request.user, Claim, pk=claim_id)
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+def _to_editor(request: AuthedRequest, claim_id: int) -> Claim:
+    claim = _claim_for_user(request, claim_id)
+    if not may_edit_claims(request.user):
+        raise Http404
+    return claim
 
 
-def case_panel(user: Any, case: Case, form: ClaimFileForm | None = None) -> dict[str, Any]:
+def case_claims_url(case_id: int) -> str:
+    """The claims panel on the case's page."""
+    return reverse("cases:detail", args=[case_id]) + "#claims"
+
+
+def case_panel(user: User, case: Case, form: ClaimFileForm | None = None) -> dict[str, Any]:
     may_file = may_edit_claims(user) and case.status != Case.Status.CLOSED
     return {
         "case": case,
@@ -54,62 +64,48 @@ def case_panel(user: Any, case: Case, form: ClaimFileForm | None = None) -> dict
     }
 
 
-@login_required
-def case_claims(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for_user(request, case_id)
-    return render(
-        request, "claims/case_claims.html", {"case": case, "panel": case_panel(request.user, case)}
-    )
-
-
 @require_POST
 @login_required
-def claim_file(request: HttpRequest, case_id: int) -> HttpResponse:
+def claim_file(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Files a claim from the case page's panel; a form with errors comes back on a page of
+    its own."""
     case = _case_for_user(request, case_id)
     if not may_edit_claims(request.user):
         raise Http404
     form = ClaimFileForm(request.POST)
+    status = INVALID_FORM_STATUS
     if form.is_valid():
         data = form.cleaned_data
-        incident = None
-        if data["incident"]:
-            incident = access.visible_to(request.user, Incident).filter(pk=data["incident"]).first()
-            if incident is None:
-                form.add_error(
-                    "incident", _("There is no incident with this number that you may see.")
-                )
-        if form.is_valid():
-            try:
-                claim = services.claim_file(
-                    case=case,
-                    filed_by=request.user,  # type: ignore[arg-type]
-                    scheme=data["scheme"],
-                    authority=data["authority"],
-                    authority_reference=data["authority_reference"],
-                    filed_on=data["filed_on"],
-                    amount_claimed=data["amount_claimed"],
-                    incident=incident,
-                    next_action_on=data["next_action_on"],
-                    next_action=data["next_action"],
-                    request=request,
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            except services.ClaimError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Claim %(id)s was recorded.") % {"id": claim.pk})
-                return redirect(case_page_url(case, "claims"))
+        try:
+            claim = services.claim_file(
+                case=case,
+                filed_by=request.user,
+                scheme=data["scheme"],
+                authority=data["authority"],
+                authority_reference=data["authority_reference"],
+                filed_on=data["filed_on"],
+                amount_claimed=data["amount_claimed"],
+                incident=services.claim_incident(
+                    user=request.user, case=case, incident_id=data["incident"]
+                ),
+                next_action_on=data["next_action_on"],
+                next_action=data["next_action"],
+            )
+        except Refused as refusal:
+            status = form_errors(form, refusal)
+        else:
+            messages.success(request, _("Claim %(id)s was recorded.") % {"id": claim.pk})
+            return redirect(case_claims_url(case.pk))
     return render(
         request,
-        "claims/case_claims.html",
+        "claims/claim_file.html",
         {"case": case, "panel": case_panel(request.user, case, form)},
-        status=400,
+        status=status,
     )
 
 
 @login_required
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not may_see_claims(user):
         raise Http404
@@ -123,16 +119,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/claim_list.html", {"page": page, "due": due})
 
 
-def _detail_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, claim: Claim, **bound: Any) -> dict[str, Any]:
+    """Everything the claim's page shows; `bound` replaces a form that came back with errors."""
     user = request.user
     shown = (
-        access.reveal(
-            user,
-            claim,
-            request=request,  # type: ignore[arg-type]
-            wanted=["authority_reference"],
-            action="claim.reference.viewed",
-        )
+        access.reveal(user, claim, wanted=["authority_reference"], action="claim.reference.viewed")
         if claim.authority_reference
         else {}
     )
@@ -143,14 +134,14 @@ def _detail_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[st
         "reference": shown.get("authority_reference", ""),
         "history": selectors.claim_history(user=user, claim=claim),
         "documents": selectors.claim_documents(claim=claim),
-        "case_url": case_page_url(claim.case_id, "claims"),
-        "status_form": forms.get("status_form")
+        "case_url": case_claims_url(claim.case_id),
+        "status_form": bound.get("status_form")
         or (
             ClaimStatusForm(moves=moves, initial={"version": claim.version})
             if may_edit and moves
             else None
         ),
-        "next_form": forms.get("next_form")
+        "next_form": bound.get("next_form")
         or (
             NextActionForm(
                 initial={
@@ -162,7 +153,7 @@ def _detail_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[st
             if may_edit and not claim.is_final
             else None
         ),
-        "document_form": forms.get("document_form")
+        "document_form": bound.get("document_form")
         or (ClaimDocumentForm() if may_edit and claim.incident_id else None),
         "may_edit": may_edit,
         "max_mb": max_bytes() // (1024 * 1024),
@@ -170,134 +161,116 @@ def _detail_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[st
 
 
 @login_required
-def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+def claim_detail(request: AuthedRequest, claim_id: int) -> HttpResponse:
     claim = _claim_for_user(request, claim_id)
     return render(request, "claims/claim_detail.html", _detail_context(request, claim))
 
 
-def _refused(request: HttpRequest, claim: Claim, exc: services.ClaimError) -> HttpResponse:
-    messages.error(request, exc.message)
-    return redirect("claims:detail", claim.pk)
+def _edit(
+    request: AuthedRequest,
+    claim: Claim,
+    form: forms.Form,
+    name: str,
+    change: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One change to a claim from a form of its page: the claim's page again when it did
+    not work (the form, as `name`, with its errors), the page itself when it did."""
+    status = INVALID_FORM_STATUS
+    if form.is_valid():
+        try:
+            change(form.cleaned_data)
+        except Refused as refusal:
+            status = form_errors(form, refusal)
+        else:
+            messages.success(request, done)
+            return redirect("claims:detail", claim.pk)
+    claim.refresh_from_db()
+    return render(
+        request,
+        "claims/claim_detail.html",
+        _detail_context(request, claim, **{name: form}),
+        status=status,
+    )
 
 
 @require_POST
 @login_required
-def claim_status(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = _claim_for_user(request, claim_id)
-    if not may_edit_claims(request.user):
-        raise Http404
+def claim_status(request: AuthedRequest, claim_id: int) -> HttpResponse:
+    claim = _to_editor(request, claim_id)
     form = ClaimStatusForm(request.POST, moves=sorted(services.CLAIM_MOVES[claim.status]))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.claim_update_status(
-                claim=claim,
-                changed_by=request.user,  # type: ignore[arg-type]
-                status=data["status"],
-                note=data["note"],
-                amount_awarded=data["amount_awarded"],
-                next_action_on=data["next_action_on"],
-                next_action=data["next_action"],
-                expected_version=data["version"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except services.ClaimError as exc:
-            return _refused(request, claim, exc)
-        else:
-            messages.success(request, _("The claim's status was changed."))
-            return redirect("claims:detail", claim.pk)
-    return render(
+    return _edit(
         request,
-        "claims/claim_detail.html",
-        _detail_context(request, claim, status_form=form),
-        status=400,
+        claim,
+        form,
+        "status_form",
+        lambda data: services.claim_update_status(
+            claim=claim,
+            changed_by=request.user,
+            status=data["status"],
+            note=data["note"],
+            amount_awarded=data["amount_awarded"],
+            next_action_on=data["next_action_on"],
+            next_action=data["next_action"],
+            expected_version=data["version"],
+        ),
+        _("The claim's status was changed."),
     )
 
 
 @require_POST
 @login_required
-def claim_next_action(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = _claim_for_user(request, claim_id)
-    if not may_edit_claims(request.user):
-        raise Http404
-    form = NextActionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.claim_set_next_action(
-                claim=claim,
-                changed_by=request.user,  # type: ignore[arg-type]
-                next_action_on=form.cleaned_data["next_action_on"],
-                next_action=form.cleaned_data["next_action"],
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except services.ClaimError as exc:
-            return _refused(request, claim, exc)
-        else:
-            messages.success(request, _("The next action was saved."))
-            return redirect("claims:detail", claim.pk)
-    return render(
+def claim_next_action(request: AuthedRequest, claim_id: int) -> HttpResponse:
+    claim = _to_editor(request, claim_id)
+    return _edit(
         request,
-        "claims/claim_detail.html",
-        _detail_context(request, claim, next_form=form),
-        status=400,
+        claim,
+        NextActionForm(request.POST),
+        "next_form",
+        lambda data: services.claim_set_next_action(
+            claim=claim,
+            changed_by=request.user,
+            next_action_on=data["next_action_on"],
+            next_action=data["next_action"],
+            expected_version=data["version"],
+        ),
+        _("The next action was saved."),
     )
 
 
 @require_POST
 @login_required
-def claim_document_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = _claim_for_user(request, claim_id)
-    if not may_edit_claims(request.user):
-        raise Http404
-    form = ClaimDocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.claim_attach_document(
-                claim=claim,
-                uploaded_by=request.user,  # type: ignore[arg-type]
-                file=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except services.ClaimError as exc:
-            return _refused(request, claim, exc)
-        else:
-            messages.success(request, _("The document was added to the claim."))
-            return redirect("claims:detail", claim.pk)
-    return render(
+def claim_document_upload(request: AuthedRequest, claim_id: int) -> HttpResponse:
+    claim = _to_editor(request, claim_id)
+    return _edit(
         request,
-        "claims/claim_detail.html",
-        _detail_context(request, claim, document_form=form),
-        status=400,
+        claim,
+        ClaimDocumentForm(request.POST, request.FILES),
+        "document_form",
+        lambda data: services.claim_attach_document(
+            claim=claim,
+            uploaded_by=request.user,
+            file=data["file"],
+            description=data["description"],
+        ),
+        _("The document was added to the claim."),
     )
 
 
 @login_required
 def claim_document_download(
-    request: HttpRequest, claim_id: int, evidence_id: int
+    request: AuthedRequest, claim_id: int, evidence_id: int
 ) -> HttpResponseBase:
     claim = _claim_for_user(request, claim_id)
     evidence = claim.documents.filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
     try:
-        download = services.claim_open_document(
-            claim=claim,
-            evidence=evidence,
-            user=request.user,  # type: ignore[arg-type]
-            request=request,
-        )
+        download = services.claim_open_document(claim=claim, evidence=evidence, user=request.user)
     except EvidenceIntegrityError as exc:
         messages.error(request, str(exc))
         return redirect("claims:detail", claim.pk)
-    except services.ClaimError:
+    except Refused:
         raise Http404 from None
     response = FileResponse(
         download.file,

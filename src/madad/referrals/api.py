@@ -12,22 +12,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from madad import access
 from madad.access.referrals import is_partner_user, may_send_referrals
-from madad.api.errors import ApiError
+from madad.accounts.models import User
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
 from madad.cases.models import Case
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed, invalid
 from madad.referrals import selectors, services
 from madad.referrals.models import Referral
 
 router = Router(tags=["referrals"])
 
 ID = Field(ge=1, le=2**63 - 1)
+VERSION = Field(default=None, ge=1, le=2_000_000_000)
 # Plain (not encrypted) fields a list may show; the readable ones for the caller are kept.
 LIST_FIELDS = (
     "id",
@@ -53,14 +57,14 @@ class ReferralIn(Schema):
     share_phone: bool = False
 
 
-class RespondIn(Schema):
+class ReferralAnswerIn(Schema):
     decision: Literal["accept", "decline", "complete"]
     note: str = Field(default="", max_length=services.NOTE_MAX)
-    version: int | None = Field(default=None, ge=1, le=2_000_000_000)
+    version: int | None = VERSION
 
 
-class WithdrawIn(Schema):
-    version: int | None = Field(default=None, ge=1, le=2_000_000_000)
+class ReferralWithdrawIn(Schema):
+    version: int | None = VERSION
 
 
 class ReferralSummary(Schema):
@@ -77,52 +81,55 @@ class ReferralSummary(Schema):
     version: int
 
 
-class Filters(Schema):
+class ReferralOut(ReferralSummary):
+    """One referral: what it shares with the partner; who sent it, the case and the person
+    only for the referring organisation (absent for the partner)."""
+
+    shared_summary: str
+    shared_given_name: str
+    shared_phone: str
+    sent_by: int | None = None
+    responded_by: int | None
+    response_note: str
+    response_seen_at: dt.datetime | None = None
+
+
+class ReferralFilters(Schema):
     case: int | None = Field(default=None, ge=1, le=2**63 - 1)
     status: Referral.Status | None = None
 
 
 def _value(value: Any) -> Any:
-    return value.pk if hasattr(value, "pk") else value
+    return value.pk if isinstance(value, models.Model) else value
 
 
-def _summary(user: Any, referral: Referral) -> dict[str, Any]:
+def _summary(user: User, referral: Referral) -> dict[str, Any]:
     readable = access.readable_fields(user, Referral)
     return {name: _value(getattr(referral, name)) for name in LIST_FIELDS if name in readable}
 
 
-def _out(request: HttpRequest, referral: Referral) -> dict[str, Any]:
-    shown = access.reveal(
-        request.user,
-        referral,
-        request=request,  # type: ignore[arg-type]
-        action="referral.shared.viewed",
-    )
+def _out(request: AuthedRequest, referral: Referral) -> dict[str, Any]:
+    shown = access.reveal(request.user, referral, action="referral.shared.viewed")
     return {name: _value(value) for name, value in shown.items()}
 
 
-def _call(action: Any) -> Any:
-    try:
-        return action()
-    except services.ReferralConflict as exc:
-        raise ApiError(409, exc.code, exc.message) from None
-    except services.ReferralError as exc:
-        raise ApiError(403, exc.code, exc.message) from None
+def _referral(request: AuthedRequest, referral_id: int) -> Referral:
+    return access.get_visible_or_404(request.user, Referral, pk=referral_id)
 
 
 @router.get(
     "",
-    response=list[ReferralSummary],
+    response={200: list[ReferralSummary], 404: ErrorOut},
     exclude_unset=True,
     summary="Referrals you may see (a partner: those sent to your organisation; "
     "without case and person)",
 )
 @paginated
-def list_referrals(request: HttpRequest, filters: Query[Filters]) -> Any:
+def list_referrals(request: AuthedRequest, filters: Query[ReferralFilters]) -> Any:
     user = request.user
     case = None
     if filters.case is not None:
-        case = access.get_visible_or_404(user, Case, request=request, pk=filters.case)
+        case = access.get_visible_or_404(user, Case, pk=filters.case)
     referrals = (
         selectors.partner_inbox(user=user)
         if is_partner_user(user) and case is None
@@ -133,82 +140,74 @@ def list_referrals(request: HttpRequest, filters: Query[Filters]) -> Any:
     return [_summary(user, referral) for referral in referrals]
 
 
-@router.get("/{int:referral_id}", summary="One referral, with what it shares (the read is audited)")
-def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
-    referral = access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
-    return _out(request, referral)
+@router.get(
+    "/{int:referral_id}",
+    response={200: ReferralOut, 404: ErrorOut},
+    exclude_unset=True,
+    summary="One referral, with what it shares (the read is audited)",
+)
+def get_referral(request: AuthedRequest, referral_id: int) -> dict[str, Any]:
+    return _out(request, _referral(request, referral_id))
 
 
-@router.post("", response={201: dict}, summary="Refer a member of a case's household")
-def send_referral(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
+@router.post(
+    "",
+    response={201: ReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
+    summary="Refer a member of a case's household",
+)
+def send_referral(request: AuthedRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
     user = request.user
-    case = access.get_visible_or_404(user, Case, request=request, pk=payload.case)
+    case = access.get_visible_or_404(user, Case, pk=payload.case)
     if not may_send_referrals(user):
-        raise ApiError(403, "forbidden", _("Your role cannot send referrals."))
+        raise NotAllowed(_("Your role cannot send referrals."))
     person = services.household_persons(case).filter(pk=payload.person).first()
     if person is None:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {"person": [_("Choose a member of this case's household.")]},
-        )
+        raise invalid("person", _("Choose a member of this case's household."))
     partner = services.referral_partners().filter(pk=payload.partner).first()
     if partner is None:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {"partner": [_("Choose one of the partner organisations.")]},
-        )
-    referral = _call(
-        lambda: services.referral_send(
-            case=case,
-            person=person,
-            partner=partner,
-            service=payload.service,
-            shared_summary=payload.shared_summary,
-            share_phone=payload.share_phone,
-            sent_by=user,
-            request=request,
-        )
-    )  # type: ignore[arg-type]
+        raise invalid("partner", _("Choose one of the partner organisations."))
+    referral = services.referral_send(
+        case=case,
+        person=person,
+        partner=partner,
+        service=payload.service,
+        shared_summary=payload.shared_summary,
+        share_phone=payload.share_phone,
+        sent_by=user,
+    )
     return Status(201, _out(request, referral))
 
 
 @router.post(
     "/{int:referral_id}/respond",
-    response=dict,
+    response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
     summary="Accept, decline or complete a referral sent to your organisation",
 )
-def respond(request: HttpRequest, referral_id: int, payload: RespondIn) -> dict[str, Any]:
-    referral = access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
-    _call(
-        lambda: services.referral_respond(
-            referral=referral,
-            responded_by=request.user,  # type: ignore[arg-type]
-            decision=payload.decision,
-            note=payload.note,
-            expected_version=payload.version,
-            request=request,
-        )
+def respond(request: AuthedRequest, referral_id: int, payload: ReferralAnswerIn) -> dict[str, Any]:
+    referral = _referral(request, referral_id)
+    services.referral_respond(
+        referral=referral,
+        responded_by=request.user,
+        decision=payload.decision,
+        note=payload.note,
+        expected_version=payload.version,
     )
     return _out(request, referral)
 
 
 @router.post(
     "/{int:referral_id}/withdraw",
-    response=dict,
+    response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    exclude_unset=True,
     summary="Withdraw a referral your organisation sent",
 )
-def withdraw(request: HttpRequest, referral_id: int, payload: WithdrawIn) -> dict[str, Any]:
-    referral = access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
-    _call(
-        lambda: services.referral_withdraw(
-            referral=referral,
-            withdrawn_by=request.user,  # type: ignore[arg-type]
-            expected_version=payload.version,
-            request=request,
-        )
+def withdraw(
+    request: AuthedRequest, referral_id: int, payload: ReferralWithdrawIn
+) -> dict[str, Any]:
+    referral = _referral(request, referral_id)
+    services.referral_withdraw(
+        referral=referral, withdrawn_by=request.user, expected_version=payload.version
     )
     return _out(request, referral)

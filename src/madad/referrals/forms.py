@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -64,15 +64,15 @@ class ReferralSendForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         if persons is not None:
-            field = self.fields["person"]
-            field.queryset = persons.order_by("pk")  # type: ignore[attr-defined]
+            field = cast(_PersonChoice, self.fields["person"])
+            field.queryset = persons.order_by("pk")
             labels = dict(Member.Relation.choices)
-            field.relations = {  # type: ignore[attr-defined]
+            field.relations = {
                 member.person_id: str(labels.get(member.relation, ""))
                 for member in Member.objects.filter(household_id=household_id)
             }
         if partners is not None:
-            self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+            cast(RecordChoiceField, self.fields["partner"]).queryset = partners
 
 
 class ReferralRespondForm(forms.Form):
@@ -93,6 +93,6 @@ class ReferralRespondForm(forms.Form):
 
     def __init__(self, *args: Any, decisions: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["decision"]).choices = [
             (d, self.LABELS[d]) for d in (decisions or list(self.LABELS))
         ]

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.versioned import Versioned
 
 
-class Referral(models.Model):
+class Referral(Versioned):
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")
         ACCEPTED = "accepted", _("Accepted")
@@ -73,11 +74,11 @@ class Referral(models.Model):
         verbose_name=_("answered by"),
     )
     responded_at = models.DateTimeField(_("last answer"), null=True, blank=True)
-    response_note = models.TextField(_("partner's note"), blank=True)
+    # the partner's words about the person: encrypted like what it was told
+    response_note = EncryptedTextField(_("partner's note"), blank=True)
     # when the case's caseworker (or the sender) last read the partner's answer
     response_seen_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-sent_at", "-id"]

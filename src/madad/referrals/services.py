@@ -5,7 +5,7 @@ Guarantees:
 - A referral is sent only if the person's recorded consent covers referral to this very
   partner — asked of ``testimonies.services.consent_covers`` with the partner as the
   recipient — on the day it is sent: consent to referral names its partner, and consent for
-  one partner does not cover another. Without it ReferralRefused (code "no_consent") and
+  one partner does not cover another. Without it NotAllowed (code "no_consent") and
   nothing is written. After a withdrawal of consent for a partner no referral can be sent to
   it, and it no longer sees the earlier ones (madad.access.referrals); other partners the
   person consented to are not affected.
@@ -13,7 +13,9 @@ Guarantees:
   ticks it, their phone number; never the family name, CNIC or address.
 - Status moves: sent → accepted → completed, sent or accepted → declined (the partner), sent or
   accepted → withdrawn (the referring organisation). Each is a conditional UPDATE on the
-  version: an answer to a referral that changed meanwhile raises ReferralConflict.
+  version (``update_versioned``): an answer to a referral that changed meanwhile raises
+  Conflict.
+- Bad input raises Invalid (by field); a user who may not do it gets NotAllowed.
 - Every write runs in one transaction with its audit event (``case.referral.*``).
 """
 
@@ -21,10 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,10 @@ from madad import access
 from madad.access.referrals import may_respond_to, may_send_referrals
 from madad.accounts.models import Organisation, User
 from madad.cases.models import Case
+from madad.core import validation
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, Errors, NotAllowed
+from madad.core.versioned import update_versioned
 from madad.households.models import Member
 from madad.people.identity import format_phone
 from madad.people.models import Person
@@ -44,30 +47,6 @@ R = Referral.Status
 SERVICE_MAX = 200
 SUMMARY_MAX = 4000
 NOTE_MAX = 2000
-
-
-class ReferralError(Exception):
-    code = "forbidden"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class ReferralRefused(ReferralError):
-    """This user may not do this (role, organisation)."""
-
-
-class ConsentMissing(ReferralRefused):
-    """The person's consent does not cover referral to this partner (any more)."""
-
-    code = "no_consent"
-
-
-class ReferralConflict(ReferralError):
-    """The referral changed since the caller read it; nothing was written."""
-
-    code = "conflict"
 
 
 # What each answer does: decision → (statuses it may come from, status it leads to).
@@ -91,22 +70,6 @@ def household_persons(case: Case) -> QuerySet[Person]:
     return Person.objects.filter(Q(pk__in=members) | Q(pk=household.head_id or 0))
 
 
-def _text(
-    value: Any, field: str, limit: int, errors: dict[str, list[str]], required: str | None = None
-) -> str:
-    if value is not None and not isinstance(value, str):
-        errors[field] = [_("Enter text.")]
-        return ""
-    text = (value or "").strip()
-    if "\x00" in text:
-        errors[field] = [_("The text contains a character that cannot be stored.")]
-    elif len(text) > limit:
-        errors[field] = [_("Enter at most %(max)s characters.") % {"max": limit}]
-    elif required and not text:
-        errors[field] = [required]
-    return text
-
-
 def referral_send(
     *,
     case: Case,
@@ -116,38 +79,36 @@ def referral_send(
     sent_by: User,
     shared_summary: str = "",
     share_phone: bool = False,
-    request: HttpRequest | None = None,
 ) -> Referral:
     """Refers one member of a case's household to a partner organisation for a service.
-    Refused (ConsentMissing) unless the person's consent covers referral to that partner."""
+    Refused (NotAllowed, code "no_consent") unless the person's consent covers referral to
+    that partner."""
     if (
         not may_send_referrals(sent_by)
         or not access.visible_to(sent_by, Case).filter(pk=case.pk).exists()
     ):
-        raise ReferralRefused(_("Your role cannot send referrals for this case."))
-    errors: dict[str, list[str]] = {}
+        raise NotAllowed(_("Your role cannot send referrals for this case."))
+    errors = Errors()
     if case.status == Case.Status.CLOSED:
-        errors["case"] = [_("The case is closed. Reopen it before referring the family.")]
+        errors.add("case", _("The case is closed. Reopen it before referring the family."))
     if partner.kind == Organisation.Kind.RELIEF or partner.pk == sent_by.organisation_id:
-        errors["partner"] = [_("Choose one of the partner organisations.")]
+        errors.add("partner", _("Choose one of the partner organisations."))
     if not household_persons(case).filter(pk=person.pk).exists():
-        errors["person"] = [_("Choose a member of this case's household.")]
-    text_service = _text(
-        service,
-        "service",
-        SERVICE_MAX,
-        errors,
-        required=_("Say which service the partner is asked for."),
+        errors.add("person", _("Choose a member of this case's household."))
+    text_service = validation.text(
+        service, "service", errors, max_length=SERVICE_MAX, required=True
     )
-    summary = _text(shared_summary, "shared_summary", SUMMARY_MAX, errors)
-    if errors:
-        raise ValidationError(errors)
+    summary = validation.text(
+        shared_summary, "shared_summary", errors, max_length=SUMMARY_MAX, multiline=True
+    )
+    errors.raise_if()
     if not consent_covers(purpose=ConsentPurpose.REFERRAL, person=person, recipient=partner):
-        raise ConsentMissing(
+        raise NotAllowed(
             _(
                 "This person's consent does not cover a referral to this partner organisation, so "
                 "nothing was sent. Record their consent to referral naming this partner first."
-            )
+            ),
+            code="no_consent",
         )
     with transaction.atomic():
         referral = Referral.objects.create(
@@ -166,9 +127,7 @@ def referral_send(
             shared.append("shared_summary")
         if referral.shared_phone:
             shared.append("shared_phone")
-        audit_record(
-            action="case.referral.sent", request=request, actor=sent_by, obj=referral, fields=shared
-        )
+        audit_record(action="case.referral.sent", actor=sent_by, obj=referral, fields=shared)
     return referral
 
 
@@ -178,19 +137,21 @@ def _transition(
     expected_version: int | None,
     from_statuses: tuple[str, ...],
     **changes: Any,
-) -> None:
-    version = referral.version if expected_version is None else expected_version
-    updated = Referral.objects.filter(
-        pk=referral.pk, version=version, status__in=from_statuses
-    ).update(version=F("version") + 1, **changes)
-    if updated != 1:
-        raise ReferralConflict(
+) -> Referral:
+    """One conditional UPDATE: only if the referral still has the version the caller read and
+    one of the statuses the move starts from."""
+    return update_versioned(
+        referral,
+        expected_version=expected_version,
+        where=Q(status__in=from_statuses),
+        refusal=Conflict(
             _(
                 "This referral was changed meanwhile (answered or "
                 "withdrawn). Nothing was changed; reload the page."
             )
-        )
-    referral.refresh_from_db()
+        ),
+        **changes,
+    )
 
 
 def referral_respond(
@@ -200,23 +161,19 @@ def referral_respond(
     decision: str,
     note: str = "",
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Referral:
     """A partner user accepts, declines or completes a referral sent to their organisation
     (while the person's consent is in force: otherwise they cannot see it at all)."""
     if not may_respond_to(responded_by, referral):
-        raise ReferralRefused(
-            _("Only the partner organisation the referral was sent to answers it.")
-        )
-    errors: dict[str, list[str]] = {}
+        raise NotAllowed(_("Only the partner organisation the referral was sent to answers it."))
+    errors = Errors()
     if decision not in ANSWERS:
-        errors["decision"] = [_("Choose accept, decline or complete.")]
-    text = _text(note, "note", NOTE_MAX, errors)
-    if errors:
-        raise ValidationError(errors)
+        errors.add("decision", _("Choose accept, decline or complete."))
+    text = validation.text(note, "note", errors, max_length=NOTE_MAX, multiline=True)
+    errors.raise_if()
     from_statuses, to_status = ANSWERS[decision]
     if referral.status not in from_statuses:
-        raise ReferralConflict(
+        raise Conflict(
             _("A referral that is “%(status)s” cannot be answered that way.")
             % {"status": referral.get_status_display()}
         )
@@ -232,7 +189,6 @@ def referral_respond(
         )
         audit_record(
             action=f"case.referral.{to_status}",
-            request=request,
             actor=responded_by,
             obj=referral,
             fields=["status", "response_note"] if text else ["status"],
@@ -245,14 +201,13 @@ def referral_withdraw(
     referral: Referral,
     withdrawn_by: User,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Referral:
     """The referring organisation withdraws a referral that is still open; the partner no
     longer sees it."""
     if not access.can_change(withdrawn_by, referral):
-        raise ReferralRefused(_("Your role cannot withdraw this referral."))
+        raise NotAllowed(_("Your role cannot withdraw this referral."))
     if not referral.is_open:
-        raise ReferralConflict(_("Only a referral that is sent or accepted can be withdrawn."))
+        raise Conflict(_("Only a referral that is sent or accepted can be withdrawn."))
     with transaction.atomic():
         _transition(
             referral,
@@ -263,7 +218,6 @@ def referral_withdraw(
         )
         audit_record(
             action="case.referral.withdrawn",
-            request=request,
             actor=withdrawn_by,
             obj=referral,
             fields=["status"],

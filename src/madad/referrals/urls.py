@@ -5,7 +5,6 @@ from madad.referrals import views
 app_name = "referrals"
 urlpatterns = [
     path("", views.referral_list, name="list"),
-    path("case/<int:case_id>/", views.case_referrals, name="case"),
     path("case/<int:case_id>/send/", views.referral_send, name="send"),
     path("<int:referral_id>/", views.referral_detail, name="detail"),
     path("<int:referral_id>/respond/", views.referral_respond, name="respond"),

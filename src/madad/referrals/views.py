@@ -1,6 +1,6 @@
-"""Pages for referrals: a case's referrals (also a panel on the case page) and sending one;
-the list of referrals (for a partner user: those sent to their organisation); one referral,
-the partner's answer and a withdrawal."""
+"""Pages for referrals: the referrals panel of the case page and sending one from it; the list
+of referrals (for a partner user: those sent to their organisation); one referral, the
+partner's answer and a withdrawal."""
 
 from __future__ import annotations
 
@@ -8,17 +8,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madad import access
 from madad.access.referrals import is_partner_user, may_respond_to, may_send_referrals
-from madad.assistance.views import case_page_url
+from madad.accounts.models import User
 from madad.cases.models import Case
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.referrals import selectors, services
 from madad.referrals.forms import ReferralRespondForm, ReferralSendForm
 from madad.referrals.models import Referral
@@ -29,12 +32,17 @@ from madad.testimonies.services import consent_recipients_covered
 SHARED_FIELDS = ["service", "shared_summary", "shared_given_name", "shared_phone"]
 
 
-def _case_for_user(request: HttpRequest, case_id: int) -> Case:
-    return access.get_visible_or_404(request.user, Case, request=request, pk=case_id)
+def _case_for_user(request: AuthedRequest, case_id: int) -> Case:
+    return access.get_visible_or_404(request.user, Case, pk=case_id)
 
 
-def _referral_for_user(request: HttpRequest, referral_id: int) -> Referral:
-    return access.get_visible_or_404(request.user, Referral, request=request, pk=referral_id)
+def _referral_for_user(request: AuthedRequest, referral_id: int) -> Referral:
+    return access.get_visible_or_404(request.user, Referral, pk=referral_id)
+
+
+def case_referrals_url(case_id: int) -> str:
+    """The referrals panel on the case's page."""
+    return reverse("cases:detail", args=[case_id]) + "#referrals"
 
 
 def _send_form(case: Case, data: Any = None) -> ReferralSendForm:
@@ -46,9 +54,7 @@ def _send_form(case: Case, data: Any = None) -> ReferralSendForm:
     )
 
 
-def case_panel(
-    user: Any, case: Case, form: ReferralSendForm | None = None, refusal: str = ""
-) -> dict[str, Any]:
+def case_panel(user: User, case: Case, form: ReferralSendForm | None = None) -> dict[str, Any]:
     """What the referrals panel of a case page shows: the referrals, which partners each
     person's consent to referral covers, and a form to send one."""
     may_send = may_send_referrals(user) and case.status != Case.Status.CLOSED
@@ -66,28 +72,19 @@ def case_panel(
             for person in persons
         ],
         "form": (form or _send_form(case)) if may_send else None,
-        "refusal": refusal,
     }
-
-
-@login_required
-def case_referrals(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for_user(request, case_id)
-    return render(
-        request,
-        "referrals/case_referrals.html",
-        {"case": case, "panel": case_panel(request.user, case)},
-    )
 
 
 @require_POST
 @login_required
-def referral_send(request: HttpRequest, case_id: int) -> HttpResponse:
+def referral_send(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Sends a referral from the case page's panel; a form with errors comes back on a page of
+    its own."""
     case = _case_for_user(request, case_id)
     if not may_send_referrals(request.user):
         raise Http404
     form = _send_form(case, request.POST)
-    refusal = ""
+    status = INVALID_FORM_STATUS
     if form.is_valid():
         try:
             referral = services.referral_send(
@@ -98,31 +95,26 @@ def referral_send(request: HttpRequest, case_id: int) -> HttpResponse:
                 shared_summary=form.cleaned_data["shared_summary"],
                 share_phone=form.cleaned_data["share_phone"],
                 sent_by=request.user,
-                request=request,  # type: ignore[arg-type]
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        except services.ReferralError as exc:
-            refusal = exc.message
+        except Refused as refusal:
+            status = form_errors(form, refusal)
         else:
             messages.success(
                 request,
                 _("Referral %(id)s was sent to %(partner)s.")
                 % {"id": referral.pk, "partner": referral.partner.name},
             )
-            return redirect(case_page_url(case, "referrals"))
+            return redirect(case_referrals_url(case.pk))
     return render(
         request,
-        "referrals/case_referrals.html",
-        {"case": case, "panel": case_panel(request.user, case, form, refusal)},
-        status=400,
+        "referrals/referral_send.html",
+        {"case": case, "panel": case_panel(request.user, case, form)},
+        status=status,
     )
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     partner = is_partner_user(user)
     if not partner and not may_send_referrals(user):
@@ -141,20 +133,20 @@ def _respond_form(referral: Referral, data: Any = None) -> ReferralRespondForm |
     return ReferralRespondForm(data, decisions=decisions, initial={"version": referral.version})
 
 
-@login_required
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = _referral_for_user(request, referral_id)
+def _detail(
+    request: AuthedRequest,
+    referral: Referral,
+    *,
+    respond_form: ReferralRespondForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The referral's page (`respond_form`: an answer that came back with errors)."""
     user = request.user
-    shared = access.reveal(
-        user,
-        referral,
-        request=request,  # type: ignore[arg-type]
-        wanted=SHARED_FIELDS,
-        action="referral.shared.viewed",
-    )
+    shared = access.reveal(user, referral, wanted=SHARED_FIELDS, action="referral.shared.viewed")
     partner = is_partner_user(user)
     if not partner:
-        services.referral_mark_seen(referral=referral, user=user)  # type: ignore[arg-type]
+        services.referral_mark_seen(referral=referral, user=user)
+    may_respond = may_respond_to(user, referral)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -162,59 +154,61 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "referral": referral,
             "shared": shared,
             "partner": partner,
-            "case_url": None if partner else case_page_url(referral.case_id, "referrals"),
-            "respond_form": _respond_form(referral) if may_respond_to(user, referral) else None,
+            "case_url": None if partner else case_referrals_url(referral.case_id),
+            "respond_form": (respond_form or _respond_form(referral)) if may_respond else None,
             "may_withdraw": not partner and referral.is_open and access.can_change(user, referral),
         },
+        status=status,
     )
+
+
+@login_required
+def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
+    return _detail(request, _referral_for_user(request, referral_id))
 
 
 @require_POST
 @login_required
-def referral_respond(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
     referral = _referral_for_user(request, referral_id)
     if not may_respond_to(request.user, referral):
         raise Http404
     form = _respond_form(referral, request.POST)
-    if form is None or not form.is_valid():
-        messages.error(request, _("Choose one of the answers offered."))
-        return redirect("referrals:detail", referral.pk)
-    try:
-        services.referral_respond(
-            referral=referral,
-            responded_by=request.user,  # type: ignore[arg-type]
-            decision=form.cleaned_data["decision"],
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(str(m) for m in exc.messages))
-    except services.ReferralError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your answer was sent to the referring organisation."))
-    return redirect("referrals:detail", referral.pk)
+    if form is None:
+        messages.error(request, _("This referral cannot be answered any more."))
+        return _detail(request, referral, status=409)
+    status = INVALID_FORM_STATUS
+    if form.is_valid():
+        try:
+            services.referral_respond(
+                referral=referral,
+                responded_by=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except Refused as refusal:
+            status = form_errors(form, refusal)
+        else:
+            messages.success(request, _("Your answer was sent to the referring organisation."))
+            return redirect("referrals:detail", referral.pk)
+    referral.refresh_from_db()
+    return _detail(request, referral, respond_form=form, status=status)
 
 
 @require_POST
 @login_required
-def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_withdraw(request: AuthedRequest, referral_id: int) -> HttpResponse:
     referral = _referral_for_user(request, referral_id)
     if is_partner_user(request.user):
         raise Http404
     try:
-        services.referral_withdraw(
-            referral=referral,
-            withdrawn_by=request.user,  # type: ignore[arg-type]
-            request=request,
-        )
-    except services.ReferralError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Referral %(id)s was withdrawn; the partner no longer sees it.")
-            % {"id": referral.pk},
-        )
+        services.referral_withdraw(referral=referral, withdrawn_by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return _detail(request, referral, status=refusal.status)
+    messages.success(
+        request,
+        _("Referral %(id)s was withdrawn; the partner no longer sees it.") % {"id": referral.pk},
+    )
     return redirect("referrals:detail", referral.pk)
