@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from madad.accounts.api import router as auth_router
+from madad.accounts.tokens import token_user
 from madad.api import errors
 from madad.api.auth import BearerToken
 from madad.assistance.api import router as assistance_router
@@ -29,7 +30,7 @@ api = NinjaAPI(
         "Get a bearer token from POST /api/v1/auth/token. Every error has one shape: "
         '{"error": {"code": "...", "message": "...", "fields": {"name": ["..."]}}}.'
     ),
-    auth=BearerToken(),
+    auth=BearerToken(token_user),
     parser=errors.JsonBodyParser(),
     urls_namespace="api",
     docs_url="/docs",
