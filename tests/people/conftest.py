@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from madad.accounts.models import Organisation, User
-from madad.accounts.roles import Role
 from madad.people.models import Person
 from madad.people.services import person_create
-from tests.api.conftest import bearer  # noqa: F401 -- bearer tokens as a client gets them
 
 CNIC = "42101-1234567-1"
 PHONE = "0300-1234567"
+# The zero digit of scripts a number may be typed in.
+FULLWIDTH, URDU, ARABIC_INDIC = 0xFF10, 0x06F0, 0x0660
 
 
-@pytest.fixture
-def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
-    """A documenter of another relief organisation."""
-    return make_user(Role.DOCUMENTER, organisation=other_relief_org)
-
-
-@pytest.fixture
-def partner(make_user: Callable[..., User], partner_org: Organisation) -> User:
-    return make_user(Role.PARTNER, organisation=partner_org)
+def in_digits(text: str, zero: int) -> str:
+    """`text` with its ASCII digits written in the script whose zero is the code point `zero`."""
+    return "".join(chr(zero + int(c)) if c.isdigit() else c for c in text)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from madad.core.models import AuditEvent
 from madad.people.models import Person
 from madad.people.services import person_create
 from tests.api.helpers import PERSONS_URL, assert_error_shape
+from tests.people.conftest import FULLWIDTH, URDU, in_digits
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,9 @@ def test_a_stale_change_is_refused_with_409_and_nothing_is_written(
         content_type="application/json",
         headers=bearer(documenter),
     )
-    assert "Somebody else saved" in assert_error_shape(second, 409, "stale")["message"]
+    assert (
+        "Somebody else changed this record" in assert_error_shape(second, 409, "stale")["message"]
+    )
     ali.refresh_from_db()
     assert (ali.given_name, ali.version) == ("Muhammad", 2)
 
@@ -188,7 +191,7 @@ def test_a_colleague_who_may_not_edit_gets_403(
     assert ali.version == 1
 
 
-@pytest.mark.parametrize("who", ["outsider", "partner"])
+@pytest.mark.parametrize("who", ["outsider", "partner_user"])
 def test_an_outsider_gets_404(
     client: Any, bearer: Bearer, ali: Person, who: str, request: pytest.FixtureRequest
 ) -> None:
@@ -201,3 +204,48 @@ def test_an_outsider_gets_404(
     assert_error_shape(response, 404, "not_found")
     ali.refresh_from_db()
     assert ali.version == 1
+
+
+# --- Issue 18 (9): digits of any script, and bodies that are not a JSON object ---------------
+
+
+def test_a_cnic_and_phone_typed_in_other_digits_are_stored_in_ascii_digits(
+    client: Any, bearer: Bearer, documenter: User
+) -> None:
+    response = client.post(
+        PERSONS_URL,
+        {
+            "given_name": "Hina",
+            "cnic": in_digits("42101-7654321-1", FULLWIDTH),
+            "phone": in_digits("0321-7654321", URDU),
+        },
+        content_type="application/json",
+        headers=bearer(documenter),
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["cnic"], response.json()["phone"]) == (
+        "42101-7654321-1",
+        "0321-7654321",
+    )
+    person = Person.objects.get()
+    assert (person.cnic, person.phone) == ("4210176543211", "923217654321")
+    # and the blind index finds it by the number typed in ASCII digits
+    found = client.post(
+        SEARCH_URL,
+        {"q": "42101-7654321-1"},
+        content_type="application/json",
+        headers=bearer(documenter),
+    )
+    assert _ids(found) == [person.pk]
+
+
+@pytest.mark.parametrize("body", ["null", "[]", '"text"', "7"])
+def test_a_body_that_is_not_a_json_object_is_refused_and_creates_nobody(
+    client: Any, bearer: Bearer, documenter: User, body: str
+) -> None:
+    response = client.post(
+        PERSONS_URL, body, content_type="application/json", headers=bearer(documenter)
+    )
+    assert_error_shape(response, 422, "invalid")
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.filter(action="person.created").exists()

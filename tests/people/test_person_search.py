@@ -108,8 +108,8 @@ def test_another_organisations_person_is_never_found(
     assert _found(outsider, "42101-1234567-1") == []
 
 
-def test_a_partner_finds_nobody(partner: User, ali: Person) -> None:
-    assert _found(partner, "Muhammad Ali") == []
+def test_a_partner_finds_nobody(partner_user: User, ali: Person) -> None:
+    assert _found(partner_user, "Muhammad Ali") == []
 
 
 def test_nothing_to_search_for_is_said_so(documenter: User, ali: Person) -> None:

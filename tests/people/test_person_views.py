@@ -89,7 +89,7 @@ def test_another_organisation_does_not_see_the_person_in_its_list(
     assert f'href="{_detail(ali)}"' not in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["finance", "partner"])
+@pytest.mark.parametrize("who", ["finance", "partner_user"])
 def test_a_role_that_has_no_business_with_persons_gets_404(
     signed_in: SignedIn, who: str, request: pytest.FixtureRequest, ali: Person
 ) -> None:
@@ -161,8 +161,8 @@ def test_a_search_by_get_is_refused(signed_in: SignedIn, documenter: User) -> No
     assert signed_in(documenter).get("/people/search/?q=Ali").status_code == 405
 
 
-def test_a_partner_cannot_search(signed_in: SignedIn, partner: User, ali: Person) -> None:
-    assert signed_in(partner).post("/people/search/", {"q": "Ali"}).status_code == 404
+def test_a_partner_cannot_search(signed_in: SignedIn, partner_user: User, ali: Person) -> None:
+    assert signed_in(partner_user).post("/people/search/", {"q": "Ali"}).status_code == 404
 
 
 # --- the detail page ---------------------------------------------------------------------------
@@ -252,7 +252,7 @@ def test_an_impossible_age_is_refused(signed_in: SignedIn, documenter: User) -> 
     assert response.status_code == 422 and not Person.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["verifier", "finance", "partner"])
+@pytest.mark.parametrize("who", ["verifier", "finance", "partner_user"])
 def test_a_role_that_may_not_record_persons_gets_404(
     signed_in: SignedIn, who: str, request: pytest.FixtureRequest
 ) -> None:
@@ -291,7 +291,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(
     signed_in(caseworker).post(_edit(ali), _form(ali, phone="0321-7654321"))
     response = signed_in(documenter).post(_edit(ali), opened)
     assert response.status_code == 409
-    assert "Somebody else saved this person" in response.content.decode()
+    assert "Somebody else changed this record" in response.content.decode()
     ali.refresh_from_db()
     assert (ali.given_name, ali.phone, ali.version) == ("Muhammad", "923217654321", 2)
 

@@ -1,17 +1,21 @@
+"""/api/v1/persons: list, search by POST, one person with the fields the caller's role may see,
+record and change (refused with 409 when the person changed since the version read)."""
+
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from madad import access
 from madad.access.roles import Capability
-from madad.api.errors import ApiError
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed, invalid
 from madad.people import services
 from madad.people.identity import format_cnic, format_phone
 from madad.people.models import Person, Sex
@@ -68,9 +72,32 @@ class PersonSummary(Schema):
     deceased: bool
 
 
-def _person_out(request: HttpRequest, person: Person) -> dict[str, Any]:
+class PersonOut(Schema):
+    """A person as the caller's role may see them: the identity fields only for a role that
+    may read identities (each such read is audited), absent otherwise."""
+
+    id: int
+    sex: str
+    age: int | None
+    deceased: bool
+    occupation: str
+    created_at: dt.datetime
+    version: int
+    given_name: str | None = None
+    family_name: str | None = None
+    full_name_ur: str | None = None
+    father_name: str | None = None
+    aliases: str | None = None
+    date_of_birth: str | None = None
+    cnic: str | None = Field(default=None, description="#####-#######-#")
+    phone: str | None = None
+    address: str | None = None
+    mother_tongue: str | None = None
+
+
+def _person_out(request: AuthedRequest, person: Person) -> dict[str, Any]:
     """Only the fields the access policy allows; identity reads are audited."""
-    data = access.reveal(request.user, person, request=request)  # type: ignore[arg-type]
+    data = access.reveal(request.user, person)
     if data.get("cnic"):
         data["cnic"] = format_cnic(data["cnic"])
     if data.get("phone"):
@@ -79,97 +106,76 @@ def _person_out(request: HttpRequest, person: Person) -> dict[str, Any]:
     return data
 
 
-def _invalid(exc: ValidationError) -> ApiError:
-    return ApiError(
-        422,
-        "invalid",
-        _("The request has errors."),
-        {k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-    )
+def _person(request: AuthedRequest, person_id: int) -> Person:
+    return access.get_visible_or_404(request.user, Person, pk=person_id)
 
 
-@router.get("", response=list[PersonSummary], summary="Persons you may see")
+@router.get("", response={200: list[PersonSummary]}, summary="Persons you may see")
 @paginated
-def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
+def list_persons(request: AuthedRequest, filters: Query[PersonFilters]) -> Any:
     return person_list(user=request.user, filters=filters.dict())
 
 
 @router.post(
     "/search",
-    response=list[PersonSummary],
+    response={200: list[PersonSummary], 422: ErrorOut},
     summary="Find persons by name (either script, any spelling), CNIC or phone",
 )
 @paginated
-def search_persons(request: HttpRequest, payload: PersonSearchIn) -> Any:
+def search_persons(request: AuthedRequest, payload: PersonSearchIn) -> Any:
     """A POST, so that names and numbers never appear in a URL or an access log."""
     found, search = person_search(
-        user=request.user, query=payload.q, father_name=payload.father_name, request=request
+        user=request.user, query=payload.q, father_name=payload.father_name
     )
     if not search.usable:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {"q": [_("Type at least one name, or a full CNIC (13 digits) or phone number.")]},
-        )
+        raise invalid("q", _("Type at least one name, or a full CNIC (13 digits) or phone number."))
     return found
 
 
-@router.get("/{int:person_id}", summary="One person, with the fields your role may see")
-def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    person = access.get_visible_or_404(request.user, Person, request=request, pk=person_id)
-    return _person_out(request, person)
+@router.get(
+    "/{int:person_id}",
+    response={200: PersonOut, 404: ErrorOut},
+    exclude_unset=True,
+    summary="One person, with the fields your role may see",
+)
+def get_person(request: AuthedRequest, person_id: int) -> dict[str, Any]:
+    return _person_out(request, _person(request, person_id))
 
 
-@router.post("", response={201: dict}, summary="Record a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
+@router.post(
+    "",
+    response={201: PersonOut, 403: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
+    summary="Record a person",
+)
+def create_person(request: AuthedRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     if not access.can(request.user, Capability.PERSON_EDIT):
-        raise ApiError(403, "forbidden", "Your role cannot record persons.")
-    try:
-        person = services.person_create(
-            organisation=request.user.organisation,  # type: ignore[union-attr]
-            created_by=request.user,  # type: ignore[arg-type]
-            **payload.dict(),
-        )
-    except ValidationError as exc:
-        raise ApiError(
-            422,
-            "invalid",
-            "The request has errors.",
-            {k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-        ) from None
+        raise NotAllowed(_("Your role cannot record persons."))
+    person = services.person_create(
+        organisation=request.user.organisation, created_by=request.user, **payload.dict()
+    )
     return Status(201, _person_out(request, person))
 
 
 @router.patch(
     "/{int:person_id}",
-    response={200: dict},
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
     summary="Change a person; refused with 409 if it changed since `version`",
 )
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
-    person = access.get_visible_or_404(request.user, Person, request=request, pk=person_id)
+def update_person(request: AuthedRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
+    person = _person(request, person_id)
     if not access.can_change(request.user, person):
-        raise ApiError(403, "forbidden", _("Your role cannot change persons."))
+        raise NotAllowed(_("Your role cannot change persons."))
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    readable = access.readable_fields(request.user, Person)
-    hidden = sorted(set(data) - readable)
+    hidden = sorted(set(data) - access.readable_fields(request.user, Person))
     if hidden:
-        raise ApiError(
-            403,
-            "forbidden",
+        raise NotAllowed(
             _("Your role cannot change these fields."),
-            {name: [_("Not allowed for your role.")] for name in hidden},
+            fields={name: [_("Not allowed for your role.")] for name in hidden},
         )
-    try:
-        person = services.person_update(
-            person=person,
-            updated_by=request.user,  # type: ignore[arg-type]
-            expected_version=version,
-            **data,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except services.StaleEdit as stale:
-        raise ApiError(409, "stale", str(stale)) from None
+    person = services.person_update(
+        person=person, updated_by=request.user, expected_version=version, **data
+    )
     return _person_out(request, person)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -86,10 +88,8 @@ class PersonForm(forms.Form):
     mother_tongue = forms.CharField(label=_("Mother tongue"), max_length=50, required=False)
     deceased = forms.BooleanField(label=_("Deceased"), required=False)
 
-    def __init__(
-        self, *args: object, readable: frozenset[str] | None = None, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, readable: frozenset[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if readable is not None:
             # a field the user may not read is not offered: saving it blank would erase it
             for name in list(self.fields):

@@ -7,12 +7,15 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from madad.core.validation import ascii_digits
+
 _NON_DIGITS = re.compile(r"[\s\-\u2010-\u2015.()+]")
-_EASTERN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def _digits(value: str) -> str:
-    return _NON_DIGITS.sub("", value.translate(_EASTERN_DIGITS))
+    """The digits typed, as ASCII (fullwidth, Arabic-Indic and Urdu digits included), without
+    the separators people write between them."""
+    return _NON_DIGITS.sub("", ascii_digits(value))
 
 
 def looks_like_a_number(value: str) -> bool:
@@ -23,9 +26,10 @@ def looks_like_a_number(value: str) -> bool:
 
 
 def normalise_cnic(value: str) -> str:
-    """13 digits, whatever dashes, spaces or Urdu digits were typed; ValidationError otherwise."""
+    """13 ASCII digits, whatever dashes, spaces or script of digits were typed;
+    ValidationError otherwise."""
     digits = _digits(value or "")
-    if not re.fullmatch(r"\d{13}", digits):
+    if not re.fullmatch(r"[0-9]{13}", digits):
         raise ValidationError(
             _("A CNIC has 13 digits, written #####-#######-#."), code="invalid_cnic"
         )
@@ -47,7 +51,7 @@ def normalise_phone(value: str) -> str:
         digits = "92" + digits[1:]
     elif digits.startswith("3") and len(digits) == 10:
         digits = "92" + digits
-    if not re.fullmatch(r"\d{10,15}", digits):
+    if not re.fullmatch(r"[0-9]{10,15}", digits):
         raise ValidationError(
             _("Enter a phone number such as 0300-1234567 or +92 300 1234567."),
             code="invalid_phone",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.versioned import Versioned
 
 
 class Sex(models.TextChoices):
@@ -16,7 +17,7 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class Person(models.Model):
+class Person(Versioned):
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -41,7 +42,6 @@ class Person(models.Model):
     deceased = models.BooleanField(_("deceased"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

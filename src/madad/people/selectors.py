@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
 
 from madad import access
 from madad.access.roles import Capability
@@ -53,7 +52,7 @@ def _having_all(keys: set[str]) -> QuerySet[Any]:
 
 
 def person_search(
-    *, user: Any, query: str, father_name: str = "", request: HttpRequest | None = None
+    *, user: Any, query: str, father_name: str = ""
 ) -> tuple[QuerySet[Person], PersonSearch]:
     """Persons the user may see whose names hold every word of `query`, in either script and
     any spelling or order (core.names), or whose CNIC or phone number is exactly `query`;
@@ -92,7 +91,6 @@ def person_search(
     if access.can(user, Capability.PERSON_VIEW):
         audit_record(
             action="person.searched",
-            request=request,
             actor=user,
             object_type="people.person",
             fields=kinds,

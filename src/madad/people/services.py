@@ -1,33 +1,34 @@
-"""Writes about persons."""
+"""Writes about persons.
+
+Guarantees: every value is checked (core.validation) before anything is written, and every
+problem is reported at once (`Invalid`, by field); CNIC and phone numbers are stored in one
+canonical form of ASCII digits, whatever digits were typed, with the blind index that finds
+them; an edit is applied only to the version its editor read (`Stale` otherwise).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
+from madad.core import validation
 from madad.core.audit import audit_record
 from madad.core.crypto import blind_index
+from madad.core.refusals import Errors, Stale
+from madad.core.versioned import update_versioned
 from madad.people.identity import normalise_cnic, normalise_phone
 from madad.people.models import Person, PersonNameKey, Sex
 from madad.people.name_index import person_name_keys
 from madad.people.signals import person_saved
 
-_TEXT_FIELDS = (
-    "given_name",
-    "family_name",
-    "full_name_ur",
-    "father_name",
-    "aliases",
-    "address",
-    "occupation",
-    "mother_tongue",
-)
+# Text fields and their longest value; aliases and addresses keep their line breaks (one alias
+# per line).
 _TEXT_LIMITS = {
     "given_name": 200,
     "family_name": 200,
@@ -38,104 +39,72 @@ _TEXT_LIMITS = {
     "occupation": 100,
     "mother_tongue": 50,
 }
+_MULTILINE = frozenset({"aliases", "address"})
+# Numbers, their canonical form, and the purpose of their blind index (the field's name).
+_NUMBERS: dict[str, Callable[[str], str]] = {"cnic": normalise_cnic, "phone": normalise_phone}
+PERSON_FIELDS = frozenset({*_TEXT_LIMITS, *_NUMBERS, "sex", "age", "date_of_birth", "deceased"})
 NAME_FIELDS = ("given_name", "family_name", "full_name_ur", "aliases", "father_name")
-
-
-def _storable(value: str) -> bool:
-    """No NUL (PostgreSQL refuses it) and no unpaired surrogate (not encodable as UTF-8)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+# Nobody documented today was born before this.
+EARLIEST_BIRTH = dt.date(1880, 1, 1)
+OLDEST_AGE = 130
 
 
 def person_validate(data: dict[str, Any]) -> None:
-    """Raises the ValidationError person_create would raise for `data`, saving nothing (the
-    form checks for duplicates only once the values are known to be valid)."""
+    """Raises the `Invalid` person_create would raise for `data`, saving nothing (the form
+    checks for duplicates only once the values are known to be valid)."""
     _clean(data)
 
 
+def _age(value: Any, errors: Errors) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= OLDEST_AGE:
+        errors.add("age", _("Age is a whole number of years between 0 and 130."))
+        return None
+    return value
+
+
+def _number(name: str, value: Any, errors: Errors) -> tuple[str, str]:
+    """The number in canonical form (digits of any script typed as ASCII) and its blind
+    index; both empty for an empty value."""
+    raw = validation.ascii_digits("" if value is None else str(value)).strip()
+    if not raw:
+        return "", ""
+    try:
+        number = _NUMBERS[name](raw)
+    except ValidationError as exc:
+        for message in exc.messages:
+            errors.add(name, message)
+        return "", ""
+    return number, blind_index(number, purpose=name)
+
+
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - {
-        *_TEXT_FIELDS,
-        "sex",
-        "age",
-        "date_of_birth",
-        "cnic",
-        "phone",
-        "deceased",
-    }
+    unknown = set(data) - PERSON_FIELDS
     if unknown:
         raise TypeError(f"Unknown person fields: {', '.join(sorted(unknown))}")
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name in _TEXT_FIELDS:
-        if name in data:
-            value = data[name]
-            if value is not None and not isinstance(value, str):
-                errors[name] = [_("Enter text.")]
-                continue
-            value = (value or "").strip()
-            if not _storable(value):
-                errors[name] = [_("Text may not contain NUL characters or unpaired surrogates.")]
-            elif len(value) > _TEXT_LIMITS[name]:
-                errors[name] = [
-                    _("Enter at most %(max)s characters.") % {"max": _TEXT_LIMITS[name]}
-                ]
-            cleaned[name] = value
+    errors = Errors()
+    cleaned: dict[str, Any] = {
+        name: validation.text(
+            data[name], name, errors, max_length=limit, multiline=name in _MULTILINE
+        )
+        for name, limit in _TEXT_LIMITS.items()
+        if name in data
+    }
+    for name in _NUMBERS.keys() & data.keys():
+        cleaned[name], cleaned[f"{name}_index"] = _number(name, data[name], errors)
     if "sex" in data:
-        if data["sex"] not in Sex.values:
-            errors["sex"] = [_("Choose one of the listed values.")]
-        cleaned["sex"] = data["sex"]
+        cleaned["sex"] = validation.choice(data["sex"], "sex", errors, Sex.values)
     if "age" in data:
-        age = data["age"]
-        if age in (None, ""):
-            cleaned["age"] = None
-        elif isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
-            errors["age"] = [_("Age is a whole number of years between 0 and 130.")]
-        else:
-            cleaned["age"] = age
+        cleaned["age"] = _age(data["age"], errors)
     if "date_of_birth" in data:
-        value = data["date_of_birth"]
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        value = (value or "").strip() if isinstance(value, str) else None
-        if value is None:
-            errors["date_of_birth"] = [_("Enter the date as YYYY-MM-DD.")]
-        elif value:
-            try:
-                born = dt.date.fromisoformat(value)
-            except ValueError:
-                errors["date_of_birth"] = [_("Enter the date as YYYY-MM-DD.")]
-            else:
-                if born > timezone.localdate():
-                    errors["date_of_birth"] = [_("A date of birth cannot be in the future.")]
-                elif born.year < 1880:
-                    errors["date_of_birth"] = [_("Enter a date of birth after 1880.")]
-        cleaned["date_of_birth"] = value or ""
-    for name, normalise, purpose in (
-        ("cnic", normalise_cnic, "cnic"),
-        ("phone", normalise_phone, "phone"),
-    ):
-        if name in data:
-            raw = data[name]
-            raw = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw)
-            if not raw:
-                cleaned[name], cleaned[f"{name}_index"] = "", ""
-                continue
-            try:
-                value = normalise(raw)
-            except ValidationError as exc:
-                errors[name] = list(exc.messages)
-                continue
-            cleaned[name], cleaned[f"{name}_index"] = value, blind_index(value, purpose=purpose)
+        born = validation.date(
+            data["date_of_birth"], "date_of_birth", errors, not_future=True, earliest=EARLIEST_BIRTH
+        )
+        cleaned["date_of_birth"] = born.isoformat() if born else ""
     if "deceased" in data:
         cleaned["deceased"] = bool(data["deceased"])
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if()
     return cleaned
 
 
@@ -147,9 +116,13 @@ def _name_keys_rebuild(person: Person) -> None:
     )
 
 
+def _audited_fields(cleaned: dict[str, Any]) -> list[str]:
+    return [name for name in cleaned if not name.endswith("_index")]
+
+
 def person_create(*, organisation: Organisation, created_by: User | None, **data: Any) -> Person:
     """Creates a person from already-typed values, with the name keys that let search find
-    them; raises ValidationError (by field) on bad input and writes nothing then."""
+    them; raises `Invalid` (by field) on bad input and writes nothing then."""
     cleaned = _clean(data)
     with transaction.atomic():
         person = Person.objects.create(organisation=organisation, **cleaned)
@@ -160,44 +133,31 @@ def person_create(*, organisation: Organisation, created_by: User | None, **data
             actor=created_by,
             organisation=organisation,
             obj=person,
-            fields=[k for k in cleaned if not k.endswith("_index")],
+            fields=_audited_fields(cleaned),
         )
     return person
-
-
-class StaleEdit(Exception):
-    """The record changed since the editor loaded it; their save would overwrite that."""
 
 
 def person_update(
     *, person: Person, updated_by: User, expected_version: int, **data: Any
 ) -> Person:
     """Applies the changes only if nobody saved the person since `expected_version` was read
-    (StaleEdit otherwise, and nothing is written). Only fields whose value changes are
-    written and audited; the name keys follow the names."""
+    (`Stale` otherwise, and nothing is written). Only fields whose value changes are written
+    and audited; the name keys follow the names."""
     cleaned = _clean(data)
     with transaction.atomic():
-        current = Person.objects.select_for_update().get(pk=person.pk)
+        current = Person.objects.get(pk=person.pk)
         if current.version != expected_version:
-            raise StaleEdit(
-                _(
-                    "Somebody else saved this person after you opened it. "
-                    "Reload to see their changes, then edit again."
-                )
-            )
+            raise Stale()
         changed = {
-            k: v
-            for k, v in cleaned.items()
-            if not k.endswith("_index") and getattr(current, k) != v
+            name: value
+            for name, value in cleaned.items()
+            if not name.endswith("_index") and getattr(current, name) != value
         }
         if changed:
-            for name in ("cnic", "phone"):
-                if name in changed:
-                    changed[f"{name}_index"] = cleaned[f"{name}_index"]
-            Person.objects.filter(pk=person.pk).update(
-                version=expected_version + 1, updated_at=timezone.now(), **changed
-            )
-            current.refresh_from_db()
+            changed.update({f"{n}_index": cleaned[f"{n}_index"] for n in _NUMBERS if n in changed})
+            # the conditional UPDATE refuses (Stale) if someone saved since the read above
+            current = update_versioned(current, expected_version=expected_version, **changed)
             if any(name in changed for name in NAME_FIELDS):
                 _name_keys_rebuild(current)
             person_saved.send(sender=Person, person=current)
@@ -205,7 +165,7 @@ def person_update(
                 action="person.updated",
                 actor=updated_by,
                 obj=current,
-                fields=[k for k in changed if not k.endswith("_index")],
+                fields=_audited_fields(changed),
             )
     person.refresh_from_db()
     return person
