@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.incidents.models import Incident
-from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
-from tests.factories import PASSWORD, current_totp_code
 from tests.incidents.factories import gazetteer, record_incident
 
 
@@ -22,41 +19,11 @@ def places(db: None) -> SimpleNamespace:
 
 
 @pytest.fixture
-def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
-    """A documenter of another relief organisation."""
+def outsiders_documenter(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
+    """A documenter of another relief organisation: records incidents, but not ours."""
     return make_user(Role.DOCUMENTER, organisation=other_relief_org)
-
-
-@pytest.fixture
-def partner_user(make_user: Callable[..., User], partner_org: Organisation) -> User:
-    return make_user(Role.PARTNER, organisation=partner_org)
 
 
 @pytest.fixture
 def incident(documenter: User, places: SimpleNamespace) -> Incident:
     return record_incident(by=documenter, place=places.orchard)
-
-
-@pytest.fixture
-def bearer(client: Any) -> Callable[[User], dict[str, str]]:
-    """Headers with a bearer token issued to the user as a client gets one (once per user: a
-    two-factor code is accepted only once)."""
-    issued: dict[int, dict[str, str]] = {}
-
-    def issue(user: User) -> dict[str, str]:
-        if user.pk in issued:
-            return issued[user.pk]
-        response = client.post(
-            TOKEN_URL,
-            {
-                "email": user.email,
-                "password": PASSWORD,
-                "totp": current_totp_code(totp_secret_of(user)),
-            },
-            content_type="application/json",
-        )
-        assert response.status_code == 200, response.content
-        issued[user.pk] = bearer_headers(response.json()["token"])
-        return issued[user.pk]
-
-    return issue

@@ -143,7 +143,7 @@ def test_bad_input_gives_field_errors_and_writes_nothing(
             **{"acts-0-act_type": "", "sources-0-credibility": ""},
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     form, acts, sources = (response.context[k] for k in ("form", "acts", "sources"))
     assert "title" in form.errors and "types" in form.errors and "latitude" in form.errors
     assert "act_type" in acts.forms[0].errors
@@ -171,9 +171,9 @@ def test_a_future_date_and_a_victim_of_another_organisation_are_refused(
             },
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
-    assert "This date is in the future." in html
+    assert "The date cannot be in the future." in html
     assert "No person with this record number." in html
     assert _counts() == before
 
@@ -251,3 +251,14 @@ def test_editing_adds_a_victim_and_changes_the_title(
     assert incident.acts.count() == 2
     assert incident.description.startswith("RESTRICTED-NARRATIVE")  # untouched
     assert AuditEvent.objects.filter(action="incident.updated").get().fields == ["title"]
+
+
+def test_a_date_in_year_one_is_refused(
+    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+) -> None:
+    """Year 1 was accepted and made the public dashboard loop over 24,000 months."""
+    before = _counts()
+    response = signed_in(documenter).post(URL, _data(places, start_date="0001-01-01"))
+    assert response.status_code == 422
+    assert "Enter a date between 1900-01-01" in response.content.decode()
+    assert _counts() == before

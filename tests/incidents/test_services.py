@@ -7,14 +7,21 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid
 from madad.incidents import services
-from madad.incidents.models import Incident, IncidentRelation, Involvement, overall_confidence
+from madad.incidents.models import (
+    Incident,
+    IncidentRelation,
+    IncidentTitleKey,
+    Involvement,
+    overall_confidence,
+)
 from madad.incidents.models import Source as S
 from madad.people.models import Person
+from tests.core.conftest import raw_row
 from tests.incidents.factories import incident_type, record_incident
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +43,7 @@ def _create(documenter: User, places: SimpleNamespace, **changes: object) -> Inc
 def test_a_bad_second_victim_rolls_back_the_incident_and_the_first_victim(
     documenter: User, places: SimpleNamespace
 ) -> None:
-    with pytest.raises(ValidationError) as invalid:
+    with pytest.raises(Invalid) as invalid:
         _create(
             documenter,
             places,
@@ -45,7 +52,7 @@ def test_a_bad_second_victim_rolls_back_the_incident_and_the_first_victim(
                 {"new_victim": {"given_name": "Zahid", "cnic": "12"}, "act_type": "displaced"},
             ],
         )
-    assert "acts.1.cnic" in invalid.value.message_dict
+    assert "acts.1.cnic" in invalid.value.fields
     assert not Incident.objects.exists()
     assert not Person.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -54,7 +61,7 @@ def test_a_bad_second_victim_rolls_back_the_incident_and_the_first_victim(
 def test_every_problem_is_reported_at_once_by_field(
     documenter: User, places: SimpleNamespace
 ) -> None:
-    with pytest.raises(ValidationError) as invalid:
+    with pytest.raises(Invalid) as invalid:
         _create(
             documenter,
             places,
@@ -65,7 +72,7 @@ def test_every_problem_is_reported_at_once_by_field(
             acts=[{"act_type": "vanished"}],
             sources=[{"kind": "news", "url": "javascript:alert(1)", "reliability": "B"}],
         )
-    assert set(invalid.value.message_dict) >= {
+    assert set(invalid.value.fields) >= {
         "title",
         "end_date",
         "types",
@@ -101,19 +108,19 @@ def test_an_involvement_needs_a_person_or_a_description(
     incident: Incident, documenter: User
 ) -> None:
     act = incident.acts.get()
-    with pytest.raises(ValidationError) as invalid:
+    with pytest.raises(Invalid) as invalid:
         services.involvement_add(act=act, added_by=documenter, degree="ordered")
-    assert "described_group" in invalid.value.message_dict
+    assert "described_group" in invalid.value.fields
     assert Involvement.objects.count() == 1
 
 
 def test_a_source_is_graded_on_both_scales_or_not_at_all(
     incident: Incident, documenter: User
 ) -> None:
-    with pytest.raises(ValidationError) as invalid:
+    with pytest.raises(Invalid) as invalid:
         services.source_add(incident=incident, added_by=documenter, kind="witness", reliability="A")
-    assert "credibility" in invalid.value.message_dict
-    with pytest.raises(ValidationError):
+    assert "credibility" in invalid.value.fields
+    with pytest.raises(Invalid):
         services.source_grade(
             source=incident.sources.get(), graded_by=documenter, reliability="G", credibility=9
         )
@@ -146,11 +153,11 @@ def test_relating_incidents_once_and_not_to_themselves(
     services.incident_relate(
         incident=other, other=incident, kind="follow_up", related_by=documenter
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.incident_relate(
             incident=incident, other=other, kind="related", related_by=documenter
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.incident_relate(
             incident=incident, other=incident, kind="related", related_by=documenter
         )
@@ -161,7 +168,26 @@ def test_an_incident_of_another_organisation_cannot_be_related(
     incident: Incident, outsider: User, places: SimpleNamespace, documenter: User
 ) -> None:
     theirs = record_incident(by=outsider, place=places.orchard)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.incident_relate(
             incident=incident, other=theirs, kind="related", related_by=documenter
         )
+
+
+def test_the_working_title_is_not_stored_in_plaintext(
+    documenter: User, places: SimpleNamespace
+) -> None:
+    """A title may name people (issue 18): encrypted at rest, searched by keyed hashes."""
+    incident = _create(documenter, places, title="Imran Qureshi shot, call 0300-7654321")
+    services.incident_update(
+        incident=incident,
+        updated_by=documenter,
+        expected_version=incident.version,
+        title="Imran Qureshi shot at 0300-7654321",
+    )
+    stored = str(raw_row(Incident, incident.pk)["title"])
+    assert "Imran" not in stored and "0300" not in stored and stored.startswith("enc1:")
+    keys = set(IncidentTitleKey.objects.filter(incident=incident).values_list("key", flat=True))
+    assert keys and not any("imran" in key.casefold() for key in keys)
+    incident.refresh_from_db()
+    assert incident.title == "Imran Qureshi shot at 0300-7654321"

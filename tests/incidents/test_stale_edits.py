@@ -11,6 +11,7 @@ from django.test import Client
 from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
+from madad.core.refusals import Stale
 from madad.incidents import services
 from madad.incidents.models import Incident
 
@@ -29,7 +30,7 @@ def test_the_second_of_two_service_edits_from_one_version_is_refused(
         title="First editor's title",
     )
     stale_copy = Incident.objects.get(pk=incident.pk)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(Stale):
         services.incident_update(
             incident=stale_copy,
             updated_by=colleague,
@@ -81,8 +82,8 @@ def test_the_second_of_two_page_edits_is_refused_with_a_clear_message(
     saved = first.post(url, {**opened, "title": "Title by the first editor"})
     assert saved.status_code == 302
     refused = second.post(url, {**opened, "title": "Title by the second editor"})
-    assert refused.status_code == 200
-    assert "Somebody else saved this incident after you opened it" in refused.content.decode()
+    assert refused.status_code == 409
+    assert "Somebody else changed this record after you opened it" in refused.content.decode()
     incident.refresh_from_db()
     assert incident.title == "Title by the first editor"
     assert incident.updated_by == documenter

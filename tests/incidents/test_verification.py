@@ -6,15 +6,14 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid, Refused, Stale
 from madad.incidents import services
 from madad.incidents.models import Incident, VerificationStep
 from madad.incidents.verification import (
-    VerificationRefused,
     incident_dispute,
     incident_reject,
     incident_submit,
@@ -68,7 +67,7 @@ def test_it_refuses_the_author_as_verifier(
     _submitted(incident, author)
     author.role = Role.VERIFIER
     author.save(update_fields=["role"])
-    with pytest.raises(VerificationRefused) as refused:
+    with pytest.raises(Refused) as refused:
         incident_verify(incident=incident, verifier=author)
     assert refused.value.code == "own_work"
     incident.refresh_from_db()
@@ -86,9 +85,9 @@ def test_it_refuses_the_last_editor_as_verifier(
         title="Corrected title",
     )
     _submitted(incident, documenter)
-    with pytest.raises(VerificationRefused, match="second person"):
+    with pytest.raises(Refused, match="second person"):
         incident_verify(incident=incident, verifier=verifier)
-    with pytest.raises(VerificationRefused):
+    with pytest.raises(Refused):
         incident_dispute(incident=incident, verifier=verifier, reason="Dates disagree")
     incident.refresh_from_db()
     assert incident.status == Incident.Status.UNDER_REVIEW
@@ -99,7 +98,7 @@ def test_it_refuses_to_verify_without_a_graded_source(
 ) -> None:
     incident = record_incident(by=documenter, place=places.orchard, graded=False)
     _submitted(incident, documenter)
-    with pytest.raises(VerificationRefused) as refused:
+    with pytest.raises(Refused) as refused:
         incident_verify(incident=incident, verifier=verifier)
     assert refused.value.code == "no_graded_source"
     services.source_grade(
@@ -114,12 +113,12 @@ def test_disputing_and_rejecting_need_a_reason(
 ) -> None:
     _submitted(incident, documenter)
     for step in (incident_dispute, incident_reject):
-        with pytest.raises(ValidationError) as invalid:
+        with pytest.raises(Invalid) as invalid:
             step(incident=incident, verifier=verifier, reason="   ")
-        assert "reason" in invalid.value.message_dict
+        assert "reason" in invalid.value.fields
     incident_dispute(incident=incident, verifier=verifier, reason="The two sources disagree.")
     assert incident.status == Incident.Status.DISPUTED
-    assert incident.verification_steps.last().reason == "The two sources disagree."
+    assert incident.verification_steps.last().note == "The two sources disagree."
 
 
 def test_a_disputed_incident_can_be_submitted_again_and_rejected(
@@ -138,7 +137,7 @@ def test_a_disputed_incident_can_be_submitted_again_and_rejected(
 
 
 def test_only_an_incident_under_review_can_be_verified(incident: Incident, verifier: User) -> None:
-    with pytest.raises(VerificationRefused) as refused:
+    with pytest.raises(Refused) as refused:
         incident_verify(incident=incident, verifier=verifier)
     assert refused.value.code == "wrong_status"
     assert incident.status == Incident.Status.REPORTED
@@ -193,7 +192,7 @@ def test_a_verification_of_a_version_since_changed_is_refused(
         expected_version=reviewed,
         title="Changed while being reviewed",
     )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(Stale):
         incident_verify(incident=incident, verifier=verifier, expected_version=reviewed)
     incident.refresh_from_db()
     assert incident.status == Incident.Status.UNDER_REVIEW

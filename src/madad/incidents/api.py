@@ -4,13 +4,14 @@ Fields per role come from the access policy: a key the caller may not read is ab
 empty. Alleged perpetrators do not exist for a caller without perpetrator.view (404, and no
 "involvements" key). Partners get 404 for everything here. A PATCH carries the version the
 client read; if the incident changed since, the answer is 409 and nothing is written.
+Searching the titles (which may name people) is POST /incidents/search: the words travel in
+the body, never in a URL. Refusals propagate to madad.api.errors.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -18,95 +19,80 @@ from madad import access
 from madad.access.incidents import may_record_incidents, may_see_incidents
 from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.api.errors import ApiError
+from madad.api.errors import ErrorOut
+from madad.api.pagination import paginated
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed, NotVisible, invalid
 from madad.incidents import selectors, services, verification
-from madad.incidents.models import (
-    Act,
-    Incident,
-    IncidentType,
-    Involvement,
-    Source,
-)
+from madad.incidents.models import Act, Incident, IncidentType, Involvement, Source
 from madad.incidents.schemas import (
-    ActIn,
-    GradeIn,
+    IncidentActIn,
+    IncidentActOut,
     IncidentFilters,
     IncidentIn,
+    IncidentInvolvementIn,
+    IncidentInvolvementOut,
+    IncidentOut,
     IncidentPatch,
-    InvolvementIn,
-    RelationIn,
-    SourceIn,
-    StepIn,
+    IncidentRelatedOut,
+    IncidentRelationIn,
+    IncidentSearchIn,
+    IncidentSourceGradeIn,
+    IncidentSourceIn,
+    IncidentSourceOut,
+    IncidentStepIn,
+    IncidentSummaryOut,
+    IncidentTypeOut,
 )
 from madad.people.models import Person
 from madad.places.models import Place
 
 router = Router(tags=["incidents"])
 
+_READ = {404: ErrorOut}
+_WRITE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
 
 # --- access helpers -------------------------------------------------------------------------
-def _user(request: HttpRequest) -> User:
+def _user(request: AuthedRequest) -> User:
     """The caller, if incidents exist for them at all; 404 otherwise (partners)."""
     if not may_see_incidents(request.user):
-        raise ApiError(404, "not_found", _("Not found."))
-    return cast(User, request.user)
+        raise NotVisible()
+    return request.user
 
 
-def _forbidden(message: str) -> ApiError:
-    return ApiError(403, "forbidden", message)
+def _incident(request: AuthedRequest, incident_id: int) -> Incident:
+    return access.get_visible_or_404(_user(request), Incident, pk=incident_id)
 
 
-def _incident(request: HttpRequest, incident_id: int) -> Incident:
-    _user(request)
-    return access.get_visible_or_404(request.user, Incident, request=request, pk=incident_id)
-
-
-def _editable(request: HttpRequest, incident_id: int) -> Incident:
+def _editable(request: AuthedRequest, incident_id: int) -> Incident:
     incident = _incident(request, incident_id)
     if not access.can_change(request.user, incident):
-        raise _forbidden(_("Your role cannot change incidents."))
+        raise NotAllowed(_("Your role cannot change incidents."))
     return incident
 
 
-def _person(request: HttpRequest, person_id: int | None, field: str) -> Person | None:
+def _person(request: AuthedRequest, person_id: int | None, field: str) -> Person | None:
     if person_id is None:
         return None
     person = access.visible_to(request.user, Person).filter(pk=person_id).first()
     if person is None:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {field: [_("No person with this record number.")]},
-        )
+        raise invalid(field, _("No person with this record number."))
     return person
 
 
 def _place(place_id: int, field: str = "place_id") -> Place:
     place = Place.objects.filter(pk=place_id).first()
     if place is None:
-        raise ApiError(
-            422, "invalid", _("The request has errors."), {field: [_("No place with this number.")]}
-        )
+        raise invalid(field, _("No place with this number."))
     return place
 
 
 def _types(codes: list[str]) -> list[IncidentType]:
     found = {t.code: t for t in IncidentType.objects.filter(code__in=codes)}
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise ApiError(
-            422, "invalid", _("The request has errors."), {"types": [_("Unknown incident type.")]}
-        )
+    if any(c not in found for c in codes):
+        raise invalid("types", _("Unknown incident type."))
     return [found[c] for c in dict.fromkeys(codes)]
-
-
-def _refused(exc: verification.VerificationRefused) -> ApiError:
-    return ApiError(403 if exc.code == "own_work" else 409, exc.code, exc.message)
-
-
-def _stale(exc: services.StaleEdit) -> ApiError:
-    return ApiError(409, "stale", exc.message)
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -186,8 +172,8 @@ def _source_out(shown: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def incident_out(request: HttpRequest, incident: Incident) -> dict[str, Any]:
-    view = selectors.incident_detail(user=request.user, incident=incident, request=request)
+def incident_out(request: AuthedRequest, incident: Incident) -> dict[str, Any]:
+    view = selectors.incident_detail(user=request.user, incident=incident)
     out = incident_summary(incident)
     latitude, longitude = incident.latitude, incident.longitude
     out.update(
@@ -216,7 +202,7 @@ def incident_out(request: HttpRequest, incident: Incident) -> dict[str, Any]:
                     "from_status": s.from_status,
                     "to_status": s.to_status,
                     "by": s.by.full_name,
-                    "reason": s.reason,
+                    "reason": s.note,
                     "at": s.at,
                 }
                 for s in view.steps
@@ -230,54 +216,96 @@ def incident_out(request: HttpRequest, incident: Incident) -> dict[str, Any]:
 
 
 # --- endpoints ------------------------------------------------------------------------------
-@router.get("", summary="Incidents you may see, newest first")
-def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> dict[str, Any]:
-    user = _user(request)
-    wanted: dict[str, Any] = filters.model_dump(
-        exclude={"limit", "offset", "type", "district", "town", "place"}
-    )
+def _wanted(filters: IncidentFilters) -> dict[str, Any]:
+    """The filters as the selector takes them: type codes and place ids looked up."""
+    wanted: dict[str, Any] = filters.model_dump(exclude={"type", "district", "town", "place"})
     if filters.type:
         wanted["type"] = IncidentType.objects.filter(code=filters.type).first()
         if wanted["type"] is None:
-            raise ApiError(
-                422,
-                "invalid",
-                _("The request has errors."),
-                {"type": [_("Unknown incident type.")]},
-            )
+            raise invalid("type", _("Unknown incident type."))
     for level in ("district", "town", "place"):
         if getattr(filters, level):
             wanted[level] = _place(getattr(filters, level), level)
-    incidents = selectors.incident_list(user=user, filters=wanted)
-    page = incidents[filters.offset : filters.offset + filters.limit]
-    return {"count": incidents.count(), "items": [incident_summary(i) for i in page]}
+    return wanted
 
 
-@router.get("/types", summary="The incident-type vocabulary")
-def list_types(request: HttpRequest) -> list[dict[str, Any]]:
-    _user(request)
-    return [
-        {"code": t.code, "name": t.name, "name_ur": t.name_ur, "active": t.active}
-        for t in access.visible_to(request.user, IncidentType)
-    ]
+class _Summaries:
+    """The selector's queryset, turned into summaries page by page (the paginator slices it)."""
+
+    def __init__(self, incidents: Any) -> None:
+        self.incidents = incidents
+
+    def count(self) -> int:
+        return int(self.incidents.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [incident_summary(i) for i in self.incidents[page]]
 
 
-@router.get("/{int:incident_id}", summary="One incident, with the fields your role may see")
-def get_incident(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+@router.get(
+    "",
+    response={200: list[IncidentSummaryOut], 404: ErrorOut, 422: ErrorOut},
+    summary="Incidents you may see, newest first",
+)
+@paginated
+def list_incidents(request: AuthedRequest, filters: Query[IncidentFilters]) -> Any:
+    user = _user(request)
+    if "q" in request.GET:
+        raise invalid("q", _("Search with POST /api/v1/incidents/search: words stay out of URLs."))
+    return _Summaries(selectors.incident_list(user=user, filters=_wanted(filters)))
+
+
+@router.post(
+    "/search",
+    response={200: list[IncidentSummaryOut], 404: ErrorOut, 422: ErrorOut},
+    summary="Search incidents by words of the title or summary (the words in the body)",
+)
+@paginated
+def search_incidents(request: AuthedRequest, payload: IncidentSearchIn) -> Any:
+    user = _user(request)
+    wanted = _wanted(payload)
+    wanted["q"] = payload.q
+    return _Summaries(selectors.incident_list(user=user, filters=wanted))
+
+
+@router.get(
+    "/types",
+    response={200: list[IncidentTypeOut], **_READ},
+    summary="The incident-type vocabulary",
+)
+def list_types(request: AuthedRequest) -> list[IncidentType]:
+    return list(access.visible_to(_user(request), IncidentType))
+
+
+@router.get(
+    "/{int:incident_id}",
+    response={200: IncidentOut, **_READ},
+    exclude_unset=True,
+    summary="One incident, with the fields your role may see",
+)
+def get_incident(request: AuthedRequest, incident_id: int) -> dict[str, Any]:
     return incident_out(request, _incident(request, incident_id))
 
 
-@router.post("", response={201: dict}, summary="Record an incident, with acts and sources")
-def create_incident(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
-    _user(request)
-    if not may_record_incidents(request.user):
-        raise _forbidden(_("Your role cannot record incidents."))
+@router.post(
+    "",
+    response={201: IncidentOut, **_WRITE},
+    exclude_unset=True,
+    summary="Record an incident, with acts and sources",
+)
+def create_incident(request: AuthedRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    if not may_record_incidents(user):
+        raise NotAllowed(_("Your role cannot record incidents."))
     data = payload.model_dump(exclude={"place_id", "types", "acts", "sources"})
     acts = [_act_data(request, i, act) for i, act in enumerate(payload.acts)]
     sources = [_source_data(request, i, src) for i, src in enumerate(payload.sources)]
     incident = services.incident_create(
-        organisation=request.user.organisation,  # type: ignore[union-attr]
-        created_by=request.user,  # type: ignore[arg-type]
+        organisation=user.organisation,
+        created_by=user,
         place=_place(payload.place_id),
         types=_types(payload.types),
         acts=acts,
@@ -287,70 +315,53 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
     return Status(201, incident_out(request, incident))
 
 
-@router.patch("/{int:incident_id}", summary="Change an incident (send the version you read)")
+# fields a PATCH may empty (null means ""); any other may not be null
+_EMPTIABLE = ("description", "public_summary", "end_date", "latitude", "longitude")
+
+
+@router.patch(
+    "/{int:incident_id}",
+    response={200: IncidentOut, **_WRITE},
+    exclude_unset=True,
+    summary="Change an incident (send the version you read)",
+)
 def update_incident(
-    request: HttpRequest, incident_id: int, payload: IncidentPatch
+    request: AuthedRequest, incident_id: int, payload: IncidentPatch
 ) -> dict[str, Any]:
     incident = _editable(request, incident_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     if "place_id" in changes:
         place_id = changes.pop("place_id")
-        if place_id is None:
-            raise ApiError(
-                422,
-                "invalid",
-                _("The request has errors."),
-                {"place_id": [_("This field is required.")]},
-            )
-        changes["place"] = _place(place_id)
+        changes["place"] = _place(place_id) if place_id is not None else None
     if "types" in changes:
         changes["types"] = _types(changes["types"] or [])
-    for name in (
-        "title",
-        "start_date",
-        "start_precision",
-        "end_precision",
-        "location_precision",
-        "confidentiality",
-        "description",
-        "public_summary",
-    ):
-        if name in changes and changes[name] is None:
-            if name in ("description", "public_summary"):
-                changes[name] = ""
-            else:
-                raise ApiError(
-                    422,
-                    "invalid",
-                    _("The request has errors."),
-                    {name: [_("This field is required.")]},
-                )
-    try:
-        incident = services.incident_update(
-            incident=incident, updated_by=_user(request), expected_version=version, **changes
-        )
-    except services.StaleEdit as exc:
-        raise _stale(exc) from None
+    for name in [n for n, v in changes.items() if v is None]:
+        if name in ("description", "public_summary"):
+            changes[name] = ""
+        elif name not in _EMPTIABLE:
+            raise invalid("place_id" if name == "place" else name, _("This field is required."))
+    incident = services.incident_update(
+        incident=incident, updated_by=request.user, expected_version=version, **changes
+    )
     return incident_out(request, incident)
 
 
 @router.post(
-    "/{int:incident_id}/acts", response={201: dict}, summary="Record what happened to one victim"
+    "/{int:incident_id}/acts",
+    response={201: IncidentActOut, **_WRITE},
+    exclude_unset=True,
+    summary="Record what happened to one victim",
 )
-def add_act(request: HttpRequest, incident_id: int, payload: ActIn) -> Status[dict[str, Any]]:
+def add_act(
+    request: AuthedRequest, incident_id: int, payload: IncidentActIn
+) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
     act = services.act_add(
-        incident=incident,
-        added_by=request.user,  # type: ignore[arg-type]
-        **_act_data(request, None, payload),
+        incident=incident, added_by=request.user, **_act_data(request, None, payload)
     )
     shown = access.reveal(
-        request.user,
-        act,
-        request=request,  # type: ignore[arg-type]
-        wanted=["consequences"],
-        action="incident.act.consequences.viewed",
+        request.user, act, wanted=["consequences"], action="incident.act.consequences.viewed"
     )
     perpetrators: list[dict[str, Any]] | None = (
         [] if access.can(request.user, Capability.PERPETRATOR_VIEW) else None
@@ -358,45 +369,51 @@ def add_act(request: HttpRequest, incident_id: int, payload: ActIn) -> Status[di
     return Status(201, _act_out(act, shown, perpetrators))
 
 
-@router.post("/{int:incident_id}/sources", response={201: dict}, summary="Record a source")
-def add_source(request: HttpRequest, incident_id: int, payload: SourceIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/{int:incident_id}/sources",
+    response={201: IncidentSourceOut, **_WRITE},
+    exclude_unset=True,
+    summary="Record a source",
+)
+def add_source(
+    request: AuthedRequest, incident_id: int, payload: IncidentSourceIn
+) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
     source = services.source_add(
-        incident=incident,
-        added_by=request.user,  # type: ignore[arg-type]
-        **_source_data(request, None, payload),
+        incident=incident, added_by=request.user, **_source_data(request, None, payload)
     )
     return Status(201, _source_out(_shown_source(request, source)))
 
 
 @router.post(
-    "/{int:incident_id}/sources/{int:source_id}/grading", summary="Grade a source (Admiralty code)"
+    "/{int:incident_id}/sources/{int:source_id}/grading",
+    response={200: IncidentSourceOut, **_WRITE},
+    exclude_unset=True,
+    summary="Grade a source (Admiralty code)",
 )
 def grade_source(
-    request: HttpRequest, incident_id: int, source_id: int, payload: GradeIn
+    request: AuthedRequest, incident_id: int, source_id: int, payload: IncidentSourceGradeIn
 ) -> dict[str, Any]:
     incident = _editable(request, incident_id)
-    source = access.get_visible_or_404(
-        request.user, Source, request=request, pk=source_id, incident=incident
+    source = access.get_visible_or_404(request.user, Source, pk=source_id, incident=incident)
+    source = services.source_grade(
+        source=source,
+        graded_by=request.user,
+        reliability=payload.reliability.value,
+        credibility=int(payload.credibility),
+        expected_version=payload.version,
     )
-    try:
-        source = services.source_grade(
-            source=source,
-            graded_by=request.user,  # type: ignore[arg-type]
-            reliability=payload.reliability.value,
-            credibility=int(payload.credibility),
-            expected_version=payload.version,
-        )
-    except services.StaleEdit as exc:
-        raise _stale(exc) from None
     return _source_out(_shown_source(request, source))
 
 
 @router.get(
     "/{int:incident_id}/acts/{int:act_id}/involvements",
+    response={200: list[IncidentInvolvementOut], **_READ},
     summary="Alleged perpetrators of an act (perpetrator.view only)",
 )
-def list_involvements(request: HttpRequest, incident_id: int, act_id: int) -> list[dict[str, Any]]:
+def list_involvements(
+    request: AuthedRequest, incident_id: int, act_id: int
+) -> list[dict[str, Any]]:
     act = _perpetrator_act(request, incident_id, act_id)
     return [
         _involvement_out(_shown_involvement(request, i))
@@ -406,18 +423,18 @@ def list_involvements(request: HttpRequest, incident_id: int, act_id: int) -> li
 
 @router.post(
     "/{int:incident_id}/acts/{int:act_id}/involvements",
-    response={201: dict},
+    response={201: IncidentInvolvementOut, **_WRITE},
     summary="Record an alleged perpetrator (perpetrator.view only)",
 )
 def add_involvement(
-    request: HttpRequest, incident_id: int, act_id: int, payload: InvolvementIn
+    request: AuthedRequest, incident_id: int, act_id: int, payload: IncidentInvolvementIn
 ) -> Status[dict[str, Any]]:
     act = _perpetrator_act(request, incident_id, act_id)
     if not access.can_change(request.user, act.incident):
-        raise _forbidden(_("Your role cannot change incidents."))
+        raise NotAllowed(_("Your role cannot change incidents."))
     involvement = services.involvement_add(
         act=act,
-        added_by=request.user,  # type: ignore[arg-type]
+        added_by=request.user,
         person=_person(request, payload.person_id, "person_id"),
         described_group=payload.described_group,
         degree=payload.degree.value,
@@ -427,111 +444,92 @@ def add_involvement(
 
 
 @router.post(
-    "/{int:incident_id}/relations", response={201: dict}, summary="Relate this incident to another"
+    "/{int:incident_id}/relations",
+    response={201: IncidentRelatedOut, **_WRITE},
+    summary="Relate this incident to another",
 )
-def relate(request: HttpRequest, incident_id: int, payload: RelationIn) -> Status[dict[str, Any]]:
+def relate(
+    request: AuthedRequest, incident_id: int, payload: IncidentRelationIn
+) -> Status[dict[str, Any]]:
     incident = _editable(request, incident_id)
     other = access.visible_to(request.user, Incident).filter(pk=payload.other_id).first()
     if other is None:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {"other_id": [_("No incident with this number.")]},
-        )
+        raise invalid("other_id", _("No incident with this number."))
     relation = services.incident_relate(
         incident=incident, other=other, kind=payload.kind.value, related_by=request.user
-    )  # type: ignore[arg-type]
+    )
     return Status(201, {"id": other.pk, "kind": relation.kind})
 
 
-@router.post("/{int:incident_id}/submit", summary="Submit for review (reported → under review)")
-def submit(request: HttpRequest, incident_id: int, payload: StepIn) -> dict[str, Any]:
+_STEP = {"response": {200: IncidentOut, **_WRITE}, "exclude_unset": True}
+
+
+@router.post(
+    "/{int:incident_id}/submit", **_STEP, summary="Submit for review (reported → under review)"
+)
+def submit(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
     incident = _editable(request, incident_id)
-    return _step(request, incident, "submit", payload)
-
-
-@router.post("/{int:incident_id}/verify", summary="Verify (a second person, graded sources)")
-def verify(request: HttpRequest, incident_id: int, payload: StepIn) -> dict[str, Any]:
-    return _step(request, _verifiable(request, incident_id), "verify", payload)
-
-
-@router.post("/{int:incident_id}/dispute", summary="Dispute, with a reason")
-def dispute(request: HttpRequest, incident_id: int, payload: StepIn) -> dict[str, Any]:
-    return _step(request, _verifiable(request, incident_id), "dispute", payload)
-
-
-@router.post("/{int:incident_id}/reject", summary="Reject, with a reason")
-def reject(request: HttpRequest, incident_id: int, payload: StepIn) -> dict[str, Any]:
-    return _step(request, _verifiable(request, incident_id), "reject", payload)
-
-
-# --- helpers --------------------------------------------------------------------------------
-def _verifiable(request: HttpRequest, incident_id: int) -> Incident:
-    incident = _incident(request, incident_id)
-    if not access.can(request.user, Capability.INCIDENT_VERIFY):
-        raise _forbidden(_("Your role cannot verify incidents."))
-    return incident
-
-
-def _step(request: HttpRequest, incident: Incident, action: str, payload: StepIn) -> dict[str, Any]:
-    try:
-        if action == "submit":
-            verification.incident_submit(
-                incident=incident, submitted_by=_user(request), expected_version=payload.version
-            )
-        else:
-            step = {
-                "verify": verification.incident_verify,
-                "dispute": verification.incident_dispute,
-                "reject": verification.incident_reject,
-            }[action]
-            step(
-                incident=incident,
-                verifier=_user(request),
-                reason=payload.reason,
-                expected_version=payload.version,
-            )
-    except services.StaleEdit as exc:
-        raise _stale(exc) from None
-    except verification.VerificationRefused as exc:
-        raise _refused(exc) from None
-    incident.refresh_from_db()
+    verification.incident_submit(
+        incident=incident, submitted_by=request.user, expected_version=payload.version
+    )
     return incident_out(request, incident)
 
 
-def _perpetrator_act(request: HttpRequest, incident_id: int, act_id: int) -> Act:
+@router.post(
+    "/{int:incident_id}/verify", **_STEP, summary="Verify (a second person, graded sources)"
+)
+def verify(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
+    return _review(request, incident_id, verification.incident_verify, payload)
+
+
+@router.post("/{int:incident_id}/dispute", **_STEP, summary="Dispute, with a reason")
+def dispute(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
+    return _review(request, incident_id, verification.incident_dispute, payload)
+
+
+@router.post("/{int:incident_id}/reject", **_STEP, summary="Reject, with a reason")
+def reject(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
+    return _review(request, incident_id, verification.incident_reject, payload)
+
+
+# --- helpers --------------------------------------------------------------------------------
+def _review(
+    request: AuthedRequest, incident_id: int, step: Any, payload: IncidentStepIn
+) -> dict[str, Any]:
+    """Verify, dispute or reject: by a verifier (403 otherwise; the four-eyes rule and the
+    incident's state are the service's refusals)."""
+    incident = _incident(request, incident_id)
+    if not access.can(request.user, Capability.INCIDENT_VERIFY):
+        raise NotAllowed(_("Your role cannot verify incidents."))
+    step(
+        incident=incident,
+        verifier=request.user,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+    return incident_out(request, incident)
+
+
+def _perpetrator_act(request: AuthedRequest, incident_id: int, act_id: int) -> Act:
     incident = _incident(request, incident_id)
     if not access.can(request.user, Capability.PERPETRATOR_VIEW):
-        raise ApiError(404, "not_found", _("Not found."))
-    return access.get_visible_or_404(
-        request.user, Act, request=request, pk=act_id, incident=incident
-    )
+        raise NotVisible()
+    return access.get_visible_or_404(request.user, Act, pk=act_id, incident=incident)
 
 
-def _shown_involvement(request: HttpRequest, involvement: Involvement) -> dict[str, Any]:
-    shown = access.reveal(
-        request.user,
-        involvement,
-        request=request,  # type: ignore[arg-type]
-        action="incident.perpetrator.viewed",
-    )
+def _shown_involvement(request: AuthedRequest, involvement: Involvement) -> dict[str, Any]:
+    shown = access.reveal(request.user, involvement, action="incident.perpetrator.viewed")
     shown["involvement"] = involvement
     return shown
 
 
-def _shown_source(request: HttpRequest, source: Source) -> dict[str, Any]:
-    shown = access.reveal(
-        request.user,
-        source,
-        request=request,  # type: ignore[arg-type]
-        action="incident.source.viewed",
-    )
+def _shown_source(request: AuthedRequest, source: Source) -> dict[str, Any]:
+    shown = access.reveal(request.user, source, action="incident.source.viewed")
     shown["source"] = source
     return shown
 
 
-def _act_data(request: HttpRequest, index: int | None, act: ActIn) -> dict[str, Any]:
+def _act_data(request: AuthedRequest, index: int | None, act: IncidentActIn) -> dict[str, Any]:
     field = f"acts.{index}.victim_id" if index is not None else "victim_id"
     data = act.model_dump(exclude={"victim_id", "new_victim"})
     data["act_type"] = act.act_type.value
@@ -540,7 +538,9 @@ def _act_data(request: HttpRequest, index: int | None, act: ActIn) -> dict[str, 
     return data
 
 
-def _source_data(request: HttpRequest, index: int | None, source: SourceIn) -> dict[str, Any]:
+def _source_data(
+    request: AuthedRequest, index: int | None, source: IncidentSourceIn
+) -> dict[str, Any]:
     field = f"sources.{index}.person_id" if index is not None else "person_id"
     data = source.model_dump(exclude={"person_id"})
     data["kind"] = source.kind.value

@@ -28,11 +28,13 @@ from madad.incidents.models import (
     Act,
     Incident,
     IncidentRelation,
+    IncidentTitleKey,
     IncidentType,
     Involvement,
     Source,
     VerificationStep,
 )
+from madad.incidents.title_index import title_keys
 from madad.people.demo import demo_person_data
 from madad.people.services import person_create
 from madad.places.models import Place
@@ -227,6 +229,14 @@ def _incidents(
         ],
         batch_size=1000,
     )
+    IncidentTitleKey.objects.bulk_create(
+        [
+            IncidentTitleKey(incident=p.incident, key=key)
+            for p in planned
+            for key in sorted(title_keys(p.incident.title))
+        ],
+        batch_size=1000,
+    )
     return planned
 
 
@@ -359,7 +369,7 @@ def _steps(
                 from_status="under_review",
                 to_status=status,
                 by=verifier,
-                reason=reasons[status],
+                note=reasons[status],
                 at=incident.verified_at or submitted + dt.timedelta(days=rng.randint(2, 30)),
             )
         )

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
 
 from madad import access
 from madad.access.roles import Capability
@@ -59,9 +58,7 @@ def export_columns(user: Any) -> list[str]:
     return columns
 
 
-def incident_export_rows(
-    *, user: Any, filters: dict[str, Any], request: HttpRequest | None = None
-) -> Iterator[list[str]]:
+def incident_export_rows(*, user: Any, filters: dict[str, Any]) -> Iterator[list[str]]:
     """The header, then one row per incident the user may see, matching the filters. The
     export is audited once, with the columns it contains, before the first row."""
     columns = export_columns(user)
@@ -78,7 +75,6 @@ def incident_export_rows(
         )
     audit_record(
         action="incident.exported",
-        request=request,
         actor=user,
         object_type="incidents.incident",
         fields=columns,

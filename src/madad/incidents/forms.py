@@ -3,7 +3,7 @@ checked by the services, whose errors the views put back on these forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad import access
 from madad.accounts.models import User
+from madad.core.refusals import Errors
 from madad.incidents import validation
 from madad.incidents.labels import place_label
 from madad.incidents.models import (
@@ -41,9 +42,9 @@ class TypeChoiceField(forms.ModelMultipleChoiceField):
         return obj.label
 
 
-def add_rule_errors(form: forms.Form, errors: validation.Errors) -> None:
+def add_rule_errors(form: forms.Form, errors: Errors) -> None:
     """The services' own checks, run on the form too, so that every problem shows at once."""
-    for name, messages in errors.items():
+    for name, messages in errors.fields.items():
         if name in form.fields and name not in form.errors:
             for message in messages:
                 form.add_error(name, message)
@@ -120,7 +121,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, incident: Incident | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = places()  # type: ignore[attr-defined]
+        _choices(self, "place").queryset = places()
         types = IncidentType.objects.filter(active=True)
         if incident is not None and incident.pk:  # a retired type stays on what it describes
             types = (
@@ -129,9 +130,7 @@ class IncidentForm(forms.Form):
                 )
                 | types
             )
-        self.fields["types"].queryset = types.distinct().order_by(  # type: ignore[attr-defined]
-            "position", "name"
-        )
+        _choices(self, "types").queryset = types.distinct().order_by("position", "name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -293,17 +292,9 @@ class InvolvementForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        field = self.fields["act"]
-        field.queryset = (
-            access.visible_to(user, Act)
-            .filter(  # type: ignore[attr-defined]
-                incident=incident
-            )
-            .order_by("id")
-        )
-        field.label_from_instance = lambda act: act_labels.get(  # type: ignore[attr-defined]
-            act.pk, f"#{act.pk}"
-        )
+        field = _choices(self, "act")
+        field.queryset = access.visible_to(user, Act).filter(incident=incident).order_by("id")
+        field.label_from_instance = lambda act: act_labels.get(act.pk, f"#{act.pk}")
         self.person: Person | None = None
 
     def clean(self) -> dict[str, Any]:
@@ -340,7 +331,14 @@ class VerificationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
 class IncidentFilterForm(forms.Form):
+    """The list's filters and its text search. The search words may name people, so they are
+    only read from a POSTed form (`filters_from_query` drops them from a query string)."""
+
     q = forms.CharField(
         label=_("Search titles and summaries"),
         required=False,
@@ -366,25 +364,13 @@ class IncidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        type_field = self.fields["type"]
-        type_field.queryset = IncidentType.objects.order_by(  # type: ignore[attr-defined]
-            "position"
-        )
-        type_field.label_from_instance = lambda t: t.label  # type: ignore[attr-defined]
-        self.fields["district"].queryset = (
-            Place.objects.filter(  # type: ignore[attr-defined]
-                level=Place.Level.DISTRICT
+        type_field = _choices(self, "type")
+        type_field.queryset = IncidentType.objects.order_by("position")
+        type_field.label_from_instance = lambda t: t.label
+        for name, level in (("district", Place.Level.DISTRICT), ("town", Place.Level.TOWN)):
+            _choices(self, name).queryset = (
+                Place.objects.filter(level=level).select_related("parent").order_by("name")
             )
-            .select_related("parent")
-            .order_by("name")
-        )
-        self.fields["town"].queryset = (
-            Place.objects.filter(  # type: ignore[attr-defined]
-                level=Place.Level.TOWN
-            )
-            .select_related("parent")
-            .order_by("name")
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -392,3 +378,13 @@ class IncidentFilterForm(forms.Form):
         if start and end and start > end:
             raise ValidationError(_("The start date is after the end date."))
         return data
+
+
+def filters_from_query(query: Any) -> IncidentFilterForm:
+    """The filter form bound to a query string, without its search words (they would be in
+    the URL, the browser's history and the access logs)."""
+    if not query:
+        return IncidentFilterForm()
+    data = query.copy()
+    data.pop("q", None)
+    return IncidentFilterForm(data)

@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.history import StatusChange
+from madad.core.versioned import Versioned
 
 
 class DatePrecision(models.TextChoices):
@@ -76,7 +78,7 @@ class IncidentType(models.Model):
         return self.name
 
 
-class Incident(models.Model):
+class Incident(Versioned):
     class Status(models.TextChoices):
         REPORTED = "reported", _("Reported")
         UNDER_REVIEW = "under_review", _("Under review")
@@ -95,7 +97,9 @@ class Incident(models.Model):
         related_name="incidents",
         verbose_name=_("organisation"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    # The working title may name people: encrypted at rest, searched through its blind-indexed
+    # tokens (IncidentTitleKey). What the public reads is the reviewed `public_summary`.
+    title = EncryptedTextField(_("title"))
     start_date = models.DateField(_("start date"))
     start_precision = models.CharField(
         _("start date precision"),
@@ -159,7 +163,6 @@ class Incident(models.Model):
     )
     updated_at = models.DateTimeField(_("last edited"), default=timezone.now)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -401,8 +404,9 @@ class Source(models.Model):
         return f"{self.reliability}{self.credibility}" if self.graded else ""
 
 
-class VerificationStep(models.Model):
-    """One step of an incident's verification history. Steps are only ever added."""
+class VerificationStep(StatusChange):
+    """One step of an incident's verification history. Steps are only ever added; `note` is
+    the reason given for disputing or rejecting."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted for review")
@@ -417,19 +421,35 @@ class VerificationStep(models.Model):
     action = models.CharField(_("step"), max_length=15, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=15, choices=Incident.Status.choices)
     to_status = models.CharField(_("to"), max_length=15, choices=Incident.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("verification step")
         verbose_name_plural = _("verification steps")
 
     def __str__(self) -> str:
         return f"Verification step #{self.pk}"
+
+
+class IncidentTitleKey(models.Model):
+    """One blind-indexed token of an incident's working title, so that staff find an incident
+    by a word of its title without the title being stored or compared in plaintext
+    (madad.incidents.title_index). Rebuilt whenever the title changes."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="title_keys", verbose_name=_("incident")
+    )
+    key = models.CharField(_("key"), max_length=64)
+
+    class Meta:
+        verbose_name = _("title key")
+        verbose_name_plural = _("title keys")
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "key"], name="incident_title_key_once"),
+        ]
+        indexes = [models.Index(fields=["key", "incident"], name="incident_title_key_lookup")]
+
+    def __str__(self) -> str:
+        return f"Title key of incident #{self.incident_id}"
 
 
 class Confidence(models.TextChoices):

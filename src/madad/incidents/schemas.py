@@ -19,10 +19,10 @@ from madad.incidents.models import (
 )
 from madad.people.models import Sex
 
-MAX_LIMIT = 100
+MAX_ID = 2**63 - 1
 
 
-class NewVictimIn(Schema):
+class IncidentNewVictimIn(Schema):
     given_name: str = Field(default="", max_length=200)
     family_name: str = Field(default="", max_length=200)
     full_name_ur: str = Field(default="", max_length=300)
@@ -33,18 +33,18 @@ class NewVictimIn(Schema):
     deceased: bool = False
 
 
-class ActIn(Schema):
-    victim_id: int | None = Field(default=None, ge=1)
-    new_victim: NewVictimIn | None = None
+class IncidentActIn(Schema):
+    victim_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    new_victim: IncidentNewVictimIn | None = None
     act_type: Act.Type
     date: dt.date | None = None
     method: str = Field(default="", max_length=200)
     consequences: str = Field(default="", max_length=10_000)
 
 
-class SourceIn(Schema):
+class IncidentSourceIn(Schema):
     kind: Source.Kind
-    person_id: int | None = Field(default=None, ge=1)
+    person_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     name: str = Field(default="", max_length=300)
     reliability: Source.Reliability | None = None
     credibility: Source.Credibility | None = None
@@ -62,7 +62,7 @@ class IncidentIn(Schema):
     start_precision: DatePrecision = DatePrecision.DAY
     end_date: dt.date | None = None
     end_precision: DatePrecision = DatePrecision.DAY
-    place_id: int = Field(ge=1)
+    place_id: int = Field(ge=1, le=MAX_ID)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     location_precision: LocationPrecision = LocationPrecision.NEIGHBOURHOOD
@@ -70,18 +70,20 @@ class IncidentIn(Schema):
     description: str = Field(default="", max_length=20_000)
     public_summary: str = Field(default="", max_length=2_000)
     confidentiality: Incident.Confidentiality = Incident.Confidentiality.INTERNAL
-    acts: list[ActIn] = Field(default_factory=list, max_length=50)
-    sources: list[SourceIn] = Field(default_factory=list, max_length=50)
+    acts: list[IncidentActIn] = Field(default_factory=list, max_length=50)
+    sources: list[IncidentSourceIn] = Field(default_factory=list, max_length=50)
 
 
 class IncidentPatch(Schema):
-    version: int = Field(ge=1, description="The version you read; 409 if it changed since.")
+    version: int = Field(
+        ge=1, le=MAX_ID, description="The version you read; 409 if it changed since."
+    )
     title: str | None = Field(default=None, max_length=200)
     start_date: dt.date | None = None
     start_precision: DatePrecision | None = None
     end_date: dt.date | None = None
     end_precision: DatePrecision | None = None
-    place_id: int | None = Field(default=None, ge=1)
+    place_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     location_precision: LocationPrecision | None = None
@@ -91,39 +93,149 @@ class IncidentPatch(Schema):
     confidentiality: Incident.Confidentiality | None = None
 
 
-class InvolvementIn(Schema):
-    person_id: int | None = Field(default=None, ge=1)
+class IncidentInvolvementIn(Schema):
+    person_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     described_group: str = Field(default="", max_length=500)
     degree: Involvement.Degree
     allegation_status: Involvement.Allegation = Involvement.Allegation.ALLEGED
 
 
-class GradeIn(Schema):
+class IncidentSourceGradeIn(Schema):
     reliability: Source.Reliability
     credibility: Source.Credibility
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
-class StepIn(Schema):
+class IncidentStepIn(Schema):
     reason: str = Field(default="", max_length=2_000)
     version: int | None = Field(
-        default=None, ge=1, description="The version you reviewed; 409 if it changed."
+        default=None, ge=1, le=MAX_ID, description="The version you reviewed; 409 if it changed."
     )
 
 
-class RelationIn(Schema):
-    other_id: int = Field(ge=1)
+class IncidentRelationIn(Schema):
+    other_id: int = Field(ge=1, le=MAX_ID)
     kind: IncidentRelation.Kind
 
 
 class IncidentFilters(Schema):
-    q: str = Field(default="", max_length=200)
+    """What the incident list filters on, in the query string: nothing that may name anyone
+    (a search of the titles is POST /incidents/search)."""
+
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     type: str = Field(default="", max_length=60)
-    district: int | None = Field(default=None, ge=1)
-    town: int | None = Field(default=None, ge=1)
-    place: int | None = Field(default=None, ge=1)
+    district: int | None = Field(default=None, ge=1, le=MAX_ID)
+    town: int | None = Field(default=None, ge=1, le=MAX_ID)
+    place: int | None = Field(default=None, ge=1, le=MAX_ID)
     status: Incident.Status | None = None
-    limit: int = Field(default=25, ge=1, le=MAX_LIMIT)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+class IncidentSearchIn(IncidentFilters):
+    """A search in the request body, so that the words (which may name people) never reach a
+    URL or an access log."""
+
+    q: str = Field(default="", max_length=200, description="Words of the title or summary")
+
+
+# --- what the API answers -------------------------------------------------------------------
+class IncidentPlaceOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_ur: str
+    level: str
+
+
+class IncidentSummaryOut(Schema):
+    id: int
+    title: str
+    start_date: dt.date
+    start_precision: DatePrecision
+    end_date: dt.date | None
+    end_precision: DatePrecision
+    place: IncidentPlaceOut
+    types: list[str]
+    status: Incident.Status
+    confidentiality: Incident.Confidentiality
+    public_summary: str
+    version: int
+
+
+class IncidentInvolvementOut(Schema):
+    id: int
+    act_id: int
+    person_id: int | None
+    described_group: str
+    degree: Involvement.Degree
+    allegation_status: Involvement.Allegation
+
+
+class IncidentActOut(Schema):
+    """`consequences` only for roles that read the restricted narrative, `involvements` only
+    for those who see alleged perpetrators: absent, not empty, otherwise."""
+
+    id: int
+    victim_id: int
+    act_type: Act.Type
+    date: dt.date | None
+    method: str
+    consequences: str | None = None
+    involvements: list[IncidentInvolvementOut] | None = None
+
+
+class IncidentSourceOut(Schema):
+    """The identifying details (name, notes, person, FIR number, police station) only for
+    roles with source.view: absent otherwise."""
+
+    id: int
+    kind: Source.Kind
+    reliability: str | None
+    credibility: int | None
+    grading: str | None
+    url: str
+    outlet: str
+    received_on: dt.date | None
+    name: str | None = None
+    notes: str | None = None
+    fir_number: str | None = None
+    police_station: str | None = None
+    person_id: int | None = None
+
+
+class IncidentStepOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    by: str
+    reason: str
+    at: dt.datetime
+
+
+class IncidentRelatedOut(Schema):
+    id: int
+    kind: IncidentRelation.Kind
+
+
+class IncidentOut(IncidentSummaryOut):
+    latitude: float | None
+    longitude: float | None
+    location_precision: LocationPrecision
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    verified_at: dt.datetime | None
+    acts: list[IncidentActOut]
+    sources: list[IncidentSourceOut]
+    confidence: str
+    verification: list[IncidentStepOut]
+    related: list[IncidentRelatedOut]
+    description: str | None = Field(
+        default=None, description="Only for roles that read the restricted narrative"
+    )
+
+
+class IncidentTypeOut(Schema):
+    code: str
+    name: str
+    name_ur: str
+    active: bool

@@ -7,21 +7,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
 
 from madad import access
 from madad.access.roles import Capability
+from madad.core.crypto import blind_index
 from madad.incidents.models import (
     Act,
     Confidence,
     Incident,
     IncidentRelation,
+    IncidentTitleKey,
     IncidentType,
     Involvement,
     Source,
     VerificationStep,
     overall_confidence,
 )
+from madad.incidents.title_index import PURPOSE, title_tokens
 from madad.people.models import Person
 from madad.places.models import Place
 
@@ -39,12 +41,12 @@ def within(place: Place, prefix: str = "place") -> Q:
 
 def incident_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Incident]:
     """Incidents the user may see, newest first, filtered by:
-    q (every word in the title or public summary), date_from, date_to (the incident overlaps
-    the range), types (any of), district, town, place (at or below), status."""
+    q (every word in the title or the public summary), date_from, date_to (the incident
+    overlaps the range), types (any of), district, town, place (at or below), status."""
     filters = filters or {}
     incidents = access.visible_to(user, Incident)
     for term in (filters.get("q") or "").split()[:_MAX_TERMS]:
-        incidents = incidents.filter(Q(title__icontains=term) | Q(public_summary__icontains=term))
+        incidents = incidents.filter(_matching(term))
     if filters.get("date_from"):
         start = filters["date_from"]
         incidents = incidents.filter(
@@ -67,13 +69,26 @@ def incident_list(*, user: Any, filters: dict[str, Any] | None = None) -> QueryS
     )
 
 
-def person_names(
-    *, user: Any, persons: list[Person], request: HttpRequest | None
-) -> dict[int, dict[str, str]]:
+def _matching(term: str) -> Q:
+    """A word of the title (the encrypted title is searched by its blind-indexed tokens, a
+    whole word in any spelling the name normalisation folds together) or of the public
+    summary (plain text, any part of a word)."""
+    match = Q(public_summary__icontains=term)
+    tokens = title_tokens(term)
+    if tokens:
+        in_title = Q()
+        for token in tokens:
+            keyed = IncidentTitleKey.objects.filter(key=blind_index(token, purpose=PURPOSE))
+            in_title &= Q(pk__in=keyed.values("incident_id"))
+        match |= in_title
+    return match
+
+
+def person_names(*, user: Any, persons: list[Person]) -> dict[int, dict[str, str]]:
     """The names of the persons the user may read (each read audited), by person id."""
     names: dict[int, dict[str, str]] = {}
     for person in {p.pk: p for p in persons if p is not None}.values():
-        shown = access.reveal(user, person, request=request, wanted=_NAME_FIELDS)
+        shown = access.reveal(user, person, wanted=_NAME_FIELDS)
         names[person.pk] = {
             "latin": f"{shown.get('given_name', '')} {shown.get('family_name', '')}".strip(),
             "urdu": shown.get("full_name_ur", ""),
@@ -105,14 +120,11 @@ class IncidentView:
     may_see_description: bool
 
 
-def incident_detail(
-    *, user: Any, incident: Incident, request: HttpRequest | None = None
-) -> IncidentView:
+def incident_detail(*, user: Any, incident: Incident) -> IncidentView:
     may_see_perpetrators = access.can(user, Capability.PERPETRATOR_VIEW)
     fields = access.reveal(
         user,
         incident,
-        request=request,
         wanted=["description"],
         action="incident.description.viewed",
     )
@@ -140,21 +152,18 @@ def incident_detail(
         shown = access.reveal(
             user,
             act,
-            request=request,
             wanted=["consequences"],
             action="incident.act.consequences.viewed",
         )
         by_act[act.pk] = ActView(act=act, consequences=shown.get("consequences"))
         act_views.append(by_act[act.pk])
     for involvement in involvements:
-        shown = access.reveal(
-            user, involvement, request=request, action="incident.perpetrator.viewed"
-        )
+        shown = access.reveal(user, involvement, action="incident.perpetrator.viewed")
         shown["involvement"] = involvement
         by_act[involvement.act_id].involvements.append(shown)
     source_rows = []
     for source in sources:
-        shown = access.reveal(user, source, request=request, action="incident.source.viewed")
+        shown = access.reveal(user, source, action="incident.source.viewed")
         shown["source"] = source
         source_rows.append(shown)
     people = (
@@ -167,9 +176,7 @@ def incident_detail(
         .filter(pk__in=[p.pk for p in people])
         .values_list("pk", flat=True)
     )
-    names = person_names(
-        user=user, persons=[p for p in people if p.pk in visible_people], request=request
-    )
+    names = person_names(user=user, persons=[p for p in people if p.pk in visible_people])
     for act_view in act_views:
         act_view.victim_name = names.get(act_view.act.victim_id, {})
         for shown in act_view.involvements:

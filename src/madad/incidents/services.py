@@ -1,10 +1,10 @@
 """Every write to incidents and their parts. One function per use case, each atomic: on bad
-input it raises ValidationError (messages by field name) and writes nothing.
+input it raises Invalid (messages by field name) and writes nothing.
 
 Any change to an incident or one of its parts makes a new version of it: the version number
 goes up, the editor becomes its last editor (who may then not verify it), and a verified
 incident goes back to review, because what was verified is no longer what is recorded.
-An edit based on an older version than the stored one is refused (StaleEdit): never a silent
+An edit based on an older version than the stored one is refused (Stale): never a silent
 overwrite. Verification lives in `madad.incidents.verification`.
 """
 
@@ -17,21 +17,25 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
 from madad.core.audit import audit_record
+from madad.core.refusals import Errors, Invalid, Refused, Stale
+from madad.core.versioned import update_versioned
 from madad.incidents import validation as check
 from madad.incidents.models import (
     Act,
     Incident,
     IncidentRelation,
+    IncidentTitleKey,
     IncidentType,
     Involvement,
     Source,
     VerificationStep,
 )
+from madad.incidents.title_index import title_keys
 from madad.people.models import Person
 from madad.people.services import person_create
 from madad.places.models import Place
@@ -39,18 +43,23 @@ from madad.places.models import Place
 _M2M = ("types",)
 
 
-class StaleEdit(Exception):
-    """The incident changed since the editor loaded it; their save would overwrite that."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or _(
-                "Somebody else saved this incident after you opened it. Your changes were not "
-                "saved: reload it to see the current version, then make your changes again."
-            )
-        )
-        self.message = str(self.args[0])
+_FIELDS = frozenset(
+    {
+        "title",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "place",
+        "latitude",
+        "longitude",
+        "location_precision",
+        "types",
+        "description",
+        "public_summary",
+        "confidentiality",
+    }
+)
 
 
 def new_version(
@@ -62,26 +71,22 @@ def new_version(
     edit: bool = True,
 ) -> bool:
     """Writes `values` and the next version number with one conditional UPDATE, which matches
-    only if the stored version is still the one the caller read. Must run inside a transaction.
-    An edit (`edit=True`) makes `by` the last editor and sends a verified incident back to
-    review; returns whether it did."""
-    current = (
-        Incident.objects.select_for_update()
-        .filter(pk=incident.pk)
-        .values("version", "status")
-        .first()
-    )
-    if current is None or (expected_version is not None and current["version"] != expected_version):
-        raise StaleEdit
-    now = timezone.now()
-    values = dict(values or {}, version=current["version"] + 1)
+    only if the stored version is still `expected_version` (default: the stored one now), Stale
+    otherwise. Must run inside a transaction. An edit (`edit=True`) makes `by` the last editor
+    and sends a verified incident back to review; returns whether it did."""
+    current = Incident.objects.filter(pk=incident.pk).values("version", "status").first()
+    if current is None:
+        raise Stale()
+    values = dict(values or {})
     reopened = edit and current["status"] == Incident.Status.VERIFIED
     if edit:
-        values.update(updated_by=by, updated_at=now)
+        values["updated_by"] = by
+    else:  # a verification step is not an edit of what was recorded
+        values["updated_at"] = F("updated_at")
     if reopened:
         values.update(status=Incident.Status.UNDER_REVIEW, verified_at=None)
-    if not Incident.objects.filter(pk=incident.pk, version=current["version"]).update(**values):
-        raise StaleEdit
+    version = current["version"] if expected_version is None else expected_version
+    update_versioned(incident, expected_version=version, **values)
     if reopened:
         VerificationStep.objects.create(
             incident=incident,
@@ -89,12 +94,17 @@ def new_version(
             from_status=Incident.Status.VERIFIED,
             to_status=Incident.Status.UNDER_REVIEW,
             by=by,
-            at=now,
         )
         audit_record(action="incident.reopened", actor=by, obj=incident)
-    for name, value in values.items():
-        setattr(incident, name, value)
     return reopened
+
+
+def _index_title(incident: Incident, title: str) -> None:
+    """The title's search keys, replacing those of its previous wording."""
+    IncidentTitleKey.objects.filter(incident=incident).delete()
+    IncidentTitleKey.objects.bulk_create(
+        IncidentTitleKey(incident=incident, key=key) for key in sorted(title_keys(title))
+    )
 
 
 def incident_create(
@@ -139,13 +149,14 @@ def incident_create(
     planned_acts = [_plan_act(organisation, i, act, errors) for i, act in enumerate(acts)]
     _refuse_repeated_acts(planned_acts, errors)
     planned_sources = [_plan_source(organisation, i, src, errors) for i, src in enumerate(sources)]
-    check.raise_if(errors)
+    errors.raise_if()
     types_ = cleaned.pop("types")
     with transaction.atomic():
         incident = Incident.objects.create(
             organisation=organisation, created_by=created_by, updated_by=created_by, **cleaned
         )
         incident.types.set(types_)
+        _index_title(incident, cleaned["title"])
         audit_record(
             action="incident.created",
             actor=created_by,
@@ -173,24 +184,10 @@ def incident_update(
 ) -> Incident:
     """Changes the given fields, and adds the given acts and sources (as incident_create
     takes them), if nobody saved the incident since `expected_version`. All or nothing."""
-    unknown = set(changes) - {
-        "title",
-        "start_date",
-        "start_precision",
-        "end_date",
-        "end_precision",
-        "place",
-        "latitude",
-        "longitude",
-        "location_precision",
-        "types",
-        "description",
-        "public_summary",
-        "confidentiality",
-    }
+    unknown = set(changes) - _FIELDS
     if unknown:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        raise Invalid(
+            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
         )
     current = {
         "title": incident.title,
@@ -211,7 +208,7 @@ def incident_update(
     planned_acts = [_plan_act(organisation, i, act, errors) for i, act in enumerate(acts)]
     _refuse_repeated_acts(planned_acts, errors, incident=incident)
     planned_sources = [_plan_source(organisation, i, src, errors) for i, src in enumerate(sources)]
-    check.raise_if(errors)
+    errors.raise_if()
     if not changes and not planned_acts and not planned_sources:
         return incident  # nothing to save, so nothing to overwrite
     values = {k: v for k, v in cleaned.items() if k in changes and k not in _M2M}
@@ -226,6 +223,8 @@ def incident_update(
         )
         if "types" in changes:
             incident.types.set(cleaned["types"])
+        if "title" in values:
+            _index_title(incident, values["title"])
         if changes:
             audit_record(
                 action="incident.updated",
@@ -257,7 +256,7 @@ def act_add(
 ) -> Act:
     """Records what happened to one victim: an existing person of the organisation, or a new
     person made from `new_victim` in the same transaction."""
-    errors: check.Errors = {}
+    errors = Errors()
     victim, new_victim, values = _plan_act(
         incident.organisation,
         None,
@@ -277,8 +276,8 @@ def act_add(
             incident=incident, victim=victim, act_type=values["act_type"]
         ).exists()
     ):
-        check.add(errors, "act_type", _("This act is already recorded for this victim."))
-    check.raise_if(errors)
+        errors.add("act_type", _("This act is already recorded for this victim."))
+    errors.raise_if()
     with transaction.atomic():
         new_version(incident=incident, by=added_by, expected_version=expected_version)
         if victim is None:
@@ -306,14 +305,12 @@ def involvement_add(
         }
     )
     if person is None and not cleaned["described_group"]:
-        check.add(
-            errors,
-            "described_group",
-            _("Name a person or describe the group alleged to be involved."),
+        errors.add(
+            "described_group", _("Name a person or describe the group alleged to be involved.")
         )
     if person is not None and person.organisation_id != act.incident.organisation_id:
-        check.add(errors, "person", _("Choose a person from your organisation's records."))
-    check.raise_if(errors)
+        errors.add("person", _("Choose a person from your organisation's records."))
+    errors.raise_if()
     with transaction.atomic():
         new_version(incident=act.incident, by=added_by, expected_version=expected_version)
         involvement = Involvement.objects.create(act=act, person=person, **cleaned)
@@ -337,11 +334,11 @@ def source_add(
 ) -> Source:
     """Records where information came from; grading (reliability A-F with credibility 1-6) may
     be given now or later with source_grade."""
-    errors: check.Errors = {}
+    errors = Errors()
     person, values = _plan_source(
         incident.organisation, None, {"kind": kind, "person": person, **details}, errors
     )
-    check.raise_if(errors)
+    errors.raise_if()
     with transaction.atomic():
         new_version(incident=incident, by=added_by, expected_version=expected_version)
         return _insert_source(incident, person, values, added_by)
@@ -356,11 +353,11 @@ def source_grade(
     expected_version: int | None = None,
 ) -> Source:
     """Grades (or re-grades) a source on the Admiralty code; both scales are needed."""
-    errors: check.Errors = {}
+    errors = Errors()
     values = check.grading_fields(
         {"reliability": reliability, "credibility": credibility}, errors, required=True
     )
-    check.raise_if(errors)
+    errors.raise_if()
     with transaction.atomic():
         new_version(incident=source.incident, by=graded_by, expected_version=expected_version)
         Source.objects.filter(pk=source.pk).update(**values)
@@ -375,17 +372,17 @@ def incident_relate(
     *, incident: Incident, other: Incident, kind: str, related_by: User
 ) -> IncidentRelation:
     """Links two incidents of one organisation (same event, follow-up, related), once."""
-    errors: check.Errors = {}
+    errors = Errors()
     kind = check.choice({"kind": kind}, "kind", errors, IncidentRelation.Kind.values)
     if other.pk == incident.pk:
-        check.add(errors, "other", _("An incident cannot be related to itself."))
+        errors.add("other", _("An incident cannot be related to itself."))
     elif other.organisation_id != incident.organisation_id:
-        check.add(errors, "other", _("No such incident."))
+        errors.add("other", _("No such incident."))
     elif IncidentRelation.objects.filter(
         from_incident__in=[incident, other], to_incident__in=[incident, other]
     ).exists():
-        check.add(errors, "other", _("These incidents are already related."))
-    check.raise_if(errors)
+        errors.add("other", _("These incidents are already related."))
+    errors.raise_if()
     with transaction.atomic():
         relation = IncidentRelation.objects.create(
             from_incident=incident, to_incident=other, kind=kind, created_by=related_by
@@ -398,26 +395,33 @@ def incident_relate(
 
 
 def _plan_act(
-    organisation: Organisation, index: int | None, data: dict[str, Any], errors: check.Errors
+    organisation: Organisation, index: int | None, data: dict[str, Any], errors: Errors
 ) -> tuple[Person | None, dict[str, Any] | None, dict[str, Any]]:
     values, act_errors = check.act_fields(data)
     victim, new_victim = data.get("victim"), data.get("new_victim")
     if victim is None and not new_victim:
-        check.add(act_errors, "victim", _("Choose a person or record a new one."))
+        act_errors.add("victim", _("Choose a person or record a new one."))
     elif victim is not None and new_victim:
-        check.add(act_errors, "victim", _("Choose a person or record a new one, not both."))
+        act_errors.add("victim", _("Choose a person or record a new one, not both."))
     elif victim is not None and (
         not isinstance(victim, Person) or victim.organisation_id != organisation.pk
     ):
-        check.add(act_errors, "victim", _("Choose a person from your organisation's records."))
+        act_errors.add("victim", _("Choose a person from your organisation's records."))
         victim = None
-    errors.update(check.prefixed(f"acts.{index}", act_errors) if index is not None else act_errors)
+    _collect(errors, act_errors, "acts", index)
     return victim, new_victim, values
+
+
+def _collect(errors: Errors, found: Errors, kind: str, index: int | None) -> None:
+    if index is None:
+        errors.update(found.fields)
+    else:
+        check.nest(errors, found.fields, f"{kind}.{index}")
 
 
 def _refuse_repeated_acts(
     planned: list[tuple[Person | None, Any, dict[str, Any]]],
-    errors: check.Errors,
+    errors: Errors,
     incident: Incident | None = None,
 ) -> None:
     seen: set[tuple[int, str]] = set()
@@ -428,25 +432,21 @@ def _refuse_repeated_acts(
             continue
         key = (victim.pk, values["act_type"])
         if key in seen:
-            check.add(
-                errors, f"acts.{i}.act_type", _("This act is already recorded for this victim.")
-            )
+            errors.add(f"acts.{i}.act_type", _("This act is already recorded for this victim."))
         seen.add(key)
 
 
 def _plan_source(
-    organisation: Organisation, index: int | None, data: dict[str, Any], errors: check.Errors
+    organisation: Organisation, index: int | None, data: dict[str, Any], errors: Errors
 ) -> tuple[Person | None, dict[str, Any]]:
     values, source_errors = check.source_fields(data)
     person = data.get("person")
     if person is not None and (
         not isinstance(person, Person) or person.organisation_id != organisation.pk
     ):
-        check.add(source_errors, "person", _("Choose a person from your organisation's records."))
+        source_errors.add("person", _("Choose a person from your organisation's records."))
         person = None
-    errors.update(
-        check.prefixed(f"sources.{index}", source_errors) if index is not None else source_errors
-    )
+    _collect(errors, source_errors, "sources", index)
     return person, values
 
 
@@ -455,10 +455,14 @@ def _create_victim(
 ) -> Person:
     try:
         return person_create(organisation=organisation, created_by=by, **(data or {}))
-    except (ValidationError, TypeError) as exc:
-        if isinstance(exc, TypeError):  # a field person_create does not know
-            raise ValidationError({prefix: [_("Unknown person field.")]}) from None
-        raise ValidationError(check.prefixed(prefix, check.messages_of(exc))) from None
+    except TypeError:  # a field person_create does not know
+        raise Invalid(fields={prefix: [_("Unknown person field.")]}) from None
+    except (Refused, ValidationError) as exc:
+        refusal = Refused.from_validation_error(exc) if isinstance(exc, ValidationError) else exc
+        errors = Errors()
+        check.nest(errors, refusal.fields or {"__all__": [refusal.message]}, prefix)
+        errors.raise_if()
+        raise
 
 
 def _insert_act(incident: Incident, victim: Person, values: dict[str, Any], by: User) -> Act:

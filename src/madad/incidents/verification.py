@@ -8,9 +8,13 @@
 A documenter submits. A verifier who is neither the incident's author nor its last editor
 verifies, disputes or rejects; disputing and rejecting need a reason. Only an incident with at
 least one graded source can be verified. Every step is kept in the incident's history.
+Refusals: NotAllowed "own_work" (the four-eyes rule), Conflict "wrong_status" and
+"no_graded_source", Stale when the incident changed since the reviewer read it.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,21 +22,13 @@ from django.utils.translation import gettext as _
 
 from madad.accounts.models import User
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, Errors, NotAllowed, Stale
 from madad.incidents import validation as check
 from madad.incidents.models import Incident, Source, VerificationStep
-from madad.incidents.services import StaleEdit, new_version
+from madad.incidents.services import new_version
 
 _S = Incident.Status
 _A = VerificationStep.Action
-
-
-class VerificationRefused(Exception):
-    """The step is not allowed now; `code` says why (for the API), the message says it to
-    people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def incident_submit(
@@ -86,39 +82,20 @@ def _step(
     reason: str,
     expected_version: int | None,
 ) -> Incident:
-    errors: check.Errors = {}
+    errors = Errors()
     reason = check.reason(reason, errors, required=action in (_A.DISPUTED, _A.REJECTED))
-    check.raise_if(errors)
+    errors.raise_if()
     with transaction.atomic():
         current = (
-            Incident.objects.select_for_update()
-            .filter(pk=incident.pk)
+            Incident.objects.filter(pk=incident.pk)
             .values("status", "version", "created_by_id", "updated_by_id")
             .first()
         )
         if current is None or (
             expected_version is not None and current["version"] != expected_version
         ):
-            raise StaleEdit
-        if current["status"] not in allowed_from:
-            raise VerificationRefused(
-                "wrong_status",
-                _("This step is not possible while the incident is %(status)s.")
-                % {"status": _S(current["status"]).label.lower()},
-            )
-        if action != _A.SUBMITTED and by.pk in (current["created_by_id"], current["updated_by_id"]):
-            raise VerificationRefused(
-                "own_work",
-                _("A second person must check this incident: you recorded or last edited it."),
-            )
-        if (
-            action == _A.VERIFIED
-            and not Source.objects.filter(incident_id=incident.pk).exclude(reliability="").exists()
-        ):
-            raise VerificationRefused(
-                "no_graded_source",
-                _("An incident can only be verified on at least one graded source."),
-            )
+            raise Stale()
+        _refuse_step(incident, by, action, allowed_from, current)
         now = timezone.now()
         values: dict[str, object] = {"status": to_status}
         if to_status == _S.VERIFIED:
@@ -132,14 +109,38 @@ def _step(
             from_status=current["status"],
             to_status=to_status,
             by=by,
-            reason=reason,
+            note=reason,
             at=now,
         )
         audit_record(
             action=f"incident.{action}",
             actor=by,
             obj=incident,
-            fields=["status", *(["reason"] if reason else [])],
+            fields=["status", *(["note"] if reason else [])],
         )
     incident.refresh_from_db()
     return incident
+
+
+def _refuse_step(
+    incident: Incident, by: User, action: str, allowed_from: set[str], current: dict[str, Any]
+) -> None:
+    if current["status"] not in allowed_from:
+        raise Conflict(
+            _("This step is not possible while the incident is %(status)s.")
+            % {"status": _S(current["status"]).label.lower()},
+            code="wrong_status",
+        )
+    if action != _A.SUBMITTED and by.pk in (current["created_by_id"], current["updated_by_id"]):
+        raise NotAllowed(
+            _("A second person must check this incident: you recorded or last edited it."),
+            code="own_work",
+        )
+    if (
+        action == _A.VERIFIED
+        and not Source.objects.filter(incident_id=incident.pk).exclude(reliability="").exists()
+    ):
+        raise Conflict(
+            _("An incident can only be verified on at least one graded source."),
+            code="no_graded_source",
+        )

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from madad import access
 from madad.access.incidents import may_record_incidents, may_see_incidents
 from madad.access.roles import Capability
-from madad.accounts.models import User
+from madad.accounts.models import Organisation
+from madad.core.forms import INVALID_FORM_STATUS
+from madad.core.http import AuthedRequest
+from madad.core.refusals import WHOLE, Refused
 from madad.incidents import selectors, services
 from madad.incidents.forms import (
     ActFormSet,
@@ -30,80 +30,85 @@ from madad.incidents.forms import (
     RelateForm,
     SourceFormSet,
     VerificationForm,
+    filters_from_query,
 )
 from madad.incidents.models import Incident
-from madad.incidents.validation import messages_of
 from madad.linkage import checks
-from madad.linkage.views import DUPLICATES_CHECKED, incident_check_data
+from madad.linkage.checks import DUPLICATES_CHECKED, incident_check_data
 
 PAGE_SIZE = 25
-# Sections other apps add to an incident's page, shown once their template exists.
-SECTION_TEMPLATES = (
+# What other apps show on an incident's page: its testimonies and its evidence.
+SECTIONS = (
     "testimonies/_incident_testimonies.html",
     "evidence/_incident_evidence.html",
 )
 _ROWS = {"acts": ActFormSet, "sources": SourceFormSet}
 
 
-def get_incident_for_user(request: HttpRequest, incident_id: int) -> Incident:
+def get_incident_for_user(request: AuthedRequest, incident_id: int) -> Incident:
     """The incident, if this user may see it; 404 otherwise (audited when it exists)."""
-    return access.get_visible_or_404(request.user, Incident, request=request, pk=incident_id)
+    return access.get_visible_or_404(request.user, Incident, pk=incident_id)
 
 
-def sections() -> list[str]:
-    found = []
-    for name in SECTION_TEMPLATES:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return found
+def _organisation(request: AuthedRequest) -> Organisation:
+    organisation = request.user.organisation
+    if organisation is None:  # may_record_incidents has checked it; a type needs it again
+        raise Http404
+    return organisation
 
 
 @login_required
-def incident_list_view(request: HttpRequest) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def incident_list_view(request: AuthedRequest) -> HttpResponse:
+    """The list, filtered by the query string; searched by words only through the POSTed
+    form, so that words that may name people never reach a URL."""
     if not may_see_incidents(request.user):
         raise Http404
-    form = IncidentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    searched = request.method == "POST"
+    form = IncidentFilterForm(request.POST) if searched else filters_from_query(request.GET)
+    status = 200
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        if form.is_valid():
+            filters = form.cleaned_data
+        else:
+            status = INVALID_FORM_STATUS
     incidents = selectors.incident_list(user=request.user, filters=filters)
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_number = (request.POST if searched else request.GET).get("page")
+    page = Paginator(incidents, PAGE_SIZE).get_page(page_number)
     template = (
         "incidents/_incident_rows.html"
         if getattr(request, "htmx", False)
         else "incidents/incident_list.html"
     )
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "can_record": may_record_incidents(request.user),
-            "can_export": access.can_export(request.user, "incidents"),
-        },
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "searched": searched,
+        "can_record": may_record_incidents(request.user),
+        "can_export": access.can_export(request.user, "incidents"),
+    }
+    return render(request, template, context, status=status)
 
 
 @login_required
-def incident_detail_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail_view(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for_user(request, incident_id)
-    view = selectors.incident_detail(user=request.user, incident=incident, request=request)
+    view = selectors.incident_detail(user=request.user, incident=incident)
     return render(
         request, "incidents/incident_detail.html", detail_context(request, incident, view)
     )
 
 
 def involvement_form(
-    request: HttpRequest, incident: Incident, view: selectors.IncidentView, data: Any = None
+    request: AuthedRequest, incident: Incident, view: selectors.IncidentView, data: Any = None
 ) -> InvolvementForm | None:
     """The form for an alleged perpetrator, for those who may record and see them."""
     if not (access.can_change(request.user, incident) and view.may_see_perpetrators and view.acts):
         return None
     return InvolvementForm(
         data,
-        user=cast(User, request.user),
+        user=request.user,
         incident=incident,
         act_labels={a.act.pk: _act_label(a, view.names) for a in view.acts},
         initial={"version": incident.version},
@@ -112,7 +117,7 @@ def involvement_form(
 
 
 def detail_context(
-    request: HttpRequest,
+    request: AuthedRequest,
     incident: Incident,
     view: selectors.IncidentView,
     perpetrator_form: InvolvementForm | None = None,
@@ -135,7 +140,7 @@ def detail_context(
         "involvement_form": perpetrator_form or involvement_form(request, incident, view),
         "grade_form_class": GradeForm,
         "relate_form": RelateForm(auto_id="id_relate_%s") if can_edit else None,
-        "sections": sections(),
+        "sections": SECTIONS,
     }
 
 
@@ -146,7 +151,8 @@ def _act_label(act_view: selectors.ActView, names: dict[int, dict[str, str]]) ->
 
 
 @login_required
-def incident_create_view(request: HttpRequest) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def incident_create_view(request: AuthedRequest) -> HttpResponse:
     if not may_record_incidents(request.user):
         raise Http404
     data, adding = _with_added_row(request)
@@ -154,24 +160,26 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
     acts: Any = ActFormSet(data, prefix="acts", form_kwargs={"user": request.user})
     sources: Any = SourceFormSet(data, prefix="sources")
     ready = data is not None and not adding and _all_valid(form, acts, sources)
+    status = INVALID_FORM_STATUS if data is not None and not adding and not ready else 200
     duplicates = []
     if ready and request.POST.get(DUPLICATES_CHECKED) != "1":
         # shown before saving; saved once the user says it is another event
         duplicates = checks.incident_candidates(
-            organisation_id=request.user.organisation_id,  # type: ignore[union-attr]
+            organisation_id=request.user.organisation_id,
             data=incident_check_data(request.POST),
         )
+        status = 409 if duplicates else status
     if ready and not duplicates:
         try:
             incident = services.incident_create(
-                organisation=request.user.organisation,  # type: ignore[union-attr]
-                created_by=request.user,  # type: ignore[arg-type]
+                organisation=_organisation(request),
+                created_by=request.user,
                 **form.service_data(),
                 acts=[f.service_data() for f in acts.changed_forms()],
                 sources=[f.service_data() for f in sources.changed_forms()],
             )
-        except ValidationError as exc:
-            put_errors(exc, form, acts, sources)
+        except Refused as refusal:
+            status = put_errors(refusal, form, acts, sources)
         else:
             messages.success(request, _("The incident was recorded as reported."))
             return redirect("incidents:detail", incident.pk)
@@ -186,12 +194,13 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
             "incident": None,
             "duplicates": duplicates,
         },
-        status=409 if duplicates else 200,
+        status=status,
     )
 
 
 @login_required
-def incident_edit_view(request: HttpRequest, incident_id: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def incident_edit_view(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for_user(request, incident_id)
     if not access.can_change(request.user, incident):
         raise Http404
@@ -205,46 +214,37 @@ def incident_edit_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     sources: Any = SourceFormSet(data, prefix="sources")
     if data is None:
         acts.extra = sources.extra = 0
-    if data is not None and not adding and _all_valid(form, acts, sources):
+    ready = data is not None and not adding and _all_valid(form, acts, sources)
+    status = INVALID_FORM_STATUS if data is not None and not adding and not ready else 200
+    if ready:
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         try:
             with transaction.atomic():
                 services.incident_update(
                     incident=incident,
-                    updated_by=request.user,  # type: ignore[arg-type]
+                    updated_by=request.user,
                     expected_version=form.cleaned_data["version"] or 0,
                     acts=[f.service_data() for f in acts.changed_forms()],
                     sources=[f.service_data() for f in sources.changed_forms()],
                     **changes,
                 )
-        except services.StaleEdit as stale:
-            form.add_error(None, stale.message)
-        except ValidationError as exc:
-            put_errors(exc, form, acts, sources)
+        except Refused as refusal:
+            status = put_errors(refusal, form, acts, sources)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("incidents:detail", incident.pk)
     return render(
         request,
         "incidents/incident_form.html",
-        {
-            "form": form,
-            "acts": acts,
-            "sources": sources,
-            "quiet": adding,
-            "incident": incident,
-        },
+        {"form": form, "acts": acts, "sources": sources, "quiet": adding, "incident": incident},
+        status=status,
     )
 
 
-def _initial(request: HttpRequest, incident: Incident, *, shown: bool) -> dict[str, Any]:
+def _initial(request: AuthedRequest, incident: Incident, *, shown: bool) -> dict[str, Any]:
     if shown:
         description = access.reveal(
-            request.user,
-            incident,
-            request=request,  # type: ignore[arg-type]
-            wanted=["description"],
-            action="incident.description.viewed",
+            request.user, incident, wanted=["description"], action="incident.description.viewed"
         ).get("description", "")
     elif "description" in access.readable_fields(request.user, Incident):
         description = incident.description
@@ -270,7 +270,7 @@ def _initial(request: HttpRequest, incident: Incident, *, shown: bool) -> dict[s
 
 @login_required
 @require_GET
-def form_row_view(request: HttpRequest, kind: str) -> HttpResponse:
+def form_row_view(request: AuthedRequest, kind: str) -> HttpResponse:
     """One more empty victim or source row for the form (htmx), and the formset's new count."""
     if kind not in _ROWS or not may_record_incidents(request.user):
         raise Http404
@@ -287,7 +287,7 @@ def form_row_view(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _with_added_row(request: HttpRequest) -> tuple[QueryDict | None, bool]:
+def _with_added_row(request: AuthedRequest) -> tuple[QueryDict | None, bool]:
     """The posted data, with one more row when the user asked for one without script."""
     if request.method != "POST":
         return None, False
@@ -307,24 +307,26 @@ def _all_valid(*forms: Any) -> bool:
     return all([f.is_valid() for f in forms])  # every form validated, for all the messages
 
 
-def put_errors(exc: ValidationError, form: Any, acts: Any = None, sources: Any = None) -> None:
-    """Puts a service's errors ("title", "acts.0.age", "sources.1.url") on the form fields."""
+def put_errors(refusal: Refused, form: Any, acts: Any = None, sources: Any = None) -> int:
+    """Puts a service's refusal ("title", "acts.0.age", "sources.1.url") on the form fields
+    and rows; returns the status to answer with."""
     rows = {
         "acts": acts.changed_forms() if acts is not None else [],
         "sources": sources.changed_forms() if sources is not None else [],
     }
     aliases = {"victim": "victim_id", "new_victim": "given_name", "person": "person_id"}
-    for key, found in messages_of(exc).items():
-        parts = key.split(".")
-        target, name = form, parts[-1]
-        if (
-            parts[0] in rows
-            and len(parts) > 1
-            and parts[1].isdigit()
-            and int(parts[1]) < len(rows[parts[0]])
-        ):
-            target = rows[parts[0]][int(parts[1])]
-            name = parts[-1] if len(parts) > 2 else "__all__"
+    for key, found in (refusal.fields or {WHOLE: [refusal.message]}).items():
+        target, name = _target(form, rows, key)
         name = aliases.get(name, name)
         for message in found:
             target.add_error(name if name in target.fields else None, message)
+    return refusal.status
+
+
+def _target(form: Any, rows: dict[str, list[Any]], key: str) -> tuple[Any, str]:
+    """The form or row a key of a refusal belongs to, and the field's name there."""
+    parts = key.split(".")
+    kind, index = parts[0], parts[1] if len(parts) > 1 else ""
+    if kind in rows and index.isdigit() and int(index) < len(rows[kind]):
+        return rows[kind][int(index)], parts[-1] if len(parts) > 2 else WHOLE
+    return form, parts[-1]
