@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 from itertools import combinations
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from madad.linkage.matching import link
 from madad.linkage.matching.features import gazetteer_names, prepare
@@ -46,7 +49,9 @@ def test_the_matcher_keeps_its_f1_on_the_labelled_set() -> None:
     assert precision >= 0.9
 
 
-def test_forked_workers_find_exactly_what_one_process_finds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_forked_workers_find_exactly_what_one_process_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The names compared in several forked processes (small chunks here, so that there are
     many) give the very same pairs and probabilities as in one."""
     from madad.linkage.matching import engine
@@ -57,7 +62,7 @@ def test_forked_workers_find_exactly_what_one_process_finds(monkeypatch) -> None
     contexts: list[str] = []
     get_context = engine.multiprocessing.get_context
 
-    def spy(method: str):  # type: ignore[no-untyped-def]
+    def spy(method: str) -> Any:
         contexts.append(method)
         return get_context(method)
 

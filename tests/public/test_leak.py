@@ -150,9 +150,7 @@ def filled(settings: Any, places: SimpleNamespace) -> dict[str, Any]:
     return {"marked": marked, "users": users}
 
 
-def _secrets() -> dict[str, str]:
-    """Every value that must never be public, read from the database as staff would."""
-    found: dict[str, str] = {}
+def _person_secrets(found: dict[str, str]) -> None:
     for p in Person.objects.all():
         full = f"{p.given_name} {p.family_name}".strip()
         for label, value in [
@@ -168,8 +166,9 @@ def _secrets() -> dict[str, str]:
                 found[value] = f"person #{p.pk} {label}"
         if p.cnic:
             found[f"{p.cnic[:5]}-{p.cnic[5:12]}-{p.cnic[12:]}"] = f"person #{p.pk} cnic"
-    for t in testimonies.Testimony.objects.all():
-        found[t.transcript[:40]] = f"testimony #{t.pk}"
+
+
+def _incident_secrets(found: dict[str, str]) -> None:
     for s in Source.objects.all():
         for label in ("name", "notes", "fir_number", "police_station", "outlet", "url"):
             value = getattr(s, label)
@@ -187,6 +186,15 @@ def _secrets() -> dict[str, str]:
         unpublished = i.status != "verified" or i.confidentiality == "confidential"
         if unpublished and "LEAK" in i.public_summary:
             found[i.public_summary] = f"unpublished incident #{i.pk} summary"
+
+
+def _secrets() -> dict[str, str]:
+    """Every value that must never be public, read from the database as staff would."""
+    found: dict[str, str] = {}
+    _person_secrets(found)
+    for t in testimonies.Testimony.objects.all():
+        found[t.transcript[:40]] = f"testimony #{t.pk}"
+    _incident_secrets(found)
     for u in User.objects.all():
         found[u.email] = f"staff email #{u.pk}"
         found[u.full_name] = f"staff name #{u.pk}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Schema, Status
+from ninja import Router, Schema, Status
+from ninja.params.functions import Path
 from pydantic import Field
 
 from madad import access
@@ -135,7 +136,7 @@ def decide_pair(
         pair=pair, decision=payload.decision, decided_by=user, keep=payload.keep
     )
     if merge is None:
-        return Status(200, PersonPairDecisionOut(status=Decision.NOT_SAME))
+        return Status(200, PersonPairDecisionOut(status="not_same"))
     return Status(201, _merge_out(merge))
 
 

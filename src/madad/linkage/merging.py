@@ -94,7 +94,7 @@ def person_relations() -> list[Relation]:
     return sorted(found, key=lambda r: r.label)
 
 
-def _dump(field: models.Field, obj: models.Model) -> Any:
+def _dump(field: models.Field[Any, Any], obj: models.Model) -> Any:
     """A field's value as JSON, exactly (datetimes to the microsecond)."""
     value = field.value_from_object(obj)
     if isinstance(value, dt.date | dt.datetime):
@@ -104,7 +104,7 @@ def _dump(field: models.Field, obj: models.Model) -> Any:
     return value
 
 
-def _load(field: models.Field, raw: Any) -> Any:
+def _load(field: models.Field[Any, Any], raw: Any) -> Any:
     return None if raw is None else field.to_python(raw)
 
 

@@ -107,7 +107,7 @@ def parse_incident_numbers(text: str) -> list[int]:
     return sorted({int(n) for n in numbers})
 
 
-class _TextForm(forms.ModelForm):
+class _TextForm(forms.ModelForm[Any]):
     incident_numbers = forms.CharField(
         label=_("Verified incidents behind it"),
         required=False,

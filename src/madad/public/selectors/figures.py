@@ -54,7 +54,7 @@ def cached(kind: str, key: str, compute: Callable[[], T]) -> T:
         return compute()
     digest = hashlib.sha256(f"{kind}|{key}|{get_language()}".encode()).hexdigest()[:32]
     name = f"public:{kind}:{digest}"
-    found = cache.get(name)
+    found: T | None = cache.get(name)
     if found is None:
         found = compute()
         cache.set(name, found, seconds)

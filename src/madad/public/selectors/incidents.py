@@ -224,7 +224,7 @@ class PublicIncidents:
     def count(self) -> int:
         return self.queryset().count()
 
-    def page(self, number: Any, size: int = 25) -> Page:
+    def page(self, number: Any, size: int = 25) -> Page[Any]:
         rows = self.queryset().order_by("-start_date", "-id").values(*PUBLIC_INCIDENT_COLUMNS)
         page = Paginator(rows, size).get_page(number)
         page.object_list = self._build(list(page.object_list))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -25,6 +25,7 @@ from madad.public.selectors.figures import dashboard_figures, map_points
 from madad.public.selectors.places import Gazetteer
 
 PAGE_SIZE = 25
+SameSite = Literal["Lax", "Strict", "None", False] | None
 
 
 def _filtered(request: HttpRequest) -> tuple[PublicFilterForm, Any]:
@@ -194,6 +195,6 @@ def language(request: HttpRequest) -> HttpResponse:
             domain=settings.LANGUAGE_COOKIE_DOMAIN,
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+            samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
         )
     return response
