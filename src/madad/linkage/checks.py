@@ -30,7 +30,7 @@ from madad.linkage.matching import score_against
 from madad.linkage.matching.features import forget_names
 from madad.linkage.matching.model import Parameters, default_parameters
 from madad.linkage.models import LinkageRun, PersonMatchKey
-from madad.linkage.records import records_of
+from madad.linkage.records import COMPARED, records_of
 from madad.people.identity import normalise_cnic, normalise_phone
 from madad.people.models import Person, PersonNameKey
 from madad.people.name_index import NAME
@@ -126,21 +126,7 @@ def match_candidates(
 ) -> list[PersonCandidate]:
     """Persons of the organisation who may be the person described by `data` (the fields of
     the person form), most probable first, at or above the review threshold."""
-    record = {
-        name: data.get(name)
-        for name in (
-            "given_name",
-            "family_name",
-            "full_name_ur",
-            "aliases",
-            "father_name",
-            "sex",
-            "date_of_birth",
-            "age",
-            "cnic",
-            "phone",
-        )
-    }
+    record = {name: data.get(name) for name in COMPARED}
     if record.get("sex") == "unknown":
         record["sex"] = ""
     born = record.get("date_of_birth")

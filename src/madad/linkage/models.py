@@ -146,9 +146,9 @@ class Decision(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded by a merge")
 
 
-class PersonPair(models.Model):
-    """Two persons who may be one. `evidence` holds the level of agreement of each compared
-    field and its weight, never a value."""
+class CandidatePair(models.Model):
+    """What a pair the matcher proposed keeps, persons or incidents: the evidence, when it was
+    found, and the reviewer's decision."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -156,19 +156,7 @@ class PersonPair(models.Model):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    person_a_id = models.PositiveBigIntegerField(_("first person"), db_index=True)
-    person_b_id = models.PositiveBigIntegerField(_("second person"), db_index=True)
-    probability = models.FloatField(_("probability"))
-    weight = models.FloatField(_("match weight"))
     evidence = models.JSONField(_("evidence"), default=dict)
-    found_by = models.ForeignKey(
-        LinkageRun,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="person_pairs",
-        verbose_name=_("found by"),
-    )
     found_at = models.DateTimeField(_("found"), default=timezone.now)
     status = models.CharField(
         _("decision"),
@@ -186,6 +174,27 @@ class PersonPair(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PersonPair(CandidatePair):
+    """Two persons who may be one. `evidence` holds the level of agreement of each compared
+    field and its weight, never a value."""
+
+    person_a_id = models.PositiveBigIntegerField(_("first person"), db_index=True)
+    person_b_id = models.PositiveBigIntegerField(_("second person"), db_index=True)
+    probability = models.FloatField(_("probability"))
+    weight = models.FloatField(_("match weight"))
+    found_by = models.ForeignKey(
+        LinkageRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person_pairs",
+        verbose_name=_("found by"),
+    )
 
     class Meta:
         ordering = ["-probability", "id"]
@@ -209,15 +218,9 @@ class PersonPair(models.Model):
         return f"Person pair #{self.pk}"
 
 
-class IncidentPair(models.Model):
+class IncidentPair(CandidatePair):
     """Two incidents that may be one event reported by several sources."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
     incident_a = models.ForeignKey(
         "incidents.Incident",
         on_delete=models.CASCADE,
@@ -231,7 +234,6 @@ class IncidentPair(models.Model):
         verbose_name=_("second incident"),
     )
     score = models.FloatField(_("score"))
-    evidence = models.JSONField(_("evidence"), default=dict)
     found_by = models.ForeignKey(
         LinkageRun,
         null=True,
@@ -239,14 +241,6 @@ class IncidentPair(models.Model):
         on_delete=models.SET_NULL,
         related_name="incident_pairs",
         verbose_name=_("found by"),
-    )
-    found_at = models.DateTimeField(_("found"), default=timezone.now)
-    status = models.CharField(
-        _("decision"),
-        max_length=12,
-        choices=Decision.choices,
-        default=Decision.PENDING,
-        db_index=True,
     )
     relation = models.ForeignKey(
         "incidents.IncidentRelation",
@@ -256,15 +250,6 @@ class IncidentPair(models.Model):
         related_name="+",
         verbose_name=_("relation recorded"),
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         ordering = ["-score", "id"]

@@ -15,9 +15,8 @@ from madad.households.models import Member
 from madad.linkage.models import PersonRecordId
 from madad.people.models import Person, Sex
 
-FIELDS = (
-    "id",
-    "organisation_id",
+# The person's fields the matcher compares (names, sex, birth, numbers)
+COMPARED = (
     "given_name",
     "family_name",
     "full_name_ur",
@@ -28,8 +27,8 @@ FIELDS = (
     "age",
     "cnic",
     "phone",
-    "created_at",
 )
+FIELDS = ("id", "organisation_id", *COMPARED, "created_at")
 
 
 def person_record(

@@ -23,9 +23,6 @@ from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
 from madad.linkage import checks, services
-
-# DUPLICATES_CHECKED re-exported until incidents.views and people.views import it from checks
-from madad.linkage.checks import DUPLICATES_CHECKED as DUPLICATES_CHECKED
 from madad.linkage.checks import incident_check_data, person_check_rows
 from madad.linkage.evidence import lines
 from madad.linkage.forms import DecisionForm, IncidentDecisionForm, RunForm

@@ -129,7 +129,7 @@ class _TextForm(forms.ModelForm[Any]):
 class FactSheetForm(_TextForm):
     class Meta:
         model = FactSheet
-        fields = ["title_en", "title_ur", "summary_en", "summary_ur", "body_en", "body_ur"]
+        fields = list(FactSheet.WRITTEN)
         widgets = {
             "title_ur": forms.TextInput(attrs={"dir": "rtl", "lang": "ur"}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),
@@ -158,16 +158,7 @@ class ClaimCheckForm(_TextForm):
 
     class Meta:
         model = ClaimCheck
-        fields = [
-            "claim_en",
-            "claim_ur",
-            "claimant",
-            "claim_date",
-            "claim_url",
-            "rating",
-            "explanation_en",
-            "explanation_ur",
-        ]
+        fields = list(ClaimCheck.WRITTEN)
         widgets = {
             "claim_en": forms.Textarea(attrs={"rows": 3}),
             "claim_ur": forms.Textarea(attrs={"rows": 3, "dir": "rtl", "lang": "ur"}),

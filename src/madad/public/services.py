@@ -24,27 +24,22 @@ from madad.accounts.models import Organisation, User
 from madad.core.audit import audit_record
 from madad.core.refusals import Conflict, Invalid, NotAllowed, Stale, invalid
 from madad.core.versioned import update_versioned
-from madad.public.models import ClaimCheck, FactSheet, Publication, Rating, Status
+from madad.public.models import (
+    REQUIRED,
+    ClaimCheck,
+    FactSheet,
+    Publication,
+    Rating,
+    Status,
+)
 from madad.public.placeholders import check_placeholders
 from madad.public.selectors import public_incidents
 
 P = TypeVar("P", bound=Publication)
 
-FACTSHEET_FIELDS = ("title_en", "title_ur", "summary_en", "summary_ur", "body_en", "body_ur")
-CLAIMCHECK_FIELDS = (
-    "claim_en",
-    "claim_ur",
-    "claimant",
-    "claim_date",
-    "claim_url",
-    "rating",
-    "explanation_en",
-    "explanation_ur",
-)
-_REQUIRED = {
-    FactSheet: ("title_en", "title_ur", "body_en", "body_ur"),
-    ClaimCheck: ("claim_en", "claim_ur", "explanation_en", "explanation_ur"),
-}
+FACTSHEET_FIELDS = FactSheet.WRITTEN
+CLAIMCHECK_FIELDS = ClaimCheck.WRITTEN
+_REQUIRED = {FactSheet: REQUIRED["factsheet"], ClaimCheck: REQUIRED["claimcheck"]}
 _WRITE = {FactSheet: Capability.FACTSHEET_WRITE, ClaimCheck: Capability.CLAIMCHECK_WRITE}
 _APPROVE = {FactSheet: Capability.FACTSHEET_APPROVE, ClaimCheck: Capability.CLAIMCHECK_PUBLISH}
 _AUDIT = {FactSheet: "factsheet", ClaimCheck: "claimcheck"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation
@@ -19,3 +19,10 @@ def organisation_named(name: str | None) -> Organisation:
     if len(relief) != 1:
         raise CommandError(_("Name the organisation with --organisation."))
     return relief[0]
+
+
+def add_organisation_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--organisation",
+        help="The organisation's name, if there are several relief organisations.",
+    )

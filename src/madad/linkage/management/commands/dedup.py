@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from madad.core.audit import audit_record
 from madad.core.spreadsheet import csv_write
-from madad.linkage.management.organisation import organisation_named
+from madad.linkage.management.organisation import add_organisation_argument, organisation_named
 from madad.linkage.services import persons_dedup
 
 
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="what", required=True)
         persons = sub.add_parser("persons", help="Duplicate persons.")
         persons.add_argument("--out", required=True, help="The CSV file to write.")
-        persons.add_argument(
-            "--organisation",
-            help="The organisation's name, if there are several relief organisations.",
-        )
+        add_organisation_argument(persons)
         persons.add_argument(
             "--threshold",
             type=float,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from madad.core.refusals import Invalid
 from madad.linkage.imports import FILE, open_text, persons_import
-from madad.linkage.management.organisation import organisation_named
+from madad.linkage.management.organisation import add_organisation_argument, organisation_named
 
 
 class Command(BaseCommand):
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="what", required=True)
         persons = sub.add_parser("persons", help="Persons from a CSV file.")
         persons.add_argument("file", help="The CSV file (UTF-8).")
-        persons.add_argument(
-            "--organisation",
-            help="The organisation's name, if there are several relief organisations.",
-        )
+        add_organisation_argument(persons)
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = organisation_named(options.get("organisation"))
