@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -24,8 +23,8 @@ from hypothesis.stateful import (
 from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.cases import services, workflow
-from madad.cases.errors import CaseRefused
 from madad.cases.models import ApprovalRequest, Assessment, Case, Need, StatusChange
+from madad.core.refusals import Refused
 from tests.cases.factories import open_case
 from tests.factories import UserFactory
 
@@ -66,11 +65,11 @@ class CaseMachine(RuleBasedStateMachine):
         self.refusals = 0
 
     def _attempt(self, action: Any) -> bool:
-        """Runs the action; a refusal (CaseRefused or bad input) must change nothing."""
+        """Runs the action; a refusal (a state conflict or bad input) must change nothing."""
         before = _state(self.case)
         try:
             action()
-        except (CaseRefused, ValidationError):
+        except Refused:
             assert _state(self.case) == before, "a refused action changed the case"
             self.refusals += 1
             return False
@@ -283,7 +282,7 @@ class CaseMachine(RuleBasedStateMachine):
             assert change.from_status == previous.to_status
             step = (change.from_status, change.to_status)
             if step == workflow.REOPEN:
-                assert change.episode == previous.episode + 1 and change.reason
+                assert change.episode == previous.episode + 1 and change.note
             elif change.approved_by_id is not None:
                 kinds = [
                     k

@@ -39,7 +39,7 @@ def test_the_caseworker_opens_a_case_from_the_household_page(
     again = client.post(
         f"/cases/open/{household.pk}/", {"caseworker": caseworker.pk, "risk": "low"}
     )
-    assert again.status_code == 422
+    assert again.status_code == 409  # the service's conflict, on the form
     assert "already has a case that is not closed" in again.content.decode()
 
 

@@ -23,8 +23,8 @@ from django.db import connection, connections
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.cases import services
-from madad.cases.errors import CaseRefused
 from madad.cases.models import ApprovalRequest, Case, StatusChange
+from madad.core.refusals import Conflict
 from tests.cases.factories import open_case
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -88,7 +88,7 @@ def test_two_coordinators_deciding_at_once_on_postgresql_store_one_decision(
         ]
     )
     won = [o for o in outcomes if isinstance(o, ApprovalRequest)]
-    lost = [o for o in outcomes if isinstance(o, CaseRefused)]
+    lost = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(won) == 1 and len(lost) == 1, outcomes
     assert lost[0].code == "already_decided"
     stored = ApprovalRequest.objects.get(pk=approval.pk)
@@ -106,7 +106,7 @@ from django.db import connections
 from madad.accounts.models import User
 from madad.accounts.services import organisation_create
 from madad.cases import services
-from madad.cases.errors import CaseRefused
+from madad.core.refusals import Conflict
 from madad.cases.models import ApprovalRequest, Case, StatusChange
 from madad.households.services import household_create
 from madad.people.services import person_create
@@ -135,7 +135,7 @@ def decide(coordinator_id):
         services.approval_decide(approval=ApprovalRequest.objects.get(pk=approval.pk),
                                  decided_by=User.objects.get(pk=coordinator_id), approve=True)
         outcomes.put("approved")
-    except CaseRefused as refused:
+    except Conflict as refused:
         outcomes.put(refused.code)
     except Exception as error:
         outcomes.put(repr(error))

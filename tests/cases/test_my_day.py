@@ -58,23 +58,24 @@ def test_the_day_lists_late_follow_ups_tasks_due_and_waiting_requests(
     assert day.recently_refused == [refused]
 
 
-def test_the_day_hooks_in_other_apps_when_they_provide_a_selector(
+def test_the_day_asks_referrals_and_claims_for_what_needs_the_caseworker(
     caseworker: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[User] = []
+    calls: list[tuple[str, User]] = []
 
     def responses(user: User) -> list[str]:
-        calls.append(user)
+        calls.append(("referrals", user))
         return ["a response"]
 
-    monkeypatch.setattr(
-        selectors,
-        "_hook",
-        lambda module, name: responses if name == "referral_responses_for" else None,
-    )
+    def claims(user: User) -> list[str]:
+        calls.append(("claims", user))
+        return ["a claim"]
+
+    monkeypatch.setattr(selectors, "referral_responses_for", responses)
+    monkeypatch.setattr(selectors, "claims_needing_action", claims)
     day = selectors.my_day(user=caseworker, today=TODAY)
-    assert day.extra == {"referral_responses": ["a response"]}
-    assert calls == [caseworker]
+    assert (day.referral_responses, day.claims_needing_action) == (["a response"], ["a claim"])
+    assert calls == [("referrals", caseworker), ("claims", caseworker)]
 
 
 def test_the_coordinator_sees_caseloads_waiting_approvals_and_cases_without_contact(

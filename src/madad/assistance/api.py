@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -27,11 +27,14 @@ from madad.access.assistance import (
     may_edit_limits,
     may_request_assistance,
 )
-from madad.api.errors import ApiError
+from madad.accounts.models import User
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
 from madad.assistance import selectors, services
 from madad.assistance.models import Assistance, DisbursementMethod, Kind
 from madad.cases.models import Case
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed
 
 router = Router(tags=["assistance"])
 
@@ -41,6 +44,8 @@ VERSION = Field(
     le=2_000_000_000,
     description="The version you read; omit to act on the current one",
 )
+READ = {404: ErrorOut, 422: ErrorOut}
+CHANGE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class AssistanceIn(Schema):
@@ -51,22 +56,22 @@ class AssistanceIn(Schema):
     purpose: str = Field(default="", max_length=services.PURPOSE_MAX)
 
 
-class VersionIn(Schema):
+class AssistanceVersionIn(Schema):
     version: int | None = VERSION
 
 
-class CancelIn(Schema):
+class AssistanceCancelIn(Schema):
     reason: str = Field(max_length=services.REASON_MAX)
     version: int | None = VERSION
 
 
-class DisburseIn(Schema):
+class AssistanceHandOverIn(Schema):
     method: DisbursementMethod
     reference: str = Field(max_length=services.REFERENCE_MAX)
     version: int | None = VERSION
 
 
-class LimitIn(Schema):
+class AssistanceLimitIn(Schema):
     max_amount: Decimal | None = Field(description="Rupees; null removes the limit")
 
 
@@ -92,192 +97,190 @@ class AssistanceOut(Schema):
     version: int
 
 
-class LimitOut(Schema):
+class AssistanceDetailOut(AssistanceOut):
+    """One item; the purpose and the disbursement details only where the caller may read them
+    (absent otherwise)."""
+
+    purpose: str | None = None
+    disbursement_method: str | None = None
+    disbursement_reference: str | None = None
+
+
+class AssistanceLimitOut(Schema):
     kind: str
     max_amount: Decimal | None
 
 
-class Filters(Schema):
+class AssistanceFilters(Schema):
     case: int | None = Field(default=None, ge=1, le=2**63 - 1)
     status: Assistance.Status | None = None
 
 
-def _item(request: HttpRequest, assistance_id: int) -> Assistance:
-    return access.get_visible_or_404(request.user, Assistance, request=request, pk=assistance_id)
+def _item(request: AuthedRequest, assistance_id: int) -> Assistance:
+    return access.get_visible_or_404(request.user, Assistance, pk=assistance_id)
 
 
-def _out(request: HttpRequest, item: Assistance) -> dict[str, Any]:
-    data = AssistanceOut.model_validate(item).model_dump()
+def _out(user: User, item: Assistance) -> AssistanceDetailOut:
     wanted = ["purpose"]
     if item.status in (Assistance.Status.DISBURSED, Assistance.Status.RECEIPT_CONFIRMED):
         wanted += ["disbursement_method", "disbursement_reference"]
-    data.update(
-        access.reveal(
-            request.user,
-            item,
-            request=request,  # type: ignore[arg-type]
-            wanted=wanted,
-            action="assistance.disbursement.viewed"
-            if len(wanted) > 1
-            else "assistance.purpose.viewed",
-        )
+    readable = access.reveal(
+        user,
+        item,
+        wanted=wanted,
+        action="assistance.disbursement.viewed" if len(wanted) > 1 else "assistance.purpose.viewed",
     )
-    return data
+    return AssistanceDetailOut(**AssistanceOut.from_orm(item).dict(), **readable)
 
 
-def _call(action: Any) -> Any:
-    try:
-        return action()
-    except services.AssistanceRefused as exc:
-        raise ApiError(403, "forbidden", exc.message) from None
-    except services.AssistanceConflict as exc:
-        raise ApiError(409, "conflict", exc.message) from None
-
-
-@router.get("", response=list[AssistanceOut], summary="Assistance you may see")
+@router.get("", response={200: list[AssistanceOut], **READ}, summary="Assistance you may see")
 @paginated
-def list_assistance(request: HttpRequest, filters: Query[Filters]) -> Any:
+def list_assistance(request: AuthedRequest, filters: Query[AssistanceFilters]) -> Any:
     case = None
     if filters.case is not None:
-        case = access.get_visible_or_404(request.user, Case, request=request, pk=filters.case)
+        case = access.get_visible_or_404(request.user, Case, pk=filters.case)
     return selectors.assistance_list(user=request.user, case=case, status=filters.status)
 
 
 @router.get(
     "/approvals",
-    response=list[AssistanceOut],
+    response={200: list[AssistanceOut], **READ},
     summary="Requested assistance you may approve (never your own), oldest first",
 )
 @paginated
-def list_approvals(request: HttpRequest) -> Any:
+def list_approvals(request: AuthedRequest) -> Any:
     return selectors.awaiting_approval(user=request.user)
 
 
-@router.get("/limits", response=list[LimitOut], summary="The limit per kind (PKR)")
-def list_limits(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get(
+    "/limits",
+    response={200: list[AssistanceLimitOut], 404: ErrorOut},
+    summary="The limit per kind (PKR)",
+)
+def list_limits(request: AuthedRequest) -> list[AssistanceLimitOut]:
     user = request.user
     if not (may_request_assistance(user) or may_approve_assistance(user) or may_edit_limits(user)):
         raise Http404
     return [
-        {"kind": kind, "max_amount": limit.max_amount if limit else None}
+        AssistanceLimitOut(kind=kind, max_amount=limit.max_amount if limit else None)
         for kind, limit in selectors.limits_by_kind(user=user).items()
     ]
 
 
 @router.put(
     "/limits/{kind}",
-    response=LimitOut,
+    response={200: AssistanceLimitOut, 403: ErrorOut, 422: ErrorOut},
     summary="Set the limit for a kind (null: none, a coordinator approves every amount)",
 )
-def set_limit(request: HttpRequest, kind: Kind, payload: LimitIn) -> dict[str, Any]:
+def set_limit(request: AuthedRequest, kind: Kind, payload: AssistanceLimitIn) -> AssistanceLimitOut:
     user = request.user
-    if not may_edit_limits(user):
-        raise ApiError(403, "forbidden", _("Your role cannot change the assistance limits."))
-    limit = _call(
-        lambda: services.limit_set(
-            organisation=user.organisation,
-            kind=kind,  # type: ignore[union-attr]
-            max_amount=payload.max_amount,
-            set_by=user,
-            request=request,
-        )
-    )  # type: ignore[arg-type]
-    return {"kind": kind, "max_amount": limit.max_amount if limit else None}
+    if not may_edit_limits(user) or user.organisation is None:
+        raise NotAllowed(_("Your role cannot change the assistance limits."))
+    limit = services.limit_set(
+        organisation=user.organisation, kind=kind, max_amount=payload.max_amount, set_by=user
+    )
+    return AssistanceLimitOut(kind=kind, max_amount=limit.max_amount if limit else None)
 
 
 @router.get(
     "/{int:assistance_id}",
+    response={200: AssistanceDetailOut, **READ},
+    exclude_unset=True,
     summary="One item; the purpose and the disbursement details only if your role may "
     "read them (audited)",
 )
-def get_assistance(request: HttpRequest, assistance_id: int) -> dict[str, Any]:
-    return _out(request, _item(request, assistance_id))
+def get_assistance(request: AuthedRequest, assistance_id: int) -> AssistanceDetailOut:
+    return _out(request.user, _item(request, assistance_id))
 
 
-@router.post("", response={201: dict}, summary="Request assistance on a case")
-def request_assistance(request: HttpRequest, payload: AssistanceIn) -> Status[dict[str, Any]]:
-    case = access.get_visible_or_404(request.user, Case, request=request, pk=payload.case)
-    item = _call(
-        lambda: services.assistance_request(
-            case=case,
-            requested_by=request.user,  # type: ignore[arg-type]
-            kind=payload.kind,
-            amount=payload.amount,
-            in_kind=payload.in_kind,
-            purpose=payload.purpose,
-            request=request,
-        )
+@router.post(
+    "",
+    response={201: AssistanceDetailOut, **CHANGE},
+    exclude_unset=True,
+    summary="Request assistance on a case",
+)
+def request_assistance(
+    request: AuthedRequest, payload: AssistanceIn
+) -> Status[AssistanceDetailOut]:
+    case = access.get_visible_or_404(request.user, Case, pk=payload.case)
+    item = services.assistance_request(
+        case=case,
+        requested_by=request.user,
+        kind=payload.kind,
+        amount=payload.amount,
+        in_kind=payload.in_kind,
+        purpose=payload.purpose,
     )
-    return Status(201, _out(request, item))
+    return Status(201, _out(request.user, item))
 
 
 @router.post(
     "/{int:assistance_id}/approve",
-    response=dict,
+    response={200: AssistanceDetailOut, **CHANGE},
+    exclude_unset=True,
     summary="Approve (a second person; a coordinator over the limit)",
 )
-def approve(request: HttpRequest, assistance_id: int, payload: VersionIn) -> dict[str, Any]:
-    item = _item(request, assistance_id)
-    _call(
-        lambda: services.assistance_approve(
-            assistance=item,
-            approver=request.user,  # type: ignore[arg-type]
-            expected_version=payload.version,
-            request=request,
-        )
+def approve(
+    request: AuthedRequest, assistance_id: int, payload: AssistanceVersionIn
+) -> AssistanceDetailOut:
+    item = services.assistance_approve(
+        assistance=_item(request, assistance_id),
+        approver=request.user,
+        expected_version=payload.version,
     )
-    return _out(request, item)
+    return _out(request.user, item)
 
 
-@router.post("/{int:assistance_id}/cancel", response=dict, summary="Cancel, with a reason")
-def cancel(request: HttpRequest, assistance_id: int, payload: CancelIn) -> dict[str, Any]:
-    item = _item(request, assistance_id)
-    _call(
-        lambda: services.assistance_cancel(
-            assistance=item,
-            cancelled_by=request.user,  # type: ignore[arg-type]
-            reason=payload.reason,
-            expected_version=payload.version,
-            request=request,
-        )
+@router.post(
+    "/{int:assistance_id}/cancel",
+    response={200: AssistanceDetailOut, **CHANGE},
+    exclude_unset=True,
+    summary="Cancel, with a reason",
+)
+def cancel(
+    request: AuthedRequest, assistance_id: int, payload: AssistanceCancelIn
+) -> AssistanceDetailOut:
+    item = services.assistance_cancel(
+        assistance=_item(request, assistance_id),
+        cancelled_by=request.user,
+        reason=payload.reason,
+        expected_version=payload.version,
     )
-    return _out(request, item)
+    return _out(request.user, item)
 
 
 @router.post(
     "/{int:assistance_id}/hand-over",
-    response=dict,
+    response={200: AssistanceDetailOut, **CHANGE},
+    exclude_unset=True,
     summary="Record the hand-over of help in kind without an amount (finance); "
     "money is paid through /fund/disbursements",
 )
-def hand_over(request: HttpRequest, assistance_id: int, payload: DisburseIn) -> dict[str, Any]:
-    item = _item(request, assistance_id)
-    _call(
-        lambda: services.assistance_hand_over(
-            assistance=item,
-            handed_over_by=request.user,  # type: ignore[arg-type]
-            method=payload.method,
-            reference=payload.reference,
-            expected_version=payload.version,
-            request=request,
-        )
+def hand_over(
+    request: AuthedRequest, assistance_id: int, payload: AssistanceHandOverIn
+) -> AssistanceDetailOut:
+    item = services.assistance_hand_over(
+        assistance=_item(request, assistance_id),
+        handed_over_by=request.user,
+        method=payload.method,
+        reference=payload.reference,
+        expected_version=payload.version,
     )
-    return _out(request, item)
+    return _out(request.user, item)
 
 
 @router.post(
     "/{int:assistance_id}/confirm-receipt",
-    response=dict,
+    response={200: AssistanceDetailOut, **CHANGE},
+    exclude_unset=True,
     summary="Record that the family received it",
 )
-def confirm_receipt(request: HttpRequest, assistance_id: int, payload: VersionIn) -> dict[str, Any]:
-    item = _item(request, assistance_id)
-    _call(
-        lambda: services.assistance_confirm_receipt(
-            assistance=item,
-            confirmed_by=request.user,  # type: ignore[arg-type]
-            expected_version=payload.version,
-            request=request,
-        )
+def confirm_receipt(
+    request: AuthedRequest, assistance_id: int, payload: AssistanceVersionIn
+) -> AssistanceDetailOut:
+    item = services.assistance_confirm_receipt(
+        assistance=_item(request, assistance_id),
+        confirmed_by=request.user,
+        expected_version=payload.version,
     )
-    return _out(request, item)
+    return _out(request.user, item)

@@ -4,8 +4,8 @@ receipt confirmed, or cancelled.
 The rules that matter most are kept by the database too, so that no code path can break them:
 the approver is never the requester, an approved item names its approver, a disbursed item its
 method and time, and an amount is positive. Changes go through `assistance.services`, which
-bump `version` with a conditional UPDATE: of two people approving at the same moment, exactly
-one wins and the other is told that somebody else acted first.
+bump `version` with a conditional UPDATE (core.versioned): of two people approving at the same
+moment, exactly one wins and the other is told that somebody else acted first.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.versioned import Versioned
 
 # Amounts are in Pakistani rupees with two decimal places, at most 9,999,999,999.99.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -84,7 +85,7 @@ class Limit(models.Model):
         return f"Limit #{self.pk}"
 
 
-class Assistance(models.Model):
+class Assistance(Versioned):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
@@ -99,7 +100,8 @@ class Assistance(models.Model):
     amount = models.DecimalField(
         _("amount (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    in_kind = models.CharField(_("in-kind description"), max_length=300, blank=True)
+    # encrypted like every free text that may name people ("school uniform for Ayesha")
+    in_kind = EncryptedTextField(_("in-kind description"), blank=True)
     purpose = EncryptedTextField(_("why it is needed"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
@@ -153,8 +155,7 @@ class Assistance(models.Model):
         verbose_name=_("cancelled by"),
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    cancelled_reason = EncryptedTextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -2,14 +2,15 @@
 
 Guarantees, for every service here:
 - It runs in one transaction with its audit event (action codes ``case.assistance.*``; field
-  names only). Bad input raises ValidationError (by field) and writes nothing.
-- A change of status is one conditional UPDATE on (id, version, status): if somebody else
-  changed the item since the caller read it, nothing is written and AssistanceConflict says
-  what happened. This works alike on SQLite (where select_for_update does nothing) and on
+  names only). Bad input raises `Invalid` (by field) and writes nothing.
+- A change of status is one conditional UPDATE on (id, version, status) (core.versioned): if
+  somebody else changed the item since the caller read it, nothing is written and a `Conflict`
+  says what happened. This works alike on SQLite (where select_for_update does nothing) and on
   PostgreSQL, and between processes.
-- The approver is never the requester (AssistanceRefused here, and a CheckConstraint in the
-  database). An amount over the kind's limit, or of a kind with no limit set, needs an approver
-  whose role carries ``case.approve`` (a coordinator).
+- The approver is never the requester (`NotAllowed` here, and a CheckConstraint in the
+  database); who may do what is refused with `NotAllowed`. An amount over the kind's limit, or
+  of a kind with no limit set, needs an approver whose role carries ``case.approve`` (a
+  coordinator).
 - Money leaves only through the fund (fund.services.disbursement_make calls
   assistance_disburse beside its ledger entry); help in kind without an amount is recorded as
   handed over with assistance_hand_over.
@@ -21,14 +22,11 @@ Guarantees, for every service here:
 
 from __future__ import annotations
 
-import decimal
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.http import HttpRequest
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +41,10 @@ from madad.access.assistance import (
 from madad.accounts.models import Organisation, User
 from madad.assistance.models import MAX_AMOUNT, Assistance, DisbursementMethod, Kind, Limit
 from madad.cases.models import Case
+from madad.core import validation as check
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, Errors, NotAllowed, Stale
+from madad.core.versioned import update_versioned
 
 S = Assistance.Status
 REQUESTABLE_CASE_STATUSES = frozenset({Case.Status.PLAN_AGREED, Case.Status.ASSISTING})
@@ -52,72 +53,20 @@ PURPOSE_MAX = 2000
 REASON_MAX = 2000
 REFERENCE_MAX = 200
 
-
-class AssistanceError(Exception):
-    """Base of the refusals below; str() is a sentence for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# Transitional names: madad.fund.services.disbursements still catches these; they are the core
+# kinds. Delete once the fund catches `NotAllowed` and `Conflict` (or lets them propagate).
+AssistanceRefused = NotAllowed
+AssistanceConflict = Conflict
 
 
-class AssistanceRefused(AssistanceError):
-    """This user may not do this to this item (two-person rule, limit, role)."""
-
-
-class AssistanceConflict(AssistanceError):
-    """The item changed since the caller read it; nothing was written."""
-
-
-# --- input checks ---------------------------------------------------------------------------
-def _text(
-    value: Any, field: str, limit: int, errors: dict[str, list[str]], required: str | None = None
+def _required_text(
+    value: Any, field: str, errors: Errors, *, max_length: int, missing: str, multiline: bool
 ) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        errors[field] = [_("Enter text.")]
-        return ""
-    if "\x00" in text:
-        errors[field] = [_("The text contains a character that cannot be stored.")]
-    elif len(text) > limit:
-        errors[field] = [_("Enter at most %(max)s characters.") % {"max": limit}]
-    elif required and not text:
-        errors[field] = [required]
+    """Text that must be given, with the message that says what to give."""
+    text = check.text(value, field, errors, max_length=max_length, multiline=multiline)
+    if not text and field not in errors:
+        errors.add(field, missing)
     return text
-
-
-def clean_amount(
-    value: Any, field: str, errors: dict[str, list[str]], *, allow_zero: bool = False
-) -> Decimal | None:
-    """A rupee amount as a Decimal with at most two decimal places, or None (recorded in
-    `errors` when it is no amount). Floats are refused: they cannot hold 0.10 exactly."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool | float):
-        errors[field] = [_("Enter the amount in rupees, for example 15000 or 15000.50.")]
-        return None
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (decimal.InvalidOperation, ValueError):
-        errors[field] = [_("Enter the amount in rupees, for example 15000 or 15000.50.")]
-        return None
-    if not amount.is_finite():
-        errors[field] = [_("Enter the amount in rupees, for example 15000 or 15000.50.")]
-    elif amount < 0 or (amount == 0 and not allow_zero):
-        errors[field] = [
-            _("The amount must be more than zero.")
-            if not allow_zero
-            else _("The amount cannot be negative.")
-        ]
-    elif amount > MAX_AMOUNT:
-        errors[field] = [
-            _("The amount is larger than Madad can record (%(max)s).") % {"max": f"{MAX_AMOUNT:,}"}
-        ]
-    elif amount != amount.quantize(Decimal("0.01"), rounding=decimal.ROUND_DOWN):
-        errors[field] = [_("Rupee amounts have at most two decimal places.")]
-    else:
-        return amount.quantize(Decimal("0.01"))
-    return None
 
 
 # --- limits ---------------------------------------------------------------------------------
@@ -145,25 +94,21 @@ def limit_set(
     kind: str,
     max_amount: Any,
     set_by: User,
-    request: HttpRequest | None = None,
 ) -> Limit | None:
     """Sets (or, with an empty amount, removes) the organisation's limit for one kind. Without
     a limit every item of that kind with an amount needs a coordinator."""
     if not may_edit_limits(set_by) or set_by.organisation_id != organisation.pk:
-        raise AssistanceRefused(_("Your role cannot change the assistance limits."))
-    errors: dict[str, list[str]] = {}
-    if kind not in Kind.values:
-        errors["kind"] = [_("Choose one of the listed kinds.")]
-    amount = clean_amount(max_amount, "max_amount", errors, allow_zero=True)
-    if errors:
-        raise ValidationError(errors)
+        raise NotAllowed(_("Your role cannot change the assistance limits."))
+    errors = Errors()
+    check.choice(kind, "kind", errors, Kind.values)
+    amount = check.amount(max_amount, "max_amount", errors, maximum=MAX_AMOUNT)
+    errors.raise_if()
     with transaction.atomic():
         if amount is None:
             deleted, _rows = Limit.objects.filter(organisation=organisation, kind=kind).delete()
             if deleted:
                 audit_record(
                     action="assistance.limit.removed",
-                    request=request,
                     actor=set_by,
                     object_type="assistance.limit",
                     object_id=kind,
@@ -177,7 +122,6 @@ def limit_set(
         )
         audit_record(
             action="assistance.limit.changed",
-            request=request,
             actor=set_by,
             obj=limit,
             fields=["max_amount"],
@@ -197,22 +141,23 @@ def _may_see(user: User, assistance: Assistance) -> bool:
 def _transition(
     assistance: Assistance, *, expected_version: int | None, from_status: str, **changes: Any
 ) -> None:
-    """One conditional UPDATE; raises AssistanceConflict if the item moved on meanwhile."""
-    version = assistance.version if expected_version is None else expected_version
-    updated = Assistance.objects.filter(
-        pk=assistance.pk,
-        version=version,
-        status=from_status,
-    ).update(version=F("version") + 1, **changes)
-    if updated != 1:
+    """One conditional UPDATE; a `Conflict` saying what happened if the item moved on
+    meanwhile."""
+    try:
+        update_versioned(
+            assistance,
+            expected_version=expected_version,
+            where=Q(status=from_status),
+            **changes,
+        )
+    except Stale:
         current = (
             Assistance.objects.filter(pk=assistance.pk).values_list("status", flat=True).first()
         )
-        raise AssistanceConflict(_conflict_message(current))
-    assistance.refresh_from_db()
+        raise _conflict(current) from None
 
 
-def _conflict_message(current: str | None) -> str:
+def _conflict(current: str | None) -> Conflict:
     messages: dict[str, str] = {
         S.APPROVED: _(
             "Somebody else approved this assistance a moment ago. Nothing was "
@@ -224,7 +169,7 @@ def _conflict_message(current: str | None) -> str:
             "The family's receipt of this assistance was confirmed meanwhile. Nothing was changed."
         ),
     }
-    return str(
+    return Conflict(
         messages.get(
             current or "",
             _(
@@ -237,7 +182,7 @@ def _conflict_message(current: str | None) -> str:
 
 def _refuse_unless_status(assistance: Assistance, *allowed: str) -> None:
     if assistance.status not in allowed:
-        raise AssistanceConflict(_conflict_message(assistance.status))
+        raise _conflict(assistance.status)
 
 
 def assistance_request(
@@ -248,30 +193,28 @@ def assistance_request(
     amount: Any = None,
     in_kind: str = "",
     purpose: str = "",
-    request: HttpRequest | None = None,
 ) -> Assistance:
     """Records a request for one item of help on a case whose plan was agreed. An amount in
     rupees (Decimal, two places), an in-kind description, or both."""
     if not may_request_assistance(requested_by) or not _may_see_case(requested_by, case):
-        raise AssistanceRefused(_("Your role cannot request assistance on this case."))
-    errors: dict[str, list[str]] = {}
+        raise NotAllowed(_("Your role cannot request assistance on this case."))
+    errors = Errors()
     if case.status not in REQUESTABLE_CASE_STATUSES:
-        errors["case"] = [
+        errors.add(
+            "case",
             _(
                 "Assistance is requested once the case's plan is agreed (plan "
                 "agreed or assisting). This case is “%(status)s”."
             )
-            % {"status": case.get_status_display()}
-        ]
-    if kind not in Kind.values:
-        errors["kind"] = [_("Choose one of the listed kinds.")]
-    value = clean_amount(amount, "amount", errors)
-    description = _text(in_kind, "in_kind", IN_KIND_MAX, errors)
-    why = _text(purpose, "purpose", PURPOSE_MAX, errors)
+            % {"status": case.get_status_display()},
+        )
+    check.choice(kind, "kind", errors, Kind.values)
+    value = check.amount(amount, "amount", errors, allow_zero=False, maximum=MAX_AMOUNT)
+    description = check.text(in_kind, "in_kind", errors, max_length=IN_KIND_MAX)
+    why = check.text(purpose, "purpose", errors, max_length=PURPOSE_MAX, multiline=True)
     if value is None and not description and "amount" not in errors and "in_kind" not in errors:
-        errors["amount"] = [_("Enter an amount in rupees, or describe the help in kind.")]
-    if errors:
-        raise ValidationError(errors)
+        errors.add("amount", _("Enter an amount in rupees, or describe the help in kind."))
+    errors.raise_if()
     with transaction.atomic():
         assistance = Assistance.objects.create(
             case=case,
@@ -283,7 +226,6 @@ def assistance_request(
         )
         audit_record(
             action="case.assistance.requested",
-            request=request,
             actor=requested_by,
             obj=assistance,
             fields=[
@@ -327,17 +269,16 @@ def assistance_approve(
     assistance: Assistance,
     approver: User,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Assistance:
     """Approves a requested item. Of two approvals at the same moment exactly one succeeds;
-    the other raises AssistanceConflict and writes nothing. `expected_version` is the version
+    the other raises `Conflict` and writes nothing. `expected_version` is the version
     the approver saw (defaults to the one in `assistance`)."""
     if not may_approve_assistance(approver) or not _may_see(approver, assistance):
-        raise AssistanceRefused(_("Your role cannot approve assistance."))
+        raise NotAllowed(_("Your role cannot approve assistance."))
     _refuse_unless_status(assistance, S.REQUESTED)
     reason = approval_refusal(assistance=assistance, approver=approver)
     if reason is not None:
-        raise AssistanceRefused(reason)
+        raise NotAllowed(reason)
     over_limit = is_over_limit(assistance)
     with transaction.atomic():
         _transition(
@@ -351,7 +292,6 @@ def assistance_approve(
         )
         audit_record(
             action="case.assistance.approved",
-            request=request,
             actor=approver,
             obj=assistance,
             fields=["status", "approved_by"],
@@ -365,7 +305,6 @@ def assistance_cancel(
     cancelled_by: User,
     reason: str,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Assistance:
     """Cancels an item not yet disbursed, with a reason. The requester may cancel their own
     request; otherwise it takes somebody who may approve assistance."""
@@ -373,14 +312,18 @@ def assistance_cancel(
         (assistance.requested_by_id == cancelled_by.pk and may_request_assistance(cancelled_by))
         or may_approve_assistance(cancelled_by)
     ):
-        raise AssistanceRefused(_("Your role cannot cancel this assistance."))
+        raise NotAllowed(_("Your role cannot cancel this assistance."))
     _refuse_unless_status(assistance, S.REQUESTED, S.APPROVED)
-    errors: dict[str, list[str]] = {}
-    text = _text(
-        reason, "reason", REASON_MAX, errors, required=_("Say why the assistance is cancelled.")
+    errors = Errors()
+    text = _required_text(
+        reason,
+        "reason",
+        errors,
+        max_length=REASON_MAX,
+        missing=_("Say why the assistance is cancelled."),
+        multiline=True,
     )
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if()
     with transaction.atomic():
         _transition(
             assistance,
@@ -393,7 +336,6 @@ def assistance_cancel(
         )
         audit_record(
             action="case.assistance.cancelled",
-            request=request,
             actor=cancelled_by,
             obj=assistance,
             fields=["status", "cancelled_reason"],
@@ -408,30 +350,26 @@ def assistance_disburse(
     method: str,
     reference: str,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Assistance:
     """Records that finance paid out (or handed over) an approved item: how, and the
     transaction, cheque or voucher number (encrypted). The disburser is neither the requester
     nor the approver."""
     if not may_record_disbursements(disbursed_by) or not _may_see(disbursed_by, assistance):
-        raise AssistanceRefused(_("Your role cannot record disbursements."))
+        raise NotAllowed(_("Your role cannot record disbursements."))
     _refuse_unless_status(assistance, S.APPROVED)
     if disbursed_by.pk in (assistance.requested_by_id, assistance.approved_by_id):
-        raise AssistanceRefused(
-            _("Whoever requested or approved assistance does not also pay it out.")
-        )
-    errors: dict[str, list[str]] = {}
-    if method not in DisbursementMethod.values:
-        errors["method"] = [_("Choose one of the listed methods.")]
-    ref = _text(
+        raise NotAllowed(_("Whoever requested or approved assistance does not also pay it out."))
+    errors = Errors()
+    check.choice(method, "method", errors, DisbursementMethod.values)
+    ref = _required_text(
         reference,
         "reference",
-        REFERENCE_MAX,
         errors,
-        required=_("Enter the transaction, cheque or voucher number."),
+        max_length=REFERENCE_MAX,
+        missing=_("Enter the transaction, cheque or voucher number."),
+        multiline=False,
     )
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if()
     with transaction.atomic():
         _transition(
             assistance,
@@ -445,7 +383,6 @@ def assistance_disburse(
         )
         audit_record(
             action="case.assistance.disbursed",
-            request=request,
             actor=disbursed_by,
             obj=assistance,
             fields=["status", "disbursement_method", "disbursement_reference"],
@@ -460,7 +397,6 @@ def assistance_hand_over(
     method: str,
     reference: str,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Assistance:
     """Records the hand-over of help in kind that has no amount (a ration pack, a school
     uniform): the staff pages and the API record disbursements this way. An item with an
@@ -468,7 +404,7 @@ def assistance_hand_over(
     calls assistance_disburse in the same transaction as its ledger entry), so that the ledger
     always accounts for it; here it is refused."""
     if assistance.amount is not None:
-        raise AssistanceRefused(
+        raise NotAllowed(
             _(
                 "This assistance is money: pay it from the fund (Fund → "
                 "Disbursements), so that the ledger records it."
@@ -480,7 +416,6 @@ def assistance_hand_over(
         method=method,
         reference=reference,
         expected_version=expected_version,
-        request=request,
     )
 
 
@@ -489,15 +424,14 @@ def assistance_confirm_receipt(
     assistance: Assistance,
     confirmed_by: User,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
 ) -> Assistance:
     """Records that the family confirmed they received a disbursed item (to the caseworker or a
     coordinator who can see the case; never the person who paid it out)."""
     if not may_request_assistance(confirmed_by) or not _may_see_case(confirmed_by, assistance.case):
-        raise AssistanceRefused(_("Your role cannot confirm receipt of assistance."))
+        raise NotAllowed(_("Your role cannot confirm receipt of assistance."))
     _refuse_unless_status(assistance, S.DISBURSED)
     if confirmed_by.pk == assistance.disbursed_by_id:
-        raise AssistanceRefused(
+        raise NotAllowed(
             _("Whoever paid the assistance out does not also confirm it was received.")
         )
     with transaction.atomic():
@@ -511,7 +445,6 @@ def assistance_confirm_receipt(
         )
         audit_record(
             action="case.assistance.receipt_confirmed",
-            request=request,
             actor=confirmed_by,
             obj=assistance,
             fields=["status"],

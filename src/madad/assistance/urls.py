@@ -7,7 +7,6 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("disbursements/", views.disbursements, name="disbursements"),
     path("limits/", views.limits, name="limits"),
-    path("case/<int:case_id>/", views.case_assistance, name="case"),
     path("case/<int:case_id>/request/", views.assistance_request, name="request"),
     path("<int:assistance_id>/", views.assistance_detail, name="detail"),
     path("<int:assistance_id>/approve/", views.assistance_approve, name="approve"),

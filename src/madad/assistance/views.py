@@ -1,18 +1,19 @@
-"""Staff pages for assistance: a case's assistance (also a panel on the case page), one item,
-its actions (request, approve, cancel, disburse, confirm receipt), the approvals waiting for
-the user, finance's queue of items to pay out, and the limits per kind."""
+"""Staff pages for assistance: the panel on the case page, one item, its actions (request,
+approve, cancel, disburse, confirm receipt), the approvals waiting for the user, finance's
+queue of items to pay out, and the limits per kind."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from madad.access.assistance import (
     may_see_case_of,
     may_see_disbursement,
 )
+from madad.accounts.models import User
 from madad.assistance import selectors, services
 from madad.assistance.forms import (
     AssistanceRequestForm,
@@ -36,38 +38,29 @@ from madad.assistance.forms import (
 )
 from madad.assistance.models import Assistance, DisbursementMethod, Kind
 from madad.cases.models import Case
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 
 S = Assistance.Status
 
 
 # --- access helpers (the first line of every view) ------------------------------------------
-def _case_for_user(request: HttpRequest, case_id: int) -> Case:
-    return access.get_visible_or_404(request.user, Case, request=request, pk=case_id)
+def _case_for_user(request: AuthedRequest, case_id: int) -> Case:
+    return access.get_visible_or_404(request.user, Case, pk=case_id)
 
 
-def _assistance_for_user(request: HttpRequest, assistance_id: int) -> Assistance:
-    return access.get_visible_or_404(request.user, Assistance, request=request, pk=assistance_id)
+def _assistance_for_user(request: AuthedRequest, assistance_id: int) -> Assistance:
+    return access.get_visible_or_404(request.user, Assistance, pk=assistance_id)
 
 
-def case_page_url(case: Case | int, anchor: str = "") -> str:
-    """The case's own page (the cases app's), or this app's page of the case's assistance
-    while there is none."""
-    pk = case if isinstance(case, int) else case.pk
-    try:
-        url = reverse("cases:detail", args=[pk])
-    except NoReverseMatch:
-        url = reverse("assistance:case", args=[pk])
-    return f"{url}#{anchor}" if anchor else url
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+def case_assistance_url(case_id: int) -> str:
+    """The assistance panel on the case's page."""
+    return reverse("cases:detail", args=[case_id]) + "#assistance"
 
 
 # --- the panel on a case page ---------------------------------------------------------------
-def case_panel(user: Any, case: Case, form: AssistanceRequestForm | None = None) -> dict[str, Any]:
+def case_panel(user: User, case: Case, form: AssistanceRequestForm | None = None) -> dict[str, Any]:
     """What the assistance panel of a case page shows this user: the items, what they may do
     to each, and a request form while the case's plan is agreed."""
     rows = []
@@ -101,69 +94,55 @@ def case_panel(user: Any, case: Case, form: AssistanceRequestForm | None = None)
     }
 
 
-@login_required
-def case_assistance(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for_user(request, case_id)
-    return render(
-        request,
-        "assistance/case_assistance.html",
-        {"case": case, "panel": case_panel(request.user, case)},
-    )
-
-
 @require_POST
 @login_required
-def assistance_request(request: HttpRequest, case_id: int) -> HttpResponse:
+def assistance_request(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Requests assistance from the case page's panel; a form with errors comes back on a page
+    of its own."""
     case = _case_for_user(request, case_id)
     if not may_request_assistance(request.user):
         raise Http404
     form = AssistanceRequestForm(request.POST)
+    status = INVALID_FORM_STATUS
     if form.is_valid():
         try:
             item = services.assistance_request(
                 case=case,
-                requested_by=request.user,  # type: ignore[arg-type]
+                requested_by=request.user,
                 kind=form.cleaned_data["kind"],
                 amount=form.cleaned_data["amount"],
                 in_kind=form.cleaned_data["in_kind"],
                 purpose=form.cleaned_data["purpose"],
-                request=request,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except services.AssistanceRefused as exc:
-            form.add_error(None, exc.message)
+        except Refused as refusal:
+            status = form_errors(form, refusal)
         else:
             messages.success(
                 request,
                 _("Assistance %(id)s was requested. Somebody else must approve it.")
                 % {"id": item.pk},
             )
-            return redirect(case_page_url(case, "assistance"))
+            return redirect(case_assistance_url(case.pk))
     return render(
         request,
-        "assistance/case_assistance.html",
+        "assistance/assistance_request.html",
         {"case": case, "panel": case_panel(request.user, case, form)},
-        status=400,
+        status=status,
     )
 
 
 # --- one item -------------------------------------------------------------------------------
 @login_required
-def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
+def assistance_detail(request: AuthedRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     user = request.user
     details: dict[str, Any] = {}
     if item.status in (S.DISBURSED, S.RECEIPT_CONFIRMED) and may_see_disbursement(user, item):
         details = access.reveal(
-            user,
-            item,
-            request=request,  # type: ignore[arg-type]
-            wanted=sorted(DISBURSEMENT_FIELDS),
-            action="assistance.disbursement.viewed",
+            user, item, wanted=sorted(DISBURSEMENT_FIELDS), action="assistance.disbursement.viewed"
         )
     sees_case = may_see_case_of(user, item)
-    refusal = services.approval_refusal(assistance=item, approver=user)  # type: ignore[arg-type]
+    refusal = services.approval_refusal(assistance=item, approver=user)
     may_cancel = (
         item.status in (S.REQUESTED, S.APPROVED)
         and sees_case
@@ -178,7 +157,7 @@ def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
         {
             "item": item,
             "sees_case": sees_case,
-            "case_url": case_page_url(item.case_id, "assistance") if sees_case else None,
+            "case_url": case_assistance_url(item.case_id) if sees_case else None,
             "details": details,
             "method_label": dict(DisbursementMethod.choices).get(
                 details.get("disbursement_method", ""), ""
@@ -194,7 +173,7 @@ def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
             )
             if item.status == S.APPROVED and may_record_disbursements(user) and item.amount is None
             else None,
-            "pay_url": _fund_payment_url(item)
+            "pay_url": reverse("fund:disburse", args=[item.pk])
             if item.status == S.APPROVED
             and may_record_disbursements(user)
             and item.amount is not None
@@ -207,39 +186,33 @@ def assistance_detail(request: HttpRequest, assistance_id: int) -> HttpResponse:
     )
 
 
-def _fund_payment_url(item: Assistance) -> str | None:
-    """Where finance pays an item with an amount: the fund's page, so that the ledger
-    records the money leaving."""
-    try:
-        return reverse("fund:disburse", args=[item.pk])
-    except NoReverseMatch:
-        return None
-
-
 def _act(
-    request: HttpRequest, item: Assistance, form: Any, action: Any, done: str, back: str
+    request: AuthedRequest,
+    form: forms.Form,
+    action: Callable[[int], object],
+    done: str,
+    back: str,
 ) -> HttpResponse:
-    """Runs one action on an item from a posted form; a refusal or a conflict is a message on
-    the page the user came from, bad input a message naming the field."""
+    """Runs one action on an item from a posted form (`action` takes the version the user
+    saw); bad input, a refusal or a conflict is a message on the page the user came from."""
     if not form.is_valid():
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors) or _("The form has errors."))
         return redirect(back)
     try:
-        action(expected_version=form.cleaned_data["version"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(str(m) for m in exc.messages))
-    except services.AssistanceError as exc:
-        messages.error(request, exc.message)
+        action(form.cleaned_data["version"])
+    except Refused as refusal:
+        found = [m for messages_ in refusal.fields.values() for m in messages_]
+        messages.error(request, " ".join(found) or refusal.message)
     else:
         messages.success(request, done)
     return redirect(back)
 
 
-def _back(request: HttpRequest, item: Assistance) -> str:
+def _back(request: AuthedRequest, item: Assistance) -> str:
     """Back to the case page when the action came from it, else to the item."""
     if request.POST.get("back") == "case" and may_see_case_of(request.user, item):
-        return case_page_url(item.case_id, "assistance")
+        return case_assistance_url(item.case_id)
     if request.POST.get("back") == "approvals":
         return reverse("assistance:approvals")
     return reverse("assistance:detail", args=[item.pk])
@@ -247,19 +220,15 @@ def _back(request: HttpRequest, item: Assistance) -> str:
 
 @require_POST
 @login_required
-def assistance_approve(request: HttpRequest, assistance_id: int) -> HttpResponse:
+def assistance_approve(request: AuthedRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     if not may_approve_assistance(request.user):
         raise Http404
     return _act(
         request,
-        item,
         VersionForm(request.POST),
-        lambda expected_version: services.assistance_approve(
-            assistance=item,
-            approver=request.user,  # type: ignore[arg-type]
-            expected_version=expected_version,
-            request=request,
+        lambda version: services.assistance_approve(
+            assistance=item, approver=request.user, expected_version=version
         ),
         _("Assistance %(id)s was approved.") % {"id": item.pk},
         _back(request, item),
@@ -268,19 +237,17 @@ def assistance_approve(request: HttpRequest, assistance_id: int) -> HttpResponse
 
 @require_POST
 @login_required
-def assistance_cancel(request: HttpRequest, assistance_id: int) -> HttpResponse:
+def assistance_cancel(request: AuthedRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     form = CancelForm(request.POST)
     return _act(
         request,
-        item,
         form,
-        lambda expected_version: services.assistance_cancel(
+        lambda version: services.assistance_cancel(
             assistance=item,
-            cancelled_by=request.user,  # type: ignore[arg-type]
+            cancelled_by=request.user,
             reason=form.cleaned_data["reason"],
-            expected_version=expected_version,
-            request=request,
+            expected_version=version,
         ),
         _("Assistance %(id)s was cancelled.") % {"id": item.pk},
         _back(request, item),
@@ -289,22 +256,20 @@ def assistance_cancel(request: HttpRequest, assistance_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assistance_hand_over(request: HttpRequest, assistance_id: int) -> HttpResponse:
+def assistance_hand_over(request: AuthedRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     if not may_record_disbursements(request.user):
         raise Http404
     form = DisburseForm(request.POST)
     return _act(
         request,
-        item,
         form,
-        lambda expected_version: services.assistance_hand_over(
+        lambda version: services.assistance_hand_over(
             assistance=item,
-            handed_over_by=request.user,  # type: ignore[arg-type]
+            handed_over_by=request.user,
             method=form.cleaned_data["method"],
             reference=form.cleaned_data["reference"],
-            expected_version=expected_version,
-            request=request,
+            expected_version=version,
         ),
         _("The hand-over of assistance %(id)s was recorded.") % {"id": item.pk},
         reverse("assistance:detail", args=[item.pk]),
@@ -313,19 +278,15 @@ def assistance_hand_over(request: HttpRequest, assistance_id: int) -> HttpRespon
 
 @require_POST
 @login_required
-def assistance_confirm_receipt(request: HttpRequest, assistance_id: int) -> HttpResponse:
+def assistance_confirm_receipt(request: AuthedRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
     if not may_see_case_of(request.user, item):
         raise Http404
     return _act(
         request,
-        item,
         VersionForm(request.POST),
-        lambda expected_version: services.assistance_confirm_receipt(
-            assistance=item,
-            confirmed_by=request.user,  # type: ignore[arg-type]
-            expected_version=expected_version,
-            request=request,
+        lambda version: services.assistance_confirm_receipt(
+            assistance=item, confirmed_by=request.user, expected_version=version
         ),
         _("The family's receipt of assistance %(id)s was recorded.") % {"id": item.pk},
         _back(request, item),
@@ -334,7 +295,7 @@ def assistance_confirm_receipt(request: HttpRequest, assistance_id: int) -> Http
 
 # --- queues ---------------------------------------------------------------------------------
 @login_required
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: AuthedRequest) -> HttpResponse:
     if not may_approve_assistance(request.user):
         raise Http404
     page = Paginator(selectors.awaiting_approval(user=request.user), 50).get_page(
@@ -344,50 +305,49 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def disbursements(request: HttpRequest) -> HttpResponse:
+def disbursements(request: AuthedRequest) -> HttpResponse:
     if not may_record_disbursements(request.user):
         raise Http404
     page = Paginator(selectors.to_hand_over(user=request.user), 50).get_page(
         request.GET.get("page")
     )
-    try:
-        fund_url = reverse("fund:disbursements")
-    except NoReverseMatch:
-        fund_url = None
-    return render(request, "assistance/disbursements.html", {"page": page, "fund_url": fund_url})
+    return render(
+        request,
+        "assistance/disbursements.html",
+        {"page": page, "fund_url": reverse("fund:disbursements")},
+    )
 
 
 # --- limits ---------------------------------------------------------------------------------
 @login_required
-def limits(request: HttpRequest) -> HttpResponse:
+def limits(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not may_edit_limits(user):
         raise Http404
-    forms: dict[str, LimitForm] = {}
+    bound: dict[str, LimitForm] = {}
     status = 200
     if request.method == "POST":
         kind = request.POST.get("kind", "")
-        if kind not in Kind.values:
+        if kind not in Kind.values or user.organisation is None:
             raise Http404
         form = LimitForm(request.POST, prefix=kind)
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             try:
                 services.limit_set(
-                    organisation=user.organisation,  # type: ignore[union-attr]
+                    organisation=user.organisation,
                     kind=kind,
                     max_amount=form.cleaned_data["max_amount"],
                     set_by=user,
-                    request=request,
-                )  # type: ignore[arg-type]
-            except ValidationError as exc:
-                _add_errors(form, exc)
+                )
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
                 messages.success(
                     request, _("The limit for “%(kind)s” was saved.") % {"kind": Kind(kind).label}
                 )
                 return redirect("assistance:limits")
-        forms[kind] = form
-        status = 400
+        bound[kind] = form
     rows = []
     for kind, limit in selectors.limits_by_kind(user=user).items():
         initial = {"max_amount": limit.max_amount if limit else ""}
@@ -396,7 +356,7 @@ def limits(request: HttpRequest) -> HttpResponse:
                 "kind": kind,
                 "label": Kind(kind).label,
                 "limit": limit,
-                "form": forms.get(kind) or LimitForm(initial=initial, prefix=kind),
+                "form": bound.get(kind) or LimitForm(initial=initial, prefix=kind),
             }
         )
     return render(request, "assistance/limits.html", {"rows": rows}, status=status)

@@ -6,16 +6,14 @@ coordinators of its organisation see it; for anybody else it does not exist (404
 the notes and the assessment summaries are read through access.reveal (audited). Refusals by
 the case's state answer 409 with a stable code (invalid_transition, approval_needed,
 pending_exists, already_decided, stale, active_case_exists, closed, already_done); refusals of
-who asks answer 403 (not_requester: the four-eyes rule, not_allowed).
+who asks answer 403 (not_requester: the four-eyes rule, not_allowed, forbidden).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -23,18 +21,30 @@ from pydantic import Field
 from madad import access
 from madad.access.cases import may_see_cases, may_work_on_cases
 from madad.accounts.models import User
-from madad.api.errors import ApiError
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
 from madad.cases import selectors, services
-from madad.cases.errors import CaseRefused
-from madad.cases.models import ApprovalRequest, Assessment, Case, Need, Task
+from madad.cases.models import ApprovalRequest, Assessment, Case, Need, StatusChange, Task
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed, NotVisible, invalid
 from madad.households.models import Household
 
 router = Router(tags=["cases"])
 assessments_router = Router(tags=["cases"])
 
 ID_MAX = 2**62
+VERSION_MAX = 2_000_000_000
 VERSION_HELP = "The version of the case you read; 409 if it changed since."
+
+# the answers of an endpoint that reads one case, and of one that changes it
+READ = {404: ErrorOut, 422: ErrorOut}
+CHANGE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _version(required: bool = False) -> Any:
+    if required:
+        return Field(ge=1, le=VERSION_MAX, description=VERSION_HELP)
+    return Field(default=None, ge=1, le=VERSION_MAX, description=VERSION_HELP)
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -49,7 +59,7 @@ class CaseIn(Schema):
 
 
 class CasePatch(Schema):
-    version: int = Field(ge=1, le=2_000_000_000)
+    version: int = _version(required=True)
     risk: Case.Risk | None = None
     next_follow_up: dt.date | None = None
     plan: str | None = Field(default=None, max_length=10_000)
@@ -66,28 +76,28 @@ class CaseFilters(Schema):
     awaiting: bool = False
 
 
-class TransitionIn(Schema):
+class CaseTransitionIn(Schema):
     to_status: Case.Status
-    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
+    version: int | None = _version()
 
 
-class ReopenIn(Schema):
+class CaseReopenIn(Schema):
     reason: str = Field(min_length=1, max_length=2_000)
-    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
+    version: int | None = _version()
 
 
-class AssignIn(Schema):
+class CaseAssignIn(Schema):
     caseworker_id: int = Field(ge=1, le=ID_MAX)
-    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
+    version: int | None = _version()
 
 
-class ApprovalIn(Schema):
+class CaseApprovalIn(Schema):
     kind: ApprovalRequest.Kind
     note: str = Field(default="", max_length=2_000)
-    version: int | None = Field(default=None, ge=1, le=2_000_000_000, description=VERSION_HELP)
+    version: int | None = _version()
 
 
-class DecisionIn(Schema):
+class CaseDecisionIn(Schema):
     approve: bool
     reason: str = Field(
         default="",
@@ -96,12 +106,12 @@ class DecisionIn(Schema):
     )
 
 
-class NoteIn(Schema):
+class CaseNoteIn(Schema):
     text: str = Field(min_length=1, max_length=10_000)
     is_contact: bool = False
 
 
-class TaskIn(Schema):
+class CaseTaskIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     due_on: dt.date
     assigned_to_id: int | None = Field(default=None, ge=1, le=ID_MAX)
@@ -116,6 +126,7 @@ class AssessmentFilters(Schema):
     case_id: int | None = Field(default=None, ge=1, le=ID_MAX)
 
 
+# --- output -----------------------------------------------------------------------------------
 class AssessmentSummary(Schema):
     id: int
     case_id: int
@@ -126,7 +137,17 @@ class AssessmentSummary(Schema):
 
     @staticmethod
     def resolve_needs(obj: Assessment) -> dict[str, int]:
-        return {n.need: n.severity for n in obj.needs.all()}
+        return services.needs_of(obj)
+
+
+class AssessmentOut(Schema):
+    id: int
+    case_id: int
+    episode: int
+    assessed_by_id: int
+    assessed_at: dt.datetime
+    needs: dict[str, int]
+    summary: str
 
 
 class CaseSummary(Schema):
@@ -144,466 +165,414 @@ class CaseSummary(Schema):
     version: int
 
 
+class CaseRefOut(Schema):
+    """A case the caller no longer sees (opened for, or given to, a colleague)."""
+
+    id: int
+
+
+class CaseStatusChangeOut(Schema):
+    from_status: str | None
+    to_status: str
+    episode: int
+    by_id: int
+    approved_by_id: int | None
+    note: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_from_status(obj: StatusChange) -> str | None:
+        return obj.from_status or None
+
+
+class CaseApprovalOut(Schema):
+    id: int
+    kind: str
+    episode: int
+    requested_by_id: int
+    requested_at: dt.datetime
+    note: str
+    decision: str
+    decided_by_id: int | None
+    decided_at: dt.datetime | None
+    reason: str
+
+
+class CaseTaskOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date
+    assigned_to_id: int
+    done_at: dt.datetime | None
+    done_by_id: int | None
+
+
+class CaseNoteAddedOut(Schema):
+    id: int
+    is_contact: bool
+    written_by_id: int
+    written_at: dt.datetime
+
+
+class CaseNoteOut(CaseNoteAddedOut):
+    text: str
+
+
+class CaseOut(Schema):
+    id: int
+    household_id: int
+    caseworker_id: int
+    status: str
+    risk: str
+    episode: int
+    plan: str
+    opened_by_id: int | None
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    next_follow_up: dt.date | None
+    last_contact_at: dt.datetime | None
+    updated_at: dt.datetime
+    version: int
+    history: list[CaseStatusChangeOut]
+    approvals: list[CaseApprovalOut]
+    tasks: list[CaseTaskOut]
+    assessment_ids: list[int]
+
+
 # --- helpers ----------------------------------------------------------------------------------
-def _invalid(exc: ValidationError) -> ApiError:
-    return ApiError(
-        422,
-        "invalid",
-        _("The request has errors."),
-        {k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-    )
-
-
-def _refused(refused: CaseRefused) -> ApiError:
-    return ApiError(409 if refused.is_conflict else 403, refused.code, refused.message)
-
-
-def _user(request: HttpRequest) -> User:
+def _user(request: AuthedRequest) -> User:
     if not may_see_cases(request.user):
-        raise ApiError(404, "not_found", _("Not found."))
-    return cast(User, request.user)
+        raise NotVisible()
+    return request.user
 
 
-def _case(request: HttpRequest, case_id: int) -> Case:
-    _user(request)
-    return access.get_visible_or_404(request.user, Case, request=request, pk=case_id)
+def _case(request: AuthedRequest, case_id: int) -> Case:
+    return access.get_visible_or_404(_user(request), Case, pk=case_id)
 
 
-def _editable(request: HttpRequest, case_id: int) -> Case:
+def _editable(request: AuthedRequest, case_id: int) -> Case:
     case = _case(request, case_id)
     if not access.can_change(request.user, case):
-        raise ApiError(403, "forbidden", _("Your role cannot change cases."))
+        raise NotAllowed(_("Your role cannot change cases."))
     return case
 
 
-def _colleague(request: HttpRequest, user_id: int | None, field: str) -> User | None:
+def _colleague(request: AuthedRequest, user_id: int | None, field: str) -> User | None:
     if user_id is None:
         return None
     found = User.objects.filter(
         pk=user_id, organisation_id=_user(request).organisation_id, is_active=True
     ).first()
     if found is None:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {field: [_("No colleague with this number.")]},
-        )
+        raise invalid(field, _("No colleague with this number."))
     return found
 
 
-def _approval_out(a: ApprovalRequest) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "kind": a.kind,
-        "episode": a.episode,
-        "requested_by_id": a.requested_by_id,
-        "requested_at": a.requested_at,
-        "note": a.note,
-        "decision": a.decision,
-        "decided_by_id": a.decided_by_id,
-        "decided_at": a.decided_at,
-        "reason": a.reason,
-    }
+def case_out(user: User, case: Case) -> CaseOut:
+    view = selectors.case_detail(user=user, case=case)
+    return CaseOut.model_validate(
+        {
+            "id": case.pk,
+            "household_id": case.household_id,
+            "caseworker_id": case.caseworker_id,
+            "status": case.status,
+            "risk": case.risk,
+            "episode": case.episode,
+            "plan": view.plan,
+            "opened_by_id": case.opened_by_id,
+            "opened_at": case.opened_at,
+            "closed_at": case.closed_at,
+            "next_follow_up": case.next_follow_up,
+            "last_contact_at": case.last_contact_at,
+            "updated_at": case.updated_at,
+            "version": case.version,
+            "history": [CaseStatusChangeOut.from_orm(c) for c in view.changes],
+            "approvals": [CaseApprovalOut.from_orm(a) for a in view.approvals],
+            "tasks": [CaseTaskOut.from_orm(t) for t in view.tasks],
+            "assessment_ids": [a.assessment.pk for a in view.assessments],
+        }
+    )
 
 
-def _task_out(t: Task) -> dict[str, Any]:
-    return {
-        "id": t.pk,
-        "title": t.title,
-        "due_on": t.due_on,
-        "assigned_to_id": t.assigned_to_id,
-        "done_at": t.done_at,
-        "done_by_id": t.done_by_id,
-    }
-
-
-def _assessment_out(a: Assessment, summary: str) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "case_id": a.case_id,
-        "episode": a.episode,
-        "assessed_by_id": a.assessed_by_id,
-        "assessed_at": a.assessed_at,
-        "needs": {n.need: n.severity for n in a.needs.all()},
-        "summary": summary,
-    }
-
-
-def case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
-    view = selectors.case_detail(user=request.user, case=case, request=request)  # type: ignore[arg-type]
-    return {
-        "id": case.pk,
-        "household_id": case.household_id,
-        "caseworker_id": case.caseworker_id,
-        "status": case.status,
-        "risk": case.risk,
-        "episode": case.episode,
-        "plan": view.plan,
-        "opened_by_id": case.opened_by_id,
-        "opened_at": case.opened_at,
-        "closed_at": case.closed_at,
-        "next_follow_up": case.next_follow_up,
-        "last_contact_at": case.last_contact_at,
-        "updated_at": case.updated_at,
-        "version": case.version,
-        "history": [
-            {
-                "from_status": c.from_status or None,
-                "to_status": c.to_status,
-                "episode": c.episode,
-                "by_id": c.by_id,
-                "approved_by_id": c.approved_by_id,
-                "reason": c.reason,
-                "at": c.at,
-            }
-            for c in view.changes
-        ],
-        "approvals": [_approval_out(a) for a in view.approvals],
-        "tasks": [_task_out(t) for t in view.tasks],
-        "assessment_ids": [a.assessment.pk for a in view.assessments],
-    }
+def _case_or_ref(user: User, case: Case) -> CaseOut | CaseRefOut:
+    """The case, or only its number once the caller no longer sees it."""
+    if not access.visible_to(user, Case).filter(pk=case.pk).exists():
+        return CaseRefOut(id=case.pk)
+    return case_out(user, case)
 
 
 # --- cases ------------------------------------------------------------------------------------
-@router.get("", response=list[CaseSummary], summary="Cases you may see")
+@router.get("", response={200: list[CaseSummary], **READ}, summary="Cases you may see")
 @paginated
-def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
-    _user(request)
+def list_cases(request: AuthedRequest, filters: Query[CaseFilters]) -> Any:
     wanted = filters.dict()
     wanted["caseworker"] = wanted.pop("caseworker_id")
     wanted["household"] = wanted.pop("household_id")
-    return selectors.case_list(user=request.user, filters=wanted)
+    return selectors.case_list(user=_user(request), filters=wanted)
 
 
-@router.post("", response={201: dict}, summary="Open a case for a household")
-def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+@router.post(
+    "", response={201: CaseOut | CaseRefOut, **CHANGE}, summary="Open a case for a household"
+)
+def open_case(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut | CaseRefOut]:
     user = _user(request)
     if not may_work_on_cases(user):
-        raise ApiError(403, "forbidden", _("Your role cannot open cases."))
-    household = access.get_visible_or_404(user, Household, request=request, pk=payload.household_id)
+        raise NotAllowed(_("Your role cannot open cases."))
+    household = access.get_visible_or_404(user, Household, pk=payload.household_id)
     caseworker = _colleague(request, payload.caseworker_id, "caseworker_id") or user
-    try:
-        case = services.case_open(
-            household=household,
-            caseworker=caseworker,
-            opened_by=user,
-            risk=payload.risk,
-            next_follow_up=payload.next_follow_up,
-            plan=payload.plan,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    if not access.visible_to(user, Case).filter(pk=case.pk).exists():
-        # opened for a colleague: the caller no longer sees it
-        return Status(201, {"id": case.pk})
-    return Status(201, case_out(request, case))
+    case = services.case_open(
+        household=household,
+        caseworker=caseworker,
+        opened_by=user,
+        risk=payload.risk,
+        next_follow_up=payload.next_follow_up,
+        plan=payload.plan,
+    )
+    return Status(201, _case_or_ref(user, case))
 
 
-@router.get("/{int:case_id}", summary="One case with its history, approvals and tasks")
-def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return case_out(request, _case(request, case_id))
+@router.get(
+    "/{int:case_id}",
+    response={200: CaseOut, **READ},
+    summary="One case with its history, approvals and tasks",
+)
+def get_case(request: AuthedRequest, case_id: int) -> CaseOut:
+    return case_out(request.user, _case(request, case_id))
 
 
 @router.patch(
     "/{int:case_id}",
-    response={200: dict},
+    response={200: CaseOut, **CHANGE},
     summary="Change the risk, next follow-up or plan; 409 if the case changed",
 )
-def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> dict[str, Any]:
+def update_case(request: AuthedRequest, case_id: int, payload: CasePatch) -> CaseOut:
     case = _editable(request, case_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    try:
-        case = services.case_update(
-            case=case,
-            updated_by=request.user,  # type: ignore[arg-type]
-            expected_version=version,
-            **changes,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    return case_out(request, case)
-
-
-def _act(request: HttpRequest, case_id: int, action: Any) -> dict[str, Any]:
-    case = _editable(request, case_id)
-    try:
-        action(case, request.user)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    case.refresh_from_db()
-    return case_out(request, case)
+    case = services.case_update(
+        case=case, updated_by=request.user, expected_version=version, **changes
+    )
+    return case_out(request.user, case)
 
 
 @router.post(
     "/{int:case_id}/transitions",
-    response={200: dict},
+    response={200: CaseOut, **CHANGE},
     summary="Move the status (a direct move; agreeing the plan and closing need an approval)",
 )
-def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
-    return _act(
-        request,
-        case_id,
-        lambda case, user: services.case_transition(
-            case=case, to_status=payload.to_status, by=user, expected_version=payload.version
-        ),
+def transition(request: AuthedRequest, case_id: int, payload: CaseTransitionIn) -> CaseOut:
+    case = services.case_transition(
+        case=_editable(request, case_id),
+        to_status=payload.to_status,
+        by=request.user,
+        expected_version=payload.version,
     )
+    return case_out(request.user, case)
 
 
 @router.post(
     "/{int:case_id}/reopen",
-    response={200: dict},
+    response={200: CaseOut, **CHANGE},
     summary="Reopen a closed case as its next episode",
 )
-def reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> dict[str, Any]:
-    return _act(
-        request,
-        case_id,
-        lambda case, user: services.case_reopen(
-            case=case, by=user, reason=payload.reason, expected_version=payload.version
-        ),
+def reopen(request: AuthedRequest, case_id: int, payload: CaseReopenIn) -> CaseOut:
+    case = services.case_reopen(
+        case=_editable(request, case_id),
+        by=request.user,
+        reason=payload.reason,
+        expected_version=payload.version,
     )
+    return case_out(request.user, case)
 
 
 @router.post(
     "/{int:case_id}/assign",
-    response={200: dict},
+    response={200: CaseOut | CaseRefOut, **CHANGE},
     summary="Give the case to another caseworker (coordinators)",
 )
-def assign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
+def assign(request: AuthedRequest, case_id: int, payload: CaseAssignIn) -> CaseOut | CaseRefOut:
     caseworker = _colleague(request, payload.caseworker_id, "caseworker_id")
-    case = _editable(request, case_id)
-    try:
-        services.case_assign(
-            case=case,
-            caseworker=caseworker,  # type: ignore[arg-type]
-            assigned_by=request.user,  # type: ignore[arg-type]
-            expected_version=payload.version,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    if not access.visible_to(request.user, Case).filter(pk=case.pk).exists():
-        return {"id": case.pk}
-    return case_out(request, case)
+    case = services.case_assign(
+        case=_editable(request, case_id),
+        caseworker=caseworker,
+        assigned_by=request.user,
+        expected_version=payload.version,
+    )
+    return _case_or_ref(request.user, case)
 
 
 # --- approvals --------------------------------------------------------------------------------
 @router.post(
     "/{int:case_id}/approvals",
-    response={201: dict},
+    response={201: CaseApprovalOut, **CHANGE},
     summary="Ask a coordinator to agree the plan or to close the case",
 )
 def request_approval(
-    request: HttpRequest, case_id: int, payload: ApprovalIn
-) -> Status[dict[str, Any]]:
-    case = _editable(request, case_id)
-    try:
-        approval = services.approval_request(
-            case=case,
-            kind=payload.kind,
-            requested_by=request.user,  # type: ignore[arg-type]
-            note=payload.note,
-            expected_version=payload.version,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    return Status(201, _approval_out(approval))
+    request: AuthedRequest, case_id: int, payload: CaseApprovalIn
+) -> Status[ApprovalRequest]:
+    approval = services.approval_request(
+        case=_editable(request, case_id),
+        kind=payload.kind,
+        requested_by=request.user,
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return Status(201, approval)
 
 
-def _approval(request: HttpRequest, case_id: int, approval_id: int) -> ApprovalRequest:
+def _approval(request: AuthedRequest, case_id: int, approval_id: int) -> ApprovalRequest:
     case = _editable(request, case_id)
     approval = ApprovalRequest.objects.filter(case=case, pk=approval_id).first()
     if approval is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise NotVisible()
     return approval
 
 
 @router.post(
     "/{int:case_id}/approvals/{int:approval_id}/decision",
-    response={200: dict},
+    response={200: CaseApprovalOut, **CHANGE},
     summary="Approve (performing the move) or refuse, with a reason; never your own request",
 )
 def decide(
-    request: HttpRequest, case_id: int, approval_id: int, payload: DecisionIn
-) -> dict[str, Any]:
-    approval = _approval(request, case_id, approval_id)
-    try:
-        approval = services.approval_decide(
-            approval=approval,
-            decided_by=request.user,  # type: ignore[arg-type]
-            approve=payload.approve,
-            reason=payload.reason,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    return _approval_out(approval)
+    request: AuthedRequest, case_id: int, approval_id: int, payload: CaseDecisionIn
+) -> ApprovalRequest:
+    return services.approval_decide(
+        approval=_approval(request, case_id, approval_id),
+        decided_by=request.user,
+        approve=payload.approve,
+        reason=payload.reason,
+    )
 
 
 @router.post(
     "/{int:case_id}/approvals/{int:approval_id}/withdraw",
-    response={200: dict},
+    response={200: CaseApprovalOut, **CHANGE},
     summary="Take a waiting request back",
 )
-def withdraw(request: HttpRequest, case_id: int, approval_id: int) -> dict[str, Any]:
-    approval = _approval(request, case_id, approval_id)
-    try:
-        approval = services.approval_withdraw(approval=approval, withdrawn_by=request.user)  # type: ignore[arg-type]
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    return _approval_out(approval)
+def withdraw(request: AuthedRequest, case_id: int, approval_id: int) -> ApprovalRequest:
+    return services.approval_withdraw(
+        approval=_approval(request, case_id, approval_id), withdrawn_by=request.user
+    )
 
 
 # --- notes and tasks --------------------------------------------------------------------------
 @router.get(
     "/{int:case_id}/notes",
-    response={200: list[dict]},
+    response={200: list[CaseNoteOut], **READ},
     summary="The case's notes (each read is audited)",
 )
-def list_notes(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = _case(request, case_id)
+def list_notes(request: AuthedRequest, case_id: int) -> list[CaseNoteOut]:
+    view = selectors.case_detail(user=request.user, case=_case(request, case_id))
     return [
-        {
-            "id": n.pk,
-            "text": text,
-            "is_contact": n.is_contact,
-            "written_by_id": n.written_by_id,
-            "written_at": n.written_at,
-        }
-        for n, text in selectors.case_detail(
-            user=request.user,
-            case=case,  # type: ignore[arg-type]
-            request=request,
-        ).notes
+        CaseNoteOut(
+            id=note.pk,
+            text=text,
+            is_contact=note.is_contact,
+            written_by_id=note.written_by_id,
+            written_at=note.written_at,
+        )
+        for note, text in view.notes
     ]
 
 
-@router.post("/{int:case_id}/notes", response={201: dict}, summary="Add a note")
-def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
-    case = _editable(request, case_id)
-    try:
-        note = services.note_add(
-            case=case,
-            written_by=request.user,  # type: ignore[arg-type]
-            text=payload.text,
-            is_contact=payload.is_contact,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    return Status(
-        201,
-        {
-            "id": note.pk,
-            "is_contact": note.is_contact,
-            "written_by_id": note.written_by_id,
-            "written_at": note.written_at,
-        },
+@router.post(
+    "/{int:case_id}/notes", response={201: CaseNoteAddedOut, **CHANGE}, summary="Add a note"
+)
+def add_note(request: AuthedRequest, case_id: int, payload: CaseNoteIn) -> Status[Any]:
+    note = services.note_add(
+        case=_editable(request, case_id),
+        written_by=request.user,
+        text=payload.text,
+        is_contact=payload.is_contact,
     )
+    return Status(201, note)
 
 
-@router.post("/{int:case_id}/tasks", response={201: dict}, summary="Add a task with a due date")
-def add_task(request: HttpRequest, case_id: int, payload: TaskIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/{int:case_id}/tasks",
+    response={201: CaseTaskOut, **CHANGE},
+    summary="Add a task with a due date",
+)
+def add_task(request: AuthedRequest, case_id: int, payload: CaseTaskIn) -> Status[Task]:
     case = _editable(request, case_id)
-    try:
-        task = services.task_add(
-            case=case,
-            added_by=request.user,  # type: ignore[arg-type]
-            title=payload.title,
-            due_on=payload.due_on,
-            assigned_to=_colleague(request, payload.assigned_to_id, "assigned_to_id"),
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    return Status(201, _task_out(task))
+    task = services.task_add(
+        case=case,
+        added_by=request.user,
+        title=payload.title,
+        due_on=payload.due_on,
+        assigned_to=_colleague(request, payload.assigned_to_id, "assigned_to_id"),
+    )
+    return Status(201, task)
 
 
 @router.post(
     "/{int:case_id}/tasks/{int:task_id}/done",
-    response={200: dict},
+    response={200: CaseTaskOut, **CHANGE},
     summary="Mark a task done (once)",
 )
-def task_done(request: HttpRequest, case_id: int, task_id: int) -> dict[str, Any]:
+def task_done(request: AuthedRequest, case_id: int, task_id: int) -> Task:
     case = _editable(request, case_id)
     task = Task.objects.filter(case=case, pk=task_id).first()
     if task is None:
-        raise ApiError(404, "not_found", _("Not found."))
-    try:
-        task = services.task_done(task=task, done_by=request.user)  # type: ignore[arg-type]
-    except CaseRefused as refused:
-        raise _refused(refused) from None
-    return _task_out(task)
+        raise NotVisible()
+    return services.task_done(task=task, done_by=request.user)
 
 
 # --- assessments ------------------------------------------------------------------------------
+def _assessment_out(assessment: Assessment, summary: str) -> AssessmentOut:
+    return AssessmentOut(
+        id=assessment.pk,
+        case_id=assessment.case_id,
+        episode=assessment.episode,
+        assessed_by_id=assessment.assessed_by_id,
+        assessed_at=assessment.assessed_at,
+        needs=services.needs_of(assessment),
+        summary=summary,
+    )
+
+
 @router.post(
     "/{int:case_id}/assessments",
-    response={201: dict},
+    response={201: AssessmentOut, **CHANGE},
     summary="Record a needs assessment (the first marks an open case assessed)",
 )
 def record_assessment(
-    request: HttpRequest, case_id: int, payload: AssessmentIn
-) -> Status[dict[str, Any]]:
-    case = _editable(request, case_id)
-    try:
-        assessment = services.assessment_record(
-            case=case,
-            assessed_by=request.user,  # type: ignore[arg-type]
-            needs={Need(k).value: v for k, v in payload.needs.items()},
-            summary=payload.summary,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    except CaseRefused as refused:
-        raise _refused(refused) from None
+    request: AuthedRequest, case_id: int, payload: AssessmentIn
+) -> Status[AssessmentOut]:
+    assessment = services.assessment_record(
+        case=_editable(request, case_id),
+        assessed_by=request.user,
+        needs={Need(k).value: v for k, v in payload.needs.items()},
+        summary=payload.summary,
+    )
     return Status(201, _assessment_out(assessment, assessment.summary))
-
-
-def _summary(request: HttpRequest, assessment: Assessment) -> str:
-    if not assessment.summary:
-        return ""
-    return access.reveal(
-        request.user,
-        assessment,
-        request=request,  # type: ignore[arg-type]
-        wanted=["summary"],
-        action="case.assessment.viewed",
-    ).get("summary", "")
 
 
 @assessments_router.get(
     "",
-    response=list[AssessmentSummary],
+    response={200: list[AssessmentSummary], **READ},
     summary="Needs assessments you may see, newest first (no summaries)",
 )
 @paginated
-def list_assessments(request: HttpRequest, filters: Query[AssessmentFilters]) -> Any:
-    _user(request)
-    found = access.visible_to(request.user, Assessment).prefetch_related("needs")
+def list_assessments(request: AuthedRequest, filters: Query[AssessmentFilters]) -> Any:
+    found = access.visible_to(_user(request), Assessment).prefetch_related("needs")
     if filters.case_id is not None:
         found = found.filter(case_id=filters.case_id)
     return found
 
 
 @assessments_router.get(
-    "/{int:assessment_id}", summary="One needs assessment, with its summary (audited)"
+    "/{int:assessment_id}",
+    response={200: AssessmentOut, **READ},
+    summary="One needs assessment, with its summary (audited)",
 )
-def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
-    _user(request)
-    assessment = access.get_visible_or_404(
-        request.user, Assessment, request=request, pk=assessment_id
+def get_assessment(request: AuthedRequest, assessment_id: int) -> AssessmentOut:
+    assessment = access.get_visible_or_404(_user(request), Assessment, pk=assessment_id)
+    summary = (
+        access.reveal(
+            request.user, assessment, wanted=["summary"], action="case.assessment.viewed"
+        ).get("summary", "")
+        if assessment.summary
+        else ""
     )
-    return _assessment_out(assessment, _summary(request, assessment))
+    return _assessment_out(assessment, summary)

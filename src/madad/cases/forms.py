@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from madad.access.roles import CAPABILITIES, Capability
 from madad.accounts.models import User
 from madad.cases.models import ApprovalRequest, Case, Need, Severity
+from madad.households.forms import choose_from
 
 _AUTO = {"dir": "auto"}
 _DATE = {"type": "date"}
@@ -62,9 +63,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = case_workers(  # type: ignore[attr-defined]
-            user.organisation_id
-        )
+        choose_from(self, "caseworker", case_workers(user.organisation_id))
 
 
 class CaseOpenForm(forms.Form):
@@ -78,9 +77,7 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = case_workers(  # type: ignore[attr-defined]
-            user.organisation_id
-        )
+        choose_from(self, "caseworker", case_workers(user.organisation_id))
         self.fields["caseworker"].initial = user.pk
 
 
@@ -148,9 +145,7 @@ class AssignForm(VersionForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = case_workers(  # type: ignore[attr-defined]
-            user.organisation_id
-        )
+        choose_from(self, "caseworker", case_workers(user.organisation_id))
 
 
 class NoteForm(forms.Form):
@@ -177,9 +172,13 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # the caseworker and the coordinators: who can see the case whatever the setting
-        self.fields["assigned_to"].queryset = case_workers(  # type: ignore[attr-defined]
-            case.organisation_id
-        ).filter(Q(pk=case.caseworker_id) | Q(role="coordinator"))
+        choose_from(
+            self,
+            "assigned_to",
+            case_workers(case.organisation_id).filter(
+                Q(pk=case.caseworker_id) | Q(role="coordinator")
+            ),
+        )
 
 
 class AssessmentForm(forms.Form):

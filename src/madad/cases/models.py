@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.history import StatusChange as StatusChangeBase
+from madad.core.versioned import Versioned
 
 
-class Case(models.Model):
+class Case(Versioned):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         ASSESSED = "assessed", _("Assessed")
@@ -75,7 +77,6 @@ class Case(models.Model):
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -109,8 +110,9 @@ class Case(models.Model):
         return self.status == self.Status.CLOSED
 
 
-class StatusChange(models.Model):
-    """The case's history: every transition, who made it, who approved it."""
+class StatusChange(StatusChangeBase):
+    """The case's history: every transition, who made it, who approved it, and why (the note:
+    a reopening's reason, an approval's; encrypted, it may name people)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
@@ -119,9 +121,6 @@ class StatusChange(models.Model):
         _("from"), max_length=12, choices=Case.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=12, choices=Case.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -130,11 +129,9 @@ class StatusChange(models.Model):
         related_name="+",
         verbose_name=_("approved by"),
     )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = EncryptedTextField(_("note"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
@@ -165,7 +162,7 @@ class ApprovalRequest(models.Model):
         verbose_name=_("asked by"),
     )
     requested_at = models.DateTimeField(_("asked"), default=timezone.now)
-    note = models.TextField(_("note to the coordinator"), blank=True)
+    note = EncryptedTextField(_("note to the coordinator"), blank=True)
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
@@ -178,7 +175,7 @@ class ApprovalRequest(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -235,7 +232,8 @@ class Note(models.Model):
 
 class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(_("task"), max_length=200)
+    # encrypted: a task's title often names the person it is about
+    title = EncryptedTextField(_("task"))
     due_on = models.DateField(_("due"))
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,

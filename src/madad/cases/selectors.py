@@ -4,21 +4,23 @@ caseworker's day and the coordinator's view."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from madad import access
 from madad.access.cases import may_approve_cases, may_see_cases
+from madad.access.roles import Capability
 from madad.accounts.models import User
 from madad.cases.models import ApprovalRequest, Assessment, Case, Note, StatusChange, Task
+from madad.claims.models import Claim
+from madad.claims.selectors import claims_needing_action
 from madad.people.models import Person
+from madad.referrals.models import Referral
+from madad.referrals.selectors import referral_responses_for
 
 S = Case.Status
 ACTIVE = [s for s in S.values if s != S.CLOSED]
@@ -60,18 +62,14 @@ def case_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
     return cases
 
 
-def person_names(
-    user: Any, persons: list[Person], request: HttpRequest | None = None
-) -> dict[int, dict[str, str]]:
+def person_names(user: Any, persons: list[Person]) -> dict[int, dict[str, str]]:
     """Display names by person id ("latin", "urdu"), each read audited through access.reveal,
     only for a role that may see identities."""
-    from madad.access.roles import Capability
-
     if not access.can(user, Capability.PERSON_IDENTITY_VIEW):
         return {}
     names: dict[int, dict[str, str]] = {}
     for person in {p.pk: p for p in persons if p is not None}.values():
-        shown = access.reveal(user, person, request=request, wanted=NAMES)
+        shown = access.reveal(user, person, wanted=NAMES)
         names[person.pk] = {
             "latin": " ".join(filter(None, [shown.get("given_name"), shown.get("family_name")])),
             "urdu": shown.get("full_name_ur", ""),
@@ -79,16 +77,14 @@ def person_names(
     return names
 
 
-def head_names(
-    user: Any, cases: Any, request: HttpRequest | None = None
-) -> dict[int, dict[str, str]]:
+def head_names(user: Any, cases: Any) -> dict[int, dict[str, str]]:
     heads = [c.household.head for c in cases if c.household.head is not None]
     visible = set(
         access.visible_to(user, Person)
         .filter(pk__in=[p.pk for p in heads])
         .values_list("pk", flat=True)
     )
-    return person_names(user, [p for p in heads if p.pk in visible], request)
+    return person_names(user, [p for p in heads if p.pk in visible])
 
 
 # --- one case ---------------------------------------------------------------------------------
@@ -111,13 +107,11 @@ class CaseView:
     pending: dict[str, ApprovalRequest] = field(default_factory=dict)
 
 
-def case_detail(*, user: User, case: Case, request: HttpRequest | None = None) -> CaseView:
+def case_detail(*, user: User, case: Case) -> CaseView:
     """The case with its history; the plan, notes and assessment summaries are read through
     access.reveal (each audited)."""
     plan = (
-        access.reveal(user, case, request=request, wanted=["plan"], action="case.plan.viewed").get(
-            "plan", ""
-        )
+        access.reveal(user, case, wanted=["plan"], action="case.plan.viewed").get("plan", "")
         if case.plan
         else ""
     )
@@ -125,9 +119,7 @@ def case_detail(*, user: User, case: Case, request: HttpRequest | None = None) -
     note_texts = [
         (
             n,
-            access.reveal(user, n, request=request, wanted=["text"], action="case.note.viewed").get(
-                "text", ""
-            ),
+            access.reveal(user, n, wanted=["text"], action="case.note.viewed").get("text", ""),
         )
         for n in notes
     ]
@@ -138,9 +130,9 @@ def case_detail(*, user: User, case: Case, request: HttpRequest | None = None) -
         .prefetch_related("needs")
     )
     summaries = {
-        a.pk: access.reveal(
-            user, a, request=request, wanted=["summary"], action="case.assessment.viewed"
-        ).get("summary", "")
+        a.pk: access.reveal(user, a, wanted=["summary"], action="case.assessment.viewed").get(
+            "summary", ""
+        )
         if a.summary
         else ""
         for a in assessments
@@ -175,31 +167,6 @@ def case_detail(*, user: User, case: Case, request: HttpRequest | None = None) -
 
 
 # --- the caseworker's day and the coordinator's view ------------------------------------------
-# Other apps add to the day: (context name, module, function(user) -> items, template).
-DAY_HOOKS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "referral_responses",
-        "madad.referrals.selectors",
-        "referral_responses_for",
-        "referrals/_my_day.html",
-    ),
-    (
-        "claims_needing_action",
-        "madad.claims.selectors",
-        "claims_needing_action",
-        "claims/_my_day.html",
-    ),
-)
-
-
-def _hook(module: str, name: str) -> Callable[[Any], Any] | None:
-    try:
-        found = getattr(import_module(module), name, None)
-    except ImportError:
-        return None
-    return found if callable(found) else None
-
-
 @dataclass
 class Day:
     overdue_follow_ups: list[Case]
@@ -207,14 +174,15 @@ class Day:
     tasks_due: list[Task]
     awaiting_approval: list[ApprovalRequest]
     recently_refused: list[ApprovalRequest]
-    extra: dict[str, Any]
+    referral_responses: list[Referral]
+    claims_needing_action: list[Claim]
 
 
 def my_day(*, user: User, today: dt.date | None = None, days_ahead: int = 7) -> Day:
     """What a caseworker has to do: follow-ups that are late or due today on their own cases,
     their open tasks due within `days_ahead` days (late ones first), their requests waiting
-    for a coordinator, requests refused in the last two weeks, and whatever other apps hook
-    in (referral responses, claims needing action)."""
+    for a coordinator, requests refused in the last two weeks, new answers to their referrals and
+    their claims needing action."""
     today = today or timezone.localdate()
     mine = (
         access.visible_to(user, Case)
@@ -234,11 +202,6 @@ def my_day(*, user: User, today: dt.date | None = None, days_ahead: int = 7) -> 
         .order_by("due_on", "id")
     )
     approvals = access.visible_to(user, ApprovalRequest).select_related("case", "decided_by")
-    extra: dict[str, Any] = {}
-    for context_name, module, function, _template in DAY_HOOKS:
-        hook = _hook(module, function)
-        if hook is not None:
-            extra[context_name] = list(hook(user))
     return Day(
         overdue_follow_ups=list(
             mine.filter(next_follow_up__lt=today).order_by("next_follow_up", "id")
@@ -257,7 +220,8 @@ def my_day(*, user: User, today: dt.date | None = None, days_ahead: int = 7) -> 
                 decided_at__gte=timezone.now() - dt.timedelta(days=14),
             ).order_by("-decided_at")
         ),
-        extra=extra,
+        referral_responses=list(referral_responses_for(user)),
+        claims_needing_action=list(claims_needing_action(user)),
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from madad.cases.models import ApprovalRequest, Case
+from madad.core.refusals import Conflict
 
 S = Case.Status
 Kind = ApprovalRequest.Kind
@@ -68,16 +69,16 @@ def approvals_possible(status: str) -> list[str]:
     return [kind for kind, (froms, _to) in BY_APPROVAL.items() if status in froms]
 
 
-def refusal(from_status: str, to_status: str) -> tuple[str, str] | None:
-    """Why the direct move from one status to another is refused — a code ("approval_needed"
-    when an approval would make it, "invalid_transition" otherwise) and a message saying what
-    to do instead — or None when it is allowed (as a direct move)."""
+def refusal(from_status: str, to_status: str) -> Conflict | None:
+    """Why the direct move from one status to another is refused — a conflict with a code
+    ("approval_needed" when an approval would make it, "invalid_transition" otherwise) and a
+    message saying what to do instead — or None when it is allowed (as a direct move)."""
     if (from_status, to_status) in DIRECT:
         return None
     for kind, (froms, to) in BY_APPROVAL.items():
         if to == to_status and from_status in froms:
-            return "approval_needed", _APPROVAL_NEEDED[kind]()
-    return "invalid_transition", _invalid(from_status, to_status)
+            return Conflict(_APPROVAL_NEEDED[kind](), code="approval_needed")
+    return Conflict(_invalid(from_status, to_status), code="invalid_transition")
 
 
 _APPROVAL_NEEDED: dict[str, Callable[[], str]] = {

@@ -8,11 +8,10 @@ household changed since, the answer is 409 and nothing is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -20,8 +19,10 @@ from pydantic import Field
 from madad import access
 from madad.access.households import may_register_households, may_see_households
 from madad.accounts.models import User
-from madad.api.errors import ApiError
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed, NotVisible, invalid
 from madad.households import selectors, services
 from madad.households.models import Household, Member
 from madad.incidents.models import Act
@@ -32,9 +33,12 @@ router = Router(tags=["households"])
 
 ID_MAX = 2**62
 
+READ = {404: ErrorOut, 422: ErrorOut}
+CHANGE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
 
 # --- input ------------------------------------------------------------------------------------
-class NewPersonIn(Schema):
+class HouseholdNewPersonIn(Schema):
     given_name: str = Field(default="", max_length=200)
     family_name: str = Field(default="", max_length=200)
     full_name_ur: str = Field(default="", max_length=300)
@@ -45,22 +49,22 @@ class NewPersonIn(Schema):
     deceased: bool = False
 
 
-class MemberIn(Schema):
+class HouseholdMemberIn(Schema):
     person_id: int | None = Field(default=None, ge=1, le=ID_MAX)
-    new_person: NewPersonIn | None = None
+    new_person: HouseholdNewPersonIn | None = None
     relation: Member.Relation
     dependant: bool = False
     schooling: Member.Schooling = Member.Schooling.NOT_APPLICABLE
 
 
-class MemberPatch(Schema):
+class HouseholdMemberPatch(Schema):
     relation: Member.Relation | None = None
     dependant: bool | None = None
     schooling: Member.Schooling | None = None
 
 
 class HouseholdIn(Schema):
-    members: list[MemberIn] = Field(min_length=1, max_length=30)
+    members: list[HouseholdMemberIn] = Field(min_length=1, max_length=30)
     address: str = Field(default="", max_length=1000)
     place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     monthly_income_before: Decimal | None = Field(
@@ -102,34 +106,50 @@ class HouseholdSummary(Schema):
     head_id: int | None
     place_id: int | None
     active_status: str | None
-    created_at: Any
+    created_at: dt.datetime
     version: int
 
 
+class HouseholdMemberOut(Schema):
+    id: int
+    person_id: int
+    relation: str
+    dependant: bool
+    schooling: str
+
+
+class HouseholdOut(Schema):
+    """A household; `address` is absent when the caller's role may not read it."""
+
+    id: int
+    head_id: int | None
+    place_id: int | None
+    monthly_income_before: Decimal | None
+    monthly_income_after: Decimal | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    members: list[HouseholdMemberOut]
+    act_ids: list[int]
+    case_ids: list[int]
+    address: str | None = None
+
+
 # --- helpers ----------------------------------------------------------------------------------
-def _invalid(fields: dict[str, list[str]]) -> ApiError:
-    return ApiError(422, "invalid", _("The request has errors."), fields)
-
-
-def _from_validation(exc: ValidationError) -> ApiError:
-    return _invalid({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
-
-
-def _user(request: HttpRequest) -> User:
+def _user(request: AuthedRequest) -> User:
     if not may_see_households(request.user):
-        raise ApiError(404, "not_found", _("Not found."))
-    return cast(User, request.user)
+        raise NotVisible()
+    return request.user
 
 
-def _household(request: HttpRequest, household_id: int) -> Household:
-    _user(request)
-    return access.get_visible_or_404(request.user, Household, request=request, pk=household_id)
+def _household(request: AuthedRequest, household_id: int) -> Household:
+    return access.get_visible_or_404(_user(request), Household, pk=household_id)
 
 
-def _editable(request: HttpRequest, household_id: int) -> Household:
+def _editable(request: AuthedRequest, household_id: int) -> Household:
     household = _household(request, household_id)
     if not access.can_change(request.user, household):
-        raise ApiError(403, "forbidden", _("Your role cannot change households."))
+        raise NotAllowed(_("Your role cannot change households."))
     return household
 
 
@@ -138,11 +158,11 @@ def _place(place_id: int | None) -> Place | None:
         return None
     place = Place.objects.filter(pk=place_id).first()
     if place is None:
-        raise _invalid({"place_id": [_("No place with this number.")]})
+        raise invalid("place_id", _("No place with this number."))
     return place
 
 
-def _acts(request: HttpRequest, act_ids: list[int]) -> list[Act]:
+def _acts(request: AuthedRequest, act_ids: list[int]) -> list[Act]:
     found = {
         a.pk: a
         for a in access.visible_to(request.user, Act)
@@ -150,11 +170,11 @@ def _acts(request: HttpRequest, act_ids: list[int]) -> list[Act]:
         .select_related("incident")
     }
     if set(act_ids) - set(found):
-        raise _invalid({"act_ids": [_("No act with this number.")]})
+        raise invalid("act_ids", _("No act with this number."))
     return [found[i] for i in dict.fromkeys(act_ids)]
 
 
-def _member_data(request: HttpRequest, member: MemberIn, field: str) -> dict[str, Any]:
+def _member_data(request: AuthedRequest, member: HouseholdMemberIn, field: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "relation": member.relation,
         "dependant": member.dependant,
@@ -163,112 +183,104 @@ def _member_data(request: HttpRequest, member: MemberIn, field: str) -> dict[str
     if member.person_id is not None:
         person = access.visible_to(request.user, Person).filter(pk=member.person_id).first()
         if person is None or member.new_person is not None:
-            raise _invalid(
-                {
-                    f"{field}person_id": [
-                        _("No person with this record number.")
-                        if person is None
-                        else _("Give a record number or a new person, not both.")
-                    ]
-                }
+            raise invalid(
+                f"{field}person_id",
+                _("No person with this record number.")
+                if person is None
+                else _("Give a record number or a new person, not both."),
             )
         data["person"] = person
     elif member.new_person is not None:
         data["new_person"] = member.new_person.dict()
     else:
-        raise _invalid({f"{field}person_id": [_("Give a record number or a new person.")]})
+        raise invalid(f"{field}person_id", _("Give a record number or a new person."))
     return data
 
 
-def household_out(request: HttpRequest, household: Household) -> dict[str, Any]:
-    view = selectors.household_detail(
-        user=cast(User, request.user), household=household, request=request
+def household_out(user: User, household: Household) -> HouseholdOut:
+    view = selectors.household_detail(user=user, household=household)
+    # a field the role may not read is absent (the endpoints answer with exclude_unset)
+    readable = {} if view.address is None else {"address": view.address}
+    return HouseholdOut(
+        id=household.pk,
+        head_id=household.head_id,
+        place_id=household.place_id,
+        monthly_income_before=household.monthly_income_before,
+        monthly_income_after=household.monthly_income_after,
+        created_at=household.created_at,
+        updated_at=household.updated_at,
+        version=household.version,
+        members=[HouseholdMemberOut.from_orm(m.member) for m in view.members],
+        act_ids=[a.pk for a in view.acts],
+        case_ids=[c.pk for c in view.cases],
+        **readable,
     )
-    out: dict[str, Any] = {
-        "id": household.pk,
-        "head_id": household.head_id,
-        "place_id": household.place_id,
-        "monthly_income_before": household.monthly_income_before,
-        "monthly_income_after": household.monthly_income_after,
-        "created_at": household.created_at,
-        "updated_at": household.updated_at,
-        "version": household.version,
-        "members": [
-            {
-                "id": m.member.pk,
-                "person_id": m.member.person_id,
-                "relation": m.member.relation,
-                "dependant": m.member.dependant,
-                "schooling": m.member.schooling,
-            }
-            for m in view.members
-        ],
-        "act_ids": [a.pk for a in view.acts],
-        "case_ids": [c.pk for c in view.cases],
-    }
-    if view.address is not None:
-        out["address"] = view.address
-    return out
 
 
 # --- endpoints --------------------------------------------------------------------------------
-@router.get("", response=list[HouseholdSummary], summary="Households you may see")
+@router.get("", response={200: list[HouseholdSummary], **READ}, summary="Households you may see")
 @paginated
-def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> Any:
-    _user(request)
+def list_households(request: AuthedRequest, filters: Query[HouseholdFilters]) -> Any:
+    user = _user(request)
     wanted: dict[str, Any] = {"active": filters.active}
     if filters.place_id is not None:
         wanted["place"] = Place.objects.filter(pk=filters.place_id).first()
         if wanted["place"] is None:
             return Household.objects.none()
-    return selectors.household_list(user=request.user, filters=wanted)
+    return selectors.household_list(user=user, filters=wanted)
 
 
-@router.post("", response={201: dict}, summary="Register a household with its members")
-def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[dict[str, Any]]:
+@router.post(
+    "",
+    response={201: HouseholdOut, **CHANGE},
+    exclude_unset=True,
+    summary="Register a household with its members",
+)
+def create_household(request: AuthedRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
     user = _user(request)
-    if not may_register_households(user):
-        raise ApiError(403, "forbidden", _("Your role cannot register households."))
+    if not may_register_households(user) or user.organisation is None:
+        raise NotAllowed(_("Your role cannot register households."))
     members = [_member_data(request, m, f"members.{i}.") for i, m in enumerate(payload.members)]
-    try:
-        household = services.household_create(
-            organisation=user.organisation,
-            created_by=user,
-            members=members,
-            acts=_acts(request, payload.act_ids),
-            link_member_acts=payload.link_member_acts,
-            address=payload.address,
-            place=_place(payload.place_id),
-            monthly_income_before=payload.monthly_income_before,
-            monthly_income_after=payload.monthly_income_after,
-        )
-    except ValidationError as exc:
-        raise _from_validation(exc) from None
-    return Status(201, household_out(request, household))
+    household = services.household_create(
+        organisation=user.organisation,
+        created_by=user,
+        members=members,
+        acts=_acts(request, payload.act_ids),
+        link_member_acts=payload.link_member_acts,
+        address=payload.address,
+        place=_place(payload.place_id),
+        monthly_income_before=payload.monthly_income_before,
+        monthly_income_after=payload.monthly_income_after,
+    )
+    return Status(201, household_out(user, household))
 
 
-@router.get("/{int:household_id}", summary="One household, with the fields your role may see")
-def get_household(request: HttpRequest, household_id: int) -> dict[str, Any]:
-    return household_out(request, _household(request, household_id))
+@router.get(
+    "/{int:household_id}",
+    response={200: HouseholdOut, **READ},
+    exclude_unset=True,
+    summary="One household, with the fields your role may see",
+)
+def get_household(request: AuthedRequest, household_id: int) -> HouseholdOut:
+    return household_out(request.user, _household(request, household_id))
 
 
 @router.patch(
     "/{int:household_id}",
-    response={200: dict},
+    response={200: HouseholdOut, **CHANGE},
+    exclude_unset=True,
     summary="Change a household; 409 if it changed since `version`",
 )
 def update_household(
-    request: HttpRequest, household_id: int, payload: HouseholdPatch
-) -> dict[str, Any]:
+    request: AuthedRequest, household_id: int, payload: HouseholdPatch
+) -> HouseholdOut:
     household = _editable(request, household_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     if "address" in data and "address" not in access.readable_fields(request.user, Household):
-        raise ApiError(
-            403,
-            "forbidden",
+        raise NotAllowed(
             _("Your role cannot change these fields."),
-            {"address": [_("Not allowed for your role.")]},
+            fields={"address": [_("Not allowed for your role.")]},
         )
     changes: dict[str, Any] = {k: v for k, v in data.items() if k not in ("place_id", "act_ids")}
     if "place_id" in data:
@@ -280,84 +292,63 @@ def update_household(
             pk__in=access.visible_to(request.user, Act).values("pk")
         )
         acts = [*_acts(request, data["act_ids"]), *hidden]
-    try:
-        household = services.household_update(
-            household=household,
-            updated_by=request.user,  # type: ignore[arg-type]
-            expected_version=version,
-            acts=acts,
-            **changes,
-        )
-    except ValidationError as exc:
-        raise _from_validation(exc) from None
-    except services.StaleEdit as stale:
-        raise ApiError(409, "stale", stale.message) from None
-    return household_out(request, household)
+    household = services.household_update(
+        household=household,
+        updated_by=request.user,
+        expected_version=version,
+        acts=acts,
+        **changes,
+    )
+    return household_out(request.user, household)
 
 
 @router.post(
     "/{int:household_id}/members",
-    response={201: dict},
+    response={201: HouseholdOut, **CHANGE},
+    exclude_unset=True,
     summary="Add a member: an existing person or a new one",
 )
 def add_member(
-    request: HttpRequest, household_id: int, payload: MemberIn
-) -> Status[dict[str, Any]]:
+    request: AuthedRequest, household_id: int, payload: HouseholdMemberIn
+) -> Status[HouseholdOut]:
     household = _editable(request, household_id)
-    try:
-        services.member_add(
-            household=household,
-            added_by=request.user,  # type: ignore[arg-type]
-            **_member_data(request, payload, ""),
-        )
-    except ValidationError as exc:
-        raise _from_validation(exc) from None
-    except services.StaleEdit as stale:
-        raise ApiError(409, "stale", stale.message) from None
+    services.member_add(
+        household=household, added_by=request.user, **_member_data(request, payload, "")
+    )
     household.refresh_from_db()
-    return Status(201, household_out(request, household))
+    return Status(201, household_out(request.user, household))
 
 
-def _member(request: HttpRequest, household_id: int, member_id: int) -> Member:
+def _member(request: AuthedRequest, household_id: int, member_id: int) -> Member:
     household = _editable(request, household_id)
     member = Member.objects.filter(household=household, pk=member_id).first()
     if member is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise NotVisible()
     return member
 
 
 @router.patch(
     "/{int:household_id}/members/{int:member_id}",
-    response={200: dict},
+    response={200: HouseholdOut, **CHANGE},
+    exclude_unset=True,
     summary="Change a member's relation, dependant flag or schooling",
 )
 def update_member(
-    request: HttpRequest, household_id: int, member_id: int, payload: MemberPatch
-) -> dict[str, Any]:
+    request: AuthedRequest, household_id: int, member_id: int, payload: HouseholdMemberPatch
+) -> HouseholdOut:
     member = _member(request, household_id, member_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    try:
-        services.member_update(
-            member=member,
-            updated_by=request.user,  # type: ignore[arg-type]
-            **changes,
-        )
-    except ValidationError as exc:
-        raise _from_validation(exc) from None
-    except services.StaleEdit as stale:
-        raise ApiError(409, "stale", stale.message) from None
-    return household_out(request, Household.objects.get(pk=household_id))
+    services.member_update(member=member, updated_by=request.user, **changes)
+    return household_out(request.user, Household.objects.get(pk=household_id))
 
 
 @router.delete(
     "/{int:household_id}/members/{int:member_id}",
-    response={200: dict},
+    response={200: HouseholdOut, **CHANGE},
+    exclude_unset=True,
     summary="Take a person out of the household (the person stays recorded)",
 )
-def remove_member(request: HttpRequest, household_id: int, member_id: int) -> dict[str, Any]:
+def remove_member(request: AuthedRequest, household_id: int, member_id: int) -> HouseholdOut:
     member = _member(request, household_id, member_id)
-    try:
-        services.member_remove(member=member, removed_by=request.user)  # type: ignore[arg-type]
-    except services.StaleEdit as stale:
-        raise ApiError(409, "stale", stale.message) from None
-    return household_out(request, Household.objects.get(pk=household_id))
+    services.member_remove(member=member, removed_by=request.user)
+    return household_out(request.user, Household.objects.get(pk=household_id))

@@ -3,10 +3,11 @@ services check the rules and the views put the services' errors back on the fiel
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from madad import access
@@ -19,6 +20,11 @@ from madad.places.models import Place
 
 _AUTO = {"dir": "auto"}  # user text may be Urdu or English whatever the page's language
 _MONEY = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+def choose_from(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offers `queryset` in the form's model choice field `name` (chosen per request)."""
+    cast("forms.ModelChoiceField[Model]", form.fields[name]).queryset = queryset
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
@@ -59,7 +65,7 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = places()  # type: ignore[attr-defined]
+        choose_from(self, "place", places())
 
     def service_data(self) -> dict[str, Any]:
         return {
@@ -100,7 +106,7 @@ class HouseholdEditForm(HouseholdForm):
         if acts is None:
             del self.fields["acts"]
         else:
-            self.fields["acts"].queryset = acts  # type: ignore[attr-defined]
+            choose_from(self, "acts", acts)
 
 
 class MemberForm(forms.Form):
@@ -208,4 +214,4 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = places()  # type: ignore[attr-defined]
+        choose_from(self, "place", places())

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest
 
 from madad import access
 from madad.accounts.models import User
@@ -48,9 +47,7 @@ def household_list(*, user: Any, filters: dict[str, Any] | None = None) -> Query
     return households
 
 
-def head_names(
-    *, user: Any, households: list[Household], request: HttpRequest | None = None
-) -> dict[int, dict[str, str]]:
+def head_names(*, user: Any, households: list[Household]) -> dict[int, dict[str, str]]:
     """The heads' names by person id, for those the user may read (each read audited)."""
     heads = [h.head for h in households if h.head is not None]
     visible = set(
@@ -58,7 +55,7 @@ def head_names(
         .filter(pk__in=[p.pk for p in heads])
         .values_list("pk", flat=True)
     )
-    return person_names(user, [p for p in heads if p.pk in visible], request)
+    return person_names(user, [p for p in heads if p.pk in visible])
 
 
 @dataclass
@@ -83,7 +80,6 @@ def household_detail(
     *,
     user: User,
     household: Household,
-    request: HttpRequest | None = None,
     show_address: bool = True,
 ) -> HouseholdView:
     """The household with its members (names read through access.reveal, audited), the
@@ -92,7 +88,7 @@ def household_detail(
     address = None
     if "address" in access.readable_fields(user, Household) and show_address:
         address = access.reveal(
-            user, household, request=request, wanted=["address"], action="household.address.viewed"
+            user, household, wanted=["address"], action="household.address.viewed"
         ).get("address", "")
     members = list(
         access.visible_to(user, Member).filter(household=household).select_related("person")
@@ -103,7 +99,7 @@ def household_detail(
         .filter(pk__in=[p.pk for p in persons])
         .values_list("pk", flat=True)
     )
-    names = person_names(user, [p for p in persons if p.pk in visible], request)
+    names = person_names(user, [p for p in persons if p.pk in visible])
     acts = list(
         access.visible_to(user, Act)
         .filter(households=household)

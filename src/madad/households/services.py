@@ -1,13 +1,13 @@
 """Every write to households and their members. One function per use case, each atomic: on bad
-input it raises ValidationError (messages by field name; a member's as "members.0.relation")
-and writes nothing. Access (who may call) is the views' and API's question, asked of
+input it raises `Invalid` (messages by field name; a member's as "members.0.relation") and
+writes nothing. Access (who may call) is the views' and API's question, asked of
 madad.access; these functions guarantee the household's own rules:
 
 - members are persons of the household's organisation, each once, at most one of them the
   head, and `Household.head` is always that member's person (or empty);
 - the acts that affected the household belong to incidents of the same organisation;
 - incomes are amounts in PKR, never negative;
-- an edit based on an older version than the stored one is refused (StaleEdit).
+- an edit based on an older version than the stored one is refused (`Stale`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
+from madad.core import validation as check
 from madad.core.audit import audit_record
-from madad.households import validation as check
+from madad.core.refusals import Errors, Invalid, Stale, invalid
+from madad.core.versioned import update_versioned
 from madad.households.models import Household, Member
 from madad.incidents.models import Act
 from madad.people.models import Person
@@ -32,47 +32,44 @@ from madad.places.models import Place
 ADDRESS_MAX = 1000
 
 
-class StaleEdit(Exception):
-    """The household changed since the editor loaded it; their save would overwrite that."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or _(
-                "Somebody else changed this household after you opened it. Nothing was saved: "
-                "reload it to see the current version, then try again."
-            )
+def _stale() -> Stale:
+    return Stale(
+        _(
+            "Somebody else changed this household after you opened it. Nothing was saved: "
+            "reload it to see the current version, then try again."
         )
-        self.message = str(self.args[0])
+    )
 
 
 # --- checks ---------------------------------------------------------------------------------
 def _household_fields(
-    data: dict[str, Any], organisation: Organisation, errors: check.Errors
+    data: dict[str, Any], organisation: Organisation, errors: Errors
 ) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if "address" in data:
-        cleaned["address"] = check.text(data["address"], "address", errors, max_length=ADDRESS_MAX)
+        cleaned["address"] = check.text(
+            data["address"], "address", errors, max_length=ADDRESS_MAX, multiline=True
+        )
     if "place" in data:
         place = data["place"]
         if place is not None and not isinstance(place, Place):
-            check.add(errors, "place", _("Choose a place from the gazetteer."))
+            errors.add("place", _("Choose a place from the gazetteer."))
         cleaned["place"] = place
     for name in ("monthly_income_before", "monthly_income_after"):
         if name in data:
-            cleaned[name] = check.money(data[name], name, errors)
+            cleaned[name] = check.amount(data[name], name, errors)
     return cleaned
 
 
-def _acts(acts: Iterable[Act], organisation: Organisation, errors: check.Errors) -> list[Act]:
+def _acts(acts: Iterable[Act], organisation: Organisation, errors: Errors) -> list[Act]:
     found = list(dict.fromkeys(acts))
     if any(not isinstance(a, Act) or a.incident.organisation_id != organisation.pk for a in found):
-        check.add(errors, "acts", _("Choose acts recorded by your organisation."))
+        errors.add("acts", _("Choose acts recorded by your organisation."))
     return found
 
 
 def _member_fields(
-    data: dict[str, Any], field: str, errors: check.Errors, partial: bool = False
+    data: dict[str, Any], field: str, errors: Errors, partial: bool = False
 ) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if not partial or "relation" in data:
@@ -82,7 +79,7 @@ def _member_fields(
     if not partial or "dependant" in data:
         value = data.get("dependant", False)
         if not isinstance(value, bool):
-            check.add(errors, f"{field}dependant", _("Enter true or false."))
+            errors.add(f"{field}dependant", _("Enter true or false."))
         cleaned["dependant"] = bool(value)
     if not partial or "schooling" in data:
         cleaned["schooling"] = check.choice(
@@ -95,30 +92,32 @@ def _member_fields(
 
 
 def _plan_member(
-    organisation: Organisation, index: int, data: dict[str, Any], errors: check.Errors
+    organisation: Organisation, index: int, data: dict[str, Any], errors: Errors
 ) -> tuple[Person | None, dict[str, Any] | None, dict[str, Any]]:
     field = f"members.{index}."
     person, new_person = data.get("person"), data.get("new_person")
     if person is not None:
         if not isinstance(person, Person) or person.organisation_id != organisation.pk:
-            check.add(errors, f"{field}person", _("Choose a person of your organisation."))
+            errors.add(f"{field}person", _("Choose a person of your organisation."))
             person = None
     elif not new_person:
-        check.add(errors, f"{field}person", _("Choose a person, or give a new person's name."))
+        errors.add(f"{field}person", _("Choose a person, or give a new person's name."))
     elif not isinstance(new_person, dict) or not any(
         str(new_person.get(n) or "").strip() for n in ("given_name", "family_name", "full_name_ur")
     ):
-        check.add(errors, f"{field}given_name", _("Give the new person's name."))
+        errors.add(f"{field}given_name", _("Give the new person's name."))
     return person, new_person if person is None else None, _member_fields(data, field, errors)
 
 
 def _new_person(organisation: Organisation, by: User, data: dict[str, Any], field: str) -> Person:
     try:
         return person_create(organisation=organisation, created_by=by, **data)
-    except ValidationError as exc:
-        raise ValidationError({f"{field}{k}": v for k, v in exc.message_dict.items()}) from None
+    except Invalid as refusal:
+        errors = Errors()
+        errors.update(refusal.fields, prefix=field)
+        raise Invalid(fields=errors.fields) from None
     except TypeError:
-        raise ValidationError({f"{field}given_name": [_("Unknown person fields.")]}) from None
+        raise invalid(f"{field}given_name", _("Unknown person fields.")) from None
 
 
 def _sync_head(household: Household) -> None:
@@ -132,27 +131,24 @@ def _sync_head(household: Household) -> None:
         household.head_id = head
 
 
-def _bump(
-    household: Household,
-    by: User,
-    expected_version: int | None = None,
-    values: dict[str, Any] | None = None,
-) -> None:
+def _bump(household: Household, expected_version: int | None = None, **values: Any) -> None:
     """The next version, written with one conditional UPDATE that matches only if the stored
-    version is still the one read. Inside a transaction."""
+    version is still `expected_version` (by default: whatever it is now, the row locked, so
+    that concurrent member changes follow each other). Inside a transaction."""
     current = (
         Household.objects.select_for_update()
         .filter(pk=household.pk)
         .values_list("version", flat=True)
         .first()
     )
-    if current is None or (expected_version is not None and current != expected_version):
-        raise StaleEdit
-    values = dict(values or {}, version=current + 1, updated_at=timezone.now())
-    if not Household.objects.filter(pk=household.pk, version=current).update(**values):
-        raise StaleEdit
-    for name, value in values.items():
-        setattr(household, name, value)
+    if current is None:
+        raise _stale()
+    update_versioned(
+        household,
+        expected_version=current if expected_version is None else expected_version,
+        refusal=_stale(),
+        **values,
+    )
 
 
 # --- households -----------------------------------------------------------------------------
@@ -172,7 +168,7 @@ def household_create(
     one (`new_person`: person fields), with `relation`, `dependant` and `schooling` — and the
     acts that affected it; with `link_member_acts` also every act of the organisation whose
     victim is a member. All or nothing."""
-    errors: check.Errors = {}
+    errors = Errors()
     cleaned = _household_fields(
         {
             "address": address,
@@ -188,26 +184,24 @@ def household_create(
         for i, m in enumerate(members)
     ]
     if not planned:
-        check.add(errors, "members", _("Add at least one member of the household."))
+        errors.add("members", _("Add at least one member of the household."))
     heads = [
         i
         for i, (_p, _n, fields) in enumerate(planned)
         if fields.get("relation") == Member.Relation.HEAD
     ]
     if len(heads) > 1:
-        check.add(
-            errors,
-            f"members.{heads[1]}.relation",
-            _("A household has one head; choose another relation."),
+        errors.add(
+            f"members.{heads[1]}.relation", _("A household has one head; choose another relation.")
         )
     seen: set[int] = set()
     for i, (person, _n, _f) in enumerate(planned):
         if person is not None:
             if person.pk in seen:
-                check.add(errors, f"members.{i}.person", _("This person is already a member."))
+                errors.add(f"members.{i}.person", _("This person is already a member."))
             seen.add(person.pk)
     chosen_acts = _acts(acts, organisation, errors)
-    check.raise_if(errors)
+    errors.raise_if()
     with transaction.atomic():
         household = Household.objects.create(
             organisation=organisation, created_by=created_by, **cleaned
@@ -249,21 +243,21 @@ def household_update(
     unknown = set(changes) - {"address", "place", "monthly_income_before", "monthly_income_after"}
     if unknown:
         raise TypeError(f"Unknown household fields: {', '.join(sorted(unknown))}")
-    errors: check.Errors = {}
+    errors = Errors()
     cleaned = _household_fields(changes, household.organisation, errors)
     chosen = _acts(acts, household.organisation, errors) if acts is not None else None
-    check.raise_if(errors)
+    errors.raise_if()
     with transaction.atomic():
         current = Household.objects.get(pk=household.pk)
         changed = {k: v for k, v in cleaned.items() if getattr(current, k) != v}
         acts_changed = chosen is not None and set(chosen) != set(current.affected_by.all())
         if not changed and not acts_changed:
             if current.version != expected_version:
-                raise StaleEdit
+                raise _stale()
             return current
-        _bump(household, updated_by, expected_version, changed)
-        if acts_changed:
-            household.affected_by.set(chosen)  # type: ignore[arg-type]
+        _bump(household, expected_version, **changed)
+        if acts_changed and chosen is not None:
+            household.affected_by.set(chosen)
         audit_record(
             action="household.updated",
             actor=updated_by,
@@ -288,7 +282,7 @@ def member_add(
 ) -> Member:
     """Adds an existing or a new person to the household; refused if they already belong to it
     or if a second head is named."""
-    errors: check.Errors = {}
+    errors = Errors()
     person, new_person, fields = _plan_member(
         household.organisation,
         0,
@@ -301,10 +295,10 @@ def member_add(
         },
         errors,
     )
-    errors = {k.removeprefix("members.0."): v for k, v in errors.items()}
-    check.raise_if(errors)
+    if errors:
+        raise Invalid(fields={k.removeprefix("members.0."): v for k, v in errors.fields.items()})
     with transaction.atomic():
-        _bump(household, added_by, expected_version)
+        _bump(household, expected_version)
         if person is None:
             person = _new_person(household.organisation, added_by, new_person or {}, "")
         _refuse_duplicates(household, person, fields["relation"])
@@ -312,12 +306,9 @@ def member_add(
             with transaction.atomic():
                 member = Member.objects.create(household=household, person=person, **fields)
         except IntegrityError:
-            raise ValidationError(
-                {
-                    "person": [
-                        _("This person is already a member, or the household already has a head.")
-                    ]
-                }
+            raise invalid(
+                "person",
+                _("This person is already a member, or the household already has a head."),
             ) from None
         _sync_head(household)
         audit_record(
@@ -333,14 +324,10 @@ def _refuse_duplicates(
     if member is not None:
         others = others.exclude(pk=member.pk)
     if member is None and others.filter(person=person).exists():
-        raise ValidationError({"person": [_("This person is already a member.")]})
+        raise invalid("person", _("This person is already a member."))
     if relation == Member.Relation.HEAD and others.filter(relation=Member.Relation.HEAD).exists():
-        raise ValidationError(
-            {
-                "relation": [
-                    _("The household already has a head; change that member's relation first.")
-                ]
-            }
+        raise invalid(
+            "relation", _("The household already has a head; change that member's relation first.")
         )
 
 
@@ -350,11 +337,11 @@ def member_update(*, member: Member, updated_by: User, **changes: Any) -> Member
     unknown = set(changes) - {"relation", "dependant", "schooling"}
     if unknown:
         raise TypeError(f"Unknown member fields: {', '.join(sorted(unknown))}")
-    errors: check.Errors = {}
+    errors = Errors()
     fields = _member_fields(changes, "", errors, partial=True)
-    check.raise_if(errors)
+    errors.raise_if()
     with transaction.atomic():
-        _bump(member.household, updated_by)
+        _bump(member.household)
         _refuse_duplicates(
             member.household, member.person, fields.get("relation", member.relation), member=member
         )
@@ -376,7 +363,7 @@ def member_remove(*, member: Member, removed_by: User) -> None:
     """Takes a person out of the household (the person stays recorded)."""
     with transaction.atomic():
         household = member.household
-        _bump(household, removed_by)
+        _bump(household)
         Member.objects.filter(pk=member.pk).delete()
         _sync_head(household)
         audit_record(

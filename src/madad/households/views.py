@@ -3,11 +3,9 @@ members. Every page asks madad.access; a household the user may not see answers 
 
 from __future__ import annotations
 
-from typing import Any, cast
-
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -17,7 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from madad import access
 from madad.access.cases import may_work_on_cases
 from madad.access.households import may_register_households, may_see_households
-from madad.accounts.models import User
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.households import selectors, services
 from madad.households.forms import (
     HouseholdCreateForm,
@@ -32,26 +32,26 @@ from madad.households.models import Household, Member
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (login_required let nobody else in)."""
-    return cast(User, request.user)
-
-
-def get_household_for_user(request: HttpRequest, household_id: int) -> Household:
+def get_household_for_user(request: AuthedRequest, household_id: int) -> Household:
     """The household, if this user may see it; 404 otherwise (audited when it exists)."""
-    return access.get_visible_or_404(request.user, Household, request=request, pk=household_id)
+    return access.get_visible_or_404(request.user, Household, pk=household_id)
 
 
-def _changeable(request: HttpRequest, household_id: int) -> Household:
+def _changeable(request: AuthedRequest, household_id: int) -> Household:
     household = get_household_for_user(request, household_id)
     if not access.can_change(request.user, household):
         raise Http404
     return household
 
 
-def put_errors(exc: ValidationError, form: Any, members: list[Any] | None = None) -> None:
-    """Puts a service's errors ("address", "members.0.relation") on the form fields."""
-    for key, found in exc.message_dict.items():
+def put_errors(
+    refusal: Refused, form: forms.BaseForm, members: list[forms.BaseForm] | None = None
+) -> int:
+    """Puts a service's refusal on the form fields ("address"; "members.0.relation" on the
+    member's row) and returns the status to answer with."""
+    if not refusal.fields:
+        return form_errors(form, refusal)
+    for key, found in refusal.fields.items():
         parts = key.split(".")
         target, name = form, key
         if (
@@ -66,12 +66,13 @@ def put_errors(exc: ValidationError, form: Any, members: list[Any] | None = None
             name = "person_id"
         for message in found:
             target.add_error(name if name in target.fields else None, message)
+    return refusal.status
 
 
 # --- list and detail ------------------------------------------------------------------------
 @login_required
 @require_GET
-def household_list_view(request: HttpRequest) -> HttpResponse:
+def household_list_view(request: AuthedRequest) -> HttpResponse:
     if not may_see_households(request.user):
         raise Http404
     form = HouseholdFilterForm(request.GET or None)
@@ -79,7 +80,7 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.household_list(user=request.user, filters=filters), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    names = selectors.head_names(user=request.user, households=list(page), request=request)
+    names = selectors.head_names(user=request.user, households=list(page))
     template = (
         "households/_household_rows.html"
         if getattr(request, "htmx", False)
@@ -99,9 +100,9 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def household_detail_view(request: HttpRequest, household_id: int) -> HttpResponse:
+def household_detail_view(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = get_household_for_user(request, household_id)
-    view = selectors.household_detail(user=_user(request), household=household, request=request)
+    view = selectors.household_detail(user=request.user, household=household)
     can_edit = access.can_change(request.user, household)
     return render(
         request,
@@ -110,7 +111,7 @@ def household_detail_view(request: HttpRequest, household_id: int) -> HttpRespon
             "household": household,
             "view": view,
             "can_edit": can_edit,
-            "member_form": MemberForm(user=_user(request), auto_id="id_member_%s")
+            "member_form": MemberForm(user=request.user, auto_id="id_member_%s")
             if can_edit
             else None,
             "can_open_case": may_work_on_cases(request.user)
@@ -135,7 +136,7 @@ def _with_added_row(request: HttpRequest) -> tuple[QueryDict | None, bool]:
 
 
 @login_required
-def household_create_view(request: HttpRequest) -> HttpResponse:
+def household_create_view(request: AuthedRequest) -> HttpResponse:
     if not may_register_households(request.user):
         raise Http404
     data, adding = _with_added_row(request)
@@ -143,22 +144,22 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
     members = MemberFormSet(data, prefix="members", form_kwargs={"user": request.user})
     status = 200
     if data is not None and not adding:
-        if all([form.is_valid(), members.is_valid()]):
-            rows = members.changed_forms()  # type: ignore[attr-defined]
+        status = INVALID_FORM_STATUS
+        if all([form.is_valid(), members.is_valid()]) and request.user.organisation:
+            rows = members.changed_forms()
             try:
                 household = services.household_create(
-                    organisation=request.user.organisation,  # type: ignore[union-attr]
-                    created_by=request.user,  # type: ignore[arg-type]
+                    organisation=request.user.organisation,
+                    created_by=request.user,
                     members=[row.service_data() for row in rows],
                     link_member_acts=form.cleaned_data["link_member_acts"],
                     **form.service_data(),
                 )
-            except ValidationError as exc:
-                put_errors(exc, form, rows)
+            except Refused as refusal:
+                status = put_errors(refusal, form, list(rows))
             else:
                 messages.success(request, _("The household is registered."))
                 return redirect("households:detail", household.pk)
-        status = 422
     return render(
         request,
         "households/household_form.html",
@@ -173,45 +174,36 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse:
+def household_edit_view(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
-    candidates = selectors.candidate_acts(user=request.user, household=household)  # type: ignore[arg-type]
+    candidates = selectors.candidate_acts(user=request.user, household=household)
     status = 200
     may_read_address = "address" in access.readable_fields(request.user, Household)
     if request.method == "POST":
         form = HouseholdEditForm(request.POST, acts=candidates)
         if not may_read_address:
             del form.fields["address"]  # not offered, so never blanked
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             # acts linked already that this user cannot see stay linked
             hidden = household.affected_by.exclude(pk__in=candidates.order_by().values("pk"))
             try:
                 services.household_update(
                     household=household,
-                    updated_by=request.user,  # type: ignore[arg-type]
+                    updated_by=request.user,
                     expected_version=form.cleaned_data["version"],
                     acts=[*form.cleaned_data["acts"], *hidden],
                     **form.service_data(),
                 )
-            except services.StaleEdit as stale:
-                form.add_error(None, stale.message)
-                status = 409
-            except ValidationError as exc:
-                put_errors(exc, form)
-                status = 422
+            except Refused as refusal:
+                status = put_errors(refusal, form)
             else:
                 messages.success(request, _("Your changes were saved."))
                 return redirect("households:detail", household.pk)
-        else:
-            status = 422
     else:
         shown = (
             access.reveal(
-                request.user,
-                household,
-                request=request,  # type: ignore[arg-type]
-                wanted=["address"],
-                action="household.address.viewed",
+                request.user, household, wanted=["address"], action="household.address.viewed"
             )
             if may_read_address
             else {}
@@ -240,25 +232,19 @@ def household_edit_view(request: HttpRequest, household_id: int) -> HttpResponse
 # --- members --------------------------------------------------------------------------------
 @login_required
 @require_POST
-def member_add_view(request: HttpRequest, household_id: int) -> HttpResponse:
+def member_add_view(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
-    form = MemberForm(request.POST, user=_user(request), auto_id="id_member_%s")
+    form = MemberForm(request.POST, user=request.user, auto_id="id_member_%s")
+    status = INVALID_FORM_STATUS
     if form.is_valid():
         try:
-            services.member_add(
-                household=household,
-                added_by=request.user,  # type: ignore[arg-type]
-                **form.service_data(),
-            )
-        except (ValidationError, services.StaleEdit) as exc:
-            if isinstance(exc, ValidationError):
-                put_errors(exc, form)
-            else:
-                form.add_error(None, exc.message)
+            services.member_add(household=household, added_by=request.user, **form.service_data())
+        except Refused as refusal:
+            status = put_errors(refusal, form)
         else:
             messages.success(request, _("The member was added."))
             return redirect("households:detail", household.pk)
-    view = selectors.household_detail(user=_user(request), household=household, request=request)
+    view = selectors.household_detail(user=request.user, household=household)
     return render(
         request,
         "households/household_detail.html",
@@ -270,11 +256,11 @@ def member_add_view(request: HttpRequest, household_id: int) -> HttpResponse:
             "member_form_open": True,
             "can_open_case": False,
         },
-        status=422,
+        status=status,
     )
 
 
-def _member(request: HttpRequest, household_id: int, member_id: int) -> Member:
+def _member(request: AuthedRequest, household_id: int, member_id: int) -> Member:
     household = _changeable(request, household_id)
     member = Member.objects.filter(household=household, pk=member_id).first()
     if member is None:
@@ -284,24 +270,18 @@ def _member(request: HttpRequest, household_id: int, member_id: int) -> Member:
 
 @login_required
 @require_POST
-def member_update_view(request: HttpRequest, household_id: int, member_id: int) -> HttpResponse:
+def member_update_view(request: AuthedRequest, household_id: int, member_id: int) -> HttpResponse:
     member = _member(request, household_id, member_id)
     form = MemberUpdateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a relation and a schooling from the lists."))
     else:
         try:
-            services.member_update(
-                member=member,
-                updated_by=request.user,  # type: ignore[arg-type]
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            for found in exc.message_dict.values():
+            services.member_update(member=member, updated_by=request.user, **form.cleaned_data)
+        except Refused as refusal:
+            for found in (refusal.fields or {"": [refusal.message]}).values():
                 for message in found:
                     messages.error(request, message)
-        except services.StaleEdit as stale:
-            messages.error(request, stale.message)
         else:
             messages.success(request, _("The member was changed."))
     return redirect("households:detail", household_id)
@@ -309,12 +289,12 @@ def member_update_view(request: HttpRequest, household_id: int, member_id: int) 
 
 @login_required
 @require_POST
-def member_remove_view(request: HttpRequest, household_id: int, member_id: int) -> HttpResponse:
+def member_remove_view(request: AuthedRequest, household_id: int, member_id: int) -> HttpResponse:
     member = _member(request, household_id, member_id)
     try:
-        services.member_remove(member=member, removed_by=request.user)  # type: ignore[arg-type]
-    except services.StaleEdit as stale:
-        messages.error(request, stale.message)
+        services.member_remove(member=member, removed_by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
     else:
         messages.success(
             request, _("The member was taken out of the household; the person stays recorded.")

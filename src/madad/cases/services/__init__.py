@@ -1,8 +1,9 @@
 """Every write to cases and their parts. One function per use case, each atomic: on bad input
-it raises ValidationError (messages by field name) and writes nothing; an action the case's
-state or the four-eyes rule does not allow raises CaseRefused (with a stable code and a message
-that says what to do instead); an edit based on an older version of the case is refused with
-CaseRefused("stale").
+it raises `Invalid` (messages by field name) and writes nothing; an action the case's state
+does not allow raises `Conflict` with a stable code (invalid_transition, approval_needed,
+pending_exists, already_decided, active_case_exists, closed, already_done) and a message that
+says what to do instead; the four-eyes rule and roles raise `NotAllowed` (not_requester,
+not_allowed); an edit based on an older version of the case is refused with `Stale`.
 
 Access (who may call) is the views' and API's question, asked of madad.access. What these
 functions guarantee whoever calls them:
@@ -14,7 +15,6 @@ functions guarantee whoever calls them:
 - one case that is not closed per household; reopening starts the next episode.
 """
 
-from madad.cases.errors import CaseRefused
 from madad.cases.services.approvals import approval_decide, approval_request, approval_withdraw
 from madad.cases.services.cases import (
     case_assign,
@@ -33,7 +33,6 @@ from madad.cases.services.records import (
 from madad.cases.services.teams import team_create, team_members_set
 
 __all__ = [
-    "CaseRefused",
     "approval_decide",
     "approval_request",
     "approval_withdraw",

@@ -14,22 +14,27 @@ from django.utils.translation import gettext as _
 from madad.access.base import can
 from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.cases import errors, workflow
-from madad.cases.errors import CaseRefused
+from madad.cases import workflow
 from madad.cases.models import ApprovalRequest, Case
-from madad.cases.services.transitions import lock, move
+from madad.cases.services.transitions import closed, lock, move
+from madad.core import validation as check
 from madad.core.audit import audit_record
-from madad.households import validation as check
+from madad.core.refusals import Conflict, Errors, NotAllowed
 
 D = ApprovalRequest.Decision
 NOTE_MAX = 2_000
 
 
-def _pending_exists(kind: str) -> CaseRefused:
+def _pending_exists(kind: str) -> Conflict:
     label = dict(ApprovalRequest.Kind.choices)[kind]
-    return CaseRefused(
-        "pending_exists", _("“%(kind)s” is already waiting for a decision.") % {"kind": label}
+    return Conflict(
+        _("“%(kind)s” is already waiting for a decision.") % {"kind": label},
+        code="pending_exists",
     )
+
+
+def _already_decided(message: str) -> Conflict:
+    return Conflict(message, code="already_decided")
 
 
 def approval_request(
@@ -42,22 +47,22 @@ def approval_request(
 ) -> ApprovalRequest:
     """Asks a coordinator to agree the plan (only from "assessed", with a plan written) or to
     close the case (from any status but closed). One waiting request per kind."""
-    errs: check.Errors = {}
+    errs = Errors()
     check.choice(kind, "kind", errs, ApprovalRequest.Kind.values)
-    note = check.text(note, "note", errs, max_length=NOTE_MAX)
-    check.raise_if(errs)
+    note = check.text(note, "note", errs, max_length=NOTE_MAX, multiline=True)
+    errs.raise_if()
     with transaction.atomic():
         current = lock(case, expected_version)
         froms, _to = workflow.BY_APPROVAL[kind]
         if current["status"] == Case.Status.CLOSED:
-            raise errors.closed()
+            raise closed()
         if current["status"] not in froms:
-            raise CaseRefused(
-                "invalid_transition", _("The plan is agreed after the needs are assessed.")
+            raise Conflict(
+                _("The plan is agreed after the needs are assessed."), code="invalid_transition"
             )
         if kind == ApprovalRequest.Kind.AGREE_PLAN and not Case.objects.get(pk=case.pk).plan:
-            raise CaseRefused(
-                "invalid_transition", _("Write the plan before asking for it to be agreed.")
+            raise Conflict(
+                _("Write the plan before asking for it to be agreed."), code="invalid_transition"
             )
         if ApprovalRequest.objects.filter(case=case, kind=kind, decision=D.PENDING).exists():
             raise _pending_exists(kind)
@@ -87,21 +92,21 @@ def approval_decide(
     """Approves (and so performs the transition) or refuses (with a reason) a waiting request.
     Refused for the requester, for a role without case.approve or of another organisation,
     and for a request already decided, by somebody else in the meantime included."""
-    errs: check.Errors = {}
-    reason = check.text(reason, "reason", errs, max_length=NOTE_MAX, required=not approve)
-    if not approve and "reason" in errs:
-        errs["reason"] = [_("Say why you refuse, so that the caseworker knows what to change.")]
-    check.raise_if(errs)
+    errs = Errors()
+    reason = check.text(reason, "reason", errs, max_length=NOTE_MAX, multiline=True)
+    if not approve and not reason and "reason" not in errs:
+        errs.add("reason", _("Say why you refuse, so that the caseworker knows what to change."))
+    errs.raise_if()
     case = approval.case
     if not (
         can(decided_by, Capability.CASE_APPROVE)
         and decided_by.organisation_id == case.organisation_id
     ):
-        raise CaseRefused("not_allowed", _("Only a coordinator decides approvals."))
+        raise NotAllowed(_("Only a coordinator decides approvals."), code="not_allowed")
     if decided_by.pk == approval.requested_by_id:
-        raise CaseRefused(
-            "not_requester",
+        raise NotAllowed(
             _("You asked for this approval yourself; another coordinator must decide it."),
+            code="not_requester",
         )
     with transaction.atomic():
         current = lock(case)
@@ -110,19 +115,18 @@ def approval_decide(
         if not ApprovalRequest.objects.filter(pk=approval.pk, decision=D.PENDING).update(
             decision=decision, decided_by=decided_by, decided_at=now, reason=reason
         ):
-            raise CaseRefused(
-                "already_decided",
+            raise _already_decided(
                 _(
                     "This request was already decided or withdrawn (perhaps a moment ago, by "
                     "somebody else). Reload to see the decision."
-                ),
+                )
             )
         if approve:
             froms, to_status = workflow.BY_APPROVAL[approval.kind]
             if current["status"] not in froms or current["episode"] != approval.episode:
-                raise CaseRefused(
-                    "invalid_transition",
+                raise Conflict(
                     _("The case has moved on since this was asked; it cannot be approved now."),
+                    code="invalid_transition",
                 )
             move(
                 case,
@@ -130,7 +134,7 @@ def approval_decide(
                 to_status=to_status,
                 by=approval.requested_by,
                 approved_by=decided_by,
-                reason=reason,
+                note=reason,
             )
         audit_record(
             action=f"case.approval.{decision}",
@@ -147,18 +151,17 @@ def approval_withdraw(*, approval: ApprovalRequest, withdrawn_by: User) -> Appro
     if withdrawn_by.pk != approval.requested_by_id and not can(
         withdrawn_by, Capability.CASE_APPROVE
     ):
-        raise CaseRefused(
-            "not_allowed",
+        raise NotAllowed(
             _("Only the person who asked, or a coordinator, can withdraw this request."),
+            code="not_allowed",
         )
     with transaction.atomic():
         lock(approval.case)
         if not ApprovalRequest.objects.filter(pk=approval.pk, decision=D.PENDING).update(
             decision=D.WITHDRAWN, decided_by=withdrawn_by, decided_at=timezone.now()
         ):
-            raise CaseRefused(
-                "already_decided",
-                _("This request was already decided or withdrawn. Reload to see the decision."),
+            raise _already_decided(
+                _("This request was already decided or withdrawn. Reload to see the decision.")
             )
         audit_record(
             action="case.approval.withdrawn",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +12,12 @@ from django.utils.translation import gettext as _
 from madad.access.base import can
 from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.cases import errors, workflow
-from madad.cases.errors import CaseRefused
+from madad.cases import workflow
 from madad.cases.models import Assessment, Case, StatusChange
-from madad.cases.services.transitions import lock, move, write
+from madad.cases.services.transitions import closed, lock, move, write
+from madad.core import validation as check
 from madad.core.audit import audit_record
-from madad.households import validation as check
+from madad.core.refusals import Conflict, Errors, NotAllowed, invalid
 from madad.households.models import Household
 
 S = Case.Status
@@ -26,7 +25,7 @@ PLAN_MAX = 10_000
 REASON_MAX = 2_000
 
 
-def _check_caseworker(caseworker: Any, organisation_id: int, errors_: check.Errors) -> None:
+def _check_caseworker(caseworker: Any, organisation_id: int, errors: Errors) -> None:
     if not (
         isinstance(caseworker, User)
         and caseworker.is_active
@@ -37,20 +36,18 @@ def _check_caseworker(caseworker: Any, organisation_id: int, errors_: check.Erro
             or can(caseworker, Capability.CASE_VIEW_ALL)
         )
     ):
-        check.add(
-            errors_,
-            "caseworker",
-            _("Choose an active caseworker or coordinator of your organisation."),
+        errors.add(
+            "caseworker", _("Choose an active caseworker or coordinator of your organisation.")
         )
 
 
-def _refuse_second_active_case() -> CaseRefused:
-    return CaseRefused(
-        "active_case_exists",
+def _refuse_second_active_case() -> Conflict:
+    return Conflict(
         _(
             "This household already has a case that is not closed; work on that one (or close "
             "it) instead."
         ),
+        code="active_case_exists",
     )
 
 
@@ -65,12 +62,12 @@ def case_open(
 ) -> Case:
     """Opens a case for the household, assigned to `caseworker`, in status open (episode 1).
     Refused while the household has another case that is not closed."""
-    errs: check.Errors = {}
+    errs = Errors()
     check.choice(risk, "risk", errs, Case.Risk.values)
     follow_up = check.date(next_follow_up, "next_follow_up", errs)
-    plan = check.text(plan, "plan", errs, max_length=PLAN_MAX)
+    plan = check.text(plan, "plan", errs, max_length=PLAN_MAX, multiline=True)
     _check_caseworker(caseworker, household.organisation_id, errs)
-    check.raise_if(errs)
+    errs.raise_if()
     with transaction.atomic():
         Household.objects.select_for_update().filter(pk=household.pk).first()
         if Case.objects.filter(household=household).exclude(status=S.CLOSED).exists():
@@ -113,37 +110,39 @@ def case_update(*, case: Case, updated_by: User, expected_version: int, **change
     unknown = set(changes) - {"risk", "next_follow_up", "plan"}
     if unknown:
         raise TypeError(f"Unknown case fields: {', '.join(sorted(unknown))}")
-    errs: check.Errors = {}
+    errs = Errors()
     cleaned: dict[str, Any] = {}
     if "risk" in changes:
         cleaned["risk"] = check.choice(changes["risk"], "risk", errs, Case.Risk.values)
     if "next_follow_up" in changes:
         cleaned["next_follow_up"] = check.date(changes["next_follow_up"], "next_follow_up", errs)
     if "plan" in changes:
-        cleaned["plan"] = check.text(changes["plan"], "plan", errs, max_length=PLAN_MAX)
-    check.raise_if(errs)
+        cleaned["plan"] = check.text(
+            changes["plan"], "plan", errs, max_length=PLAN_MAX, multiline=True
+        )
+    errs.raise_if()
     with transaction.atomic():
         current = lock(case, expected_version)
         if current["status"] == S.CLOSED:
-            raise errors.closed()
+            raise closed()
         stored = Case.objects.get(pk=case.pk)
         changed = {k: v for k, v in cleaned.items() if getattr(stored, k) != v}
         if "plan" in changed:
             if current["status"] not in workflow.PLAN_EDITABLE:
-                raise CaseRefused(
-                    "invalid_transition",
+                raise Conflict(
                     _(
                         "The plan was agreed; to change it, reopen the case or record the change "
                         "in a note."
                     ),
+                    code="invalid_transition",
                 )
             if stored.approval_requests.filter(kind="agree_plan", decision="pending").exists():
-                raise CaseRefused(
-                    "pending_exists",
+                raise Conflict(
                     _(
                         "The plan is waiting for a coordinator's approval; withdraw the request "
                         "to change it."
                     ),
+                    code="pending_exists",
                 )
         if changed:
             write(case, current, changed)
@@ -157,14 +156,14 @@ def case_assign(
 ) -> Case:
     """Gives the case to another caseworker (a coordinator's decision: case.view_all)."""
     if not can(assigned_by, Capability.CASE_VIEW_ALL):
-        raise CaseRefused("not_allowed", _("Only a coordinator assigns cases."))
-    errs: check.Errors = {}
+        raise NotAllowed(_("Only a coordinator assigns cases."), code="not_allowed")
+    errs = Errors()
     _check_caseworker(caseworker, case.organisation_id, errs)
-    check.raise_if(errs)
+    errs.raise_if()
     with transaction.atomic():
         current = lock(case, expected_version)
         if current["status"] == S.CLOSED:
-            raise errors.closed()
+            raise closed()
         if current["caseworker_id"] != caseworker.pk:
             write(case, current, {"caseworker": caseworker})
             audit_record(action="case.assigned", actor=assigned_by, obj=case, fields=["caseworker"])
@@ -178,17 +177,17 @@ def case_transition(
     """Makes a direct move of the status table (workflow.DIRECT); refuses every other move with
     a message that says what to do instead (ask for an approval, reopen, assess first)."""
     if to_status not in S.values:
-        raise ValidationError({"to_status": [_("Choose one of the listed values.")]})
+        raise invalid("to_status", _("Choose one of the listed values."))
     with transaction.atomic():
         current = lock(case, expected_version)
         refused = workflow.refusal(current["status"], to_status)
         if refused is not None:
-            raise CaseRefused(*refused)
+            raise refused
         if (
             to_status == S.ASSESSED
             and not Assessment.objects.filter(case=case, episode=current["episode"]).exists()
         ):
-            raise CaseRefused("invalid_transition", _("Record a needs assessment first."))
+            raise Conflict(_("Record a needs assessment first."), code="invalid_transition")
         move(case, current, to_status=to_status, by=by)
     case.refresh_from_db()
     return case
@@ -197,13 +196,15 @@ def case_transition(
 def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
     """Reopens a closed case as its next episode: status open, no closing time, and the needs
     to be assessed and the plan agreed again. The reason is required and kept."""
-    errs: check.Errors = {}
-    reason = check.text(reason, "reason", errs, max_length=REASON_MAX, required=True)
-    check.raise_if(errs)
+    errs = Errors()
+    reason = check.text(
+        reason, "reason", errs, max_length=REASON_MAX, required=True, multiline=True
+    )
+    errs.raise_if()
     with transaction.atomic():
         current = lock(case, expected_version)
         if current["status"] != S.CLOSED:
-            raise CaseRefused("invalid_transition", _("Only a closed case can be reopened."))
+            raise Conflict(_("Only a closed case can be reopened."), code="invalid_transition")
         Household.objects.select_for_update().filter(pk=case.household_id).first()
         if (
             Case.objects.filter(household_id=case.household_id)
@@ -214,7 +215,7 @@ def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | No
             raise _refuse_second_active_case()
         try:
             with transaction.atomic():
-                move(case, current, to_status=S.OPEN, by=by, reason=reason)
+                move(case, current, to_status=S.OPEN, by=by, note=reason)
         except IntegrityError:
             raise _refuse_second_active_case() from None
         audit_record(action="case.reopened", actor=by, obj=case, fields=["episode"])

@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import User
-from madad.cases import errors
-from madad.cases.errors import CaseRefused
 from madad.cases.models import AssessedNeed, Assessment, Case, Need, Note, Severity, Task
 from madad.cases.services.cases import contact_recorded
-from madad.cases.services.transitions import lock, move
+from madad.cases.services.transitions import closed, lock, move
+from madad.core import validation as check
 from madad.core.audit import audit_record
-from madad.households import validation as check
+from madad.core.refusals import Conflict, Errors
 
 NOTE_MAX = 10_000
 SUMMARY_MAX = 10_000
@@ -27,11 +26,11 @@ TITLE_MAX = 200
 def note_add(*, case: Case, written_by: User, text: str, is_contact: bool = False) -> Note:
     """Adds an encrypted note; a note that records a contact with the family also moves the
     case's last contact to now (what the coordinator's 30-day list reads)."""
-    errs: check.Errors = {}
-    text = check.text(text, "text", errs, max_length=NOTE_MAX, required=True)
+    errs = Errors()
+    text = check.text(text, "text", errs, max_length=NOTE_MAX, required=True, multiline=True)
     if not isinstance(is_contact, bool):
-        check.add(errs, "is_contact", _("Enter true or false."))
-    check.raise_if(errs)
+        errs.add("is_contact", _("Enter true or false."))
+    errs.raise_if()
     with transaction.atomic():
         note = Note.objects.create(
             case=case, text=text, written_by=written_by, is_contact=is_contact
@@ -67,20 +66,20 @@ def task_add(
 ) -> Task:
     """Adds a task with a due date, for the case's caseworker unless somebody else who can see
     the case is named. Not on a closed case."""
-    errs: check.Errors = {}
+    errs = Errors()
     title = check.text(title, "title", errs, max_length=TITLE_MAX, required=True)
     due = check.date(due_on, "due_on", errs, required=True)
     assignee = assigned_to or case.caseworker
     if not _may_be_assigned(assignee, case):
-        check.add(errs, "assigned_to", _("Choose somebody who works on this case."))
-    check.raise_if(errs)
+        errs.add("assigned_to", _("Choose somebody who works on this case."))
+    errs.raise_if()
     with transaction.atomic():
         if lock(case)["status"] == Case.Status.CLOSED:
-            raise errors.closed()
+            raise closed()
         task = Task.objects.create(
             case=case,
             title=title,
-            due_on=due,  # type: ignore[misc]
+            due_on=due,
             assigned_to=assignee,
             created_by=added_by,
         )
@@ -95,27 +94,27 @@ def task_done(*, task: Task, done_by: User) -> Task:
         if not Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
             done_at=timezone.now(), done_by=done_by
         ):
-            raise CaseRefused("already_done", _("This task was already marked done."))
+            raise Conflict(_("This task was already marked done."), code="already_done")
         audit_record(action="case.task.done", actor=done_by, obj=task.case, fields=["tasks"])
     task.refresh_from_db()
     return task
 
 
-def _needs(needs: Any, errs: check.Errors) -> dict[str, int]:
+def _needs(needs: Any, errs: Errors) -> dict[str, int]:
     if not isinstance(needs, Mapping) or not needs:
-        check.add(errs, "needs", _("Give the severity of at least one need."))
+        errs.add("needs", _("Give the severity of at least one need."))
         return {}
     cleaned: dict[str, int] = {}
     for need, severity in needs.items():
         if need not in Need.values:
-            check.add(errs, "needs", _("Unknown need: choose from the listed needs."))
+            errs.add("needs", _("Unknown need: choose from the listed needs."))
             continue
         if (
             isinstance(severity, bool)
             or not isinstance(severity, int)
             or severity not in Severity.values
         ):
-            check.add(errs, f"needs.{need}", _("Severity is a whole number from 0 to 4."))
+            errs.add(f"needs.{need}", _("Severity is a whole number from 0 to 4."))
             continue
         cleaned[need] = severity
     return cleaned
@@ -127,14 +126,14 @@ def assessment_record(
     """Records a needs assessment — a severity (0 none … 4 critical) per need, and an
     encrypted summary — as a new row, so that the history of reassessments is kept. The first
     assessment of an open case moves it to "assessed". Not on a closed case."""
-    errs: check.Errors = {}
+    errs = Errors()
     cleaned = _needs(needs, errs)
-    summary = check.text(summary, "summary", errs, max_length=SUMMARY_MAX)
-    check.raise_if(errs)
+    summary = check.text(summary, "summary", errs, max_length=SUMMARY_MAX, multiline=True)
+    errs.raise_if()
     with transaction.atomic():
         current = lock(case)
         if current["status"] == Case.Status.CLOSED:
-            raise errors.closed()
+            raise closed()
         assessment = Assessment.objects.create(
             case=case, episode=current["episode"], assessed_by=assessed_by, summary=summary
         )

@@ -7,29 +7,29 @@ from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
 from madad.cases.models import Team
+from madad.core import validation as check
 from madad.core.audit import audit_record
-from madad.households import validation as check
+from madad.core.refusals import Errors, invalid
 
 
 def team_create(*, organisation: Organisation, name: str, created_by: User) -> Team:
     """A team of the organisation, its name unique there."""
-    errs: check.Errors = {}
+    errs = Errors()
     name = check.text(name, "name", errs, max_length=100, required=True)
-    check.raise_if(errs)
+    errs.raise_if()
     try:
         with transaction.atomic():
             team = Team.objects.create(organisation=organisation, name=name)
             audit_record(action="case.team.created", actor=created_by, obj=team, fields=["name"])
     except IntegrityError:
-        check.raise_if({"name": [_("A team with this name exists already.")]})
-        raise
+        raise invalid("name", _("A team with this name exists already.")) from None
     return team
 
 
 def team_members_set(*, team: Team, members: list[User], changed_by: User) -> Team:
     """Sets who is in the team: active users of the team's organisation only."""
     if any(m.organisation_id != team.organisation_id or not m.is_active for m in members):
-        check.raise_if({"members": [_("Choose active colleagues of your organisation.")]})
+        raise invalid("members", _("Choose active colleagues of your organisation."))
     with transaction.atomic():
         team.members.set(members)
         audit_record(

@@ -1,23 +1,39 @@
 """The one place a case's status changes: a conditional UPDATE on the case's version and
-status, a StatusChange row, an audit event — inside the caller's transaction."""
+status (core.versioned), a StatusChange row, an audit event — inside the caller's transaction."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from madad.accounts.models import User
-from madad.cases import errors
 from madad.cases.models import ApprovalRequest, Case, StatusChange
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, Stale
+from madad.core.versioned import update_versioned
 
 S = Case.Status
 
 
+def stale() -> Stale:
+    return Stale(
+        _(
+            "Somebody else changed this case after you opened it. Nothing was saved: reload it "
+            "to see the current version, then try again."
+        )
+    )
+
+
+def closed() -> Conflict:
+    return Conflict(_("The case is closed. Reopen it first."), code="closed")
+
+
 def lock(case: Case, expected_version: int | None = None) -> dict[str, Any]:
     """The stored state of the case, its row locked (PostgreSQL; SQLite's IMMEDIATE
-    transactions already hold the write lock); StaleEdit if it changed since
+    transactions already hold the write lock); `Stale` if it changed since
     `expected_version`."""
     current = (
         Case.objects.select_for_update()
@@ -26,19 +42,19 @@ def lock(case: Case, expected_version: int | None = None) -> dict[str, Any]:
         .first()
     )
     if current is None or (expected_version is not None and current["version"] != expected_version):
-        raise errors.stale()
+        raise stale()
     return dict(current)
 
 
 def write(case: Case, current: dict[str, Any], values: dict[str, Any]) -> None:
     """Writes `values` and the next version, only if the case is still as `current` read it."""
-    values = dict(values, version=current["version"] + 1, updated_at=timezone.now())
-    if not Case.objects.filter(
-        pk=case.pk, version=current["version"], status=current["status"]
-    ).update(**values):
-        raise errors.stale()
-    for name, value in values.items():
-        setattr(case, name, value)
+    update_versioned(
+        case,
+        expected_version=current["version"],
+        where=Q(status=current["status"]),
+        refusal=stale(),
+        **values,
+    )
 
 
 def move(
@@ -48,7 +64,7 @@ def move(
     to_status: str,
     by: User,
     approved_by: User | None = None,
-    reason: str = "",
+    note: str = "",
 ) -> StatusChange:
     """Moves the case to `to_status` (the caller checked that the move is allowed). Closing
     withdraws every pending approval; reopening starts the next episode."""
@@ -73,7 +89,7 @@ def move(
         to_status=to_status,
         by=by,
         approved_by=approved_by,
-        reason=reason,
+        note=note,
         at=now,
     )
     audit_record(action="case.status.changed", actor=by, obj=case, fields=["status"])

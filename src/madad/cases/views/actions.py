@@ -1,16 +1,18 @@
 """What is done on a case's page: moves of the status, approvals asked and decided, reopening,
 assigning, notes, tasks and needs assessments. Each is a POST that answers with the case page:
-a redirect when it worked, the page with the form's errors (422) or the refusal (409) when not.
+a redirect when it worked, else the page again with the form's errors (422) or the service's
+refusal (its status: 403, 409 or 422).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +20,6 @@ from django.views.decorators.http import require_POST
 from madad import access
 from madad.access.cases import may_approve_cases
 from madad.cases import services
-from madad.cases.errors import CaseRefused
 from madad.cases.forms import (
     ApprovalRequestForm,
     AssessmentForm,
@@ -32,27 +33,45 @@ from madad.cases.forms import (
 from madad.cases.models import ApprovalRequest, Case, Task
 from madad.cases.views.cases import render_detail
 from madad.cases.views.common import get_case_to_change
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Invalid, Refused
 
 
-def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+def _done(request: AuthedRequest, case: Case, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("cases:detail", case.pk)
 
 
-def _refused(request: HttpRequest, case: Case, refused: CaseRefused) -> HttpResponse:
-    messages.error(request, refused.message)
-    return render_detail(request, case, status=409 if refused.is_conflict else 403)
+def _act(
+    request: AuthedRequest,
+    case: Case,
+    action: Callable[[], Any],
+    done: str,
+    *,
+    form: forms.BaseForm | None = None,
+    name: str = "",
+) -> HttpResponse:
+    """Runs the service; when it refuses, the case page again: bad input on the form that led
+    to it (by `name`, as detail_context knows it), any other refusal as a message."""
+    try:
+        action()
+    except Refused as refusal:
+        if form is not None and isinstance(refusal, Invalid):
+            status = form_errors(form, refusal)
+            return render_detail(request, case, status=status, forms={name: form})
+        messages.error(request, refusal.message)
+        return render_detail(request, case, status=refusal.status)
+    return _done(request, case, done)
 
 
-def _put_errors(form: Any, exc: ValidationError) -> None:
-    for name, found in exc.message_dict.items():
-        for message in found:
-            form.add_error(name if name in form.fields else None, message)
+def _invalid(request: AuthedRequest, case: Case, form: forms.BaseForm, name: str) -> HttpResponse:
+    return render_detail(request, case, status=INVALID_FORM_STATUS, forms={name: form})
 
 
 @login_required
 @require_POST
-def transition_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def transition_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -62,11 +81,12 @@ def transition_view(request: HttpRequest, case_id: int) -> HttpResponse:
         services.case_transition(
             case=case,
             to_status=form.cleaned_data["to_status"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             expected_version=form.cleaned_data["version"],
         )
-    except CaseRefused as refused:
-        return _refused(request, case, refused)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return render_detail(request, case, status=refusal.status)
     return _done(
         request, case, _("The case is now “%(status)s”.") % {"status": case.get_status_display()}
     )
@@ -74,30 +94,27 @@ def transition_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def approval_request_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def approval_request_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = ApprovalRequestForm(request.POST)
+    kind = request.POST.get("kind", "")
+    name = f"ask_{kind}" if kind in ApprovalRequest.Kind.values else ""
     if not form.is_valid():
-        kind = request.POST.get("kind", "")
-        return render_detail(
-            request,
-            case,
-            forms={f"ask_{kind}": form} if kind in ApprovalRequest.Kind.values else None,
-        )
-    try:
-        services.approval_request(
+        return _invalid(request, case, form, name)
+    return _act(
+        request,
+        case,
+        lambda: services.approval_request(
             case=case,
             kind=form.cleaned_data["kind"],
-            requested_by=request.user,  # type: ignore[arg-type]
+            requested_by=request.user,
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data["version"],
-        )
-    except CaseRefused as refused:
-        return _refused(request, case, refused)
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return render_detail(request, case, forms={f"ask_{form.cleaned_data['kind']}": form})
-    return _done(request, case, _("Your request is waiting for a coordinator."))
+        ),
+        _("Your request is waiting for a coordinator."),
+        form=form,
+        name=name,
+    )
 
 
 def _approval(case: Case, approval_id: int) -> ApprovalRequest:
@@ -109,147 +126,133 @@ def _approval(case: Case, approval_id: int) -> ApprovalRequest:
 
 @login_required
 @require_POST
-def approval_decide_view(request: HttpRequest, case_id: int, approval_id: int) -> HttpResponse:
+def approval_decide_view(request: AuthedRequest, case_id: int, approval_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     if not may_approve_cases(request.user):
         raise Http404
     approval = _approval(case, approval_id)
     form = DecisionForm(request.POST, auto_id=f"id_decide_{approval.pk}_%s")
+    name = f"decide_{approval.pk}"
     if not form.is_valid():
-        return render_detail(request, case, forms={f"decide_{approval.pk}": form})
+        return _invalid(request, case, form, name)
     approve = form.cleaned_data["decision"] == "approve"
-    try:
-        services.approval_decide(
+    return _act(
+        request,
+        case,
+        lambda: services.approval_decide(
             approval=approval,
-            decided_by=request.user,  # type: ignore[arg-type]
+            decided_by=request.user,
             approve=approve,
             reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return render_detail(request, case, forms={f"decide_{approval.pk}": form})
-    except CaseRefused as refused:
-        return _refused(request, case, refused)
-    return _done(
-        request, case, _("Approved.") if approve else _("Refused; the caseworker sees your reason.")
+        ),
+        _("Approved.") if approve else _("Refused; the caseworker sees your reason."),
+        form=form,
+        name=name,
     )
 
 
 @login_required
 @require_POST
-def approval_withdraw_view(request: HttpRequest, case_id: int, approval_id: int) -> HttpResponse:
+def approval_withdraw_view(request: AuthedRequest, case_id: int, approval_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     approval = _approval(case, approval_id)
-    try:
-        services.approval_withdraw(approval=approval, withdrawn_by=request.user)  # type: ignore[arg-type]
-    except CaseRefused as refused:
-        return _refused(request, case, refused)
-    return _done(request, case, _("The request was withdrawn."))
+    return _act(
+        request,
+        case,
+        lambda: services.approval_withdraw(approval=approval, withdrawn_by=request.user),
+        _("The request was withdrawn."),
+    )
 
 
 @login_required
 @require_POST
-def reopen_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def reopen_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        return render_detail(request, case, forms={"reopen": form})
-    try:
-        services.case_reopen(
-            case=case,
-            by=request.user,  # type: ignore[arg-type]
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return render_detail(request, case, forms={"reopen": form})
-    except CaseRefused as refused:
-        return _refused(request, case, refused)
-    return _done(
+        return _invalid(request, case, form, "reopen")
+    return _act(
         request,
         case,
+        lambda: services.case_reopen(
+            case=case,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
         _("The case is reopened as a new episode: assess the needs and agree a plan again."),
+        form=form,
+        name="reopen",
     )
 
 
 @login_required
 @require_POST
-def assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def assign_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = AssignForm(
-        request.POST,
-        user=request.user,  # type: ignore[arg-type]
-        auto_id="id_assign_%s",
-    )
+    form = AssignForm(request.POST, user=request.user, auto_id="id_assign_%s")
     if not form.is_valid():
-        return render_detail(request, case, forms={"assign": form})
-    try:
-        services.case_assign(
+        return _invalid(request, case, form, "assign")
+    return _act(
+        request,
+        case,
+        lambda: services.case_assign(
             case=case,
             caseworker=form.cleaned_data["caseworker"],
-            assigned_by=request.user,  # type: ignore[arg-type]
+            assigned_by=request.user,
             expected_version=form.cleaned_data["version"],
-        )
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return render_detail(request, case, forms={"assign": form})
-    except CaseRefused as refused:
-        return _refused(request, case, refused)
-    return _done(request, case, _("The case was assigned."))
+        ),
+        _("The case was assigned."),
+        form=form,
+        name="assign",
+    )
 
 
 @login_required
 @require_POST
-def note_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def note_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return render_detail(request, case, forms={"note": form})
-    try:
-        services.note_add(
-            case=case,
-            written_by=request.user,  # type: ignore[arg-type]
-            **form.cleaned_data,
-        )
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return render_detail(request, case, forms={"note": form})
-    return _done(request, case, _("The note was added."))
+        return _invalid(request, case, form, "note")
+    return _act(
+        request,
+        case,
+        lambda: services.note_add(case=case, written_by=request.user, **form.cleaned_data),
+        _("The note was added."),
+        form=form,
+        name="note",
+    )
 
 
 @login_required
 @require_POST
-def task_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def task_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     form = TaskForm(request.POST, case=case, auto_id="id_task_%s")
     if not form.is_valid():
-        return render_detail(request, case, forms={"task": form})
-    try:
-        services.task_add(
-            case=case,
-            added_by=request.user,  # type: ignore[arg-type]
-            **form.cleaned_data,
-        )
-    except ValidationError as exc:
-        _put_errors(form, exc)
-        return render_detail(request, case, forms={"task": form})
-    except CaseRefused as refused:
-        return _refused(request, case, refused)
-    return _done(request, case, _("The task was added."))
+        return _invalid(request, case, form, "task")
+    return _act(
+        request,
+        case,
+        lambda: services.task_add(case=case, added_by=request.user, **form.cleaned_data),
+        _("The task was added."),
+        form=form,
+        name="task",
+    )
 
 
 @login_required
 @require_POST
-def task_done_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+def task_done_view(request: AuthedRequest, case_id: int, task_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     task = access.visible_to(request.user, Task).filter(case=case, pk=task_id).first()
     if task is None:
         raise Http404
     try:
-        services.task_done(task=task, done_by=request.user)  # type: ignore[arg-type]
-    except CaseRefused as refused:
-        messages.info(request, refused.message)
+        services.task_done(task=task, done_by=request.user)
+    except Refused as refusal:
+        messages.info(request, refusal.message)
     else:
         messages.success(request, _("Done."))
     if request.POST.get("next") == "day":
@@ -258,7 +261,7 @@ def task_done_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResp
 
 
 @login_required
-def assessment_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def assessment_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Records a needs assessment (the first one of an open case marks it assessed)."""
     case = get_case_to_change(request, case_id)
     if case.is_closed:
@@ -267,21 +270,19 @@ def assessment_view(request: HttpRequest, case_id: int) -> HttpResponse:
     status = 200
     form = AssessmentForm(request.POST or None)
     if request.method == "POST":
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             try:
                 services.assessment_record(
                     case=case,
-                    assessed_by=request.user,  # type: ignore[arg-type]
+                    assessed_by=request.user,
                     needs=form.needs(),
                     summary=form.cleaned_data["summary"],
                 )
-            except ValidationError as exc:
-                _put_errors(form, exc)
-            except CaseRefused as refused:
-                form.add_error(None, refused.message)
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
                 return _done(request, case, _("The assessment was recorded."))
-        status = 422
     latest = case.assessments.order_by("-assessed_at", "-id").first()
     if request.method != "POST" and latest is not None:
         form = AssessmentForm(initial={f"need_{n.need}": n.severity for n in latest.needs.all()})

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +16,7 @@ from django.views.decorators.http import require_GET
 from madad import access
 from madad.access.cases import may_approve_cases, may_see_cases, may_work_on_cases
 from madad.access.roles import Capability
-from madad.accounts.models import User
 from madad.cases import selectors, services, workflow
-from madad.cases.errors import CaseRefused
 from madad.cases.forms import (
     ApprovalRequestForm,
     AssignForm,
@@ -32,7 +29,10 @@ from madad.cases.forms import (
     TaskForm,
 )
 from madad.cases.models import ApprovalRequest, Case
-from madad.cases.views.common import get_case_for_user, get_case_to_change, sections
+from madad.cases.views.common import get_case_for_user, get_case_to_change
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.households.models import Household
 
 PAGE_SIZE = 25
@@ -40,15 +40,15 @@ PAGE_SIZE = 25
 
 @login_required
 @require_GET
-def case_list_view(request: HttpRequest) -> HttpResponse:
+def case_list_view(request: AuthedRequest) -> HttpResponse:
     if not may_see_cases(request.user):
         raise Http404
-    form = CaseFilterForm(request.GET or None, user=request.user)  # type: ignore[arg-type]
+    form = CaseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    names = selectors.head_names(request.user, list(page), request)
+    names = selectors.head_names(request.user, list(page))
     template = (
         "cases/_case_rows.html" if getattr(request, "htmx", False) else "cases/case_list.html"
     )
@@ -59,10 +59,10 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+def detail_context(request: AuthedRequest, case: Case, **forms: Any) -> dict[str, Any]:
     """Everything the case page shows; `forms` replaces a form that came back with errors."""
-    user = cast(User, request.user)
-    view = selectors.case_detail(user=user, case=case, request=request)
+    user = request.user
+    view = selectors.case_detail(user=user, case=case)
     can_edit = access.can_change(user, case)
     active = not case.is_closed
     approver = may_approve_cases(user)
@@ -97,7 +97,7 @@ def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         "case": case,
         "case_view": view,
         "household": case.household,
-        "names": selectors.head_names(user, [case], request),
+        "names": selectors.head_names(user, [case]),
         "can_edit_case": can_edit,
         # an open case is marked assessed by recording its assessment, not by a button
         "moves": [
@@ -122,19 +122,22 @@ def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         "task_form": forms.get("task") or TaskForm(case=case, auto_id="id_task_%s")
         if can_edit and active
         else None,
-        "sections": sections(),
     }
 
 
 @login_required
 @require_GET
-def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request, case_id)
     return render(request, "cases/case_detail.html", detail_context(request, case))
 
 
 def render_detail(
-    request: HttpRequest, case: Case, *, status: int = 422, forms: dict[str, Any] | None = None
+    request: AuthedRequest,
+    case: Case,
+    *,
+    status: int = INVALID_FORM_STATUS,
+    forms: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The case page again, with a form that came back with errors (`forms`: by the name
     detail_context gives it)."""
@@ -148,40 +151,34 @@ def render_detail(
 
 
 @login_required
-def case_open_view(request: HttpRequest, household_id: int) -> HttpResponse:
+def case_open_view(request: AuthedRequest, household_id: int) -> HttpResponse:
     """Opens a case for a household the user may see and change."""
     if not may_work_on_cases(request.user):
         raise Http404
-    household = access.get_visible_or_404(request.user, Household, request=request, pk=household_id)
+    household = access.get_visible_or_404(request.user, Household, pk=household_id)
     status = 200
-    form = CaseOpenForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = CaseOpenForm(request.POST or None, user=request.user)
     if request.method == "POST":
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             try:
                 case = services.case_open(
-                    household=household,
-                    opened_by=request.user,  # type: ignore[arg-type]
-                    **form.cleaned_data,
+                    household=household, opened_by=request.user, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                for name, found in exc.message_dict.items():
-                    for message in found:
-                        form.add_error(name if name in form.fields else None, message)
-            except CaseRefused as refused:
-                form.add_error(None, refused.message)
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
                 messages.success(request, _("The case is open. Record a needs assessment next."))
                 if access.visible_to(request.user, Case).filter(pk=case.pk).exists():
                     return redirect("cases:detail", case.pk)
                 return redirect("households:detail", household.pk)
-        status = 422
     return render(
         request, "cases/case_open.html", {"form": form, "household": household}, status=status
     )
 
 
 @login_required
-def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_edit_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
     if case.is_closed:
         messages.error(request, _("The case is closed. Reopen it first."))
@@ -190,37 +187,26 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = CaseEditForm(request.POST, plan_editable=plan_editable)
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
                 services.case_update(
                     case=case,
-                    updated_by=request.user,  # type: ignore[arg-type]
+                    updated_by=request.user,
                     expected_version=form.cleaned_data["version"],
                     **changes,
                 )
-            except ValidationError as exc:
-                for name, found in exc.message_dict.items():
-                    for message in found:
-                        form.add_error(name if name in form.fields else None, message)
-                status = 422
-            except CaseRefused as refused:
-                form.add_error(None, refused.message)
-                status = 409 if refused.is_conflict else 422
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
                 messages.success(request, _("Your changes were saved."))
                 return redirect("cases:detail", case.pk)
-        else:
-            status = 422
     else:
         plan = (
-            access.reveal(
-                request.user,
-                case,
-                request=request,  # type: ignore[arg-type]
-                wanted=["plan"],
-                action="case.plan.viewed",
-            ).get("plan", "")
+            access.reveal(request.user, case, wanted=["plan"], action="case.plan.viewed").get(
+                "plan", ""
+            )
             if case.plan and plan_editable
             else ""
         )

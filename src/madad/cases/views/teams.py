@@ -3,14 +3,13 @@ MADAD_CASE_VISIBILITY=team."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,8 +18,11 @@ from madad import access
 from madad.access.cases import may_approve_cases
 from madad.accounts.models import User
 from madad.cases import services
-from madad.cases.forms import UsersChoiceField, case_workers
+from madad.cases.forms import UsersChoiceField, case_workers, choose_from
 from madad.cases.models import Team
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 
 
 class TeamForm(forms.Form):
@@ -37,36 +39,32 @@ class MembersForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = case_workers(  # type: ignore[attr-defined]
-            user.organisation_id
-        )
+        choose_from(self, "members", case_workers(user.organisation_id))
 
 
-def _coordinator(request: HttpRequest) -> User:
+def _coordinator(request: AuthedRequest) -> User:
     if not may_approve_cases(request.user):
         raise Http404
-    return cast(User, request.user)
+    return request.user
 
 
 @login_required
-def team_list_view(request: HttpRequest) -> HttpResponse:
+def team_list_view(request: AuthedRequest) -> HttpResponse:
     user = _coordinator(request)
     form = TeamForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             try:
                 services.team_create(
                     organisation=user.organisation, name=form.cleaned_data["name"], created_by=user
                 )
-            except ValidationError as exc:
-                for name, found in exc.message_dict.items():
-                    for message in found:
-                        form.add_error(name if name in form.fields else None, message)
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
                 messages.success(request, _("The team was created."))
                 return redirect("cases:teams")
-        status = 422
     teams = access.visible_to(user, Team).prefetch_related("members")
     return render(
         request,
@@ -91,11 +89,11 @@ def team_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_members_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_members_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     user = _coordinator(request)
     if request.method != "POST":
         return redirect("cases:teams")
-    team = access.get_visible_or_404(user, Team, request=request, pk=team_id)
+    team = access.get_visible_or_404(user, Team, pk=team_id)
     if not access.can_change(user, team):
         raise Http404
     form = MembersForm(request.POST, user=user)
