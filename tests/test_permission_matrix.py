@@ -203,7 +203,8 @@ def world(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
     from madad.accounts.demo import load_users
-    from madad.core.demo import DemoContext, load_all
+    from madad.core.demo import DemoContext
+    from madad.demo import load_all
 
     media = str(tmp_path_factory.mktemp("matrix-files"))
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -237,58 +237,92 @@ def _field_name(loc: list[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
+# --- The errors every operation can answer, documented once ---------------------------------
+def _common_statuses(operation: dict[str, Any]) -> list[int]:
+    """What any operation of this shape may answer whatever its endpoint says: 401 without a
+    valid token, 422 for input its schema refuses (or a number the database cannot hold), 404
+    for a record its path names that the caller may not see, and for a JSON body 400
+    (unreadable), 413 (too large) and 415 (not JSON)."""
+    statuses = []
+    if operation.get("security"):
+        statuses.append(401)
+    parameters = operation.get("parameters", [])
+    if any(parameter.get("in") == "path" for parameter in parameters):
+        statuses.append(404)
+    if "requestBody" in operation:
+        statuses += [400, 413, 415]
+    if parameters or "requestBody" in operation:
+        statuses.append(422)
+    return statuses
+
+
+def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Adds the common error answers (in the one error shape) to every operation of an OpenAPI
+    document that does not describe them itself."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in components:
+        shape = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(shape.pop("$defs", {}))
+        components["ErrorOut"] = shape
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            documented = {str(status) for status in responses}
+            for status in _common_statuses(operation):
+                if str(status) not in documented:
+                    responses[status] = {"description": status_error(status)[1], "content": content}
+    return schema
+
+
+def _with_common_errors(api: NinjaAPI) -> None:
+    build = api.get_openapi_schema
+
+    def get_openapi_schema(
+        *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        return document_common_errors(build(path_prefix=path_prefix, path_params=path_params))
+
+    # the document is built on request, after every app's router is mounted
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
+
+
+def _respond(api: NinjaAPI, request: HttpRequest, status: int, body: dict) -> HttpResponse:
+    response = api.create_response(request, body, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _refused(api: NinjaAPI, request: HttpRequest, exc: Refused) -> HttpResponse:
+    return _respond(api, request, exc.status, error_body(exc.code, exc.message, exc.fields))
+
+
 def install(api: NinjaAPI) -> None:
-    def respond(request: HttpRequest, status: int, body: dict) -> HttpResponse:
-        response = api.create_response(request, body, status=status)
-        if status == 401:
-            response["WWW-Authenticate"] = "Bearer"
-        return response
+    _with_common_errors(api)
+    _install_refusals(api)
+    _install_framework_errors(api)
+
+
+def _install_refusals(api: NinjaAPI) -> None:
+    """Refusals of Madad's services, and what the database cannot hold."""
 
     @api.exception_handler(Refused)
-    def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
-        return respond(request, exc.status, error_body(exc.code, exc.message, exc.fields))
-
-    @api.exception_handler(ValidationError)
-    def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        fields: dict[str, list[str]] = {}
-        for err in exc.errors:
-            fields.setdefault(_field_name(list(err.get("loc", []))), []).append(_message(err))
-        return respond(request, 422, error_body("invalid", _("The request has errors."), fields))
+    def _refusal(request: HttpRequest, exc: Refused) -> HttpResponse:
+        return _refused(api, request, exc)
 
     @api.exception_handler(DjangoValidationError)
     def _invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        return _refused(request, Refused.from_validation_error(exc))
+        return _refused(api, request, Refused.from_validation_error(exc))
 
     @api.exception_handler(RequestDataTooBig)
     def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return _refused(request, TooLarge())
+        return _refused(api, request, TooLarge())
 
     @api.exception_handler(OverflowError)
     def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
         # a number too large for the database, from a parameter whose schema set no bound
-        return _refused(request, Invalid(fields={"__all__": [_("A number is out of range.")]}))
-
-    @api.exception_handler(AuthenticationError)
-    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        code, message = status_error(401)
-        return respond(request, 401, error_body(code, message))
-
-    @api.exception_handler(Http404)
-    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        code, message = status_error(404)
-        return respond(request, 404, error_body(code, message))
-
-    @api.exception_handler(HttpError)
-    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if isinstance(exc.__cause__, _BadBody):
-            return _refused(request, exc.__cause__.error)
-        if exc.status_code == 400 and exc.__cause__ is not None:
-            # django-ninja could not read the body at all
-            return respond(
-                request, 400, error_body("malformed_json", _("The request body is not valid JSON."))
-            )
-        code, message = status_error(exc.status_code)
-        return respond(request, exc.status_code, error_body(code, message))
+        return _refused(api, request, Invalid(fields={"__all__": [_("A number is out of range.")]}))
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -297,4 +331,37 @@ def install(api: NinjaAPI) -> None:
         logger.error("Unhandled error answering %s %s", request.method, request.path, exc_info=exc)
         got_request_exception.send(sender=None, request=request)
         code, message = status_error(500)
-        return respond(request, 500, error_body(code, message))
+        return _respond(api, request, 500, error_body(code, message))
+
+
+def _install_framework_errors(api: NinjaAPI) -> None:
+    """Errors django-ninja and Django raise: input the schema refuses, no token, no route."""
+
+    @api.exception_handler(ValidationError)
+    def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for err in exc.errors:
+            fields.setdefault(_field_name(list(err.get("loc", []))), []).append(_message(err))
+        body = error_body("invalid", _("The request has errors."), fields)
+        return _respond(api, request, 422, body)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        code, message = status_error(401)
+        return _respond(api, request, 401, error_body(code, message))
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        code, message = status_error(404)
+        return _respond(api, request, 404, error_body(code, message))
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, _BadBody):
+            return _refused(api, request, exc.__cause__.error)
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # django-ninja could not read the body at all
+            body = error_body("malformed_json", _("The request body is not valid JSON."))
+            return _respond(api, request, 400, body)
+        code, message = status_error(exc.status_code)
+        return _respond(api, request, exc.status_code, error_body(code, message))

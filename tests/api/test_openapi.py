@@ -1,0 +1,57 @@
+"""The OpenAPI document describes the errors any operation can answer, in the one shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spec(client: Any) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{method.upper()} {path}", operation)
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def test_every_operation_that_needs_a_token_documents_401(spec: dict[str, Any]) -> None:
+    missing = [
+        name
+        for name, op in _operations(spec)
+        if op.get("security") and "401" not in op["responses"]
+    ]
+    assert missing == []
+
+
+def test_every_operation_naming_a_record_documents_404(spec: dict[str, Any]) -> None:
+    missing = [
+        name
+        for name, op in _operations(spec)
+        if any(p["in"] == "path" for p in op.get("parameters", [])) and "404" not in op["responses"]
+    ]
+    assert missing == []
+
+
+def test_every_operation_with_a_body_documents_what_a_body_can_be_refused_for(
+    spec: dict[str, Any],
+) -> None:
+    for name, op in _operations(spec):
+        if "requestBody" in op:
+            assert {"400", "413", "415", "422"} <= set(op["responses"]), name
+
+
+def test_the_common_errors_have_the_one_error_shape(spec: dict[str, Any]) -> None:
+    token = spec["paths"]["/api/v1/persons"]["post"]["responses"]
+    schema = token["415"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/ErrorOut"}
+    assert "ErrorOut" in spec["components"]["schemas"]
