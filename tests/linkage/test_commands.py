@@ -165,3 +165,21 @@ def test_dedup_refuses_a_threshold_that_is_no_probability(
             stdout=io.StringIO(),
         )
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_dedup_writes_a_record_id_typed_as_a_formula_as_text(
+    tmp_path: Path, relief_org: Organisation, karachi: None
+) -> None:
+    _import(
+        _file(
+            tmp_path,
+            '"=HYPERLINK(""http://example.org"",""x"")",Mohd. Ali,Khan,,Muhammad Aslam Khan,'
+            "male,1985-05-01,,42101-1234567-1,,,Lyari,",
+            "fam-9,,,محمد علی خان,محمد اسلم خان,male,1985-05-01,,4210112345571,,,,",
+        )
+    )
+    out_path = tmp_path / "pairs.csv"
+    call_command("dedup", "persons", "--out", str(out_path), stdout=io.StringIO())
+    with out_path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))
+    assert sorted(rows[1][:2]) == ['\'=HYPERLINK("http://example.org","x")', "fam-9"]
