@@ -86,7 +86,8 @@ def _development_secrets() -> dict[str, str]:
     """Secrets for development and demo, generated once and kept under var/."""
     path = VAR_DIR / "dev-secrets.json"
     try:
-        return json.loads(path.read_text())
+        kept: dict[str, str] = json.loads(path.read_text())
+        return kept
     except FileNotFoundError:
         pass
     from cryptography.fernet import Fernet
@@ -102,7 +103,8 @@ def _development_secrets() -> dict[str, str]:
     with contextlib.suppress(FileExistsError):
         os.link(tmp, path)  # the first of several processes starting at once wins
     tmp.unlink(missing_ok=True)
-    return json.loads(path.read_text())
+    kept = json.loads(path.read_text())
+    return kept
 
 
 def required(name: str) -> str:

@@ -1,8 +1,9 @@
 """`madad organisations create`, `madad users create` and `madad users unlock`: what a new
-install needs to make its first administrator."""
+install needs to invite its first administrator."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -11,8 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from madad.accounts import invitations
 from madad.accounts.management.commands import users as users_command
-from madad.accounts.models import Organisation, User
+from madad.accounts.models import Organisation, RoleRequest, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 
@@ -50,12 +52,17 @@ def _create_admin(*extra: str) -> str:
         "Admin@Hope.example",
         "--name",
         "First Admin",
-        "--role",
-        "administrator",
+        "--first-administrator",
         "--organisation",
         "hope trust",
         *extra,
     )
+
+
+def _link(output: str) -> str:
+    found = re.search(r"https?://\S+/accounts/invitation/(inv_[\w-]+)/", output)
+    assert found, output
+    return found.group(1)
 
 
 def test_it_creates_an_organisation(trust) -> None:
@@ -75,51 +82,80 @@ def test_it_refuses_an_unknown_kind(db) -> None:
         run("organisations", "create", "--name", "X", "--kind", "club")
 
 
-def test_it_creates_the_first_administrator_with_the_password_from_the_environment(
-    trust, monkeypatch
-) -> None:
-    monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
-    assert "Created admin@hope.example" in _create_admin()
+def test_it_invites_the_first_administrator_who_sets_their_own_password(trust) -> None:
+    output = _create_admin()
+    assert "Invited admin@hope.example" in output
     admin = User.objects.get(email="admin@hope.example")
     assert admin.role == Role.ADMINISTRATOR and admin.organisation == trust
+    assert not admin.has_usable_password()
+    invitations.invitation_accept(raw=_link(output), password=PASSWORD, password_again=PASSWORD)
+    admin.refresh_from_db()
     assert admin.check_password(PASSWORD)
 
 
-def test_it_asks_for_the_password_twice_in_a_terminal(trust, monkeypatch) -> None:
-    monkeypatch.delenv("MADAD_NEW_USER_PASSWORD", raising=False)
-    monkeypatch.setattr(users_command.sys.stdin, "isatty", lambda: True)
-    answers = iter([PASSWORD, PASSWORD])
-    monkeypatch.setattr(users_command.getpass, "getpass", lambda prompt: next(answers))
+def test_the_link_names_the_configured_site(trust, monkeypatch) -> None:
+    monkeypatch.setenv("MADAD_SITE_URL", "https://madad.example.org/")
+    assert "https://madad.example.org/accounts/invitation/inv_" in _create_admin()
+
+
+def test_there_is_no_first_administrator_once_there_is_one(trust) -> None:
     _create_admin()
-    assert User.objects.get(email="admin@hope.example").check_password(PASSWORD)
+    with pytest.raises(CommandError, match="already has an administrator"):
+        run(
+            "users",
+            "create",
+            "--email",
+            "second@hope.example",
+            "--name",
+            "Second",
+            "--first-administrator",
+            "--organisation",
+            "Hope Trust",
+        )
+    assert not User.objects.filter(email="second@hope.example").exists()
 
 
-def test_it_refuses_two_different_passwords(trust, monkeypatch) -> None:
-    monkeypatch.delenv("MADAD_NEW_USER_PASSWORD", raising=False)
-    monkeypatch.setattr(users_command.sys.stdin, "isatty", lambda: True)
-    answers = iter([PASSWORD, PASSWORD + "!"])
-    monkeypatch.setattr(users_command.getpass, "getpass", lambda prompt: next(answers))
-    with pytest.raises(CommandError, match="not the same"):
-        _create_admin()
-    assert not User.objects.exists()
+def test_a_privileged_role_from_the_command_line_waits_for_approval(trust) -> None:
+    output = run(
+        "users",
+        "create",
+        "--email",
+        "c@hope.example",
+        "--name",
+        "Coordinator",
+        "--role",
+        "coordinator",
+        "--organisation",
+        "Hope Trust",
+    )
+    assert "takes effect when an administrator or a coordinator" in output
+    user = User.objects.get(email="c@hope.example")
+    assert user.role == "" and not user.has_usable_password()
+    assert RoleRequest.objects.get(user=user).requested_by is None
+    assert _link(output)
 
 
-def test_it_refuses_to_wait_for_a_password_without_a_terminal(trust, monkeypatch) -> None:
-    monkeypatch.delenv("MADAD_NEW_USER_PASSWORD", raising=False)
-    monkeypatch.setattr(users_command.sys.stdin, "isatty", lambda: False)
-    with pytest.raises(CommandError, match="MADAD_NEW_USER_PASSWORD"):
-        _create_admin()
-
-
-def test_it_refuses_a_weak_password(trust, monkeypatch) -> None:
-    monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", "admin")
-    with pytest.raises(CommandError, match="password: This password is too short"):
-        _create_admin()
-    assert not User.objects.exists()
-
-
-def test_it_names_a_missing_organisation(trust, monkeypatch) -> None:
+def test_the_command_takes_no_password(trust, monkeypatch) -> None:
     monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
+    _create_admin()
+    assert not User.objects.get(email="admin@hope.example").check_password(PASSWORD)
+
+
+def test_it_wants_a_role_or_the_first_administrator(trust) -> None:
+    with pytest.raises(CommandError, match="either --role or --first-administrator"):
+        run(
+            "users",
+            "create",
+            "--email",
+            "a@b.example",
+            "--name",
+            "A",
+            "--organisation",
+            "Hope Trust",
+        )
+
+
+def test_it_names_a_missing_organisation(trust) -> None:
     with pytest.raises(CommandError, match=r"no organisation called 'Nowhere'.*Hope Trust"):
         run(
             "users",
@@ -135,8 +171,7 @@ def test_it_names_a_missing_organisation(trust, monkeypatch) -> None:
         )
 
 
-def test_it_refuses_the_partner_role_in_the_relief_organisation(trust, monkeypatch) -> None:
-    monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
+def test_it_refuses_the_partner_role_in_the_relief_organisation(trust) -> None:
     with pytest.raises(CommandError, match="role: Partner organisations"):
         run(
             "users",
@@ -152,8 +187,7 @@ def test_it_refuses_the_partner_role_in_the_relief_organisation(trust, monkeypat
         )
 
 
-def test_it_unlocks_a_user(trust, monkeypatch) -> None:
-    monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
+def test_it_unlocks_a_user(trust) -> None:
     _create_admin()
     User.objects.filter(email="admin@hope.example").update(
         failed_signins=6, locked_until=timezone.now() + timedelta(minutes=30)

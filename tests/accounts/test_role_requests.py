@@ -36,6 +36,11 @@ def _invite(admin: User, role: str = Role.COORDINATOR) -> services.Invited:
     )
 
 
+def _asked(invited: services.Invited) -> RoleRequest:
+    assert invited.role_request is not None
+    return invited.role_request
+
+
 def test_the_roles_that_open_personal_data_are_read_from_the_policy() -> None:
     waits = {role for role in Role.values if role_requests.needs_second_person(role)}
     assert waits == {
@@ -62,7 +67,7 @@ def test_an_invited_coordinator_has_no_role_until_approved(admin) -> None:
 def test_the_requester_cannot_approve_their_own_request(admin) -> None:
     invited = _invite(admin)
     with pytest.raises(NotAllowed) as refused:
-        role_requests.role_request_approve(request=invited.role_request, approver=admin)
+        role_requests.role_request_approve(request=_asked(invited), approver=admin)
     assert refused.value.code == "own_role_request"
     invited.user.refresh_from_db()
     assert invited.user.role == ""
@@ -71,7 +76,7 @@ def test_the_requester_cannot_approve_their_own_request(admin) -> None:
 
 def test_after_a_second_person_approves_the_role_works(admin, second_admin) -> None:
     invited = _invite(admin)
-    role_requests.role_request_approve(request=invited.role_request, approver=second_admin)
+    role_requests.role_request_approve(request=_asked(invited), approver=second_admin)
     user = User.objects.get(pk=invited.user.pk)
     assert user.role == Role.COORDINATOR
     assert access.can(user, Capability.PERSON_IDENTITY_VIEW)
@@ -81,7 +86,7 @@ def test_after_a_second_person_approves_the_role_works(admin, second_admin) -> N
 
 def test_a_coordinator_may_approve(admin, coordinator) -> None:
     invited = _invite(admin, Role.CASEWORKER)
-    role_requests.role_request_approve(request=invited.role_request, approver=coordinator)
+    role_requests.role_request_approve(request=_asked(invited), approver=coordinator)
     assert User.objects.get(pk=invited.user.pk).role == Role.CASEWORKER
 
 
@@ -89,7 +94,7 @@ def test_a_coordinator_may_approve(admin, coordinator) -> None:
 def test_other_roles_may_not_approve(admin, make_user, role) -> None:
     invited = _invite(admin)
     with pytest.raises(NotAllowed):
-        role_requests.role_request_approve(request=invited.role_request, approver=make_user(role))
+        role_requests.role_request_approve(request=_asked(invited), approver=make_user(role))
     assert User.objects.get(pk=invited.user.pk).role == ""
 
 
@@ -97,7 +102,7 @@ def test_another_organisation_may_not_approve(admin, make_user, other_relief_org
     invited = _invite(admin)
     stranger = make_user(Role.ADMINISTRATOR, organisation=other_relief_org)
     with pytest.raises(NotAllowed):
-        role_requests.role_request_approve(request=invited.role_request, approver=stranger)
+        role_requests.role_request_approve(request=_asked(invited), approver=stranger)
 
 
 def test_nobody_approves_their_own_role(admin, make_user, second_admin) -> None:
@@ -113,6 +118,7 @@ def test_nobody_approves_their_own_role(admin, make_user, second_admin) -> None:
 def test_a_role_change_keeps_the_old_role_until_approved(admin, second_admin, make_user) -> None:
     user = make_user(Role.FINANCE)
     asked = role_requests.role_change(user=user, role=Role.CASEWORKER, changed_by=admin)
+    assert asked is not None
     assert User.objects.get(pk=user.pk).role == Role.FINANCE
     role_requests.role_request_refuse(request=asked, refuser=second_admin)
     assert User.objects.get(pk=user.pk).role == Role.FINANCE

@@ -259,3 +259,30 @@ def test_the_sign_in_page_offers_no_sign_up_or_password_reset_link(client) -> No
     page = client.get(LOGIN).content.decode()
     assert "signup" not in page
     assert "password/reset" not in page
+
+
+def _answers(client, address: str, attempts: int) -> list[tuple[int, bool]]:
+    """Status and whether the page says "locked", for each wrong password in turn."""
+    answers = []
+    for _attempt in range(attempts):
+        response = post_password(client, address, "wrong password guess")
+        answers.append((response.status_code, LOCKED in response.content.decode()))
+    return answers
+
+
+def test_an_unknown_address_answers_as_an_existing_account_does(client_factory, documenter) -> None:
+    user, _secret = documenter
+    known = _answers(client_factory(), user.email, 8)
+    unknown = _answers(client_factory(), "nobody@test.madad", 8)
+    assert known == unknown
+    assert known[-1] == (200, True)  # both locked after six failures
+
+
+def test_a_locked_account_is_not_checked(client, documenter) -> None:
+    user, _secret = documenter
+    _answers(client, user.email, 6)
+    checked = AuditEvent.objects.filter(action="auth.signin.failed").count()
+    post_password(client, user)
+    post_password(client, user, "wrong password guess")
+    assert AuditEvent.objects.filter(action="auth.signin.failed").count() == checked == 6
+    assert actions_about(user).count("auth.signin.locked_out") == 2

@@ -38,7 +38,9 @@ def test_an_invited_user_has_no_password_until_they_choose_one(relief_org) -> No
     assert not invited.user.has_usable_password()
     assert invited.token.startswith("inv_")
     assert not Invitation.objects.filter(digest__contains=invited.token).exists()
-    user = invitations.invitation_accept(raw=invited.token, password=PASSWORD, password_again=PASSWORD)
+    user = invitations.invitation_accept(
+        raw=invited.token, password=PASSWORD, password_again=PASSWORD
+    )
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
     assert AuditEvent.objects.filter(action="user.invitation.accepted", actor=user).exists()

@@ -3,9 +3,8 @@ accounts), a colleague with another role, and an administrator of another organi
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone

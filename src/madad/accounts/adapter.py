@@ -1,3 +1,4 @@
+# mypy: allow-subclassing-any
 """Hooks Madad's lockout and audit into django-allauth's sign-in flow, and puts Madad's own
 (translatable) words wherever allauth would show its own: allauth ships no Urdu."""
 
@@ -63,8 +64,9 @@ class MadadAccountAdapter(DefaultAccountAdapter):
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
         user = super().authenticate(request, **credentials)
-        if isinstance(user, User):
-            signin.attempt_accepted(user=user)
+        if not isinstance(user, User):
+            return None
+        signin.attempt_accepted(user=user)
         return user
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
@@ -72,7 +74,8 @@ class MadadAccountAdapter(DefaultAccountAdapter):
 
     def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
         signin.signin_refused_inactive(user=user)
-        return super().respond_user_inactive(request, user)
+        response: HttpResponse = super().respond_user_inactive(request, user)
+        return response
 
     def add_message(
         self,
@@ -101,15 +104,16 @@ class MadadAccountAdapter(DefaultAccountAdapter):
         if user is None or not user.is_authenticated:
             return True
         records = get_authentication_records(request, user)
-        latest = max((record.get("at", 0) for record in records), default=0)
-        return time.time() - latest >= account_settings.REAUTHENTICATION_TIMEOUT
+        latest: float = max((record.get("at", 0) for record in records), default=0)
+        timeout: int = account_settings.REAUTHENTICATION_TIMEOUT
+        return time.time() - latest >= timeout
 
     def get_reauthentication_methods(self, user: Any) -> list[dict[str, Any]]:
         descriptions = {
             reverse("account_reauthenticate"): _("Use your password"),
             reverse("mfa_reauthenticate"): _("Use a code from your authenticator app"),
         }
-        methods = super().get_reauthentication_methods(user)
+        methods: list[dict[str, Any]] = super().get_reauthentication_methods(user)
         for method in methods:
             method["description"] = descriptions.get(method["url"], method["description"])
         return methods

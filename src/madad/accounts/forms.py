@@ -1,3 +1,4 @@
+# mypy: allow-subclassing-any
 """Madad's sign-in, two-factor and user forms.
 
 allauth's forms carry allauth's labels and placeholders, and allauth ships no Urdu; each form

@@ -168,6 +168,12 @@ def _create(*, email: str, full_name: str, organisation: Organisation, role: str
     )
 
 
+def _audit_change(user: User, action: str, actor: User | None, fields: list[str]) -> None:
+    audit_record(
+        action=action, actor=actor, obj=user, organisation=user.organisation, fields=fields
+    )
+
+
 def user_deactivate(*, user: User, deactivated_by: User) -> None:
     """Ends the user's access: they cannot sign in, their open sessions stop working (the
     authentication backend refuses inactive users) and so do their API tokens. Nobody can
@@ -176,13 +182,7 @@ def user_deactivate(*, user: User, deactivated_by: User) -> None:
         raise NotAllowed(_("You cannot deactivate your own account."), code="self")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
-        audit_record(
-            action="user.deactivated",
-            actor=deactivated_by,
-            obj=user,
-            organisation=user.organisation,
-            fields=["is_active"],
-        )
+        _audit_change(user, "user.deactivated", deactivated_by, ["is_active"])
     user.is_active = False
 
 
@@ -190,13 +190,7 @@ def user_reactivate(*, user: User, reactivated_by: User) -> None:
     """Gives a deactivated user their access back, with a clean failure count."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=True, failed_signins=0, locked_until=None)
-        audit_record(
-            action="user.reactivated",
-            actor=reactivated_by,
-            obj=user,
-            organisation=user.organisation,
-            fields=["is_active"],
-        )
+        _audit_change(user, "user.reactivated", reactivated_by, ["is_active"])
     user.is_active = True
 
 
@@ -204,13 +198,7 @@ def user_unlock(*, user: User, unlocked_by: User | None) -> None:
     """Lifts a lockout and clears the failure count; the next sign-in starts afresh."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
-        audit_record(
-            action="user.unlocked",
-            actor=unlocked_by,
-            obj=user,
-            organisation=user.organisation,
-            fields=["failed_signins", "locked_until"],
-        )
+        _audit_change(user, "user.unlocked", unlocked_by, ["failed_signins", "locked_until"])
     user.failed_signins, user.locked_until = 0, None
 
 

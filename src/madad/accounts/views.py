@@ -6,6 +6,7 @@ answer 404."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -28,6 +30,8 @@ from madad.accounts.models import RoleRequest, User
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
+
+ViewFunction = Callable[..., HttpResponse]
 
 
 def _require_user_manager(request: AuthedRequest) -> User:
@@ -136,7 +140,7 @@ def user_role_view(request: AuthedRequest, user_id: int) -> HttpResponse:
 
 
 def _on_user(
-    request: AuthedRequest, user_id: int, change: Callable[[User, User], object], done: str
+    request: AuthedRequest, user_id: int, change: Callable[[User, User], object], done: Any
 ) -> HttpResponse:
     """One change to a user of the administrator's organisation, told as a message."""
     target = _get_user_for_change(request, user_id)
@@ -149,37 +153,29 @@ def _on_user(
     return redirect("accounts:users")
 
 
-@login_required
-@require_POST
-def user_unlock_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    return _on_user(
-        request,
-        user_id,
-        lambda target, me: services.user_unlock(user=target, unlocked_by=me),
-        _("%(name)s can sign in again."),
-    )
+def _user_change(change: Callable[[User, User], object], done: Any) -> ViewFunction:
+    """A POST-only view making one change to a user of the administrator's organisation."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthedRequest, user_id: int) -> HttpResponse:
+        return _on_user(request, user_id, change, done)
+
+    return view
 
 
-@login_required
-@require_POST
-def user_deactivate_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    return _on_user(
-        request,
-        user_id,
-        lambda target, me: services.user_deactivate(user=target, deactivated_by=me),
-        _("%(name)s is deactivated and can no longer sign in."),
-    )
-
-
-@login_required
-@require_POST
-def user_reactivate_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    return _on_user(
-        request,
-        user_id,
-        lambda target, me: services.user_reactivate(user=target, reactivated_by=me),
-        _("%(name)s is active again."),
-    )
+user_unlock_view = _user_change(
+    lambda target, me: services.user_unlock(user=target, unlocked_by=me),
+    gettext_lazy("%(name)s can sign in again."),
+)
+user_deactivate_view = _user_change(
+    lambda target, me: services.user_deactivate(user=target, deactivated_by=me),
+    gettext_lazy("%(name)s is deactivated and can no longer sign in."),
+)
+user_reactivate_view = _user_change(
+    lambda target, me: services.user_reactivate(user=target, reactivated_by=me),
+    gettext_lazy("%(name)s is active again."),
+)
 
 
 # --- role requests: the second person ---------------------------------------------------------
@@ -197,37 +193,30 @@ def role_request_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/role_requests.html", {"requests": pending})
 
 
-def _decide(
-    request: AuthedRequest, request_id: int, decide: Callable[[RoleRequest, User], None]
-) -> HttpResponse:
-    asked = access.get_visible_or_404(request.user, RoleRequest, pk=request_id)
-    try:
-        decide(asked, request.user)
-    except Refused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The decision is recorded."))
-    return redirect("accounts:role_requests")
+def _decision(decide: Callable[[RoleRequest, User], None]) -> ViewFunction:
+    """A POST-only view deciding on one role request the user may see (404 otherwise)."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthedRequest, request_id: int) -> HttpResponse:
+        asked = access.get_visible_or_404(request.user, RoleRequest, pk=request_id)
+        try:
+            decide(asked, request.user)
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("The decision is recorded."))
+        return redirect("accounts:role_requests")
+
+    return view
 
 
-@login_required
-@require_POST
-def role_request_approve_view(request: AuthedRequest, request_id: int) -> HttpResponse:
-    return _decide(
-        request,
-        request_id,
-        lambda asked, me: role_requests.role_request_approve(request=asked, approver=me),
-    )
-
-
-@login_required
-@require_POST
-def role_request_refuse_view(request: AuthedRequest, request_id: int) -> HttpResponse:
-    return _decide(
-        request,
-        request_id,
-        lambda asked, me: role_requests.role_request_refuse(request=asked, refuser=me),
-    )
+role_request_approve_view = _decision(
+    lambda asked, me: role_requests.role_request_approve(request=asked, approver=me)
+)
+role_request_refuse_view = _decision(
+    lambda asked, me: role_requests.role_request_refuse(request=asked, refuser=me)
+)
 
 
 # --- the invited user -------------------------------------------------------------------------

@@ -48,8 +48,7 @@ def blind_index_key_is_long(app_configs: Any = None, **kwargs: Any) -> list[Chec
         Error(
             f"MADAD_BLIND_INDEX_KEY is shorter than {BLIND_INDEX_KEY_MIN_BYTES} bytes: it "
             "protects the indexes of national ID numbers, phone numbers and names.",
-            hint="Generate one with: python -c 'import secrets; "
-            "print(secrets.token_urlsafe(32))'",
+            hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
             id="madad.E002",
         )
     ]
