@@ -140,7 +140,7 @@ RULES: dict[str, Rules] = {
     ),
     "incidents.verificationstep": IncidentPartRules(
         public_fields=frozenset(
-            {"id", "incident", "action", "from_status", "to_status", "by", "reason", "at"}
+            {"id", "incident", "action", "from_status", "to_status", "by", "note", "at"}
         ),
     ),
 }

@@ -461,11 +461,14 @@ def relate(
     return Status(201, {"id": other.pk, "kind": relation.kind})
 
 
-_STEP = {"response": {200: IncidentOut, **_WRITE}, "exclude_unset": True}
+_STEPPED = {200: IncidentOut, **_WRITE}
 
 
 @router.post(
-    "/{int:incident_id}/submit", **_STEP, summary="Submit for review (reported → under review)"
+    "/{int:incident_id}/submit",
+    response=_STEPPED,
+    exclude_unset=True,
+    summary="Submit for review (reported → under review)",
 )
 def submit(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
     incident = _editable(request, incident_id)
@@ -476,18 +479,31 @@ def submit(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) ->
 
 
 @router.post(
-    "/{int:incident_id}/verify", **_STEP, summary="Verify (a second person, graded sources)"
+    "/{int:incident_id}/verify",
+    response=_STEPPED,
+    exclude_unset=True,
+    summary="Verify (a second person, graded sources)",
 )
 def verify(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
     return _review(request, incident_id, verification.incident_verify, payload)
 
 
-@router.post("/{int:incident_id}/dispute", **_STEP, summary="Dispute, with a reason")
+@router.post(
+    "/{int:incident_id}/dispute",
+    response=_STEPPED,
+    exclude_unset=True,
+    summary="Dispute, with a reason",
+)
 def dispute(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
     return _review(request, incident_id, verification.incident_dispute, payload)
 
 
-@router.post("/{int:incident_id}/reject", **_STEP, summary="Reject, with a reason")
+@router.post(
+    "/{int:incident_id}/reject",
+    response=_STEPPED,
+    exclude_unset=True,
+    summary="Reject, with a reason",
+)
 def reject(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
     return _review(request, incident_id, verification.incident_reject, payload)
 

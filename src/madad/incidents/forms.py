@@ -3,7 +3,7 @@ checked by the services, whose errors the views put back on these forms."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,14 +32,42 @@ _AUTO = {"dir": "auto"}  # user text may be Urdu or English whatever the page's 
 _BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
-class PlaceChoiceField(forms.ModelChoiceField):
+if TYPE_CHECKING:  # generic for the type checker only (no django_stubs_ext at run time)
+    _PlaceField = forms.ModelChoiceField[Place]
+    _TypeField = forms.ModelChoiceField[IncidentType]
+    _TypesField = forms.ModelMultipleChoiceField[IncidentType]
+    _ActField = forms.ModelChoiceField[Act]
+    _FormSet = forms.BaseFormSet[forms.Form]
+else:
+    _PlaceField = _TypeField = _ActField = forms.ModelChoiceField
+    _TypesField = forms.ModelMultipleChoiceField
+    _FormSet = forms.BaseFormSet
+
+
+class PlaceChoiceField(_PlaceField):
     def label_from_instance(self, obj: Place) -> str:
         return place_label(obj)
 
 
-class TypeChoiceField(forms.ModelMultipleChoiceField):
+class TypeChoiceField(_TypesField):
     def label_from_instance(self, obj: IncidentType) -> str:
         return obj.label
+
+
+class OneTypeChoiceField(_TypeField):
+    def label_from_instance(self, obj: IncidentType) -> str:
+        return obj.label
+
+
+class ActChoiceField(_ActField):
+    """Acts named by their victim and what happened (`labels`, by act id)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labels: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Act) -> str:
+        return self.labels.get(obj.pk, f"#{obj.pk}")
 
 
 def add_rule_errors(form: forms.Form, errors: Errors) -> None:
@@ -256,7 +284,7 @@ class SourceForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class _RowFormSet(forms.BaseFormSet):
+class _RowFormSet(_FormSet):
     def changed_forms(self) -> list[Any]:
         return [f for f in self.forms if f.has_changed()]
 
@@ -270,7 +298,7 @@ SourceFormSet = forms.formset_factory(
 
 
 class InvolvementForm(forms.Form):
-    act = forms.ModelChoiceField(label=_("Act"), queryset=Act.objects.none())
+    act = ActChoiceField(label=_("Act"), queryset=Act.objects.none())
     person_id = forms.IntegerField(label=_("Person (record number)"), required=False, min_value=1)
     described_group = forms.CharField(
         label=_("Or a description"),
@@ -292,9 +320,9 @@ class InvolvementForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        field = _choices(self, "act")
+        field = cast(ActChoiceField, self.fields["act"])
         field.queryset = access.visible_to(user, Act).filter(incident=incident).order_by("id")
-        field.label_from_instance = lambda act: act_labels.get(act.pk, f"#{act.pk}")
+        field.labels = act_labels
         self.person: Person | None = None
 
     def clean(self) -> dict[str, Any]:
@@ -349,7 +377,7 @@ class IncidentFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(attrs=_DATE)
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs=_DATE))
-    type = forms.ModelChoiceField(
+    type = OneTypeChoiceField(
         label=_("Type"), required=False, queryset=IncidentType.objects.none(), empty_label=_("Any")
     )
     district = PlaceChoiceField(
@@ -364,9 +392,7 @@ class IncidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        type_field = _choices(self, "type")
-        type_field.queryset = IncidentType.objects.order_by("position")
-        type_field.label_from_instance = lambda t: t.label
+        _choices(self, "type").queryset = IncidentType.objects.order_by("position")
         for name, level in (("district", Place.Level.DISTRICT), ("town", Place.Level.TOWN)):
             _choices(self, name).queryset = (
                 Place.objects.filter(level=level).select_related("parent").order_by("name")

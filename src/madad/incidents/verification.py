@@ -14,6 +14,7 @@ Refusals: NotAllowed "own_work" (the four-eyes rule), Conflict "wrong_status" an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -123,7 +124,7 @@ def _step(
 
 
 def _refuse_step(
-    incident: Incident, by: User, action: str, allowed_from: set[str], current: dict[str, Any]
+    incident: Incident, by: User, action: str, allowed_from: set[str], current: Mapping[str, Any]
 ) -> None:
     if current["status"] not in allowed_from:
         raise Conflict(
