@@ -9,7 +9,6 @@ import pytest
 
 from madad.accounts.models import Organisation, User
 from madad.incidents.models import Incident
-from tests.api.conftest import bearer  # noqa: F401  (the API tests' fixture)
 from tests.evidence.factories import make_incident
 
 

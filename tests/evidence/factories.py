@@ -5,19 +5,33 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
 from madad.accounts.models import Organisation, User
+from madad.core.refusals import Invalid
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.people.services import person_create
 from madad.places.models import Place
 from madad.testimonies.models import Testimony
 from madad.testimonies.services import testimony_record
+
+
+@contextmanager
+def refused(containing: str) -> Iterator[None]:
+    """Expects the block to be refused as invalid input with a message containing the text."""
+    with pytest.raises(Invalid) as caught:
+        yield
+    messages = [m for ms in caught.value.fields.values() for m in ms] or [caught.value.message]
+    assert any(containing in m for m in messages), messages
+
 
 GPS_IFD = 0x8825
 MAKE, MODEL, ORIENTATION = 0x010F, 0x0110, 0x0112

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from madad.accounts.models import User
+from madad.core import append_only
 from madad.core.models import AuditEvent
+from madad.core.refusals import Conflict
 from madad.evidence.models import CustodyEntry, EvidenceFile
 from madad.evidence.services import (
-    EvidenceIntegrityError,
     evidence_open_for_download,
     evidence_upload,
 )
@@ -66,7 +69,7 @@ def test_an_altered_file_is_refused_with_an_audit_event(
     altered[-10] ^= 0xFF  # one byte changed behind Madad's back
     stored.write_bytes(bytes(altered))
 
-    with pytest.raises(EvidenceIntegrityError, match="has changed since it was uploaded"):
+    with pytest.raises(Conflict, match="has changed since it was uploaded"):
         evidence_open_for_download(evidence=evidence, user=documenter)
 
     failed = AuditEvent.objects.get(action="evidence.integrity.failed")
@@ -82,7 +85,7 @@ def test_a_missing_file_is_refused_with_an_audit_event(
     evidence: EvidenceFile, documenter: User, media_root: Path
 ) -> None:
     _stored_path(media_root, evidence).unlink()
-    with pytest.raises(EvidenceIntegrityError):
+    with pytest.raises(Conflict):
         evidence_open_for_download(evidence=evidence, user=documenter)
     assert AuditEvent.objects.filter(action="evidence.integrity.failed").count() == 1
     entry = CustodyEntry.objects.filter(evidence=evidence).first()
@@ -95,3 +98,25 @@ def test_the_database_refuses_to_rewrite_a_custody_entry(evidence: EvidenceFile)
         CustodyEntry.objects.filter(pk=entry.pk).update(action="viewed")
     entry.refresh_from_db()
     assert entry.action == "uploaded"
+
+
+def test_the_database_refuses_to_delete_a_custody_entry(evidence: EvidenceFile) -> None:
+    entry = CustodyEntry.objects.get(evidence=evidence)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        CustodyEntry.objects.filter(pk=entry.pk).delete()
+    assert CustodyEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_migration_installs_the_guard(evidence: EvidenceFile) -> None:
+    entry = CustodyEntry.objects.get(evidence=evidence)
+    append_only.registered_guard("evidence_custodyentry").remove(connection)
+    migration = import_module("madad.evidence.migrations.0003_custody_append_only_guard")
+    editor = SimpleNamespace(connection=connection)
+    for operation in migration.Migration.operations:
+        operation.code(None, editor)
+    for change in (
+        lambda: CustodyEntry.objects.filter(pk=entry.pk).update(action="viewed"),
+        lambda: CustodyEntry.objects.filter(pk=entry.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()

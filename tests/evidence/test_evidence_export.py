@@ -12,10 +12,9 @@ from PIL import Image
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
+from madad.core.refusals import Conflict, Invalid
 from madad.evidence.models import CustodyEntry, EvidenceFile
 from madad.evidence.services import (
-    EvidenceIntegrityError,
-    EvidenceNotExportable,
     evidence_export_copy,
     evidence_upload,
 )
@@ -91,7 +90,7 @@ def test_no_copy_is_made_of_a_type_whose_metadata_cannot_be_removed(
     incident: Incident, documenter: User
 ) -> None:
     evidence = _upload(incident, documenter, PDF_BYTES, "statement.pdf")
-    with pytest.raises(EvidenceNotExportable, match="cannot yet remove the hidden metadata"):
+    with pytest.raises(Invalid, match="cannot yet remove the hidden metadata"):
         evidence_export_copy(evidence=evidence, user=documenter)
     assert not CustodyEntry.objects.filter(action="exported").exists()
 
@@ -101,7 +100,7 @@ def test_no_copy_is_made_of_an_altered_original(
 ) -> None:
     evidence = _upload(incident, documenter, jpeg_bytes())
     (media_root / evidence.storage_name).write_bytes(jpeg_bytes(gps=False))
-    with pytest.raises(EvidenceIntegrityError):
+    with pytest.raises(Conflict):
         evidence_export_copy(evidence=evidence, user=documenter)
     assert AuditEvent.objects.filter(action="evidence.integrity.failed").count() == 1
     assert not CustodyEntry.objects.filter(action="exported").exists()

@@ -6,11 +6,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid
 from madad.evidence.models import CustodyEntry, EvidenceFile
 from madad.evidence.services import evidence_upload
 from madad.incidents.models import Incident
@@ -20,6 +20,7 @@ from tests.evidence.factories import (
     make_incident,
     make_person,
     make_testimony,
+    refused,
     stored_files,
     upload,
 )
@@ -81,9 +82,9 @@ def test_a_file_over_the_size_limit_is_refused_and_nothing_is_stored(
 ) -> None:
     settings.MADAD_EVIDENCE_MAX_MB = 1  # type: ignore[attr-defined]
     too_big = b"a" * (1024 * 1024 + 1)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         evidence_upload(incident=incident, uploaded_by=documenter, file=upload(too_big, "x.txt"))
-    assert "larger than the limit of 1 MB" in refused.value.message_dict["file"][0]
+    assert "larger than the limit of 1 MB" in refused.value.fields["file"][0]
     assert not EvidenceFile.objects.exists()
     assert not CustodyEntry.objects.exists()
     assert stored_files(media_root) == []
@@ -112,10 +113,10 @@ def test_a_file_of_exactly_the_size_limit_is_accepted(
 def test_a_type_not_on_the_list_is_refused_by_its_content_whatever_its_name(
     incident: Incident, documenter: User, media_root: Path, content: bytes, name: str
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         evidence_upload(incident=incident, uploaded_by=documenter, file=upload(content, name))
-    assert "This type of file is not accepted" in refused.value.message_dict["file"][0]
-    assert "JPEG image" in refused.value.message_dict["file"][0]
+    assert "This type of file is not accepted" in refused.value.fields["file"][0]
+    assert "JPEG image" in refused.value.fields["file"][0]
     assert not EvidenceFile.objects.exists()
     assert stored_files(media_root) == []
 
@@ -124,20 +125,20 @@ def test_a_text_file_with_binary_after_its_first_lines_is_refused(
     incident: Incident, documenter: User, media_root: Path
 ) -> None:
     content = b"An innocent first line.\n" * 100 + b"\x00\x01\x02\x03"
-    with pytest.raises(ValidationError, match="not plain UTF-8 text"):
+    with refused("not plain UTF-8 text"):
         evidence_upload(incident=incident, uploaded_by=documenter, file=upload(content, "a.txt"))
     assert stored_files(media_root) == []
 
 
 def test_a_damaged_image_is_refused(incident: Incident, documenter: User, media_root: Path) -> None:
     damaged = jpeg_bytes()[:40]
-    with pytest.raises(ValidationError, match="damaged or is not really an image"):
+    with refused("damaged or is not really an image"):
         evidence_upload(incident=incident, uploaded_by=documenter, file=upload(damaged))
     assert stored_files(media_root) == []
 
 
 def test_an_empty_file_is_refused(incident: Incident, documenter: User) -> None:
-    with pytest.raises(ValidationError, match="The file is empty"):
+    with refused("The file is empty"):
         evidence_upload(incident=incident, uploaded_by=documenter, file=upload(b"", "a.txt"))
 
 
@@ -167,9 +168,9 @@ def test_an_incident_of_another_organisation_is_refused(
 ) -> None:
     outsider = make_user("documenter", other_relief_org)  # type: ignore[operator]
     theirs = make_incident(organisation=other_relief_org, user=outsider)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         evidence_upload(incident=theirs, uploaded_by=documenter, file=upload(jpeg_bytes()))
-    assert "incident" in refused.value.message_dict
+    assert "incident" in refused.value.fields
     assert stored_files(media_root) == []
 
 
@@ -180,14 +181,14 @@ def test_a_testimony_about_another_incident_cannot_be_linked(
     testimony = make_testimony(
         person=make_person(organisation=relief_org), user=documenter, incident=other
     )
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         evidence_upload(
             incident=incident,
             testimony=testimony,
             uploaded_by=documenter,
             file=upload(jpeg_bytes()),
         )
-    assert refused.value.message_dict["testimony"] == ["This testimony is about another incident."]
+    assert refused.value.fields["testimony"] == ["This testimony is about another incident."]
     assert stored_files(media_root) == []
 
 

@@ -46,16 +46,6 @@ def evidence(incident: Incident, documenter: User) -> EvidenceFile:
     )
 
 
-@pytest.fixture
-def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
-    return make_user(Role.DOCUMENTER, other_relief_org)
-
-
-@pytest.fixture
-def partner(make_user: Callable[..., User], partner_org: Organisation) -> User:
-    return make_user(Role.PARTNER, partner_org)
-
-
 def _url(name: str, *args: int) -> str:
     return reverse(f"evidence:{name}", args=args)
 
@@ -84,17 +74,21 @@ def test_a_verifier_sees_the_files_but_no_upload_form(
     assert "multipart/form-data" not in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
+@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner_user"])
 def test_others_get_404_for_an_incidents_files(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     incident: Incident,
     evidence: EvidenceFile,
     who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
+    user = {
+        "caseworker": make_user(Role.CASEWORKER),
+        "outsider": outsider,
+        "partner_user": partner_user,
+    }[who]
     assert signed_in(user).get(_url("incident", incident.pk)).status_code == 404
 
 
@@ -157,7 +151,7 @@ def test_an_upload_of_a_refused_type_shows_why_and_stores_nothing(
     response = signed_in(documenter).post(
         _url("upload", incident.pk), {"file": upload(b"MZ\x90\x00 a program", "photo.jpg")}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "This type of file is not accepted" in response.content.decode()
     assert not EvidenceFile.objects.exists()
     assert stored_files(media_root) == []
@@ -170,23 +164,27 @@ def test_an_upload_over_the_limit_shows_why_and_stores_nothing(
     response = signed_in(documenter).post(
         _url("upload", incident.pk), {"file": upload(b"a" * (1024 * 1024 + 10), "big.txt")}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "larger than the limit of 1 MB" in response.content.decode()
     assert not EvidenceFile.objects.exists()
     assert stored_files(media_root) == []
 
 
-@pytest.mark.parametrize("who", ["verifier", "outsider", "partner"])
+@pytest.mark.parametrize("who", ["verifier", "outsider", "partner_user"])
 def test_others_cannot_upload(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     incident: Incident,
     media_root: Path,
     who: str,
 ) -> None:
-    user = {"verifier": make_user(Role.VERIFIER), "outsider": outsider, "partner": partner}[who]
+    user = {
+        "verifier": make_user(Role.VERIFIER),
+        "outsider": outsider,
+        "partner_user": partner_user,
+    }[who]
     response = signed_in(user).post(_url("upload", incident.pk), {"file": upload(jpeg_bytes())})
     assert response.status_code == 404
     assert not EvidenceFile.objects.exists()
@@ -218,16 +216,20 @@ def test_a_verifier_sees_the_file_but_no_export_button(
     assert _url("export", evidence.pk) not in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
+@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner_user"])
 def test_others_get_404_for_a_file_and_the_attempt_is_audited(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     evidence: EvidenceFile,
     who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
+    user = {
+        "caseworker": make_user(Role.CASEWORKER),
+        "outsider": outsider,
+        "partner_user": partner_user,
+    }[who]
     assert signed_in(user).get(_url("detail", evidence.pk)).status_code == 404
     assert AuditEvent.objects.filter(action="access.denied", actor=user).count() == 1
     assert not CustodyEntry.objects.filter(action="viewed").exists()
@@ -271,16 +273,20 @@ def test_an_altered_file_is_refused_on_download_with_a_clear_message(
     assert AuditEvent.objects.filter(action="evidence.integrity.failed").count() == 1
 
 
-@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
+@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner_user"])
 def test_others_cannot_download(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     evidence: EvidenceFile,
     who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
+    user = {
+        "caseworker": make_user(Role.CASEWORKER),
+        "outsider": outsider,
+        "partner_user": partner_user,
+    }[who]
     assert signed_in(user).post(_url("download", evidence.pk)).status_code == 404
     assert not CustodyEntry.objects.filter(action="downloaded").exists()
 
@@ -307,16 +313,20 @@ def test_a_pdf_copy_is_refused_with_a_reason(
     assert "cannot yet remove the hidden metadata" in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["verifier", "outsider", "partner"])
+@pytest.mark.parametrize("who", ["verifier", "outsider", "partner_user"])
 def test_others_cannot_make_a_copy(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     evidence: EvidenceFile,
     who: str,
 ) -> None:
-    user = {"verifier": make_user(Role.VERIFIER), "outsider": outsider, "partner": partner}[who]
+    user = {
+        "verifier": make_user(Role.VERIFIER),
+        "outsider": outsider,
+        "partner_user": partner_user,
+    }[who]
     assert signed_in(user).post(_url("export", evidence.pk)).status_code == 404
     assert not CustodyEntry.objects.filter(action="exported").exists()
 
@@ -336,16 +346,20 @@ def test_the_custody_log_shows_who_did_what(
     assert "Uploaded" in body and "Downloaded" in body and "Verifier Person" in body
 
 
-@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner"])
+@pytest.mark.parametrize("who", ["caseworker", "outsider", "partner_user"])
 def test_others_get_404_for_the_custody_log(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     evidence: EvidenceFile,
     who: str,
 ) -> None:
-    user = {"caseworker": make_user(Role.CASEWORKER), "outsider": outsider, "partner": partner}[who]
+    user = {
+        "caseworker": make_user(Role.CASEWORKER),
+        "outsider": outsider,
+        "partner_user": partner_user,
+    }[who]
     assert signed_in(user).get(_url("custody", evidence.pk)).status_code == 404
 
 
@@ -366,7 +380,7 @@ def test_an_unknown_or_huge_testimony_in_the_upload_form_is_a_form_error(
         response = signed_in(documenter).post(
             _url("upload", incident.pk), {"file": upload(jpeg_bytes()), "testimony": value}
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert "Select a valid choice" in response.content.decode()
     assert stored_files(media_root) == []
 

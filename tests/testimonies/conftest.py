@@ -15,7 +15,6 @@ from madad.accounts.models import Organisation, User
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.testimonies.models import ConsentPurpose, ConsentRecord
-from tests.api.conftest import bearer  # noqa: F401  (the API tests' fixture)
 from tests.evidence.factories import make_incident
 
 

@@ -50,7 +50,7 @@ def _user(
 ) -> User:
     if who == "outsider":
         return make_user(Role.DOCUMENTER, other_relief_org)
-    if who == "partner":
+    if who == "partner_user":
         return make_user(Role.PARTNER, partner_org)
     return make_user(who)
 
@@ -136,7 +136,7 @@ def test_listing_shows_no_transcript_and_reading_one_is_audited(
     assert event.actor_id == caseworker.pk
 
 
-@pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner"])
+@pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner_user"])
 def test_others_find_no_testimony(
     client: Any,
     bearer: Bearer,
@@ -360,7 +360,7 @@ def test_a_verifier_reads_consent_but_cannot_record_it(
     assert_error_shape(response, 403, "forbidden")
 
 
-@pytest.mark.parametrize("who", ["outsider", "partner"])
+@pytest.mark.parametrize("who", ["outsider", "partner_user"])
 def test_outsiders_find_no_consent(
     client: Any,
     bearer: Bearer,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from madad.accounts.models import Organisation, User
+from madad.core import append_only
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid
 from madad.people.models import Person
 from madad.testimonies.models import ConsentPurpose, ConsentRecord
 from madad.testimonies.services import (
@@ -18,7 +21,7 @@ from madad.testimonies.services import (
     consent_recipients_covered,
     consent_withdraw,
 )
-from tests.evidence.factories import make_person, make_testimony
+from tests.evidence.factories import make_person, make_testimony, refused
 from tests.factories import OrganisationFactory
 from tests.testimonies.conftest import legacy_referral_consent
 
@@ -82,6 +85,32 @@ def test_the_database_refuses_to_rewrite_a_consent_decision(
     given = consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         ConsentRecord.objects.filter(pk=given.pk).update(decision="withdrawn")
+    given.refresh_from_db()
+    assert given.decision == "given"
+
+
+def test_the_database_refuses_to_delete_a_consent_decision(
+    person: Person, documenter: User
+) -> None:
+    given = consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ConsentRecord.objects.filter(pk=given.pk).delete()
+    assert ConsentRecord.objects.filter(pk=given.pk).exists()
+
+
+def test_the_migration_installs_the_guard(person: Person, documenter: User) -> None:
+    given = consent_give(person=person, purpose=CASE, date=D1, recorded_by=documenter)
+    append_only.registered_guard("testimonies_consentrecord").remove(connection)
+    migration = import_module("madad.testimonies.migrations.0004_consent_append_only_guard")
+    editor = SimpleNamespace(connection=connection)
+    for operation in migration.Migration.operations:
+        operation.code(None, editor)
+    for change in (
+        lambda: ConsentRecord.objects.filter(pk=given.pk).update(decision="withdrawn"),
+        lambda: ConsentRecord.objects.filter(pk=given.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()
 
 
 def test_consent_given_again_after_a_withdrawal_covers_again(
@@ -120,10 +149,10 @@ def test_withdrawing_from_x_leaves_y_covered(
 def test_sharing_needs_a_named_human_rights_organisation(
     person: Person, documenter: User, partner_org: Organisation
 ) -> None:
-    with pytest.raises(ValidationError) as missing:
+    with pytest.raises(Invalid) as missing:
         consent_give(person=person, purpose=SHARING, date=D1, recorded_by=documenter)
-    assert "recipient" in missing.value.message_dict
-    with pytest.raises(ValidationError, match="Choose a human-rights organisation"):
+    assert "recipient" in missing.value.fields
+    with refused("Choose a human-rights organisation"):
         consent_give(
             person=person, purpose=SHARING, recipient=partner_org, date=D1, recorded_by=documenter
         )
@@ -133,7 +162,7 @@ def test_sharing_needs_a_named_human_rights_organisation(
 def test_other_purposes_name_no_recipient(
     person: Person, documenter: User, rights_x: Organisation
 ) -> None:
-    with pytest.raises(ValidationError, match="names a recipient"):
+    with refused("names a recipient"):
         consent_give(
             person=person, purpose=CASE, recipient=rights_x, date=D1, recorded_by=documenter
         )
@@ -172,10 +201,10 @@ def test_consent_to_referral_without_a_partner_or_to_a_relief_organisation_is_re
     relief_org: Organisation,
     other_relief_org: Organisation,
 ) -> None:
-    with pytest.raises(ValidationError, match="Name the partner organisation"):
+    with refused("Name the partner organisation"):
         consent_give(person=person, purpose=REFERRAL, date=D1, recorded_by=documenter)
     for relief in (relief_org, other_relief_org):
-        with pytest.raises(ValidationError, match="Choose one of the partner organisations"):
+        with refused("Choose one of the partner organisations"):
             consent_give(
                 person=person, purpose=REFERRAL, recipient=relief, date=D1, recorded_by=documenter
             )
@@ -214,7 +243,7 @@ def test_withdrawing_referral_to_one_partner_leaves_the_other_covered(
     assert consent_recipients_covered(purpose=REFERRAL, person=person, on=D1) == sorted(
         [partner_org, rights_x], key=lambda o: o.name
     )
-    with pytest.raises(ValidationError, match="no consent in force"):
+    with refused("no consent in force"):
         consent_withdraw(
             person=person, purpose=REFERRAL, recipient=partner_org, date=D3, recorded_by=documenter
         )
@@ -241,7 +270,7 @@ def test_old_referral_consent_naming_no_partner_covers_none(
     assert not consent_covers(person=person, purpose=REFERRAL, recipient=partner_org)
     assert not consent_covers(person=person, purpose=REFERRAL)
     assert consent_recipients_covered(purpose=REFERRAL, person=person) == []
-    with pytest.raises(ValidationError, match="no consent in force"):
+    with refused("no consent in force"):
         consent_withdraw(
             person=person, purpose=REFERRAL, recipient=partner_org, date=D2, recorded_by=documenter
         )
@@ -253,13 +282,13 @@ def test_old_referral_consent_naming_no_partner_covers_none(
 
 
 def test_nothing_to_withdraw_is_refused(person: Person, documenter: User) -> None:
-    with pytest.raises(ValidationError, match="no consent in force"):
+    with refused("no consent in force"):
         consent_withdraw(person=person, purpose=CASE, date=D1, recorded_by=documenter)
     assert not ConsentRecord.objects.exists()
 
 
 def test_a_decision_dated_in_the_future_is_refused(person: Person, documenter: User) -> None:
-    with pytest.raises(ValidationError, match="cannot be in the future"):
+    with refused("cannot be in the future"):
         consent_give(
             person=person,
             purpose=CASE,
@@ -272,7 +301,7 @@ def test_a_person_of_another_organisation_is_refused(
     other_relief_org: Organisation, documenter: User
 ) -> None:
     theirs = make_person(organisation=other_relief_org)
-    with pytest.raises(ValidationError, match="not one of your organisation"):
+    with refused("not one of your organisation"):
         consent_give(person=theirs, purpose=CASE, date=D1, recorded_by=documenter)
 
 

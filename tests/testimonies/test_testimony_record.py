@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from madad import access
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid
 from madad.incidents.models import Incident
 from madad.testimonies import models, services
 from tests.evidence.factories import make_incident, make_person, make_testimony
@@ -88,9 +88,9 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(
     }
     values.update(change)
     person = make_person(organisation=relief_org)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.testimony_record(person=person, recorded_by=documenter, **values)  # type: ignore[arg-type]
-    assert field in refused.value.message_dict
+    assert field in refused.value.fields
     assert not models.Testimony.objects.exists()
     assert not AuditEvent.objects.filter(action="testimony.recorded").exists()
 
@@ -104,7 +104,7 @@ def test_a_person_or_incident_of_another_organisation_is_refused(
     outsider = make_user(Role.DOCUMENTER, other_relief_org)
     theirs = make_person(organisation=other_relief_org)
     their_incident = make_incident(organisation=other_relief_org, user=outsider)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.testimony_record(
             person=theirs,
             recorded_by=documenter,
@@ -113,5 +113,5 @@ def test_a_person_or_incident_of_another_organisation_is_refused(
             language="en",
             transcript="x",
         )
-    assert set(refused.value.message_dict) == {"person", "incident"}
+    assert set(refused.value.fields) == {"person", "incident"}
     assert not models.Testimony.objects.exists()

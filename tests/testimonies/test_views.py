@@ -41,23 +41,13 @@ def testimony(person: Person, documenter: User, incident: Incident) -> models.Te
 
 
 @pytest.fixture
-def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
-    return make_user(Role.DOCUMENTER, other_relief_org)
-
-
-@pytest.fixture
-def partner(make_user: Callable[..., User], partner_org: Organisation) -> User:
-    return make_user(Role.PARTNER, partner_org)
-
-
-@pytest.fixture
 def rights_org() -> Organisation:
     return OrganisationFactory(name="Rights Watch (test)", kind=Organisation.Kind.HUMAN_RIGHTS)
 
 
-def _others(make_user: Callable[..., User], outsider: User, partner: User, who: str) -> User:
-    if who in ("outsider", "partner"):
-        return {"outsider": outsider, "partner": partner}[who]
+def _others(make_user: Callable[..., User], outsider: User, partner_user: User, who: str) -> User:
+    if who in ("outsider", "partner_user"):
+        return {"outsider": outsider, "partner_user": partner_user}[who]
     return make_user(who)
 
 
@@ -88,17 +78,17 @@ def test_a_verifier_sees_the_testimonies_but_records_nothing(
     assert "Record a decision" not in body and "Record a testimony" not in body
 
 
-@pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner"])
+@pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner_user"])
 def test_others_get_404_for_a_persons_testimonies(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     person: Person,
     testimony: models.Testimony,
     who: str,
 ) -> None:
-    user = _others(make_user, outsider, partner, who)
+    user = _others(make_user, outsider, partner_user, who)
     response = signed_in(user).get(reverse("testimonies:person", args=[person.pk]))
     assert response.status_code == 404
 
@@ -145,17 +135,17 @@ def test_staff_who_may_read_testimonies_see_an_incidents_testimonies(
     assert f"Testimony {testimony.pk}" in response.content.decode()
 
 
-@pytest.mark.parametrize("who", [Role.ADMINISTRATOR, "outsider", "partner"])
+@pytest.mark.parametrize("who", [Role.ADMINISTRATOR, "outsider", "partner_user"])
 def test_others_get_404_for_an_incidents_testimonies(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     incident: Incident,
     testimony: models.Testimony,
     who: str,
 ) -> None:
-    user = _others(make_user, outsider, partner, who)
+    user = _others(make_user, outsider, partner_user, who)
     response = signed_in(user).get(reverse("testimonies:incident", args=[incident.pk]))
     assert response.status_code == 404
 
@@ -182,16 +172,16 @@ def test_a_caseworker_reads_the_transcript_but_sees_no_attachments(
     assert "Attachments" not in response.content.decode()
 
 
-@pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner"])
+@pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner_user"])
 def test_others_get_404_for_a_testimony_and_read_nothing(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     testimony: models.Testimony,
     who: str,
 ) -> None:
-    user = _others(make_user, outsider, partner, who)
+    user = _others(make_user, outsider, partner_user, who)
     response = signed_in(user).get(reverse("testimonies:detail", args=[testimony.pk]))
     assert response.status_code == 404
     assert TRANSCRIPT not in response.content.decode()
@@ -233,25 +223,25 @@ def test_a_testimony_form_with_errors_says_why_and_records_nothing(
     theirs = make_incident(organisation=other_relief_org, user=outsider)
     client = signed_in(documenter)
     response = client.post(reverse("testimonies:record", args=[person.pk]), _form(theirs))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "There is no incident with this number that you may see." in response.content.decode()
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     response = client.post(reverse("testimonies:record", args=[person.pk]), _form(date=tomorrow))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "The date cannot be in the future." in response.content.decode()
     assert not models.Testimony.objects.exists()
 
 
-@pytest.mark.parametrize("who", [Role.VERIFIER, "outsider", "partner"])
+@pytest.mark.parametrize("who", [Role.VERIFIER, "outsider", "partner_user"])
 def test_others_cannot_record_a_testimony(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     person: Person,
     who: str,
 ) -> None:
-    user = _others(make_user, outsider, partner, who)
+    user = _others(make_user, outsider, partner_user, who)
     response = signed_in(user).post(reverse("testimonies:record", args=[person.pk]), _form())
     assert response.status_code == 404
     assert not models.Testimony.objects.exists()
@@ -361,7 +351,7 @@ def test_consent_to_referral_without_its_partner_is_refused_with_a_reason(
         reverse("testimonies:person_consent", args=[person.pk]),
         {"purpose": "referral", "decision": "given", "date": "2013-01-10"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Name the partner organisation" in response.content.decode()
     assert not ConsentRecord.objects.exists()
 
@@ -373,7 +363,7 @@ def test_consent_without_its_recipient_is_refused_with_a_reason(
         reverse("testimonies:person_consent", args=[person.pk]),
         {"purpose": "human_rights_sharing", "decision": "given", "date": "2013-01-10"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Name the human-rights organisation" in response.content.decode()
     assert not ConsentRecord.objects.exists()
 
@@ -392,17 +382,17 @@ def test_consent_for_one_testimony_is_recorded_from_its_page(
     assert not consent_covers(person=testimony.person, purpose="anonymised_publication")
 
 
-@pytest.mark.parametrize("who", [Role.VERIFIER, "outsider", "partner"])
+@pytest.mark.parametrize("who", [Role.VERIFIER, "outsider", "partner_user"])
 def test_others_cannot_record_consent(
     signed_in: SignedIn,
     make_user: Callable[..., User],
     outsider: User,
-    partner: User,
+    partner_user: User,
     person: Person,
     testimony: models.Testimony,
     who: str,
 ) -> None:
-    user = _others(make_user, outsider, partner, who)
+    user = _others(make_user, outsider, partner_user, who)
     client = signed_in(user)
     data = {"purpose": "referral", "decision": "given", "date": "2013-01-10"}
     assert (
@@ -426,7 +416,7 @@ def test_numbers_too_large_for_the_database_are_refused_politely(
     response = client.post(
         reverse("testimonies:record", args=[person.pk]), {**_form(), "incident": str(huge)}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     response = client.post(
         reverse("testimonies:person_consent", args=[person.pk]),
         {
@@ -436,5 +426,5 @@ def test_numbers_too_large_for_the_database_are_refused_politely(
             "date": "2013-01-10",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not ConsentRecord.objects.exists()

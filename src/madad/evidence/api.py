@@ -4,10 +4,10 @@ to share (metadata removed), and the custody log."""
 # No `from __future__ import annotations` here: django-ninja resolves the RecordId alias of
 # query and form parameters from real annotations, not strings.
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.db.models import Model
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -15,8 +15,10 @@ from pydantic import Field
 
 from madad import access
 from madad.access.roles import Capability
-from madad.api.errors import ApiError
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed, invalid
 from madad.evidence import selectors, services
 from madad.evidence.models import EvidenceFile
 from madad.incidents.models import Incident
@@ -26,6 +28,7 @@ router = Router(tags=["evidence"])
 
 # A record number: a positive 64-bit integer (a larger one would overflow the database).
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+M = TypeVar("M", bound=Model)
 
 
 class EvidenceSummary(Schema):
@@ -40,7 +43,7 @@ class EvidenceSummary(Schema):
     uploaded_at: dt.datetime
 
 
-class CustodyOut(Schema):
+class EvidenceCustodyOut(Schema):
     id: int
     action: str
     by: int = Field(validation_alias="by_id")
@@ -48,27 +51,43 @@ class CustodyOut(Schema):
     sha256: str
 
 
-def _invalid(fields: dict[str, list[str]]) -> ApiError:
-    return ApiError(422, "invalid", _("The request has errors."), fields)
+class EvidenceOut(EvidenceSummary):
+    original_name: str | None = Field(
+        default=None, description="The name on the uploader's device (roles that may read it)"
+    )
+    description: str | None = None
+    exportable: bool = Field(description="Whether a copy without metadata can be made")
 
 
-def _evidence(request: HttpRequest, evidence_id: int) -> EvidenceFile:
-    return access.get_visible_or_404(request.user, EvidenceFile, request=request, pk=evidence_id)
+# A file answered as it is: its bytes, under a name that says nothing but the record number.
+FILE_RESPONSE: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The file's bytes; X-Content-SHA256 carries their SHA-256",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}
 
 
-def _out(request: HttpRequest, evidence: EvidenceFile) -> dict[str, Any]:
+def _evidence(request: AuthedRequest, evidence_id: int) -> EvidenceFile:
+    return access.get_visible_or_404(request.user, EvidenceFile, pk=evidence_id)
+
+
+def _out(request: AuthedRequest, evidence: EvidenceFile) -> EvidenceOut:
     data = EvidenceSummary.model_validate(evidence).model_dump()
     data.update(
         access.reveal(
             request.user,
             evidence,
-            request=request,  # type: ignore[arg-type]
             wanted=["original_name", "description"],
             action="evidence.details.viewed",
         )
     )
     data["exportable"] = selectors.exportable(evidence)
-    return data
+    return EvidenceOut.model_validate(data, by_name=True)
 
 
 def _attachment(download: services.Download) -> FileResponse:
@@ -82,10 +101,17 @@ def _attachment(download: services.Download) -> FileResponse:
     return response
 
 
-@router.get("", response=list[EvidenceSummary], summary="Evidence files you may see")
+def _visible(request: AuthedRequest, model: type[M], pk: int, field: str, message: str) -> M:
+    found = access.visible_to(request.user, model).filter(pk=pk).first()
+    if found is None:
+        raise invalid(field, message)
+    return found
+
+
+@router.get("", response={200: list[EvidenceSummary]}, summary="Evidence files you may see")
 @paginated
 def list_evidence(
-    request: HttpRequest, incident: RecordId | None = None, testimony: RecordId | None = None
+    request: AuthedRequest, incident: RecordId | None = None, testimony: RecordId | None = None
 ) -> Any:
     found = selectors.evidence_list(user=request.user)
     if incident is not None:
@@ -95,95 +121,88 @@ def list_evidence(
     return found
 
 
-@router.post("", response={201: dict}, summary="Upload an evidence file (multipart form)")
+@router.post(
+    "",
+    response={201: EvidenceOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    summary="Upload an evidence file (multipart form)",
+)
 def upload_evidence(
-    request: HttpRequest,
+    request: AuthedRequest,
     file: File[UploadedFile],
     incident: Form[RecordId],
     testimony: Form[RecordId | None] = None,
     description: Form[str] = "",
-) -> Status[dict[str, Any]]:
+) -> Status[EvidenceOut]:
     if not access.can(request.user, Capability.EVIDENCE_UPLOAD):
-        raise ApiError(403, "forbidden", _("Your role cannot upload evidence."))
-    found = access.visible_to(request.user, Incident).filter(pk=incident).first()
-    if found is None:
-        raise _invalid({"incident": [_("There is no incident with this number that you may see.")]})
+        raise NotAllowed(_("Your role cannot upload evidence."))
+    found = _visible(
+        request,
+        Incident,
+        incident,
+        "incident",
+        _("There is no incident with this number that you may see."),
+    )
     attached_to = None
     if testimony is not None:
-        attached_to = access.visible_to(request.user, Testimony).filter(pk=testimony).first()
-        if attached_to is None:
-            raise _invalid(
-                {"testimony": [_("There is no testimony with this number that you may see.")]}
-            )
-    try:
-        evidence = services.evidence_upload(
-            incident=found,
-            testimony=attached_to,
-            uploaded_by=request.user,  # type: ignore[arg-type]
-            file=file,
-            description=description,
-            request=request,
+        attached_to = _visible(
+            request,
+            Testimony,
+            testimony,
+            "testimony",
+            _("There is no testimony with this number that you may see."),
         )
-    except ValidationError as exc:
-        raise _invalid({k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
+    evidence = services.evidence_upload(
+        incident=found,
+        testimony=attached_to,
+        uploaded_by=request.user,
+        file=file,
+        description=description,
+    )
     return Status(201, _out(request, evidence))
 
 
 @router.get(
     "/{int:evidence_id}",
+    response={200: EvidenceOut, 404: ErrorOut},
     summary="One evidence file's record (the read is recorded in its custody log)",
 )
-def get_evidence(request: HttpRequest, evidence_id: int) -> dict[str, Any]:
+def get_evidence(request: AuthedRequest, evidence_id: int) -> EvidenceOut:
     evidence = _evidence(request, evidence_id)
     data = _out(request, evidence)
-    services.evidence_record_viewed(
-        evidence=evidence,
-        user=request.user,  # type: ignore[arg-type]
-        request=request,
-    )
+    services.evidence_record_viewed(evidence=evidence, user=request.user)
     return data
 
 
 @router.get(
     "/{int:evidence_id}/download",
+    response={404: ErrorOut, 409: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="The original file, verified against its SHA-256 (409 if it has changed)",
 )
-def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+def download_evidence(request: AuthedRequest, evidence_id: int) -> FileResponse:
     evidence = _evidence(request, evidence_id)
-    try:
-        download = services.evidence_open_for_download(
-            evidence=evidence, user=request.user, request=request
-        )  # type: ignore[arg-type]
-    except services.EvidenceIntegrityError as exc:
-        raise ApiError(409, "integrity_failed", str(exc)) from None
-    return _attachment(download)
+    return _attachment(services.evidence_open_for_download(evidence=evidence, user=request.user))
 
 
 @router.post(
     "/{int:evidence_id}/export",
+    response={403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    openapi_extra=FILE_RESPONSE,
     summary="A copy to share outside the organisation, with EXIF, GPS and other metadata removed",
 )
-def export_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+def export_evidence(request: AuthedRequest, evidence_id: int) -> FileResponse:
     evidence = _evidence(request, evidence_id)
     if not access.can(request.user, Capability.EVIDENCE_EXPORT):
-        raise ApiError(403, "forbidden", _("Your role cannot make copies to share."))
-    try:
-        download = services.evidence_export_copy(
-            evidence=evidence, user=request.user, request=request
-        )  # type: ignore[arg-type]
-    except services.EvidenceIntegrityError as exc:
-        raise ApiError(409, "integrity_failed", str(exc)) from None
-    except services.EvidenceNotExportable as exc:
-        raise ApiError(422, "not_exportable", str(exc)) from None
-    return _attachment(download)
+        raise NotAllowed(_("Your role cannot make copies to share."))
+    return _attachment(services.evidence_export_copy(evidence=evidence, user=request.user))
 
 
 @router.get(
     "/{int:evidence_id}/custody",
-    response=list[CustodyOut],
+    response={200: list[EvidenceCustodyOut], 404: ErrorOut},
     summary="The file's chain of custody, newest first",
 )
 @paginated
-def custody(request: HttpRequest, evidence_id: int) -> Any:
+def custody(request: AuthedRequest, evidence_id: int) -> Any:
     evidence = _evidence(request, evidence_id)
     return selectors.custody_log(user=request.user, evidence=evidence)

@@ -14,9 +14,11 @@ import warnings
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from madad.core.refusals import invalid
 from madad.evidence.models import EvidenceKind
 
 HEAD_BYTES = 512
@@ -129,13 +131,9 @@ class TextCheck:
             self.ok = False
 
 
-class ImageRefused(Exception):
-    pass
-
-
 def check_image(source: IO[bytes]) -> None:
-    """Refuses a damaged image, and one so large in pixels that opening it could exhaust the
-    server's memory (Pillow's decompression-bomb limit)."""
+    """Refuses (`Invalid`, of the field "file") a damaged image, and one so large in pixels that
+    opening it could exhaust the server's memory (Pillow's decompression-bomb limit)."""
     source.seek(0)
     try:
         with warnings.catch_warnings():
@@ -143,9 +141,11 @@ def check_image(source: IO[bytes]) -> None:
             with Image.open(source) as image:
                 image.verify()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ImageRefused(_("The image has too many pixels to be handled safely.")) from None
+        message = gettext("The image has too many pixels to be handled safely.")
+        raise invalid("file", message) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ImageRefused(_("The image is damaged or is not really an image.")) from None
+        message = gettext("The image is damaged or is not really an image.")
+        raise invalid("file", message) from None
     finally:
         source.seek(0)
 

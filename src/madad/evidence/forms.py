@@ -47,4 +47,6 @@ class EvidenceUploadForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         if testimonies is not None:
-            self.fields["testimony"].queryset = testimonies  # type: ignore[attr-defined]
+            field = self.fields["testimony"]
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = testimonies

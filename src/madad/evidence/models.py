@@ -3,7 +3,7 @@
 The bytes live in Django's default storage under a random name; the name the file had on the
 uploader's device (which often names a person or a place) is kept only encrypted. Every
 download re-computes the SHA-256 taken at ingest. Custody entries are append-only: the
-database refuses updates of them (see migration 0002).
+database refuses to update or delete them (core.append_only; migration 0003).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madad.core import append_only
 from madad.core.fields import EncryptedTextField
 
 
@@ -110,3 +111,6 @@ class CustodyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Custody entry #{self.pk}"
+
+
+append_only.protect("evidence_custodyentry", message="custody entries are append-only")

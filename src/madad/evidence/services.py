@@ -6,7 +6,10 @@ Guarantees:
 - The SHA-256 recorded is that of the bytes as stored (the stored file is hashed again).
 - A download or export serves only bytes whose hash matched the one taken at ingest: the
   file is copied and hashed in one pass, and the copy is what is served. A mismatch is
-  refused, recorded in the file's custody log and audited as ``evidence.integrity.failed``.
+  refused (`Conflict`, code "integrity_failed"), recorded in the file's custody log and
+  audited as ``evidence.integrity.failed``.
+- Bad input is refused with `Invalid` (by field), a file of which no clean copy can be made
+  with `Invalid` (code "not_exportable").
 - Every upload, view, download and export adds a custody entry and an audit event.
 """
 
@@ -18,18 +21,18 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import User
+from madad.core import validation
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, Errors, Invalid, invalid
 from madad.evidence import files
 from madad.evidence.models import CustodyEntry, EvidenceFile
 from madad.incidents.models import Incident
@@ -53,12 +56,11 @@ def max_bytes() -> int:
     return int(settings.MADAD_EVIDENCE_MAX_MB) * 1024 * 1024
 
 
-class EvidenceIntegrityError(Exception):
-    """The stored file no longer matches the hash taken at ingest (or is missing)."""
+class EvidenceIntegrityError(Conflict):
+    """TRANSITIONAL: the `Conflict` an integrity failure raises, under the name claims.views
+    still catches; to be deleted once it catches `Conflict` (code "integrity_failed")."""
 
-
-class EvidenceNotExportable(Exception):
-    """No copy free of metadata can be made of this type of file."""
+    default_code = "integrity_failed"
 
 
 def _allowed_types_text() -> str:
@@ -73,24 +75,22 @@ class _Inspected:
 
 
 def _inspect(upload: File) -> _Inspected:
-    """Streams the upload once: size limit, type by content, hash. Raises ValidationError."""
+    """Streams the upload once: size limit, type by content, hash. Refuses (`Invalid`, of the
+    field "file") what does not pass."""
     limit = max_bytes()
     declared = getattr(upload, "size", None)
     if declared is not None and declared > limit:
-        raise ValidationError({"file": [_too_large(declared, limit)]})
+        raise invalid("file", _too_large(limit))
     upload.seek(0)
     head = upload.read(files.HEAD_BYTES)
     if not head:
-        raise ValidationError({"file": [_("The file is empty.")]})
+        raise invalid("file", _("The file is empty."))
     file_type = files.sniff(head)
     if file_type is None:
-        raise ValidationError(
-            {
-                "file": [
-                    _("This type of file is not accepted. Accepted types: %(types)s.")
-                    % {"types": _allowed_types_text()}
-                ]
-            }
+        raise invalid(
+            "file",
+            _("This type of file is not accepted. Accepted types: %(types)s.")
+            % {"types": _allowed_types_text()},
         )
     hasher = hashlib.sha256()
     size = 0
@@ -99,33 +99,27 @@ def _inspect(upload: File) -> _Inspected:
     for chunk in upload.chunks(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise ValidationError({"file": [_too_large(size, limit)]})
+            raise invalid("file", _too_large(limit))
         hasher.update(chunk)
         if text is not None:
             text.feed(chunk)
     if text is not None:
         text.feed(b"", final=True)
         if not text.ok:
-            raise ValidationError(
-                {
-                    "file": [
-                        _(
-                            "This text file is not plain UTF-8 text. Save it as UTF-8 text, or "
-                            "upload it as a PDF."
-                        )
-                    ]
-                }
+            raise invalid(
+                "file",
+                _(
+                    "This text file is not plain UTF-8 text. Save it as UTF-8 text, or upload "
+                    "it as a PDF."
+                ),
             )
     if file_type in (files.JPEG, files.PNG):
-        try:
-            files.check_image(upload)
-        except files.ImageRefused as exc:
-            raise ValidationError({"file": [str(exc.args[0])]}) from None
+        files.check_image(upload)
     upload.seek(0)
     return _Inspected(file_type=file_type, size=size, sha256=hasher.hexdigest())
 
 
-def _too_large(size: int, limit: int) -> str:
+def _too_large(limit: int) -> str:
     return _("The file is larger than the limit of %(limit)s MB.") % {
         "limit": limit // (1024 * 1024)
     }
@@ -146,47 +140,56 @@ def _custody(
     action: str,
     user: User,
     sha256: str,
-    request: HttpRequest | None,
     audit_action: str,
+    fields: list[str] | None = None,
 ) -> CustodyEntry:
     with transaction.atomic():
         entry = CustodyEntry.objects.create(
             evidence=evidence, action=action, by=user, sha256=sha256
         )
-        audit_record(action=audit_action, request=request, actor=user, obj=evidence)
+        audit_record(action=audit_action, actor=user, obj=evidence, fields=fields or ())
     return entry
+
+
+def _original_name(file: File[Any]) -> str:
+    """The file's name on the uploader's device, without its folders, as text that can be
+    stored (empty if it cannot)."""
+    name = os.path.basename((getattr(file, "name", "") or "").replace("\\", "/"))
+    name = validation.clean_text(name)[:ORIGINAL_NAME_MAX]
+    return name if validation.storable(name) else ""
+
+
+def _check_links(
+    incident: Incident, testimony: Testimony | None, uploaded_by: User, errors: Errors
+) -> None:
+    organisation_id = uploaded_by.organisation_id
+    if incident.organisation_id != organisation_id:
+        errors.add("incident", _("This incident is not one of your organisation's records."))
+    if testimony is None:
+        return
+    if testimony.organisation_id != organisation_id:
+        errors.add("testimony", _("This testimony is not one of your organisation's records."))
+    elif testimony.incident_id not in (None, incident.pk):
+        errors.add("testimony", _("This testimony is about another incident."))
 
 
 def evidence_upload(
     *,
     incident: Incident,
     uploaded_by: User,
-    file: File,
+    file: File[Any],
     testimony: Testimony | None = None,
     description: str = "",
-    request: HttpRequest | None = None,
 ) -> EvidenceFile:
     """Stores an evidence file for an incident (and optionally one of its testimonies) under a
-    random name, with its SHA-256, and opens its custody log. Raises ValidationError (by field)
+    random name, with its SHA-256, and opens its custody log. Refuses (`Invalid`, by field)
     and stores nothing when the file or the links are refused."""
-    errors: dict[str, list[str]] = {}
-    organisation_id = uploaded_by.organisation_id
-    if incident.organisation_id != organisation_id:
-        errors["incident"] = [_("This incident is not one of your organisation's records.")]
-    if testimony is not None:
-        if testimony.organisation_id != organisation_id:
-            errors["testimony"] = [_("This testimony is not one of your organisation's records.")]
-        elif testimony.incident_id not in (None, incident.pk):
-            errors["testimony"] = [_("This testimony is about another incident.")]
-    description = (description or "").strip()
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = [
-            _("A description has at most %(max)s characters.") % {"max": DESCRIPTION_MAX}
-        ]
-    if "\x00" in description:
-        errors["description"] = [_("The text contains a character that cannot be stored.")]
-    if errors:
-        raise ValidationError(errors)
+    errors = Errors()
+    _check_links(incident, testimony, uploaded_by, errors)
+    description = validation.text(
+        description, "description", errors, max_length=DESCRIPTION_MAX, multiline=True
+    )
+    errors.raise_if()
     inspected = _inspect(file)
 
     storage = evidence_storage()
@@ -196,10 +199,9 @@ def evidence_upload(
     try:
         if _hash_stored(storage, stored_name) != inspected.sha256:
             raise OSError("the stored bytes differ from the uploaded ones")
-        original_name = os.path.basename((getattr(file, "name", "") or "").replace("\\", "/"))
         with transaction.atomic():
             evidence = EvidenceFile.objects.create(
-                organisation_id=organisation_id,
+                organisation_id=uploaded_by.organisation_id,
                 incident=incident,
                 testimony=testimony,
                 kind=inspected.file_type.kind,
@@ -207,21 +209,16 @@ def evidence_upload(
                 size=inspected.size,
                 sha256=inspected.sha256,
                 storage_name=stored_name,
-                original_name=original_name[:ORIGINAL_NAME_MAX].replace("\x00", ""),
+                original_name=_original_name(file),
                 description=description,
                 uploaded_by=uploaded_by,
             )
-            CustodyEntry.objects.create(
-                evidence=evidence,
-                action=CustodyEntry.Action.UPLOADED,
-                by=uploaded_by,
-                sha256=inspected.sha256,
-            )
-            audit_record(
-                action="evidence.uploaded",
-                request=request,
-                actor=uploaded_by,
-                obj=evidence,
+            _custody(
+                evidence,
+                CustodyEntry.Action.UPLOADED,
+                uploaded_by,
+                inspected.sha256,
+                "evidence.uploaded",
                 fields=["description", "original_name"] if description else ["original_name"],
             )
     except BaseException:
@@ -230,18 +227,14 @@ def evidence_upload(
     return evidence
 
 
-def evidence_record_viewed(
-    *, evidence: EvidenceFile, user: User, request: HttpRequest | None = None
-) -> CustodyEntry:
+def evidence_record_viewed(*, evidence: EvidenceFile, user: User) -> CustodyEntry:
     """Notes in the custody log that the user opened the file's record."""
-    return _custody(evidence, CustodyEntry.Action.VIEWED, user, "", request, "evidence.viewed")
+    return _custody(evidence, CustodyEntry.Action.VIEWED, user, "", "evidence.viewed")
 
 
-def _verified_copy(
-    evidence: EvidenceFile, user: User, request: HttpRequest | None
-) -> tuple[IO[bytes], str]:
-    """A temporary copy of the stored bytes, made while hashing them, and their hash; raises
-    EvidenceIntegrityError (after recording it) if the hash is not the one taken at ingest."""
+def _verified_copy(evidence: EvidenceFile, user: User) -> tuple[IO[bytes], str]:
+    """A temporary copy of the stored bytes, made while hashing them, and their hash. Refused
+    (`Conflict`, after recording the refusal) if the hash is not the one taken at ingest."""
     copy: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     try:
         digest = _hash_stored(evidence_storage(), evidence.storage_name, copy_to=copy)
@@ -255,7 +248,6 @@ def _verified_copy(
             CustodyEntry.Action.INTEGRITY_FAILED,
             user,
             digest,
-            request,
             "evidence.integrity.failed",
         )
         raise EvidenceIntegrityError(
@@ -283,16 +275,12 @@ def neutral_filename(evidence: EvidenceFile) -> str:
     return f"madad-evidence-{evidence.pk}{file_type.extension if file_type else ''}"
 
 
-def evidence_open_for_download(
-    *, evidence: EvidenceFile, user: User, request: HttpRequest | None = None
+def _served(
+    evidence: EvidenceFile, user: User, copy: IO[bytes], digest: str, action: str
 ) -> Download:
-    """The original file, verified against its SHA-256, to be streamed to the user; the
-    download enters the custody log. The caller closes Download.file (FileResponse does)."""
-    copy, digest = _verified_copy(evidence, user, request)
+    """The copy to serve, once its serving is in the custody log (closed if that fails)."""
     try:
-        _custody(
-            evidence, CustodyEntry.Action.DOWNLOADED, user, digest, request, "evidence.downloaded"
-        )
+        _custody(evidence, action, user, digest, f"evidence.{action}")
     except BaseException:
         copy.close()
         raise
@@ -304,26 +292,36 @@ def evidence_open_for_download(
     )
 
 
-def evidence_export_copy(
-    *, evidence: EvidenceFile, user: User, request: HttpRequest | None = None
-) -> Download:
+def evidence_open_for_download(*, evidence: EvidenceFile, user: User) -> Download:
+    """The original file, verified against its SHA-256, to be streamed to the user; the
+    download enters the custody log. The caller closes Download.file (FileResponse does)."""
+    copy, digest = _verified_copy(evidence, user)
+    return _served(evidence, user, copy, digest, CustodyEntry.Action.DOWNLOADED)
+
+
+def _not_exportable(message: str) -> Invalid:
+    return Invalid(message, code="not_exportable")
+
+
+def evidence_export_copy(*, evidence: EvidenceFile, user: User) -> Download:
     """A copy fit to leave the organisation: the original is verified first, then copied
     without its metadata (EXIF, GPS and the rest). The stored original is only read, so it and
     its hash stay as they were. The custody entry records the copy's hash.
 
-    PDF, audio and video copies are refused (EvidenceNotExportable): no tool installed here
-    removes their metadata reliably, and a copy that might still carry a location must not leave.
+    PDF, audio and video copies are refused (`Invalid`, code "not_exportable"): no tool
+    installed here removes their metadata reliably, and a copy that might still carry a
+    location must not leave.
     """
     file_type = files.ALLOWED.get(evidence.content_type)
     if file_type is None or not file_type.strippable:
-        raise EvidenceNotExportable(
+        raise _not_exportable(
             _(
                 "Madad cannot yet remove the hidden metadata (such as author, device or location) "
                 "from this type of file, so it does not make a copy to leave the organisation. "
                 "Only images and plain text can be exported."
             )
         )
-    original, _digest = _verified_copy(evidence, user, request)
+    original, _digest = _verified_copy(evidence, user)
     try:
         cleaned = files.strip_metadata(original, file_type)
     except (
@@ -332,21 +330,12 @@ def evidence_export_copy(
         files.Image.DecompressionBombWarning,
         files.Image.DecompressionBombError,
     ) as exc:
-        raise EvidenceNotExportable(_("The image could not be read to make a clean copy.")) from exc
+        raise _not_exportable(_("The image could not be read to make a clean copy.")) from exc
     finally:
         original.close()
     copy: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     copy.write(cleaned)
     copy.seek(0)
-    digest = hashlib.sha256(cleaned).hexdigest()
-    try:
-        _custody(evidence, CustodyEntry.Action.EXPORTED, user, digest, request, "evidence.exported")
-    except BaseException:
-        copy.close()
-        raise
-    return Download(
-        file=copy,
-        filename=neutral_filename(evidence),
-        content_type=evidence.content_type,
-        sha256=digest,
+    return _served(
+        evidence, user, copy, hashlib.sha256(cleaned).hexdigest(), CustodyEntry.Action.EXPORTED
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +14,9 @@ from django.views.decorators.http import require_POST
 
 from madad import access
 from madad.access.roles import Capability
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.evidence import selectors, services
 from madad.evidence.forms import EvidenceUploadForm
 from madad.evidence.models import EvidenceFile
@@ -24,20 +26,20 @@ from madad.testimonies.selectors import testimony_list
 
 
 def _incident_for_evidence(
-    request: HttpRequest, incident_id: int, capability: str = Capability.EVIDENCE_VIEW
+    request: AuthedRequest, incident_id: int, capability: str = Capability.EVIDENCE_VIEW
 ) -> Incident:
-    incident = access.get_visible_or_404(request.user, Incident, request=request, pk=incident_id)
+    incident = access.get_visible_or_404(request.user, Incident, pk=incident_id)
     if not access.can(request.user, capability):
         raise Http404
     return incident
 
 
-def _evidence_for_user(request: HttpRequest, evidence_id: int) -> EvidenceFile:
-    return access.get_visible_or_404(request.user, EvidenceFile, request=request, pk=evidence_id)
+def _evidence_for_user(request: AuthedRequest, evidence_id: int) -> EvidenceFile:
+    return access.get_visible_or_404(request.user, EvidenceFile, pk=evidence_id)
 
 
 def _upload_form(
-    request: HttpRequest, incident: Incident, data: object = None, files: object = None
+    request: AuthedRequest, incident: Incident, data: object = None, files: object = None
 ) -> EvidenceUploadForm:
     initial = {}
     wanted = request.GET.get("testimony", "")
@@ -52,7 +54,7 @@ def _upload_form(
 
 
 def _page_context(
-    request: HttpRequest, incident: Incident, form: EvidenceUploadForm | None
+    request: AuthedRequest, incident: Incident, form: EvidenceUploadForm | None
 ) -> dict[str, object]:
     files = selectors.evidence_list(user=request.user, incident=incident)
     return {
@@ -64,7 +66,7 @@ def _page_context(
 
 
 @login_required
-def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_evidence(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for_evidence(request, incident_id)
     form = (
         _upload_form(request, incident)
@@ -77,7 +79,7 @@ def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @login_required
-def evidence_upload(request: HttpRequest, incident_id: int) -> HttpResponse:
+def evidence_upload(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for_evidence(request, incident_id, Capability.EVIDENCE_UPLOAD)
     if request.method != "POST":
         return render(
@@ -86,20 +88,18 @@ def evidence_upload(request: HttpRequest, incident_id: int) -> HttpResponse:
             _page_context(request, incident, _upload_form(request, incident)),
         )
     form = _upload_form(request, incident, request.POST, request.FILES)
+    status = INVALID_FORM_STATUS
     if form.is_valid():
         try:
             evidence = services.evidence_upload(
                 incident=incident,
-                uploaded_by=request.user,  # type: ignore[arg-type]
+                uploaded_by=request.user,
                 file=form.cleaned_data["file"],
                 testimony=form.cleaned_data["testimony"],
                 description=form.cleaned_data["description"],
-                request=request,
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+        except Refused as refusal:
+            status = form_errors(form, refusal)
         else:
             messages.success(request, _("The file was stored and its fingerprint recorded."))
             target = request.POST.get("next", "")
@@ -112,25 +112,20 @@ def evidence_upload(request: HttpRequest, incident_id: int) -> HttpResponse:
         request,
         "evidence/incident_evidence.html",
         _page_context(request, incident, form),
-        status=400,
+        status=status,
     )
 
 
 @login_required
-def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_detail(request: AuthedRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence_for_user(request, evidence_id)
     shown = access.reveal(
         request.user,
         evidence,
-        request=request,  # type: ignore[arg-type]
         wanted=["original_name", "description"],
         action="evidence.details.viewed",
     )
-    services.evidence_record_viewed(
-        evidence=evidence,
-        user=request.user,  # type: ignore[arg-type]
-        request=request,
-    )
+    services.evidence_record_viewed(evidence=evidence, user=request.user)
     return render(
         request,
         "evidence/evidence_detail.html",
@@ -149,11 +144,12 @@ def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
     )
 
 
-def _refused(
-    request: HttpRequest, evidence: EvidenceFile, message: str, status: int
-) -> HttpResponse:
+def _refused(request: AuthedRequest, evidence: EvidenceFile, refusal: Refused) -> HttpResponse:
     return render(
-        request, "evidence/refused.html", {"evidence": evidence, "message": message}, status=status
+        request,
+        "evidence/refused.html",
+        {"evidence": evidence, "message": refusal.message},
+        status=refusal.status,
     )
 
 
@@ -170,36 +166,30 @@ def _attachment(download: services.Download) -> FileResponse:
 
 @require_POST
 @login_required
-def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+def evidence_download(request: AuthedRequest, evidence_id: int) -> HttpResponseBase:
     evidence = _evidence_for_user(request, evidence_id)
     try:
-        download = services.evidence_open_for_download(
-            evidence=evidence, user=request.user, request=request
-        )  # type: ignore[arg-type]
-    except services.EvidenceIntegrityError as exc:
-        return _refused(request, evidence, str(exc), status=409)
+        download = services.evidence_open_for_download(evidence=evidence, user=request.user)
+    except Refused as refusal:
+        return _refused(request, evidence, refusal)
     return _attachment(download)
 
 
 @require_POST
 @login_required
-def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+def evidence_export(request: AuthedRequest, evidence_id: int) -> HttpResponseBase:
     evidence = _evidence_for_user(request, evidence_id)
     if not access.can(request.user, Capability.EVIDENCE_EXPORT):
         raise Http404
     try:
-        download = services.evidence_export_copy(
-            evidence=evidence, user=request.user, request=request
-        )  # type: ignore[arg-type]
-    except services.EvidenceIntegrityError as exc:
-        return _refused(request, evidence, str(exc), status=409)
-    except services.EvidenceNotExportable as exc:
-        return _refused(request, evidence, str(exc), status=422)
+        download = services.evidence_export_copy(evidence=evidence, user=request.user)
+    except Refused as refusal:
+        return _refused(request, evidence, refusal)
     return _attachment(download)
 
 
 @login_required
-def evidence_custody(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_custody(request: AuthedRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence_for_user(request, evidence_id)
     page = Paginator(selectors.custody_log(user=request.user, evidence=evidence), 100).get_page(
         request.GET.get("page")

@@ -4,19 +4,22 @@ and consent decisions."""
 # No `from __future__ import annotations` here: django-ninja resolves the RecordId alias of
 # query and form parameters from real annotations, not strings.
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from madad import access
 from madad.access.roles import Capability
 from madad.accounts.models import Organisation
-from madad.api.errors import ApiError
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
+from madad.core.http import AuthedRequest
+from madad.core.refusals import NotAllowed, invalid
+from madad.evidence.selectors import evidence_list
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.testimonies import selectors, services
@@ -32,6 +35,7 @@ router = Router(tags=["testimonies"])
 
 # A record number: a positive 64-bit integer (a larger one would overflow the database).
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+M = TypeVar("M", bound=Model)
 
 
 class TestimonyIn(Schema):
@@ -78,69 +82,55 @@ class ConsentOut(Schema):
     recorded_at: dt.datetime
 
 
-def _recipient_refused(purpose: str) -> ApiError:
-    if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
-        message = _("Choose a human-rights organisation.")
-    elif purpose == ConsentPurpose.REFERRAL:
-        message = _("Choose one of the partner organisations.")
-    else:
-        message = _(
-            "Only consent to share with a human-rights organisation or to refer to a "
-            "partner names a recipient."
-        )
-    return _not_visible("recipient", message)
+class TestimonyOut(TestimonySummary):
+    transcript: str | None = Field(description="Only for a role that may read transcripts")
+    attachments: list[int] = Field(description="Evidence file numbers")
 
 
-def _invalid(exc: ValidationError) -> ApiError:
-    return ApiError(
-        422,
-        "invalid",
-        _("The request has errors."),
-        {k: [str(m) for m in v] for k, v in exc.message_dict.items()},
-    )
+class ConsentCoversOut(Schema):
+    covered: bool
 
 
-def _not_visible(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid", _("The request has errors."), {field: [message]})
+def _visible(request: AuthedRequest, model: type[M], pk: int, field: str) -> M:
+    """The record named in a request body, or a refusal of that field if the caller may not
+    see it."""
+    found = access.visible_to(request.user, model).filter(pk=pk).first()
+    if found is None:
+        raise invalid(field, _(NOT_VISIBLE[field]))
+    return found
 
 
-def _visible(request: HttpRequest, model: type, pk: int | None) -> Any:
-    return None if pk is None else access.visible_to(request.user, model).filter(pk=pk).first()
+NOT_VISIBLE = {
+    "person": gettext_noop("There is no person with this number that you may see."),
+    "incident": gettext_noop("There is no incident with this number that you may see."),
+}
 
 
 def _subject(
-    request: HttpRequest, person_id: int | None, testimony_id: int | None
+    request: AuthedRequest, person_id: int | None, testimony_id: int | None
 ) -> tuple[Person, Testimony | None]:
     """The person (or testimony) a consent question is about, or 404 if the caller may not see
     it; exactly one of the two must be named."""
     if (person_id is None) == (testimony_id is None):
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {"person": [_("Name either a person or a testimony.")]},
-        )
+        raise invalid("person", _("Name either a person or a testimony."))
     if testimony_id is not None:
-        testimony = access.get_visible_or_404(
-            request.user, Testimony, request=request, pk=testimony_id
-        )
+        testimony = access.get_visible_or_404(request.user, Testimony, pk=testimony_id)
         return testimony.person, testimony
-    person = access.get_visible_or_404(request.user, Person, request=request, pk=person_id)
-    return person, None
+    return access.get_visible_or_404(request.user, Person, pk=person_id), None
 
 
-def _may_read_consent(request: HttpRequest) -> None:
+def _may_read_consent(request: AuthedRequest) -> None:
     if not (
         access.can(request.user, Capability.TESTIMONY_VIEW)
         or access.can(request.user, Capability.CONSENT_RECORD)
     ):
-        raise ApiError(403, "forbidden", _("Your role cannot read consent decisions."))
+        raise NotAllowed(_("Your role cannot read consent decisions."))
 
 
-@router.get("", response=list[TestimonySummary], summary="Testimonies you may see")
+@router.get("", response={200: list[TestimonySummary]}, summary="Testimonies you may see")
 @paginated
 def list_testimonies(
-    request: HttpRequest, person: RecordId | None = None, incident: RecordId | None = None
+    request: AuthedRequest, person: RecordId | None = None, incident: RecordId | None = None
 ) -> Any:
     testimonies = selectors.testimony_list(user=request.user)
     if person is not None:
@@ -150,79 +140,77 @@ def list_testimonies(
     return testimonies
 
 
-def _testimony_out(request: HttpRequest, testimony: Testimony) -> dict[str, Any]:
+def _testimony_out(request: AuthedRequest, testimony: Testimony) -> TestimonyOut:
     data = TestimonySummary.model_validate(testimony).model_dump()
     shown = access.reveal(
-        request.user,
-        testimony,
-        request=request,  # type: ignore[arg-type]
-        wanted=["transcript"],
-        action="testimony.transcript.viewed",
+        request.user, testimony, wanted=["transcript"], action="testimony.transcript.viewed"
     )
     data["transcript"] = shown.get("transcript")
-    from madad.evidence.selectors import evidence_list
-
     data["attachments"] = list(
         evidence_list(user=request.user, testimony=testimony).values_list("pk", flat=True)
     )
-    return data
+    return TestimonyOut.model_validate(data, by_name=True)
 
 
 @router.get(
-    "/{int:testimony_id}", summary="One testimony with its transcript (the read is audited)"
+    "/{int:testimony_id}",
+    response={200: TestimonyOut, 404: ErrorOut},
+    summary="One testimony with its transcript (the read is audited)",
 )
-def get_testimony(request: HttpRequest, testimony_id: int) -> dict[str, Any]:
-    testimony = access.get_visible_or_404(request.user, Testimony, request=request, pk=testimony_id)
+def get_testimony(request: AuthedRequest, testimony_id: int) -> TestimonyOut:
+    testimony = access.get_visible_or_404(request.user, Testimony, pk=testimony_id)
     return _testimony_out(request, testimony)
 
 
-@router.post("", response={201: dict}, summary="Record a testimony")
-def record_testimony(request: HttpRequest, payload: TestimonyIn) -> Status[dict[str, Any]]:
+@router.post(
+    "",
+    response={201: TestimonyOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Record a testimony",
+)
+def record_testimony(request: AuthedRequest, payload: TestimonyIn) -> Status[TestimonyOut]:
     if not access.can(request.user, Capability.TESTIMONY_EDIT):
-        raise ApiError(403, "forbidden", _("Your role cannot record testimonies."))
-    person = _visible(request, Person, payload.person)
-    if person is None:
-        raise _not_visible("person", _("There is no person with this number that you may see."))
-    incident = _visible(request, Incident, payload.incident)
-    if payload.incident is not None and incident is None:
-        raise _not_visible("incident", _("There is no incident with this number that you may see."))
-    try:
-        testimony = services.testimony_record(
-            person=person,
-            incident=incident,
-            recorded_by=request.user,  # type: ignore[arg-type]
-            date=payload.date,
-            language=payload.language,
-            transcript=payload.transcript,
-            request=request,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise NotAllowed(_("Your role cannot record testimonies."))
+    person = _visible(request, Person, payload.person, "person")
+    incident = None
+    if payload.incident is not None:
+        incident = _visible(request, Incident, payload.incident, "incident")
+    testimony = services.testimony_record(
+        person=person,
+        incident=incident,
+        recorded_by=request.user,
+        date=payload.date,
+        language=payload.language,
+        transcript=payload.transcript,
+    )
     return Status(201, _testimony_out(request, testimony))
 
 
 @router.get(
     "/consent",
-    response=list[ConsentOut],
+    response={200: list[ConsentOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Consent decisions that apply to a person or a testimony, newest first",
 )
 @paginated
 def list_consent(
-    request: HttpRequest, person: RecordId | None = None, testimony: RecordId | None = None
+    request: AuthedRequest, person: RecordId | None = None, testimony: RecordId | None = None
 ) -> Any:
     subject, scoped = _subject(request, person, testimony)
     _may_read_consent(request)
     return selectors.consent_history(user=request.user, person=subject, testimony=scoped)
 
 
-@router.get("/consent/covers", summary="Whether the consent in force today covers a purpose")
+@router.get(
+    "/consent/covers",
+    response={200: ConsentCoversOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Whether the consent in force today covers a purpose",
+)
 def consent_covers(
-    request: HttpRequest,
+    request: AuthedRequest,
     purpose: ConsentPurpose,
     person: RecordId | None = None,
     testimony: RecordId | None = None,
     recipient: RecordId | None = None,
-) -> dict[str, Any]:
+) -> ConsentCoversOut:
     subject, scoped = _subject(request, person, testimony)
     _may_read_consent(request)
     organisation = Organisation.objects.filter(pk=recipient).first() if recipient else None
@@ -232,17 +220,19 @@ def consent_covers(
         purpose=purpose,
         recipient=organisation,
     )
-    return {"covered": covered}
+    return ConsentCoversOut(covered=covered)
 
 
 @router.post(
-    "/consent", response={201: ConsentOut}, summary="Record a consent decision (given or withdrawn)"
+    "/consent",
+    response={201: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a consent decision (given or withdrawn)",
 )
-def record_consent(request: HttpRequest, payload: ConsentIn) -> Status[ConsentRecord]:
+def record_consent(request: AuthedRequest, payload: ConsentIn) -> Status[ConsentRecord]:
     # first the record (404 for those who may not see it), then the capability (403)
     person, testimony = _subject(request, payload.person, payload.testimony)
     if not access.can(request.user, Capability.CONSENT_RECORD):
-        raise ApiError(403, "forbidden", _("Your role cannot record consent."))
+        raise NotAllowed(_("Your role cannot record consent."))
     recipient = None
     if payload.recipient is not None:
         recipient = (
@@ -251,22 +241,14 @@ def record_consent(request: HttpRequest, payload: ConsentIn) -> Status[ConsentRe
             .first()
         )
         if recipient is None:
-            raise _recipient_refused(payload.purpose)
-    decide = (
-        services.consent_give
-        if payload.decision == ConsentDecision.GIVEN
-        else services.consent_withdraw
+            raise invalid("recipient", services.recipient_refusal(payload.purpose))
+    record = services.consent_decide(
+        decision=payload.decision,
+        person=None if testimony else person,
+        testimony=testimony,
+        purpose=payload.purpose,
+        recipient=recipient,
+        date=payload.date,
+        recorded_by=request.user,
     )
-    try:
-        record = decide(
-            person=None if testimony else person,
-            testimony=testimony,
-            purpose=payload.purpose,
-            recipient=recipient,
-            date=payload.date,
-            recorded_by=request.user,  # type: ignore[arg-type]
-            request=request,
-        )
-    except ValidationError as exc:
-        raise _invalid(exc) from None
     return Status(201, record)

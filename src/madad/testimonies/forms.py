@@ -73,4 +73,6 @@ class ConsentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate
-        self.fields["recipient"].queryset = consent_recipients()  # type: ignore[attr-defined]
+        field = self.fields["recipient"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = consent_recipients()

@@ -1,8 +1,8 @@
 """Testimonies, and the consent under which a person's statements and records may be used.
 
 Consent is kept as a history: each decision (given, withdrawn) is a new row, never an edit, so
-that what was allowed on any day can be answered later. The database refuses updates of
-consent rows (see migration 0002).
+that what was allowed on any day can be answered later. The database refuses to update or
+delete consent rows (core.append_only; migration 0004).
 
 Sharing with a human-rights organisation and referral to a partner name their recipient: consent
 for one organisation never covers another.
@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madad.core import append_only
 from madad.core.fields import EncryptedTextField
 
 
@@ -157,3 +158,9 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Consent record #{self.pk}"
+
+
+append_only.protect(
+    "testimonies_consentrecord",
+    message="consent records are append-only: record a new decision instead",
+)

@@ -4,15 +4,17 @@ does a recorded consent cover this use?"""
 from __future__ import annotations
 
 import datetime as dt
+from typing import NotRequired, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from madad.accounts.models import Organisation, User
+from madad.core import validation
 from madad.core.audit import audit_record
+from madad.core.refusals import Errors, invalid
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.testimonies.models import (
@@ -27,11 +29,18 @@ from madad.testimonies.models import (
 TRANSCRIPT_MAX_CHARS = 200_000
 
 
-def _check_date(value: object, field: str, errors: dict[str, list[str]]) -> None:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        errors[field] = [_("Enter a date.")]
-    elif value > timezone.localdate():
-        errors[field] = [_("The date cannot be in the future.")]
+# A record of another organisation named in a form or a request body, by field.
+_NOT_YOURS = {
+    "person": gettext_lazy("This person is not one of your organisation's records."),
+    "incident": gettext_lazy("This incident is not one of your organisation's records."),
+}
+
+
+def _same_organisation(
+    record: Person | Incident | None, field: str, user: User, errors: Errors
+) -> None:
+    if record is not None and record.organisation_id != user.organisation_id:
+        errors.add(field, str(_NOT_YOURS[field]))
 
 
 def testimony_record(
@@ -42,33 +51,23 @@ def testimony_record(
     language: str,
     transcript: str,
     incident: Incident | None = None,
-    request: HttpRequest | None = None,
 ) -> Testimony:
     """Records a statement by `person`. The person, the incident and the recorder belong to one
-    organisation; bad input raises ValidationError (by field) and writes nothing."""
-    errors: dict[str, list[str]] = {}
-    organisation_id = recorded_by.organisation_id
-    if person.organisation_id != organisation_id:
-        errors["person"] = [_("This person is not one of your organisation's records.")]
-    if incident is not None and incident.organisation_id != organisation_id:
-        errors["incident"] = [_("This incident is not one of your organisation's records.")]
-    _check_date(date, "date", errors)
-    if language not in Language.values:
-        errors["language"] = [_("Choose one of the listed languages.")]
-    text = (transcript or "").strip()
-    if not text:
-        errors["transcript"] = [_("Write down the statement, or a summary of a recording.")]
-    elif len(text) > TRANSCRIPT_MAX_CHARS:
-        errors["transcript"] = [
-            _("A transcript has at most %(max)s characters.") % {"max": f"{TRANSCRIPT_MAX_CHARS:,}"}
-        ]
-    elif "\x00" in text:
-        errors["transcript"] = [_("The text contains a character that cannot be stored.")]
-    if errors:
-        raise ValidationError(errors)
+    organisation; bad input raises `Invalid` (by field) and writes nothing."""
+    errors = Errors()
+    _same_organisation(person, "person", recorded_by, errors)
+    _same_organisation(incident, "incident", recorded_by, errors)
+    validation.date(date, "date", errors, required=True, not_future=True)
+    validation.choice(language, "language", errors, Language.values)
+    text = validation.text(
+        transcript, "transcript", errors, max_length=TRANSCRIPT_MAX_CHARS, multiline=True
+    )
+    if not text and "transcript" not in errors:
+        errors.add("transcript", _("Write down the statement, or a summary of a recording."))
+    errors.raise_if()
     with transaction.atomic():
         testimony = Testimony.objects.create(
-            organisation_id=organisation_id,
+            organisation_id=recorded_by.organisation_id,
             person=person,
             incident=incident,
             date=date,
@@ -78,7 +77,6 @@ def testimony_record(
         )
         audit_record(
             action="testimony.recorded",
-            request=request,
             actor=recorded_by,
             obj=testimony,
             fields=["date", "incident", "language", "person", "transcript"],
@@ -88,11 +86,11 @@ def testimony_record(
 
 # --- Consent ---------------------------------------------------------------------------------
 def _subject(person: Person | None, testimony: Testimony | None) -> tuple[Person, Testimony | None]:
-    if (person is None) == (testimony is None):
-        raise TypeError("Name either a person or a testimony.")
-    if testimony is not None:
+    if testimony is not None and person is None:
         return testimony.person, testimony
-    return person, None  # type: ignore[return-value]
+    if person is not None and testimony is None:
+        return person, None
+    raise TypeError("Name either a person or a testimony.")
 
 
 def _latest(
@@ -183,28 +181,42 @@ def consent_recipients_covered(
     return sorted(covered, key=lambda organisation: organisation.name)
 
 
-def _check_recipient(
-    purpose: str, recipient: Organisation | None, errors: dict[str, list[str]]
-) -> None:
+_RECIPIENT_REQUIRED = {
+    ConsentPurpose.HUMAN_RIGHTS_SHARING: gettext_lazy(
+        "Name the human-rights organisation this consent is for."
+    ),
+    ConsentPurpose.REFERRAL: gettext_lazy(
+        "Name the partner organisation this consent to referral is for."
+    ),
+}
+
+
+def recipient_refusal(purpose: str) -> str:
+    """Why `purpose` does not take the organisation named as its recipient."""
     if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
-        if recipient is None:
-            errors["recipient"] = [_("Name the human-rights organisation this consent is for.")]
-        elif recipient.kind != Organisation.Kind.HUMAN_RIGHTS:
-            errors["recipient"] = [_("Choose a human-rights organisation.")]
-    elif purpose == ConsentPurpose.REFERRAL:
-        if recipient is None:
-            errors["recipient"] = [
-                _("Name the partner organisation this consent to referral is for.")
-            ]
-        elif not recipient.is_partner:
-            errors["recipient"] = [_("Choose one of the partner organisations.")]
-    elif recipient is not None:
-        errors["recipient"] = [
-            _(
-                "Only consent to share with a human-rights organisation or to "
-                "refer to a partner names a recipient."
-            )
-        ]
+        return _("Choose a human-rights organisation.")
+    if purpose == ConsentPurpose.REFERRAL:
+        return _("Choose one of the partner organisations.")
+    return _(
+        "Only consent to share with a human-rights organisation or to refer to a partner names "
+        "a recipient."
+    )
+
+
+def _recipient_fits(purpose: str, recipient: Organisation) -> bool:
+    if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
+        return recipient.kind == Organisation.Kind.HUMAN_RIGHTS
+    if purpose == ConsentPurpose.REFERRAL:
+        return bool(recipient.is_partner)
+    return False
+
+
+def _check_recipient(purpose: str, recipient: Organisation | None, errors: Errors) -> None:
+    if recipient is None:
+        if purpose in _RECIPIENT_REQUIRED:
+            errors.add("recipient", str(_RECIPIENT_REQUIRED[purpose]))
+    elif not _recipient_fits(purpose, recipient):
+        errors.add("recipient", recipient_refusal(purpose))
 
 
 def _validate_consent(
@@ -215,30 +227,35 @@ def _validate_consent(
     recipient: Organisation | None,
     date: dt.date,
 ) -> None:
-    errors: dict[str, list[str]] = {}
-    if subject.organisation_id != recorded_by.organisation_id:
-        errors["person"] = [_("This person is not one of your organisation's records.")]
+    errors = Errors()
+    _same_organisation(subject, "person", recorded_by, errors)
     if purpose not in ConsentPurpose.values:
-        errors["purpose"] = [_("Choose one of the listed purposes.")]
+        errors.add("purpose", _("Choose one of the listed purposes."))
     else:
         _check_recipient(purpose, recipient, errors)
-    _check_date(date, "date", errors)
-    if errors:
-        raise ValidationError(errors)
+    validation.date(date, "date", errors, required=True, not_future=True)
+    errors.raise_if()
 
 
-def _consent_record(
-    *,
-    decision: str,
-    person: Person | None,
-    testimony: Testimony | None,
-    purpose: str,
-    recipient: Organisation | None,
-    date: dt.date,
-    recorded_by: User,
-    request: HttpRequest | None,
-) -> ConsentRecord:
-    subject, scoped = _subject(person, testimony)
+class ConsentDecisionArgs(TypedDict):
+    """What a consent decision names: its purpose, who recorded it and when, and its subject
+    (a person for all their records, or one testimony) and recipient where the purpose has one."""
+
+    purpose: str
+    recorded_by: User
+    date: dt.date
+    person: NotRequired[Person | None]
+    testimony: NotRequired[Testimony | None]
+    recipient: NotRequired[Organisation | None]
+
+
+def consent_decide(*, decision: str, **args: Unpack[ConsentDecisionArgs]) -> ConsentRecord:
+    """Records the person's `decision` (given or withdrawn) as a new row: earlier decisions
+    stay in the history. Refused (`Invalid`, by field) on bad input, and a withdrawal when no
+    consent is in force to withdraw."""
+    subject, scoped = _subject(args.get("person"), args.get("testimony"))
+    purpose, recipient, date = args["purpose"], args.get("recipient"), args["date"]
+    recorded_by = args["recorded_by"]
     _validate_consent(
         subject=subject, recorded_by=recorded_by, purpose=purpose, recipient=recipient, date=date
     )
@@ -254,12 +271,9 @@ def _consent_record(
             recipient=recipient,
             on=date,
         ):
-            raise ValidationError(
-                {
-                    "purpose": [
-                        _("There is no consent in force for this purpose on that date to withdraw.")
-                    ]
-                }
+            raise invalid(
+                "purpose",
+                _("There is no consent in force for this purpose on that date to withdraw."),
             )
         record = ConsentRecord.objects.create(
             organisation_id=subject.organisation_id,
@@ -273,7 +287,6 @@ def _consent_record(
         )
         audit_record(
             action=f"consent.{decision}",
-            request=request,
             actor=recorded_by,
             obj=record,
             fields=["purpose", "recipient", "date"],
@@ -281,52 +294,16 @@ def _consent_record(
     return record
 
 
-def consent_give(
-    *,
-    purpose: str,
-    recorded_by: User,
-    date: dt.date,
-    person: Person | None = None,
-    testimony: Testimony | None = None,
-    recipient: Organisation | None = None,
-    request: HttpRequest | None = None,
-) -> ConsentRecord:
+def consent_give(**args: Unpack[ConsentDecisionArgs]) -> ConsentRecord:
     """Records that the person gave consent for `purpose`, for all their records or for one
     testimony. Sharing with a human-rights organisation and referral name the organisation
     (`recipient`: a human-rights organisation, or any partner organisation for a referral);
-    other purposes name none. A new row: earlier decisions stay in the history."""
-    return _consent_record(
-        decision=ConsentDecision.GIVEN,
-        person=person,
-        testimony=testimony,
-        purpose=purpose,
-        recipient=recipient,
-        date=date,
-        recorded_by=recorded_by,
-        request=request,
-    )
+    other purposes name none."""
+    return consent_decide(decision=ConsentDecision.GIVEN, **args)
 
 
-def consent_withdraw(
-    *,
-    purpose: str,
-    recorded_by: User,
-    date: dt.date,
-    person: Person | None = None,
-    testimony: Testimony | None = None,
-    recipient: Organisation | None = None,
-    request: HttpRequest | None = None,
-) -> ConsentRecord:
+def consent_withdraw(**args: Unpack[ConsentDecisionArgs]) -> ConsentRecord:
     """Records that the person withdrew consent for `purpose` (for a purpose that names its
     recipient: for that organisation only); from `date` on, consent_covers answers False.
-    Refused (ValidationError) when no consent is in force to withdraw."""
-    return _consent_record(
-        decision=ConsentDecision.WITHDRAWN,
-        person=person,
-        testimony=testimony,
-        purpose=purpose,
-        recipient=recipient,
-        date=date,
-        recorded_by=recorded_by,
-        request=request,
-    )
+    Refused (`Invalid`) when no consent is in force to withdraw."""
+    return consent_decide(decision=ConsentDecision.WITHDRAWN, **args)

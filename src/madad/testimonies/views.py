@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,12 +16,15 @@ from django.views.decorators.http import require_POST
 
 from madad import access
 from madad.access.roles import Capability
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused, invalid
 from madad.evidence.selectors import evidence_list
 from madad.incidents.models import Incident
 from madad.people.models import Person
 from madad.testimonies import selectors, services
 from madad.testimonies.forms import ConsentForm, TestimonyForm
-from madad.testimonies.models import ConsentDecision, Testimony
+from madad.testimonies.models import Testimony
 
 
 def _may_read_consent(user: Any) -> bool:
@@ -31,25 +33,19 @@ def _may_read_consent(user: Any) -> bool:
     )
 
 
-def _person_for_testimonies(request: HttpRequest, person_id: int) -> Person:
-    person = access.get_visible_or_404(request.user, Person, request=request, pk=person_id)
+def _person_for_testimonies(request: AuthedRequest, person_id: int) -> Person:
+    person = access.get_visible_or_404(request.user, Person, pk=person_id)
     if not _may_read_consent(request.user):
         raise Http404
     return person
 
 
-def _testimony_for_user(request: HttpRequest, testimony_id: int) -> Testimony:
-    return access.get_visible_or_404(request.user, Testimony, request=request, pk=testimony_id)
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+def _testimony_for_user(request: AuthedRequest, testimony_id: int) -> Testimony:
+    return access.get_visible_or_404(request.user, Testimony, pk=testimony_id)
 
 
 def _consent_context(
-    request: HttpRequest,
+    request: AuthedRequest,
     person: Person,
     testimony: Testimony | None,
     form: ConsentForm | None = None,
@@ -71,7 +67,7 @@ def _consent_context(
 
 
 @login_required
-def person_testimonies(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_testimonies(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_testimonies(request, person_id)
     page = Paginator(selectors.testimony_list(user=request.user, person=person), 50).get_page(
         request.GET.get("page")
@@ -92,8 +88,8 @@ def person_testimonies(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def incident_testimonies(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = access.get_visible_or_404(request.user, Incident, request=request, pk=incident_id)
+def incident_testimonies(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    incident = access.get_visible_or_404(request.user, Incident, pk=incident_id)
     if not access.can(request.user, Capability.TESTIMONY_VIEW):
         raise Http404
     page = Paginator(selectors.testimony_list(user=request.user, incident=incident), 50).get_page(
@@ -105,8 +101,8 @@ def incident_testimonies(request: HttpRequest, incident_id: int) -> HttpResponse
 
 
 @login_required
-def testimony_record(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.get_visible_or_404(request.user, Person, request=request, pk=person_id)
+def testimony_record(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = access.get_visible_or_404(request.user, Person, pk=person_id)
     if not access.can_change(request.user, Testimony(organisation_id=person.organisation_id)):
         raise Http404
     if request.method != "POST":
@@ -119,48 +115,43 @@ def testimony_record(request: HttpRequest, person_id: int) -> HttpResponse:
             {"person": person, "form": TestimonyForm(initial=initial)},
         )
     form = TestimonyForm(request.POST)
+    status = INVALID_FORM_STATUS
     if form.is_valid():
-        incident = None
-        if form.cleaned_data["incident"]:
-            incident = (
-                access.visible_to(request.user, Incident)
-                .filter(pk=form.cleaned_data["incident"])
-                .first()
+        try:
+            testimony = services.testimony_record(
+                person=person,
+                recorded_by=request.user,
+                incident=_incident_named(request, form.cleaned_data["incident"]),
+                date=form.cleaned_data["date"],
+                language=form.cleaned_data["language"],
+                transcript=form.cleaned_data["transcript"],
             )
-            if incident is None:
-                form.add_error(
-                    "incident", _("There is no incident with this number that you may see.")
-                )
-        if form.is_valid():
-            try:
-                testimony = services.testimony_record(
-                    person=person,
-                    recorded_by=request.user,  # type: ignore[arg-type]
-                    incident=incident,
-                    date=form.cleaned_data["date"],
-                    language=form.cleaned_data["language"],
-                    transcript=form.cleaned_data["transcript"],
-                    request=request,
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, _("The testimony was recorded."))
-                return redirect("testimonies:detail", testimony.pk)
+        except Refused as refusal:
+            status = form_errors(form, refusal)
+        else:
+            messages.success(request, _("The testimony was recorded."))
+            return redirect("testimonies:detail", testimony.pk)
     return render(
-        request, "testimonies/testimony_form.html", {"person": person, "form": form}, status=400
+        request, "testimonies/testimony_form.html", {"person": person, "form": form}, status=status
     )
 
 
+def _incident_named(request: AuthedRequest, incident_id: int | None) -> Incident | None:
+    """The incident a testimony form names, if any; a refusal of the field if the user may
+    not see it."""
+    if not incident_id:
+        return None
+    incident = access.visible_to(request.user, Incident).filter(pk=incident_id).first()
+    if incident is None:
+        raise invalid("incident", _("There is no incident with this number that you may see."))
+    return incident
+
+
 @login_required
-def testimony_detail(request: HttpRequest, testimony_id: int) -> HttpResponse:
+def testimony_detail(request: AuthedRequest, testimony_id: int) -> HttpResponse:
     testimony = _testimony_for_user(request, testimony_id)
     shown = access.reveal(
-        request.user,
-        testimony,
-        request=request,  # type: ignore[arg-type]
-        wanted=["transcript"],
-        action="testimony.transcript.viewed",
+        request.user, testimony, wanted=["transcript"], action="testimony.transcript.viewed"
     )
     return render(
         request,
@@ -178,7 +169,7 @@ def testimony_detail(request: HttpRequest, testimony_id: int) -> HttpResponse:
 
 
 def _record_consent(
-    request: HttpRequest,
+    request: AuthedRequest,
     person: Person,
     testimony: Testimony | None,
     back: str,
@@ -187,24 +178,20 @@ def _record_consent(
     if not access.can(request.user, Capability.CONSENT_RECORD):
         raise Http404
     form = ConsentForm(request.POST)
+    status = INVALID_FORM_STATUS
     if form.is_valid():
-        decide = (
-            services.consent_give
-            if form.cleaned_data["decision"] == ConsentDecision.GIVEN
-            else services.consent_withdraw
-        )
         try:
-            decide(
+            services.consent_decide(
+                decision=form.cleaned_data["decision"],
                 person=None if testimony else person,
                 testimony=testimony,
                 purpose=form.cleaned_data["purpose"],
                 recipient=form.cleaned_data["recipient"],
                 date=form.cleaned_data["date"],
-                recorded_by=request.user,  # type: ignore[arg-type]
-                request=request,
+                recorded_by=request.user,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+        except Refused as refusal:
+            status = form_errors(form, refusal)
         else:
             messages.success(request, _("The consent decision was recorded."))
             return redirect(back, *back_args)
@@ -213,20 +200,20 @@ def _record_consent(
         request,
         "testimonies/consent_refused.html",
         {"person": person, "testimony": testimony, **context},
-        status=400,
+        status=status,
     )
 
 
 @require_POST
 @login_required
-def person_consent(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_consent(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = _person_for_testimonies(request, person_id)
     return _record_consent(request, person, None, "testimonies:person", [person.pk])
 
 
 @require_POST
 @login_required
-def testimony_consent(request: HttpRequest, testimony_id: int) -> HttpResponse:
+def testimony_consent(request: AuthedRequest, testimony_id: int) -> HttpResponse:
     testimony = _testimony_for_user(request, testimony_id)
     return _record_consent(
         request, testimony.person, testimony, "testimonies:detail", [testimony.pk]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from madad import access
 from madad.access.roles import Capability
@@ -43,14 +42,3 @@ def incident_evidence(context: template.Context, incident: Any) -> dict[str, Any
 @register.filter
 def evidence_type(evidence: EvidenceFile) -> str:
     return selectors.type_label(evidence)
-
-
-@register.simple_tag
-def incident_url(incident_id: int | None) -> str:
-    """The incident's own page when the incidents app has one, else its evidence page."""
-    if incident_id is None:
-        return ""
-    try:
-        return reverse("incidents:detail", args=[incident_id])
-    except NoReverseMatch:
-        return reverse("evidence:incident", args=[incident_id])
