@@ -90,17 +90,6 @@ def _out(request: AuthedRequest, evidence: EvidenceFile) -> EvidenceOut:
     return EvidenceOut.model_validate(data, by_name=True)
 
 
-def _attachment(download: services.Download) -> FileResponse:
-    response = FileResponse(
-        download.file,
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["X-Content-SHA256"] = download.sha256
-    return response
-
-
 def _visible(request: AuthedRequest, model: type[M], pk: int, field: str, message: str) -> M:
     found = access.visible_to(request.user, model).filter(pk=pk).first()
     if found is None:
@@ -181,7 +170,7 @@ def get_evidence(request: AuthedRequest, evidence_id: int) -> EvidenceOut:
 )
 def download_evidence(request: AuthedRequest, evidence_id: int) -> FileResponse:
     evidence = _evidence(request, evidence_id)
-    return _attachment(services.evidence_open_for_download(evidence=evidence, user=request.user))
+    return services.evidence_open_for_download(evidence=evidence, user=request.user).response()
 
 
 @router.post(
@@ -194,7 +183,7 @@ def export_evidence(request: AuthedRequest, evidence_id: int) -> FileResponse:
     evidence = _evidence(request, evidence_id)
     if not access.can(request.user, Capability.EVIDENCE_EXPORT):
         raise NotAllowed(_("Your role cannot make copies to share."))
-    return _attachment(services.evidence_export_copy(evidence=evidence, user=request.user))
+    return services.evidence_export_copy(evidence=evidence, user=request.user).response()
 
 
 @router.get(

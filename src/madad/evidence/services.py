@@ -27,7 +27,9 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
+from django.http import FileResponse
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from madad.accounts.models import User
 from madad.core import validation
@@ -74,7 +76,7 @@ class _Inspected:
     sha256: str
 
 
-def _inspect(upload: File) -> _Inspected:
+def _inspect(upload: File[Any]) -> _Inspected:
     """Streams the upload once: size limit, type by content, hash. Refuses (`Invalid`, of the
     field "file") what does not pass."""
     limit = max_bytes()
@@ -268,6 +270,15 @@ class Download:
     content_type: str
     sha256: str
 
+    def response(self) -> FileResponse:
+        """The file as an attachment under its neutral name, its SHA-256 in a header; the
+        response closes the file."""
+        response = FileResponse(
+            self.file, as_attachment=True, filename=self.filename, content_type=self.content_type
+        )
+        response["X-Content-SHA256"] = self.sha256
+        return response
+
 
 def neutral_filename(evidence: EvidenceFile) -> str:
     """A file name that says nothing but the record it comes from."""
@@ -327,8 +338,8 @@ def evidence_export_copy(*, evidence: EvidenceFile, user: User) -> Download:
     except (
         OSError,
         ValueError,
-        files.Image.DecompressionBombWarning,
-        files.Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
     ) as exc:
         raise _not_exportable(_("The image could not be read to make a clean copy.")) from exc
     finally:

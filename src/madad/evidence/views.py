@@ -3,10 +3,12 @@ download, an export copy and its custody log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -153,26 +155,24 @@ def _refused(request: AuthedRequest, evidence: EvidenceFile, refusal: Refused) -
     )
 
 
-def _attachment(download: services.Download) -> FileResponse:
-    response = FileResponse(
-        download.file,
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["X-Content-SHA256"] = download.sha256
-    return response
+def _served(
+    request: AuthedRequest,
+    evidence: EvidenceFile,
+    copy: Callable[..., services.Download],
+) -> HttpResponseBase:
+    """The file `copy` makes for the user, or the page that says why it was refused."""
+    try:
+        download = copy(evidence=evidence, user=request.user)
+    except Refused as refusal:
+        return _refused(request, evidence, refusal)
+    return download.response()
 
 
 @require_POST
 @login_required
 def evidence_download(request: AuthedRequest, evidence_id: int) -> HttpResponseBase:
     evidence = _evidence_for_user(request, evidence_id)
-    try:
-        download = services.evidence_open_for_download(evidence=evidence, user=request.user)
-    except Refused as refusal:
-        return _refused(request, evidence, refusal)
-    return _attachment(download)
+    return _served(request, evidence, services.evidence_open_for_download)
 
 
 @require_POST
@@ -181,11 +181,7 @@ def evidence_export(request: AuthedRequest, evidence_id: int) -> HttpResponseBas
     evidence = _evidence_for_user(request, evidence_id)
     if not access.can(request.user, Capability.EVIDENCE_EXPORT):
         raise Http404
-    try:
-        download = services.evidence_export_copy(evidence=evidence, user=request.user)
-    except Refused as refusal:
-        return _refused(request, evidence, refusal)
-    return _attachment(download)
+    return _served(request, evidence, services.evidence_export_copy)
 
 
 @login_required

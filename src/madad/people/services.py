@@ -58,10 +58,10 @@ def person_validate(data: dict[str, Any]) -> None:
 def _age(value: Any, errors: Errors) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= OLDEST_AGE:
-        errors.add("age", _("Age is a whole number of years between 0 and 130."))
-        return None
-    return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= OLDEST_AGE:
+        return value
+    errors.add("age", _("Age is a whole number of years between 0 and 130."))
+    return None
 
 
 def _number(name: str, value: Any, errors: Errors) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from madad.testimonies.services import TRANSCRIPT_MAX_CHARS
 RECORD_ID_MAX = 2**63 - 1  # the largest number a database key can hold
 
 
-class RecordChoiceField(forms.ModelChoiceField):
+class RecordChoiceField(forms.ModelChoiceField[Any]):
     """A choice of record whose submitted number may be anything: one too large for the
     database (SQLite raises OverflowError on it) is an invalid choice, not a server error."""
 

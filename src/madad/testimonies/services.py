@@ -181,14 +181,13 @@ def consent_recipients_covered(
     return sorted(covered, key=lambda organisation: organisation.name)
 
 
-_RECIPIENT_REQUIRED = {
-    ConsentPurpose.HUMAN_RIGHTS_SHARING: gettext_lazy(
-        "Name the human-rights organisation this consent is for."
-    ),
-    ConsentPurpose.REFERRAL: gettext_lazy(
-        "Name the partner organisation this consent to referral is for."
-    ),
-}
+def _recipient_missing(purpose: str) -> str | None:
+    """Why `purpose` needs a recipient named, if it does."""
+    if purpose == ConsentPurpose.HUMAN_RIGHTS_SHARING:
+        return _("Name the human-rights organisation this consent is for.")
+    if purpose == ConsentPurpose.REFERRAL:
+        return _("Name the partner organisation this consent to referral is for.")
+    return None
 
 
 def recipient_refusal(purpose: str) -> str:
@@ -212,9 +211,10 @@ def _recipient_fits(purpose: str, recipient: Organisation) -> bool:
 
 
 def _check_recipient(purpose: str, recipient: Organisation | None, errors: Errors) -> None:
+    missing = _recipient_missing(purpose)
     if recipient is None:
-        if purpose in _RECIPIENT_REQUIRED:
-            errors.add("recipient", str(_RECIPIENT_REQUIRED[purpose]))
+        if missing is not None:
+            errors.add("recipient", missing)
     elif not _recipient_fits(purpose, recipient):
         errors.add("recipient", recipient_refusal(purpose))
 
