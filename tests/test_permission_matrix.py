@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -165,8 +166,11 @@ def _records(world: World) -> None:
         from madad.households.models import Member
 
         values["member_id"] = _first(Member.objects.filter(household_id=values["household_id"]))
+    values.update(_second_person_records(world))
+    values["caseworker_id"] = caseworker.pk
     ids = {name: value for name, value in values.items() if value is not None}
     world.html = {**ids, "kind": "acts", "kind_slug": "factsheets", "action": "submit"}
+    world.html["token"] = "no-such-invitation"
     world.html.update({"name": "balances", "language": "en"})
     world.api = {**ids, "kind": "cash_grant", "name": "balances"}
     claim_documents = EvidenceFile.objects.filter(claims__pk=ids.get("claim_id"))
@@ -176,6 +180,32 @@ def _records(world: World) -> None:
     incident_pair = _first(IncidentPair.objects.filter(organisation=owner))
     if incident_pair is not None:
         world.html_for["linkage:incident_pair"] = {"pair_id": incident_pair}
+
+
+def _second_person_records(world: World) -> dict[str, int | None]:
+    """What waits for a second person: a role asked for a newcomer (from the command line, so
+    that any approver of the organisation may decide it) and a change of a place proposed by
+    another administrator."""
+    from madad.accounts.models import RoleRequest
+    from madad.places.models import Place, PlaceChange
+
+    newcomer = UserFactory(role=Role.DOCUMENTER, organisation=world.owner)
+    request = RoleRequest.objects.create(user=newcomer, role=Role.COORDINATOR, requested_by=None)
+    place = Place.objects.order_by("pk").first()
+    if place is None:
+        return {"request_id": request.pk}
+    change = PlaceChange.objects.create(
+        place=place,
+        base_version=place.version,
+        name=f"{place.name} (renamed)",
+        name_ur=place.name_ur,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        parent=place.parent,
+        fields=["name"],
+        proposed_by=UserFactory(role=Role.ADMINISTRATOR, organisation=world.owner),
+    )
+    return {"request_id": request.pk, "change_id": change.pk}
 
 
 def _people(world: World) -> None:
@@ -197,7 +227,7 @@ def _tokens(world: World) -> None:
     for key, user in world.users.items():
         secret = enrol_totp(user)
         issued = token_issue(
-            email=user.email, password=PASSWORD, totp_code=current_totp_code(secret), request=None
+            email=user.email, password=PASSWORD, totp_code=current_totp_code(secret)
         )
         world.tokens[key] = issued.token
 
@@ -347,6 +377,23 @@ def _body(entry: dict[str, Any], ids: dict[str, Any]) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else {}
 
 
+def _request(key: str, entry: dict[str, Any], ids: dict[str, Any]) -> dict[str, Any]:
+    """The client's keyword arguments for the operation's body: JSON, or a form with a small
+    file for an upload."""
+    body = BODIES.get(key) or _body(entry, ids)
+    if body is None:
+        return {}
+    content = entry["operation"]["requestBody"].get("content", {})
+    if "multipart/form-data" not in content:
+        return {"data": json.dumps(body), "content_type": "application/json"}
+    files = _resolve(entry["schema"], content["multipart/form-data"].get("schema", {}))
+    form = dict(body)
+    for name, field_schema in files.get("properties", {}).items():
+        if field_schema.get("format") == "binary":
+            form[name] = SimpleUploadedFile("matrix.txt", b"matrix", content_type="text/plain")
+    return {"data": form}
+
+
 # --- Who asks --------------------------------------------------------------------------------
 IDENTITIES = [None] + [(role, own) for role in Role.values for own in (True, False)]
 
@@ -439,10 +486,7 @@ def _ask_api(world: World, identity: tuple[str, bool] | None) -> list[Mismatch]:
         if url is None or key not in expected.API:
             continue
         method = key.split(" ", 1)[0]
-        body = BODIES.get(key) or _body(entry, world.api)
-        kwargs: dict[str, Any] = {"headers": headers}
-        if body is not None:
-            kwargs.update(data=json.dumps(body), content_type="application/json")
+        kwargs: dict[str, Any] = {"headers": headers, **_request(key, entry, world.api)}
         want = expected.API[key].answer(role, own=own)
         got = _ask(client, method, url, **kwargs)
         wrong = _judge(key, _label(identity), want, got, key)
