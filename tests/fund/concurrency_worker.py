@@ -55,7 +55,7 @@ def pay(
 
     from madad.accounts.models import User
     from madad.assistance.models import Assistance
-    from madad.fund.errors import FundRefused
+    from madad.core.refusals import Refused
     from madad.fund.models import Account, Earmark
     from madad.fund.services import disbursement_make
 
@@ -79,7 +79,7 @@ def pay(
             method="bank_transfer",
             reference=f"TX-{os.getpid()}",
         )
-    except FundRefused as refused:
+    except Refused as refused:
         return {"outcome": "refused", "code": refused.code}
     except Exception as exc:  # reported to the test, which fails on it
         return {"outcome": "error", "detail": f"{type(exc).__name__}: {exc}"}

@@ -7,11 +7,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from madad.accounts.models import User
+from madad.core.refusals import Invalid, Refused
 from madad.fund import services
-from madad.fund.errors import FundRefused
 from madad.fund.ledger import money_balance
 from madad.fund.models import Conversion, JournalLine
 from tests.fund.factories import give
@@ -99,7 +98,7 @@ def test_more_than_the_account_holds_of_the_earmark_is_not_converted(
 ) -> None:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     give(finance, account=books.usd, earmark=books.education, amount="500", rate="280")
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _convert(finance, books, "100.01", "285")
     assert refused.value.code == "insufficient_funds"
     assert not Conversion.objects.exists()
@@ -118,6 +117,6 @@ def test_converting_into_the_same_currency_is_refused(
     finance: User, books: SimpleNamespace
 ) -> None:
     give(finance, account=books.pkr, earmark=books.general, amount="1000")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         _convert(finance, books, "100", "1", source="pkr", target="cash")
-    assert "to_account" in refused.value.message_dict
+    assert "to_account" in refused.value.fields

@@ -6,13 +6,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from madad.accounts.models import Organisation, User
 from madad.assistance.models import Assistance
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid, Refused
 from madad.fund import services
-from madad.fund.errors import FundRefused
 from madad.fund.models import Disbursement, JournalLine
 from madad.fund.selectors import unspent
 from tests.fund.factories import approved_assistance, give
@@ -71,7 +70,7 @@ def test_assistance_that_is_not_approved_is_refused_with_the_reason_and_nothing_
             status=S.CANCELLED, cancelled_at=item.requested_at
         )
     lines = JournalLine.objects.count()
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _pay(finance, item, funded)
     assert refused.value.code == "not_approved"
     assert "Only approved assistance is paid" in refused.value.message
@@ -84,7 +83,7 @@ def test_an_amount_beyond_the_earmarks_unspent_money_is_refused_saying_how_much_
     finance: User, funded: SimpleNamespace, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="3000.01", kind="school_fees")
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _pay(finance, item, funded, earmark=funded.education)
     assert refused.value.code == "insufficient_funds"
     assert "3,000.00" in refused.value.message and "3,000.01" in refused.value.message
@@ -101,7 +100,7 @@ def test_money_in_another_account_of_the_same_earmark_is_not_spent_from_this_one
     finance: User, funded: SimpleNamespace, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="100")
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _pay(finance, item, funded, account=funded.cash)
     assert refused.value.code == "insufficient_funds"
 
@@ -110,7 +109,7 @@ def test_a_programme_pays_only_its_own_kinds_of_assistance(
     finance: User, funded: SimpleNamespace, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="100", kind="rent")
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _pay(finance, item, funded, earmark=funded.education)
     assert refused.value.code == "wrong_earmark"
     assert not Disbursement.objects.exists()
@@ -120,7 +119,7 @@ def test_help_in_kind_without_an_amount_is_not_paid_from_the_fund(
     finance: User, funded: SimpleNamespace, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount=None, in_kind="Two months of rations")
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _pay(finance, item, funded)
     assert refused.value.code == "no_amount"
 
@@ -130,7 +129,7 @@ def test_an_item_is_paid_once(
 ) -> None:
     item = approved_assistance(relief_org, amount="1000")
     _pay(finance, item, funded)
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _pay(finance, item, funded)
     assert refused.value.code == "already_paid"
     assert Disbursement.objects.count() == 1
@@ -143,7 +142,7 @@ def test_whoever_approved_the_assistance_does_not_also_pay_it(
     item = approved_assistance(relief_org, amount="1000")
     Assistance.objects.filter(pk=item.pk).update(approved_by=finance)
     item.refresh_from_db()
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         _pay(finance, item, funded)
     assert refused.value.code == "forbidden"
     assert not Disbursement.objects.exists() and unspent(earmark=funded.general) == 10000
@@ -153,9 +152,9 @@ def test_another_organisations_assistance_is_not_paid(
     finance: User, funded: SimpleNamespace, other_relief_org: Organisation
 ) -> None:
     item = approved_assistance(other_relief_org, amount="1000")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         _pay(finance, item, funded)
-    assert "assistance" in refused.value.message_dict
+    assert "assistance" in refused.value.fields
     assert not Disbursement.objects.exists()
 
 
@@ -186,7 +185,7 @@ def test_a_payment_the_family_confirmed_receiving_is_not_reversed(
     Assistance.objects.filter(pk=item.pk).update(
         status=S.RECEIPT_CONFIRMED, receipt_confirmed_at=item.approved_at
     )
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.entry_reverse(entry=disbursement.entry, reversed_by=finance, reason="Oops")
     assert refused.value.code == "receipt_confirmed"
     assert unspent(earmark=funded.general) == Decimal("6000")

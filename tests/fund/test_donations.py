@@ -7,13 +7,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid, Refused
 from madad.fund import services
-from madad.fund.errors import FundRefused
 from madad.fund.models import Account, Channel, Donation, Donor, JournalLine
 from tests.fund.factories import DAY, books, give
 
@@ -95,7 +94,7 @@ def test_without_any_rate_near_the_day_the_donation_is_refused_and_nothing_is_wr
         rate="279.10",
         source="State Bank",
     )
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.donation_record(
             recorded_by=finance,
             amount="10",
@@ -105,7 +104,7 @@ def test_without_any_rate_near_the_day_the_donation_is_refused_and_nothing_is_wr
             earmark=books.general,
             account=books.usd,
         )
-    assert "rate" in refused.value.message_dict
+    assert "rate" in refused.value.fields
     assert not Donation.objects.exists() and not JournalLine.objects.exists()
 
 
@@ -138,9 +137,9 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(
         "rate": "280",
         **changes,
     }
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.donation_record(**data)  # type: ignore[arg-type]
-    assert field in refused.value.message_dict
+    assert field in refused.value.fields
     assert not Donation.objects.exists() and not JournalLine.objects.exists()
 
 
@@ -160,12 +159,12 @@ def test_another_organisations_earmark_or_account_is_refused_as_if_it_did_not_ex
     finance: User, books: SimpleNamespace, outsider: User, other_relief_org: Organisation
 ) -> None:
     theirs = books_of(other_relief_org, outsider)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         give(finance, account=theirs.pkr, earmark=books.general, amount="10")
-    assert "account" in refused.value.message_dict
-    with pytest.raises(ValidationError) as refused:
+    assert "account" in refused.value.fields
+    with pytest.raises(Invalid) as refused:
         give(finance, account=books.pkr, earmark=theirs.general, amount="10")
-    assert "earmark" in refused.value.message_dict
+    assert "earmark" in refused.value.fields
 
 
 def books_of(organisation: Organisation, finance: User) -> SimpleNamespace:
@@ -177,7 +176,7 @@ def test_only_a_finance_officer_records_money(
     books: SimpleNamespace, role: str, request: pytest.FixtureRequest
 ) -> None:
     user = request.getfixturevalue(role)
-    with pytest.raises(FundRefused) as refused:
+    with pytest.raises(Refused) as refused:
         give(user, account=books.pkr, earmark=books.general, amount="10")
     assert refused.value.code == "forbidden"
     assert not Donation.objects.exists()
@@ -207,7 +206,7 @@ def test_a_donor_who_changes_their_mind_is_recorded_unless_somebody_changed_them
         donor=donor, changed_by=finance, named_in_public=True, expected_version=1
     )
     assert Donor.objects.get(pk=donor.pk).named_in_public is True
-    with pytest.raises(FundRefused) as stale:
+    with pytest.raises(Refused) as stale:
         services.donor_naming_set(
             donor=donor, changed_by=finance, named_in_public=False, expected_version=1
         )
@@ -218,13 +217,13 @@ def test_a_donor_who_changes_their_mind_is_recorded_unless_somebody_changed_them
 def test_opening_an_account_in_an_unknown_currency_or_with_a_taken_name_is_refused(
     finance: User, books: SimpleNamespace
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.account_open(
             opened_by=finance, kind=Account.Kind.BANK, name="Other", currency="ABC"
         )
-    assert "currency" in refused.value.message_dict
-    with pytest.raises(ValidationError) as refused:
+    assert "currency" in refused.value.fields
+    with pytest.raises(Invalid) as refused:
         services.account_open(
             opened_by=finance, kind=Account.Kind.BANK, name="Bank PKR", currency="PKR"
         )
-    assert "name" in refused.value.message_dict
+    assert "name" in refused.value.fields

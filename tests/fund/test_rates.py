@@ -8,13 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
+from madad.core.refusals import Invalid, Refused
 from madad.fund import services
-from madad.fund.errors import FundRefused
 from madad.fund.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db
@@ -54,33 +53,34 @@ def test_a_file_with_errors_is_refused_line_by_line_and_nothing_is_loaded(financ
         "2025-01-01,USD,271,SBP\n"  # contradicts the stored rate
         "2025-01-02,USD,279,SBP\n"
     )  # contradicts line 2
-    with pytest.raises(services.RatesFileRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         _load(finance, text)
-    assert [line for line, _message in refused.value.errors] == [3, 4, 5, 7, 8]
-    assert "already recorded" in dict(refused.value.errors)[7]
-    assert "on line 2" in dict(refused.value.errors)[8]
+    lines = refused.value.fields["file"]
+    assert [line.split(":")[0] for line in lines] == [f"Line {n}" for n in (3, 4, 5, 7, 8)]
+    assert "already recorded" in lines[3]
+    assert "on line 2" in lines[4]
     assert ExchangeRate.objects.count() == 1
 
 
 def test_a_file_without_the_columns_is_refused(finance: User) -> None:
-    with pytest.raises(services.RatesFileRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         _load(finance, "day;cur;value\n2025-01-02;USD;278\n")
-    assert refused.value.errors[0][0] == 1
+    assert refused.value.fields["file"][0].startswith("Line 1:")
 
 
 def test_a_rate_for_a_day_that_has_one_is_refused(finance: User) -> None:
     services.rate_record(
         recorded_by=finance, currency="USD", date=dt.date(2025, 1, 2), rate="278.45", source="SBP"
     )
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.rate_record(
             recorded_by=finance, currency="usd", date="2025-01-02", rate="280", source="Bank"
         )
-    assert "278.45" in refused.value.message_dict["rate"][0]
+    assert "278.45" in refused.value.fields["rate"][0]
 
 
 def test_only_finance_officers_load_rates(auditor: User) -> None:
-    with pytest.raises(FundRefused):
+    with pytest.raises(Refused):
         _load(auditor, GOOD)
     assert not ExchangeRate.objects.exists()
 
@@ -103,5 +103,5 @@ def test_the_command_lists_the_wrong_lines_and_loads_nothing(finance: User, tmp_
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 lines have errors; no rate was loaded"):
         call_command("fund", "rates", "load", str(path), "--by", finance.email, stderr=err)
-    assert "rates.csv, line 3: rate:" in err.getvalue()
+    assert "rates.csv: Line 3: rate:" in err.getvalue()
     assert not ExchangeRate.objects.exists()

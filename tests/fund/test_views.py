@@ -317,7 +317,7 @@ def test_converting_more_than_there_is_is_refused_on_the_page(
             "rate": "285",
         },
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "holds only 195.00 USD" in response.content.decode()
     assert not Conversion.objects.exists()
 

@@ -9,24 +9,26 @@ and every such read is audited.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from madad import access
 from madad.access.base import in_relief_org
 from madad.access.roles import Capability
-from madad.api.errors import ApiError
+from madad.accounts.models import User
+from madad.api.errors import ErrorOut
 from madad.api.pagination import paginated
 from madad.assistance.models import Assistance
 from madad.core.audit import audit_record
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Invalid, NotAllowed, NotVisible, invalid
 from madad.fund import reports, selectors, services
 from madad.fund.currencies import fund_currency
-from madad.fund.errors import FundRefused
 from madad.fund.models import Account, Donation, Donor, Earmark, JournalEntry
 from madad.fund.schemas import (
     AccountIn,
@@ -38,80 +40,76 @@ from madad.fund.schemas import (
     DonationFilters,
     DonationIn,
     DonationOut,
+    DonorCreatedOut,
     DonorIn,
+    DonorOut,
     EarmarkIn,
     EarmarkOut,
-    EntryFilters,
-    EntryOut,
-    PeriodIn,
-    RateIn,
-    RateOut,
-    ReverseIn,
+    EntryReverseIn,
+    ExchangeRateIn,
+    ExchangeRateOut,
+    FundBalancesOut,
+    FundPeriodIn,
+    FundReportOut,
+    JournalEntryFilters,
+    JournalEntryOut,
     plain,
 )
 
 router = Router(tags=["fund"])
 
+# What each kind of endpoint may answer besides its success.
+READ = {403: ErrorOut}
+ONE = {403: ErrorOut, 404: ErrorOut}
+WRITE = {403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
 
 # --- access ---------------------------------------------------------------------------------
-def _require(request: HttpRequest, capability: str, message: str) -> Any:
-    user: Any = request.user
+def _require(request: AuthedRequest, capability: str, message: str) -> User:
+    user = request.user
     if not (access.can(user, capability) and in_relief_org(user)):
-        raise ApiError(403, "forbidden", message)
+        raise NotAllowed(message)
     return user
 
 
-def _reader(request: HttpRequest) -> Any:
+def _reader(request: AuthedRequest) -> User:
     return _require(request, Capability.FUND_VIEW, _("Your role cannot see the relief fund."))
 
 
-def _editor(request: HttpRequest) -> Any:
+def _editor(request: AuthedRequest) -> User:
     _reader(request)
     return _require(request, Capability.FUND_EDIT, _("Your role cannot change the relief fund."))
 
 
-def _pick(user: Any, model: type[models.Model], pk: int | None, field: str) -> Any:
-    """A record the body names by id: one the user may see, or a 422 on that field."""
+def _pick(user: User, model: type[models.Model], pk: int | None, field: str) -> Any:
+    """A record the body names by id: one the user may see, or Invalid on that field."""
     if pk is None:
         return None
     found = access.visible_to(user, model).filter(pk=pk).first()
     if found is None:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {field: [_("Choose one of the listed values.")]},
-        )
+        raise invalid(field, _("Choose one of the listed values."))
     return found
 
 
-def _refused(refused: FundRefused) -> ApiError:
-    status = 403 if refused.code == "forbidden" else 409 if refused.is_conflict else 422
-    return ApiError(status, refused.code, refused.message)
-
-
-def _invalid(error: ValidationError, rename: dict[str, str] | None = None) -> ApiError:
-    rename = rename or {}
-    fields = (
-        {rename.get(k, k): [str(m) for m in v] for k, v in error.message_dict.items()}
-        if hasattr(error, "error_dict")
-        else {"__all__": [str(m) for m in error.messages]}
-    )
-    return ApiError(422, "invalid", _("The request has errors."), fields)
-
-
-def _call(action: Any, rename: dict[str, str] | None = None, **kwargs: Any) -> Any:
+@contextmanager
+def _named_by_id(*names: str) -> Iterator[None]:
+    """The services name the records a body names by id without the "_id" ("account" for
+    "account_id"): their refusals are said of the body's own fields."""
     try:
-        return action(**kwargs)
-    except ValidationError as error:
-        raise _invalid(error, rename) from None
-    except FundRefused as refused:
-        raise _refused(refused) from None
+        yield
+    except Invalid as refusal:
+        ids = {name.removesuffix("_id"): name for name in names}
+        refusal.fields = {ids.get(key, key): value for key, value in refusal.fields.items()}
+        raise
 
 
 # --- endpoints: the books -------------------------------------------------------------------
-@router.get("/balances", summary="What each account holds of each earmark's money")
-def get_balances(request: HttpRequest) -> dict[str, Any]:
+@router.get(
+    "/balances",
+    response={200: FundBalancesOut, **READ},
+    summary="What each account holds of each earmark's money",
+)
+def get_balances(request: AuthedRequest) -> dict[str, Any]:
     user = _reader(request)
     return {
         "currency": fund_currency(),
@@ -138,147 +136,158 @@ def get_balances(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/earmarks", response=list[EarmarkOut], summary="The general fund and programmes")
-def list_earmarks(request: HttpRequest) -> Any:
+@router.get(
+    "/earmarks",
+    response={200: list[EarmarkOut], **READ},
+    summary="The general fund and programmes",
+)
+def list_earmarks(request: AuthedRequest) -> Any:
     return selectors.earmark_list(user=_reader(request))
 
 
-@router.post("/earmarks", response={201: EarmarkOut}, summary="Add a programme")
-def create_earmark(request: HttpRequest, payload: EarmarkIn) -> Any:
+@router.post("/earmarks", response={201: EarmarkOut, **WRITE}, summary="Add a programme")
+def create_earmark(request: AuthedRequest, payload: EarmarkIn) -> Any:
     user = _editor(request)
-    return Status(201, _call(services.earmark_create, created_by=user, **payload.dict()))
+    return Status(201, services.earmark_create(created_by=user, **payload.dict()))
 
 
-@router.get("/accounts", response=list[AccountOut], summary="Bank and cash accounts")
-def list_accounts(request: HttpRequest) -> Any:
+@router.get("/accounts", response={200: list[AccountOut], **READ}, summary="Bank and cash accounts")
+def list_accounts(request: AuthedRequest) -> Any:
     return selectors.money_account_list(user=_reader(request))
 
 
-@router.post("/accounts", response={201: AccountOut}, summary="Open a bank or cash account")
-def open_account(request: HttpRequest, payload: AccountIn) -> Any:
+@router.post(
+    "/accounts", response={201: AccountOut, **WRITE}, summary="Open a bank or cash account"
+)
+def open_account(request: AuthedRequest, payload: AccountIn) -> Any:
     user = _editor(request)
-    return Status(201, _call(services.account_open, opened_by=user, **payload.dict()))
+    return Status(201, services.account_open(opened_by=user, **payload.dict()))
 
 
 # --- donations and donors -------------------------------------------------------------------
-@router.get("/donations", response=list[DonationOut], summary="Donations, newest first")
+@router.get(
+    "/donations", response={200: list[DonationOut], **READ}, summary="Donations, newest first"
+)
 @paginated
-def list_donations(request: HttpRequest, filters: Query[DonationFilters]) -> Any:
+def list_donations(request: AuthedRequest, filters: Query[DonationFilters]) -> Any:
     return selectors.donation_list(user=_reader(request), filters=filters.dict())
 
 
-@router.get("/donations/{int:donation_id}", response=DonationOut, summary="One donation")
-def get_donation(request: HttpRequest, donation_id: int) -> Any:
+@router.get(
+    "/donations/{int:donation_id}", response={200: DonationOut, **ONE}, summary="One donation"
+)
+def get_donation(request: AuthedRequest, donation_id: int) -> Any:
     _reader(request)
-    return access.get_visible_or_404(request.user, Donation, request=request, pk=donation_id)
+    return access.get_visible_or_404(request.user, Donation, pk=donation_id)
 
 
 @router.post(
     "/donations",
-    response={201: DonationOut},
+    response={201: DonationOut, **WRITE},
     summary="Record a donation; it gets the next receipt number",
 )
-def create_donation(request: HttpRequest, payload: DonationIn) -> Any:
+def create_donation(request: AuthedRequest, payload: DonationIn) -> Any:
     user = _editor(request)
     data = payload.dict()
-    donation = _call(
-        services.donation_record,
-        recorded_by=user,
-        amount=data["amount"],
-        currency=data["currency"],
-        received_on=data["received_on"],
-        channel=data["channel"],
-        earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
-        account=_pick(user, Account, data["account_id"], "account_id"),
-        donor=_pick(user, Donor, data["donor_id"], "donor_id"),
-        fee=data["fee"],
-        rate=data["rate"],
-        rate_source=data["rate_source"],
-        rename={"earmark": "earmark_id", "account": "account_id", "donor": "donor_id"},
-    )
+    with _named_by_id("earmark_id", "account_id", "donor_id"):
+        donation = services.donation_record(
+            recorded_by=user,
+            amount=data["amount"],
+            currency=data["currency"],
+            received_on=data["received_on"],
+            channel=data["channel"],
+            earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
+            account=_pick(user, Account, data["account_id"], "account_id"),
+            donor=_pick(user, Donor, data["donor_id"], "donor_id"),
+            fee=data["fee"],
+            rate=data["rate"],
+            rate_source=data["rate_source"],
+        )
     return Status(201, donation)
 
 
-@router.post("/donors", response={201: dict}, summary="Record a donor (name encrypted)")
-def create_donor(request: HttpRequest, payload: DonorIn) -> Any:
+@router.post(
+    "/donors", response={201: DonorCreatedOut, **WRITE}, summary="Record a donor (name encrypted)"
+)
+def create_donor(request: AuthedRequest, payload: DonorIn) -> Any:
     user = _editor(request)
-    donor = _call(services.donor_record, recorded_by=user, **payload.dict())
-    return Status(
-        201, {"id": donor.pk, "kind": donor.kind, "named_in_public": donor.named_in_public}
-    )
+    return Status(201, services.donor_record(recorded_by=user, **payload.dict()))
 
 
-@router.get("/donors/{int:donor_id}", summary="One donor, with the fields your role may see")
-def get_donor(request: HttpRequest, donor_id: int) -> dict[str, Any]:
+@router.get(
+    "/donors/{int:donor_id}",
+    response={200: DonorOut, **ONE},
+    exclude_unset=True,
+    summary="One donor, with the fields your role may see",
+)
+def get_donor(request: AuthedRequest, donor_id: int) -> dict[str, Any]:
     _reader(request)
-    donor = access.get_visible_or_404(request.user, Donor, request=request, pk=donor_id)
-    return access.reveal(
-        request.user,
-        donor,
-        request=request,  # type: ignore[arg-type]
-        action="fund.donor.viewed",
-    )
+    donor = access.get_visible_or_404(request.user, Donor, pk=donor_id)
+    return access.reveal(request.user, donor, action="fund.donor.viewed")
 
 
 # --- rates and conversions ------------------------------------------------------------------
-@router.get("/rates", response=list[RateOut], summary="Stored exchange rates, newest first")
+@router.get(
+    "/rates",
+    response={200: list[ExchangeRateOut], **READ},
+    summary="Stored exchange rates, newest first",
+)
 @paginated
-def list_rates(request: HttpRequest) -> Any:
+def list_rates(request: AuthedRequest) -> Any:
     return selectors.rate_list(user=_reader(request))
 
 
-@router.post("/rates", response={201: RateOut}, summary="Record the rate of a day")
-def create_rate(request: HttpRequest, payload: RateIn) -> Any:
+@router.post("/rates", response={201: ExchangeRateOut, **WRITE}, summary="Record the rate of a day")
+def create_rate(request: AuthedRequest, payload: ExchangeRateIn) -> Any:
     user = _editor(request)
-    return Status(201, _call(services.rate_record, recorded_by=user, **payload.dict()))
+    return Status(201, services.rate_record(recorded_by=user, **payload.dict()))
 
 
-@router.get("/conversions", response=list[ConversionOut], summary="Currency conversions")
+@router.get(
+    "/conversions", response={200: list[ConversionOut], **READ}, summary="Currency conversions"
+)
 @paginated
-def list_conversions(request: HttpRequest) -> Any:
+def list_conversions(request: AuthedRequest) -> Any:
     return selectors.conversion_list(user=_reader(request))
 
 
 @router.post(
     "/conversions",
-    response={201: ConversionOut},
+    response={201: ConversionOut, **WRITE},
     summary="Convert an earmark's money into another currency",
 )
-def create_conversion(request: HttpRequest, payload: ConversionIn) -> Any:
+def create_conversion(request: AuthedRequest, payload: ConversionIn) -> Any:
     user = _editor(request)
     data = payload.dict()
-    conversion = _call(
-        services.conversion_record,
-        recorded_by=user,
-        earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
-        from_account=_pick(user, Account, data["from_account_id"], "from_account_id"),
-        to_account=_pick(user, Account, data["to_account_id"], "to_account_id"),
-        amount=data["amount"],
-        rate=data["rate"],
-        date=data["date"],
-        rate_source=data["rate_source"],
-        rename={
-            "earmark": "earmark_id",
-            "from_account": "from_account_id",
-            "to_account": "to_account_id",
-        },
-    )
+    with _named_by_id("earmark_id", "from_account_id", "to_account_id"):
+        conversion = services.conversion_record(
+            recorded_by=user,
+            earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
+            from_account=_pick(user, Account, data["from_account_id"], "from_account_id"),
+            to_account=_pick(user, Account, data["to_account_id"], "to_account_id"),
+            amount=data["amount"],
+            rate=data["rate"],
+            date=data["date"],
+            rate_source=data["rate_source"],
+        )
     return Status(201, conversion)
 
 
 # --- disbursements and the ledger -----------------------------------------------------------
-@router.get("/disbursements", response=list[DisbursementOut], summary="Payments made")
+@router.get(
+    "/disbursements", response={200: list[DisbursementOut], **READ}, summary="Payments made"
+)
 @paginated
-def list_disbursements(request: HttpRequest) -> Any:
+def list_disbursements(request: AuthedRequest) -> Any:
     return selectors.disbursement_list(user=_reader(request))
 
 
 @router.post(
     "/disbursements",
-    response={201: DisbursementOut},
+    response={201: DisbursementOut, **WRITE},
     summary="Pay approved assistance from an earmark's money",
 )
-def create_disbursement(request: HttpRequest, payload: DisbursementIn) -> Any:
+def create_disbursement(request: AuthedRequest, payload: DisbursementIn) -> Any:
     user = _editor(request)
     data = payload.dict()
     # an item of the organisation the finance officer cannot see (not approved) is still
@@ -289,68 +298,62 @@ def create_disbursement(request: HttpRequest, payload: DisbursementIn) -> Any:
         .first()
     )
     if item is None:
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request has errors."),
-            {"assistance_id": [_("Choose one of the listed values.")]},
+        raise invalid("assistance_id", _("Choose one of the listed values."))
+    with _named_by_id("earmark_id", "account_id", "assistance_id"):
+        disbursement = services.disbursement_make(
+            made_by=user,
+            assistance=item,
+            earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
+            account=_pick(user, Account, data["account_id"], "account_id"),
+            method=data["method"],
+            reference=data["reference"],
+            paid_on=data["paid_on"],
         )
-    disbursement = _call(
-        services.disbursement_make,
-        made_by=user,
-        assistance=item,
-        earmark=_pick(user, Earmark, data["earmark_id"], "earmark_id"),
-        account=_pick(user, Account, data["account_id"], "account_id"),
-        method=data["method"],
-        reference=data["reference"],
-        paid_on=data["paid_on"],
-        rename={"earmark": "earmark_id", "account": "account_id", "assistance": "assistance_id"},
-    )
     return Status(201, disbursement)
 
 
-@router.get("/entries", response=list[EntryOut], summary="The journal, newest first")
+@router.get(
+    "/entries", response={200: list[JournalEntryOut], **READ}, summary="The journal, newest first"
+)
 @paginated
-def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> Any:
+def list_entries(request: AuthedRequest, filters: Query[JournalEntryFilters]) -> Any:
     return selectors.entry_list(user=_reader(request), filters=filters.dict())
 
 
-@router.get("/entries/{int:entry_id}", response=EntryOut, summary="One entry and its lines")
-def get_entry(request: HttpRequest, entry_id: int) -> Any:
+@router.get(
+    "/entries/{int:entry_id}",
+    response={200: JournalEntryOut, **ONE},
+    summary="One entry and its lines",
+)
+def get_entry(request: AuthedRequest, entry_id: int) -> Any:
     _reader(request)
-    return access.get_visible_or_404(request.user, JournalEntry, request=request, pk=entry_id)
+    return access.get_visible_or_404(request.user, JournalEntry, pk=entry_id)
 
 
 @router.post(
     "/entries/{int:entry_id}/reverse",
-    response={201: EntryOut},
+    response={201: JournalEntryOut, 404: ErrorOut, **WRITE},
     summary="Reverse an entry (it stays in the books)",
 )
-def reverse_entry(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Any:
+def reverse_entry(request: AuthedRequest, entry_id: int, payload: EntryReverseIn) -> Any:
     user = _editor(request)
-    entry = access.get_visible_or_404(user, JournalEntry, request=request, pk=entry_id)
-    reversal = _call(services.entry_reverse, entry=entry, reversed_by=user, reason=payload.reason)
-    return Status(201, reversal)
+    entry = access.get_visible_or_404(user, JournalEntry, pk=entry_id)
+    return Status(201, services.entry_reverse(entry=entry, reversed_by=user, reason=payload.reason))
 
 
 @router.get(
     "/reports/{name}",
+    response={200: FundReportOut, **ONE},
     summary="A report: balances, income-expenditure, "
     "assistance-by-kind, donations-by-channel, trial-balance",
 )
-def get_report(request: HttpRequest, name: str, period: Query[PeriodIn]) -> dict[str, Any]:
+def get_report(request: AuthedRequest, name: str, period: Query[FundPeriodIn]) -> dict[str, Any]:
     user = _require(request, Capability.FUND_REPORT, _("Your role cannot see fund reports."))
     report = reports.REPORTS.get(name)
     if report is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise NotVisible()
     table = report.build(user.organisation, period.date_from, period.date_to)
-    audit_record(
-        action="fund.report.viewed",
-        request=request,
-        object_type="fund.report",
-        object_id=name,
-        fields=[],
-    )
+    audit_record(action="fund.report.viewed", object_type="fund.report", object_id=name, fields=[])
 
     def text(value: Any) -> Any:
         return str(value) if not isinstance(value, int) else value

@@ -11,8 +11,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from madad.core.refusals import WHOLE, Invalid
+from madad.core.validation import ascii_digits
 
 # ISO 4217 code → digits after the decimal point. The currencies donations to a relief fund in
 # Pakistan arrive in; add a code here (with its minor unit) to accept another.
@@ -51,6 +53,11 @@ RATE_DIGITS, RATE_PLACES = 20, 10
 MAX_RATE = Decimal("9999999999.9999999999")
 
 
+def _refused(message: str) -> Invalid:
+    """A value refused without its field's name (the caller names it: _common.field_error)."""
+    return Invalid(fields={WHOLE: [message]})
+
+
 def fund_currency() -> str:
     """The currency the books are kept in (assistance is paid in it): PKR unless configured."""
     return str(getattr(settings, "MADAD_FUND_CURRENCY", "PKR"))
@@ -62,7 +69,7 @@ def currency_choices() -> list[tuple[str, str]]:
 
 def check_currency(code: object) -> str:
     if not isinstance(code, str) or code.strip().upper() not in MINOR_UNITS:
-        raise ValidationError(
+        raise _refused(
             _("Choose one of the currencies the fund accepts: %(codes)s.")
             % {"codes": ", ".join(sorted(MINOR_UNITS))}
         )
@@ -72,20 +79,20 @@ def check_currency(code: object) -> str:
 def to_decimal(value: object) -> Decimal:
     """A Decimal from a Decimal, an int or text; floats are refused (they are not exact)."""
     if isinstance(value, bool | float):
-        raise ValidationError(_("Enter the amount as a number written in digits."))
+        raise _refused(_("Enter the amount as a number written in digits."))
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
         try:
-            result = Decimal(value.strip().replace(",", ""))
+            result = Decimal(ascii_digits(value).strip().replace(",", ""))
         except InvalidOperation:
-            raise ValidationError(_("Enter the amount as a number written in digits.")) from None
+            raise _refused(_("Enter the amount as a number written in digits.")) from None
     else:
-        raise ValidationError(_("Enter the amount as a number written in digits."))
+        raise _refused(_("Enter the amount as a number written in digits."))
     if not result.is_finite():
-        raise ValidationError(_("Enter the amount as a number written in digits."))
+        raise _refused(_("Enter the amount as a number written in digits."))
     return result
 
 
@@ -95,14 +102,14 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 
 def exact_amount(value: object, currency: str, *, allow_zero: bool = False) -> Decimal:
-    """A positive amount with no more decimals than the currency has, or ValidationError."""
+    """A positive amount with no more decimals than the currency has, or Invalid."""
     amount = to_decimal(value)
     if amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationError(_("Enter an amount greater than zero."))
+        raise _refused(_("Enter an amount greater than zero."))
     if amount > MAX_AMOUNT:
-        raise ValidationError(_("The amount is too large."))
+        raise _refused(_("The amount is too large."))
     if quantize(amount, currency) != amount:
-        raise ValidationError(
+        raise _refused(
             _("%(currency)s amounts have at most %(places)s digits after the point.")
             % {"currency": currency, "places": MINOR_UNITS[currency]}
         )
@@ -112,9 +119,9 @@ def exact_amount(value: object, currency: str, *, allow_zero: bool = False) -> D
 def exact_rate(value: object) -> Decimal:
     rate = to_decimal(value)
     if rate <= 0:
-        raise ValidationError(_("An exchange rate is greater than zero."))
+        raise _refused(_("An exchange rate is greater than zero."))
     if rate > MAX_RATE or rate.as_tuple().exponent < -RATE_PLACES:  # type: ignore[operator]
-        raise ValidationError(
+        raise _refused(
             _("Give the rate with at most %(places)s digits after the point.")
             % {"places": RATE_PLACES}
         )

@@ -14,9 +14,9 @@ from madad.accounts.roles import Role
 from madad.assistance.models import Assistance, DisbursementMethod
 from madad.core.audit import audit_record
 from madad.core.demo import DemoContext, scaled
+from madad.core.refusals import Refused
 from madad.fund import services
 from madad.fund.currencies import fund_currency, quantize
-from madad.fund.errors import FundRefused
 from madad.fund.models import Account, Channel, Donation, Earmark, ExchangeRate
 from madad.fund.selectors import balances
 
@@ -205,7 +205,7 @@ def _disbursements(
                     reference=f"DEMO-{item.pk:05d}",
                     paid_on=timezone.localdate() - dt.timedelta(days=context.rng.randint(0, 15)),
                 )
-            except FundRefused:
+            except Refused:
                 continue
             paid += 1
             break

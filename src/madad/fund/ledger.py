@@ -27,8 +27,8 @@ from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
+from madad.core.refusals import Conflict
 from madad.fund.currencies import format_amount, fund_currency
-from madad.fund.errors import FundRefused
 from madad.fund.models import Account, Earmark, JournalEntry, JournalLine
 
 ZERO = Decimal(0)
@@ -104,10 +104,10 @@ def system_account(
     return account
 
 
-def _refuse_negative(account: Account, earmark: Earmark, amount: Decimal) -> FundRefused:
-    return FundRefused(
-        "insufficient_funds",
-        _(
+def _refuse_negative(account: Account, earmark: Earmark, amount: Decimal) -> Conflict:
+    return Conflict(
+        code="insufficient_funds",
+        message=_(
             "%(account)s does not hold enough of the %(earmark)s money for this: it would be left "
             "with %(amount)s %(currency)s. Nothing was recorded."
         )
@@ -186,8 +186,8 @@ def post(
     reverses: JournalEntry | None = None,
     reason: str = "",
 ) -> JournalEntry:
-    """Writes one balanced entry, or raises (FundRefused for money that is not there,
-    ValueError for a programming error) and writes nothing."""
+    """Writes one balanced entry, or raises (Conflict "insufficient_funds" for money that is
+    not there, ValueError for a programming error) and writes nothing."""
     with transaction.atomic():
         lock_earmarks(line.earmark.pk for line in lines)
         lines = _with_clearing_lines(organisation, lines)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.core import append_only
 from madad.core.fields import EncryptedTextField
+from madad.core.versioned import Versioned
 
 AMOUNT = {"max_digits": 18, "decimal_places": 3}
 RATE = {"max_digits": 20, "decimal_places": 10}
@@ -278,7 +279,7 @@ class JournalLine(models.Model):
         return f"Line #{self.pk}"
 
 
-class Donor(models.Model):
+class Donor(Versioned):
     """A person or an organisation that gives. Named in public only if they opted in."""
 
     class Kind(models.TextChoices):
@@ -309,7 +310,6 @@ class Donor(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -157,7 +157,7 @@ class DonationFilters(Schema):
     date_to: dt.date | None = None
 
 
-class RateOut(Schema):
+class ExchangeRateOut(Schema):
     id: int
     currency: str
     date: dt.date
@@ -169,7 +169,7 @@ class RateOut(Schema):
         return rate_text(obj.rate)
 
 
-class RateIn(Schema):
+class ExchangeRateIn(Schema):
     currency: str = Field(max_length=3)
     date: dt.date
     rate: Rate
@@ -243,7 +243,7 @@ class DisbursementOut(Schema):
         return obj.reversed_at is not None
 
 
-class LineOut(Schema):
+class JournalLineOut(Schema):
     account_id: int
     account: str
     earmark_id: int
@@ -252,7 +252,7 @@ class LineOut(Schema):
     value: str
 
 
-class EntryOut(Schema):
+class JournalEntryOut(Schema):
     id: int
     kind: str
     date: dt.date
@@ -260,7 +260,7 @@ class EntryOut(Schema):
     reverses_id: int | None
     reversed_by_id: int | None
     reason: str
-    lines: list[LineOut]
+    lines: list[JournalLineOut]
 
     @staticmethod
     def resolve_reversed_by_id(obj: JournalEntry) -> int | None:
@@ -282,16 +282,64 @@ class EntryOut(Schema):
         ]
 
 
-class EntryFilters(Schema):
+class JournalEntryFilters(Schema):
     kind: JournalEntry.Kind | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
 
-class ReverseIn(Schema):
+class EntryReverseIn(Schema):
     reason: str = Field(max_length=2000)
 
 
-class PeriodIn(Schema):
+class FundPeriodIn(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+
+
+class FundBalanceOut(Schema):
+    account_id: int
+    account: str
+    currency: str
+    earmark_id: int
+    earmark: str
+    amount: str
+    value: str
+
+
+class EarmarkUnspentOut(Schema):
+    earmark_id: int
+    earmark: str
+    amount: str
+
+
+class FundBalancesOut(Schema):
+    currency: str
+    balances: list[FundBalanceOut]
+    unspent: list[EarmarkUnspentOut]
+
+
+class DonorCreatedOut(Schema):
+    id: int
+    kind: str
+    named_in_public: bool
+
+
+class DonorOut(Schema):
+    """A donor; `name` and `contact` only for roles that may see donors (absent otherwise)."""
+
+    id: int
+    kind: str
+    named_in_public: bool
+    created_at: dt.datetime
+    version: int
+    name: str | None = None
+    contact: str | None = None
+
+
+class FundReportOut(Schema):
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[str | int]]
+    totals: list[str | int]

@@ -1,9 +1,9 @@
 """Every write to the relief fund, one function per use case (see each module).
 
 All of them: run in one transaction with their audit events (action codes ``fund.*``, field
-names only); raise ValidationError by field on bad input and FundRefused (with a stable code
-and a sentence for the user) when the books do not allow the action; write nothing then.
-Only finance officers of a relief organisation may call them (FundRefused "forbidden").
+names only); raise Invalid by field on bad input and Conflict (with a stable code, e.g.
+"insufficient_funds", and a sentence for the user) when the books do not allow the action;
+write nothing then. Only finance officers of a relief organisation may call them (NotAllowed).
 """
 
 from madad.fund.services.conversions import conversion_record
@@ -11,7 +11,6 @@ from madad.fund.services.disbursements import disbursement_make
 from madad.fund.services.donations import donation_record, donor_naming_set, donor_record
 from madad.fund.services.entries import entry_reverse
 from madad.fund.services.rates import (
-    RatesFileRefused,
     RatesLoaded,
     rate_on,
     rate_record,
@@ -20,7 +19,6 @@ from madad.fund.services.rates import (
 from madad.fund.services.setup import account_open, earmark_create, earmark_general
 
 __all__ = [
-    "RatesFileRefused",
     "RatesLoaded",
     "account_open",
     "conversion_record",

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import User
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict, Invalid, invalid
 from madad.fund import ledger
 from madad.fund.currencies import exact_amount, exact_rate, format_amount, fund_currency, quantize
-from madad.fund.errors import FundRefused
 from madad.fund.models import Account, Conversion, Earmark, JournalEntry
 from madad.fund.services._common import (
     clean_date,
@@ -56,29 +55,29 @@ def conversion_record(
     elif to_account.currency == from_account.currency:
         errors["to_account"] = [_("Choose an account in another currency.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(fields=errors)
     source, target = from_account.currency, to_account.currency
     try:
         amount_ = exact_amount(amount, source)
-    except ValidationError as exc:
+    except Invalid as exc:
         raise field_error("amount", exc) from None
     try:
         rate_ = exact_rate(rate)
-    except ValidationError as exc:
+    except Invalid as exc:
         raise field_error("rate", exc) from None
     date_ = clean_date(date, "date")
     rate_source = clean_text(rate_source, "rate_source", max_length=100) or "entered"
     received = quantize(amount_ * rate_, target)
     if received == 0:
-        raise ValidationError({"amount": [_("At this rate the amount converts to nothing.")]})
+        raise invalid("amount", _("At this rate the amount converts to nothing."))
     base = fund_currency()
     with transaction.atomic():
         ledger.lock_earmarks([earmark.pk])
         held, carrying_total = ledger.money_balance(from_account, earmark)
         if amount_ > held:
-            raise FundRefused(
-                "insufficient_funds",
-                _(
+            raise Conflict(
+                code="insufficient_funds",
+                message=_(
                     "%(account)s holds only %(held)s %(currency)s of the %(earmark)s money. "
                     "Nothing was converted."
                 )

@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
 from madad.core.audit import audit_record
+from madad.core.refusals import Invalid, Stale, invalid
+from madad.core.versioned import update_versioned
 from madad.fund import ledger
 from madad.fund.currencies import (
     check_currency,
@@ -21,7 +22,6 @@ from madad.fund.currencies import (
     fund_currency,
     quantize,
 )
-from madad.fund.errors import FundRefused
 from madad.fund.models import (
     Account,
     Channel,
@@ -62,12 +62,12 @@ def donor_record(
                 max_length=limit,
                 required=required,
             )
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        except Invalid as exc:
+            errors.update(exc.fields)
     if kind not in Donor.Kind.values:
         errors["kind"] = [_("Choose a person or an organisation.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(fields=errors)
     with transaction.atomic():
         donor = Donor.objects.create(
             organisation=organisation,
@@ -89,21 +89,21 @@ def donor_naming_set(
     *, donor: Donor, changed_by: User, named_in_public: bool, expected_version: int
 ) -> Donor:
     """Records the donor's choice to be named in the public account or to stay anonymous,
-    unless somebody changed the donor since `expected_version` (FundRefused "stale")."""
+    unless somebody changed the donor since `expected_version` (Stale)."""
     organisation = editor_organisation(changed_by)
     own(donor, organisation, "donor")
     with transaction.atomic():
-        updated = Donor.objects.filter(pk=donor.pk, version=expected_version).update(
-            named_in_public=bool(named_in_public), version=F("version") + 1
-        )
-        if not updated:
-            raise FundRefused(
-                "stale",
+        update_versioned(
+            donor,
+            expected_version=expected_version,
+            refusal=Stale(
                 _(
                     "Somebody else changed this donor after you opened "
                     "it. Nothing was saved: reload and try again."
-                ),
-            )
+                )
+            ),
+            named_in_public=bool(named_in_public),
+        )
         audit_record(
             action="fund.donor.naming_changed",
             actor=changed_by,
@@ -125,21 +125,21 @@ def _next_receipt_number(organisation: Organisation, year: int) -> str:
 def _clean_money(*, amount: Any, fee: Any, currency: Any) -> tuple[str, Decimal, Decimal]:
     try:
         currency = check_currency(currency)
-    except ValidationError as exc:
+    except Invalid as exc:
         raise field_error("currency", exc) from None
     errors: dict[str, list[str]] = {}
     try:
         amount = exact_amount(amount, currency)
-    except ValidationError as exc:
-        errors["amount"] = exc.messages
+    except Invalid as exc:
+        errors.update(field_error("amount", exc).fields)
     try:
         fee = exact_amount(fee if fee not in (None, "") else 0, currency, allow_zero=True)
-    except ValidationError as exc:
-        errors["fee"] = exc.messages
+    except Invalid as exc:
+        errors.update(field_error("fee", exc).fields)
     if not errors and fee >= amount:
         errors["fee"] = [_("Fees are less than the amount given.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(fields=errors)
     return currency, amount, fee
 
 
@@ -160,31 +160,27 @@ def donation_record(
     """Records a donation with the next receipt number of its year and posts it: the net
     amount into the receiving account, fees to administration, the whole amount to the
     earmark's donations income, all valued at the rate of the day (entered, or the stored
-    one). Bad input raises ValidationError by field and writes nothing."""
+    one). Bad input raises Invalid by field and writes nothing."""
     organisation = editor_organisation(recorded_by)
     currency, amount_, fee_ = _clean_money(amount=amount, fee=fee, currency=currency)
     received_on = clean_date(received_on, "received_on")
     if channel not in Channel.values:
-        raise ValidationError({"channel": [_("Choose one of the listed values.")]})
+        raise invalid("channel", _("Choose one of the listed values."))
     own(earmark, organisation, "earmark")
     own(account, organisation, "account")
     if donor is not None:
         own(donor, organisation, "donor")
     if not account.holds_money or account.currency != currency:
-        raise ValidationError(
-            {
-                "account": [
-                    _("Choose a bank or cash account that holds %(currency)s.")
-                    % {"currency": currency}
-                ]
-            }
+        raise invalid(
+            "account",
+            _("Choose a bank or cash account that holds %(currency)s.") % {"currency": currency},
         )
     if currency == fund_currency():
         rate_, rate_date, source = Decimal(1), received_on, "fund currency"
     elif rate not in (None, ""):
         try:
             rate_ = exact_rate(rate)
-        except ValidationError as exc:
+        except Invalid as exc:
             raise field_error("rate", exc) from None
         rate_date = received_on
         source = clean_text(rate_source, "rate_source", max_length=100) or "entered"
@@ -194,13 +190,10 @@ def donation_record(
     base = quantize(amount_ * rate_, fund_currency())
     base_fee = quantize(fee_ * rate_, fund_currency())
     if base == 0:
-        raise ValidationError(
-            {
-                "amount": [
-                    _("The amount is worth nothing in %(currency)s at this rate.")
-                    % {"currency": fund_currency()}
-                ]
-            }
+        raise invalid(
+            "amount",
+            _("The amount is worth nothing in %(currency)s at this rate.")
+            % {"currency": fund_currency()},
         )
     income = ledger.system_account(organisation, Account.Kind.DONATIONS, earmark=earmark)
     lines = [

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from madad.accounts.models import User
 from madad.assistance.models import Assistance
 from madad.core.audit import audit_record
+from madad.core.refusals import Conflict
 from madad.fund import ledger
-from madad.fund.errors import FundRefused
 from madad.fund.models import Disbursement, JournalEntry, JournalLine
 from madad.fund.services._common import clean_date, clean_text, editor_organisation, own
 from madad.fund.services.disbursements import assistance_return_to_approved
@@ -33,15 +33,17 @@ def entry_reverse(
     reason = clean_text(reason, "reason", max_length=2000, required=True)
     date_ = clean_date(date or timezone.localdate(), "date")
     if entry.kind == JournalEntry.Kind.REVERSAL:
-        raise FundRefused(
-            "not_reversible",
-            _("A reversal is not itself reversed: record the event again instead."),
+        raise Conflict(
+            code="not_reversible",
+            message=_("A reversal is not itself reversed: record the event again instead."),
         )
     lines = list(JournalLine.objects.filter(entry=entry).select_related("account", "earmark"))
     with transaction.atomic():
         ledger.lock_earmarks(line.earmark_id for line in lines)
         if JournalEntry.objects.filter(reverses=entry).exists():
-            raise FundRefused("already_reversed", _("This entry has already been reversed."))
+            raise Conflict(
+                code="already_reversed", message=_("This entry has already been reversed.")
+            )
         disbursement = Disbursement.objects.filter(entry=entry).first()
         if disbursement is not None:
             items = Assistance.objects.all()
@@ -49,9 +51,9 @@ def entry_reverse(
                 items = items.select_for_update()
             item = items.get(pk=disbursement.assistance_id)
             if item.status == Assistance.Status.RECEIPT_CONFIRMED:
-                raise FundRefused(
-                    "receipt_confirmed",
-                    _(
+                raise Conflict(
+                    code="receipt_confirmed",
+                    message=_(
                         "The family confirmed receiving this assistance, so its payment is not "
                         "reversed. Record a correction with the finance coordinator instead."
                     ),

@@ -10,15 +10,15 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from madad.accounts.models import Organisation, User
 from madad.core.audit import audit_record
+from madad.core.refusals import Invalid, invalid
 from madad.fund.currencies import check_currency, exact_rate, fund_currency, rate_text
 from madad.fund.models import ExchangeRate
-from madad.fund.services._common import clean_date, clean_text, editor_organisation
+from madad.fund.services._common import clean_date, clean_text, editor_organisation, field_error
 
 
 def _clean_rate(*, currency: Any, date: Any, rate: Any, source: Any) -> dict[str, Any]:
@@ -27,8 +27,8 @@ def _clean_rate(*, currency: Any, date: Any, rate: Any, source: Any) -> dict[str
     for name, check in (("currency", check_currency), ("rate", exact_rate)):
         try:
             cleaned[name] = check({"currency": currency, "rate": rate}[name])
-        except ValidationError as exc:
-            errors[name] = exc.messages
+        except Invalid as exc:
+            errors.update(field_error(name, exc).fields)
     if cleaned.get("currency") == fund_currency():
         errors["currency"] = [
             _("Rates are for other currencies than %(currency)s.") % {"currency": fund_currency()}
@@ -39,10 +39,10 @@ def _clean_rate(*, currency: Any, date: Any, rate: Any, source: Any) -> dict[str
     ):
         try:
             cleaned[name] = clean()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        except Invalid as exc:
+            errors.update(exc.fields)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(fields=errors)
     return cleaned
 
 
@@ -57,17 +57,14 @@ def rate_record(
         organisation=organisation, currency=cleaned["currency"], date=cleaned["date"]
     ).first()
     if existing is not None:
-        raise ValidationError(
-            {
-                "rate": [
-                    _("A rate for %(currency)s on %(date)s is already recorded (%(rate)s).")
-                    % {
-                        "currency": existing.currency,
-                        "date": existing.date.isoformat(),
-                        "rate": rate_text(existing.rate),
-                    }
-                ]
-            }
+        raise invalid(
+            "rate",
+            _("A rate for %(currency)s on %(date)s is already recorded (%(rate)s).")
+            % {
+                "currency": existing.currency,
+                "date": existing.date.isoformat(),
+                "rate": rate_text(existing.rate),
+            },
         )
     try:
         with transaction.atomic():
@@ -81,15 +78,13 @@ def rate_record(
                 fields=["currency", "date", "rate", "source"],
             )
     except IntegrityError:
-        raise ValidationError(
-            {"rate": [_("A rate for this currency and day is already recorded.")]}
-        ) from None
+        raise invalid("rate", _("A rate for this currency and day is already recorded.")) from None
     return stored
 
 
 def rate_on(*, organisation: Organisation, currency: str, date: dt.date) -> ExchangeRate:
     """The stored rate of the day, or of the nearest day before within
-    MADAD_FUND_RATE_MAX_AGE_DAYS; ValidationError (on "rate") if there is none."""
+    MADAD_FUND_RATE_MAX_AGE_DAYS; Invalid (on "rate") if there is none."""
     oldest = date - dt.timedelta(days=settings.MADAD_FUND_RATE_MAX_AGE_DAYS)
     found = (
         ExchangeRate.objects.filter(
@@ -99,20 +94,17 @@ def rate_on(*, organisation: Organisation, currency: str, date: dt.date) -> Exch
         .first()
     )
     if found is None:
-        raise ValidationError(
-            {
-                "rate": [
-                    _(
-                        "No %(currency)s rate is recorded for %(date)s or the %(days)s days "
-                        "before. Enter the rate, or load the rates first."
-                    )
-                    % {
-                        "currency": currency,
-                        "date": date.isoformat(),
-                        "days": settings.MADAD_FUND_RATE_MAX_AGE_DAYS,
-                    }
-                ]
-            }
+        raise invalid(
+            "rate",
+            _(
+                "No %(currency)s rate is recorded for %(date)s or the %(days)s days "
+                "before. Enter the rate, or load the rates first."
+            )
+            % {
+                "currency": currency,
+                "date": date.isoformat(),
+                "days": settings.MADAD_FUND_RATE_MAX_AGE_DAYS,
+            },
         )
     return found
 
@@ -124,37 +116,34 @@ class RatesLoaded:
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
 
 
-class RatesFileRefused(Exception):
-    """The file has errors; nothing was stored. `errors` lists them by line."""
-
-    def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__(f"{len(errors)} lines have errors")
-        self.errors = errors
-
-
 COLUMNS = ("date", "currency", "rate", "source")
 
 
-def rates_load(
-    *, recorded_by: User, file: IO[str] | IO[bytes], default_source: str = "", max_errors: int = 100
-) -> RatesLoaded:
-    """Loads rates from CSV (columns date, currency, rate and optionally source; a header
-    line naming them). Every line is checked first; if any is wrong, RatesFileRefused lists
-    the wrong lines and nothing is stored. A line repeating a stored rate is skipped; a line
-    contradicting one is an error."""
-    organisation = editor_organisation(recorded_by)
+def _refused_lines(errors: list[tuple[int, str]]) -> Invalid:
+    """The file's errors by line, on the field "file"; nothing was stored."""
+    return Invalid(
+        fields={
+            "file": [
+                _("Line %(line)s: %(error)s") % {"line": line, "error": message}
+                for line, message in errors
+            ]
+        }
+    )
+
+
+def _reader(file: IO[str] | IO[bytes]) -> csv.DictReader[str]:
+    """The CSV file's lines by column, the header checked (Invalid otherwise)."""
     raw = file.read()
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise RatesFileRefused([(0, _("The file is not UTF-8 text."))]) from None
-    raw = raw.removeprefix("\ufeff")
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
+            raise _refused_lines([(0, _("The file is not UTF-8 text."))]) from None
+    reader = csv.DictReader(io.StringIO(raw.removeprefix("\ufeff"), newline=""))
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:
-        raise RatesFileRefused(
+        raise _refused_lines(
             [
                 (
                     1,
@@ -167,6 +156,49 @@ def rates_load(
             ]
         )
     reader.fieldnames = header
+    return reader
+
+
+def _line_rate(values: dict[str, str], default_source: str) -> dict[str, Any] | str:
+    """A line's rate, cleaned, or what is wrong with it."""
+    try:
+        return _clean_rate(
+            currency=values.get("currency", ""),
+            date=values.get("date", ""),
+            rate=values.get("rate", ""),
+            source=values.get("source") or default_source,
+        )
+    except Invalid as exc:
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.fields.items())
+
+
+def _contradiction(
+    key: tuple[str, dt.date], rate: Decimal, known: Decimal | None, earlier: tuple[int, Any] | None
+) -> str | None:
+    """None if the line repeats the rate stored (or on an earlier line) for its day, else
+    what it contradicts."""
+    same = known if known is not None else earlier[1]["rate"] if earlier is not None else rate
+    if same == rate:
+        return None
+    return _("A different rate for %(currency)s on %(date)s is already %(where)s (%(rate)s).") % {
+        "currency": key[0],
+        "date": key[1].isoformat(),
+        "where": _("recorded")
+        if known is not None or earlier is None
+        else _("on line %(line)s") % {"line": earlier[0]},
+        "rate": rate_text(same),
+    }
+
+
+def rates_load(
+    *, recorded_by: User, file: IO[str] | IO[bytes], default_source: str = "", max_errors: int = 100
+) -> RatesLoaded:
+    """Loads rates from CSV (columns date, currency, rate and optionally source; a header
+    line naming them). Every line is checked first; if any is wrong, Invalid lists the wrong
+    lines (on "file", "Line N: ...") and nothing is stored. A line repeating a stored rate is
+    skipped; a line contradicting one is an error."""
+    organisation = editor_organisation(recorded_by)
+    reader = _reader(file)
     result = RatesLoaded()
     pending: dict[tuple[str, dt.date], tuple[int, dict[str, Any]]] = {}
     stored = {
@@ -183,49 +215,17 @@ def rates_load(
             values = {k: (v or "").strip() for k, v in row.items()}
             if not any(values.values()):
                 continue
-            try:
-                cleaned = _clean_rate(
-                    currency=values.get("currency", ""),
-                    date=values.get("date", ""),
-                    rate=values.get("rate", ""),
-                    source=values.get("source") or default_source,
-                )
-            except ValidationError as exc:
-                result.errors.append(
-                    (
-                        number,
-                        "; ".join(
-                            f"{name}: {' '.join(messages)}"
-                            for name, messages in exc.message_dict.items()
-                        ),
-                    )
-                )
+            cleaned = _line_rate(values, default_source)
+            if isinstance(cleaned, str):
+                result.errors.append((number, cleaned))
                 continue
             key = (cleaned["currency"], cleaned["date"])
-            known = stored.get(key)
-            earlier = pending.get(key)
-            if known is not None or earlier is not None:
-                same = known if known is not None else earlier[1]["rate"]  # type: ignore[index]
-                if same == cleaned["rate"]:
+            if key in stored or key in pending:
+                wrong = _contradiction(key, cleaned["rate"], stored.get(key), pending.get(key))
+                if wrong is None:
                     result.unchanged += 1
                 else:
-                    result.errors.append(
-                        (
-                            number,
-                            _(
-                                "A different rate for %(currency)s on %(date)s is already "
-                                "%(where)s (%(rate)s)."
-                            )
-                            % {
-                                "currency": key[0],
-                                "date": key[1].isoformat(),
-                                "where": _("recorded")
-                                if known is not None
-                                else _("on line %(line)s") % {"line": earlier[0]},  # type: ignore[index]
-                                "rate": rate_text(same),
-                            },
-                        )
-                    )
+                    result.errors.append((number, wrong))
                 continue
             pending[key] = (number, cleaned)
     except csv.Error as exc:
@@ -233,7 +233,7 @@ def rates_load(
             (reader.line_num, _("The file is not valid CSV: %(error)s") % {"error": exc})
         )
     if result.errors:
-        raise RatesFileRefused(result.errors)
+        raise _refused_lines(result.errors)
     with transaction.atomic():
         ExchangeRate.objects.bulk_create(
             ExchangeRate(organisation=organisation, recorded_by=recorded_by, **cleaned)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from madad.accounts.models import Organisation, User
 from madad.assistance.models import Kind as AssistanceKind
 from madad.core.audit import audit_record
+from madad.core.refusals import Invalid, invalid
 from madad.fund.currencies import check_currency
 from madad.fund.models import Account, Earmark
 from madad.fund.services._common import clean_text, editor_organisation, field_error
@@ -40,15 +40,13 @@ def earmark_create(
     name_ur = clean_text(name_ur, "name_ur", max_length=100)
     code = slugify(clean_text(code, "code", max_length=40) or name)[:40]
     if not code:
-        raise ValidationError({"code": [_("Give the programme a code of letters and digits.")]})
+        raise invalid("code", _("Give the programme a code of letters and digits."))
     kinds = sorted(set(kinds))
     unknown = [k for k in kinds if k not in AssistanceKind.values]
     if unknown or not kinds:
-        raise ValidationError(
-            {"kinds": [_("Choose at least one kind of assistance the programme pays for.")]}
-        )
+        raise invalid("kinds", _("Choose at least one kind of assistance the programme pays for."))
     if Earmark.objects.filter(organisation=organisation, code=code).exists():
-        raise ValidationError({"code": [_("Another earmark already has this code.")]})
+        raise invalid("code", _("Another earmark already has this code."))
     try:
         with transaction.atomic():
             earmark_general(organisation=organisation)
@@ -62,7 +60,7 @@ def earmark_create(
                 fields=["code", "name", "name_ur", "kinds"],
             )
     except IntegrityError:
-        raise ValidationError({"code": [_("Another earmark already has this code.")]}) from None
+        raise invalid("code", _("Another earmark already has this code.")) from None
     return earmark
 
 
@@ -71,16 +69,16 @@ def account_open(*, opened_by: User, kind: str, name: str, currency: str) -> Acc
     organisation."""
     organisation = editor_organisation(opened_by)
     if kind not in Account.MONEY_KINDS:
-        raise ValidationError({"kind": [_("Choose bank or cash.")]})
+        raise invalid("kind", _("Choose bank or cash."))
     name = clean_text(name, "name", max_length=100, required=True)
     if name.lower().startswith("system:"):
-        raise ValidationError({"name": [_("Choose another name.")]})
+        raise invalid("name", _("Choose another name."))
     try:
         currency = check_currency(currency)
-    except ValidationError as exc:
+    except Invalid as exc:
         raise field_error("currency", exc) from None
     if Account.objects.filter(organisation=organisation, name=name).exists():
-        raise ValidationError({"name": [_("Another account already has this name.")]})
+        raise invalid("name", _("Another account already has this name."))
     try:
         with transaction.atomic():
             account = Account.objects.create(
@@ -93,5 +91,5 @@ def account_open(*, opened_by: User, kind: str, name: str, currency: str) -> Acc
                 fields=["kind", "name", "currency"],
             )
     except IntegrityError:
-        raise ValidationError({"name": [_("Another account already has this name.")]}) from None
+        raise invalid("name", _("Another account already has this name.")) from None
     return account

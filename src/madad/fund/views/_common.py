@@ -2,50 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.contrib import messages
+from django.http import Http404
 
 from madad import access
 from madad.access.base import in_relief_org
 from madad.access.roles import Capability
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.fund.currencies import fund_currency
 
 
-def require(request: HttpRequest, capability: str) -> None:
+def require(request: AuthedRequest, capability: str) -> None:
     """404 unless the user's role carries the capability in a relief organisation: the fund
     does not exist for anybody else."""
-    user: Any = request.user
-    if not (access.can(user, capability) and in_relief_org(user)):
+    if not (access.can(request.user, capability) and in_relief_org(request.user)):
         raise Http404
 
 
-def require_view(request: HttpRequest) -> None:
+def require_view(request: AuthedRequest) -> None:
     require(request, Capability.FUND_VIEW)
 
 
-def require_edit(request: HttpRequest) -> None:
+def require_edit(request: AuthedRequest) -> None:
     require(request, Capability.FUND_VIEW)
     require(request, Capability.FUND_EDIT)
 
 
-def apply_errors(
-    form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None
-) -> None:
-    """The service's errors by field, on the form's fields (or the form itself)."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        name = rename.get(field, field)
-        form.add_error(name if name in form.fields else None, messages)
+def submit(
+    request: AuthedRequest,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+    rename: dict[str, str] | None = None,
+) -> int | None:
+    """Writes what a valid form says through a service: None when it was written (and `done`
+    is shown), else the status to answer with the form and its errors (the form's own, or the
+    service's refusal; `rename`: the form's names of the service's fields)."""
+    if not form.is_valid():
+        return INVALID_FORM_STATUS
+    try:
+        write(form.cleaned_data)
+    except Refused as refusal:
+        if rename:
+            refusal.fields = {rename.get(k, k): v for k, v in refusal.fields.items()}
+        return form_errors(form, refusal)
+    messages.success(request, done)
+    return None
 
 
-def context_flags(request: HttpRequest) -> dict[str, Any]:
-    user: Any = request.user
+def context_flags(request: AuthedRequest) -> dict[str, Any]:
+    user = request.user
     return {
         "can_edit": access.can(user, Capability.FUND_EDIT),
         "can_report": access.can(user, Capability.FUND_REPORT),

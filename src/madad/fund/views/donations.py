@@ -6,10 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,13 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from madad import access
 from madad.access.roles import Capability
 from madad.core.audit import audit_record
+from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.http import AuthedRequest
+from madad.core.refusals import Refused
 from madad.fund import selectors, services
 from madad.fund.currencies import fund_currency
-from madad.fund.errors import FundRefused
 from madad.fund.forms import DonationFilterForm, DonationForm, DonorForm
 from madad.fund.models import Donation, Donor
 from madad.fund.views._common import (
-    apply_errors,
     context_flags,
     require,
     require_edit,
@@ -34,28 +34,26 @@ from madad.fund.views._common import (
 DONOR_VIEWED = "fund.donor.viewed"
 
 
-def _donor_names(request: HttpRequest, donors: list[Donor]) -> dict[int, str]:
+def _donor_names(request: AuthedRequest, donors: list[Donor]) -> dict[int, str]:
     """Names of these donors for a user who may see them, each read audited."""
     if not access.can(request.user, Capability.FUND_DONOR_VIEW):
         return {}
-    user: Any = request.user
+    user = request.user
     return {
-        donor.pk: access.reveal(user, donor, request=request, wanted=["name"], action=DONOR_VIEWED)[
-            "name"
-        ]
+        donor.pk: access.reveal(user, donor, wanted=["name"], action=DONOR_VIEWED)["name"]
         for donor in donors
     }
 
 
 @login_required
 @require_GET
-def donation_list(request: HttpRequest) -> HttpResponse:
+def donation_list(request: AuthedRequest) -> HttpResponse:
     require_view(request)
     form = DonationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(
         selectors.donation_list(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             filters=filters,
         ),
         50,
@@ -65,15 +63,15 @@ def donation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _donor_for(request: HttpRequest, donor_id: Any) -> Donor:
-    return access.get_visible_or_404(request.user, Donor, request=request, pk=donor_id)
+def _donor_for(request: AuthedRequest, donor_id: Any) -> Donor:
+    return access.get_visible_or_404(request.user, Donor, pk=donor_id)
 
 
 @login_required
-def donation_create(request: HttpRequest) -> HttpResponse:
+def donation_create(request: AuthedRequest) -> HttpResponse:
     """A donation from a recorded donor (?donor=ID), a new donor, or nobody named."""
     require_edit(request)
-    user: Any = request.user
+    user = request.user
     donor = _donor_for(request, request.GET["donor"]) if request.GET.get("donor") else None
     kwargs = {
         "earmarks": selectors.earmark_list(user=user),
@@ -82,7 +80,8 @@ def donation_create(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     if request.method == "POST":
-        form = DonationForm(request.POST, **kwargs)  # type: ignore[arg-type]
+        form = DonationForm(request.POST, **kwargs)
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -110,10 +109,13 @@ def donation_create(request: HttpRequest) -> HttpResponse:
                         rate=data["rate"],
                         rate_source=data["rate_source"],
                     )
-            except ValidationError as exc:
-                apply_errors(form, exc, {"name": "donor_name", "contact": "donor_contact"})
-            except FundRefused as refused:
-                form.add_error(None, refused.message)
+            except Refused as refusal:
+                # the new donor's fields are named for the donor on the form
+                refusal.fields = {
+                    {"name": "donor_name", "contact": "donor_contact"}.get(k, k): v
+                    for k, v in refusal.fields.items()
+                }
+                status = form_errors(form, refusal)
             else:
                 messages.success(
                     request,
@@ -121,9 +123,8 @@ def donation_create(request: HttpRequest) -> HttpResponse:
                     % {"number": donation.receipt_number},
                 )
                 return redirect("fund:donation", donation_id=donation.pk)
-        status = 422
     else:
-        form = DonationForm(**kwargs)  # type: ignore[arg-type]
+        form = DonationForm(**kwargs)
     return render(
         request,
         "fund/donation_form.html",
@@ -136,8 +137,8 @@ def donation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _donation_for(request: HttpRequest, donation_id: int) -> Donation:
-    donation = access.get_visible_or_404(request.user, Donation, request=request, pk=donation_id)
+def _donation_for(request: AuthedRequest, donation_id: int) -> Donation:
+    donation = access.get_visible_or_404(request.user, Donation, pk=donation_id)
     return Donation.objects.select_related(
         "earmark", "account", "donor", "entry", "organisation"
     ).get(pk=donation.pk)
@@ -145,7 +146,7 @@ def _donation_for(request: HttpRequest, donation_id: int) -> Donation:
 
 @login_required
 @require_GET
-def donation_detail(request: HttpRequest, donation_id: int) -> HttpResponse:
+def donation_detail(request: AuthedRequest, donation_id: int) -> HttpResponse:
     require_view(request)
     donation = _donation_for(request, donation_id)
     names = _donor_names(request, [donation.donor] if donation.donor else [])
@@ -167,7 +168,7 @@ RECEIPT_LANGUAGES = ("en", "ur")
 
 @login_required
 @require_GET
-def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> HttpResponse:
+def donation_receipt(request: AuthedRequest, donation_id: int, language: str) -> HttpResponse:
     """The donor's receipt, to print, in English or Urdu. It names the donor, so it is for
     those who may see donors, and every print is audited."""
     require(request, Capability.FUND_DONOR_VIEW)
@@ -175,9 +176,7 @@ def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> H
         raise Http404
     donation = _donation_for(request, donation_id)
     names = _donor_names(request, [donation.donor] if donation.donor else [])
-    audit_record(
-        action="fund.receipt.printed", request=request, obj=donation, fields=["receipt_number"]
-    )
+    audit_record(action="fund.receipt.printed", obj=donation, fields=["receipt_number"])
     with translation.override(language):
         response = render(
             request,
@@ -197,11 +196,9 @@ def donation_receipt(request: HttpRequest, donation_id: int, language: str) -> H
 
 @login_required
 @require_GET
-def donor_list(request: HttpRequest) -> HttpResponse:
+def donor_list(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.FUND_DONOR_VIEW)
-    page = Paginator(selectors.donor_list(user=request.user), 50).get_page(  # type: ignore[arg-type]
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.donor_list(user=request.user), 50).get_page(request.GET.get("page"))
     names = _donor_names(request, list(page))
     return render(
         request,
@@ -215,23 +212,20 @@ def donor_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def donor_create(request: HttpRequest) -> HttpResponse:
+def donor_create(request: AuthedRequest) -> HttpResponse:
     require_edit(request)
     status = 200
     if request.method == "POST":
         form = DonorForm(request.POST)
+        status = INVALID_FORM_STATUS
         if form.is_valid():
             try:
-                donor = services.donor_record(
-                    recorded_by=request.user,  # type: ignore[arg-type]
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
+                donor = services.donor_record(recorded_by=request.user, **form.cleaned_data)
+            except Refused as refusal:
+                status = form_errors(form, refusal)
             else:
                 messages.success(request, _("The donor is recorded."))
                 return redirect("fund:donor", donor_id=donor.pk)
-        status = 422
     else:
         form = DonorForm()
     return render(request, "fund/donor_form.html", {"form": form}, status=status)
@@ -239,15 +233,10 @@ def donor_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def donor_detail(request: HttpRequest, donor_id: int) -> HttpResponse:
+def donor_detail(request: AuthedRequest, donor_id: int) -> HttpResponse:
     require(request, Capability.FUND_DONOR_VIEW)
     donor = _donor_for(request, donor_id)
-    shown = access.reveal(
-        request.user,
-        donor,
-        request=request,  # type: ignore[arg-type]
-        action=DONOR_VIEWED,
-    )
+    shown = access.reveal(request.user, donor, action=DONOR_VIEWED)
     return render(
         request,
         "fund/donor_detail.html",
@@ -262,7 +251,7 @@ def donor_detail(request: HttpRequest, donor_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def donor_naming(request: HttpRequest, donor_id: int) -> HttpResponse:
+def donor_naming(request: AuthedRequest, donor_id: int) -> HttpResponse:
     """Records the donor's choice to be named in public, or to stay anonymous."""
     require_edit(request)
     donor = _donor_for(request, donor_id)
@@ -273,12 +262,12 @@ def donor_naming(request: HttpRequest, donor_id: int) -> HttpResponse:
     try:
         services.donor_naming_set(
             donor=donor,
-            changed_by=request.user,  # type: ignore[arg-type]
+            changed_by=request.user,
             named_in_public=request.POST.get("named_in_public") == "1",
             expected_version=version,
         )
-    except FundRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
     else:
         messages.success(request, _("The donor's choice is saved."))
     return redirect("fund:donor", donor_id=donor.pk)

@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from madad import access
+from madad.core.http import AuthedRequest
 from madad.fund import selectors, services
-from madad.fund.errors import FundRefused
 from madad.fund.forms import EntryFilterForm, ReverseForm
 from madad.fund.models import JournalEntry
-from madad.fund.views._common import context_flags, require_edit, require_view
+from madad.fund.views._common import context_flags, require_edit, require_view, submit
 
 
 @login_required
 @require_GET
-def entry_list(request: HttpRequest) -> HttpResponse:
+def entry_list(request: AuthedRequest) -> HttpResponse:
     require_view(request)
     form = EntryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(
         selectors.entry_list(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             filters=filters,
         ),
         50,
@@ -40,7 +36,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_page(
-    request: HttpRequest, entry: JournalEntry, form: ReverseForm | None = None, status: int = 200
+    request: AuthedRequest, entry: JournalEntry, form: ReverseForm | None = None, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -60,32 +56,25 @@ def _entry_page(
 
 @login_required
 @require_GET
-def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_detail(request: AuthedRequest, entry_id: int) -> HttpResponse:
     require_view(request)
-    entry = access.get_visible_or_404(request.user, JournalEntry, request=request, pk=entry_id)
+    entry = access.get_visible_or_404(request.user, JournalEntry, pk=entry_id)
     return _entry_page(request, entry)
 
 
 @login_required
 @require_POST
-def entry_reverse(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_reverse(request: AuthedRequest, entry_id: int) -> HttpResponse:
     require_edit(request)
-    user: Any = request.user
-    entry = access.get_visible_or_404(user, JournalEntry, request=request, pk=entry_id)
+    user = request.user
+    entry = access.get_visible_or_404(user, JournalEntry, pk=entry_id)
     form = ReverseForm(request.POST)
-    if form.is_valid():
-        try:
-            reversal = services.entry_reverse(
-                entry=entry, reversed_by=user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(
-                "reason" if "reason" in getattr(exc, "error_dict", {}) else None, exc.messages
-            )
-        except FundRefused as refused:
-            form.add_error(None, refused.message)
-            return _entry_page(request, entry, form, status=409 if refused.is_conflict else 422)
-        else:
-            messages.success(request, _("The entry is reversed."))
-            return redirect("fund:entry", entry_id=reversal.pk)
-    return _entry_page(request, entry, form, status=422)
+    status = submit(
+        request,
+        form,
+        lambda data: services.entry_reverse(entry=entry, reversed_by=user, reason=data["reason"]),
+        _("The entry is reversed."),
+    )
+    if status is None:
+        return redirect("fund:entry", entry_id=JournalEntry.objects.get(reverses=entry).pk)
+    return _entry_page(request, entry, form, status=status)

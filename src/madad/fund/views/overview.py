@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from madad import access
 from madad.access.roles import Capability
 from madad.core.audit import audit_record
+from madad.core.http import AuthedRequest
 from madad.core.spreadsheet import safe_cell
 from madad.fund import reports, selectors
 from madad.fund.currencies import fund_currency
@@ -22,9 +22,9 @@ from madad.fund.views._common import context_flags, require, require_view
 
 @login_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthedRequest) -> HttpResponse:
     require_view(request)
-    user: Any = request.user
+    user = request.user
     organisation = user.organisation
     earmarks = list(selectors.earmark_list(user=user))
     return render(
@@ -41,7 +41,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_or_404(request: HttpRequest, name: str) -> reports.Report:
+def _report_or_404(request: AuthedRequest, name: str) -> reports.Report:
     require(request, Capability.FUND_REPORT)
     report = reports.REPORTS.get(name)
     if report is None:
@@ -49,32 +49,26 @@ def _report_or_404(request: HttpRequest, name: str) -> reports.Report:
     return report
 
 
-def _table(request: HttpRequest, report: reports.Report) -> tuple[PeriodForm, reports.Table]:
+def _table(request: AuthedRequest, report: reports.Report) -> tuple[PeriodForm, reports.Table]:
     form = PeriodForm(request.GET or None)
     period = form.cleaned_data if form.is_valid() else {}
-    user: Any = request.user
+    user = request.user
     return form, report.build(user.organisation, period.get("date_from"), period.get("date_to"))
 
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.FUND_REPORT)
     return render(request, "fund/report_list.html", {"reports": reports.REPORTS.items()})
 
 
 @login_required
 @require_GET
-def report_view(request: HttpRequest, name: str) -> HttpResponse:
+def report_view(request: AuthedRequest, name: str) -> HttpResponse:
     report = _report_or_404(request, name)
     form, table = _table(request, report)
-    audit_record(
-        action="fund.report.viewed",
-        request=request,
-        object_type="fund.report",
-        object_id=name,
-        fields=[],
-    )
+    audit_record(action="fund.report.viewed", object_type="fund.report", object_id=name, fields=[])
     return render(
         request,
         "fund/report.html",
@@ -91,7 +85,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_csv(request: HttpRequest, name: str) -> HttpResponse:
+def report_csv(request: AuthedRequest, name: str) -> HttpResponse:
     """The report as CSV; every export is audited."""
     report = _report_or_404(request, name)
     if not access.can_export(request.user, "fund"):
@@ -106,10 +100,6 @@ def report_csv(request: HttpRequest, name: str) -> HttpResponse:
     if table.totals:
         writer.writerow([safe_cell(v) for v in table.totals])
     audit_record(
-        action="fund.report.exported",
-        request=request,
-        object_type="fund.report",
-        object_id=name,
-        fields=[],
+        action="fund.report.exported", object_type="fund.report", object_id=name, fields=[]
     )
     return response

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from madad.assistance.models import Assistance
+from madad.core.http import AuthedRequest
 from madad.fund import selectors, services
 from madad.fund.currencies import fund_currency
-from madad.fund.errors import FundRefused
 from madad.fund.forms import DisbursementForm
-from madad.fund.views._common import apply_errors, context_flags, require_edit, require_view
+from madad.fund.views._common import context_flags, require_edit, require_view, submit
 
 
 @login_required
 @require_GET
-def disbursement_list(request: HttpRequest) -> HttpResponse:
+def disbursement_list(request: AuthedRequest) -> HttpResponse:
     """Approved assistance waiting to be paid (for finance officers), and the payments made."""
     require_view(request)
-    user: Any = request.user
+    user = request.user
     return render(
         request,
         "fund/disbursement_list.html",
@@ -39,9 +37,9 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
+def disburse(request: AuthedRequest, assistance_id: int) -> HttpResponse:
     require_edit(request)
-    user: Any = request.user
+    user = request.user
     item = selectors.assistance_to_pay(user=user).filter(pk=assistance_id).first()
     # not approved (the service says why on paying), or not this organisation's: nothing here
     if (
@@ -51,30 +49,24 @@ def disburse(request: HttpRequest, assistance_id: int) -> HttpResponse:
         ).exists()
     ):
         raise Http404
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "earmarks": selectors.earmark_list(user=user),
         "accounts": selectors.money_account_list(user=user),
         "currency": fund_currency(),
     }
-    status = 200
-    form = DisbursementForm(**kwargs)  # type: ignore[arg-type]
+    status: int | None = 200
+    form = DisbursementForm(**kwargs)
     if request.method == "POST":
-        form = DisbursementForm(request.POST, **kwargs)  # type: ignore[arg-type]
-        if form.is_valid():
-            target = item or Assistance.objects.select_related("case").get(pk=assistance_id)
-            try:
-                services.disbursement_make(made_by=user, assistance=target, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-                status = 422
-            except FundRefused as refused:
-                form.add_error(None, refused.message)
-                status = 409 if refused.is_conflict else 422
-            else:
-                messages.success(request, _("The assistance is paid and marked disbursed."))
-                return redirect("fund:disbursements")
-        else:
-            status = 422
+        form = DisbursementForm(request.POST, **kwargs)
+        target = item or Assistance.objects.select_related("case").get(pk=assistance_id)
+        status = submit(
+            request,
+            form,
+            lambda data: services.disbursement_make(made_by=user, assistance=target, **data),
+            _("The assistance is paid and marked disbursed."),
+        )
+        if status is None:
+            return redirect("fund:disbursements")
     elif item is None:
         status = 409
     return render(

@@ -3,12 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from madad.accounts.models import User
-from madad.fund.errors import FundRefused
-from madad.fund.services import RatesFileRefused, rates_load
+from madad.core.refusals import Refused
+from madad.fund.services import rates_load
 
 
 class Command(BaseCommand):
@@ -47,14 +46,12 @@ class Command(BaseCommand):
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-        except FundRefused as refused:
-            raise CommandError(refused.message) from None
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
-        except RatesFileRefused as refused:
-            for line, message in refused.errors:
-                self.stderr.write(f"{path.name}, line {line}: {message}")
-            raise CommandError(
-                f"{len(refused.errors)} lines have errors; no rate was loaded."
-            ) from None
+        except Refused as refused:
+            lines = refused.fields.get("file", [])
+            for message in lines:
+                self.stderr.write(f"{path.name}: {message}")
+            if lines:
+                raise CommandError(f"{len(lines)} lines have errors; no rate was loaded.") from None
+            texts = [m for messages in refused.fields.values() for m in messages]
+            raise CommandError(" ".join(texts) or refused.message) from None
         self.stdout.write(f"Loaded {loaded.added} rates ({loaded.unchanged} already recorded).")
