@@ -163,9 +163,9 @@ def public(ok: Outcome = 200) -> Expect:
     return Expect(EVERY_ROLE, ok, ok, None, ok)
 
 
-def view(roles: frozenset[str], **kwargs: Outcome) -> dict[str, Expect]:
+def view(roles: frozenset[str]) -> dict[str, Expect]:
     """A record's page: GET only."""
-    return {"GET": record(roles, **kwargs)}
+    return {"GET": record(roles)}
 
 
 def form(
@@ -181,11 +181,12 @@ def form(
 
 
 def action(
-    roles: frozenset[str], *, on_record: bool = True, **kwargs: Outcome
+    roles: frozenset[str], *, on_record: bool = True, seen_by: frozenset[str] = frozenset()
 ) -> dict[str, Expect]:
     """A POST-only action."""
-    make = record if on_record else page
-    return {"POST": make(roles, ACCEPTED, **kwargs)}
+    if on_record:
+        return {"POST": record(roles, ACCEPTED, seen_by=seen_by)}
+    return {"POST": page(roles, ACCEPTED)}
 
 
 # --- Staff pages, by URL name ----------------------------------------------------------------

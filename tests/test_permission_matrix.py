@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import pytest
@@ -173,8 +173,7 @@ def _records(world: World) -> None:
     world.html["token"] = "no-such-invitation"
     world.html.update({"name": "balances", "language": "en"})
     world.api = {**ids, "kind": "cash_grant", "name": "balances"}
-    claim_documents = EvidenceFile.objects.filter(claims__pk=ids.get("claim_id"))
-    document = _first(claim_documents)
+    document = _first(EvidenceFile.objects.filter(claims__pk=ids.get("claim_id", 0)))
     if document is not None:
         world.html_for["claims:document"] = {"evidence_id": document}
     incident_pair = _first(IncidentPair.objects.filter(organisation=owner))
@@ -189,7 +188,8 @@ def _second_person_records(world: World) -> dict[str, int | None]:
     from madad.accounts.models import RoleRequest
     from madad.places.models import Place, PlaceChange
 
-    newcomer = UserFactory(role=Role.DOCUMENTER, organisation=world.owner)
+    newcomer = cast(User, UserFactory(role=Role.DOCUMENTER, organisation=world.owner))
+    proposer = cast(User, UserFactory(role=Role.ADMINISTRATOR, organisation=world.owner))
     request = RoleRequest.objects.create(user=newcomer, role=Role.COORDINATOR, requested_by=None)
     place = Place.objects.order_by("pk").first()
     if place is None:
@@ -203,7 +203,7 @@ def _second_person_records(world: World) -> dict[str, int | None]:
         longitude=place.longitude,
         parent=place.parent,
         fields=["name"],
-        proposed_by=UserFactory(role=Role.ADMINISTRATOR, organisation=world.owner),
+        proposed_by=proposer,
     )
     return {"request_id": request.pk, "change_id": change.pk}
 
@@ -218,7 +218,7 @@ def _people(world: World) -> None:
     for role in Role.values:
         world.users[(role, True)] = User.objects.get(email=demo_email(role))
         elsewhere = other_partner if role == Role.PARTNER else other_relief
-        world.users[(role, False)] = UserFactory(role=role, organisation=elsewhere)
+        world.users[(role, False)] = cast(User, UserFactory(role=role, organisation=elsewhere))
 
 
 def _tokens(world: World) -> None:
@@ -372,7 +372,7 @@ def _body(entry: dict[str, Any], ids: dict[str, Any]) -> dict[str, Any] | None:
     if request is None:
         return None
     content = request.get("content", {})
-    media = content.get("application/json") or next(iter(content.values()), {})
+    media: dict[str, Any] = content.get("application/json") or next(iter(content.values()), {})
     body = _example(entry["schema"], media.get("schema", {}), "", ids)
     return body if isinstance(body, dict) else {}
 

@@ -88,7 +88,9 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
@@ -287,7 +289,9 @@ def _with_common_errors(api: NinjaAPI) -> None:
     api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
 
 
-def _respond(api: NinjaAPI, request: HttpRequest, status: int, body: dict) -> HttpResponse:
+def _respond(
+    api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]
+) -> HttpResponse:
     response = api.create_response(request, body, status=status)
     if status == 401:
         response["WWW-Authenticate"] = "Bearer"
