@@ -60,7 +60,8 @@ def setup(count: int, migrate: bool) -> dict:
 def approve(approver_id: int, ready: Path, go: Path, ids: list[int]) -> list[dict]:
     from madad.accounts.models import User
     from madad.assistance.models import Assistance
-    from madad.assistance.services import AssistanceConflict, assistance_approve
+    from madad.assistance.services import assistance_approve
+    from madad.core.refusals import Conflict
 
     approver = User.objects.get(pk=approver_id)
     # read before the barrier: both processes saw every item as "requested", version 1
@@ -75,7 +76,7 @@ def approve(approver_id: int, ready: Path, go: Path, ids: list[int]) -> list[dic
     for item in items:
         try:
             assistance_approve(assistance=item, approver=approver)
-        except AssistanceConflict as exc:
+        except Conflict as exc:
             results.append({"id": item.pk, "result": "conflict", "message": exc.message})
         else:
             results.append({"id": item.pk, "result": "approved"})

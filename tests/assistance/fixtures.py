@@ -1,6 +1,7 @@
 """The people of the assistance, referral and claim tests: a caseworker and their case, a
-coordinator, a second caseworker, finance, an administrator, a partner user and an outsider
-(a coordinator of another relief organisation). Imported by each of their conftest modules."""
+coordinator, a second caseworker, finance and an administrator (the partner user, the outsider
+and `bearer` are the suite's, in tests/conftest.py). Imported by each of their conftest
+modules."""
 
 from __future__ import annotations
 
@@ -46,18 +47,6 @@ def administrator(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def partner_user(make_user: Callable[..., User], partner_org: Organisation) -> User:
-    return make_user(Role.PARTNER, organisation=partner_org, full_name="Partner Lawyer Rabia")
-
-
-@pytest.fixture
-def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
-    return make_user(
-        Role.COORDINATOR, organisation=other_relief_org, full_name="Outsider Coordinator"
-    )
-
-
-@pytest.fixture
 def case(caseworker: User) -> Case:
     return make_case(caseworker=caseworker)
 
@@ -69,30 +58,3 @@ def limits(relief_org: Organisation) -> dict[str, Any]:
         "cash_grant": set_limit(relief_org, "cash_grant", "25000.00"),
         "food": set_limit(relief_org, "food", "10000.00"),
     }
-
-
-@pytest.fixture
-def bearer(client: Any) -> Callable[[User], dict[str, str]]:
-    """Headers with a bearer token issued to the user as a client gets one (once per user: a
-    two-factor code is accepted only once)."""
-    from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
-    from tests.factories import PASSWORD, current_totp_code
-
-    issued: dict[int, dict[str, str]] = {}
-
-    def issue(user: User) -> dict[str, str]:
-        if user.pk not in issued:
-            response = client.post(
-                TOKEN_URL,
-                {
-                    "email": user.email,
-                    "password": PASSWORD,
-                    "totp": current_totp_code(totp_secret_of(user)),
-                },
-                content_type="application/json",
-            )
-            assert response.status_code == 200, response.content
-            issued[user.pk] = bearer_headers(response.json()["token"])
-        return issued[user.pk]
-
-    return issue

@@ -1,6 +1,6 @@
-"""The case-level pages of assistance, referrals and claims (and their panels on the case's own
-page): the case's caseworker and a coordinator see them; another caseworker, a partner and an
-outsider get 404; finance and administrators, who see no case, get 404 too."""
+"""The panels of assistance, referrals and claims on the case's page: the case's caseworker and
+a coordinator see them; another caseworker, a partner and an outsider get 404; finance and
+administrators, who see no case, get 404 too."""
 
 from __future__ import annotations
 
@@ -13,27 +13,32 @@ from madad.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["assistance:case", "referrals:case", "claims:case"]
 
-
-@pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("who", ["caseworker", "coordinator"])
-def test_those_who_see_the_case_see_its_page(
-    request: pytest.FixtureRequest, signed_in: Any, case: Case, name: str, who: str
+def test_those_who_see_the_case_see_its_panels(
+    request: pytest.FixtureRequest, signed_in: Any, case: Case, who: str
 ) -> None:
-    response = signed_in(request.getfixturevalue(who)).get(reverse(name, args=[case.pk]))
+    response = signed_in(request.getfixturevalue(who)).get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
+    for anchor in ('id="assistance"', 'id="referrals"', 'id="claims"'):
+        assert anchor in response.content.decode()
 
 
-@pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize(
     "who", ["other_caseworker", "partner_user", "outsider", "finance", "administrator"]
 )
 def test_everybody_else_gets_404(
-    request: pytest.FixtureRequest, signed_in: Any, case: Case, name: str, who: str
+    request: pytest.FixtureRequest, signed_in: Any, case: Case, who: str
 ) -> None:
-    response = signed_in(request.getfixturevalue(who)).get(reverse(name, args=[case.pk]))
+    response = signed_in(request.getfixturevalue(who)).get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 404
+
+
+def test_the_stop_gap_page_of_a_case_s_assistance_is_gone(case: Case) -> None:
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        reverse("assistance:case", args=[case.pk])
 
 
 def test_the_case_page_shows_the_three_panels_to_its_caseworker(

@@ -45,8 +45,8 @@ def test_a_request_with_bad_input_shows_the_errors_and_writes_nothing(
     response = signed_in(caseworker).post(
         reverse("assistance:request", args=[case.pk]), {"kind": "cash_grant", "amount": "-3"}
     )
-    assert response.status_code == 400
-    assert "The amount must be more than zero." in response.content.decode()
+    assert response.status_code == 422
+    assert "An amount cannot be negative." in response.content.decode()
     assert not Assistance.objects.exists()
 
 
@@ -65,7 +65,7 @@ def test_others_cannot_request_on_the_case(
 def test_the_case_panel_shows_the_caseworker_their_request_and_the_two_person_rule(
     signed_in: Any, caseworker: User, requested: Assistance, limits: dict
 ) -> None:
-    response = signed_in(caseworker).get(reverse("assistance:case", args=[requested.case_id]))
+    response = signed_in(caseworker).get(reverse("cases:detail", args=[requested.case_id]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Rs 12,000.00" in page
@@ -77,7 +77,7 @@ def test_the_coordinator_approves_from_the_case_page(
     signed_in: Any, coordinator: User, requested: Assistance, limits: dict
 ) -> None:
     client = signed_in(coordinator)
-    page = client.get(reverse("assistance:case", args=[requested.case_id])).content.decode()
+    page = client.get(reverse("cases:detail", args=[requested.case_id])).content.decode()
     assert f"Approve {requested.pk}" in page
     response = client.post(
         reverse("assistance:approve", args=[requested.pk]),
@@ -241,7 +241,8 @@ def test_a_bad_limit_is_refused(signed_in: Any, administrator: User) -> None:
     response = signed_in(administrator).post(
         reverse("assistance:limits"), {"kind": "rent", "rent-max_amount": "-1"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert "An amount cannot be negative." in response.content.decode()
     assert not Limit.objects.exists()
 
 

@@ -304,7 +304,7 @@ def test_a_partner_has_no_household_pages(
 def test_a_role_that_may_not_read_the_address_neither_sees_nor_erases_it(
     caseworker: User, household: Household, signed_in: SignedIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from madad.accounts import roles
+    from madad.access import roles
 
     monkeypatch.setitem(
         roles.CAPABILITIES,

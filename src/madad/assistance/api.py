@@ -130,7 +130,10 @@ def _out(user: User, item: Assistance) -> AssistanceDetailOut:
         wanted=wanted,
         action="assistance.disbursement.viewed" if len(wanted) > 1 else "assistance.purpose.viewed",
     )
-    return AssistanceDetailOut(**AssistanceOut.from_orm(item).dict(), **readable)
+    # only what the caller may read is set, so that the rest stays absent (exclude_unset)
+    return AssistanceDetailOut.model_construct(
+        **AssistanceOut.from_orm(item).model_dump(), **readable
+    )
 
 
 @router.get("", response={200: list[AssistanceOut], **READ}, summary="Assistance you may see")
