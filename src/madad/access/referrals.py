@@ -62,9 +62,10 @@ def with_consent_in_force(queryset: QuerySet[Any]) -> QuerySet[Any]:
         date__lte=timezone.localdate(),
     )
     latest = decisions.order_by("-date", "-recorded_at", "-id").values("decision")[:1]
-    return queryset.alias(consent_in_force=Subquery(latest)).filter(
+    in_force: QuerySet[Any] = queryset.alias(consent_in_force=Subquery(latest)).filter(
         consent_in_force=ConsentDecision.GIVEN
     )
+    return in_force
 
 
 class ReferralRules(Rules):

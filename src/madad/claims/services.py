@@ -110,6 +110,8 @@ def claim_file(
         except Invalid as refusal:
             errors.update(refusal.fields)
     errors.raise_if()
+    if filed is None or amount is None:  # both required: refused above (for the type checker)
+        raise Invalid(fields=errors.fields)
     with transaction.atomic():
         claim = Claim.objects.create(
             case=case,
@@ -246,7 +248,7 @@ def claim_attach_document(
     *,
     claim: Claim,
     uploaded_by: User,
-    file: File,
+    file: File[bytes],
     description: str = "",
 ) -> EvidenceFile:
     """Stores a document (checked, hashed, in custody like all evidence) as an evidence file

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.assistance.models import Assistance, DisbursementMethod
 from madad.core.audit import audit_record
@@ -55,18 +56,18 @@ PROGRAMMES = [
 ]
 
 
-def _accounts(finance: object) -> dict[str, Account]:
+def _accounts(finance: User) -> dict[str, Account]:
     accounts = {}
     for currency in [fund_currency(), *START_RATES]:
         accounts[currency] = services.account_open(
             opened_by=finance,
-            kind=Account.Kind.BANK,  # type: ignore[arg-type]
+            kind=Account.Kind.BANK,
             name=f"Demo Bank {currency} (demo)",
             currency=currency,
         )
     accounts["cash"] = services.account_open(
         opened_by=finance,
-        kind=Account.Kind.CASH,  # type: ignore[arg-type]
+        kind=Account.Kind.CASH,
         name=f"Cash box {fund_currency()} (demo)",
         currency=fund_currency(),
     )
@@ -95,7 +96,7 @@ def _rates(context: DemoContext, first_day: dt.date) -> None:
 
 def _donations(
     context: DemoContext,
-    finance: object,
+    finance: User,
     accounts: dict[str, Account],
     earmarks: list[Earmark],
     first_day: dt.date,
@@ -104,7 +105,7 @@ def _donations(
     donors = [
         services.donor_record(
             recorded_by=finance,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             name=name,
             contact=f"donor{n}@example.org (demo)",
             named_in_public=rng.random() < 0.35,
@@ -135,7 +136,7 @@ def _donations(
         services.donation_record(
             recorded_by=finance,
             amount=amount,
-            currency=currency,  # type: ignore[arg-type]
+            currency=currency,
             received_on=first_day + dt.timedelta(days=rng.randint(0, DAYS - 30)),
             channel=channel,
             earmark=rng.choice(earmarks),
@@ -146,7 +147,7 @@ def _donations(
     return count
 
 
-def _conversions(context: DemoContext, finance: object, accounts: dict[str, Account]) -> int:
+def _conversions(context: DemoContext, finance: User, accounts: dict[str, Account]) -> int:
     """Most of the foreign money is converted into rupees, a little under or over its
     carrying rate (an exchange gain or loss)."""
     made = 0
@@ -169,7 +170,7 @@ def _conversions(context: DemoContext, finance: object, accounts: dict[str, Acco
         )
         services.conversion_record(
             recorded_by=finance,
-            earmark=held.earmark,  # type: ignore[arg-type]
+            earmark=held.earmark,
             from_account=held.account,
             to_account=accounts[fund_currency()],
             amount=quantize(held.amount * Decimal("0.8"), currency),
@@ -182,7 +183,7 @@ def _conversions(context: DemoContext, finance: object, accounts: dict[str, Acco
 
 
 def _disbursements(
-    context: DemoContext, finance: object, accounts: dict[str, Account], earmarks: list[Earmark]
+    context: DemoContext, finance: User, accounts: dict[str, Account], earmarks: list[Earmark]
 ) -> int:
     """Pays the demo's approved assistance from its programme's money, else the general
     fund's, while there is enough."""
@@ -191,7 +192,7 @@ def _disbursements(
         case__organisation=context.relief, status=Assistance.Status.APPROVED, amount__isnull=False
     ).select_related("case")
     for item in items.order_by("approved_at", "id"):
-        if finance.pk in (item.requested_by_id, item.approved_by_id):  # type: ignore[attr-defined]
+        if finance.pk in (item.requested_by_id, item.approved_by_id):
             continue
         candidates = sorted(earmarks, key=lambda e: (e.is_general, e.pk))
         for earmark in (e for e in candidates if e.pays(item.kind)):
@@ -199,7 +200,7 @@ def _disbursements(
                 services.disbursement_make(
                     made_by=finance,
                     assistance=item,
-                    earmark=earmark,  # type: ignore[arg-type]
+                    earmark=earmark,
                     account=accounts[fund_currency()],
                     method=DisbursementMethod.BANK_TRANSFER,
                     reference=f"DEMO-{item.pk:05d}",

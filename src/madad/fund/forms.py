@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -15,15 +15,30 @@ from madad.fund.currencies import currency_choices
 from madad.fund.models import Account, Channel, Donor, Earmark, JournalEntry
 
 DATE = forms.DateInput(attrs={"type": "date"})
-AMOUNT = {"max_digits": 18, "decimal_places": 3, "min_value": 0}
 
 
-class EarmarkChoice(forms.ModelChoiceField):
+def _amount(label: Any, **extra: Any) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=18, decimal_places=3, min_value=0, **extra)
+
+
+def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """The records a choice of the form offers."""
+    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
+
+
+if TYPE_CHECKING:  # generic for the type checker only (no django_stubs_ext at run time)
+    _EarmarkField = forms.ModelChoiceField[Earmark]
+    _AccountField = forms.ModelChoiceField[Account]
+else:
+    _EarmarkField = _AccountField = forms.ModelChoiceField
+
+
+class EarmarkChoice(_EarmarkField):
     def label_from_instance(self, obj: Earmark) -> str:
         return obj.label
 
 
-class AccountChoice(forms.ModelChoiceField):
+class AccountChoice(_AccountField):
     def label_from_instance(self, obj: Account) -> str:
         return f"{obj.label} ({obj.currency})"
 
@@ -51,14 +66,13 @@ class DonorForm(forms.Form):
 
 class DonationForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
-    amount = forms.DecimalField(label=_("Amount given"), **AMOUNT)  # type: ignore[arg-type]
+    amount = _amount(_("Amount given"))
     currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="USD")
-    fee = forms.DecimalField(
-        label=_("Fees deducted"),
+    fee = _amount(
+        _("Fees deducted"),
         required=False,
         help_text=_("Bank or transfer charges taken from the amount."),
-        **AMOUNT,
-    )  # type: ignore[arg-type]
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     earmark = EarmarkChoice(label=_("Earmark"), queryset=Earmark.objects.none())
     account = AccountChoice(label=_("Received into"), queryset=Account.objects.none())
@@ -96,8 +110,8 @@ class DonationForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
-        self.fields["account"].queryset = _money(accounts)  # type: ignore[attr-defined]
+        _offer(self, "earmark", earmarks)
+        _offer(self, "account", _money(accounts))
         if not with_new_donor:
             for name in ("donor_name", "donor_kind", "donor_contact", "donor_named_in_public"):
                 del self.fields[name]
@@ -119,7 +133,7 @@ class ConversionForm(forms.Form):
     earmark = EarmarkChoice(label=_("Earmark"), queryset=Earmark.objects.none())
     from_account = AccountChoice(label=_("From account"), queryset=Account.objects.none())
     to_account = AccountChoice(label=_("To account"), queryset=Account.objects.none())
-    amount = forms.DecimalField(label=_("Amount converted"), **AMOUNT)  # type: ignore[arg-type]
+    amount = _amount(_("Amount converted"))
     rate = forms.DecimalField(
         label=_("Rate"),
         max_digits=20,
@@ -132,9 +146,9 @@ class ConversionForm(forms.Form):
         self, *args: Any, earmarks: QuerySet[Earmark], accounts: QuerySet[Account], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
-        self.fields["from_account"].queryset = _money(accounts)  # type: ignore[attr-defined]
-        self.fields["to_account"].queryset = _money(accounts)  # type: ignore[attr-defined]
+        _offer(self, "earmark", earmarks)
+        _offer(self, "from_account", _money(accounts))
+        _offer(self, "to_account", _money(accounts))
 
 
 class DisbursementForm(forms.Form):
@@ -153,8 +167,8 @@ class DisbursementForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
-        self.fields["account"].queryset = _money(accounts, currency)  # type: ignore[attr-defined]
+        _offer(self, "earmark", earmarks)
+        _offer(self, "account", _money(accounts, currency))
 
 
 class ReverseForm(forms.Form):

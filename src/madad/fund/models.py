@@ -26,12 +26,13 @@ from madad.core import append_only
 from madad.core.fields import EncryptedTextField
 from madad.core.versioned import Versioned
 
-AMOUNT = {"max_digits": 18, "decimal_places": 3}
-RATE = {"max_digits": 20, "decimal_places": 10}
+
+def _amount(label: Any, **extra: Any) -> models.DecimalField[Any, Any]:
+    return models.DecimalField(label, max_digits=18, decimal_places=3, **extra)
 
 
-def _amount(label: Any, **extra: object) -> models.DecimalField:
-    return models.DecimalField(label, **AMOUNT, **extra)  # type: ignore[arg-type]
+def _rate(label: Any) -> models.DecimalField[Any, Any]:
+    return models.DecimalField(label, max_digits=20, decimal_places=10)
 
 
 class Earmark(models.Model):
@@ -358,7 +359,7 @@ class Donation(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="donations", verbose_name=_("received into")
     )
-    rate = models.DecimalField(_("exchange rate"), **RATE)  # type: ignore[arg-type]
+    rate = _rate(_("exchange rate"))
     rate_date = models.DateField(_("rate date"))
     rate_source = models.CharField(_("rate source"), max_length=100)
     base_amount = _amount(_("amount in the fund currency"))
@@ -430,7 +431,7 @@ class ExchangeRate(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3)
     date = models.DateField(_("date"))
-    rate = models.DecimalField(_("rate"), **RATE)  # type: ignore[arg-type]
+    rate = _rate(_("rate"))
     source = models.CharField(_("source"), max_length=100)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -475,7 +476,7 @@ class Conversion(models.Model):
     )
     amount_from = _amount(_("amount converted"))
     amount_to = _amount(_("amount received"))
-    rate = models.DecimalField(_("rate"), **RATE)  # type: ignore[arg-type]
+    rate = _rate(_("rate"))
     rate_source = models.CharField(_("rate source"), max_length=100)
     gain = _amount(_("exchange gain (loss if negative)"))
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="conversion")

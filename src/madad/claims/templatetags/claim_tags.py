@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 
 from madad.access.claims import may_see_claims
+from madad.accounts.models import User
 
 register = template.Library()
 
@@ -20,4 +21,4 @@ def case_claims(context: template.Context, case: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if case is None or not may_see_claims(user):
         return {"hidden": True}
-    return case_panel(user, case)
+    return case_panel(cast(User, user), case)

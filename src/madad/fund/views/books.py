@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -46,36 +49,43 @@ def setup(request: AuthedRequest) -> HttpResponse:
     return _setup_page(request)
 
 
+def _setup_post(
+    request: AuthedRequest,
+    form: EarmarkForm | AccountForm,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A programme or an account added on the setup page, or the page with the form's
+    errors."""
+    require_edit(request)
+    status = submit(request, form, write, done)
+    if status is None:
+        return redirect("fund:setup")
+    if isinstance(form, EarmarkForm):
+        return _setup_page(request, earmark_form=form, status=status)
+    return _setup_page(request, account_form=form, status=status)
+
+
 @login_required
 @require_POST
 def earmark_create(request: AuthedRequest) -> HttpResponse:
-    require_edit(request)
-    form = EarmarkForm(request.POST)
-    status = submit(
+    return _setup_post(
         request,
-        form,
+        EarmarkForm(request.POST),
         lambda data: services.earmark_create(created_by=request.user, **data),
         _("The programme is added."),
     )
-    if status is None:
-        return redirect("fund:setup")
-    return _setup_page(request, earmark_form=form, status=status)
 
 
 @login_required
 @require_POST
 def account_open(request: AuthedRequest) -> HttpResponse:
-    require_edit(request)
-    form = AccountForm(request.POST)
-    status = submit(
+    return _setup_post(
         request,
-        form,
+        AccountForm(request.POST),
         lambda data: services.account_open(opened_by=request.user, **data),
         _("The account is opened."),
     )
-    if status is None:
-        return redirect("fund:setup")
-    return _setup_page(request, account_form=form, status=status)
 
 
 @login_required

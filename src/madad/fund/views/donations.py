@@ -73,7 +73,7 @@ def donation_create(request: AuthedRequest) -> HttpResponse:
     require_edit(request)
     user = request.user
     donor = _donor_for(request, request.GET["donor"]) if request.GET.get("donor") else None
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "earmarks": selectors.earmark_list(user=user),
         "accounts": selectors.money_account_list(user=user),
         "with_new_donor": donor is None,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 
 from madad.access.cases import may_see_cases
+from madad.accounts.models import User
 
 register = template.Library()
 
@@ -20,4 +21,4 @@ def case_referrals(context: template.Context, case: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if case is None or not may_see_cases(user):
         return {"hidden": True}
-    return case_panel(user, case)
+    return case_panel(cast(User, user), case)
