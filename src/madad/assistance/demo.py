@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.assistance import services
 from madad.assistance.models import Assistance, Kind
@@ -77,12 +78,12 @@ def _amount(rng: random.Random, kind: Kind, over_limit: bool) -> Decimal:
     return Decimal(rng.randrange(low, high + 1, 500))
 
 
-def _request(rng: random.Random, case: Case, worker: object, fate: str) -> Assistance:
+def _request(rng: random.Random, case: Case, worker: User, fate: str) -> Assistance:
     if fate.startswith("in_kind"):
         kind, description = rng.choice(IN_KIND)
         return services.assistance_request(
             case=case,
-            requested_by=worker,  # type: ignore[arg-type]
+            requested_by=worker,
             kind=kind,
             in_kind=description,
             purpose=rng.choice(PURPOSES),
@@ -90,7 +91,7 @@ def _request(rng: random.Random, case: Case, worker: object, fate: str) -> Assis
     kind = rng.choice(list(AMOUNTS))
     return services.assistance_request(
         case=case,
-        requested_by=worker,  # type: ignore[arg-type]
+        requested_by=worker,
         kind=kind,
         amount=_amount(rng, kind, fate == "over_limit"),
         purpose=rng.choice(PURPOSES),

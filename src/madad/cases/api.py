@@ -257,9 +257,7 @@ def _editable(request: AuthedRequest, case_id: int) -> Case:
     return case
 
 
-def _colleague(request: AuthedRequest, user_id: int | None, field: str) -> User | None:
-    if user_id is None:
-        return None
+def _colleague(request: AuthedRequest, user_id: int, field: str) -> User:
     found = User.objects.filter(
         pk=user_id, organisation_id=_user(request).organisation_id, is_active=True
     ).first()
@@ -319,7 +317,11 @@ def open_case(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut | CaseR
     if not may_work_on_cases(user):
         raise NotAllowed(_("Your role cannot open cases."))
     household = access.get_visible_or_404(user, Household, pk=payload.household_id)
-    caseworker = _colleague(request, payload.caseworker_id, "caseworker_id") or user
+    caseworker = (
+        user
+        if payload.caseworker_id is None
+        else _colleague(request, payload.caseworker_id, "caseworker_id")
+    )
     case = services.case_open(
         household=household,
         caseworker=caseworker,
@@ -500,7 +502,9 @@ def add_task(request: AuthedRequest, case_id: int, payload: CaseTaskIn) -> Statu
         added_by=request.user,
         title=payload.title,
         due_on=payload.due_on,
-        assigned_to=_colleague(request, payload.assigned_to_id, "assigned_to_id"),
+        assigned_to=None
+        if payload.assigned_to_id is None
+        else _colleague(request, payload.assigned_to_id, "assigned_to_id"),
     )
     return Status(201, task)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -33,12 +33,20 @@ def case_workers(organisation_id: int) -> QuerySet[User]:
     ).order_by("full_name", "id")
 
 
-class UserChoiceField(forms.ModelChoiceField):
+if TYPE_CHECKING:  # generic for the type checker only (no django_stubs_ext at run time)
+    _UserField = forms.ModelChoiceField[User]
+    _UsersField = forms.ModelMultipleChoiceField[User]
+else:
+    _UserField = forms.ModelChoiceField
+    _UsersField = forms.ModelMultipleChoiceField
+
+
+class UserChoiceField(_UserField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.get_role_display()})"
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):
+class UsersChoiceField(_UsersField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.get_role_display()})"
 

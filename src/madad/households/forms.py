@@ -3,7 +3,7 @@ services check the rules and the views put the services' errors back on the fiel
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,12 +22,22 @@ _AUTO = {"dir": "auto"}  # user text may be Urdu or English whatever the page's 
 _MONEY = {"inputmode": "decimal", "autocomplete": "off"}
 
 
+if TYPE_CHECKING:  # generic for the type checker only (no django_stubs_ext at run time)
+    _PlaceField = forms.ModelChoiceField[Place]
+    _ActsField = forms.ModelMultipleChoiceField[Act]
+    _FormSet = forms.BaseFormSet["MemberForm"]
+else:
+    _PlaceField = forms.ModelChoiceField
+    _ActsField = forms.ModelMultipleChoiceField
+    _FormSet = forms.BaseFormSet
+
+
 def choose_from(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
     """Offers `queryset` in the form's model choice field `name` (chosen per request)."""
     cast("forms.ModelChoiceField[Model]", form.fields[name]).queryset = queryset
 
 
-class PlaceChoiceField(forms.ModelChoiceField):
+class PlaceChoiceField(_PlaceField):
     def label_from_instance(self, obj: Place) -> str:
         return place_label(obj)
 
@@ -83,7 +93,7 @@ class HouseholdCreateForm(HouseholdForm):
     )
 
 
-class ActChoiceField(forms.ModelMultipleChoiceField):
+class ActChoiceField(_ActsField):
     def label_from_instance(self, obj: Act) -> str:
         return _("%(type)s · incident %(id)s, %(when)s") % {
             "type": obj.get_act_type_display(),
@@ -174,7 +184,7 @@ class MemberForm(forms.Form):
         return member
 
 
-class _MemberFormSet(forms.BaseFormSet):
+class MemberFormSetBase(_FormSet):
     def changed_forms(self) -> list[MemberForm]:
         return [f for f in self.forms if f.has_changed()]
 
@@ -185,8 +195,16 @@ class _MemberFormSet(forms.BaseFormSet):
             raise ValidationError(_("Add at least one member of the household."))
 
 
-MemberFormSet = forms.formset_factory(
-    MemberForm, formset=_MemberFormSet, extra=2, max_num=30, validate_max=True, absolute_max=30
+MemberFormSet = cast(
+    "type[MemberFormSetBase]",
+    forms.formset_factory(
+        MemberForm,
+        formset=MemberFormSetBase,
+        extra=2,
+        max_num=30,
+        validate_max=True,
+        absolute_max=30,
+    ),
 )
 
 

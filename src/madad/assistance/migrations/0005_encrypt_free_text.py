@@ -11,12 +11,12 @@ def _rewrite(schema_editor, change, only_plain):
 
     with schema_editor.connection.cursor() as cursor:
         for column in COLUMNS:
-            cursor.execute(f"SELECT id, {column} FROM assistance_assistance WHERE {column} <> ''")
+            cursor.execute(f"SELECT id, {column} FROM assistance_assistance WHERE {column} <> ''")  # noqa: S608 (constant names)
             for pk, value in cursor.fetchall():
                 if value.startswith(crypto.PREFIX) == only_plain:
                     continue
                 cursor.execute(
-                    f"UPDATE assistance_assistance SET {column} = %s WHERE id = %s",
+                    f"UPDATE assistance_assistance SET {column} = %s WHERE id = %s",  # noqa: S608
                     [change(value), pk],
                 )
 

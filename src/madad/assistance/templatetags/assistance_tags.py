@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from madad.access.cases import may_see_cases
+from madad.accounts.models import User
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def case_assistance(context: template.Context, case: Any) -> dict[str, Any]:
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    if case is None or not may_see_cases(user):
+    if case is None or not isinstance(user, User) or not may_see_cases(user):
         return {"hidden": True}
     return case_panel(user, case)
 

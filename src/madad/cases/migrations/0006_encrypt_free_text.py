@@ -17,12 +17,13 @@ def _rewrite(schema_editor, change, only_plain):
 
     with schema_editor.connection.cursor() as cursor:
         for table, column in COLUMNS:
-            cursor.execute(f"SELECT id, {column} FROM {table} WHERE {column} <> ''")
+            cursor.execute(f"SELECT id, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
             for pk, value in cursor.fetchall():
                 if value.startswith(crypto.PREFIX) == only_plain:
                     continue
                 cursor.execute(
-                    f"UPDATE {table} SET {column} = %s WHERE id = %s", [change(value), pk]
+                    f"UPDATE {table} SET {column} = %s WHERE id = %s",  # noqa: S608
+                    [change(value), pk],
                 )
 
 

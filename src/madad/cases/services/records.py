@@ -16,7 +16,7 @@ from madad.cases.services.cases import contact_recorded
 from madad.cases.services.transitions import closed, lock, move
 from madad.core import validation as check
 from madad.core.audit import audit_record
-from madad.core.refusals import Conflict, Errors
+from madad.core.refusals import Conflict, Errors, invalid
 
 NOTE_MAX = 10_000
 SUMMARY_MAX = 10_000
@@ -73,6 +73,8 @@ def task_add(
     if not _may_be_assigned(assignee, case):
         errs.add("assigned_to", _("Choose somebody who works on this case."))
     errs.raise_if()
+    if due is None:  # refused above already (required); said again for the type checker
+        raise invalid("due_on", _("This field is required."))
     with transaction.atomic():
         if lock(case)["status"] == Case.Status.CLOSED:
             raise closed()

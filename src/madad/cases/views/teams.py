@@ -18,11 +18,12 @@ from madad import access
 from madad.access.cases import may_approve_cases
 from madad.accounts.models import User
 from madad.cases import services
-from madad.cases.forms import UsersChoiceField, case_workers, choose_from
+from madad.cases.forms import UsersChoiceField, case_workers
 from madad.cases.models import Team
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
+from madad.households.forms import choose_from
 
 
 class TeamForm(forms.Form):
