@@ -27,8 +27,8 @@ from madad.claims.forms import ClaimDocumentForm, ClaimFileForm, ClaimStatusForm
 from madad.claims.models import Claim
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
-from madad.core.refusals import Refused
-from madad.evidence.services import EvidenceIntegrityError, max_bytes
+from madad.core.refusals import Conflict, Refused
+from madad.evidence.services import max_bytes
 
 
 def _case_for_user(request: AuthedRequest, case_id: int) -> Case:
@@ -267,8 +267,8 @@ def claim_document_download(
         raise Http404
     try:
         download = services.claim_open_document(claim=claim, evidence=evidence, user=request.user)
-    except EvidenceIntegrityError as exc:
-        messages.error(request, str(exc))
+    except Conflict as exc:  # the file changed since upload: refused and recorded
+        messages.error(request, exc.message)
         return redirect("claims:detail", claim.pk)
     except Refused:
         raise Http404 from None

@@ -58,13 +58,6 @@ def max_bytes() -> int:
     return int(settings.MADAD_EVIDENCE_MAX_MB) * 1024 * 1024
 
 
-class EvidenceIntegrityError(Conflict):
-    """TRANSITIONAL: the `Conflict` an integrity failure raises, under the name claims.views
-    still catches; to be deleted once it catches `Conflict` (code "integrity_failed")."""
-
-    default_code = "integrity_failed"
-
-
 def _allowed_types_text() -> str:
     return ", ".join(str(t.label) for t in files.ALLOWED.values())
 
@@ -252,12 +245,13 @@ def _verified_copy(evidence: EvidenceFile, user: User) -> tuple[IO[bytes], str]:
             digest,
             "evidence.integrity.failed",
         )
-        raise EvidenceIntegrityError(
+        raise Conflict(
             _(
                 "This file has changed since it was uploaded (or is missing): its fingerprint "
                 "no longer matches the one taken at upload. It was not served. The refusal has "
                 "been recorded; tell your coordinator."
-            )
+            ),
+            code="integrity_failed",
         )
     copy.seek(0)
     return copy, digest
