@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from madad.accounts.models import User
 from madad.cases import services
 from madad.cases.models import Case
@@ -11,11 +13,11 @@ from tests.households.factories import make_household
 NEEDS = {"financial": 3, "education": 2, "psychosocial": 1}
 
 
-def open_case(*, caseworker: User, household: Household | None = None, **extra: object) -> Case:
+def open_case(*, caseworker: User, household: Household | None = None, **extra: Any) -> Case:
     household = household or make_household(by=caseworker)
     return services.case_open(
         household=household, caseworker=caseworker, opened_by=caseworker, **extra
-    )  # type: ignore[arg-type]
+    )
 
 
 def case_at(
