@@ -243,8 +243,8 @@ HTML: dict[str, dict[str, Expect]] = {
         "GET": page(PLACE_EDIT, refused=403),
         "POST": page(PLACE_EDIT, ACCEPTED, refused=403),
     },
-    "places:change_approve": {"POST": page(PLACE_EDIT, ACCEPTED, refused=403)},
-    "places:change_reject": {"POST": page(PLACE_EDIT, ACCEPTED, refused=403)},
+    "places:change_approve": {"POST": page(PLACE_EDIT, ACCEPTED)},
+    "places:change_reject": {"POST": page(PLACE_EDIT, ACCEPTED)},
     # incidents
     # the search is a POST, so that names stay out of URLs and logs
     "incidents:list": {"GET": page(INCIDENT_VIEW), "POST": page(INCIDENT_VIEW, ACCEPTED)},
