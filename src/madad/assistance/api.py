@@ -13,8 +13,9 @@ and reading them is audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed
 
 router = Router(tags=["assistance"])
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 VERSION = Field(
     default=None,
@@ -114,6 +116,16 @@ class AssistanceLimitOut(Schema):
 class AssistanceFilters(Schema):
     case: int | None = Field(default=None, ge=1, le=2**63 - 1)
     status: Assistance.Status | None = None
+
+
+def _action(path: str, summary: str) -> Callable[[Endpoint], Endpoint]:
+    """An action on one item: it answers with the item, or with the refusal."""
+    return router.post(
+        f"/{{int:assistance_id}}/{path}",
+        response={200: AssistanceDetailOut, **CHANGE},
+        exclude_unset=True,
+        summary=summary,
+    )
 
 
 def _item(request: AuthedRequest, assistance_id: int) -> Assistance:
@@ -217,12 +229,7 @@ def request_assistance(
     return Status(201, _out(request.user, item))
 
 
-@router.post(
-    "/{int:assistance_id}/approve",
-    response={200: AssistanceDetailOut, **CHANGE},
-    exclude_unset=True,
-    summary="Approve (a second person; a coordinator over the limit)",
-)
+@_action("approve", "Approve (a second person; a coordinator over the limit)")
 def approve(
     request: AuthedRequest, assistance_id: int, payload: AssistanceVersionIn
 ) -> AssistanceDetailOut:
@@ -234,12 +241,7 @@ def approve(
     return _out(request.user, item)
 
 
-@router.post(
-    "/{int:assistance_id}/cancel",
-    response={200: AssistanceDetailOut, **CHANGE},
-    exclude_unset=True,
-    summary="Cancel, with a reason",
-)
+@_action("cancel", "Cancel, with a reason")
 def cancel(
     request: AuthedRequest, assistance_id: int, payload: AssistanceCancelIn
 ) -> AssistanceDetailOut:
@@ -252,11 +254,9 @@ def cancel(
     return _out(request.user, item)
 
 
-@router.post(
-    "/{int:assistance_id}/hand-over",
-    response={200: AssistanceDetailOut, **CHANGE},
-    exclude_unset=True,
-    summary="Record the hand-over of help in kind without an amount (finance); "
+@_action(
+    "hand-over",
+    "Record the hand-over of help in kind without an amount (finance); "
     "money is paid through /fund/disbursements",
 )
 def hand_over(
@@ -272,12 +272,7 @@ def hand_over(
     return _out(request.user, item)
 
 
-@router.post(
-    "/{int:assistance_id}/confirm-receipt",
-    response={200: AssistanceDetailOut, **CHANGE},
-    exclude_unset=True,
-    summary="Record that the family received it",
-)
+@_action("confirm-receipt", "Record that the family received it")
 def confirm_receipt(
     request: AuthedRequest, assistance_id: int, payload: AssistanceVersionIn
 ) -> AssistanceDetailOut:

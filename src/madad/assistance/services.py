@@ -139,22 +139,32 @@ def _may_see(user: User, assistance: Assistance) -> bool:
 
 
 def _transition(
-    assistance: Assistance, *, expected_version: int | None, from_status: str, **changes: Any
-) -> None:
-    """One conditional UPDATE; a `Conflict` saying what happened if the item moved on
-    meanwhile."""
-    try:
-        update_versioned(
-            assistance,
-            expected_version=expected_version,
-            where=Q(status=from_status),
-            **changes,
-        )
-    except Stale:
-        current = (
-            Assistance.objects.filter(pk=assistance.pk).values_list("status", flat=True).first()
-        )
-        raise _conflict(current) from None
+    assistance: Assistance,
+    *,
+    by: User,
+    action: str,
+    audited: list[str],
+    expected_version: int | None,
+    from_status: str,
+    **changes: Any,
+) -> Assistance:
+    """One conditional UPDATE and its audit event (`action`, the `audited` fields), in one
+    transaction; a `Conflict` saying what happened if the item moved on meanwhile."""
+    with transaction.atomic():
+        try:
+            update_versioned(
+                assistance,
+                expected_version=expected_version,
+                where=Q(status=from_status),
+                **changes,
+            )
+        except Stale:
+            current = (
+                Assistance.objects.filter(pk=assistance.pk).values_list("status", flat=True).first()
+            )
+            raise _conflict(current) from None
+        audit_record(action=action, actor=by, obj=assistance, fields=audited)
+    return assistance
 
 
 def _conflict(current: str | None) -> Conflict:
@@ -280,23 +290,18 @@ def assistance_approve(
     if reason is not None:
         raise NotAllowed(reason)
     over_limit = is_over_limit(assistance)
-    with transaction.atomic():
-        _transition(
-            assistance,
-            expected_version=expected_version,
-            from_status=S.REQUESTED,
-            status=S.APPROVED,
-            approved_by=approver,
-            approved_at=timezone.now(),
-            approved_over_limit=over_limit,
-        )
-        audit_record(
-            action="case.assistance.approved",
-            actor=approver,
-            obj=assistance,
-            fields=["status", "approved_by"],
-        )
-    return assistance
+    return _transition(
+        assistance,
+        by=approver,
+        action="case.assistance.approved",
+        audited=["status", "approved_by"],
+        expected_version=expected_version,
+        from_status=S.REQUESTED,
+        status=S.APPROVED,
+        approved_by=approver,
+        approved_at=timezone.now(),
+        approved_over_limit=over_limit,
+    )
 
 
 def assistance_cancel(
@@ -324,23 +329,18 @@ def assistance_cancel(
         multiline=True,
     )
     errors.raise_if()
-    with transaction.atomic():
-        _transition(
-            assistance,
-            expected_version=expected_version,
-            from_status=assistance.status,
-            status=S.CANCELLED,
-            cancelled_by=cancelled_by,
-            cancelled_at=timezone.now(),
-            cancelled_reason=text,
-        )
-        audit_record(
-            action="case.assistance.cancelled",
-            actor=cancelled_by,
-            obj=assistance,
-            fields=["status", "cancelled_reason"],
-        )
-    return assistance
+    return _transition(
+        assistance,
+        by=cancelled_by,
+        action="case.assistance.cancelled",
+        audited=["status", "cancelled_reason"],
+        expected_version=expected_version,
+        from_status=assistance.status,
+        status=S.CANCELLED,
+        cancelled_by=cancelled_by,
+        cancelled_at=timezone.now(),
+        cancelled_reason=text,
+    )
 
 
 def assistance_disburse(
@@ -370,24 +370,19 @@ def assistance_disburse(
         multiline=False,
     )
     errors.raise_if()
-    with transaction.atomic():
-        _transition(
-            assistance,
-            expected_version=expected_version,
-            from_status=S.APPROVED,
-            status=S.DISBURSED,
-            disbursed_by=disbursed_by,
-            disbursed_at=timezone.now(),
-            disbursement_method=method,
-            disbursement_reference=ref,
-        )
-        audit_record(
-            action="case.assistance.disbursed",
-            actor=disbursed_by,
-            obj=assistance,
-            fields=["status", "disbursement_method", "disbursement_reference"],
-        )
-    return assistance
+    return _transition(
+        assistance,
+        by=disbursed_by,
+        action="case.assistance.disbursed",
+        audited=["status", "disbursement_method", "disbursement_reference"],
+        expected_version=expected_version,
+        from_status=S.APPROVED,
+        status=S.DISBURSED,
+        disbursed_by=disbursed_by,
+        disbursed_at=timezone.now(),
+        disbursement_method=method,
+        disbursement_reference=ref,
+    )
 
 
 def assistance_hand_over(
@@ -434,19 +429,14 @@ def assistance_confirm_receipt(
         raise NotAllowed(
             _("Whoever paid the assistance out does not also confirm it was received.")
         )
-    with transaction.atomic():
-        _transition(
-            assistance,
-            expected_version=expected_version,
-            from_status=S.DISBURSED,
-            status=S.RECEIPT_CONFIRMED,
-            receipt_confirmed_by=confirmed_by,
-            receipt_confirmed_at=timezone.now(),
-        )
-        audit_record(
-            action="case.assistance.receipt_confirmed",
-            actor=confirmed_by,
-            obj=assistance,
-            fields=["status"],
-        )
-    return assistance
+    return _transition(
+        assistance,
+        by=confirmed_by,
+        action="case.assistance.receipt_confirmed",
+        audited=["status"],
+        expected_version=expected_version,
+        from_status=S.DISBURSED,
+        status=S.RECEIPT_CONFIRMED,
+        receipt_confirmed_by=confirmed_by,
+        receipt_confirmed_at=timezone.now(),
+    )

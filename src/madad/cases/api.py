@@ -12,7 +12,8 @@ who asks answer 403 (not_requester: the four-eyes rule, not_allowed, forbidden).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -31,6 +32,7 @@ from madad.households.models import Household
 
 router = Router(tags=["cases"])
 assessments_router = Router(tags=["cases"])
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 ID_MAX = 2**62
 VERSION_MAX = 2_000_000_000
@@ -240,6 +242,12 @@ class CaseOut(Schema):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+def _action(path: str, out: Any, summary: str) -> Callable[[Endpoint], Endpoint]:
+    """An action on one case (a POST to /cases/{id}/<path>): it answers with `out`, or with
+    the refusal."""
+    return router.post(f"/{{int:case_id}}/{path}", response={200: out, **CHANGE}, summary=summary)
+
+
 def _user(request: AuthedRequest) -> User:
     if not may_see_cases(request.user):
         raise NotVisible()
@@ -357,10 +365,10 @@ def update_case(request: AuthedRequest, case_id: int, payload: CasePatch) -> Cas
     return case_out(request.user, case)
 
 
-@router.post(
-    "/{int:case_id}/transitions",
-    response={200: CaseOut, **CHANGE},
-    summary="Move the status (a direct move; agreeing the plan and closing need an approval)",
+@_action(
+    "transitions",
+    CaseOut,
+    "Move the status (a direct move; agreeing the plan and closing need an approval)",
 )
 def transition(request: AuthedRequest, case_id: int, payload: CaseTransitionIn) -> CaseOut:
     case = services.case_transition(
@@ -372,11 +380,7 @@ def transition(request: AuthedRequest, case_id: int, payload: CaseTransitionIn) 
     return case_out(request.user, case)
 
 
-@router.post(
-    "/{int:case_id}/reopen",
-    response={200: CaseOut, **CHANGE},
-    summary="Reopen a closed case as its next episode",
-)
+@_action("reopen", CaseOut, "Reopen a closed case as its next episode")
 def reopen(request: AuthedRequest, case_id: int, payload: CaseReopenIn) -> CaseOut:
     case = services.case_reopen(
         case=_editable(request, case_id),
@@ -387,11 +391,7 @@ def reopen(request: AuthedRequest, case_id: int, payload: CaseReopenIn) -> CaseO
     return case_out(request.user, case)
 
 
-@router.post(
-    "/{int:case_id}/assign",
-    response={200: CaseOut | CaseRefOut, **CHANGE},
-    summary="Give the case to another caseworker (coordinators)",
-)
+@_action("assign", CaseOut | CaseRefOut, "Give the case to another caseworker (coordinators)")
 def assign(request: AuthedRequest, case_id: int, payload: CaseAssignIn) -> CaseOut | CaseRefOut:
     caseworker = _colleague(request, payload.caseworker_id, "caseworker_id")
     case = services.case_assign(
@@ -430,10 +430,10 @@ def _approval(request: AuthedRequest, case_id: int, approval_id: int) -> Approva
     return approval
 
 
-@router.post(
-    "/{int:case_id}/approvals/{int:approval_id}/decision",
-    response={200: CaseApprovalOut, **CHANGE},
-    summary="Approve (performing the move) or refuse, with a reason; never your own request",
+@_action(
+    "approvals/{int:approval_id}/decision",
+    CaseApprovalOut,
+    "Approve (performing the move) or refuse, with a reason; never your own request",
 )
 def decide(
     request: AuthedRequest, case_id: int, approval_id: int, payload: CaseDecisionIn
@@ -446,11 +446,7 @@ def decide(
     )
 
 
-@router.post(
-    "/{int:case_id}/approvals/{int:approval_id}/withdraw",
-    response={200: CaseApprovalOut, **CHANGE},
-    summary="Take a waiting request back",
-)
+@_action("approvals/{int:approval_id}/withdraw", CaseApprovalOut, "Take a waiting request back")
 def withdraw(request: AuthedRequest, case_id: int, approval_id: int) -> ApprovalRequest:
     return services.approval_withdraw(
         approval=_approval(request, case_id, approval_id), withdrawn_by=request.user
@@ -509,11 +505,7 @@ def add_task(request: AuthedRequest, case_id: int, payload: CaseTaskIn) -> Statu
     return Status(201, task)
 
 
-@router.post(
-    "/{int:case_id}/tasks/{int:task_id}/done",
-    response={200: CaseTaskOut, **CHANGE},
-    summary="Mark a task done (once)",
-)
+@_action("tasks/{int:task_id}/done", CaseTaskOut, "Mark a task done (once)")
 def task_done(request: AuthedRequest, case_id: int, task_id: int) -> Task:
     case = _editable(request, case_id)
     task = Task.objects.filter(case=case, pk=task_id).first()

@@ -69,6 +69,20 @@ def _invalid(request: AuthedRequest, case: Case, form: forms.BaseForm, name: str
     return render_detail(request, case, status=INVALID_FORM_STATUS, forms={name: form})
 
 
+def _form_action(
+    request: AuthedRequest,
+    case: Case,
+    form: forms.Form,
+    name: str,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A posted form checked, then the service called with its cleaned data (`_act`)."""
+    if not form.is_valid():
+        return _invalid(request, case, form, name)
+    return _act(request, case, lambda: action(form.cleaned_data), done, form=form, name=name)
+
+
 @login_required
 @require_POST
 def transition_view(request: AuthedRequest, case_id: int) -> HttpResponse:
@@ -96,24 +110,20 @@ def transition_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def approval_request_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = ApprovalRequestForm(request.POST)
     kind = request.POST.get("kind", "")
-    name = f"ask_{kind}" if kind in ApprovalRequest.Kind.values else ""
-    if not form.is_valid():
-        return _invalid(request, case, form, name)
-    return _act(
+    return _form_action(
         request,
         case,
-        lambda: services.approval_request(
+        ApprovalRequestForm(request.POST),
+        f"ask_{kind}" if kind in ApprovalRequest.Kind.values else "",
+        lambda data: services.approval_request(
             case=case,
-            kind=form.cleaned_data["kind"],
+            kind=data["kind"],
             requested_by=request.user,
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
+            note=data["note"],
+            expected_version=data["version"],
         ),
         _("Your request is waiting for a coordinator."),
-        form=form,
-        name=name,
     )
 
 
@@ -168,21 +178,15 @@ def approval_withdraw_view(request: AuthedRequest, case_id: int, approval_id: in
 @require_POST
 def reopen_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, case, form, "reopen")
-    return _act(
+    return _form_action(
         request,
         case,
-        lambda: services.case_reopen(
-            case=case,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
+        ReopenForm(request.POST),
+        "reopen",
+        lambda data: services.case_reopen(
+            case=case, by=request.user, reason=data["reason"], expected_version=data["version"]
         ),
         _("The case is reopened as a new episode: assess the needs and agree a plan again."),
-        form=form,
-        name="reopen",
     )
 
 
@@ -190,21 +194,18 @@ def reopen_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def assign_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = AssignForm(request.POST, user=request.user, auto_id="id_assign_%s")
-    if not form.is_valid():
-        return _invalid(request, case, form, "assign")
-    return _act(
+    return _form_action(
         request,
         case,
-        lambda: services.case_assign(
+        AssignForm(request.POST, user=request.user, auto_id="id_assign_%s"),
+        "assign",
+        lambda data: services.case_assign(
             case=case,
-            caseworker=form.cleaned_data["caseworker"],
+            caseworker=data["caseworker"],
             assigned_by=request.user,
-            expected_version=form.cleaned_data["version"],
+            expected_version=data["version"],
         ),
         _("The case was assigned."),
-        form=form,
-        name="assign",
     )
 
 
@@ -212,16 +213,13 @@ def assign_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def note_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, case, form, "note")
-    return _act(
+    return _form_action(
         request,
         case,
-        lambda: services.note_add(case=case, written_by=request.user, **form.cleaned_data),
+        NoteForm(request.POST),
+        "note",
+        lambda data: services.note_add(case=case, written_by=request.user, **data),
         _("The note was added."),
-        form=form,
-        name="note",
     )
 
 
@@ -229,16 +227,13 @@ def note_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def task_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_to_change(request, case_id)
-    form = TaskForm(request.POST, case=case, auto_id="id_task_%s")
-    if not form.is_valid():
-        return _invalid(request, case, form, "task")
-    return _act(
+    return _form_action(
         request,
         case,
-        lambda: services.task_add(case=case, added_by=request.user, **form.cleaned_data),
+        TaskForm(request.POST, case=case, auto_id="id_task_%s"),
+        "task",
+        lambda data: services.task_add(case=case, added_by=request.user, **data),
         _("The task was added."),
-        form=form,
-        name="task",
     )
 
 
