@@ -28,6 +28,7 @@ from madad.access.base import Rules, can, in_relief_org, is_staff_user
 from madad.access.cases import case_visibility
 from madad.access.roles import Capability
 from madad.accounts.models import User
+from madad.cases.models import Case
 
 DISBURSEMENT_FIELDS = frozenset({"disbursement_method", "disbursement_reference"})
 CASE_ONLY_FIELDS = frozenset({"purpose"})
@@ -69,8 +70,6 @@ def may_see_disbursement(user: Any, assistance: Any) -> bool:
 
 
 def may_see_case_of(user: Any, assistance: Any) -> bool:
-    from madad.cases.models import Case
-
     condition = case_visibility(user)
     return condition is not None and Case.objects.filter(condition, pk=assistance.case_id).exists()
 

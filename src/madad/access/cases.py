@@ -50,9 +50,7 @@ def case_visibility(user: User, prefix: str = "") -> Q | None:
     if can(user, Capability.CASE_VIEW_ALL):
         return condition
     if settings.CASE_VISIBILITY == "team":
-        from madad.accounts.models import User as UserModel
-
-        colleagues = UserModel.objects.filter(
+        colleagues = User.objects.filter(
             Q(pk=user.pk)
             | Q(case_teams__members=user, case_teams__organisation_id=user.organisation_id),
             organisation_id=user.organisation_id,

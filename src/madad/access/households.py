@@ -21,8 +21,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.cases import case_visibility
 from madad.access.roles import Capability
 from madad.accounts.models import User
+from madad.cases.models import Case
 
 
 def may_see_households(user: Any) -> bool:
@@ -41,12 +43,12 @@ def household_visibility(user: User, prefix: str = "") -> Q | None:
     condition = Q(**{f"{prefix}organisation_id": user.organisation_id})
     if can(user, Capability.CASE_VIEW_ALL):
         return condition
-    from madad.access import visible_to
-    from madad.cases.models import Case
-
+    registered = Q(**{f"{prefix}created_by_id": user.pk})
+    cases = case_visibility(user)
+    if cases is None:
+        return condition & registered
     return condition & (
-        Q(**{f"{prefix}created_by_id": user.pk})
-        | Q(**{f"{prefix}pk__in": visible_to(user, Case).values("household_id")})
+        registered | Q(**{f"{prefix}pk__in": Case.objects.filter(cases).values("household_id")})
     )
 
 

@@ -53,11 +53,6 @@ PURPOSE_MAX = 2000
 REASON_MAX = 2000
 REFERENCE_MAX = 200
 
-# Transitional names: madad.fund.services.disbursements still catches these; they are the core
-# kinds. Delete once the fund catches `NotAllowed` and `Conflict` (or lets them propagate).
-AssistanceRefused = NotAllowed
-AssistanceConflict = Conflict
-
 
 def _required_text(
     value: Any, field: str, errors: Errors, *, max_length: int, missing: str, multiline: bool
