@@ -404,10 +404,11 @@ def assign(request: AuthedRequest, case_id: int, payload: CaseAssignIn) -> CaseO
 
 
 # --- approvals --------------------------------------------------------------------------------
-@router.post(
-    "/{int:case_id}/approvals",
-    response={201: CaseApprovalOut, **CHANGE},
-    summary="Ask a coordinator to agree the plan or to close the case",
+@_action(
+    "approvals",
+    CaseApprovalOut,
+    "Ask a coordinator to agree the plan or to close the case",
+    status=201,
 )
 def request_approval(
     request: AuthedRequest, case_id: int, payload: CaseApprovalIn
@@ -473,9 +474,7 @@ def list_notes(request: AuthedRequest, case_id: int) -> list[CaseNoteOut]:
     ]
 
 
-@router.post(
-    "/{int:case_id}/notes", response={201: CaseNoteAddedOut, **CHANGE}, summary="Add a note"
-)
+@_action("notes", CaseNoteAddedOut, "Add a note", status=201)
 def add_note(request: AuthedRequest, case_id: int, payload: CaseNoteIn) -> Status[Any]:
     note = services.note_add(
         case=_editable(request, case_id),
@@ -486,11 +485,7 @@ def add_note(request: AuthedRequest, case_id: int, payload: CaseNoteIn) -> Statu
     return Status(201, note)
 
 
-@router.post(
-    "/{int:case_id}/tasks",
-    response={201: CaseTaskOut, **CHANGE},
-    summary="Add a task with a due date",
-)
+@_action("tasks", CaseTaskOut, "Add a task with a due date", status=201)
 def add_task(request: AuthedRequest, case_id: int, payload: CaseTaskIn) -> Status[Task]:
     case = _editable(request, case_id)
     task = services.task_add(
@@ -527,10 +522,11 @@ def _assessment_out(assessment: Assessment, summary: str) -> AssessmentOut:
     )
 
 
-@router.post(
-    "/{int:case_id}/assessments",
-    response={201: AssessmentOut, **CHANGE},
-    summary="Record a needs assessment (the first marks an open case assessed)",
+@_action(
+    "assessments",
+    AssessmentOut,
+    "Record a needs assessment (the first marks an open case assessed)",
+    status=201,
 )
 def record_assessment(
     request: AuthedRequest, case_id: int, payload: AssessmentIn
