@@ -242,10 +242,14 @@ class CaseOut(Schema):
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _action(path: str, out: Any, summary: str) -> Callable[[Endpoint], Endpoint]:
-    """An action on one case (a POST to /cases/{id}/<path>): it answers with `out`, or with
-    the refusal."""
-    return router.post(f"/{{int:case_id}}/{path}", response={200: out, **CHANGE}, summary=summary)
+def _action(
+    path: str, out: Any, summary: str, *, status: int = 200
+) -> Callable[[Endpoint], Endpoint]:
+    """An action on one case (a POST to /cases/{id}/<path>): it answers `status` with `out`,
+    or with the refusal."""
+    return router.post(
+        f"/{{int:case_id}}/{path}", response={status: out, **CHANGE}, summary=summary
+    )
 
 
 def _user(request: AuthedRequest) -> User:
