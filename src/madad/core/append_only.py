@@ -26,15 +26,30 @@ class AppendOnly:
     message: str
     # whether TRUNCATE is refused too (PostgreSQL only; SQLite has no TRUNCATE)
     refuse_truncate: bool = False
+    # columns an UPDATE may still set: the pointer to a person, which a merge of two records of
+    # one human (and its undo) moves; every other column stays as it was written
+    movable: tuple[str, ...] = ()
 
-    def statements(self, vendor: str, *, install: bool) -> list[str]:
+    def statements(self, vendor: str, *, install: bool, columns: tuple[str, ...] = ()) -> list[str]:
+        """The SQL that installs (or removes) the guard; `columns` are the table's columns,
+        needed only when some are movable."""
         message = self.message.replace("'", "''")
+        update = "UPDATE"
+        if self.movable and install:
+            fixed = [c for c in columns if c not in self.movable]
+            if not fixed:
+                raise ValueError(f"{self.table}: no columns to guard (give the table's columns)")
+            update = "UPDATE OF " + ", ".join(fixed)
         if vendor == "sqlite":
-            names = [(f"{self.table}_no_{event.lower()}", event) for event in ("UPDATE", "DELETE")]
+            names = [
+                (f"{self.table}_no_{event.split()[0].lower()}", event)
+                for event in (update, "DELETE")
+            ]
+            drops = [f"DROP TRIGGER IF EXISTS {name};" for name, _event in names]
             if not install:
-                return [f"DROP TRIGGER IF EXISTS {name};" for name, _event in names]
-            return [
-                f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON {self.table} "
+                return drops
+            return drops + [
+                f"CREATE TRIGGER {name} BEFORE {event} ON {self.table} "
                 f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
                 for name, event in names
             ]
@@ -48,7 +63,7 @@ class AppendOnly:
             statements += [
                 f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
                 "$$ BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END; $$;",
-                f"CREATE TRIGGER {self.table}_no_change BEFORE UPDATE OR DELETE ON {self.table} "
+                f"CREATE TRIGGER {self.table}_no_change BEFORE {update} OR DELETE ON {self.table} "
                 f"FOR EACH ROW EXECUTE FUNCTION {_FUNCTION}('{message}');",
             ]
             if self.refuse_truncate:
@@ -61,7 +76,11 @@ class AppendOnly:
 
     def install(self, connection: Any) -> None:
         with connection.cursor() as cursor:
-            for sql in self.statements(connection.vendor, install=True):
+            columns: tuple[str, ...] = ()
+            if self.movable:
+                description = connection.introspection.get_table_description(cursor, self.table)
+                columns = tuple(column.name for column in description)
+            for sql in self.statements(connection.vendor, install=True, columns=columns):
                 cursor.execute(sql)
 
     def remove(self, connection: Any) -> None:
@@ -74,9 +93,12 @@ class AppendOnly:
 _REGISTRY: dict[str, AppendOnly] = {}
 
 
-def protect(table: str, *, message: str, refuse_truncate: bool = False) -> AppendOnly:
-    """Declares `table` append-only (called from the owning app's models module)."""
-    guard = AppendOnly(table, message, refuse_truncate)
+def protect(
+    table: str, *, message: str, refuse_truncate: bool = False, movable: tuple[str, ...] = ()
+) -> AppendOnly:
+    """Declares `table` append-only (called from the owning app's models module). A migration
+    that adds a column to a table with movable columns installs the guard again."""
+    guard = AppendOnly(table, message, refuse_truncate, movable)
     _REGISTRY[table] = guard
     return guard
 

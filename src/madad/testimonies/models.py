@@ -160,7 +160,10 @@ class ConsentRecord(models.Model):
         return f"Consent record #{self.pk}"
 
 
+# A merge of two records of one human moves their consent decisions to the kept record (and an
+# undo moves them back); nothing else about a decision ever changes.
 append_only.protect(
     "testimonies_consentrecord",
     message="consent records are append-only: record a new decision instead",
+    movable=("person_id",),
 )
