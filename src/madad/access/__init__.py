@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from madad.access import accounts as _accounts
 from madad.access import assistance as _assistance
@@ -95,8 +95,6 @@ def visible_to(user: User | AnonymousUser | None, model: type[M]) -> QuerySet[M]
 def get_visible_or_404(
     user: User | AnonymousUser | None,
     model: type[M],
-    *,
-    request: HttpRequest | None = None,
     **lookup: Any,
 ) -> M:
     """One record the user may see, or Http404 — the same answer whether it does not exist or
@@ -118,7 +116,6 @@ def get_visible_or_404(
     if exists:
         audit_record(
             action="access.denied",
-            request=request,
             actor=user if is_staff_user(user) else None,  # type: ignore[arg-type]
             object_type=model._meta.label_lower,
             object_id=str(lookup.get("pk", lookup.get("id", ""))),
@@ -163,7 +160,6 @@ def reveal(
     user: User,
     obj: models.Model,
     *,
-    request: HttpRequest | None = None,
     wanted: Iterable[str] | None = None,
     action: str | None = None,
 ) -> dict[str, Any]:
@@ -177,7 +173,7 @@ def reveal(
     """
     model = type(obj)
     if obj.pk is None or not visible_to(user, model).filter(pk=obj.pk).exists():
-        get_visible_or_404(user, model, request=request, pk=obj.pk)
+        get_visible_or_404(user, model, pk=obj.pk)
     allowed = _rules_for(model).fields_of(user, obj, readable_fields(user, model))
     names = [n for n in (wanted if wanted is not None else sorted(allowed)) if n in allowed]
     sensitive = set(sensitive_field_names(model)) | set(_rules_for(model).restricted_fields)
@@ -185,7 +181,6 @@ def reveal(
     if read_sensitive:
         audit_record(
             action=action or f"{model._meta.model_name}.identity.viewed",
-            request=request,
             actor=user,
             obj=obj,
             fields=read_sensitive,

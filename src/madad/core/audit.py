@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from madad.core import request_context
@@ -60,7 +59,6 @@ def _lock_chain() -> None:
 def audit_record(
     *,
     action: str,
-    request: HttpRequest | None = None,
     actor: User | None = None,
     organisation: Organisation | None = None,
     obj: models.Model | None = None,
@@ -78,10 +76,6 @@ def audit_record(
         if not _FIELD.match(name):
             raise ValueError("Audit events record field names only, never values.")
     context = request_context.current()
-    if actor is None and request is not None:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            actor = user
     if actor is None:
         actor = context.actor
     if organisation is None and actor is not None:
@@ -98,7 +92,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id) if object_id != "" else "",
         fields=field_names,
-        ip=request_context.client_ip(request) if request is not None else context.ip,
+        ip=context.ip,
     )
     with transaction.atomic():
         _lock_chain()
