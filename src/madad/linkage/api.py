@@ -22,7 +22,7 @@ from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed
 from madad.linkage import checks, services
 from madad.linkage.models import Decision, LinkageRun, MergeRecord, PersonPair
-from madad.people.api import PersonIn
+from madad.people.schemas import PersonIn
 
 router = Router(tags=["linkage"])
 

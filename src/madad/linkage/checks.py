@@ -16,16 +16,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from madad import access
-from madad.access.roles import Capability
 from madad.core.crypto import blind_index
-from madad.core.http import AuthedRequest
 from madad.core.names import name_keys
 from madad.incidents.models import Incident
 from madad.linkage import incidents as incident_matching
 from madad.linkage import keys
-from madad.linkage.evidence import evidence_of, lines
-from madad.linkage.forms import IncidentCheckForm
+from madad.linkage.evidence import evidence_of
 from madad.linkage.matching import score_against
 from madad.linkage.matching.features import forget_names
 from madad.linkage.matching.model import Parameters, default_parameters
@@ -36,13 +32,12 @@ from madad.people.models import Person, PersonNameKey
 from madad.people.name_index import NAME
 
 if TYPE_CHECKING:
-    from madad.accounts.models import User
+    pass
 
 PER_KEY = 50  # candidates read per key: a very common key cannot flood the check
 MAX_CANDIDATES = 60
 DEFAULT_THRESHOLD = 0.5
 NAMES = ("given_name", "family_name", "full_name_ur")
-DUPLICATES_CHECKED = "duplicates_checked"  # posted once the user has looked at the duplicates
 
 
 def current_parameters(organisation_id: int) -> tuple[Parameters, float]:
@@ -212,47 +207,3 @@ def pair_counts(organisation_id: int) -> dict[str, int]:
         .values_list("status")
         .annotate(n=Count("id"))
     )
-
-
-# --- what the person and incident forms show ---------------------------------------------------
-def identity_names(user: User, persons: list[Person]) -> dict[int, dict[str, Any]]:
-    """Names for display, each read audited; none for a role without identity access."""
-    if not access.can(user, Capability.PERSON_IDENTITY_VIEW):
-        return {}
-    return {p.pk: access.reveal(user, p, wanted=NAMES) for p in persons}
-
-
-def person_check_rows(
-    request: AuthedRequest, data: dict[str, Any], exclude: int | None = None
-) -> list[dict[str, Any]]:
-    """The possible duplicates of the person described by `data` (the person form's cleaned
-    fields), as the check shows them: candidate, names (audited reads) and the evidence."""
-    found = match_candidates(
-        organisation_id=request.user.organisation_id,
-        data=data,
-        exclude_person_id=exclude,
-    )
-    names = identity_names(request.user, [c.person for c in found])
-    return [
-        {
-            "candidate": c,
-            "names": names.get(c.person.pk),
-            "lines": [ln for ln in lines(c.evidence) if ln.direction != "neutral"],
-        }
-        for c in found
-    ]
-
-
-def incident_check_data(post: Any) -> dict[str, Any]:
-    """What the incident duplicate check reads from a posted incident form: dates, place,
-    types and the existing persons named as victims; fields that do not validate are left
-    out."""
-    form = IncidentCheckForm(post)
-    form.is_valid()
-    data = dict(getattr(form, "cleaned_data", {}))
-    data["victims"] = {
-        int(value)
-        for key, value in post.items()
-        if key.startswith("acts-") and key.endswith("-victim_id") and value.isdigit()
-    }
-    return data

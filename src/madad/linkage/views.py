@@ -22,8 +22,8 @@ from madad.access.roles import Capability
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
-from madad.linkage import checks, services
-from madad.linkage.checks import incident_check_data, person_check_rows
+from madad.linkage import checks, entry_check, services
+from madad.linkage.entry_check import incident_check_data, person_check_rows
 from madad.linkage.evidence import lines
 from madad.linkage.forms import DecisionForm, IncidentDecisionForm, RunForm
 from madad.linkage.models import Decision, IncidentPair, LinkageRun, MergeRecord, PersonPair
@@ -60,7 +60,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     page = _page(request, pairs)
     ids = {i for pair in page for i in (pair.person_a_id, pair.person_b_id)}
     persons = {p.pk: p for p in access.visible_to(request.user, Person).filter(pk__in=ids)}
-    names = checks.identity_names(request.user, list(persons.values()))
+    names = entry_check.identity_names(request.user, list(persons.values()))
     rows = [
         {
             "pair": pair,

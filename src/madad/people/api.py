@@ -19,28 +19,10 @@ from madad.core.refusals import NotAllowed, invalid
 from madad.people import services
 from madad.people.identity import format_cnic, format_phone
 from madad.people.models import Person, Sex
+from madad.people.schemas import PersonIn
 from madad.people.selectors import person_list, person_search
 
 router = Router(tags=["persons"])
-
-
-class PersonIn(Schema):
-    given_name: str = Field(default="", max_length=200)
-    family_name: str = Field(default="", max_length=200)
-    full_name_ur: str = Field(default="", max_length=300)
-    father_name: str = Field(default="", max_length=200)
-    aliases: str = Field(
-        default="", max_length=1000, description="Other names or spellings, one per line"
-    )
-    sex: Sex = Sex.UNKNOWN
-    age: int | None = Field(default=None, ge=0, le=130)
-    date_of_birth: str = Field(default="", max_length=10)
-    cnic: str = Field(default="", max_length=20)
-    phone: str = Field(default="", max_length=20)
-    address: str = Field(default="", max_length=500)
-    occupation: str = Field(default="", max_length=100)
-    mother_tongue: str = Field(default="", max_length=50)
-    deceased: bool = False
 
 
 class PersonPatch(PersonIn):

@@ -15,7 +15,7 @@ from madad.access.roles import Capability
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
-from madad.linkage.checks import DUPLICATES_CHECKED, person_check_rows
+from madad.linkage.entry_check import DUPLICATES_CHECKED, person_check_rows
 from madad.people import services
 from madad.people.forms import PersonEditForm, PersonFilterForm, PersonForm, PersonSearchForm
 from madad.people.identity import format_cnic, format_phone

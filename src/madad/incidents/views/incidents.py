@@ -34,7 +34,7 @@ from madad.incidents.forms import (
 )
 from madad.incidents.models import Incident
 from madad.linkage import checks
-from madad.linkage.checks import DUPLICATES_CHECKED, incident_check_data
+from madad.linkage.entry_check import DUPLICATES_CHECKED, incident_check_data
 
 PAGE_SIZE = 25
 # What other apps show on an incident's page: its testimonies and its evidence.
