@@ -612,32 +612,33 @@ def _collapse(symbols: list[str]) -> str:
     return "".join(out)
 
 
+_URDU_INITIAL = {"ا": "'", "ع": "'", "و": "w", "ی": "y", "ے": "y"}
+_URDU_ASPIRATED = {"k": "K", "g": "G", "c": "c"}  # کھ is "kh", گھ is "gh", چھ is "ch"
+
+
+def _urdu_symbol(word: str, i: int, symbols: list[str]) -> bool:
+    """Handles the letter at `i` when its sound depends on its neighbours (an initial letter,
+    aspiration, the "gh" of a medial ہ after گ); False when it is an ordinary letter."""
+    ch = word[i]
+    if i == 0 and ch in _URDU_INITIAL:
+        symbols.append(_URDU_INITIAL[ch])
+        return True
+    if ch in _URDU_VOWELS:
+        return True
+    if ch == "ھ" and symbols and symbols[-1] in _URDU_ASPIRATED:
+        symbols[-1] = _URDU_ASPIRATED[symbols[-1]]
+        return True
+    if ch == "ہ" and 0 < i < len(word) - 1 and word[i - 1] == "گ":
+        # "نگہت" is romanised "Nighat": گ before a medial ہ is the "gh" of the Roman side
+        symbols[-1] = "G"
+        return True
+    return False
+
+
 def _urdu_skeleton(word: str) -> str:
     symbols: list[str] = []
     for i, ch in enumerate(word):
-        if i == 0 and ch in "اع":
-            symbols.append("'")
-            continue
-        if i == 0 and ch == "و":
-            symbols.append("w")
-            continue
-        if i == 0 and ch in "یے":
-            symbols.append("y")
-            continue
-        if ch in _URDU_VOWELS:
-            continue
-        if ch == "ھ" and symbols:  # aspiration: کھ is "kh", گھ is "gh", چھ is "ch"
-            if symbols[-1] == "k":
-                symbols[-1] = "K"
-                continue
-            if symbols[-1] == "g":
-                symbols[-1] = "G"
-                continue
-            if symbols[-1] == "c":
-                continue
-        if ch == "ہ" and 0 < i < len(word) - 1 and word[i - 1] == "گ":
-            # "نگہت" is romanised "Nighat": گ before a medial ہ is the "gh" of the Roman side
-            symbols[-1] = "G"
+        if _urdu_symbol(word, i, symbols):
             continue
         sound = _URDU_SOUNDS.get(ch)
         if sound:
