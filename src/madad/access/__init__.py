@@ -16,7 +16,7 @@ import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
@@ -102,13 +102,7 @@ def get_visible_or_404(
     try:
         return visible_to(user, model).get(**lookup)
     # OverflowError: a number beyond 64 bits from a URL, which the database cannot compare
-    except (
-        model.DoesNotExist,
-        ValueError,
-        TypeError,
-        OverflowError,  # type: ignore[attr-defined]
-        ValidationError,
-    ):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
         pass
     exists = False
     with contextlib.suppress(ValueError, TypeError, OverflowError, ValidationError):

@@ -32,4 +32,5 @@ def paginated(view: Callable[..., Any]) -> Callable[..., Any]:
     """Pages the list the endpoint returns with `Pagination`."""
     # Resolve postponed annotations where the endpoint was written, before django-ninja wraps it.
     view.__annotations__ = typing.get_type_hints(view, include_extras=True)
-    return paginate(Pagination)(view)
+    paged: Callable[..., Any] = paginate(Pagination)(view)
+    return paged

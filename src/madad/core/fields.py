@@ -6,15 +6,23 @@ silently compare ciphertexts. Exact lookups go through a blind-index column inst
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact
 
 from madad.core import crypto
 
+if TYPE_CHECKING:
+    _Text = models.TextField[str, str]
+    _Exact = Exact[Any]
+else:
+    _Text = models.TextField
+    _Exact = Exact
 
-class EncryptedTextField(models.TextField):
+
+class EncryptedTextField(_Text):
     """Text stored as a Fernet ciphertext. Empty strings stay empty (nothing to hide)."""
 
     sensitive = True
@@ -39,7 +47,7 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
-class _EmptyOnlyExact(models.lookups.Exact):
+class _EmptyOnlyExact(_Exact):
     """`field=""` works (it is stored as ""); equality with anything else is meaningless."""
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:

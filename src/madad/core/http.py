@@ -15,4 +15,4 @@ class AuthedRequest(HttpRequest):
     behind the bearer token. Annotate such views with it instead of `HttpRequest`, so that
     `request.user` is a `User`."""
 
-    user: User  # type: ignore[assignment]
+    user: User

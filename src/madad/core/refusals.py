@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,7 +36,7 @@ class Refused(Exception):
 
     status: ClassVar[int] = 422
     default_code: ClassVar[str] = "invalid"
-    default_message: ClassVar[str] = gettext_lazy("The request has errors.")
+    default_message: ClassVar[str | Promise] = gettext_lazy("The request has errors.")
 
     def __init__(
         self,

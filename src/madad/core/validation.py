@@ -73,12 +73,12 @@ def text(
     if not storable(value):
         errors.add(field, _("Text may not contain NUL characters or unpaired surrogates."))
         return ""
-    value = clean_text(value, multiline=multiline)
-    if required and not value:
+    cleaned = clean_text(value, multiline=multiline)
+    if required and not cleaned:
         errors.add(field, _("This field is required."))
-    elif len(value) > max_length:
+    elif len(cleaned) > max_length:
         errors.add(field, _("Enter at most %(max)s characters.") % {"max": max_length})
-    return value
+    return cleaned
 
 
 def ascii_digits(value: str) -> str:
