@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from madad.accounts.tokens import bearer_token, token_issue, token_revoke
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.core.http import AuthedRequest
 
 router = Router(tags=["auth"])
@@ -40,7 +40,7 @@ class MeOut(Schema):
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 423: ErrorOut},
+    response={200: TokenOut, **errors(401, 403, 422, 423)},
     summary="Issue an expiring bearer token",
     description="Send the email address, password and current two-factor code. A wrong "
     "credential answers 401 (`invalid_credentials`, `invalid_totp`); an account without "
@@ -54,14 +54,14 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
 
 
 @router.delete(
-    "/token", response={204: None, 401: ErrorOut}, summary="Revoke the token used for this call"
+    "/token", response={204: None, **errors(401)}, summary="Revoke the token used for this call"
 )
 def revoke_token(request: AuthedRequest) -> Status[None]:
     token_revoke(token=bearer_token(request), revoked_by=request.user)
     return Status(204, None)
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Who the token belongs to")
+@router.get("/me", response={200: MeOut, **errors(401)}, summary="Who the token belongs to")
 def me(request: AuthedRequest) -> MeOut:
     user = request.user
     return MeOut(

@@ -88,6 +88,12 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error answers an endpoint documents, all in the one error shape:
+    `response={200: CaseOut, **errors(403, 404, 422)}`."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
 def error_body(
     code: str, message: str, fields: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from madad.access.assistance import (
     may_request_assistance,
 )
 from madad.accounts.models import User
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.assistance import selectors, services
 from madad.assistance.models import Assistance, DisbursementMethod, Kind
@@ -46,8 +46,6 @@ VERSION = Field(
     le=2_000_000_000,
     description="The version you read; omit to act on the current one",
 )
-READ = {404: ErrorOut, 422: ErrorOut}
-CHANGE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class AssistanceIn(Schema):
@@ -122,7 +120,7 @@ def _action(path: str, summary: str) -> Callable[[Endpoint], Endpoint]:
     """An action on one item: it answers with the item, or with the refusal."""
     return router.post(
         f"/{{int:assistance_id}}/{path}",
-        response={200: AssistanceDetailOut, **CHANGE},
+        response={200: AssistanceDetailOut, **errors(403, 404, 409, 422)},
         exclude_unset=True,
         summary=summary,
     )
@@ -148,7 +146,9 @@ def _out(user: User, item: Assistance) -> AssistanceDetailOut:
     )
 
 
-@router.get("", response={200: list[AssistanceOut], **READ}, summary="Assistance you may see")
+@router.get(
+    "", response={200: list[AssistanceOut], **errors(404, 422)}, summary="Assistance you may see"
+)
 @paginated
 def list_assistance(request: AuthedRequest, filters: Query[AssistanceFilters]) -> Any:
     case = None
@@ -159,7 +159,7 @@ def list_assistance(request: AuthedRequest, filters: Query[AssistanceFilters]) -
 
 @router.get(
     "/approvals",
-    response={200: list[AssistanceOut], **READ},
+    response={200: list[AssistanceOut], **errors(404, 422)},
     summary="Requested assistance you may approve (never your own), oldest first",
 )
 @paginated
@@ -169,7 +169,7 @@ def list_approvals(request: AuthedRequest) -> Any:
 
 @router.get(
     "/limits",
-    response={200: list[AssistanceLimitOut], 404: ErrorOut},
+    response={200: list[AssistanceLimitOut], **errors(404)},
     summary="The limit per kind (PKR)",
 )
 def list_limits(request: AuthedRequest) -> list[AssistanceLimitOut]:
@@ -184,7 +184,7 @@ def list_limits(request: AuthedRequest) -> list[AssistanceLimitOut]:
 
 @router.put(
     "/limits/{kind}",
-    response={200: AssistanceLimitOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: AssistanceLimitOut, **errors(403, 422)},
     summary="Set the limit for a kind (null: none, a coordinator approves every amount)",
 )
 def set_limit(request: AuthedRequest, kind: Kind, payload: AssistanceLimitIn) -> AssistanceLimitOut:
@@ -199,7 +199,7 @@ def set_limit(request: AuthedRequest, kind: Kind, payload: AssistanceLimitIn) ->
 
 @router.get(
     "/{int:assistance_id}",
-    response={200: AssistanceDetailOut, **READ},
+    response={200: AssistanceDetailOut, **errors(404, 422)},
     exclude_unset=True,
     summary="One item; the purpose and the disbursement details only if your role may "
     "read them (audited)",
@@ -210,7 +210,7 @@ def get_assistance(request: AuthedRequest, assistance_id: int) -> AssistanceDeta
 
 @router.post(
     "",
-    response={201: AssistanceDetailOut, **CHANGE},
+    response={201: AssistanceDetailOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Request assistance on a case",
 )

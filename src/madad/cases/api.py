@@ -22,7 +22,7 @@ from pydantic import Field
 from madad import access
 from madad.access.cases import may_see_cases, may_work_on_cases
 from madad.accounts.models import User
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.cases import selectors, services
 from madad.cases.models import ApprovalRequest, Assessment, Case, Need, StatusChange, Task
@@ -37,10 +37,6 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 ID_MAX = 2**62
 VERSION_MAX = 2_000_000_000
 VERSION_HELP = "The version of the case you read; 409 if it changed since."
-
-# the answers of an endpoint that reads one case, and of one that changes it
-READ = {404: ErrorOut, 422: ErrorOut}
-CHANGE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _version(required: bool = False) -> Any:
@@ -248,7 +244,9 @@ def _action(
     """An action on one case (a POST to /cases/{id}/<path>): it answers `status` with `out`,
     or with the refusal."""
     return router.post(
-        f"/{{int:case_id}}/{path}", response={status: out, **CHANGE}, summary=summary
+        f"/{{int:case_id}}/{path}",
+        response={status: out, **errors(403, 404, 409, 422)},
+        summary=summary,
     )
 
 
@@ -312,7 +310,7 @@ def _case_or_ref(user: User, case: Case) -> CaseOut | CaseRefOut:
 
 
 # --- cases ------------------------------------------------------------------------------------
-@router.get("", response={200: list[CaseSummary], **READ}, summary="Cases you may see")
+@router.get("", response={200: list[CaseSummary], **errors(404, 422)}, summary="Cases you may see")
 @paginated
 def list_cases(request: AuthedRequest, filters: Query[CaseFilters]) -> Any:
     wanted = filters.dict()
@@ -322,7 +320,9 @@ def list_cases(request: AuthedRequest, filters: Query[CaseFilters]) -> Any:
 
 
 @router.post(
-    "", response={201: CaseOut | CaseRefOut, **CHANGE}, summary="Open a case for a household"
+    "",
+    response={201: CaseOut | CaseRefOut, **errors(403, 404, 409, 422)},
+    summary="Open a case for a household",
 )
 def open_case(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut | CaseRefOut]:
     user = _user(request)
@@ -347,7 +347,7 @@ def open_case(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut | CaseR
 
 @router.get(
     "/{int:case_id}",
-    response={200: CaseOut, **READ},
+    response={200: CaseOut, **errors(404, 422)},
     summary="One case with its history, approvals and tasks",
 )
 def get_case(request: AuthedRequest, case_id: int) -> CaseOut:
@@ -356,7 +356,7 @@ def get_case(request: AuthedRequest, case_id: int) -> CaseOut:
 
 @router.patch(
     "/{int:case_id}",
-    response={200: CaseOut, **CHANGE},
+    response={200: CaseOut, **errors(403, 404, 409, 422)},
     summary="Change the risk, next follow-up or plan; 409 if the case changed",
 )
 def update_case(request: AuthedRequest, case_id: int, payload: CasePatch) -> CaseOut:
@@ -461,7 +461,7 @@ def withdraw(request: AuthedRequest, case_id: int, approval_id: int) -> Approval
 # --- notes and tasks --------------------------------------------------------------------------
 @router.get(
     "/{int:case_id}/notes",
-    response={200: list[CaseNoteOut], **READ},
+    response={200: list[CaseNoteOut], **errors(404, 422)},
     summary="The case's notes (each read is audited)",
 )
 def list_notes(request: AuthedRequest, case_id: int) -> list[CaseNoteOut]:
@@ -546,7 +546,7 @@ def record_assessment(
 
 @assessments_router.get(
     "",
-    response={200: list[AssessmentSummary], **READ},
+    response={200: list[AssessmentSummary], **errors(404, 422)},
     summary="Needs assessments you may see, newest first (no summaries)",
 )
 @paginated
@@ -559,7 +559,7 @@ def list_assessments(request: AuthedRequest, filters: Query[AssessmentFilters]) 
 
 @assessments_router.get(
     "/{int:assessment_id}",
-    response={200: AssessmentOut, **READ},
+    response={200: AssessmentOut, **errors(404, 422)},
     summary="One needs assessment, with its summary (audited)",
 )
 def get_assessment(request: AuthedRequest, assessment_id: int) -> AssessmentOut:

@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field
 
 from madad import access
 from madad.access.claims import may_edit_claims
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.cases.models import Case
 from madad.claims import selectors, services
@@ -112,7 +112,7 @@ def _out(request: AuthedRequest, claim: Claim) -> ClaimDetailOut:
 
 @router.get(
     "",
-    response={200: list[ClaimOut], 404: ErrorOut},
+    response={200: list[ClaimOut], **errors(404)},
     summary="Compensation claims you may see",
 )
 @paginated
@@ -134,7 +134,7 @@ def list_claims(request: AuthedRequest, filters: Query[ClaimFilters]) -> Any:
 
 @router.get(
     "/{int:claim_id}",
-    response={200: ClaimDetailOut, 404: ErrorOut},
+    response={200: ClaimDetailOut, **errors(404)},
     summary="One claim with its history and documents",
 )
 def get_claim(request: AuthedRequest, claim_id: int) -> ClaimDetailOut:
@@ -143,7 +143,7 @@ def get_claim(request: AuthedRequest, claim_id: int) -> ClaimDetailOut:
 
 @router.post(
     "",
-    response={201: ClaimDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ClaimDetailOut, **errors(403, 404, 422)},
     summary="Record a claim filed with a government scheme",
 )
 def file_claim(request: AuthedRequest, payload: ClaimIn) -> Status[ClaimDetailOut]:
@@ -168,7 +168,7 @@ def file_claim(request: AuthedRequest, payload: ClaimIn) -> Status[ClaimDetailOu
 
 @router.post(
     "/{int:claim_id}/status",
-    response={200: ClaimDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ClaimDetailOut, **errors(403, 404, 409, 422)},
     summary="Move the claim to its next status, with a note",
 )
 def change_status(request: AuthedRequest, claim_id: int, payload: ClaimStatusIn) -> ClaimDetailOut:

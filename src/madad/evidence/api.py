@@ -15,7 +15,7 @@ from pydantic import Field
 
 from madad import access
 from madad.access.roles import Capability
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, invalid
@@ -112,7 +112,7 @@ def list_evidence(
 
 @router.post(
     "",
-    response={201: EvidenceOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={201: EvidenceOut, **errors(403, 413, 422)},
     summary="Upload an evidence file (multipart form)",
 )
 def upload_evidence(
@@ -152,7 +152,7 @@ def upload_evidence(
 
 @router.get(
     "/{int:evidence_id}",
-    response={200: EvidenceOut, 404: ErrorOut},
+    response={200: EvidenceOut, **errors(404)},
     summary="One evidence file's record (the read is recorded in its custody log)",
 )
 def get_evidence(request: AuthedRequest, evidence_id: int) -> EvidenceOut:
@@ -164,7 +164,7 @@ def get_evidence(request: AuthedRequest, evidence_id: int) -> EvidenceOut:
 
 @router.get(
     "/{int:evidence_id}/download",
-    response={404: ErrorOut, 409: ErrorOut},
+    response={**errors(404, 409)},
     openapi_extra=FILE_RESPONSE,
     summary="The original file, verified against its SHA-256 (409 if it has changed)",
 )
@@ -175,7 +175,7 @@ def download_evidence(request: AuthedRequest, evidence_id: int) -> FileResponse:
 
 @router.post(
     "/{int:evidence_id}/export",
-    response={403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={**errors(403, 404, 409, 422)},
     openapi_extra=FILE_RESPONSE,
     summary="A copy to share outside the organisation, with EXIF, GPS and other metadata removed",
 )
@@ -188,7 +188,7 @@ def export_evidence(request: AuthedRequest, evidence_id: int) -> FileResponse:
 
 @router.get(
     "/{int:evidence_id}/custody",
-    response={200: list[EvidenceCustodyOut], 404: ErrorOut},
+    response={200: list[EvidenceCustodyOut], **errors(404)},
     summary="The file's chain of custody, newest first",
 )
 @paginated

@@ -21,7 +21,7 @@ from madad import access
 from madad.access.base import in_relief_org
 from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.assistance.models import Assistance
 from madad.core.audit import audit_record
@@ -57,11 +57,6 @@ from madad.fund.schemas import (
 )
 
 router = Router(tags=["fund"])
-
-# What each kind of endpoint may answer besides its success.
-READ = {403: ErrorOut}
-ONE = {403: ErrorOut, 404: ErrorOut}
-WRITE = {403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -106,7 +101,7 @@ def _named_by_id(*names: str) -> Iterator[None]:
 # --- endpoints: the books -------------------------------------------------------------------
 @router.get(
     "/balances",
-    response={200: FundBalancesOut, **READ},
+    response={200: FundBalancesOut, **errors(403)},
     summary="What each account holds of each earmark's money",
 )
 def get_balances(request: AuthedRequest) -> dict[str, Any]:
@@ -138,26 +133,32 @@ def get_balances(request: AuthedRequest) -> dict[str, Any]:
 
 @router.get(
     "/earmarks",
-    response={200: list[EarmarkOut], **READ},
+    response={200: list[EarmarkOut], **errors(403)},
     summary="The general fund and programmes",
 )
 def list_earmarks(request: AuthedRequest) -> Any:
     return selectors.earmark_list(user=_reader(request))
 
 
-@router.post("/earmarks", response={201: EarmarkOut, **WRITE}, summary="Add a programme")
+@router.post(
+    "/earmarks", response={201: EarmarkOut, **errors(403, 409, 422)}, summary="Add a programme"
+)
 def create_earmark(request: AuthedRequest, payload: EarmarkIn) -> Any:
     user = _editor(request)
     return Status(201, services.earmark_create(created_by=user, **payload.dict()))
 
 
-@router.get("/accounts", response={200: list[AccountOut], **READ}, summary="Bank and cash accounts")
+@router.get(
+    "/accounts", response={200: list[AccountOut], **errors(403)}, summary="Bank and cash accounts"
+)
 def list_accounts(request: AuthedRequest) -> Any:
     return selectors.money_account_list(user=_reader(request))
 
 
 @router.post(
-    "/accounts", response={201: AccountOut, **WRITE}, summary="Open a bank or cash account"
+    "/accounts",
+    response={201: AccountOut, **errors(403, 409, 422)},
+    summary="Open a bank or cash account",
 )
 def open_account(request: AuthedRequest, payload: AccountIn) -> Any:
     user = _editor(request)
@@ -166,7 +167,9 @@ def open_account(request: AuthedRequest, payload: AccountIn) -> Any:
 
 # --- donations and donors -------------------------------------------------------------------
 @router.get(
-    "/donations", response={200: list[DonationOut], **READ}, summary="Donations, newest first"
+    "/donations",
+    response={200: list[DonationOut], **errors(403)},
+    summary="Donations, newest first",
 )
 @paginated
 def list_donations(request: AuthedRequest, filters: Query[DonationFilters]) -> Any:
@@ -174,7 +177,9 @@ def list_donations(request: AuthedRequest, filters: Query[DonationFilters]) -> A
 
 
 @router.get(
-    "/donations/{int:donation_id}", response={200: DonationOut, **ONE}, summary="One donation"
+    "/donations/{int:donation_id}",
+    response={200: DonationOut, **errors(403, 404)},
+    summary="One donation",
 )
 def get_donation(request: AuthedRequest, donation_id: int) -> Any:
     _reader(request)
@@ -183,7 +188,7 @@ def get_donation(request: AuthedRequest, donation_id: int) -> Any:
 
 @router.post(
     "/donations",
-    response={201: DonationOut, **WRITE},
+    response={201: DonationOut, **errors(403, 409, 422)},
     summary="Record a donation; it gets the next receipt number",
 )
 def create_donation(request: AuthedRequest, payload: DonationIn) -> Any:
@@ -207,7 +212,9 @@ def create_donation(request: AuthedRequest, payload: DonationIn) -> Any:
 
 
 @router.post(
-    "/donors", response={201: DonorCreatedOut, **WRITE}, summary="Record a donor (name encrypted)"
+    "/donors",
+    response={201: DonorCreatedOut, **errors(403, 409, 422)},
+    summary="Record a donor (name encrypted)",
 )
 def create_donor(request: AuthedRequest, payload: DonorIn) -> Any:
     user = _editor(request)
@@ -216,7 +223,7 @@ def create_donor(request: AuthedRequest, payload: DonorIn) -> Any:
 
 @router.get(
     "/donors/{int:donor_id}",
-    response={200: DonorOut, **ONE},
+    response={200: DonorOut, **errors(403, 404)},
     exclude_unset=True,
     summary="One donor, with the fields your role may see",
 )
@@ -229,7 +236,7 @@ def get_donor(request: AuthedRequest, donor_id: int) -> dict[str, Any]:
 # --- rates and conversions ------------------------------------------------------------------
 @router.get(
     "/rates",
-    response={200: list[ExchangeRateOut], **READ},
+    response={200: list[ExchangeRateOut], **errors(403)},
     summary="Stored exchange rates, newest first",
 )
 @paginated
@@ -237,14 +244,20 @@ def list_rates(request: AuthedRequest) -> Any:
     return selectors.rate_list(user=_reader(request))
 
 
-@router.post("/rates", response={201: ExchangeRateOut, **WRITE}, summary="Record the rate of a day")
+@router.post(
+    "/rates",
+    response={201: ExchangeRateOut, **errors(403, 409, 422)},
+    summary="Record the rate of a day",
+)
 def create_rate(request: AuthedRequest, payload: ExchangeRateIn) -> Any:
     user = _editor(request)
     return Status(201, services.rate_record(recorded_by=user, **payload.dict()))
 
 
 @router.get(
-    "/conversions", response={200: list[ConversionOut], **READ}, summary="Currency conversions"
+    "/conversions",
+    response={200: list[ConversionOut], **errors(403)},
+    summary="Currency conversions",
 )
 @paginated
 def list_conversions(request: AuthedRequest) -> Any:
@@ -253,7 +266,7 @@ def list_conversions(request: AuthedRequest) -> Any:
 
 @router.post(
     "/conversions",
-    response={201: ConversionOut, **WRITE},
+    response={201: ConversionOut, **errors(403, 409, 422)},
     summary="Convert an earmark's money into another currency",
 )
 def create_conversion(request: AuthedRequest, payload: ConversionIn) -> Any:
@@ -275,7 +288,7 @@ def create_conversion(request: AuthedRequest, payload: ConversionIn) -> Any:
 
 # --- disbursements and the ledger -----------------------------------------------------------
 @router.get(
-    "/disbursements", response={200: list[DisbursementOut], **READ}, summary="Payments made"
+    "/disbursements", response={200: list[DisbursementOut], **errors(403)}, summary="Payments made"
 )
 @paginated
 def list_disbursements(request: AuthedRequest) -> Any:
@@ -284,7 +297,7 @@ def list_disbursements(request: AuthedRequest) -> Any:
 
 @router.post(
     "/disbursements",
-    response={201: DisbursementOut, **WRITE},
+    response={201: DisbursementOut, **errors(403, 409, 422)},
     summary="Pay approved assistance from an earmark's money",
 )
 def create_disbursement(request: AuthedRequest, payload: DisbursementIn) -> Any:
@@ -313,7 +326,9 @@ def create_disbursement(request: AuthedRequest, payload: DisbursementIn) -> Any:
 
 
 @router.get(
-    "/entries", response={200: list[JournalEntryOut], **READ}, summary="The journal, newest first"
+    "/entries",
+    response={200: list[JournalEntryOut], **errors(403)},
+    summary="The journal, newest first",
 )
 @paginated
 def list_entries(request: AuthedRequest, filters: Query[JournalEntryFilters]) -> Any:
@@ -322,7 +337,7 @@ def list_entries(request: AuthedRequest, filters: Query[JournalEntryFilters]) ->
 
 @router.get(
     "/entries/{int:entry_id}",
-    response={200: JournalEntryOut, **ONE},
+    response={200: JournalEntryOut, **errors(403, 404)},
     summary="One entry and its lines",
 )
 def get_entry(request: AuthedRequest, entry_id: int) -> Any:
@@ -332,7 +347,7 @@ def get_entry(request: AuthedRequest, entry_id: int) -> Any:
 
 @router.post(
     "/entries/{int:entry_id}/reverse",
-    response={201: JournalEntryOut, 404: ErrorOut, **WRITE},
+    response={201: JournalEntryOut, **errors(403, 404, 409, 422)},
     summary="Reverse an entry (it stays in the books)",
 )
 def reverse_entry(request: AuthedRequest, entry_id: int, payload: EntryReverseIn) -> Any:
@@ -343,7 +358,7 @@ def reverse_entry(request: AuthedRequest, entry_id: int, payload: EntryReverseIn
 
 @router.get(
     "/reports/{name}",
-    response={200: FundReportOut, **ONE},
+    response={200: FundReportOut, **errors(403, 404)},
     summary="A report: balances, income-expenditure, "
     "assistance-by-kind, donations-by-channel, trial-balance",
 )

@@ -19,7 +19,7 @@ from pydantic import Field
 from madad import access
 from madad.access.households import may_register_households, may_see_households
 from madad.accounts.models import User
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, NotVisible, invalid
@@ -32,9 +32,6 @@ from madad.places.models import Place
 router = Router(tags=["households"])
 
 ID_MAX = 2**62
-
-READ = {404: ErrorOut, 422: ErrorOut}
-CHANGE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -218,7 +215,9 @@ def household_out(user: User, household: Household) -> HouseholdOut:
 
 
 # --- endpoints --------------------------------------------------------------------------------
-@router.get("", response={200: list[HouseholdSummary], **READ}, summary="Households you may see")
+@router.get(
+    "", response={200: list[HouseholdSummary], **errors(404, 422)}, summary="Households you may see"
+)
 @paginated
 def list_households(request: AuthedRequest, filters: Query[HouseholdFilters]) -> Any:
     user = _user(request)
@@ -232,7 +231,7 @@ def list_households(request: AuthedRequest, filters: Query[HouseholdFilters]) ->
 
 @router.post(
     "",
-    response={201: HouseholdOut, **CHANGE},
+    response={201: HouseholdOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Register a household with its members",
 )
@@ -257,7 +256,7 @@ def create_household(request: AuthedRequest, payload: HouseholdIn) -> Status[Hou
 
 @router.get(
     "/{int:household_id}",
-    response={200: HouseholdOut, **READ},
+    response={200: HouseholdOut, **errors(404, 422)},
     exclude_unset=True,
     summary="One household, with the fields your role may see",
 )
@@ -267,7 +266,7 @@ def get_household(request: AuthedRequest, household_id: int) -> HouseholdOut:
 
 @router.patch(
     "/{int:household_id}",
-    response={200: HouseholdOut, **CHANGE},
+    response={200: HouseholdOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Change a household; 409 if it changed since `version`",
 )
@@ -304,7 +303,7 @@ def update_household(
 
 @router.post(
     "/{int:household_id}/members",
-    response={201: HouseholdOut, **CHANGE},
+    response={201: HouseholdOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Add a member: an existing person or a new one",
 )
@@ -329,7 +328,7 @@ def _member(request: AuthedRequest, household_id: int, member_id: int) -> Member
 
 @router.patch(
     "/{int:household_id}/members/{int:member_id}",
-    response={200: HouseholdOut, **CHANGE},
+    response={200: HouseholdOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Change a member's relation, dependant flag or schooling",
 )
@@ -344,7 +343,7 @@ def update_member(
 
 @router.delete(
     "/{int:household_id}/members/{int:member_id}",
-    response={200: HouseholdOut, **CHANGE},
+    response={200: HouseholdOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Take a person out of the household (the person stays recorded)",
 )

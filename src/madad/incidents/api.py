@@ -19,7 +19,7 @@ from madad import access
 from madad.access.incidents import may_record_incidents, may_see_incidents
 from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, NotVisible, invalid
@@ -48,9 +48,6 @@ from madad.people.models import Person
 from madad.places.models import Place
 
 router = Router(tags=["incidents"])
-
-_READ = {404: ErrorOut}
-_WRITE = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # --- access helpers -------------------------------------------------------------------------
@@ -247,7 +244,7 @@ class _Summaries:
 
 @router.get(
     "",
-    response={200: list[IncidentSummaryOut], 404: ErrorOut, 422: ErrorOut},
+    response={200: list[IncidentSummaryOut], **errors(404, 422)},
     summary="Incidents you may see, newest first",
 )
 @paginated
@@ -260,7 +257,7 @@ def list_incidents(request: AuthedRequest, filters: Query[IncidentFilters]) -> A
 
 @router.post(
     "/search",
-    response={200: list[IncidentSummaryOut], 404: ErrorOut, 422: ErrorOut},
+    response={200: list[IncidentSummaryOut], **errors(404, 422)},
     summary="Search incidents by words of the title or summary (the words in the body)",
 )
 @paginated
@@ -273,7 +270,7 @@ def search_incidents(request: AuthedRequest, payload: IncidentSearchIn) -> Any:
 
 @router.get(
     "/types",
-    response={200: list[IncidentTypeOut], **_READ},
+    response={200: list[IncidentTypeOut], **errors(404)},
     summary="The incident-type vocabulary",
 )
 def list_types(request: AuthedRequest) -> list[IncidentType]:
@@ -282,7 +279,7 @@ def list_types(request: AuthedRequest) -> list[IncidentType]:
 
 @router.get(
     "/{int:incident_id}",
-    response={200: IncidentOut, **_READ},
+    response={200: IncidentOut, **errors(404)},
     exclude_unset=True,
     summary="One incident, with the fields your role may see",
 )
@@ -292,7 +289,7 @@ def get_incident(request: AuthedRequest, incident_id: int) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={201: IncidentOut, **_WRITE},
+    response={201: IncidentOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Record an incident, with acts and sources",
 )
@@ -321,7 +318,7 @@ _EMPTIABLE = ("description", "public_summary", "end_date", "latitude", "longitud
 
 @router.patch(
     "/{int:incident_id}",
-    response={200: IncidentOut, **_WRITE},
+    response={200: IncidentOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Change an incident (send the version you read)",
 )
@@ -349,7 +346,7 @@ def update_incident(
 
 @router.post(
     "/{int:incident_id}/acts",
-    response={201: IncidentActOut, **_WRITE},
+    response={201: IncidentActOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Record what happened to one victim",
 )
@@ -371,7 +368,7 @@ def add_act(
 
 @router.post(
     "/{int:incident_id}/sources",
-    response={201: IncidentSourceOut, **_WRITE},
+    response={201: IncidentSourceOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Record a source",
 )
@@ -387,7 +384,7 @@ def add_source(
 
 @router.post(
     "/{int:incident_id}/sources/{int:source_id}/grading",
-    response={200: IncidentSourceOut, **_WRITE},
+    response={200: IncidentSourceOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Grade a source (Admiralty code)",
 )
@@ -408,7 +405,7 @@ def grade_source(
 
 @router.get(
     "/{int:incident_id}/acts/{int:act_id}/involvements",
-    response={200: list[IncidentInvolvementOut], **_READ},
+    response={200: list[IncidentInvolvementOut], **errors(404)},
     summary="Alleged perpetrators of an act (perpetrator.view only)",
 )
 def list_involvements(
@@ -423,7 +420,7 @@ def list_involvements(
 
 @router.post(
     "/{int:incident_id}/acts/{int:act_id}/involvements",
-    response={201: IncidentInvolvementOut, **_WRITE},
+    response={201: IncidentInvolvementOut, **errors(403, 404, 409, 422)},
     summary="Record an alleged perpetrator (perpetrator.view only)",
 )
 def add_involvement(
@@ -445,7 +442,7 @@ def add_involvement(
 
 @router.post(
     "/{int:incident_id}/relations",
-    response={201: IncidentRelatedOut, **_WRITE},
+    response={201: IncidentRelatedOut, **errors(403, 404, 409, 422)},
     summary="Relate this incident to another",
 )
 def relate(
@@ -461,7 +458,7 @@ def relate(
     return Status(201, {"id": other.pk, "kind": relation.kind})
 
 
-_STEPPED = {200: IncidentOut, **_WRITE}
+_STEPPED = {200: IncidentOut, **errors(403, 404, 409, 422)}
 
 
 @router.post(

@@ -16,7 +16,7 @@ from madad import access
 from madad.access.linkage import may_review
 from madad.access.roles import Capability
 from madad.accounts.models import User
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed
@@ -94,7 +94,7 @@ def _merge_out(merge: MergeRecord) -> PersonMergeOut:
 
 @router.get(
     "/pairs",
-    response={200: list[PersonPairOut], 403: ErrorOut},
+    response={200: list[PersonPairOut], **errors(403)},
     summary="Person pairs waiting for review",
 )
 @paginated
@@ -105,7 +105,7 @@ def list_pairs(request: AuthedRequest) -> Any:
 
 @router.get(
     "/pairs/{pair_id}",
-    response={200: PersonPairOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PersonPairOut, **errors(403, 404, 422)},
     summary="One pair, with the level of agreement of each compared field",
 )
 def get_pair(request: AuthedRequest, pair_id: int = _id("The pair's number")) -> PersonPair:
@@ -115,14 +115,7 @@ def get_pair(request: AuthedRequest, pair_id: int = _id("The pair's number")) ->
 
 @router.post(
     "/pairs/{pair_id}/decision",
-    response={
-        200: PersonPairDecisionOut,
-        201: PersonMergeOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: PersonPairDecisionOut, 201: PersonMergeOut, **errors(403, 404, 409, 422)},
     summary="Merge the pair (keeping one record) or record that they differ",
 )
 def decide_pair(
@@ -142,7 +135,7 @@ def decide_pair(
 
 @router.post(
     "/merges/{merge_id}/undo",
-    response={200: PersonMergeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: PersonMergeOut, **errors(403, 404, 409, 422)},
     summary="Undo a merge: both records back exactly as they were",
 )
 def undo_merge(request: AuthedRequest, merge_id: int = _id("The merge's number")) -> PersonMergeOut:
@@ -155,7 +148,7 @@ def undo_merge(request: AuthedRequest, merge_id: int = _id("The merge's number")
 
 @router.post(
     "/runs",
-    response={202: LinkageRunOut, 403: ErrorOut, 422: ErrorOut},
+    response={202: LinkageRunOut, **errors(403, 422)},
     summary="Look for duplicates in the background",
 )
 def start_run(request: AuthedRequest, payload: LinkageRunIn) -> Any:
@@ -168,7 +161,7 @@ def start_run(request: AuthedRequest, payload: LinkageRunIn) -> Any:
 
 @router.get(
     "/runs/{run_id}",
-    response={200: LinkageRunOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: LinkageRunOut, **errors(403, 404, 422)},
     summary="A run's progress",
 )
 def get_run(request: AuthedRequest, run_id: int = _id("The run's number")) -> LinkageRun:
@@ -178,7 +171,7 @@ def get_run(request: AuthedRequest, run_id: int = _id("The run's number")) -> Li
 
 @router.post(
     "/check/person",
-    response={200: list[PersonCandidateOut], 403: ErrorOut, 422: ErrorOut},
+    response={200: list[PersonCandidateOut], **errors(403, 422)},
     summary="Persons already recorded who may be this one (before recording it)",
 )
 def check_person(request: AuthedRequest, payload: PersonIn) -> list[PersonCandidateOut]:

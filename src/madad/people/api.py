@@ -12,7 +12,7 @@ from pydantic import Field
 
 from madad import access
 from madad.access.roles import Capability
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, invalid
@@ -100,7 +100,7 @@ def list_persons(request: AuthedRequest, filters: Query[PersonFilters]) -> Any:
 
 @router.post(
     "/search",
-    response={200: list[PersonSummary], 422: ErrorOut},
+    response={200: list[PersonSummary], **errors(422)},
     summary="Find persons by name (either script, any spelling), CNIC or phone",
 )
 @paginated
@@ -116,7 +116,7 @@ def search_persons(request: AuthedRequest, payload: PersonSearchIn) -> Any:
 
 @router.get(
     "/{int:person_id}",
-    response={200: PersonOut, 404: ErrorOut},
+    response={200: PersonOut, **errors(404)},
     exclude_unset=True,
     summary="One person, with the fields your role may see",
 )
@@ -126,7 +126,7 @@ def get_person(request: AuthedRequest, person_id: int) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={201: PersonOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: PersonOut, **errors(403, 422)},
     exclude_unset=True,
     summary="Record a person",
 )
@@ -141,7 +141,7 @@ def create_person(request: AuthedRequest, payload: PersonIn) -> Status[dict[str,
 
 @router.patch(
     "/{int:person_id}",
-    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: PersonOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Change a person; refused with 409 if it changed since `version`",
 )

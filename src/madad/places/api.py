@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from madad import access
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.places.models import Place
@@ -39,7 +39,7 @@ class PlaceFilters(Schema):
 
 @router.get(
     "",
-    response={200: list[PlaceOut], 422: ErrorOut},
+    response={200: list[PlaceOut], **errors(422)},
     summary="Places, optionally searched by name",
 )
 @paginated
@@ -50,6 +50,6 @@ def list_places(request: AuthedRequest, filters: Query[PlaceFilters]) -> object:
     return places
 
 
-@router.get("/{int:place_id}", response={200: PlaceOut, 404: ErrorOut}, summary="One place")
+@router.get("/{int:place_id}", response={200: PlaceOut, **errors(404)}, summary="One place")
 def get_place(request: AuthedRequest, place_id: int) -> Place:
     return access.get_visible_or_404(request.user, Place, pk=place_id)

@@ -20,7 +20,7 @@ from pydantic import Field
 from madad import access
 from madad.access.referrals import is_partner_user, may_send_referrals
 from madad.accounts.models import User
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.cases.models import Case
 from madad.core.http import AuthedRequest
@@ -119,7 +119,7 @@ def _referral(request: AuthedRequest, referral_id: int) -> Referral:
 
 @router.get(
     "",
-    response={200: list[ReferralSummary], 404: ErrorOut},
+    response={200: list[ReferralSummary], **errors(404)},
     exclude_unset=True,
     summary="Referrals you may see (a partner: those sent to your organisation; "
     "without case and person)",
@@ -142,7 +142,7 @@ def list_referrals(request: AuthedRequest, filters: Query[ReferralFilters]) -> A
 
 @router.get(
     "/{int:referral_id}",
-    response={200: ReferralOut, 404: ErrorOut},
+    response={200: ReferralOut, **errors(404)},
     exclude_unset=True,
     summary="One referral, with what it shares (the read is audited)",
 )
@@ -152,7 +152,7 @@ def get_referral(request: AuthedRequest, referral_id: int) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={201: ReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ReferralOut, **errors(403, 404, 422)},
     exclude_unset=True,
     summary="Refer a member of a case's household",
 )
@@ -181,7 +181,7 @@ def send_referral(request: AuthedRequest, payload: ReferralIn) -> Status[dict[st
 
 @router.post(
     "/{int:referral_id}/respond",
-    response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ReferralOut, **errors(403, 404, 409, 422)},
     exclude_unset=True,
     summary="Accept, decline or complete a referral sent to your organisation",
 )
@@ -199,7 +199,7 @@ def respond(request: AuthedRequest, referral_id: int, payload: ReferralAnswerIn)
 
 @router.post(
     "/{int:referral_id}/withdraw",
-    response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: ReferralOut, **errors(403, 404, 409)},
     exclude_unset=True,
     summary="Withdraw a referral your organisation sent",
 )

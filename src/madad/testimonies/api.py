@@ -15,7 +15,7 @@ from pydantic import Field
 from madad import access
 from madad.access.roles import Capability
 from madad.accounts.models import Organisation
-from madad.api.errors import ErrorOut
+from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, invalid
@@ -154,7 +154,7 @@ def _testimony_out(request: AuthedRequest, testimony: Testimony) -> TestimonyOut
 
 @router.get(
     "/{int:testimony_id}",
-    response={200: TestimonyOut, 404: ErrorOut},
+    response={200: TestimonyOut, **errors(404)},
     summary="One testimony with its transcript (the read is audited)",
 )
 def get_testimony(request: AuthedRequest, testimony_id: int) -> TestimonyOut:
@@ -164,7 +164,7 @@ def get_testimony(request: AuthedRequest, testimony_id: int) -> TestimonyOut:
 
 @router.post(
     "",
-    response={201: TestimonyOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: TestimonyOut, **errors(403, 422)},
     summary="Record a testimony",
 )
 def record_testimony(request: AuthedRequest, payload: TestimonyIn) -> Status[TestimonyOut]:
@@ -187,7 +187,7 @@ def record_testimony(request: AuthedRequest, payload: TestimonyIn) -> Status[Tes
 
 @router.get(
     "/consent",
-    response={200: list[ConsentOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: list[ConsentOut], **errors(403, 404, 422)},
     summary="Consent decisions that apply to a person or a testimony, newest first",
 )
 @paginated
@@ -201,7 +201,7 @@ def list_consent(
 
 @router.get(
     "/consent/covers",
-    response={200: ConsentCoversOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ConsentCoversOut, **errors(403, 404, 422)},
     summary="Whether the consent in force today covers a purpose",
 )
 def consent_covers(
@@ -225,7 +225,7 @@ def consent_covers(
 
 @router.post(
     "/consent",
-    response={201: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ConsentOut, **errors(403, 404, 422)},
     summary="Record a consent decision (given or withdrawn)",
 )
 def record_consent(request: AuthedRequest, payload: ConsentIn) -> Status[ConsentRecord]:
