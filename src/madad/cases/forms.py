@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from madad.access.roles import CAPABILITIES, Capability
 from madad.accounts.models import User
 from madad.cases.models import ApprovalRequest, Case, Need, Severity
-from madad.households.forms import choose_from
+from madad.core.forms import choose_from
 
 _AUTO = {"dir": "auto"}
 _DATE = {"type": "date"}

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from madad.core.refusals import WHOLE, Refused
 
@@ -22,3 +25,8 @@ def form_errors(form: forms.BaseForm, refusal: Refused | ValidationError) -> int
         for text in texts:
             form.add_error(field, text)
     return refusal.status
+
+
+def choose_from(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offers `queryset` in the form's model choice field `name` (chosen per request)."""
+    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.assistance.models import DisbursementMethod
 from madad.assistance.models import Kind as AssistanceKind
+from madad.core.forms import choose_from
 from madad.fund.currencies import currency_choices
 from madad.fund.models import Account, Channel, Donor, Earmark, JournalEntry
 
@@ -19,11 +20,6 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 def _amount(label: Any, **extra: Any) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=18, decimal_places=3, min_value=0, **extra)
-
-
-def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
-    """The records a choice of the form offers."""
-    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
 
 
 if TYPE_CHECKING:  # generic for the type checker only (no django_stubs_ext at run time)
@@ -110,8 +106,8 @@ class DonationForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, "earmark", earmarks)
-        _offer(self, "account", _money(accounts))
+        choose_from(self, "earmark", earmarks)
+        choose_from(self, "account", _money(accounts))
         if not with_new_donor:
             for name in ("donor_name", "donor_kind", "donor_contact", "donor_named_in_public"):
                 del self.fields[name]
@@ -146,9 +142,9 @@ class ConversionForm(forms.Form):
         self, *args: Any, earmarks: QuerySet[Earmark], accounts: QuerySet[Account], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, "earmark", earmarks)
-        _offer(self, "from_account", _money(accounts))
-        _offer(self, "to_account", _money(accounts))
+        choose_from(self, "earmark", earmarks)
+        choose_from(self, "from_account", _money(accounts))
+        choose_from(self, "to_account", _money(accounts))
 
 
 class DisbursementForm(forms.Form):
@@ -167,8 +163,8 @@ class DisbursementForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, "earmark", earmarks)
-        _offer(self, "account", _money(accounts, currency))
+        choose_from(self, "earmark", earmarks)
+        choose_from(self, "account", _money(accounts, currency))
 
 
 class ReverseForm(forms.Form):

@@ -26,7 +26,8 @@ from madad.core.refusals import NotAllowed, NotVisible, invalid
 from madad.households import selectors, services
 from madad.households.models import Household, Member
 from madad.incidents.models import Act
-from madad.people.models import Person, Sex
+from madad.people.models import Person
+from madad.people.schemas import NewPersonIn
 from madad.places.models import Place
 
 router = Router(tags=["households"])
@@ -35,20 +36,9 @@ ID_MAX = 2**62
 
 
 # --- input ------------------------------------------------------------------------------------
-class HouseholdNewPersonIn(Schema):
-    given_name: str = Field(default="", max_length=200)
-    family_name: str = Field(default="", max_length=200)
-    full_name_ur: str = Field(default="", max_length=300)
-    father_name: str = Field(default="", max_length=200)
-    sex: Sex = Sex.UNKNOWN
-    age: int | None = Field(default=None, ge=0, le=130)
-    occupation: str = Field(default="", max_length=100)
-    deceased: bool = False
-
-
 class HouseholdMemberIn(Schema):
     person_id: int | None = Field(default=None, ge=1, le=ID_MAX)
-    new_person: HouseholdNewPersonIn | None = None
+    new_person: NewPersonIn | None = None
     relation: Member.Relation
     dependant: bool = False
     schooling: Member.Schooling = Member.Schooling.NOT_APPLICABLE

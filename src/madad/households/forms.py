@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from madad import access
 from madad.accounts.models import User
+from madad.core.forms import choose_from
 from madad.households.models import Member
 from madad.incidents.labels import place_label
 from madad.incidents.models import Act
@@ -30,11 +30,6 @@ else:
     _PlaceField = forms.ModelChoiceField
     _ActsField = forms.ModelMultipleChoiceField
     _FormSet = forms.BaseFormSet
-
-
-def choose_from(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
-    """Offers `queryset` in the form's model choice field `name` (chosen per request)."""
-    cast("forms.ModelChoiceField[Model]", form.fields[name]).queryset = queryset
 
 
 class PlaceChoiceField(_PlaceField):

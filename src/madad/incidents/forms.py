@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad import access
 from madad.accounts.models import User
+from madad.core.forms import choose_from
 from madad.core.refusals import Errors
 from madad.incidents import validation
 from madad.incidents.labels import place_label
@@ -149,7 +150,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, incident: Incident | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "place").queryset = places()
+        choose_from(self, "place", places())
         types = IncidentType.objects.filter(active=True)
         if incident is not None and incident.pk:  # a retired type stays on what it describes
             types = (
@@ -158,7 +159,7 @@ class IncidentForm(forms.Form):
                 )
                 | types
             )
-        _choices(self, "types").queryset = types.distinct().order_by("position", "name")
+        choose_from(self, "types", types.distinct().order_by("position", "name"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -359,10 +360,6 @@ class VerificationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
-    return cast("forms.ModelChoiceField[Any]", form.fields[name])
-
-
 class IncidentFilterForm(forms.Form):
     """The list's filters and its text search. The search words may name people, so they are
     only read from a POSTed form (`filters_from_query` drops them from a query string)."""
@@ -392,10 +389,12 @@ class IncidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "type").queryset = IncidentType.objects.order_by("position")
+        choose_from(self, "type", IncidentType.objects.order_by("position"))
         for name, level in (("district", Place.Level.DISTRICT), ("town", Place.Level.TOWN)):
-            _choices(self, name).queryset = (
-                Place.objects.filter(level=level).select_related("parent").order_by("name")
+            choose_from(
+                self,
+                name,
+                Place.objects.filter(level=level).select_related("parent").order_by("name"),
             )
 
     def clean(self) -> dict[str, Any]:

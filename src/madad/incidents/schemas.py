@@ -17,25 +17,14 @@ from madad.incidents.models import (
     LocationPrecision,
     Source,
 )
-from madad.people.models import Sex
+from madad.people.schemas import NewPersonIn
 
 MAX_ID = 2**63 - 1
 
 
-class IncidentNewVictimIn(Schema):
-    given_name: str = Field(default="", max_length=200)
-    family_name: str = Field(default="", max_length=200)
-    full_name_ur: str = Field(default="", max_length=300)
-    father_name: str = Field(default="", max_length=200)
-    sex: Sex = Sex.UNKNOWN
-    age: int | None = Field(default=None, ge=0, le=130)
-    occupation: str = Field(default="", max_length=100)
-    deceased: bool = False
-
-
 class IncidentActIn(Schema):
     victim_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    new_victim: IncidentNewVictimIn | None = None
+    new_victim: NewPersonIn | None = None
     act_type: Act.Type
     date: dt.date | None = None
     method: str = Field(default="", max_length=200)

@@ -1,5 +1,6 @@
 """The person's fields as the API receives them; shared by the persons API and the linkage
-API's entry check, so that both read a person the same way."""
+API's entry check, so that both read a person the same way, and the short form of a person
+entered along with a household member or an incident's victim."""
 
 from __future__ import annotations
 
@@ -24,4 +25,17 @@ class PersonIn(Schema):
     address: str = Field(default="", max_length=500)
     occupation: str = Field(default="", max_length=100)
     mother_tongue: str = Field(default="", max_length=50)
+    deceased: bool = False
+
+
+class NewPersonIn(Schema):
+    """A person entered on the spot (a household member, an incident's victim)."""
+
+    given_name: str = Field(default="", max_length=200)
+    family_name: str = Field(default="", max_length=200)
+    full_name_ur: str = Field(default="", max_length=300)
+    father_name: str = Field(default="", max_length=200)
+    sex: Sex = Sex.UNKNOWN
+    age: int | None = Field(default=None, ge=0, le=130)
+    occupation: str = Field(default="", max_length=100)
     deceased: bool = False

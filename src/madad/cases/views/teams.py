@@ -20,10 +20,9 @@ from madad.accounts.models import User
 from madad.cases import services
 from madad.cases.forms import UsersChoiceField, case_workers
 from madad.cases.models import Team
-from madad.core.forms import INVALID_FORM_STATUS, form_errors
+from madad.core.forms import INVALID_FORM_STATUS, choose_from, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
-from madad.households.forms import choose_from
 
 
 class TeamForm(forms.Form):
