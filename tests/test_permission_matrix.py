@@ -167,14 +167,15 @@ def _records(world: World) -> None:
 
         values["member_id"] = _first(Member.objects.filter(household_id=values["household_id"]))
     values.update(_second_person_records(world))
-    if values["merge_id"] is None:  # the demo's matcher merged nobody at this scale
-        persons = list(Person.objects.filter(organisation=owner).order_by("pk")[:2])
-        values["merge_id"] = MergeRecord.objects.create(
-            organisation=owner,
-            kept_person_id=persons[0].pk,
-            merged_person_id=persons[1].pk,
-            merged_by=world.users[(Role.DOCUMENTER, True)],
-        ).pk
+    if values["merge_id"] is None:
+        # the demo merged nobody at this scale: merge its two newest persons (no URL names
+        # them), as a reviewer would
+        from madad.linkage.merging import persons_merge
+
+        newest = list(Person.objects.filter(organisation=owner).order_by("-pk")[:2])
+        reviewer = world.users[(Role.DOCUMENTER, True)]
+        merge = persons_merge(kept=newest[1], merged=newest[0], merged_by=reviewer)
+        values["merge_id"] = merge.pk
     values["caseworker_id"] = caseworker.pk
     ids = {name: value for name, value in values.items() if value is not None}
     world.html = {**ids, "kind": "acts", "kind_slug": "factsheets", "action": "submit"}
