@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.accounts.roles import Role
+from madad.core.links import link
 
 
 class Organisation(models.Model):
@@ -63,12 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
+    organisation = link(Organisation, _("organisation"), related_name="users")
     # Empty until a role is granted: an invited user whose role waits for a second person's
     # approval holds none (see RoleRequest).
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
@@ -104,7 +100,7 @@ class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored; it expires and can be
     revoked."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = link(User, related_name="api_tokens", on_delete=models.CASCADE)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -140,11 +136,9 @@ class Invitation(models.Model):
     """A single-use, expiring link with which an invited user sets their own password: the
     administrator who invited them never knows it. Only the link's SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    user = link(User, related_name="invitations", on_delete=models.CASCADE)
     digest = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = link(User, null=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -167,19 +161,15 @@ class RoleRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
+    user = link(User, related_name="role_requests", on_delete=models.CASCADE)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     # None when asked from the command line (by whoever runs the server, outside the web)
-    requested_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    requested_by = link(User, null=True)
     requested_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = link(User, null=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
