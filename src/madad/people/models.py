@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link
 from madad.core.versioned import Versioned
 
 
@@ -18,12 +19,7 @@ class Sex(models.TextChoices):
 
 
 class Person(Versioned):
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="persons",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="persons")
     given_name = EncryptedTextField(_("given name"), blank=True)
     family_name = EncryptedTextField(_("family name"), blank=True)
     full_name_ur = EncryptedTextField(_("full name in Urdu script"), blank=True)
@@ -79,9 +75,7 @@ class PersonNameKey(models.Model):
         NAME = "name", _("name")
         FATHER_NAME = "father_name", _("father's name")
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="name_keys", verbose_name=_("person")
-    )
+    person = link(Person, _("person"), related_name="name_keys", on_delete=models.CASCADE)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     key = models.CharField(_("key"), max_length=64)
 
