@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madad.core.links import link, user_link
 from madad.core.versioned import Versioned
 
 
@@ -20,14 +20,7 @@ class Place(Versioned):
     name = models.CharField(_("name"), max_length=120)
     name_ur = models.CharField(_("name in Urdu"), max_length=120, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("part of"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = link("self", _("part of"), related_name="children", null=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
     # A stable code for loading and open data, e.g. "khi", "khi.central", "khi.central.nazimabad"
@@ -84,9 +77,7 @@ class PlaceChange(Versioned):
         APPROVED = "approved", _("Approved and applied")
         REJECTED = "rejected", _("Rejected")
 
-    place = models.ForeignKey(
-        Place, on_delete=models.CASCADE, related_name="changes", verbose_name=_("place")
-    )
+    place = link(Place, _("place"), related_name="changes", on_delete=models.CASCADE)
     # the place's version the change was proposed against: approving it after somebody else
     # changed the place is refused (stale), never a silent overwrite
     base_version = models.PositiveIntegerField(_("proposed against version"))
@@ -94,33 +85,14 @@ class PlaceChange(Versioned):
     name_ur = models.CharField(_("name in Urdu"), max_length=120, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
-    parent = models.ForeignKey(
-        Place,
-        verbose_name=_("part of"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    parent = link(Place, _("part of"), null=True)
     fields = models.JSONField(_("changed fields"), default=list)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    proposed_by = user_link(_("proposed by"))
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("decided by"),
-    )
+    decided_by = user_link(_("decided by"), null=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
