@@ -8,39 +8,22 @@ two together). The address is encrypted and read only through the access policy 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link, user_link
 from madad.core.versioned import Versioned
 
 
 class Household(Versioned):
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="households",
-        verbose_name=_("organisation"),
-    )
-    head = models.ForeignKey(
-        "people.Person",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="headed_households",
-        verbose_name=_("head of household"),
+    organisation = organisation_link(_("organisation"), related_name="households")
+    head = link(
+        "people.Person", _("head of household"), related_name="headed_households", null=True
     )
     address = EncryptedTextField(_("address"), blank=True)
-    place = models.ForeignKey(
-        "places.Place",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="households",
-        verbose_name=_("area"),
-    )
+    place = link("places.Place", _("area"), related_name="households", null=True)
     monthly_income_before = models.DecimalField(
         _("monthly income before (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -53,9 +36,7 @@ class Household(Versioned):
         related_name="households",
         verbose_name=_("acts that affected the household"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -99,13 +80,8 @@ class Member(models.Model):
         IN_SCHOOL = "in_school", _("In school")
         OUT_OF_SCHOOL = "out_of_school", _("Out of school")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.PROTECT,
-        related_name="household_memberships",
-        verbose_name=_("person"),
-    )
+    household = link(Household, related_name="members", on_delete=models.CASCADE)
+    person = link("people.Person", _("person"), related_name="household_memberships")
     relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
     dependant = models.BooleanField(_("dependant"), default=False)
     schooling = models.CharField(
