@@ -8,7 +8,6 @@ Every change of status is a row of ClaimStatusChange; the claim keeps the curren
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
 from madad.core.history import StatusChange
+from madad.core.links import link, user_link
 from madad.core.versioned import Versioned
 
 
@@ -28,16 +28,12 @@ class Claim(Versioned):
         REJECTED = "rejected", _("Rejected")
         APPEALED = "appealed", _("Appealed")
 
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="claims", verbose_name=_("case")
-    )
-    incident = models.ForeignKey(
+    case = link("cases.Case", _("case"), related_name="claims")
+    incident = link(
         "incidents.Incident",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("incident claimed for"),
         related_name="compensation_claims",
-        verbose_name=_("incident claimed for"),
+        null=True,
     )
     scheme = models.CharField(_("scheme"), max_length=200)
     authority = models.CharField(_("authority"), max_length=200)
@@ -56,12 +52,7 @@ class Claim(Versioned):
     documents = models.ManyToManyField(
         "evidence.EvidenceFile", blank=True, related_name="claims", verbose_name=_("documents")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("filed by"),
-    )
+    created_by = user_link(_("filed by"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -91,9 +82,7 @@ class Claim(Versioned):
 
 
 class ClaimStatusChange(StatusChange):
-    claim = models.ForeignKey(
-        Claim, on_delete=models.CASCADE, related_name="history", verbose_name=_("claim")
-    )
+    claim = link(Claim, _("claim"), related_name="history", on_delete=models.CASCADE)
     from_status = models.CharField(
         _("from"), max_length=20, choices=Claim.Status.choices, blank=True
     )
