@@ -12,13 +12,13 @@ partner no longer finds the referral (404) and no new referral can be sent.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link, user_link
 from madad.core.versioned import Versioned
 
 
@@ -30,27 +30,10 @@ class Referral(Versioned):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="referrals_sent",
-        verbose_name=_("referred by"),
-    )
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("case")
-    )
-    partner = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="referrals_received",
-        verbose_name=_("partner"),
-    )
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.PROTECT,
-        related_name="referrals",
-        verbose_name=_("person referred"),
-    )
+    organisation = organisation_link(_("referred by"), related_name="referrals_sent")
+    case = link("cases.Case", _("case"), related_name="referrals")
+    partner = organisation_link(_("partner"), related_name="referrals_received")
+    person = link("people.Person", _("person referred"), related_name="referrals")
     service = models.CharField(_("service"), max_length=200)
     shared_summary = EncryptedTextField(_("what the partner is told"), blank=True)
     shared_given_name = EncryptedTextField(_("given name shared"), blank=True)
@@ -58,21 +41,9 @@ class Referral(Versioned):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SENT, db_index=True
     )
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("sent by"),
-    )
+    sent_by = user_link(_("sent by"))
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    responded_by = user_link(_("answered by"), null=True)
     responded_at = models.DateTimeField(_("last answer"), null=True, blank=True)
     # the partner's words about the person: encrypted like what it was told
     response_note = EncryptedTextField(_("partner's note"), blank=True)
