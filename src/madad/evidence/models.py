@@ -8,7 +8,6 @@ database refuses to update or delete them (core.append_only; migration 0003).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.core import append_only
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link, user_link
 
 
 class EvidenceKind(models.TextChoices):
@@ -28,26 +28,9 @@ class EvidenceKind(models.TextChoices):
 
 
 class EvidenceFile(models.Model):
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="evidence_files",
-        verbose_name=_("organisation"),
-    )
-    incident = models.ForeignKey(
-        "incidents.Incident",
-        on_delete=models.PROTECT,
-        related_name="evidence_files",
-        verbose_name=_("incident"),
-    )
-    testimony = models.ForeignKey(
-        "testimonies.Testimony",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="attachments",
-        verbose_name=_("testimony"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="evidence_files")
+    incident = link("incidents.Incident", _("incident"), related_name="evidence_files")
+    testimony = link("testimonies.Testimony", _("testimony"), related_name="attachments", null=True)
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     content_type = models.CharField(_("file type"), max_length=50)
     size = models.PositiveBigIntegerField(_("size in bytes"))
@@ -55,12 +38,7 @@ class EvidenceFile(models.Model):
     storage_name = models.CharField(max_length=255, unique=True, editable=False)
     original_name = EncryptedTextField(_("original file name"), blank=True)
     description = EncryptedTextField(_("description"), blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = user_link(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
@@ -89,16 +67,9 @@ class CustodyEntry(models.Model):
         EXPORTED = "exported", _("Copy made to leave the organisation")
         INTEGRITY_FAILED = "integrity_failed", _("Download refused: the file has changed")
 
-    evidence = models.ForeignKey(
-        EvidenceFile,
-        on_delete=models.PROTECT,
-        related_name="custody",
-        verbose_name=_("evidence file"),
-    )
+    evidence = link(EvidenceFile, _("evidence file"), related_name="custody")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
+    by = user_link(_("by"))
     at = models.DateTimeField(_("time"), default=timezone.now)
     # The hash of the bytes handled at that moment: the original's for a download, the copy's
     # for an export, the altered file's for a refused download.
