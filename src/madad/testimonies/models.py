@@ -10,13 +10,13 @@ for one organisation never covers another.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core import append_only
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link, user_link
 
 
 class Language(models.TextChoices):
@@ -32,35 +32,13 @@ class Language(models.TextChoices):
 class Testimony(models.Model):
     """A statement by one person, optionally about one incident."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="testimonies",
-        verbose_name=_("organisation"),
-    )
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.PROTECT,
-        related_name="testimonies",
-        verbose_name=_("given by"),
-    )
-    incident = models.ForeignKey(
-        "incidents.Incident",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="testimonies",
-        verbose_name=_("incident"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="testimonies")
+    person = link("people.Person", _("given by"), related_name="testimonies")
+    incident = link("incidents.Incident", _("incident"), related_name="testimonies", null=True)
     date = models.DateField(_("date given"))
     language = models.CharField(_("language"), max_length=10, choices=Language.choices)
     transcript = EncryptedTextField(_("transcript"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = user_link(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -96,43 +74,14 @@ class ConsentRecord(models.Model):
     """One decision of a person about one purpose: for all their records (testimony empty), or
     for one testimony. Append-only: the latest decision for a purpose is the one in force."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="consent_records",
-        verbose_name=_("organisation"),
-    )
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.PROTECT,
-        related_name="consent_records",
-        verbose_name=_("person"),
-    )
-    testimony = models.ForeignKey(
-        Testimony,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consent_records",
-        verbose_name=_("testimony"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="consent_records")
+    person = link("people.Person", _("person"), related_name="consent_records")
+    testimony = link(Testimony, _("testimony"), related_name="consent_records", null=True)
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
-    recipient = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recipient organisation"),
-    )
+    recipient = organisation_link(_("recipient organisation"), null=True)
     decision = models.CharField(_("decision"), max_length=10, choices=ConsentDecision.choices)
     date = models.DateField(_("date"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = user_link(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
