@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from madad.core.links import organisation_link, user_link
 from madad.core.versioned import Versioned
 
 
@@ -33,12 +33,7 @@ class Publication(Versioned):
     """What fact sheets and claim checks share: the organisation, the slug in public URLs,
     and the four-eyes workflow draft → submitted → published (→ withdrawn)."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"))
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -50,37 +45,13 @@ class Publication(Versioned):
         verbose_name=_("incidents"),
         help_text=_("The verified incidents this text rests on."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    created_by = user_link(_("written by"))
     created_at = models.DateTimeField(_("written"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
+    updated_by = user_link(_("last edited by"))
     updated_at = models.DateTimeField(_("last edited"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = user_link(_("submitted by"), null=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = user_link(_("approved by"), null=True)
     approved_at = models.DateTimeField(_("published"), null=True, blank=True)
     returned_reason = models.TextField(_("reason for returning it"), blank=True)
 
