@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link, user_link
 from madad.core.versioned import Versioned
 
 # Amounts are in Pakistani rupees with two decimal places, at most 9,999,999,999.99.
@@ -52,22 +52,12 @@ class Limit(models.Model):
     that has not decided its limits yet fails closed.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.CASCADE,
-        related_name="assistance_limits",
-        verbose_name=_("organisation"),
+    organisation = organisation_link(
+        _("organisation"), related_name="assistance_limits", on_delete=models.CASCADE
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     max_amount = models.DecimalField(_("limit (PKR)"), max_digits=12, decimal_places=2)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    updated_by = user_link(_("changed by"), null=True)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
@@ -93,9 +83,7 @@ class Assistance(Versioned):
         RECEIPT_CONFIRMED = "receipt_confirmed", _("Receipt confirmed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="assistance", verbose_name=_("case")
-    )
+    case = link("cases.Case", _("case"), related_name="assistance")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount = models.DecimalField(
         _("amount (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -106,54 +94,21 @@ class Assistance(Versioned):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = user_link(_("requested by"))
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = user_link(_("approved by"), null=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     # whether the approval needed a coordinator because the amount was over the kind's limit
     approved_over_limit = models.BooleanField(_("approved over the limit"), default=False)
-    disbursed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("disbursed by"),
-    )
+    disbursed_by = user_link(_("disbursed by"), null=True)
     disbursed_at = models.DateTimeField(_("disbursed"), null=True, blank=True)
     disbursement_method = models.CharField(
         _("method"), max_length=20, choices=DisbursementMethod.choices, blank=True
     )
     disbursement_reference = EncryptedTextField(_("reference"), blank=True)
-    receipt_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("receipt confirmed by"),
-    )
+    receipt_confirmed_by = user_link(_("receipt confirmed by"), null=True)
     receipt_confirmed_at = models.DateTimeField(_("receipt confirmed"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("cancelled by"),
-    )
+    cancelled_by = user_link(_("cancelled by"), null=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_reason = EncryptedTextField(_("reason for cancelling"), blank=True)
 
