@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
 from madad.core.history import StatusChange as StatusChangeBase
+from madad.core.links import link, organisation_link, user_link
 from madad.core.versioned import Versioned
 
 
@@ -38,24 +39,9 @@ class Case(Versioned):
         HIGH = "high", _("High")
         CRITICAL = "critical", _("Critical")
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="cases",
-        verbose_name=_("organisation"),
-    )
-    household = models.ForeignKey(
-        "households.Household",
-        on_delete=models.PROTECT,
-        related_name="cases",
-        verbose_name=_("household"),
-    )
-    caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="cases",
-        verbose_name=_("caseworker"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="cases")
+    household = link("households.Household", _("household"), related_name="cases")
+    caseworker = user_link(_("caseworker"), related_name="cases")
     risk = models.CharField(
         _("risk level"), max_length=10, choices=Risk.choices, default=Risk.MEDIUM
     )
@@ -64,14 +50,7 @@ class Case(Versioned):
     )
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     plan = EncryptedTextField(_("plan of assistance"), blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("opened by"),
-    )
+    opened_by = user_link(_("opened by"), null=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
@@ -114,21 +93,14 @@ class StatusChange(StatusChangeBase):
     """The case's history: every transition, who made it, who approved it, and why (the note:
     a reopening's reason, an approval's; encrypted, it may name people)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    case = link(Case, related_name="status_changes", on_delete=models.CASCADE)
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     # blank for the opening of the case
     from_status = models.CharField(
         _("from"), max_length=12, choices=Case.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=12, choices=Case.Status.choices)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = user_link(_("approved by"), null=True)
     note = EncryptedTextField(_("note"), blank=True)
 
     class Meta(StatusChangeBase.Meta):
@@ -152,28 +124,16 @@ class ApprovalRequest(models.Model):
         REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approval_requests")
+    case = link(Case, related_name="approval_requests", on_delete=models.CASCADE)
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
     kind = models.CharField(_("what is asked"), max_length=12, choices=Kind.choices)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("asked by"),
-    )
+    requested_by = user_link(_("asked by"))
     requested_at = models.DateTimeField(_("asked"), default=timezone.now)
     note = EncryptedTextField(_("note to the coordinator"), blank=True)
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = user_link(_("decided by"), null=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reason = EncryptedTextField(_("reason"), blank=True)
 
@@ -210,14 +170,9 @@ class ApprovalRequest(models.Model):
 
 
 class Note(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    case = link(Case, related_name="notes", on_delete=models.CASCADE)
     text = EncryptedTextField(_("note"))
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    written_by = user_link(_("written by"))
     written_at = models.DateTimeField(_("written"), default=timezone.now)
     is_contact = models.BooleanField(_("records a contact with the family"), default=False)
 
@@ -231,29 +186,15 @@ class Note(models.Model):
 
 
 class Task(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    case = link(Case, related_name="tasks", on_delete=models.CASCADE)
     # encrypted: a task's title often names the person it is about
     title = EncryptedTextField(_("task"))
     due_on = models.DateField(_("due"))
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="case_tasks",
-        verbose_name=_("assigned to"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    assigned_to = user_link(_("assigned to"), related_name="case_tasks")
+    created_by = user_link(null=True)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    done_by = user_link(_("done by"), null=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -294,14 +235,9 @@ class Severity(models.IntegerChoices):
 class Assessment(models.Model):
     """A needs assessment; reassessments add new rows, so the history is kept."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    case = link(Case, related_name="assessments", on_delete=models.CASCADE)
     episode = models.PositiveSmallIntegerField(_("episode"), default=1)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("assessed by"),
-    )
+    assessed_by = user_link(_("assessed by"))
     assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
     summary = EncryptedTextField(_("summary"), blank=True)
 
@@ -315,7 +251,7 @@ class Assessment(models.Model):
 
 
 class AssessedNeed(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="needs")
+    assessment = link(Assessment, related_name="needs", on_delete=models.CASCADE)
     need = models.CharField(_("need"), max_length=12, choices=Need.choices)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
 
@@ -340,11 +276,8 @@ class Team(models.Model):
     A caseworker in no team sees their own cases only.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.CASCADE,
-        related_name="case_teams",
-        verbose_name=_("organisation"),
+    organisation = organisation_link(
+        _("organisation"), related_name="case_teams", on_delete=models.CASCADE
     )
     name = models.CharField(_("name"), max_length=100)
     members = models.ManyToManyField(
