@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
 from madad.core.history import StatusChange
+from madad.core.links import link, organisation_link, user_link
 from madad.core.versioned import Versioned
 
 
@@ -91,12 +91,7 @@ class Incident(Versioned):
         RESTRICTED = "restricted", _("Restricted")
         CONFIDENTIAL = "confidential", _("Confidential")
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="incidents")
     # The working title may name people: encrypted at rest, searched through its blind-indexed
     # tokens (IncidentTitleKey). What the public reads is the reviewed `public_summary`.
     title = EncryptedTextField(_("title"))
@@ -114,12 +109,7 @@ class Incident(Versioned):
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
-    place = models.ForeignKey(
-        "places.Place",
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("place"),
-    )
+    place = link("places.Place", _("place"), related_name="incidents")
     latitude = models.DecimalField(
         _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
     )
@@ -148,19 +138,9 @@ class Incident(Versioned):
         default=Status.REPORTED,
         db_index=True,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    created_by = user_link(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
+    updated_by = user_link(_("last edited by"))
     updated_at = models.DateTimeField(_("last edited"), default=timezone.now)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
 
@@ -206,17 +186,10 @@ class IncidentRelation(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up")
         RELATED = "related", _("Related")
 
-    from_incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="relations_from"
-    )
-    to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="relations_to")
+    from_incident = link(Incident, related_name="relations_from", on_delete=models.CASCADE)
+    to_incident = link(Incident, related_name="relations_to", on_delete=models.CASCADE)
     kind = models.CharField(_("relation"), max_length=15, choices=Kind.choices)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("related by"),
-    )
+    created_by = user_link(_("related by"))
     created_at = models.DateTimeField(_("related"), default=timezone.now)
 
     class Meta:
@@ -248,10 +221,8 @@ class Act(models.Model):
         DISPLACED = "displaced", _("Displaced")
         PROPERTY_DESTROYED = "property_destroyed", _("Property destroyed")
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="acts")
-    victim = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="acts", verbose_name=_("victim")
-    )
+    incident = link(Incident, related_name="acts", on_delete=models.CASCADE)
+    victim = link("people.Person", _("victim"), related_name="acts")
     act_type = models.CharField(_("what happened"), max_length=20, choices=Type.choices)
     date = models.DateField(_("date"), null=True, blank=True)
     method = models.CharField(_("method"), max_length=200, blank=True)
@@ -285,15 +256,8 @@ class Involvement(models.Model):
         CORROBORATED = "corroborated", _("Corroborated")
         ADJUDICATED = "adjudicated", _("Adjudicated")
 
-    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="involvements")
-    person = models.ForeignKey(
-        "people.Person",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="involvements",
-        verbose_name=_("person"),
-    )
+    act = link(Act, related_name="involvements", on_delete=models.CASCADE)
+    person = link("people.Person", _("person"), related_name="involvements", null=True)
     described_group = EncryptedTextField(_("described group"), blank=True)
     degree = models.CharField(_("degree"), max_length=15, choices=Degree.choices)
     allegation_status = models.CharField(
@@ -345,16 +309,9 @@ class Source(models.Model):
         IMPROBABLE = 5, _("5 — improbable")
         UNKNOWN = 6, _("6 — truth cannot be judged")
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sources")
+    incident = link(Incident, related_name="sources", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
-    person = models.ForeignKey(
-        "people.Person",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sources_given",
-        verbose_name=_("person"),
-    )
+    person = link("people.Person", _("person"), related_name="sources_given", null=True)
     name = EncryptedTextField(_("name of the source"), blank=True)
     # Both empty until somebody grades the source; an incident is verified only on graded ones.
     reliability = models.CharField(
@@ -415,9 +372,7 @@ class VerificationStep(StatusChange):
         REJECTED = "rejected", _("Rejected")
         REOPENED = "reopened", _("Sent back for review by an edit")
 
-    incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="verification_steps"
-    )
+    incident = link(Incident, related_name="verification_steps", on_delete=models.CASCADE)
     action = models.CharField(_("step"), max_length=15, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=15, choices=Incident.Status.choices)
     to_status = models.CharField(_("to"), max_length=15, choices=Incident.Status.choices)
@@ -435,9 +390,7 @@ class IncidentTitleKey(models.Model):
     by a word of its title without the title being stored or compared in plaintext
     (madad.incidents.title_index). Rebuilt whenever the title changes."""
 
-    incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="title_keys", verbose_name=_("incident")
-    )
+    incident = link(Incident, _("incident"), related_name="title_keys", on_delete=models.CASCADE)
     key = models.CharField(_("key"), max_length=64)
 
     class Meta:
