@@ -7,39 +7,22 @@ until its merge is undone, and the record of the merge must outlive it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link, user_link
 
 
 class PersonRecordId(models.Model):
     """The id a person had in an imported file (`madad import persons`), so that
     `madad dedup persons` can answer in the file's own terms; and the place the file gave."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.PROTECT,
-        related_name="record_ids",
-        verbose_name=_("person"),
-    )
+    organisation = organisation_link(_("organisation"))
+    person = link("people.Person", _("person"), related_name="record_ids")
     record_id = models.CharField(_("record id"), max_length=100)
-    place = models.ForeignKey(
-        "places.Place",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("place"),
-    )
+    place = link("places.Place", _("place"), null=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
 
     class Meta:
@@ -60,10 +43,8 @@ class PersonMatchKey(models.Model):
     """A blind-indexed blocking key of a person (madad.linkage.keys), for the duplicate check
     while a person is being recorded. Derived data: rebuilt, never moved by a merge."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="match_keys")
+    organisation = organisation_link(on_delete=models.CASCADE)
+    person = link("people.Person", related_name="match_keys", on_delete=models.CASCADE)
     key = models.CharField(max_length=64)
 
     class Meta:
@@ -89,24 +70,12 @@ class LinkageRun(models.Model):
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"))
     kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = user_link(_("requested by"), null=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -150,12 +119,7 @@ class CandidatePair(models.Model):
     """What a pair the matcher proposed keeps, persons or incidents: the evidence, when it was
     found, and the reviewer's decision."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"))
     evidence = models.JSONField(_("evidence"), default=dict)
     found_at = models.DateTimeField(_("found"), default=timezone.now)
     status = models.CharField(
@@ -165,14 +129,7 @@ class CandidatePair(models.Model):
         default=Decision.PENDING,
         db_index=True,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = user_link(_("decided by"), null=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -187,13 +144,8 @@ class PersonPair(CandidatePair):
     person_b_id = models.PositiveBigIntegerField(_("second person"), db_index=True)
     probability = models.FloatField(_("probability"))
     weight = models.FloatField(_("match weight"))
-    found_by = models.ForeignKey(
-        LinkageRun,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="person_pairs",
-        verbose_name=_("found by"),
+    found_by = link(
+        LinkageRun, _("found by"), related_name="person_pairs", on_delete=models.SET_NULL, null=True
     )
 
     class Meta:
@@ -221,34 +173,18 @@ class PersonPair(CandidatePair):
 class IncidentPair(CandidatePair):
     """Two incidents that may be one event reported by several sources."""
 
-    incident_a = models.ForeignKey(
-        "incidents.Incident",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("first incident"),
-    )
-    incident_b = models.ForeignKey(
-        "incidents.Incident",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("second incident"),
-    )
+    incident_a = link("incidents.Incident", _("first incident"), on_delete=models.CASCADE)
+    incident_b = link("incidents.Incident", _("second incident"), on_delete=models.CASCADE)
     score = models.FloatField(_("score"))
-    found_by = models.ForeignKey(
+    found_by = link(
         LinkageRun,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("found by"),
         related_name="incident_pairs",
-        verbose_name=_("found by"),
-    )
-    relation = models.ForeignKey(
-        "incidents.IncidentRelation",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("relation recorded"),
+        null=True,
+    )
+    relation = link(
+        "incidents.IncidentRelation", _("relation recorded"), on_delete=models.SET_NULL, null=True
     )
 
     class Meta:
@@ -272,38 +208,14 @@ class MergeRecord(models.Model):
     as they were, and every row that was re-pointed from the merged person to the kept one.
     The snapshot holds identity fields, so it is encrypted like them."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
-    pair = models.ForeignKey(
-        PersonPair,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="merges",
-        verbose_name=_("pair"),
-    )
+    organisation = organisation_link(_("organisation"))
+    pair = link(PersonPair, _("pair"), related_name="merges", on_delete=models.SET_NULL, null=True)
     kept_person_id = models.PositiveBigIntegerField(_("person kept"), db_index=True)
     merged_person_id = models.PositiveBigIntegerField(_("person merged into it"), db_index=True)
     snapshot = EncryptedTextField(_("snapshot"))
-    merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("merged by"),
-    )
+    merged_by = user_link(_("merged by"))
     merged_at = models.DateTimeField(_("merged"), default=timezone.now)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("undone by"),
-    )
+    undone_by = user_link(_("undone by"), null=True)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
 
     class Meta:
