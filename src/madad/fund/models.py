@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad.core import append_only
 from madad.core.fields import EncryptedTextField
+from madad.core.links import link, organisation_link, user_link
 from madad.core.versioned import Versioned
 
 
@@ -42,12 +42,7 @@ class Earmark(models.Model):
     The row is also the lock that serialises spending from the earmark.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="fund_earmarks",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="fund_earmarks")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     name_ur = models.CharField(_("name in Urdu"), max_length=100, blank=True)
@@ -102,23 +97,11 @@ class Account(models.Model):
     INCOME_KINDS = (Kind.DONATIONS, Kind.EXCHANGE)
     EXPENSE_KINDS = (Kind.ASSISTANCE, Kind.ADMINISTRATION)
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="fund_accounts",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="fund_accounts")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
-    earmark = models.ForeignKey(
-        Earmark,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("earmark"),
-    )
+    earmark = link(Earmark, _("earmark"), null=True)
     assistance_kind = models.CharField(_("assistance kind"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -198,21 +181,11 @@ class JournalEntry(models.Model):
         DISBURSEMENT = "disbursement", _("Disbursement")
         REVERSAL = "reversal", _("Reversal")
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="fund_entries",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="fund_entries")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("date"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
+    posted_by = user_link(_("posted by"))
     posted_at = models.DateTimeField(_("posted"), default=timezone.now)
     # a reversal names the entry it undoes; an entry is reversed at most once
     reverses = models.OneToOneField(
@@ -248,13 +221,9 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     """One side of an entry: debit if positive, credit if negative. Append-only."""
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="lines", verbose_name=_("account")
-    )
-    earmark = models.ForeignKey(
-        Earmark, on_delete=models.PROTECT, related_name="lines", verbose_name=_("earmark")
-    )
+    entry = link(JournalEntry, related_name="lines")
+    account = link(Account, _("account"), related_name="lines")
+    earmark = link(Earmark, _("earmark"), related_name="lines")
     currency = models.CharField(_("currency"), max_length=3)
     amount = _amount(_("amount"))
     base_amount = _amount(_("value in the fund currency"))
@@ -287,12 +256,7 @@ class Donor(Versioned):
         PERSON = "person", _("Person")
         ORGANISATION = "organisation", _("Organisation")
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="donors",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="donors")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     name = EncryptedTextField(_("name"))
     contact = EncryptedTextField(_("contact (email, phone or address)"), blank=True)
@@ -304,12 +268,7 @@ class Donor(Versioned):
             "in public by default."
         ),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    created_by = user_link(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -332,20 +291,8 @@ class Channel(models.TextChoices):
 
 
 class Donation(models.Model):
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="donations",
-        verbose_name=_("organisation"),
-    )
-    donor = models.ForeignKey(
-        Donor,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="donations",
-        verbose_name=_("donor"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="donations")
+    donor = link(Donor, _("donor"), related_name="donations", null=True)
     receipt_number = models.CharField(_("receipt number"), max_length=30)
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -353,23 +300,14 @@ class Donation(models.Model):
     amount = _amount(_("amount"))
     fee = _amount(_("fees"), default=0)
     net = _amount(_("net amount"))
-    earmark = models.ForeignKey(
-        Earmark, on_delete=models.PROTECT, related_name="donations", verbose_name=_("earmark")
-    )
-    account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="donations", verbose_name=_("received into")
-    )
+    earmark = link(Earmark, _("earmark"), related_name="donations")
+    account = link(Account, _("received into"), related_name="donations")
     rate = _rate(_("exchange rate"))
     rate_date = models.DateField(_("rate date"))
     rate_source = models.CharField(_("rate source"), max_length=100)
     base_amount = _amount(_("amount in the fund currency"))
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="donation")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = user_link(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -402,9 +340,7 @@ class Donation(models.Model):
 class ReceiptSequence(models.Model):
     """The last receipt number given in a year: receipts are numbered without gaps."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
+    organisation = organisation_link(on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
@@ -423,19 +359,12 @@ class ExchangeRate(models.Model):
     """How many fund-currency units one unit of `currency` was worth on `date`, and who said
     so. Rates once recorded are not changed: donations and conversions keep the rate used."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="exchange_rates",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="exchange_rates")
     currency = models.CharField(_("currency"), max_length=3)
     date = models.DateField(_("date"))
     rate = _rate(_("rate"))
     source = models.CharField(_("source"), max_length=100)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_link(null=True)
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -458,31 +387,18 @@ class Conversion(models.Model):
     a stated rate; the difference from the money's carrying value is an exchange gain or
     loss."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="fund_conversions",
-        verbose_name=_("organisation"),
-    )
+    organisation = organisation_link(_("organisation"), related_name="fund_conversions")
     date = models.DateField(_("date"))
-    earmark = models.ForeignKey(
-        Earmark, on_delete=models.PROTECT, related_name="+", verbose_name=_("earmark")
-    )
-    from_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("from account")
-    )
-    to_account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("to account")
-    )
+    earmark = link(Earmark, _("earmark"))
+    from_account = link(Account, _("from account"))
+    to_account = link(Account, _("to account"))
     amount_from = _amount(_("amount converted"))
     amount_to = _amount(_("amount received"))
     rate = _rate(_("rate"))
     rate_source = models.CharField(_("rate source"), max_length=100)
     gain = _amount(_("exchange gain (loss if negative)"))
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="conversion")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_link()
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -508,35 +424,16 @@ class Disbursement(models.Model):
     """Approved assistance paid from the fund. An assistance item is paid at most once unless
     the payment was reversed."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="fund_disbursements",
-        verbose_name=_("organisation"),
-    )
-    assistance = models.ForeignKey(
-        "assistance.Assistance",
-        on_delete=models.PROTECT,
-        related_name="fund_disbursements",
-        verbose_name=_("assistance"),
-    )
-    account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("paid from")
-    )
-    earmark = models.ForeignKey(
-        Earmark, on_delete=models.PROTECT, related_name="+", verbose_name=_("earmark")
-    )
+    organisation = organisation_link(_("organisation"), related_name="fund_disbursements")
+    assistance = link("assistance.Assistance", _("assistance"), related_name="fund_disbursements")
+    account = link(Account, _("paid from"))
+    earmark = link(Earmark, _("earmark"))
     amount = _amount(_("amount"))
     paid_on = models.DateField(_("paid on"))
     entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, related_name="disbursement"
     )
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("paid by"),
-    )
+    made_by = user_link(_("paid by"))
     made_at = models.DateTimeField(_("recorded"), default=timezone.now)
     reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
 
