@@ -261,6 +261,8 @@ def _common_statuses(operation: dict[str, Any]) -> list[int]:
         statuses += [400, 413, 415]
     if parameters or "requestBody" in operation:
         statuses.append(422)
+    if any(parameter.get("in") == "query" for parameter in parameters):
+        statuses.append(414)  # answered by the web server, before Madad, for a long query
     return statuses
 
 
@@ -278,8 +280,15 @@ def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             documented = {str(status) for status in responses}
             for status in _common_statuses(operation):
-                if str(status) not in documented:
-                    responses[status] = {"description": status_error(status)[1], "content": content}
+                if str(status) in documented:
+                    continue
+                if status == 414:
+                    responses[status] = {"description": "The query string is too long."}
+                else:
+                    responses[status] = {
+                        "description": status_error(status)[1],
+                        "content": content,
+                    }
     return schema
 
 
