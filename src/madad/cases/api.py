@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -24,6 +25,7 @@ from madad.access.cases import may_see_cases, may_work_on_cases
 from madad.accounts.models import User
 from madad.api.errors import errors
 from madad.api.pagination import paginated
+from madad.api.records import PathRecords
 from madad.cases import selectors, services
 from madad.cases.models import ApprovalRequest, Assessment, Case, Need, StatusChange, Task
 from madad.core.http import AuthedRequest
@@ -250,26 +252,14 @@ def _action(
     )
 
 
-def _user(request: AuthedRequest) -> User:
-    if not may_see_cases(request.user):
-        raise NotVisible()
-    return request.user
-
-
-def _case(request: AuthedRequest, case_id: int) -> Case:
-    return access.get_visible_or_404(_user(request), Case, pk=case_id)
-
-
-def _editable(request: AuthedRequest, case_id: int) -> Case:
-    case = _case(request, case_id)
-    if not access.can_change(request.user, case):
-        raise NotAllowed(_("Your role cannot change cases."))
-    return case
+CASES = PathRecords(
+    Case, may_see=may_see_cases, may_not_change=gettext_lazy("Your role cannot change cases.")
+)
 
 
 def _colleague(request: AuthedRequest, user_id: int, field: str) -> User:
     found = User.objects.filter(
-        pk=user_id, organisation_id=_user(request).organisation_id, is_active=True
+        pk=user_id, organisation_id=CASES.caller(request).organisation_id, is_active=True
     ).first()
     if found is None:
         raise invalid(field, _("No colleague with this number."))
@@ -316,7 +306,7 @@ def list_cases(request: AuthedRequest, filters: Query[CaseFilters]) -> Any:
     wanted = filters.dict()
     wanted["caseworker"] = wanted.pop("caseworker_id")
     wanted["household"] = wanted.pop("household_id")
-    return selectors.case_list(user=_user(request), filters=wanted)
+    return selectors.case_list(user=CASES.caller(request), filters=wanted)
 
 
 @router.post(
@@ -325,7 +315,7 @@ def list_cases(request: AuthedRequest, filters: Query[CaseFilters]) -> Any:
     summary="Open a case for a household",
 )
 def open_case(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut | CaseRefOut]:
-    user = _user(request)
+    user = CASES.caller(request)
     if not may_work_on_cases(user):
         raise NotAllowed(_("Your role cannot open cases."))
     household = access.get_visible_or_404(user, Household, pk=payload.household_id)
@@ -351,7 +341,7 @@ def open_case(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut | CaseR
     summary="One case with its history, approvals and tasks",
 )
 def get_case(request: AuthedRequest, case_id: int) -> CaseOut:
-    return case_out(request.user, _case(request, case_id))
+    return case_out(request.user, CASES.visible(request, case_id))
 
 
 @router.patch(
@@ -360,7 +350,7 @@ def get_case(request: AuthedRequest, case_id: int) -> CaseOut:
     summary="Change the risk, next follow-up or plan; 409 if the case changed",
 )
 def update_case(request: AuthedRequest, case_id: int, payload: CasePatch) -> CaseOut:
-    case = _editable(request, case_id)
+    case = CASES.changeable(request, case_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     case = services.case_update(
@@ -376,7 +366,7 @@ def update_case(request: AuthedRequest, case_id: int, payload: CasePatch) -> Cas
 )
 def transition(request: AuthedRequest, case_id: int, payload: CaseTransitionIn) -> CaseOut:
     case = services.case_transition(
-        case=_editable(request, case_id),
+        case=CASES.changeable(request, case_id),
         to_status=payload.to_status,
         by=request.user,
         expected_version=payload.version,
@@ -387,7 +377,7 @@ def transition(request: AuthedRequest, case_id: int, payload: CaseTransitionIn) 
 @_action("reopen", CaseOut, "Reopen a closed case as its next episode")
 def reopen(request: AuthedRequest, case_id: int, payload: CaseReopenIn) -> CaseOut:
     case = services.case_reopen(
-        case=_editable(request, case_id),
+        case=CASES.changeable(request, case_id),
         by=request.user,
         reason=payload.reason,
         expected_version=payload.version,
@@ -399,7 +389,7 @@ def reopen(request: AuthedRequest, case_id: int, payload: CaseReopenIn) -> CaseO
 def assign(request: AuthedRequest, case_id: int, payload: CaseAssignIn) -> CaseOut | CaseRefOut:
     caseworker = _colleague(request, payload.caseworker_id, "caseworker_id")
     case = services.case_assign(
-        case=_editable(request, case_id),
+        case=CASES.changeable(request, case_id),
         caseworker=caseworker,
         assigned_by=request.user,
         expected_version=payload.version,
@@ -418,7 +408,7 @@ def request_approval(
     request: AuthedRequest, case_id: int, payload: CaseApprovalIn
 ) -> Status[ApprovalRequest]:
     approval = services.approval_request(
-        case=_editable(request, case_id),
+        case=CASES.changeable(request, case_id),
         kind=payload.kind,
         requested_by=request.user,
         note=payload.note,
@@ -428,7 +418,7 @@ def request_approval(
 
 
 def _approval(request: AuthedRequest, case_id: int, approval_id: int) -> ApprovalRequest:
-    case = _editable(request, case_id)
+    case = CASES.changeable(request, case_id)
     approval = ApprovalRequest.objects.filter(case=case, pk=approval_id).first()
     if approval is None:
         raise NotVisible()
@@ -465,7 +455,7 @@ def withdraw(request: AuthedRequest, case_id: int, approval_id: int) -> Approval
     summary="The case's notes (each read is audited)",
 )
 def list_notes(request: AuthedRequest, case_id: int) -> list[CaseNoteOut]:
-    view = selectors.case_detail(user=request.user, case=_case(request, case_id))
+    view = selectors.case_detail(user=request.user, case=CASES.visible(request, case_id))
     return [
         CaseNoteOut(
             id=note.pk,
@@ -481,7 +471,7 @@ def list_notes(request: AuthedRequest, case_id: int) -> list[CaseNoteOut]:
 @_action("notes", CaseNoteAddedOut, "Add a note", status=201)
 def add_note(request: AuthedRequest, case_id: int, payload: CaseNoteIn) -> Status[Any]:
     note = services.note_add(
-        case=_editable(request, case_id),
+        case=CASES.changeable(request, case_id),
         written_by=request.user,
         text=payload.text,
         is_contact=payload.is_contact,
@@ -491,7 +481,7 @@ def add_note(request: AuthedRequest, case_id: int, payload: CaseNoteIn) -> Statu
 
 @_action("tasks", CaseTaskOut, "Add a task with a due date", status=201)
 def add_task(request: AuthedRequest, case_id: int, payload: CaseTaskIn) -> Status[Task]:
-    case = _editable(request, case_id)
+    case = CASES.changeable(request, case_id)
     task = services.task_add(
         case=case,
         added_by=request.user,
@@ -506,7 +496,7 @@ def add_task(request: AuthedRequest, case_id: int, payload: CaseTaskIn) -> Statu
 
 @_action("tasks/{int:task_id}/done", CaseTaskOut, "Mark a task done (once)")
 def task_done(request: AuthedRequest, case_id: int, task_id: int) -> Task:
-    case = _editable(request, case_id)
+    case = CASES.changeable(request, case_id)
     task = Task.objects.filter(case=case, pk=task_id).first()
     if task is None:
         raise NotVisible()
@@ -536,7 +526,7 @@ def record_assessment(
     request: AuthedRequest, case_id: int, payload: AssessmentIn
 ) -> Status[AssessmentOut]:
     assessment = services.assessment_record(
-        case=_editable(request, case_id),
+        case=CASES.changeable(request, case_id),
         assessed_by=request.user,
         needs={Need(k).value: v for k, v in payload.needs.items()},
         summary=payload.summary,
@@ -551,7 +541,7 @@ def record_assessment(
 )
 @paginated
 def list_assessments(request: AuthedRequest, filters: Query[AssessmentFilters]) -> Any:
-    found = access.visible_to(_user(request), Assessment).prefetch_related("needs")
+    found = access.visible_to(CASES.caller(request), Assessment).prefetch_related("needs")
     if filters.case_id is not None:
         found = found.filter(case_id=filters.case_id)
     return found
@@ -563,7 +553,7 @@ def list_assessments(request: AuthedRequest, filters: Query[AssessmentFilters]) 
     summary="One needs assessment, with its summary (audited)",
 )
 def get_assessment(request: AuthedRequest, assessment_id: int) -> AssessmentOut:
-    assessment = access.get_visible_or_404(_user(request), Assessment, pk=assessment_id)
+    assessment = access.get_visible_or_404(CASES.caller(request), Assessment, pk=assessment_id)
     summary = (
         access.reveal(
             request.user, assessment, wanted=["summary"], action="case.assessment.viewed"

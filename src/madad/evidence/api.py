@@ -4,9 +4,8 @@ to share (metadata removed), and the custody log."""
 # No `from __future__ import annotations` here: django-ninja resolves the RecordId alias of
 # query and form parameters from real annotations, not strings.
 import datetime as dt
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from django.db.models import Model
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -17,8 +16,9 @@ from madad import access
 from madad.access.roles import Capability
 from madad.api.errors import errors
 from madad.api.pagination import paginated
+from madad.api.records import named
 from madad.core.http import AuthedRequest
-from madad.core.refusals import NotAllowed, invalid
+from madad.core.refusals import NotAllowed
 from madad.evidence import selectors, services
 from madad.evidence.models import EvidenceFile
 from madad.incidents.models import Incident
@@ -28,7 +28,6 @@ router = Router(tags=["evidence"])
 
 # A record number: a positive 64-bit integer (a larger one would overflow the database).
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-M = TypeVar("M", bound=Model)
 
 
 class EvidenceSummary(Schema):
@@ -90,13 +89,6 @@ def _out(request: AuthedRequest, evidence: EvidenceFile) -> EvidenceOut:
     return EvidenceOut.model_validate(data, by_name=True)
 
 
-def _visible(request: AuthedRequest, model: type[M], pk: int, field: str, message: str) -> M:
-    found = access.visible_to(request.user, model).filter(pk=pk).first()
-    if found is None:
-        raise invalid(field, message)
-    return found
-
-
 @router.get("", response={200: list[EvidenceSummary]}, summary="Evidence files you may see")
 @paginated
 def list_evidence(
@@ -124,8 +116,8 @@ def upload_evidence(
 ) -> Status[EvidenceOut]:
     if not access.can(request.user, Capability.EVIDENCE_UPLOAD):
         raise NotAllowed(_("Your role cannot upload evidence."))
-    found = _visible(
-        request,
+    found = named(
+        request.user,
         Incident,
         incident,
         "incident",
@@ -133,8 +125,8 @@ def upload_evidence(
     )
     attached_to = None
     if testimony is not None:
-        attached_to = _visible(
-            request,
+        attached_to = named(
+            request.user,
             Testimony,
             testimony,
             "testimony",

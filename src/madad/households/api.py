@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -21,6 +22,7 @@ from madad.access.households import may_register_households, may_see_households
 from madad.accounts.models import User
 from madad.api.errors import errors
 from madad.api.pagination import paginated
+from madad.api.records import PathRecords
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, NotVisible, invalid
 from madad.households import selectors, services
@@ -123,21 +125,11 @@ class HouseholdOut(Schema):
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _user(request: AuthedRequest) -> User:
-    if not may_see_households(request.user):
-        raise NotVisible()
-    return request.user
-
-
-def _household(request: AuthedRequest, household_id: int) -> Household:
-    return access.get_visible_or_404(_user(request), Household, pk=household_id)
-
-
-def _editable(request: AuthedRequest, household_id: int) -> Household:
-    household = _household(request, household_id)
-    if not access.can_change(request.user, household):
-        raise NotAllowed(_("Your role cannot change households."))
-    return household
+HOUSEHOLDS = PathRecords(
+    Household,
+    may_see=may_see_households,
+    may_not_change=gettext_lazy("Your role cannot change households."),
+)
 
 
 def _place(place_id: int | None) -> Place | None:
@@ -210,7 +202,7 @@ def household_out(user: User, household: Household) -> HouseholdOut:
 )
 @paginated
 def list_households(request: AuthedRequest, filters: Query[HouseholdFilters]) -> Any:
-    user = _user(request)
+    user = HOUSEHOLDS.caller(request)
     wanted: dict[str, Any] = {"active": filters.active}
     if filters.place_id is not None:
         wanted["place"] = Place.objects.filter(pk=filters.place_id).first()
@@ -226,7 +218,7 @@ def list_households(request: AuthedRequest, filters: Query[HouseholdFilters]) ->
     summary="Register a household with its members",
 )
 def create_household(request: AuthedRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
-    user = _user(request)
+    user = HOUSEHOLDS.caller(request)
     if not may_register_households(user) or user.organisation is None:
         raise NotAllowed(_("Your role cannot register households."))
     members = [_member_data(request, m, f"members.{i}.") for i, m in enumerate(payload.members)]
@@ -251,7 +243,7 @@ def create_household(request: AuthedRequest, payload: HouseholdIn) -> Status[Hou
     summary="One household, with the fields your role may see",
 )
 def get_household(request: AuthedRequest, household_id: int) -> HouseholdOut:
-    return household_out(request.user, _household(request, household_id))
+    return household_out(request.user, HOUSEHOLDS.visible(request, household_id))
 
 
 @router.patch(
@@ -263,7 +255,7 @@ def get_household(request: AuthedRequest, household_id: int) -> HouseholdOut:
 def update_household(
     request: AuthedRequest, household_id: int, payload: HouseholdPatch
 ) -> HouseholdOut:
-    household = _editable(request, household_id)
+    household = HOUSEHOLDS.changeable(request, household_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     if "address" in data and "address" not in access.readable_fields(request.user, Household):
@@ -300,7 +292,7 @@ def update_household(
 def add_member(
     request: AuthedRequest, household_id: int, payload: HouseholdMemberIn
 ) -> Status[HouseholdOut]:
-    household = _editable(request, household_id)
+    household = HOUSEHOLDS.changeable(request, household_id)
     services.member_add(
         household=household, added_by=request.user, **_member_data(request, payload, "")
     )
@@ -309,7 +301,7 @@ def add_member(
 
 
 def _member(request: AuthedRequest, household_id: int, member_id: int) -> Member:
-    household = _editable(request, household_id)
+    household = HOUSEHOLDS.changeable(request, household_id)
     member = Member.objects.filter(household=household, pk=member_id).first()
     if member is None:
         raise NotVisible()

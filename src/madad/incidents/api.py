@@ -13,14 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from madad import access
 from madad.access.incidents import may_record_incidents, may_see_incidents
 from madad.access.roles import Capability
-from madad.accounts.models import User
 from madad.api.errors import errors
 from madad.api.pagination import paginated
+from madad.api.records import PathRecords, named
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, NotVisible, invalid
 from madad.incidents import selectors, services, verification
@@ -51,31 +52,17 @@ router = Router(tags=["incidents"])
 
 
 # --- access helpers -------------------------------------------------------------------------
-def _user(request: AuthedRequest) -> User:
-    """The caller, if incidents exist for them at all; 404 otherwise (partners)."""
-    if not may_see_incidents(request.user):
-        raise NotVisible()
-    return request.user
-
-
-def _incident(request: AuthedRequest, incident_id: int) -> Incident:
-    return access.get_visible_or_404(_user(request), Incident, pk=incident_id)
-
-
-def _editable(request: AuthedRequest, incident_id: int) -> Incident:
-    incident = _incident(request, incident_id)
-    if not access.can_change(request.user, incident):
-        raise NotAllowed(_("Your role cannot change incidents."))
-    return incident
+INCIDENTS = PathRecords(
+    Incident,
+    may_see=may_see_incidents,
+    may_not_change=gettext_lazy("Your role cannot change incidents."),
+)
 
 
 def _person(request: AuthedRequest, person_id: int | None, field: str) -> Person | None:
     if person_id is None:
         return None
-    person = access.visible_to(request.user, Person).filter(pk=person_id).first()
-    if person is None:
-        raise invalid(field, _("No person with this record number."))
-    return person
+    return named(request.user, Person, person_id, field, _("No person with this record number."))
 
 
 def _place(place_id: int, field: str = "place_id") -> Place:
@@ -249,7 +236,7 @@ class _Summaries:
 )
 @paginated
 def list_incidents(request: AuthedRequest, filters: Query[IncidentFilters]) -> Any:
-    user = _user(request)
+    user = INCIDENTS.caller(request)
     if "q" in request.GET:
         raise invalid("q", _("Search with POST /api/v1/incidents/search: words stay out of URLs."))
     return _Summaries(selectors.incident_list(user=user, filters=_wanted(filters)))
@@ -262,7 +249,7 @@ def list_incidents(request: AuthedRequest, filters: Query[IncidentFilters]) -> A
 )
 @paginated
 def search_incidents(request: AuthedRequest, payload: IncidentSearchIn) -> Any:
-    user = _user(request)
+    user = INCIDENTS.caller(request)
     wanted = _wanted(payload)
     wanted["q"] = payload.q
     return _Summaries(selectors.incident_list(user=user, filters=wanted))
@@ -274,7 +261,7 @@ def search_incidents(request: AuthedRequest, payload: IncidentSearchIn) -> Any:
     summary="The incident-type vocabulary",
 )
 def list_types(request: AuthedRequest) -> list[IncidentType]:
-    return list(access.visible_to(_user(request), IncidentType))
+    return list(access.visible_to(INCIDENTS.caller(request), IncidentType))
 
 
 @router.get(
@@ -284,7 +271,7 @@ def list_types(request: AuthedRequest) -> list[IncidentType]:
     summary="One incident, with the fields your role may see",
 )
 def get_incident(request: AuthedRequest, incident_id: int) -> dict[str, Any]:
-    return incident_out(request, _incident(request, incident_id))
+    return incident_out(request, INCIDENTS.visible(request, incident_id))
 
 
 @router.post(
@@ -294,7 +281,7 @@ def get_incident(request: AuthedRequest, incident_id: int) -> dict[str, Any]:
     summary="Record an incident, with acts and sources",
 )
 def create_incident(request: AuthedRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = INCIDENTS.caller(request)
     if not may_record_incidents(user):
         raise NotAllowed(_("Your role cannot record incidents."))
     data = payload.model_dump(exclude={"place_id", "types", "acts", "sources"})
@@ -325,7 +312,7 @@ _EMPTIABLE = ("description", "public_summary", "end_date", "latitude", "longitud
 def update_incident(
     request: AuthedRequest, incident_id: int, payload: IncidentPatch
 ) -> dict[str, Any]:
-    incident = _editable(request, incident_id)
+    incident = INCIDENTS.changeable(request, incident_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     if "place_id" in changes:
@@ -353,7 +340,7 @@ def update_incident(
 def add_act(
     request: AuthedRequest, incident_id: int, payload: IncidentActIn
 ) -> Status[dict[str, Any]]:
-    incident = _editable(request, incident_id)
+    incident = INCIDENTS.changeable(request, incident_id)
     act = services.act_add(
         incident=incident, added_by=request.user, **_act_data(request, None, payload)
     )
@@ -375,7 +362,7 @@ def add_act(
 def add_source(
     request: AuthedRequest, incident_id: int, payload: IncidentSourceIn
 ) -> Status[dict[str, Any]]:
-    incident = _editable(request, incident_id)
+    incident = INCIDENTS.changeable(request, incident_id)
     source = services.source_add(
         incident=incident, added_by=request.user, **_source_data(request, None, payload)
     )
@@ -391,7 +378,7 @@ def add_source(
 def grade_source(
     request: AuthedRequest, incident_id: int, source_id: int, payload: IncidentSourceGradeIn
 ) -> dict[str, Any]:
-    incident = _editable(request, incident_id)
+    incident = INCIDENTS.changeable(request, incident_id)
     source = access.get_visible_or_404(request.user, Source, pk=source_id, incident=incident)
     source = services.source_grade(
         source=source,
@@ -448,7 +435,7 @@ def add_involvement(
 def relate(
     request: AuthedRequest, incident_id: int, payload: IncidentRelationIn
 ) -> Status[dict[str, Any]]:
-    incident = _editable(request, incident_id)
+    incident = INCIDENTS.changeable(request, incident_id)
     other = access.visible_to(request.user, Incident).filter(pk=payload.other_id).first()
     if other is None:
         raise invalid("other_id", _("No incident with this number."))
@@ -468,7 +455,7 @@ _STEPPED = {200: IncidentOut, **errors(403, 404, 409, 422)}
     summary="Submit for review (reported → under review)",
 )
 def submit(request: AuthedRequest, incident_id: int, payload: IncidentStepIn) -> dict[str, Any]:
-    incident = _editable(request, incident_id)
+    incident = INCIDENTS.changeable(request, incident_id)
     verification.incident_submit(
         incident=incident, submitted_by=request.user, expected_version=payload.version
     )
@@ -511,7 +498,7 @@ def _review(
 ) -> dict[str, Any]:
     """Verify, dispute or reject: by a verifier (403 otherwise; the four-eyes rule and the
     incident's state are the service's refusals)."""
-    incident = _incident(request, incident_id)
+    incident = INCIDENTS.visible(request, incident_id)
     if not access.can(request.user, Capability.INCIDENT_VERIFY):
         raise NotAllowed(_("Your role cannot verify incidents."))
     step(
@@ -524,7 +511,7 @@ def _review(
 
 
 def _perpetrator_act(request: AuthedRequest, incident_id: int, act_id: int) -> Act:
-    incident = _incident(request, incident_id)
+    incident = INCIDENTS.visible(request, incident_id)
     if not access.can(request.user, Capability.PERPETRATOR_VIEW):
         raise NotVisible()
     return access.get_visible_or_404(request.user, Act, pk=act_id, incident=incident)

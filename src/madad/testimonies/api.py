@@ -4,9 +4,8 @@ and consent decisions."""
 # No `from __future__ import annotations` here: django-ninja resolves the RecordId alias of
 # query and form parameters from real annotations, not strings.
 import datetime as dt
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Router, Schema, Status
@@ -17,6 +16,7 @@ from madad.access.roles import Capability
 from madad.accounts.models import Organisation
 from madad.api.errors import errors
 from madad.api.pagination import paginated
+from madad.api.records import named
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, invalid
 from madad.evidence.selectors import evidence_list
@@ -35,7 +35,6 @@ router = Router(tags=["testimonies"])
 
 # A record number: a positive 64-bit integer (a larger one would overflow the database).
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-M = TypeVar("M", bound=Model)
 
 
 class TestimonyIn(Schema):
@@ -89,15 +88,6 @@ class TestimonyOut(TestimonySummary):
 
 class ConsentCoversOut(Schema):
     covered: bool
-
-
-def _visible(request: AuthedRequest, model: type[M], pk: int, field: str) -> M:
-    """The record named in a request body, or a refusal of that field if the caller may not
-    see it."""
-    found = access.visible_to(request.user, model).filter(pk=pk).first()
-    if found is None:
-        raise invalid(field, _(NOT_VISIBLE[field]))
-    return found
 
 
 NOT_VISIBLE = {
@@ -170,10 +160,12 @@ def get_testimony(request: AuthedRequest, testimony_id: int) -> TestimonyOut:
 def record_testimony(request: AuthedRequest, payload: TestimonyIn) -> Status[TestimonyOut]:
     if not access.can(request.user, Capability.TESTIMONY_EDIT):
         raise NotAllowed(_("Your role cannot record testimonies."))
-    person = _visible(request, Person, payload.person, "person")
+    person = named(request.user, Person, payload.person, "person", _(NOT_VISIBLE["person"]))
     incident = None
     if payload.incident is not None:
-        incident = _visible(request, Incident, payload.incident, "incident")
+        incident = named(
+            request.user, Incident, payload.incident, "incident", _(NOT_VISIBLE["incident"])
+        )
     testimony = services.testimony_record(
         person=person,
         incident=incident,
