@@ -9,12 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from madad import access
 from madad.accounts.models import User
 from madad.core.forms import choose_from
 from madad.households.models import Member
 from madad.incidents.labels import place_label
 from madad.incidents.models import Act
+from madad.people.forms import person_named
 from madad.people.models import Person, Sex
 from madad.places.models import Place
 
@@ -153,20 +153,13 @@ class MemberForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        named = any(data.get(n) for n in ("given_name", "family_name", "full_name_ur"))
-        if data.get("person_id"):
-            self.person = access.visible_to(self.user, Person).filter(pk=data["person_id"]).first()
-            if self.person is None:
-                self.add_error("person_id", _("No person with this record number."))
-            elif named:
-                self.add_error(
-                    "person_id", _("Give a record number or a new person's name, not both.")
-                )
-        elif not named:
-            self.add_error(
-                "given_name",
-                _("Give the member's name, or the record number of a person already recorded."),
-            )
+        self.person = person_named(
+            self,
+            self.user,
+            data,
+            "person_id",
+            _("Give the member's name, or the record number of a person already recorded."),
+        )
         return data
 
     def service_data(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from madad.incidents.models import (
     LocationPrecision,
     Source,
 )
+from madad.people.forms import person_named
 from madad.people.models import Person, Sex
 from madad.places.models import Place
 
@@ -212,20 +213,13 @@ class ActForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        named = any(data.get(n) for n in ("given_name", "family_name", "full_name_ur"))
-        if data.get("victim_id"):
-            self.victim = access.visible_to(self.user, Person).filter(pk=data["victim_id"]).first()
-            if self.victim is None:
-                self.add_error("victim_id", _("No person with this record number."))
-            elif named:
-                self.add_error(
-                    "victim_id", _("Give a record number or a new person's name, not both.")
-                )
-        elif not named:
-            self.add_error(
-                "given_name",
-                _("Give the victim's name, or the record number of a person already recorded."),
-            )
+        self.victim = person_named(
+            self,
+            self.user,
+            data,
+            "victim_id",
+            _("Give the victim's name, or the record number of a person already recorded."),
+        )
         add_rule_errors(self, validation.act_fields(data)[1])
         return data
 

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from madad.people.models import Sex
+from madad import access
+from madad.accounts.models import User
+from madad.people.models import Person, Sex
 
 _URDU = {"lang": "ur", "dir": "rtl"}
 
@@ -105,3 +107,22 @@ class PersonForm(forms.Form):
 
 class PersonEditForm(PersonForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def person_named(
+    form: forms.BaseForm, user: User, data: dict[str, Any], field: str, unnamed: str
+) -> Person | None:
+    """The person recorded already that a form names by record number in `field`, if it does;
+    else the form must give a new person's name (`unnamed` says so otherwise). Puts its errors
+    on the form."""
+    named = any(data.get(n) for n in ("given_name", "family_name", "full_name_ur"))
+    if not data.get(field):
+        if not named:
+            form.add_error("given_name", unnamed)
+        return None
+    person = access.visible_to(user, Person).filter(pk=data[field]).first()
+    if person is None:
+        form.add_error(field, _("No person with this record number."))
+    elif named:
+        form.add_error(field, _("Give a record number or a new person's name, not both."))
+    return person
