@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from madad import access
@@ -110,7 +111,7 @@ class PersonEditForm(PersonForm):
 
 
 def person_named(
-    form: forms.BaseForm, user: User, data: dict[str, Any], field: str, unnamed: str
+    form: forms.BaseForm, user: User, data: dict[str, Any], field: str, unnamed: str | Promise
 ) -> Person | None:
     """The person recorded already that a form names by record number in `field`, if it does;
     else the form must give a new person's name (`unnamed` says so otherwise). Puts its errors
@@ -118,7 +119,7 @@ def person_named(
     named = any(data.get(n) for n in ("given_name", "family_name", "full_name_ur"))
     if not data.get(field):
         if not named:
-            form.add_error("given_name", unnamed)
+            form.add_error("given_name", str(unnamed))
         return None
     person = access.visible_to(user, Person).filter(pk=data[field]).first()
     if person is None:
