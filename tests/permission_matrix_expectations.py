@@ -561,45 +561,8 @@ def _everybody_but(*labels: str) -> str:
     return " ".join(label for label in everybody if label not in labels)
 
 
-_KIND = (
-    "the OpenAPI document names several enums alike (components Kind and Status are the fund's "
-    "entry kinds and the claims' statuses), so the body built from it carries a value this "
-    "operation refuses (422) before the caller's rights are asked: the document misleads clients"
-)
 _REDIRECT = "a refused action answers with a redirect and a message (302), not 403"
 FINDINGS: dict[tuple[str, str], str] = {
-    **_finding(
-        f"POST {_A}/assistance",
-        _everybody_but(
-            "coordinator-own", "coordinator-other", "caseworker-own", "caseworker-other"
-        ),
-        _KIND,
-    ),
-    **_finding(
-        f"POST {_A}/cases/{{case_id}}/approvals",
-        _everybody_but("coordinator-own", "caseworker-own"),
-        _KIND,
-    ),
-    **_finding(
-        f"POST {_A}/cases/{{case_id}}/transitions",
-        _everybody_but("coordinator-own", "caseworker-own"),
-        _KIND,
-    ),
-    **_finding(
-        f"POST {_A}/fund/accounts",
-        _everybody_but("finance-own", "finance-other"),
-        _KIND,
-    ),
-    **_finding(
-        f"POST {_A}/incidents/{{incident_id}}/relations",
-        _everybody_but("documenter-own"),
-        _KIND,
-    ),
-    **_finding(
-        f"POST {_A}/incidents/{{incident_id}}/sources",
-        _everybody_but("documenter-own"),
-        _KIND,
-    ),
     **_finding(
         f"POST {_A}/cases/{{case_id}}/approvals/{{approval_id}}/decision",
         "caseworker-own",

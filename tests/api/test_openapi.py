@@ -55,3 +55,21 @@ def test_the_common_errors_have_the_one_error_shape(spec: dict[str, Any]) -> Non
     schema = token["415"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/ErrorOut"}
     assert "ErrorOut" in spec["components"]["schemas"]
+
+
+def test_every_vocabulary_is_its_own_component_with_its_own_values() -> None:
+    """Incident.Status and Claim.Status (and the many Kinds) were one component "Status" in
+    the document, the last one built: a client following it sent values the server refused."""
+    from madad.api.router import api
+    from madad.claims.models import Claim
+    from madad.core.vocabularies import QUALIFIED
+    from madad.incidents.models import Incident
+
+    components = api.get_openapi_schema()["components"]["schemas"]
+    assert not {"Status", "Kind", "Type", "Decision"} & set(components)
+    assert QUALIFIED["IncidentStatus"] is Incident.Status
+    assert QUALIFIED["ClaimStatus"] is Claim.Status
+    used = [name for name in QUALIFIED if name in components]
+    assert len(used) >= 10
+    for name in used:
+        assert components[name]["enum"] == list(QUALIFIED[name].values), name
