@@ -85,3 +85,16 @@ def test_a_body_that_is_not_a_json_object_creates_nothing(
     error = assert_error_shape(response, 422, "invalid")
     assert list(error["fields"]) == ["__all__"]
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes"])
+def test_a_yes_or_no_field_takes_only_true_or_false(
+    client: Any, make_user: Callable[..., User], bearer: Bearer, value: Any
+) -> None:
+    """schemathesis found `"deceased": 0` accepted where the document says boolean."""
+    headers = bearer(make_user(Role.DOCUMENTER))
+    body = json.dumps({"given_name": "Test", "deceased": value})
+    response = client.post(PERSONS_URL, body, content_type="application/json", headers=headers)
+    error = assert_error_shape(response, 422, "invalid")
+    assert list(error["fields"]) == ["deceased"]
+    assert not Person.objects.exists()

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from madad import access
 from madad.access.cases import may_see_cases, may_work_on_cases
@@ -98,7 +98,7 @@ class CaseApprovalIn(Schema):
 
 
 class CaseDecisionIn(Schema):
-    approve: bool
+    approve: StrictBool
     reason: str = Field(
         default="",
         max_length=2_000,
@@ -108,7 +108,7 @@ class CaseDecisionIn(Schema):
 
 class CaseNoteIn(Schema):
     text: str = Field(min_length=1, max_length=10_000)
-    is_contact: bool = False
+    is_contact: StrictBool = False
 
 
 class CaseTaskIn(Schema):

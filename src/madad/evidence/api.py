@@ -64,7 +64,8 @@ FILE_RESPONSE: dict[str, Any] = {
         200: {
             "description": "The file's bytes; X-Content-SHA256 carries their SHA-256",
             "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                # the file's own type (a photo, a PDF, a sound), as it was uploaded
+                "*/*": {"schema": {"type": "string", "format": "binary"}}
             },
         }
     }

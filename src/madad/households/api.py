@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from madad import access
 from madad.access.households import may_register_households, may_see_households
@@ -42,13 +42,13 @@ class HouseholdMemberIn(Schema):
     person_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     new_person: NewPersonIn | None = None
     relation: Member.Relation
-    dependant: bool = False
+    dependant: StrictBool = False
     schooling: Member.Schooling = Member.Schooling.NOT_APPLICABLE
 
 
 class HouseholdMemberPatch(Schema):
     relation: Member.Relation | None = None
-    dependant: bool | None = None
+    dependant: StrictBool | None = None
     schooling: Member.Schooling | None = None
 
 
@@ -63,7 +63,7 @@ class HouseholdIn(Schema):
         default=None, ge=0, max_digits=12, decimal_places=2
     )
     act_ids: list[int] = Field(default_factory=list, max_length=100)
-    link_member_acts: bool = Field(
+    link_member_acts: StrictBool = Field(
         default=False, description="Also link every recorded act whose victim is a member"
     )
 

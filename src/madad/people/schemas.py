@@ -5,6 +5,7 @@ entered along with a household member or an incident's victim."""
 from __future__ import annotations
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from madad.people.models import Sex
 
@@ -25,7 +26,7 @@ class PersonIn(Schema):
     address: str = Field(default="", max_length=500)
     occupation: str = Field(default="", max_length=100)
     mother_tongue: str = Field(default="", max_length=50)
-    deceased: bool = False
+    deceased: StrictBool = False
 
 
 class NewPersonIn(Schema):
@@ -38,4 +39,4 @@ class NewPersonIn(Schema):
     sex: Sex = Sex.UNKNOWN
     age: int | None = Field(default=None, ge=0, le=130)
     occupation: str = Field(default="", max_length=100)
-    deceased: bool = False
+    deceased: StrictBool = False

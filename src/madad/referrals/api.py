@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from madad import access
 from madad.access.referrals import is_partner_user, may_send_referrals
@@ -54,7 +54,7 @@ class ReferralIn(Schema):
     partner: int = ID
     service: str = Field(max_length=services.SERVICE_MAX)
     shared_summary: str = Field(default="", max_length=services.SUMMARY_MAX)
-    share_phone: bool = False
+    share_phone: StrictBool = False
 
 
 class ReferralAnswerIn(Schema):
