@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -13,7 +11,7 @@ from madad import access
 from madad.access.roles import Capability
 from madad.core.audit import audit_record
 from madad.core.http import AuthedRequest
-from madad.core.spreadsheet import safe_cell
+from madad.core.spreadsheet import csv_write
 from madad.fund import reports, selectors
 from madad.fund.currencies import fund_currency
 from madad.fund.forms import PeriodForm
@@ -93,12 +91,7 @@ def report_csv(request: AuthedRequest, name: str) -> HttpResponse:
     _form, table = _table(request, report)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="madad-fund-{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([safe_cell(c) for c in table.columns])
-    for row in table.rows:
-        writer.writerow([safe_cell(v) for v in row])
-    if table.totals:
-        writer.writerow([safe_cell(v) for v in table.totals])
+    csv_write(response, [table.columns, *table.rows, *([table.totals] if table.totals else [])])
     audit_record(
         action="fund.report.exported", object_type="fund.report", object_id=name, fields=[]
     )
