@@ -491,7 +491,8 @@ API: dict[str, Expect] = {
     f"GET {_A}/assessments": api_list(CASE_VIEW, refused=404),
     f"GET {_A}/assessments/{{assessment_id}}": api_record(CASE_VIEW),
     f"GET {_A}/assistance": api_list(ASSISTANCE_VIEW),
-    f"POST {_A}/assistance": api_create(ASSISTANCE_REQUEST),
+    # the body names a case: who may not see it is told it does not exist
+    f"POST {_A}/assistance": api_create(ASSISTANCE_REQUEST, refused=404, names_a_record=True),
     f"GET {_A}/assistance/approvals": api_list(ASSISTANCE_APPROVE),
     f"GET {_A}/assistance/limits": api_list(ASSISTANCE_REQUEST | ASSISTANCE_LIMITS, refused=404),
     f"PUT {_A}/assistance/limits/{{kind}}": api_create(ASSISTANCE_LIMITS),

@@ -98,3 +98,18 @@ def test_a_yes_or_no_field_takes_only_true_or_false(
     error = assert_error_shape(response, 422, "invalid")
     assert list(error["fields"]) == ["deceased"]
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "2024-1-1"])
+def test_a_date_is_only_ever_year_month_day(
+    client: Any, make_user: Callable[..., User], bearer: Bearer, value: str
+) -> None:
+    """schemathesis found `GET /fund/entries?date_to=0` read as 1 January 1970."""
+    headers = bearer(make_user(Role.FINANCE))
+    response = client.get("/api/v1/fund/entries", {"date_to": value}, headers=headers)
+    error = assert_error_shape(response, 422, "invalid")
+    assert error["fields"] == {"date_to": ["Enter the date as YYYY-MM-DD."]}
+    assert (
+        client.get("/api/v1/fund/entries", {"date_to": "2024-01-01"}, headers=headers).status_code
+        == 200
+    )

@@ -225,6 +225,7 @@ _VALIDATION_MESSAGES: dict[str, Any] = {
     "model_attributes_type": gettext_lazy("Send a JSON object."),
     "model_type": gettext_lazy("Send a JSON object."),
     "dict_type": gettext_lazy("Send a JSON object."),
+    "date_format": gettext_lazy("Enter the date as YYYY-MM-DD."),
 }
 
 

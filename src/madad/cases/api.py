@@ -26,6 +26,7 @@ from madad.accounts.models import User
 from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.api.records import PathRecords
+from madad.api.types import IsoDate
 from madad.cases import selectors, services
 from madad.cases.models import ApprovalRequest, Assessment, Case, Need, StatusChange, Task
 from madad.core.http import AuthedRequest
@@ -54,14 +55,14 @@ class CaseIn(Schema):
         default=None, ge=1, le=ID_MAX, description="By default, the caller"
     )
     risk: Case.Risk = Case.Risk.MEDIUM
-    next_follow_up: dt.date | None = None
+    next_follow_up: IsoDate | None = None
     plan: str = Field(default="", max_length=10_000)
 
 
 class CasePatch(Schema):
     version: int = _version(required=True)
     risk: Case.Risk | None = None
-    next_follow_up: dt.date | None = None
+    next_follow_up: IsoDate | None = None
     plan: str | None = Field(default=None, max_length=10_000)
 
 
@@ -113,7 +114,7 @@ class CaseNoteIn(Schema):
 
 class CaseTaskIn(Schema):
     title: str = Field(min_length=1, max_length=200)
-    due_on: dt.date
+    due_on: IsoDate
     assigned_to_id: int | None = Field(default=None, ge=1, le=ID_MAX)
 
 
@@ -157,7 +158,7 @@ class CaseSummary(Schema):
     status: str
     risk: str
     episode: int
-    next_follow_up: dt.date | None
+    next_follow_up: IsoDate | None
     last_contact_at: dt.datetime | None
     opened_at: dt.datetime
     closed_at: dt.datetime | None
@@ -201,7 +202,7 @@ class CaseApprovalOut(Schema):
 class CaseTaskOut(Schema):
     id: int
     title: str
-    due_on: dt.date
+    due_on: IsoDate
     assigned_to_id: int
     done_at: dt.datetime | None
     done_by_id: int | None
@@ -229,7 +230,7 @@ class CaseOut(Schema):
     opened_by_id: int | None
     opened_at: dt.datetime
     closed_at: dt.datetime | None
-    next_follow_up: dt.date | None
+    next_follow_up: IsoDate | None
     last_contact_at: dt.datetime | None
     updated_at: dt.datetime
     version: int

@@ -20,6 +20,7 @@ from madad import access
 from madad.access.claims import may_edit_claims
 from madad.api.errors import errors
 from madad.api.pagination import paginated
+from madad.api.types import IsoDate
 from madad.cases.models import Case
 from madad.claims import selectors, services
 from madad.claims.models import Claim
@@ -37,10 +38,10 @@ class ClaimIn(Schema):
     scheme: str = Field(max_length=services.TEXT_MAX)
     authority: str = Field(max_length=services.TEXT_MAX)
     authority_reference: str = Field(default="", max_length=services.REFERENCE_MAX)
-    filed_on: dt.date
+    filed_on: IsoDate
     amount_claimed: Decimal
     incident: int | None = Field(default=None, ge=1, le=2**63 - 1)
-    next_action_on: dt.date | None = None
+    next_action_on: IsoDate | None = None
     next_action: str = Field(default="", max_length=services.TEXT_MAX)
 
 
@@ -48,7 +49,7 @@ class ClaimStatusIn(Schema):
     status: Claim.Status
     note: str = Field(default="", max_length=services.NOTE_MAX)
     amount_awarded: Decimal | None = None
-    next_action_on: dt.date | None = Field(default=None, description="Omit to keep; null to clear")
+    next_action_on: IsoDate | None = Field(default=None, description="Omit to keep; null to clear")
     next_action: str = Field(default="", max_length=services.TEXT_MAX)
     version: int | None = VERSION
 
@@ -62,11 +63,11 @@ class ClaimOut(Schema):
     incident: int | None = Field(validation_alias="incident_id")
     scheme: str
     authority: str
-    filed_on: dt.date
+    filed_on: IsoDate
     amount_claimed: Decimal
     amount_awarded: Decimal | None
     status: str
-    next_action_on: dt.date | None
+    next_action_on: IsoDate | None
     next_action: str
     created_by: int = Field(validation_alias="created_by_id")
     created_at: dt.datetime

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
+from madad.api.types import IsoDate
 from madad.assistance.models import DisbursementMethod
 from madad.fund import selectors
 from madad.fund.currencies import format_amount, fund_currency, rate_text
@@ -83,7 +84,7 @@ class AccountIn(Schema):
 class DonationOut(Schema):
     id: int
     receipt_number: str
-    received_on: dt.date
+    received_on: IsoDate
     donor_id: int | None
     channel: str
     currency: str
@@ -93,7 +94,7 @@ class DonationOut(Schema):
     earmark_id: int
     account_id: int
     rate: str
-    rate_date: dt.date
+    rate_date: IsoDate
     rate_source: str
     value: str
     entry_id: int
@@ -135,7 +136,7 @@ class DonorIn(Schema):
 
 
 class DonationIn(Schema):
-    received_on: dt.date
+    received_on: IsoDate
     amount: Money
     currency: str = Field(max_length=3)
     fee: Money = "0"
@@ -153,14 +154,14 @@ class DonationFilters(Schema):
     channel: Channel | None = None
     currency: str | None = Field(default=None, max_length=3)
     earmark: Id | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class ExchangeRateOut(Schema):
     id: int
     currency: str
-    date: dt.date
+    date: IsoDate
     rate: str
     source: str
 
@@ -171,13 +172,13 @@ class ExchangeRateOut(Schema):
 
 class ExchangeRateIn(Schema):
     currency: str = Field(max_length=3)
-    date: dt.date
+    date: IsoDate
     rate: Rate
     source: Text
 
 
 class ConversionIn(Schema):
-    date: dt.date
+    date: IsoDate
     earmark_id: Id
     from_account_id: Id
     to_account_id: Id
@@ -188,7 +189,7 @@ class ConversionIn(Schema):
 
 class ConversionOut(Schema):
     id: int
-    date: dt.date
+    date: IsoDate
     earmark_id: int
     from_account_id: int
     to_account_id: int
@@ -221,7 +222,7 @@ class DisbursementIn(Schema):
     account_id: Id
     method: DisbursementMethod
     reference: Text
-    paid_on: dt.date | None = None
+    paid_on: IsoDate | None = None
 
 
 class DisbursementOut(Schema):
@@ -230,7 +231,7 @@ class DisbursementOut(Schema):
     earmark_id: int
     account_id: int
     amount: str
-    paid_on: dt.date
+    paid_on: IsoDate
     entry_id: int
     reversed: bool
 
@@ -255,7 +256,7 @@ class JournalLineOut(Schema):
 class JournalEntryOut(Schema):
     id: int
     kind: str
-    date: dt.date
+    date: IsoDate
     memo: str
     reverses_id: int | None
     reversed_by_id: int | None
@@ -284,8 +285,8 @@ class JournalEntryOut(Schema):
 
 class JournalEntryFilters(Schema):
     kind: JournalEntry.Kind | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class EntryReverseIn(Schema):
@@ -293,8 +294,8 @@ class EntryReverseIn(Schema):
 
 
 class FundPeriodIn(Schema):
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class FundBalanceOut(Schema):

@@ -8,6 +8,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from madad.api.types import IsoDate
 from madad.incidents.models import (
     Act,
     DatePrecision,
@@ -26,7 +27,7 @@ class IncidentActIn(Schema):
     victim_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     new_victim: NewPersonIn | None = None
     act_type: Act.Type
-    date: dt.date | None = None
+    date: IsoDate | None = None
     method: str = Field(default="", max_length=200)
     consequences: str = Field(default="", max_length=10_000)
 
@@ -41,15 +42,15 @@ class IncidentSourceIn(Schema):
     police_station: str = Field(default="", max_length=120)
     url: str = Field(default="", max_length=200)
     outlet: str = Field(default="", max_length=120)
-    received_on: dt.date | None = None
+    received_on: IsoDate | None = None
     notes: str = Field(default="", max_length=10_000)
 
 
 class IncidentIn(Schema):
     title: str = Field(max_length=200)
-    start_date: dt.date
+    start_date: IsoDate
     start_precision: DatePrecision = DatePrecision.DAY
-    end_date: dt.date | None = None
+    end_date: IsoDate | None = None
     end_precision: DatePrecision = DatePrecision.DAY
     place_id: int = Field(ge=1, le=MAX_ID)
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -68,9 +69,9 @@ class IncidentPatch(Schema):
         ge=1, le=MAX_ID, description="The version you read; 409 if it changed since."
     )
     title: str | None = Field(default=None, max_length=200)
-    start_date: dt.date | None = None
+    start_date: IsoDate | None = None
     start_precision: DatePrecision | None = None
-    end_date: dt.date | None = None
+    end_date: IsoDate | None = None
     end_precision: DatePrecision | None = None
     place_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -111,8 +112,8 @@ class IncidentFilters(Schema):
     """What the incident list filters on, in the query string: nothing that may name anyone
     (a search of the titles is POST /incidents/search)."""
 
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     type: str = Field(default="", max_length=60)
     district: int | None = Field(default=None, ge=1, le=MAX_ID)
     town: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -139,9 +140,9 @@ class IncidentPlaceOut(Schema):
 class IncidentSummaryOut(Schema):
     id: int
     title: str
-    start_date: dt.date
+    start_date: IsoDate
     start_precision: DatePrecision
-    end_date: dt.date | None
+    end_date: IsoDate | None
     end_precision: DatePrecision
     place: IncidentPlaceOut
     types: list[str]
@@ -167,7 +168,7 @@ class IncidentActOut(Schema):
     id: int
     victim_id: int
     act_type: Act.Type
-    date: dt.date | None
+    date: IsoDate | None
     method: str
     consequences: str | None = None
     involvements: list[IncidentInvolvementOut] | None = None
@@ -184,7 +185,7 @@ class IncidentSourceOut(Schema):
     grading: str | None
     url: str
     outlet: str
-    received_on: dt.date | None
+    received_on: IsoDate | None
     name: str | None = None
     notes: str | None = None
     fir_number: str | None = None

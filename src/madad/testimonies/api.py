@@ -17,6 +17,7 @@ from madad.accounts.models import Organisation
 from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.api.records import named
+from madad.api.types import IsoDate
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, invalid
 from madad.evidence.selectors import evidence_list
@@ -40,7 +41,7 @@ RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 class TestimonyIn(Schema):
     person: RecordId
     incident: RecordId | None = None
-    date: dt.date
+    date: IsoDate
     language: Language
     transcript: str = Field(min_length=1, max_length=services.TRANSCRIPT_MAX_CHARS)
 
@@ -49,7 +50,7 @@ class TestimonySummary(Schema):
     id: int
     person: int = Field(validation_alias="person_id")
     incident: int | None = Field(validation_alias="incident_id")
-    date: dt.date
+    date: IsoDate
     language: str
     recorded_by: int = Field(validation_alias="recorded_by_id")
     recorded_at: dt.datetime
@@ -66,7 +67,7 @@ class ConsentIn(Schema):
         "(a human-rights organisation) and for referral (a partner organisation "
         "of any kind); absent for the other purposes.",
     )
-    date: dt.date
+    date: IsoDate
 
 
 class ConsentOut(Schema):
@@ -76,7 +77,7 @@ class ConsentOut(Schema):
     purpose: str
     recipient: int | None = Field(validation_alias="recipient_id")
     decision: str
-    date: dt.date
+    date: IsoDate
     recorded_by: int = Field(validation_alias="recorded_by_id")
     recorded_at: dt.datetime
 
