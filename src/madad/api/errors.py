@@ -58,24 +58,6 @@ class UnsupportedMediaType(Refused):
     default_message = gettext_lazy("Send the request body as application/json.")
 
 
-def ApiError(
-    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
-) -> Refused:
-    from madad.core import refusals
-
-    kind: type[Refused] = {
-        400: BadRequest,
-        401: Unauthenticated,
-        423: Locked,
-        403: refusals.NotAllowed,
-        404: refusals.NotVisible,
-        409: refusals.Conflict,
-        413: TooLarge,
-        415: UnsupportedMediaType,
-    }.get(status, Invalid)
-    return kind(message, code=code, fields=fields)
-
-
 class ErrorDetail(Schema):
     code: str
     message: str
