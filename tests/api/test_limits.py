@@ -113,3 +113,17 @@ def test_a_date_is_only_ever_year_month_day(
         client.get("/api/v1/fund/entries", {"date_to": "2024-01-01"}, headers=headers).status_code
         == 200
     )
+
+
+def test_a_form_upload_without_a_boundary_is_a_bad_request(
+    client: Any, make_user: Callable[..., User], bearer: Bearer
+) -> None:
+    """schemathesis found `Content-Type: multipart/form-data` with no boundary answered 500."""
+    headers = bearer(make_user(Role.DOCUMENTER))
+    response = client.post(
+        "/api/v1/evidence",
+        b"--x\r\nfile\r\n--x--",
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+    assert_error_shape(response, 400, "bad_request")

@@ -17,6 +17,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
@@ -325,6 +326,13 @@ def _install_refusals(api: NinjaAPI) -> None:
     def _out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
         # a number too large for the database, from a parameter whose schema set no bound
         return _refused(api, request, Invalid(fields={"__all__": [_("A number is out of range.")]}))
+
+    @api.exception_handler(MultiPartParserError)
+    def _unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # e.g. "multipart/form-data" without a boundary: the body cannot be split into fields
+        return _refused(
+            api, request, BadRequest(_("The request body could not be read as a form."))
+        )
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
