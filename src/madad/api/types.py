@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field, StrictInt
 from pydantic_core import PydanticCustomError
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -21,3 +21,20 @@ def _iso_date_only(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+
+def _json_number_only(value: Any) -> Any:
+    """pydantic's float takes true and "1.5"; a JSON number is neither."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("float_type", "Enter a number.")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_json_number_only)]
+
+# The id of a record a body names: a JSON integer (not "7", not true), within the database's
+# bigint range so the lookup itself cannot overflow.
+RecordId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+
+# The same in a query string, a path or a form field, where every value arrives as text.
+QueryId = Annotated[int, Field(ge=1, le=2**63 - 1)]

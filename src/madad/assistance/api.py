@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from madad import access
 from madad.access.assistance import (
@@ -49,7 +49,7 @@ VERSION = Field(
 
 
 class AssistanceIn(Schema):
-    case: int = Field(ge=1, le=2**63 - 1)
+    case: StrictInt = Field(ge=1, le=2**63 - 1)
     kind: Kind
     amount: Decimal | None = Field(default=None, description='Rupees, e.g. "15000.50"')
     in_kind: str = Field(default="", max_length=services.IN_KIND_MAX)
@@ -57,18 +57,18 @@ class AssistanceIn(Schema):
 
 
 class AssistanceVersionIn(Schema):
-    version: int | None = VERSION
+    version: StrictInt | None = VERSION
 
 
 class AssistanceCancelIn(Schema):
     reason: str = Field(max_length=services.REASON_MAX)
-    version: int | None = VERSION
+    version: StrictInt | None = VERSION
 
 
 class AssistanceHandOverIn(Schema):
     method: DisbursementMethod
     reference: str = Field(max_length=services.REFERENCE_MAX)
-    version: int | None = VERSION
+    version: StrictInt | None = VERSION
 
 
 class AssistanceLimitIn(Schema):

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictInt
 
 from madad import access
 from madad.access.cases import may_see_cases, may_work_on_cases
@@ -50,8 +50,8 @@ def _version(required: bool = False) -> Any:
 
 # --- input ------------------------------------------------------------------------------------
 class CaseIn(Schema):
-    household_id: int = Field(ge=1, le=ID_MAX)
-    caseworker_id: int | None = Field(
+    household_id: StrictInt = Field(ge=1, le=ID_MAX)
+    caseworker_id: StrictInt | None = Field(
         default=None, ge=1, le=ID_MAX, description="By default, the caller"
     )
     risk: Case.Risk = Case.Risk.MEDIUM
@@ -60,7 +60,7 @@ class CaseIn(Schema):
 
 
 class CasePatch(Schema):
-    version: int = _version(required=True)
+    version: StrictInt = _version(required=True)
     risk: Case.Risk | None = None
     next_follow_up: IsoDate | None = None
     plan: str | None = Field(default=None, max_length=10_000)
@@ -79,23 +79,23 @@ class CaseFilters(Schema):
 
 class CaseTransitionIn(Schema):
     to_status: Case.Status
-    version: int | None = _version()
+    version: StrictInt | None = _version()
 
 
 class CaseReopenIn(Schema):
     reason: str = Field(min_length=1, max_length=2_000)
-    version: int | None = _version()
+    version: StrictInt | None = _version()
 
 
 class CaseAssignIn(Schema):
-    caseworker_id: int = Field(ge=1, le=ID_MAX)
-    version: int | None = _version()
+    caseworker_id: StrictInt = Field(ge=1, le=ID_MAX)
+    version: StrictInt | None = _version()
 
 
 class CaseApprovalIn(Schema):
     kind: ApprovalRequest.Kind
     note: str = Field(default="", max_length=2_000)
-    version: int | None = _version()
+    version: StrictInt | None = _version()
 
 
 class CaseDecisionIn(Schema):
@@ -115,7 +115,7 @@ class CaseNoteIn(Schema):
 class CaseTaskIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     due_on: IsoDate
-    assigned_to_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    assigned_to_id: StrictInt | None = Field(default=None, ge=1, le=ID_MAX)
 
 
 class AssessmentIn(Schema):

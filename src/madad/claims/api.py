@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 
 from madad import access
 from madad.access.claims import may_edit_claims
@@ -34,13 +34,13 @@ VERSION = Field(default=None, ge=1, le=2_000_000_000)
 
 
 class ClaimIn(Schema):
-    case: int = ID
+    case: StrictInt = ID
     scheme: str = Field(max_length=services.TEXT_MAX)
     authority: str = Field(max_length=services.TEXT_MAX)
     authority_reference: str = Field(default="", max_length=services.REFERENCE_MAX)
     filed_on: IsoDate
     amount_claimed: Decimal
-    incident: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    incident: StrictInt | None = Field(default=None, ge=1, le=2**63 - 1)
     next_action_on: IsoDate | None = None
     next_action: str = Field(default="", max_length=services.TEXT_MAX)
 
@@ -51,7 +51,7 @@ class ClaimStatusIn(Schema):
     amount_awarded: Decimal | None = None
     next_action_on: IsoDate | None = Field(default=None, description="Omit to keep; null to clear")
     next_action: str = Field(default="", max_length=services.TEXT_MAX)
-    version: int | None = VERSION
+    version: StrictInt | None = VERSION
 
 
 class ClaimOut(Schema):

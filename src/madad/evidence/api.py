@@ -1,10 +1,10 @@
 """/api/v1/evidence: list, upload (multipart), one file's record, verified download, a copy
 to share (metadata removed), and the custody log."""
 
-# No `from __future__ import annotations` here: django-ninja resolves the RecordId alias of
+# No `from __future__ import annotations` here: django-ninja resolves the QueryId alias of
 # query and form parameters from real annotations, not strings.
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from madad.access.roles import Capability
 from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.api.records import named
+from madad.api.types import QueryId
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed
 from madad.evidence import selectors, services
@@ -27,7 +28,6 @@ from madad.testimonies.models import Testimony
 router = Router(tags=["evidence"])
 
 # A record number: a positive 64-bit integer (a larger one would overflow the database).
-RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class EvidenceSummary(Schema):
@@ -93,7 +93,7 @@ def _out(request: AuthedRequest, evidence: EvidenceFile) -> EvidenceOut:
 @router.get("", response={200: list[EvidenceSummary]}, summary="Evidence files you may see")
 @paginated
 def list_evidence(
-    request: AuthedRequest, incident: RecordId | None = None, testimony: RecordId | None = None
+    request: AuthedRequest, incident: QueryId | None = None, testimony: QueryId | None = None
 ) -> Any:
     found = selectors.evidence_list(user=request.user)
     if incident is not None:
@@ -111,8 +111,8 @@ def list_evidence(
 def upload_evidence(
     request: AuthedRequest,
     file: File[UploadedFile],
-    incident: Form[RecordId],
-    testimony: Form[RecordId | None] = None,
+    incident: Form[QueryId],
+    testimony: Form[QueryId | None] = None,
     description: Form[str] = "",
 ) -> Status[EvidenceOut]:
     if not access.can(request.user, Capability.EVIDENCE_UPLOAD):

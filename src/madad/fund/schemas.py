@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
-from madad.api.types import IsoDate
+from madad.api.types import IsoDate, QueryId
 from madad.assistance.models import DisbursementMethod
 from madad.fund import selectors
 from madad.fund.currencies import format_amount, fund_currency, rate_text
@@ -43,7 +43,7 @@ Rate = Annotated[
         description="A rate as a string of digits",
     ),
 ]
-Id = Annotated[int, Field(ge=1, le=2**62)]
+Id = Annotated[StrictInt, Field(ge=1, le=2**62)]
 Text = Annotated[str, Field(max_length=200)]
 
 
@@ -132,7 +132,7 @@ class DonorIn(Schema):
     kind: Donor.Kind = Donor.Kind.PERSON
     name: str = Field(max_length=200)
     contact: str = Field(default="", max_length=500)
-    named_in_public: bool = False
+    named_in_public: StrictBool = False
 
 
 class DonationIn(Schema):
@@ -153,7 +153,7 @@ class DonationIn(Schema):
 class DonationFilters(Schema):
     channel: Channel | None = None
     currency: str | None = Field(default=None, max_length=3)
-    earmark: Id | None = None
+    earmark: QueryId | None = None
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictInt
 
 from madad import access
 from madad.access.households import may_register_households, may_see_households
@@ -39,7 +39,7 @@ ID_MAX = 2**62
 
 # --- input ------------------------------------------------------------------------------------
 class HouseholdMemberIn(Schema):
-    person_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    person_id: StrictInt | None = Field(default=None, ge=1, le=ID_MAX)
     new_person: NewPersonIn | None = None
     relation: Member.Relation
     dependant: StrictBool = False
@@ -55,7 +55,7 @@ class HouseholdMemberPatch(Schema):
 class HouseholdIn(Schema):
     members: list[HouseholdMemberIn] = Field(min_length=1, max_length=30)
     address: str = Field(default="", max_length=1000)
-    place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    place_id: StrictInt | None = Field(default=None, ge=1, le=ID_MAX)
     monthly_income_before: Decimal | None = Field(
         default=None, ge=0, max_digits=12, decimal_places=2
     )
@@ -69,11 +69,11 @@ class HouseholdIn(Schema):
 
 
 class HouseholdPatch(Schema):
-    version: int = Field(
+    version: StrictInt = Field(
         ge=1, le=2_000_000_000, description="The version you read; 409 if it changed since."
     )
     address: str | None = Field(default=None, max_length=1000)
-    place_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    place_id: StrictInt | None = Field(default=None, ge=1, le=ID_MAX)
     monthly_income_before: Decimal | None = Field(
         default=None, ge=0, max_digits=12, decimal_places=2
     )

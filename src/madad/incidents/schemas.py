@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
-from madad.api.types import IsoDate
+from madad.api.types import IsoDate, Number, RecordId
 from madad.incidents.models import (
     Act,
     DatePrecision,
@@ -24,7 +24,7 @@ MAX_ID = 2**63 - 1
 
 
 class IncidentActIn(Schema):
-    victim_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    victim_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID)
     new_victim: NewPersonIn | None = None
     act_type: Act.Type
     date: IsoDate | None = None
@@ -34,7 +34,7 @@ class IncidentActIn(Schema):
 
 class IncidentSourceIn(Schema):
     kind: Source.Kind
-    person_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    person_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID)
     name: str = Field(default="", max_length=300)
     reliability: Source.Reliability | None = None
     credibility: Source.Credibility | None = None
@@ -52,9 +52,9 @@ class IncidentIn(Schema):
     start_precision: DatePrecision = DatePrecision.DAY
     end_date: IsoDate | None = None
     end_precision: DatePrecision = DatePrecision.DAY
-    place_id: int = Field(ge=1, le=MAX_ID)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    place_id: StrictInt = Field(ge=1, le=MAX_ID)
+    latitude: Number | None = Field(default=None, ge=-90, le=90)
+    longitude: Number | None = Field(default=None, ge=-180, le=180)
     location_precision: LocationPrecision = LocationPrecision.NEIGHBOURHOOD
     types: list[str] = Field(min_length=1, max_length=20)
     description: str = Field(default="", max_length=20_000)
@@ -65,7 +65,7 @@ class IncidentIn(Schema):
 
 
 class IncidentPatch(Schema):
-    version: int = Field(
+    version: StrictInt = Field(
         ge=1, le=MAX_ID, description="The version you read; 409 if it changed since."
     )
     title: str | None = Field(default=None, max_length=200)
@@ -73,9 +73,9 @@ class IncidentPatch(Schema):
     start_precision: DatePrecision | None = None
     end_date: IsoDate | None = None
     end_precision: DatePrecision | None = None
-    place_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    place_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID)
+    latitude: Number | None = Field(default=None, ge=-90, le=90)
+    longitude: Number | None = Field(default=None, ge=-180, le=180)
     location_precision: LocationPrecision | None = None
     types: list[str] | None = Field(default=None, min_length=1, max_length=20)
     description: str | None = Field(default=None, max_length=20_000)
@@ -84,7 +84,7 @@ class IncidentPatch(Schema):
 
 
 class IncidentInvolvementIn(Schema):
-    person_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    person_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID)
     described_group: str = Field(default="", max_length=500)
     degree: Involvement.Degree
     allegation_status: Involvement.Allegation = Involvement.Allegation.ALLEGED
@@ -93,18 +93,18 @@ class IncidentInvolvementIn(Schema):
 class IncidentSourceGradeIn(Schema):
     reliability: Source.Reliability
     credibility: Source.Credibility
-    version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    version: StrictInt | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class IncidentStepIn(Schema):
     reason: str = Field(default="", max_length=2_000)
-    version: int | None = Field(
+    version: StrictInt | None = Field(
         default=None, ge=1, le=MAX_ID, description="The version you reviewed; 409 if it changed."
     )
 
 
 class IncidentRelationIn(Schema):
-    other_id: int = Field(ge=1, le=MAX_ID)
+    other_id: StrictInt = Field(ge=1, le=MAX_ID)
     kind: IncidentRelation.Kind
 
 
@@ -123,9 +123,12 @@ class IncidentFilters(Schema):
 
 class IncidentSearchIn(IncidentFilters):
     """A search in the request body, so that the words (which may name people) never reach a
-    URL or an access log."""
+    URL or an access log. A body is JSON, so its place ids are JSON integers."""
 
     q: str = Field(default="", max_length=200, description="Words of the title or summary")
+    district: RecordId | None = None
+    town: RecordId | None = None
+    place: RecordId | None = None
 
 
 # --- what the API answers -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from madad import access
 from madad.access.roles import Capability
@@ -28,7 +28,7 @@ router = Router(tags=["persons"])
 class PersonPatch(PersonIn):
     """Only the fields sent are changed; `version` is the one the client read."""
 
-    version: int = Field(ge=1, le=2_000_000_000)
+    version: StrictInt = Field(ge=1, le=2_000_000_000)
 
 
 class PersonFilters(Schema):

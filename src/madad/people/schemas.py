@@ -5,7 +5,7 @@ entered along with a household member or an incident's victim."""
 from __future__ import annotations
 
 from ninja import Field, Schema
-from pydantic import StrictBool
+from pydantic import StrictBool, StrictInt
 
 from madad.people.models import Sex
 
@@ -19,7 +19,7 @@ class PersonIn(Schema):
         default="", max_length=1000, description="Other names or spellings, one per line"
     )
     sex: Sex = Sex.UNKNOWN
-    age: int | None = Field(default=None, ge=0, le=130)
+    age: StrictInt | None = Field(default=None, ge=0, le=130)
     date_of_birth: str = Field(default="", max_length=10)
     cnic: str = Field(default="", max_length=20)
     phone: str = Field(default="", max_length=20)
@@ -37,6 +37,6 @@ class NewPersonIn(Schema):
     full_name_ur: str = Field(default="", max_length=300)
     father_name: str = Field(default="", max_length=200)
     sex: Sex = Sex.UNKNOWN
-    age: int | None = Field(default=None, ge=0, le=130)
+    age: StrictInt | None = Field(default=None, ge=0, le=130)
     occupation: str = Field(default="", max_length=100)
     deceased: StrictBool = False

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictInt
 
 from madad import access
 from madad.access.referrals import is_partner_user, may_send_referrals
@@ -49,9 +49,9 @@ LIST_FIELDS = (
 
 
 class ReferralIn(Schema):
-    case: int = ID
-    person: int = ID
-    partner: int = ID
+    case: StrictInt = ID
+    person: StrictInt = ID
+    partner: StrictInt = ID
     service: str = Field(max_length=services.SERVICE_MAX)
     shared_summary: str = Field(default="", max_length=services.SUMMARY_MAX)
     share_phone: StrictBool = False
@@ -60,11 +60,11 @@ class ReferralIn(Schema):
 class ReferralAnswerIn(Schema):
     decision: Literal["accept", "decline", "complete"]
     note: str = Field(default="", max_length=services.NOTE_MAX)
-    version: int | None = VERSION
+    version: StrictInt | None = VERSION
 
 
 class ReferralWithdrawIn(Schema):
-    version: int | None = VERSION
+    version: StrictInt | None = VERSION
 
 
 class ReferralSummary(Schema):

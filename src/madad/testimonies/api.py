@@ -1,10 +1,10 @@
 """/api/v1/testimonies: testimonies (the transcript only in one testimony's answer, audited)
 and consent decisions."""
 
-# No `from __future__ import annotations` here: django-ninja resolves the RecordId alias of
+# No `from __future__ import annotations` here: django-ninja resolves the QueryId alias of
 # query and form parameters from real annotations, not strings.
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -17,7 +17,7 @@ from madad.accounts.models import Organisation
 from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.api.records import named
-from madad.api.types import IsoDate
+from madad.api.types import IsoDate, QueryId, RecordId
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotAllowed, invalid
 from madad.evidence.selectors import evidence_list
@@ -35,7 +35,6 @@ from madad.testimonies.models import (
 router = Router(tags=["testimonies"])
 
 # A record number: a positive 64-bit integer (a larger one would overflow the database).
-RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class TestimonyIn(Schema):
@@ -121,7 +120,7 @@ def _may_read_consent(request: AuthedRequest) -> None:
 @router.get("", response={200: list[TestimonySummary]}, summary="Testimonies you may see")
 @paginated
 def list_testimonies(
-    request: AuthedRequest, person: RecordId | None = None, incident: RecordId | None = None
+    request: AuthedRequest, person: QueryId | None = None, incident: QueryId | None = None
 ) -> Any:
     testimonies = selectors.testimony_list(user=request.user)
     if person is not None:
@@ -185,7 +184,7 @@ def record_testimony(request: AuthedRequest, payload: TestimonyIn) -> Status[Tes
 )
 @paginated
 def list_consent(
-    request: AuthedRequest, person: RecordId | None = None, testimony: RecordId | None = None
+    request: AuthedRequest, person: QueryId | None = None, testimony: QueryId | None = None
 ) -> Any:
     subject, scoped = _subject(request, person, testimony)
     _may_read_consent(request)
@@ -200,9 +199,9 @@ def list_consent(
 def consent_covers(
     request: AuthedRequest,
     purpose: ConsentPurpose,
-    person: RecordId | None = None,
-    testimony: RecordId | None = None,
-    recipient: RecordId | None = None,
+    person: QueryId | None = None,
+    testimony: QueryId | None = None,
+    recipient: QueryId | None = None,
 ) -> ConsentCoversOut:
     subject, scoped = _subject(request, person, testimony)
     _may_read_consent(request)
