@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 MADAD  := $(BIN)/madad
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench setup browser messages clean
+.PHONY: run test lint bench setup system messages clean
 
 setup: $(STAMP)
 
@@ -24,12 +24,12 @@ run: setup
 	MADAD_MODE=demo $(MADAD) demo
 	MADAD_MODE=demo scripts/serve
 
-test: setup browser
+test: setup system
 	$(MADAD) i18n compile
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-browser:
-	scripts/ensure_browser
+system:
+	scripts/ensure_system
 
 lint: setup
 	$(BIN)/ruff check .
