@@ -565,11 +565,6 @@ def _everybody_but(*labels: str) -> str:
 _REDIRECT = "a refused action answers with a redirect and a message (302), not 403"
 FINDINGS: dict[tuple[str, str], str] = {
     **_finding(
-        f"POST {_A}/cases/{{case_id}}/approvals/{{approval_id}}/decision",
-        "caseworker-own",
-        "the body is judged (422 on reason) before the caseworker is refused the decision",
-    ),
-    **_finding(
         f"POST {_A}/cases/{{case_id}}/assign",
         "coordinator-other caseworker-other",
         "another organisation's colleague id is judged (422) before the case is looked up (404)",

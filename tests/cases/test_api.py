@@ -199,7 +199,7 @@ def test_a_case_goes_from_open_to_closed_through_the_api(
     own = _post(
         client, f"{url}/approvals/{approval['id']}/decision", {"approve": True}, bearer(caseworker)
     )
-    assert_error_shape(own, 403, "not_allowed")
+    assert_error_shape(own, 404)  # as on the case's page: deciding is a coordinator's
     decided = _post(
         client, f"{url}/approvals/{approval['id']}/decision", {"approve": True}, bearer(coordinator)
     )
@@ -324,6 +324,20 @@ def test_a_coordinator_reassigns_and_the_caseworker_loses_sight(
         bearer(other_caseworker),
     )
     assert_error_shape(refused, 403, "not_allowed")
+
+
+def test_a_caseworker_is_refused_a_decision_before_its_body_is_judged(
+    client: Any, case: Case, caseworker: User, bearer: Bearer
+) -> None:
+    """Deciding is a coordinator's: the caseworker gets the 404 of the case's page, also for a
+    refusal without a reason (which was judged first, a 422 on "reason")."""
+    headers = bearer(caseworker)
+    url = f"/api/v1/cases/{case.pk}/approvals"
+    approval = _post(client, url, {"kind": "close"}, headers).json()
+    for body in ({"approve": False}, {"approve": False, "reason": "Because."}, {"approve": True}):
+        refused = _post(client, f"{url}/{approval['id']}/decision", body, headers)
+        assert_error_shape(refused, 404, "not_found")
+    assert ApprovalRequest.objects.get(pk=approval["id"]).decision == "pending"
 
 
 def test_one_waiting_request_per_kind_through_the_api(

@@ -176,6 +176,11 @@ def test_a_caseworker_cannot_decide_approvals(
     with pytest.raises(NotAllowed, match="Only a coordinator") as refused:
         services.approval_decide(approval=approval, decided_by=other_caseworker, approve=True)
     assert refused.value.code == "not_allowed"
+    # who decides is asked before what: a refusal without a reason is still the role's refusal
+    with pytest.raises(NotAllowed, match="Only a coordinator"):
+        services.approval_decide(approval=approval, decided_by=other_caseworker, approve=False)
+    approval.refresh_from_db()
+    assert approval.decision == "pending"
 
 
 def test_a_coordinator_of_another_organisation_cannot_decide(

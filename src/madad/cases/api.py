@@ -21,7 +21,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool, StrictInt
 
 from madad import access
-from madad.access.cases import may_see_cases, may_work_on_cases
+from madad.access.cases import may_approve_cases, may_see_cases, may_work_on_cases
 from madad.accounts.models import User
 from madad.api.errors import errors
 from madad.api.pagination import paginated
@@ -434,8 +434,11 @@ def _approval(request: AuthedRequest, case_id: int, approval_id: int) -> Approva
 def decide(
     request: AuthedRequest, case_id: int, approval_id: int, payload: CaseDecisionIn
 ) -> ApprovalRequest:
+    approval = _approval(request, case_id, approval_id)
+    if not may_approve_cases(request.user):
+        raise NotVisible()  # as on the case's page: deciding is a coordinator's, before the body
     return services.approval_decide(
-        approval=_approval(request, case_id, approval_id),
+        approval=approval,
         decided_by=request.user,
         approve=payload.approve,
         reason=payload.reason,

@@ -92,17 +92,17 @@ def approval_decide(
     """Approves (and so performs the transition) or refuses (with a reason) a waiting request.
     Refused for the requester, for a role without case.approve or of another organisation,
     and for a request already decided, by somebody else in the meantime included."""
-    errs = Errors()
-    reason = check.text(reason, "reason", errs, max_length=NOTE_MAX, multiline=True)
-    if not approve and not reason and "reason" not in errs:
-        errs.add("reason", _("Say why you refuse, so that the caseworker knows what to change."))
-    errs.raise_if()
     case = approval.case
     if not (
         can(decided_by, Capability.CASE_APPROVE)
         and decided_by.organisation_id == case.organisation_id
     ):
         raise NotAllowed(_("Only a coordinator decides approvals."), code="not_allowed")
+    errs = Errors()
+    reason = check.text(reason, "reason", errs, max_length=NOTE_MAX, multiline=True)
+    if not approve and not reason and "reason" not in errs:
+        errs.add("reason", _("Say why you refuse, so that the caseworker knows what to change."))
+    errs.raise_if()
     if decided_by.pk == approval.requested_by_id:
         raise NotAllowed(
             _("You asked for this approval yourself; another coordinator must decide it."),
