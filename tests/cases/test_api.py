@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from madad.accounts.models import User
+from madad.accounts.roles import Role
 from madad.cases.models import ApprovalRequest, Case
 from madad.core.models import AuditEvent
 from madad.households.models import Household
@@ -324,6 +325,27 @@ def test_a_coordinator_reassigns_and_the_caseworker_loses_sight(
         bearer(other_caseworker),
     )
     assert_error_shape(refused, 403, "not_allowed")
+
+
+def test_another_organisations_coordinator_is_told_the_case_does_not_exist_before_the_colleague(
+    client: Any,
+    case: Case,
+    caseworker: User,
+    outsider: User,
+    make_user: Callable[..., User],
+    bearer: Bearer,
+) -> None:
+    """The case the path names is looked up first: 404 whichever colleague the body names (a
+    colleague of neither organisation was a 422 on "caseworker_id" that told the case exists)."""
+    theirs = make_user(Role.CASEWORKER, organisation=outsider.organisation)
+    before = (case.caseworker_id, case.version)
+    for named in (caseworker.pk, theirs.pk, 2**40):
+        refused = _post(
+            client, f"/api/v1/cases/{case.pk}/assign", {"caseworker_id": named}, bearer(outsider)
+        )
+        assert_error_shape(refused, 404, "not_found")
+    case.refresh_from_db()
+    assert (case.caseworker_id, case.version) == before
 
 
 def test_a_caseworker_is_refused_a_decision_before_its_body_is_judged(

@@ -388,10 +388,10 @@ def reopen(request: AuthedRequest, case_id: int, payload: CaseReopenIn) -> CaseO
 
 @_action("assign", CaseOut | CaseRefOut, "Give the case to another caseworker (coordinators)")
 def assign(request: AuthedRequest, case_id: int, payload: CaseAssignIn) -> CaseOut | CaseRefOut:
-    caseworker = _colleague(request, payload.caseworker_id, "caseworker_id")
+    case = CASES.changeable(request, case_id)  # the case named first: 404 before the body
     case = services.case_assign(
-        case=CASES.changeable(request, case_id),
-        caseworker=caseworker,
+        case=case,
+        caseworker=_colleague(request, payload.caseworker_id, "caseworker_id"),
         assigned_by=request.user,
         expected_version=payload.version,
     )
