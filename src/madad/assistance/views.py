@@ -239,6 +239,8 @@ def assistance_approve(request: AuthedRequest, assistance_id: int) -> HttpRespon
 @login_required
 def assistance_cancel(request: AuthedRequest, assistance_id: int) -> HttpResponse:
     item = _assistance_for_user(request, assistance_id)
+    if not (may_request_assistance(request.user) or may_approve_assistance(request.user)):
+        raise Http404  # as for approving: finance sees approved items but does not cancel them
     form = CancelForm(request.POST)
     return _act(
         request,
