@@ -564,7 +564,6 @@ def _everybody_but(*labels: str) -> str:
 
 _REDIRECT = "a refused action answers with a redirect and a message (302), not 403"
 FINDINGS: dict[tuple[str, str], str] = {
-    **_finding("POST publications:action", "verifier-own", _REDIRECT),
     **_finding(
         "POST assistance:limits",
         "administrator-own administrator-other",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpResponse
@@ -219,13 +220,29 @@ _DONE = {
 }
 
 
+def _role_may(kind: Kind, action: str, text: Any, user: User) -> bool:
+    """Whether the user's role takes this decision at all (writers submit, approvers approve
+    and return, either withdraws); the services add the four-eyes rule and the text's state.
+    A decision that does not exist is a 404."""
+    writer = access.can_change(user, text)
+    approver = access.can(user, kind.approve)
+    allowed = {"submit": writer, "approve": approver, "return": approver}
+    allowed["withdraw"] = writer or approver
+    if action not in allowed:
+        raise Http404
+    return allowed[action]
+
+
 @login_required
 @require_POST
 def text_action(request: AuthedRequest, kind_slug: str, text_id: int, action: str) -> HttpResponse:
     """A decision on the text, as of the version the page showed (a decision taken meanwhile by
-    somebody else is not overridden: the second is told, and nothing changes)."""
+    somebody else is not overridden: the second is told, and nothing changes). A role that
+    may not take it is refused (403) before the form is read."""
     kind = _kind(kind_slug)
     text = get_text_for_user(request, kind, text_id)
+    if not _role_may(kind, action, text, request.user):
+        raise PermissionDenied
     posted = request.POST.get("version", "")
     version = int(posted) if posted.isdigit() and len(posted) < 10 else None
     try:
