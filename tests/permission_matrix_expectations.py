@@ -67,6 +67,8 @@ USERS_MANAGE = _roles(ADMINISTRATOR)
 ROLE_APPROVE = _roles(ADMINISTRATOR, COORDINATOR)
 AUDIT_VIEW = _roles(ADMINISTRATOR, AUDITOR)
 AUDIT_EXPORT = _roles(AUDITOR)
+# issue 16: the instance's backups, an administrator's (of a relief organisation)
+BACKUP_MANAGE = _roles(ADMINISTRATOR)
 PERSON_VIEW = _roles(COORDINATOR, DOCUMENTER, VERIFIER, CASEWORKER)
 PERSON_EDIT = _roles(COORDINATOR, DOCUMENTER, CASEWORKER)
 # issue 18 part 1: the gazetteer is the deployment's reference data; only administrators change it
@@ -215,6 +217,8 @@ HTML: dict[str, dict[str, Expect]] = {
     "audit:export": {"GET": page(AUDIT_EXPORT)},
     "audit:verify": {"POST": page(AUDIT_VIEW, ACCEPTED)},
     "audit:verify_status": {"GET": page(AUDIT_VIEW)},
+    "backup:status": {"GET": page(BACKUP_MANAGE)},
+    "backup:request": {"POST": page(BACKUP_MANAGE, ACCEPTED)},
     # users of the organisation
     "accounts:users": {"GET": page(USERS_MANAGE)},
     "accounts:create": form(USERS_MANAGE, on_record=False),

@@ -185,6 +185,7 @@ def _records(world: World) -> None:
     document = _first(EvidenceFile.objects.filter(claims__pk=ids.get("claim_id", 0)))
     if document is not None:
         world.html_for["claims:document"] = {"evidence_id": document}
+    world.html_for["backup:request"] = {"kind": "drill"}
     incident_pair = _first(IncidentPair.objects.filter(organisation=owner))
     if incident_pair is not None:
         world.html_for["linkage:incident_pair"] = {"pair_id": incident_pair}

@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "madad.fund",
     "madad.linkage",
     "madad.audit",
+    "madad.backup",
     "madad.home",
 ]
 
@@ -471,6 +472,20 @@ MADAD_FUND_RATE_MAX_AGE_DAYS = env_int("MADAD_FUND_RATE_MAX_AGE_DAYS", 7)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Backups (madad.backup) -----------------------------------------------------------------
+# Encrypted to every age public key listed (an office key and an offline recovery key);
+# production refuses to back up without them. The identity (secret key) opens backups for
+# drills and restores; in development and demo mode a key pair is made under var/backup-keys/.
+BACKUP_DIR = Path(os.environ.get("MADAD_BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_RECIPIENTS = [
+    r for r in os.environ.get("MADAD_BACKUP_RECIPIENTS", "").replace(",", " ").split() if r
+]
+BACKUP_IDENTITY = os.environ.get("MADAD_BACKUP_IDENTITY", "").strip()
+BACKUP_KEEP_DAILY = env_int("MADAD_BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("MADAD_BACKUP_KEEP_WEEKLY", 8)
+BACKUP_EVERY_HOURS = env_int("MADAD_BACKUP_EVERY_HOURS", 24)
+BACKUP_DRILL_EVERY_DAYS = env_int("MADAD_BACKUP_DRILL_EVERY_DAYS", 7)
 
 # --- Logging: never personal data -----------------------------------------------------------
 LOGGING = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("madad.accounts.allauth_urls")),
     path("audit/", include("madad.audit.urls")),
+    path("backups/", include("madad.backup.urls")),
     path("users/", include("madad.accounts.urls")),
     path("people/", include("madad.people.urls")),
     path("places/", include("madad.places.urls")),

@@ -11,6 +11,8 @@ from madad.accounts.roles import Role
 
 class Capability:
     USERS_MANAGE = "users.manage"
+    # the instance's backups and restore drills (madad.backup): their state, and running one
+    BACKUP_MANAGE = "backup.manage"
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
     PERSON_VIEW = "person.view"
@@ -71,7 +73,7 @@ _C = Capability
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(
-        {_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT, _C.ASSISTANCE_LIMITS}
+        {_C.USERS_MANAGE, _C.AUDIT_VIEW, _C.PLACE_EDIT, _C.ASSISTANCE_LIMITS, _C.BACKUP_MANAGE}
     ),
     Role.COORDINATOR: frozenset(
         {

@@ -108,18 +108,19 @@ class ChainReport:
     checked: int
     first_broken_id: int | None
     reason: str
+    head: str = GENESIS  # the hash of the last event checked
 
     @property
     def intact(self) -> bool:
         return self.first_broken_id is None
 
 
-def audit_verify() -> ChainReport:
+def audit_verify(using: str = "default") -> ChainReport:
     """Walk the whole chain in order and name the first row that was altered, or that follows
-    a removed row."""
+    a removed row. `using` names another database (a backup being checked)."""
     previous = GENESIS
     checked = 0
-    rows: Any = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
+    rows: Any = AuditEvent.objects.using(using).order_by("id").iterator(chunk_size=2000)
     for event in rows:
         if event.prev_hash != previous:
             return ChainReport(
@@ -129,4 +130,4 @@ def audit_verify() -> ChainReport:
             return ChainReport(checked, event.pk, "its contents no longer match its hash")
         previous = event.hash
         checked += 1
-    return ChainReport(checked, None, "")
+    return ChainReport(checked, None, "", previous)

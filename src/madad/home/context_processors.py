@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,10 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from madad import access
+from madad.access.backup import may_manage_backups
 from madad.access.roles import Capability
+from madad.accounts.models import User
 
-# (capability needed or None for every signed-in user, URL name, label)
-_MENU = [
+# (capability needed, or a rule of the access policy, or None for every signed-in user;
+# URL name; label)
+_MENU: list[tuple[str | Callable[[User], bool] | None, str, Any]] = [
     (None, "home", _("Home")),
     (Capability.INCIDENT_VIEW, "incidents:list", _("Incidents")),
     (Capability.PERSON_VIEW, "people:list", _("People")),
@@ -30,6 +34,7 @@ _MENU = [
     (Capability.AUDIT_VIEW, "audit:list", _("Audit trail")),
     (Capability.USERS_MANAGE, "accounts:users", _("Users")),
     (Capability.ASSISTANCE_LIMITS, "assistance:limits", _("Assistance limits")),
+    (may_manage_backups, "backup:status", _("Backups")),
 ]
 
 
@@ -39,7 +44,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"menu": []}
     items = []
     for capability, url_name, label in _MENU:
-        if capability is None or access.can(user, capability):
+        if capability is None or (
+            capability(user) if callable(capability) else access.can(user, capability)
+        ):
             url = reverse(url_name)
             active = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"url": url, "label": label, "active": active})

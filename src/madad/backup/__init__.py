@@ -1,0 +1,1 @@
+"""Encrypted, verified backups; restore (also from SQLite into PostgreSQL and back); drills."""
