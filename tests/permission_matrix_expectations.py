@@ -569,11 +569,6 @@ def _everybody_but(*labels: str) -> str:
 _REDIRECT = "a refused action answers with a redirect and a message (302), not 403"
 FINDINGS: dict[tuple[str, str], str] = {
     **_finding(
-        "POST assistance:limits",
-        "administrator-own administrator-other",
-        "an empty limits form answers 404 instead of 422",
-    ),
-    **_finding(
         "POST incidents:verification",
         "verifier-own",
         "an empty verification form answers 404 instead of 422",

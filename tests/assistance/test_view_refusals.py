@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from madad.accounts.models import User
-from madad.assistance.models import Assistance
+from madad.assistance.models import Assistance, Limit
 from madad.assistance.services import assistance_approve
 from madad.cases.models import Case
 from madad.core.models import AuditEvent
@@ -67,3 +67,16 @@ def test_a_coordinator_without_a_reason_is_sent_back_with_the_message(
     assert "This field is required." in page
     approved.refresh_from_db()
     assert approved.status == "approved"
+
+
+@pytest.mark.parametrize("data", [{}, {"kind": "bribes", "bribes-max_amount": "1"}])
+def test_a_limits_form_naming_no_kind_comes_back_with_the_reason(
+    signed_in: Any, administrator: User, data: dict[str, str]
+) -> None:
+    response = signed_in(administrator).post(reverse("assistance:limits"), data)
+    assert response.status_code == 422  # the page again, not a 404
+    page = response.content.decode()
+    assert "Choose the kind of assistance whose limit you change." in page
+    assert 'id="limit-cash_grant"' in page
+    assert not Limit.objects.exists()
+    assert not AuditEvent.objects.filter(action="assistance.limit.changed").exists()

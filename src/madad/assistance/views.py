@@ -329,12 +329,14 @@ def limits(request: AuthedRequest) -> HttpResponse:
     bound: dict[str, LimitForm] = {}
     status = 200
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        if kind not in Kind.values or user.organisation is None:
+        if user.organisation is None:  # may_edit_limits has checked it; limit_set needs it
             raise Http404
+        kind = request.POST.get("kind", "")
         form = LimitForm(request.POST, prefix=kind)
         status = INVALID_FORM_STATUS
-        if form.is_valid():
+        if kind not in Kind.values:  # each row's form names its kind: this one is sent back
+            messages.error(request, _("Choose the kind of assistance whose limit you change."))
+        elif form.is_valid():
             try:
                 services.limit_set(
                     organisation=user.organisation,
