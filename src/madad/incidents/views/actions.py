@@ -68,17 +68,19 @@ def _refused(request: AuthedRequest, incident: Incident, refusal: Refused) -> Ht
 @require_POST
 def verification_view(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = get_incident_for_user(request, incident_id)
-    form = VerificationForm(request.POST)
-    if not form.is_valid():
-        raise Http404  # only a hand-made request gets here: the page always sends both
-    action = form.cleaned_data["action"]
+    # who may is asked first, by the step named: writers submit, verifiers do the rest
     allowed = (
         access.can_change(request.user, incident)
-        if action == "submit"
+        if request.POST.get("action") == "submit"
         else access.can(request.user, Capability.INCIDENT_VERIFY)
     )
     if not allowed:
         raise Http404
+    form = VerificationForm(request.POST)
+    if not form.is_valid():  # only a hand-made request gets here: the page always sends both
+        found = {name: [str(m) for m in texts] for name, texts in form.errors.items()}
+        return _refused(request, incident, Invalid(fields=found))
+    action = form.cleaned_data["action"]
     version, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
     try:
         if action == "submit":
