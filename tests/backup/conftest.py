@@ -95,9 +95,9 @@ def instance(
     )
 
 
-def madad(var: Path, *args: str, database_url: str = "") -> subprocess.CompletedProcess[str]:
-    """Runs `madad ...` as another process on the instance whose var/ is `var`, with the keys
-    of the tests' Madad (what an operator sets on a new machine)."""
+def environment_for(var: Path, database_url: str = "") -> dict[str, str]:
+    """The environment of another Madad process on the instance whose var/ is `var`, with the
+    keys of the tests' Madad (what an operator sets on a new machine)."""
     env = {
         **os.environ,
         "MADAD_MODE": "development",
@@ -112,10 +112,15 @@ def madad(var: Path, *args: str, database_url: str = "") -> subprocess.Completed
     env.pop("MADAD_SQLITE_PATH", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    return env
+
+
+def madad(var: Path, *args: str, database_url: str = "") -> subprocess.CompletedProcess[str]:
+    """Runs `madad ...` as another process on the instance whose var/ is `var`."""
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "madad.manage", *args],
         cwd=ROOT,
-        env=env,
+        env=environment_for(var, database_url),
         capture_output=True,
         text=True,
         timeout=600,

@@ -8,3 +8,6 @@ class BackupConfig(AppConfig):
 
     name = "madad.backup"
     verbose_name = _("Backups")
+
+    def ready(self) -> None:
+        from madad.backup import deploy_checks  # noqa: F401 (registers the check)

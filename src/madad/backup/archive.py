@@ -105,25 +105,33 @@ def extract(
         target=_untar, args=(read_end, take, failure), name="backup-untar", daemon=True
     )
     consumer.start()
-    decrypt_error: str | None = None
     try:
-        with source.open("rb") as encrypted, os.fdopen(write_end, "wb") as pipe:
+        encrypted = source.open("rb")
+    except OSError as error:
+        os.close(write_end)
+        consumer.join()
+        raise Invalid(f"The backup {source} cannot be read: {error.strerror or error}.") from None
+    problem: str | None = None
+    try:
+        with encrypted, os.fdopen(write_end, "wb") as pipe:
             try:
                 pyrage.decrypt_io(encrypted, pipe, identities)
             except pyrage.DecryptError as error:
-                decrypt_error = str(error)
+                problem = (
+                    f"The backup {source.name} cannot be decrypted with the identity given: "
+                    f"it was not made for this key ({error})."
+                )
             except BrokenPipeError:
                 pass  # the reader stopped on an error of its own, reported below
-    except OSError as error:
-        raise Invalid(f"The backup {source} cannot be read: {error}.") from None
+            except OSError as error:
+                problem = (
+                    f"The backup {source.name} is damaged or cut short: its encrypted content "
+                    f"does not check out ({error})."
+                )
     finally:
         consumer.join()
-    if decrypt_error is not None:
-        raise Invalid(
-            f"The backup {source.name} cannot be decrypted with the identity given: either the "
-            f"key is not one it was made for, or the file is damaged or cut short "
-            f"({decrypt_error})."
-        )
+    if problem is not None:
+        raise Invalid(problem)
     if failure:
         raise _as_refusal(failure[0], source)
 
