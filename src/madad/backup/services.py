@@ -141,11 +141,16 @@ def create(*, requested_by: User | None = None, say: Say = _quiet) -> BackupRun:
         size=size,
         detail=(
             f"{sum(manifest.tables.values())} rows in {len(manifest.tables)} tables, "
-            f"{len(manifest.files)} files; {len(removed)} old backups removed."
+            f"{_count(len(manifest.files), 'file')}; "
+            f"{_count(len(removed), 'old backup')} removed."
         ),
     )
     say(f"Backup complete: {final} ({size:,} bytes). {run.detail}")
     return run
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def _progress(say: Say) -> database.Progress:
