@@ -268,3 +268,17 @@ def test_the_deploy_check_names_missing_recipients(settings: Any) -> None:
     assert error.id == "madad.E010" and "MADAD_BACKUP_RECIPIENTS" in error.msg
     settings.BACKUP_RECIPIENTS = [str(x25519.Identity.generate().to_public())]
     assert backup_recipients_are_set() == []
+
+
+def test_an_unexpected_error_is_recorded_by_its_kind_only(
+    instance: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(to: Path, **kwargs: Any) -> None:
+        raise sqlite3.OperationalError(f"near {instance.person.cnic}: syntax error")
+
+    monkeypatch.setattr(database, "snapshot", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        services.create()
+    failed = BackupRun.objects.get(ok=False)
+    assert failed.detail == "OperationalError; the server's log has the rest."
+    assert list(settings.BACKUP_DIR.iterdir()) == []

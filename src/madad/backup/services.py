@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+from pyrage import x25519
 
 from madad.accounts.models import User
 from madad.backup import archive, database, keys
@@ -109,29 +110,21 @@ def create(*, requested_by: User | None = None, say: Say = _quiet) -> BackupRun:
         stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         final = backup_dir() / f"madad-backup-{stamp}{SUFFIX}"
         partial = backup_dir() / f".{final.name}{PARTIAL}"
-        with _private_folder(Path(settings.VAR_DIR) / "tmp") as work:
-            snapshot = work / DATABASE
-            say("Taking a consistent copy of the database...")
-            database.snapshot(snapshot, progress=_progress(say))
-            header, manifest = _describe(snapshot)
-            say(f"Encrypting to {len(recipients)} recipient(s): {final.name}")
-            try:
-                archive.write(
-                    partial, recipients, lambda out: _fill(out, header, manifest, snapshot)
-                )
-            except OSError as error:
-                partial.unlink(missing_ok=True)
-                raise Invalid(
-                    f"The backup could not be written to {backup_dir()}: {error.strerror or error}."
-                    " Earlier backups are untouched."
-                ) from None
-            except BaseException:
-                partial.unlink(missing_ok=True)
-                raise
+        try:
+            manifest = _write(partial, recipients, say)
+        except OSError as error:
+            raise Invalid(
+                f"The backup could not be written: {error.strerror or error}. "
+                "Earlier backups are untouched."
+            ) from None
         partial.rename(final)
         removed = apply_retention()
     except Invalid as refusal:
         _finish(run, ok=False, detail=refusal.message)
+        raise
+    except Exception as error:
+        # recorded by its kind only: a database error's text may quote stored values
+        _finish(run, ok=False, detail=f"{type(error).__name__}; the server's log has the rest.")
         raise
     size = final.stat().st_size
     _finish(
@@ -147,6 +140,23 @@ def create(*, requested_by: User | None = None, say: Say = _quiet) -> BackupRun:
     )
     say(f"Backup complete: {final} ({size:,} bytes). {run.detail}")
     return run
+
+
+def _write(partial: Path, recipients: list[x25519.Recipient], say: Say) -> Manifest:
+    """Snapshots the database into a private folder and streams the encrypted archive into
+    `partial`; removes `partial` on any failure."""
+    try:
+        with _private_folder(Path(settings.VAR_DIR) / "tmp") as work:
+            snapshot = work / DATABASE
+            say("Taking a consistent copy of the database...")
+            database.snapshot(snapshot, progress=_progress(say))
+            header, manifest = _describe(snapshot)
+            say(f"Encrypting to {len(recipients)} recipient(s): {partial.name}")
+            archive.write(partial, recipients, lambda out: _fill(out, header, manifest, snapshot))
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return manifest
 
 
 def _count(number: int, thing: str) -> str:
