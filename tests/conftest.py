@@ -4,27 +4,33 @@ the same organisation with another role, and an outsider from another organisati
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.db import connections
+from django.test import Client
+from pytest_django import DjangoDbBlocker, Settings
+from pytest_django.live_server_helper import LiveServer
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core import append_only
 from tests.factories import OrganisationFactory, UserFactory, enrol_totp
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
+def _fast_password_hashing(settings: Settings) -> None:
     # Argon2 is the production hasher (tested in tests/accounts); tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _files_in_a_temporary_directory(
-    settings: Any, tmp_path_factory: pytest.TempPathFactory
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     # Evidence files (uploads, the demo's) never land in the real var/files during tests.
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("files"))
@@ -62,17 +68,17 @@ def _append_only_guards(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def relief_org(db: None) -> Organisation:
-    return OrganisationFactory(kind=Organisation.Kind.RELIEF)
+    return OrganisationFactory.create(kind=Organisation.Kind.RELIEF)
 
 
 @pytest.fixture
 def other_relief_org(db: None) -> Organisation:
-    return OrganisationFactory(kind=Organisation.Kind.RELIEF)
+    return OrganisationFactory.create(kind=Organisation.Kind.RELIEF)
 
 
 @pytest.fixture
 def partner_org(db: None) -> Organisation:
-    return OrganisationFactory(kind=Organisation.Kind.LEGAL_AID)
+    return OrganisationFactory.create(kind=Organisation.Kind.LEGAL_AID)
 
 
 @pytest.fixture
@@ -85,7 +91,7 @@ def make_user(db: None, relief_org: Organisation) -> Callable[..., User]:
         totp: bool = True,
         **extra: Any,
     ) -> User:
-        user = UserFactory(role=role, organisation=organisation or relief_org, **extra)
+        user = UserFactory.create(role=role, organisation=organisation or relief_org, **extra)
         if totp:
             enrol_totp(user)
         return user
@@ -135,7 +141,7 @@ def partner_user(make_user: Callable[..., User], partner_org: Organisation) -> U
 
 
 @pytest.fixture
-def bearer(client: Any) -> Callable[[User], dict[str, str]]:
+def bearer(client: Client) -> Callable[[User], dict[str, str]]:
     """Headers carrying a token for the user, issued by POST /api/v1/auth/token as a client
     gets it (once per user: a two-factor code is accepted only once)."""
     from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
@@ -162,10 +168,10 @@ def bearer(client: Any) -> Callable[[User], dict[str, str]]:
 
 
 @pytest.fixture
-def signed_in(client: Any) -> Callable[[User], Any]:
+def signed_in(client: Client) -> Callable[[User], Client]:
     """A test client signed in as the given user (two-factor already passed)."""
 
-    def sign_in(user: User) -> Any:
+    def sign_in(user: User) -> Client:
         client.force_login(user)
         return client
 
@@ -173,7 +179,7 @@ def signed_in(client: Any) -> Callable[[User], Any]:
 
 
 def has_totp(user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 # --- Browser tests: Debian's Chromium driven by Playwright ------------------------------------
@@ -190,7 +196,7 @@ ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def chromium() -> Iterator[Browser]:
     import os
 
     from playwright.sync_api import sync_playwright
@@ -208,7 +214,7 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
+def browser_page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browser context (no cookies) on the live server; screenshots go to
     test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -220,11 +226,11 @@ def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def browser_sign_in(browser_page: Any) -> Callable[..., Any]:
+def browser_sign_in(browser_page: Page) -> Callable[..., Page]:
     """Signs a user in through the real sign-in form, answering the two-factor step."""
     from tests.factories import PASSWORD, current_totp_code
 
-    def sign_in(user: User, totp_secret: str | None = None) -> Any:
+    def sign_in(user: User, totp_secret: str | None = None) -> Page:
         page = browser_page
         page.goto("/accounts/login/")
         page.fill("input[name=login]", user.email)
@@ -278,7 +284,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _end_stray_postgresql_sessions(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def _end_stray_postgresql_sessions(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
     """Dropping the PostgreSQL test database fails while any session still uses it: a worker
     process or thread a test started may not have closed its connection yet. End those
     sessions (never this one) before the database is dropped."""

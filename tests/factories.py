@@ -15,7 +15,14 @@ from madad.core import crypto
 PASSWORD = "correct horse battery staple"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+def _set_password(user: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+    """UserFactory's `password`: the one given (password=...) or PASSWORD."""
+    user.set_password(extracted or PASSWORD)
+    if create:
+        user.save(update_fields=["password"])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -23,7 +30,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.RELIEF
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -33,11 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.DOCUMENTER
 
-    @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
-        self.set_password(extracted or PASSWORD)
-        if create:
-            self.save(update_fields=["password"])
+    password = factory.PostGeneration(_set_password)
 
 
 def enrol_totp(user: User) -> str:
@@ -54,4 +57,5 @@ def current_totp_code(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     counter = int(__import__("time").time()) // 30
-    return format_hotp_value(hotp_value(secret, counter))
+    code: str = format_hotp_value(hotp_value(secret, counter))  # allauth is untyped
+    return code

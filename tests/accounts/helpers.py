@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.test import Client
+
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
 from tests.factories import PASSWORD
@@ -12,12 +14,12 @@ LOGIN = "/accounts/login/"
 TWO_FACTOR = "/accounts/2fa/authenticate/"
 
 
-def post_password(client: Any, user: User | str, password: str = PASSWORD) -> Any:
+def post_password(client: Client, user: User | str, password: str = PASSWORD) -> Any:
     email = user if isinstance(user, str) else user.email
     return client.post(LOGIN, {"login": email, "password": password})
 
 
-def post_code(client: Any, code: str) -> Any:
+def post_code(client: Client, code: str) -> Any:
     return client.post(TWO_FACTOR, {"code": code})
 
 
@@ -29,11 +31,11 @@ def actions_about(user: User) -> list[str]:
     )
 
 
-def session_user_id(client: Any) -> str | None:
+def session_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
 
 
-def sign_in(client: Any, user: User, secret: str) -> Any:
+def sign_in(client: Client, user: User, secret: str) -> Any:
     """The whole real sign-in: password, then the current two-factor code."""
     from tests.factories import current_totp_code
 

@@ -29,6 +29,7 @@ def assert_error_shape(response: Any, status: int, code: str | None = None) -> d
     body = response.json()
     assert set(body) == {"error"}, body
     error = body["error"]
+    assert isinstance(error, dict), error
     assert set(error) == {"code", "message", "fields"}, error
     assert isinstance(error["code"], str) and error["code"]
     assert isinstance(error["message"], str) and error["message"]

@@ -6,12 +6,12 @@ modules."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
+from madad.assistance.models import Limit
 from madad.cases.models import Case
 from tests.assistance.factories import make_case, set_limit
 
@@ -52,7 +52,7 @@ def case(caseworker: User) -> Case:
 
 
 @pytest.fixture
-def limits(relief_org: Organisation) -> dict[str, Any]:
+def limits(relief_org: Organisation) -> dict[str, Limit]:
     """Limits for every kind used in these tests: 25,000 for a cash grant."""
     return {
         "cash_grant": set_limit(relief_org, "cash_grant", "25000.00"),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.incidents.models import Incident
@@ -13,7 +13,7 @@ from tests.evidence.factories import make_incident
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
+def media_root(settings: Settings, tmp_path: Path) -> Path:
     root = tmp_path / "files"
     root.mkdir()
     settings.MEDIA_ROOT = str(root)

@@ -122,7 +122,7 @@ PDF_BYTES = (
 )
 
 
-def upload(content: bytes, name: str = "IMG_2012_Orangi_Zainab.jpg") -> ContentFile:
+def upload(content: bytes, name: str = "IMG_2012_Orangi_Zainab.jpg") -> ContentFile[bytes]:
     return ContentFile(content, name=name)
 
 

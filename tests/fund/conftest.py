@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
 from tests.factories import PASSWORD, current_totp_code
+from tests.fund.factories import Books
 from tests.fund.factories import books as make_books
 
 
@@ -32,12 +32,12 @@ def partner_user(make_user: Callable[..., User], partner_org: Organisation) -> U
 
 
 @pytest.fixture
-def books(finance: User, relief_org: Organisation) -> SimpleNamespace:
+def books(finance: User, relief_org: Organisation) -> Books:
     return make_books(relief_org, finance)
 
 
 @pytest.fixture
-def bearer(client: Any) -> Callable[[User], dict[str, str]]:
+def bearer(client: Client) -> Callable[[User], dict[str, str]]:
     """Headers with a bearer token issued to the user as a client gets one (once per user: a
     two-factor code is accepted only once)."""
     issued: dict[int, dict[str, str]] = {}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
@@ -25,7 +25,7 @@ DAY = dt.date(2025, 1, 15)
 
 def staff(organisation: Organisation, role: str) -> User:
     # unique across processes too (the concurrency tests set up in one process after another)
-    return UserFactory(
+    return UserFactory.create(
         role=role, organisation=organisation, email=f"{role}-{uuid.uuid4().hex[:12]}@test.madad"
     )
 
@@ -62,14 +62,25 @@ def approved_assistance(
     )
 
 
-def books(organisation: Organisation, finance: User) -> SimpleNamespace:
+@dataclass(frozen=True)
+class Books:
+    """An organisation's fund as the tests set it up: two earmarks and three accounts."""
+
+    general: Earmark
+    education: Earmark
+    pkr: Account
+    cash: Account
+    usd: Account
+
+
+def books(organisation: Organisation, finance: User) -> Books:
     """A general fund and an education programme, a PKR bank account, a PKR cash box and a USD
     bank account."""
     general = services.earmark_general(organisation=organisation)
     education = services.earmark_create(
         created_by=finance, name="Education", name_ur="تعلیم", kinds=["school_fees"]
     )
-    return SimpleNamespace(
+    return Books(
         general=general,
         education=education,
         pkr=services.account_open(

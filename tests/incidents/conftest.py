@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import pytest
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.incidents.models import Incident
-from tests.incidents.factories import gazetteer, record_incident
+from tests.incidents.factories import Gazetteer, gazetteer, record_incident
 
 
 @pytest.fixture
-def places(db: None) -> SimpleNamespace:
+def places(db: None) -> Gazetteer:
     return gazetteer()
 
 
@@ -25,5 +24,5 @@ def outsiders_documenter(make_user: Callable[..., User], other_relief_org: Organ
 
 
 @pytest.fixture
-def incident(documenter: User, places: SimpleNamespace) -> Incident:
+def incident(documenter: User, places: Gazetteer) -> Incident:
     return record_incident(by=documenter, place=places.orchard)

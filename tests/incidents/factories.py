@@ -4,8 +4,8 @@ Independent of the shipped Karachi data."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import factory
@@ -16,7 +16,7 @@ from madad.incidents.models import Incident, IncidentType
 from madad.places.models import Place
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
+class PlaceFactory(factory.django.DjangoModelFactory[Place]):
     class Meta:
         model = Place
 
@@ -29,24 +29,37 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"test.place-{n}")
 
 
-def gazetteer() -> SimpleNamespace:
+@dataclass(frozen=True)
+class Gazetteer:
+    """The test gazetteer's places: city → two districts → a town each → a neighbourhood each."""
+
+    city: Place
+    north: Place
+    south: Place
+    hilltown: Place
+    seatown: Place
+    orchard: Place
+    harbour: Place
+
+
+def gazetteer() -> Gazetteer:
     """city → two districts → a town each → a neighbourhood each."""
-    city = PlaceFactory(name="Test City", level=Place.Level.CITY)
-    north = PlaceFactory(
+    city = PlaceFactory.create(name="Test City", level=Place.Level.CITY)
+    north = PlaceFactory.create(
         name="North District", name_ur="شمالی ضلع", level=Place.Level.DISTRICT, parent=city
     )
-    south = PlaceFactory(
+    south = PlaceFactory.create(
         name="South District", name_ur="جنوبی ضلع", level=Place.Level.DISTRICT, parent=city
     )
-    hilltown = PlaceFactory(
+    hilltown = PlaceFactory.create(
         name="Hill Town", name_ur="پہاڑی ٹاؤن", level=Place.Level.TOWN, parent=north
     )
-    seatown = PlaceFactory(
+    seatown = PlaceFactory.create(
         name="Sea Town", name_ur="سمندری ٹاؤن", level=Place.Level.TOWN, parent=south
     )
-    orchard = PlaceFactory(name="Orchard Colony", name_ur="باغ کالونی", parent=hilltown)
-    harbour = PlaceFactory(name="Harbour Block", name_ur="بندرگاہ بلاک", parent=seatown)
-    return SimpleNamespace(
+    orchard = PlaceFactory.create(name="Orchard Colony", name_ur="باغ کالونی", parent=hilltown)
+    harbour = PlaceFactory.create(name="Harbour Block", name_ur="بندرگاہ بلاک", parent=seatown)
+    return Gazetteer(
         city=city,
         north=north,
         south=south,

@@ -4,7 +4,6 @@ an outsider from another organisation, and two records of one man."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from madad.accounts.roles import Role
 from madad.linkage.models import PersonPair
 from madad.people.models import Person
 from madad.people.services import person_create
-from tests.incidents.factories import gazetteer
+from tests.incidents.factories import Gazetteer, gazetteer
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> 
 
 
 @pytest.fixture
-def places(db: None) -> SimpleNamespace:
+def places(db: None) -> Gazetteer:
     return gazetteer()
 
 

@@ -4,16 +4,15 @@ texts, and a cache emptied before every test (public figures are cached)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
-from tests.incidents.factories import gazetteer
+from tests.incidents.factories import Gazetteer, gazetteer
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +28,7 @@ def _in_english() -> Iterator[None]:
 
 
 @pytest.fixture
-def places(db: None) -> SimpleNamespace:
+def places(db: None) -> Gazetteer:
     return gazetteer()
 
 
@@ -40,5 +39,5 @@ def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> 
 
 
 @pytest.fixture
-def anonymous(client: Any) -> Any:
+def anonymous(client: Client) -> Client:
     return client

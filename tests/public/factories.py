@@ -89,8 +89,10 @@ def karachi() -> None:
 
 
 def alleged_perpetrator(made: Incident, described_group: str) -> Involvement:
+    act = made.acts.first()
+    assert act is not None, "the incident has no act"
     return Involvement.objects.create(
-        act=made.acts.first(), described_group=described_group, degree="carried_out"
+        act=act, described_group=described_group, degree="carried_out"
     )
 
 

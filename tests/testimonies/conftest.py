@@ -6,10 +6,10 @@ import datetime as dt
 from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.db import connection
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.incidents.models import Incident
@@ -19,7 +19,7 @@ from tests.evidence.factories import make_incident
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
+def media_root(settings: Settings, tmp_path: Path) -> Path:
     root = tmp_path / "files"
     root.mkdir()
     settings.MEDIA_ROOT = str(root)
