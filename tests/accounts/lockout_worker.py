@@ -29,7 +29,7 @@ def setup() -> str:
     from tests.factories import PASSWORD, UserFactory
 
     organisation = Organisation.objects.create(name=f"Lockout {time.time_ns()}", kind="relief")
-    user = UserFactory(
+    user = UserFactory.create(
         email=f"race{time.time_ns()}@test.madad",
         organisation=organisation,
         role=Role.DOCUMENTER,

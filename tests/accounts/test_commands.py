@@ -30,7 +30,7 @@ def run(*args: str) -> str:
 
 
 @pytest.fixture
-def trust(db) -> Organisation:
+def trust(db: None) -> Organisation:
     run(
         "organisations",
         "create",
@@ -65,24 +65,26 @@ def _link(output: str) -> str:
     return found.group(1)
 
 
-def test_it_creates_an_organisation(trust) -> None:
+def test_it_creates_an_organisation(trust: Organisation) -> None:
     assert trust.kind == Organisation.Kind.RELIEF
     assert trust.name_ur == "ہوپ ٹرسٹ"
     assert AuditEvent.objects.filter(action="organisation.created").exists()
 
 
-def test_it_refuses_a_second_organisation_of_the_same_name(trust) -> None:
+def test_it_refuses_a_second_organisation_of_the_same_name(trust: Organisation) -> None:
     with pytest.raises(CommandError, match="already an organisation"):
         run("organisations", "create", "--name", "HOPE TRUST", "--kind", "ngo")
     assert Organisation.objects.count() == 1
 
 
-def test_it_refuses_an_unknown_kind(db) -> None:
+def test_it_refuses_an_unknown_kind(db: None) -> None:
     with pytest.raises(CommandError, match="invalid choice"):
         run("organisations", "create", "--name", "X", "--kind", "club")
 
 
-def test_it_invites_the_first_administrator_who_sets_their_own_password(trust) -> None:
+def test_it_invites_the_first_administrator_who_sets_their_own_password(
+    trust: Organisation,
+) -> None:
     output = _create_admin()
     assert "Invited admin@hope.example" in output
     admin = User.objects.get(email="admin@hope.example")
@@ -93,12 +95,14 @@ def test_it_invites_the_first_administrator_who_sets_their_own_password(trust) -
     assert admin.check_password(PASSWORD)
 
 
-def test_the_link_names_the_configured_site(trust, monkeypatch) -> None:
+def test_the_link_names_the_configured_site(
+    trust: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MADAD_SITE_URL", "https://madad.example.org/")
     assert "https://madad.example.org/accounts/invitation/inv_" in _create_admin()
 
 
-def test_there_is_no_first_administrator_once_there_is_one(trust) -> None:
+def test_there_is_no_first_administrator_once_there_is_one(trust: Organisation) -> None:
     _create_admin()
     with pytest.raises(CommandError, match="already has an administrator"):
         run(
@@ -115,7 +119,7 @@ def test_there_is_no_first_administrator_once_there_is_one(trust) -> None:
     assert not User.objects.filter(email="second@hope.example").exists()
 
 
-def test_a_privileged_role_from_the_command_line_waits_for_approval(trust) -> None:
+def test_a_privileged_role_from_the_command_line_waits_for_approval(trust: Organisation) -> None:
     output = run(
         "users",
         "create",
@@ -135,13 +139,15 @@ def test_a_privileged_role_from_the_command_line_waits_for_approval(trust) -> No
     assert _link(output)
 
 
-def test_the_command_takes_no_password(trust, monkeypatch) -> None:
+def test_the_command_takes_no_password(
+    trust: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MADAD_NEW_USER_PASSWORD", PASSWORD)
     _create_admin()
     assert not User.objects.get(email="admin@hope.example").check_password(PASSWORD)
 
 
-def test_it_wants_a_role_or_the_first_administrator(trust) -> None:
+def test_it_wants_a_role_or_the_first_administrator(trust: Organisation) -> None:
     with pytest.raises(CommandError, match="either --role or --first-administrator"):
         run(
             "users",
@@ -155,7 +161,7 @@ def test_it_wants_a_role_or_the_first_administrator(trust) -> None:
         )
 
 
-def test_it_names_a_missing_organisation(trust) -> None:
+def test_it_names_a_missing_organisation(trust: Organisation) -> None:
     with pytest.raises(CommandError, match=r"no organisation called 'Nowhere'.*Hope Trust"):
         run(
             "users",
@@ -171,7 +177,7 @@ def test_it_names_a_missing_organisation(trust) -> None:
         )
 
 
-def test_it_refuses_the_partner_role_in_the_relief_organisation(trust) -> None:
+def test_it_refuses_the_partner_role_in_the_relief_organisation(trust: Organisation) -> None:
     with pytest.raises(CommandError, match="role: Partner organisations"):
         run(
             "users",
@@ -187,7 +193,7 @@ def test_it_refuses_the_partner_role_in_the_relief_organisation(trust) -> None:
         )
 
 
-def test_it_unlocks_a_user(trust) -> None:
+def test_it_unlocks_a_user(trust: Organisation) -> None:
     _create_admin()
     User.objects.filter(email="admin@hope.example").update(
         failed_signins=6, locked_until=timezone.now() + timedelta(minutes=30)
@@ -198,12 +204,14 @@ def test_it_unlocks_a_user(trust) -> None:
     assert AuditEvent.objects.filter(action="user.unlocked", actor=None).exists()
 
 
-def test_unlocking_an_unknown_address_fails(db) -> None:
+def test_unlocking_an_unknown_address_fails(db: None) -> None:
     with pytest.raises(CommandError, match="no user"):
         run("users", "unlock", "ghost@hope.example")
 
 
-def test_the_command_exits_non_zero_on_bad_input(db, capsys) -> None:
+def test_the_command_exits_non_zero_on_bad_input(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exited:
         users_command.Command().run_from_argv(["madad", "users", "unlock", "ghost@x.example"])
     assert exited.value.code != 0

@@ -3,12 +3,17 @@ the content security policy would block."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core.cache import cache
+from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 import madad
 from madad.accounts.models import User
@@ -44,13 +49,13 @@ class _Form(HTMLParser):
             self.inputs.append(a)
 
 
-def _parse(response) -> _Form:
+def _parse(response: Any) -> _Form:
     parser = _Form()
     parser.feed(response.content.decode())
     return parser
 
 
-def _assert_madad_page(response, heading: str) -> None:
+def _assert_madad_page(response: Any, heading: str) -> None:
     assert response.status_code == 200
     origin = Path(response.templates[0].origin.name).resolve()
     assert MADAD_TEMPLATES in origin.parents, f"{origin} is not one of Madad's templates"
@@ -71,16 +76,16 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture
-def enrolled(make_user) -> tuple[User, str]:
+def enrolled(make_user: Callable[..., User]) -> tuple[User, str]:
     user = make_user(Role.DOCUMENTER, totp=False)
     return user, enrol_totp(user)
 
 
-def test_the_sign_in_page(client) -> None:
+def test_the_sign_in_page(client: Client) -> None:
     _assert_madad_page(client.get("/accounts/login/"), "Sign in")
 
 
-def test_the_two_factor_step(client, enrolled) -> None:
+def test_the_two_factor_step(client: Client, enrolled: tuple[User, str]) -> None:
     user, _secret = enrolled
     post_password(client, user)
     response = client.get("/accounts/2fa/authenticate/")
@@ -88,7 +93,9 @@ def test_the_two_factor_step(client, enrolled) -> None:
     assert 'autocomplete="one-time-code"' in response.content.decode()
 
 
-def test_the_sign_in_page_shows_a_wrong_password_at_the_form(client, enrolled) -> None:
+def test_the_sign_in_page_shows_a_wrong_password_at_the_form(
+    client: Client, enrolled: tuple[User, str]
+) -> None:
     user, _secret = enrolled
     response = post_password(client, user, "wrong password guess")
     html = response.content.decode()
@@ -96,7 +103,7 @@ def test_the_sign_in_page_shows_a_wrong_password_at_the_form(client, enrolled) -
     assert "The email address or password is wrong." in html
 
 
-def test_a_field_error_is_shown_at_the_field_and_tied_to_it(client) -> None:
+def test_a_field_error_is_shown_at_the_field_and_tied_to_it(client: Client) -> None:
     response = client.post("/accounts/login/", {"login": "", "password": ""})
     html = response.content.decode()
     assert html.count('class="field has-errors"') == 2
@@ -106,11 +113,11 @@ def test_a_field_error_is_shown_at_the_field_and_tied_to_it(client) -> None:
     assert 'aria-invalid="true" aria-describedby="id_login_error"' in html
 
 
-def test_the_sign_out_page(signed_in, enrolled) -> None:
+def test_the_sign_out_page(signed_in: Callable[[User], Client], enrolled: tuple[User, str]) -> None:
     _assert_madad_page(signed_in(enrolled[0]).get("/accounts/logout/"), "Sign out")
 
 
-def test_the_security_page(client, enrolled) -> None:
+def test_the_security_page(client: Client, enrolled: tuple[User, str]) -> None:
     user, secret = enrolled
     RecoveryCodes.activate(user)
     response = sign_in(client, user, secret).get("/accounts/2fa/")
@@ -120,24 +127,30 @@ def test_the_security_page(client, enrolled) -> None:
     assert "/accounts/password/change/" in html
 
 
-def test_the_password_change_page(client, enrolled) -> None:
+def test_the_password_change_page(client: Client, enrolled: tuple[User, str]) -> None:
     user, secret = enrolled
     response = sign_in(client, user, secret).get("/accounts/password/change/")
     _assert_madad_page(response, "Change your password")
 
 
-def test_the_password_confirmation_page(signed_in, enrolled) -> None:
+def test_the_password_confirmation_page(
+    signed_in: Callable[[User], Client], enrolled: tuple[User, str]
+) -> None:
     response = signed_in(enrolled[0]).get("/accounts/reauthenticate/")
     _assert_madad_page(response, "Confirm it is you")
 
 
-def test_the_code_confirmation_page(signed_in, enrolled) -> None:
+def test_the_code_confirmation_page(
+    signed_in: Callable[[User], Client], enrolled: tuple[User, str]
+) -> None:
     response = signed_in(enrolled[0]).get("/accounts/2fa/reauthenticate/")
     _assert_madad_page(response, "Confirm it is you")
     assert "Use your password" in response.content.decode()
 
 
-def test_the_enrolment_page(client, make_user, settings) -> None:
+def test_the_enrolment_page(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
     post_password(client, user)
@@ -145,13 +158,13 @@ def test_the_enrolment_page(client, make_user, settings) -> None:
     _assert_madad_page(response, "Turn on two-factor sign-in")
 
 
-def test_the_turn_off_page(client, enrolled) -> None:
+def test_the_turn_off_page(client: Client, enrolled: tuple[User, str]) -> None:
     user, secret = enrolled
     response = sign_in(client, user, secret).get("/accounts/2fa/totp/deactivate/")
     _assert_madad_page(response, "Turn off two-factor sign-in")
 
 
-def test_the_recovery_codes_pages(client, enrolled) -> None:
+def test_the_recovery_codes_pages(client: Client, enrolled: tuple[User, str]) -> None:
     user, secret = enrolled
     codes = RecoveryCodes.activate(user).get_unused_codes()
     sign_in(client, user, secret)
@@ -164,7 +177,9 @@ def test_the_recovery_codes_pages(client, enrolled) -> None:
 
 
 def test_making_new_recovery_codes_replaces_the_old_ones(
-    client, enrolled, django_capture_on_commit_callbacks
+    client: Client,
+    enrolled: tuple[User, str],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     user, secret = enrolled
     old = RecoveryCodes.activate(user).get_unused_codes()
@@ -173,14 +188,12 @@ def test_making_new_recovery_codes_replaces_the_old_ones(
         response = client.post("/accounts/2fa/recovery-codes/generate/")
     html = client.get(response["Location"]).content.decode()
     assert not any(code in html for code in old)
-    assert (
-        len(RecoveryCodes(user.authenticator_set.get(type="recovery_codes")).get_unused_codes())
-        == 10
-    )
+    recovery_codes = Authenticator.objects.get(user=user, type="recovery_codes")
+    assert len(RecoveryCodes(recovery_codes).get_unused_codes()) == 10
     assert "auth.recovery_codes.generated" in actions_about(user)
 
 
-def test_the_pages_speak_urdu_right_to_left(client) -> None:
+def test_the_pages_speak_urdu_right_to_left(client: Client) -> None:
     client.cookies["django_language"] = "ur"
     page = _parse(client.get("/accounts/login/"))
     assert page.html_attrs == {"lang": "ur", "dir": "rtl"}

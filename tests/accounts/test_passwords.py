@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from madad import settings as madad_settings
 from madad.accounts import invitations, services
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from tests.accounts.helpers import actions_about
 from tests.factories import PASSWORD
@@ -16,7 +21,9 @@ pytestmark = pytest.mark.django_db
 NEW = "a much longer passphrase 2024"
 
 
-def test_passwords_are_hashed_with_argon2_by_default(settings, relief_org) -> None:
+def test_passwords_are_hashed_with_argon2_by_default(
+    settings: Settings, relief_org: Organisation
+) -> None:
     settings.PASSWORD_HASHERS = madad_settings.PASSWORD_HASHERS
     invited = services.user_invite(
         email="hash@test.madad",
@@ -32,7 +39,9 @@ def test_passwords_are_hashed_with_argon2_by_default(settings, relief_org) -> No
 
 
 def test_a_user_changes_their_password(
-    signed_in, make_user, django_capture_on_commit_callbacks
+    signed_in: Callable[[User], Client],
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     cache.clear()
     user = make_user(Role.CASEWORKER)
@@ -70,7 +79,11 @@ def test_a_user_changes_their_password(
     ],
 )
 def test_a_bad_password_change_is_refused_with_a_clear_reason(
-    signed_in, make_user, data, field, message
+    signed_in: Callable[[User], Client],
+    make_user: Callable[..., User],
+    data: dict[str, str],
+    field: str,
+    message: str,
 ) -> None:
     cache.clear()
     user = make_user(Role.CASEWORKER)

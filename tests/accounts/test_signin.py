@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from pytest_django import Settings
 
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from tests.accounts.helpers import (
@@ -29,12 +33,14 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture
-def documenter(relief_org) -> tuple[User, str]:
-    user = UserFactory(role=Role.DOCUMENTER, organisation=relief_org)
+def documenter(relief_org: Organisation) -> tuple[User, str]:
+    user = UserFactory.create(role=Role.DOCUMENTER, organisation=relief_org)
     return user, enrol_totp(user)
 
 
-def test_the_password_step_leads_to_the_two_factor_step(client, documenter) -> None:
+def test_the_password_step_leads_to_the_two_factor_step(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, _secret = documenter
     response = post_password(client, user)
     assert response.status_code == 302
@@ -42,7 +48,9 @@ def test_the_password_step_leads_to_the_two_factor_step(client, documenter) -> N
     assert session_user_id(client) is None
 
 
-def test_password_and_code_sign_in_and_audit_it(client, documenter) -> None:
+def test_password_and_code_sign_in_and_audit_it(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, secret = documenter
     post_password(client, user)
     response = post_code(client, current_totp_code(secret))
@@ -55,7 +63,9 @@ def test_password_and_code_sign_in_and_audit_it(client, documenter) -> None:
     assert client.get("/").status_code == 200
 
 
-def test_a_wrong_password_is_refused_and_audited_without_the_password(client, documenter) -> None:
+def test_a_wrong_password_is_refused_and_audited_without_the_password(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, _secret = documenter
     response = post_password(client, user, "not the password at all")
     assert response.status_code == 200
@@ -70,7 +80,7 @@ def test_a_wrong_password_is_refused_and_audited_without_the_password(client, do
     assert user.failed_signins == 1
 
 
-def test_a_wrong_password_for_an_unknown_address_is_audited_too(client) -> None:
+def test_a_wrong_password_for_an_unknown_address_is_audited_too(client: Client) -> None:
     response = post_password(client, "nobody@test.madad", "whatever it is")
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="auth.signin.failed")
@@ -79,7 +89,7 @@ def test_a_wrong_password_for_an_unknown_address_is_audited_too(client) -> None:
 
 
 def test_six_wrong_passwords_lock_the_account_and_then_the_right_one_is_refused(
-    client, documenter
+    client: Client, documenter: tuple[User, str]
 ) -> None:
     user, _secret = documenter
     for _attempt in range(6):
@@ -95,7 +105,9 @@ def test_six_wrong_passwords_lock_the_account_and_then_the_right_one_is_refused(
     assert "auth.signin.locked_out" in actions_about(user)
 
 
-def test_five_wrong_passwords_do_not_lock_the_account(client, documenter) -> None:
+def test_five_wrong_passwords_do_not_lock_the_account(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, _secret = documenter
     for _attempt in range(5):
         post_password(client, user, "wrong password guess")
@@ -105,7 +117,7 @@ def test_five_wrong_passwords_do_not_lock_the_account(client, documenter) -> Non
 
 
 def test_failures_are_counted_across_requests_from_different_browsers(
-    client_factory, documenter
+    client_factory: Callable[[], Client], documenter: tuple[User, str]
 ) -> None:
     user, _secret = documenter
     for _attempt in range(6):
@@ -118,7 +130,10 @@ def test_failures_are_counted_across_requests_from_different_browsers(
 
 
 def test_an_administrators_unlock_lets_the_user_sign_in_again(
-    client, client_factory, documenter, make_user
+    client: Client,
+    client_factory: Callable[[], Client],
+    documenter: tuple[User, str],
+    make_user: Callable[..., User],
 ) -> None:
     user, secret = documenter
     for _attempt in range(6):
@@ -134,7 +149,9 @@ def test_an_administrators_unlock_lets_the_user_sign_in_again(
     assert session_user_id(client) == str(user.pk)
 
 
-def test_a_successful_sign_in_clears_the_failure_count(client, documenter) -> None:
+def test_a_successful_sign_in_clears_the_failure_count(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, secret = documenter
     for _attempt in range(3):
         post_password(client, user, "wrong password guess")
@@ -144,7 +161,9 @@ def test_a_successful_sign_in_clears_the_failure_count(client, documenter) -> No
     assert user.failed_signins == 0
 
 
-def test_a_lock_ends_by_itself_after_the_lockout_time(client, documenter, settings) -> None:
+def test_a_lock_ends_by_itself_after_the_lockout_time(
+    client: Client, documenter: tuple[User, str], settings: Settings
+) -> None:
     user, _secret = documenter
     settings.LOCKOUT_MINUTES = 0
     for _attempt in range(6):
@@ -152,7 +171,9 @@ def test_a_lock_ends_by_itself_after_the_lockout_time(client, documenter, settin
     assert post_password(client, user)["Location"] == TWO_FACTOR
 
 
-def test_a_wrong_two_factor_code_is_refused_and_audited(client, documenter) -> None:
+def test_a_wrong_two_factor_code_is_refused_and_audited(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, secret = documenter
     post_password(client, user)
     right = current_totp_code(secret)
@@ -165,7 +186,9 @@ def test_a_wrong_two_factor_code_is_refused_and_audited(client, documenter) -> N
     assert "auth.signin.succeeded" not in actions_about(user)
 
 
-def test_wrong_two_factor_codes_count_towards_the_lockout(client, documenter) -> None:
+def test_wrong_two_factor_codes_count_towards_the_lockout(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, secret = documenter
     post_password(client, user)
     for _attempt in range(6):
@@ -177,7 +200,9 @@ def test_wrong_two_factor_codes_count_towards_the_lockout(client, documenter) ->
     assert session_user_id(client) is None
 
 
-def test_a_recovery_code_signs_in_once(client, client_factory, documenter) -> None:
+def test_a_recovery_code_signs_in_once(
+    client: Client, client_factory: Callable[[], Client], documenter: tuple[User, str]
+) -> None:
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     user, _secret = documenter
@@ -193,7 +218,9 @@ def test_a_recovery_code_signs_in_once(client, client_factory, documenter) -> No
     assert session_user_id(again) is None
 
 
-def test_the_two_factor_step_cannot_be_skipped(client, documenter) -> None:
+def test_the_two_factor_step_cannot_be_skipped(
+    client: Client, documenter: tuple[User, str]
+) -> None:
     user, _secret = documenter
     post_password(client, user)
     response = client.get("/")
@@ -201,7 +228,7 @@ def test_the_two_factor_step_cannot_be_skipped(client, documenter) -> None:
     assert response["Location"].startswith(LOGIN)
 
 
-def test_a_deactivated_user_cannot_sign_in(client, documenter) -> None:
+def test_a_deactivated_user_cannot_sign_in(client: Client, documenter: tuple[User, str]) -> None:
     user, _secret = documenter
     User.objects.filter(pk=user.pk).update(is_active=False)
     response = post_password(client, user)
@@ -213,7 +240,9 @@ def test_a_deactivated_user_cannot_sign_in(client, documenter) -> None:
     assert "This account is deactivated." in page.content.decode()
 
 
-def test_signing_out_ends_the_session_and_is_audited(signed_in, make_user) -> None:
+def test_signing_out_ends_the_session_and_is_audited(
+    signed_in: Callable[[User], Client], make_user: Callable[..., User]
+) -> None:
     user = make_user(Role.CASEWORKER)
     client = signed_in(user)
     response = client.post("/accounts/logout/")
@@ -223,7 +252,7 @@ def test_signing_out_ends_the_session_and_is_audited(signed_in, make_user) -> No
     assert "You have signed out." in client.get(response["Location"]).content.decode()
 
 
-def test_signing_in_shows_no_allauth_message(client, documenter) -> None:
+def test_signing_in_shows_no_allauth_message(client: Client, documenter: tuple[User, str]) -> None:
     user, secret = documenter
     post_password(client, user)
     home = client.get(post_code(client, current_totp_code(secret))["Location"])
@@ -231,7 +260,7 @@ def test_signing_in_shows_no_allauth_message(client, documenter) -> None:
     assert 'class="messages"' not in home.content.decode()
 
 
-def test_signup_is_closed(client) -> None:
+def test_signup_is_closed(client: Client) -> None:
     assert client.get("/accounts/signup/").status_code == 404
     assert (
         client.post(
@@ -251,17 +280,19 @@ def test_signup_is_closed(client) -> None:
         "/accounts/3rdparty/",
     ],
 )
-def test_pages_that_would_need_email_or_self_service_do_not_exist(client, path) -> None:
+def test_pages_that_would_need_email_or_self_service_do_not_exist(
+    client: Client, path: str
+) -> None:
     assert client.get(path).status_code == 404
 
 
-def test_the_sign_in_page_offers_no_sign_up_or_password_reset_link(client) -> None:
+def test_the_sign_in_page_offers_no_sign_up_or_password_reset_link(client: Client) -> None:
     page = client.get(LOGIN).content.decode()
     assert "signup" not in page
     assert "password/reset" not in page
 
 
-def _answers(client, address: str, attempts: int) -> list[tuple[int, bool]]:
+def _answers(client: Client, address: str, attempts: int) -> list[tuple[int, bool]]:
     """Status and whether the page says "locked", for each wrong password in turn."""
     answers = []
     for _attempt in range(attempts):
@@ -270,7 +301,9 @@ def _answers(client, address: str, attempts: int) -> list[tuple[int, bool]]:
     return answers
 
 
-def test_an_unknown_address_answers_as_an_existing_account_does(client_factory, documenter) -> None:
+def test_an_unknown_address_answers_as_an_existing_account_does(
+    client_factory: Callable[[], Client], documenter: tuple[User, str]
+) -> None:
     user, _secret = documenter
     known = _answers(client_factory(), user.email, 8)
     unknown = _answers(client_factory(), "nobody@test.madad", 8)
@@ -278,7 +311,7 @@ def test_an_unknown_address_answers_as_an_existing_account_does(client_factory, 
     assert known[-1] == (200, True)  # both locked after six failures
 
 
-def test_a_locked_account_is_not_checked(client, documenter) -> None:
+def test_a_locked_account_is_not_checked(client: Client, documenter: tuple[User, str]) -> None:
     user, _secret = documenter
     _answers(client, user.email, 6)
     checked = AuditEvent.objects.filter(action="auth.signin.failed").count()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
+from madad.accounts.models import User
 from madad.accounts.roles import Role
 from tests.accounts.helpers import actions_about, post_password, session_user_id, sign_in
 from tests.conftest import has_totp
@@ -21,7 +26,9 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
-def test_a_user_without_two_factor_is_sent_to_set_it_up(client, make_user, settings) -> None:
+def test_a_user_without_two_factor_is_sent_to_set_it_up(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
     response = post_password(client, user)
@@ -32,7 +39,9 @@ def test_a_user_without_two_factor_is_sent_to_set_it_up(client, make_user, setti
     assert client.get("/users/")["Location"] == ENROL
 
 
-def test_the_enrolment_page_shows_a_qr_code_the_policy_allows(client, make_user, settings) -> None:
+def test_the_enrolment_page_shows_a_qr_code_the_policy_allows(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
     post_password(client, user)
@@ -47,7 +56,10 @@ def test_the_enrolment_page_shows_a_qr_code_the_policy_allows(client, make_user,
 
 
 def test_a_valid_code_turns_two_factor_on(
-    client, make_user, settings, django_capture_on_commit_callbacks
+    client: Client,
+    make_user: Callable[..., User],
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
@@ -63,7 +75,9 @@ def test_a_valid_code_turns_two_factor_on(
     assert client.get("/").status_code == 200
 
 
-def test_a_wrong_code_does_not_turn_two_factor_on(client, make_user, settings) -> None:
+def test_a_wrong_code_does_not_turn_two_factor_on(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
     post_password(client, user)
@@ -75,7 +89,9 @@ def test_a_wrong_code_does_not_turn_two_factor_on(client, make_user, settings) -
     assert not has_totp(user)
 
 
-def test_demo_mode_lets_a_user_without_two_factor_in(client, make_user, settings) -> None:
+def test_demo_mode_lets_a_user_without_two_factor_in(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
     settings.REQUIRE_MFA = False
     user = make_user(Role.CASEWORKER, totp=False)
     response = post_password(client, user)
@@ -84,7 +100,10 @@ def test_demo_mode_lets_a_user_without_two_factor_in(client, make_user, settings
 
 
 def test_turning_two_factor_off_sends_the_user_back_to_set_it_up(
-    client, make_user, settings, django_capture_on_commit_callbacks
+    client: Client,
+    make_user: Callable[..., User],
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     settings.REQUIRE_MFA = True
     user = make_user(Role.CASEWORKER, totp=False)
@@ -98,7 +117,7 @@ def test_turning_two_factor_off_sends_the_user_back_to_set_it_up(
 
 
 def test_turning_two_factor_off_long_after_signing_in_asks_who_you_are(
-    signed_in, make_user
+    signed_in: Callable[[User], Client], make_user: Callable[..., User]
 ) -> None:
     user = make_user(Role.CASEWORKER)
     client = signed_in(user)  # a session with no recent sign-in in it
@@ -113,7 +132,9 @@ def test_turning_two_factor_off_long_after_signing_in_asks_who_you_are(
 
 
 def test_confirming_with_the_password_lets_the_change_through(
-    signed_in, make_user, django_capture_on_commit_callbacks
+    signed_in: Callable[[User], Client],
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     user = make_user(Role.CASEWORKER)
     client = signed_in(user)
@@ -127,5 +148,5 @@ def test_confirming_with_the_password_lets_the_change_through(
     assert not has_totp(user)
 
 
-def test_the_accounts_root_is_not_an_error(client) -> None:
+def test_the_accounts_root_is_not_an_error(client: Client) -> None:
     assert client.get("/accounts/").status_code == 404

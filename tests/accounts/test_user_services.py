@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from pytest_django import Settings
 
 from madad.accounts import invitations, services
 from madad.accounts.models import Invitation, Organisation, User
@@ -15,25 +18,32 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "river lantern quietly 4711"
 
 
-def _invite(organisation: Organisation, **changes) -> services.Invited:
-    values = {
-        "email": "Amina@Test.Madad ",
-        "full_name": " Amina Baloch ",
-        "role": Role.PARTNER if organisation.is_partner else Role.CASEWORKER,
-        "organisation": organisation,
-        "invited_by": None,
-        **changes,
-    }
-    return services.user_invite(**values)
+def _invite(
+    organisation: Organisation,
+    *,
+    email: str = "Amina@Test.Madad ",
+    full_name: str = " Amina Baloch ",
+    role: str | None = None,
+    invited_by: User | None = None,
+) -> services.Invited:
+    if role is None:
+        role = Role.PARTNER if organisation.is_partner else Role.CASEWORKER
+    return services.user_invite(
+        email=email,
+        full_name=full_name,
+        organisation=organisation,
+        role=role,
+        invited_by=invited_by,
+    )
 
 
-def test_it_stores_the_email_address_in_lower_case(relief_org) -> None:
+def test_it_stores_the_email_address_in_lower_case(relief_org: Organisation) -> None:
     user = _invite(relief_org).user
     assert user.email == "amina@test.madad"
     assert user.full_name == "Amina Baloch"
 
 
-def test_an_invited_user_has_no_password_until_they_choose_one(relief_org) -> None:
+def test_an_invited_user_has_no_password_until_they_choose_one(relief_org: Organisation) -> None:
     invited = _invite(relief_org)
     assert not invited.user.has_usable_password()
     assert invited.token.startswith("inv_")
@@ -46,7 +56,7 @@ def test_an_invited_user_has_no_password_until_they_choose_one(relief_org) -> No
     assert AuditEvent.objects.filter(action="user.invitation.accepted", actor=user).exists()
 
 
-def test_an_invitation_link_works_once(relief_org) -> None:
+def test_an_invitation_link_works_once(relief_org: Organisation) -> None:
     invited = _invite(relief_org)
     invitations.invitation_accept(raw=invited.token, password=PASSWORD, password_again=PASSWORD)
     with pytest.raises(NotVisible):
@@ -57,14 +67,14 @@ def test_an_invitation_link_works_once(relief_org) -> None:
     assert invited.user.check_password(PASSWORD)
 
 
-def test_an_invitation_link_expires(relief_org, settings) -> None:
+def test_an_invitation_link_expires(relief_org: Organisation, settings: Settings) -> None:
     settings.INVITATION_HOURS = 0
     invited = _invite(relief_org)
     with pytest.raises(NotVisible):
         invitations.invitation_open(invited.token)
 
 
-def test_a_renewed_link_replaces_the_old_one(relief_org) -> None:
+def test_a_renewed_link_replaces_the_old_one(relief_org: Organisation) -> None:
     invited = _invite(relief_org)
     renewed = services.user_invitation_renew(user=invited.user, renewed_by=None)
     with pytest.raises(NotVisible):
@@ -72,14 +82,14 @@ def test_a_renewed_link_replaces_the_old_one(relief_org) -> None:
     assert invitations.invitation_open(renewed).user == invited.user
 
 
-def test_a_link_is_never_renewed_for_an_account_in_use(relief_org) -> None:
+def test_a_link_is_never_renewed_for_an_account_in_use(relief_org: Organisation) -> None:
     invited = _invite(relief_org)
     invitations.invitation_accept(raw=invited.token, password=PASSWORD, password_again=PASSWORD)
     with pytest.raises(Conflict):
         services.user_invitation_renew(user=invited.user, renewed_by=None)
 
 
-def test_an_invitation_refuses_a_weak_password_and_stays_usable(relief_org) -> None:
+def test_an_invitation_refuses_a_weak_password_and_stays_usable(relief_org: Organisation) -> None:
     invited = _invite(relief_org)
     with pytest.raises(Invalid) as refused:
         invitations.invitation_accept(raw=invited.token, password="short", password_again="short")
@@ -90,7 +100,7 @@ def test_an_invitation_refuses_a_weak_password_and_stays_usable(relief_org) -> N
     assert invitations.invitation_open(invited.token).user == invited.user
 
 
-def test_it_refuses_a_second_account_with_the_same_address(relief_org) -> None:
+def test_it_refuses_a_second_account_with_the_same_address(relief_org: Organisation) -> None:
     _invite(relief_org)
     with pytest.raises(Invalid) as refused:
         _invite(relief_org, email="AMINA@test.madad")
@@ -98,7 +108,9 @@ def test_it_refuses_a_second_account_with_the_same_address(relief_org) -> None:
     assert User.objects.count() == 1
 
 
-def test_partner_organisations_have_partner_users_only(partner_org, relief_org) -> None:
+def test_partner_organisations_have_partner_users_only(
+    partner_org: Organisation, relief_org: Organisation
+) -> None:
     with pytest.raises(Invalid) as refused:
         _invite(partner_org, role=Role.CASEWORKER)
     assert "role" in refused.value.fields
@@ -108,7 +120,7 @@ def test_partner_organisations_have_partner_users_only(partner_org, relief_org) 
 
 
 def test_an_administrator_adds_users_to_their_own_organisation_only(
-    make_user, relief_org, other_relief_org
+    make_user: Callable[..., User], relief_org: Organisation, other_relief_org: Organisation
 ) -> None:
     admin = make_user(Role.ADMINISTRATOR, organisation=relief_org)
     with pytest.raises(Invalid) as refused:
@@ -117,20 +129,20 @@ def test_an_administrator_adds_users_to_their_own_organisation_only(
     assert not User.objects.filter(email="amina@test.madad").exists()
 
 
-def test_it_reports_every_problem_at_once(relief_org) -> None:
+def test_it_reports_every_problem_at_once(relief_org: Organisation) -> None:
     with pytest.raises(Invalid) as refused:
         _invite(relief_org, email="nope", full_name="", role="boss")
     assert set(refused.value.fields) == {"email", "full_name", "role"}
 
 
-def test_it_audits_field_names_never_values(relief_org) -> None:
+def test_it_audits_field_names_never_values(relief_org: Organisation) -> None:
     user = _invite(relief_org).user
     event = AuditEvent.objects.get(action="user.created")
     assert event.object_id == str(user.pk)
     assert sorted(event.fields) == ["email", "full_name", "role"]
 
 
-def test_nobody_deactivates_themselves(make_user) -> None:
+def test_nobody_deactivates_themselves(make_user: Callable[..., User]) -> None:
     admin = make_user(Role.ADMINISTRATOR)
     with pytest.raises(NotAllowed):
         services.user_deactivate(user=admin, deactivated_by=admin)
@@ -138,7 +150,7 @@ def test_nobody_deactivates_themselves(make_user) -> None:
     assert admin.is_active
 
 
-def test_reactivating_clears_a_lockout(make_user) -> None:
+def test_reactivating_clears_a_lockout(make_user: Callable[..., User]) -> None:
     admin = make_user(Role.ADMINISTRATOR)
     user = make_user(Role.DOCUMENTER, is_active=False, failed_signins=9)
     services.user_reactivate(user=user, reactivated_by=admin)
@@ -146,7 +158,7 @@ def test_reactivating_clears_a_lockout(make_user) -> None:
     assert user.is_active and user.failed_signins == 0
 
 
-def test_organisation_names_are_unique_whatever_the_case(db) -> None:
+def test_organisation_names_are_unique_whatever_the_case(db: None) -> None:
     services.organisation_create(name="Hope Trust", kind=Organisation.Kind.RELIEF)
     with pytest.raises(Invalid) as refused:
         services.organisation_create(name="hope trust", kind=Organisation.Kind.NGO)
@@ -154,7 +166,7 @@ def test_organisation_names_are_unique_whatever_the_case(db) -> None:
     assert Organisation.objects.count() == 1
 
 
-def test_an_organisation_needs_a_name_and_a_known_kind(db) -> None:
+def test_an_organisation_needs_a_name_and_a_known_kind(db: None) -> None:
     with pytest.raises(Invalid) as refused:
         services.organisation_create(name="  ", kind="club")
     assert set(refused.value.fields) == {"name", "kind"}
@@ -164,7 +176,7 @@ def test_an_organisation_needs_a_name_and_a_known_kind(db) -> None:
 # --- the first administrator ----------------------------------------------------------------
 
 
-def test_the_first_administrator_has_the_role_at_once(relief_org) -> None:
+def test_the_first_administrator_has_the_role_at_once(relief_org: Organisation) -> None:
     invited = services.administrator_bootstrap(
         email="first@test.madad", full_name="First", organisation=relief_org
     )
@@ -172,7 +184,9 @@ def test_the_first_administrator_has_the_role_at_once(relief_org) -> None:
     assert not invited.user.has_usable_password()
 
 
-def test_there_is_no_second_first_administrator(relief_org, make_user) -> None:
+def test_there_is_no_second_first_administrator(
+    relief_org: Organisation, make_user: Callable[..., User]
+) -> None:
     make_user(Role.ADMINISTRATOR, organisation=relief_org)
     with pytest.raises(Conflict) as refused:
         services.administrator_bootstrap(

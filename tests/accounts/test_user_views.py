@@ -4,12 +4,16 @@ accounts), a colleague with another role, and an administrator of another organi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django import Settings
 
-from madad.accounts.models import RoleRequest, User
+from madad.accounts.models import Organisation, RoleRequest, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from tests.factories import PASSWORD
@@ -21,22 +25,22 @@ INVITATION = re.compile(r"/accounts/invitation/(inv_[\w-]+)/")
 
 
 @pytest.fixture
-def admin(make_user, relief_org) -> User:
+def admin(make_user: Callable[..., User], relief_org: Organisation) -> User:
     return make_user(Role.ADMINISTRATOR, organisation=relief_org)
 
 
 @pytest.fixture
-def colleague(make_user, relief_org) -> User:
+def colleague(make_user: Callable[..., User], relief_org: Organisation) -> User:
     return make_user(Role.CASEWORKER, organisation=relief_org)
 
 
 @pytest.fixture
-def outsider(make_user, other_relief_org) -> User:
+def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> User:
     return make_user(Role.ADMINISTRATOR, organisation=other_relief_org)
 
 
 @pytest.fixture
-def locked(make_user, relief_org) -> User:
+def locked(make_user: Callable[..., User], relief_org: Organisation) -> User:
     return make_user(
         Role.DOCUMENTER,
         organisation=relief_org,
@@ -54,7 +58,7 @@ def _new_user(**changes: str) -> dict[str, str]:
     }
 
 
-def _link(response) -> str:
+def _link(response: Any) -> str:
     found = INVITATION.search(response.content.decode())
     assert found, "no invitation link on the page"
     return found.group(0)
@@ -64,7 +68,7 @@ def _link(response) -> str:
 
 
 def test_an_administrator_sees_their_organisations_users(
-    signed_in, admin, colleague, outsider
+    signed_in: Callable[[User], Client], admin: User, colleague: User, outsider: User
 ) -> None:
     response = signed_in(admin).get("/users/")
     assert response.status_code == 200
@@ -73,18 +77,20 @@ def test_an_administrator_sees_their_organisations_users(
     assert outsider.email not in html
 
 
-def test_a_colleague_with_another_role_gets_404(signed_in, colleague) -> None:
+def test_a_colleague_with_another_role_gets_404(
+    signed_in: Callable[[User], Client], colleague: User
+) -> None:
     assert signed_in(colleague).get("/users/").status_code == 404
 
 
-def test_the_list_needs_a_signed_in_user(client) -> None:
+def test_the_list_needs_a_signed_in_user(client: Client) -> None:
     response = client.get("/users/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
 def test_the_list_shows_who_is_locked_and_who_has_two_factor(
-    signed_in, admin, locked, make_user
+    signed_in: Callable[[User], Client], admin: User, locked: User, make_user: Callable[..., User]
 ) -> None:
     make_user(Role.DOCUMENTER, totp=False, email="no2fa@test.madad")
     html = signed_in(admin).get("/users/").content.decode()
@@ -96,7 +102,9 @@ def test_the_list_shows_who_is_locked_and_who_has_two_factor(
 # --- inviting a user ------------------------------------------------------------------------
 
 
-def test_an_administrator_invites_a_user_to_their_organisation(signed_in, admin) -> None:
+def test_an_administrator_invites_a_user_to_their_organisation(
+    signed_in: Callable[[User], Client], admin: User
+) -> None:
     response = signed_in(admin).post("/users/new/", _new_user())
     assert response.status_code == 200
     user = User.objects.get(email="nadia@test.madad")
@@ -110,7 +118,7 @@ def test_an_administrator_invites_a_user_to_their_organisation(signed_in, admin)
 
 
 def test_an_administrator_can_no_longer_choose_a_password_for_a_new_coordinator(
-    signed_in, admin, client_factory
+    signed_in: Callable[[User], Client], admin: User, client_factory: Callable[[], Client]
 ) -> None:
     response = signed_in(admin).post(
         "/users/new/",
@@ -126,7 +134,10 @@ def test_an_administrator_can_no_longer_choose_a_password_for_a_new_coordinator(
 
 
 def test_the_invited_user_sets_their_own_password_and_must_enrol_two_factor(
-    signed_in, admin, client_factory, settings
+    signed_in: Callable[[User], Client],
+    admin: User,
+    client_factory: Callable[[], Client],
+    settings: Settings,
 ) -> None:
     settings.REQUIRE_MFA = True
     link = _link(signed_in(admin).post("/users/new/", _new_user()))
@@ -144,11 +155,13 @@ def test_the_invited_user_sets_their_own_password_and_must_enrol_two_factor(
     assert browser.get(response["Location"])["Location"] == "/accounts/2fa/totp/activate/"
 
 
-def test_an_unknown_invitation_link_answers_404(client) -> None:
+def test_an_unknown_invitation_link_answers_404(client: Client) -> None:
     assert client.get("/accounts/invitation/inv_nothing/").status_code == 404
 
 
-def test_an_administrator_renews_a_link_not_yet_used(signed_in, admin) -> None:
+def test_an_administrator_renews_a_link_not_yet_used(
+    signed_in: Callable[[User], Client], admin: User
+) -> None:
     client = signed_in(admin)
     first = _link(client.post("/users/new/", _new_user()))
     user = User.objects.get(email="nadia@test.madad")
@@ -157,7 +170,9 @@ def test_an_administrator_renews_a_link_not_yet_used(signed_in, admin) -> None:
     assert client.get(first).status_code == 404
 
 
-def test_the_form_offers_the_organisations_roles_only(signed_in, admin) -> None:
+def test_the_form_offers_the_organisations_roles_only(
+    signed_in: Callable[[User], Client], admin: User
+) -> None:
     form = signed_in(admin).get("/users/new/").context["form"]
     roles = {value for value, _label in form.fields["role"].choices}
     assert Role.PARTNER not in roles
@@ -165,7 +180,9 @@ def test_the_form_offers_the_organisations_roles_only(signed_in, admin) -> None:
     assert "password1" not in form.fields
 
 
-def test_a_relief_organisation_user_cannot_get_the_partner_role(signed_in, admin) -> None:
+def test_a_relief_organisation_user_cannot_get_the_partner_role(
+    signed_in: Callable[[User], Client], admin: User
+) -> None:
     response = signed_in(admin).post("/users/new/", _new_user(role=Role.PARTNER))
     assert response.status_code == 422
     assert response.context["form"].errors["role"]
@@ -181,7 +198,7 @@ def test_a_relief_organisation_user_cannot_get_the_partner_role(signed_in, admin
     ],
 )
 def test_bad_input_is_refused_at_its_field_and_nothing_is_written(
-    signed_in, admin, changes, field
+    signed_in: Callable[[User], Client], admin: User, changes: dict[str, str], field: str
 ) -> None:
     response = signed_in(admin).post("/users/new/", _new_user(**changes))
     assert response.status_code == 422
@@ -190,13 +207,17 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_written(
     assert User.objects.count() == 1
 
 
-def test_an_address_already_in_use_is_refused(signed_in, admin, outsider) -> None:
+def test_an_address_already_in_use_is_refused(
+    signed_in: Callable[[User], Client], admin: User, outsider: User
+) -> None:
     response = signed_in(admin).post("/users/new/", _new_user(email=outsider.email.upper()))
     assert response.status_code == 422
     assert "There is already a user with this email address." in response.content.decode()
 
 
-def test_a_colleague_with_another_role_cannot_add_users(signed_in, colleague) -> None:
+def test_a_colleague_with_another_role_cannot_add_users(
+    signed_in: Callable[[User], Client], colleague: User
+) -> None:
     client = signed_in(colleague)
     assert client.get("/users/new/").status_code == 404
     assert client.post("/users/new/", _new_user()).status_code == 404
@@ -207,7 +228,10 @@ def test_a_colleague_with_another_role_cannot_add_users(signed_in, colleague) ->
 
 
 def test_the_pending_role_is_shown_to_administrators_and_approved_by_a_second_person(
-    signed_in, admin, make_user, relief_org
+    signed_in: Callable[[User], Client],
+    admin: User,
+    make_user: Callable[..., User],
+    relief_org: Organisation,
 ) -> None:
     signed_in(admin).post("/users/new/", _new_user(role=Role.COORDINATOR))
     asked = RoleRequest.objects.get()
@@ -223,7 +247,11 @@ def test_the_pending_role_is_shown_to_administrators_and_approved_by_a_second_pe
 
 
 def test_role_requests_are_not_for_other_roles_or_organisations(
-    signed_in, admin, colleague, make_user, other_relief_org
+    signed_in: Callable[[User], Client],
+    admin: User,
+    colleague: User,
+    make_user: Callable[..., User],
+    other_relief_org: Organisation,
 ) -> None:
     signed_in(admin).post("/users/new/", _new_user(role=Role.COORDINATOR))
     asked = RoleRequest.objects.get()
@@ -237,7 +265,7 @@ def test_role_requests_are_not_for_other_roles_or_organisations(
 
 
 def test_an_administrator_changes_a_role_which_waits_for_approval(
-    signed_in, admin, make_user
+    signed_in: Callable[[User], Client], admin: User, make_user: Callable[..., User]
 ) -> None:
     user = make_user(Role.FINANCE)
     response = signed_in(admin).post(f"/users/{user.pk}/role/", {"role": Role.CASEWORKER})
@@ -251,7 +279,9 @@ def test_an_administrator_changes_a_role_which_waits_for_approval(
 # --- unlock, deactivate, reactivate -------------------------------------------------------
 
 
-def test_an_administrator_unlocks_a_user(signed_in, admin, locked) -> None:
+def test_an_administrator_unlocks_a_user(
+    signed_in: Callable[[User], Client], admin: User, locked: User
+) -> None:
     response = signed_in(admin).post(f"/users/{locked.pk}/unlock/")
     assert response.status_code == 302
     locked.refresh_from_db()
@@ -259,13 +289,17 @@ def test_an_administrator_unlocks_a_user(signed_in, admin, locked) -> None:
     assert AuditEvent.objects.filter(action="user.unlocked", actor=admin).exists()
 
 
-def test_a_colleague_cannot_unlock_anyone(signed_in, colleague, locked) -> None:
+def test_a_colleague_cannot_unlock_anyone(
+    signed_in: Callable[[User], Client], colleague: User, locked: User
+) -> None:
     assert signed_in(colleague).post(f"/users/{locked.pk}/unlock/").status_code == 404
     locked.refresh_from_db()
     assert locked.is_locked()
 
 
-def test_an_outsider_cannot_unlock_and_the_attempt_is_audited(signed_in, outsider, locked) -> None:
+def test_an_outsider_cannot_unlock_and_the_attempt_is_audited(
+    signed_in: Callable[[User], Client], outsider: User, locked: User
+) -> None:
     assert signed_in(outsider).post(f"/users/{locked.pk}/unlock/").status_code == 404
     locked.refresh_from_db()
     assert locked.is_locked()
@@ -274,12 +308,17 @@ def test_an_outsider_cannot_unlock_and_the_attempt_is_audited(signed_in, outside
     ).exists()
 
 
-def test_unlocking_needs_a_post(signed_in, admin, locked) -> None:
+def test_unlocking_needs_a_post(
+    signed_in: Callable[[User], Client], admin: User, locked: User
+) -> None:
     assert signed_in(admin).get(f"/users/{locked.pk}/unlock/").status_code == 405
 
 
 def test_an_administrator_deactivates_a_user_who_then_cannot_work(
-    signed_in, admin, colleague, client_factory
+    signed_in: Callable[[User], Client],
+    admin: User,
+    colleague: User,
+    client_factory: Callable[[], Client],
 ) -> None:
     browser = client_factory()
     browser.force_login(colleague)
@@ -292,7 +331,9 @@ def test_an_administrator_deactivates_a_user_who_then_cannot_work(
     assert AuditEvent.objects.filter(action="user.deactivated", actor=admin).exists()
 
 
-def test_an_administrator_cannot_deactivate_themselves(signed_in, admin) -> None:
+def test_an_administrator_cannot_deactivate_themselves(
+    signed_in: Callable[[User], Client], admin: User
+) -> None:
     client = signed_in(admin)
     response = client.post(f"/users/{admin.pk}/deactivate/", follow=True)
     assert "You cannot deactivate your own account." in response.content.decode()
@@ -300,7 +341,9 @@ def test_an_administrator_cannot_deactivate_themselves(signed_in, admin) -> None
     assert admin.is_active
 
 
-def test_an_administrator_reactivates_a_user(signed_in, admin, colleague) -> None:
+def test_an_administrator_reactivates_a_user(
+    signed_in: Callable[[User], Client], admin: User, colleague: User
+) -> None:
     User.objects.filter(pk=colleague.pk).update(is_active=False)
     assert signed_in(admin).post(f"/users/{colleague.pk}/reactivate/").status_code == 302
     colleague.refresh_from_db()
@@ -310,7 +353,11 @@ def test_an_administrator_reactivates_a_user(signed_in, admin, colleague) -> Non
 
 @pytest.mark.parametrize("action", ["deactivate", "reactivate"])
 def test_colleagues_and_outsiders_cannot_change_accounts(
-    signed_in, colleague, outsider, make_user, action
+    signed_in: Callable[[User], Client],
+    colleague: User,
+    outsider: User,
+    make_user: Callable[..., User],
+    action: str,
 ) -> None:
     target = make_user(Role.DOCUMENTER, is_active=action == "deactivate")
     for person in (colleague, outsider):
@@ -319,5 +366,5 @@ def test_colleagues_and_outsiders_cannot_change_accounts(
     assert target.is_active == (action == "deactivate")
 
 
-def test_an_unknown_user_answers_404(signed_in, admin) -> None:
+def test_an_unknown_user_answers_404(signed_in: Callable[[User], Client], admin: User) -> None:
     assert signed_in(admin).post("/users/999999/unlock/").status_code == 404

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from madad.accounts.models import ApiToken, User
@@ -27,7 +28,7 @@ ME_URL = "/api/v1/auth/me"
 
 
 def _ask_for_token(
-    client: Any, user: User, *, password: str = PASSWORD, totp: str | None = "current"
+    client: Client, user: User, *, password: str = PASSWORD, totp: str | None = "current"
 ) -> Any:
     body: dict[str, Any] = {"email": user.email, "password": password}
     if totp == "current":
@@ -46,7 +47,7 @@ def _actions() -> list[str]:
 
 
 def test_a_token_is_issued_for_password_and_two_factor_code(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user(Role.DOCUMENTER)
     response = _ask_for_token(client, user)
@@ -60,7 +61,7 @@ def test_a_token_is_issued_for_password_and_two_factor_code(
 
 
 def test_the_token_answers_as_its_user(
-    client: Any, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+    client: Client, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
 ) -> None:
     user = make_user(Role.CASEWORKER)
     response = client.get(ME_URL, headers=bearer(user))
@@ -74,7 +75,7 @@ def test_the_token_answers_as_its_user(
 
 
 def test_a_token_is_refused_without_the_two_factor_code(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
     assert_error_shape(_ask_for_token(client, user, totp=None), 401, "invalid_totp")
@@ -85,7 +86,7 @@ def test_a_token_is_refused_without_the_two_factor_code(
 
 
 def test_a_token_is_refused_with_a_wrong_two_factor_code(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
     assert_error_shape(_ask_for_token(client, user, totp=_wrong_code(user)), 401, "invalid_totp")
@@ -94,7 +95,7 @@ def test_a_token_is_refused_with_a_wrong_two_factor_code(
 
 
 def test_a_two_factor_code_cannot_be_used_twice(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
     code = current_totp_code(totp_secret_of(user))
@@ -106,17 +107,18 @@ def test_a_two_factor_code_cannot_be_used_twice(
 def _code_steps_ago(user: User, steps: int) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(totp_secret_of(user), int(time.time()) // 30 - steps))
+    code: str = format_hotp_value(hotp_value(totp_secret_of(user), int(time.time()) // 30 - steps))
+    return code
 
 
 def test_a_code_from_the_step_before_still_works(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
     assert _ask_for_token(client, user, totp=_code_steps_ago(user, 1)).status_code == 200
 
 
-def test_a_code_two_steps_old_is_refused(client: Any, make_user: Callable[..., User]) -> None:
+def test_a_code_two_steps_old_is_refused(client: Client, make_user: Callable[..., User]) -> None:
     user = make_user()
     assert_error_shape(
         _ask_for_token(client, user, totp=_code_steps_ago(user, 2)), 401, "invalid_totp"
@@ -124,7 +126,7 @@ def test_a_code_two_steps_old_is_refused(client: Any, make_user: Callable[..., U
 
 
 def test_a_token_is_refused_for_a_wrong_password(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
     response = client.post(
@@ -145,7 +147,7 @@ def test_a_token_is_refused_for_a_wrong_password(
     assert failed.object_id == str(user.pk)
 
 
-def test_an_unknown_address_gets_the_answer_a_wrong_password_gets(client: Any) -> None:
+def test_an_unknown_address_gets_the_answer_a_wrong_password_gets(client: Client) -> None:
     response = client.post(
         TOKEN_URL,
         {"email": "nobody@test.madad", "password": "whatever"},
@@ -156,7 +158,7 @@ def test_an_unknown_address_gets_the_answer_a_wrong_password_gets(client: Any) -
 
 
 def test_six_failures_lock_the_account_even_against_the_right_credentials(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
     for _attempt in range(6):
@@ -173,7 +175,7 @@ def test_six_failures_lock_the_account_even_against_the_right_credentials(
 
 
 def test_wrong_two_factor_codes_count_towards_the_lockout(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user()
     for _attempt in range(6):
@@ -181,7 +183,9 @@ def test_wrong_two_factor_codes_count_towards_the_lockout(
     assert_error_shape(_ask_for_token(client, user), 423, "locked")
 
 
-def test_a_token_resets_the_count_of_failures(client: Any, make_user: Callable[..., User]) -> None:
+def test_a_token_resets_the_count_of_failures(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     user = make_user()
     for _attempt in range(5):
         _ask_for_token(client, user, password="wrong password")
@@ -191,14 +195,14 @@ def test_a_token_resets_the_count_of_failures(client: Any, make_user: Callable[.
 
 
 def test_a_user_without_two_factor_gets_no_token_while_it_is_required(
-    client: Any, make_user: Callable[..., User]
+    client: Client, make_user: Callable[..., User]
 ) -> None:
     user = make_user(totp=False)
     assert_error_shape(_ask_for_token(client, user, totp=None), 403, "mfa_not_enrolled")
     assert not ApiToken.objects.exists()
 
 
-def test_a_malformed_address_is_a_field_error_and_writes_nothing(client: Any) -> None:
+def test_a_malformed_address_is_a_field_error_and_writes_nothing(client: Client) -> None:
     response = client.post(
         TOKEN_URL, {"email": "not an address", "password": "x"}, content_type="application/json"
     )
@@ -207,7 +211,9 @@ def test_a_malformed_address_is_a_field_error_and_writes_nothing(client: Any) ->
     assert not AuditEvent.objects.exists()
 
 
-def test_only_the_digest_of_a_token_is_stored(client: Any, make_user: Callable[..., User]) -> None:
+def test_only_the_digest_of_a_token_is_stored(
+    client: Client, make_user: Callable[..., User]
+) -> None:
     raw = _ask_for_token(client, make_user()).json()["token"]
     stored = ApiToken.objects.get()
     assert stored.digest != raw
@@ -219,7 +225,7 @@ def test_only_the_digest_of_a_token_is_stored(client: Any, make_user: Callable[.
 
 
 def test_an_expired_token_is_refused(
-    client: Any, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+    client: Client, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
 ) -> None:
     headers = bearer(make_user())
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -227,7 +233,7 @@ def test_an_expired_token_is_refused(
 
 
 def test_a_revoked_token_is_refused(
-    client: Any, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+    client: Client, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
 ) -> None:
     user = make_user()
     headers = bearer(user)
@@ -240,7 +246,7 @@ def test_a_revoked_token_is_refused(
 
 
 def test_revoking_one_token_leaves_the_others(
-    client: Any, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+    client: Client, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
 ) -> None:
     first, second = make_user(), make_user()
     first_headers, second_headers = bearer(first), bearer(second)
@@ -249,7 +255,7 @@ def test_revoking_one_token_leaves_the_others(
 
 
 def test_a_deactivated_users_token_is_refused(
-    client: Any, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+    client: Client, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
 ) -> None:
     user = make_user()
     headers = bearer(user)
@@ -268,13 +274,13 @@ def test_a_deactivated_users_token_is_refused(
         "Bearer ☃☃☃",
     ],
 )
-def test_a_missing_or_made_up_token_is_refused(client: Any, authorization: str) -> None:
+def test_a_missing_or_made_up_token_is_refused(client: Client, authorization: str) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     assert_error_shape(client.get(ME_URL, headers=headers), 401, "unauthenticated")
 
 
 def test_a_session_is_not_a_token(
-    make_user: Callable[..., User], signed_in: Callable[[User], Any]
+    make_user: Callable[..., User], signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(make_user())
     assert_error_shape(client.get(ME_URL), 401, "unauthenticated")

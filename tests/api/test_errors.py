@@ -29,13 +29,13 @@ pytestmark = pytest.mark.django_db
         "{'single': 1}",
     ],
 )
-def test_a_malformed_json_body_is_a_bad_request(client: Any, body: str) -> None:
+def test_a_malformed_json_body_is_a_bad_request(client: Client, body: str) -> None:
     response = client.post(TOKEN_URL, body, content_type="application/json")
     assert_error_shape(response, 400, "malformed_json")
     assert not AuditEvent.objects.exists()
 
 
-def test_a_body_that_is_not_utf8_is_a_bad_request(client: Any) -> None:
+def test_a_body_that_is_not_utf8_is_a_bad_request(client: Client) -> None:
     response = client.post(TOKEN_URL, b"\xff\xfe{\x00", content_type="application/json")
     assert_error_shape(response, 400, "malformed_json")
 
@@ -49,14 +49,14 @@ def test_a_body_that_is_not_utf8_is_a_bad_request(client: Any) -> None:
         "",
     ],
 )
-def test_a_body_in_another_format_is_refused(client: Any, content_type: str) -> None:
+def test_a_body_in_another_format_is_refused(client: Client, content_type: str) -> None:
     body = json.dumps({"email": "a@test.madad", "password": "x"})
     response = client.post(TOKEN_URL, body, content_type=content_type)
     assert_error_shape(response, 415, "unsupported_media_type")
     assert not AuditEvent.objects.exists()
 
 
-def test_json_with_a_charset_is_accepted(client: Any) -> None:
+def test_json_with_a_charset_is_accepted(client: Client) -> None:
     body = json.dumps({"email": "nobody@test.madad", "password": "x"})
     response = client.post(TOKEN_URL, body, content_type="application/json; charset=utf-8")
     assert_error_shape(response, 401, "invalid_credentials")
@@ -75,19 +75,19 @@ def test_json_with_a_charset_is_accepted(client: Any) -> None:
         (None, {"__all__"}),
     ],
 )
-def test_wrong_types_are_named_by_field(client: Any, body: Any, fields: set[str]) -> None:
+def test_wrong_types_are_named_by_field(client: Client, body: Any, fields: set[str]) -> None:
     response = client.post(TOKEN_URL, json.dumps(body), content_type="application/json")
     error = assert_error_shape(response, 422, "invalid")
     assert set(error["fields"]) == fields
 
 
-def test_an_empty_body_is_a_field_error(client: Any) -> None:
+def test_an_empty_body_is_a_field_error(client: Client) -> None:
     response = client.post(TOKEN_URL, "", content_type="application/json")
     error = assert_error_shape(response, 422, "invalid")
     assert error["fields"]
 
 
-def test_field_messages_are_translated(client: Any) -> None:
+def test_field_messages_are_translated(client: Client) -> None:
     response = client.post(
         TOKEN_URL, "{}", content_type="application/json", headers={"Accept-Language": "ur"}
     )
@@ -97,7 +97,7 @@ def test_field_messages_are_translated(client: Any) -> None:
 
 
 @pytest.mark.parametrize("text", ["nul\u0000", "\ud800 alone"])
-def test_text_no_database_can_store_is_a_field_error(client: Any, text: str) -> None:
+def test_text_no_database_can_store_is_a_field_error(client: Client, text: str) -> None:
     body = json.dumps({"email": "a@test.madad", "password": text})  # escapes \u0000 and \ud800
     error = assert_error_shape(
         client.post(TOKEN_URL, body, content_type="application/json"), 422, "invalid"
@@ -116,11 +116,11 @@ def test_text_no_database_can_store_is_a_field_error(client: Any, text: str) -> 
         "/api/v1/persons/1/secrets",
     ],
 )
-def test_an_unknown_route_is_not_found_in_the_shape(client: Any, path: str) -> None:
+def test_an_unknown_route_is_not_found_in_the_shape(client: Client, path: str) -> None:
     assert_error_shape(client.get(path), 404, "not_found")
 
 
-def test_an_unknown_route_outside_the_api_is_still_a_page(client: Any) -> None:
+def test_an_unknown_route_outside_the_api_is_still_a_page(client: Client) -> None:
     response = client.get("/nowhere/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
@@ -136,7 +136,7 @@ def test_an_unknown_route_outside_the_api_is_still_a_page(client: Any) -> None:
     ],
 )
 def test_a_method_a_route_does_not_take_is_refused_in_the_shape(
-    client: Any, method: str, path: str
+    client: Client, method: str, path: str
 ) -> None:
     response = getattr(client, method)(path)
     assert_error_shape(response, 405, "method_not_allowed")
@@ -163,13 +163,13 @@ def test_an_unexpected_error_is_a_500_in_the_shape_that_tells_nothing(
     assert "POST /api/v1/auth/token" in logged[0].getMessage()
 
 
-def test_a_refused_token_says_how_to_authenticate(client: Any) -> None:
+def test_a_refused_token_says_how_to_authenticate(client: Client) -> None:
     response = client.get(PERSONS_URL)
     assert_error_shape(response, 401, "unauthenticated")
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-def test_the_openapi_document_lists_bearer_authentication(client: Any) -> None:
+def test_the_openapi_document_lists_bearer_authentication(client: Client) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     spec = response.json()
@@ -184,7 +184,7 @@ def test_the_openapi_document_lists_bearer_authentication(client: Any) -> None:
     assert set(token["responses"]) >= {"200", "401", "422", "423"}
 
 
-def test_the_api_documentation_is_served_without_a_cdn(client: Any) -> None:
+def test_the_api_documentation_is_served_without_a_cdn(client: Client) -> None:
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     page = response.content.decode()
@@ -193,7 +193,7 @@ def test_the_api_documentation_is_served_without_a_cdn(client: Any) -> None:
 
 
 def test_an_error_after_a_token_keeps_the_no_store_header(
-    client: Any, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
+    client: Client, make_user: Callable[..., User], bearer: Callable[[User], dict[str, str]]
 ) -> None:
     response = client.get(f"{PERSONS_URL}/12345", headers=bearer(make_user()))
     assert_error_shape(response, 404)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,7 +55,7 @@ def _check(response: Any) -> None:
         assert_error_shape(response, response.status_code)
 
 
-def _post(client: Any, url: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+def _post(client: Client, url: str, body: Any, headers: dict[str, str] | None = None) -> Any:
     # NaN and infinities go out as Python writes them (NaN, Infinity), which is not JSON either
     return client.post(
         url, json.dumps(body), content_type="application/json", headers=headers or {}
@@ -71,7 +72,7 @@ def _post(client: Any, url: str, body: Any, headers: dict[str, str] | None = Non
         }
     )
 )
-def test_random_token_requests_never_fail(client: Any, body: Any) -> None:
+def test_random_token_requests_never_fail(client: Client, body: Any) -> None:
     _check(_post(client, TOKEN_URL, body))
 
 
@@ -88,7 +89,7 @@ def test_random_token_requests_never_fail(client: Any, body: Any) -> None:
         ]
     ),
 )
-def test_random_bytes_never_fail(client: Any, raw: bytes, content_type: str) -> None:
+def test_random_bytes_never_fail(client: Client, raw: bytes, content_type: str) -> None:
     _check(client.post(TOKEN_URL, raw, content_type=content_type))
 
 
@@ -125,7 +126,7 @@ def documenter_headers(
     )
 )
 def test_random_person_records_never_fail(
-    client: Any, documenter_headers: dict[str, str], body: Any
+    client: Client, documenter_headers: dict[str, str], body: Any
 ) -> None:
     response = _post(client, PERSONS_URL, body, documenter_headers)
     _check(response)
@@ -141,7 +142,7 @@ def test_random_person_records_never_fail(
     )
 )
 def test_random_list_queries_never_fail(
-    client: Any, documenter_headers: dict[str, str], query: dict[str, str]
+    client: Client, documenter_headers: dict[str, str], query: dict[str, str]
 ) -> None:
     _check(client.get(PERSONS_URL, query, headers=documenter_headers))
 
@@ -190,7 +191,7 @@ def headers_by_role(
 @FUZZ
 @given(data=st.data())
 def test_random_calls_to_any_documented_operation_never_fail(
-    client: Any, headers_by_role: dict[str, dict[str, str]], data: st.DataObject
+    client: Client, headers_by_role: dict[str, dict[str, str]], data: st.DataObject
 ) -> None:
     role = data.draw(st.sampled_from(sorted(headers_by_role)), label="role")
     headers = headers_by_role[role]

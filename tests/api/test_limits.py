@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.accounts.roles import Role
@@ -27,13 +28,13 @@ def _oversized_json() -> str:
     return json.dumps({"email": "a@test.madad", "password": padding})
 
 
-def test_an_oversized_body_to_the_token_endpoint_is_too_large(client: Any) -> None:
+def test_an_oversized_body_to_the_token_endpoint_is_too_large(client: Client) -> None:
     response = client.post(TOKEN_URL, _oversized_json(), content_type="application/json")
     assert_error_shape(response, 413, "too_large")
 
 
 def test_an_oversized_body_from_a_signed_in_client_is_too_large(
-    client: Any, make_user: Callable[..., User], bearer: Bearer
+    client: Client, make_user: Callable[..., User], bearer: Bearer
 ) -> None:
     headers = bearer(make_user(Role.DOCUMENTER))
     response = client.post(
@@ -55,14 +56,14 @@ def test_an_oversized_body_from_a_signed_in_client_is_too_large(
     ],
 )
 def test_a_number_too_large_for_the_database_is_invalid(
-    client: Any, coordinator: User, bearer: Bearer, url: str
+    client: Client, coordinator: User, bearer: Bearer, url: str
 ) -> None:
     response = client.get(url, headers=bearer(coordinator))
     assert_error_shape(response, 422)
 
 
 def test_a_number_no_schema_bounded_is_invalid_when_the_database_cannot_hold_it(
-    client: Any, coordinator: User, bearer: Bearer, monkeypatch: pytest.MonkeyPatch
+    client: Client, coordinator: User, bearer: Bearer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # SQLite cannot bind an integer over 64 bits: the API's one handler says 422, not 500,
     # wherever in an endpoint the number reaches the database.
@@ -78,7 +79,7 @@ def test_a_number_no_schema_bounded_is_invalid_when_the_database_cannot_hold_it(
 
 @pytest.mark.parametrize("body", ["null", "[]", '"x"', "[{}]", "42"])
 def test_a_body_that_is_not_a_json_object_creates_nothing(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, body: str
+    client: Client, make_user: Callable[..., User], bearer: Bearer, body: str
 ) -> None:
     headers = bearer(make_user(Role.DOCUMENTER))
     response = client.post(PERSONS_URL, body, content_type="application/json", headers=headers)
@@ -89,7 +90,7 @@ def test_a_body_that_is_not_a_json_object_creates_nothing(
 
 @pytest.mark.parametrize("value", [0, 1, "true", "yes"])
 def test_a_yes_or_no_field_takes_only_true_or_false(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, value: Any
+    client: Client, make_user: Callable[..., User], bearer: Bearer, value: Any
 ) -> None:
     """schemathesis found `"deceased": 0` accepted where the document says boolean."""
     headers = bearer(make_user(Role.DOCUMENTER))
@@ -102,7 +103,7 @@ def test_a_yes_or_no_field_takes_only_true_or_false(
 
 @pytest.mark.parametrize("value", ["0", "1700000000", "2024-1-1"])
 def test_a_date_is_only_ever_year_month_day(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, value: str
+    client: Client, make_user: Callable[..., User], bearer: Bearer, value: str
 ) -> None:
     """schemathesis found `GET /fund/entries?date_to=0` read as 1 January 1970."""
     headers = bearer(make_user(Role.FINANCE))
@@ -116,7 +117,7 @@ def test_a_date_is_only_ever_year_month_day(
 
 
 def test_a_form_upload_without_a_boundary_is_a_bad_request(
-    client: Any, make_user: Callable[..., User], bearer: Bearer
+    client: Client, make_user: Callable[..., User], bearer: Bearer
 ) -> None:
     """schemathesis found `Content-Type: multipart/form-data` with no boundary answered 500."""
     headers = bearer(make_user(Role.DOCUMENTER))

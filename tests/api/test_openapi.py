@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def spec(client: Any) -> dict[str, Any]:
+def spec(client: Client) -> dict[str, Any]:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     return dict(response.json())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import pytest
 from ninja import Query, Router, Schema
 from ninja.testing import TestClient
 
@@ -18,7 +17,7 @@ class Filters(Schema):
 
 @router.get("/numbers", response=list[int], auth=None)
 @paginated
-def numbers(request: Any, filters: Query[Filters]) -> list[int]:
+def numbers(request: pytest.FixtureRequest, filters: Query[Filters]) -> list[int]:
     return [n for n in range(20) if n < filters.below]
 
 

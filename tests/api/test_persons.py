@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -38,7 +39,7 @@ def _detail(person: Person) -> str:
 
 # --- the owner: a documenter of the organisation that recorded the person --------------------
 def test_a_documenter_lists_their_organisations_persons(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person
+    client: Client, make_user: Callable[..., User], bearer: Bearer, person: Person
 ) -> None:
     response = client.get(PERSONS_URL, headers=bearer(make_user(Role.DOCUMENTER)))
     assert response.status_code == 200
@@ -48,7 +49,7 @@ def test_a_documenter_lists_their_organisations_persons(
 
 
 def test_a_documenter_reads_identity_fields_and_the_read_is_audited(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person
+    client: Client, make_user: Callable[..., User], bearer: Bearer, person: Person
 ) -> None:
     documenter = make_user(Role.DOCUMENTER)
     response = client.get(_detail(person), headers=bearer(documenter))
@@ -63,14 +64,14 @@ def test_a_documenter_reads_identity_fields_and_the_read_is_audited(
 
 
 def test_listing_persons_reads_no_identity_fields(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person
+    client: Client, make_user: Callable[..., User], bearer: Bearer, person: Person
 ) -> None:
     client.get(PERSONS_URL, headers=bearer(make_user(Role.DOCUMENTER)))
     assert not AuditEvent.objects.filter(action="person.identity.viewed").exists()
 
 
 def test_a_documenter_records_a_person(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, relief_org: Organisation
+    client: Client, make_user: Callable[..., User], bearer: Bearer, relief_org: Organisation
 ) -> None:
     response = client.post(
         PERSONS_URL,
@@ -87,7 +88,7 @@ def test_a_documenter_records_a_person(
 
 
 def test_a_bad_cnic_is_a_field_error_and_writes_nothing(
-    client: Any, make_user: Callable[..., User], bearer: Bearer
+    client: Client, make_user: Callable[..., User], bearer: Bearer
 ) -> None:
     headers = bearer(make_user(Role.DOCUMENTER))
     before = AuditEvent.objects.count()
@@ -121,7 +122,7 @@ def test_a_bad_cnic_is_a_field_error_and_writes_nothing(
     ],
 )
 def test_a_wrong_value_is_named_by_its_field(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, body: dict[str, Any], field: str
+    client: Client, make_user: Callable[..., User], bearer: Bearer, body: dict[str, Any], field: str
 ) -> None:
     response = client.post(
         PERSONS_URL,
@@ -136,7 +137,7 @@ def test_a_wrong_value_is_named_by_its_field(
 
 # --- a colleague with another role -----------------------------------------------------------
 def test_a_finance_officer_lists_no_persons(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person
+    client: Client, make_user: Callable[..., User], bearer: Bearer, person: Person
 ) -> None:
     response = client.get(PERSONS_URL, headers=bearer(make_user(Role.FINANCE)))
     assert response.status_code == 200
@@ -144,7 +145,7 @@ def test_a_finance_officer_lists_no_persons(
 
 
 def test_a_finance_officer_cannot_read_a_person(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person
+    client: Client, make_user: Callable[..., User], bearer: Bearer, person: Person
 ) -> None:
     response = client.get(_detail(person), headers=bearer(make_user(Role.FINANCE)))
     assert_error_shape(response, 404, "not_found")
@@ -153,7 +154,7 @@ def test_a_finance_officer_cannot_read_a_person(
 
 
 def test_a_finance_officer_cannot_record_a_person(
-    client: Any, make_user: Callable[..., User], bearer: Bearer
+    client: Client, make_user: Callable[..., User], bearer: Bearer
 ) -> None:
     response = client.post(
         PERSONS_URL,
@@ -167,7 +168,7 @@ def test_a_finance_officer_cannot_record_a_person(
 
 # --- outsiders ---------------------------------------------------------------------------------
 def test_another_relief_organisation_neither_lists_nor_reads_the_person(
-    client: Any,
+    client: Client,
     make_user: Callable[..., User],
     bearer: Bearer,
     person: Person,
@@ -180,7 +181,7 @@ def test_another_relief_organisation_neither_lists_nor_reads_the_person(
 
 
 def test_a_partner_cannot_read_the_person(
-    client: Any,
+    client: Client,
     make_user: Callable[..., User],
     bearer: Bearer,
     person: Person,
@@ -192,7 +193,7 @@ def test_a_partner_cannot_read_the_person(
 
 
 def test_a_person_that_does_not_exist_answers_as_one_of_another_organisation(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, person: Person
+    client: Client, make_user: Callable[..., User], bearer: Bearer, person: Person
 ) -> None:
     headers = bearer(make_user(Role.DOCUMENTER))
     missing = client.get(f"{PERSONS_URL}/{person.pk + 1000}", headers=headers)
@@ -201,13 +202,13 @@ def test_a_person_that_does_not_exist_answers_as_one_of_another_organisation(
 
 @pytest.mark.parametrize("path", ["abc", "99999999999999999999999999", "-1", "1.5"])
 def test_a_person_id_that_is_no_id_is_not_found(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, path: str
+    client: Client, make_user: Callable[..., User], bearer: Bearer, path: str
 ) -> None:
     response = client.get(f"{PERSONS_URL}/{path}", headers=bearer(make_user(Role.DOCUMENTER)))
     assert_error_shape(response, 404, "not_found")
 
 
-def test_nobody_without_a_token_lists_persons(client: Any, person: Person) -> None:
+def test_nobody_without_a_token_lists_persons(client: Client, person: Person) -> None:
     assert_error_shape(client.get(PERSONS_URL), 401, "unauthenticated")
     assert_error_shape(client.get(_detail(person)), 401, "unauthenticated")
 
@@ -224,7 +225,7 @@ def test_nobody_without_a_token_lists_persons(client: Any, person: Person) -> No
     ],
 )
 def test_a_page_out_of_bounds_is_a_field_error(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, query: str, field: str
+    client: Client, make_user: Callable[..., User], bearer: Bearer, query: str, field: str
 ) -> None:
     response = client.get(f"{PERSONS_URL}?{query}", headers=bearer(make_user(Role.DOCUMENTER)))
     error = assert_error_shape(response, 422, "invalid")
@@ -232,7 +233,7 @@ def test_a_page_out_of_bounds_is_a_field_error(
 
 
 def test_a_page_is_bounded_by_limit_and_offset(
-    client: Any, make_user: Callable[..., User], bearer: Bearer, relief_org: Organisation
+    client: Client, make_user: Callable[..., User], bearer: Bearer, relief_org: Organisation
 ) -> None:
     for n in range(3):
         person_create(organisation=relief_org, created_by=None, given_name=f"P{n}")
