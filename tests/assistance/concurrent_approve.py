@@ -27,7 +27,7 @@ def _setup_django() -> None:
     django.setup()
 
 
-def setup(count: int, migrate: bool) -> dict:
+def setup(count: int, migrate: bool) -> dict[str, list[int]]:
     if migrate:
         from django.core.management import call_command
 
@@ -57,7 +57,7 @@ def setup(count: int, migrate: bool) -> dict:
     return {"items": items, "approvers": [a.pk for a in approvers]}
 
 
-def approve(approver_id: int, ready: Path, go: Path, ids: list[int]) -> list[dict]:
+def approve(approver_id: int, ready: Path, go: Path, ids: list[int]) -> list[dict[str, int | str]]:
     from madad.accounts.models import User
     from madad.assistance.models import Assistance
     from madad.assistance.services import assistance_approve
@@ -72,7 +72,7 @@ def approve(approver_id: int, ready: Path, go: Path, ids: list[int]) -> list[dic
         if time.monotonic() > deadline:
             raise SystemExit("no go signal")
         time.sleep(0.001)
-    results = []
+    results: list[dict[str, int | str]] = []
     for item in items:
         try:
             assistance_approve(assistance=item, approver=approver)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.http import Http404
+from pytest_django import Settings
 
 from madad import access
 from madad.accounts.models import User
-from madad.assistance.models import Assistance
+from madad.assistance.models import Assistance, Limit
 from madad.assistance.services import (
     assistance_approve,
     assistance_disburse,
@@ -23,7 +24,7 @@ DETAILS = ["disbursement_method", "disbursement_reference"]
 
 @pytest.fixture
 def disbursed(
-    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> Assistance:
     item = make_assistance(
         case=case, requested_by=caseworker, amount="8000", purpose="Hospital bill"
@@ -69,11 +70,11 @@ def test_a_coordinator_sees_the_item_but_not_the_disbursement_details(
 
 
 def test_a_caseworker_covering_the_case_in_a_team_does_not_see_the_details(
-    settings: object, other_caseworker: User, caseworker: User, disbursed: Assistance
+    settings: Settings, other_caseworker: User, caseworker: User, disbursed: Assistance
 ) -> None:
     from madad.cases.models import Team
 
-    settings.CASE_VISIBILITY = "team"  # type: ignore[attr-defined]
+    settings.CASE_VISIBILITY = "team"
     team = Team.objects.create(organisation=caseworker.organisation, name="Lyari")
     team.members.set([caseworker, other_caseworker])
     assert access.visible_to(other_caseworker, Assistance).filter(pk=disbursed.pk).exists()
@@ -92,7 +93,7 @@ def test_others_do_not_see_the_item_at_all(
 
 
 def test_finance_sees_approved_items_but_not_mere_requests(
-    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     requested = make_assistance(case=case, requested_by=caseworker, amount="10")
     approved = assistance_approve(

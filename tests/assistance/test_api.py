@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
-from madad.assistance.models import Assistance
+from madad.assistance.models import Assistance, Limit
 from madad.assistance.services import assistance_approve, assistance_disburse
 from madad.cases.models import Case
 from tests.api.helpers import assert_error_shape
@@ -20,12 +21,17 @@ Bearer = Callable[[User], dict[str, str]]
 URL = "/api/v1/assistance"
 
 
-def _post(client: Any, url: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
+def _post(client: Client, url: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
     return client.post(url, body, content_type="application/json", headers=headers)
 
 
 def test_the_caseworker_requests_and_a_coordinator_approves(
-    client: Any, bearer: Bearer, caseworker: User, coordinator: User, case: Case, limits: dict
+    client: Client,
+    bearer: Bearer,
+    caseworker: User,
+    coordinator: User,
+    case: Case,
+    limits: dict[str, Limit],
 ) -> None:
     response = _post(
         client,
@@ -50,7 +56,7 @@ def test_the_caseworker_requests_and_a_coordinator_approves(
 
 
 def test_bad_input_is_a_field_error(
-    client: Any, bearer: Bearer, caseworker: User, case: Case
+    client: Client, bearer: Bearer, caseworker: User, case: Case
 ) -> None:
     response = _post(
         client, URL, bearer(caseworker), {"case": case.pk, "kind": "cash_grant", "amount": "12.345"}
@@ -61,7 +67,12 @@ def test_bad_input_is_a_field_error(
 
 
 def test_over_the_limit_a_caseworker_gets_a_clear_refusal(
-    client: Any, bearer: Bearer, coordinator: User, caseworker: User, case: Case, limits: dict
+    client: Client,
+    bearer: Bearer,
+    coordinator: User,
+    caseworker: User,
+    case: Case,
+    limits: dict[str, Limit],
 ) -> None:
     item = make_assistance(case=case, requested_by=coordinator, amount="80000")
     refused = _post(client, f"{URL}/{item.pk}/approve", bearer(caseworker), {})
@@ -71,7 +82,7 @@ def test_over_the_limit_a_caseworker_gets_a_clear_refusal(
 @pytest.mark.parametrize("who", ["outsider", "other_caseworker", "partner_user", "administrator"])
 def test_others_get_404(
     request: pytest.FixtureRequest,
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     case: Case,
@@ -88,7 +99,7 @@ def test_others_get_404(
 
 
 def test_disbursement_details_only_for_finance_and_the_caseworker(
-    client: Any, bearer: Bearer, caseworker: User, coordinator: User, finance: User, case: Case
+    client: Client, bearer: Bearer, caseworker: User, coordinator: User, finance: User, case: Case
 ) -> None:
     item = assistance_approve(
         assistance=make_assistance(
@@ -112,13 +123,13 @@ def test_disbursement_details_only_for_finance_and_the_caseworker(
 
 
 def test_money_is_not_recorded_as_handed_over(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     coordinator: User,
     finance: User,
     case: Case,
-    limits: dict,
+    limits: dict[str, Limit],
 ) -> None:
     item = assistance_approve(
         assistance=make_assistance(case=case, requested_by=caseworker), approver=coordinator
@@ -131,13 +142,13 @@ def test_money_is_not_recorded_as_handed_over(
 
 
 def test_finance_cannot_approve_and_the_caseworker_cannot_hand_over(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     coordinator: User,
     finance: User,
     case: Case,
-    limits: dict,
+    limits: dict[str, Limit],
 ) -> None:
     item = assistance_approve(
         assistance=make_assistance(case=case, requested_by=caseworker), approver=coordinator
@@ -158,12 +169,12 @@ def test_finance_cannot_approve_and_the_caseworker_cannot_hand_over(
 
 
 def test_limits_are_read_by_staff_and_set_by_administrators(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     administrator: User,
     partner_user: User,
-    limits: dict,
+    limits: dict[str, Limit],
 ) -> None:
     listed = client.get(f"{URL}/limits", headers=bearer(caseworker)).json()
     assert {"kind": "cash_grant", "max_amount": "25000.00"} in listed
@@ -187,7 +198,7 @@ def test_limits_are_read_by_staff_and_set_by_administrators(
 
 
 def test_the_approvals_list(
-    client: Any, bearer: Bearer, caseworker: User, coordinator: User, case: Case
+    client: Client, bearer: Bearer, caseworker: User, coordinator: User, case: Case
 ) -> None:
     item = make_assistance(case=case, requested_by=caseworker)
     ids = [

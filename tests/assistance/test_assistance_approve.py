@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from madad.accounts.models import User
-from madad.assistance.models import Assistance
+from madad.assistance.models import Assistance, Limit
 from madad.assistance.services import (
     assistance_approve,
     assistance_request,
@@ -21,7 +21,9 @@ from tests.assistance.factories import make_assistance, make_case
 pytestmark = pytest.mark.django_db
 
 
-def test_it_refuses_the_requester_as_approver(coordinator: User, case: Case, limits: dict) -> None:
+def test_it_refuses_the_requester_as_approver(
+    coordinator: User, case: Case, limits: dict[str, Limit]
+) -> None:
     item = make_assistance(case=case, requested_by=coordinator, amount="5000")
     with pytest.raises(NotAllowed, match="two-person rule"):
         assistance_approve(assistance=item, approver=coordinator)
@@ -40,7 +42,7 @@ def test_the_database_refuses_an_approval_by_the_requester(caseworker: User, cas
 
 
 def test_a_second_person_approves_and_the_approval_is_audited(
-    caseworker: User, coordinator: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = assistance_request(
         case=case,
@@ -59,7 +61,7 @@ def test_a_second_person_approves_and_the_approval_is_audited(
 
 
 def test_a_caseworker_may_approve_a_colleagues_request_within_the_limit(
-    coordinator: User, caseworker: User, case: Case, limits: dict
+    coordinator: User, caseworker: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = make_assistance(case=case, requested_by=coordinator, amount="25000.00")
     assistance_approve(assistance=item, approver=caseworker)
@@ -67,7 +69,7 @@ def test_a_caseworker_may_approve_a_colleagues_request_within_the_limit(
 
 
 def test_over_the_limit_a_caseworker_may_not_approve(
-    coordinator: User, caseworker: User, case: Case, limits: dict
+    coordinator: User, caseworker: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = make_assistance(case=case, requested_by=coordinator, amount="25000.01")
     with pytest.raises(NotAllowed, match="coordinator must approve"):
@@ -77,7 +79,7 @@ def test_over_the_limit_a_caseworker_may_not_approve(
 
 
 def test_over_the_limit_a_coordinator_approves(
-    caseworker: User, coordinator: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="90000.00")
     assistance_approve(assistance=item, approver=coordinator)
@@ -108,7 +110,7 @@ def test_help_in_kind_without_an_amount_is_within_every_limit(
 
 
 def test_a_finance_officer_may_not_approve(
-    caseworker: User, finance: User, case: Case, limits: dict
+    caseworker: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     with pytest.raises(NotAllowed):
@@ -116,7 +118,7 @@ def test_a_finance_officer_may_not_approve(
 
 
 def test_an_outsider_may_not_approve(
-    caseworker: User, outsider: User, case: Case, limits: dict
+    caseworker: User, outsider: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     with pytest.raises(NotAllowed):
@@ -126,7 +128,11 @@ def test_an_outsider_may_not_approve(
 
 
 def test_approving_twice_is_a_clear_conflict(
-    caseworker: User, coordinator: User, second_coordinator: User, case: Case, limits: dict
+    caseworker: User,
+    coordinator: User,
+    second_coordinator: User,
+    case: Case,
+    limits: dict[str, Limit],
 ) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     stale = Assistance.objects.get(pk=item.pk)
@@ -139,7 +145,7 @@ def test_approving_twice_is_a_clear_conflict(
 
 
 def test_an_approval_of_an_item_changed_since_it_was_read_is_refused(
-    caseworker: User, coordinator: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = make_assistance(case=case, requested_by=caseworker, amount="100")
     Assistance.objects.filter(pk=item.pk).update(version=5)  # somebody edited it meanwhile
@@ -149,7 +155,7 @@ def test_an_approval_of_an_item_changed_since_it_was_read_is_refused(
 
 
 def test_nothing_is_approved_on_a_closed_case(
-    caseworker: User, coordinator: User, limits: dict
+    caseworker: User, coordinator: User, limits: dict[str, Limit]
 ) -> None:
     case = make_case(caseworker=caseworker, status=Case.Status.ASSISTING)
     item = make_assistance(case=case, requested_by=caseworker, amount="100")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from madad.accounts.models import User
-from madad.assistance.models import Assistance
+from madad.assistance.models import Assistance, Limit
 from madad.assistance.services import (
     assistance_approve,
     assistance_cancel,
@@ -124,7 +124,7 @@ def _approved(case: Case, caseworker: User, coordinator: User) -> Assistance:
 
 
 def test_finance_records_the_disbursement_with_an_encrypted_reference(
-    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = _approved(case, caseworker, coordinator)
     assistance_disburse(
@@ -143,7 +143,7 @@ def test_finance_records_the_disbursement_with_an_encrypted_reference(
 
 
 def test_a_disbursement_needs_a_method_and_a_reference(
-    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = _approved(case, caseworker, coordinator)
     with pytest.raises(Invalid) as refused:
@@ -153,7 +153,11 @@ def test_a_disbursement_needs_a_method_and_a_reference(
 
 
 def test_only_finance_records_a_disbursement(
-    caseworker: User, coordinator: User, second_coordinator: User, case: Case, limits: dict
+    caseworker: User,
+    coordinator: User,
+    second_coordinator: User,
+    case: Case,
+    limits: dict[str, Limit],
 ) -> None:
     item = _approved(case, caseworker, coordinator)
     for user in (caseworker, second_coordinator):
@@ -162,7 +166,7 @@ def test_only_finance_records_a_disbursement(
 
 
 def test_help_in_kind_is_handed_over_but_money_goes_through_the_fund(
-    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     money = _approved(case, caseworker, coordinator)
     with pytest.raises(NotAllowed, match="pay it from the fund"):
@@ -189,7 +193,7 @@ def test_a_requested_item_cannot_be_disbursed(caseworker: User, finance: User, c
 
 
 def test_the_caseworker_confirms_receipt_after_disbursement(
-    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = _approved(case, caseworker, coordinator)
     with pytest.raises(Conflict):
@@ -214,7 +218,7 @@ def test_the_requester_cancels_their_request_with_a_reason(caseworker: User, cas
 
 
 def test_a_disbursed_item_cannot_be_cancelled(
-    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict
+    caseworker: User, coordinator: User, finance: User, case: Case, limits: dict[str, Limit]
 ) -> None:
     item = _approved(case, caseworker, coordinator)
     assistance_disburse(assistance=item, disbursed_by=finance, method="cash", reference="V-2")

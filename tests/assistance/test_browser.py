@@ -6,11 +6,12 @@ coordinator approves it there. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.assistance.models import Assistance
 from madad.cases.models import ApprovalRequest, Case
@@ -18,11 +19,14 @@ from tests.assistance.factories import make_household, set_limit
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, current_totp_code, enrol_totp
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def second_browser(chromium: Any, live_server: Any) -> Iterator[Any]:
+def second_browser(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -30,7 +34,7 @@ def second_browser(chromium: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
-def _sign_in(page: Any, user: User) -> None:
+def _sign_in(page: Page, user: User) -> None:
     secret = enrol_totp(user)
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
@@ -43,7 +47,10 @@ def _sign_in(page: Any, user: User) -> None:
 
 
 def test_a_case_goes_from_open_to_its_first_approved_assistance(
-    browser_page: Any, second_browser: Any, make_user: Callable[..., User], relief_org: Any
+    browser_page: Page,
+    second_browser: Page,
+    make_user: Callable[..., User],
+    relief_org: Organisation,
 ) -> None:
     caseworker = make_user(Role.CASEWORKER, totp=False, full_name="Sana Caseworker")
     coordinator = make_user(Role.COORDINATOR, totp=False, full_name="Hina Coordinator")
@@ -126,11 +133,11 @@ def test_a_case_goes_from_open_to_its_first_approved_assistance(
 
 
 def test_a_partner_reads_its_referral_and_a_caseworker_a_claim(
-    browser_page: Any,
-    second_browser: Any,
+    browser_page: Page,
+    second_browser: Page,
     make_user: Callable[..., User],
-    relief_org: Any,
-    partner_org: Any,
+    relief_org: Organisation,
+    partner_org: Organisation,
 ) -> None:
     """Screenshots of the partner's narrow view of a referral and of a claim's page."""
     import datetime as dt

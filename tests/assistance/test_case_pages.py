@@ -4,11 +4,13 @@ administrators, who see no case, get 404 too."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from madad.accounts.models import User
 from madad.cases.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("who", ["caseworker", "coordinator"])
 def test_those_who_see_the_case_see_its_panels(
-    request: pytest.FixtureRequest, signed_in: Any, case: Case, who: str
+    request: pytest.FixtureRequest, signed_in: Callable[[User], Client], case: Case, who: str
 ) -> None:
     response = signed_in(request.getfixturevalue(who)).get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
@@ -28,7 +30,7 @@ def test_those_who_see_the_case_see_its_panels(
     "who", ["other_caseworker", "partner_user", "outsider", "finance", "administrator"]
 )
 def test_everybody_else_gets_404(
-    request: pytest.FixtureRequest, signed_in: Any, case: Case, who: str
+    request: pytest.FixtureRequest, signed_in: Callable[[User], Client], case: Case, who: str
 ) -> None:
     response = signed_in(request.getfixturevalue(who)).get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 404
@@ -42,7 +44,7 @@ def test_the_stop_gap_page_of_a_case_s_assistance_is_gone(case: Case) -> None:
 
 
 def test_the_case_page_shows_the_three_panels_to_its_caseworker(
-    signed_in: Any, caseworker: Any, case: Case
+    signed_in: Callable[[User], Client], caseworker: User, case: Case
 ) -> None:
     page = signed_in(caseworker).get(reverse("cases:detail", args=[case.pk])).content.decode()
     for anchor in ('id="assistance"', 'id="referrals"', 'id="claims"'):
@@ -51,7 +53,11 @@ def test_the_case_page_shows_the_three_panels_to_its_caseworker(
 
 
 def test_a_coordinator_sees_the_panels_but_finance_has_no_case_page(
-    signed_in: Any, client: Any, coordinator: Any, finance: Any, case: Case
+    signed_in: Callable[[User], Client],
+    client: Client,
+    coordinator: User,
+    finance: User,
+    case: Case,
 ) -> None:
     page = signed_in(coordinator).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="assistance"' in page

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.assistance.models import Assistance, Limit
 from madad.core.models import AuditEvent
@@ -114,7 +114,7 @@ def test_on_sqlite_one_approval_wins_and_the_other_is_a_clear_conflict(
     connection.vendor != "postgresql", reason="runs when the tests run on PostgreSQL (DATABASE_URL)"
 )
 def test_on_postgresql_one_approval_wins_and_the_other_is_a_clear_conflict(
-    transactional_db: None, relief_org: Any, tmp_path: Path
+    transactional_db: None, relief_org: Organisation, tmp_path: Path
 ) -> None:
     caseworker = User.objects.create_user(
         email="cw@race.test", full_name="Caseworker", organisation=relief_org, role=Role.CASEWORKER

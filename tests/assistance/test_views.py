@@ -3,13 +3,14 @@ outsider from another organisation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.assistance.models import Assistance, Limit
 from madad.assistance.services import assistance_approve, assistance_disburse
 from madad.cases.models import Case
@@ -27,7 +28,7 @@ def requested(case: Case, caseworker: User) -> Assistance:
 
 
 def test_the_caseworker_requests_assistance_from_the_case_page(
-    signed_in: Any, caseworker: User, case: Case
+    signed_in: Callable[[User], Client], caseworker: User, case: Case
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("assistance:request", args=[case.pk]),
@@ -40,7 +41,7 @@ def test_the_caseworker_requests_assistance_from_the_case_page(
 
 
 def test_a_request_with_bad_input_shows_the_errors_and_writes_nothing(
-    signed_in: Any, caseworker: User, case: Case
+    signed_in: Callable[[User], Client], caseworker: User, case: Case
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("assistance:request", args=[case.pk]), {"kind": "cash_grant", "amount": "-3"}
@@ -52,7 +53,7 @@ def test_a_request_with_bad_input_shows_the_errors_and_writes_nothing(
 
 @pytest.mark.parametrize("who", ["outsider", "other_caseworker", "partner_user"])
 def test_others_cannot_request_on_the_case(
-    request: pytest.FixtureRequest, signed_in: Any, case: Case, who: str
+    request: pytest.FixtureRequest, signed_in: Callable[[User], Client], case: Case, who: str
 ) -> None:
     user = request.getfixturevalue(who)
     response = signed_in(user).post(
@@ -63,7 +64,10 @@ def test_others_cannot_request_on_the_case(
 
 
 def test_the_case_panel_shows_the_caseworker_their_request_and_the_two_person_rule(
-    signed_in: Any, caseworker: User, requested: Assistance, limits: dict
+    signed_in: Callable[[User], Client],
+    caseworker: User,
+    requested: Assistance,
+    limits: dict[str, Limit],
 ) -> None:
     response = signed_in(caseworker).get(reverse("cases:detail", args=[requested.case_id]))
     page = response.content.decode()
@@ -74,7 +78,10 @@ def test_the_case_panel_shows_the_caseworker_their_request_and_the_two_person_ru
 
 
 def test_the_coordinator_approves_from_the_case_page(
-    signed_in: Any, coordinator: User, requested: Assistance, limits: dict
+    signed_in: Callable[[User], Client],
+    coordinator: User,
+    requested: Assistance,
+    limits: dict[str, Limit],
 ) -> None:
     client = signed_in(coordinator)
     page = client.get(reverse("cases:detail", args=[requested.case_id])).content.decode()
@@ -89,7 +96,10 @@ def test_the_coordinator_approves_from_the_case_page(
 
 
 def test_an_approval_of_a_stale_page_is_a_clear_conflict(
-    signed_in: Any, coordinator: User, requested: Assistance, limits: dict
+    signed_in: Callable[[User], Client],
+    coordinator: User,
+    requested: Assistance,
+    limits: dict[str, Limit],
 ) -> None:
     Assistance.objects.filter(pk=requested.pk).update(version=2)
     response = signed_in(coordinator).post(
@@ -100,7 +110,10 @@ def test_an_approval_of_a_stale_page_is_a_clear_conflict(
 
 
 def test_the_requester_posting_an_approval_is_told_the_two_person_rule(
-    signed_in: Any, caseworker: User, requested: Assistance, limits: dict
+    signed_in: Callable[[User], Client],
+    caseworker: User,
+    requested: Assistance,
+    limits: dict[str, Limit],
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("assistance:approve", args=[requested.pk]), {"version": 1}, follow=True
@@ -113,7 +126,10 @@ def test_the_requester_posting_an_approval_is_told_the_two_person_rule(
     "who", ["outsider", "other_caseworker", "partner_user", "finance", "administrator"]
 )
 def test_others_get_404_for_a_requested_item(
-    request: pytest.FixtureRequest, signed_in: Any, requested: Assistance, who: str
+    request: pytest.FixtureRequest,
+    signed_in: Callable[[User], Client],
+    requested: Assistance,
+    who: str,
 ) -> None:
     client = signed_in(request.getfixturevalue(who))
     assert client.get(reverse("assistance:detail", args=[requested.pk])).status_code == 404
@@ -125,13 +141,13 @@ def test_others_get_404_for_a_requested_item(
 
 
 def test_the_disbursement_details_show_to_finance_and_the_caseworker_only(
-    signed_in: Any,
-    client: Any,
+    signed_in: Callable[[User], Client],
+    client: Client,
     caseworker: User,
     coordinator: User,
     finance: User,
     requested: Assistance,
-    limits: dict,
+    limits: dict[str, Limit],
 ) -> None:
     assistance_approve(assistance=requested, approver=coordinator)
     assistance_disburse(
@@ -151,7 +167,11 @@ def test_the_disbursement_details_show_to_finance_and_the_caseworker_only(
 
 
 def test_finance_does_not_see_why_the_family_needs_it(
-    signed_in: Any, coordinator: User, finance: User, requested: Assistance, limits: dict
+    signed_in: Callable[[User], Client],
+    coordinator: User,
+    finance: User,
+    requested: Assistance,
+    limits: dict[str, Limit],
 ) -> None:
     assistance_approve(assistance=requested, approver=coordinator)
     page = (
@@ -162,7 +182,11 @@ def test_finance_does_not_see_why_the_family_needs_it(
 
 
 def test_finance_records_the_hand_over_of_help_in_kind_on_the_page(
-    signed_in: Any, caseworker: User, coordinator: User, finance: User, case: Case
+    signed_in: Callable[[User], Client],
+    caseworker: User,
+    coordinator: User,
+    finance: User,
+    case: Case,
 ) -> None:
     item = assistance_approve(
         assistance=make_assistance(
@@ -188,7 +212,11 @@ def test_finance_records_the_hand_over_of_help_in_kind_on_the_page(
 
 
 def test_money_is_paid_from_the_fund_not_recorded_here(
-    signed_in: Any, coordinator: User, finance: User, requested: Assistance, limits: dict
+    signed_in: Callable[[User], Client],
+    coordinator: User,
+    finance: User,
+    requested: Assistance,
+    limits: dict[str, Limit],
 ) -> None:
     assistance_approve(assistance=requested, approver=coordinator)
     client = signed_in(finance)
@@ -205,7 +233,11 @@ def test_money_is_paid_from_the_fund_not_recorded_here(
 
 
 def test_the_approvals_page_lists_what_the_user_may_approve(
-    signed_in: Any, caseworker: User, coordinator: User, case: Case, limits: dict
+    signed_in: Callable[[User], Client],
+    caseworker: User,
+    coordinator: User,
+    case: Case,
+    limits: dict[str, Limit],
 ) -> None:
     mine = make_assistance(case=case, requested_by=coordinator, amount="100")
     big = make_assistance(case=case, requested_by=coordinator, amount="99999")
@@ -218,14 +250,14 @@ def test_the_approvals_page_lists_what_the_user_may_approve(
 
 @pytest.mark.parametrize("who", ["finance", "partner_user", "administrator"])
 def test_the_approvals_page_is_not_there_for_roles_that_cannot_approve(
-    request: pytest.FixtureRequest, signed_in: Any, who: str
+    request: pytest.FixtureRequest, signed_in: Callable[[User], Client], who: str
 ) -> None:
     client = signed_in(request.getfixturevalue(who))
     assert client.get(reverse("assistance:approvals")).status_code == 404
 
 
 def test_the_administrator_sets_a_limit(
-    signed_in: Any, administrator: User, relief_org: Any
+    signed_in: Callable[[User], Client], administrator: User, relief_org: Organisation
 ) -> None:
     client = signed_in(administrator)
     assert client.get(reverse("assistance:limits")).status_code == 200
@@ -237,7 +269,7 @@ def test_the_administrator_sets_a_limit(
     assert AuditEvent.objects.filter(action="assistance.limit.changed").exists()
 
 
-def test_a_bad_limit_is_refused(signed_in: Any, administrator: User) -> None:
+def test_a_bad_limit_is_refused(signed_in: Callable[[User], Client], administrator: User) -> None:
     response = signed_in(administrator).post(
         reverse("assistance:limits"), {"kind": "rent", "rent-max_amount": "-1"}
     )
@@ -248,7 +280,7 @@ def test_a_bad_limit_is_refused(signed_in: Any, administrator: User) -> None:
 
 @pytest.mark.parametrize("who", ["coordinator", "caseworker", "finance", "partner_user"])
 def test_only_administrators_change_limits(
-    request: pytest.FixtureRequest, signed_in: Any, who: str
+    request: pytest.FixtureRequest, signed_in: Callable[[User], Client], who: str
 ) -> None:
     client = signed_in(request.getfixturevalue(who))
     assert client.get(reverse("assistance:limits")).status_code == 404
@@ -262,7 +294,10 @@ def test_only_administrators_change_limits(
 
 
 def test_an_outsider_administrator_sees_only_their_own_limits(
-    signed_in: Any, make_user: Any, other_relief_org: Any, limits: dict
+    signed_in: Callable[[User], Client],
+    make_user: Callable[..., User],
+    other_relief_org: Organisation,
+    limits: dict[str, Limit],
 ) -> None:
     outsider_admin = make_user("administrator", organisation=other_relief_org)
     page = signed_in(outsider_admin).get(reverse("assistance:limits")).content.decode()

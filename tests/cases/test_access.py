@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.http import Http404
+from pytest_django import Settings
 
 from madad import access
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.cases import services
 from madad.cases.models import (
@@ -48,7 +48,9 @@ def _sees(user: User, case: Case) -> dict[str, bool]:
         "members": access.visible_to(user, Member).filter(household=case.household_id).exists(),
     }
     for model in PARTS:
-        seen[model._meta.model_name] = access.visible_to(user, model).exists()
+        name = model._meta.model_name
+        assert name is not None
+        seen[name] = access.visible_to(user, model).exists()
     return seen
 
 
@@ -100,7 +102,7 @@ def test_team_visibility_covers_teammates_only(
     caseworker: User,
     other_caseworker: User,
     make_user: Callable[..., User],
-    settings: Any,
+    settings: Settings,
 ) -> None:
     settings.CASE_VISIBILITY = "team"
     stranger = make_user(Role.CASEWORKER)
@@ -120,8 +122,8 @@ def test_a_team_in_another_organisation_changes_nothing(
     case: Case,
     caseworker: User,
     make_user: Callable[..., User],
-    other_relief_org: Any,
-    settings: Any,
+    other_relief_org: Organisation,
+    settings: Settings,
 ) -> None:
     settings.CASE_VISIBILITY = "team"
     foreign = make_user(Role.CASEWORKER, organisation=other_relief_org)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.accounts.roles import Role
@@ -21,13 +22,13 @@ pytestmark = pytest.mark.django_db
 Bearer = Callable[[User], dict[str, str]]
 
 
-def _post(client: Any, url: str, body: Any, headers: dict[str, str]) -> Any:
+def _post(client: Client, url: str, body: Any, headers: dict[str, str]) -> Any:
     return client.post(url, body, content_type="application/json", headers=headers)
 
 
 # --- households -----------------------------------------------------------------------------
 def test_a_caseworker_registers_a_household_through_the_api(
-    client: Any, caseworker: User, bearer: Bearer
+    client: Client, caseworker: User, bearer: Bearer
 ) -> None:
     known = make_person(by=caseworker, given_name="Sadia")
     response = _post(
@@ -72,7 +73,7 @@ def test_a_caseworker_registers_a_household_through_the_api(
 
 
 def test_bad_household_input_gives_field_errors_and_writes_nothing(
-    client: Any, caseworker: User, bearer: Bearer
+    client: Client, caseworker: User, bearer: Bearer
 ) -> None:
     response = _post(
         client,
@@ -111,7 +112,7 @@ def test_bad_household_input_gives_field_errors_and_writes_nothing(
 
 
 def test_members_are_added_changed_and_removed(
-    client: Any, caseworker: User, bearer: Bearer
+    client: Client, caseworker: User, bearer: Bearer
 ) -> None:
     household = make_household(by=caseworker)
     headers = bearer(caseworker)
@@ -144,7 +145,7 @@ def test_members_are_added_changed_and_removed(
 
 
 def test_households_are_404_for_others(
-    client: Any,
+    client: Client,
     caseworker: User,
     other_caseworker: User,
     documenter: User,
@@ -168,7 +169,7 @@ def test_households_are_404_for_others(
 
 # --- cases ------------------------------------------------------------------------------------
 def test_a_case_goes_from_open_to_closed_through_the_api(
-    client: Any, caseworker: User, coordinator: User, second_coordinator: User, bearer: Bearer
+    client: Client, caseworker: User, coordinator: User, second_coordinator: User, bearer: Bearer
 ) -> None:
     household = make_household(by=caseworker)
     mine = bearer(caseworker)
@@ -237,7 +238,7 @@ def test_a_case_goes_from_open_to_closed_through_the_api(
 
 
 def test_notes_tasks_and_assessments_through_the_api(
-    client: Any, case: Case, caseworker: User, bearer: Bearer
+    client: Client, case: Case, caseworker: User, bearer: Bearer
 ) -> None:
     mine = bearer(caseworker)
     url = f"/api/v1/cases/{case.pk}"
@@ -265,7 +266,7 @@ def test_notes_tasks_and_assessments_through_the_api(
 
 
 def test_the_list_filters_cases(
-    client: Any, caseworker: User, coordinator: User, bearer: Bearer
+    client: Client, caseworker: User, coordinator: User, bearer: Bearer
 ) -> None:
     assessed = case_at("assessed", caseworker=caseworker, coordinator=coordinator)
     closed = case_at("closed", caseworker=caseworker, coordinator=coordinator)
@@ -278,7 +279,7 @@ def test_the_list_filters_cases(
 
 
 def test_a_caseworker_gets_404_on_another_caseworkers_case(
-    client: Any, case: Case, other_caseworker: User, bearer: Bearer
+    client: Client, case: Case, other_caseworker: User, bearer: Bearer
 ) -> None:
     headers = bearer(other_caseworker)
     url = f"/api/v1/cases/{case.pk}"
@@ -291,7 +292,7 @@ def test_a_caseworker_gets_404_on_another_caseworkers_case(
 
 @pytest.mark.parametrize("who", ["documenter", "outsider", "partner_user"])
 def test_cases_do_not_exist_for_others(
-    client: Any, case: Case, who: str, bearer: Bearer, request: pytest.FixtureRequest
+    client: Client, case: Case, who: str, bearer: Bearer, request: pytest.FixtureRequest
 ) -> None:
     headers = bearer(request.getfixturevalue(who))
     assert_error_shape(client.get(f"/api/v1/cases/{case.pk}", headers=headers), 404)
@@ -303,7 +304,7 @@ def test_cases_do_not_exist_for_others(
 
 
 def test_a_coordinator_reassigns_and_the_caseworker_loses_sight(
-    client: Any,
+    client: Client,
     case: Case,
     coordinator: User,
     caseworker: User,
@@ -328,7 +329,7 @@ def test_a_coordinator_reassigns_and_the_caseworker_loses_sight(
 
 
 def test_another_organisations_coordinator_is_told_the_case_does_not_exist_before_the_colleague(
-    client: Any,
+    client: Client,
     case: Case,
     caseworker: User,
     outsider: User,
@@ -349,7 +350,7 @@ def test_another_organisations_coordinator_is_told_the_case_does_not_exist_befor
 
 
 def test_a_caseworker_is_refused_a_decision_before_its_body_is_judged(
-    client: Any, case: Case, caseworker: User, bearer: Bearer
+    client: Client, case: Case, caseworker: User, bearer: Bearer
 ) -> None:
     """Deciding is a coordinator's: the caseworker gets the 404 of the case's page, also for a
     refusal without a reason (which was judged first, a 422 on "reason")."""
@@ -363,7 +364,7 @@ def test_a_caseworker_is_refused_a_decision_before_its_body_is_judged(
 
 
 def test_one_waiting_request_per_kind_through_the_api(
-    client: Any, case: Case, caseworker: User, bearer: Bearer
+    client: Client, case: Case, caseworker: User, bearer: Bearer
 ) -> None:
     headers = bearer(caseworker)
     url = f"/api/v1/cases/{case.pk}/approvals"

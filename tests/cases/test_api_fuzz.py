@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,7 +135,9 @@ def test_the_operations_are_documented() -> None:
 
 @FUZZ
 @given(data=st.data())
-def test_random_calls_never_fail(client: Any, world: dict[str, Any], data: st.DataObject) -> None:
+def test_random_calls_never_fail(
+    client: Client, world: dict[str, Any], data: st.DataObject
+) -> None:
     method, path = data.draw(st.sampled_from(_operations()), label="operation")
     url = re.sub(r"{[^}]+}", lambda _m: str(data.draw(_ids, label="id")), path)
     headers = data.draw(st.sampled_from(world["headers"]), label="who")
@@ -155,8 +158,7 @@ def test_random_calls_never_fail(client: Any, world: dict[str, Any], data: st.Da
                     "offset",
                 ]
             ),
-            st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=12)
-            | _ids.map(str),
+            st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12) | _ids.map(str),
             max_size=3,
         ),
         label="query",

@@ -6,9 +6,10 @@ belong to the assistance pages.)"""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from madad.accounts.models import User
 from madad.accounts.roles import Role
@@ -17,11 +18,14 @@ from madad.households.models import Household
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, current_totp_code, enrol_totp
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def second_browser(chromium: Any, live_server: Any) -> Iterator[Any]:
+def second_browser(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -29,7 +33,7 @@ def second_browser(chromium: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
-def _sign_in(page: Any, user: User, secret: str) -> None:
+def _sign_in(page: Page, user: User, secret: str) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
@@ -41,7 +45,7 @@ def _sign_in(page: Any, user: User, secret: str) -> None:
 
 
 def test_a_case_goes_from_a_new_household_to_assisting(
-    browser_page: Any, second_browser: Any, make_user: Callable[..., User]
+    browser_page: Page, second_browser: Page, make_user: Callable[..., User]
 ) -> None:
     caseworker = make_user(Role.CASEWORKER, totp=False, full_name="Sana Caseworker")
     coordinator = make_user(Role.COORDINATOR, totp=False, full_name="Hina Coordinator")

@@ -20,7 +20,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.cases import services, workflow
 from madad.cases.models import ApprovalRequest, Assessment, Case, Need, StatusChange
@@ -296,11 +296,13 @@ class CaseMachine(RuleBasedStateMachine):
         assert changes[-1].episode == case.episode
 
 
-def test_no_sequence_of_actions_reaches_an_invalid_state(db: None, relief_org: Any) -> None:
+def test_no_sequence_of_actions_reaches_an_invalid_state(
+    db: None, relief_org: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
     people = {
-        "caseworker": UserFactory(role=Role.CASEWORKER, organisation=relief_org),
-        "coordinator": UserFactory(role=Role.COORDINATOR, organisation=relief_org),
-        "second_coordinator": UserFactory(role=Role.COORDINATOR, organisation=relief_org),
+        "caseworker": UserFactory.create(role=Role.CASEWORKER, organisation=relief_org),
+        "coordinator": UserFactory.create(role=Role.COORDINATOR, organisation=relief_org),
+        "second_coordinator": UserFactory.create(role=Role.COORDINATOR, organisation=relief_org),
     }
     CaseMachine.people = people
     reached: set[str] = set()
@@ -313,19 +315,16 @@ def test_no_sequence_of_actions_reaches_an_invalid_state(db: None, relief_org: A
             )
         original(self)
 
-    CaseMachine.teardown = teardown  # type: ignore[method-assign]
-    try:
-        run_state_machine_as_test(
-            CaseMachine,
-            settings=settings(
-                max_examples=30,
-                stateful_step_count=25,
-                deadline=None,
-                database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            ),
-        )
-    finally:
-        CaseMachine.teardown = original  # type: ignore[method-assign]
+    monkeypatch.setattr(CaseMachine, "teardown", teardown)
+    run_state_machine_as_test(
+        CaseMachine,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=25,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
     # the walk went everywhere: a machine that is refused everything proves nothing
     assert reached == set(S.values)

@@ -4,9 +4,10 @@ another caseworker, coordinators and an outsider."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
+from pytest_django import Settings
 
 from madad.accounts.models import User
 from madad.cases.models import ApprovalRequest, Case, Note, Task
@@ -15,7 +16,7 @@ from tests.cases.factories import case_at
 from tests.households.factories import make_household
 
 pytestmark = pytest.mark.django_db
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 
 
 # --- the owner ----------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def test_another_caseworker_gets_404_on_the_case_and_its_actions(
 
 
 def test_with_team_visibility_a_teammate_sees_the_case(
-    case: Case, caseworker: User, other_caseworker: User, signed_in: SignedIn, settings: Any
+    case: Case, caseworker: User, other_caseworker: User, signed_in: SignedIn, settings: Settings
 ) -> None:
     from madad.cases.services import team_create, team_members_set
 

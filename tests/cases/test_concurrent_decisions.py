@@ -14,8 +14,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -29,11 +29,11 @@ from tests.cases.factories import open_case
 from tests.factories import OrganisationFactory, UserFactory
 
 
-def _race(calls: list[Any]) -> list[Any]:
+def _race(calls: list[Callable[[], object]]) -> list[object]:
     """Runs the calls in threads (each with its own database connection) released together;
     returns what each returned or raised."""
     start = threading.Barrier(len(calls))
-    outcomes: list[Any] = [None] * len(calls)
+    outcomes: list[object] = [None] * len(calls)
 
     def run(index: int) -> None:
         start.wait()
@@ -53,15 +53,15 @@ def _race(calls: list[Any]) -> list[Any]:
 
 
 def _people() -> tuple[User, User, User]:
-    organisation: Organisation = OrganisationFactory()
+    organisation: Organisation = OrganisationFactory.create()
     return (
-        UserFactory(role=Role.CASEWORKER, organisation=organisation),
-        UserFactory(role=Role.COORDINATOR, organisation=organisation),
-        UserFactory(role=Role.COORDINATOR, organisation=organisation),
+        UserFactory.create(role=Role.CASEWORKER, organisation=organisation),
+        UserFactory.create(role=Role.COORDINATOR, organisation=organisation),
+        UserFactory.create(role=Role.COORDINATOR, organisation=organisation),
     )
 
 
-def _decide(approval_id: int, user: User, approve: bool) -> Any:
+def _decide(approval_id: int, user: User, approve: bool) -> ApprovalRequest:
     return services.approval_decide(
         approval=ApprovalRequest.objects.get(pk=approval_id),
         decided_by=user,

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from madad.accounts.models import User
 from madad.cases import selectors, services
 from madad.cases.models import Case
+from madad.claims.models import Claim
+from madad.referrals.models import Referral
 from tests.cases.factories import case_at, open_case
 
 pytestmark = pytest.mark.django_db
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 TODAY = dt.date(2030, 6, 10)
 
 
@@ -62,19 +64,20 @@ def test_the_day_asks_referrals_and_claims_for_what_needs_the_caseworker(
     caseworker: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[str, User]] = []
+    response, claim = Referral(), Claim()
 
-    def responses(user: User) -> list[str]:
+    def responses(user: User) -> list[Referral]:
         calls.append(("referrals", user))
-        return ["a response"]
+        return [response]
 
-    def claims(user: User) -> list[str]:
+    def claims(user: User) -> list[Claim]:
         calls.append(("claims", user))
-        return ["a claim"]
+        return [claim]
 
     monkeypatch.setattr(selectors, "referral_responses_for", responses)
     monkeypatch.setattr(selectors, "claims_needing_action", claims)
     day = selectors.my_day(user=caseworker, today=TODAY)
-    assert (day.referral_responses, day.claims_needing_action) == (["a response"], ["a claim"])
+    assert (day.referral_responses, day.claims_needing_action) == ([response], [claim])
     assert calls == [("referrals", caseworker), ("claims", caseworker)]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from madad.accounts.models import User
@@ -20,7 +21,7 @@ Bearer = Callable[[User], dict[str, str]]
 URL = "/api/v1/claims"
 
 
-def _post(client: Any, url: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
+def _post(client: Client, url: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
     return client.post(url, body, content_type="application/json", headers=headers)
 
 
@@ -37,7 +38,7 @@ def _body(case: Case, **extra: Any) -> dict[str, Any]:
 
 
 def test_a_claim_is_filed_and_moves_along_its_path(
-    client: Any, bearer: Bearer, caseworker: User, case: Case
+    client: Client, bearer: Bearer, caseworker: User, case: Case
 ) -> None:
     headers = bearer(caseworker)
     due = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
@@ -75,7 +76,7 @@ def test_a_claim_is_filed_and_moves_along_its_path(
 
 
 def test_bad_input_is_a_field_error(
-    client: Any, bearer: Bearer, caseworker: User, case: Case
+    client: Client, bearer: Bearer, caseworker: User, case: Case
 ) -> None:
     response = _post(client, URL, bearer(caseworker), _body(case, amount_claimed="-1"))
     assert "amount_claimed" in assert_error_shape(response, 422)["fields"]
@@ -85,7 +86,7 @@ def test_bad_input_is_a_field_error(
 @pytest.mark.parametrize("who", ["outsider", "other_caseworker", "partner_user", "finance"])
 def test_others_get_404(
     request: pytest.FixtureRequest,
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     case: Case,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,15 +32,16 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today
 
 
-def _file(case: Case, user: User, **extra: object) -> Claim:
-    data = {
+def _file(case: Case, user: User, **extra: Any) -> Claim:
+    """claim_file with a valid claim's arguments, some replaced or added by `extra`."""
+    data: dict[str, Any] = {
         "scheme": "Provincial compensation for victims of violence",
         "authority": "Deputy Commissioner South",
         "filed_on": timezone.localdate(),
         "amount_claimed": "500000",
         **extra,
     }
-    return claim_file(case=case, filed_by=user, **data)  # type: ignore[arg-type]
+    return claim_file(case=case, filed_by=user, **data)
 
 
 def test_a_claim_is_filed_with_its_first_history_entry(caseworker: User, case: Case) -> None:
@@ -236,4 +238,5 @@ def test_next_actions_and_notes_are_not_stored_in_plaintext(caseworker: User, ca
     assert "Rashid" not in note and "42101" not in note
     claim.refresh_from_db()
     assert claim.next_action == "Call Rashid Khan on 0300-1234567"
-    assert claim.history.last().note == "Rashid Khan brings CNIC 42101-1234567-1"
+    last = claim.history.last()
+    assert last is not None and last.note == "Rashid Khan brings CNIC 42101-1234567-1"

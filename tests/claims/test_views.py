@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from madad.claims.models import Claim
 from madad.claims.services import claim_file
 from madad.core.models import AuditEvent
 from tests.assistance.factories import PDF, make_incident
+from tests.responses import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,7 @@ def claim(case: Case, caseworker: User) -> Claim:
 
 
 def test_the_caseworker_records_a_claim_from_the_case(
-    signed_in: Any, caseworker: User, case: Case
+    signed_in: Callable[[User], Client], caseworker: User, case: Case
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("claims:file", args=[case.pk]),
@@ -52,7 +54,9 @@ def test_the_caseworker_records_a_claim_from_the_case(
     assert Claim.objects.get().authority == "DC East"
 
 
-def test_a_bad_claim_shows_its_errors(signed_in: Any, caseworker: User, case: Case) -> None:
+def test_a_bad_claim_shows_its_errors(
+    signed_in: Callable[[User], Client], caseworker: User, case: Case
+) -> None:
     response = signed_in(caseworker).post(
         reverse("claims:file", args=[case.pk]),
         {
@@ -69,7 +73,7 @@ def test_a_bad_claim_shows_its_errors(signed_in: Any, caseworker: User, case: Ca
 
 
 def test_a_form_the_page_cannot_read_answers_422(
-    signed_in: Any, caseworker: User, case: Case
+    signed_in: Callable[[User], Client], caseworker: User, case: Case
 ) -> None:
     response = signed_in(caseworker).post(reverse("claims:file", args=[case.pk]), {})
     assert response.status_code == 422
@@ -77,7 +81,7 @@ def test_a_form_the_page_cannot_read_answers_422(
 
 
 def test_the_caseworker_reads_the_claim_and_the_reference_read_is_audited(
-    signed_in: Any, caseworker: User, claim: Claim
+    signed_in: Callable[[User], Client], caseworker: User, claim: Claim
 ) -> None:
     page = signed_in(caseworker).get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "HD/COMP/55" in page
@@ -85,7 +89,9 @@ def test_the_caseworker_reads_the_claim_and_the_reference_read_is_audited(
     assert AuditEvent.objects.filter(action="claim.reference.viewed", actor=caseworker).exists()
 
 
-def test_a_coordinator_changes_the_status(signed_in: Any, coordinator: User, claim: Claim) -> None:
+def test_a_coordinator_changes_the_status(
+    signed_in: Callable[[User], Client], coordinator: User, claim: Claim
+) -> None:
     response = signed_in(coordinator).post(
         reverse("claims:status", args=[claim.pk]),
         {
@@ -101,7 +107,7 @@ def test_a_coordinator_changes_the_status(signed_in: Any, coordinator: User, cla
 
 
 def test_a_status_change_with_errors_is_shown_on_the_page(
-    signed_in: Any, caseworker: User, claim: Claim
+    signed_in: Callable[[User], Client], caseworker: User, claim: Claim
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("claims:status", args=[claim.pk]), {"status": "approved", "version": claim.version}
@@ -111,7 +117,7 @@ def test_a_status_change_with_errors_is_shown_on_the_page(
 
 
 def test_a_status_change_on_a_claim_changed_meanwhile_answers_409(
-    signed_in: Any, caseworker: User, claim: Claim
+    signed_in: Callable[[User], Client], caseworker: User, claim: Claim
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("claims:status", args=[claim.pk]),
@@ -123,7 +129,7 @@ def test_a_status_change_on_a_claim_changed_meanwhile_answers_409(
 
 
 def test_a_recorded_claim_leads_back_to_the_case_page(
-    signed_in: Any, caseworker: User, case: Case
+    signed_in: Callable[[User], Client], caseworker: User, case: Case
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("claims:file", args=[case.pk]),
@@ -138,7 +144,7 @@ def test_a_recorded_claim_leads_back_to_the_case_page(
 
 
 def test_a_document_is_uploaded_and_downloaded_on_the_claim(
-    signed_in: Any, caseworker: User, claim: Claim
+    signed_in: Callable[[User], Client], caseworker: User, claim: Claim
 ) -> None:
     client = signed_in(caseworker)
     response = client.post(
@@ -149,12 +155,12 @@ def test_a_document_is_uploaded_and_downloaded_on_the_claim(
     document = claim.documents.get()
     download = client.get(reverse("claims:document", args=[claim.pk, document.pk]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF
+    assert streamed_body(download) == PDF
     assert "certificate" not in download["Content-Disposition"]
 
 
 def test_the_day_lists_claims_needing_action(
-    signed_in: Any, caseworker: User, claim: Claim
+    signed_in: Callable[[User], Client], caseworker: User, claim: Claim
 ) -> None:
     page = signed_in(caseworker).get(reverse("cases:my_day")).content.decode()
     assert reverse("claims:detail", args=[claim.pk]) in page
@@ -165,7 +171,7 @@ def test_the_day_lists_claims_needing_action(
     "who", ["outsider", "other_caseworker", "partner_user", "finance", "administrator"]
 )
 def test_others_get_404(
-    request: pytest.FixtureRequest, signed_in: Any, claim: Claim, who: str
+    request: pytest.FixtureRequest, signed_in: Callable[[User], Client], claim: Claim, who: str
 ) -> None:
     client = signed_in(request.getfixturevalue(who))
     assert client.get(reverse("claims:detail", args=[claim.pk])).status_code == 404
@@ -182,13 +188,13 @@ def test_others_get_404(
 
 @pytest.mark.parametrize("who", ["partner_user", "finance", "administrator"])
 def test_the_claims_list_is_not_there_for_roles_without_claims(
-    request: pytest.FixtureRequest, signed_in: Any, who: str
+    request: pytest.FixtureRequest, signed_in: Callable[[User], Client], who: str
 ) -> None:
     assert signed_in(request.getfixturevalue(who)).get(reverse("claims:list")).status_code == 404
 
 
 def test_the_list_shows_a_coordinator_the_claims_due(
-    signed_in: Any, coordinator: User, claim: Claim
+    signed_in: Callable[[User], Client], coordinator: User, claim: Claim
 ) -> None:
     page = signed_in(coordinator).get(reverse("claims:list") + "?due=1").content.decode()
     assert reverse("claims:detail", args=[claim.pk]) in page
@@ -196,7 +202,11 @@ def test_the_list_shows_a_coordinator_the_claims_due(
 
 @pytest.mark.parametrize("who", ["outsider", "other_caseworker", "partner_user", "finance"])
 def test_others_cannot_download_a_claims_document(
-    request: pytest.FixtureRequest, signed_in: Any, caseworker: User, claim: Claim, who: str
+    request: pytest.FixtureRequest,
+    signed_in: Callable[[User], Client],
+    caseworker: User,
+    claim: Claim,
+    who: str,
 ) -> None:
     from madad.claims.services import claim_attach_document
 

@@ -4,10 +4,12 @@ nothing once the person's consent is withdrawn."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.http import Http404
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,7 +48,7 @@ def referral(caseworker: User, case: Case, partner_org: Organisation) -> Referra
 
 
 @pytest.fixture
-def other_referral(caseworker: User, make_user: Any) -> Referral:
+def other_referral(caseworker: User, make_user: Callable[..., User]) -> Referral:
     """A referral of another case to another partner."""
     clinic = Organisation.objects.create(name="City clinic (test)", kind="hospital")
     case = make_case(caseworker=caseworker)
@@ -109,7 +111,7 @@ def test_a_partner_sees_no_case_household_person_or_incident(
 
 
 def test_after_consent_is_withdrawn_the_partner_no_longer_sees_the_referral(
-    caseworker: User, partner_user: User, referral: Referral, signed_in: Any
+    caseworker: User, partner_user: User, referral: Referral, signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(partner_user)
     url = reverse("referrals:detail", args=[referral.pk])

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from madad.accounts.models import Organisation, User
@@ -21,7 +22,7 @@ Bearer = Callable[[User], dict[str, str]]
 URL = "/api/v1/referrals"
 
 
-def _post(client: Any, url: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
+def _post(client: Client, url: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
     return client.post(url, body, content_type="application/json", headers=headers)
 
 
@@ -37,7 +38,7 @@ def _body(case: Case, partner: Organisation) -> dict[str, Any]:
 
 
 def test_without_consent_the_referral_is_refused(
-    client: Any, bearer: Bearer, caseworker: User, case: Case, partner_org: Organisation
+    client: Client, bearer: Bearer, caseworker: User, case: Case, partner_org: Organisation
 ) -> None:
     response = _post(client, URL, bearer(caseworker), _body(case, partner_org))
     assert "consent" in assert_error_shape(response, 403, "no_consent")["message"]
@@ -45,7 +46,7 @@ def test_without_consent_the_referral_is_refused(
 
 
 def test_the_partner_reads_and_answers_only_its_referral(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     partner_user: User,
@@ -91,7 +92,7 @@ def test_the_partner_reads_and_answers_only_its_referral(
 @pytest.mark.parametrize("who", ["outsider", "other_caseworker", "finance"])
 def test_staff_without_the_case_get_404(
     request: pytest.FixtureRequest,
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     case: Case,
@@ -105,7 +106,7 @@ def test_staff_without_the_case_get_404(
 
 
 def test_a_bad_decision_is_a_field_error(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     partner_user: User,

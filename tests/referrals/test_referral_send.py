@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,14 +32,22 @@ from tests.core.conftest import raw_row
 pytestmark = pytest.mark.django_db
 
 
-def _send(case: Case, user: User, partner: Organisation, **extra: object) -> Referral:
+def _send(
+    case: Case,
+    user: User,
+    partner: Organisation,
+    *,
+    shared_summary: str = "",
+    share_phone: bool = False,
+) -> Referral:
     return referral_send(
         case=case,
         person=case.household.head,
         partner=partner,
         service="Legal representation",
         sent_by=user,
-        **extra,
+        shared_summary=shared_summary,
+        share_phone=share_phone,
     )
 
 
@@ -133,7 +141,7 @@ def test_withdrawing_consent_for_one_partner_stops_referrals_to_it_but_not_to_an
     clinic: Organisation,
     partner_user: User,
     make_user: Callable[..., User],
-    signed_in: Any,
+    signed_in: Callable[[User], Client],
 ) -> None:
     person = case.household.head
     for partner in (partner_org, clinic):
@@ -184,8 +192,13 @@ def test_bad_input_is_refused_by_field(
     data = {"service": "Counselling", "shared_summary": "", field: value}
     with pytest.raises(Invalid) as refused:
         referral_send(
-            case=case, person=case.household.head, partner=partner_org, sent_by=caseworker, **data
-        )  # type: ignore[arg-type]
+            case=case,
+            person=case.household.head,
+            partner=partner_org,
+            sent_by=caseworker,
+            service=data["service"],
+            shared_summary=data["shared_summary"],
+        )
     assert field in refused.value.fields
 
 
@@ -258,12 +271,12 @@ def test_the_partner_may_decline(
 
 
 def test_another_partner_and_staff_cannot_answer(
-    caseworker: User, case: Case, partner_org: Organisation, make_user: object
+    caseworker: User, case: Case, partner_org: Organisation, make_user: Callable[..., User]
 ) -> None:
     give_referral_consent(case.household.head, caseworker, partner_org)
     referral = _send(case, caseworker, partner_org)
     other_partner = Organisation.objects.create(name="Another clinic", kind="hospital")
-    stranger = make_user("partner", organisation=other_partner)  # type: ignore[operator]
+    stranger = make_user("partner", organisation=other_partner)
     for user in (stranger, caseworker):
         with pytest.raises(NotAllowed):
             referral_respond(referral=referral, responded_by=user, decision="accept")

@@ -4,9 +4,11 @@ an outsider."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,7 +53,10 @@ def _send_data(case: Case, partner: Organisation, **extra: Any) -> dict[str, Any
 
 
 def test_the_caseworker_sends_a_referral_from_the_case(
-    signed_in: Any, caseworker: User, consented: Case, partner_org: Organisation
+    signed_in: Callable[[User], Client],
+    caseworker: User,
+    consented: Case,
+    partner_org: Organisation,
 ) -> None:
     client = signed_in(caseworker)
     page = client.get(reverse("cases:detail", args=[consented.pk])).content.decode()
@@ -70,7 +75,7 @@ def test_the_caseworker_sends_a_referral_from_the_case(
 
 
 def test_without_consent_the_page_says_why_nothing_was_sent(
-    signed_in: Any, caseworker: User, case: Case, partner_org: Organisation
+    signed_in: Callable[[User], Client], caseworker: User, case: Case, partner_org: Organisation
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("referrals:send", args=[case.pk]), _send_data(case, partner_org)
@@ -81,7 +86,10 @@ def test_without_consent_the_page_says_why_nothing_was_sent(
 
 
 def test_a_partner_organisation_not_in_the_list_is_refused(
-    signed_in: Any, caseworker: User, consented: Case, other_relief_org: Organisation
+    signed_in: Callable[[User], Client],
+    caseworker: User,
+    consented: Case,
+    other_relief_org: Organisation,
 ) -> None:
     response = signed_in(caseworker).post(
         reverse("referrals:send", args=[consented.pk]), _send_data(consented, other_relief_org)
@@ -93,7 +101,7 @@ def test_a_partner_organisation_not_in_the_list_is_refused(
 @pytest.mark.parametrize("who", ["outsider", "other_caseworker", "partner_user", "finance"])
 def test_others_cannot_send_for_the_case(
     request: pytest.FixtureRequest,
-    signed_in: Any,
+    signed_in: Callable[[User], Client],
     consented: Case,
     partner_org: Organisation,
     who: str,
@@ -106,7 +114,7 @@ def test_others_cannot_send_for_the_case(
 
 
 def test_the_partner_sees_its_referral_and_only_what_it_shares(
-    signed_in: Any, partner_user: User, referral: Referral
+    signed_in: Callable[[User], Client], partner_user: User, referral: Referral
 ) -> None:
     client = signed_in(partner_user)
     listed = client.get(reverse("referrals:list")).content.decode()
@@ -120,7 +128,11 @@ def test_the_partner_sees_its_referral_and_only_what_it_shares(
 
 
 def test_the_partner_answers_and_the_caseworker_sees_the_new_answer(
-    signed_in: Any, client: Any, partner_user: User, caseworker: User, referral: Referral
+    signed_in: Callable[[User], Client],
+    client: Client,
+    partner_user: User,
+    caseworker: User,
+    referral: Referral,
 ) -> None:
     response = signed_in(partner_user).post(
         reverse("referrals:respond", args=[referral.pk]),
@@ -136,7 +148,7 @@ def test_the_partner_answers_and_the_caseworker_sees_the_new_answer(
 
 
 def test_an_answer_to_a_stale_page_is_a_clear_conflict(
-    signed_in: Any, partner_user: User, referral: Referral
+    signed_in: Callable[[User], Client], partner_user: User, referral: Referral
 ) -> None:
     referral_respond(referral=referral, responded_by=partner_user, decision="accept")
     response = signed_in(partner_user).post(
@@ -148,7 +160,9 @@ def test_an_answer_to_a_stale_page_is_a_clear_conflict(
     assert Referral.objects.get(pk=referral.pk).status == "accepted"
 
 
-def test_another_partner_gets_404(signed_in: Any, make_user: Any, referral: Referral) -> None:
+def test_another_partner_gets_404(
+    signed_in: Callable[[User], Client], make_user: Callable[..., User], referral: Referral
+) -> None:
     clinic = Organisation.objects.create(name="A clinic (test)", kind="hospital")
     stranger = make_user("partner", organisation=clinic)
     client = signed_in(stranger)
@@ -163,7 +177,10 @@ def test_another_partner_gets_404(signed_in: Any, make_user: Any, referral: Refe
 
 @pytest.mark.parametrize("who", ["outsider", "other_caseworker", "finance", "administrator"])
 def test_staff_without_the_case_get_404(
-    request: pytest.FixtureRequest, signed_in: Any, referral: Referral, who: str
+    request: pytest.FixtureRequest,
+    signed_in: Callable[[User], Client],
+    referral: Referral,
+    who: str,
 ) -> None:
     client = signed_in(request.getfixturevalue(who))
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
@@ -181,14 +198,18 @@ def test_staff_without_the_case_get_404(
     ],
 )
 def test_partners_get_404_on_everything_else(
-    signed_in: Any, partner_user: User, referral: Referral, name: str, args: str | None
+    signed_in: Callable[[User], Client],
+    partner_user: User,
+    referral: Referral,
+    name: str,
+    args: str | None,
 ) -> None:
     url_args = [] if args is None else [getattr(referral, f"{args}_id")]
     assert signed_in(partner_user).get(reverse(name, args=url_args)).status_code == 404
 
 
 def test_the_coordinator_withdraws_a_referral(
-    signed_in: Any, coordinator: User, referral: Referral
+    signed_in: Callable[[User], Client], coordinator: User, referral: Referral
 ) -> None:
     response = signed_in(coordinator).post(reverse("referrals:withdraw", args=[referral.pk]))
     assert response.status_code == 302
@@ -196,7 +217,7 @@ def test_the_coordinator_withdraws_a_referral(
 
 
 def test_the_partner_cannot_withdraw(
-    signed_in: Any, partner_user: User, referral: Referral
+    signed_in: Callable[[User], Client], partner_user: User, referral: Referral
 ) -> None:
     response = signed_in(partner_user).post(reverse("referrals:withdraw", args=[referral.pk]))
     assert response.status_code == 404
@@ -204,7 +225,7 @@ def test_the_partner_cannot_withdraw(
 
 
 def test_the_case_page_shows_the_referrals_panel(
-    signed_in: Any, caseworker: User, referral: Referral
+    signed_in: Callable[[User], Client], caseworker: User, referral: Referral
 ) -> None:
     page = signed_in(caseworker).get(reverse("cases:detail", args=[referral.case_id]))
     assert page.status_code == 200
