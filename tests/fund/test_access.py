@@ -4,7 +4,6 @@ donors' names only for finance officers and auditors; nobody else, and no partne
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import pytest
 
@@ -14,7 +13,7 @@ from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.fund import services
 from madad.fund.models import Donation, Donor, JournalEntry
-from tests.fund.factories import give
+from tests.fund.factories import Books, give
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_capabilities_by_role(
 
 def test_records_are_visible_within_the_organisation_only(
     finance: User,
-    books: SimpleNamespace,
+    books: Books,
     outsider: User,
     auditor: User,
     partner_org: Organisation,
@@ -73,7 +72,7 @@ def test_donor_names_are_fields_only_finance_and_auditors_read(
 
 
 def test_only_finance_officers_may_change_records(
-    finance: User, auditor: User, books: SimpleNamespace
+    finance: User, auditor: User, books: Books
 ) -> None:
     entry = give(finance, account=books.pkr, earmark=books.general, amount="10").entry
     assert access.can_change(finance, entry) is True

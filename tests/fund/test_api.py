@@ -3,37 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.assistance.models import Assistance
 from madad.core.models import AuditEvent
 from madad.fund import services
-from madad.fund.models import Disbursement, Donation, JournalEntry
+from madad.fund.models import Disbursement, Donation, Donor, JournalEntry
 from tests.api.helpers import assert_error_shape
-from tests.fund.factories import approved_assistance, give
+from tests.fund.factories import Books, approved_assistance, give
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/fund"
 Bearer = Callable[[User], dict[str, str]]
 
 
-def _post(client: Any, path: str, body: Any, headers: dict[str, str]) -> Any:
+def _post(client: Client, path: str, body: Any, headers: dict[str, str]) -> Any:
     return client.post(f"{URL}{path}", body, content_type="application/json", headers=headers)
 
 
+@dataclass(frozen=True)
+class Kept(Books):
+    """The books with a donor's donation kept in them."""
+
+    donor: Donor
+    donation: Donation
+
+
 @pytest.fixture
-def kept(finance: User, books: SimpleNamespace) -> SimpleNamespace:
+def kept(finance: User, books: Books) -> Kept:
     donor = services.donor_record(recorded_by=finance, name="Rubina Akhtar")
     donation = give(finance, account=books.pkr, earmark=books.general, amount="20000", donor=donor)
-    return SimpleNamespace(**vars(books), donor=donor, donation=donation)
+    return Kept(**vars(books), donor=donor, donation=donation)
 
 
-def _donation_body(kept: SimpleNamespace, **changes: Any) -> dict[str, Any]:
+def _donation_body(kept: Kept, **changes: Any) -> dict[str, Any]:
     return {
         "received_on": "2025-02-01",
         "amount": "250.75",
@@ -49,7 +58,7 @@ def _donation_body(kept: SimpleNamespace, **changes: Any) -> dict[str, Any]:
 
 # --- the finance officer ---------------------------------------------------------------------
 def test_a_finance_officer_records_a_donation_with_amounts_as_exact_strings(
-    client: Any, finance: User, kept: SimpleNamespace, bearer: Bearer
+    client: Client, finance: User, kept: Kept, bearer: Bearer
 ) -> None:
     response = _post(client, "/donations", _donation_body(kept), bearer(finance))
     assert response.status_code == 201, response.content
@@ -65,7 +74,7 @@ def test_a_finance_officer_records_a_donation_with_amounts_as_exact_strings(
 
 
 def test_amounts_sent_as_json_numbers_are_refused(
-    client: Any, finance: User, kept: SimpleNamespace, bearer: Bearer
+    client: Client, finance: User, kept: Kept, bearer: Bearer
 ) -> None:
     response = _post(client, "/donations", _donation_body(kept, amount=250.75), bearer(finance))
     error = assert_error_shape(response, 422, "invalid")
@@ -74,7 +83,7 @@ def test_amounts_sent_as_json_numbers_are_refused(
 
 
 def test_a_service_refusal_comes_back_on_the_field(
-    client: Any, finance: User, kept: SimpleNamespace, bearer: Bearer
+    client: Client, finance: User, kept: Kept, bearer: Bearer
 ) -> None:
     response = _post(client, "/donations", _donation_body(kept, currency="GBP"), bearer(finance))
     error = assert_error_shape(response, 422, "invalid")
@@ -82,7 +91,7 @@ def test_a_service_refusal_comes_back_on_the_field(
 
 
 def test_a_finance_officer_pays_approved_assistance_and_refusals_say_why(
-    client: Any, finance: User, kept: SimpleNamespace, bearer: Bearer, relief_org: Organisation
+    client: Client, finance: User, kept: Kept, bearer: Bearer, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="12000", kind="medical_bills")
     body = {
@@ -115,7 +124,7 @@ def test_a_finance_officer_pays_approved_assistance_and_refusals_say_why(
 
 
 def test_a_finance_officer_converts_and_reverses(
-    client: Any, finance: User, kept: SimpleNamespace, bearer: Bearer
+    client: Client, finance: User, kept: Kept, bearer: Bearer
 ) -> None:
     give(finance, account=kept.usd, earmark=kept.general, amount="100", rate="280")
     response = _post(
@@ -147,7 +156,7 @@ def test_a_finance_officer_converts_and_reverses(
 
 
 def test_the_books_and_reports_are_read_through_the_api(
-    client: Any, finance: User, kept: SimpleNamespace, bearer: Bearer
+    client: Client, finance: User, kept: Kept, bearer: Bearer
 ) -> None:
     balances = client.get(f"{URL}/balances", headers=bearer(finance)).json()
     assert balances["balances"] == [
@@ -172,7 +181,7 @@ def test_the_books_and_reports_are_read_through_the_api(
 # --- colleagues with other roles -------------------------------------------------------------
 @pytest.mark.parametrize("role", ["auditor", "coordinator"])
 def test_auditors_and_coordinators_read_but_do_not_change(
-    client: Any, kept: SimpleNamespace, bearer: Bearer, role: str, request: pytest.FixtureRequest
+    client: Client, kept: Kept, bearer: Bearer, role: str, request: pytest.FixtureRequest
 ) -> None:
     headers = bearer(request.getfixturevalue(role))
     listed = client.get(f"{URL}/donations", headers=headers)
@@ -186,7 +195,7 @@ def test_auditors_and_coordinators_read_but_do_not_change(
 
 
 def test_a_donors_name_is_answered_to_an_auditor_and_withheld_from_a_coordinator(
-    client: Any, kept: SimpleNamespace, bearer: Bearer, auditor: User, coordinator: User
+    client: Client, kept: Kept, bearer: Bearer, auditor: User, coordinator: User
 ) -> None:
     url = f"{URL}/donors/{kept.donor.pk}"
     assert client.get(url, headers=bearer(auditor)).json()["name"] == "Rubina Akhtar"
@@ -196,7 +205,7 @@ def test_a_donors_name_is_answered_to_an_auditor_and_withheld_from_a_coordinator
 
 
 def test_a_caseworker_does_not_see_the_fund(
-    client: Any, kept: SimpleNamespace, bearer: Bearer, caseworker: User
+    client: Client, kept: Kept, bearer: Bearer, caseworker: User
 ) -> None:
     for path in ("/balances", "/donations", "/entries", "/reports/balances"):
         assert_error_shape(client.get(f"{URL}{path}", headers=bearer(caseworker)), 403)
@@ -204,7 +213,7 @@ def test_a_caseworker_does_not_see_the_fund(
 
 # --- outsiders ------------------------------------------------------------------------------
 def test_an_outsider_gets_404_for_our_records_and_cannot_use_them(
-    client: Any, kept: SimpleNamespace, bearer: Bearer, outsider: User, relief_org: Organisation
+    client: Client, kept: Kept, bearer: Bearer, outsider: User, relief_org: Organisation
 ) -> None:
     headers = bearer(outsider)
     for path in (

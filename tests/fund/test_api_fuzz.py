@@ -6,18 +6,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from types import SimpleNamespace
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from madad.accounts.models import User
 from tests.api.helpers import assert_error_shape
-from tests.fund.factories import give
+from tests.fund.factories import Books, give
 from tests.fund.ledger_checks import assert_books_balance
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +65,7 @@ def _operations() -> list[tuple[str, str, list[str]]]:
 
 @pytest.fixture
 def setting(
-    finance: User, books: SimpleNamespace, bearer: Callable[[User], dict[str, str]]
+    finance: User, books: Books, bearer: Callable[[User], dict[str, str]]
 ) -> dict[str, str]:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     give(finance, account=books.pkr, earmark=books.education, amount="5000")
@@ -81,7 +80,7 @@ def setting(
 )
 @given(data=st.data())
 def test_random_calls_to_the_fund_api_never_fail(
-    client: Any, setting: dict[str, str], finance: User, data: st.DataObject
+    client: Client, setting: dict[str, str], finance: User, data: st.DataObject
 ) -> None:
     operations = _operations()
     assert len(operations) >= 20

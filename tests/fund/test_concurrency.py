@@ -36,7 +36,9 @@ def _run(env: dict[str, str], *args: str) -> dict[str, Any]:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert isinstance(result, dict), result
+    return result
 
 
 def _race(

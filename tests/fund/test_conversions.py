@@ -4,7 +4,6 @@ booking the difference from its carrying value as an exchange gain or loss."""
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 
@@ -13,7 +12,7 @@ from madad.core.refusals import Invalid, Refused
 from madad.fund import services
 from madad.fund.ledger import money_balance
 from madad.fund.models import Conversion, JournalLine
-from tests.fund.factories import give
+from tests.fund.factories import Books, give
 from tests.fund.ledger_checks import assert_books_balance
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _convert(
     finance: User,
-    books: SimpleNamespace,
+    books: Books,
     amount: str,
     rate: str,
     *,
@@ -51,19 +50,19 @@ def _exchange(conversion: Conversion) -> Decimal:
 
 
 def test_dollars_sold_above_the_rate_they_came_in_at_book_a_gain(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     conversion = _convert(finance, books, "100", "285.50")
     assert (conversion.amount_to, conversion.gain) == (Decimal("28550.00"), Decimal("550.00"))
     assert _exchange(conversion) == Decimal("-550.00")  # a credit: income
     assert money_balance(books.pkr, books.general) == (Decimal("28550.00"), Decimal("28550.00"))
-    assert money_balance(books.usd, books.general) == (0, 0)
+    assert money_balance(books.usd, books.general) == (Decimal(0), Decimal(0))
     assert_books_balance(books.pkr.organisation)
 
 
 def test_dollars_sold_below_the_rate_they_came_in_at_book_a_loss(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     conversion = _convert(finance, books, "40", "275")
@@ -72,7 +71,7 @@ def test_dollars_sold_below_the_rate_they_came_in_at_book_a_loss(
     assert money_balance(books.usd, books.general) == (Decimal("60.00"), Decimal("16800.00"))
 
 
-def test_money_leaves_at_its_average_carrying_value(finance: User, books: SimpleNamespace) -> None:
+def test_money_leaves_at_its_average_carrying_value(finance: User, books: Books) -> None:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="290")
     conversion = _convert(finance, books, "50", "285")
@@ -81,20 +80,21 @@ def test_money_leaves_at_its_average_carrying_value(finance: User, books: Simple
 
 
 def test_an_account_emptied_of_an_earmarks_money_keeps_no_value(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="300")
     _convert(finance, books, "100", "290")
     second = books.pkr.organisation.donations.order_by("id").last()
+    assert second is not None
     # reversing the second donation takes 100 dollars carried at 290 but booked at 300
     services.entry_reverse(entry=second.entry, reversed_by=finance, reason="Bounced")
-    assert money_balance(books.usd, books.general) == (0, 0)
+    assert money_balance(books.usd, books.general) == (Decimal(0), Decimal(0))
     assert_books_balance(books.pkr.organisation)
 
 
 def test_more_than_the_account_holds_of_the_earmark_is_not_converted(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     give(finance, account=books.usd, earmark=books.general, amount="100", rate="280")
     give(finance, account=books.usd, earmark=books.education, amount="500", rate="280")
@@ -105,7 +105,7 @@ def test_more_than_the_account_holds_of_the_earmark_is_not_converted(
 
 
 def test_rupees_bought_back_into_dollars_move_at_their_face_value(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     give(finance, account=books.pkr, earmark=books.general, amount="28000")
     conversion = _convert(finance, books, "28000", "0.0035", source="pkr", target="usd")
@@ -113,9 +113,7 @@ def test_rupees_bought_back_into_dollars_move_at_their_face_value(
     assert money_balance(books.usd, books.general) == (Decimal("98.00"), Decimal("28000.00"))
 
 
-def test_converting_into_the_same_currency_is_refused(
-    finance: User, books: SimpleNamespace
-) -> None:
+def test_converting_into_the_same_currency_is_refused(finance: User, books: Books) -> None:
     give(finance, account=books.pkr, earmark=books.general, amount="1000")
     with pytest.raises(Invalid) as refused:
         _convert(finance, books, "100", "1", source="pkr", target="cash")

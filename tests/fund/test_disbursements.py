@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -14,16 +15,15 @@ from madad.core.refusals import Invalid, Refused
 from madad.fund import services
 from madad.fund.models import Disbursement, JournalLine
 from madad.fund.selectors import unspent
-from tests.fund.factories import approved_assistance, give
+from tests.fund.factories import Books, approved_assistance, give
 
 pytestmark = pytest.mark.django_db
 S = Assistance.Status
 
 
-def _pay(
-    finance: User, item: Assistance, books: SimpleNamespace, **changes: object
-) -> Disbursement:
-    data = {
+def _pay(finance: User, item: Assistance, books: Books, **changes: Any) -> Disbursement:
+    """disbursement_make with a valid payment's arguments, some replaced by `changes`."""
+    data: dict[str, Any] = {
         "made_by": finance,
         "assistance": item,
         "earmark": books.general,
@@ -32,18 +32,18 @@ def _pay(
         "reference": "TX-4411",
         **changes,
     }
-    return services.disbursement_make(**data)  # type: ignore[arg-type]
+    return services.disbursement_make(**data)
 
 
 @pytest.fixture
-def funded(finance: User, books: SimpleNamespace) -> SimpleNamespace:
+def funded(finance: User, books: Books) -> Books:
     give(finance, account=books.pkr, earmark=books.general, amount="10000")
     give(finance, account=books.pkr, earmark=books.education, amount="3000")
     return books
 
 
 def test_paying_approved_assistance_posts_the_expense_and_marks_it_disbursed(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="2500.50", kind="rent")
     disbursement = _pay(finance, item, funded)
@@ -62,7 +62,7 @@ def test_paying_approved_assistance_posts_the_expense_and_marks_it_disbursed(
 
 @pytest.mark.parametrize("status", [S.REQUESTED, S.CANCELLED])
 def test_assistance_that_is_not_approved_is_refused_with_the_reason_and_nothing_is_written(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation, status: str
+    finance: User, funded: Books, relief_org: Organisation, status: str
 ) -> None:
     item = approved_assistance(relief_org, amount="1000", status=S.REQUESTED)
     if status == S.CANCELLED:
@@ -80,7 +80,7 @@ def test_assistance_that_is_not_approved_is_refused_with_the_reason_and_nothing_
 
 
 def test_an_amount_beyond_the_earmarks_unspent_money_is_refused_saying_how_much_there_is(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="3000.01", kind="school_fees")
     with pytest.raises(Refused) as refused:
@@ -97,7 +97,7 @@ def test_an_amount_beyond_the_earmarks_unspent_money_is_refused_saying_how_much_
 
 
 def test_money_in_another_account_of_the_same_earmark_is_not_spent_from_this_one(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="100")
     with pytest.raises(Refused) as refused:
@@ -106,7 +106,7 @@ def test_money_in_another_account_of_the_same_earmark_is_not_spent_from_this_one
 
 
 def test_a_programme_pays_only_its_own_kinds_of_assistance(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="100", kind="rent")
     with pytest.raises(Refused) as refused:
@@ -116,7 +116,7 @@ def test_a_programme_pays_only_its_own_kinds_of_assistance(
 
 
 def test_help_in_kind_without_an_amount_is_not_paid_from_the_fund(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount=None, in_kind="Two months of rations")
     with pytest.raises(Refused) as refused:
@@ -124,9 +124,7 @@ def test_help_in_kind_without_an_amount_is_not_paid_from_the_fund(
     assert refused.value.code == "no_amount"
 
 
-def test_an_item_is_paid_once(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
-) -> None:
+def test_an_item_is_paid_once(finance: User, funded: Books, relief_org: Organisation) -> None:
     item = approved_assistance(relief_org, amount="1000")
     _pay(finance, item, funded)
     with pytest.raises(Refused) as refused:
@@ -137,7 +135,7 @@ def test_an_item_is_paid_once(
 
 
 def test_whoever_approved_the_assistance_does_not_also_pay_it(
-    funded: SimpleNamespace, relief_org: Organisation, make_user: object, finance: User
+    funded: Books, relief_org: Organisation, make_user: Callable[..., User], finance: User
 ) -> None:
     item = approved_assistance(relief_org, amount="1000")
     Assistance.objects.filter(pk=item.pk).update(approved_by=finance)
@@ -149,7 +147,7 @@ def test_whoever_approved_the_assistance_does_not_also_pay_it(
 
 
 def test_another_organisations_assistance_is_not_paid(
-    finance: User, funded: SimpleNamespace, other_relief_org: Organisation
+    finance: User, funded: Books, other_relief_org: Organisation
 ) -> None:
     item = approved_assistance(other_relief_org, amount="1000")
     with pytest.raises(Invalid) as refused:
@@ -159,7 +157,7 @@ def test_another_organisations_assistance_is_not_paid(
 
 
 def test_reversing_a_payment_puts_the_money_back_and_the_item_back_to_be_paid(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="4000")
     disbursement = _pay(finance, item, funded)
@@ -178,7 +176,7 @@ def test_reversing_a_payment_puts_the_money_back_and_the_item_back_to_be_paid(
 
 
 def test_a_payment_the_family_confirmed_receiving_is_not_reversed(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="4000")
     disbursement = _pay(finance, item, funded)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -14,7 +14,7 @@ from madad.core.models import AuditEvent
 from madad.core.refusals import Invalid, Refused
 from madad.fund import services
 from madad.fund.models import Account, Channel, Donation, Donor, JournalLine
-from tests.fund.factories import DAY, books, give
+from tests.fund.factories import DAY, Books, books, give
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _lines(donation: Donation) -> dict[str, tuple[Decimal, Decimal]]:
 
 
 def test_a_dollar_donation_posts_its_net_to_the_bank_its_fee_to_administration_and_all_to_income(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     donation = give(
         finance,
@@ -46,7 +46,7 @@ def test_a_dollar_donation_posts_its_net_to_the_bank_its_fee_to_administration_a
 
 
 def test_receipt_numbers_follow_each_other_without_gaps_within_a_year(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     numbers = [
         give(
@@ -58,7 +58,7 @@ def test_receipt_numbers_follow_each_other_without_gaps_within_a_year(
 
 
 def test_without_an_entered_rate_the_stored_rate_of_the_day_or_of_a_few_days_before_is_used(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     services.rate_record(
         recorded_by=finance,
@@ -85,7 +85,7 @@ def test_without_an_entered_rate_the_stored_rate_of_the_day_or_of_a_few_days_bef
 
 
 def test_without_any_rate_near_the_day_the_donation_is_refused_and_nothing_is_written(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     services.rate_record(
         recorded_by=finance,
@@ -123,9 +123,9 @@ def test_without_any_rate_near_the_day_the_donation_is_refused_and_nothing_is_wr
     ],
 )
 def test_bad_input_is_refused_by_field_and_nothing_is_written(
-    finance: User, books: SimpleNamespace, changes: dict[str, object], field: str
+    finance: User, books: Books, changes: dict[str, object], field: str
 ) -> None:
-    data = {
+    data: dict[str, Any] = {  # a valid donation's arguments, some replaced by `changes`
         "recorded_by": finance,
         "amount": "10",
         "currency": "USD",
@@ -138,13 +138,13 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(
         **changes,
     }
     with pytest.raises(Invalid) as refused:
-        services.donation_record(**data)  # type: ignore[arg-type]
+        services.donation_record(**data)
     assert field in refused.value.fields
     assert not Donation.objects.exists() and not JournalLine.objects.exists()
 
 
 def test_fractions_that_binary_floats_cannot_hold_are_kept_exactly(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     donation = give(finance, account=books.pkr, earmark=books.general, amount="0.30", fee="0.10")
     donation.refresh_from_db()
@@ -156,7 +156,7 @@ def test_fractions_that_binary_floats_cannot_hold_are_kept_exactly(
 
 
 def test_another_organisations_earmark_or_account_is_refused_as_if_it_did_not_exist(
-    finance: User, books: SimpleNamespace, outsider: User, other_relief_org: Organisation
+    finance: User, books: Books, outsider: User, other_relief_org: Organisation
 ) -> None:
     theirs = books_of(other_relief_org, outsider)
     with pytest.raises(Invalid) as refused:
@@ -167,13 +167,13 @@ def test_another_organisations_earmark_or_account_is_refused_as_if_it_did_not_ex
     assert "earmark" in refused.value.fields
 
 
-def books_of(organisation: Organisation, finance: User) -> SimpleNamespace:
+def books_of(organisation: Organisation, finance: User) -> Books:
     return books(organisation, finance)
 
 
 @pytest.mark.parametrize("role", ["auditor", "coordinator", "caseworker"])
 def test_only_a_finance_officer_records_money(
-    books: SimpleNamespace, role: str, request: pytest.FixtureRequest
+    books: Books, role: str, request: pytest.FixtureRequest
 ) -> None:
     user = request.getfixturevalue(role)
     with pytest.raises(Refused) as refused:
@@ -215,7 +215,7 @@ def test_a_donor_who_changes_their_mind_is_recorded_unless_somebody_changed_them
 
 
 def test_opening_an_account_in_an_unknown_currency_or_with_a_taken_name_is_refused(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     with pytest.raises(Invalid) as refused:
         services.account_open(

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.core import append_only
 from madad.core.models import AuditEvent
 from madad.core.refusals import Invalid, Refused
 from madad.fund import services
 from madad.fund.models import JournalEntry, JournalLine
 from madad.fund.selectors import unspent
-from tests.fund.factories import give
+from tests.fund.factories import Books, give
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def guarded() -> None:
     ],
 )
 def test_the_database_refuses_to_change_or_delete_entries_and_lines(
-    guarded: None, finance: User, books: SimpleNamespace, statement: str
+    guarded: None, finance: User, books: Books, statement: str
 ) -> None:
     give(finance, account=books.pkr, earmark=books.general, amount="1000")
     with (
@@ -49,18 +48,14 @@ def test_the_database_refuses_to_change_or_delete_entries_and_lines(
     assert JournalLine.objects.filter(amount=Decimal("1000")).exists()
 
 
-def test_the_orm_cannot_delete_a_line_either(
-    guarded: None, finance: User, books: SimpleNamespace
-) -> None:
+def test_the_orm_cannot_delete_a_line_either(guarded: None, finance: User, books: Books) -> None:
     donation = give(finance, account=books.pkr, earmark=books.general, amount="1000")
     with pytest.raises(DatabaseError), transaction.atomic():
         JournalLine.objects.filter(entry=donation.entry).delete()
     assert JournalLine.objects.filter(entry=donation.entry).count() == 2
 
 
-def test_a_reversal_mirrors_every_line_and_keeps_the_original(
-    finance: User, books: SimpleNamespace
-) -> None:
+def test_a_reversal_mirrors_every_line_and_keeps_the_original(finance: User, books: Books) -> None:
     donation = give(
         finance, account=books.usd, earmark=books.general, amount="50", fee="1", rate="280"
     )
@@ -79,7 +74,7 @@ def test_a_reversal_mirrors_every_line_and_keeps_the_original(
 
 
 def test_an_entry_is_reversed_once_and_a_reversal_is_not_reversed(
-    finance: User, books: SimpleNamespace
+    finance: User, books: Books
 ) -> None:
     donation = give(finance, account=books.pkr, earmark=books.general, amount="1000")
     reversal = services.entry_reverse(entry=donation.entry, reversed_by=finance, reason="x")
@@ -93,7 +88,7 @@ def test_an_entry_is_reversed_once_and_a_reversal_is_not_reversed(
 
 
 def test_a_donation_already_spent_cannot_be_reversed(
-    finance: User, books: SimpleNamespace, relief_org: object
+    finance: User, books: Books, relief_org: Organisation
 ) -> None:
     from tests.fund.factories import approved_assistance
 
@@ -105,14 +100,14 @@ def test_a_donation_already_spent_cannot_be_reversed(
         account=books.pkr,
         method="cash",
         reference="V-1",
-    )  # type: ignore[arg-type]
+    )
     with pytest.raises(Refused) as refused:
         services.entry_reverse(entry=donation.entry, reversed_by=finance, reason="Bounced")
     assert refused.value.code == "insufficient_funds"
     assert unspent(earmark=books.general) == Decimal("400")
 
 
-def test_a_reason_is_required_to_reverse(finance: User, books: SimpleNamespace) -> None:
+def test_a_reason_is_required_to_reverse(finance: User, books: Books) -> None:
 
     donation = give(finance, account=books.pkr, earmark=books.general, amount="1000")
     with pytest.raises(Invalid) as refused:

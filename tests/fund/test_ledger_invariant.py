@@ -4,7 +4,6 @@ reversals, allowed or refused, ever unbalances the books or overdraws an earmark
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from madad.core.refusals import Refused
 from madad.fund import services
 from madad.fund.models import JournalEntry, JournalLine
 from madad.fund.selectors import balances, trial_balance
-from tests.fund.factories import approved_assistance, give
+from tests.fund.factories import Books, approved_assistance, give
 from tests.fund.ledger_checks import assert_books_balance, assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +66,7 @@ operations = st.lists(
 )
 
 
-def _apply(op: tuple[Any, ...], finance: User, books: SimpleNamespace, items: list[Any]) -> None:
+def _apply(op: tuple[Any, ...], finance: User, books: Books, items: list[Any]) -> None:
     kind = op[0]
     if kind == "donate":
         _kind, account, earmark, amount, fee_percent, rate = op
@@ -151,7 +150,7 @@ def _apply(op: tuple[Any, ...], finance: User, books: SimpleNamespace, items: li
 )
 @given(sequence=operations)
 def test_no_sequence_of_money_events_unbalances_the_books(
-    sequence: list[tuple[Any, ...]], finance: User, books: SimpleNamespace, relief_org: Organisation
+    sequence: list[tuple[Any, ...]], finance: User, books: Books, relief_org: Organisation
 ) -> None:
     with transaction.atomic():
         items = [

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.fund import services
 from madad.fund.models import Disbursement
 from madad.fund.selectors import public_account
-from tests.fund.factories import approved_assistance, give
+from tests.fund.factories import Books, approved_assistance, give
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _months_ago(months: int, day: int = 10) -> dt.date:
 
 def _pay(
     finance: User,
-    books: SimpleNamespace,
+    books: Books,
     organisation: Organisation,
     amount: str,
     kind: str,
@@ -56,13 +56,13 @@ def _everything(account: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def funded(finance: User, books: SimpleNamespace) -> SimpleNamespace:
+def funded(finance: User, books: Books) -> Books:
     give(finance, account=books.pkr, earmark=books.general, amount="1000000", day=_months_ago(6))
     return books
 
 
 def test_only_months_that_ended_at_least_the_delay_ago_are_published(
-    finance: User, funded: SimpleNamespace
+    finance: User, funded: Books
 ) -> None:
     give(finance, account=funded.pkr, earmark=funded.education, amount="700", day=_months_ago(1))
     account = public_account(delay_days=60)
@@ -74,7 +74,7 @@ def test_only_months_that_ended_at_least_the_delay_ago_are_published(
 
 
 def test_the_delay_defaults_to_the_setting(
-    finance: User, funded: SimpleNamespace, settings: Any
+    finance: User, funded: Books, settings: Settings
 ) -> None:
     settings.MADAD_FUND_PUBLIC_DELAY_DAYS = 400
     assert public_account()["months"] == []
@@ -83,7 +83,7 @@ def test_the_delay_defaults_to_the_setting(
 
 
 def test_money_in_is_shown_by_earmark_and_money_out_by_kind_of_assistance(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     day = _months_ago(4)
     for n in range(5):
@@ -104,7 +104,7 @@ def test_money_in_is_shown_by_earmark_and_money_out_by_kind_of_assistance(
 
 
 def test_no_single_payment_can_be_read_from_the_account(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     day = _months_ago(4)
     # five rent payments: shown; one medical bill and one legal fee: never on their own
@@ -128,7 +128,7 @@ def test_no_single_payment_can_be_read_from_the_account(
 
 
 def test_a_month_with_too_few_payments_is_carried_into_the_next(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     early, later = _months_ago(5), _months_ago(4)
     _pay(finance, funded, relief_org, "4444.44", "cash_grant", early)
@@ -147,7 +147,7 @@ def test_a_month_with_too_few_payments_is_carried_into_the_next(
 
 
 def test_no_family_case_reference_or_payment_record_appears(
-    finance: User, funded: SimpleNamespace, relief_org: Organisation
+    finance: User, funded: Books, relief_org: Organisation
 ) -> None:
     day = _months_ago(4)
     payments = [_pay(finance, funded, relief_org, "1500", "food", day) for _ in range(6)]
@@ -163,7 +163,7 @@ def test_no_family_case_reference_or_payment_record_appears(
 
 
 def test_only_donors_who_opted_in_are_named_and_never_their_contact(
-    finance: User, funded: SimpleNamespace
+    finance: User, funded: Books
 ) -> None:
     named = services.donor_record(
         recorded_by=finance,
@@ -192,9 +192,7 @@ def test_only_donors_who_opted_in_are_named_and_never_their_contact(
     assert "Too Recent" not in text
 
 
-def test_a_donor_who_withdraws_consent_to_be_named_disappears(
-    finance: User, funded: SimpleNamespace
-) -> None:
+def test_a_donor_who_withdraws_consent_to_be_named_disappears(finance: User, funded: Books) -> None:
     donor = services.donor_record(recorded_by=finance, name="Khalid Ahmed", named_in_public=True)
     give(
         finance,
@@ -212,7 +210,7 @@ def test_a_donor_who_withdraws_consent_to_be_named_disappears(
 
 
 def test_another_organisations_fund_is_kept_apart_when_one_is_asked_for(
-    finance: User, funded: SimpleNamespace, outsider: User, other_relief_org: Organisation
+    finance: User, funded: Books, outsider: User, other_relief_org: Organisation
 ) -> None:
     from tests.fund.factories import books
 

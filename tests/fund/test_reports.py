@@ -5,23 +5,23 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
 from madad.fund import services
 from madad.fund.reports import REPORTS
-from tests.fund.factories import approved_assistance, give
+from tests.fund.factories import Books, approved_assistance, give
 
 pytestmark = pytest.mark.django_db
-SignIn = Callable[[User], Any]
+SignIn = Callable[[User], Client]
 
 
 @pytest.fixture
-def kept(finance: User, books: SimpleNamespace, relief_org: Organisation) -> SimpleNamespace:
+def kept(finance: User, books: Books, relief_org: Organisation) -> Books:
     give(
         finance,
         account=books.usd,
@@ -52,7 +52,7 @@ def _csv(response: Any) -> list[list[str]]:
 @pytest.mark.parametrize("name", list(REPORTS))
 @pytest.mark.parametrize("role", ["finance", "auditor", "coordinator"])
 def test_every_report_opens_for_finance_auditors_and_coordinators(
-    kept: SimpleNamespace, signed_in: SignIn, role: str, name: str, request: pytest.FixtureRequest
+    kept: Books, signed_in: SignIn, role: str, name: str, request: pytest.FixtureRequest
 ) -> None:
     client = signed_in(request.getfixturevalue(role))
     assert client.get(f"/fund/reports/{name}/").status_code == 200
@@ -64,7 +64,7 @@ def test_every_report_opens_for_finance_auditors_and_coordinators(
 
 @pytest.mark.parametrize("role", ["caseworker", "partner_user"])
 def test_nobody_else_opens_reports(
-    kept: SimpleNamespace, signed_in: SignIn, role: str, request: pytest.FixtureRequest
+    kept: Books, signed_in: SignIn, role: str, request: pytest.FixtureRequest
 ) -> None:
     client = signed_in(request.getfixturevalue(role))
     assert client.get("/fund/reports/").status_code == 404
@@ -73,7 +73,7 @@ def test_nobody_else_opens_reports(
 
 
 def test_an_outsider_exports_their_own_books_not_ours(
-    kept: SimpleNamespace, signed_in: SignIn, outsider: User
+    kept: Books, signed_in: SignIn, outsider: User
 ) -> None:
     rows = _csv(signed_in(outsider).get("/fund/reports/donations-by-channel.csv"))
     assert rows == [
@@ -88,7 +88,7 @@ def test_an_unknown_report_is_not_found(signed_in: SignIn, finance: User) -> Non
 
 
 def test_donations_by_channel_and_assistance_by_kind_add_up(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Books, signed_in: SignIn, finance: User
 ) -> None:
     client = signed_in(finance)
     assert _csv(client.get("/fund/reports/donations-by-channel.csv")) == [
@@ -104,15 +104,13 @@ def test_donations_by_channel_and_assistance_by_kind_add_up(
     ]
 
 
-def test_a_period_narrows_the_report(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
-) -> None:
+def test_a_period_narrows_the_report(kept: Books, signed_in: SignIn, finance: User) -> None:
     rows = _csv(signed_in(finance).get("/fund/reports/assistance-by-kind.csv?date_from=2025-02-01"))
     assert rows == [["Kind", "Payments", "Amount (PKR)"], ["Total", "0", "0"]]
 
 
 def test_a_name_typed_like_a_formula_is_exported_as_text(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Books, signed_in: SignIn, finance: User
 ) -> None:
     give(
         finance,

@@ -5,11 +5,12 @@ from another organisation (404 for every record of ours)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.assistance.models import Assistance
@@ -26,14 +27,23 @@ from madad.fund.models import (
     JournalEntry,
 )
 from madad.fund.selectors import unspent
-from tests.fund.factories import approved_assistance, give
+from tests.fund.factories import Books, approved_assistance, give
 
 pytestmark = pytest.mark.django_db
-SignIn = Callable[[User], Any]
+SignIn = Callable[[User], Client]
+
+
+@dataclass(frozen=True)
+class Kept(Books):
+    """The books with a donor's donation (and its journal entry) kept in them."""
+
+    donor: Donor
+    donation: Donation
+    entry: JournalEntry
 
 
 @pytest.fixture
-def kept(finance: User, books: SimpleNamespace) -> SimpleNamespace:
+def kept(finance: User, books: Books) -> Kept:
     donor = services.donor_record(
         recorded_by=finance, name="Farah Baig", contact="farah@example.org"
     )
@@ -47,10 +57,10 @@ def kept(finance: User, books: SimpleNamespace) -> SimpleNamespace:
         donor=donor,
     )
     give(finance, account=books.pkr, earmark=books.general, amount="50000")
-    return SimpleNamespace(**vars(books), donor=donor, donation=donation, entry=donation.entry)
+    return Kept(**vars(books), donor=donor, donation=donation, entry=donation.entry)
 
 
-def _urls(kept: SimpleNamespace) -> dict[str, str]:
+def _urls(kept: Kept) -> dict[str, str]:
     return {
         "overview": "/fund/",
         "donations": "/fund/donations/",
@@ -81,7 +91,7 @@ READ_PAGES = [
 @pytest.mark.parametrize("page", READ_PAGES)
 @pytest.mark.parametrize("role", ["finance", "auditor", "coordinator"])
 def test_finance_officers_auditors_and_coordinators_read_the_fund(
-    kept: SimpleNamespace, signed_in: SignIn, role: str, page: str, request: pytest.FixtureRequest
+    kept: Kept, signed_in: SignIn, role: str, page: str, request: pytest.FixtureRequest
 ) -> None:
     response = signed_in(request.getfixturevalue(role)).get(_urls(kept)[page])
     assert response.status_code == 200
@@ -90,21 +100,21 @@ def test_finance_officers_auditors_and_coordinators_read_the_fund(
 @pytest.mark.parametrize("page", READ_PAGES)
 @pytest.mark.parametrize("role", ["caseworker", "partner_user"])
 def test_other_roles_and_partners_do_not_see_the_fund(
-    kept: SimpleNamespace, signed_in: SignIn, role: str, page: str, request: pytest.FixtureRequest
+    kept: Kept, signed_in: SignIn, role: str, page: str, request: pytest.FixtureRequest
 ) -> None:
     assert signed_in(request.getfixturevalue(role)).get(_urls(kept)[page]).status_code == 404
 
 
 @pytest.mark.parametrize("page", ["donation", "entry"])
 def test_an_outsider_gets_404_for_our_records_and_the_attempt_is_audited(
-    kept: SimpleNamespace, signed_in: SignIn, outsider: User, page: str
+    kept: Kept, signed_in: SignIn, outsider: User, page: str
 ) -> None:
     assert signed_in(outsider).get(_urls(kept)[page]).status_code == 404
     assert AuditEvent.objects.filter(action="access.denied", actor=outsider).exists()
 
 
 def test_an_outsider_sees_their_own_empty_fund_not_ours(
-    kept: SimpleNamespace, signed_in: SignIn, outsider: User
+    kept: Kept, signed_in: SignIn, outsider: User
 ) -> None:
     html = signed_in(outsider).get("/fund/donations/").content.decode()
     assert kept.donation.receipt_number not in html
@@ -120,7 +130,7 @@ def test_the_menu_shows_the_fund_to_those_who_may_see_it(
 
 # --- donors: names for finance officers and auditors only, every read audited ---------------
 def test_the_donation_page_names_the_donor_to_finance_and_audits_it(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Kept, signed_in: SignIn, finance: User
 ) -> None:
     html = signed_in(finance).get(_urls(kept)["donation"]).content.decode()
     assert "Farah Baig" in html
@@ -129,7 +139,7 @@ def test_the_donation_page_names_the_donor_to_finance_and_audits_it(
 
 
 def test_a_coordinator_sees_the_figures_but_not_who_gave(
-    kept: SimpleNamespace, signed_in: SignIn, coordinator: User
+    kept: Kept, signed_in: SignIn, coordinator: User
 ) -> None:
     client = signed_in(coordinator)
     html = client.get(_urls(kept)["donation"]).content.decode()
@@ -141,7 +151,7 @@ def test_a_coordinator_sees_the_figures_but_not_who_gave(
 
 @pytest.mark.parametrize("role", ["finance", "auditor"])
 def test_donor_pages_show_name_and_contact_to_finance_and_auditors(
-    kept: SimpleNamespace, signed_in: SignIn, role: str, request: pytest.FixtureRequest
+    kept: Kept, signed_in: SignIn, role: str, request: pytest.FixtureRequest
 ) -> None:
     client = signed_in(request.getfixturevalue(role))
     assert "Farah Baig" in client.get("/fund/donors/").content.decode()
@@ -150,15 +160,13 @@ def test_donor_pages_show_name_and_contact_to_finance_and_auditors(
     assert AuditEvent.objects.filter(action="fund.donor.viewed").count() == 2
 
 
-def test_an_outsider_cannot_open_our_donor(
-    kept: SimpleNamespace, signed_in: SignIn, outsider: User
-) -> None:
+def test_an_outsider_cannot_open_our_donor(kept: Kept, signed_in: SignIn, outsider: User) -> None:
     assert signed_in(outsider).get(f"/fund/donors/{kept.donor.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("language", ["en", "ur"])
 def test_the_printable_receipt_comes_in_english_and_urdu(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User, language: str
+    kept: Kept, signed_in: SignIn, finance: User, language: str
 ) -> None:
     response = signed_in(finance).get(f"/fund/donations/{kept.donation.pk}/receipt/{language}/")
     html = response.content.decode()
@@ -171,14 +179,14 @@ def test_the_printable_receipt_comes_in_english_and_urdu(
 
 
 def test_there_is_no_receipt_in_another_language(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Kept, signed_in: SignIn, finance: User
 ) -> None:
     url = f"/fund/donations/{kept.donation.pk}/receipt/fr/"
     assert signed_in(finance).get(url).status_code == 404
 
 
 # --- changing: finance officers only -----------------------------------------------------------
-def _donation_form(books: SimpleNamespace, **changes: Any) -> dict[str, Any]:
+def _donation_form(books: Books, **changes: Any) -> dict[str, Any]:
     return {
         "received_on": "2025-02-01",
         "amount": "120",
@@ -197,11 +205,12 @@ def _donation_form(books: SimpleNamespace, **changes: Any) -> dict[str, Any]:
 
 
 def test_a_finance_officer_records_a_donation_from_a_new_donor(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Kept, signed_in: SignIn, finance: User
 ) -> None:
     response = signed_in(finance).post("/fund/donations/new/", _donation_form(kept))
     donation = Donation.objects.latest("id")
     assert response.status_code == 302 and response["Location"] == f"/fund/donations/{donation.pk}/"
+    assert donation.donor is not None
     assert (donation.amount, donation.fee, donation.donor.name) == (
         Decimal("120"),
         Decimal("2"),
@@ -210,7 +219,7 @@ def test_a_finance_officer_records_a_donation_from_a_new_donor(
 
 
 def test_a_wrong_donation_form_is_answered_422_and_records_nothing(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Kept, signed_in: SignIn, finance: User
 ) -> None:
     donors = Donor.objects.count()
     response = signed_in(finance).post("/fund/donations/new/", _donation_form(kept, currency="GBP"))
@@ -221,7 +230,7 @@ def test_a_wrong_donation_form_is_answered_422_and_records_nothing(
 
 @pytest.mark.parametrize("role", ["auditor", "coordinator"])
 def test_readers_cannot_record_anything(
-    kept: SimpleNamespace, signed_in: SignIn, role: str, request: pytest.FixtureRequest
+    kept: Kept, signed_in: SignIn, role: str, request: pytest.FixtureRequest
 ) -> None:
     client = signed_in(request.getfixturevalue(role))
     assert client.get("/fund/donations/new/").status_code == 404
@@ -245,7 +254,7 @@ def test_readers_cannot_record_anything(
 
 
 def test_an_outsider_cannot_record_into_our_earmark_or_account(
-    kept: SimpleNamespace, signed_in: SignIn, outsider: User, other_relief_org: Organisation
+    kept: Kept, signed_in: SignIn, outsider: User, other_relief_org: Organisation
 ) -> None:
     from tests.fund.factories import books
 
@@ -276,7 +285,7 @@ def test_a_finance_officer_records_a_donor_and_their_choice_to_be_named(
 
 
 def test_a_finance_officer_records_a_rate_and_a_conversion(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Kept, signed_in: SignIn, finance: User
 ) -> None:
     client = signed_in(finance)
     assert (
@@ -304,7 +313,7 @@ def test_a_finance_officer_records_a_rate_and_a_conversion(
 
 
 def test_converting_more_than_there_is_is_refused_on_the_page(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Kept, signed_in: SignIn, finance: User
 ) -> None:
     response = signed_in(finance).post(
         "/fund/conversions/",
@@ -346,7 +355,7 @@ def test_a_finance_officer_sets_up_a_programme_and_an_account(
 
 # --- paying and reversing ------------------------------------------------------------------
 def test_a_finance_officer_pays_approved_assistance_from_the_queue(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User, relief_org: Organisation
+    kept: Kept, signed_in: SignIn, finance: User, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="15000", kind="food")
     client = signed_in(finance)
@@ -370,7 +379,7 @@ def test_a_finance_officer_pays_approved_assistance_from_the_queue(
 
 
 def test_unapproved_assistance_is_refused_on_the_page_with_the_reason(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User, relief_org: Organisation
+    kept: Kept, signed_in: SignIn, finance: User, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="1000", status=Assistance.Status.REQUESTED)
     response = signed_in(finance).post(
@@ -389,7 +398,7 @@ def test_unapproved_assistance_is_refused_on_the_page_with_the_reason(
 
 
 def test_paying_beyond_the_earmarks_money_is_refused_on_the_page(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User, relief_org: Organisation
+    kept: Kept, signed_in: SignIn, finance: User, relief_org: Organisation
 ) -> None:
     item = approved_assistance(relief_org, amount="50000.01")
     response = signed_in(finance).post(
@@ -407,7 +416,7 @@ def test_paying_beyond_the_earmarks_money_is_refused_on_the_page(
 
 
 def test_nobody_else_pays_and_an_outsider_does_not_find_our_assistance(
-    kept: SimpleNamespace,
+    kept: Kept,
     signed_in: SignIn,
     auditor: User,
     outsider: User,
@@ -422,7 +431,7 @@ def test_nobody_else_pays_and_an_outsider_does_not_find_our_assistance(
 
 
 def test_a_finance_officer_reverses_an_entry_with_a_reason(
-    kept: SimpleNamespace, signed_in: SignIn, finance: User
+    kept: Kept, signed_in: SignIn, finance: User
 ) -> None:
     client = signed_in(finance)
     assert client.post(f"/fund/ledger/{kept.entry.pk}/reverse/", {"reason": ""}).status_code == 422
@@ -437,7 +446,7 @@ def test_a_finance_officer_reverses_an_entry_with_a_reason(
 
 
 def test_an_outsider_cannot_reverse_our_entry(
-    kept: SimpleNamespace, signed_in: SignIn, outsider: User
+    kept: Kept, signed_in: SignIn, outsider: User
 ) -> None:
     assert (
         signed_in(outsider)
