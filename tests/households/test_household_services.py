@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -16,7 +15,7 @@ from madad.households import services
 from madad.households.models import Household, Member
 from madad.people.models import Person
 from tests.households.factories import make_household, make_person
-from tests.incidents.factories import gazetteer, record_incident
+from tests.incidents.factories import Gazetteer, gazetteer, record_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +131,7 @@ def test_acts_link_only_within_the_organisation(
     make_user: Callable[..., User],
     other_relief_org: Organisation,
 ) -> None:
-    places: SimpleNamespace = gazetteer()
+    places: Gazetteer = gazetteer()
     incident = record_incident(by=documenter, place=places.orchard)
     victim = incident.acts.get().victim
     household = make_household(by=caseworker, head=victim, link_member_acts=True)

@@ -4,11 +4,12 @@ colleague with another role, another caseworker, a coordinator and an outsider."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
+from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from madad.households.models import Household, Member
 from madad.people.models import Person
@@ -16,11 +17,11 @@ from tests.cases.factories import open_case
 from tests.households.factories import make_household, make_person
 
 pytestmark = pytest.mark.django_db
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 
 
-def _member_rows(**rows: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {"members-TOTAL_FORMS": str(len(rows)), "members-INITIAL_FORMS": "0"}
+def _member_rows(**rows: dict[str, str]) -> dict[str, str]:
+    data = {"members-TOTAL_FORMS": str(len(rows)), "members-INITIAL_FORMS": "0"}
     for index, row in rows.items():
         for key, value in row.items():
             data[f"members-{index}-{key}"] = value
@@ -43,7 +44,7 @@ def test_a_caseworker_registers_a_household_with_a_known_and_a_new_person(
             **_member_rows(
                 **{
                     "0": {
-                        "person_id": widow.pk,
+                        "person_id": str(widow.pk),
                         "relation": "head",
                         "sex": "unknown",
                         "schooling": "n/a",
@@ -308,8 +309,8 @@ def test_a_role_that_may_not_read_the_address_neither_sees_nor_erases_it(
 
     monkeypatch.setitem(
         roles.CAPABILITIES,
-        roles.Role.CASEWORKER,
-        roles.CAPABILITIES[roles.Role.CASEWORKER] - {roles.Capability.PERSON_IDENTITY_VIEW},
+        Role.CASEWORKER,
+        roles.CAPABILITIES[Role.CASEWORKER] - {roles.Capability.PERSON_IDENTITY_VIEW},
     )
     client = signed_in(caseworker)
     assert "HOUSE-ADDRESS" not in client.get(f"/households/{household.pk}/").content.decode()

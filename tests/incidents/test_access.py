@@ -4,11 +4,11 @@ organisation; alleged perpetrators only with perpetrator.view, absent (not hidde
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 
-from madad.accounts.models import User
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from madad.incidents.models import Incident
@@ -21,14 +21,14 @@ CONSEQUENCES = "RESTRICTED-CONSEQUENCES"
 SOURCE_NAME = "SOURCE-NAME"
 
 
-def _page(client: Any, incident: Incident) -> str:
+def _page(client: Client, incident: Incident) -> str:
     response = client.get(f"/incidents/{incident.pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
 
 def test_the_documenter_sees_everything_and_the_reads_are_audited(
-    incident: Incident, documenter: User, signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     html = _page(signed_in(documenter), incident)
     for text in (PERPETRATOR, NARRATIVE, CONSEQUENCES, SOURCE_NAME, "Alleged perpetrators"):
@@ -43,7 +43,7 @@ def test_the_documenter_sees_everything_and_the_reads_are_audited(
 
 
 def test_an_alleged_perpetrator_is_absent_for_a_caseworker_on_the_page(
-    incident: Incident, caseworker: User, signed_in: Callable[[User], Any]
+    incident: Incident, caseworker: User, signed_in: Callable[[User], Client]
 ) -> None:
     html = _page(signed_in(caseworker), incident)
     assert incident.title in html  # the page itself is shown
@@ -57,7 +57,7 @@ def test_an_alleged_perpetrator_is_absent_for_a_caseworker_on_the_page(
 
 
 def test_a_caseworker_cannot_reach_the_perpetrator_form(
-    incident: Incident, caseworker: User, signed_in: Callable[[User], Any]
+    incident: Incident, caseworker: User, signed_in: Callable[[User], Client]
 ) -> None:
     act = incident.acts.get()
     response = signed_in(caseworker).post(
@@ -69,7 +69,7 @@ def test_a_caseworker_cannot_reach_the_perpetrator_form(
 
 
 def test_a_partner_user_gets_404_on_an_incident(
-    incident: Incident, partner_user: User, signed_in: Callable[[User], Any]
+    incident: Incident, partner_user: User, signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(partner_user)
     for url in (
@@ -88,8 +88,8 @@ def test_a_partner_user_gets_404_on_an_incident(
 def test_a_documenter_in_a_partner_organisation_gets_404_too(
     incident: Incident,
     make_user: Callable[..., User],
-    partner_org: Any,
-    signed_in: Callable[[User], Any],
+    partner_org: Organisation,
+    signed_in: Callable[[User], Client],
 ) -> None:
     # the organisation decides, not only the role
     user = make_user(Role.DOCUMENTER, organisation=partner_org)
@@ -97,7 +97,7 @@ def test_a_documenter_in_a_partner_organisation_gets_404_too(
 
 
 def test_an_outsider_from_another_organisation_gets_404(
-    incident: Incident, outsider: User, signed_in: Callable[[User], Any]
+    incident: Incident, outsider: User, signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(outsider)
     assert client.get(f"/incidents/{incident.pk}/").status_code == 404
@@ -108,7 +108,7 @@ def test_an_outsider_from_another_organisation_gets_404(
 
 
 def test_a_caseworker_cannot_edit(
-    incident: Incident, caseworker: User, signed_in: Callable[[User], Any]
+    incident: Incident, caseworker: User, signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(caseworker)
     assert client.get(f"/incidents/{incident.pk}/edit/").status_code == 404
@@ -117,7 +117,7 @@ def test_a_caseworker_cannot_edit(
 
 
 def test_the_menu_offers_incidents_to_relief_staff_only(
-    caseworker: User, partner_user: User, signed_in: Callable[[User], Any], client: Any
+    caseworker: User, partner_user: User, signed_in: Callable[[User], Client], client: Client
 ) -> None:
     assert b'href="/incidents/"' in signed_in(caseworker).get("/").content
     client.logout()

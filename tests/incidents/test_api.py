@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
@@ -14,6 +14,7 @@ from madad.incidents.models import Incident, Involvement
 from madad.incidents.verification import incident_submit
 from madad.people.models import Person
 from tests.api.helpers import assert_error_shape
+from tests.incidents.factories import Gazetteer
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +22,11 @@ URL = "/api/v1/incidents"
 Bearer = Callable[[User], dict[str, str]]
 
 
-def _post(client: Any, url: str, body: Any, headers: dict[str, str]) -> Any:
+def _post(client: Client, url: str, body: Any, headers: dict[str, str]) -> Any:
     return client.post(url, body, content_type="application/json", headers=headers)
 
 
-def _body(places: SimpleNamespace, **changes: Any) -> dict[str, Any]:
+def _body(places: Gazetteer, **changes: Any) -> dict[str, Any]:
     body = {
         "title": "Student abducted on his way home",
         "start_date": "2013-04-02",
@@ -59,7 +60,7 @@ def _body(places: SimpleNamespace, **changes: Any) -> dict[str, Any]:
 
 # --- the owner ------------------------------------------------------------------------------
 def test_a_documenter_records_an_incident_through_the_api(
-    client: Any, documenter: User, places: SimpleNamespace, bearer: Bearer
+    client: Client, documenter: User, places: Gazetteer, bearer: Bearer
 ) -> None:
     response = _post(client, URL, _body(places), bearer(documenter))
     assert response.status_code == 201, response.content
@@ -76,7 +77,7 @@ def test_a_documenter_records_an_incident_through_the_api(
 
 
 def test_the_list_filters_and_paginates(
-    client: Any, incident: Incident, documenter: User, places: SimpleNamespace, bearer: Bearer
+    client: Client, incident: Incident, documenter: User, places: Gazetteer, bearer: Bearer
 ) -> None:
     headers = bearer(documenter)
     _post(client, URL, _body(places), headers)
@@ -99,7 +100,7 @@ def test_the_list_filters_and_paginates(
 
 
 def test_bad_input_gives_field_errors_and_writes_nothing(
-    client: Any, documenter: User, places: SimpleNamespace, bearer: Bearer
+    client: Client, documenter: User, places: Gazetteer, bearer: Bearer
 ) -> None:
     headers = bearer(documenter)
     before = (Incident.objects.count(), Person.objects.count(), AuditEvent.objects.count())
@@ -123,7 +124,7 @@ def test_bad_input_gives_field_errors_and_writes_nothing(
 
 
 def test_acts_sources_and_alleged_perpetrators_are_added(
-    client: Any, incident: Incident, documenter: User, bearer: Bearer
+    client: Client, incident: Incident, documenter: User, bearer: Bearer
 ) -> None:
     headers = bearer(documenter)
     base = f"{URL}/{incident.pk}"
@@ -161,7 +162,7 @@ def test_acts_sources_and_alleged_perpetrators_are_added(
 
 
 def test_verification_through_the_api(
-    client: Any, incident: Incident, documenter: User, verifier: User, bearer: Bearer
+    client: Client, incident: Incident, documenter: User, verifier: User, bearer: Bearer
 ) -> None:
     base = f"{URL}/{incident.pk}"
     submitted = _post(client, f"{base}/submit", {}, bearer(documenter))
@@ -181,7 +182,7 @@ def test_verification_through_the_api(
 
 
 def test_verifying_without_a_graded_source_is_a_conflict(
-    client: Any, documenter: User, verifier: User, places: SimpleNamespace, bearer: Bearer
+    client: Client, documenter: User, verifier: User, places: Gazetteer, bearer: Bearer
 ) -> None:
     created = _post(
         client, URL, _body(places, sources=[{"kind": "witness"}]), bearer(documenter)
@@ -193,7 +194,7 @@ def test_verifying_without_a_graded_source_is_a_conflict(
 
 # --- colleagues with other roles --------------------------------------------------------------
 def test_an_alleged_perpetrator_is_absent_for_a_caseworker(
-    client: Any, incident: Incident, caseworker: User, bearer: Bearer
+    client: Client, incident: Incident, caseworker: User, bearer: Bearer
 ) -> None:
     headers = bearer(caseworker)
     response = client.get(f"{URL}/{incident.pk}", headers=headers)
@@ -222,7 +223,7 @@ def test_an_alleged_perpetrator_is_absent_for_a_caseworker(
 
 
 def test_a_caseworker_may_not_record_or_change_incidents(
-    client: Any, incident: Incident, caseworker: User, places: SimpleNamespace, bearer: Bearer
+    client: Client, incident: Incident, caseworker: User, places: Gazetteer, bearer: Bearer
 ) -> None:
     headers = bearer(caseworker)
     assert_error_shape(_post(client, URL, _body(places), headers), 403)
@@ -240,7 +241,7 @@ def test_a_caseworker_may_not_record_or_change_incidents(
 
 # --- outsiders ------------------------------------------------------------------------------
 def test_a_partner_user_gets_404_on_an_incident(
-    client: Any, incident: Incident, partner_user: User, bearer: Bearer
+    client: Client, incident: Incident, partner_user: User, bearer: Bearer
 ) -> None:
     headers = bearer(partner_user)
     assert_error_shape(client.get(f"{URL}/{incident.pk}", headers=headers), 404)
@@ -249,7 +250,7 @@ def test_a_partner_user_gets_404_on_an_incident(
 
 
 def test_another_organisations_documenter_gets_404(
-    client: Any, incident: Incident, outsiders_documenter: User, bearer: Bearer
+    client: Client, incident: Incident, outsiders_documenter: User, bearer: Bearer
 ) -> None:
     headers = bearer(outsiders_documenter)
     assert_error_shape(client.get(f"{URL}/{incident.pk}", headers=headers), 404)
@@ -264,7 +265,7 @@ def test_another_organisations_documenter_gets_404(
 
 
 def test_a_date_in_year_one_is_refused(
-    client: Any, documenter: User, places: SimpleNamespace, bearer: Bearer
+    client: Client, documenter: User, places: Gazetteer, bearer: Bearer
 ) -> None:
     """Year 1 was accepted and made the public dashboard loop over 24,000 months."""
     response = _post(client, URL, _body(places, start_date="0001-01-01"), bearer(documenter))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +14,10 @@ from madad.accounts.roles import Role
 from madad.incidents.models import Incident, IncidentType
 from tests.conftest import ARTIFACTS
 from tests.factories import enrol_totp
+from tests.incidents.factories import Gazetteer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +32,7 @@ def incident_types(transactional_db: None) -> None:
     migration.seed(apps, None)
 
 
-def _record(page: Any, places: SimpleNamespace, *, title: str, victim: str, language: str) -> None:
+def _record(page: Page, places: Gazetteer, *, title: str, victim: str, language: str) -> None:
     page.click("header nav a[href='/incidents/']")
     page.click("a[href='/incidents/new/']")
     page.fill("input[name=title]", title)
@@ -58,7 +61,7 @@ def _record(page: Any, places: SimpleNamespace, *, title: str, victim: str, lang
     page.wait_for_url("**/incidents/*/")
 
 
-def _check_detail(page: Any, incident: Incident, victim: str, language: str) -> None:
+def _check_detail(page: Page, incident: Incident, victim: str, language: str) -> None:
     assert page.inner_text("h1") == incident.title
     victims = page.inner_text("#acts")
     assert victim in victims and "عمران اسلم" in victims
@@ -67,13 +70,15 @@ def _check_detail(page: Any, incident: Incident, victim: str, language: str) -> 
 
 
 @pytest.fixture
-def signed_in_documenter(make_user: Callable[..., User], browser_sign_in: Any) -> Any:
+def signed_in_documenter(
+    make_user: Callable[..., User], browser_sign_in: Callable[..., Page]
+) -> Page:
     user = make_user(Role.DOCUMENTER, totp=False, full_name="Saima Rafiq")
     return browser_sign_in(user, enrol_totp(user))
 
 
 def test_a_documenter_records_an_incident_in_english(
-    signed_in_documenter: Any, places: SimpleNamespace
+    signed_in_documenter: Page, places: Gazetteer
 ) -> None:
     page = signed_in_documenter
     _record(page, places, title="Tailor shot at his shop", victim="Imran", language="en")
@@ -92,7 +97,7 @@ def test_a_documenter_records_an_incident_in_english(
 
 
 def test_a_documenter_records_an_incident_in_urdu(
-    signed_in_documenter: Any, places: SimpleNamespace
+    signed_in_documenter: Page, places: Gazetteer
 ) -> None:
     page = signed_in_documenter
     page.click("header .language-switch button[value=ur]")
@@ -107,4 +112,5 @@ def test_a_documenter_records_an_incident_in_urdu(
     # right to left: the first column of the victims' table is at the right-hand side
     header = page.locator("#acts thead th").first.bounding_box()
     last = page.locator("#acts thead th").last.bounding_box()
+    assert header is not None and last is not None
     assert header["x"] > last["x"]

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.access.roles import CAPABILITIES, Capability
 from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from madad.incidents.models import Incident
+from tests.responses import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +26,12 @@ URL = "/incidents/export.csv"
 def _rows(response: Any) -> list[dict[str, str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = streamed_body(response).decode("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_a_coordinator_exports_incidents_with_alleged_perpetrators(
-    incident: Incident, coordinator: User, signed_in: Callable[[User], Any]
+    incident: Incident, coordinator: User, signed_in: Callable[[User], Client]
 ) -> None:
     rows = _rows(signed_in(coordinator).get(URL))
     assert [r["id"] for r in rows] == [str(incident.pk)]
@@ -47,7 +49,7 @@ def test_a_coordinator_exports_incidents_with_alleged_perpetrators(
 def test_the_export_leaves_out_perpetrators_without_perpetrator_view(
     incident: Incident,
     coordinator: User,
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(
@@ -63,9 +65,9 @@ def test_the_export_leaves_out_perpetrators_without_perpetrator_view(
 
 
 def test_the_export_never_holds_the_narrative_or_a_sources_identity(
-    incident: Incident, coordinator: User, signed_in: Callable[[User], Any]
+    incident: Incident, coordinator: User, signed_in: Callable[[User], Client]
 ) -> None:
-    text = b"".join(signed_in(coordinator).get(URL).streaming_content).decode()
+    text = streamed_body(signed_in(coordinator).get(URL)).decode()
     for secret in (
         "RESTRICTED-NARRATIVE",
         "RESTRICTED-CONSEQUENCES",
@@ -77,7 +79,7 @@ def test_the_export_never_holds_the_narrative_or_a_sources_identity(
 
 
 def test_the_export_follows_the_list_filters(
-    incident: Incident, coordinator: User, signed_in: Callable[[User], Any]
+    incident: Incident, coordinator: User, signed_in: Callable[[User], Client]
 ) -> None:
     assert _rows(signed_in(coordinator).get(URL, {"status": "verified"})) == []
 
@@ -86,8 +88,8 @@ def test_a_documenter_and_a_caseworker_cannot_export(
     incident: Incident,
     documenter: User,
     caseworker: User,
-    client: Any,
-    signed_in: Callable[[User], Any],
+    client: Client,
+    signed_in: Callable[[User], Client],
 ) -> None:
     assert signed_in(documenter).get(URL).status_code == 404
     client.logout()
@@ -96,7 +98,7 @@ def test_a_documenter_and_a_caseworker_cannot_export(
 
 
 def test_a_formula_in_a_title_is_exported_as_text(
-    incident: Incident, coordinator: User, signed_in: Callable[[User], Any]
+    incident: Incident, coordinator: User, signed_in: Callable[[User], Client]
 ) -> None:
     Incident.objects.filter(pk=incident.pk).update(title='=HYPERLINK("http://x")')
     rows = _rows(signed_in(coordinator).get(URL))

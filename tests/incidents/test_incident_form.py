@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
 from madad.incidents.models import Act, Incident, Source
 from madad.people.models import Person
 from madad.people.services import person_create
-from tests.incidents.factories import incident_type
+from tests.incidents.factories import Gazetteer, incident_type
 
 pytestmark = pytest.mark.django_db
 
 URL = "/incidents/new/"
 
 
-def _data(places: SimpleNamespace, **changes: Any) -> dict[str, Any]:
+def _data(places: Gazetteer, **changes: Any) -> dict[str, Any]:
     data = {
         "title": "Tailor shot at his shop",
         "start_date": "2012-05-06",
@@ -76,7 +76,7 @@ def _counts() -> tuple[int, int, int, int, int]:
 
 
 def test_a_documenter_records_an_incident_with_a_new_victim_and_a_source(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     response = signed_in(documenter).post(URL, _data(places))
     incident = Incident.objects.get()
@@ -103,7 +103,7 @@ def test_a_documenter_records_an_incident_with_a_new_victim_and_a_source(
 
 
 def test_an_existing_person_can_be_the_victim(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     person = person_create(
         organisation=documenter.organisation,
@@ -129,7 +129,7 @@ def test_an_existing_person_can_be_the_victim(
 
 
 def test_bad_input_gives_field_errors_and_writes_nothing(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     before = _counts()
     response = signed_in(documenter).post(
@@ -152,7 +152,7 @@ def test_bad_input_gives_field_errors_and_writes_nothing(
 
 
 def test_a_future_date_and_a_victim_of_another_organisation_are_refused(
-    documenter: User, outsider: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, outsider: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     stranger = person_create(
         organisation=outsider.organisation, created_by=outsider, given_name="Nadia"
@@ -179,7 +179,7 @@ def test_a_future_date_and_a_victim_of_another_organisation_are_refused(
 
 
 def test_an_empty_extra_row_is_ignored(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     data = _data(
         places,
@@ -195,7 +195,7 @@ def test_an_empty_extra_row_is_ignored(
 
 
 def test_adding_a_row_without_script_keeps_what_was_typed(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     response = signed_in(documenter).post(URL, _data(places, title="", add_row="acts"))
     assert response.status_code == 200
@@ -207,7 +207,7 @@ def test_adding_a_row_without_script_keeps_what_was_typed(
 
 
 def test_the_row_endpoint_returns_the_next_row_and_its_count(
-    documenter: User, signed_in: Callable[[User], Any]
+    documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     response = signed_in(documenter).get("/incidents/rows/sources/", {"sources-TOTAL_FORMS": "3"})
     html = response.content.decode()
@@ -217,7 +217,10 @@ def test_the_row_endpoint_returns_the_next_row_and_its_count(
 
 
 def test_editing_adds_a_victim_and_changes_the_title(
-    incident: Incident, documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    incident: Incident,
+    documenter: User,
+    places: Gazetteer,
+    signed_in: Callable[[User], Client],
 ) -> None:
     client = signed_in(documenter)
     url = f"/incidents/{incident.pk}/edit/"
@@ -254,7 +257,7 @@ def test_editing_adds_a_victim_and_changes_the_title(
 
 
 def test_a_date_in_year_one_is_refused(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     """Year 1 was accepted and made the public dashboard loop over 24,000 months."""
     before = _counts()

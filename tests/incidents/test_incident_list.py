@@ -8,18 +8,19 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.incidents import services
 from madad.incidents.models import Incident
 from madad.incidents.verification import incident_submit
-from tests.incidents.factories import incident_type, record_incident
+from tests.incidents.factories import Gazetteer, incident_type, record_incident
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def three(documenter: User, places: SimpleNamespace) -> SimpleNamespace:
+def three(documenter: User, places: Gazetteer) -> SimpleNamespace:
     """A killing in the north (2009), extortion in the south (2011, under review) and arson in
     the south spanning 2012 into 2013."""
     killing = record_incident(
@@ -48,7 +49,7 @@ def three(documenter: User, places: SimpleNamespace) -> SimpleNamespace:
     return SimpleNamespace(killing=killing, extortion=extortion, arson=arson)
 
 
-def _titles(client: Any, **params: Any) -> list[str]:
+def _titles(client: Client, **params: Any) -> list[str]:
     """The list's titles; a search by words is posted (words stay out of the URL)."""
     if "q" in params:
         response = client.post("/incidents/", params)
@@ -59,7 +60,7 @@ def _titles(client: Any, **params: Any) -> list[str]:
 
 
 def test_the_list_shows_the_organisations_incidents_newest_first(
-    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Any]
+    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     assert _titles(signed_in(documenter)) == [
         "Warehouse burnt",
@@ -82,7 +83,7 @@ def test_the_list_shows_the_organisations_incidents_newest_first(
 def test_filters_and_search(
     three: SimpleNamespace,
     documenter: User,
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
     params: dict[str, str],
     expected: list[str],
 ) -> None:
@@ -91,9 +92,9 @@ def test_filters_and_search(
 
 def test_filtering_by_type_district_and_town(
     three: SimpleNamespace,
-    places: SimpleNamespace,
+    places: Gazetteer,
     documenter: User,
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
 ) -> None:
     client = signed_in(documenter)
     assert _titles(client, type=incident_type("arson").pk) == ["Warehouse burnt"]
@@ -108,7 +109,7 @@ def test_filtering_by_type_district_and_town(
 
 
 def test_a_reversed_date_range_is_an_error_not_an_empty_list(
-    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Any]
+    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     response = signed_in(documenter).get(
         "/incidents/", {"date_from": "2013-01-01", "date_to": "2010-01-01"}
@@ -118,7 +119,7 @@ def test_a_reversed_date_range_is_an_error_not_an_empty_list(
 
 
 def test_htmx_filtering_returns_only_the_rows(
-    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Any]
+    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     response = signed_in(documenter).post(
         "/incidents/", {"q": "warehouse"}, headers={"HX-Request": "true"}
@@ -128,7 +129,7 @@ def test_htmx_filtering_returns_only_the_rows(
 
 
 def test_the_list_is_paginated(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     for n in range(27):
         services.incident_create(
@@ -150,8 +151,8 @@ def test_a_caseworker_sees_the_list_but_an_outsider_sees_none_of_it(
     three: SimpleNamespace,
     caseworker: User,
     outsider: User,
-    client: Any,
-    signed_in: Callable[[User], Any],
+    client: Client,
+    signed_in: Callable[[User], Client],
 ) -> None:
     assert len(_titles(signed_in(caseworker))) == 3
     client.logout()
@@ -160,7 +161,7 @@ def test_a_caseworker_sees_the_list_but_an_outsider_sees_none_of_it(
 
 
 def test_search_words_in_a_query_string_are_ignored(
-    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Any]
+    three: SimpleNamespace, documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     """Words that may name people never search from a URL (they would be in access logs)."""
     client = signed_in(documenter)
@@ -172,7 +173,7 @@ def test_search_words_in_a_query_string_are_ignored(
 
 
 def test_a_name_in_a_title_is_found_in_another_spelling(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     record_incident(by=documenter, place=places.orchard, title="Muhammad Ali shot at his shop")
     record_incident(by=documenter, place=places.orchard, title="Ali Raza threatened")
@@ -186,7 +187,7 @@ def test_a_name_in_a_title_is_found_in_another_spelling(
 
 
 def test_a_searched_page_is_posted_again_with_its_page(
-    documenter: User, places: SimpleNamespace, signed_in: Callable[[User], Any]
+    documenter: User, places: Gazetteer, signed_in: Callable[[User], Client]
 ) -> None:
     for n in range(27):
         record_incident(by=documenter, place=places.orchard, title=f"Threat number {n}")

@@ -4,7 +4,6 @@ who may see them - alleged perpetrator."""
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.template import Context, Template
@@ -13,6 +12,7 @@ from django.test import RequestFactory
 from madad.accounts.models import User
 from madad.incidents import services
 from madad.incidents.models import Incident
+from madad.people.models import Person
 from madad.people.services import person_create
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def suspect_and_witness(incident: Incident, documenter: User) -> SimpleNamespace
     return SimpleNamespace(suspect=suspect, witness=witness, victim=incident.acts.get().victim)
 
 
-def _render(user: User, person: Any) -> str:
+def _render(user: User, person: Person) -> str:
     request = RequestFactory().get("/")
     request.user = user
     return Template("{% load incident_tags %}{% person_incident_roles person %}").render(

@@ -4,7 +4,7 @@ field name only."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -22,13 +22,14 @@ from madad.incidents.models import (
 from madad.incidents.models import Source as S
 from madad.people.models import Person
 from tests.core.conftest import raw_row
-from tests.incidents.factories import incident_type, record_incident
+from tests.incidents.factories import Gazetteer, incident_type, record_incident
 
 pytestmark = pytest.mark.django_db
 
 
-def _create(documenter: User, places: SimpleNamespace, **changes: object) -> Incident:
-    data: dict[str, object] = {
+def _create(documenter: User, places: Gazetteer, **changes: Any) -> Incident:
+    """incident_create with a valid incident's arguments, some replaced by `changes`."""
+    data: dict[str, Any] = {
         "organisation": documenter.organisation,
         "created_by": documenter,
         "title": "Trader's shop set on fire",
@@ -37,11 +38,11 @@ def _create(documenter: User, places: SimpleNamespace, **changes: object) -> Inc
         "types": [incident_type("arson")],
     }
     data.update(changes)
-    return services.incident_create(**data)  # type: ignore[arg-type]
+    return services.incident_create(**data)
 
 
 def test_a_bad_second_victim_rolls_back_the_incident_and_the_first_victim(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     with pytest.raises(Invalid) as invalid:
         _create(
@@ -58,9 +59,7 @@ def test_a_bad_second_victim_rolls_back_the_incident_and_the_first_victim(
     assert not AuditEvent.objects.exists()
 
 
-def test_every_problem_is_reported_at_once_by_field(
-    documenter: User, places: SimpleNamespace
-) -> None:
+def test_every_problem_is_reported_at_once_by_field(documenter: User, places: Gazetteer) -> None:
     with pytest.raises(Invalid) as invalid:
         _create(
             documenter,
@@ -85,14 +84,14 @@ def test_every_problem_is_reported_at_once_by_field(
 
 
 def test_a_month_precision_date_is_stored_as_the_first_of_the_month(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     incident = _create(documenter, places, start_date=dt.date(2010, 7, 19), start_precision="month")
     assert incident.start_date == dt.date(2010, 7, 1)
     assert incident.when == "July 2010"
 
 
-def test_recording_an_incident_audits_each_part(documenter: User, places: SimpleNamespace) -> None:
+def test_recording_an_incident_audits_each_part(documenter: User, places: Gazetteer) -> None:
     record_incident(by=documenter, place=places.orchard)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
@@ -147,7 +146,7 @@ def test_overall_confidence_from_the_gradings(
 
 
 def test_relating_incidents_once_and_not_to_themselves(
-    incident: Incident, documenter: User, places: SimpleNamespace
+    incident: Incident, documenter: User, places: Gazetteer
 ) -> None:
     other = record_incident(by=documenter, place=places.orchard, title="Follow-up threat")
     services.incident_relate(
@@ -165,7 +164,7 @@ def test_relating_incidents_once_and_not_to_themselves(
 
 
 def test_an_incident_of_another_organisation_cannot_be_related(
-    incident: Incident, outsider: User, places: SimpleNamespace, documenter: User
+    incident: Incident, outsider: User, places: Gazetteer, documenter: User
 ) -> None:
     theirs = record_incident(by=outsider, place=places.orchard)
     with pytest.raises(Invalid):
@@ -174,9 +173,7 @@ def test_an_incident_of_another_organisation_cannot_be_related(
         )
 
 
-def test_the_working_title_is_not_stored_in_plaintext(
-    documenter: User, places: SimpleNamespace
-) -> None:
+def test_the_working_title_is_not_stored_in_plaintext(documenter: User, places: Gazetteer) -> None:
     """A title may name people (issue 18): encrypted at rest, searched by keyed hashes."""
     incident = _create(documenter, places, title="Imran Qureshi shot, call 0300-7654321")
     services.incident_update(

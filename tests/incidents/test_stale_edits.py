@@ -90,7 +90,7 @@ def test_the_second_of_two_page_edits_is_refused_with_a_clear_message(
 
 
 def test_a_stale_patch_gets_409_and_changes_nothing(
-    client: Any,
+    client: Client,
     incident: Incident,
     documenter: User,
     make_user: Callable[..., User],
@@ -120,7 +120,7 @@ def test_a_stale_patch_gets_409_and_changes_nothing(
 
 
 def test_a_patch_with_the_current_version_succeeds(
-    client: Any, incident: Incident, documenter: User, bearer: Callable[[User], dict[str, str]]
+    client: Client, incident: Incident, documenter: User, bearer: Callable[[User], dict[str, str]]
 ) -> None:
     response = client.patch(
         f"/api/v1/incidents/{incident.pk}",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import pytest
 
@@ -19,7 +18,7 @@ from madad.incidents.verification import (
     incident_submit,
     incident_verify,
 )
-from tests.incidents.factories import record_incident
+from tests.incidents.factories import Gazetteer, record_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,7 @@ def test_a_second_person_verifies_an_incident_with_a_graded_source(
 
 
 def test_it_refuses_the_author_as_verifier(
-    make_user: Callable[..., User], places: SimpleNamespace
+    make_user: Callable[..., User], places: Gazetteer
 ) -> None:
     # a verifier who recorded the incident themselves (a role may be changed later)
     author = make_user(Role.DOCUMENTER)
@@ -94,7 +93,7 @@ def test_it_refuses_the_last_editor_as_verifier(
 
 
 def test_it_refuses_to_verify_without_a_graded_source(
-    documenter: User, verifier: User, places: SimpleNamespace
+    documenter: User, verifier: User, places: Gazetteer
 ) -> None:
     incident = record_incident(by=documenter, place=places.orchard, graded=False)
     _submitted(incident, documenter)
@@ -118,7 +117,8 @@ def test_disputing_and_rejecting_need_a_reason(
         assert "reason" in invalid.value.fields
     incident_dispute(incident=incident, verifier=verifier, reason="The two sources disagree.")
     assert incident.status == Incident.Status.DISPUTED
-    assert incident.verification_steps.last().note == "The two sources disagree."
+    last_step = incident.verification_steps.last()
+    assert last_step is not None and last_step.note == "The two sources disagree."
 
 
 def test_a_disputed_incident_can_be_submitted_again_and_rejected(
@@ -158,6 +158,7 @@ def test_editing_a_verified_incident_sends_it_back_for_review(
     assert incident.status == Incident.Status.UNDER_REVIEW
     assert incident.verified_at is None
     reopened = incident.verification_steps.last()
+    assert reopened is not None
     assert (reopened.action, reopened.from_status, reopened.by) == (
         VerificationStep.Action.REOPENED,
         "verified",

@@ -4,9 +4,9 @@ recorded it), a colleague with another role (a verifier, a caseworker) and an ou
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.incidents.models import Incident
@@ -20,7 +20,7 @@ def _url(incident: Incident) -> str:
 
 
 def test_the_documenter_submits_from_the_page(
-    incident: Incident, documenter: User, signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(documenter)
     assert b'value="submit"' in client.get(f"/incidents/{incident.pk}/").content
@@ -33,7 +33,7 @@ def test_the_documenter_submits_from_the_page(
 
 
 def test_a_verifier_verifies_from_the_page_and_sees_the_history(
-    incident: Incident, documenter: User, verifier: User, signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, verifier: User, signed_in: Callable[[User], Client]
 ) -> None:
     incident_submit(incident=incident, submitted_by=documenter)
     client = signed_in(verifier)
@@ -50,7 +50,7 @@ def test_a_verifier_verifies_from_the_page_and_sees_the_history(
 
 
 def test_the_page_tells_an_author_verifier_that_someone_else_must_verify(
-    incident: Incident, documenter: User, signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, signed_in: Callable[[User], Client]
 ) -> None:
     incident_submit(incident=incident, submitted_by=documenter)
     documenter.role = "verifier"
@@ -67,7 +67,7 @@ def test_the_page_tells_an_author_verifier_that_someone_else_must_verify(
 
 
 def test_a_dispute_without_a_reason_is_refused_with_a_message(
-    incident: Incident, documenter: User, verifier: User, signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, verifier: User, signed_in: Callable[[User], Client]
 ) -> None:
     incident_submit(incident=incident, submitted_by=documenter)
     response = signed_in(verifier).post(
@@ -81,7 +81,7 @@ def test_a_dispute_without_a_reason_is_refused_with_a_message(
 
 
 def test_a_caseworker_can_neither_submit_nor_verify(
-    incident: Incident, documenter: User, caseworker: User, signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, caseworker: User, signed_in: Callable[[User], Client]
 ) -> None:
     client = signed_in(caseworker)
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
@@ -100,7 +100,7 @@ def test_a_caseworker_can_neither_submit_nor_verify(
 
 
 def test_an_outsider_gets_404(
-    incident: Incident, documenter: User, outsider: User, signed_in: Callable[[User], Any]
+    incident: Incident, documenter: User, outsider: User, signed_in: Callable[[User], Client]
 ) -> None:
     incident_submit(incident=incident, submitted_by=documenter)
     outsider.role = "verifier"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.linkage.models import Decision, LinkageRun, MergeRecord, PersonPair
@@ -19,7 +19,7 @@ API = "/api/v1/linkage"
 
 
 def test_the_owner_lists_the_pairs_waiting(
-    client: Any, bearer: Bearer, documenter: User, pair: PersonPair
+    client: Client, bearer: Bearer, documenter: User, pair: PersonPair
 ) -> None:
     response = client.get(f"{API}/pairs", headers=bearer(documenter))
     assert response.status_code == 200
@@ -29,7 +29,7 @@ def test_the_owner_lists_the_pairs_waiting(
 
 
 def test_a_colleague_whose_role_does_not_review_is_refused(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     caseworker: User,
     pair: PersonPair,
@@ -38,7 +38,7 @@ def test_a_colleague_whose_role_does_not_review_is_refused(
 
 
 def test_an_outsider_sees_none_of_ours(
-    client: Any, bearer: Bearer, outsider: User, pair: PersonPair
+    client: Client, bearer: Bearer, outsider: User, pair: PersonPair
 ) -> None:
     headers = bearer(outsider)
     assert client.get(f"{API}/pairs", headers=headers).json()["items"] == []
@@ -54,7 +54,7 @@ def test_an_outsider_sees_none_of_ours(
 
 
 def test_merge_and_undo_through_the_api(
-    client: Any, bearer: Bearer, documenter: User, pair: PersonPair
+    client: Client, bearer: Bearer, documenter: User, pair: PersonPair
 ) -> None:
     headers = bearer(documenter)
     merged = client.post(
@@ -86,7 +86,7 @@ def test_merge_and_undo_through_the_api(
 
 
 def test_an_unknown_decision_is_a_field_error(
-    client: Any, bearer: Bearer, documenter: User, pair: PersonPair
+    client: Client, bearer: Bearer, documenter: User, pair: PersonPair
 ) -> None:
     response = client.post(
         f"{API}/pairs/{pair.pk}/decision",
@@ -98,7 +98,7 @@ def test_an_unknown_decision_is_a_field_error(
 
 
 def test_a_run_is_accepted_and_its_progress_read(
-    client: Any, bearer: Bearer, documenter: User
+    client: Client, bearer: Bearer, documenter: User
 ) -> None:
     headers = bearer(documenter)
     response = client.post(
@@ -111,7 +111,7 @@ def test_a_run_is_accepted_and_its_progress_read(
 
 
 def test_the_check_finds_the_person_in_the_other_script(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     documenter: User,
     ali_roman: Person,
@@ -133,7 +133,7 @@ def test_the_check_finds_the_person_in_the_other_script(
 
 
 def test_the_check_is_refused_to_a_role_that_records_no_persons(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     verifier: User,
 ) -> None:

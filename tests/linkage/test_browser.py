@@ -5,7 +5,7 @@ anything is saved; saving anyway asks for a confirmation first."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,11 +16,14 @@ from madad.people.services import person_create
 from tests.conftest import ARTIFACTS
 from tests.factories import enrol_totp
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = pytest.mark.browser
 
 
 def test_the_person_form_warns_of_a_duplicate_across_scripts_before_saving(
-    browser_page: Any, browser_sign_in: Callable[..., Any], make_user: Callable[..., User]
+    browser_page: Page, browser_sign_in: Callable[..., Page], make_user: Callable[..., User]
 ) -> None:
     documenter = make_user(Role.DOCUMENTER, totp=False)
     recorded = person_create(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from madad.accounts.models import Organisation
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core.demo import DemoContext
 from madad.linkage import demo
@@ -18,9 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def context() -> DemoContext:
-    relief = OrganisationFactory(kind=Organisation.Kind.RELIEF)
-    partner = OrganisationFactory(kind=Organisation.Kind.NGO)
-    users = {Role.DOCUMENTER: UserFactory(role=Role.DOCUMENTER, organisation=relief)}
+    relief = OrganisationFactory.create(kind=Organisation.Kind.RELIEF)
+    partner = OrganisationFactory.create(kind=Organisation.Kind.NGO)
+    users: dict[str, User] = {
+        Role.DOCUMENTER: UserFactory.create(role=Role.DOCUMENTER, organisation=relief)
+    }
     return DemoContext(relief=relief, partner=partner, users=users, scale=0.2)
 
 

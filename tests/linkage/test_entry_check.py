@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from django.test import Client
+from pytest_django import Settings
 
 from madad.accounts.models import User
 from madad.incidents.models import Incident
 from madad.people.models import Person
-from tests.incidents.factories import incident_type, record_incident
+from tests.incidents.factories import Gazetteer, incident_type, record_incident
 from tests.incidents.test_incident_form import _data as incident_form_data
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 PERSON_URL = "/people/new/"
 INCIDENT_URL = "/incidents/new/"
 ALI_IN_URDU = {
@@ -95,7 +95,7 @@ def test_another_organisations_persons_are_never_offered(
 def test_a_possible_duplicate_incident_is_shown_and_nothing_is_saved(
     signed_in: SignedIn,
     documenter: User,
-    places: SimpleNamespace,
+    places: Gazetteer,
 ) -> None:
     reported = record_incident(by=documenter, place=places.orchard, start_date=dt.date(2012, 5, 6))
     data = incident_form_data(places, start_date="2012-05-07")
@@ -114,7 +114,7 @@ def test_a_possible_duplicate_incident_is_shown_and_nothing_is_saved(
 def test_an_incident_elsewhere_and_later_is_saved_at_once(
     signed_in: SignedIn,
     documenter: User,
-    places: SimpleNamespace,
+    places: Gazetteer,
 ) -> None:
     record_incident(by=documenter, place=places.orchard, start_date=dt.date(2012, 5, 6))
     data = incident_form_data(
@@ -132,7 +132,7 @@ def test_another_organisations_incidents_are_never_offered(
     signed_in: SignedIn,
     documenter: User,
     outsider: User,
-    places: SimpleNamespace,
+    places: Gazetteer,
 ) -> None:
     record_incident(by=documenter, place=places.orchard, start_date=dt.date(2012, 5, 6))
     response = signed_in(outsider).post(
@@ -146,7 +146,7 @@ def test_the_question_is_asked_in_urdu_too(
     signed_in: SignedIn,
     documenter: User,
     ali_roman: Person,
-    settings: Any,
+    settings: Settings,
 ) -> None:
     client = signed_in(documenter)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from madad.accounts.models import User
@@ -17,9 +18,9 @@ from madad.incidents.models import Incident, IncidentRelation, IncidentType
 from madad.linkage.incidents import incident_score
 from madad.linkage.models import Decision, IncidentPair, LinkageRun
 from madad.linkage.services import incident_pair_decide, linkage_run_execute
-from tests.incidents.factories import record_incident
+from tests.incidents.factories import Gazetteer, record_incident
 
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 DAY = dt.date(2011, 3, 14)
 
 
@@ -69,7 +70,7 @@ def test_a_month_precise_report_can_contain_the_other() -> None:
 
 
 @pytest.fixture
-def reports(documenter: User, places: SimpleNamespace) -> SimpleNamespace:
+def reports(documenter: User, places: Gazetteer) -> SimpleNamespace:
     """A killing reported by a family and by a newspaper a day apart, and an unrelated
     extortion case in the other district."""
     family = record_incident(by=documenter, place=places.orchard, victim_name="Bilal")
@@ -155,7 +156,7 @@ def test_the_incident_form_warns_of_a_possible_duplicate(
     signed_in: SignedIn,
     documenter: User,
     caseworker: User,
-    places: SimpleNamespace,
+    places: Gazetteer,
     reports: SimpleNamespace,
 ) -> None:
     killing = IncidentType.objects.get(code="targeted-killing")

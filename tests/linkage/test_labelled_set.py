@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 from itertools import combinations
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -54,19 +53,22 @@ def test_forked_workers_find_exactly_what_one_process_finds(
 ) -> None:
     """The names compared in several forked processes (small chunks here, so that there are
     many) give the very same pairs and probabilities as in one."""
+    import multiprocessing
+    from multiprocessing.context import BaseContext
+
     from madad.linkage.matching import engine
 
     records, _truth = _records()
     one = link(prepare(records), params=default_parameters(), train=False, workers=1)
     monkeypatch.setattr(engine, "CHUNK", 97)
     contexts: list[str] = []
-    get_context = engine.multiprocessing.get_context
+    get_context = multiprocessing.get_context  # the module the engine asks for its workers
 
-    def spy(method: str) -> Any:
+    def spy(method: str) -> BaseContext:
         contexts.append(method)
         return get_context(method)
 
-    monkeypatch.setattr(engine.multiprocessing, "get_context", spy)
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
     two = link(prepare(records), params=default_parameters(), train=False, workers=2)
     assert contexts == ["fork", "fork"]  # names, then fathers' names: in forked workers
     assert one.candidates == two.candidates

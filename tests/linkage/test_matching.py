@@ -86,7 +86,7 @@ def test_blocking_pairs_records_across_scripts_and_with_a_mistyped_cnic() -> Non
 
 def _family_records() -> list[dict[str, object]]:
     """Three men reported several times each, and a brother of one of them."""
-    base = [
+    base: list[dict[str, object]] = [
         {
             "given_name": "Muhammad Imran",
             "family_name": "Baig",

@@ -23,7 +23,7 @@ from madad.people.models import Person, PersonNameKey
 from madad.people.services import person_update
 from madad.testimonies import services as testimony_services
 from tests.households.factories import make_household
-from tests.incidents.factories import record_incident
+from tests.incidents.factories import Gazetteer, record_incident
 from tests.linkage.conftest import make_person
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def _state(person_ids: list[int]) -> dict[str, Any]:
 
 @pytest.fixture
 def history(
-    documenter: User, places: SimpleNamespace, ali_roman: Person, ali_urdu: Person
+    documenter: User, places: Gazetteer, ali_roman: Person, ali_urdu: Person
 ) -> SimpleNamespace:
     """The two records of Ali, each with a life in Madad: a victim in one incident, a source
     in another, a household member, a testimony, an imported record id."""
@@ -172,7 +172,7 @@ def test_the_snapshot_of_a_merge_is_encrypted_at_rest(
 
 def test_a_merge_that_would_repeat_an_act_is_refused_and_changes_nothing(
     documenter: User,
-    places: SimpleNamespace,
+    places: Gazetteer,
     ali_roman: Person,
     ali_urdu: Person,
 ) -> None:
@@ -316,7 +316,7 @@ _PERSON = st.fixed_dictionaries(
 )
 def test_merge_then_undo_restores_both_records_exactly(
     documenter: User,
-    places: SimpleNamespace,
+    places: Gazetteer,
     first: dict[str, Any],
     second: dict[str, Any],
     roles: list[str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_request_queues_one_task_on_commit_and_a_second_request_joins_it(
     documenter: User,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = linkage_run_request(

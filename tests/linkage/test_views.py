@@ -4,10 +4,11 @@ verifier), a colleague whose role does not review (a caseworker) and an outsider
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
@@ -17,7 +18,7 @@ from madad.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 HTMX = {"HX-Request": "true"}
 QUEUE = reverse("linkage:queue")
 
@@ -175,7 +176,7 @@ def test_a_run_is_queued_on_commit_and_its_progress_polled(
     documenter: User,
     ali_roman: Person,
     ali_urdu: Person,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = signed_in(documenter)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -220,7 +221,7 @@ def test_an_outsider_runs_over_their_own_records_and_cannot_watch_ours(
 
 
 # --- the check of the person form ------------------------------------------------------------
-def _check(client: Any, **fields: str) -> str:
+def _check(client: Client, **fields: str) -> str:
     data = {"sex": "unknown", **fields}
     return client.post(reverse("linkage:check_person"), data, headers=HTMX).content.decode()
 

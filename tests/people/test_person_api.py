@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
@@ -55,19 +56,25 @@ def _ids(response: Any) -> list[int]:
     ],
 )
 def test_the_list_filters(
-    client: Any, bearer: Bearer, documenter: User, ali: Person, fatima: Person, query: str, who: str
+    client: Client,
+    bearer: Bearer,
+    documenter: User,
+    ali: Person,
+    fatima: Person,
+    query: str,
+    who: str,
 ) -> None:
     expected = {"ali": ali, "fatima": fatima}[who]
     assert _ids(client.get(f"{PERSONS_URL}?{query}", headers=bearer(documenter))) == [expected.pk]
 
 
-def test_a_bad_filter_is_a_field_error(client: Any, bearer: Bearer, documenter: User) -> None:
+def test_a_bad_filter_is_a_field_error(client: Client, bearer: Bearer, documenter: User) -> None:
     response = client.get(f"{PERSONS_URL}?age_min=-3", headers=bearer(documenter))
     assert "age_min" in assert_error_shape(response, 422, "invalid")["fields"]
 
 
 def test_a_search_in_urdu_finds_the_person_recorded_in_english(
-    client: Any, bearer: Bearer, caseworker: User, ali: Person, fatima: Person
+    client: Client, bearer: Bearer, caseworker: User, ali: Person, fatima: Person
 ) -> None:
     response = client.post(
         SEARCH_URL, {"q": "محمد علي"}, content_type="application/json", headers=bearer(caseworker)
@@ -82,7 +89,7 @@ def test_a_search_in_urdu_finds_the_person_recorded_in_english(
 
 
 def test_a_search_by_phone_finds_the_person(
-    client: Any, bearer: Bearer, documenter: User, ali: Person
+    client: Client, bearer: Bearer, documenter: User, ali: Person
 ) -> None:
     response = client.post(
         SEARCH_URL,
@@ -94,7 +101,7 @@ def test_a_search_by_phone_finds_the_person(
 
 
 def test_an_outsiders_search_finds_nobody(
-    client: Any, bearer: Bearer, outsider: User, ali: Person
+    client: Client, bearer: Bearer, outsider: User, ali: Person
 ) -> None:
     response = client.post(
         SEARCH_URL, {"q": "Muhammad Ali"}, content_type="application/json", headers=bearer(outsider)
@@ -102,7 +109,7 @@ def test_an_outsiders_search_finds_nobody(
     assert _ids(response) == []
 
 
-def test_an_empty_search_is_a_field_error(client: Any, bearer: Bearer, documenter: User) -> None:
+def test_an_empty_search_is_a_field_error(client: Client, bearer: Bearer, documenter: User) -> None:
     response = client.post(
         SEARCH_URL, {"q": "Mr."}, content_type="application/json", headers=bearer(documenter)
     )
@@ -111,7 +118,7 @@ def test_an_empty_search_is_a_field_error(client: Any, bearer: Bearer, documente
 
 # --- PATCH -------------------------------------------------------------------------------------
 def test_a_change_with_the_current_version_is_saved_and_searchable(
-    client: Any, bearer: Bearer, caseworker: User, ali: Person
+    client: Client, bearer: Bearer, caseworker: User, ali: Person
 ) -> None:
     headers = bearer(caseworker)
     response = client.patch(
@@ -132,7 +139,7 @@ def test_a_change_with_the_current_version_is_saved_and_searchable(
 
 
 def test_a_stale_change_is_refused_with_409_and_nothing_is_written(
-    client: Any, bearer: Bearer, documenter: User, caseworker: User, ali: Person
+    client: Client, bearer: Bearer, documenter: User, caseworker: User, ali: Person
 ) -> None:
     first = client.patch(
         _url(ali),
@@ -155,7 +162,7 @@ def test_a_stale_change_is_refused_with_409_and_nothing_is_written(
 
 
 def test_a_change_without_a_version_is_a_field_error(
-    client: Any, bearer: Bearer, documenter: User, ali: Person
+    client: Client, bearer: Bearer, documenter: User, ali: Person
 ) -> None:
     response = client.patch(
         _url(ali), {"given_name": "X"}, content_type="application/json", headers=bearer(documenter)
@@ -164,7 +171,7 @@ def test_a_change_without_a_version_is_a_field_error(
 
 
 def test_a_bad_value_is_a_field_error_and_nothing_changes(
-    client: Any, bearer: Bearer, documenter: User, ali: Person
+    client: Client, bearer: Bearer, documenter: User, ali: Person
 ) -> None:
     response = client.patch(
         _url(ali),
@@ -178,7 +185,7 @@ def test_a_bad_value_is_a_field_error_and_nothing_changes(
 
 
 def test_a_colleague_who_may_not_edit_gets_403(
-    client: Any, bearer: Bearer, verifier: User, ali: Person
+    client: Client, bearer: Bearer, verifier: User, ali: Person
 ) -> None:
     response = client.patch(
         _url(ali),
@@ -193,7 +200,7 @@ def test_a_colleague_who_may_not_edit_gets_403(
 
 @pytest.mark.parametrize("who", ["outsider", "partner_user"])
 def test_an_outsider_gets_404(
-    client: Any, bearer: Bearer, ali: Person, who: str, request: pytest.FixtureRequest
+    client: Client, bearer: Bearer, ali: Person, who: str, request: pytest.FixtureRequest
 ) -> None:
     response = client.patch(
         _url(ali),
@@ -210,7 +217,7 @@ def test_an_outsider_gets_404(
 
 
 def test_a_cnic_and_phone_typed_in_other_digits_are_stored_in_ascii_digits(
-    client: Any, bearer: Bearer, documenter: User
+    client: Client, bearer: Bearer, documenter: User
 ) -> None:
     response = client.post(
         PERSONS_URL,
@@ -241,7 +248,7 @@ def test_a_cnic_and_phone_typed_in_other_digits_are_stored_in_ascii_digits(
 
 @pytest.mark.parametrize("body", ["null", "[]", '"text"', "7"])
 def test_a_body_that_is_not_a_json_object_is_refused_and_creates_nobody(
-    client: Any, bearer: Bearer, documenter: User, body: str
+    client: Client, bearer: Bearer, documenter: User, body: str
 ) -> None:
     response = client.post(
         PERSONS_URL, body, content_type="application/json", headers=bearer(documenter)

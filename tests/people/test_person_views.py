@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.access.roles import CAPABILITIES, Capability
 from madad.accounts.models import User
@@ -15,7 +16,7 @@ from madad.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 HTMX = {"HX-Request": "true"}
 
 
@@ -97,7 +98,7 @@ def test_a_role_that_has_no_business_with_persons_gets_404(
     assert signed_in(user).get("/people/").status_code == 404
 
 
-def test_somebody_signed_out_is_sent_to_sign_in(client: Any, ali: Person) -> None:
+def test_somebody_signed_out_is_sent_to_sign_in(client: Client, ali: Person) -> None:
     response = client.get("/people/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 

@@ -3,7 +3,8 @@ through the two-person rule, to markup is drawn as those characters."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.cache import cache
@@ -14,17 +15,22 @@ from madad.places import services
 from madad.places.models import Place
 from tests.public.factories import incident, karachi
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = pytest.mark.browser
 
 MARKUP = '<b>x</b><a href="http://example.org">y</a>'
 
 
 def test_a_district_name_with_markup_is_shown_as_text_on_the_public_map(
-    browser_page: Any, make_user: Any, other_relief_org: Organisation
+    browser_page: Page, make_user: Callable[..., User], other_relief_org: Organisation
 ) -> None:
     karachi()  # a live-server test's flush takes the migrations' data away from the next one
     documenter: User = make_user(Role.DOCUMENTER)
-    incident(documenter, Place.objects.filter(level="neighbourhood").order_by("code").first())
+    neighbourhood = Place.objects.filter(level="neighbourhood").order_by("code").first()
+    assert neighbourhood is not None
+    incident(documenter, neighbourhood)
     district = Place.objects.get(code="khi.central")
     change = services.place_change_propose(
         place=district,

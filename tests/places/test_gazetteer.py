@@ -77,12 +77,10 @@ def test_karachi_ships_with_many_neighbourhoods_each_in_a_town_with_a_centroid()
         assert Decimal("66.9") <= place.longitude <= Decimal("67.4"), place.code
         assert place.name_ur and place.search_text, place.code
     assert all(n.parent.level == Place.Level.TOWN for n in neighbourhoods)
-    assert (
-        Place.objects.get(code="khi.central.liaquatabad.nazimabad")
-        .ancestor(Place.Level.DISTRICT)
-        .name
-        == "Karachi Central"
+    district = Place.objects.get(code="khi.central.liaquatabad.nazimabad").ancestor(
+        Place.Level.DISTRICT
     )
+    assert district is not None and district.name == "Karachi Central"
 
 
 def test_loading_the_shipped_file_again_changes_nothing() -> None:

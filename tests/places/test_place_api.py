@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.places.models import Place
@@ -24,14 +25,14 @@ def _codes(response: Any) -> list[str]:
 
 @pytest.mark.parametrize("who", ["documenter", "caseworker", "partner_user"])
 def test_any_staff_user_searches_places_in_urdu(
-    client: Any, bearer: Bearer, who: str, request: pytest.FixtureRequest
+    client: Client, bearer: Bearer, who: str, request: pytest.FixtureRequest
 ) -> None:
     response = client.get(f"{URL}?q=لیاقت آباد نمبر", headers=bearer(request.getfixturevalue(who)))
     assert _codes(response) == ["khi.central.liaquatabad.liaquatabad-10"]
 
 
 def test_a_place_is_described_with_its_centroid(
-    client: Any, bearer: Bearer, caseworker: User, nazimabad: Place
+    client: Client, bearer: Bearer, caseworker: User, nazimabad: Place
 ) -> None:
     response = client.get(f"{URL}?q=nazimabad&level=neighbourhood", headers=bearer(caseworker))
     assert response.json()["items"][0] == {
@@ -46,34 +47,38 @@ def test_a_place_is_described_with_its_centroid(
     }
 
 
-def test_places_within_a_parent_are_listed(client: Any, bearer: Bearer, caseworker: User) -> None:
+def test_places_within_a_parent_are_listed(
+    client: Client, bearer: Bearer, caseworker: User
+) -> None:
     karachi = Place.objects.get(code="khi")
     response = client.get(f"{URL}?parent={karachi.pk}&limit=10", headers=bearer(caseworker))
     assert response.json()["count"] == 7
 
 
 def test_one_place_is_read_by_id(
-    client: Any, bearer: Bearer, partner_user: User, nazimabad: Place
+    client: Client, bearer: Bearer, partner_user: User, nazimabad: Place
 ) -> None:
     response = client.get(f"{URL}/{nazimabad.pk}", headers=bearer(partner_user))
     assert response.status_code == 200 and response.json()["code"] == nazimabad.code
 
 
-def test_an_unknown_place_is_404(client: Any, bearer: Bearer, caseworker: User) -> None:
+def test_an_unknown_place_is_404(client: Client, bearer: Bearer, caseworker: User) -> None:
     assert_error_shape(client.get(f"{URL}/999999", headers=bearer(caseworker)), 404, "not_found")
 
 
-def test_an_unknown_level_is_a_field_error(client: Any, bearer: Bearer, caseworker: User) -> None:
+def test_an_unknown_level_is_a_field_error(
+    client: Client, bearer: Bearer, caseworker: User
+) -> None:
     response = client.get(f"{URL}?level=village", headers=bearer(caseworker))
     assert "level" in assert_error_shape(response, 422, "invalid")["fields"]
 
 
-def test_without_a_token_the_gazetteer_is_closed(client: Any) -> None:
+def test_without_a_token_the_gazetteer_is_closed(client: Client) -> None:
     assert_error_shape(client.get(f"{URL}?q=Karachi"), 401, "unauthenticated")
 
 
 def test_a_parent_beyond_64_bits_is_a_field_error(
-    client: Any, bearer: Bearer, caseworker: User
+    client: Client, bearer: Bearer, caseworker: User
 ) -> None:
     response = client.get(f"{URL}?parent=9223372036854775808", headers=bearer(caseworker))
     assert "parent" in assert_error_shape(response, 422, "invalid")["fields"]

@@ -11,8 +11,8 @@ from madad.places.selectors import place_list
 pytestmark = pytest.mark.django_db
 
 
-def _codes(user: User, query: str, **filters: str) -> list[str]:
-    return list(place_list(user=user, query=query, **filters).values_list("code", flat=True))
+def _codes(user: User, query: str, level: str = "") -> list[str]:
+    return list(place_list(user=user, query=query, level=level).values_list("code", flat=True))
 
 
 @pytest.mark.parametrize(

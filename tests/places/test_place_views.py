@@ -5,9 +5,9 @@ all look places up but not change them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -17,7 +17,7 @@ from madad.places.models import Place, PlaceChange
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 HTMX = {"HX-Request": "true"}
 
 
@@ -50,7 +50,7 @@ def test_the_search_answers_htmx_with_the_rows_only(
     assert f'href="/places/{nazimabad.pk}/"' in html and "<html" not in html
 
 
-def test_somebody_signed_out_is_sent_to_sign_in(client: Any) -> None:
+def test_somebody_signed_out_is_sent_to_sign_in(client: Client) -> None:
     response = client.get("/places/?q=Karachi")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -118,7 +118,7 @@ RENAME = {
 
 
 def test_an_administrators_change_waits_for_a_second_administrator(
-    client: Any,
+    client: Client,
     signed_in: SignedIn,
     administrator: User,
     second_administrator: User,
@@ -162,7 +162,7 @@ def test_an_administrators_change_waits_for_a_second_administrator(
 
 
 def test_a_rejected_change_changes_nothing(
-    client: Any,
+    client: Client,
     signed_in: SignedIn,
     administrator: User,
     second_administrator: User,

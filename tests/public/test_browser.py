@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,13 +20,16 @@ from madad.public.selectors import PublicFilters, public_incidents
 from tests.conftest import ARTIFACTS
 from tests.public.factories import incident, karachi
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = pytest.mark.browser
 
 TYPES = ["targeted-killing", "extortion-demand", "kidnapping-for-ransom", "arson"]
 
 
 @pytest.fixture
-def karachi_incidents(make_user: Any) -> User:
+def karachi_incidents(make_user: Callable[..., User]) -> User:
     """Forty verified incidents over the shipped gazetteer's neighbourhoods."""
     documenter = make_user(Role.DOCUMENTER)
     karachi()  # a live-server test's flush takes the migrations' data away from the next one
@@ -44,7 +48,7 @@ def karachi_incidents(make_user: Any) -> User:
     return documenter
 
 
-def test_the_dashboard_loads_with_its_figures(browser_page: Any, karachi_incidents: User) -> None:
+def test_the_dashboard_loads_with_its_figures(browser_page: Page, karachi_incidents: User) -> None:
     page = browser_page
     page.goto("/")
     page.wait_for_url("**/public/")
@@ -55,7 +59,7 @@ def test_the_dashboard_loads_with_its_figures(browser_page: Any, karachi_inciden
     page.screenshot(path=ARTIFACTS / "public-dashboard-en.png", full_page=True)
 
 
-def test_the_map_shows_clustered_markers(browser_page: Any, karachi_incidents: User) -> None:
+def test_the_map_shows_clustered_markers(browser_page: Page, karachi_incidents: User) -> None:
     page = browser_page
     page.goto("/public/map/")
     page.wait_for_selector("#incident-map[data-ready=true] .cluster-marker")
@@ -76,7 +80,7 @@ def test_the_map_shows_clustered_markers(browser_page: Any, karachi_incidents: U
 
 
 def test_switching_to_urdu_renders_right_to_left(
-    browser_page: Any, karachi_incidents: User
+    browser_page: Page, karachi_incidents: User
 ) -> None:
     page = browser_page
     page.goto("/public/")
@@ -86,9 +90,11 @@ def test_switching_to_urdu_renders_right_to_left(
     # right to left: the first column of a table is on the right-hand side
     first = page.locator(".chart-table thead th").first.bounding_box()
     last = page.locator(".chart-table thead th").nth(2).bounding_box()
+    assert first is not None and last is not None
     assert first["x"] > last["x"]
     # the bars grow from the right too
     bar = page.locator(".chart-table svg.bar").first.bounding_box()
+    assert bar is not None
     assert bar["x"] < first["x"]
     page.screenshot(path=ARTIFACTS / "public-dashboard-ur.png", full_page=True)
     page.goto("/public/map/")
@@ -100,7 +106,7 @@ def test_switching_to_urdu_renders_right_to_left(
 
 
 def test_a_fact_sheet_shows_its_live_figure(
-    browser_page: Any, karachi_incidents: User, make_user: Any
+    browser_page: Page, karachi_incidents: User, make_user: Callable[..., User]
 ) -> None:
     writer, approver = karachi_incidents, make_user(Role.VERIFIER)
     sheet = services.factsheet_write(

@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.core.refusals import Invalid, NotAllowed
 from madad.public import services
 from madad.public.models import ClaimCheck, FactSheet, Status
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,9 @@ def publish(check: ClaimCheck, writer: User, approver: User) -> ClaimCheck:
 def _json_ld(page: str) -> dict[str, Any]:
     found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert len(found) == 1
-    return json.loads(found[0])
+    data = json.loads(found[0])
+    assert isinstance(data, dict), data
+    return data
 
 
 def test_a_claim_check_needs_a_known_rating(documenter: User) -> None:
@@ -70,7 +73,7 @@ def test_both_languages_are_needed_before_submitting(documenter: User) -> None:
 
 
 def test_the_page_carries_claimreview_json_ld_that_cannot_break_out_of_its_script(
-    client: Any, documenter: User, verifier: User, places: SimpleNamespace
+    client: Client, documenter: User, verifier: User, places: Gazetteer
 ) -> None:
     behind = incident(documenter, places.orchard)
     check = services.claimcheck_write(
@@ -109,7 +112,7 @@ def test_the_page_carries_claimreview_json_ld_that_cannot_break_out_of_its_scrip
 
 
 def test_an_unproven_claim_has_no_number_on_the_rating_scale(
-    client: Any, documenter: User, verifier: User
+    client: Client, documenter: User, verifier: User
 ) -> None:
     check = publish(claim(documenter, rating="unproven"), documenter, verifier)
     data = _json_ld(client.get(f"/public/claims/{check.slug}/").content.decode())
@@ -117,7 +120,7 @@ def test_an_unproven_claim_has_no_number_on_the_rating_scale(
     assert data["reviewRating"]["alternateName"] == "Unproven"
 
 
-def test_in_urdu_the_review_is_in_urdu(client: Any, documenter: User, verifier: User) -> None:
+def test_in_urdu_the_review_is_in_urdu(client: Client, documenter: User, verifier: User) -> None:
     check = publish(claim(documenter), documenter, verifier)
     client.get("/public/language/?language=ur")
     data = _json_ld(client.get(f"/public/claims/{check.slug}/").content.decode())
@@ -143,7 +146,7 @@ def test_only_published_fact_sheets_may_support_a_claim_check(
 
 
 def test_the_list_shows_published_claim_checks_with_their_rating(
-    client: Any, documenter: User, verifier: User
+    client: Client, documenter: User, verifier: User
 ) -> None:
     publish(claim(documenter, claim_en="Shown claim"), documenter, verifier)
     claim(documenter, claim_en="Draft claim")

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import re
 import zlib
-from types import SimpleNamespace
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 
 from madad.accounts.models import User
 from madad.core.models import AuditEvent
 from madad.core.refusals import Conflict, Invalid, NotAllowed, Stale
 from madad.public import services
 from madad.public.models import FactSheet, Status
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +112,7 @@ def test_the_database_refuses_self_approval_too(documenter: User) -> None:
 
 
 def test_someone_without_the_approve_capability_may_not_publish(
-    documenter: User, caseworker: User, make_user: Any
+    documenter: User, caseworker: User, make_user: Callable[..., User]
 ) -> None:
     sheet = write(documenter)
     services.factsheet_submit(factsheet=sheet, by=documenter)
@@ -160,7 +162,7 @@ def test_a_stale_edit_is_refused(documenter: User) -> None:
         )
 
 
-def test_only_public_incidents_may_be_linked(documenter: User, places: SimpleNamespace) -> None:
+def test_only_public_incidents_may_be_linked(documenter: User, places: Gazetteer) -> None:
     hidden = incident(documenter, places.orchard, status="under_review")
     with pytest.raises(Invalid) as refused:
         services.factsheet_write(
@@ -174,7 +176,7 @@ def test_only_public_incidents_may_be_linked(documenter: User, places: SimpleNam
 
 
 def test_the_public_page_shows_the_live_figure_and_links_to_the_incidents_behind_it(
-    client: Any, documenter: User, verifier: User, places: SimpleNamespace
+    client: Client, documenter: User, verifier: User, places: Gazetteer
 ) -> None:
     shown = incident(documenter, places.orchard)
     incident(documenter, places.harbour)
@@ -212,7 +214,7 @@ def test_the_public_page_shows_the_live_figure_and_links_to_the_incidents_behind
 
 
 def test_a_draft_or_withdrawn_fact_sheet_is_not_public(
-    client: Any, documenter: User, verifier: User
+    client: Client, documenter: User, verifier: User
 ) -> None:
     draft = write(documenter)
     assert client.get(f"/public/factsheets/{draft.slug}/").status_code == 404
@@ -223,7 +225,7 @@ def test_a_draft_or_withdrawn_fact_sheet_is_not_public(
 
 
 def test_the_printable_page_and_the_pdf_in_urdu(
-    client: Any, documenter: User, verifier: User, places: SimpleNamespace
+    client: Client, documenter: User, verifier: User, places: Gazetteer
 ) -> None:
     incident(documenter, places.orchard)
     sheet = publish(write(documenter), documenter, verifier)
@@ -267,7 +269,7 @@ def test_a_fact_sheets_text_has_headings_lists_and_nothing_else_as_markup(docume
 
 
 def test_two_approvers_deciding_at_once_cannot_both_win(
-    documenter: User, verifier: User, make_user: Any
+    documenter: User, verifier: User, make_user: Callable[..., User]
 ) -> None:
     """Both opened the submitted text; the first publishes it, the second, who would have
     returned it, is told it moved on (409, Stale) and changes nothing."""
@@ -287,7 +289,10 @@ def test_two_approvers_deciding_at_once_cannot_both_win(
 
 
 def test_the_status_change_itself_is_compare_and_swap(
-    documenter: User, verifier: User, make_user: Any, monkeypatch: pytest.MonkeyPatch
+    documenter: User,
+    verifier: User,
+    make_user: Callable[..., User],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The second decision read the text before the first was written (the race the version
     check closes): its UPDATE finds the version moved on, so exactly one decision is stored."""

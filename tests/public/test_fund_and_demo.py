@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import User
@@ -17,12 +16,15 @@ from madad.incidents.demo import TYPES as DEMO_TYPES
 from madad.public import demo
 from madad.public.models import ClaimCheck, FactSheet, Status
 from madad.public.views import pages
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import incident, incident_type
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_fund_page_shows_the_funds_public_account(client: Any, monkeypatch: Any) -> None:
+def test_the_fund_page_shows_the_funds_public_account(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(
         pages,
         "public_account",
@@ -59,13 +61,13 @@ def test_the_fund_page_shows_the_funds_public_account(client: Any, monkeypatch: 
     assert "A. Friend" in page
 
 
-def test_the_fund_page_says_not_yet_while_no_month_of_the_fund_is_published(client: Any) -> None:
+def test_the_fund_page_says_not_yet_while_no_month_of_the_fund_is_published(client: Client) -> None:
     page = client.get("/public/fund/").content.decode()
     assert "has not been published yet" in page
 
 
 def test_the_demo_publishes_fact_sheets_and_claim_checks_once(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     for code in DEMO_TYPES:
         incident_type(code)

@@ -15,11 +15,11 @@ import html
 import json
 import re
 from collections import deque
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import User
@@ -31,7 +31,9 @@ from madad.incidents.models import Act, Incident, Involvement, Source
 from madad.people.models import Person
 from madad.public import services
 from madad.testimonies import models as testimonies
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import alleged_perpetrator, incident, incident_type, person
+from tests.responses import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,7 @@ MAX_PAGES = 700
 
 
 @pytest.fixture
-def filled(settings: Any, places: SimpleNamespace) -> dict[str, Any]:
+def filled(settings: Settings, places: Gazetteer) -> dict[str, Any]:
     """The demo (at a small scale) plus records with unique markers."""
     settings.MADAD_PUBLIC_RATE_LIMIT = 0
     for code in DEMO_TYPES:  # seeded by a migration; a live-server test's flush may take them
@@ -174,9 +176,9 @@ def _incident_secrets(found: dict[str, str]) -> None:
             value = getattr(s, label)
             if value and len(value) >= 6:
                 found[value] = f"source #{s.pk} {label}"
-    for i in Involvement.objects.all():
-        if i.described_group:
-            found[i.described_group] = f"alleged perpetrator #{i.pk}"
+    for inv in Involvement.objects.all():
+        if inv.described_group:
+            found[inv.described_group] = f"alleged perpetrator #{inv.pk}"
     for a in Act.objects.exclude(consequences=""):
         found[a.consequences] = f"act #{a.pk} consequences"
     for i in Incident.objects.all():
@@ -204,7 +206,7 @@ def _secrets() -> dict[str, str]:
 
 
 def _texts(response: Any) -> list[str]:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = streamed_body(response) if response.streaming else response.content
     text = body.decode("utf-8", errors="replace")
     texts = [text, html.unescape(text)]
     if "json" in response.get("Content-Type", ""):

@@ -8,16 +8,19 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import geojson
 import hxl
 import pytest
+from django.test import Client
 
 from madad.accounts.models import User
+from madad.incidents.models import Incident
 from madad.public.exports import COLUMNS
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import incident
+from tests.responses import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,7 @@ SCHEMA = [
 
 
 @pytest.fixture
-def published(documenter: User, places: SimpleNamespace) -> list[Any]:
+def published(documenter: User, places: Gazetteer) -> list[Incident]:
     return [
         incident(
             documenter,
@@ -77,14 +80,14 @@ def published(documenter: User, places: SimpleNamespace) -> list[Any]:
     ]
 
 
-def _get(client: Any, name: str) -> str:
+def _get(client: Client, name: str) -> str:
     response = client.get(f"/public/data/{name}")
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode("utf-8")
+    return streamed_body(response).decode("utf-8")
 
 
 def test_the_csv_has_one_row_per_public_incident_with_the_documented_columns(
-    client: Any, published: list[Any]
+    client: Client, published: list[Incident]
 ) -> None:
     rows = list(csv.DictReader(io.StringIO(_get(client, "incidents.csv"))))
     assert [int(r["id"]) for r in rows] == [published[0].pk, published[1].pk]
@@ -97,7 +100,7 @@ def test_the_csv_has_one_row_per_public_incident_with_the_documented_columns(
 
 
 def test_the_hxl_file_is_valid_hxl_with_the_expected_hashtags(
-    client: Any, published: list[Any], tmp_path: Path
+    client: Client, published: list[Incident], tmp_path: Path
 ) -> None:
     path = tmp_path / "incidents.hxl.csv"
     path.write_text(_get(client, "incidents.hxl.csv"), encoding="utf-8")
@@ -131,7 +134,7 @@ def test_the_hxl_schema_check_would_catch_a_latitude_out_of_range(tmp_path: Path
 
 
 def test_the_geojson_is_valid_rfc_7946_with_generalised_positions_in_range(
-    client: Any, published: list[Any], places: SimpleNamespace
+    client: Client, published: list[Incident], places: Gazetteer
 ) -> None:
     collection = geojson.loads(_get(client, "incidents.geojson"))
     assert collection.is_valid, collection.errors()
@@ -154,7 +157,7 @@ def test_the_geojson_is_valid_rfc_7946_with_generalised_positions_in_range(
 
 
 def test_the_json_carries_its_licence_and_every_public_incident(
-    client: Any, published: list[Any]
+    client: Client, published: list[Incident]
 ) -> None:
     data = json.loads(_get(client, "incidents.json"))
     assert data["licence"] == "CC-BY-4.0"
@@ -163,7 +166,7 @@ def test_the_json_carries_its_licence_and_every_public_incident(
 
 
 def test_open_data_files_are_the_same_for_every_visitor_and_anyone_may_fetch_them(
-    client: Any, published: list[Any]
+    client: Client, published: list[Incident]
 ) -> None:
     response = client.get("/public/data/incidents.geojson")
     assert response["Content-Type"] == "application/geo+json"
@@ -172,7 +175,7 @@ def test_open_data_files_are_the_same_for_every_visitor_and_anyone_may_fetch_the
 
 
 def test_the_data_dictionary_describes_every_column_and_the_licence(
-    client: Any, published: list[Any]
+    client: Client, published: list[Incident]
 ) -> None:
     page = client.get("/public/data/").content.decode()
     for column in COLUMNS:
@@ -186,7 +189,7 @@ def test_the_data_dictionary_describes_every_column_and_the_licence(
     ['=HYPERLINK("http://example.org","x")', "+1+2", "-1+2", "@SUM(A1)", "\tx", "\rx"],
 )
 def test_a_public_summary_typed_as_a_formula_is_written_as_text_in_csv_and_hxl_but_not_json(
-    client: Any, documenter: User, places: SimpleNamespace, tmp_path: Path, summary: str
+    client: Client, documenter: User, places: Gazetteer, tmp_path: Path, summary: str
 ) -> None:
     formula = incident(documenter, places.orchard, public_summary=summary)
     csv_rows = list(csv.DictReader(io.StringIO(_get(client, "incidents.csv"), newline="")))

@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from django.test import Client
+from pytest_django import Settings
 
 from madad.accounts.models import User
+from madad.incidents.models import Incident
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +33,7 @@ PAGES = [
 
 
 @pytest.fixture
-def some_incidents(documenter: User, places: SimpleNamespace) -> list[Any]:
+def some_incidents(documenter: User, places: Gazetteer) -> list[Incident]:
     return [
         incident(documenter, places.orchard, public_summary="A tailor was shot at his shop."),
         incident(
@@ -47,7 +51,9 @@ def some_incidents(documenter: User, places: SimpleNamespace) -> list[Any]:
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_anyone_may_open_the_public_pages(client: Any, some_incidents: list[Any], url: str) -> None:
+def test_anyone_may_open_the_public_pages(
+    client: Client, some_incidents: list[Incident], url: str
+) -> None:
     response = client.get(url)
     assert response.status_code == 200
     assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
@@ -56,7 +62,7 @@ def test_anyone_may_open_the_public_pages(client: Any, some_incidents: list[Any]
 
 
 def test_the_dashboard_counts_verified_incidents_and_their_victims(
-    client: Any, some_incidents: list[Any]
+    client: Client, some_incidents: list[Incident]
 ) -> None:
     page = client.get("/public/").content.decode()
     assert '<span class="figure-number" data-figure="incidents">2</span>' in page
@@ -64,7 +70,7 @@ def test_the_dashboard_counts_verified_incidents_and_their_victims(
 
 
 def test_the_dashboard_filters_by_type_district_and_dates(
-    client: Any, some_incidents: list[Any], places: SimpleNamespace
+    client: Client, some_incidents: list[Incident], places: Gazetteer
 ) -> None:
     def count(query: str) -> str:
         page = client.get(f"/public/?{query}").content.decode()
@@ -88,14 +94,14 @@ def test_the_dashboard_filters_by_type_district_and_dates(
     ],
 )
 def test_a_hand_edited_link_is_answered_never_with_an_error(
-    client: Any, some_incidents: list[Any], query: str
+    client: Client, some_incidents: list[Incident], query: str
 ) -> None:
     for url in ("/public/", "/public/incidents/", "/public/map/points.json"):
         assert client.get(f"{url}?{query}").status_code == 200
 
 
 def test_the_incident_list_shows_what_the_public_may_know(
-    client: Any, some_incidents: list[Any]
+    client: Client, some_incidents: list[Incident]
 ) -> None:
     page = client.get("/public/incidents/").content.decode()
     assert "A tailor was shot at his shop." in page
@@ -106,7 +112,7 @@ def test_the_incident_list_shows_what_the_public_may_know(
 
 
 def test_the_incident_list_pages_through_many_incidents(
-    client: Any, documenter: User, places: SimpleNamespace
+    client: Client, documenter: User, places: Gazetteer
 ) -> None:
     for day in range(1, 28):
         incident(documenter, places.orchard, start_date=dt.date(2013, 2, day))
@@ -116,14 +122,16 @@ def test_the_incident_list_pages_through_many_incidents(
     assert second.count('class="public-incident"') == 2
 
 
-def test_an_unverified_incident_has_no_public_page(client: Any, some_incidents: list[Any]) -> None:
+def test_an_unverified_incident_has_no_public_page(
+    client: Client, some_incidents: list[Incident]
+) -> None:
     assert client.get(f"/public/incidents/{some_incidents[0].pk}/").status_code == 200
     assert client.get(f"/public/incidents/{some_incidents[2].pk}/").status_code == 404
     assert client.get("/public/incidents/999999/").status_code == 404
 
 
 def test_the_map_gets_counts_per_area_never_single_incidents(
-    client: Any, some_incidents: list[Any], places: SimpleNamespace
+    client: Client, some_incidents: list[Incident], places: Gazetteer
 ) -> None:
     data = client.get("/public/map/points.json").json()
     assert data["total"] == 2
@@ -140,7 +148,7 @@ def test_the_map_gets_counts_per_area_never_single_incidents(
 
 
 def test_the_map_payload_does_not_grow_with_the_number_of_incidents(
-    client: Any, documenter: User, places: SimpleNamespace
+    client: Client, documenter: User, places: Gazetteer
 ) -> None:
     incident(documenter, places.orchard)
     small = len(client.get("/public/map/points.json").content)
@@ -154,21 +162,26 @@ def test_the_map_payload_does_not_grow_with_the_number_of_incidents(
 
 
 def test_signed_in_staff_get_pages_that_no_cache_keeps(
-    signed_in: Any, documenter: User, some_incidents: list[Any]
+    signed_in: Callable[[User], Client], documenter: User, some_incidents: list[Incident]
 ) -> None:
     response = signed_in(documenter).get("/public/")
     assert "no-store" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
 
 
-def test_pages_are_compressed_for_slow_connections(client: Any, some_incidents: list[Any]) -> None:
+def test_pages_are_compressed_for_slow_connections(
+    client: Client, some_incidents: list[Incident]
+) -> None:
     response = client.get("/public/", headers={"accept-encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
     assert b"Verified incidents in figures" in gzip.decompress(response.content)
 
 
 def test_an_address_asking_too_often_is_told_to_wait(
-    client: Any, settings: Any, some_incidents: list[Any], monkeypatch: pytest.MonkeyPatch
+    client: Client,
+    settings: Settings,
+    some_incidents: list[Incident],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings.MADAD_PUBLIC_RATE_LIMIT = 12
     # one minute's budget: the test must not straddle two windows (it did on a loaded machine)
@@ -184,18 +197,20 @@ def test_an_address_asking_too_often_is_told_to_wait(
     assert client.get("/public/", REMOTE_ADDR="203.0.113.9").status_code == 200
 
 
-def test_visitors_who_are_not_signed_in_land_on_the_public_site(client: Any) -> None:
+def test_visitors_who_are_not_signed_in_land_on_the_public_site(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/public/"
 
 
-def test_signed_in_staff_still_start_at_their_home_page(signed_in: Any, documenter: User) -> None:
+def test_signed_in_staff_still_start_at_their_home_page(
+    signed_in: Callable[[User], Client], documenter: User
+) -> None:
     assert signed_in(documenter).get("/").status_code == 200
 
 
 def test_the_language_switch_is_a_plain_link_that_stays_on_the_site(
-    client: Any, some_incidents: list[Any]
+    client: Client, some_incidents: list[Incident]
 ) -> None:
     response = client.get("/public/language/?language=ur&next=/public/incidents/")
     assert response["Location"] == "/public/incidents/"
@@ -207,20 +222,20 @@ def test_the_language_switch_is_a_plain_link_that_stays_on_the_site(
 
 
 def test_map_points_are_plain_json_with_names_in_the_visitors_language(
-    client: Any, some_incidents: list[Any]
+    client: Client, some_incidents: list[Incident]
 ) -> None:
     client.get("/public/language/?language=ur")
     data = json.loads(client.get("/public/map/points.json").content)
     assert {"شمالی ضلع", "جنوبی ضلع"} <= {d["name"] for d in data["districts"]}
 
 
-def test_the_fund_page_says_when_nothing_is_published_yet(client: Any) -> None:
+def test_the_fund_page_says_when_nothing_is_published_yet(client: Client) -> None:
     page = client.get("/public/fund/").content.decode()
     assert "The relief fund" in page
 
 
 def test_the_map_uses_the_configured_tile_server_and_none_by_default(
-    client: Any, settings: Any
+    client: Client, settings: Settings
 ) -> None:
     assert 'data-tiles=""' in client.get("/public/map/").content.decode()
     settings.MADAD_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.http import Http404
@@ -14,6 +13,7 @@ from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.public.selectors import PublicFilters, PublicIncident, public_incidents
 from tests.factories import UserFactory
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ PUBLIC_FIELDS = {
 }
 
 
-def test_only_verified_incidents_are_public(documenter: User, places: SimpleNamespace) -> None:
+def test_only_verified_incidents_are_public(documenter: User, places: Gazetteer) -> None:
     shown = incident(documenter, places.orchard)
     for status in ("reported", "under_review", "disputed", "rejected"):
         incident(documenter, places.orchard, status=status)
@@ -46,7 +46,7 @@ def test_only_verified_incidents_are_public(documenter: User, places: SimpleName
 
 
 def test_a_confidential_incident_is_never_public_even_when_verified(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     secret = incident(documenter, places.orchard, confidentiality="confidential")
     incident(documenter, places.orchard, confidentiality="restricted")
@@ -55,8 +55,8 @@ def test_a_confidential_incident_is_never_public_even_when_verified(
         public_incidents().get(secret.pk)
 
 
-def test_a_partner_organisations_incident_is_not_public(places: SimpleNamespace) -> None:
-    partner = UserFactory(
+def test_a_partner_organisations_incident_is_not_public(places: Gazetteer) -> None:
+    partner = UserFactory.create(
         role=Role.DOCUMENTER,
         organisation=Organisation.objects.create(
             name="Legal aid", kind=Organisation.Kind.LEGAL_AID
@@ -67,7 +67,7 @@ def test_a_partner_organisations_incident_is_not_public(places: SimpleNamespace)
 
 
 def test_a_public_incident_carries_only_whitelisted_fields(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     made = incident(
         documenter,
@@ -95,7 +95,7 @@ def test_a_public_incident_carries_only_whitelisted_fields(
     ],
 )
 def test_an_incident_is_placed_no_finer_than_its_precision(
-    documenter: User, places: SimpleNamespace, precision: str, shown_at: str
+    documenter: User, places: Gazetteer, precision: str, shown_at: str
 ) -> None:
     made = incident(
         documenter,
@@ -111,7 +111,7 @@ def test_an_incident_is_placed_no_finer_than_its_precision(
 
 
 def test_a_district_filter_does_not_reveal_more_than_the_map(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     at_town = incident(documenter, places.orchard, location_precision="town")
     incident(documenter, places.orchard, location_precision="district")
@@ -124,7 +124,7 @@ def test_a_district_filter_does_not_reveal_more_than_the_map(
 
 
 def test_dates_are_shown_only_as_precisely_as_they_are_known(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     made = incident(
         documenter, places.orchard, start_date=dt.date(2011, 3, 1), start_precision="month"
@@ -134,9 +134,7 @@ def test_dates_are_shown_only_as_precisely_as_they_are_known(
     assert shown.when == "March 2011"
 
 
-def test_filters_narrow_by_type_year_and_what_happened(
-    documenter: User, places: SimpleNamespace
-) -> None:
+def test_filters_narrow_by_type_year_and_what_happened(documenter: User, places: Gazetteer) -> None:
     incident(
         documenter,
         places.orchard,
@@ -152,7 +150,7 @@ def test_filters_narrow_by_type_year_and_what_happened(
 
 
 def test_every_public_incident_is_read_in_chunks_for_open_data(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     made = [incident(documenter, places.orchard) for _ in range(5)]
     assert [i.id for i in public_incidents().iter_rows(chunk=2)] == [m.id for m in made]

@@ -3,15 +3,15 @@ shows as "fewer than 5", and a count that would let a reader work it out is with
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
 import pytest
+from django.test import Client
+from pytest_django import Settings
 
 from madad.access.public import PublicCount, suppress
 from madad.accounts.models import User
 from madad.public.selectors import PublicFilters, public_incidents
 from madad.public.selectors.figures import count_victims, dashboard_figures
+from tests.incidents.factories import Gazetteer
 from tests.public.factories import incident
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +35,13 @@ def test_nothing_more_is_withheld_when_two_counts_are_suppressed() -> None:
     assert [c.shown for c in shown.values()] == [False, True, False]
 
 
-def test_the_threshold_is_a_setting(settings: Any) -> None:
+def test_the_threshold_is_a_setting(settings: Settings) -> None:
     settings.MADAD_PUBLIC_MIN_COUNT = 10
     assert str(suppress({"female": 7, "male": 30, "x": 20})["female"]) == "fewer than 10"
 
 
 def test_the_dashboard_never_shows_a_small_count_of_women(
-    documenter: User, places: SimpleNamespace, client: Any
+    documenter: User, places: Gazetteer, client: Client
 ) -> None:
     incident(
         documenter,
@@ -57,9 +57,7 @@ def test_the_dashboard_never_shows_a_small_count_of_women(
     assert figures.victims == 7  # the total itself is no breakdown by a personal attribute
 
 
-def test_an_age_group_with_few_victims_is_suppressed(
-    documenter: User, places: SimpleNamespace
-) -> None:
+def test_an_age_group_with_few_victims_is_suppressed(documenter: User, places: Gazetteer) -> None:
     incident(
         documenter,
         places.orchard,
@@ -75,9 +73,7 @@ def test_an_age_group_with_few_victims_is_suppressed(
     assert sum(1 for c in by_age.values() if not c.shown) == 2
 
 
-def test_a_fact_sheet_figure_by_sex_is_suppressed_too(
-    documenter: User, places: SimpleNamespace
-) -> None:
+def test_a_fact_sheet_figure_by_sex_is_suppressed_too(documenter: User, places: Gazetteer) -> None:
     incident(documenter, places.orchard, victims=[("killed", {"sex": "female"})] * 2)
     selector = public_incidents(filters=PublicFilters())
     assert str(count_victims(selector, sex="female")) == "fewer than 5"
@@ -85,7 +81,7 @@ def test_a_fact_sheet_figure_by_sex_is_suppressed_too(
 
 
 def test_a_victim_harmed_twice_in_one_incident_is_one_victim(
-    documenter: User, places: SimpleNamespace
+    documenter: User, places: Gazetteer
 ) -> None:
     made = incident(documenter, places.orchard)
     victim = made.acts.get().victim

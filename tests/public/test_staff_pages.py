@@ -5,7 +5,7 @@ outsider from another organisation."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -36,7 +36,9 @@ def sheet(documenter: User) -> FactSheet:
     )
 
 
-def test_the_writer_drafts_and_submits_a_fact_sheet(signed_in: Any, documenter: User) -> None:
+def test_the_writer_drafts_and_submits_a_fact_sheet(
+    signed_in: Callable[[User], Client], documenter: User
+) -> None:
     client = signed_in(documenter)
     assert client.get("/publications/factsheets/new/").status_code == 200
     response = client.post("/publications/factsheets/new/", {**FORM, "submit": "1"})
@@ -48,7 +50,7 @@ def test_the_writer_drafts_and_submits_a_fact_sheet(signed_in: Any, documenter: 
 
 
 def test_a_form_with_a_bad_figure_shows_the_problem_and_saves_nothing(
-    signed_in: Any, documenter: User
+    signed_in: Callable[[User], Client], documenter: User
 ) -> None:
     response = signed_in(documenter).post(
         "/publications/factsheets/new/",
@@ -60,7 +62,7 @@ def test_a_form_with_a_bad_figure_shows_the_problem_and_saves_nothing(
 
 
 def test_the_verifier_publishes_what_the_documenter_submitted(
-    signed_in: Any, documenter: User, verifier: User, sheet: FactSheet
+    signed_in: Callable[[User], Client], documenter: User, verifier: User, sheet: FactSheet
 ) -> None:
     services.factsheet_submit(factsheet=sheet, by=documenter)
     client = signed_in(verifier)
@@ -73,7 +75,7 @@ def test_the_verifier_publishes_what_the_documenter_submitted(
 
 
 def test_the_writer_cannot_approve_through_the_page_either(
-    signed_in: Any, coordinator: User
+    signed_in: Callable[[User], Client], coordinator: User
 ) -> None:
     sheet = services.factsheet_write(
         by=coordinator,
@@ -91,7 +93,7 @@ def test_the_writer_cannot_approve_through_the_page_either(
 
 
 def test_the_approver_returns_it_with_a_reason(
-    signed_in: Any, documenter: User, verifier: User, sheet: FactSheet
+    signed_in: Callable[[User], Client], documenter: User, verifier: User, sheet: FactSheet
 ) -> None:
     services.factsheet_submit(factsheet=sheet, by=documenter)
     signed_in(verifier).post(
@@ -102,7 +104,7 @@ def test_the_approver_returns_it_with_a_reason(
 
 
 def test_a_caseworker_does_not_see_public_texts(
-    signed_in: Any, caseworker: User, sheet: FactSheet
+    signed_in: Callable[[User], Client], caseworker: User, sheet: FactSheet
 ) -> None:
     client = signed_in(caseworker)
     assert client.get("/publications/").status_code == 404
@@ -111,7 +113,7 @@ def test_a_caseworker_does_not_see_public_texts(
 
 
 def test_an_outsider_gets_404_for_another_organisations_texts(
-    signed_in: Any, outsider: User, sheet: FactSheet
+    signed_in: Callable[[User], Client], outsider: User, sheet: FactSheet
 ) -> None:
     client = signed_in(outsider)
     assert client.get("/publications/").status_code == 200
@@ -121,7 +123,7 @@ def test_an_outsider_gets_404_for_another_organisations_texts(
 
 
 def test_the_writer_drafts_a_claim_check_with_its_supporting_fact_sheets(
-    signed_in: Any, documenter: User, verifier: User, sheet: FactSheet
+    signed_in: Callable[[User], Client], documenter: User, verifier: User, sheet: FactSheet
 ) -> None:
     services.factsheet_submit(factsheet=sheet, by=documenter)
     services.factsheet_approve(factsheet=sheet, approver=verifier)
@@ -149,14 +151,18 @@ def test_the_writer_drafts_a_claim_check_with_its_supporting_fact_sheets(
 
 
 def test_the_menu_offers_public_texts_to_those_who_work_on_them(
-    signed_in: Any, documenter: User
+    signed_in: Callable[[User], Client], documenter: User
 ) -> None:
     page = signed_in(documenter).get("/").content.decode()
     assert 'href="/publications/"' in page
 
 
 def test_two_approvers_on_the_same_page_cannot_both_decide(
-    signed_in: Any, documenter: User, verifier: User, make_user: Any, sheet: FactSheet
+    signed_in: Callable[[User], Client],
+    documenter: User,
+    verifier: User,
+    make_user: Callable[..., User],
+    sheet: FactSheet,
 ) -> None:
     sheet = services.factsheet_submit(factsheet=sheet, by=documenter)
     first, second = Client(), Client()
