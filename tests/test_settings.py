@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from django.test import Client
 
 MADAD = str(Path(sys.executable).with_name("madad"))
 REQUIRED = ["MADAD_SECRET_KEY", "MADAD_FIELD_KEYS", "MADAD_BLIND_INDEX_KEY", "MADAD_ALLOWED_HOSTS"]
@@ -40,7 +41,7 @@ def _env(var_dir: Path, settings: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _madad(var_dir: Path, settings: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def _madad(var_dir: Path, settings: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603
         [MADAD, *args],
         env=_env(var_dir, settings),
@@ -253,7 +254,9 @@ print(json.dumps(s.DATABASES["default"]))
 @pytest.mark.parametrize(
     "path", ["/accounts/login/", "/api/v1/docs", "/api/v1/openapi.json", "/nowhere/"]
 )
-def test_every_response_carries_a_policy_allowing_no_other_origin(client: Any, path: str) -> None:
+def test_every_response_carries_a_policy_allowing_no_other_origin(
+    client: Client, path: str
+) -> None:
     policy = client.get(path)["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
     assert directives["default-src"] == "'self'"

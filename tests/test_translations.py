@@ -5,7 +5,7 @@ text that was never marked for translation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,10 +14,12 @@ from urllib.parse import urljoin, urlsplit
 import polib
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core.demo import DemoContext
 from madad.demo import load_all
@@ -90,12 +92,15 @@ class _Recorder:
     """Records every message looked up through Django's translation functions."""
 
     def __init__(self) -> None:
-        self.keys: set[Any] = set()
+        self.keys: set[str | tuple[str, int]] = set()
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        trans = translation._trans
-        gettext, ngettext = trans.gettext, trans.ngettext
-        pgettext, npgettext = trans.pgettext, trans.npgettext
+        # Django's private translation switch (django-stubs do not declare it)
+        trans = vars(translation)["_trans"]
+        gettext: Callable[[str], str] = trans.gettext
+        ngettext: Callable[[str, str, int], str] = trans.ngettext
+        pgettext: Callable[[str, str], str] = trans.pgettext
+        npgettext: Callable[[str, str, str, int], str] = trans.npgettext
 
         def record_gettext(message: str) -> str:
             self.keys.add(message)
@@ -119,7 +124,8 @@ class _Recorder:
         monkeypatch.setattr(trans, "npgettext", record_npgettext)
 
     def missing_in_urdu(self) -> list[str]:
-        catalog = trans_real.translation("ur")._catalog
+        # the translation's private catalogue (django-stubs do not declare it)
+        catalog: trans_real.TranslationCatalog = vars(trans_real.translation("ur"))["_catalog"]
         missing = []
         for key in self.keys:
             text = key[0] if isinstance(key, tuple) else key
@@ -159,7 +165,7 @@ def _same_site_links(html: str, base: str) -> Iterator[str]:
 _NOT_PAGES = ("/api/", "/static/", "/accounts/logout", "/i18n/", "/healthz", "/public/language/")
 
 
-def _crawl(client: Any, start: str, limit: int = 80, per_route: int = 2) -> dict[str, str]:
+def _crawl(client: Client, start: str, limit: int = 80, per_route: int = 2) -> dict[str, str]:
     """Visits same-site pages reachable by links from `start`; returns {url: html}."""
     seen_routes: dict[str, int] = {}
     pages: dict[str, str] = {}
@@ -186,7 +192,9 @@ def _crawl(client: Any, start: str, limit: int = 80, per_route: int = 2) -> dict
 
 
 @pytest.fixture
-def demo_world(db: None, relief_org: Any, partner_org: Any, make_user: Any) -> dict[str, Any]:
+def demo_world(
+    db: None, relief_org: Organisation, partner_org: Organisation, make_user: Callable[..., User]
+) -> dict[str, Any]:
     users = {
         role: make_user(role, partner_org if role == Role.PARTNER else relief_org)
         for role in Role.values
@@ -197,7 +205,7 @@ def demo_world(db: None, relief_org: Any, partner_org: Any, make_user: Any) -> d
 
 @pytest.mark.parametrize("role", Role.values)
 def test_no_page_a_user_reaches_shows_an_untranslated_string(
-    role: str, demo_world: dict[str, Any], client: Any, monkeypatch: pytest.MonkeyPatch
+    role: str, demo_world: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recorder = _Recorder()
     recorder.install(monkeypatch)
@@ -212,7 +220,7 @@ def test_no_page_a_user_reaches_shows_an_untranslated_string(
 
 
 def test_the_sign_in_page_is_in_urdu(
-    client: Any, db: None, monkeypatch: pytest.MonkeyPatch
+    client: Client, db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recorder = _Recorder()
     recorder.install(monkeypatch)

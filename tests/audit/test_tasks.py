@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import signal
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -95,7 +96,7 @@ def test_a_broken_chain_is_reported_with_its_first_altered_row(
 
 def test_a_request_is_queued_only_when_its_transaction_commits(
     make_user: Callable[..., User],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     auditor = make_user(Role.AUDITOR)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -114,7 +115,7 @@ def test_a_request_is_queued_only_when_its_transaction_commits(
 
 def test_a_second_request_while_one_waits_queues_nothing(
     make_user: Callable[..., User],
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     auditor = make_user(Role.AUDITOR)
     for _request in range(2):
@@ -142,8 +143,8 @@ def test_the_worker_runs_a_queued_check_to_completion(
 # --- the audit page: the owner (an auditor), a colleague with another role, outsiders ------------
 def test_an_auditor_queues_a_check_from_the_audit_page(
     make_user: Callable[..., User],
-    signed_in: Callable[[User], Any],
-    django_capture_on_commit_callbacks: Any,
+    signed_in: Callable[[User], Client],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,7 +158,7 @@ def test_an_auditor_queues_a_check_from_the_audit_page(
 
 def test_the_htmx_answer_polls_until_the_worker_has_finished(
     make_user: Callable[..., User],
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
     transactional_db: None,
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
@@ -173,7 +174,7 @@ def test_the_htmx_answer_polls_until_the_worker_has_finished(
 
 def test_the_page_names_the_broken_event(
     make_user: Callable[..., User],
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
     transactional_db: None,
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
@@ -190,9 +191,9 @@ def test_the_page_names_the_broken_event(
 @pytest.mark.parametrize("role", [Role.DOCUMENTER, Role.FINANCE, Role.CASEWORKER])
 def test_a_colleague_without_the_audit_trail_neither_queues_nor_sees_checks(
     make_user: Callable[..., User],
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
     role: str,
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     client = signed_in(make_user(role))
     with django_capture_on_commit_callbacks(execute=True):
@@ -203,7 +204,7 @@ def test_a_colleague_without_the_audit_trail_neither_queues_nor_sees_checks(
 
 def test_an_auditor_of_another_organisation_sees_only_their_own_checks(
     make_user: Callable[..., User],
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
     other_relief_org: Organisation,
     transactional_db: None,
 ) -> None:
@@ -218,7 +219,7 @@ def test_an_auditor_of_another_organisation_sees_only_their_own_checks(
 
 def test_a_partner_cannot_queue_a_check(
     make_user: Callable[..., User],
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
     partner_org: Organisation,
 ) -> None:
     client = signed_in(make_user(Role.PARTNER, partner_org))
@@ -228,14 +229,14 @@ def test_a_partner_cannot_queue_a_check(
 
 def test_a_check_is_only_queued_by_post(
     make_user: Callable[..., User],
-    signed_in: Callable[[User], Any],
+    signed_in: Callable[[User], Client],
 ) -> None:
     client = signed_in(make_user(Role.AUDITOR))
     assert client.get(VERIFY_URL).status_code == 405
     assert not DBTaskResult.objects.exists()
 
 
-def test_nobody_signed_out_queues_a_check(client: Any) -> None:
+def test_nobody_signed_out_queues_a_check(client: Client) -> None:
     response = client.post(VERIFY_URL)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]

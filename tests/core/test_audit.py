@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections, transaction
 from django.http import Http404
 from django.test import RequestFactory
+from pytest_django import Settings
 
 from madad import access
 from madad.accounts.models import Organisation, User
@@ -209,7 +209,7 @@ def test_the_client_address_is_hashed_as_the_database_stores_it(
     assert audit_verify().intact
 
 
-def test_behind_a_proxy_the_address_the_proxy_saw_is_recorded(settings: Any) -> None:
+def test_behind_a_proxy_the_address_the_proxy_saw_is_recorded(settings: Settings) -> None:
     settings.TRUSTED_PROXY_HOPS = 1
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7"

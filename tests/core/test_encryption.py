@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -132,7 +133,7 @@ def test_a_person_is_found_by_their_phone_however_it_is_typed(
     assert list(Person.objects.filter(phone_index=digest)) == [person]
 
 
-def test_the_blind_index_is_keyed_and_separated_by_purpose(settings: Any) -> None:
+def test_the_blind_index_is_keyed_and_separated_by_purpose(settings: Settings) -> None:
     cnic = crypto.blind_index("4210112345671", purpose="cnic")
     assert cnic != crypto.blind_index("4210112345671", purpose="phone")
     settings.BLIND_INDEX_KEY = "another key"
@@ -143,7 +144,7 @@ def test_the_blind_index_is_keyed_and_separated_by_purpose(settings: Any) -> Non
 
 
 def test_a_value_encrypted_under_an_old_key_still_reads_when_a_new_key_comes_first(
-    settings: Any, make_person: Callable[..., Person]
+    settings: Settings, make_person: Callable[..., Person]
 ) -> None:
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     person = make_person()
@@ -154,7 +155,7 @@ def test_a_value_encrypted_under_an_old_key_still_reads_when_a_new_key_comes_fir
 
 
 def test_without_its_key_a_value_cannot_be_read(
-    settings: Any, make_person: Callable[..., Person]
+    settings: Settings, make_person: Callable[..., Person]
 ) -> None:
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     person = make_person()
@@ -164,7 +165,7 @@ def test_without_its_key_a_value_cannot_be_read(
 
 
 def test_rotation_re_encrypts_everything_so_that_the_old_key_can_be_removed(
-    settings: Any, make_person: Callable[..., Person]
+    settings: Settings, make_person: Callable[..., Person]
 ) -> None:
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     people = [make_person(), make_person(cnic="35202-1111111-1", aliases="")]
@@ -187,7 +188,7 @@ def test_rotation_re_encrypts_everything_so_that_the_old_key_can_be_removed(
 
 
 def test_a_second_rotation_finds_nothing_to_do(
-    settings: Any, make_person: Callable[..., Person]
+    settings: Settings, make_person: Callable[..., Person]
 ) -> None:
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     make_person()
@@ -199,7 +200,7 @@ def test_a_second_rotation_finds_nothing_to_do(
 
 
 def test_rotation_keeps_two_factor_sign_in_working_after_the_old_key_is_removed(
-    settings: Any, make_user: Callable[..., User]
+    settings: Settings, make_user: Callable[..., User]
 ) -> None:
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     user = make_user(Role.CASEWORKER, totp=False)

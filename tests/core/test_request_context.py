@@ -4,13 +4,14 @@ client, not the proxy, and believe `X-Forwarded-For` only as far as the trusted 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict, Unpack
 
 import pytest
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from pytest_django import Settings
 
 from madad.accounts.models import User
 from madad.accounts.roles import Role
@@ -18,6 +19,7 @@ from madad.core.audit import audit_record
 from madad.core.models import AuditEvent
 from madad.core.request_context import RequestContextMiddleware, current
 from tests.api.helpers import PERSONS_URL
+from tests.responses import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -28,26 +30,35 @@ EXPORT = reverse("audit:export")
 
 
 @pytest.fixture
-def auditor(make_user: Callable[..., User], signed_in: Callable[[User], Any]) -> Any:
+def auditor(make_user: Callable[..., User], signed_in: Callable[[User], Client]) -> Client:
     """A client signed in as an auditor: exporting the trail writes an `audit.exported` row."""
     return signed_in(make_user(Role.AUDITOR))
 
 
-def _exported_from(client: Any, **meta: str) -> AuditEvent:
+class Relayed(TypedDict):
+    """The WSGI environ of a request a proxy relayed: the proxy's address, the forwarded one."""
+
+    REMOTE_ADDR: str
+    HTTP_X_FORWARDED_FOR: str
+
+
+def _exported_from(client: Client, **meta: Unpack[Relayed]) -> AuditEvent:
     response = client.get(EXPORT, **meta)
     assert response.status_code == 200
-    b"".join(response.streaming_content)
+    streamed_body(response)
     return AuditEvent.objects.filter(action="audit.exported").latest("id")
 
 
-def test_behind_one_proxy_the_audit_trail_records_the_client(auditor: Any, settings: Any) -> None:
+def test_behind_one_proxy_the_audit_trail_records_the_client(
+    auditor: Client, settings: Settings
+) -> None:
     settings.TRUSTED_PROXY_HOPS = 1
     event = _exported_from(auditor, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT)
     assert event.ip == CLIENT
 
 
 def test_without_trusted_proxies_the_forwarded_header_is_ignored(
-    auditor: Any, settings: Any
+    auditor: Client, settings: Settings
 ) -> None:
     settings.TRUSTED_PROXY_HOPS = 0
     event = _exported_from(auditor, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT)
@@ -55,7 +66,7 @@ def test_without_trusted_proxies_the_forwarded_header_is_ignored(
 
 
 def test_addresses_the_client_wrote_to_the_left_are_not_believed(
-    auditor: Any, settings: Any
+    auditor: Client, settings: Settings
 ) -> None:
     settings.TRUSTED_PROXY_HOPS = 1
     # the client sent "X-Forwarded-For: FORGED"; the proxy appended the address it saw
@@ -66,7 +77,7 @@ def test_addresses_the_client_wrote_to_the_left_are_not_believed(
 
 
 def test_behind_two_proxies_the_second_address_from_the_right_is_the_client(
-    auditor: Any, settings: Any
+    auditor: Client, settings: Settings
 ) -> None:
     settings.TRUSTED_PROXY_HOPS = 2
     event = _exported_from(
@@ -75,7 +86,7 @@ def test_behind_two_proxies_the_second_address_from_the_right_is_the_client(
     assert event.ip == CLIENT
 
 
-def test_every_response_carries_a_request_id(client: Any) -> None:
+def test_every_response_carries_a_request_id(client: Client) -> None:
     first = client.get(reverse("healthz"))
     second = client.get(reverse("healthz"))
     assert len(first["X-Request-Id"]) == 32
@@ -83,14 +94,14 @@ def test_every_response_carries_a_request_id(client: Any) -> None:
 
 
 def test_the_public_rate_limit_counts_each_client_behind_one_proxy(
-    client: Any, settings: Any
+    client: Client, settings: Settings
 ) -> None:
     settings.TRUSTED_PROXY_HOPS = 1
     settings.MADAD_PUBLIC_RATE_LIMIT = 2
     cache.clear()
     page = reverse("public:dashboard")
-    one = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": CLIENT}
-    another = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.8"}
+    one: Relayed = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": CLIENT}
+    another: Relayed = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.8"}
     assert client.get(page, **one).status_code == 200
     assert client.get(page, **one).status_code == 200
     assert client.get(page, **one).status_code == 429
@@ -100,15 +111,15 @@ def test_the_public_rate_limit_counts_each_client_behind_one_proxy(
 
 
 def test_every_audit_row_of_an_api_request_carries_the_client_and_the_caller(
-    client: Any,
-    settings: Any,
+    client: Client,
+    settings: Settings,
     make_user: Callable[..., User],
     bearer: Callable[[User], dict[str, str]],
 ) -> None:
     documenter = make_user(Role.DOCUMENTER)
     headers = bearer(documenter)
     settings.TRUSTED_PROXY_HOPS = 1
-    meta = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": CLIENT}
+    meta: Relayed = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": CLIENT}
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     created = client.post(

@@ -6,10 +6,11 @@ import hashlib
 import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from django.test import Client
 from PIL import Image
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -28,6 +29,7 @@ from tests.evidence.factories import (
     stored_files,
     upload,
 )
+from tests.responses import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +45,7 @@ def evidence(incident: Incident, documenter: User) -> EvidenceFile:
 
 
 def test_the_owner_uploads_through_the_api(
-    client: Any, bearer: Bearer, documenter: User, incident: Incident, media_root: Path
+    client: Client, bearer: Bearer, documenter: User, incident: Incident, media_root: Path
 ) -> None:
     content = jpeg_bytes()
     response = client.post(
@@ -60,7 +62,7 @@ def test_the_owner_uploads_through_the_api(
 
 
 def test_an_api_upload_may_attach_to_a_testimony(
-    client: Any, bearer: Bearer, documenter: User, incident: Incident, relief_org: Organisation
+    client: Client, bearer: Bearer, documenter: User, incident: Incident, relief_org: Organisation
 ) -> None:
     testimony = make_testimony(
         person=make_person(organisation=relief_org), user=documenter, incident=incident
@@ -75,7 +77,7 @@ def test_an_api_upload_may_attach_to_a_testimony(
 
 
 def test_an_api_upload_of_a_refused_type_is_a_422_and_stores_nothing(
-    client: Any, bearer: Bearer, documenter: User, incident: Incident, media_root: Path
+    client: Client, bearer: Bearer, documenter: User, incident: Incident, media_root: Path
 ) -> None:
     response = client.post(
         URL,
@@ -89,8 +91,8 @@ def test_an_api_upload_of_a_refused_type_is_a_422_and_stores_nothing(
 
 
 def test_an_api_upload_over_the_limit_is_a_422_and_stores_nothing(
-    settings: Any,
-    client: Any,
+    settings: Settings,
+    client: Client,
     bearer: Bearer,
     documenter: User,
     incident: Incident,
@@ -108,14 +110,14 @@ def test_an_api_upload_over_the_limit_is_a_422_and_stores_nothing(
 
 
 def test_an_api_upload_without_a_file_is_a_422(
-    client: Any, bearer: Bearer, documenter: User, incident: Incident
+    client: Client, bearer: Bearer, documenter: User, incident: Incident
 ) -> None:
     response = client.post(URL, {"incident": incident.pk}, headers=bearer(documenter))
     assert_error_shape(response, 422, "invalid")
 
 
 def test_an_api_upload_to_another_organisations_incident_is_refused(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     documenter: User,
     outsider: User,
@@ -132,7 +134,7 @@ def test_an_api_upload_to_another_organisations_incident_is_refused(
 
 
 def test_a_verifier_cannot_upload_through_the_api(
-    client: Any, bearer: Bearer, make_user: Callable[..., User], incident: Incident
+    client: Client, bearer: Bearer, make_user: Callable[..., User], incident: Incident
 ) -> None:
     response = client.post(
         URL,
@@ -144,7 +146,7 @@ def test_a_verifier_cannot_upload_through_the_api(
 
 
 def test_the_owner_lists_and_reads_a_file_and_the_read_is_recorded(
-    client: Any, bearer: Bearer, documenter: User, evidence: EvidenceFile
+    client: Client, bearer: Bearer, documenter: User, evidence: EvidenceFile
 ) -> None:
     headers = bearer(documenter)
     listed = client.get(URL, {"incident": evidence.incident_id}, headers=headers).json()
@@ -157,12 +159,12 @@ def test_the_owner_lists_and_reads_a_file_and_the_read_is_recorded(
 
 
 def test_the_owner_downloads_and_an_altered_file_is_a_409(
-    client: Any, bearer: Bearer, documenter: User, evidence: EvidenceFile, media_root: Path
+    client: Client, bearer: Bearer, documenter: User, evidence: EvidenceFile, media_root: Path
 ) -> None:
     headers = bearer(documenter)
     response = client.get(f"{URL}/{evidence.pk}/download", headers=headers)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == jpeg_bytes()
+    assert streamed_body(response) == jpeg_bytes()
     assert "Zainab" not in response["Content-Disposition"]
     (media_root / evidence.storage_name).write_bytes(b"changed")
     response = client.get(f"{URL}/{evidence.pk}/download", headers=headers)
@@ -171,12 +173,12 @@ def test_the_owner_downloads_and_an_altered_file_is_a_409(
 
 
 def test_the_owner_exports_a_copy_without_gps_and_a_pdf_is_refused(
-    client: Any, bearer: Bearer, documenter: User, evidence: EvidenceFile, incident: Incident
+    client: Client, bearer: Bearer, documenter: User, evidence: EvidenceFile, incident: Incident
 ) -> None:
     headers = bearer(documenter)
     response = client.post(f"{URL}/{evidence.pk}/export", headers=headers)
     assert response.status_code == 200
-    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
+    with Image.open(io.BytesIO(streamed_body(response))) as image:
         assert image.getexif().get_ifd(GPS_IFD) == {}
     pdf = evidence_upload(
         incident=incident, uploaded_by=documenter, file=upload(PDF_BYTES, "s.pdf")
@@ -187,7 +189,7 @@ def test_the_owner_exports_a_copy_without_gps_and_a_pdf_is_refused(
 
 
 def test_a_verifier_reads_but_cannot_export(
-    client: Any, bearer: Bearer, make_user: Callable[..., User], evidence: EvidenceFile
+    client: Client, bearer: Bearer, make_user: Callable[..., User], evidence: EvidenceFile
 ) -> None:
     headers = bearer(make_user(Role.VERIFIER))
     assert client.get(f"{URL}/{evidence.pk}", headers=headers).status_code == 200
@@ -197,10 +199,10 @@ def test_a_verifier_reads_but_cannot_export(
 
 
 def test_the_custody_log_lists_the_files_history(
-    client: Any, bearer: Bearer, documenter: User, evidence: EvidenceFile
+    client: Client, bearer: Bearer, documenter: User, evidence: EvidenceFile
 ) -> None:
     headers = bearer(documenter)
-    b"".join(client.get(f"{URL}/{evidence.pk}/download", headers=headers).streaming_content)
+    streamed_body(client.get(f"{URL}/{evidence.pk}/download", headers=headers))
     body = client.get(f"{URL}/{evidence.pk}/custody", headers=headers).json()
     assert [item["action"] for item in body["items"]] == ["downloaded", "uploaded"]
     assert all(item["by"] == documenter.pk for item in body["items"])
@@ -208,7 +210,7 @@ def test_the_custody_log_lists_the_files_history(
 
 @pytest.mark.parametrize("who", ["caseworker", "outsider", "partner_user"])
 def test_others_find_nothing(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     make_user: Callable[..., User],
     outsider: User,
@@ -235,7 +237,7 @@ def test_others_find_nothing(
 
 
 def test_numbers_too_large_for_the_database_are_a_404_or_a_422(
-    client: Any, bearer: Bearer, documenter: User
+    client: Client, bearer: Bearer, documenter: User
 ) -> None:
     headers = bearer(documenter)
     huge = 10**30

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.core.models import AuditEvent
@@ -78,9 +80,9 @@ def test_an_upload_opens_the_custody_log_and_is_audited(
 
 
 def test_a_file_over_the_size_limit_is_refused_and_nothing_is_stored(
-    settings: object, incident: Incident, documenter: User, media_root: Path
+    settings: Settings, incident: Incident, documenter: User, media_root: Path
 ) -> None:
-    settings.MADAD_EVIDENCE_MAX_MB = 1  # type: ignore[attr-defined]
+    settings.MADAD_EVIDENCE_MAX_MB = 1
     too_big = b"a" * (1024 * 1024 + 1)
     with pytest.raises(Invalid) as refused:
         evidence_upload(incident=incident, uploaded_by=documenter, file=upload(too_big, "x.txt"))
@@ -91,9 +93,9 @@ def test_a_file_over_the_size_limit_is_refused_and_nothing_is_stored(
 
 
 def test_a_file_of_exactly_the_size_limit_is_accepted(
-    settings: object, incident: Incident, documenter: User
+    settings: Settings, incident: Incident, documenter: User
 ) -> None:
-    settings.MADAD_EVIDENCE_MAX_MB = 1  # type: ignore[attr-defined]
+    settings.MADAD_EVIDENCE_MAX_MB = 1
     evidence = evidence_upload(
         incident=incident, uploaded_by=documenter, file=upload(b"a" * (1024 * 1024), "x.txt")
     )
@@ -164,9 +166,12 @@ def test_each_type_on_the_list_is_recognised_by_its_content(
 
 
 def test_an_incident_of_another_organisation_is_refused(
-    other_relief_org: Organisation, documenter: User, make_user: object, media_root: Path
+    other_relief_org: Organisation,
+    documenter: User,
+    make_user: Callable[..., User],
+    media_root: Path,
 ) -> None:
-    outsider = make_user("documenter", other_relief_org)  # type: ignore[operator]
+    outsider = make_user("documenter", other_relief_org)
     theirs = make_incident(organisation=other_relief_org, user=outsider)
     with pytest.raises(Invalid) as refused:
         evidence_upload(incident=theirs, uploaded_by=documenter, file=upload(jpeg_bytes()))

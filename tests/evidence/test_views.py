@@ -7,13 +7,13 @@ import hashlib
 import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from PIL import Image
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -30,10 +30,11 @@ from tests.evidence.factories import (
     stored_files,
     upload,
 )
+from tests.responses import streamed_body
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def test_an_upload_of_a_refused_type_shows_why_and_stores_nothing(
 
 
 def test_an_upload_over_the_limit_shows_why_and_stores_nothing(
-    settings: Any, signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
+    settings: Settings, signed_in: SignedIn, documenter: User, incident: Incident, media_root: Path
 ) -> None:
     settings.MADAD_EVIDENCE_MAX_MB = 1
     response = signed_in(documenter).post(
@@ -245,7 +246,7 @@ def test_the_owner_downloads_the_original_under_a_neutral_name(
         f'attachment; filename="madad-evidence-{evidence.pk}.jpg"'
     )
     assert response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content) == jpeg_bytes()
+    assert streamed_body(response) == jpeg_bytes()
     assert CustodyEntry.objects.filter(evidence=evidence, action="downloaded").count() == 1
 
 
@@ -254,7 +255,7 @@ def test_a_verifier_may_download(
 ) -> None:
     response = signed_in(make_user(Role.VERIFIER)).post(_url("download", evidence.pk))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == jpeg_bytes()
+    assert streamed_body(response) == jpeg_bytes()
 
 
 def test_a_download_is_not_a_link_anyone_can_prefetch(
@@ -298,7 +299,7 @@ def test_the_owner_gets_a_copy_without_gps(
     response = signed_in(documenter).post(_url("export", evidence.pk))
     assert response.status_code == 200
     assert f'filename="madad-evidence-{evidence.pk}.jpg"' in response["Content-Disposition"]
-    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
+    with Image.open(io.BytesIO(streamed_body(response))) as image:
         assert image.getexif().get_ifd(GPS_IFD) == {}
 
 
@@ -339,7 +340,7 @@ def test_the_custody_log_shows_who_did_what(
     evidence: EvidenceFile,
 ) -> None:
     verifier = make_user(Role.VERIFIER, full_name="Verifier Person")
-    b"".join(signed_in(verifier).post(_url("download", evidence.pk)).streaming_content)
+    streamed_body(signed_in(verifier).post(_url("download", evidence.pk)))
     response = signed_in(documenter).get(_url("custody", evidence.pk))
     assert response.status_code == 200
     body = response.content.decode()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
@@ -39,7 +40,14 @@ def testimony(person: Person, documenter: User, incident: Incident) -> models.Te
 
 @pytest.fixture
 def rights_org() -> Organisation:
-    return OrganisationFactory(name="Rights Watch (test)", kind=Organisation.Kind.HUMAN_RIGHTS)
+    return OrganisationFactory.create(
+        name="Rights Watch (test)", kind=Organisation.Kind.HUMAN_RIGHTS
+    )
+
+
+def _covers(client: Client, headers: dict[str, str], **query: int | str) -> Any:
+    """Asks whether consent covers sharing: GET consent/covers?person=...&purpose=..."""
+    return client.get(f"{URL}/consent/covers", query, headers=headers)
 
 
 def _user(
@@ -56,7 +64,7 @@ def _user(
 
 
 def test_the_owner_records_a_testimony(
-    client: Any, bearer: Bearer, documenter: User, person: Person, incident: Incident
+    client: Client, bearer: Bearer, documenter: User, person: Person, incident: Incident
 ) -> None:
     response = client.post(
         URL,
@@ -88,7 +96,7 @@ def test_the_owner_records_a_testimony(
     ],
 )
 def test_bad_testimony_input_is_a_422_by_field(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     documenter: User,
     person: Person,
@@ -111,7 +119,7 @@ def test_bad_testimony_input_is_a_422_by_field(
 
 
 def test_a_verifier_cannot_record_a_testimony(
-    client: Any, bearer: Bearer, make_user: Callable[..., User], person: Person
+    client: Client, bearer: Bearer, make_user: Callable[..., User], person: Person
 ) -> None:
     response = client.post(
         URL,
@@ -123,7 +131,7 @@ def test_a_verifier_cannot_record_a_testimony(
 
 
 def test_listing_shows_no_transcript_and_reading_one_is_audited(
-    client: Any, bearer: Bearer, make_user: Callable[..., User], testimony: models.Testimony
+    client: Client, bearer: Bearer, make_user: Callable[..., User], testimony: models.Testimony
 ) -> None:
     caseworker = make_user(Role.CASEWORKER)
     headers = bearer(caseworker)
@@ -138,7 +146,7 @@ def test_listing_shows_no_transcript_and_reading_one_is_audited(
 
 @pytest.mark.parametrize("who", [Role.FINANCE, "outsider", "partner_user"])
 def test_others_find_no_testimony(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     make_user: Callable[..., User],
     other_relief_org: Organisation,
@@ -153,7 +161,7 @@ def test_others_find_no_testimony(
 
 
 def test_consent_is_given_and_withdrawn_through_the_api(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     make_user: Callable[..., User],
     person: Person,
@@ -174,10 +182,8 @@ def test_consent_is_given_and_withdrawn_through_the_api(
     )
     assert given.status_code == 201, given.content
     assert given.json()["recipient"] == rights_org.pk
-    covers = client.get(
-        f"{URL}/consent/covers",
-        {"person": person.pk, "purpose": "human_rights_sharing", "recipient": rights_org.pk},
-        headers=headers,
+    covers = _covers(
+        client, headers, person=person.pk, purpose="human_rights_sharing", recipient=rights_org.pk
     ).json()
     assert covers == {"covered": True}
     withdrawn = client.post(
@@ -199,7 +205,7 @@ def test_consent_is_given_and_withdrawn_through_the_api(
 
 
 def test_consent_for_a_testimony_through_the_api(
-    client: Any, bearer: Bearer, documenter: User, testimony: models.Testimony
+    client: Client, bearer: Bearer, documenter: User, testimony: models.Testimony
 ) -> None:
     response = client.post(
         f"{URL}/consent",
@@ -227,7 +233,7 @@ def test_consent_for_a_testimony_through_the_api(
     ],
 )
 def test_bad_consent_input_is_a_422_by_field(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     documenter: User,
     person: Person,
@@ -246,7 +252,7 @@ def test_bad_consent_input_is_a_422_by_field(
 
 
 def test_a_recipient_that_is_no_human_rights_organisation_is_refused(
-    client: Any, bearer: Bearer, documenter: User, person: Person, partner_org: Organisation
+    client: Client, bearer: Bearer, documenter: User, person: Person, partner_org: Organisation
 ) -> None:
     response = client.post(
         f"{URL}/consent",
@@ -265,7 +271,7 @@ def test_a_recipient_that_is_no_human_rights_organisation_is_refused(
 
 
 def test_consent_to_referral_names_its_partner_through_the_api(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     documenter: User,
     person: Person,
@@ -288,18 +294,16 @@ def test_consent_to_referral_names_its_partner_through_the_api(
     assert given.status_code == 201, given.content
     assert given.json()["recipient"] == partner_org.pk
     for org, covered in ((partner_org, True), (rights_org, False)):
-        assert client.get(
-            f"{URL}/consent/covers",
-            {"person": person.pk, "purpose": "referral", "recipient": org.pk},
-            headers=headers,
+        assert _covers(
+            client, headers, person=person.pk, purpose="referral", recipient=org.pk
         ).json() == {"covered": covered}
-    assert client.get(
-        f"{URL}/consent/covers", {"person": person.pk, "purpose": "referral"}, headers=headers
-    ).json() == {"covered": False}
+    assert _covers(client, headers, person=person.pk, purpose="referral").json() == {
+        "covered": False
+    }
 
 
 def test_a_relief_organisation_is_no_recipient_of_consent_to_referral(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     documenter: User,
     person: Person,
@@ -323,7 +327,7 @@ def test_a_relief_organisation_is_no_recipient_of_consent_to_referral(
 
 
 def test_naming_neither_a_person_nor_a_testimony_is_a_422(
-    client: Any, bearer: Bearer, documenter: User
+    client: Client, bearer: Bearer, documenter: User
 ) -> None:
     response = client.post(
         f"{URL}/consent",
@@ -335,7 +339,7 @@ def test_naming_neither_a_person_nor_a_testimony_is_a_422(
 
 
 def test_a_verifier_reads_consent_but_cannot_record_it(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     make_user: Callable[..., User],
     documenter: User,
@@ -362,7 +366,7 @@ def test_a_verifier_reads_consent_but_cannot_record_it(
 
 @pytest.mark.parametrize("who", ["outsider", "partner_user"])
 def test_outsiders_find_no_consent(
-    client: Any,
+    client: Client,
     bearer: Bearer,
     make_user: Callable[..., User],
     other_relief_org: Organisation,
@@ -375,9 +379,7 @@ def test_outsiders_find_no_consent(
         client.get(f"{URL}/consent", {"person": person.pk}, headers=headers), 404, "not_found"
     )
     assert_error_shape(
-        client.get(
-            f"{URL}/consent/covers", {"person": person.pk, "purpose": "referral"}, headers=headers
-        ),
+        _covers(client, headers, person=person.pk, purpose="referral"),
         404,
         "not_found",
     )
@@ -392,7 +394,7 @@ def test_outsiders_find_no_consent(
 
 
 def test_numbers_too_large_for_the_database_are_a_404_or_a_422(
-    client: Any, bearer: Bearer, documenter: User
+    client: Client, bearer: Bearer, documenter: User
 ) -> None:
     headers = bearer(documenter)
     huge = 10**30

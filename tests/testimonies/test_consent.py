@@ -40,12 +40,12 @@ def person(relief_org: Organisation) -> Person:
 
 @pytest.fixture
 def rights_x() -> Organisation:
-    return OrganisationFactory(name="Rights Watch X", kind=Organisation.Kind.HUMAN_RIGHTS)
+    return OrganisationFactory.create(name="Rights Watch X", kind=Organisation.Kind.HUMAN_RIGHTS)
 
 
 @pytest.fixture
 def rights_y() -> Organisation:
-    return OrganisationFactory(name="Rights Forum Y", kind=Organisation.Kind.HUMAN_RIGHTS)
+    return OrganisationFactory.create(name="Rights Forum Y", kind=Organisation.Kind.HUMAN_RIGHTS)
 
 
 def test_nothing_is_covered_before_any_consent(person: Person) -> None:
@@ -187,7 +187,7 @@ def test_the_database_refuses_sharing_consent_without_a_recipient(
 def test_consent_to_referral_names_a_partner_of_any_kind(
     person: Person, documenter: User, kind: str
 ) -> None:
-    partner = OrganisationFactory(kind=kind)
+    partner = OrganisationFactory.create(kind=kind)
     consent_give(
         person=person, purpose=REFERRAL, recipient=partner, date=D1, recorded_by=documenter
     )

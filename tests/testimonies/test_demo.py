@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pytest_django import Settings
 
 from madad.accounts.demo import demo_email, load_users
 from madad.accounts.models import Organisation, User
@@ -64,9 +65,9 @@ def test_without_incidents_testimonies_are_given_by_demo_persons() -> None:
 
 
 def test_the_demo_files_carry_fake_gps_for_the_export_copy_to_remove(
-    settings: object, tmp_path: Path
+    settings: Settings, tmp_path: Path
 ) -> None:
-    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = str(tmp_path)
     context = _context()
     _incidents_with_victims(context)
     testimonies_demo.load(context)

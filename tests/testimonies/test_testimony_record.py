@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -81,7 +82,7 @@ def test_reading_the_transcript_is_audited(
 def test_bad_input_is_refused_by_field_and_nothing_is_written(
     relief_org: Organisation, documenter: User, change: dict[str, object], field: str
 ) -> None:
-    values: dict[str, object] = {
+    values: dict[str, Any] = {  # a valid testimony's arguments, one replaced by `change`
         "date": dt.date(2012, 5, 10),
         "language": "ur",
         "transcript": TRANSCRIPT,
@@ -89,7 +90,7 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(
     values.update(change)
     person = make_person(organisation=relief_org)
     with pytest.raises(Invalid) as refused:
-        services.testimony_record(person=person, recorded_by=documenter, **values)  # type: ignore[arg-type]
+        services.testimony_record(person=person, recorded_by=documenter, **values)
     assert field in refused.value.fields
     assert not models.Testimony.objects.exists()
     assert not AuditEvent.objects.filter(action="testimony.recorded").exists()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from madad.accounts.models import Organisation, User
@@ -26,7 +25,7 @@ from tests.testimonies.conftest import legacy_referral_consent
 
 pytestmark = pytest.mark.django_db
 
-SignedIn = Callable[[User], Any]
+SignedIn = Callable[[User], Client]
 TRANSCRIPT = "Two men on a motorbike fired at the shop."
 
 
@@ -42,7 +41,9 @@ def testimony(person: Person, documenter: User, incident: Incident) -> models.Te
 
 @pytest.fixture
 def rights_org() -> Organisation:
-    return OrganisationFactory(name="Rights Watch (test)", kind=Organisation.Kind.HUMAN_RIGHTS)
+    return OrganisationFactory.create(
+        name="Rights Watch (test)", kind=Organisation.Kind.HUMAN_RIGHTS
+    )
 
 
 def _others(make_user: Callable[..., User], outsider: User, partner_user: User, who: str) -> User:
