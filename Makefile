@@ -36,7 +36,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/djlint src/madad --lint
-	$(BIN)/mypy
+	$(BIN)/mypy src tests
 	$(MADAD) makemigrations --check --dry-run
 
 bench: setup
