@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 from django.test import Client
+from pyrage import x25519
 
 MADAD = str(Path(sys.executable).with_name("madad"))
 REQUIRED = ["MADAD_SECRET_KEY", "MADAD_FIELD_KEYS", "MADAD_BLIND_INDEX_KEY", "MADAD_ALLOWED_HOSTS"]
@@ -27,6 +28,9 @@ def _production() -> dict[str, str]:
         "MADAD_FIELD_KEYS": Fernet.generate_key().decode(),
         "MADAD_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
         "MADAD_ALLOWED_HOSTS": "madad.example.org",
+        "MADAD_BACKUP_RECIPIENTS": ",".join(
+            str(x25519.Identity.generate().to_public()) for _ in range(2)
+        ),
     }
 
 
@@ -272,6 +276,8 @@ def test_every_response_carries_a_policy_allowing_no_other_origin(
     [
         ("MADAD_FIELD_KEYS", "notakey", "MADAD_FIELD_KEYS: key 1 of 1 is not a valid Fernet key"),
         ("MADAD_BLIND_INDEX_KEY", "x", "MADAD_BLIND_INDEX_KEY is shorter than 32 bytes"),
+        ("MADAD_BACKUP_RECIPIENTS", "", "MADAD_BACKUP_RECIPIENTS is not set"),
+        ("MADAD_BACKUP_RECIPIENTS", "age1nope", "is not an age public key"),
     ],
 )
 def test_the_deployment_checks_refuse_a_key_that_cannot_protect_data(

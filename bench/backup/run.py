@@ -25,6 +25,12 @@ from pyrage import x25519
 
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 16 << 20
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
 
 def _environment(var: Path, recipient: str, database_url: str = "") -> dict[str, str]:
@@ -42,23 +48,24 @@ def _environment(var: Path, recipient: str, database_url: str = "") -> dict[str,
 
 
 def _timed(label: str, env: dict[str, str], *args: str) -> tuple[str, float, float]:
-    """Runs `madad ARGS` and returns (label, seconds, peak resident MiB)."""
+    """Runs `madad ARGS` and returns (label, seconds, peak resident MiB). It is started from a
+    small Python process that reports its child's peak: a child forked from this large process
+    would inherit its high-water mark of memory."""
     started = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "madad.manage", *args],
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "madad.manage", *args],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    out = process.stdout.read().decode() if process.stdout else ""
-    err = process.stderr.read().decode() if process.stderr else ""
-    if status != 0:
-        raise SystemExit(f"{label} failed:\n{out[-2000:]}\n{err[-3000:]}")
-    print(f"  {label}: {seconds:.1f} s, peak {usage.ru_maxrss / 1024:.0f} MiB", flush=True)
-    return label, seconds, usage.ru_maxrss / 1024
+    if done.returncode != 0:
+        raise SystemExit(f"{label} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    peak = int(done.stderr.strip().splitlines()[-1]) / 1024
+    print(f"  {label}: {seconds:.1f} s, peak {peak:.0f} MiB", flush=True)
+    return label, seconds, peak
 
 
 def _generate(var: Path, incidents: int, evidence_gb: float) -> dict[str, int]:

@@ -171,13 +171,18 @@ def _copy_table(
     with source.chunked_cursor() as reader, target.cursor() as writer:
         reader.execute(f"SELECT {columns} FROM {source.ops.quote_name(table)} ORDER BY {pk}")
         while rows := reader.fetchmany(BATCH):
-            writer.executemany(
-                insert,
-                [
-                    [w(r(value)) for r, w, value in zip(read, write, row, strict=True)]
-                    for row in rows
-                ],
-            )
+            converted = [
+                [w(r(value)) for r, w, value in zip(read, write, row, strict=True)]
+                for row in rows
+            ]
+            if target.vendor == "postgresql":
+                # COPY: several times faster than INSERTs for a whole database's rows
+                copy_sql = insert.split(" VALUES ")[0].replace("INSERT INTO", "COPY", 1)
+                with writer.cursor.copy(f"{copy_sql} FROM STDIN") as copy:
+                    for values in converted:
+                        copy.write_row(values)
+            else:
+                writer.executemany(insert, converted)
             count += len(rows)
             if progress:
                 progress(table, count)
