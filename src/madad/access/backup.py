@@ -12,6 +12,5 @@ from madad.accounts.models import Organisation, User
 
 def may_manage_backups(user: User) -> bool:
     return (
-        can(user, Capability.BACKUP_MANAGE)
-        and user.organisation.kind == Organisation.Kind.RELIEF
+        can(user, Capability.BACKUP_MANAGE) and user.organisation.kind == Organisation.Kind.RELIEF
     )

@@ -172,8 +172,7 @@ def _copy_table(
         reader.execute(f"SELECT {columns} FROM {source.ops.quote_name(table)} ORDER BY {pk}")
         while rows := reader.fetchmany(BATCH):
             converted = [
-                [w(r(value)) for r, w, value in zip(read, write, row, strict=True)]
-                for row in rows
+                [w(r(value)) for r, w, value in zip(read, write, row, strict=True)] for row in rows
             ]
             if target.vendor == "postgresql":
                 # COPY: several times faster than INSERTs for a whole database's rows
