@@ -5,6 +5,7 @@ killed half-way, a crafted archive."""
 from __future__ import annotations
 
 import errno
+import fcntl
 import signal
 import sqlite3
 import subprocess
@@ -109,7 +110,7 @@ def test_a_full_disk_leaves_the_earlier_backups_untouched(
     with pytest.raises(Invalid, match=r"No space left on device\. Earlier backups are untouched"):
         services.create()
     assert {p.name: p.read_bytes() for p in services.backups()} == earlier
-    assert list(settings.BACKUP_DIR.glob(".*")) == []  # no partial file left
+    assert list(settings.BACKUP_DIR.glob(".*.partial")) == []  # no partial file left
     failed = BackupRun.objects.get(kind=BackupRun.Kind.BACKUP, ok=False)
     assert "No space left on device" in failed.detail
 
@@ -281,4 +282,20 @@ def test_an_unexpected_error_is_recorded_by_its_kind_only(
         services.create()
     failed = BackupRun.objects.get(ok=False)
     assert failed.detail == "OperationalError; the server's log has the rest."
-    assert list(settings.BACKUP_DIR.iterdir()) == []
+    assert services.backups() == []
+    assert list(settings.BACKUP_DIR.glob(".*.partial")) == []
+
+
+def test_a_second_backup_while_one_runs_is_refused_and_touches_nothing(
+    instance: Instance,
+) -> None:
+    services.create()
+    earlier = {p.name: p.read_bytes() for p in services.backups()}
+    in_progress = settings.BACKUP_DIR / ".madad-backup-running.tar.age.partial"
+    in_progress.write_bytes(b"being written")
+    with (settings.BACKUP_DIR / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running backup holds it
+        with pytest.raises(Invalid, match="Another backup is being taken now"):
+            services.create()
+    assert in_progress.read_bytes() == b"being written"  # the running one's file is left alone
+    assert {p.name: p.read_bytes() for p in services.backups()} == earlier

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import shutil
 import tarfile
@@ -104,21 +105,8 @@ def create(*, requested_by: User | None = None, say: Say = _quiet) -> BackupRun:
         kind=BackupRun.Kind.BACKUP, started_at=timezone.now(), requested_by=requested_by
     )
     try:
-        recipients = keys.recipients()
-        for stale in backup_dir().glob(f".madad-backup-*{PARTIAL}"):
-            stale.unlink(missing_ok=True)  # left by a backup that was killed
-        stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        final = backup_dir() / f"madad-backup-{stamp}{SUFFIX}"
-        partial = backup_dir() / f".{final.name}{PARTIAL}"
-        try:
-            manifest = _write(partial, recipients, say)
-        except OSError as error:
-            raise Invalid(
-                f"The backup could not be written: {error.strerror or error}. "
-                "Earlier backups are untouched."
-            ) from None
-        partial.rename(final)
-        removed = apply_retention()
+        with _one_at_a_time():
+            final, manifest, removed = _create(say)
     except Invalid as refusal:
         _finish(run, ok=False, detail=refusal.message)
         raise
@@ -140,6 +128,38 @@ def create(*, requested_by: User | None = None, say: Say = _quiet) -> BackupRun:
     )
     say(f"Backup complete: {final} ({size:,} bytes). {run.detail}")
     return run
+
+
+@contextlib.contextmanager
+def _one_at_a_time() -> Iterator[None]:
+    """One backup at a time on this machine (the schedule and a worker may both start one).
+    The operating system releases the lock when its process ends, however it ends."""
+    with (backup_dir() / ".lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Invalid("Another backup is being taken now; this one was not started.") from None
+        yield
+
+
+def _create(say: Say) -> tuple[Path, Manifest, list[Path]]:
+    """Writes the backup (with the lock held) and applies the retention rule; returns the
+    file, its manifest and the old backups removed."""
+    recipients = keys.recipients()
+    for stale in backup_dir().glob(f".madad-backup-*{PARTIAL}"):
+        stale.unlink(missing_ok=True)  # left by a backup that was killed
+    stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    final = backup_dir() / f"madad-backup-{stamp}{SUFFIX}"
+    partial = backup_dir() / f".{final.name}{PARTIAL}"
+    try:
+        manifest = _write(partial, recipients, say)
+    except OSError as error:
+        raise Invalid(
+            f"The backup could not be written: {error.strerror or error}. "
+            "Earlier backups are untouched."
+        ) from None
+    partial.rename(final)
+    return final, manifest, apply_retention()
 
 
 def _write(partial: Path, recipients: list[x25519.Recipient], say: Say) -> Manifest:
