@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.conf import settings as django_settings
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 from pytest_django import DjangoDbBlocker, Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -20,6 +22,16 @@ from tests.factories import OrganisationFactory, UserFactory, enrol_totp
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language. A request in Urdu leaves Urdu active in the
+    thread that served it (the test's own, with Django's test client), and a later test's
+    messages would come out in Urdu."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
