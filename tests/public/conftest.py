@@ -3,28 +3,22 @@ texts, and a cache emptied before every test (public figures are cached)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
+from madad.public import services
+from madad.public.models import FactSheet
 from tests.incidents.factories import Gazetteer, gazetteer
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache(db: None) -> None:
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _in_english() -> Iterator[None]:
-    """A request in Urdu leaves Urdu active in the test's thread; each test starts in English."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -41,3 +35,22 @@ def outsider(make_user: Callable[..., User], other_relief_org: Organisation) -> 
 @pytest.fixture
 def anonymous(client: Client) -> Client:
     return client
+
+
+# A fact sheet's texts, as its form and factsheet_write take them.
+FACTSHEET = {
+    "title_en": "Killings",
+    "title_ur": "ٹارگٹ کلنگ",
+    "summary_en": "",
+    "summary_ur": "",
+    "body_en": "Killings: {{count:incidents}}",
+    "body_ur": "ٹارگٹ کلنگ: {{count:incidents}}",
+}
+
+
+@pytest.fixture
+def sheet(documenter: User) -> FactSheet:
+    """A draft fact sheet written by the documenter."""
+    return services.factsheet_write(
+        by=documenter, organisation=documenter.organisation, values=FACTSHEET
+    )

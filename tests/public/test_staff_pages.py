@@ -13,27 +13,11 @@ from django.test import Client
 from madad.accounts.models import User
 from madad.public import services
 from madad.public.models import ClaimCheck, FactSheet, Status
+from tests.public.conftest import FACTSHEET
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "title_en": "Killings",
-    "title_ur": "ٹارگٹ کلنگ",
-    "summary_en": "",
-    "summary_ur": "",
-    "body_en": "Killings: {{count:incidents}}",
-    "body_ur": "ٹارگٹ کلنگ: {{count:incidents}}",
-    "incident_numbers": "",
-}
-
-
-@pytest.fixture
-def sheet(documenter: User) -> FactSheet:
-    return services.factsheet_write(
-        by=documenter,
-        organisation=documenter.organisation,
-        values={k: v for k, v in FORM.items() if k != "incident_numbers"},
-    )
+FORM = {**FACTSHEET, "incident_numbers": ""}
 
 
 def test_the_writer_drafts_and_submits_a_fact_sheet(
