@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from madad.accounts import invitations, role_requests
+from madad.accounts import invitations, revocation, role_requests
 from madad.accounts.models import Organisation, RoleRequest, User
 from madad.accounts.roles import Role
 from madad.core.audit import audit_record
@@ -176,13 +176,15 @@ def _audit_change(user: User, action: str, actor: User | None, fields: list[str]
 
 def user_deactivate(*, user: User, deactivated_by: User) -> None:
     """Ends the user's access: they cannot sign in, their open sessions stop working (the
-    authentication backend refuses inactive users) and so do their API tokens. Nobody can
-    deactivate themselves, so an organisation keeps at least the administrator doing it."""
+    authentication backend refuses inactive users) and their API tokens are revoked (a
+    reactivation brings none back). Nobody can deactivate themselves, so an organisation
+    keeps at least the administrator doing it."""
     if user.pk == deactivated_by.pk:
         raise NotAllowed(_("You cannot deactivate your own account."), code="self")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
         _audit_change(user, "user.deactivated", deactivated_by, ["is_active"])
+        revocation.api_tokens_revoke_all(user=user, actor=deactivated_by)
     user.is_active = False
 
 

@@ -4,7 +4,8 @@ The lockout counts in the database, BEFORE a password or code is checked: one co
 UPDATE takes an attempt only while the address has fewer failures than the limit and no lock.
 However many requests arrive at once, on however many workers, at most LOCKOUT_ATTEMPTS
 passwords are checked; the others are refused unchecked. A right password gives its attempt
-back, a completed sign-in clears the count, a wrong one keeps it and locks at the limit.
+back, a completed sign-in clears the count, a wrong one keeps it and locks at the limit. The
+failure that locks an account also revokes its API tokens.
 
 An address without an account is counted the same way (UnknownAddress), so that it locks after
 as many failures and then answers as a locked account does: the answers do not tell which
@@ -22,6 +23,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madad.accounts import revocation
 from madad.accounts.models import UnknownAddress, User
 from madad.core import crypto
 from madad.core.audit import audit_record
@@ -114,7 +116,7 @@ def signin_failed(*, email: str) -> User | None:
         )
         locked = _lock_if_at_limit(_counter(email))
         if locked and user is not None:
-            _audit_about(user, "auth.account.locked")
+            _locked(user)
     return user
 
 
@@ -124,7 +126,14 @@ def two_factor_failed(*, user: User) -> None:
     with transaction.atomic():
         _audit_about(user, "auth.two_factor.failed")
         if _lock_if_at_limit(User.objects.filter(pk=user.pk)):
-            _audit_about(user, "auth.account.locked")
+            _locked(user)
+
+
+def _locked(user: User) -> None:
+    """The account has just locked: audited, and its API tokens end with it (an unlock does
+    not bring them back)."""
+    _audit_about(user, "auth.account.locked")
+    revocation.api_tokens_revoke_all(user=user, actor=None, actor_label=user.email)
 
 
 def _audit_about(user: User, action: str) -> None:

@@ -70,13 +70,15 @@ def token_issue(*, email: str, password: str, totp_code: str | None) -> IssuedTo
 
 
 def token_user(raw: str) -> tuple[User, ApiToken] | None:
-    """The active user and live (unexpired, unrevoked) token a raw bearer token stands for."""
+    """The active, unlocked user and live (unexpired, unrevoked) token a raw bearer token
+    stands for. A lockout revokes the user's tokens already; the lock is checked here too, so
+    that a token works only while its user could sign in."""
     token = (
         ApiToken.objects.select_related("user", "user__organisation")
         .filter(digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.user.is_locked():
         return None
     return token.user, token
 
