@@ -55,6 +55,53 @@ def test_the_enrolment_page_shows_a_qr_code_the_policy_allows(
     assert page.context["form"].secret in html
 
 
+def test_reloading_the_enrolment_page_shows_the_same_secret(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
+    """A user who scanned the code and then reloads the page keeps the key they scanned."""
+    settings.REQUIRE_MFA = True
+    user = make_user(Role.CASEWORKER, totp=False)
+    post_password(client, user)
+    first = client.get(ENROL)
+    second = client.get(ENROL)
+    assert first.context["form"].secret == second.context["form"].secret
+    assert first.context["totp_url"] == second.context["totp_url"]
+    assert first.context["form"].secret in second.content.decode()
+
+
+def test_a_wrong_code_keeps_the_secret_and_the_next_right_one_turns_two_factor_on(
+    client: Client, make_user: Callable[..., User], settings: Settings
+) -> None:
+    settings.REQUIRE_MFA = True
+    user = make_user(Role.CASEWORKER, totp=False)
+    post_password(client, user)
+    secret = client.get(ENROL).context["form"].secret
+    wrong = f"{(int(current_totp_code(secret)) + 1) % 1_000_000:06d}"
+    assert client.post(ENROL, {"code": wrong}).status_code == 200
+    assert client.get(ENROL).context["form"].secret == secret
+    assert client.post(ENROL, {"code": current_totp_code(secret)}).status_code == 302
+    assert has_totp(user)
+
+
+def test_a_new_enrolment_after_a_finished_one_gets_a_new_secret(
+    client: Client,
+    make_user: Callable[..., User],
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    """The kept secret ends with the enrolment it was made for: turning two-factor off and on
+    again never reuses it."""
+    settings.REQUIRE_MFA = True
+    user = make_user(Role.CASEWORKER, totp=False)
+    post_password(client, user)
+    secret = client.get(ENROL).context["form"].secret
+    client.post(ENROL, {"code": current_totp_code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/2fa/totp/deactivate/")
+    assert not has_totp(user)
+    assert client.get(ENROL).context["form"].secret != secret
+
+
 def test_a_valid_code_turns_two_factor_on(
     client: Client,
     make_user: Callable[..., User],

@@ -12,9 +12,11 @@ from typing import Any, cast
 
 from allauth.account.forms import ChangePasswordForm, LoginForm
 from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.totp.internal import auth as totp_auth
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -121,8 +123,19 @@ class TwoFactorReauthenticateForm(AllauthMfaReauthenticateForm):
 
 
 class TotpActivateForm(ActivateTOTPForm):
+    """allauth's form makes a new secret at every GET: a user who scanned the code and then
+    reloaded the page would be shown another key, and their app's codes would no longer work.
+    Here the session keeps one secret until enrolment succeeds (allauth then clears it, so the
+    next enrolment gets a new one)."""
+
+    secret: str
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pending: str = totp_auth.get_totp_secret(regenerate=False)  # made once per enrolment
         super().__init__(*args, **kwargs)
+        if self.secret != pending:
+            self.secret = pending
+            context.request.session[totp_auth.SECRET_SESSION_KEY] = pending
         _relabel(
             self,
             {"code": _("Code shown by your authenticator app")},
