@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from madad.access.accounts import may_decide_roles
 from madad.accounts import invitations, revocation, role_requests
 from madad.accounts.models import Organisation, RoleRequest, User
 from madad.accounts.roles import Role
@@ -202,6 +204,55 @@ def user_unlock(*, user: User, unlocked_by: User | None) -> None:
         User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
         _audit_change(user, "user.unlocked", unlocked_by, ["failed_signins", "locked_until"])
     user.failed_signins, user.locked_until = 0, None
+
+
+@dataclass(frozen=True)
+class TwoFactorReset:
+    """What a two-factor reset removed and ended."""
+
+    had_two_factor: bool
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def user_two_factor_reset(
+    *, user: User, approved_by: User, reset_by: User | None = None
+) -> TwoFactorReset:
+    """For a user who lost their phone: removes their two-factor authenticators (the app's
+    secret and the recovery codes), ends their sessions and revokes their API tokens, so that
+    their next sign-in with the password leads to setting up two-factor sign-in again. Only
+    with a second person's approval, as a role request (madad.accounts.role_requests): an
+    active administrator or coordinator of the user's organisation, neither the user nor the
+    one resetting. Audited twice: the reset (`reset_by`, None for the server's operator at
+    the console) and the approval (its approver as the actor). Refused (NotAllowed), nothing
+    changes."""
+    if approved_by.pk == user.pk or (reset_by is not None and approved_by.pk == reset_by.pk):
+        raise NotAllowed(
+            _(
+                "A second person must approve: %(email)s cannot approve a reset of their own "
+                "two-factor sign-in, nor one they make."
+            )
+            % {"email": approved_by.email},
+            code="own_two_factor_reset",
+        )
+    if not may_decide_roles(approved_by) or approved_by.organisation_id != user.organisation_id:
+        raise NotAllowed(
+            _(
+                "%(email)s cannot approve it: only an active administrator or coordinator of "
+                "%(organisation)s can."
+            )
+            % {"email": approved_by.email, "organisation": user.organisation.name},
+            code="two_factor_reset_approver",
+        )
+    with transaction.atomic():
+        removed, _kinds = Authenticator.objects.filter(user=user).delete()
+        _audit_change(user, "user.two_factor.reset", reset_by, ["authenticators"])
+        _audit_change(user, "user.two_factor.reset_approved", approved_by, ["authenticators"])
+        sessions = revocation.sessions_end(user=user)
+        tokens = revocation.api_tokens_revoke_all(user=user, actor=reset_by)
+    return TwoFactorReset(
+        had_two_factor=bool(removed), sessions_ended=sessions, tokens_revoked=tokens
+    )
 
 
 def user_invitation_renew(*, user: User, renewed_by: User | None) -> str:

@@ -36,7 +36,9 @@ class Command(BaseCommand):
     help = (
         "User accounts. `madad users create` invites a user and prints their invitation link "
         "(with --first-administrator: the first administrator of a new organisation); "
-        "`madad users unlock EMAIL` lifts a sign-in lockout."
+        "`madad users unlock EMAIL` lifts a sign-in lockout; "
+        "`madad users reset-two-factor EMAIL --approved-by EMAIL` removes the two-factor "
+        "sign-in of a user who lost their phone (a second person approves)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -63,10 +65,26 @@ class Command(BaseCommand):
         )
         unlock = sub.add_parser("unlock", help="Let a locked-out user sign in again.")
         unlock.add_argument("email")
+        reset = sub.add_parser(
+            "reset-two-factor",
+            help="For a user who lost their phone: removes their authenticator app and "
+            "recovery codes, signs them out everywhere and revokes their API tokens; they set "
+            "up two-factor sign-in again at their next sign-in.",
+        )
+        reset.add_argument("email")
+        reset.add_argument(
+            "--approved-by",
+            required=True,
+            metavar="EMAIL",
+            help="The second person who approves the reset: an active administrator or "
+            "coordinator of the user's organisation, not the user.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":
             self._create(options)
+        elif options["action"] == "reset-two-factor":
+            self._reset_two_factor(options["email"], options["approved_by"])
         else:
             self._unlock(options["email"])
 
@@ -117,9 +135,44 @@ class Command(BaseCommand):
             )
         return organisation
 
-    def _unlock(self, email: str) -> None:
+    @staticmethod
+    def _user(email: str) -> User:
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"There is no user with the email address {email!r}.")
+        return user
+
+    def _unlock(self, email: str) -> None:
+        user = self._user(email)
         services.user_unlock(user=user, unlocked_by=None)
         self.stdout.write(f"{user.email} can sign in again.")
+
+    def _reset_two_factor(self, email: str, approved_by: str) -> None:
+        user, approver = self._user(email), self._user(approved_by)
+        try:
+            done = services.user_two_factor_reset(user=user, approved_by=approver)
+        except Refused as refused:
+            raise refusal(refused) from None
+        removed = (
+            "removed the authenticator app and recovery codes"
+            if done.had_two_factor
+            else "no two-factor sign-in was set up"
+        )
+        self.stdout.write(
+            f"Reset two-factor sign-in of {user.email} (approved by {approver.email}): "
+            f"{removed}, ended {_count(done.sessions_ended, 'session')}, revoked "
+            f"{_count(done.tokens_revoked, 'API token')}."
+        )
+        self.stdout.write(
+            f"{user.email} will be asked to set up two-factor sign-in again at their next "
+            "sign-in (with their password)."
+        )
+        if user.is_locked():
+            self.stdout.write(
+                f"The account is locked until {user.locked_until:%Y-%m-%d %H:%M %Z}: "
+                "`madad users unlock` lifts the lock."
+            )
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
