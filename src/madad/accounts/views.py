@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from madad.access.roles import Capability
 from madad.accounts import invitations, role_requests, services
 from madad.accounts.forms import InvitationAcceptForm, RoleChangeForm, UserInviteForm
 from madad.accounts.models import RoleRequest, User
+from madad.accounts.selectors import users_with_standing
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
@@ -52,13 +52,8 @@ def _get_user_for_change(request: AuthedRequest, user_id: int) -> User:
 @login_required
 def user_list(request: AuthedRequest) -> HttpResponse:
     _require_user_manager(request)
-    totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    waiting = RoleRequest.objects.filter(user=OuterRef("pk"), status=RoleRequest.Status.PENDING)
-    users = (
-        access.visible_to(request.user, User)
-        .select_related("organisation")
-        .annotate(has_two_factor=Exists(totp), role_waiting=Subquery(waiting.values("role")[:1]))
-        .order_by("full_name", "email")
+    users = users_with_standing(access.visible_to(request.user, User)).order_by(
+        "full_name", "email"
     )
     pending = _pending(request.user).count()
     return render(request, "accounts/user_list.html", {"users": users, "pending": pending})

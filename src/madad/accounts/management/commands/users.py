@@ -6,8 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
+from django.utils import timezone
 
-from madad.accounts import services
+from madad.accounts import selectors, services
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
 from madad.core.refusals import Refused
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         "(with --first-administrator: the first administrator of a new organisation); "
         "`madad users unlock EMAIL` lifts a sign-in lockout; "
         "`madad users reset-two-factor EMAIL --approved-by EMAIL` removes the two-factor "
-        "sign-in of a user who lost their phone (a second person approves)."
+        "sign-in of a user who lost their phone (a second person approves); "
+        "`madad users list [--organisation NAME]` shows every user's role, whether they are "
+        "active, locked or have two-factor sign-in, and when they last signed in."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -80,9 +83,19 @@ class Command(BaseCommand):
             "coordinator of the user's organisation, not the user.",
         )
 
+        listing = sub.add_parser(
+            "list",
+            help="One line per user, by organisation then email: email, name, organisation, "
+            "role (and a role waiting for approval), active or inactive, locked until when "
+            "locked, two-factor sign-in set up or not, date of the last sign-in.",
+        )
+        listing.add_argument("--organisation", help="Only this organisation's users.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":
             self._create(options)
+        elif options["action"] == "list":
+            self._list(options["organisation"])
         elif options["action"] == "reset-two-factor":
             self._reset_two_factor(options["email"], options["approved_by"])
         else:
@@ -172,6 +185,50 @@ class Command(BaseCommand):
                 f"The account is locked until {user.locked_until:%Y-%m-%d %H:%M %Z}: "
                 "`madad users unlock` lifts the lock."
             )
+
+    def _list(self, organisation_name: str | None) -> None:
+        users = User.objects.all()
+        if organisation_name is not None:
+            users = users.filter(organisation=self._organisation(organisation_name.strip()))
+        rows = [
+            _user_row(user)
+            for user in selectors.users_with_standing(users).order_by("organisation__name", "email")
+        ]
+        if not rows:
+            self.stdout.write("No users.")
+            return
+        widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+        for row in rows:
+            self.stdout.write(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+
+
+def _user_row(user: User) -> list[str]:
+    """What `madad users list` shows of a user: no secret, nothing personal beyond the name
+    and the address."""
+    role = user.role or "no role"
+    waiting: str | None = getattr(user, "role_waiting", None)
+    if waiting:
+        role += f" (requested: {waiting})"
+    locked = (
+        f"locked until {timezone.localtime(user.locked_until):%Y-%m-%d %H:%M %Z}"
+        if user.locked_until is not None and user.is_locked()
+        else ""
+    )
+    last = f"{timezone.localtime(user.last_login):%Y-%m-%d}" if user.last_login else "never"
+    return [
+        user.email,
+        user.full_name,
+        user.organisation.name,
+        role,
+        "active" if user.is_active else "inactive",
+        locked,
+        "two-factor: " + ("yes" if getattr(user, "has_two_factor", False) else "no"),
+        f"last sign-in {last}",
+    ]
 
 
 def _count(number: int, thing: str) -> str:
