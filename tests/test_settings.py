@@ -133,17 +133,55 @@ def test_production_passes_the_deployment_checks_without_a_warning(tmp_path: Pat
     assert "no issues" in done.stdout
 
 
-def test_the_deployment_checks_would_catch_a_weak_secret_key(tmp_path: Path) -> None:
-    done = _madad(
-        tmp_path,
-        _production() | {"MADAD_SECRET_KEY": "short"},
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-    )
+def test_production_refuses_a_weak_secret_key_at_start_up(tmp_path: Path) -> None:
+    done = _madad(tmp_path, _production() | {"MADAD_SECRET_KEY": "short"}, "check")
     assert done.returncode != 0
-    assert "security.W009" in done.stderr
+    assert "MADAD_SECRET_KEY is weaker than Django needs: at least 50 characters" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MADAD_FIELD_KEYS", "notakey", "MADAD_FIELD_KEYS: key 1 of 1 is not a valid Fernet key"),
+        ("MADAD_BLIND_INDEX_KEY", "x", "MADAD_BLIND_INDEX_KEY is shorter than 32 bytes"),
+    ],
+)
+def test_production_does_not_start_with_a_key_that_cannot_protect_data(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    """Not only `check --deploy`: any command, the app servers included, stops at start-up."""
+    done = _madad(tmp_path, _production() | {name: value}, "migrate", "--check")
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert "madad keys generate" in done.stderr
+
+
+# --- madad keys generate -------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["production", "development", "demo"])
+def test_keys_generate_works_before_any_secret_is_set_and_writes_nothing(
+    tmp_path: Path, mode: str
+) -> None:
+    done = _madad(tmp_path, {"MADAD_MODE": mode}, "keys", "generate")
+    assert done.returncode == 0, done.stderr
+    values = dict(line.split("=", 1) for line in done.stdout.splitlines())
+    assert sorted(values) == ["MADAD_BLIND_INDEX_KEY", "MADAD_FIELD_KEYS", "MADAD_SECRET_KEY"]
+    assert list(tmp_path.iterdir()) == []  # no var/dev-secrets.json, nothing at all
+    # what it prints is what production starts with
+    checked = _madad(
+        tmp_path, _production() | values, "check", "--deploy", "--fail-level", "WARNING"
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_keys_generate_makes_new_secrets_each_time(tmp_path: Path) -> None:
+    first, second = (_madad(tmp_path, {}, "keys", "generate").stdout for _ in range(2))
+    assert set(first.splitlines()).isdisjoint(second.splitlines())
+
+
+def test_keys_generate_prints_one_field_key_for_a_rotation(tmp_path: Path) -> None:
+    done = _madad(tmp_path, {"MADAD_MODE": "production"}, "keys", "generate", "--field-key")
+    assert done.returncode == 0, done.stderr
+    Fernet(done.stdout.strip().encode())  # a usable key, nothing else
 
 
 def test_production_cookies_and_transport_are_secure(tmp_path: Path) -> None:
@@ -173,7 +211,6 @@ print(json.dumps({name: getattr(s, name) for name in [
 
 
 def test_production_redirects_to_https_and_sends_hsts(tmp_path: Path) -> None:
-    (tmp_path / "static").mkdir()  # as collectstatic leaves it
     answers = _python(
         tmp_path,
         _production(),
@@ -181,18 +218,52 @@ def test_production_redirects_to_https_and_sends_hsts(tmp_path: Path) -> None:
 import json
 from django.test import Client
 client = Client(HTTP_HOST="madad.example.org")
-plain = client.get("/healthz")
+plain = client.get("/public/")
 secure = client.get("/healthz", secure=True)
 print(json.dumps({"plain": [plain.status_code, plain.get("Location", "")],
-                  "secure": [secure.status_code, secure.get("Strict-Transport-Security", ""),
+                  "secure": [secure.get("Strict-Transport-Security", ""),
                              secure.get("Content-Security-Policy", "")]}))
 """,
     )
-    assert answers["plain"] == [301, "https://madad.example.org/healthz"]
-    status, hsts, csp = answers["secure"]
-    assert status == 200
+    assert answers["plain"] == [301, "https://madad.example.org/public/"]
+    hsts, csp = answers["secure"]
     assert hsts.startswith("max-age=31536000")
     assert "default-src 'self'" in csp
+
+
+def test_production_health_checks_are_answered_over_the_private_hop(tmp_path: Path) -> None:
+    """The proxy asks each app server's /healthz directly, over plain http: no redirect. A
+    server without collected static files answers 503, naming them (every page would be 500)."""
+    answer = _python(
+        tmp_path,
+        _production(),
+        """
+import json
+from django.test import Client
+response = Client(HTTP_HOST="madad.example.org").get("/healthz")
+print(json.dumps([response.status_code, response.json()]))
+""",
+    )
+    assert answer[0] == 503
+    assert answer[1]["problems"] == [
+        "static files: no manifest; run `madad collectstatic --no-input` and restart"
+    ]
+
+
+def test_production_is_healthy_once_the_static_files_are_collected(tmp_path: Path) -> None:
+    collected = _madad(tmp_path, _production(), "collectstatic", "--no-input", "-v", "0")
+    assert collected.returncode == 0, collected.stderr
+    answer = _python(
+        tmp_path,
+        _production(),
+        """
+import json
+from django.test import Client
+response = Client(HTTP_HOST="madad.example.org").get("/healthz")
+print(json.dumps([response.status_code, response.json()]))
+""",
+    )
+    assert answer == [200, {"status": "ok"}]
 
 
 def test_production_refuses_a_host_it_was_not_given(tmp_path: Path) -> None:

@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from madad.core import secret_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -90,13 +91,7 @@ def _development_secrets() -> dict[str, str]:
         return kept
     except FileNotFoundError:
         pass
-    from cryptography.fernet import Fernet
-
-    values = {
-        "MADAD_SECRET_KEY": secrets.token_urlsafe(50),
-        "MADAD_FIELD_KEYS": Fernet.generate_key().decode(),
-        "MADAD_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
-    }
+    values = secret_keys.generate()
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(values))
     os.chmod(tmp, 0o600)
@@ -126,6 +121,14 @@ SECRET_KEY = required("MADAD_SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in required("MADAD_FIELD_KEYS").split(",") if k.strip()]
 # Keyed blind index (HMAC-SHA256) for exact lookup of national ID and phone numbers.
 BLIND_INDEX_KEY = required("MADAD_BLIND_INDEX_KEY")
+if PRODUCTION:
+    # A key that cannot protect anything stops start-up, naming the variable; development's
+    # generated secrets are sound by construction.
+    _weak = secret_keys.problems(
+        secret_key=SECRET_KEY, field_keys=FIELD_ENCRYPTION_KEYS, blind_index_key=BLIND_INDEX_KEY
+    )
+    if _weak:
+        raise ImproperlyConfigured(" ".join([*_weak, "Generate new ones: madad keys generate."]))
 
 DEBUG = env_bool("MADAD_DEBUG", False)
 if PRODUCTION and DEBUG:
@@ -361,7 +364,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("MADAD_SSL_REDIRECT", True)
+    # Production is served over TLS only (README: a TLS proxy in front, its internal CA on a
+    # private network); there is no plain-http production mode. The health check is exempt:
+    # the proxy asks each app server directly, over the private hop.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

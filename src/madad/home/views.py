@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
+
+from madad.home import health
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,8 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """200 when this server can answer pages, 503 naming what is missing (madad.home.health)."""
+    found = health.problems()
+    if found:
+        return JsonResponse({"status": "failing", "problems": found}, status=503)
     return JsonResponse({"status": "ok"})
 
 
