@@ -19,7 +19,7 @@ from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.accounts.roles import Role
-from madad.core import crypto
+from madad.core import crypto, secret_keys
 from madad.core.crypto import DecryptionError
 from madad.core.fields import sensitive_field_names
 from madad.core.models import AuditEvent
@@ -222,11 +222,27 @@ def test_rotation_is_audited() -> None:
     assert AuditEvent.objects.filter(action="keys.rotated").count() == 1
 
 
-def test_a_generated_key_is_a_usable_fernet_key() -> None:
+def test_a_generated_field_key_is_a_usable_fernet_key() -> None:
     out = io.StringIO()
-    call_command("keys", "generate", stdout=out)
+    call_command("keys", "generate", "--field-key", stdout=out)
     key = out.getvalue().strip()
     assert Fernet(key.encode()).decrypt(Fernet(key.encode()).encrypt(b"x")) == b"x"
+
+
+def test_generated_secrets_are_environment_lines_production_accepts() -> None:
+    out = io.StringIO()
+    call_command("keys", "generate", stdout=out)
+    values = dict(line.split("=", 1) for line in out.getvalue().splitlines())
+    keys = values["MADAD_FIELD_KEYS"].split(",")
+    assert (
+        secret_keys.problems(
+            secret_key=values["MADAD_SECRET_KEY"],
+            field_keys=keys,
+            blind_index_key=values["MADAD_BLIND_INDEX_KEY"],
+        )
+        == []
+    )
+    assert Fernet(keys[0].encode()).decrypt(Fernet(keys[0].encode()).encrypt(b"x")) == b"x"
 
 
 # --- Tampering ------------------------------------------------------------------------------
