@@ -156,24 +156,13 @@ def partner_user(make_user: Callable[..., User], partner_org: Organisation) -> U
 def bearer(client: Client) -> Callable[[User], dict[str, str]]:
     """Headers carrying a token for the user, issued by POST /api/v1/auth/token as a client
     gets it (once per user: a two-factor code is accepted only once)."""
-    from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
-    from tests.factories import PASSWORD, current_totp_code
+    from tests.api.helpers import issue_token
 
     issued: dict[int, dict[str, str]] = {}
 
     def issue(user: User) -> dict[str, str]:
         if user.pk not in issued:
-            response = client.post(
-                TOKEN_URL,
-                {
-                    "email": user.email,
-                    "password": PASSWORD,
-                    "totp": current_totp_code(totp_secret_of(user)),
-                },
-                content_type="application/json",
-            )
-            assert response.status_code == 200, response.content
-            issued[user.pk] = bearer_headers(response.json()["token"])
+            issued[user.pk] = issue_token(client, user)
         return issued[user.pk]
 
     return issue

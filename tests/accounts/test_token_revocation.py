@@ -18,7 +18,7 @@ from madad.accounts.models import ApiToken, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from tests.accounts.helpers import post_password
-from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
+from tests.api.helpers import TOKEN_URL, issue_token, totp_secret_of
 from tests.factories import PASSWORD, current_totp_code
 
 pytestmark = pytest.mark.django_db
@@ -36,17 +36,7 @@ def _issue(client: Client, user: User) -> dict[str, str]:
     """A new token, asked for as a client does (the used-code record is cleared first: each
     two-factor code is accepted once)."""
     cache.clear()
-    response = client.post(
-        TOKEN_URL,
-        {
-            "email": user.email,
-            "password": PASSWORD,
-            "totp": current_totp_code(totp_secret_of(user)),
-        },
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return bearer_headers(response.json()["token"])
+    return issue_token(client, user)
 
 
 def _lock_by_wrong_passwords(client: Client, user: User) -> None:

@@ -22,8 +22,7 @@ from madad.accounts.models import ApiToken, Organisation, User
 from madad.accounts.roles import Role
 from madad.core.models import AuditEvent
 from tests.accounts.helpers import TWO_FACTOR, post_password, session_user_id
-from tests.api.helpers import TOKEN_URL, bearer_headers, totp_secret_of
-from tests.factories import PASSWORD, current_totp_code
+from tests.api.helpers import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -56,17 +55,7 @@ def reset(*args: str) -> str:
 
 
 def _token(client: Client, user: User) -> dict[str, str]:
-    response = client.post(
-        TOKEN_URL,
-        {
-            "email": user.email,
-            "password": PASSWORD,
-            "totp": current_totp_code(totp_secret_of(user)),
-        },
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return bearer_headers(response.json()["token"])
+    return issue_token(client, user)
 
 
 def _signed_in_browser(client_factory: Callable[[], Client], user: User) -> Client:

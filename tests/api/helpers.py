@@ -22,6 +22,24 @@ def bearer_headers(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def issue_token(client: Any, user: User) -> dict[str, str]:
+    """Bearer headers for a new token, asked for by POST /api/v1/auth/token as a client does
+    (with the factories' password and the current two-factor code, which is accepted once)."""
+    from tests.factories import PASSWORD, current_totp_code
+
+    response = client.post(
+        TOKEN_URL,
+        {
+            "email": user.email,
+            "password": PASSWORD,
+            "totp": current_totp_code(totp_secret_of(user)),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return bearer_headers(response.json()["token"])
+
+
 def assert_error_shape(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
     """The response has this status and the API's one error shape (and this code)."""
     assert response.status_code == status, response.content
