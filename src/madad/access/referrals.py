@@ -14,6 +14,10 @@
   name and phone are encrypted and every read of them through ``access.reveal`` is audited.
 - Sending needs ``referral.send`` on a case the user can see, and consent (the service asks
   ``testimonies.services.consent_covers``); answering needs ``referral.respond``.
+- The history of the partner's answers (ReferralAnswer: from, to, who, when, the note) is seen
+  by exactly those who see the referral, as its latest answer always was; nobody changes it
+  (only ``services.referral_respond`` adds to it). Its notes are encrypted and read through
+  ``access.reveal``, audited.
 """
 
 from __future__ import annotations
@@ -85,6 +89,16 @@ class ReferralRules(Rules):
         return self.visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
+class ReferralAnswerRules(Rules):
+    """Answers to a referral: visible exactly with their referral."""
+
+    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from madad.referrals.models import Referral
+
+        referrals = ReferralRules().visible(user, Referral._default_manager.all())
+        return queryset.filter(referral__in=referrals.values("pk"))
+
+
 def may_respond_to(user: Any, referral: Any) -> bool:
     """A partner user answering a referral sent to their organisation that they can see."""
     if not is_partner_user(user) or referral.partner_id != user.organisation_id:
@@ -117,5 +131,8 @@ RULES: dict[str, Rules] = {
             }
         ),
         restricted_fields={name: Capability.REFERRAL_SEND for name in SENDER_ONLY_FIELDS},
+    ),
+    "referrals.referralanswer": ReferralAnswerRules(
+        public_fields=frozenset({"id", "referral", "from_status", "to_status", "by", "at", "note"}),
     ),
 }

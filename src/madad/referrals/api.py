@@ -4,7 +4,9 @@ Staff of the referring organisation list and send referrals for the cases they c
 partner user lists and answers the referrals sent to their organisation while the person's
 consent is in force, and reads only what the referral shares (service, summary, given name and,
 if shared, phone). A referral without consent is refused with 403 "no_consent". Keys the caller
-may not read are absent, not empty.
+may not read are absent, not empty. One referral carries the history of the partner's answers,
+each with its own note, for whoever may see the referral; declining a referral the partner had
+accepted needs a note (422 on "note" without one).
 """
 
 from __future__ import annotations
@@ -81,9 +83,22 @@ class ReferralSummary(Schema):
     version: int
 
 
+class ReferralAnswerOut(Schema):
+    """One answer of the partner: the status it moved the referral from and to, who answered,
+    when, and the note written with that answer."""
+
+    from_status: str
+    status: str
+    by: int
+    at: dt.datetime
+    note: str
+
+
 class ReferralOut(ReferralSummary):
     """One referral: what it shares with the partner; who sent it, the case and the person
-    only for the referring organisation (absent for the partner)."""
+    only for the referring organisation (absent for the partner). `responded_by`,
+    `responded_at` and `response_note` are the latest answer's; `answers` is every answer,
+    oldest first, each with its own note."""
 
     shared_summary: str
     shared_given_name: str
@@ -92,6 +107,7 @@ class ReferralOut(ReferralSummary):
     responded_by: int | None
     response_note: str
     response_seen_at: dt.datetime | None = None
+    answers: list[ReferralAnswerOut]
 
 
 class ReferralFilters(Schema):
@@ -109,8 +125,20 @@ def _summary(user: User, referral: Referral) -> dict[str, Any]:
 
 
 def _out(request: AuthedRequest, referral: Referral) -> dict[str, Any]:
-    shown = access.reveal(request.user, referral, action="referral.shared.viewed")
-    return {name: _value(value) for name, value in shown.items()}
+    user = request.user
+    shown = access.reveal(user, referral, action="referral.shared.viewed")
+    out = {name: _value(value) for name, value in shown.items()}
+    out["answers"] = [
+        ReferralAnswerOut(
+            from_status=item.answer.from_status,
+            status=item.answer.to_status,
+            by=item.answer.by_id,
+            at=item.answer.at,
+            note=item.note,
+        )
+        for item in selectors.referral_answers(user=user, referrals=[referral])[referral.pk]
+    ]
+    return out
 
 
 def _referral(request: AuthedRequest, referral_id: int) -> Referral:
@@ -144,7 +172,7 @@ def list_referrals(request: AuthedRequest, filters: Query[ReferralFilters]) -> A
     "/{int:referral_id}",
     response={200: ReferralOut, **errors(404)},
     exclude_unset=True,
-    summary="One referral, with what it shares (the read is audited)",
+    summary="One referral, with what it shares and the partner's answers (the read is audited)",
 )
 def get_referral(request: AuthedRequest, referral_id: int) -> dict[str, Any]:
     return _out(request, _referral(request, referral_id))

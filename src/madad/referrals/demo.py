@@ -19,7 +19,7 @@ from madad.accounts.roles import Role
 from madad.cases.models import Case
 from madad.core.demo import DemoContext, scaled
 from madad.referrals import services
-from madad.referrals.models import Referral
+from madad.referrals.models import Referral, ReferralAnswer
 from madad.testimonies.models import ConsentPurpose
 from madad.testimonies.services import consent_covers, consent_give, consent_withdraw
 
@@ -139,11 +139,16 @@ def load(context: DemoContext) -> None:
                     recorded_by=worker,
                     date=today,
                 )
+            responded_at = (
+                None
+                if referral.responded_at is None
+                else timezone.now() - dt.timedelta(days=rng.randint(0, days_ago - 1))
+            )
             Referral.objects.filter(pk=referral.pk).update(
                 sent_at=timezone.now() - dt.timedelta(days=days_ago),
-                responded_at=None
-                if referral.responded_at is None
-                else timezone.now() - dt.timedelta(days=rng.randint(0, days_ago - 1)),
+                responded_at=responded_at,
             )
+            if responded_at is not None:  # the answers on the same day, in their order
+                ReferralAnswer.objects.filter(referral=referral).update(at=responded_at)
             sent += 1
     context.report.append(f"{sent} referrals to the demo partner")

@@ -76,7 +76,15 @@ class ReferralSendForm(forms.Form):
 
 
 class ReferralRespondForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Your answer"), choices=[])
+    # Radio buttons with none chosen: the partner picks the answer every time. A select showed
+    # its first choice, "Decline" once a referral was accepted, and a second submission of the
+    # form declined it (issue #17).
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose your answer.")},
+    )
     note = forms.CharField(
         label=_("Note to the referring organisation"),
         required=False,
@@ -91,8 +99,19 @@ class ReferralRespondForm(forms.Form):
         "complete": _("The service was provided: complete"),
     }
 
-    def __init__(self, *args: Any, decisions: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        decisions: list[str] | None = None,
+        accepted: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["decision"]).choices = [
             (d, self.LABELS[d]) for d in (decisions or list(self.LABELS))
         ]
+        if accepted:
+            self.fields["note"].help_text = _(
+                "You accepted this referral: to decline it, say why here. The referring "
+                "organisation reads it."
+            )

@@ -8,6 +8,9 @@ later change to the person's record is not shared by accident.
 
 Sharing lasts only while the person's consent to referral is in force: after a withdrawal the
 partner no longer finds the referral (404) and no new referral can be sent.
+
+Every answer of the partner is kept (ReferralAnswer), each with its own note: the referral's
+`responded_*` and `response_note` are only the latest answer's.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madad.core.fields import EncryptedTextField
+from madad.core.history import StatusChange
 from madad.core.links import link, organisation_link, user_link
 from madad.core.versioned import Versioned
 
@@ -43,9 +47,11 @@ class Referral(Versioned):
     )
     sent_by = user_link(_("sent by"))
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # the latest answer (every answer, each with its note: ReferralAnswer)
     responded_by = user_link(_("answered by"), null=True)
     responded_at = models.DateTimeField(_("last answer"), null=True, blank=True)
-    # the partner's words about the person: encrypted like what it was told
+    # the latest answer's note (empty if it had none); the partner's words about the person:
+    # encrypted like what it was told
     response_note = EncryptedTextField(_("partner's note"), blank=True)
     # when the case's caseworker (or the sender) last read the partner's answer
     response_seen_at = models.DateTimeField(null=True, blank=True)
@@ -77,3 +83,29 @@ class Referral(Versioned):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.SENT, self.Status.ACCEPTED)
+
+
+class ReferralAnswer(StatusChange):
+    """One answer of the partner to a referral: the status it moved the referral from and to,
+    who answered, when, and the note written with it (the partner's words about the person,
+    encrypted like the referral's own). Answers are only ever added, by
+    services.referral_respond, in the same transaction as the move they record."""
+
+    referral = link(Referral, _("referral"), related_name="answers", on_delete=models.CASCADE)
+    from_status = models.CharField(_("from"), max_length=20, choices=Referral.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Referral.Status.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("answer to a referral")
+        verbose_name_plural = _("answers to referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_status__in=["sent", "accepted"])
+                & Q(to_status__in=["accepted", "declined", "completed"]),
+                name="referral_answer_is_an_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer #{self.pk} to referral #{self.referral_id}"

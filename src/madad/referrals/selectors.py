@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -9,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from madad import access
 from madad.access.referrals import is_partner_user
 from madad.cases.models import Case
-from madad.referrals.models import Referral
+from madad.referrals.models import Referral, ReferralAnswer
 
 
 def referral_list(
@@ -51,3 +53,26 @@ def referral_responses_for(user: Any) -> QuerySet[Referral]:
         .select_related("case")
         .order_by("-responded_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of the partner as shown: the row (from, to, when) and its own note."""
+
+    answer: ReferralAnswer
+    note: str
+
+
+def referral_answers(*, user: Any, referrals: Iterable[Referral]) -> dict[int, list[Answer]]:
+    """The history of answers of each of these referrals that the user may see (exactly those
+    who see the referral, madad.access.referrals), oldest first. Each note is read through
+    access.reveal, audited as "referral.answer.viewed", like what the referral shares."""
+    answers: dict[int, list[Answer]] = {referral.pk: [] for referral in referrals}
+    rows = access.visible_to(user, ReferralAnswer).filter(referral_id__in=list(answers))
+    for row in rows.order_by("at", "id"):
+        note = ""
+        if row.note:
+            shown = access.reveal(user, row, wanted=["note"], action="referral.answer.viewed")
+            note = shown.get("note", "")
+        answers[row.referral_id].append(Answer(answer=row, note=note))
+    return answers

@@ -13,8 +13,14 @@ Guarantees:
   ticks it, their phone number; never the family name, CNIC or address.
 - Status moves: sent → accepted → completed, sent or accepted → declined (the partner), sent or
   accepted → withdrawn (the referring organisation). Each is a conditional UPDATE on the
-  version (``update_versioned``): an answer to a referral that changed meanwhile raises
-  Conflict.
+  version and on the status the answer was given to (``update_versioned``): an answer to a
+  referral that changed meanwhile raises Conflict.
+- Declining a referral the partner had accepted needs a reason (the note; Invalid without
+  one), so that a resubmitted form cannot silently undo an acceptance; declining a referral
+  that was only sent does not.
+- Every answer adds a ReferralAnswer row (from, to, who, when, its own note, encrypted) in the
+  transaction of the move; the referral's ``responded_*`` and ``response_note`` are the latest
+  answer's (an answer without a note leaves ``response_note`` empty, never an older note).
 - Bad input raises Invalid (by field); a user who may not do it gets NotAllowed.
 - Every write runs in one transaction with its audit event (``case.referral.*``).
 """
@@ -34,12 +40,12 @@ from madad.accounts.models import Organisation, User
 from madad.cases.models import Case
 from madad.core import validation
 from madad.core.audit import audit_record
-from madad.core.refusals import Conflict, Errors, NotAllowed
+from madad.core.refusals import Conflict, Errors, NotAllowed, invalid
 from madad.core.versioned import update_versioned
 from madad.households.models import Member
 from madad.people.identity import format_phone
 from madad.people.models import Person
-from madad.referrals.models import Referral
+from madad.referrals.models import Referral, ReferralAnswer
 from madad.testimonies.models import ConsentPurpose
 from madad.testimonies.services import consent_covers
 
@@ -144,13 +150,17 @@ def _transition(
         referral,
         expected_version=expected_version,
         where=Q(status__in=from_statuses),
-        refusal=Conflict(
-            _(
-                "This referral was changed meanwhile (answered or "
-                "withdrawn). Nothing was changed; reload the page."
-            )
-        ),
+        refusal=_changed_meanwhile(),
         **changes,
+    )
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict(
+        _(
+            "This referral was changed meanwhile (answered or "
+            "withdrawn). Nothing was changed; reload the page."
+        )
     )
 
 
@@ -163,7 +173,9 @@ def referral_respond(
     expected_version: int | None = None,
 ) -> Referral:
     """A partner user accepts, declines or completes a referral sent to their organisation
-    (while the person's consent is in force: otherwise they cannot see it at all)."""
+    (while the person's consent is in force: otherwise they cannot see it at all). The answer
+    applies only to the status it was given to, and is kept in the referral's history of
+    answers with its note; declining an accepted referral needs the note (the reason)."""
     if not may_respond_to(responded_by, referral):
         raise NotAllowed(_("Only the partner organisation the referral was sent to answers it."))
     errors = Errors()
@@ -171,21 +183,42 @@ def referral_respond(
         errors.add("decision", _("Choose accept, decline or complete."))
     text = validation.text(note, "note", errors, max_length=NOTE_MAX, multiline=True)
     errors.raise_if()
+    if expected_version is not None and expected_version != referral.version:
+        # the answer was given to the referral as it was: whatever it requires now, it is stale
+        raise _changed_meanwhile()
     from_statuses, to_status = ANSWERS[decision]
-    if referral.status not in from_statuses:
+    from_status = referral.status
+    if from_status not in from_statuses:
         raise Conflict(
             _("A referral that is “%(status)s” cannot be answered that way.")
             % {"status": referral.get_status_display()}
         )
+    if to_status == R.DECLINED and from_status == R.ACCEPTED and not text:
+        raise invalid(
+            "note",
+            _(
+                "This referral was accepted: to decline it now, say why. The referring "
+                "organisation reads your reason."
+            ),
+        )
+    now = timezone.now()
     with transaction.atomic():
         _transition(
             referral,
             expected_version=expected_version,
-            from_statuses=from_statuses,
+            from_statuses=(from_status,),
             status=to_status,
             responded_by=responded_by,
-            responded_at=timezone.now(),
-            response_note=text or referral.response_note,
+            responded_at=now,
+            response_note=text,
+        )
+        ReferralAnswer.objects.create(
+            referral=referral,
+            from_status=from_status,
+            to_status=to_status,
+            by=responded_by,
+            at=now,
+            note=text,
         )
         audit_record(
             action=f"case.referral.{to_status}",

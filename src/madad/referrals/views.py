@@ -54,14 +54,17 @@ def _send_form(case: Case, data: Any = None) -> ReferralSendForm:
     )
 
 
-def case_panel(user: User, case: Case, form: ReferralSendForm | None = None) -> dict[str, Any]:
-    """What the referrals panel of a case page shows: the referrals, which partners each
-    person's consent to referral covers, and a form to send one."""
+def case_panel(user: User, case: Case) -> dict[str, Any]:
+    """What the referrals panel of a case page shows: the referrals, each with its answers
+    (oldest first, each with its own note), which partners each person's consent to referral
+    covers, and a form to send one."""
     may_send = may_send_referrals(user) and case.status != Case.Status.CLOSED
     persons = list(services.household_persons(case).order_by("pk"))
+    referrals = list(selectors.referral_list(user=user, case=case))
+    answers = selectors.referral_answers(user=user, referrals=referrals)
     return {
         "case": case,
-        "referrals": selectors.referral_list(user=user, case=case),
+        "referrals": [(referral, answers[referral.pk]) for referral in referrals],
         "consent": [
             {
                 "person": person,
@@ -71,7 +74,7 @@ def case_panel(user: User, case: Case, form: ReferralSendForm | None = None) -> 
             }
             for person in persons
         ],
-        "form": (form or _send_form(case)) if may_send else None,
+        "form": _send_form(case) if may_send else None,
     }
 
 
@@ -108,7 +111,8 @@ def referral_send(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "referrals/referral_send.html",
-        {"case": case, "panel": case_panel(request.user, case, form)},
+        # the form alone: the panel's referrals and their answers are the case page's
+        {"case": case, "panel": {"case": case, "form": form}},
         status=status,
     )
 
@@ -130,7 +134,12 @@ def _respond_form(referral: Referral, data: Any = None) -> ReferralRespondForm |
     decisions = [d for d, (froms, _to) in services.ANSWERS.items() if referral.status in froms]
     if not decisions:
         return None
-    return ReferralRespondForm(data, decisions=decisions, initial={"version": referral.version})
+    return ReferralRespondForm(
+        data,
+        decisions=decisions,
+        accepted=referral.status == Referral.Status.ACCEPTED,
+        initial={"version": referral.version},
+    )
 
 
 def _detail(
@@ -153,6 +162,7 @@ def _detail(
         {
             "referral": referral,
             "shared": shared,
+            "answers": selectors.referral_answers(user=user, referrals=[referral])[referral.pk],
             "partner": partner,
             "case_url": None if partner else case_referrals_url(referral.case_id),
             "respond_form": (respond_form or _respond_form(referral)) if may_respond else None,
