@@ -425,6 +425,8 @@ if MADAD_MAP_TILE_URL:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as Pakistan reads them, day first, in English and Urdu (madad/formats/).
+FORMAT_MODULE_PATH = ["madad.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("MADAD_TIME_ZONE", "Asia/Karachi")
