@@ -186,7 +186,7 @@ def test_a_partner_reads_its_referral_and_a_caseworker_a_claim(
     second_browser.click(f"a[href='/referrals/{referral.pk}/']")
     main = second_browser.inner_text("main")
     assert "Nasreen" in main and "Akhtar" not in main and "0399-1234567" in main
-    second_browser.select_option("select[name=decision]", "accept")
+    second_browser.check("input[name=decision][value=accept]")
     second_browser.fill("textarea[name=note]", "A lawyer will call on Monday.")
     second_browser.click("main form button[type=submit]")
     second_browser.wait_for_selector("text=Your answer was sent")
