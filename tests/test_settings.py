@@ -116,6 +116,7 @@ def test_demo_mode_may_switch_two_factor_off(tmp_path: Path) -> None:
         ("MADAD_MODE", "staging", "MADAD_MODE must be one of"),
         ("MADAD_LOCKOUT_ATTEMPTS", "six", "MADAD_LOCKOUT_ATTEMPTS must be a whole number"),
         ("MADAD_REQUIRE_MFA", "perhaps", "MADAD_REQUIRE_MFA must be true or false"),
+        ("MADAD_SSL_REDIRECT", "false", "MADAD_SSL_REDIRECT is no longer read"),
     ],
 )
 def test_production_refuses_a_setting_it_cannot_read(

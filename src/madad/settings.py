@@ -367,6 +367,12 @@ if PRODUCTION:
     # Production is served over TLS only (README: a TLS proxy in front, its internal CA on a
     # private network); there is no plain-http production mode. The health check is exempt:
     # the proxy asks each app server directly, over the private hop.
+    if os.environ.get("MADAD_SSL_REDIRECT", "").strip():
+        raise ImproperlyConfigured(
+            "MADAD_SSL_REDIRECT is no longer read: production is served over https only. "
+            "Remove it; on a private network use the proxy's own certificate authority "
+            "(README.md, 'Deploying')."
+        )
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
