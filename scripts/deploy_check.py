@@ -330,6 +330,8 @@ def main() -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     options = parser.parse_args()
+    # timeout(1) stops a run that overstays with SIGTERM: stop the servers on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("deploy-check: stopped (SIGTERM)"))
     work = Path(tempfile.mkdtemp(prefix="madad-deploy-check-"))
     processes = Processes(work)
     try:
