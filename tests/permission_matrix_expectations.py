@@ -195,6 +195,7 @@ def action(
 HTML: dict[str, dict[str, Expect]] = {
     "home": {"GET": anyone(anonymous=MOVED)},  # the public site
     "healthz": {"GET": public()},
+    "favicon": {"GET": public(MOVED)},
     "set_language": {"POST": public(MOVED)},
     # the signed-in user's own account (allauth): the same for every role
     "account_login": {"GET": Expect(EVERY_ROLE, MOVED, MOVED, None, 200)},

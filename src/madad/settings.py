@@ -209,6 +209,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "madad.accounts.middleware.RequireTwoFactorMiddleware",
     "madad.core.middleware.NoStoreForSignedInMiddleware",
+    "madad.home.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "madad.urls"

@@ -7,6 +7,7 @@ from madad.home import views as home_views
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("favicon.ico", home_views.favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("madad.accounts.allauth_urls")),
     path("audit/", include("madad.audit.urls")),

@@ -6,6 +6,7 @@ from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from madad.home import health
@@ -28,6 +29,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if found:
         return JsonResponse({"status": "failing", "problems": found}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico of every site: the icon is a static file like any other."""
+    response = redirect(static("madad/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
