@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the renderer below
     "django_htmx",
     "ninja",  # serves Swagger UI from static files, not a CDN
     "leaflet",  # serves Leaflet for the public map from static files, not a CDN
@@ -213,6 +214,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "madad.urls"
+# Widgets render through the site's templates, so that templates/django/forms/ can set what
+# every form shares (typed text takes its direction from what is typed: dir="auto").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "madad.wsgi.application"
 
 TEMPLATES = [
