@@ -188,6 +188,7 @@ INSTALLED_APPS = [
     "madad.public",
     "madad.fund",
     "madad.linkage",
+    "madad.sharing",
     "madad.audit",
     "madad.backup",
     "madad.home",

@@ -67,6 +67,10 @@ class Capability:
     FUND_DONOR_VIEW = "fund.donor.view"  # donors' names and contacts
     # record linkage (madad.linkage): the review queue of possible duplicates, merges, undo
     LINKAGE_REVIEW = "linkage.review"
+    # sharing (madad.sharing): coordinators grant other organisations time-limited access to
+    # chosen records (a second coordinator approves); the grantee's named users read them
+    GRANT_MANAGE = "grant.manage"
+    GRANT_READ = "grant.read"
 
 
 _C = Capability
@@ -192,6 +196,12 @@ for _role, _extra in _FUND.items():
 # Record linkage: documenters and verifiers review possible duplicates and merge them.
 for _role in (Role.DOCUMENTER, Role.VERIFIER):
     CAPABILITIES[_role] = CAPABILITIES[_role] | {_C.LINKAGE_REVIEW}
+
+
+# Sharing: coordinators give and approve grants; users of a partner organisation read what a
+# grant in force opens to them by name (madad.access.sharing).
+CAPABILITIES[Role.COORDINATOR] = CAPABILITIES[Role.COORDINATOR] | {_C.GRANT_MANAGE}
+CAPABILITIES[Role.PARTNER] = CAPABILITIES[Role.PARTNER] | {_C.GRANT_READ}
 
 
 def capabilities_of(role: str) -> frozenset[str]:

@@ -23,6 +23,7 @@ class Organisation(models.Model):
         LEGAL_AID = "legal_aid", _("Legal aid")
         HOSPITAL = "hospital", _("Hospital")
         HUMAN_RIGHTS = "human_rights", _("Human-rights organisation")
+        DELEGATION = "delegation", _("Visiting delegation")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_ur = models.CharField(_("name in Urdu"), max_length=200, blank=True)

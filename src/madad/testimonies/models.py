@@ -10,6 +10,9 @@ for one organisation never covers another.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from madad.core import append_only
 from madad.core.fields import EncryptedTextField
 from madad.core.links import link, organisation_link, user_link
+
+if TYPE_CHECKING:
+    from madad.accounts.models import Organisation
+    from madad.people.models import Person
 
 
 class Language(models.TextChoices):
@@ -107,6 +114,28 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Consent record #{self.pk}"
+
+
+def decision_in_force(
+    *,
+    person: Person,
+    testimony: Testimony | None,
+    purpose: str,
+    recipient: Organisation | None,
+    on: dt.date,
+) -> ConsentRecord | None:
+    """The decision in force on `on`: the latest of the person's decisions for all their records
+    and, when a testimony is named, those for that testimony; for a purpose that names its
+    recipient, only decisions about that recipient. The one rule every question about consent
+    asks (testimonies.services.consent_covers, the access policy's shared records)."""
+    records = ConsentRecord.objects.filter(person=person, purpose=purpose, date__lte=on)
+    if testimony is None:
+        records = records.filter(testimony__isnull=True)
+    else:
+        records = records.filter(testimony__isnull=True) | records.filter(testimony=testimony)
+    if purpose in PURPOSES_WITH_RECIPIENT:
+        records = records.filter(recipient=recipient)
+    return records.order_by("-date", "-recorded_at", "-id").first()
 
 
 # A merge of two records of one human moves their consent decisions to the kept record (and an

@@ -24,6 +24,7 @@ from madad.testimonies.models import (
     ConsentRecord,
     Language,
     Testimony,
+    decision_in_force,
 )
 
 TRANSCRIPT_MAX_CHARS = 200_000
@@ -93,26 +94,6 @@ def _subject(person: Person | None, testimony: Testimony | None) -> tuple[Person
     raise TypeError("Name either a person or a testimony.")
 
 
-def _latest(
-    *,
-    person: Person,
-    testimony: Testimony | None,
-    purpose: str,
-    recipient: Organisation | None,
-    on: dt.date,
-) -> ConsentRecord | None:
-    """The decision in force on `on`: the latest of the person's decisions for all their records
-    and, when a testimony is named, those for that testimony."""
-    records = ConsentRecord.objects.filter(person=person, purpose=purpose, date__lte=on)
-    if testimony is None:
-        records = records.filter(testimony__isnull=True)
-    else:
-        records = records.filter(testimony__isnull=True) | records.filter(testimony=testimony)
-    if purpose in PURPOSES_WITH_RECIPIENT:
-        records = records.filter(recipient=recipient)
-    return records.order_by("-date", "-recorded_at", "-id").first()
-
-
 def consent_covers(
     *,
     purpose: str,
@@ -137,7 +118,7 @@ def consent_covers(
         return False
     if purpose in PURPOSES_WITH_RECIPIENT and recipient is None:
         return False
-    latest = _latest(
+    latest = decision_in_force(
         person=subject,
         testimony=scoped,
         purpose=purpose,

@@ -1,0 +1,241 @@
+"""Who sees access grants, the records they open and the meetings asked through them.
+
+- A grant belongs to the relief organisation that gave it. Its coordinators (``grant.manage``)
+  see, create, approve (never their own), revoke and audit its grants.
+- A grantee is a user of the receiving organisation, named in the grant, whose role carries
+  ``grant.read``. They see a grant only while it is in force: approved, not revoked, and today
+  between its dates. Before, after, or once revoked, it and everything it opened answer 404,
+  from the very next request: nothing here is cached.
+- A granted record is shown to the grantee only while the recorded consent of the people in
+  it covers the grant's purpose (and, for sharing with a human-rights organisation, that
+  organisation by name): a testimony's giver; every victim of an incident (an incident with
+  no recorded victim has nobody to consent and is not shared); an evidence file follows its
+  testimony, or else its incident. A withdrawal of consent removes the record from every
+  grant at once. The rule of consent is testimonies.models.decision_in_force, the same one
+  every other use of consent asks.
+- The grantee reads only the fields the grant allows for each kind (`granted_fields`); never
+  a name, an identity number, a phone number, an address, a source or an alleged
+  perpetrator. People are shown by a pseudonym given within the grant.
+- A meeting request is seen by the grantee users of its grant (while in force), by the
+  grant's coordinators, and by the caseworkers who see a case of a family it concerns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from madad.access.base import Rules, can, in_relief_org, is_staff_user
+from madad.access.cases import case_visibility
+from madad.access.roles import Capability
+from madad.accounts.models import User
+from madad.cases.models import Case
+from madad.incidents.models import Act
+from madad.sharing.models import Grant, GrantedRecord
+from madad.testimonies.models import (
+    PURPOSES_WITH_RECIPIENT,
+    ConsentDecision,
+    Testimony,
+    decision_in_force,
+)
+
+
+def may_manage_grants(user: Any) -> bool:
+    return is_staff_user(user) and in_relief_org(user) and can(user, Capability.GRANT_MANAGE)
+
+
+def is_grantee(user: Any) -> bool:
+    return is_staff_user(user) and not in_relief_org(user) and can(user, Capability.GRANT_READ)
+
+
+def grants_in_force(user: User, queryset: QuerySet[Grant] | None = None) -> QuerySet[Grant]:
+    """The grants this grantee may use today."""
+    grants = Grant.objects.all() if queryset is None else queryset
+    if not is_grantee(user):
+        return grants.none()
+    today = timezone.localdate()
+    return grants.filter(
+        status=Grant.Status.APPROVED,
+        valid_from__lte=today,
+        valid_until__gte=today,
+        grantee_id=user.organisation_id,
+        users=user,
+    )
+
+
+# --- Consent ---------------------------------------------------------------------------------
+def _covers(grant: Grant, person_id: int, testimony: Testimony | None) -> bool:
+    from madad.people.models import Person
+
+    recipient = grant.grantee if grant.consent_purpose in PURPOSES_WITH_RECIPIENT else None
+    latest = decision_in_force(
+        person=Person(pk=person_id),
+        testimony=testimony,
+        purpose=grant.consent_purpose,
+        recipient=recipient,
+        on=timezone.localdate(),
+    )
+    return latest is not None and latest.decision == ConsentDecision.GIVEN
+
+
+def _incident_covered(grant: Grant, incident_id: int) -> bool:
+    victims = set(Act.objects.filter(incident_id=incident_id).values_list("victim_id", flat=True))
+    return bool(victims) and all(_covers(grant, person_id, None) for person_id in victims)
+
+
+def consent_covers_record(grant: Grant, record: GrantedRecord) -> bool:
+    """Whether the people in the record have consented to this grant's kind of sharing, today."""
+    evidence = record.evidence
+    testimony = record.testimony or (evidence.testimony if evidence is not None else None)
+    if testimony is not None:
+        return _covers(grant, testimony.person_id, testimony)
+    incident_id = record.incident_id or (evidence.incident_id if evidence is not None else None)
+    return incident_id is not None and _incident_covered(grant, incident_id)
+
+
+def records_in_force(grant: Grant) -> list[GrantedRecord]:
+    """The grant's records whose consent holds today (whatever the grant's own state)."""
+    records = grant.records.select_related("testimony", "incident", "evidence__testimony")
+    ordered = records.order_by("kind", "pk")
+    return [record for record in ordered if consent_covers_record(grant, record)]
+
+
+# --- Fields ----------------------------------------------------------------------------------
+_ALWAYS: dict[str, frozenset[str]] = {
+    GrantedRecord.Kind.TESTIMONY: frozenset({"date", "language"}),
+    GrantedRecord.Kind.INCIDENT: frozenset(
+        {"start_date", "start_precision", "types", "place", "status", "public_summary"}
+    ),
+    GrantedRecord.Kind.EVIDENCE: frozenset({"kind", "content_type", "size", "uploaded_at"}),
+}
+# Fields a grant may add, each with the grant's switch; these are the sensitive ones, and a
+# read of them is audited.
+_OPTIONAL: dict[str, dict[str, str]] = {
+    GrantedRecord.Kind.TESTIMONY: {"transcript": "share_transcripts"},
+    GrantedRecord.Kind.INCIDENT: {"description": "share_descriptions"},
+    GrantedRecord.Kind.EVIDENCE: {"description": "share_descriptions"},
+}
+
+
+def granted_fields(grant: Grant, kind: str) -> frozenset[str]:
+    """The fields of a record of `kind` that this grant opens."""
+    optional = {name for name, switch in _OPTIONAL[kind].items() if getattr(grant, switch)}
+    return _ALWAYS[kind] | optional
+
+
+def sensitive_granted_fields(kind: str) -> frozenset[str]:
+    return frozenset(_OPTIONAL[kind])
+
+
+# --- Rules -----------------------------------------------------------------------------------
+class GrantRules(Rules):
+    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if may_manage_grants(user):
+            return queryset.filter(organisation_id=user.organisation_id)
+        return grants_in_force(user, queryset)
+
+    def can_change(self, user: User, obj: Any) -> bool:
+        return may_manage_grants(user) and obj.organisation_id == user.organisation_id
+
+
+class GrantedRecordRules(Rules):
+    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if may_manage_grants(user):
+            return queryset.filter(grant__organisation_id=user.organisation_id)
+        if not is_grantee(user):
+            return queryset.none()
+        shown = [
+            record.pk
+            for grant in grants_in_force(user).select_related("grantee")
+            for record in records_in_force(grant)
+        ]
+        return queryset.filter(pk__in=shown)
+
+    def fields_of(self, user: User, obj: Any, fields: frozenset[str]) -> frozenset[str]:
+        return granted_fields(obj.grant, obj.kind)
+
+
+def _families_cases(user: User) -> Q | None:
+    """Meeting requests about an incident whose victims belong to a household with a case this
+    user sees."""
+    condition = case_visibility(user)
+    if condition is None:
+        return None
+    households = Case.objects.filter(condition).values("household_id")
+    return Q(
+        granted_record__incident__acts__victim__household_memberships__household__in=households
+    )
+
+
+class MeetingRequestRules(Rules):
+    def visible(self, user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if is_grantee(user):
+            return queryset.filter(
+                granted_record__in=GrantedRecordRules().visible(user, GrantedRecord.objects.all()),
+                requested_by__organisation_id=user.organisation_id,
+            )
+        if not (is_staff_user(user) and in_relief_org(user)):
+            return queryset.none()
+        own = Q(granted_record__grant__organisation_id=user.organisation_id)
+        allowed = Q(pk__in=[])
+        if may_manage_grants(user):
+            allowed |= own
+        families = _families_cases(user)
+        if families is not None:
+            allowed |= own & families
+        return queryset.filter(allowed).distinct()
+
+    def can_change(self, user: User, obj: Any) -> bool:
+        """Answering for the family: their caseworker (or a coordinator of the grant)."""
+        if not (is_staff_user(user) and in_relief_org(user)):
+            return False
+        if not (can(user, Capability.CASE_EDIT) or may_manage_grants(user)):
+            return False
+        return self.visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+RULES: dict[str, Rules] = {
+    "sharing.grant": GrantRules(
+        public_fields=frozenset(
+            {
+                "id",
+                "organisation",
+                "grantee",
+                "users",
+                "purpose",
+                "consent_purpose",
+                "valid_from",
+                "valid_until",
+                "share_transcripts",
+                "share_descriptions",
+                "downloads_allowed",
+                "status",
+                "left_out",
+                "created_by",
+                "created_at",
+                "decided_by",
+                "decided_at",
+                "ended_at",
+                "end_reason",
+            }
+        )
+    ),
+    "sharing.grantedrecord": GrantedRecordRules(),
+    "sharing.meetingrequest": MeetingRequestRules(
+        public_fields=frozenset(
+            {
+                "id",
+                "granted_record",
+                "requested_by",
+                "requested_at",
+                "message",
+                "status",
+                "answered_at",
+                "meeting_at",
+                "meeting_place",
+            }
+        ),
+    ),
+}
