@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_invitations_role_requests_lockout'),
+        ("accounts", "0002_invitations_role_requests_lockout"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='kind',
-            field=models.CharField(choices=[('relief', 'Relief organisation'), ('ngo', 'Partner NGO'), ('legal_aid', 'Legal aid'), ('hospital', 'Hospital'), ('human_rights', 'Human-rights organisation'), ('delegation', 'Visiting delegation')], max_length=20, verbose_name='kind'),
+            model_name="organisation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("relief", "Relief organisation"),
+                    ("ngo", "Partner NGO"),
+                    ("legal_aid", "Legal aid"),
+                    ("hospital", "Hospital"),
+                    ("human_rights", "Human-rights organisation"),
+                    ("delegation", "Visiting delegation"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]
