@@ -27,6 +27,8 @@ urlpatterns = [
     path("public/", include("madad.public.urls")),
     path("publications/", include("madad.public.staff_urls")),
     path("duplicates/", include("madad.linkage.urls")),
+    path("sharing/", include("madad.sharing.urls")),
+    path("shared/", include("madad.sharing.grantee_urls")),
     path("api/v1/", api.urls),
 ]
 
