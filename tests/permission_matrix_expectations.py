@@ -107,6 +107,10 @@ FUND_EDIT = _roles(FINANCE)
 FUND_REPORT = _roles(FINANCE, AUDITOR, COORDINATOR)
 FUND_DONOR_VIEW = _roles(FINANCE, AUDITOR)
 LINKAGE_REVIEW = _roles(DOCUMENTER, VERIFIER)
+# issue 15: coordinators give grants (a second one approves); a partner organisation's users
+# read what a grant in force names them for (the matrix's partner is named in none)
+GRANT_MANAGE = _roles(COORDINATOR)
+GRANTEE = _roles(PARTNER)
 # who records a person checks first whether they are recorded already (person.edit + view)
 DUPLICATE_CHECK = _roles(COORDINATOR, DOCUMENTER, CASEWORKER)
 # grading a source is part of recording it; verifying is a second person's
@@ -550,6 +554,11 @@ API: dict[str, Expect] = {
     f"GET {_A}/fund/entries/{{entry_id}}": api_record(FUND_VIEW, refused=403),
     f"POST {_A}/fund/entries/{{entry_id}}/reverse": api_change(FUND_EDIT, refused=403),
     f"GET {_A}/fund/reports/{{name}}": api_page(FUND_REPORT),
+    # sharing: the partner's user of the matrix is named in no grant
+    f"GET {_A}/grants": api_list(GRANT_MANAGE),
+    f"GET {_A}/grants/{{grant_id}}": api_record(GRANT_MANAGE),
+    f"GET {_A}/grants/records/{{record_id}}": api_record(NOBODY),
+    f"POST {_A}/grants/{{grant_id}}/revoke": api_change(GRANT_MANAGE),
 }
 
 

@@ -177,6 +177,7 @@ def _records(world: World) -> None:
         merge = persons_merge(kept=newest[1], merged=newest[0], merged_by=reviewer)
         values["merge_id"] = merge.pk
     values["caseworker_id"] = caseworker.pk
+    values.update(_sharing_records(world))
     ids = {name: value for name, value in values.items() if value is not None}
     world.html = {**ids, "kind": "acts", "kind_slug": "factsheets", "action": "submit"}
     world.html["token"] = "no-such-invitation"
@@ -189,6 +190,27 @@ def _records(world: World) -> None:
     incident_pair = _first(IncidentPair.objects.filter(organisation=owner))
     if incident_pair is not None:
         world.html_for["linkage:incident_pair"] = {"pair_id": incident_pair}
+
+
+def _sharing_records(world: World) -> dict[str, int | None]:
+    """The demo's grant to its delegation, one of its records, and a meeting asked about one
+    of its incidents (made here if the demo asked none)."""
+    from madad.sharing.models import Grant, GrantedRecord, MeetingRequest
+
+    grant_id = _first(Grant.objects.filter(organisation=world.owner))
+    records = GrantedRecord.objects.filter(grant_id=grant_id)
+    meetings = MeetingRequest.objects.filter(granted_record__grant_id=grant_id)
+    incident = records.filter(kind=GrantedRecord.Kind.INCIDENT).order_by("pk").first()
+    if not meetings.exists() and incident is not None:
+        delegate = incident.grant.users.order_by("pk").first()
+        MeetingRequest.objects.create(
+            granted_record=incident, requested_by=delegate, message="May we meet the family?"
+        )
+    return {
+        "grant_id": grant_id,
+        "record_id": _first(records),
+        "meeting_id": _first(meetings),
+    }
 
 
 def _second_person_records(world: World) -> dict[str, int | None]:

@@ -20,6 +20,7 @@ from madad.linkage.api import router as linkage_router
 from madad.people.api import router as people_router
 from madad.places.api import router as places_router
 from madad.referrals.api import router as referrals_router
+from madad.sharing.api import router as sharing_router
 from madad.testimonies.api import router as testimonies_router
 
 api = NinjaAPI(
@@ -51,3 +52,4 @@ api.add_router("/assistance", assistance_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/claims", claims_router)
 api.add_router("/fund", fund_router)
+api.add_router("/grants", sharing_router)

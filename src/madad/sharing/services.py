@@ -222,13 +222,13 @@ def grant_create(
 def _decide(grant: Grant, *, actor: User, to: str, version: int | None, note: str = "") -> Grant:
     if not (may_manage_grants(actor) and access.can_change(actor, grant)):
         raise NotAllowed(_("Your role cannot decide on grants."))
+    if grant.status != Grant.Status.PENDING:
+        raise Conflict(_("This grant has been decided already."), code="already_decided")
     if grant.created_by_id == actor.pk:
         raise NotAllowed(
             _("A grant is approved or refused by a second person, never by the one who made it."),
             code="four_eyes",
         )
-    if grant.status != Grant.Status.PENDING:
-        raise Conflict(_("This grant has been decided already."), code="already_decided")
     now = timezone.now()
     with transaction.atomic():
         update_versioned(
