@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from madad import access
 from madad.access.backup import may_manage_backups
 from madad.access.roles import Capability
+from madad.access.sharing import may_manage_grants
 from madad.accounts.models import User
 
 # (capability needed, or a rule of the access policy, or None for every signed-in user;
@@ -28,6 +29,7 @@ _MENU: list[tuple[str | Callable[[User], bool] | None, str, Any]] = [
     (Capability.CLAIM_VIEW, "claims:list", _("Claims")),
     (Capability.DISBURSEMENT_RECORD, "assistance:disbursements", _("Help in kind")),
     (Capability.REFERRAL_RESPOND, "referrals:list", _("Referrals")),
+    (may_manage_grants, "sharing:list", _("Sharing")),
     (Capability.FUND_VIEW, "fund:overview", _("Fund")),
     (None, "places:list", _("Places")),
     (Capability.PUBLICATION_VIEW, "publications:list", _("Public texts")),
