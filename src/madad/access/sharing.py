@@ -239,3 +239,13 @@ RULES: dict[str, Rules] = {
         ),
     ),
 }
+
+
+def may_see_meeting_requests(user: Any) -> bool:
+    """Relief staff who may answer for a family (caseworkers) or manage grants (coordinators)
+    see the meeting requests about their organisation's granted incidents."""
+    return (
+        is_staff_user(user)
+        and in_relief_org(user)
+        and (can(user, Capability.CASE_EDIT) or can(user, Capability.GRANT_MANAGE))
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from madad import access
 from madad.access.backup import may_manage_backups
 from madad.access.roles import Capability
-from madad.access.sharing import may_manage_grants
+from madad.access.sharing import is_grantee, may_manage_grants, may_see_meeting_requests
 from madad.accounts.models import User
 
 # (capability needed, or a rule of the access policy, or None for every signed-in user;
@@ -31,6 +31,8 @@ _MENU: list[tuple[str | Callable[[User], bool] | None, str, Any]] = [
     (Capability.REFERRAL_RESPOND, "referrals:list", _("Referrals")),
     (may_manage_grants, "sharing:list", _("Sharing")),
     (Capability.FUND_VIEW, "fund:overview", _("Fund")),
+    (is_grantee, "shared:list", _("Shared with you")),
+    (may_see_meeting_requests, "sharing:meetings", _("Meeting requests")),
     (None, "places:list", _("Places")),
     (Capability.PUBLICATION_VIEW, "publications:list", _("Public texts")),
     (Capability.AUDIT_VIEW, "audit:list", _("Audit trail")),
