@@ -233,3 +233,15 @@ def two_page_pdf() -> bytes:
         canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def test_a_sound_recording_is_not_downloaded_from_a_grant(
+    client: Client, world: World, make_grant: Callable[..., Grant]
+) -> None:
+    sound = evidence_file(world, b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 20, "a.mp3")
+    assert sound.content_type == "audio/mpeg"
+    record = granted(make_grant(evidence=[sound]), "evidence")
+    response = get(client, world.delegate, record)
+    assert response.status_code == 403  # type: ignore[attr-defined]
+    assert b"Only documents and images can be downloaded" in response.content  # type: ignore[attr-defined]
+    assert not GrantDownload.objects.exists()
