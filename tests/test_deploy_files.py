@@ -49,6 +49,7 @@ def _service(name: str) -> configparser.SectionProxy:
         "madad-worker.service",
         "madad-backup.service",
         "madad-audit-verify.service",
+        "madad-sharing-expire.service",
     ],
 )
 def test_each_unit_starts_a_command_of_this_checkout_with_the_shared_settings(name: str) -> None:
@@ -65,7 +66,12 @@ def test_each_unit_starts_a_command_of_this_checkout_with_the_shared_settings(na
 def test_every_unit_the_readme_enables_is_shipped() -> None:
     enabled = re.findall(r"systemctl enable --now ([^#\n]+)", README)
     names = {name for line in enabled for name in line.split()}
-    assert names >= {"madad-worker", "madad-backup.timer", "madad-audit-verify.timer"}
+    assert names >= {
+        "madad-worker",
+        "madad-backup.timer",
+        "madad-audit-verify.timer",
+        "madad-sharing-expire.timer",
+    }
     for name in names:
         template = re.sub(r"@.*", "@", name)
         shipped = {path.name.removesuffix(".service") for path in UNITS.iterdir()}

@@ -19,6 +19,7 @@ from madad.people import demo as people_demo
 from madad.places import demo as places_demo
 from madad.public import demo as public_demo
 from madad.referrals import demo as referrals_demo
+from madad.sharing import demo as sharing_demo
 from madad.testimonies import demo as testimonies_demo
 
 LOADERS: list[Callable[[DemoContext], None]] = [
@@ -31,6 +32,7 @@ LOADERS: list[Callable[[DemoContext], None]] = [
     cases_demo.load,
     assistance_demo.load,  # before the fund's: it pays the approved assistance
     referrals_demo.load,
+    sharing_demo.load,  # after the testimonies' and referrals': consent to a delegation
     claims_demo.load,
     public_demo.load,
     fund_demo.load,
