@@ -111,6 +111,7 @@ LINKAGE_REVIEW = _roles(DOCUMENTER, VERIFIER)
 # read what a grant in force names them for (the matrix's partner is named in none)
 GRANT_MANAGE = _roles(COORDINATOR)
 GRANTEE = _roles(PARTNER)
+MEETING_VIEW = _roles(COORDINATOR, CASEWORKER)
 # who records a person checks first whether they are recorded already (person.edit + view)
 DUPLICATE_CHECK = _roles(COORDINATOR, DOCUMENTER, CASEWORKER)
 # grading a source is part of recording it; verifying is a second person's
@@ -371,6 +372,28 @@ HTML: dict[str, dict[str, Expect]] = {
     "linkage:run": view(LINKAGE_REVIEW),
     "linkage:check_person": action(DUPLICATE_CHECK, on_record=False),
     "linkage:check_incident": action(INCIDENT_EDIT, on_record=False),
+    # sharing: the coordinators' grants (a grantee sees a grant in force at /shared/ instead)
+    "sharing:list": {"GET": page(GRANT_MANAGE, refused=403)},
+    "sharing:new": {
+        "GET": page(GRANT_MANAGE, refused=403),
+        "POST": page(GRANT_MANAGE, ACCEPTED, refused=403),
+    },
+    "sharing:detail": view(GRANT_MANAGE),
+    "sharing:approve": action(GRANT_MANAGE),
+    "sharing:refuse": action(GRANT_MANAGE),
+    "sharing:revoke": action(GRANT_MANAGE),
+    # meeting requests: the grant's coordinators and the family's caseworker (the matrix's
+    # caseworker holds no case of the family asked about)
+    "sharing:meetings": {"GET": page(MEETING_VIEW, refused=403)},
+    "sharing:meeting": view(GRANT_MANAGE),
+    "sharing:meeting_answer": action(GRANT_MANAGE),
+    # the grantee's area: the matrix's partner is named in no grant, so nobody sees a record;
+    # the coordinators who gave the grant are told they may not ask for a meeting themselves
+    "shared:list": {"GET": page(GRANTEE, refused=403)},
+    "shared:grant": view(NOBODY),
+    "shared:record": view(NOBODY),
+    "shared:download": view(NOBODY),
+    "shared:meeting_request": action(NOBODY, seen_by=GRANT_MANAGE),
 }
 
 

@@ -18,13 +18,10 @@ seeded random source, so that adding it changes nothing in the loaders after it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
 
-from django.conf import settings
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from madad.accounts import services as accounts
@@ -149,17 +146,6 @@ def _choose(
     return None if left_out is None else (shared, incidents, left_out)
 
 
-def _unenrolled_delegate_allowed() -> contextlib.AbstractContextManager[object]:
-    """Demo accounts have no invitation and no second person (accounts.demo); neither has the
-    delegate set up two-factor sign-in yet when the demo is loaded. Where two-factor is
-    required (settings.REQUIRE_MFA; off by default in demo mode) the grant still names them:
-    the delegate cannot read anything before setting it up at the first sign-in
-    (accounts.middleware; the API's tokens ask for a code)."""
-    if not settings.REQUIRE_MFA:
-        return contextlib.nullcontext()
-    return override_settings(REQUIRE_MFA=False)
-
-
 def load(context: DemoContext) -> None:
     delegation = _delegation()
     delegate = _user(
@@ -188,21 +174,24 @@ def load(context: DemoContext) -> None:
             context.report.append("no grant to the demo delegation (too few testimonies)")
             return
         shared, incidents, left_out = chosen
-        with _unenrolled_delegate_allowed():
-            grant = services.grant_create(
-                actor=coordinator,
-                grantee=delegation,
-                users=[delegate],
-                purpose=PURPOSE,
-                valid_from=today - dt.timedelta(days=7),
-                valid_until=today + dt.timedelta(days=21),
-                chosen=services.Chosen(
-                    testimonies=[t.pk for t in [*shared, left_out]], incidents=incidents
-                ),
-                share_transcripts=True,
-                share_descriptions=False,
-                downloads_allowed=True,
-            )
+        # Demo accounts have not set up two-factor sign-in when the demo is loaded; the
+        # delegate cannot read anything before doing so at the first sign-in
+        # (accounts.middleware; API tokens ask for a code).
+        grant = services.grant_create(
+            readers_enrolled_later=True,
+            actor=coordinator,
+            grantee=delegation,
+            users=[delegate],
+            purpose=PURPOSE,
+            valid_from=today - dt.timedelta(days=7),
+            valid_until=today + dt.timedelta(days=21),
+            chosen=services.Chosen(
+                testimonies=[t.pk for t in [*shared, left_out]], incidents=incidents
+            ),
+            share_transcripts=True,
+            share_descriptions=False,
+            downloads_allowed=True,
+        )
         services.grant_approve(grant=grant, actor=approver)
     context.report.append(
         f"1 grant to the demo delegation ({len(shared)} testimonies, {len(incidents)} "

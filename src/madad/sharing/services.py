@@ -109,7 +109,9 @@ def _pick(
     return wanted
 
 
-def _check_readers(grantee: Organisation, people: list[User], errors: Errors) -> None:
+def _check_readers(
+    grantee: Organisation, people: list[User], errors: Errors, *, two_factor: bool
+) -> None:
     if not people:
         errors.add("users", _("Name at least one person of the organisation who may read."))
     for user in people:
@@ -119,7 +121,7 @@ def _check_readers(grantee: Organisation, people: list[User], errors: Errors) ->
                 _("%(user)s is not an active reader of the organisation chosen.")
                 % {"user": user.email},
             )
-        elif settings.REQUIRE_MFA and not has_two_factor(user):
+        elif two_factor and not has_two_factor(user):
             errors.add(
                 "users",
                 _("%(user)s must set up two-factor sign-in before being named.")
@@ -155,10 +157,13 @@ def grant_create(
     share_transcripts: bool = False,
     share_descriptions: bool = False,
     downloads_allowed: bool = True,
+    readers_enrolled_later: bool = False,
 ) -> Grant:
     """A grant waiting for a second coordinator's approval. Records whose consent does not
     cover this grantee are left out and counted, never named; a grant with none left is
-    refused."""
+    refused. Readers must have two-factor sign-in set up where it is required
+    (settings.REQUIRE_MFA); only the demo, whose accounts set it up at their first sign-in,
+    names them before (`readers_enrolled_later`)."""
     if not may_manage_grants(actor):
         raise NotAllowed(_("Your role cannot give access to other organisations."))
     errors = Errors()
@@ -166,7 +171,9 @@ def grant_create(
     if grantee.pk == actor.organisation_id or consent_purpose is None:
         errors.add("grantee", _("Choose a human-rights organisation or a visiting delegation."))
     people = list(users)
-    _check_readers(grantee, people, errors)
+    _check_readers(
+        grantee, people, errors, two_factor=settings.REQUIRE_MFA and not readers_enrolled_later
+    )
     text = validation.text(
         purpose, "purpose", errors, max_length=PURPOSE_MAX_CHARS, required=True, multiline=True
     )
