@@ -24,6 +24,7 @@ from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotVisible
 from madad.sharing import services
+from madad.sharing.grantee import general_place
 from madad.sharing.models import Grant, GrantedRecord
 
 router = Router(tags=["sharing"])
@@ -129,12 +130,6 @@ def _grant_out(request: AuthedRequest, grant: Grant) -> dict[str, Any]:
     return out
 
 
-def _general_place(place: Any) -> str:
-    """A granted incident's place, no finer than its town."""
-    shown = place.ancestor("town") or place
-    return str(shown.name)
-
-
 @router.get(
     "",
     response={200: list[GrantSummary]},
@@ -174,7 +169,8 @@ def get_shared_record(request: AuthedRequest, record_id: int) -> dict[str, Any]:
     if "types" in values:
         values["types"] = [kind.code for kind in values["types"]]
     if "place" in values:
-        values["place"] = _general_place(values["place"])
+        place = general_place(values["place"])
+        values["place"] = place.name if place is not None else None
     return {"id": granted.pk, "grant": granted.grant_id, "kind": granted.kind, **values}
 
 
