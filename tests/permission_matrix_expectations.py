@@ -390,8 +390,8 @@ HTML: dict[str, dict[str, Expect]] = {
     # the grantee's area: the matrix's partner is named in no grant, so nobody sees a record;
     # the coordinators who gave the grant are told they may not ask for a meeting themselves
     "shared:list": {"GET": page(GRANTEE, refused=403)},
-    "shared:grant": view(NOBODY),
-    "shared:record": view(NOBODY),
+    "shared:grant": {"GET": record(NOBODY, seen_by=GRANT_MANAGE)},
+    "shared:record": {"GET": record(NOBODY, seen_by=GRANT_MANAGE)},
     "shared:download": view(NOBODY),
     "shared:meeting_request": action(NOBODY, seen_by=GRANT_MANAGE),
 }

@@ -197,17 +197,17 @@ def _sharing_records(world: World) -> dict[str, int | None]:
     of its incidents (made here if the demo asked none)."""
     from madad.sharing.models import Grant, GrantedRecord, MeetingRequest
 
-    grant_id = _first(Grant.objects.filter(organisation=world.owner))
+    grant_id = _first(Grant.objects.filter(organisation=world.owner)) or 0
     records = GrantedRecord.objects.filter(grant_id=grant_id)
     meetings = MeetingRequest.objects.filter(granted_record__grant_id=grant_id)
     incident = records.filter(kind=GrantedRecord.Kind.INCIDENT).order_by("pk").first()
-    if not meetings.exists() and incident is not None:
-        delegate = incident.grant.users.order_by("pk").first()
+    delegate = incident.grant.users.order_by("pk").first() if incident is not None else None
+    if not meetings.exists() and incident is not None and delegate is not None:
         MeetingRequest.objects.create(
             granted_record=incident, requested_by=delegate, message="May we meet the family?"
         )
     return {
-        "grant_id": grant_id,
+        "grant_id": grant_id or None,
         "record_id": _first(records),
         "meeting_id": _first(meetings),
     }

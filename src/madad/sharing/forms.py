@@ -13,6 +13,9 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from madad import access
@@ -30,6 +33,11 @@ def _day(value: Any) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+def _data(value: str) -> SafeString:
+    """A name as it was typed: never translated, in the direction of its own script."""
+    return format_html('<span translate="no" dir="auto">{}</span>', value)
+
+
 def testimony_label(testimony: Testimony) -> str:
     return str(
         _("Testimony #%(id)s, %(date)s, %(language)s")
@@ -41,10 +49,12 @@ def testimony_label(testimony: Testimony) -> str:
     )
 
 
-def incident_label(incident: Incident) -> str:
-    return str(
-        _("Incident #%(id)s, %(date)s, %(place)s")
-        % {"id": incident.pk, "date": _day(incident.start_date), "place": incident.place.name}
+def incident_label(incident: Incident) -> SafeString:
+    place = incident.place
+    name = place.name_ur if get_language() == "ur" and place.name_ur else place.name
+    return mark_safe(  # noqa: S308 - the template is escaped and each value is escaped
+        conditional_escape(_("Incident #%(id)s, %(date)s, %(place)s"))
+        % {"id": incident.pk, "date": escape(_day(incident.start_date)), "place": _data(name)}
     )
 
 
@@ -59,8 +69,8 @@ def evidence_label(evidence: EvidenceFile) -> str:
     )
 
 
-def _reader_label(user: User) -> str:
-    return f"{user.full_name} ({user.organisation.name})"
+def _reader_label(user: User) -> SafeString:
+    return _data(f"{user.full_name} ({user.organisation.name})")
 
 
 class GrantForm(forms.Form):

@@ -66,8 +66,8 @@ class MeetingAnswerForm(forms.Form):
 @require_POST
 @login_required
 def meeting_request(request: AuthedRequest, record_id: int) -> HttpResponse:
-    grantee_only(request)
     granted = access.get_visible_or_404(request.user, GrantedRecord, pk=record_id)
+    grantee_only(request)
     form = MeetingAskForm(request.POST)
     status = INVALID_FORM_STATUS
     if form.is_valid():
@@ -115,8 +115,10 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _meeting_for_user(request: AuthedRequest, meeting_id: int) -> MeetingRequest:
+    # a request one may not see does not exist (404); a grantee sees theirs at /shared/ (403)
+    meeting = access.get_visible_or_404(request.user, MeetingRequest, pk=meeting_id)
     _staff_only(request)
-    return access.get_visible_or_404(request.user, MeetingRequest, pk=meeting_id)
+    return meeting
 
 
 def _meeting_page(

@@ -92,9 +92,9 @@ def grant_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def grant_detail(request: AuthedRequest, grant_id: int) -> HttpResponse:
-    grantee_only(request)
     user = request.user
     grant = access.get_visible_or_404(user, Grant, pk=grant_id)
+    grantee_only(request)
     records = (
         access.visible_to(user, GrantedRecord)
         .filter(grant=grant)
@@ -168,6 +168,8 @@ def record_page(
 
 @login_required
 def record_detail(request: AuthedRequest, record_id: int) -> HttpResponse:
-    grantee_only(request)
+    # a record one may not see does not exist (404); seen but not a grantee's (the granting
+    # coordinators): 403
     granted = access.get_visible_or_404(request.user, GrantedRecord, pk=record_id)
+    grantee_only(request)
     return record_page(request, granted)
