@@ -9,8 +9,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from madad.accounts.models import User
 from madad.core.models import AuditEvent
 from madad.sharing.models import Grant, GrantChange
 from tests.sharing.conftest import World
@@ -65,3 +68,29 @@ def test_a_second_run_finds_nothing_to_end(world: World, make_grant: Callable[..
     _run()
     assert _run().strip() == "0 grants ended."
     assert AuditEvent.objects.filter(action="grant.expired").count() == 1
+
+
+def test_the_coordinators_are_told_on_the_grants_page_which_grants_ended(
+    world: World, make_grant: Callable[..., Grant], signed_in: Callable[[User], Client]
+) -> None:
+    grant = make_grant()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Grant.objects.filter(pk=grant.pk).update(valid_from=yesterday, valid_until=yesterday)
+    call_command("sharing", "close-expired", stdout=StringIO())
+    page = signed_in(world.coordinator).get(reverse("sharing:list")).content.decode()
+    told = page[page.index("Ended in the last two weeks") :]
+    assert f"#{grant.pk}" in told.split("</div>")[0]
+
+
+def test_a_grant_waiting_for_approval_is_shown_to_the_other_coordinator_only(
+    world: World, make_grant: Callable[..., Grant], signed_in: Callable[[User], Client]
+) -> None:
+    make_grant(approve=False)
+    assert (
+        "Waiting for your approval"
+        in signed_in(world.approver).get(reverse("sharing:list")).content.decode()
+    )
+    assert (
+        "Waiting for your approval"
+        not in signed_in(world.coordinator).get(reverse("sharing:list")).content.decode()
+    )

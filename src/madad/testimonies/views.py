@@ -22,6 +22,7 @@ from madad.core.refusals import Refused, invalid
 from madad.evidence.selectors import evidence_list
 from madad.incidents.models import Incident
 from madad.people.models import Person
+from madad.sharing.selectors import grants_including
 from madad.testimonies import selectors, services
 from madad.testimonies.forms import ConsentForm, TestimonyForm
 from madad.testimonies.models import Testimony
@@ -163,6 +164,7 @@ def testimony_detail(request: AuthedRequest, testimony_id: int) -> HttpResponse:
             "may_see_evidence": access.can(request.user, Capability.EVIDENCE_VIEW),
             "can_attach": access.can(request.user, Capability.EVIDENCE_UPLOAD)
             and testimony.incident_id is not None,
+            "shared_in": grants_including(user=request.user, testimony=testimony),
             **_consent_context(request, testimony.person, testimony),
         },
     )

@@ -9,6 +9,7 @@ through their own area, /shared/.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -76,6 +78,9 @@ def record_label(record: GrantedRecord) -> str:
     return str(record)
 
 
+RECENTLY_ENDED = dt.timedelta(days=14)
+
+
 @login_required
 def grant_list(request: AuthedRequest) -> HttpResponse:
     _require_manager(request)
@@ -86,7 +91,16 @@ def grant_list(request: AuthedRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = Paginator(grants, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "sharing/grant_list.html", {"page": page})
+    # what the daily task ended lately, and what waits for a second coordinator
+    ended = grants.filter(
+        status=Grant.Status.EXPIRED, ended_at__gte=timezone.now() - RECENTLY_ENDED
+    )
+    waiting = grants.filter(status=Grant.Status.PENDING).exclude(created_by=request.user)
+    return render(
+        request,
+        "sharing/grant_list.html",
+        {"page": page, "recently_ended": list(ended[:20]), "waiting": list(waiting[:20])},
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from madad.accounts.models import User
 from madad.accounts.roles import Role
 from madad.core.demo import DemoContext
 from madad.demo import load_all
+from madad.sharing.demo import DELEGATE_EMAIL, SECOND_COORDINATOR_EMAIL
 
 
 class Command(BaseCommand):
@@ -39,5 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in at http://{bind} with any of:")
         for role in Role.values:
             self.stdout.write(f"  {demo_email(role):28} password: {password}")
+        # a second coordinator approves grants; the delegation's reader sees one at /shared/
+        for email in (SECOND_COORDINATOR_EMAIL, DELEGATE_EMAIL):
+            self.stdout.write(f"  {email:28} password: {password}")
         if not settings.REQUIRE_MFA:
             self.stdout.write("Two-factor sign-in is optional in demo mode.")
