@@ -103,7 +103,7 @@ def world(make_user: Callable[..., User], relief_org: Organisation) -> World:
 @pytest.fixture
 def make_grant(world: World) -> Callable[..., Grant]:
     """A grant to the delegation over the world's testimony and incident (and any records
-    named), approved by the second coordinator unless approve=False."""
+    named, cases included), approved by the second coordinator unless approve=False."""
 
     def make(
         *,
@@ -113,6 +113,7 @@ def make_grant(world: World) -> Callable[..., Grant]:
         testimonies: list[Testimony] | None = None,
         incidents: list[Incident] | None = None,
         evidence: list[EvidenceFile] | None = None,
+        cases: list[Case] | None = None,
         valid_from: dt.date | None = None,
         valid_until: dt.date | None = None,
         **options: Any,
@@ -130,6 +131,7 @@ def make_grant(world: World) -> Callable[..., Grant]:
                     i.pk for i in (incidents if incidents is not None else [world.incident])
                 ],
                 evidence=[e.pk for e in (evidence or [])],
+                cases=[c.pk for c in (cases or [])],
             ),
             share_transcripts=options.pop("share_transcripts", True),
             **options,

@@ -10,12 +10,16 @@
   it covers the grant's purpose (and, for sharing with a human-rights organisation, that
   organisation by name): a testimony's giver; every victim of an incident (an incident with
   no recorded victim has nobody to consent and is not shared); an evidence file follows its
-  testimony, or else its incident. A withdrawal of consent removes the record from every
-  grant at once. The rule of consent is testimonies.models.decision_in_force, the same one
-  every other use of consent asks.
+  testimony, or else its incident; a case, every person of its household (its head and each
+  member; a household with no person has nobody to consent and is not shared). A withdrawal
+  of consent removes the record from every grant at once. The rule of consent is
+  testimonies.models.decision_in_force, the same one every other use of consent asks.
 - The grantee reads only the fields the grant allows for each kind (`granted_fields`); never
   a name, an identity number, a phone number, an address, a source or an alleged
-  perpetrator. People are shown by a pseudonym given within the grant.
+  perpetrator. People are shown by a pseudonym given within the grant. Of a case the grantee
+  reads a summary: its status and the months it was opened and closed, with counts the grantee
+  area computes from its id (assistance by kind, referrals and claims by status); never its
+  plan, notes, tasks, risk, caseworker, members, amounts or exact dates.
 - A meeting request is seen by the grantee users of its grant (while in force), by the
   grant's coordinators, and by the caseworkers who see a case of a family it concerns.
 """
@@ -32,6 +36,7 @@ from madad.access.cases import case_visibility
 from madad.access.roles import Capability
 from madad.accounts.models import User
 from madad.cases.models import Case
+from madad.households.models import Member
 from madad.incidents.models import Act
 from madad.sharing.models import Grant, GrantedRecord
 from madad.testimonies.models import (
@@ -85,8 +90,34 @@ def _incident_covered(grant: Grant, incident_id: int) -> bool:
     return bool(victims) and all(_covers(grant, person_id, None) for person_id in victims)
 
 
+def household_people(case_ids: list[int]) -> dict[int, list[int]]:
+    """Case id → the ids of the people of its household: the head first, then each member who
+    is a person record, in the order they were added (each once)."""
+    cases = Case.objects.filter(pk__in=case_ids).values_list(
+        "pk", "household_id", "household__head_id"
+    )
+    people: dict[int, list[int]] = {}
+    households: dict[int, list[int]] = {}
+    for case_id, household_id, head_id in cases:
+        people[case_id] = [head_id] if head_id else []
+        households.setdefault(household_id, []).append(case_id)
+    members = Member.objects.filter(household_id__in=list(households)).order_by("pk")
+    for household_id, person_id in members.values_list("household_id", "person_id"):
+        for case_id in households[household_id]:
+            if person_id not in people[case_id]:
+                people[case_id].append(person_id)
+    return people
+
+
+def _case_covered(grant: Grant, case_id: int) -> bool:
+    people = household_people([case_id]).get(case_id, [])
+    return bool(people) and all(_covers(grant, person_id, None) for person_id in people)
+
+
 def consent_covers_record(grant: Grant, record: GrantedRecord) -> bool:
     """Whether the people in the record have consented to this grant's kind of sharing, today."""
+    if record.case_id is not None:
+        return _case_covered(grant, record.case_id)
     evidence = record.evidence
     testimony = record.testimony or (evidence.testimony if evidence is not None else None)
     if testimony is not None:
@@ -97,7 +128,7 @@ def consent_covers_record(grant: Grant, record: GrantedRecord) -> bool:
 
 def records_in_force(grant: Grant) -> list[GrantedRecord]:
     """The grant's records whose consent holds today (whatever the grant's own state)."""
-    records = grant.records.select_related("testimony", "incident", "evidence__testimony")
+    records = grant.records.select_related("testimony", "incident", "evidence__testimony", "case")
     ordered = records.order_by("kind", "pk")
     return [record for record in ordered if consent_covers_record(grant, record)]
 
@@ -109,6 +140,8 @@ _ALWAYS: dict[str, frozenset[str]] = {
         {"start_date", "start_precision", "types", "place", "status", "public_summary"}
     ),
     GrantedRecord.Kind.EVIDENCE: frozenset({"kind", "content_type", "size", "uploaded_at"}),
+    # a case's summary: its counts are read by the grantee area from its id alone
+    GrantedRecord.Kind.CASE: frozenset({"status", "opened_at", "closed_at"}),
 }
 # Fields a grant may add, each with the grant's switch; these are the sensitive ones, and a
 # read of them is audited.
@@ -116,6 +149,7 @@ _OPTIONAL: dict[str, dict[str, str]] = {
     GrantedRecord.Kind.TESTIMONY: {"transcript": "share_transcripts"},
     GrantedRecord.Kind.INCIDENT: {"description": "share_descriptions"},
     GrantedRecord.Kind.EVIDENCE: {"description": "share_descriptions"},
+    GrantedRecord.Kind.CASE: {},
 }
 
 

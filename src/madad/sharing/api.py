@@ -5,7 +5,9 @@ and whether consent holds for each today, and may revoke one. A grantee lists th
 force that name them and reads each granted record's opened fields; every read is audited
 ("grant.record.viewed"), and a record whose grant is not in force, or whose consent was
 withdrawn, answers 404 from the very next request. People are never named: no key carries a
-name, an identity number, a phone number, an address, a source or an alleged perpetrator.
+name, an identity number, a phone number, an address, a source or an alleged perpetrator. A
+case is read as its summary: status, the months it was opened and closed ("YYYY-MM"), and
+counts (assistance by kind, referrals and claims by status), never an amount or a partner.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
 from madad.core.refusals import NotVisible
 from madad.sharing import services
-from madad.sharing.grantee import general_place
+from madad.sharing.grantee import case_summary, general_place, month_of
 from madad.sharing.models import Grant, GrantedRecord
 
 router = Router(tags=["sharing"])
@@ -61,8 +63,18 @@ class GrantOut(GrantSummary):
     items: list[GrantedRecordOut]
 
 
+class CaseSummaryOut(Schema):
+    """A case's counts: assistance approved or delivered by kind, referrals and government
+    compensation claims by status (codes as keys)."""
+
+    assistance: dict[str, int]
+    referrals: dict[str, int]
+    claims: dict[str, int]
+
+
 class SharedRecordOut(Schema):
-    """What a grant opens of one record. Keys the grant does not open are absent."""
+    """What a grant opens of one record. Keys the grant does not open are absent. A case's
+    `opened_at` and `closed_at` are months ("YYYY-MM"); `closed_at` is null while it is open."""
 
     id: int
     grant: int
@@ -80,6 +92,9 @@ class SharedRecordOut(Schema):
     content_type: str | None = None
     size: int | None = None
     uploaded_at: dt.datetime | None = None
+    opened_at: str | None = None
+    closed_at: str | None = None
+    summary: CaseSummaryOut | None = None
 
 
 class RevokeIn(Schema):
@@ -91,7 +106,7 @@ def _records(request: AuthedRequest, grant: Grant) -> list[GrantedRecord]:
     return list(
         access.visible_to(request.user, GrantedRecord)
         .filter(grant=grant)
-        .select_related("testimony", "incident", "evidence__testimony")
+        .select_related("testimony", "incident", "evidence__testimony", "case")
     )
 
 
@@ -171,6 +186,12 @@ def get_shared_record(request: AuthedRequest, record_id: int) -> dict[str, Any]:
     if "place" in values:
         place = general_place(values["place"])
         values["place"] = place.name if place is not None else None
+    if granted.case_id is not None:
+        for name in ("opened_at", "closed_at"):
+            if name in values:
+                month = month_of(values[name])
+                values[name] = month.strftime("%Y-%m") if month is not None else None
+        values["summary"] = case_summary(granted.case_id)
     return {"id": granted.pk, "grant": granted.grant_id, "kind": granted.kind, **values}
 
 

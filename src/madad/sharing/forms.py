@@ -1,10 +1,10 @@
 """Forms of the coordinators' grant pages: a new grant, and the reason and version that go with
 a decision on one.
 
-Records are offered by number, date and a label that names nobody: a testimony by its date
-and language, an incident by its start date and place, an evidence file by its upload date and
-kind. Never a person's name, never an incident's (encrypted) title: a choice list is no place
-to decrypt identities.
+Records are offered by number, date and a label that names nobody: a testimony by its date and
+language, an incident by its start date and place, an evidence file by its upload date and
+kind, a case by the month it was opened and its status. Never a person's name, never an
+incident's (encrypted) title: a choice list is no place to decrypt identities.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad import access
 from madad.accounts.models import Organisation, User
+from madad.cases.models import Case
 from madad.evidence.models import EvidenceFile
 from madad.incidents.models import Incident
 from madad.sharing.services import PURPOSE_MAX_CHARS, REASON_MAX_CHARS, grantee_organisations
@@ -65,6 +67,17 @@ def evidence_label(evidence: EvidenceFile) -> str:
             "id": evidence.pk,
             "date": _day(evidence.uploaded_at),
             "kind": evidence.get_kind_display(),
+        }
+    )
+
+
+def case_label(case: Case) -> str:
+    return str(
+        _("Case #%(id)s, opened %(month)s, %(status)s")
+        % {
+            "id": case.pk,
+            "month": date_format(timezone.localtime(case.opened_at), "YEAR_MONTH_FORMAT"),
+            "status": case.get_status_display(),
         }
     )
 
@@ -116,8 +129,18 @@ class GrantForm(forms.Form):
     evidence = forms.TypedMultipleChoiceField(
         label=_("Evidence files"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Case summaries"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only the case's status, the months it was opened and closed, and counts of "
+            "assistance, referrals and claims; never names, notes, the plan or amounts."
+        ),
+    )
 
-    RECORD_FIELDS = ("testimonies", "incidents", "evidence")
+    RECORD_FIELDS = ("testimonies", "incidents", "evidence", "cases")
     SWITCHES = ("share_transcripts", "share_descriptions", "downloads_allowed")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -139,9 +162,11 @@ class GrantForm(forms.Form):
             .order_by("-start_date", "-pk")
         )
         evidence = access.visible_to(user, EvidenceFile).filter(**own).order_by("-uploaded_at")
+        cases = access.visible_to(user, Case).filter(**own).order_by("-opened_at", "-pk")
         self._choose("testimonies", [(t.pk, testimony_label(t)) for t in testimonies])
         self._choose("incidents", [(i.pk, incident_label(i)) for i in incidents])
         self._choose("evidence", [(e.pk, evidence_label(e)) for e in evidence])
+        self._choose("cases", [(c.pk, case_label(c)) for c in cases])
 
     def _choose(self, name: str, choices: list[tuple[int, str]]) -> None:
         cast(forms.ChoiceField, self.fields[name]).choices = choices

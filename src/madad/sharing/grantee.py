@@ -1,7 +1,9 @@
 """What a grantee reads of a grant, beyond the fields the access policy reveals: who the people
 in it are (a pseudonym given within the grant, never a name), where an incident happened (its
 town or district, never a neighbourhood or coordinates), how many people were affected by each
-kind of act, and which records may be downloaded.
+kind of act, what a case summary counts (assistance by kind, referrals and claims by status,
+never an amount, a partner or a date finer than a month), and which records may be
+downloaded.
 
 Nothing here decides whether a record is shown: the callers have already asked the access
 policy (madad.access.visible_to, get_visible_or_404, reveal_granted). These functions read
@@ -11,13 +13,20 @@ perpetrator.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madad.access.sharing import household_people
+from madad.assistance.models import Assistance, Kind
+from madad.claims.models import Claim
 from madad.incidents.models import Act
 from madad.places.models import Place
+from madad.referrals.models import Referral
 from madad.sharing.models import Grant, GrantedRecord
 
 # The levels a grantee may see an incident's place at, the finest first.
@@ -44,22 +53,29 @@ def pseudonym(index: int) -> str:
 
 def _persons_by_record(grant: Grant) -> list[tuple[int, list[int]]]:
     """Each of the grant's records (by id, in order) with the ids of the people it names: a
-    testimony its giver, an incident its victims, an evidence file its testimony's giver."""
+    testimony its giver, an incident its victims, an evidence file its testimony's giver, a
+    case the people of its household."""
     records = list(
         grant.records.order_by("pk").values_list(
-            "pk", "testimony__person_id", "incident_id", "evidence__testimony__person_id"
+            "pk",
+            "testimony__person_id",
+            "incident_id",
+            "evidence__testimony__person_id",
+            "case_id",
         )
     )
     victims: dict[int, list[int]] = {}
-    incident_ids = [incident_id for _pk, _t, incident_id, _e in records if incident_id]
+    incident_ids = [incident_id for _pk, _t, incident_id, _e, _c in records if incident_id]
     acts = Act.objects.filter(incident_id__in=incident_ids).order_by("pk")
     for incident_id, victim_id in acts.values_list("incident_id", "victim_id"):
         victims.setdefault(incident_id, []).append(victim_id)
+    families = household_people([case_id for *_rest, case_id in records if case_id])
     named = []
-    for pk, giver, incident_id, evidence_giver in records:
+    for pk, giver, incident_id, evidence_giver, case_id in records:
         people = [giver] if giver else []
         people += victims.get(incident_id, []) if incident_id else []
         people += [evidence_giver] if evidence_giver else []
+        people += families.get(case_id, []) if case_id else []
         named.append((pk, people))
     return named
 
@@ -119,9 +135,77 @@ def people_affected(incident_ids: Iterable[int]) -> dict[int, list[tuple[str, in
     return counts
 
 
+def month_of(value: dt.datetime | None) -> dt.date | None:
+    """A case's date as the grantee may know it: the first day of its month (local time), so
+    that no page, file or answer can show the day."""
+    if value is None:
+        return None
+    return timezone.localtime(value).date().replace(day=1)
+
+
+# Assistance a case summary counts: what was approved or delivered (never what was only asked
+# for or was cancelled).
+_ASSISTANCE_COUNTED = (
+    Assistance.Status.APPROVED,
+    Assistance.Status.DISBURSED,
+    Assistance.Status.RECEIPT_CONFIRMED,
+)
+
+
+def _counts(rows: Iterable[dict[str, Any]], key: str) -> dict[str, int]:
+    return {row[key]: row["count"] for row in rows}
+
+
+def case_summary(case_id: int) -> dict[str, dict[str, int]]:
+    """What a case summary counts, read from the case's id alone: assistance approved or
+    delivered by kind, referrals by status, claims by status. Counts only: never an amount, a
+    description, a partner, a scheme or a date."""
+    assistance = (
+        Assistance.objects.filter(case_id=case_id, status__in=_ASSISTANCE_COUNTED)
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("kind")
+    )
+    referrals = (
+        Referral.objects.filter(case_id=case_id)
+        .values("status")
+        .annotate(count=Count("pk"))
+        .order_by("status")
+    )
+    claims = (
+        Claim.objects.filter(case_id=case_id)
+        .values("status")
+        .annotate(count=Count("pk"))
+        .order_by("status")
+    )
+    return {
+        "assistance": _counts(assistance, "kind"),
+        "referrals": _counts(referrals, "status"),
+        "claims": _counts(claims, "status"),
+    }
+
+
+def summary_rows(summary: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, int]]]:
+    """A case summary's counts under their labels, in the order of the choices."""
+    choices = {
+        "assistance": Kind.choices,
+        "referrals": Referral.Status.choices,
+        "claims": Claim.Status.choices,
+    }
+    return {
+        part: [
+            (str(label), summary[part][code])
+            for code, label in choices[part]
+            if code in summary[part]
+        ]
+        for part in choices
+    }
+
+
 def downloadable(granted: GrantedRecord, content_type: str | None = None) -> bool:
-    """Whether the grant lets its readers take this record away: a testimony, an incident, or
-    an evidence file that is an image or a PDF (`content_type`, as revealed)."""
+    """Whether the grant lets its readers take this record away: a testimony, an incident, a
+    case summary, or an evidence file that is an image or a PDF (`content_type`, as
+    revealed)."""
     if not granted.grant.downloads_allowed:
         return False
     if granted.kind != GrantedRecord.Kind.EVIDENCE:

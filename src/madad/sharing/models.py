@@ -1,13 +1,13 @@
 """Sharing with human-rights organisations and visiting delegations: access grants.
 
 A grant opens a chosen set of the organisation's records (testimonies, incidents, evidence
-files) to named users of another organisation, for a written purpose, between two dates, with
-the fields allowed for each kind. It is created by one coordinator and starts only when a
-second one approves it. Whether a granted record is shown is decided at every request by the
-access policy (madad.access.sharing): the grant must be approved, not revoked and within its
-dates, and the people in the record must have consented to this kind of recipient (or this
-organisation by name) — so expiry, revocation and a withdrawal of consent take effect at the
-very next request.
+files, case summaries) to named users of another organisation, for a written purpose, between
+two dates, with the fields allowed for each kind. It is created by one coordinator and starts
+only when a second one approves it. Whether a granted record is shown is decided at every
+request by the access policy (madad.access.sharing): the grant must be approved, not revoked
+and within its dates, and the people in the record must have consented to this kind of
+recipient (or this organisation by name) — so expiry, revocation and a withdrawal of consent
+take effect at the very next request.
 
 A grantee can ask to meet the people of a granted incident (MeetingRequest); the family's
 caseworker asks the family and arranges it only with their consent. Every download is kept
@@ -126,18 +126,21 @@ class GrantChange(StatusChange):
 
 
 class GrantedRecord(models.Model):
-    """One record of a grant: a testimony, an incident or an evidence file."""
+    """One record of a grant: a testimony, an incident, an evidence file or a case (shown only
+    as its summary: status, months and counts; see madad.access.sharing)."""
 
     class Kind(models.TextChoices):
         TESTIMONY = "testimony", _("Testimony")
         INCIDENT = "incident", _("Incident")
         EVIDENCE = "evidence", _("Evidence file")
+        CASE = "case", _("Case summary")
 
     grant = link(Grant, _("grant"), related_name="records", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     testimony = link("testimonies.Testimony", _("testimony"), null=True)
     incident = link("incidents.Incident", _("incident"), null=True)
     evidence = link("evidence.EvidenceFile", _("evidence file"), null=True)
+    case = link("cases.Case", _("case"), null=True)
 
     class Meta:
         ordering = ["kind", "id"]
@@ -147,21 +150,26 @@ class GrantedRecord(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind="testimony", testimony__isnull=False)
-                    & Q(incident__isnull=True, evidence__isnull=True)
+                    & Q(incident__isnull=True, evidence__isnull=True, case__isnull=True)
                 )
                 | (
                     Q(kind="incident", incident__isnull=False)
-                    & Q(testimony__isnull=True, evidence__isnull=True)
+                    & Q(testimony__isnull=True, evidence__isnull=True, case__isnull=True)
                 )
                 | (
                     Q(kind="evidence", evidence__isnull=False)
-                    & Q(testimony__isnull=True, incident__isnull=True)
+                    & Q(testimony__isnull=True, incident__isnull=True, case__isnull=True)
+                )
+                | (
+                    Q(kind="case", case__isnull=False)
+                    & Q(testimony__isnull=True, incident__isnull=True, evidence__isnull=True)
                 ),
                 name="granted_record_names_one_record_of_its_kind",
             ),
             models.UniqueConstraint(fields=["grant", "testimony"], name="granted_testimony_once"),
             models.UniqueConstraint(fields=["grant", "incident"], name="granted_incident_once"),
             models.UniqueConstraint(fields=["grant", "evidence"], name="granted_evidence_once"),
+            models.UniqueConstraint(fields=["grant", "case"], name="granted_case_once"),
         ]
 
     def __str__(self) -> str:
@@ -169,7 +177,7 @@ class GrantedRecord(models.Model):
 
     @property
     def record(self) -> models.Model:
-        target: models.Model | None = self.testimony or self.incident or self.evidence
+        target: models.Model | None = self.testimony or self.incident or self.evidence or self.case
         if target is None:  # the database's check constraint makes this impossible
             raise ValueError(f"{self} names no record")
         return target

@@ -25,6 +25,7 @@ from madad.access.sharing import (
     may_manage_grants,
 )
 from madad.accounts.models import Organisation, User
+from madad.cases.models import Case
 from madad.core import validation
 from madad.core.audit import audit_record
 from madad.core.refusals import Conflict, Errors, NotAllowed, NotVisible
@@ -85,13 +86,16 @@ class Chosen:
     testimonies: list[int] = field(default_factory=list)
     incidents: list[int] = field(default_factory=list)
     evidence: list[int] = field(default_factory=list)
+    cases: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.testimonies) + len(self.incidents) + len(self.evidence)
+        return len(self.testimonies) + len(self.incidents) + len(self.evidence) + len(self.cases)
 
 
 def _pick(
-    actor: User, model: type[Testimony] | type[Incident] | type[EvidenceFile], ids: Iterable[int]
+    actor: User,
+    model: type[Testimony] | type[Incident] | type[EvidenceFile] | type[Case],
+    ids: Iterable[int],
 ) -> list[int]:
     """The ids, each a record of the actor's organisation that they may see; any other answers
     as if it did not exist."""
@@ -179,11 +183,12 @@ def grant_create(
     )
     start, end = _check_dates(valid_from, valid_until, errors)
     if not len(chosen):
-        errors.add("records", _("Choose at least one testimony, incident or evidence file."))
+        errors.add("records", _("Choose at least one testimony, incident, evidence file or case."))
     errors.raise_if()
     testimonies = _pick(actor, Testimony, chosen.testimonies)
     incidents = _pick(actor, Incident, chosen.incidents)
     evidence = _pick(actor, EvidenceFile, chosen.evidence)
+    cases = _pick(actor, Case, chosen.cases)
 
     with transaction.atomic():
         grant = Grant.objects.create(
@@ -203,6 +208,7 @@ def grant_create(
             [GrantedRecord(grant=grant, kind="testimony", testimony_id=pk) for pk in testimonies]
             + [GrantedRecord(grant=grant, kind="incident", incident_id=pk) for pk in incidents]
             + [GrantedRecord(grant=grant, kind="evidence", evidence_id=pk) for pk in evidence]
+            + [GrantedRecord(grant=grant, kind="case", case_id=pk) for pk in cases]
         )
         kept = [record for record in candidates if consent_covers_record(grant, record)]
         if not kept:

@@ -1,10 +1,11 @@
 """A grantee takes a granted record away, stamped with their name, the grant, the time and the
 download's identifier (madad.sharing.watermark), so that a leaked copy names its source.
 
-A testimony or an incident becomes a PDF of the fields the grant opens (people only by their
-pseudonym within the grant); an evidence file that is an image or a PDF is served stamped.
-Audio and video are not served: they cannot be stamped. Every download is kept
-(services.download_record) with its identifier, and audited.
+A testimony, an incident or a case summary becomes a PDF of the fields the grant opens (people
+only by their pseudonym within the grant; a case's dates as their month, its counts); an
+evidence file that is an image or a PDF is served stamped. Audio and video are not served: they
+cannot be stamped. Every download is kept (services.download_record) with its identifier, and
+audited.
 """
 
 from __future__ import annotations
@@ -17,17 +18,25 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from madad import access
 from madad.access.sharing import is_grantee
+from madad.cases.models import Case
 from madad.core.http import AuthedRequest
 from madad.core.refusals import Refused
 from madad.evidence import services as evidence_services
 from madad.incidents.models import Incident, format_partial_date
 from madad.sharing import services, watermark
-from madad.sharing.grantee import general_place, people_by_record
+from madad.sharing.grantee import (
+    case_summary,
+    general_place,
+    month_of,
+    people_by_record,
+    summary_rows,
+)
 from madad.sharing.models import GrantDownload, GrantedRecord
 from madad.testimonies.models import Language
 
@@ -71,8 +80,34 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _month(value: dt.datetime | None) -> str:
+    month = month_of(value)
+    return date_format(month, "YEAR_MONTH_FORMAT") if month is not None else "—"
+
+
+def _case_rows(granted: GrantedRecord, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """A case summary's rows: status, months, and the counts read from its id."""
+    status = str(values.get("status", ""))
+    rows = [
+        (_("Status"), _text(dict(Case.Status.choices).get(status, status))),
+        (_("Opened"), _month(values.get("opened_at"))),
+        (_("Closed"), _month(values.get("closed_at"))),
+    ]
+    if granted.case_id is None:  # the database's check constraint makes this impossible
+        return rows
+    counts = summary_rows(case_summary(granted.case_id))
+    for part, heading in (
+        ("assistance", _("Assistance approved or delivered")),
+        ("referrals", _("Referrals to other services")),
+        ("claims", _("Government compensation claims")),
+    ):
+        rows.append((heading, _text([f"{label}: {count}" for label, count in counts[part]])))
+    return rows
+
+
 def _record_document(granted: GrantedRecord, values: dict[str, Any]) -> bytes:
-    """The testimony or incident as PDF, from the revealed values only."""
+    """The testimony, incident or case summary as PDF, from the revealed values only (and a
+    case's counts)."""
     people = people_by_record(granted.grant).get(granted.pk, [])
     rows: list[tuple[str, str]] = [
         (_("Grant"), f"#{granted.grant_id}"),
@@ -85,6 +120,11 @@ def _record_document(granted: GrantedRecord, values: dict[str, Any]) -> bytes:
         rows.append((_("Language"), _text(dict(Language.choices).get(language, language))))
         rows.append((_("Given by"), _text(people)))
         text = values.get("transcript", "")
+    elif granted.kind == GrantedRecord.Kind.CASE:
+        title = _("Case summary")
+        rows += _case_rows(granted, values)
+        rows.append((_("Family"), _text(people)))
+        text = ""
     else:
         title = _("Incident")
         if "start_date" in values:

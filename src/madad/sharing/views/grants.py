@@ -34,6 +34,7 @@ from madad.sharing import services
 from madad.sharing.forms import (
     GrantDecisionForm,
     GrantForm,
+    case_label,
     evidence_label,
     incident_label,
     testimony_label,
@@ -75,6 +76,8 @@ def record_label(record: GrantedRecord) -> str:
         return incident_label(record.incident)
     if record.evidence is not None:
         return evidence_label(record.evidence)
+    if record.case is not None:
+        return case_label(record.case)
     return str(record)
 
 
@@ -125,6 +128,7 @@ def grant_new(request: AuthedRequest) -> HttpResponse:
                     testimonies=data["testimonies"],
                     incidents=data["incidents"],
                     evidence=data["evidence"],
+                    cases=data["cases"],
                 ),
                 share_transcripts=data["share_transcripts"],
                 share_descriptions=data["share_descriptions"],
@@ -192,7 +196,7 @@ def _detail(
     user = request.user
     records = list(
         grant.records.select_related(
-            "testimony", "incident__place", "evidence__testimony"
+            "testimony", "incident__place", "evidence__testimony", "case"
         ).order_by("kind", "pk")
     )
     usage, usage_rows = _usage(request, grant, records)

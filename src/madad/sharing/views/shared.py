@@ -1,7 +1,8 @@
 """The grantee's read-only area, under /shared/: the grants in force for them, the records of
 one grant, and one record with the fields its grant opens (and, for an incident, the requests
-to meet the family). Every record is read through access.reveal_granted, which decides what
-is shown and audits the read; people appear only under their pseudonym within the grant."""
+to meet the family; for a case, its summary's counts). Every record is read through
+access.reveal_granted, which decides what is shown and audits the read; people appear only
+under their pseudonym within the grant."""
 
 from __future__ import annotations
 
@@ -17,10 +18,19 @@ from django.utils.translation import gettext_lazy as _
 
 from madad import access
 from madad.access.sharing import is_grantee
+from madad.cases.models import Case
 from madad.core.http import AuthedRequest
 from madad.evidence.models import EvidenceKind
 from madad.incidents.models import Incident, format_partial_date
-from madad.sharing.grantee import downloadable, general_place, people_affected, people_by_record
+from madad.sharing.grantee import (
+    case_summary,
+    downloadable,
+    general_place,
+    month_of,
+    people_affected,
+    people_by_record,
+    summary_rows,
+)
 from madad.sharing.models import Grant, GrantedRecord, MeetingRequest
 from madad.testimonies.models import Language
 
@@ -29,6 +39,14 @@ _LABEL_FIELDS: dict[str, list[str]] = {
     GrantedRecord.Kind.TESTIMONY: ["date", "language"],
     GrantedRecord.Kind.INCIDENT: ["start_date", "start_precision", "types", "place"],
     GrantedRecord.Kind.EVIDENCE: ["kind", "content_type", "size", "uploaded_at"],
+    GrantedRecord.Kind.CASE: ["status", "opened_at"],
+}
+# The grant page's heading for each kind's records.
+_GROUPS: dict[str, Any] = {
+    GrantedRecord.Kind.TESTIMONY: _("Testimonies"),
+    GrantedRecord.Kind.INCIDENT: _("Incidents"),
+    GrantedRecord.Kind.EVIDENCE: _("Evidence files"),
+    GrantedRecord.Kind.CASE: _("Case summaries"),
 }
 # What the grantee reads of a meeting request about their incident (never contact details).
 _MEETING_FIELDS = ["requested_at", "status", "meeting_at", "meeting_place"]
@@ -57,8 +75,8 @@ def grantee_only(request: AuthedRequest) -> None:
 
 def _readable(granted: GrantedRecord, values: dict[str, Any]) -> dict[str, Any]:
     """The revealed values as the page shows them: choices by their label, an incident's date
-    with its precision, its place generalised to its town or district. Only what was
-    revealed."""
+    with its precision, its place generalised to its town or district, a case's dates as their
+    month. Only what was revealed."""
     shown: dict[str, Any] = dict(values)
     if "language" in values:
         shown["language"] = dict(Language.choices).get(values["language"], values["language"])
@@ -74,6 +92,12 @@ def _readable(granted: GrantedRecord, values: dict[str, Any]) -> dict[str, Any]:
         shown["status"] = dict(Incident.Status.choices).get(values["status"], values["status"])
     if "kind" in values:
         shown["kind"] = dict(EvidenceKind.choices).get(values["kind"], values["kind"])
+    if granted.kind == GrantedRecord.Kind.CASE:
+        if "status" in values:
+            shown["status"] = dict(Case.Status.choices).get(values["status"], values["status"])
+        for name in ("opened_at", "closed_at"):
+            if name in values:
+                shown[name] = month_of(values[name])
     return shown
 
 
@@ -117,9 +141,7 @@ def grant_detail(request: AuthedRequest, grant_id: int) -> HttpResponse:
         "sharing/shared_grant.html",
         {
             "grant": grant,
-            "groups": [
-                (label, groups[kind]) for kind, label in GrantedRecord.Kind.choices if groups[kind]
-            ],
+            "groups": [(_GROUPS[kind], groups[kind]) for kind in _GROUPS if groups[kind]],
         },
     )
 
@@ -157,6 +179,9 @@ def record_page(
                 people_affected([granted.incident_id]).get(granted.incident_id, [])
                 if granted.incident_id is not None
                 else []
+            ),
+            "summary": (
+                summary_rows(case_summary(granted.case_id)) if granted.case_id is not None else None
             ),
             "may_download": downloadable(granted, values.get("content_type")),
             "meetings": meetings,
