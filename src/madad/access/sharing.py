@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from madad.access.base import Rules, can, in_relief_org, is_staff_user
@@ -39,12 +39,7 @@ from madad.cases.models import Case
 from madad.households.models import Member
 from madad.incidents.models import Act
 from madad.sharing.models import Grant, GrantedRecord
-from madad.testimonies.models import (
-    PURPOSES_WITH_RECIPIENT,
-    ConsentDecision,
-    Testimony,
-    decision_in_force,
-)
+from madad.testimonies.models import PURPOSES_WITH_RECIPIENT, ConsentDecision, ConsentRecord
 
 
 def may_manage_grants(user: Any) -> bool:
@@ -71,23 +66,86 @@ def grants_in_force(user: User, queryset: QuerySet[Grant] | None = None) -> Quer
 
 
 # --- Consent ---------------------------------------------------------------------------------
-def _covers(grant: Grant, person_id: int, testimony: Testimony | None) -> bool:
-    from madad.people.models import Person
+# The rule is testimonies.models.decision_in_force (the latest decision made on or before today
+# wins; a purpose that names its recipient counts only decisions about that recipient), written
+# as subqueries so that which of any number of granted records may be shown is one query.
+# tests/sharing/test_consent_rule.py checks that both agree.
+def _latest(person: Any, purpose: Any, grantee: Any, testimony: Any = None) -> Subquery:
+    """The decision in force today of `person` for `purpose` (about all their records and,
+    with `testimony`, about that testimony too); the person, the grant's purpose and its
+    grantee are outer references at the caller's depth."""
+    decisions = ConsentRecord.objects.filter(
+        person_id=person, purpose=purpose, date__lte=timezone.localdate()
+    ).filter(~Q(purpose__in=list(PURPOSES_WITH_RECIPIENT)) | Q(recipient_id=grantee))
+    if testimony is None:
+        decisions = decisions.filter(testimony__isnull=True)
+    else:
+        decisions = decisions.filter(Q(testimony__isnull=True) | Q(testimony_id=testimony))
+    return Subquery(decisions.order_by("-date", "-recorded_at", "-id").values("decision")[:1])
 
-    recipient = grant.grantee if grant.consent_purpose in PURPOSES_WITH_RECIPIENT else None
-    latest = decision_in_force(
-        person=Person(pk=person_id),
-        testimony=testimony,
-        purpose=grant.consent_purpose,
-        recipient=recipient,
-        on=timezone.localdate(),
+
+def _refusing(people: QuerySet[Any], person_field: str) -> QuerySet[Any]:
+    """The rows of `people` (a subquery inside the granted records' query) whose person's
+    decision in force is not "given"."""
+    latest = _latest(
+        OuterRef(person_field),
+        OuterRef(OuterRef("grant__consent_purpose")),
+        OuterRef(OuterRef("grant__grantee_id")),
     )
-    return latest is not None and latest.decision == ConsentDecision.GIVEN
+    # no decision at all (NULL) refuses too: exclude(latest="given") would let it through
+    refusing: QuerySet[Any] = people.alias(latest=latest).filter(
+        Q(latest__isnull=True) | ~Q(latest=ConsentDecision.GIVEN)
+    )
+    return refusing
 
 
-def _incident_covered(grant: Grant, incident_id: int) -> bool:
-    victims = set(Act.objects.filter(incident_id=incident_id).values_list("victim_id", flat=True))
-    return bool(victims) and all(_covers(grant, person_id, None) for person_id in victims)
+def _all_victims_consent(incident_field: str) -> Q:
+    """The incident has at least one victim, and every victim consents."""
+    victims = Act.objects.filter(incident_id=OuterRef(incident_field))
+    return Q(Exists(victims)) & ~Q(Exists(_refusing(victims, "victim_id")))
+
+
+def with_consent_in_force(records: QuerySet[GrantedRecord]) -> QuerySet[GrantedRecord]:
+    """The granted records whose people consent, today, to their grant's kind of sharing:
+    a testimony's giver (about all their records or that testimony); every victim of an
+    incident (none recorded: nobody to consent, not shared); an evidence file, its testimony's
+    giver, or else its incident's victims; a case, its household's head and every member who
+    is a person record (at least one)."""
+    purpose, grantee = OuterRef("grant__consent_purpose"), OuterRef("grant__grantee_id")
+    members = Member.objects.filter(household_id=OuterRef("case__household_id"))
+    given = ConsentDecision.GIVEN
+    annotated = records.alias(
+        testimony_consent=_latest(
+            OuterRef("testimony__person_id"), purpose, grantee, OuterRef("testimony_id")
+        ),
+        evidence_consent=_latest(
+            OuterRef("evidence__testimony__person_id"),
+            purpose,
+            grantee,
+            OuterRef("evidence__testimony_id"),
+        ),
+        head_consent=_latest(OuterRef("case__household__head_id"), purpose, grantee),
+    )
+    family = (
+        (Q(case__household__head__isnull=True) | Q(head_consent=given))
+        & (Q(case__household__head__isnull=False) | Q(Exists(members)))
+        & ~Q(Exists(_refusing(members, "person_id")))
+    )
+    covered = (
+        Q(kind=GrantedRecord.Kind.TESTIMONY, testimony_consent=given)
+        | (Q(kind=GrantedRecord.Kind.INCIDENT) & _all_victims_consent("incident_id"))
+        | Q(
+            kind=GrantedRecord.Kind.EVIDENCE,
+            evidence__testimony__isnull=False,
+            evidence_consent=given,
+        )
+        | (
+            Q(kind=GrantedRecord.Kind.EVIDENCE, evidence__testimony__isnull=True)
+            & _all_victims_consent("evidence__incident_id")
+        )
+        | (Q(kind=GrantedRecord.Kind.CASE, case__isnull=False) & family)
+    )
+    return annotated.filter(covered)
 
 
 def household_people(case_ids: list[int]) -> dict[int, list[int]]:
@@ -109,28 +167,21 @@ def household_people(case_ids: list[int]) -> dict[int, list[int]]:
     return people
 
 
-def _case_covered(grant: Grant, case_id: int) -> bool:
-    people = household_people([case_id]).get(case_id, [])
-    return bool(people) and all(_covers(grant, person_id, None) for person_id in people)
-
-
 def consent_covers_record(grant: Grant, record: GrantedRecord) -> bool:
-    """Whether the people in the record have consented to this grant's kind of sharing, today."""
-    if record.case_id is not None:
-        return _case_covered(grant, record.case_id)
-    evidence = record.evidence
-    testimony = record.testimony or (evidence.testimony if evidence is not None else None)
-    if testimony is not None:
-        return _covers(grant, testimony.person_id, testimony)
-    incident_id = record.incident_id or (evidence.incident_id if evidence is not None else None)
-    return incident_id is not None and _incident_covered(grant, incident_id)
+    """Whether the people in this (saved) record consent, today, to its grant's sharing."""
+    return with_consent_in_force(GrantedRecord.objects.filter(pk=record.pk)).exists()
+
+
+def ids_in_force(grant: Grant) -> set[int]:
+    """The ids of the grant's records whose consent holds today (whatever the grant's state)."""
+    return set(with_consent_in_force(grant.records.all()).values_list("pk", flat=True))
 
 
 def records_in_force(grant: Grant) -> list[GrantedRecord]:
     """The grant's records whose consent holds today (whatever the grant's own state)."""
-    records = grant.records.select_related("testimony", "incident", "evidence__testimony", "case")
-    ordered = records.order_by("kind", "pk")
-    return [record for record in ordered if consent_covers_record(grant, record)]
+    records = with_consent_in_force(grant.records.all())
+    related = records.select_related("testimony", "incident", "evidence__testimony", "case")
+    return list(related.order_by("kind", "pk"))
 
 
 # --- Fields ----------------------------------------------------------------------------------
@@ -180,12 +231,8 @@ class GrantedRecordRules(Rules):
             return queryset.filter(grant__organisation_id=user.organisation_id)
         if not is_grantee(user):
             return queryset.none()
-        shown = [
-            record.pk
-            for grant in grants_in_force(user).select_related("grantee")
-            for record in records_in_force(grant)
-        ]
-        return queryset.filter(pk__in=shown)
+        in_force = queryset.filter(grant__in=grants_in_force(user).values("pk"))
+        return with_consent_in_force(in_force)
 
     def fields_of(self, user: User, obj: Any, fields: frozenset[str]) -> frozenset[str]:
         return granted_fields(obj.grant, obj.kind)

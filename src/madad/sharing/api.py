@@ -20,7 +20,7 @@ from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
 from madad import access
-from madad.access.sharing import consent_covers_record, is_grantee, may_manage_grants
+from madad.access.sharing import ids_in_force, is_grantee, may_manage_grants
 from madad.api.errors import errors
 from madad.api.pagination import paginated
 from madad.core.http import AuthedRequest
@@ -125,11 +125,12 @@ def _summary(request: AuthedRequest, grant: Grant) -> dict[str, Any]:
 
 def _grant_out(request: AuthedRequest, grant: Grant) -> dict[str, Any]:
     manager = may_manage_grants(request.user)
+    in_force = ids_in_force(grant) if manager else set()
     items = [
         {
             "id": record.pk,
             "kind": record.kind,
-            **({"consent_in_force": consent_covers_record(grant, record)} if manager else {}),
+            **({"consent_in_force": record.pk in in_force} if manager else {}),
         }
         for record in _records(request, grant)
     ]

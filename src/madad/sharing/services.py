@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from madad import access
 from madad.access.sharing import (
-    consent_covers_record,
+    ids_in_force,
     is_grantee,
     may_manage_grants,
 )
@@ -210,7 +210,10 @@ def grant_create(
             + [GrantedRecord(grant=grant, kind="evidence", evidence_id=pk) for pk in evidence]
             + [GrantedRecord(grant=grant, kind="case", case_id=pk) for pk in cases]
         )
-        kept = [record for record in candidates if consent_covers_record(grant, record)]
+        GrantedRecord.objects.bulk_create(candidates)
+        # the access policy's rule of consent, asked once for all of them; the rest go
+        kept = ids_in_force(grant)
+        grant.records.exclude(pk__in=kept).delete()
         if not kept:
             raise Conflict(
                 _(
@@ -219,7 +222,6 @@ def grant_create(
                 ),
                 code="no_consent",
             )
-        GrantedRecord.objects.bulk_create(kept)
         grant.left_out = len(candidates) - len(kept)
         grant.save(update_fields=["left_out"])
         _change(grant, by=actor, from_status="")

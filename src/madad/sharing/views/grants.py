@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from madad import access
-from madad.access.sharing import consent_covers_record, may_manage_grants
+from madad.access.sharing import ids_in_force, may_manage_grants
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.models import AuditEvent
@@ -203,6 +203,7 @@ def _detail(
     pending = grant.status == Grant.Status.PENDING
     may_end = grant.status in (Grant.Status.PENDING, Grant.Status.APPROVED)
     initial = {"version": grant.version}
+    in_force = ids_in_force(grant)
     return render(
         request,
         "sharing/grant_detail.html",
@@ -214,7 +215,7 @@ def _detail(
                 {
                     "record": record,
                     "label": record_label(record),
-                    "consent": consent_covers_record(grant, record),
+                    "consent": record.pk in in_force,
                 }
                 for record in records
             ],

@@ -119,16 +119,10 @@ def grant_detail(request: AuthedRequest, grant_id: int) -> HttpResponse:
     user = request.user
     grant = access.get_visible_or_404(user, Grant, pk=grant_id)
     grantee_only(request)
-    records = (
-        access.visible_to(user, GrantedRecord)
-        .filter(grant=grant)
-        .select_related("grant")
-        .order_by("kind", "pk")
-    )
+    listed = access.reveal_granted_list(user, grant, _LABEL_FIELDS)
     people = people_by_record(grant)
     groups: dict[str, list[dict[str, Any]]] = {kind: [] for kind in GrantedRecord.Kind.values}
-    for granted in records:
-        values = access.reveal_granted(user, granted, wanted=_LABEL_FIELDS[granted.kind])
+    for granted, values in listed:
         groups[granted.kind].append(
             {
                 "granted": granted,
