@@ -62,10 +62,7 @@ def _world(size: int) -> dict[str, Any]:
     documenter = user("documenter", "documenter", relief)
     delegate = user("delegate", "partner", delegation)
     persons = Person.objects.bulk_create(
-        [
-            Person(organisation=relief, given_name=f"Bench {i}")
-            for i in range(size)
-        ]
+        [Person(organisation=relief, given_name=f"Bench {i}") for i in range(size)]
     )
     testimonies = Testimony.objects.bulk_create(
         [
