@@ -22,9 +22,17 @@ from django.utils.translation import gettext_lazy as _
 from madad import access
 from madad.accounts.models import Organisation, User
 from madad.cases.models import Case
+from madad.core.forms import choose_from
 from madad.evidence.models import EvidenceFile
-from madad.incidents.models import Incident
-from madad.sharing.services import PURPOSE_MAX_CHARS, REASON_MAX_CHARS, grantee_organisations
+from madad.incidents.forms import PlaceChoiceField, TypeChoiceField
+from madad.incidents.models import Incident, IncidentType
+from madad.places.models import Place
+from madad.sharing.services import (
+    PURPOSE_MAX_CHARS,
+    REASON_MAX_CHARS,
+    IncidentFilter,
+    grantee_organisations,
+)
 from madad.testimonies.forms import RecordChoiceField
 from madad.testimonies.models import Testimony
 
@@ -140,7 +148,27 @@ class GrantForm(forms.Form):
         ),
     )
 
+    filter_date_from = forms.DateField(
+        label=_("Incidents from"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    filter_date_to = forms.DateField(
+        label=_("Incidents until"), required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    filter_place = PlaceChoiceField(
+        label=_("In the district or town"), queryset=Place.objects.none(), required=False
+    )
+    filter_types = TypeChoiceField(
+        label=_("Of the types"),
+        queryset=IncidentType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    filter_with_testimonies = forms.BooleanField(
+        label=_("With the testimonies about them"), required=False, initial=True
+    )
+
     RECORD_FIELDS = ("testimonies", "incidents", "evidence", "cases")
+    FILTER_FIELDS = ("filter_date_from", "filter_date_to", "filter_place")
     SWITCHES = ("share_transcripts", "share_descriptions", "downloads_allowed")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -167,6 +195,21 @@ class GrantForm(forms.Form):
         self._choose("incidents", [(i.pk, incident_label(i)) for i in incidents])
         self._choose("evidence", [(e.pk, evidence_label(e)) for e in evidence])
         self._choose("cases", [(c.pk, case_label(c)) for c in cases])
+        places = Place.objects.filter(level__in=[Place.Level.DISTRICT, Place.Level.TOWN])
+        choose_from(self, "filter_place", places.order_by("level", "name"))
+        choose_from(self, "filter_types", IncidentType.objects.filter(active=True))
+
+    def incident_filter(self) -> IncidentFilter | None:
+        """The filter the coordinator set, if any part of it (after is_valid())."""
+        data = self.cleaned_data
+        chosen = IncidentFilter(
+            date_from=data.get("filter_date_from"),
+            date_to=data.get("filter_date_to"),
+            place=data.get("filter_place"),
+            types=list(data.get("filter_types") or []),
+            with_testimonies=bool(data.get("filter_with_testimonies")),
+        )
+        return chosen if chosen else None
 
     def _choose(self, name: str, choices: list[tuple[int, str]]) -> None:
         cast(forms.ChoiceField, self.fields[name]).choices = choices

@@ -71,6 +71,9 @@ class Grant(Versioned):
         _("incident descriptions and evidence descriptions"), default=False
     )
     downloads_allowed = models.BooleanField(_("downloads"), default=True)
+    # the filter the records were chosen by, if any (services.IncidentFilter.saved): dates,
+    # place and type codes, whether testimonies came along
+    selection = models.JSONField(_("chosen by filter"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

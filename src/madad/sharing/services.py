@@ -31,7 +31,9 @@ from madad.core.audit import audit_record
 from madad.core.refusals import Conflict, Errors, NotAllowed, NotVisible
 from madad.core.versioned import update_versioned
 from madad.evidence.models import EvidenceFile
-from madad.incidents.models import Incident
+from madad.incidents.models import Incident, IncidentType
+from madad.incidents.selectors import incident_list
+from madad.places.models import Place
 from madad.sharing.models import (
     Grant,
     GrantChange,
@@ -80,16 +82,85 @@ def _change(grant: Grant, *, by: User, from_status: str, note: str = "") -> None
 
 
 @dataclass
+class IncidentFilter:
+    """Incidents chosen by what they are rather than one by one: those of the organisation
+    that overlap the dates, happened at or below the place and are of one of the types (each
+    part optional, at least one given), with their testimonies if asked. The filter is kept
+    with the grant (Grant.selection); the records it matched are the grant's, consent-checked
+    like any other."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    place: Place | None = None
+    types: list[IncidentType] = field(default_factory=list)
+    with_testimonies: bool = True
+
+    def __bool__(self) -> bool:
+        return bool(self.date_from or self.date_to or self.place or self.types)
+
+    def saved(self) -> dict[str, object]:
+        """What Grant.selection keeps: codes and dates, readable without this code."""
+        return {
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "place": self.place.code if self.place else None,
+            "types": sorted(kind.code for kind in self.types),
+            "with_testimonies": self.with_testimonies,
+        }
+
+
+# The most records one filter may add: a grant is read record by record by people outside the
+# organisation; thousands at once is a mistake, not a visit.
+MAX_FILTERED = 500
+
+
+@dataclass
 class Chosen:
-    """The records a coordinator picked for a grant, by kind."""
+    """The records a coordinator picked for a grant, by kind, and perhaps a filter."""
 
     testimonies: list[int] = field(default_factory=list)
     incidents: list[int] = field(default_factory=list)
     evidence: list[int] = field(default_factory=list)
     cases: list[int] = field(default_factory=list)
+    by_filter: IncidentFilter | None = None
 
     def __len__(self) -> int:
         return len(self.testimonies) + len(self.incidents) + len(self.evidence) + len(self.cases)
+
+
+def _filtered(actor: User, chosen: Chosen, errors: Errors) -> tuple[list[int], list[int]]:
+    """The incidents (and their testimonies) the chosen filter matches, or what is wrong."""
+    wanted = chosen.by_filter
+    if not wanted:
+        return [], []
+    if wanted.date_from and wanted.date_to and wanted.date_to < wanted.date_from:
+        errors.add("filter_date_to", _("The end of the period must not be before its start."))
+        return [], []
+    filters = {
+        "date_from": wanted.date_from,
+        "date_to": wanted.date_to,
+        "place": wanted.place,
+        "types": [kind.pk for kind in wanted.types],
+    }
+    matched = incident_list(user=actor, filters=filters).filter(
+        organisation_id=actor.organisation_id
+    )
+    incidents = list(matched.values_list("pk", flat=True)[: MAX_FILTERED + 1])
+    if not incidents:
+        errors.add("filter_date_from", _("No incident of your organisation matches the filter."))
+    elif len(incidents) > MAX_FILTERED:
+        errors.add(
+            "filter_date_from",
+            _("The filter matches more than %(max)s incidents: narrow it.") % {"max": MAX_FILTERED},
+        )
+    testimonies: list[int] = []
+    if wanted.with_testimonies and incidents and len(incidents) <= MAX_FILTERED:
+        testimonies = list(
+            access.visible_to(actor, Testimony)
+            .filter(organisation_id=actor.organisation_id, incident_id__in=incidents)
+            .values_list("pk", flat=True)
+        )
+    return incidents, testimonies
 
 
 def _pick(
@@ -182,11 +253,12 @@ def grant_create(
         purpose, "purpose", errors, max_length=PURPOSE_MAX_CHARS, required=True, multiline=True
     )
     start, end = _check_dates(valid_from, valid_until, errors)
-    if not len(chosen):
+    if not len(chosen) and not chosen.by_filter:
         errors.add("records", _("Choose at least one testimony, incident, evidence file or case."))
+    by_incidents, by_testimonies = _filtered(actor, chosen, errors)
     errors.raise_if()
-    testimonies = _pick(actor, Testimony, chosen.testimonies)
-    incidents = _pick(actor, Incident, chosen.incidents)
+    testimonies = sorted(set(_pick(actor, Testimony, chosen.testimonies)) | set(by_testimonies))
+    incidents = sorted(set(_pick(actor, Incident, chosen.incidents)) | set(by_incidents))
     evidence = _pick(actor, EvidenceFile, chosen.evidence)
     cases = _pick(actor, Case, chosen.cases)
 
@@ -201,6 +273,7 @@ def grant_create(
             share_transcripts=bool(share_transcripts),
             share_descriptions=bool(share_descriptions),
             downloads_allowed=bool(downloads_allowed),
+            selection=chosen.by_filter.saved() if chosen.by_filter else {},
             created_by=actor,
         )
         grant.users.set(people)

@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -30,6 +31,9 @@ from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.models import AuditEvent
 from madad.core.refusals import NotVisible, Refused
+from madad.incidents.labels import place_label
+from madad.incidents.models import IncidentType
+from madad.places.models import Place
 from madad.sharing import services
 from madad.sharing.forms import (
     GrantDecisionForm,
@@ -129,6 +133,7 @@ def grant_new(request: AuthedRequest) -> HttpResponse:
                     incidents=data["incidents"],
                     evidence=data["evidence"],
                     cases=data["cases"],
+                    by_filter=form.incident_filter(),
                 ),
                 share_transcripts=data["share_transcripts"],
                 share_descriptions=data["share_descriptions"],
@@ -209,6 +214,7 @@ def _detail(
         "sharing/grant_detail.html",
         {
             "grant": grant,
+            "selection": _selection_shown(grant.selection),
             "readers": grant.users.select_related("organisation").order_by("full_name"),
             "changes": grant.changes.select_related("by").order_by("at", "id"),
             "records": [
@@ -228,6 +234,30 @@ def _detail(
         },
         status=status,
     )
+
+
+def _selection_shown(selection: dict[str, Any]) -> list[tuple[str, str]]:
+    """The filter the records were chosen by (Grant.selection), as the page says it."""
+    if not selection:
+        return []
+    shown: list[tuple[str, str]] = []
+    for key, label in (("date_from", _("Incidents from")), ("date_to", _("Incidents until"))):
+        if selection.get(key):
+            day = dt.date.fromisoformat(selection[key])
+            shown.append((label, date_format(day, "SHORT_DATE_FORMAT")))
+    if selection.get("place"):
+        place = Place.objects.filter(code=selection["place"]).first()
+        shown.append((_("In the district or town"), place_label(place) or selection["place"]))
+    if selection.get("types"):
+        kinds = IncidentType.objects.filter(code__in=selection["types"]).order_by("position")
+        shown.append((_("Of the types"), " · ".join(str(kind.label) for kind in kinds)))
+    shown.append(
+        (
+            _("With the testimonies about them"),
+            _("yes") if selection.get("with_testimonies") else _("no"),
+        )
+    )
+    return shown
 
 
 @login_required
