@@ -127,3 +127,24 @@ def test_the_owner_sees_consent_per_record_and_revokes_colleagues_and_outsiders_
         headers=bearer(world.coordinator),
     )
     assert blank.status_code == 422
+
+
+def test_an_evidence_files_own_kind_does_not_hide_the_records_kind(
+    client: Client, bearer: Bearer, world: World, make_grant: Callable[..., Grant]
+) -> None:
+    """Found by review: the evidence's own kind ("image") overwrote the record's ("evidence")."""
+    from madad.evidence.services import evidence_upload
+    from tests.evidence.factories import jpeg_bytes, upload
+
+    photo = evidence_upload(
+        incident=world.incident,
+        testimony=world.testimony,
+        file=upload(jpeg_bytes()),
+        uploaded_by=world.documenter,
+    )
+    grant = make_grant(evidence=[photo])
+    record = grant.records.get(kind="evidence")
+    body = client.get(f"{URL}/records/{record.pk}", headers=bearer(world.delegate)).json()
+    assert body["kind"] == "evidence"
+    assert body["evidence_kind"] == photo.kind
+    assert body["uploaded_at"] == timezone.localdate().isoformat()

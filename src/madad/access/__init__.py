@@ -199,9 +199,11 @@ def reveal_granted(
         get_visible_or_404(user, GrantedRecord, pk=granted.pk)
     allowed = _sharing.granted_fields(granted.grant, granted.kind)
     names = [n for n in (wanted if wanted is not None else sorted(allowed)) if n in allowed]
+    # the organisation whose records they are keeps the event, not the grantee's
     audit_record(
         action="grant.record.viewed",
         actor=user,
+        organisation=granted.grant.organisation,
         obj=granted,
         fields=[f"{granted.kind}.{name}" for name in names],
     )
@@ -242,5 +244,11 @@ def reveal_granted_list(
                 },
             )
         )
-    audit_record(action="grant.records.listed", actor=user, obj=grant, fields=sorted(read))
+    audit_record(
+        action="grant.records.listed",
+        actor=user,
+        organisation=grant.organisation,
+        obj=grant,
+        fields=sorted(read),
+    )
     return listed

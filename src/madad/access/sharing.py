@@ -37,7 +37,7 @@ from madad.access.roles import Capability
 from madad.accounts.models import User
 from madad.cases.models import Case
 from madad.households.models import Member
-from madad.incidents.models import Act
+from madad.incidents.models import Act, Incident
 from madad.sharing.models import Grant, GrantedRecord
 from madad.testimonies.models import PURPOSES_WITH_RECIPIENT, ConsentDecision, ConsentRecord
 
@@ -106,7 +106,8 @@ def _all_victims_consent(incident_field: str) -> Q:
 
 
 def with_consent_in_force(records: QuerySet[GrantedRecord]) -> QuerySet[GrantedRecord]:
-    """The granted records whose people consent, today, to their grant's kind of sharing:
+    """The granted records that may be shown today: none of them about a confidential incident,
+    and their people consent, today, to their grant's kind of sharing:
     a testimony's giver (about all their records or that testimony); every victim of an
     incident (none recorded: nobody to consent, not shared); an evidence file, its testimony's
     giver, or else its incident's victims; a case, its household's head and every member who
@@ -145,7 +146,19 @@ def with_consent_in_force(records: QuerySet[GrantedRecord]) -> QuerySet[GrantedR
         )
         | (Q(kind=GrantedRecord.Kind.CASE, case__isnull=False) & family)
     )
-    return annotated.filter(covered)
+    return annotated.filter(covered).filter(_not_confidential())
+
+
+def _not_confidential() -> Q:
+    """Confidential incidents never leave the organisation (access.incidents), nor do the
+    testimonies and files about them: a grant made before an incident was marked confidential
+    stops showing it from the next request."""
+    secret = Incident.Confidentiality.CONFIDENTIAL
+    return (
+        ~Q(incident__confidentiality=secret)
+        & ~Q(testimony__incident__confidentiality=secret)
+        & ~Q(evidence__incident__confidentiality=secret)
+    )
 
 
 def household_people(case_ids: list[int]) -> dict[int, list[int]]:

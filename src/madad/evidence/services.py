@@ -142,7 +142,14 @@ def _custody(
         entry = CustodyEntry.objects.create(
             evidence=evidence, action=action, by=user, sha256=sha256
         )
-        audit_record(action=audit_action, actor=user, obj=evidence, fields=fields or ())
+        # the organisation whose evidence it is keeps the event, whoever acted (a grantee too)
+        audit_record(
+            action=audit_action,
+            actor=user,
+            organisation=evidence.organisation,
+            obj=evidence,
+            fields=fields or (),
+        )
     return entry
 
 

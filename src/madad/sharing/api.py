@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
@@ -91,7 +92,8 @@ class SharedRecordOut(Schema):
     description: str | None = None
     content_type: str | None = None
     size: int | None = None
-    uploaded_at: dt.datetime | None = None
+    evidence_kind: str | None = None
+    uploaded_at: dt.date | None = None
     opened_at: str | None = None
     closed_at: str | None = None
     summary: CaseSummaryOut | None = None
@@ -193,7 +195,11 @@ def get_shared_record(request: AuthedRequest, record_id: int) -> dict[str, Any]:
                 month = month_of(values[name])
                 values[name] = month.strftime("%Y-%m") if month is not None else None
         values["summary"] = case_summary(granted.case_id)
-    return {"id": granted.pk, "grant": granted.grant_id, "kind": granted.kind, **values}
+    if granted.kind == GrantedRecord.Kind.EVIDENCE and "kind" in values:
+        values["evidence_kind"] = values.pop("kind")
+    if values.get("uploaded_at") is not None:
+        values["uploaded_at"] = timezone.localtime(values["uploaded_at"]).date()  # as the page
+    return {**values, "id": granted.pk, "grant": granted.grant_id, "kind": granted.kind}
 
 
 @router.post(

@@ -32,9 +32,10 @@ from madad.sharing.models import Grant, GrantedRecord
 # The levels a grantee may see an incident's place at, the finest first.
 _GENERAL_LEVELS = (Place.Level.TOWN, Place.Level.DISTRICT, Place.Level.CITY)
 
-# File types a grantee may take away (stamped with the download's identifier).
-_DOWNLOADABLE_TYPES = ("application/pdf",)
-_DOWNLOADABLE_PREFIXES = ("image/",)
+# Evidence a grantee may take away: images, copied without their metadata and stamped with the
+# download's identifier. Documents, sound and video keep metadata nothing here removes reliably
+# (evidence.services.evidence_export_copy refuses them for the same reason).
+_DOWNLOADABLE_TYPES = ("image/jpeg", "image/png")
 
 
 def _letters(index: int) -> str:
@@ -204,11 +205,11 @@ def summary_rows(summary: dict[str, dict[str, int]]) -> dict[str, list[tuple[str
 
 def downloadable(granted: GrantedRecord, content_type: str | None = None) -> bool:
     """Whether the grant lets its readers take this record away: a testimony, an incident, a
-    case summary, or an evidence file that is an image or a PDF (`content_type`, as
+    case summary, or an evidence file that is a JPEG or PNG image (`content_type`, as
     revealed)."""
     if not granted.grant.downloads_allowed:
         return False
     if granted.kind != GrantedRecord.Kind.EVIDENCE:
         return True
     kind = (content_type or "").lower()
-    return kind in _DOWNLOADABLE_TYPES or kind.startswith(_DOWNLOADABLE_PREFIXES)
+    return kind in _DOWNLOADABLE_TYPES

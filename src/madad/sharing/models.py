@@ -237,6 +237,12 @@ class MeetingRequest(Versioned):
                 condition=~Q(status="arranged") | Q(meeting_at__isnull=False),
                 name="meeting_arranged_has_a_time",
             ),
+            # one request waits for the family's answer at a time
+            models.UniqueConstraint(
+                fields=["granted_record"],
+                condition=Q(status="asked"),
+                name="one_meeting_request_waiting_per_record",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["asked", "withdrawn"]) | Q(answered_at__isnull=False),
                 name="meeting_answer_has_time",

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madad import access
 from madad.access.sharing import (
+    consent_covers_record,
     ids_in_force,
     is_grantee,
     may_manage_grants,
@@ -28,7 +29,7 @@ from madad.accounts.models import Organisation, User
 from madad.cases.models import Case
 from madad.core import validation
 from madad.core.audit import audit_record
-from madad.core.refusals import Conflict, Errors, NotAllowed, NotVisible
+from madad.core.refusals import Conflict, Errors, Invalid, NotAllowed, NotVisible
 from madad.core.versioned import update_versioned
 from madad.evidence.models import EvidenceFile
 from madad.incidents.models import Incident, IncidentType
@@ -145,6 +146,8 @@ def _filtered(actor: User, chosen: Chosen, errors: Errors) -> tuple[list[int], l
     matched = incident_list(user=actor, filters=filters).filter(
         organisation_id=actor.organisation_id
     )
+    # confidential incidents never leave the organisation (access.sharing)
+    matched = matched.exclude(confidentiality=Incident.Confidentiality.CONFIDENTIAL)
     incidents = list(matched.values_list("pk", flat=True)[: MAX_FILTERED + 1])
     if not incidents:
         errors.add("filter_date_from", _("No incident of your organisation matches the filter."))
@@ -220,6 +223,29 @@ def _check_dates(
     return start, end
 
 
+def _refuse_confidential(testimonies: list[int], incidents: list[int], evidence: list[int]) -> None:
+    """Confidential incidents, and the testimonies and files about them, do not leave the
+    organisation: a grant naming one is refused (the access policy never shows them either)."""
+    secret = Incident.Confidentiality.CONFIDENTIAL
+    named = (
+        Incident.objects.filter(pk__in=incidents, confidentiality=secret).exists()
+        or Testimony.objects.filter(pk__in=testimonies, incident__confidentiality=secret).exists()
+        or EvidenceFile.objects.filter(pk__in=evidence, incident__confidentiality=secret).exists()
+    )
+    if named:
+        raise Invalid(
+            fields={
+                "records": [
+                    _(
+                        "Confidential incidents, and the testimonies and files about them, do not "
+                        "leave the organisation: leave them out."
+                    )
+                ]
+            },
+            code="confidential",
+        )
+
+
 def grant_create(
     *,
     actor: User,
@@ -260,6 +286,7 @@ def grant_create(
     testimonies = sorted(set(_pick(actor, Testimony, chosen.testimonies)) | set(by_testimonies))
     incidents = sorted(set(_pick(actor, Incident, chosen.incidents)) | set(by_incidents))
     evidence = _pick(actor, EvidenceFile, chosen.evidence)
+    _refuse_confidential(testimonies, incidents, evidence)
     cases = _pick(actor, Case, chosen.cases)
 
     with transaction.atomic():
@@ -413,6 +440,7 @@ def download_record(*, granted: GrantedRecord, user: User) -> GrantDownload:
         audit_record(
             action="grant.record.downloaded",
             actor=user,
+            organisation=granted.grant.organisation,
             obj=granted,
             fields=[f"download.{download.identifier.hex}"],
         )
@@ -438,11 +466,23 @@ def meeting_request(*, granted: GrantedRecord, user: User, message: str) -> Meet
             _("A request to meet this family is already waiting for their answer."),
             code="already_asked",
         )
-    with transaction.atomic():
-        meeting = MeetingRequest.objects.create(
-            granted_record=granted, requested_by=user, message=text
-        )
-        audit_record(action="meeting.requested", actor=user, obj=meeting, fields=["message"])
+    try:
+        with transaction.atomic():
+            meeting = MeetingRequest.objects.create(
+                granted_record=granted, requested_by=user, message=text
+            )
+            audit_record(
+                action="meeting.requested",
+                actor=user,
+                organisation=granted.grant.organisation,
+                obj=meeting,
+                fields=["message"],
+            )
+    except IntegrityError as exc:  # a second request at the same moment (one waits at a time)
+        raise Conflict(
+            _("A request to meet this family is already waiting for their answer."),
+            code="already_asked",
+        ) from exc
     return meeting
 
 
@@ -473,6 +513,18 @@ def meeting_answer(
     errors.raise_if()
     if meeting.status != MeetingRequest.Status.ASKED:
         raise Conflict(_("This request has been answered already."), code="already_answered")
+    granted = meeting.granted_record
+    if family_agrees and not (
+        granted.grant.in_force_on(timezone.localdate())
+        and consent_covers_record(granted.grant, granted)
+    ):
+        raise Conflict(
+            _(
+                "The grant has ended, or the family's consent no longer covers it: no meeting "
+                "can be arranged through it."
+            ),
+            code="grant_not_in_force",
+        )
     with transaction.atomic():
         update_versioned(
             meeting,

@@ -146,7 +146,9 @@ def _evidence_bytes(request: AuthedRequest, granted: GrantedRecord) -> bytes:
     evidence = granted.evidence
     if evidence is None:  # the database's check constraint makes this impossible
         raise Http404
-    served = evidence_services.evidence_open_for_download(evidence=evidence, user=request.user)
+    # the copy made to leave the organisation: verified, then without its metadata (EXIF, GPS,
+    # camera), entered in the custody log as exported
+    served = evidence_services.evidence_export_copy(evidence=evidence, user=request.user)
     with served.file as copy:
         return copy.read()
 
@@ -165,11 +167,11 @@ def record_download(request: AuthedRequest, record_id: int) -> HttpResponse:
     original = b""
     if granted.kind == GrantedRecord.Kind.EVIDENCE:
         content_type = values.get("content_type", "")
-        if content_type not in (*STAMPED_IMAGES, PDF):
+        if content_type not in STAMPED_IMAGES:
             message = _(
-                "Only documents and images can be downloaded from a grant: a sound or video "
-                "file cannot carry the stamp that names who took it. Play it on the record's "
-                "page instead."
+                "Only images can be downloaded from a grant's evidence: Madad cannot reliably "
+                "remove the hidden metadata (author, device, location) of documents, sound or "
+                "video, and they cannot carry the stamp that names who took them."
             )
             return _refused(request, granted, message, 403)
         try:
