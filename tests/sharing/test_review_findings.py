@@ -116,3 +116,14 @@ def test_only_one_meeting_request_waits_per_record(
         MeetingRequest.objects.create(
             granted_record=incident, requested_by=world.delegate, message="Twice"
         )
+
+
+def test_a_grantees_read_of_a_meeting_request_is_the_owners_to_audit(
+    world: World, make_grant: Callable[..., Grant]
+) -> None:
+    grant = make_grant()
+    incident = grant.records.get(kind="incident")
+    meeting = services.meeting_request(granted=incident, user=world.delegate, message="May we?")
+    access.reveal(world.delegate, meeting, wanted=["message"], action="meeting.viewed")
+    viewed = AuditEvent.objects.get(action="meeting.viewed", actor=world.delegate)
+    assert viewed.organisation_id == world.org.pk

@@ -38,6 +38,7 @@ from madad.access import sharing as _sharing
 from madad.access import testimonies as _testimonies
 from madad.access.base import Rules, can, is_staff_user
 from madad.access.roles import Capability
+from madad.accounts.models import Organisation
 from madad.core.audit import audit_record
 from madad.core.fields import sensitive_field_names
 from madad.sharing.models import Grant, GrantedRecord
@@ -179,9 +180,13 @@ def reveal(
     sensitive = set(sensitive_field_names(model)) | set(_rules_for(model).restricted_fields)
     read_sensitive = [n for n in names if n in sensitive]
     if read_sensitive:
+        # the organisation whose record it is keeps the event: a partner's read of a referral
+        # or a grantee's of a meeting request is the owner's to audit, not the reader's
+        owner = getattr(obj, "organisation", None)
         audit_record(
             action=action or f"{model._meta.model_name}.identity.viewed",
             actor=user,
+            organisation=owner if isinstance(owner, Organisation) else None,
             obj=obj,
             fields=read_sensitive,
         )

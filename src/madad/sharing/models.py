@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madad.accounts.models import Organisation
 from madad.core.fields import EncryptedTextField
 from madad.core.history import StatusChange
 from madad.core.links import link, organisation_link, user_link
@@ -251,3 +252,9 @@ class MeetingRequest(Versioned):
 
     def __str__(self) -> str:
         return f"Meeting request #{self.pk}"
+
+    @property
+    def organisation(self) -> Organisation:
+        """The organisation whose grant and family it concerns (its audit events are its)."""
+        organisation: Organisation = self.granted_record.grant.organisation
+        return organisation
