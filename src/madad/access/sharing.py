@@ -13,7 +13,8 @@
   testimony, or else its incident; a case, every person of its household (its head and each
   member; a household with no person has nobody to consent and is not shared). A withdrawal
   of consent removes the record from every grant at once. The rule of consent is
-  testimonies.models.decision_in_force, the same one every other use of consent asks.
+  testimonies.models.decision_in_force, written here as SQL (with_consent_in_force) so that a
+  grant of any size is one query. Nothing about a confidential incident is ever shown.
 - The grantee reads only the fields the grant allows for each kind (`granted_fields`); never
   a name, an identity number, a phone number, an address, a source or an alleged
   perpetrator. People are shown by a pseudonym given within the grant. Of a case the grantee
@@ -190,13 +191,6 @@ def ids_in_force(grant: Grant) -> set[int]:
     return set(with_consent_in_force(grant.records.all()).values_list("pk", flat=True))
 
 
-def records_in_force(grant: Grant) -> list[GrantedRecord]:
-    """The grant's records whose consent holds today (whatever the grant's own state)."""
-    records = with_consent_in_force(grant.records.all())
-    related = records.select_related("testimony", "incident", "evidence__testimony", "case")
-    return list(related.order_by("kind", "pk"))
-
-
 # --- Fields ----------------------------------------------------------------------------------
 _ALWAYS: dict[str, frozenset[str]] = {
     GrantedRecord.Kind.TESTIMONY: frozenset({"date", "language"}),
@@ -221,10 +215,6 @@ def granted_fields(grant: Grant, kind: str) -> frozenset[str]:
     """The fields of a record of `kind` that this grant opens."""
     optional = {name for name, switch in _OPTIONAL[kind].items() if getattr(grant, switch)}
     return _ALWAYS[kind] | optional
-
-
-def sensitive_granted_fields(kind: str) -> frozenset[str]:
-    return frozenset(_OPTIONAL[kind])
 
 
 # --- Rules -----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ _GENERAL_LEVELS = (Place.Level.TOWN, Place.Level.DISTRICT, Place.Level.CITY)
 # Evidence a grantee may take away: images, copied without their metadata and stamped with the
 # download's identifier. Documents, sound and video keep metadata nothing here removes reliably
 # (evidence.services.evidence_export_copy refuses them for the same reason).
-_DOWNLOADABLE_TYPES = ("image/jpeg", "image/png")
+DOWNLOADABLE_IMAGES = ("image/jpeg", "image/png")
 
 
 def _letters(index: int) -> str:
@@ -212,4 +212,4 @@ def downloadable(granted: GrantedRecord, content_type: str | None = None) -> boo
     if granted.kind != GrantedRecord.Kind.EVIDENCE:
         return True
     kind = (content_type or "").lower()
-    return kind in _DOWNLOADABLE_TYPES
+    return kind in DOWNLOADABLE_IMAGES

@@ -31,6 +31,7 @@ from madad.evidence import services as evidence_services
 from madad.incidents.models import Incident, format_partial_date
 from madad.sharing import services, watermark
 from madad.sharing.grantee import (
+    DOWNLOADABLE_IMAGES,
     case_summary,
     general_place,
     month_of,
@@ -40,7 +41,6 @@ from madad.sharing.grantee import (
 from madad.sharing.models import GrantDownload, GrantedRecord
 from madad.testimonies.models import Language
 
-STAMPED_IMAGES = ("image/jpeg", "image/png")
 PDF = "application/pdf"
 
 
@@ -167,7 +167,7 @@ def record_download(request: AuthedRequest, record_id: int) -> HttpResponse:
     original = b""
     if granted.kind == GrantedRecord.Kind.EVIDENCE:
         content_type = values.get("content_type", "")
-        if content_type not in STAMPED_IMAGES:
+        if content_type not in DOWNLOADABLE_IMAGES:
             message = _(
                 "Only images can be downloaded from a grant's evidence: Madad cannot reliably "
                 "remove the hidden metadata (author, device, location) of documents, sound or "
