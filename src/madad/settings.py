@@ -189,6 +189,7 @@ INSTALLED_APPS = [
     "madad.fund",
     "madad.linkage",
     "madad.sharing",
+    "madad.intake",
     "madad.audit",
     "madad.backup",
     "madad.home",
@@ -493,6 +494,24 @@ MADAD_FUND_RATE_MAX_AGE_DAYS = env_int("MADAD_FUND_RATE_MAX_AGE_DAYS", 7)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Intake from the field and the public (madad.intake) ---------------------------------------
+# The organisation's private key for submissions encrypted on the phone (a PEM file, mode 0600,
+# outside the database; `madad intake keys generate` makes it). Outside production one is made
+# here the first time it is needed.
+MADAD_INTAKE_KEY_FILE = Path(
+    os.environ.get("MADAD_INTAKE_KEY_FILE", "").strip() or str(VAR_DIR / "intake-key.pem")
+)
+# The largest submission a device may send in one request (its XML and attachments together);
+# Collect splits a bigger one into several requests of at most this size.
+MADAD_INTAKE_MAX_BYTES = env_int("MADAD_INTAKE_MAX_BYTES", 10 * 1024 * 1024)
+# The public report form: reports one address may send per hour, reports all addresses together
+# may send per hour, and the work its page must prove (leading zero bits of a SHA-256).
+MADAD_PUBLIC_REPORTS_PER_ADDRESS = env_int("MADAD_PUBLIC_REPORTS_PER_ADDRESS", 5)
+MADAD_PUBLIC_REPORTS_PER_HOUR = env_int("MADAD_PUBLIC_REPORTS_PER_HOUR", 200)
+MADAD_PUBLIC_REPORT_WORK_BITS = env_int("MADAD_PUBLIC_REPORT_WORK_BITS", 16)
+if not 0 <= MADAD_PUBLIC_REPORT_WORK_BITS <= 28:
+    raise ImproperlyConfigured("MADAD_PUBLIC_REPORT_WORK_BITS must be between 0 and 28.")
 
 # --- Backups (madad.backup) -----------------------------------------------------------------
 # Encrypted to every age public key listed (an office key and an offline recovery key);

@@ -29,6 +29,7 @@ from madad.access import evidence as _evidence
 from madad.access import fund as _fund
 from madad.access import households as _households
 from madad.access import incidents as _incidents
+from madad.access import intake as _intake
 from madad.access import linkage as _linkage
 from madad.access import people as _people
 from madad.access import places as _places
@@ -85,6 +86,8 @@ _RULES.update(_fund.RULES)
 _RULES.update(_linkage.RULES)
 # Sharing with delegations and partners: grants, the records they open, meeting requests.
 _RULES.update(_sharing.RULES)
+# Intake: field forms, devices, and the inbox of what came in.
+_RULES.update(_intake.RULES)
 
 
 def _rules_for(model: type[models.Model]) -> Rules:

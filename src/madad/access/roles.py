@@ -71,6 +71,10 @@ class Capability:
     # chosen records (a second coordinator approves); the grantee's named users read them
     GRANT_MANAGE = "grant.manage"
     GRANT_READ = "grant.read"
+    # intake (madad.intake): documenters and coordinators review what came in from devices
+    # and the public; coordinators add field forms and give (and revoke) devices
+    INTAKE_REVIEW = "intake.review"
+    INTAKE_MANAGE = "intake.manage"
 
 
 _C = Capability
@@ -202,6 +206,13 @@ for _role in (Role.DOCUMENTER, Role.VERIFIER):
 # grant in force opens to them by name (madad.access.sharing).
 CAPABILITIES[Role.COORDINATOR] = CAPABILITIES[Role.COORDINATOR] | {_C.GRANT_MANAGE}
 CAPABILITIES[Role.PARTNER] = CAPABILITIES[Role.PARTNER] | {_C.GRANT_READ}
+
+
+# Intake: what arrives from the field and the public waits for a documenter (or coordinator);
+# coordinators decide which forms go to which devices (madad.access.intake).
+for _role in (Role.DOCUMENTER, Role.COORDINATOR):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {_C.INTAKE_REVIEW}
+CAPABILITIES[Role.COORDINATOR] = CAPABILITIES[Role.COORDINATOR] | {_C.INTAKE_MANAGE}
 
 
 def capabilities_of(role: str) -> frozenset[str]:
