@@ -21,10 +21,12 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from cryptography.hazmat.decrepit.ciphers.modes import CFB
 from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+from defusedxml import ElementTree as SafeElementTree
 
 LIST_NS = "{http://openrosa.org/xforms/xformsList}"
 MANIFEST_NS = "{http://openrosa.org/xforms/xformsManifest}"
@@ -115,7 +117,7 @@ class Collect:
         answer = self.request("GET", "/formList")
         if answer.status != 200:
             raise AssertionError(f"formList answered {answer.status}: {answer.text}")
-        root = ElementTree.fromstring(answer.body)
+        root = SafeElementTree.fromstring(answer.body)
         forms = []
         for node in root.findall(f"{LIST_NS}xform"):
 
@@ -146,7 +148,7 @@ class Collect:
         if form.manifest_url is None:
             return {}
         answer = self.request("GET", form.manifest_url)
-        root = ElementTree.fromstring(answer.body)
+        root = SafeElementTree.fromstring(answer.body)
         files = {}
         for node in root.findall(f"{MANIFEST_NS}mediaFile"):
             name = node.findtext(f"{MANIFEST_NS}filename") or ""
@@ -198,9 +200,7 @@ class Collect:
                 break
         return answers
 
-    def _split(
-        self, xml: bytes, files: dict[str, bytes]
-    ) -> list[list[tuple[str, bytes]]]:
+    def _split(self, xml: bytes, files: dict[str, bytes]) -> list[list[tuple[str, bytes]]]:
         limit = self.accept_length or 10_000_000
         parts: list[list[tuple[str, bytes]]] = [[]]
         size = len(xml)
@@ -248,7 +248,7 @@ def multipart(
 
 def form_root(form_xml: str) -> tuple[str, str, str]:
     """The main instance's root name, form id and version."""
-    root = ElementTree.fromstring(form_xml.encode())
+    root = SafeElementTree.fromstring(form_xml.encode())
     instance = root.find(f".//{XF}instance")
     assert instance is not None
     data = next(iter(instance))
@@ -314,7 +314,7 @@ def encrypt_instance(
         seed[index % 16] = (seed[index % 16] + 1) % 256
         padder = padding.PKCS7(128).padder()
         padded = padder.update(data) + padder.finalize()
-        encryptor = Cipher(algorithms.AES(aes_key), modes.CFB(bytes(seed))).encryptor()
+        encryptor = Cipher(algorithms.AES(aes_key), CFB(bytes(seed))).encryptor()
         encrypted[f"{name}.enc"] = encryptor.update(padded) + encryptor.finalize()
     lines = [instance.form_id, instance.version, wrapped, instance.instance_id]
     for name, data in clear:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
 from madad.intake import devices, encryption, fieldforms
@@ -22,7 +22,7 @@ def intake_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _intake_key(settings: SettingsWrapper, intake_key_file: Path) -> None:
+def _intake_key(settings: Settings, intake_key_file: Path) -> None:
     settings.MADAD_INTAKE_KEY_FILE = intake_key_file
 
 
@@ -37,7 +37,10 @@ def new_device(
 ) -> Callable[..., devices.NewDevice]:
     def make(name: str = "Field phone 1", **kwargs: object) -> devices.NewDevice:
         return devices.device_create(
-            organisation=relief_org, name=name, created_by=coordinator, **kwargs  # type: ignore[arg-type]
+            organisation=relief_org,
+            name=name,
+            created_by=coordinator,
+            **kwargs,  # type: ignore[arg-type]
         )
 
     return make

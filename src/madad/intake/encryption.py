@@ -27,10 +27,11 @@ from typing import cast
 from xml.etree.ElementTree import Element
 
 from cryptography.exceptions import InvalidKey
+from cryptography.hazmat.decrepit.ciphers.modes import CFB
 from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from django.conf import settings
 
 ENVELOPE_NS = "http://opendatakit.org/submissions"
@@ -181,7 +182,7 @@ def _unwrap(key: rsa.RSAPrivateKey, wrapped: str) -> bytes:
 
 
 def _decrypt_file(aes_key: bytes, iv: bytes, data: bytes) -> bytes:
-    decryptor = Cipher(algorithms.AES(aes_key), modes.CFB(iv)).decryptor()
+    decryptor = Cipher(algorithms.AES(aes_key), CFB(iv)).decryptor()
     padded = decryptor.update(data) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     try:

@@ -9,147 +9,418 @@ import madad.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_delegation_organisations'),
-        ('evidence', '0003_custody_append_only_guard'),
-        ('households', '0002_member_added_one_head'),
-        ('incidents', '0005_encrypt_titles'),
+        ("accounts", "0003_delegation_organisations"),
+        ("evidence", "0003_custody_append_only_guard"),
+        ("households", "0002_member_added_one_head"),
+        ("incidents", "0005_encrypt_titles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Form',
+            name="Form",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_id', models.CharField(max_length=64, verbose_name='form id')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('state', models.CharField(choices=[('open', 'Open: devices list it and may send to it'), ('closed', 'Closed: no new submissions')], default='open', max_length=10, verbose_name='state')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intake_forms', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_id", models.CharField(max_length=64, verbose_name="form id")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open: devices list it and may send to it"),
+                            ("closed", "Closed: no new submissions"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="added"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_forms",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field form',
-                'verbose_name_plural': 'field forms',
-                'ordering': ['title', 'id'],
+                "verbose_name": "field form",
+                "verbose_name_plural": "field forms",
+                "ordering": ["title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('token_sha256', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='last seen')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='held by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intake_devices', to='accounts.organisation', verbose_name='organisation')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revoked by')),
-                ('forms', models.ManyToManyField(related_name='devices', to='intake.form', verbose_name='forms')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("token_sha256", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last seen"),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="held by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_devices",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revoked by",
+                    ),
+                ),
+                (
+                    "forms",
+                    models.ManyToManyField(
+                        related_name="devices", to="intake.form", verbose_name="forms"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field device',
-                'verbose_name_plural': 'field devices',
-                'ordering': ['name', 'id'],
+                "verbose_name": "field device",
+                "verbose_name_plural": "field devices",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FormVersion',
+            name="FormVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=40, verbose_name='version')),
-                ('xml', models.TextField(verbose_name='XForm')),
-                ('md5', models.CharField(max_length=32, verbose_name='MD5 of the XForm')),
-                ('xlsform', models.BinaryField(verbose_name='XLSForm as uploaded')),
-                ('media', models.JSONField(blank=True, default=dict, verbose_name='media files')),
-                ('encrypted', models.BooleanField(default=False, verbose_name='encrypted on the phone')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='intake.form', verbose_name='form')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=40, verbose_name="version")),
+                ("xml", models.TextField(verbose_name="XForm")),
+                ("md5", models.CharField(max_length=32, verbose_name="MD5 of the XForm")),
+                ("xlsform", models.BinaryField(verbose_name="XLSForm as uploaded")),
+                ("media", models.JSONField(blank=True, default=dict, verbose_name="media files")),
+                (
+                    "encrypted",
+                    models.BooleanField(default=False, verbose_name="encrypted on the phone"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="added"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="intake.form",
+                        verbose_name="form",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'form version',
-                'verbose_name_plural': 'form versions',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "form version",
+                "verbose_name_plural": "form versions",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeItem',
+            name="IntakeItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('source', models.CharField(choices=[('device', 'Field device'), ('public', 'Public report form'), ('import', 'Import')], max_length=10, verbose_name='from')),
-                ('instance_id', models.CharField(max_length=100, verbose_name='submission id')),
-                ('payload', madad.core.fields.EncryptedTextField(verbose_name='submission')),
-                ('received_sha256', models.CharField(editable=False, max_length=64)),
-                ('expected_files', models.JSONField(blank=True, default=list, editable=False)),
-                ('encrypted', models.BooleanField(default=False, verbose_name='encrypted on the phone')),
-                ('status', models.CharField(choices=[('incomplete', 'Waiting for attachments'), ('new', 'Waiting for review'), ('accepted', 'Made into a new record'), ('attached', 'Added to an existing record'), ('rejected', 'Rejected')], max_length=12, verbose_name='status')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('reason', madad.core.fields.EncryptedTextField(blank=True, verbose_name='reason')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed')),
-                ('receipt_key', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('device', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='intake.device', verbose_name='device')),
-                ('follows', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='additions', to='intake.intakeitem', verbose_name='adds to')),
-                ('form_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='intake.formversion', verbose_name='form version')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='intake_items', to='households.household', verbose_name='household')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='intake_items', to='incidents.incident', verbose_name='incident')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intake_items', to='accounts.organisation', verbose_name='organisation')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("device", "Field device"),
+                            ("public", "Public report form"),
+                            ("import", "Import"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                ("instance_id", models.CharField(max_length=100, verbose_name="submission id")),
+                ("payload", madad.core.fields.EncryptedTextField(verbose_name="submission")),
+                ("received_sha256", models.CharField(editable=False, max_length=64)),
+                ("expected_files", models.JSONField(blank=True, default=list, editable=False)),
+                (
+                    "encrypted",
+                    models.BooleanField(default=False, verbose_name="encrypted on the phone"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("incomplete", "Waiting for attachments"),
+                            ("new", "Waiting for review"),
+                            ("accepted", "Made into a new record"),
+                            ("attached", "Added to an existing record"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                ("reason", madad.core.fields.EncryptedTextField(blank=True, verbose_name="reason")),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed"),
+                ),
+                (
+                    "receipt_key",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="intake.device",
+                        verbose_name="device",
+                    ),
+                ),
+                (
+                    "follows",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="additions",
+                        to="intake.intakeitem",
+                        verbose_name="adds to",
+                    ),
+                ),
+                (
+                    "form_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="intake.formversion",
+                        verbose_name="form version",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_items",
+                        to="households.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_items",
+                        to="incidents.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_items",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'intake item',
-                'verbose_name_plural': 'intake items',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "intake item",
+                "verbose_name_plural": "intake items",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeAttachment',
+            name="IntakeAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name sent')),
-                ('content_type', models.CharField(max_length=50, verbose_name='file type')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('storage_name', models.CharField(editable=False, max_length=255, unique=True)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='intake_attachments', to='evidence.evidencefile', verbose_name='evidence file')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='intake.intakeitem', verbose_name='intake item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name sent")),
+                ("content_type", models.CharField(max_length=50, verbose_name="file type")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size in bytes")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("storage_name", models.CharField(editable=False, max_length=255, unique=True)),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_attachments",
+                        to="evidence.evidencefile",
+                        verbose_name="evidence file",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="intake.intakeitem",
+                        verbose_name="intake item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'intake attachment',
-                'verbose_name_plural': 'intake attachments',
-                'ordering': ['item', 'name'],
+                "verbose_name": "intake attachment",
+                "verbose_name_plural": "intake attachments",
+                "ordering": ["item", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='form',
-            constraint=models.UniqueConstraint(fields=('organisation', 'form_id'), name='intake_form_id'),
+            model_name="form",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "form_id"), name="intake_form_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='device',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='intake_device_name'),
+            model_name="device",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="intake_device_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formversion',
-            constraint=models.UniqueConstraint(fields=('form', 'version'), name='intake_form_version'),
+            model_name="formversion",
+            constraint=models.UniqueConstraint(
+                fields=("form", "version"), name="intake_form_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='intakeitem',
-            index=models.Index(fields=['organisation', 'status', 'received_at'], name='intake_inta_organis_1dfe7d_idx'),
+            model_name="intakeitem",
+            index=models.Index(
+                fields=["organisation", "status", "received_at"],
+                name="intake_inta_organis_1dfe7d_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intakeitem',
-            constraint=models.UniqueConstraint(fields=('organisation', 'instance_id'), name='intake_item_instance_once'),
+            model_name="intakeitem",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "instance_id"), name="intake_item_instance_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intakeattachment',
-            constraint=models.UniqueConstraint(fields=('item', 'name'), name='intake_attachment_once'),
+            model_name="intakeattachment",
+            constraint=models.UniqueConstraint(
+                fields=("item", "name"), name="intake_attachment_once"
+            ),
         ),
     ]
