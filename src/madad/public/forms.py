@@ -1,4 +1,4 @@
-"""Forms of the public site (filters) and of the staff pages for public texts."""
+"""Forms of the public site (filters, the report form) and of the staff pages for public texts."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from madad.incidents.models import Act
+from madad.incidents.models import Act, IncidentType
+from madad.intake.services import CONTACT_MAX, WHAT_MAX, WHERE_MAX
+from madad.places.models import Place
 from madad.public.models import ClaimCheck, FactSheet, Rating, Status
 from madad.public.selectors import PublicFilters
 from madad.public.selectors.incidents import type_table
@@ -183,4 +186,134 @@ class ClaimCheckForm(_TextForm):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+# --- the public report form -------------------------------------------------------------------
+# The intake service checks the answers and says what is wrong with them; these forms only
+# show the fields and hand the answers on, so a place or type not in the lists reaches the
+# service and gets its message.
+class _AnyChoice(forms.ChoiceField):
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class _AnyChoices(forms.MultipleChoiceField):
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+def report_places() -> list[tuple[Any, Any]]:
+    """Districts, each with its towns, as grouped choices; names in the page's language."""
+    urdu = (get_language() or "").startswith("ur")
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Place.objects.filter(level__in=[Place.Level.DISTRICT, Place.Level.TOWN])
+        .order_by("name")
+        .values("id", "name", "name_ur", "level", "parent_id")
+    ]
+
+    def label(row: dict[str, Any]) -> str:
+        return str(row["name_ur"] if urdu and row["name_ur"] else row["name"])
+
+    districts = [r for r in rows if r["level"] == Place.Level.DISTRICT]
+    towns: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["level"] == Place.Level.TOWN:
+            towns.setdefault(row["parent_id"], []).append(row)
+    choices: list[tuple[Any, Any]] = [("", gettext("Not sure, or somewhere else"))]
+    for district in districts:
+        name = label(district)
+        options = [
+            (district["id"], gettext("%(district)s (the whole district)") % {"district": name})
+        ]
+        options += [(town["id"], label(town)) for town in towns.get(district["id"], [])]
+        choices.append((name, options))
+    return choices
+
+
+class ReportForm(forms.Form):
+    what = forms.CharField(
+        label=_("What happened?"),
+        required=False,
+        strip=False,
+        help_text=_(
+            "In your own words: what happened, to whom, and what you saw or heard. You do not "
+            "have to give anybody's name."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": WHAT_MAX, "required": True}),
+    )
+    when = forms.CharField(
+        label=_("When did it happen?"),
+        required=False,
+        help_text=_("Leave it empty if you do not know."),
+        widget=DateInput,
+    )
+    place = _AnyChoice(
+        label=_("Where did it happen?"),
+        required=False,
+        widget=forms.Select(attrs={"translate": "no"}),
+    )
+    where = forms.CharField(
+        label=_("Where exactly?"),
+        required=False,
+        help_text=_("For example a street, a market or a landmark nearby. Optional."),
+        widget=forms.TextInput(attrs={"maxlength": WHERE_MAX}),
+    )
+    types = _AnyChoices(
+        label=_("What kind of incident was it?"),
+        required=False,
+        help_text=_("Choose any that fit, or none."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    contact = forms.CharField(
+        label=_("How can we reach you? (optional)"),
+        required=False,
+        help_text=_(
+            "Leave this empty to stay anonymous. Only write a phone number or an email address "
+            "if you want a person from the organisation to contact you, and only one that is "
+            "safe for you."
+        ),
+        widget=forms.TextInput(attrs={"maxlength": CONTACT_MAX, "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place: Any = self.fields["place"]
+        place.choices = report_places()
+        types: Any = self.fields["types"]
+        types.choices = [
+            (t.code, t.label)
+            for t in IncidentType.objects.filter(active=True).order_by("position", "name")
+        ]
+        self.fields["when"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            name: data.get(name) for name in ("what", "when", "place", "where", "types", "contact")
+        }
+
+
+class ReportAddForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt code"),
+        required=False,
+        help_text=_("The code you were shown when you sent your report, like ABCD-EFGH-JKMN-PQRS."),
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": 40,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "dir": "ltr",
+                "required": True,
+            }
+        ),
+    )
+    what = forms.CharField(
+        label=_("What would you like to add?"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": WHAT_MAX, "required": True}),
     )

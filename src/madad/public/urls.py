@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from madad.public.views import data, pages, texts
+from madad.public.views import data, pages, report, texts
 
 app_name = "public"
 urlpatterns = [
@@ -19,5 +19,7 @@ urlpatterns = [
     path("data/", data.data_dictionary, name="data"),
     path("data/incidents.<str:fmt>", data.data_file, name="data_file"),
     path("fund/", pages.fund, name="fund"),
+    path("report/", report.report, name="report"),
+    path("report/add/", report.report_add, name="report_add"),
     path("language/", pages.language, name="language"),
 ]
