@@ -14,6 +14,7 @@ from madad.evidence import demo as evidence_demo
 from madad.fund import demo as fund_demo
 from madad.households import demo as households_demo
 from madad.incidents import demo as incidents_demo
+from madad.intake import demo as intake_demo
 from madad.linkage import demo as linkage_demo
 from madad.people import demo as people_demo
 from madad.places import demo as places_demo
@@ -37,6 +38,7 @@ LOADERS: list[Callable[[DemoContext], None]] = [
     public_demo.load,
     fund_demo.load,
     assistance_receipts_demo.load,  # after the fund's: receipts of what it paid
+    intake_demo.load,  # submissions waiting in the inbox
     linkage_demo.load,  # last: a run of the matcher over everybody
 ]
 

@@ -14,6 +14,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
+
+from gunicorn import glogging
+
+from madad.core.logging import redact
 
 
 def _cores() -> int:
@@ -50,3 +55,16 @@ graceful_timeout = 30
 accesslog = "-"
 # Method, path without the query string (it may hold a search), status, size, time: no more.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class _RedactingLogger(glogging.Logger):
+    """Gunicorn's logger, with the path masked as Madad's own logs are (a field device's token
+    travels in its URL)."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        found: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        found["U"] = redact(str(found.get("U", "")))
+        return found
+
+
+logger_class = _RedactingLogger

@@ -124,3 +124,41 @@ def test_what_reaches_the_root_handler_from_any_logger_is_masked(
     output = root_output.getvalue()
     assert "could not match [number]" in output
     assert "1234567" not in output
+
+
+def test_a_device_token_in_a_path_is_masked() -> None:
+    from madad.core.logging import redact
+
+    token = "Zx9_k-2bQ"
+    line = f'127.0.0.1 "POST /intake/d/{token}/submission" 201'
+    assert token not in redact(line)
+    assert "/intake/d/[token]/submission" in redact(line)
+
+
+def test_gunicorn_access_lines_mask_a_device_token() -> None:
+    from types import SimpleNamespace
+
+    from madad.gunicorn_config import logger_class
+
+    logger = logger_class.__new__(logger_class)
+    response = SimpleNamespace(status="201 Created", sent=0, headers=[])
+    request = SimpleNamespace(
+        headers=[],
+        uri="/intake/d/secret-token/submission",
+        path="/intake/d/secret-token/submission",
+        query="",
+        method="POST",
+        version=(1, 1),
+    )
+    environ = {
+        "RAW_URI": request.uri,
+        "PATH_INFO": request.path,
+        "REQUEST_METHOD": "POST",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "QUERY_STRING": "",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    import datetime as dt
+
+    atoms = logger.atoms(response, request, environ, dt.timedelta(milliseconds=5))
+    assert "secret-token" not in atoms["U"]

@@ -380,3 +380,21 @@ def test_other_organisations_device_cannot_reach_these_forms(
         "GET", f"/forms/incident_report/{ours_form.version}/form.xml"
     )
     assert answer.status == 404
+
+
+def test_a_new_version_does_not_break_submissions_of_the_old_one(
+    live_server: LiveServer, device: tuple[Device, str], relief_org: Organisation
+) -> None:
+    from madad.intake import fieldforms, xlsform
+
+    collect = _collect(live_server, device[1])
+    listed, old_xml = _incident_form(collect)
+    newer = xlsform.shipped(xlsform.INCIDENT_FORM, version_prefix="209912312359", public_key=None)
+    fieldforms.form_add(organisation=relief_org, data=newer.xlsform, added_by=None, encrypt=True)
+    relisted, new_xml = _incident_form(collect)
+    assert relisted.version != listed.version
+    # a phone that has not updated yet still sends the old version, and it is taken
+    assert [a.status for a in collect.submit(old_xml, _incident(old_xml))] == [201]
+    assert [a.status for a in collect.submit(new_xml, _incident(new_xml))] == [201]
+    versions = set(IntakeItem.objects.values_list("form_version__version", flat=True))
+    assert versions == {listed.version, relisted.version}

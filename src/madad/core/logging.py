@@ -3,7 +3,8 @@
 Madad's code never logs sensitive values; this is the second line: any digits run that looks
 like a CNIC or phone number is masked — in the message, and in the traceback and stack that a
 handler would print after it — and request objects attached by Django are dropped so that
-handlers cannot print POST bodies.
+handlers cannot print POST bodies. A field device's token, carried in its server URL, is masked
+too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import re
 # Ten or more digits (any script: \d matches Urdu digits too), possibly broken up by the spaces,
 # dashes and brackets people type into phone numbers and national IDs.
 _NUMBERS = re.compile(r"(?<!\d)(\d[\d \u00a0\-\u2010-\u2015()]{8,}\d)(?!\d)")
+# A field device's token is its credential and travels in its server URL (as ODK Collect
+# needs it): /intake/d/<token>/...
+_DEVICE_TOKENS = re.compile(r"(/intake/d/)[^/\s?#\"']+")
 _TRACEBACKS = logging.Formatter()
 
 
 def redact(text: str) -> str:
-    return _NUMBERS.sub("[number]", text)
+    return _NUMBERS.sub("[number]", _DEVICE_TOKENS.sub(r"\1[token]", text))
 
 
 class RedactSensitive(logging.Filter):

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +60,8 @@ def convert_xlsform(data: bytes, *, media: dict[str, str] | None = None) -> Conv
     when it is not a form pyxform accepts, or has no id or version Madad can keep."""
     if len(data) > XLSFORM_MAX_BYTES:
         raise invalid("xlsform", _("The XLSForm is larger than 5 MB."))
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise invalid("xlsform", _("This is not an XLSForm (.xlsx) file."))
     try:
         result = convert(xlsform=io.BytesIO(data), file_type=".xlsx")
     except PyXFormError as exc:
