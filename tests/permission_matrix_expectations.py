@@ -119,6 +119,11 @@ SOURCE_GRADE = INCIDENT_EDIT
 # the coordinator gives a case to a caseworker
 CASE_ASSIGN = CASE_APPROVE
 PERPETRATOR_VIEW = _roles(COORDINATOR, DOCUMENTER, VERIFIER)
+# issue 13: the intake inbox — documenters and coordinators review what came in; a documenter
+# makes an incident report an incident, a coordinator a household form a household
+INTAKE_REVIEW = _roles(DOCUMENTER, COORDINATOR)
+INTAKE_TO_INCIDENT = INTAKE_REVIEW & INCIDENT_EDIT
+INTAKE_TO_HOUSEHOLD = INTAKE_REVIEW & HOUSEHOLD_EDIT
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -372,6 +377,15 @@ HTML: dict[str, dict[str, Expect]] = {
     "linkage:run": view(LINKAGE_REVIEW),
     "linkage:check_person": action(DUPLICATE_CHECK, on_record=False),
     "linkage:check_incident": action(INCIDENT_EDIT, on_record=False),
+    # intake: the inbox (the matrix's item is a field report of an incident, with a photo);
+    # a reviewer whose role does not make the record asked for is told so (403)
+    "intake:inbox": {"GET": page(INTAKE_REVIEW)},
+    "intake:item": view(INTAKE_REVIEW),
+    "intake:file": view(INTAKE_REVIEW),
+    "intake:incident": action(INTAKE_TO_INCIDENT, seen_by=INTAKE_REVIEW),
+    "intake:attach": action(INTAKE_TO_INCIDENT, seen_by=INTAKE_REVIEW),
+    "intake:household": action(INTAKE_TO_HOUSEHOLD, seen_by=INTAKE_REVIEW),
+    "intake:reject": action(INTAKE_REVIEW),
     # sharing: the coordinators' grants (a grantee sees a grant in force at /shared/ instead)
     "sharing:list": {"GET": page(GRANT_MANAGE, refused=403)},
     "sharing:new": {

@@ -178,6 +178,7 @@ def _records(world: World) -> None:
         values["merge_id"] = merge.pk
     values["caseworker_id"] = caseworker.pk
     values.update(_sharing_records(world))
+    values.update(_intake_records(world))
     ids = {name: value for name, value in values.items() if value is not None}
     world.html = {**ids, "kind": "acts", "kind_slug": "factsheets", "action": "submit"}
     world.html["token"] = "no-such-invitation"
@@ -211,6 +212,14 @@ def _sharing_records(world: World) -> dict[str, int | None]:
         "record_id": _first(records),
         "meeting_id": _first(meetings),
     }
+
+
+def _intake_records(world: World) -> dict[str, int | None]:
+    """An item waiting in the inbox (a field report of an incident) with a photo."""
+    from tests.intake.inbox_factories import add_file, make_item, png_bytes
+
+    item = make_item(world.owner)
+    return {"item_id": item.pk, "attachment_id": add_file(item, png_bytes()).pk}
 
 
 def _second_person_records(world: World) -> dict[str, int | None]:

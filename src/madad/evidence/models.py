@@ -61,6 +61,9 @@ class CustodyEntry(models.Model):
     """One link of a file's chain of custody: who did what with it, when."""
 
     class Action(models.TextChoices):
+        # the first link of a file that came with a submission (madad.intake): its SHA-256
+        # as the server received it, dated when it arrived
+        RECEIVED = "received", _("Received from a field device")
         UPLOADED = "uploaded", _("Uploaded")
         VIEWED = "viewed", _("Viewed")
         DOWNLOADED = "downloaded", _("Downloaded")

@@ -15,6 +15,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import os
@@ -227,6 +228,95 @@ def evidence_upload(
         storage.delete(stored_name)
         raise
     return evidence
+
+
+def evidence_from_intake(
+    *,
+    incident: Incident,
+    uploaded_by: User,
+    stored_name: str,
+    sha256: str,
+    received_at: datetime.datetime,
+    received_by: User | None = None,
+    original_name: str = "",
+) -> EvidenceFile:
+    """Makes a file that came with a submission (kept in evidence storage under `stored_name`
+    since its receipt) an evidence file of the incident. The bytes pass the same checks as an
+    upload and must still be those received (`sha256`, taken at receipt): otherwise
+    `Conflict` (code "integrity_failed") and nothing is stored. The received file is copied,
+    never moved: what the submission held stays as it was.
+
+    Its custody log starts where the file entered Madad: "received", dated `received_at`
+    (by `received_by`, the device's holder, or else the reviewer), then "uploaded" by the
+    reviewer who made it evidence."""
+    errors = Errors()
+    _check_links(incident, None, uploaded_by, errors)
+    errors.raise_if()
+    storage = evidence_storage()
+    try:
+        source = storage.open(stored_name, "rb")
+    except OSError:
+        raise _changed_since_receipt() from None
+    with source:
+        upload = File(source, name=original_name)
+        inspected = _inspect(upload)
+        if inspected.sha256 != sha256:
+            raise _changed_since_receipt()
+        token = secrets.token_hex(16)
+        upload.seek(0)
+        new_name = storage.save(f"evidence/{token[:2]}/{token}", upload)
+    try:
+        if _hash_stored(storage, new_name) != inspected.sha256:
+            raise OSError("the stored bytes differ from the received ones")
+        with transaction.atomic():
+            evidence = EvidenceFile.objects.create(
+                organisation_id=uploaded_by.organisation_id,
+                incident=incident,
+                kind=inspected.file_type.kind,
+                content_type=inspected.file_type.content_type,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                storage_name=new_name,
+                original_name=_original_name(File(None, name=original_name)),
+                uploaded_by=uploaded_by,
+            )
+            CustodyEntry.objects.create(
+                evidence=evidence,
+                action=CustodyEntry.Action.RECEIVED,
+                by=received_by or uploaded_by,
+                at=received_at,
+                sha256=sha256,
+            )
+            audit_record(
+                action="evidence.received",
+                actor=uploaded_by,
+                organisation=evidence.organisation,
+                obj=evidence,
+                fields=["original_name"],
+            )
+            _custody(
+                evidence,
+                CustodyEntry.Action.UPLOADED,
+                uploaded_by,
+                inspected.sha256,
+                "evidence.uploaded",
+                fields=["original_name"],
+            )
+    except BaseException:
+        storage.delete(new_name)
+        raise
+    return evidence
+
+
+def _changed_since_receipt() -> Conflict:
+    return Conflict(
+        _(
+            "This file is missing or has changed since it was received: its fingerprint no "
+            "longer matches the one taken on receipt. It was not made evidence; tell your "
+            "coordinator."
+        ),
+        code="integrity_failed",
+    )
 
 
 def evidence_record_viewed(*, evidence: EvidenceFile, user: User) -> CustodyEntry:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad import access
 from madad.access.backup import may_manage_backups
+from madad.access.intake import may_review
 from madad.access.roles import Capability
 from madad.access.sharing import is_grantee, may_manage_grants, may_see_meeting_requests
 from madad.accounts.models import User
@@ -20,6 +21,7 @@ from madad.accounts.models import User
 _MENU: list[tuple[str | Callable[[User], bool] | None, str, Any]] = [
     (None, "home", _("Home")),
     (Capability.INCIDENT_VIEW, "incidents:list", _("Incidents")),
+    (may_review, "intake:inbox", _("Intake")),
     (Capability.PERSON_VIEW, "people:list", _("People")),
     (Capability.LINKAGE_REVIEW, "linkage:queue", _("Duplicates")),
     (Capability.HOUSEHOLD_VIEW, "households:list", _("Households")),
