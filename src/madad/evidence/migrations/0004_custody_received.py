@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0003_custody_append_only_guard'),
+        ("evidence", "0003_custody_append_only_guard"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='custodyentry',
-            name='action',
-            field=models.CharField(choices=[('received', 'Received from a field device'), ('uploaded', 'Uploaded'), ('viewed', 'Viewed'), ('downloaded', 'Downloaded'), ('exported', 'Copy made to leave the organisation'), ('integrity_failed', 'Download refused: the file has changed')], max_length=20, verbose_name='action'),
+            model_name="custodyentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("received", "Received from a field device"),
+                    ("uploaded", "Uploaded"),
+                    ("viewed", "Viewed"),
+                    ("downloaded", "Downloaded"),
+                    ("exported", "Copy made to leave the organisation"),
+                    ("integrity_failed", "Download refused: the file has changed"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
     ]
