@@ -57,7 +57,7 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
-class _RedactingLogger(glogging.Logger):
+class _RedactingLogger(glogging.Logger):  # type: ignore[misc]
     """Gunicorn's logger, with the path masked as Madad's own logs are (a field device's token
     travels in its URL)."""
 

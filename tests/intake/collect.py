@@ -268,7 +268,7 @@ def build_instance(
     instance_id = instance_id or f"uuid:{uuid.uuid4()}"
 
     def render(pairs: list[tuple[str, Any]]) -> str:
-        out = []
+        out: list[str] = []
         for name, value in pairs:
             if isinstance(value, list):
                 out.extend(f"<{name}>{render(group)}</{name}>" for group in value)

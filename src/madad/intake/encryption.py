@@ -23,7 +23,6 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import cast
 from xml.etree.ElementTree import Element
 
 from cryptography.exceptions import InvalidKey
@@ -186,7 +185,7 @@ def _decrypt_file(aes_key: bytes, iv: bytes, data: bytes) -> bytes:
     padded = decryptor.update(data) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     try:
-        return cast(bytes, unpadder.update(padded) + unpadder.finalize())
+        return unpadder.update(padded) + unpadder.finalize()
     except ValueError as exc:
         raise EncryptionError("An encrypted file of the submission is damaged.") from exc
 

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.core.files.base import File
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
@@ -191,9 +192,15 @@ def submission(request: HttpRequest, device: Device, token: str) -> HttpResponse
     if xml_file is None:
         return message(_("The request has no xml_submission_file."), status=400)
     xml = xml_file.read()
-    files = {
-        name: upload for name, upload in request.FILES.items() if name != "xml_submission_file"
-    }
+    files: dict[str, File[Any]] = {}
+    for name in request.FILES:
+        uploads = request.FILES.getlist(name)
+        if name != "xml_submission_file" and len(uploads) == 1:
+            files[name] = uploads[0]
+        elif name != "xml_submission_file":
+            return message(
+                _("The request sends the file %(name)s twice.") % {"name": name[:80]}, status=400
+            )
     try:
         received = submissions.submission_receive(device=device, xml=xml, files=files)
     except Refused as refusal:

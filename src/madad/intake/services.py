@@ -76,11 +76,11 @@ def _clean_report(data: dict[str, Any]) -> dict[str, Any]:
     where = validation.text(data.get("where"), "where", errors, max_length=WHERE_MAX)
     contact = validation.text(data.get("contact"), "contact", errors, max_length=CONTACT_MAX)
     place_code = ""
-    place = data.get("place")
-    if place not in (None, ""):
+    place = str(data.get("place") or "")
+    if place:
         found = (
-            Place.objects.filter(pk=place).exclude(level=Place.Level.CITY).first()
-            if str(place).isdigit()
+            Place.objects.filter(pk=int(place)).exclude(level=Place.Level.CITY).first()
+            if place.isascii() and place.isdigit() and len(place) < 12
             else None
         )
         if found is None:
