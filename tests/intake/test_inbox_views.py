@@ -163,7 +163,9 @@ def test_a_household_item_offers_the_household_form_to_a_coordinator(
     assert response.status_code == 200
     rows = response.context["members"].initial
     assert [r["relation"] for r in rows] == ["head", "daughter"]
-    assert "Register the household" in response.content.decode()
+    html = response.content.decode()
+    assert "Register the household" in html
+    assert "Cash grant, School fees" in html and "Killed" in html
 
 
 def test_a_coordinator_sees_an_incident_report_but_is_not_offered_to_record_it(

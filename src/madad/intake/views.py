@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from madad import access
 from madad.access.intake import may_review
 from madad.access.roles import Capability
+from madad.assistance.models import Kind as AssistanceKind
 from madad.core.forms import INVALID_FORM_STATUS, form_errors
 from madad.core.http import AuthedRequest
 from madad.core.refusals import WHOLE, Conflict, Refused
@@ -26,7 +27,7 @@ from madad.evidence import files
 from madad.households.models import Household, Member
 from madad.incidents.forms import ActFormSet, SourceFormSet
 from madad.incidents.labels import place_label
-from madad.incidents.models import Incident
+from madad.incidents.models import Act, Incident
 from madad.intake import review
 from madad.intake.forms import (
     AttachForm,
@@ -177,6 +178,10 @@ def _item_page(
         if original is not None and original.incident_id is not None:
             attach_initial["record"] = original.incident_id
         if kind == HOUSEHOLD:
+            acts, needs = dict(Act.Type.choices), dict(AssistanceKind.choices)
+            # codes Madad does not know stay as sent
+            context["acts_wanted"] = [str(acts.get(c, c)) for c in proposal.acts_wanted]
+            context["needs"] = [str(needs.get(c, c)) for c in proposal.needs]
             context["may_act"] = access.can(user, Capability.HOUSEHOLD_EDIT)
             context["household_form"] = forms.get("household_form") or HouseholdForm(
                 initial=household_initial(proposal, item)
