@@ -192,6 +192,7 @@ def test_a_report_is_stored_as_a_new_public_intake_item_with_a_receipt(
     response = send(client, answers(places))
     assert response.status_code == 200
     assert no_store(response) and "Content-Encoding" not in response
+    assert not response.cookies
     code = receipt_of(response)
     assert re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", code)
     assert 'href="/public/report/add/"' in response.content.decode()
@@ -207,6 +208,15 @@ def test_a_report_is_stored_as_a_new_public_intake_item_with_a_receipt(
         "contact": "",
     }
     assert code not in item.receipt_key and item.receipt_key  # only its keyed hash is kept
+
+
+def test_the_form_carries_no_csrf_token_and_needs_none(receiver: Organisation) -> None:
+    """No cookie marks the reporter; the signed single-use challenge is what a post carries."""
+    strict = Client(enforce_csrf_checks=True)
+    assert "csrfmiddlewaretoken" not in page(strict)
+    assert send(strict, {"what": "Shots fired."}).status_code == 200
+    assert send(strict, {"receipt": "AAAA-BBBB-CCCC-DDDD", "what": "x"}, ADD).status_code == 422
+    assert IntakeItem.objects.count() == 1
 
 
 def test_only_the_text_is_needed(client: Client, receiver: Organisation) -> None:
