@@ -71,7 +71,7 @@ print(json.dumps({
 """
 
 
-def _wait_for(url: str, seconds: float = 60) -> None:
+def _wait_for(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -93,8 +93,12 @@ def main(argv: list[str]) -> int:
 
     var = Path(tempfile.mkdtemp(prefix="madad-bench-intake-"))
     port = _free_port()
-    env = {**os.environ, "MADAD_MODE": "development", "MADAD_VAR_DIR": str(var),
-           "MADAD_BIND": f"127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "MADAD_MODE": "development",
+        "MADAD_VAR_DIR": str(var),
+        "MADAD_BIND": f"127.0.0.1:{port}",
+    }
     env.pop("MADAD_SQLITE_PATH", None)
     env.pop("DATABASE_URL", None)
     if args.postgres:
@@ -119,9 +123,15 @@ def main(argv: list[str]) -> int:
     try:
         _wait_for(f"{url}/formList")
         return _run(args, url, env)
-    finally:
+    except SystemExit:
         server.terminate()
-        server.wait(timeout=30)
+        _, errors = server.communicate(timeout=30)
+        print(errors.decode(errors="replace")[-3000:], flush=True)
+        raise
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def _run(args: argparse.Namespace, url: str, env: dict[str, str]) -> int:
