@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
     url = _madad(env, "intake", "devices", "create", "--name", "bench", "--url", base)
     url = url.strip().splitlines()[-1]
 
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:madad.gunicorn_config"],
         cwd=ROOT,
         env=env,
