@@ -112,6 +112,8 @@ LINKAGE_REVIEW = _roles(DOCUMENTER, VERIFIER)
 GRANT_MANAGE = _roles(COORDINATOR)
 GRANTEE = _roles(PARTNER)
 MEETING_VIEW = _roles(COORDINATOR, CASEWORKER)
+# issue 13: coordinators set up field intake (the forms phones fetch, the phones themselves)
+INTAKE_MANAGE = _roles(COORDINATOR)
 # who records a person checks first whether they are recorded already (person.edit + view)
 DUPLICATE_CHECK = _roles(COORDINATOR, DOCUMENTER, CASEWORKER)
 # grading a source is part of recording it; verifying is a second person's
@@ -408,6 +410,24 @@ HTML: dict[str, dict[str, Expect]] = {
     "shared:record": {"GET": record(NOBODY, seen_by=GRANT_MANAGE)},
     "shared:download": view(NOBODY),
     "shared:meeting_request": action(NOBODY, seen_by=GRANT_MANAGE),
+    # field intake's set-up (#13): refused lists and forms (403) to other roles, as sharing's;
+    # a form, version or device of the organisation is found by its coordinators only
+    "intake_setup:index": {"GET": page(INTAKE_MANAGE, MOVED, refused=403)},
+    "intake_setup:forms": {
+        "GET": page(INTAKE_MANAGE, refused=403),
+        "POST": page(INTAKE_MANAGE, ACCEPTED, refused=403),
+    },
+    "intake_setup:forms_ship": {"POST": page(INTAKE_MANAGE, ACCEPTED, refused=403)},
+    "intake_setup:form": view(INTAKE_MANAGE),
+    "intake_setup:form_state": action(INTAKE_MANAGE),
+    "intake_setup:form_xlsform": view(INTAKE_MANAGE),
+    "intake_setup:devices": {"GET": page(INTAKE_MANAGE, refused=403)},
+    "intake_setup:device_new": {
+        "GET": page(INTAKE_MANAGE, refused=403),
+        "POST": page(INTAKE_MANAGE, ACCEPTED, refused=403),
+    },
+    "intake_setup:device": view(INTAKE_MANAGE),
+    "intake_setup:device_revoke": form(INTAKE_MANAGE),
 }
 
 

@@ -179,6 +179,7 @@ def _records(world: World) -> None:
     values["caseworker_id"] = caseworker.pk
     values.update(_sharing_records(world))
     values.update(_intake_records(world))
+    values.update(_intake_setup_records(world))
     ids = {name: value for name, value in values.items() if value is not None}
     world.html = {**ids, "kind": "acts", "kind_slug": "factsheets", "action": "submit"}
     world.html["token"] = "no-such-invitation"
@@ -212,6 +213,43 @@ def _sharing_records(world: World) -> dict[str, int | None]:
         "record_id": _first(records),
         "meeting_id": _first(meetings),
     }
+
+
+def _intake_setup_records(world: World) -> dict[str, int | None]:
+    """A field form of the owner organisation with one version (an XLSForm of our own, so
+    that no key is needed to make it), and a device for it."""
+    from madad.intake import devices, fieldforms
+    from madad.intake.models import Form
+
+    version = fieldforms.form_add(
+        organisation=world.owner, data=_matrix_xlsform(), added_by=None, encrypt=False
+    )
+    device = devices.device_create(
+        organisation=world.owner,
+        name="Matrix phone",
+        created_by=None,
+        forms=Form.objects.filter(pk=version.form_id),
+    ).device
+    return {"field_form_id": version.form_id, "form_version_id": version.pk, "device_id": device.pk}
+
+
+def _matrix_xlsform() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    survey = book.active
+    assert survey is not None
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    survey.append(["text", "place_name", "Name of the place"])
+    settings = book.create_sheet("settings")
+    settings.append(["form_title", "form_id", "version"])
+    settings.append(["Matrix form", "matrix_form", "1"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _intake_records(world: World) -> dict[str, int | None]:
@@ -285,7 +323,12 @@ def world(
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media),
+        override_settings(
+            PASSWORD_HASHERS=fast,
+            MEDIA_ROOT=media,
+            # the coordinators ship Madad's forms, which need the intake key: made here, not in var/
+            MADAD_INTAKE_KEY_FILE=tmp_path_factory.mktemp("matrix-intake") / "intake-key.pem",
+        ),
         transaction.atomic(),
     ):
         relief, partner = load_users(password=PASSWORD)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("duplicates/", include("madad.linkage.urls")),
     path("sharing/", include("madad.sharing.urls")),
     path("shared/", include("madad.sharing.grantee_urls")),
+    path("intake/setup/", include("madad.intake.setup_urls")),
     path("intake/", include("madad.intake.urls")),
     path("api/v1/", api.urls),
 ]

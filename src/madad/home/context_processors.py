@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madad import access
 from madad.access.backup import may_manage_backups
-from madad.access.intake import may_review
+from madad.access.intake import may_manage, may_review
 from madad.access.roles import Capability
 from madad.access.sharing import is_grantee, may_manage_grants, may_see_meeting_requests
 from madad.accounts.models import User
@@ -32,6 +32,7 @@ _MENU: list[tuple[str | Callable[[User], bool] | None, str, Any]] = [
     (Capability.DISBURSEMENT_RECORD, "assistance:disbursements", _("Help in kind")),
     (Capability.REFERRAL_RESPOND, "referrals:list", _("Referrals")),
     (may_manage_grants, "sharing:list", _("Sharing")),
+    (may_manage, "intake_setup:index", _("Field forms and devices")),
     (Capability.FUND_VIEW, "fund:overview", _("Fund")),
     (is_grantee, "shared:list", _("Shared with you")),
     (may_see_meeting_requests, "sharing:meetings", _("Meeting requests")),
@@ -56,4 +57,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(url_name)
             active = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"url": url, "label": label, "active": active})
+    # one entry is the current one: the longest that leads here (/intake/setup/ is not /intake/)
+    current = max((item for item in items if item["active"]), key=_url_length, default=None)
+    for item in items:
+        item["active"] = item is current
     return {"menu": items}
+
+
+def _url_length(item: dict[str, Any]) -> int:
+    return len(item["url"])
