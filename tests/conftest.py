@@ -4,6 +4,7 @@ the same organisation with another role, and an outsider from another organisati
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -46,6 +47,22 @@ def _files_in_a_temporary_directory(
 ) -> None:
     # Evidence files (uploads, the demo's) never land in the real var/files during tests.
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("files"))
+
+
+@pytest.fixture(scope="session")
+def intake_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The organisation's intake key (madad.intake.encryption), made once per run."""
+    from madad.intake import encryption
+
+    path = tmp_path_factory.mktemp("intake-key") / "intake-key.pem"
+    encryption.generate_key(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _intake_key(settings: Settings, intake_key_file: Path) -> None:
+    # never var/intake-key.pem: the demo and the shipped forms would make one there
+    settings.MADAD_INTAKE_KEY_FILE = intake_key_file
 
 
 @pytest.fixture(autouse=True)

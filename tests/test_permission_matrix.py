@@ -37,8 +37,10 @@ from tests.factories import (
 )
 
 # URL namespaces the matrix leaves out: the public site is for everybody (tests/public checks
-# that it shows nothing personal) and the API is asked operation by operation below.
-NOT_STAFF_PAGES = ("public", "api")
+# that it shows nothing personal), the API is asked operation by operation below, and the
+# OpenRosa server answers field devices by the token in its address, not staff by their role
+# (tests/intake/test_openrosa.py asks it with unknown, revoked and other organisations' tokens).
+NOT_STAFF_PAGES = ("public", "api", "openrosa")
 
 
 # --- What there is to ask --------------------------------------------------------------------

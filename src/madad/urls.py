@@ -29,6 +29,8 @@ urlpatterns = [
     path("duplicates/", include("madad.linkage.urls")),
     path("sharing/", include("madad.sharing.urls")),
     path("shared/", include("madad.sharing.grantee_urls")),
+    # the OpenRosa server field phones talk to: the token in the address is the device's
+    path("intake/d/<str:token>/", include("madad.intake.openrosa_urls")),
     path("intake/setup/", include("madad.intake.setup_urls")),
     path("intake/", include("madad.intake.urls")),
     path("api/v1/", api.urls),

@@ -1,29 +1,15 @@
-"""Shared fixtures of the intake tests: the organisation's intake key (made once per run, in a
-temporary directory), the shipped forms, and a device."""
+"""Shared fixtures of the intake tests: the shipped forms, and a device (the organisation's
+intake key is tests/conftest.py's)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from pytest_django import Settings
 
 from madad.accounts.models import Organisation, User
-from madad.intake import devices, encryption, fieldforms
+from madad.intake import devices, fieldforms
 from madad.intake.models import Device, FormVersion
-
-
-@pytest.fixture(scope="session")
-def intake_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("intake-key") / "intake-key.pem"
-    encryption.generate_key(path)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _intake_key(settings: Settings, intake_key_file: Path) -> None:
-    settings.MADAD_INTAKE_KEY_FILE = intake_key_file
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def load(context: DemoContext) -> None:
     district = Place.objects.filter(level=Place.Level.DISTRICT).order_by("code").first()
     with transaction.atomic():
         for report in PUBLIC_REPORTS:
-            services.public_report_receive(report)
+            services.public_report_receive(report, organisation=context.relief)
         if version is None or district is None:
             return
         for title, act, name in DEVICE_REPORTS:

@@ -113,18 +113,22 @@ def forms_ship(*, organisation: Organisation, added_by: User | None) -> list[For
     added = []
     key = encryption.public_key_base64()
     prefix = timezone.localtime().strftime("%Y%m%d%H%M")
-    for form_id in (xlsform.INCIDENT_FORM, xlsform.HOUSEHOLD_FORM):
-        ship = xlsform.shipped(form_id, version_prefix=prefix, public_key=key)
-        current = FormVersion.objects.filter(
-            form__organisation=organisation, form__form_id=form_id
-        ).first()
-        if current is not None and current.version.endswith(f"-{ship.digest}"):
-            continue
-        added.append(
-            form_add(
-                organisation=organisation, data=ship.xlsform, added_by=added_by, media=ship.media
+    with transaction.atomic():  # both or neither
+        for form_id in (xlsform.INCIDENT_FORM, xlsform.HOUSEHOLD_FORM):
+            ship = xlsform.shipped(form_id, version_prefix=prefix, public_key=key)
+            current = FormVersion.objects.filter(
+                form__organisation=organisation, form__form_id=form_id
+            ).first()
+            if current is not None and current.version.endswith(f"-{ship.digest}"):
+                continue
+            added.append(
+                form_add(
+                    organisation=organisation,
+                    data=ship.xlsform,
+                    added_by=added_by,
+                    media=ship.media,
+                )
             )
-        )
     return added
 
 

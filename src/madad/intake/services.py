@@ -127,11 +127,14 @@ def _create(organisation: Organisation, answers: dict[str, Any], **extra: Any) -
     return item
 
 
-def public_report_receive(data: dict[str, Any]) -> Receipt:
+def public_report_receive(
+    data: dict[str, Any], *, organisation: Organisation | None = None
+) -> Receipt:
     """Stores an anonymous report from the public form (fields: what, when, place, where,
-    types, contact) as a new intake item; returns it with its receipt code. `Invalid` by
-    field, and nothing stored, when the answers are wrong."""
-    organisation = public_organisation()
+    types, contact) as a new intake item of `organisation` (by default the one relief
+    organisation); returns it with its receipt code. `Invalid` by field, and nothing stored,
+    when the answers are wrong."""
+    organisation = organisation or public_organisation()
     if organisation is None:
         raise Conflict(_("Reports cannot be received here at the moment."), code="no_receiver")
     answers = _clean_report(data)
