@@ -233,7 +233,7 @@ def _household(root: Element) -> Proposal:
 def _labels() -> dict[str, str]:
     return {
         "incident_date": _("Date"),
-        "date_precision": _("Date known to the"),
+        "date_precision": _("How exact the date is"),
         "district": _("District"),
         "town": _("Town"),
         "neighbourhood": _("Neighbourhood"),

@@ -126,7 +126,7 @@ def _parse(device: Device, xml: bytes) -> _Parsed:
         raise NotVisible(_("This form is not on the server for this device."), code="no_form")
     if form.state != Form.State.OPEN:
         raise Conflict(
-            _("The form \u201c%(title)s\u201d is closed: it takes no new submissions.")
+            _("The form “%(title)s” is closed: it takes no new submissions.")
             % {"title": form.title},
             code="form_closed",
         )
