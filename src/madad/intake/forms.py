@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madad.core.forms import choose_from
 from madad.households.models import Member
@@ -33,7 +34,9 @@ class InboxFilterForm(forms.Form):
         label=_("Status"), required=False, choices=_ANY + IntakeItem.Status.choices
     )
     source = forms.ChoiceField(
-        label=_("From"), required=False, choices=_ANY + IntakeItem.Source.choices
+        label=pgettext_lazy("where an intake item came from", "From"),
+        required=False,
+        choices=_ANY + IntakeItem.Source.choices,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madad.core.fields import EncryptedTextField
 from madad.core.links import link, organisation_link, user_link
@@ -130,7 +131,11 @@ class IntakeItem(Versioned):
         REJECTED = "rejected", _("Rejected")
 
     organisation = organisation_link(_("organisation"), related_name="intake_items")
-    source = models.CharField(_("from"), max_length=10, choices=Source.choices)
+    source = models.CharField(
+        pgettext_lazy("where an intake item came from", "from"),
+        max_length=10,
+        choices=Source.choices,
+    )
     device = link(Device, _("device"), related_name="items", null=True)
     form_version = link(FormVersion, _("form version"), related_name="items", null=True)
     # the submission's own id (Collect's instanceID, or one given to a public report)
