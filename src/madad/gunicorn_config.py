@@ -66,5 +66,21 @@ class _RedactingLogger(glogging.Logger):  # type: ignore[misc]
         found["U"] = redact(str(found.get("U", "")))
         return found
 
+    # its own messages ("Error handling request <method> <uri>") name the path too
+    def error(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        super().error(redact(msg % args if args else str(msg)), **kwargs)
+
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        super().exception(redact(msg % args if args else str(msg)), **kwargs)
+
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        super().warning(redact(msg % args if args else str(msg)), **kwargs)
+
+    def info(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        super().info(redact(msg % args if args else str(msg)), **kwargs)
+
+    def debug(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        super().debug(redact(msg % args if args else str(msg)), **kwargs)
+
 
 logger_class = _RedactingLogger

@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -276,6 +277,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------
 # The database cache is shared by every app server and worker, so rate limits hold across
 # processes without another service to run. MADAD_REDIS_URL may replace it.
+CACHES: dict[str, dict[str, Any]]
 if os.environ.get("MADAD_REDIS_URL"):
     CACHES = {
         "default": {
@@ -288,6 +290,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "madad_cache",
+            # Rate limits, lockouts and spent proofs of work live here. Django's default (300
+            # entries, then a third deleted) let a flood of posts wipe them; expired entries
+            # are deleted first when this is reached.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 

@@ -162,3 +162,25 @@ def test_gunicorn_access_lines_mask_a_device_token() -> None:
 
     atoms = logger.atoms(response, request, environ, dt.timedelta(milliseconds=5))
     assert "secret-token" not in atoms["U"]
+
+
+def test_a_token_in_an_errors_arguments_is_masked() -> None:
+    from madad.core.logging import redact
+
+    line = (
+        "Reverse for 'form' with keyword arguments '{'token': 'KoxqvomkFjLu-dZHr5hNNT0', 'v': '1'}'"
+    )
+    assert "KoxqvomkFjLu" not in redact(line)
+
+
+def test_gunicorn_error_lines_mask_a_device_token(caplog: Any) -> None:
+    import logging
+
+    from madad.gunicorn_config import logger_class
+
+    logger = logger_class.__new__(logger_class)
+    logger.error_log = logging.getLogger("gunicorn.error.test")
+    with caplog.at_level(logging.ERROR, logger="gunicorn.error.test"):
+        logger.error("Error handling request %s %s", "POST", "/intake/d/secret-token-1/submission")
+    assert "secret-token-1" not in caplog.text
+    assert "/intake/d/[token]/submission" in caplog.text

@@ -122,3 +122,15 @@ def test_shipped_forms_follow_the_vocabularies(relief_org: Organisation) -> None
     assert [v.form.form_id for v in again] == [xlsform.INCIDENT_FORM]
     assert "demo_new_type" in again[0].xml
     assert "label::Urdu" not in again[0].xml and 'lang="Urdu (ur)"' in again[0].xml
+
+
+def test_a_version_that_cannot_be_in_an_address_is_refused(relief_org: Organisation) -> None:
+    # a "/" in a version made the form list fail for every device, and the error named the token
+    with pytest.raises(Invalid) as refused:
+        fieldforms.form_add(
+            organisation=relief_org,
+            data=_book({"form_title": "Slash", "form_id": "slash", "version": "2026/1"}),
+            added_by=None,
+        )
+    assert "version" in refused.value.fields["xlsform"][0]
+    assert FormVersion.objects.count() == 0

@@ -285,7 +285,9 @@ def test_oversize_submission_is_refused(
     settings.MADAD_INTAKE_MAX_BYTES = 100_000
     collect = _collect(live_server, device[1])
     _, form_xml = _incident_form(collect)
-    answer = collect.submit(form_xml, _incident(form_xml), split=False)[0]
+    instance = _incident(form_xml)
+    instance.files["photo.jpg"] = PHOTO * 6  # 1.2 MB: beyond the limit and its allowance
+    answer = collect.submit(form_xml, instance, split=False)[0]
     assert answer.status == 413
     _nothing_stored()
 
@@ -398,3 +400,107 @@ def test_a_new_version_does_not_break_submissions_of_the_old_one(
     assert [a.status for a in collect.submit(new_xml, _incident(new_xml))] == [201]
     versions = set(IntakeItem.objects.values_list("form_version__version", flat=True))
     assert versions == {listed.version, relisted.version}
+
+
+# --- findings of the review (each failed before its fix) ----------------------------------------
+
+
+def _post(collect: Collect, xml: bytes, files: list[tuple[str, bytes]]) -> Any:
+    body, content_type = multipart(xml, files)
+    return collect.request("POST", "/submission", body, {"Content-Type": content_type})
+
+
+def test_deeply_nested_xml_is_refused_on_receipt(
+    live_server: LiveServer, device: tuple[Device, str]
+) -> None:
+    collect = _collect(live_server, device[1])
+    _, form_xml = _incident_form(collect)
+    deep = "<a>" * 200 + "x" + "</a>" * 200
+    instance = build_instance(form_xml, [("title", "deep")])
+    nested = instance.xml.replace(b"<title>deep</title>", f"<title>{deep}</title>".encode())
+    key = public_key_of(form_xml)
+    assert key is not None
+    envelope, files = encrypt_instance(
+        type(instance)(instance.form_id, instance.version, instance.instance_id, nested), key
+    )
+    answer = _post(collect, envelope, list(files.items()))
+    assert answer.status == 400
+    _nothing_stored()
+
+
+def test_xml_in_another_encoding_is_refused_not_a_500(
+    live_server: LiveServer, device: tuple[Device, str]
+) -> None:
+    collect = _collect(live_server, device[1])
+    xml = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<household_needs id="household_needs" version="1"><head_name>Jos\xe9</head_name>'
+        b"<meta><instanceID>uuid:latin</instanceID></meta></household_needs>"
+    )
+    answer = _post(collect, xml, [])
+    assert answer.status == 400
+    assert "UTF-8" in answer.message
+    _nothing_stored()
+
+
+def test_encrypted_file_names_that_collide_are_refused(
+    live_server: LiveServer, device: tuple[Device, str]
+) -> None:
+    collect = _collect(live_server, device[1])
+    _, form_xml = _incident_form(collect)
+    key = public_key_of(form_xml)
+    assert key is not None
+    instance = _incident(form_xml, files=False)
+    instance.files = {"x.enc": b"one", "x": b"two"}
+    envelope, files = encrypt_instance(instance, key)
+    answer = _post(collect, envelope, list(files.items()))
+    assert answer.status == 400
+    assert "twice" in answer.message
+    _nothing_stored()
+
+
+def test_a_request_at_the_advertised_size_is_taken(
+    live_server: LiveServer, device: tuple[Device, str], settings: Settings
+) -> None:
+    collect = _collect(live_server, device[1])
+    _, form_xml = _incident_form(collect)
+    key = public_key_of(form_xml)
+    assert key is not None
+    envelope, files = encrypt_instance(_incident(form_xml), key)
+    # the XML and the files fill the advertised limit exactly; the multipart framing is on top
+    settings.MADAD_INTAKE_MAX_BYTES = len(envelope) + sum(len(d) for d in files.values())
+    answer = _post(collect, envelope, list(files.items()))
+    assert answer.status == 201
+
+
+def test_a_closed_forms_files_are_not_served(
+    live_server: LiveServer, device: tuple[Device, str]
+) -> None:
+    collect = _collect(live_server, device[1])
+    listed, _ = _incident_form(collect)
+    Form.objects.filter(form_id="incident_report").update(state=Form.State.CLOSED)
+    assert collect.request("GET", listed.download_url).status == 404
+    assert listed.manifest_url is not None
+    assert collect.request("GET", listed.manifest_url).status == 404
+
+
+def test_every_answer_carries_the_openrosa_headers(
+    live_server: LiveServer, device: tuple[Device, str]
+) -> None:
+    answer = _collect(live_server, device[1]).request("GET", "/submission")
+    assert answer.status == 405
+    assert answer.headers["X-OpenRosa-Version"] == "1.0"
+
+
+def test_an_envelope_missing_its_parts_is_refused_not_a_500(
+    live_server: LiveServer, device: tuple[Device, str]
+) -> None:
+    collect = _collect(live_server, device[1])
+    envelope = (
+        b'<data xmlns="http://opendatakit.org/submissions" encrypted="yes" id="incident_report">'
+        b"<base64EncryptedKey>AAAA</base64EncryptedKey></data>"
+    )
+    answer = _post(collect, envelope, [])
+    assert answer.status == 400
+    assert "lacks" in answer.message
+    _nothing_stored()

@@ -497,3 +497,49 @@ def test_all_addresses_together_may_send_so_many_reports_an_hour(
     refused = send(client, {"what": "Report 3"}, REMOTE_ADDR="198.51.100.99")
     assert refused.status_code == 429
     assert IntakeItem.objects.count() == 2
+
+
+# --- findings of the review (each failed before its fix) -------------------------------------
+def test_ipv6_addresses_of_one_network_share_a_limit(
+    client: Client, receiver: Organisation, settings: Settings
+) -> None:
+    settings.MADAD_PUBLIC_REPORTS_PER_ADDRESS = 2
+    for n in range(2):
+        response = send(client, {"what": f"Report {n}"}, REMOTE_ADDR=f"2001:db8::{n + 1}")
+        assert response.status_code == 200
+    refused = send(client, {"what": "Report 3"}, REMOTE_ADDR="2001:db8::99")
+    assert refused.status_code == 429
+    assert send(client, {"what": "Other net"}, REMOTE_ADDR="2001:db8:1::1").status_code == 200
+    assert IntakeItem.objects.count() == 3
+
+
+def test_a_flood_of_cache_entries_does_not_wipe_the_limits(
+    client: Client, receiver: Organisation, settings: Settings
+) -> None:
+    from django.core.cache import cache
+
+    settings.MADAD_PUBLIC_REPORTS_PER_ADDRESS = 1
+    here = {"REMOTE_ADDR": "198.51.100.40"}
+    assert send(client, {"what": "First"}, **here).status_code == 200
+    # what spent challenges and other limits add: Django's default kept only 300 entries
+    for n in range(400):
+        cache.set(f"public:report:work:flood{n}", 1, 3600)
+    assert send(client, {"what": "Second"}, **here).status_code == 429
+    assert IntakeItem.objects.count() == 1
+
+
+def test_a_post_is_counted_before_it_is_acted_on(
+    client: Client, receiver: Organisation, settings: Settings
+) -> None:
+    from madad.public import report_guard
+
+    settings.MADAD_PUBLIC_REPORTS_PER_ADDRESS = 1
+    request = type("R", (), {"META": {"REMOTE_ADDR": "198.51.100.41"}})()
+    # a post already being handled holds its place: a second one sent at once is refused
+    assert report_guard.take_slot(request)
+    refused = send(client, {"what": "At the same time"}, REMOTE_ADDR="198.51.100.41")
+    assert refused.status_code == 429
+    # and a post refused for its answers gives its place back
+    report_guard.give_back(request)
+    assert send(client, {"what": ""}, REMOTE_ADDR="198.51.100.41").status_code == 422
+    assert send(client, {"what": "Now"}, REMOTE_ADDR="198.51.100.41").status_code == 200

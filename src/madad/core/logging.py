@@ -18,11 +18,14 @@ _NUMBERS = re.compile(r"(?<!\d)(\d[\d \u00a0\-\u2010-\u2015()]{8,}\d)(?!\d)")
 # A field device's token is its credential and travels in its server URL (as ODK Collect
 # needs it): /intake/d/<token>/...
 _DEVICE_TOKENS = re.compile(r"(/intake/d/)[^/\s?#\"']+")
+# ...and in the arguments Django's errors print ('token': '...')
+_TOKEN_ARGUMENTS = re.compile(r"""(['"]?token['"]?\s*[:=]\s*['"]?)[A-Za-z0-9_\-]{8,}""")
 _TRACEBACKS = logging.Formatter()
 
 
 def redact(text: str) -> str:
-    return _NUMBERS.sub("[number]", _DEVICE_TOKENS.sub(r"\1[token]", text))
+    text = _TOKEN_ARGUMENTS.sub(r"\1[token]", _DEVICE_TOKENS.sub(r"\1[token]", text))
+    return _NUMBERS.sub("[number]", text)
 
 
 class RedactSensitive(logging.Filter):

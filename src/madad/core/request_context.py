@@ -79,6 +79,19 @@ def canonical_ip(raw: str | None) -> str | None:
     return clean_ipv6_address(str(address).split("%")[0])
 
 
+def rate_key_address(request: HttpRequest) -> str:
+    """The client as rate limits count it: an IPv4 address, or the /64 network of an IPv6
+    one (one household's or phone's allotment; counting each /128 apart lets one client
+    take as many addresses as it likes)."""
+    address = client_ip(request)
+    if address is None:
+        return "unknown"
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address, believing `X-Forwarded-For` only as far as the trusted hops."""
     hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0))

@@ -23,6 +23,7 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import IO
 from xml.etree.ElementTree import Element
 
 from cryptography.exceptions import InvalidKey
@@ -32,10 +33,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 ENVELOPE_NS = "http://opendatakit.org/submissions"
 OPENROSA_NS = "http://openrosa.org/xforms"
 KEY_BITS = 2048
+CHUNK = 64 * 1024
 
 
 class EncryptionError(Exception):
@@ -151,12 +154,15 @@ def read_envelope(root: Element) -> Envelope:
         if not value
     ]
     if missing:
-        raise EncryptionError(f"The encrypted submission lacks {', '.join(missing)}.")
+        raise EncryptionError(
+            _("The encrypted submission lacks %(parts)s.") % {"parts": ", ".join(missing)}
+        )
     for name in envelope.files:
         if not name.endswith(".enc") or "/" in name or len(name) <= 4:
-            raise EncryptionError("The encrypted submission names a file it cannot have.")
-    if len(set(envelope.files)) != len(envelope.files):
-        raise EncryptionError("The encrypted submission names a file twice.")
+            raise EncryptionError(_("The encrypted submission names a file it cannot have."))
+    plain = {name[: -len(".enc")] for name in envelope.files}
+    if len(set(envelope.files)) != len(envelope.files) or plain & set(envelope.files):
+        raise EncryptionError(_("The encrypted submission names a file twice."))
     return envelope
 
 
@@ -175,52 +181,58 @@ def _unwrap(key: rsa.RSAPrivateKey, wrapped: str) -> bytes:
         return key.decrypt(base64.b64decode(wrapped, validate=True), oaep())
     except (ValueError, InvalidKey) as exc:
         raise EncryptionError(
-            "The submission was encrypted with another key: this form's key on the phone is "
-            "not the organisation's. Download the form again on the device."
+            _(
+                "The submission was encrypted with another key: this form's key on the phone is "
+                "not the organisation's. Download the form again on the device."
+            )
         ) from exc
 
 
-def _decrypt_file(aes_key: bytes, iv: bytes, data: bytes) -> bytes:
+def submission_key(envelope: Envelope) -> bytes:
+    """The submission's AES key, unwrapped with the organisation's private key."""
+    aes_key = _unwrap(private_key(), envelope.wrapped_key)
+    if len(aes_key) != 32:
+        raise EncryptionError(_("The submission's key is not an AES-256 key."))
+    return aes_key
+
+
+def decrypt_stream(aes_key: bytes, iv: bytes, source: IO[bytes], target: IO[bytes]) -> str:
+    """Decrypts one file from `source` into `target`, a chunk at a time; returns the MD5 of
+    the clear bytes (for the signature)."""
     decryptor = Cipher(algorithms.AES(aes_key), CFB(iv)).decryptor()
-    padded = decryptor.update(data) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
+    digest = hashlib.md5()  # noqa: S324 (ODK's signature)
     try:
-        return unpadder.update(padded) + unpadder.finalize()
+        while chunk := source.read(CHUNK):
+            clear = unpadder.update(decryptor.update(chunk))
+            digest.update(clear)
+            target.write(clear)
+        clear = unpadder.update(decryptor.finalize()) + unpadder.finalize()
     except ValueError as exc:
-        raise EncryptionError("An encrypted file of the submission is damaged.") from exc
+        raise EncryptionError(_("An encrypted file of the submission is damaged.")) from exc
+    digest.update(clear)
+    target.write(clear)
+    return digest.hexdigest()
 
 
-def signature_text(envelope: Envelope, clear: dict[str, bytes]) -> str:
-    """What the element signature is the MD5 of (clear: plain file name → plain bytes)."""
+def signature_text(envelope: Envelope, md5s: dict[str, str]) -> str:
+    """What the element signature is the MD5 of (md5s: plain file name → MD5 of its bytes)."""
     lines = [envelope.form_id]
     if envelope.version is not None:
         lines.append(envelope.version)
     lines += [envelope.wrapped_key, envelope.instance_id]
     for name in envelope.files:
         plain = name[: -len(".enc")]
-        lines.append(f"{plain}::{hashlib.md5(clear[plain]).hexdigest()}")  # noqa: S324
+        lines.append(f"{plain}::{md5s[plain]}")
     return "\n".join(lines) + "\n"
 
 
-def decrypt(envelope: Envelope, files: dict[str, bytes]) -> tuple[bytes, dict[str, bytes]]:
-    """The submission XML and its media in the clear (by plain name), once every file has
-    decrypted and the signature matches; EncryptionError otherwise."""
-    key = private_key()
-    aes_key = _unwrap(key, envelope.wrapped_key)
-    if len(aes_key) != 32:
-        raise EncryptionError("The submission's key is not an AES-256 key.")
-    ivs = file_ivs(envelope.instance_id, aes_key, len(envelope.files))
-    clear: dict[str, bytes] = {}
-    for name, iv in zip(envelope.files, ivs, strict=True):
-        if name not in files:
-            raise EncryptionError("A file of the encrypted submission has not arrived.")
-        clear[name[: -len(".enc")]] = _decrypt_file(aes_key, iv, files[name])
-    expected = hashlib.md5(signature_text(envelope, clear).encode()).digest()  # noqa: S324
+def check_signature(envelope: Envelope, md5s: dict[str, str]) -> None:
+    """EncryptionError unless the element signature matches the files as decrypted."""
+    expected = hashlib.md5(signature_text(envelope, md5s).encode()).digest()  # noqa: S324
     try:
-        signed = key.decrypt(base64.b64decode(envelope.signature, validate=True), oaep())
+        signed = private_key().decrypt(base64.b64decode(envelope.signature, validate=True), oaep())
     except (ValueError, InvalidKey) as exc:
-        raise EncryptionError("The submission's signature cannot be read.") from exc
+        raise EncryptionError(_("The submission's signature cannot be read.")) from exc
     if not hmac.compare_digest(signed, expected):
-        raise EncryptionError("The submission's signature does not match its contents.")
-    xml = clear.pop(envelope.xml_file[: -len(".enc")])
-    return xml, clear
+        raise EncryptionError(_("The submission's signature does not match its contents."))

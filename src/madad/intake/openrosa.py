@@ -74,7 +74,8 @@ def device_view(view: View) -> View:
                 ),
                 status=403,
             )
-        return view(request, device, token, *args, **kwargs)
+        # every answer, a 405 from the method check included, carries the OpenRosa headers
+        return _headers(view(request, device, token, *args, **kwargs))
 
     return wrapped
 
@@ -120,7 +121,7 @@ def form_list(request: HttpRequest, device: Device, token: str) -> HttpResponse:
 
 def _version(device: Device, form_id: str, version: str) -> FormVersion | None:
     return FormVersion.objects.filter(
-        form__in=device.forms.all(), form__form_id=form_id, version=version
+        form__in=device.forms.filter(state=Form.State.OPEN), form__form_id=form_id, version=version
     ).first()
 
 
@@ -170,7 +171,10 @@ def media(
     return _headers(HttpResponse(found.media[name].encode(), content_type="text/csv"))
 
 
-_STATUS = {"bad_xml": 400, "unknown_file": 400}
+_STATUS = {"bad_xml": 400, "unknown_file": 400, "too_large": 413}
+# Collect splits a submission by the bytes of its files; the multipart framing around them
+# comes on top of what it was told, so the server takes that much more than it advertises
+FRAMING_ALLOWANCE = 1024 * 1024
 
 
 @device_view
@@ -179,7 +183,7 @@ def submission(request: HttpRequest, device: Device, token: str) -> HttpResponse
     if request.method == "HEAD":
         return _headers(HttpResponse(status=204))
     length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > settings.MADAD_INTAKE_MAX_BYTES:
+    if length > settings.MADAD_INTAKE_MAX_BYTES + FRAMING_ALLOWANCE:
         return message(
             _("The submission is larger than the server takes in one request (%(mb)s MB).")
             % {"mb": settings.MADAD_INTAKE_MAX_BYTES // (1024 * 1024)},

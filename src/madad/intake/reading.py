@@ -72,6 +72,10 @@ class Proposal:
     adds_to_receipt: bool = False
 
 
+# no form of Madad's nests deeper; a deeper submission is shown as it came
+MAX_DEPTH = 32
+
+
 def item_kind(item: IntakeItem) -> str:
     """Whether the item proposes an incident or a household: by the form it was sent with
     (public reports and imports propose incidents)."""
@@ -160,6 +164,8 @@ def _read_xml(payload: str) -> Proposal:
         root = SafeXML.fromstring(payload.encode("utf-8"))
     except Exception:  # malformed XML, entities (refused by defusedxml): shown as it came
         return _unreadable(payload)
+    if _depth(root) > MAX_DEPTH:  # received before the limit, or by another door
+        return _unreadable(payload)
     form_id = root.get("id") or _local(root.tag)
     if form_id == HOUSEHOLD_FORM_ID or _local(root.tag) == HOUSEHOLD_FORM_ID:
         proposal = _household(root)
@@ -168,6 +174,16 @@ def _read_xml(payload: str) -> Proposal:
     proposal.form_id = form_id
     proposal.fields = _as_sent(root)
     return proposal
+
+
+def _depth(root: Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in element)
+    return deepest
 
 
 def _incident(root: Element) -> Proposal:

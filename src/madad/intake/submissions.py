@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import secrets
+import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
-from django.core.files.base import ContentFile, File
+from django.conf import settings
+from django.core.files.base import File
 from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -40,6 +42,9 @@ from madad.intake.models import (
 
 XFORMS_NS = "http://www.w3.org/2002/xforms"
 CHUNK = 64 * 1024
+SPOOL_IN_MEMORY = 1024 * 1024
+# one submission may come in this many requests of MADAD_INTAKE_MAX_BYTES at most
+SUBMISSION_MAX_REQUESTS = 10
 
 
 @dataclass(frozen=True)
@@ -52,16 +57,28 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def parse_xml(data: bytes, what: str) -> Element:
-    """XML from outside, parsed with defusedxml: no DTD, no entities, no external anything."""
+MAX_DEPTH = 32  # no form nests deeper; reading a deeper one back would recurse too far
+
+
+def parse_xml(data: bytes) -> Element:
+    """XML from outside, parsed with defusedxml: no DTD, no entities, no external anything,
+    UTF-8 (as Collect writes it), nested at most MAX_DEPTH deep."""
+    refused = Invalid(
+        _("The submission is not well-formed UTF-8 XML, or uses features that are refused."),
+        code="bad_xml",
+    )
     try:
-        return ElementTree.fromstring(data, forbid_dtd=True)  # type: ignore[no-any-return]
+        data.decode("utf-8")
+        root: Element = ElementTree.fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, ElementTree.ParseError, ValueError) as exc:
-        raise Invalid(
-            _("The %(what)s is not well-formed XML, or uses features that are refused.")
-            % {"what": what},
-            code="bad_xml",
-        ) from exc
+        raise refused from exc
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise refused
+        stack.extend((child, depth + 1) for child in element)
+    return root
 
 
 def _instance_id(root: Element) -> str:
@@ -73,7 +90,7 @@ def _instance_id(root: Element) -> str:
 
 def binary_paths(form_xml: str) -> list[tuple[str, ...]]:
     """The instance paths (below the root) of the form's file questions: photos, audio."""
-    root = parse_xml(form_xml.encode(), "form")
+    root = parse_xml(form_xml.encode())
     paths = []
     for bind in root.iter(f"{{{XFORMS_NS}}}bind"):
         if bind.get("type") == "binary" and bind.get("nodeset", "").startswith("/"):
@@ -117,8 +134,11 @@ class _Parsed:
 
 
 def _parse(device: Device, xml: bytes) -> _Parsed:
-    root = parse_xml(xml, "submission")
-    envelope = encryption.read_envelope(root) if encryption.is_envelope(root) else None
+    root = parse_xml(xml)
+    try:
+        envelope = encryption.read_envelope(root) if encryption.is_envelope(root) else None
+    except encryption.EncryptionError as exc:
+        raise Invalid(str(exc), code="bad_envelope") from exc
     form_id = envelope.form_id if envelope else root.get("id", "")
     version = envelope.version if envelope else root.get("version")
     form = device.forms.filter(form_id=form_id).first() if form_id else None
@@ -186,11 +206,6 @@ class _Saved:
             self.storage.delete(name)
 
 
-def _read(storage: Storage, name: str) -> bytes:
-    with storage.open(name, "rb") as stored:
-        return stored.read()  # type: ignore[no-any-return]
-
-
 def _content_type(name: str) -> str:
     return (mimetypes.guess_type(name)[0] or "application/octet-stream")[:50]
 
@@ -208,19 +223,27 @@ def submission_receive(*, device: Device, xml: bytes, files: dict[str, File[Any]
     sha = hashlib.sha256(xml).hexdigest()
     saved = _Saved(evidence_storage())
     try:
-        for attempt in range(2):
-            try:
-                return _store(device, parsed, sha, files, saved)
-            except IntegrityError:
-                # the same submission arriving twice at once: the other request made the item
-                if attempt:
-                    raise
-                saved.discard()
-                saved.names.clear()
-        raise AssertionError("unreachable")
+        try:
+            received = _store(device, parsed, sha, files, saved)
+        except _Raced:
+            # the same submission arriving twice at once: the other request made the item,
+            # so this one is merged into it (or is a repeat of it)
+            saved.discard()
+            saved.names.clear()
+            received = _store(device, parsed, sha, files, saved)
     except BaseException:
         saved.discard()
         raise
+    return received
+
+
+class _Raced(Exception):
+    """Another request created the item between this one's look and its insert."""
+
+
+def _total_max() -> int:
+    """The most one submission may bring in all its requests together."""
+    return int(settings.MADAD_INTAKE_MAX_BYTES) * SUBMISSION_MAX_REQUESTS
 
 
 def _store(
@@ -244,40 +267,13 @@ def _store(
             return Received(item=item, repeat=True)
         created = item is None
         if item is None:
-            item = IntakeItem.objects.create(
-                organisation=device.organisation,
-                source=IntakeItem.Source.DEVICE,
-                device=device,
-                form_version=parsed.form_version,
-                instance_id=parsed.instance_id,
-                payload=parsed.xml_text,
-                received_sha256=sha,
-                expected_files=parsed.named_files,
-                encrypted=parsed.envelope is not None,
-                status=IntakeItem.Status.INCOMPLETE,
-            )
+            try:
+                with transaction.atomic():
+                    item = _create_item(device, parsed, sha)
+            except IntegrityError as exc:
+                raise _Raced from exc
         held = {a.name: a for a in item.attachments.all()}
-        added = False
-        for name, upload in files.items():
-            if name in held:
-                digest = _hash_only(upload)
-                if digest != held[name].sha256:
-                    raise Conflict(
-                        _("The file %(name)s differs from the one already received.")
-                        % {"name": name[:80]},
-                        code="file_conflict",
-                    )
-                continue
-            storage_name, digest, size = saved.save(upload)
-            held[name] = IntakeAttachment.objects.create(
-                item=item,
-                name=name,
-                content_type=_content_type(name),
-                size=size,
-                sha256=digest,
-                storage_name=storage_name,
-            )
-            added = True
+        added = _merge_files(item, files, held, saved)
         missing = [n for n in parsed.named_files if n not in held]
         if item.status == IntakeItem.Status.INCOMPLETE and not missing:
             if parsed.envelope is not None:
@@ -300,6 +296,63 @@ def _store(
     return Received(item=item, repeat=not (created or added))
 
 
+def _merge_files(
+    item: IntakeItem,
+    files: dict[str, File[Any]],
+    held: dict[str, IntakeAttachment],
+    saved: _Saved,
+) -> bool:
+    """Stores the files of this request that the item does not hold yet (into `held`);
+    whether any was added. A file held already must come again with the same bytes."""
+    if (
+        sum(a.size for a in held.values())
+        + sum((f.size or 0) for n, f in files.items() if n not in held)
+        > _total_max()
+    ):
+        raise Invalid(
+            _("The submission's files are larger together than the server takes (%(mb)s MB).")
+            % {"mb": _total_max() // (1024 * 1024)},
+            code="too_large",
+        )
+    added = False
+    for name, upload in files.items():
+        if name in held:
+            digest = _hash_only(upload)
+            if digest != held[name].sha256:
+                raise Conflict(
+                    _("The file %(name)s differs from the one already received.")
+                    % {"name": name[:80]},
+                    code="file_conflict",
+                )
+            continue
+        storage_name, digest, size = saved.save(upload)
+        held[name] = IntakeAttachment.objects.create(
+            item=item,
+            name=name,
+            content_type=_content_type(name),
+            size=size,
+            sha256=digest,
+            storage_name=storage_name,
+        )
+        added = True
+    return added
+
+
+def _create_item(device: Device, parsed: _Parsed, sha: str) -> IntakeItem:
+    return IntakeItem.objects.create(
+        organisation=device.organisation,
+        source=IntakeItem.Source.DEVICE,
+        device=device,
+        form_version=parsed.form_version,
+        instance_id=parsed.instance_id,
+        payload=parsed.xml_text,
+        received_sha256=sha,
+        expected_files=parsed.named_files,
+        encrypted=parsed.envelope is not None,
+        status=IntakeItem.Status.INCOMPLETE,
+    )
+
+
 def _hash_only(upload: File[Any]) -> str:
     hasher = hashlib.sha256()
     upload.seek(0)
@@ -315,27 +368,37 @@ def _decrypt_into(
     held: dict[str, IntakeAttachment],
     saved: _Saved,
 ) -> None:
-    """Replaces the encrypted files of a complete submission with their clear contents."""
+    """Replaces the encrypted files of a complete submission with their clear contents, one
+    file at a time (a spooled file each: memory stays bounded), once the signature matches."""
     storage = saved.storage
-    encrypted = {name: _read(storage, held[name].storage_name) for name in envelope.files}
     try:
-        xml, media = encryption.decrypt(envelope, encrypted)
+        aes_key = encryption.submission_key(envelope)
+        ivs = encryption.file_ivs(envelope.instance_id, aes_key, len(envelope.files))
+        clear: dict[str, IO[bytes]] = {}
+        md5s: dict[str, str] = {}
+        for name, iv in zip(envelope.files, ivs, strict=True):
+            plain = name[: -len(".enc")]
+            clear[plain] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+            with storage.open(held[name].storage_name, "rb") as source:
+                md5s[plain] = encryption.decrypt_stream(aes_key, iv, source, clear[plain])
+        encryption.check_signature(envelope, md5s)
     except encryption.EncryptionError as exc:
         raise Invalid(str(exc), code="undecryptable") from exc
-    try:
-        text = xml.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Invalid(_("The decrypted submission is not UTF-8 text."), code="bad_xml") from exc
-    root = parse_xml(xml, "decrypted submission")
+    xml_file = clear.pop(envelope.xml_file[: -len(".enc")])
+    xml_file.seek(0)
+    xml = xml_file.read()
+    root = parse_xml(xml)
     if _instance_id(root) != envelope.instance_id:
         raise Invalid(
             _("The decrypted submission's instanceID is not the envelope's."), code="mismatch"
         )
     old = [held[name] for name in envelope.files]
-    for name, data in media.items():
+    IntakeAttachment.objects.filter(pk__in=[a.pk for a in old]).delete()
+    for name, data in clear.items():
         if not _safe_name(name):
             raise Invalid(_("The submission names a file it cannot have."), code="bad_file_name")
-        storage_name, digest, size = saved.save(ContentFile(data))
+        data.seek(0)
+        storage_name, digest, size = saved.save(data)
         IntakeAttachment.objects.create(
             item=item,
             name=name,
@@ -345,9 +408,9 @@ def _decrypt_into(
             storage_name=storage_name,
             received_at=min(a.received_at for a in old),
         )
-    IntakeAttachment.objects.filter(pk__in=[a.pk for a in old]).delete()
-    IntakeItem.objects.filter(pk=item.pk).update(payload=text)
-    transaction.on_commit(lambda: _delete_files(storage, [a.storage_name for a in old]))
+    IntakeItem.objects.filter(pk=item.pk).update(payload=xml.decode("utf-8"))
+    names = [a.storage_name for a in old]
+    transaction.on_commit(lambda: _delete_files(storage, names), robust=True)
 
 
 def _delete_files(storage: Storage, names: list[str]) -> None:

@@ -34,6 +34,8 @@ EN = "label::English (en)"
 UR = "label::Urdu (ur)"
 XLSFORM_MAX_BYTES = 5 * 1024 * 1024
 _FORM_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+# a version is part of the form's address (forms/<id>/<version>/form.xml)
+_VERSION = re.compile(r"^[A-Za-z0-9_.-]+$")
 NEIGHBOURHOODS = "neighbourhoods.csv"
 
 INCIDENT_FORM = "incident_report"
@@ -90,10 +92,13 @@ def convert_xlsform(data: bytes, *, media: dict[str, str] | None = None) -> Conv
             )
             % {"max": FORM_ID_MAX},
         )
-    if not version or len(version) > VERSION_MAX:
+    if not _VERSION.match(version) or len(version) > VERSION_MAX:
         raise invalid(
             "xlsform",
-            _("The form needs a version (settings sheet, version) of at most %(max)s characters.")
+            _(
+                "The form needs a version (settings sheet, version) of letters, digits, _ . "
+                "or - and at most %(max)s characters."
+            )
             % {"max": VERSION_MAX},
         )
     encrypted = root.find(".//{http://www.w3.org/2002/xforms}submission[@base64RsaPublicKey]")

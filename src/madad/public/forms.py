@@ -299,7 +299,10 @@ class ReportAddForm(forms.Form):
     receipt = forms.CharField(
         label=_("Your receipt code"),
         required=False,
-        help_text=_("The code you were shown when you sent your report, like ABCD-EFGH-JKMN-PQRS."),
+        help_text=_(
+            "The code you were shown when you sent your report: four groups of four letters "
+            "and digits."
+        ),
         widget=forms.TextInput(
             attrs={
                 "maxlength": 40,

@@ -32,7 +32,7 @@ def over_limit(request: HttpRequest, cost: int) -> bool:
     window = int(time.time() // WINDOW_SECONDS)
     # the address only as a keyed hash: the cache may be the database, whose rows outlive
     # their minute, and an address beside the minute a public report came in must not be kept
-    address = request_context.client_ip(request) or "unknown"
+    address = request_context.rate_key_address(request)
     hashed = salted_hmac("madad.public.rate", f"{window}:{address}").hexdigest()[:32]
     key = f"public:rate:{hashed}:{window}"
     if cache.add(key, cost, WINDOW_SECONDS + 5):

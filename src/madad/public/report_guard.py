@@ -151,7 +151,7 @@ def _hour() -> int:
 
 def _keys(request: HttpRequest) -> list[tuple[str, int]]:
     hour = _hour()
-    address = request_context.client_ip(request) or "unknown"
+    address = request_context.rate_key_address(request)
     hashed = salted_hmac("madad.public.report.address", f"{hour}:{address}").hexdigest()[:32]
     return [
         (f"public:report:address:{hashed}:{hour}", int(settings.MADAD_PUBLIC_REPORTS_PER_ADDRESS)),
@@ -159,20 +159,37 @@ def _keys(request: HttpRequest) -> list[tuple[str, int]]:
     ]
 
 
-def over_hourly_limit(request: HttpRequest) -> bool:
-    """Whether this address, or everybody together, has sent as many reports this hour as
-    allowed (a limit of 0 is no limit)."""
-    return any(limit > 0 and int(cache.get(key) or 0) >= limit for key, limit in _keys(request))
+def _count(key: str, delta: int) -> int:
+    if delta > 0 and cache.add(key, delta, HOUR + 60):
+        return delta
+    try:
+        return int(cache.incr(key, delta))
+    except ValueError:  # expired meanwhile
+        if delta > 0:
+            cache.set(key, delta, HOUR + 60)
+        return max(delta, 0)
 
 
-def count_report(request: HttpRequest) -> None:
-    """Counts a report received, or a receipt code refused, against this hour's limits."""
+def take_slot(request: HttpRequest) -> bool:
+    """Counts a post against this hour's limits for its address and for everybody, before it
+    is acted on (so that posts sent at once cannot all pass a check made before any counted);
+    False, and nothing counted, when either limit is reached (a limit of 0 is no limit)."""
+    taken = []
+    for key, limit in _keys(request):
+        used = _count(key, 1)
+        taken.append(key)
+        if limit > 0 and used > limit:
+            for done in taken:
+                _count(done, -1)
+            return False
+    return True
+
+
+def give_back(request: HttpRequest) -> None:
+    """Uncounts a post that was refused for its answers: correcting a mistake costs nothing.
+    (A stored report, and a wrong receipt code, stay counted.)"""
     for key, _limit in _keys(request):
-        if not cache.add(key, 1, HOUR + 60):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, HOUR + 60)
+        _count(key, -1)
 
 
 def seconds_to_next_hour() -> int:

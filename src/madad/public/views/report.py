@@ -59,7 +59,7 @@ def report_page(view: View) -> View:
                 _("This is too long to send"),
                 _("A report may have at most 5,000 characters. Shorten it and send it again."),
             )
-        elif request.method == "POST" and report_guard.over_hourly_limit(request):
+        elif request.method == "POST" and not report_guard.take_slot(request):
             response = _refused(
                 request,
                 429,
@@ -119,8 +119,8 @@ def report(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             status = form_errors(form, refusal)
         else:
-            report_guard.count_report(request)
             return render(request, "public/report_received.html", {"code": receipt.code})
+    report_guard.give_back(request)  # counted by report_page; nothing was stored
     return _form_page(request, template, form, status or 422)
 
 
@@ -137,9 +137,9 @@ def report_add(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             status = form_errors(form, refusal)
             if "receipt" in refusal.fields:
-                # a wrong code counts against the limits: codes are not to be guessed
-                report_guard.count_report(request)
+                # a wrong code stays counted against the limits: codes are not to be guessed
+                return _form_page(request, template, form, status)
         else:
-            report_guard.count_report(request)
             return render(request, "public/report_added.html")
+    report_guard.give_back(request)  # counted by report_page; nothing was stored
     return _form_page(request, template, form, status or 422)
