@@ -380,3 +380,18 @@ def test_a_reviewer_is_told_when_the_item_was_reviewed_meanwhile(
     assert response.status_code == 409
     assert "reviewed already" in response.content.decode()
     assert IntakeItem.objects.get(pk=item.pk).status == IntakeItem.Status.ACCEPTED
+
+
+def test_an_item_nested_too_deep_is_shown_as_it_came_not_a_500(
+    relief_org: Organisation, documenter: User, signed_in: Callable[[User], Client]
+) -> None:
+    # the OpenRosa door refuses such XML now; an item that holds it (an older one, another
+    # door) must still open, so that somebody can reject it
+    deep = "<a>" * 3000 + "x" + "</a>" * 3000
+    item = make_item(
+        relief_org,
+        payload=f'<incident_report id="incident_report"><title>{deep}</title></incident_report>',
+    )
+    response = signed_in(documenter).get(reverse("intake:item", args=[item.pk]))
+    assert response.status_code == 200
+    assert "Submission as received" in response.content.decode()
