@@ -27,7 +27,7 @@ from madad.intake.models import Device, Form
 
 NAME_MAX = 100
 TOKEN_BYTES = 32
-# a revoked device is not told so in words: it is simply not found
+# how often a device's "last seen" is written (not at every request)
 SEEN_EVERY_SECONDS = 60
 
 
